@@ -1,0 +1,198 @@
+// Command bianmin runs the Bianmin government-service platform and its administration commands.
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"bianmin/internal/access"
+	"bianmin/internal/app"
+	"bianmin/internal/audit"
+	"bianmin/internal/demo"
+	"bianmin/internal/service"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+const usage = `bianmin: township and village government service (便民服务)
+
+usage:
+  bianmin demo     [flags]   start with the demo world (阿鲁科尔沁旗), loading it into an empty database
+  bianmin serve    [flags]   start the server
+  bianmin migrate  [flags]   apply database migrations
+  bianmin admin create [flags] -org CODE -username NAME [-name NAME] [-password PW]
+                             create an administrator (password from -password, $BIANMIN_ADMIN_PASSWORD or stdin)
+  bianmin import divisions [flags] FILE
+                             import a division file (JSON, all or nothing)
+  bianmin audit verify [flags]
+                             check the audit trail's hash chain; names the first broken entry
+  bianmin version
+
+flags (also from the environment):
+  -addr  listen address   ($BIANMIN_ADDR, default 127.0.0.1:8080)
+  -data  data directory   ($BIANMIN_DATA, default ./data)
+  -db    database URL     ($BIANMIN_DB; default: SQLite file in the data directory; postgres://... for PostgreSQL)
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "bianmin:", err)
+		var b *audit.Break
+		if errors.As(err, &b) {
+			os.Exit(3)
+		}
+		os.Exit(1)
+	}
+}
+
+func env(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(out, usage)
+		return nil
+	}
+	cmd, args := args[0], args[1:]
+	if (cmd == "admin" || cmd == "import" || cmd == "audit") && len(args) > 0 {
+		cmd, args = cmd+" "+args[0], args[1:]
+	}
+	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	fs.SetOutput(out)
+	cfg := app.Config{Service: service.DefaultConfig(), Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))}
+	fs.StringVar(&cfg.Addr, "addr", env("BIANMIN_ADDR", "127.0.0.1:8080"), "listen address")
+	fs.StringVar(&cfg.DataDir, "data", env("BIANMIN_DATA", "data"), "data directory")
+	fs.StringVar(&cfg.DB, "db", env("BIANMIN_DB", ""), "database URL")
+	orgCode := fs.String("org", "", "division code of the organisation (admin create)")
+	username := fs.String("username", "", "username (admin create)")
+	name := fs.String("name", "", "display name (admin create)")
+	password := fs.String("password", "", "password (admin create)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	switch cmd {
+	case "version":
+		fmt.Fprintln(out, "bianmin", version)
+		return nil
+	case "serve", "demo":
+		return serve(ctx, cfg, cmd == "demo", out)
+	}
+	m, err := app.Open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	switch cmd {
+	case "migrate":
+		fmt.Fprintf(out, "migrations applied (%s)\n", m.DB.Dialect())
+		return nil
+	case "audit verify":
+		n, err := m.DB.VerifyAudit(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "audit trail intact: %d entries\n", n)
+		return nil
+	case "import divisions":
+		if fs.NArg() != 1 {
+			return errors.New("import divisions: give the file to import")
+		}
+		f, err := os.Open(fs.Arg(0))
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		res, err := m.Service.ImportDivisions(ctx, access.System, f)
+		if err != nil {
+			return describe(m, err)
+		}
+		fmt.Fprintf(out, "imported: %d new organisations (%d townships, %d villages in the file)\n", res.Created, res.Townships, res.Villages)
+		return nil
+	case "admin create":
+		o, err := m.DB.OrgByCode(ctx, *orgCode)
+		if err != nil {
+			return fmt.Errorf("admin create: no organisation with code %q; import divisions first", *orgCode)
+		}
+		pw := *password
+		if pw == "" {
+			pw = os.Getenv("BIANMIN_ADMIN_PASSWORD")
+		}
+		if pw == "" {
+			fmt.Fprint(out, "password: ")
+			line, _ := bufio.NewReader(stdin).ReadString('\n')
+			pw = strings.TrimSpace(line)
+		}
+		if *name == "" {
+			*name = *username
+		}
+		in := service.StaffInput{Username: *username, Name: *name, Role: string(access.Admin), OrgID: o.ID, Lang: "zh", Password: pw}
+		if _, err := m.Service.CreateStaff(ctx, access.System, in); err != nil {
+			return describe(m, err)
+		}
+		fmt.Fprintf(out, "administrator %s created at %s\n", *username, o.NameZh)
+		return nil
+	}
+	fmt.Fprint(out, usage)
+	return fmt.Errorf("unknown command %q", cmd)
+}
+
+// describe renders service errors for the terminal, in Chinese, naming each field.
+func describe(m *app.Main, err error) error {
+	msgs := m.Web.Describe(err)
+	if len(msgs) == 0 {
+		return err
+	}
+	return errors.New(strings.Join(msgs, "\n  "))
+}
+
+func serve(ctx context.Context, cfg app.Config, withDemo bool, out io.Writer) error {
+	m, err := app.Open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	var logins []demo.Login
+	if withDemo {
+		n, err := m.DB.CountOrgs(ctx)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			fmt.Fprintln(out, "loading the demo world (阿鲁科尔沁旗) ...")
+			if logins, err = demo.Load(ctx, m.Service); err != nil {
+				return err
+			}
+		} else {
+			logins = demo.Logins()
+		}
+	}
+	addr, err := m.Listen()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "Bianmin %s is running on %s (%s)\n", version, "http://"+addr+"/", m.DB.Dialect())
+	if withDemo {
+		fmt.Fprintf(out, "demo logins (password for all: %s):\n", demo.Password)
+		for _, l := range logins {
+			fmt.Fprintf(out, "  %-24s %-11s %s\n", l.Username, l.Role, l.Where)
+		}
+		fmt.Fprintf(out, "open http://%s/login and sign in, e.g. as admin / %s\n", addr, demo.Password)
+	}
+	return m.Run(ctx)
+}

@@ -1,0 +1,129 @@
+// Package access decides who may do what where. A staff account has one role and is bound to one
+// organisation; a permission reaches that organisation's subtree and nothing else. This file is the whole
+// rule: the role table, and Can.
+package access
+
+import (
+	"bianmin/internal/errs"
+	"bianmin/internal/org"
+)
+
+// Role is a staff member's job in Bianmin (MISSION.md, "Who uses it").
+type Role string
+
+const (
+	Clerk      Role = "clerk"      // 综合受理员, township general window
+	Reviewer   Role = "reviewer"   // 审办员, back office
+	Agent      Role = "agent"      // 代办员, village station
+	Director   Role = "director"   // center director
+	Department Role = "department" // banner department staff
+	Supervisor Role = "supervisor" // 政务服务局 / 监察: reads, never changes
+	Admin      Role = "admin"      // administrator of a banner or region
+)
+
+// Roles in the order the UI lists them.
+var Roles = []Role{Clerk, Reviewer, Agent, Director, Department, Supervisor, Admin}
+
+func (r Role) Valid() bool {
+	_, ok := grants[r]
+	return ok
+}
+
+// Action is one thing a person can ask Bianmin to do.
+type Action string
+
+const (
+	OrgRead           Action = "org.read"
+	OrgEdit           Action = "org.edit"   // names, windows, abbreviations
+	OrgImport         Action = "org.import" // division files
+	StaffRead         Action = "staff.read"
+	StaffManage       Action = "staff.manage"
+	ApplicantRead     Action = "applicant.read"      // masked personal data
+	ApplicantReadFull Action = "applicant.read_full" // unmasked: front desk and village agents only
+	ApplicantWrite    Action = "applicant.write"
+	ApplicantOverride Action = "applicant.override" // accept a credit code that fails its check digit
+	TranslationEdit   Action = "translation.edit"
+	AuditRead         Action = "audit.read"
+)
+
+// Actions lists every action, for the permission matrix and its test.
+var Actions = []Action{OrgRead, OrgEdit, OrgImport, StaffRead, StaffManage, ApplicantRead, ApplicantReadFull,
+	ApplicantWrite, ApplicantOverride, TranslationEdit, AuditRead}
+
+var grants = map[Role][]Action{
+	Clerk:      {OrgRead, ApplicantRead, ApplicantReadFull, ApplicantWrite},
+	Agent:      {OrgRead, ApplicantRead, ApplicantReadFull, ApplicantWrite},
+	Reviewer:   {OrgRead, ApplicantRead},
+	Department: {OrgRead, ApplicantRead},
+	Director:   {OrgRead, OrgEdit, StaffRead, StaffManage, ApplicantRead, ApplicantReadFull, ApplicantWrite, ApplicantOverride},
+	Supervisor: {OrgRead, StaffRead, ApplicantRead, AuditRead},
+	Admin:      Actions,
+}
+
+// Has reports whether the role carries the action at all, wherever.
+func (r Role) Has(a Action) bool {
+	for _, x := range grants[r] {
+		if x == a {
+			return true
+		}
+	}
+	return false
+}
+
+// Actor is who is acting: a staff member bound to an organisation, or the system itself.
+type Actor struct {
+	ID      string
+	Name    string
+	Role    Role
+	OrgID   string
+	OrgPath string
+	System  bool // demo loader, migrations, background jobs: reaches everything
+}
+
+// System is the actor for work Bianmin does by itself.
+var System = Actor{ID: "system", Name: "system", System: true}
+
+// Can reports whether the actor may do a to something that belongs to the organisation at targetPath.
+func (a Actor) Can(act Action, targetPath string) bool {
+	if a.System {
+		return true
+	}
+	return a.Role.Has(act) && org.InSubtree(a.OrgPath, targetPath)
+}
+
+// Check is Can as an error: forbidden, naming the action.
+func (a Actor) Check(act Action, targetPath string) error {
+	if a.Can(act, targetPath) {
+		return nil
+	}
+	return errs.New(errs.Forbidden, "err.forbidden").With("action", string(act))
+}
+
+// MayGrant reports whether the actor may give role r to an account: an administrator any role, a director
+// only the hall's own roles. Nobody can make an account more powerful than their own.
+func (a Actor) MayGrant(r Role) bool {
+	if a.System || a.Role == Admin {
+		return r.Valid()
+	}
+	if a.Role == Director {
+		return r == Clerk || r == Reviewer || r == Agent
+	}
+	return false
+}
+
+// RoleFits reports whether role r makes sense at an organisation of kind k: clerks, reviewers and directors
+// work at a township (or its center), agents at a village (or its station), department staff at a
+// department, supervisors and administrators at a banner or above.
+func RoleFits(r Role, k org.Kind) bool {
+	switch r {
+	case Clerk, Reviewer, Director:
+		return k == org.Township || k == org.Center || k == org.Window || (r == Reviewer && k == org.Department)
+	case Agent:
+		return k == org.Village || k == org.Station
+	case Department:
+		return k == org.Department
+	case Supervisor, Admin:
+		return k == org.Banner || k == org.City || k == org.Region || (r == Supervisor && k == org.Department)
+	}
+	return false
+}

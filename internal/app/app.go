@@ -1,0 +1,119 @@
+// Package app wires Bianmin together: store, catalog, service and web server, and owns their lifetime.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"bianmin/internal/i18n"
+	"bianmin/internal/service"
+	"bianmin/internal/store"
+	"bianmin/internal/web"
+)
+
+// Config is everything Bianmin needs to start; nothing is read from globals.
+type Config struct {
+	Addr    string // listen address, e.g. 127.0.0.1:8080 (":0" picks a free port)
+	DataDir string // where the SQLite file lives
+	DB      string // database URL: "" for SQLite in DataDir, postgres://... for PostgreSQL
+	Log     *slog.Logger
+	Service service.Config
+}
+
+// Main is a running Bianmin.
+type Main struct {
+	Config  Config
+	DB      *store.DB
+	Service *service.Service
+	Web     *web.Server
+	ln      net.Listener
+	srv     *http.Server
+}
+
+// Open connects the database, applies migrations and prepares the web server.
+func Open(ctx context.Context, cfg Config) (*Main, error) {
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	if cfg.Service.Hash == nil {
+		cfg.Service = service.DefaultConfig()
+	}
+	db, err := store.Open(ctx, cfg.DB, cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	cat, err := i18n.Load()
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	svc, err := service.New(db, cat, cfg.Service)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := svc.LoadTranslations(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	w, err := web.New(svc, cfg.Log)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return &Main{Config: cfg, DB: db, Service: svc, Web: w}, nil
+}
+
+// Listen opens the listening socket and returns the address it got.
+func (m *Main) Listen() (string, error) {
+	ln, err := net.Listen("tcp", m.Config.Addr)
+	if err != nil {
+		return "", err
+	}
+	m.ln = ln
+	return ln.Addr().String(), nil
+}
+
+// Run serves until ctx is cancelled, then lets requests in flight finish.
+func (m *Main) Run(ctx context.Context) error {
+	if m.ln == nil {
+		if _, err := m.Listen(); err != nil {
+			return err
+		}
+	}
+	m.srv = &http.Server{
+		Handler:           m.Web.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second, // village links are slow; uploads of scans need time
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- m.srv.Serve(m.ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := m.srv.Shutdown(shut); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// Close releases the database.
+func (m *Main) Close() error { return m.DB.Close() }

@@ -1,0 +1,249 @@
+// Package demo loads the demo world: 阿鲁科尔沁旗 with its real township-level units and codes, the villages
+// of the division fixture, banner departments, a service center with windows for every township, a station
+// for every village, and a demo account for every role.
+package demo
+
+import (
+	"bytes"
+	"context"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"bianmin/internal/access"
+	"bianmin/internal/org"
+	"bianmin/internal/service"
+	"bianmin/internal/store"
+)
+
+//go:embed data/divisions-150421.json
+var divisionsJSON []byte
+
+// Password is the password of every demo account.
+const Password = "Bianmin-2026"
+
+// Login is a demo account, printed at start-up.
+type Login struct {
+	Username, Role, Where string
+}
+
+// Mongolian names for the demo. None of these is attested in the glossary of shared/fixtures; they are
+// transliterations and compositions from attested words (ᠪᠠᠯᠭᠠᠰᠤ 镇, ᠰᠤᠮᠤ 苏木, ᠰᠢᠶᠠᠩ 乡, ᠲᠣᠪᠴᠢᠶ᠎ᠠ 局 ...),
+// so every one is loaded marked for review, and administrators can correct them on the organisation page.
+var townshipMn = map[string]string{
+	"天山镇":     "ᠲᠢᠶᠠᠨ ᠱᠠᠨ ᠪᠠᠯᠭᠠᠰᠤ",
+	"天山口镇":    "ᠲᠢᠶᠠᠨ ᠱᠠᠨ ᠺᠧᠦ ᠪᠠᠯᠭᠠᠰᠤ",
+	"双胜镇":     "ᠱᠤᠸᠠᠩ ᠱᠧᠩ ᠪᠠᠯᠭᠠᠰᠤ",
+	"坤都镇":     "ᠬᠦᠨᠳᠦ ᠪᠠᠯᠭᠠᠰᠤ",
+	"巴彦花镇":    "ᠪᠠᠶᠠᠨ ᠬᠤᠸᠠ ᠪᠠᠯᠭᠠᠰᠤ",
+	"绍根镇":     "ᠱᠣᠭᠣᠨ ᠪᠠᠯᠭᠠᠰᠤ",
+	"扎嘎斯台镇":   "ᠵᠠᠭᠠᠰᠤᠲᠠᠢ ᠪᠠᠯᠭᠠᠰᠤ",
+	"新民乡":     "ᠰᠢᠨ ᠮᠢᠨ ᠰᠢᠶᠠᠩ",
+	"先锋乡":     "ᠰᠢᠶᠠᠨ ᠹᠧᠩ ᠰᠢᠶᠠᠩ",
+	"罕苏木苏木":   "ᠬᠠᠨ ᠰᠤᠮᠤ ᠰᠤᠮᠤ",
+	"赛罕塔拉苏木":  "ᠰᠠᠶᠢᠬᠠᠨ ᠲᠠᠯ᠎ᠠ ᠰᠤᠮᠤ",
+	"巴拉奇如德苏木": "ᠪᠠᠯᠵᠢᠷᠤᠳ ᠰᠤᠮᠤ",
+	"乌兰哈达乡":   "ᠤᠯᠠᠭᠠᠨᠬᠠᠳᠠ ᠰᠢᠶᠠᠩ",
+	"巴彦温都尔苏木": "ᠪᠠᠶᠠᠨ ᠥᠨᠳᠥᠷ ᠰᠤᠮᠤ",
+	"罕乌拉街道":   "ᠬᠠᠨ ᠠᠭᠤᠯᠠ ᠭᠤᠳᠤᠮᠵᠢ",
+	"欧沐沦街道":   "ᠥᠮᠥᠯᠥᠨ ᠭᠤᠳᠤᠮᠵᠢ",
+	"天山街道":    "ᠲᠢᠶᠠᠨ ᠱᠠᠨ ᠭᠤᠳᠤᠮᠵᠢ",
+}
+
+var unitMn = map[string]string{
+	"内蒙古自治区": "ᠥᠪᠥᠷ ᠮᠣᠩᠭᠣᠯ ᠤᠨ ᠥᠪᠡᠷᠲᠡᠭᠡᠨ ᠵᠠᠰᠠᠬᠤ ᠣᠷᠣᠨ", // attested, high
+	"赤峰市":    "ᠤᠯᠠᠭᠠᠨᠬᠠᠳᠠ ᠬᠣᠲᠠ",
+}
+
+// Department is a banner department of the demo.
+type department struct{ zh, mn, abbr, user string }
+
+var departments = []department{
+	{"民政局", "ᠢᠷᠭᠡᠨ ᠬᠡᠷᠡᠭ ᠦᠨ ᠲᠣᠪᠴᠢᠶ᠎ᠠ", "阿民", "minzheng"},
+	{"人力资源和社会保障局", "ᠬᠦᠮᠦᠨ ᠬᠦᠴᠦᠨ ᠨᠥᠭᠡᠴᠡ ᠪᠠ ᠨᠡᠶᠢᠭᠡᠮ ᠦᠨ ᠪᠠᠲᠤᠯᠠᠭᠠᠨ ᠤ ᠲᠣᠪᠴᠢᠶ᠎ᠠ", "阿人社", "renshe"},
+	{"医疗保障局", "ᠡᠮᠨᠡᠯᠭᠡ ᠶᠢᠨ ᠪᠠᠲᠤᠯᠠᠭᠠᠨ ᠤ ᠲᠣᠪᠴᠢᠶ᠎ᠠ", "阿医保", "yibao"},
+	{"卫生健康委员会", "ᠡᠷᠡᠭᠦᠯ ᠬᠠᠮᠢᠭᠠᠯᠠᠯ ᠤᠨ ᠵᠥᠪᠯᠡᠯ", "阿卫健", "weijian"},
+	{"自然资源局", "ᠪᠠᠢᠭᠠᠯᠢ ᠶᠢᠨ ᠨᠥᠭᠡᠴᠡ ᠶᠢᠨ ᠲᠣᠪᠴᠢᠶ᠎ᠠ", "阿自然", "ziran"},
+	{"农牧局", "ᠲᠠᠷᠢᠶᠠᠯᠠᠩ ᠮᠠᠯᠵᠢᠯ ᠤᠨ ᠲᠣᠪᠴᠢᠶ᠎ᠠ", "阿农牧", "nongmu"},
+	{"残疾人联合会", "ᠵᠡᠮᠳᠡᠭᠴᠦᠳ ᠦᠨ ᠬᠣᠯᠪᠣᠭ᠎ᠠ", "阿残联", "canlian"},
+	{"退役军人事务局", "ᠬᠠᠯᠠᠭᠳᠠᠭᠰᠠᠳ ᠤᠨ ᠬᠡᠷᠡᠭ ᠦᠨ ᠲᠣᠪᠴᠢᠶ᠎ᠠ", "阿退役", "tuiyi"},
+	{"政务服务局", "ᠵᠠᠰᠠᠭ ᠤᠨ ᠦᠢᠯᠡᠴᠢᠯᠡᠭᠡ ᠶᠢᠨ ᠲᠣᠪᠴᠢᠶ᠎ᠠ", "阿政服", ""},
+	{"公安局", "ᠴᠠᠭᠳᠠᠭ᠎ᠠ ᠶᠢᠨ ᠲᠣᠪᠴᠢᠶ᠎ᠠ", "阿公", ""},
+	{"司法局", "ᠬᠠᠤᠯᠢ ᠶᠢᠨ ᠲᠣᠪᠴᠢᠶ᠎ᠠ", "阿司", ""},
+	{"市场监督管理局", "ᠵᠠᠬ ᠵᠡᠭᠡᠯᠢ ᠶᠢᠨ ᠬᠢᠨᠠᠨ ᠬᠠᠮᠢᠶᠠᠷᠬᠤ ᠲᠣᠪᠴᠢᠶ᠎ᠠ", "阿市监", ""},
+	{"税务局", "ᠲᠠᠲᠠᠪᠤᠷᠢ ᠶᠢᠨ ᠲᠣᠪᠴᠢᠶ᠎ᠠ", "阿税", ""},
+}
+
+const (
+	centerMn  = " ᠦᠢᠯᠡᠴᠢᠯᠡᠭᠡ ᠶᠢᠨ ᠲᠥᠪ"    // 便民服务中心: 服务 + 中心
+	stationMn = " ᠦᠢᠯᠡᠴᠢᠯᠡᠭᠡ ᠶᠢᠨ ᠥᠷᠲᠡᠭᠡ" // 便民服务站
+)
+
+type window struct {
+	zh, mn  string
+	desk    org.Desk
+	general bool
+}
+
+var windows = []window{
+	{"综合受理窗口一", "ᠶᠡᠷᠦᠩᠬᠡᠢ ᠬᠦᠯᠢᠶᠡᠨ ᠠᠪᠬᠤ ᠴᠣᠩᠬᠣ 1", org.FrontDesk, true},
+	{"综合受理窗口二", "ᠶᠡᠷᠦᠩᠬᠡᠢ ᠬᠦᠯᠢᠶᠡᠨ ᠠᠪᠬᠤ ᠴᠣᠩᠬᠣ 2", org.FrontDesk, true},
+	{"出件窗口", "ᠦᠷ᠎ᠡ ᠲᠠᠷᠬᠠᠭᠠᠬᠤ ᠴᠣᠩᠬᠣ", org.FrontDesk, false},
+	{"后台审办区", "ᠬᠢᠨᠠᠨ ᠰᠢᠢᠳᠪᠦᠷᠢᠯᠡᠬᠦ ᠬᠡᠰᠡᠭ", org.BackOffice, false},
+}
+
+// Load builds the demo world into an empty database, in one transaction per part. It refuses a database
+// that already holds organisations.
+func Load(ctx context.Context, svc *service.Service) ([]Login, error) {
+	n, err := svc.DB.CountOrgs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if n > 0 {
+		return nil, fmt.Errorf("demo: the database already holds %d organisations", n)
+	}
+	var f org.DivisionFile
+	if err := json.Unmarshal(divisionsJSON, &f); err != nil {
+		return nil, err
+	}
+	for i, t := range f.Townships {
+		f.Townships[i].NameMn = townshipMn[t.Name]
+	}
+	f.Region.NameMn, f.City.NameMn = unitMn[f.Region.Name], unitMn[f.City.Name]
+	b, _ := json.Marshal(f)
+	if _, err := svc.ImportDivisions(ctx, access.System, bytes.NewReader(b)); err != nil {
+		return nil, fmt.Errorf("demo divisions: %w", err)
+	}
+	banner, err := svc.DB.OrgByCode(ctx, f.Banner.Code)
+	if err != nil {
+		return nil, err
+	}
+	sys := access.System
+	depts := map[string]org.Org{}
+	townships := map[string]org.Org{}
+	villages := map[string]org.Org{}
+	err = svc.DB.Write(ctx, func(tx *store.Tx) error {
+		for _, d := range departments {
+			o := org.Org{ParentID: banner.ID, Kind: org.Department, NameZh: d.zh, NameMn: d.mn, MnReview: true, Abbr: d.abbr}
+			if err := tx.CreateOrg(sys, &o); err != nil {
+				return err
+			}
+			depts[d.zh] = o
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	units, err := svc.DB.Subtree(ctx, banner.Path, org.Township, org.Village)
+	if err != nil {
+		return nil, err
+	}
+	err = svc.DB.Write(ctx, func(tx *store.Tx) error {
+		for _, u := range units {
+			switch u.Kind {
+			case org.Township:
+				townships[u.NameZh] = u
+				// The abbreviation numbers the township's notices; the uncoded street office of the file gets
+				// its Mongolian name here too.
+				if mn := townshipMn[u.NameZh]; mn != "" {
+					if _, err := tx.UpdateOrgNames(sys, u.ID, u.Version, u.NameZh, townshipMn[u.NameZh], abbr(u.NameZh), true); err != nil {
+						return err
+					}
+				}
+				c := org.Org{ParentID: u.ID, Kind: org.Center, NameZh: u.NameZh + "便民服务中心", MnReview: true, Abbr: abbr(u.NameZh)}
+				if mn := townshipMn[u.NameZh]; mn != "" {
+					c.NameMn = mn + centerMn
+				}
+				if err := tx.CreateOrg(sys, &c); err != nil {
+					return err
+				}
+				for _, w := range windows {
+					o := org.Org{ParentID: c.ID, Kind: org.Window, NameZh: w.zh, NameMn: w.mn, MnReview: true, Desk: w.desk, General: w.general}
+					if err := tx.CreateOrg(sys, &o); err != nil {
+						return err
+					}
+				}
+			case org.Village:
+				villages[u.NameZh] = u
+				s := org.Org{ParentID: u.ID, Kind: org.Station, NameZh: u.NameZh + "便民服务站", MnReview: true}
+				if u.NameMn != "" {
+					s.NameMn = u.NameMn + stationMn
+				}
+				if err := tx.CreateOrg(sys, &s); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	at := func(p demoPerson) org.Org {
+		switch p.kind {
+		case org.Banner:
+			return banner
+		case org.Department:
+			return depts[p.unit]
+		case org.Township:
+			return townships[p.unit]
+		}
+		return villages[p.unit]
+	}
+	var logins []Login
+	for _, p := range demoPeople {
+		o := at(p)
+		if o.ID == "" {
+			return nil, fmt.Errorf("demo: no organisation %s for %s", p.unit, p.user)
+		}
+		in := service.StaffInput{Username: p.user, Name: p.name, Role: p.role, OrgID: o.ID, Lang: "zh", Password: Password}
+		if _, err := svc.CreateStaff(ctx, sys, in); err != nil {
+			return nil, fmt.Errorf("demo staff %s: %w", p.user, err)
+		}
+		logins = append(logins, Login{Username: p.user, Role: p.role, Where: o.NameZh})
+	}
+	return logins, nil
+}
+
+type demoPerson struct {
+	user, name, role string
+	kind             org.Kind
+	unit             string // the name of the organisation the account belongs to
+}
+
+var demoPeople = []demoPerson{
+	{"admin", "系统管理员", "admin", org.Banner, "阿鲁科尔沁旗"},
+	{"supervisor", "电子监察员", "supervisor", org.Banner, "阿鲁科尔沁旗"},
+	{"minzheng", "民政局审核员", "department", org.Department, "民政局"},
+	{"canlian", "残联审核员", "department", org.Department, "残疾人联合会"},
+	{"tianshan.clerk", "天山镇综合受理员", "clerk", org.Township, "天山镇"},
+	{"tianshan.reviewer", "天山镇审办员", "reviewer", org.Township, "天山镇"},
+	{"tianshan.director", "天山镇中心主任", "director", org.Township, "天山镇"},
+	{"shaogen.clerk", "绍根镇综合受理员", "clerk", org.Township, "绍根镇"},
+	{"shaogen.reviewer", "绍根镇审办员", "reviewer", org.Township, "绍根镇"},
+	{"shaogen.director", "绍根镇中心主任", "director", org.Township, "绍根镇"},
+	{"yangshulin.agent", "杨树林村代办员", "agent", org.Village, "杨树林村"},
+	{"xishuangshan.agent", "西双山村代办员", "agent", org.Village, "西双山村"},
+	{"agetan.agent", "阿格坦塔拉嘎查代办员", "agent", org.Village, "阿格坦塔拉嘎查"},
+}
+
+// Logins lists the demo accounts without touching the database (for a restart of the demo).
+func Logins() []Login {
+	out := make([]Login, len(demoPeople))
+	for i, p := range demoPeople {
+		out[i] = Login{Username: p.user, Role: p.role, Where: p.unit}
+	}
+	return out
+}
+
+// abbr is the short name used in notice numbers: the name without its 镇/乡/苏木/街道.
+func abbr(name string) string {
+	for _, s := range []string{"街道", "苏木", "镇", "乡"} {
+		if t := strings.TrimSuffix(name, s); t != name && t != "" {
+			return t
+		}
+	}
+	return name
+}

@@ -1,0 +1,275 @@
+// Package org holds the organisation tree: the five administrative levels, banner departments, township
+// service centers and their windows, village stations. Every permission in Bianmin is scoped to a subtree of
+// this tree, so the tree's shape rules live here.
+package org
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"bianmin/internal/errs"
+)
+
+// Kind is what an organisation is.
+type Kind string
+
+const (
+	Region     Kind = "region"     // 自治区
+	City       Kind = "city"       // 市 / 盟
+	Banner     Kind = "banner"     // 旗 / 县
+	Township   Kind = "township"   // 苏木乡镇 / 街道
+	Village    Kind = "village"    // 嘎查村 / 社区
+	Department Kind = "department" // 旗直部门
+	Center     Kind = "center"     // 便民服务中心
+	Station    Kind = "station"    // 便民服务站
+	Window     Kind = "window"     // 窗口 or back-office seat
+)
+
+// Kinds lists every kind, in tree order.
+var Kinds = []Kind{Region, City, Banner, Township, Village, Department, Center, Station, Window}
+
+// Level is the GB/T 39046 A.2 行使层级代码 of an administrative kind; 0 for the others.
+func (k Kind) Level() int {
+	switch k {
+	case Region:
+		return 2
+	case City:
+		return 3
+	case Banner:
+		return 4
+	case Township:
+		return 5
+	case Village:
+		return 6
+	}
+	return 0
+}
+
+// Administrative reports whether the kind is one of the five levels.
+func (k Kind) Administrative() bool { return k.Level() > 0 }
+
+// Valid reports whether k is a known kind.
+func (k Kind) Valid() bool {
+	for _, x := range Kinds {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+// allowedParents says where each kind may hang in the tree.
+var allowedParents = map[Kind][]Kind{
+	Region:     nil,
+	City:       {Region},
+	Banner:     {City},
+	Township:   {Banner},
+	Village:    {Township},
+	Department: {Banner, City, Region},
+	Center:     {Township},
+	Station:    {Village},
+	Window:     {Center, Department},
+}
+
+// CanHang reports whether a child of kind child may have a parent of kind parent ("" for a root).
+func CanHang(child, parent Kind) bool {
+	ps := allowedParents[child]
+	if parent == "" {
+		return child == Region
+	}
+	for _, p := range ps {
+		if p == parent {
+			return true
+		}
+	}
+	return false
+}
+
+// Desk is the side of the hall a window serves (受办分离).
+type Desk string
+
+const (
+	FrontDesk  Desk = "front" // 前台: consult, receive, issue
+	BackOffice Desk = "back"  // 后台: review and decide, never meets the applicant
+)
+
+// Org is one node of the tree.
+type Org struct {
+	ID       string
+	ParentID string
+	Path     string // "/id1/id2/.../id/": the ids from the root down to this node
+	Kind     Kind
+	Code     string // division code (6, 9 or 12 digits) for administrative kinds; optional otherwise
+	Subtype  string // 镇, 乡, 苏木, 街道, 嘎查, 村, 社区 ...: as the division list gives it
+	NameZh   string
+	NameMn   string
+	// MnReview marks a Mongolian name that no native reviewer has confirmed yet.
+	MnReview bool
+	Abbr     string // abbreviation used in notice numbers
+	Desk     Desk   // windows only
+	General  bool   // windows only: a general window (综合受理) takes every item
+	Note     string
+	Aliases  []string
+	Version  int
+	Created  time.Time
+	Updated  time.Time
+}
+
+// Contains reports whether other lies in o's subtree (o itself included).
+func (o Org) Contains(other Org) bool { return InSubtree(o.Path, other.Path) }
+
+// InSubtree reports whether the node at path lies under (or is) the node at root.
+func InSubtree(root, path string) bool {
+	return root != "" && strings.HasPrefix(path, root)
+}
+
+// ChildPath is the path of a child with the given id under parentPath.
+func ChildPath(parentPath, id string) string {
+	if parentPath == "" {
+		return "/" + id + "/"
+	}
+	return parentPath + id + "/"
+}
+
+// Name returns the name in the given language, falling back to Chinese when no Mongolian name exists yet.
+func (o Org) Name(lang string) string {
+	if lang == "mn" && o.NameMn != "" {
+		return o.NameMn
+	}
+	return o.NameZh
+}
+
+// MaxName is the longest name accepted, in characters (GB/T 39046 uses an..100 for 实施主体).
+const MaxName = 100
+
+// Validate checks the fields of o against its kind and its parent (nil for a root).
+func (o Org) Validate(parent *Org) error {
+	var l errs.List
+	if !o.Kind.Valid() {
+		l.Add(errs.Field("kind", "err.org.kind"))
+	} else {
+		var pk Kind
+		if parent != nil {
+			pk = parent.Kind
+		}
+		if !CanHang(o.Kind, pk) {
+			l.Add(errs.Field("parent", "err.org.parent").With("kind", string(o.Kind)))
+		}
+	}
+	l.Add(CheckName("name_zh", o.NameZh, true))
+	l.Add(CheckName("name_mn", o.NameMn, false))
+	if o.NameMn != "" && !IsMongolian(o.NameMn) {
+		l.Add(errs.Field("name_mn", "err.name_mn.script"))
+	}
+	if o.Kind.Administrative() {
+		l.Add(CheckCode(o.Kind, o.Code, parent, o.Note != ""))
+	}
+	if o.Kind == Window && o.Desk != FrontDesk && o.Desk != BackOffice {
+		l.Add(errs.Field("desk", "err.org.desk"))
+	}
+	if utf8.RuneCountInString(o.Abbr) > 20 {
+		l.Add(errs.Field("abbr", "err.too_long").With("max", "20"))
+	}
+	return l.Err()
+}
+
+// CheckName validates one name field.
+func CheckName(field, v string, required bool) *errs.Error {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		if required {
+			return errs.Field(field, "err.required")
+		}
+		return nil
+	}
+	if utf8.RuneCountInString(v) > MaxName {
+		return errs.Field(field, "err.too_long").With("max", "100")
+	}
+	return nil
+}
+
+// IsMongolian reports whether s carries traditional Mongolian letters (U+1800-U+18AF).
+func IsMongolian(s string) bool {
+	for _, r := range s {
+		if r >= 0x1800 && r <= 0x18AF {
+			return true
+		}
+	}
+	return false
+}
+
+func allDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// CheckCode validates a division code for its level: 6 digits for region, city and banner (GB/T 2260), 9 or
+// 12 digits for a township (统计用区划代码; 12 = 9 + "000"), 12 for a village; each starts with its parent's
+// code. A township-level unit without an official code is accepted only with a note that says why.
+func CheckCode(k Kind, code string, parent *Org, noted bool) *errs.Error {
+	if code == "" {
+		if (k == Township || k == Village) && noted {
+			return nil
+		}
+		return errs.Field("code", "err.required")
+	}
+	if !allDigits(code) {
+		return errs.Field("code", "err.code.digits")
+	}
+	want := map[Kind][]int{Region: {6}, City: {6}, Banner: {6}, Township: {9, 12}, Village: {12}}[k]
+	okLen := false
+	for _, n := range want {
+		okLen = okLen || len(code) == n
+	}
+	if !okLen {
+		return errs.Field("code", "err.code.length").With("kind", string(k))
+	}
+	if k == Township && len(code) == 12 && !strings.HasSuffix(code, "000") {
+		return errs.Field("code", "err.code.township12")
+	}
+	if parent != nil && parent.Code != "" {
+		p := Prefix(parent.Kind, parent.Code)
+		if !strings.HasPrefix(code, p) {
+			return errs.Field("code", "err.code.prefix").With("parent", parent.Code)
+		}
+	}
+	return nil
+}
+
+// Prefix is the part of a code that all codes below it start with: "15" for a region, "1504" for a city,
+// the 6 digits of a banner, the 9 of a township.
+func Prefix(k Kind, code string) string {
+	switch k {
+	case Region:
+		if len(code) >= 2 {
+			return code[:2]
+		}
+	case City:
+		if len(code) >= 4 {
+			return code[:4]
+		}
+	case Township:
+		if len(code) >= 9 {
+			return code[:9]
+		}
+	}
+	return code
+}
+
+// VillageSubtype tells a community (社区, codes 001-199) from a village (嘎查/村, 200-399) by name.
+func VillageSubtype(name string) string {
+	switch {
+	case strings.HasSuffix(name, "社区"):
+		return "社区"
+	case strings.HasSuffix(name, "嘎查"):
+		return "嘎查"
+	case strings.HasSuffix(name, "村"):
+		return "村"
+	}
+	return ""
+}

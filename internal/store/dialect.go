@@ -1,0 +1,67 @@
+package store
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// dialect is the seam between SQLite and PostgreSQL: placeholders, row locks and error classes. Queries are
+// written once, with ? placeholders.
+type dialect struct {
+	name      string
+	dollar    bool   // PostgreSQL numbers its placeholders: $1, $2 ...
+	forUpdate string // row lock suffix; SQLite needs none, its write transactions are exclusive
+}
+
+var (
+	sqlite   = dialect{name: "sqlite"}
+	postgres = dialect{name: "postgres", dollar: true, forUpdate: " FOR UPDATE"}
+)
+
+// q rewrites ? placeholders to $n for PostgreSQL, leaving quoted text alone.
+func (d dialect) q(s string) string {
+	if !d.dollar || !strings.Contains(s, "?") {
+		return s
+	}
+	var b strings.Builder
+	n, quoted := 0, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '\'':
+			quoted = !quoted
+			b.WriteByte(c)
+		case c == '?' && !quoted:
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// isUnique reports a unique-constraint violation.
+func (d dialect) isUnique(err error) bool {
+	if err == nil {
+		return false
+	}
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		return pg.Code == "23505"
+	}
+	return strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
+
+// retryable reports errors after which the whole transaction may simply be run again.
+func (d dialect) retryable(err error) bool {
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		return pg.Code == "40001" || pg.Code == "40P01"
+	}
+	return strings.Contains(err.Error(), "SQLITE_BUSY")
+}

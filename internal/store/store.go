@@ -1,0 +1,238 @@
+// Package store is Bianmin's one storage layer: hand-written SQL over database/sql, for an embedded SQLite
+// file (a banner on one small machine) or PostgreSQL (a region and beyond). The differences between the two
+// live in dialect.go; everything else is the same SQL.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
+	_ "modernc.org/sqlite"             // SQLite driver "sqlite", pure Go
+
+	"bianmin/internal/errs"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// DB is an open store.
+type DB struct {
+	d dialect
+	// w takes every write. On SQLite it holds one connection: SQLite has one writer, and queueing writers in
+	// Go is cheaper than letting them spin on the file lock. On PostgreSQL w and r are the same pool.
+	w, r *sql.DB
+	// Now is the clock; tests may replace it.
+	Now func() time.Time
+}
+
+// Open connects to the database at dsn: a postgres:// URL, or else an SQLite file path ("" means
+// bianmin.db in dataDir). It does not migrate; call Migrate.
+func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
+	db := &DB{Now: time.Now}
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		p, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, err
+		}
+		p.SetMaxOpenConns(32)
+		p.SetMaxIdleConns(32)
+		p.SetConnMaxIdleTime(5 * time.Minute)
+		db.d, db.w, db.r = postgres, p, p
+	} else {
+		path := strings.TrimPrefix(dsn, "sqlite://")
+		if path == "" {
+			if dataDir == "" {
+				dataDir = "."
+			}
+			if err := os.MkdirAll(dataDir, 0o750); err != nil {
+				return nil, err
+			}
+			path = filepath.Join(dataDir, "bianmin.db")
+		}
+		// synchronous=FULL: an acknowledged write survives a crash of the machine, not only of the process.
+		q := url.Values{}
+		for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(10000)", "foreign_keys(1)"} {
+			q.Add("_pragma", p)
+		}
+		q.Set("_txlock", "immediate")
+		w, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+		if err != nil {
+			return nil, err
+		}
+		w.SetMaxOpenConns(1)
+		w.SetConnMaxIdleTime(0)
+		q.Add("_pragma", "query_only(1)")
+		q.Set("_txlock", "deferred")
+		r, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+		if err != nil {
+			w.Close()
+			return nil, err
+		}
+		r.SetMaxOpenConns(8)
+		db.d, db.w, db.r = sqlite, w, r
+	}
+	if err := db.w.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: cannot reach the database: %w", err)
+	}
+	return db, nil
+}
+
+// Close closes the pools.
+func (db *DB) Close() error {
+	err := db.w.Close()
+	if db.r != db.w {
+		err = errors.Join(err, db.r.Close())
+	}
+	return err
+}
+
+// Dialect names the engine: "sqlite" or "postgres".
+func (db *DB) Dialect() string { return db.d.name }
+
+// Migrate applies the embedded migrations of the engine that are not applied yet, each in its own
+// transaction. Migrations only go forward.
+func (db *DB) Migrate(ctx context.Context) ([]string, error) {
+	if _, err := db.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+		return nil, err
+	}
+	dir := "migrations/" + db.d.name
+	entries, err := fs.ReadDir(migrations, dir)
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, 0, len(entries))
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".sql") {
+			names = append(names, e.Name())
+		}
+	}
+	slices.Sort(names)
+	var applied []string
+	for _, name := range names {
+		var n int
+		if err := db.w.QueryRowContext(ctx, db.d.q(`SELECT count(*) FROM schema_migrations WHERE version = ?`), name).Scan(&n); err != nil {
+			return applied, err
+		}
+		if n > 0 {
+			continue
+		}
+		body, err := fs.ReadFile(migrations, dir+"/"+name)
+		if err != nil {
+			return applied, err
+		}
+		tx, err := db.w.BeginTx(ctx, nil)
+		if err != nil {
+			return applied, err
+		}
+		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+			tx.Rollback()
+			return applied, fmt.Errorf("migration %s: %w", name, err)
+		}
+		if _, err := tx.ExecContext(ctx, db.d.q(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`), name, time.Now().UTC().Format(time.RFC3339)); err != nil {
+			tx.Rollback()
+			return applied, err
+		}
+		if err := tx.Commit(); err != nil {
+			return applied, err
+		}
+		applied = append(applied, name)
+	}
+	return applied, nil
+}
+
+// Tx is a write transaction. Every state change happens inside one, together with its audit entry.
+type Tx struct {
+	tx  *sql.Tx
+	d   dialect
+	ctx context.Context
+	now time.Time
+}
+
+// Write runs fn in a transaction and commits when fn returns nil. A PostgreSQL serialization failure or
+// deadlock is retried a few times; fn must therefore not have effects outside the transaction.
+func (db *DB) Write(ctx context.Context, fn func(*Tx) error) error {
+	var err error
+	for attempt := 0; attempt < 5; attempt++ {
+		err = db.writeOnce(ctx, fn)
+		if err == nil || !db.d.retryable(err) {
+			return err
+		}
+		time.Sleep(time.Duration(attempt+1) * 5 * time.Millisecond)
+	}
+	return err
+}
+
+func (db *DB) writeOnce(ctx context.Context, fn func(*Tx) error) error {
+	sqlTx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return errs.Wrap(err, "begin")
+	}
+	tx := &Tx{tx: sqlTx, d: db.d, ctx: ctx, now: db.Now().UTC().Truncate(time.Microsecond)}
+	if err := fn(tx); err != nil {
+		sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return errs.Wrap(err, "commit")
+	}
+	return nil
+}
+
+func (tx *Tx) exec(q string, args ...any) (sql.Result, error) {
+	return tx.tx.ExecContext(tx.ctx, tx.d.q(q), args...)
+}
+
+func (tx *Tx) query(q string, args ...any) (*sql.Rows, error) {
+	return tx.tx.QueryContext(tx.ctx, tx.d.q(q), args...)
+}
+
+func (tx *Tx) queryRow(q string, args ...any) *sql.Row {
+	return tx.tx.QueryRowContext(tx.ctx, tx.d.q(q), args...)
+}
+
+// Now is the transaction's timestamp: every row it writes carries the same time.
+func (tx *Tx) Now() time.Time { return tx.now }
+
+// querier is what read helpers need: the read pool or a write transaction.
+type querier interface {
+	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
+}
+
+func (db *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return db.r.QueryContext(ctx, db.d.q(q), args...)
+}
+
+func (db *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return db.r.QueryRowContext(ctx, db.d.q(q), args...)
+}
+
+// Ping reports whether the database answers.
+func (db *DB) Ping(ctx context.Context) error { return db.r.PingContext(ctx) }
+
+// ExecRaw runs a statement outside the audited paths. Only tests and the demo loader's checks use it; it
+// exists so that a tamper test can play the attacker who edits a table directly.
+func (db *DB) ExecRaw(ctx context.Context, q string, args ...any) error {
+	_, err := db.w.ExecContext(ctx, db.d.q(q), args...)
+	return err
+}
+
+// notFound turns sql.ErrNoRows into the shared not-found error.
+func notFound(err error, what string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return errs.New(errs.NotFound, "err.not_found").With("what", what)
+	}
+	return errs.Wrap(err, what)
+}

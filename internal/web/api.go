@@ -1,0 +1,275 @@
+package web
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"reflect"
+	"time"
+
+	"bianmin/internal/errs"
+	"bianmin/internal/org"
+	"bianmin/internal/people"
+	"bianmin/internal/service"
+)
+
+// apiOp is one operation of the JSON API. The table in mountAPI is both the router and the source of the
+// OpenAPI document, so that the document cannot drift from the code.
+type apiOp struct {
+	Method, Path, ID, Summary string
+	Auth                      bool
+	In, Out                   reflect.Type // nil In: no body
+	Header                    []string     // request headers the operation reads
+	handle                    func(w http.ResponseWriter, r *http.Request)
+}
+
+type empty struct{}
+
+// op adapts a typed function to an HTTP handler: decode In, call, encode Out or the error.
+func op[In, Out any](s *Server, method, path, id, summary string, auth bool, fn func(r *http.Request, c *reqCtx, in In) (Out, error)) apiOp {
+	o := apiOp{Method: method, Path: path, ID: id, Summary: summary, Auth: auth, Out: reflect.TypeFor[Out]()}
+	if reflect.TypeFor[In]() != reflect.TypeFor[empty]() {
+		o.In = reflect.TypeFor[In]()
+	}
+	o.handle = func(w http.ResponseWriter, r *http.Request) {
+		c := rc(r)
+		if auth && c.me == nil {
+			s.apiError(w, r, errs.New(errs.Unauthenticated, "err.session"))
+			return
+		}
+		var in In
+		if o.In != nil {
+			dec := json.NewDecoder(io.LimitReader(r.Body, 1<<20))
+			dec.DisallowUnknownFields()
+			if err := dec.Decode(&in); err != nil {
+				s.apiError(w, r, errs.Field("body", "err.json").With("detail", err.Error()))
+				return
+			}
+		}
+		out, err := fn(r, c, in)
+		if err != nil {
+			s.apiError(w, r, err)
+			return
+		}
+		code := http.StatusOK
+		if method == http.MethodPost {
+			code = http.StatusCreated
+		}
+		writeJSON(w, code, out)
+	}
+	return o
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(code)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+}
+
+// APIError is the body of every failed API call; messages are in the caller's language (the bm_lang cookie
+// or Accept-Language: mn).
+type APIError struct {
+	Error struct {
+		Code    string          `json:"code"`
+		Message string          `json:"message"`
+		Fields  []APIFieldError `json:"fields,omitempty"`
+	} `json:"error"`
+}
+
+type APIFieldError struct {
+	Field   string `json:"field"`
+	Label   string `json:"label"`
+	Message string `json:"message"`
+}
+
+func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
+	var body APIError
+	body.Error.Code = string(errs.CodeOf(err))
+	for i, fe := range s.fieldErrors(rc(r).lang, err) {
+		if i == 0 {
+			body.Error.Message = fe.Message
+		}
+		if fe.Field != "" {
+			body.Error.Fields = append(body.Error.Fields, APIFieldError{fe.Field, fe.Label, fe.Message})
+		}
+	}
+	writeJSON(w, status(err), body)
+}
+
+// API shapes. Personal numbers come masked unless the caller works at the applicant's front desk.
+
+type OrgJSON struct {
+	ID       string   `json:"id"`
+	ParentID string   `json:"parent_id,omitempty"`
+	Kind     string   `json:"kind"`
+	Level    int      `json:"level,omitempty"`
+	Code     string   `json:"code,omitempty"`
+	Subtype  string   `json:"subtype,omitempty"`
+	NameZh   string   `json:"name_zh"`
+	NameMn   string   `json:"name_mn,omitempty"`
+	MnReview bool     `json:"mn_review"`
+	Abbr     string   `json:"abbr,omitempty"`
+	Desk     string   `json:"desk,omitempty"`
+	General  bool     `json:"general,omitempty"`
+	Note     string   `json:"note,omitempty"`
+	Aliases  []string `json:"aliases,omitempty"`
+	Version  int      `json:"version"`
+}
+
+func orgJSON(o org.Org) OrgJSON {
+	return OrgJSON{o.ID, o.ParentID, string(o.Kind), o.Kind.Level(), o.Code, o.Subtype, o.NameZh, o.NameMn, o.MnReview, o.Abbr, string(o.Desk), o.General, o.Note, o.Aliases, o.Version}
+}
+
+type StaffJSON struct {
+	ID       string `json:"id"`
+	Username string `json:"username"`
+	Name     string `json:"name"`
+	Phone    string `json:"phone,omitempty"`
+	Role     string `json:"role"`
+	OrgID    string `json:"org_id"`
+	Lang     string `json:"lang"`
+	Active   bool   `json:"active"`
+}
+
+func staffJSON(s people.Staff) StaffJSON {
+	return StaffJSON{s.ID, s.Username, s.Name, s.Phone, string(s.Role), s.OrgID, s.Lang, s.Active}
+}
+
+type ApplicantJSON struct {
+	ID             string    `json:"id"`
+	Kind           string    `json:"kind"`
+	Name           string    `json:"name"`
+	IDNumber       string    `json:"id_number,omitempty"`
+	CreditCode     string    `json:"credit_code,omitempty"`
+	CreditOverride string    `json:"credit_override,omitempty"`
+	Phone          string    `json:"phone,omitempty"`
+	Address        string    `json:"address,omitempty"`
+	OrgID          string    `json:"org_id"`
+	Version        int       `json:"version"`
+	Created        time.Time `json:"created"`
+}
+
+func applicantJSON(a people.Applicant) ApplicantJSON {
+	return ApplicantJSON{a.ID, string(a.Kind), a.Name, a.IDNumber, a.CreditCode, a.CreditOverride, a.Phone, a.Address, a.OrgID, a.Version, a.Created}
+}
+
+type LoginInput struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+type SessionJSON struct {
+	Token   string    `json:"token"`
+	CSRF    string    `json:"csrf"`
+	Expires time.Time `json:"expires"`
+	Staff   StaffJSON `json:"staff"`
+}
+
+type PasswordInput struct {
+	Old     string `json:"old_password"`
+	New     string `json:"new_password"`
+	Confirm string `json:"confirm_password"`
+}
+
+type OK struct {
+	OK bool `json:"ok"`
+}
+
+func mapAll[T, U any](in []T, f func(T) U) []U {
+	out := make([]U, len(in))
+	for i, x := range in {
+		out[i] = f(x)
+	}
+	return out
+}
+
+// apiOps is the API's route table.
+func (s *Server) apiOps() []apiOp {
+	return []apiOp{
+		op(s, "POST", "/api/v1/session", "login", "Log in; the token goes in Authorization: Bearer or the bm_session cookie", false,
+			func(r *http.Request, c *reqCtx, in LoginInput) (SessionJSON, error) {
+				me, sess, err := s.svc.Login(r.Context(), in.Username, in.Password, clientAddr(r))
+				return SessionJSON{sess.Token, sess.CSRF, sess.Expires, staffJSON(me)}, err
+			}),
+		op(s, "DELETE", "/api/v1/session", "logout", "Log out", true,
+			func(r *http.Request, c *reqCtx, _ empty) (OK, error) {
+				return OK{true}, s.svc.Logout(r.Context(), c.token)
+			}),
+		op(s, "GET", "/api/v1/me", "me", "The signed-in account", true,
+			func(r *http.Request, c *reqCtx, _ empty) (StaffJSON, error) { return staffJSON(*c.me), nil }),
+		op(s, "POST", "/api/v1/me/password", "changePassword", "Change one's own password", true,
+			func(r *http.Request, c *reqCtx, in PasswordInput) (OK, error) {
+				return OK{true}, s.svc.ChangePassword(r.Context(), *c.me, c.token, in.Old, in.New, in.Confirm)
+			}),
+		op(s, "GET", "/api/v1/orgs", "listOrgs", "Organisations in the caller's subtree; ?kind= filters", true,
+			func(r *http.Request, c *reqCtx, _ empty) ([]OrgJSON, error) {
+				var kinds []org.Kind
+				if k := r.URL.Query().Get("kind"); k != "" {
+					kinds = append(kinds, org.Kind(k))
+				}
+				list, err := s.svc.Visible(r.Context(), c.me.Actor(), kinds...)
+				return mapAll(list, orgJSON), err
+			}),
+		op(s, "GET", "/api/v1/orgs/{id}", "getOrg", "One organisation", true,
+			func(r *http.Request, c *reqCtx, _ empty) (OrgJSON, error) {
+				o, err := s.svc.Org(r.Context(), c.me.Actor(), r.PathValue("id"))
+				return orgJSON(o), err
+			}),
+		op(s, "POST", "/api/v1/orgs", "createOrg", "Add an organisation (window, station, department ...) under a parent", true,
+			func(r *http.Request, c *reqCtx, in service.OrgInput) (OrgJSON, error) {
+				o, err := s.svc.CreateOrg(r.Context(), c.me.Actor(), in)
+				return orgJSON(o), err
+			}),
+		op(s, "PATCH", "/api/v1/orgs/{id}", "renameOrg", "Correct names; version must be the one read (optimistic locking)", true,
+			func(r *http.Request, c *reqCtx, in service.RenameInput) (OrgJSON, error) {
+				o, err := s.svc.RenameOrg(r.Context(), c.me.Actor(), r.PathValue("id"), in)
+				return orgJSON(o), err
+			}),
+		op(s, "POST", "/api/v1/divisions", "importDivisions", "Import a division file (all or nothing)", true,
+			func(r *http.Request, c *reqCtx, in org.DivisionFile) (service.ImportResult, error) {
+				b, _ := json.Marshal(in)
+				return s.svc.ImportDivisions(r.Context(), c.me.Actor(), bytesReader(b))
+			}),
+		op(s, "GET", "/api/v1/orgs/{id}/staff", "listStaff", "Accounts under an organisation", true,
+			func(r *http.Request, c *reqCtx, _ empty) ([]StaffJSON, error) {
+				list, err := s.svc.ListStaff(r.Context(), c.me.Actor(), r.PathValue("id"))
+				return mapAll(list, staffJSON), err
+			}),
+		op(s, "POST", "/api/v1/staff", "createStaff", "Create an account", true,
+			func(r *http.Request, c *reqCtx, in service.StaffInput) (StaffJSON, error) {
+				st, err := s.svc.CreateStaff(r.Context(), c.me.Actor(), in)
+				return staffJSON(st), err
+			}),
+		op(s, "GET", "/api/v1/orgs/{id}/applicants", "listApplicants", "Applicants under an organisation (masked)", true,
+			func(r *http.Request, c *reqCtx, _ empty) ([]ApplicantJSON, error) {
+				list, err := s.svc.Applicants(r.Context(), c.me.Actor(), r.PathValue("id"), 500)
+				return mapAll(list, applicantJSON), err
+			}),
+		withHeader(op(s, "POST", "/api/v1/applicants", "createApplicant", "Register an applicant; send Idempotency-Key to make retries safe", true,
+			func(r *http.Request, c *reqCtx, in service.ApplicantInput) (ApplicantJSON, error) {
+				a, err := s.svc.CreateApplicant(r.Context(), c.me.Actor(), in, r.Header.Get("Idempotency-Key"))
+				return applicantJSON(a), err
+			}), "Idempotency-Key"),
+		op(s, "GET", "/api/v1/applicants/{id}", "getApplicant", "One applicant; masked unless the caller works at its front desk", true,
+			func(r *http.Request, c *reqCtx, _ empty) (ApplicantJSON, error) {
+				a, err := s.svc.Applicant(r.Context(), c.me.Actor(), r.PathValue("id"))
+				return applicantJSON(a), err
+			}),
+	}
+}
+
+func withHeader(o apiOp, h ...string) apiOp {
+	o.Header = append(o.Header, h...)
+	return o
+}
+
+func (s *Server) mountAPI(mux *http.ServeMux) {
+	ops := s.apiOps()
+	for _, o := range ops {
+		mux.HandleFunc(o.Method+" "+o.Path, o.handle)
+	}
+	doc := openAPI(ops)
+	mux.HandleFunc("GET /api/openapi.json", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, doc) })
+}

@@ -1,0 +1,126 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"bianmin/internal/access"
+	"bianmin/internal/audit"
+	"bianmin/internal/errs"
+	"bianmin/internal/i18n"
+)
+
+type translationRow struct {
+	Key     string
+	Msg     i18n.Message
+	Base    i18n.Message
+	Version int
+}
+
+type translationsData struct {
+	Rows   []translationRow
+	Filter string
+	Review bool
+}
+
+func (s *Server) translationsData(r *http.Request) (translationsData, error) {
+	d := translationsData{Filter: strings.TrimSpace(r.FormValue("q")), Review: r.FormValue("review") == "1"}
+	versions, err := s.svc.TranslationVersions(r.Context())
+	if err != nil {
+		return d, err
+	}
+	for _, k := range s.cat.Keys() {
+		m, _ := s.cat.Get(k)
+		if d.Review && !m.Review {
+			continue
+		}
+		if d.Filter != "" && !strings.Contains(k, d.Filter) && !strings.Contains(m.Zh, d.Filter) && !strings.Contains(m.Mn, d.Filter) {
+			continue
+		}
+		d.Rows = append(d.Rows, translationRow{Key: k, Msg: m, Base: s.cat.Base(k), Version: versions[k]})
+	}
+	return d, nil
+}
+
+func (s *Server) translationList(w http.ResponseWriter, r *http.Request) {
+	if !rc(r).me.Role.Has(access.TranslationEdit) {
+		s.fail(w, r, errs.New(errs.Forbidden, "err.forbidden").With("action", string(access.TranslationEdit)))
+		return
+	}
+	d, err := s.translationsData(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.page(r, "title.translations")
+	p.Data = d
+	s.render(w, http.StatusOK, "translations", p)
+}
+
+func (s *Server) translationSave(w http.ResponseWriter, r *http.Request) {
+	key := r.FormValue("key")
+	version, _ := strconv.Atoi(r.FormValue("version"))
+	err := s.svc.SaveTranslation(r.Context(), rc(r).me.Actor(), key, r.FormValue("zh"), r.FormValue("mn"), r.FormValue("review") == "1", version)
+	if err == nil {
+		http.Redirect(w, r, "/admin/translations?ok=saved&q="+key, http.StatusSeeOther)
+		return
+	}
+	d, derr := s.translationsData(r)
+	if derr != nil {
+		s.fail(w, r, derr)
+		return
+	}
+	p := s.page(r, "title.translations")
+	p.Data = d
+	p.Form = formValues(r, "key", "zh", "mn")
+	p.Errors = s.fieldErrors(p.Lang, err)
+	s.render(w, status(err), "translations", p)
+}
+
+func (s *Server) importForm(w http.ResponseWriter, r *http.Request) {
+	s.render(w, http.StatusOK, "import", s.page(r, "title.import"))
+}
+
+func (s *Server) importDivisions(w http.ResponseWriter, r *http.Request) {
+	p := s.page(r, "title.import")
+	f, _, err := r.FormFile("file")
+	if err != nil {
+		p.Errors = s.fieldErrors(p.Lang, errs.Field("file", "err.required"))
+		s.render(w, http.StatusUnprocessableEntity, "import", p)
+		return
+	}
+	defer f.Close()
+	res, err := s.svc.ImportDivisions(r.Context(), rc(r).me.Actor(), http.MaxBytesReader(w, f, 10<<20))
+	if err != nil {
+		p.Errors = s.fieldErrors(p.Lang, err)
+		s.render(w, status(err), "import", p)
+		return
+	}
+	p.Data = res
+	p.Flash = "flash.imported"
+	s.render(w, http.StatusOK, "import", p)
+}
+
+type auditData struct {
+	Count int64
+	Break *audit.Break
+}
+
+func (s *Server) auditVerify(w http.ResponseWriter, r *http.Request) {
+	if !rc(r).me.Role.Has(access.AuditRead) {
+		s.fail(w, r, errs.New(errs.Forbidden, "err.forbidden").With("action", string(access.AuditRead)))
+		return
+	}
+	n, err := s.svc.DB.VerifyAudit(r.Context())
+	d := auditData{Count: n}
+	if b, ok := err.(*audit.Break); ok {
+		d.Break = b
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.page(r, "title.audit")
+	p.Data = d
+	s.render(w, http.StatusOK, "audit", p)
+}

@@ -1,0 +1,119 @@
+package web
+
+import (
+	"net"
+	"net/http"
+
+	"bianmin/internal/i18n"
+	"bianmin/internal/org"
+)
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	if err := s.svc.DB.Ping(r.Context()); err != nil {
+		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain")
+	w.Write([]byte("ok\n"))
+}
+
+// home is the public front page: the banner's bilingual sign and its townships.
+func (s *Server) home(w http.ResponseWriter, r *http.Request) {
+	p := s.page(r, "title.home")
+	roots, err := s.svc.DB.Subtree(r.Context(), "/", org.Banner, org.Township)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p.Data = roots
+	s.render(w, http.StatusOK, "home", p)
+}
+
+func (s *Server) switchLang(w http.ResponseWriter, r *http.Request) {
+	lang := i18n.Parse(r.PathValue("lang"))
+	s.setCookie(w, langCookie, string(lang), 365*24*3600)
+	if c := rc(r); c.me != nil {
+		_ = s.svc.SetLang(r.Context(), *c.me, string(lang))
+	}
+	http.Redirect(w, r, safeBack(r.URL.Query().Get("back")), http.StatusSeeOther)
+}
+
+func (s *Server) switchView(w http.ResponseWriter, r *http.Request) {
+	mode := "normal"
+	if r.PathValue("mode") == "large" {
+		mode = "large"
+	}
+	s.setCookie(w, viewCookie, mode, 365*24*3600)
+	http.Redirect(w, r, safeBack(r.URL.Query().Get("back")), http.StatusSeeOther)
+}
+
+func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
+	if rc(r).me != nil {
+		http.Redirect(w, r, "/desk", http.StatusSeeOther)
+		return
+	}
+	p := s.page(r, "title.login")
+	p.Form["back"] = safeBack(r.URL.Query().Get("back"))
+	s.render(w, http.StatusOK, "login", p)
+}
+
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	p := s.page(r, "title.login")
+	p.Form = formValues(r, "username", "back")
+	me, sess, err := s.svc.Login(r.Context(), r.FormValue("username"), r.FormValue("password"), clientAddr(r))
+	if err != nil {
+		p.Errors = s.fieldErrors(p.Lang, err)
+		s.render(w, status(err), "login", p)
+		return
+	}
+	s.setCookie(w, sessionCookie, sess.Token, int(s.svc.SessionTTL().Seconds()))
+	if _, err := r.Cookie(langCookie); err != nil {
+		s.setCookie(w, langCookie, me.Lang, 365*24*3600)
+	}
+	dest := safeBack(r.FormValue("back"))
+	if me.MustChangePassword {
+		dest = "/account/password?ok=must_change"
+	}
+	http.Redirect(w, r, dest, http.StatusSeeOther)
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	_ = s.svc.Logout(r.Context(), rc(r).token)
+	s.setCookie(w, sessionCookie, "", -1)
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+func (s *Server) desk(w http.ResponseWriter, r *http.Request) {
+	p := s.page(r, "title.desk")
+	home, err := s.svc.Home(r.Context(), rc(r).me.Actor())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p.Data = home
+	s.render(w, http.StatusOK, "desk", p)
+}
+
+func (s *Server) passwordForm(w http.ResponseWriter, r *http.Request) {
+	s.render(w, http.StatusOK, "password", s.page(r, "title.password"))
+}
+
+func (s *Server) passwordChange(w http.ResponseWriter, r *http.Request) {
+	c := rc(r)
+	err := s.svc.ChangePassword(r.Context(), *c.me, c.token, r.FormValue("old_password"), r.FormValue("new_password"), r.FormValue("confirm_password"))
+	if err != nil {
+		p := s.page(r, "title.password")
+		p.Errors = s.fieldErrors(p.Lang, err)
+		s.render(w, status(err), "password", p)
+		return
+	}
+	http.Redirect(w, r, "/desk?ok=password", http.StatusSeeOther)
+}

@@ -1,0 +1,251 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"net/http"
+	"strings"
+
+	"bianmin/internal/access"
+	"bianmin/internal/errs"
+	"bianmin/internal/i18n"
+	"bianmin/internal/org"
+	"bianmin/internal/people"
+)
+
+// Page is what every template receives. Pages add their own data in Data.
+type Page struct {
+	Lang   i18n.Lang
+	Large  bool
+	Me     *people.Staff
+	CSRF   string
+	Path   string
+	Title  string // catalog key
+	Nav    []NavItem
+	Flash  string // catalog key of a success message
+	Errors []FieldError
+	// Form holds the submitted values, so that nothing typed is lost when a form comes back with errors.
+	Form map[string]string
+	Data any
+	cat  *i18n.Catalog
+}
+
+// NavItem is one link of the navigation.
+type NavItem struct {
+	Href, Key string
+	Current   bool
+}
+
+// FieldError is an error as a person reads it: the field's label and what is wrong, in their language.
+type FieldError struct {
+	Field   string
+	Label   string
+	Message string
+}
+
+// T translates a catalog key.
+func (p *Page) T(key string, args ...string) string { return p.cat.T(p.Lang, key, args...) }
+
+// Bi renders a key in both languages together, Mongolian first (above or left), as signs and headers
+// must be (内政办发〔1996〕32号; FACTS.md §5.7).
+func (p *Page) Bi(key string) template.HTML {
+	m, _ := p.cat.Get(key)
+	return bilingual(m.Mn, m.Zh)
+}
+
+// BiName renders an organisation's names together.
+func (p *Page) BiName(o org.Org) template.HTML { return bilingual(o.NameMn, o.NameZh) }
+
+func bilingual(mn, zh string) template.HTML {
+	var b strings.Builder
+	b.WriteString(`<span class="bi">`)
+	if mn != "" {
+		fmt.Fprintf(&b, `<span class="mn" lang="mn-Mong">%s</span>`, template.HTMLEscapeString(mn))
+	}
+	fmt.Fprintf(&b, `<span class="zh" lang="zh-Hans">%s</span></span>`, template.HTMLEscapeString(zh))
+	return template.HTML(b.String())
+}
+
+// Name is an organisation's name in the page's language.
+func (p *Page) Name(o org.Org) string { return o.Name(string(p.Lang)) }
+
+// Err returns the message of the error on a field, if any.
+func (p *Page) Err(field string) string {
+	for _, e := range p.Errors {
+		if e.Field == field {
+			return e.Message
+		}
+	}
+	return ""
+}
+
+// V returns the submitted value of a form field.
+func (p *Page) V(field string) string { return p.Form[field] }
+
+// Can reports whether the signed-in person may do act somewhere in their subtree.
+func (p *Page) Can(act string) bool { return p.Me != nil && p.Me.Role.Has(access.Action(act)) }
+
+// Mn reports whether the page is in Mongolian.
+func (p *Page) Mn() bool { return p.Lang == i18n.Mn }
+
+// Other is the language the switch offers.
+func (p *Page) Other() i18n.Lang {
+	if p.Lang == i18n.Mn {
+		return i18n.Zh
+	}
+	return i18n.Mn
+}
+
+var funcs = template.FuncMap{
+	"mask": people.MaskPhone,
+}
+
+// page builds the base of a page for the request.
+func (s *Server) page(r *http.Request, title string) *Page {
+	c := rc(r)
+	p := &Page{Lang: c.lang, Large: c.large, Me: c.me, CSRF: c.sess.CSRF, Path: r.URL.Path, Title: title, cat: s.cat, Form: map[string]string{}}
+	if ok := r.URL.Query().Get("ok"); ok != "" && s.cat.Has("flash."+ok) {
+		p.Flash = "flash." + ok
+	}
+	p.Nav = navFor(c.me, r.URL.Path)
+	return p
+}
+
+// navFor is the navigation for a role: each person sees what their role can use.
+func navFor(me *people.Staff, path string) []NavItem {
+	if me == nil {
+		return []NavItem{{Href: "/", Key: "nav.home"}, {Href: "/login", Key: "nav.login"}}
+	}
+	items := []NavItem{{Href: "/desk", Key: "nav.desk"}}
+	add := func(act access.Action, href, key string) {
+		if me.Role.Has(act) {
+			items = append(items, NavItem{Href: href, Key: key})
+		}
+	}
+	add(access.OrgRead, "/orgs", "nav.orgs")
+	add(access.ApplicantRead, "/applicants", "nav.applicants")
+	add(access.StaffRead, "/staff", "nav.staff")
+	add(access.TranslationEdit, "/admin/translations", "nav.translations")
+	add(access.OrgImport, "/admin/import", "nav.import")
+	add(access.AuditRead, "/admin/audit", "nav.audit")
+	items = append(items, NavItem{Href: "/account/password", Key: "nav.password"})
+	for i := range items {
+		items[i].Current = items[i].Href == path || (items[i].Href != "/desk" && strings.HasPrefix(path, items[i].Href+"/"))
+	}
+	return items
+}
+
+// render writes a page with its status.
+func (s *Server) render(w http.ResponseWriter, code int, name string, p *Page) {
+	t, ok := s.pages[name]
+	if !ok {
+		s.log.Error("render", "page", name, "err", errNoTemplate)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		s.log.Error("render", "page", name, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(code)
+	buf.WriteTo(w)
+}
+
+// fieldErrors turns an error into messages for people, in the page's language.
+func (s *Server) fieldErrors(lang i18n.Lang, err error) []FieldError {
+	var out []FieldError
+	for _, e := range errs.All(err) {
+		if e.Code == errs.Internal {
+			s.log.Error("internal", "err", e)
+		}
+		args := make([]string, 0, 2*len(e.Args))
+		for k, v := range e.Args {
+			switch k {
+			case "what", "kind":
+				v = s.cat.T(lang, k+"."+v)
+			case "action":
+				v = s.cat.T(lang, "act."+v)
+			}
+			args = append(args, k, v)
+		}
+		fe := FieldError{Field: e.Field, Message: s.cat.T(lang, e.Key, args...)}
+		if e.Field != "" {
+			fe.Label = s.fieldLabel(lang, e.Field)
+		}
+		out = append(out, fe)
+	}
+	return out
+}
+
+// fieldLabel names a field; import errors carry a place in the file ("townships[3].code") and are named by
+// their last part.
+func (s *Server) fieldLabel(lang i18n.Lang, field string) string {
+	last := field
+	if i := strings.LastIndex(field, "."); i >= 0 {
+		last = field[i+1:]
+	}
+	if s.cat.Has("field." + last) {
+		label := s.cat.T(lang, "field."+last)
+		if last != field {
+			return field[:len(field)-len(last)-1] + " " + label
+		}
+		return label
+	}
+	return field
+}
+
+// fail renders an error page for errors that are not about a form.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	p := s.page(r, "title.error")
+	p.Errors = s.fieldErrors(p.Lang, err)
+	s.render(w, status(err), "error", p)
+}
+
+// formValues copies the named fields of a submitted form.
+func formValues(r *http.Request, names ...string) map[string]string {
+	m := make(map[string]string, len(names))
+	for _, n := range names {
+		m[n] = r.FormValue(n)
+	}
+	return m
+}
+
+// Field is one labelled input for the "field" template.
+type Field struct {
+	P                             *Page
+	Name, Type, Label, Value, Err string
+	Hint, Auto                    string
+	Required                      bool
+}
+
+// F describes an input: its name, type, label key, whether it is required, and its autocomplete hint.
+func (p *Page) F(name, typ, labelKey string, required bool, auto string) Field {
+	return Field{P: p, Name: name, Type: typ, Label: p.T(labelKey), Value: p.Form[name], Err: p.Err(name), Required: required, Auto: auto}
+}
+
+// Fh describes an optional input with a hint under its label.
+func (p *Page) Fh(name, typ, labelKey, hintKey string) Field {
+	f := p.F(name, typ, labelKey, false, "off")
+	f.Hint = p.T(hintKey)
+	return f
+}
+
+// OtherName is the name of the other language, written in that language, as language switches should be.
+func (p *Page) OtherName() string { return p.cat.T(p.Other(), "lang.self") }
+
+// Describe renders an error as lines of "field: message" in Chinese, for the command line.
+func (s *Server) Describe(err error) []string {
+	var out []string
+	for _, fe := range s.fieldErrors(i18n.Zh, err) {
+		if fe.Field != "" {
+			out = append(out, fe.Label+": "+fe.Message)
+		} else {
+			out = append(out, fe.Message)
+		}
+	}
+	return out
+}

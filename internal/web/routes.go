@@ -1,0 +1,57 @@
+package web
+
+import (
+	"io/fs"
+	"net/http"
+)
+
+// Handler returns the whole site. Every route is in this table.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	static, _ := fs.Sub(assets, "static")
+
+	// public
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.Handle("GET /static/", http.StripPrefix("/static/", staticFiles(static)))
+	mux.HandleFunc("GET /{$}", s.home)
+	mux.HandleFunc("GET /lang/{lang}", s.switchLang)
+	mux.HandleFunc("GET /view/{mode}", s.switchView)
+	mux.HandleFunc("GET /login", s.loginForm)
+	mux.HandleFunc("POST /login", s.login)
+	mux.HandleFunc("POST /logout", s.needLogin(s.logout))
+
+	// staff pages
+	mux.HandleFunc("GET /desk", s.needLogin(s.desk))
+	mux.HandleFunc("GET /orgs", s.needLogin(s.orgList))
+	mux.HandleFunc("GET /orgs/{id}", s.needLogin(s.orgShow))
+	mux.HandleFunc("POST /orgs/{id}", s.needLogin(s.orgRename))
+	mux.HandleFunc("POST /orgs/{id}/children", s.needLogin(s.orgAddChild))
+	mux.HandleFunc("GET /staff", s.needLogin(s.staffList))
+	mux.HandleFunc("GET /staff/new", s.needLogin(s.staffForm))
+	mux.HandleFunc("POST /staff", s.needLogin(s.staffCreate))
+	mux.HandleFunc("GET /applicants", s.needLogin(s.applicantList))
+	mux.HandleFunc("GET /applicants/new", s.needLogin(s.applicantForm))
+	mux.HandleFunc("POST /applicants", s.needLogin(s.applicantCreate))
+	mux.HandleFunc("GET /applicants/{id}", s.needLogin(s.applicantShow))
+	mux.HandleFunc("GET /account/password", s.needLogin(s.passwordForm))
+	mux.HandleFunc("POST /account/password", s.needLogin(s.passwordChange))
+	mux.HandleFunc("GET /admin/translations", s.needLogin(s.translationList))
+	mux.HandleFunc("POST /admin/translations", s.needLogin(s.translationSave))
+	mux.HandleFunc("GET /admin/import", s.needLogin(s.importForm))
+	mux.HandleFunc("POST /admin/import", s.needLogin(s.importDivisions))
+	mux.HandleFunc("GET /admin/audit", s.needLogin(s.auditVerify))
+
+	// JSON API (api.go has its table; the OpenAPI document is generated from it)
+	s.mountAPI(mux)
+
+	// The browser's cross-origin check (Sec-Fetch-Site / Origin) guards every unsafe request.
+	return s.logged(secure(http.NewCrossOriginProtection().Handler(s.identify(mux))))
+}
+
+func staticFiles(fsys fs.FS) http.Handler {
+	h := http.FileServer(http.FS(fsys))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		h.ServeHTTP(w, r)
+	})
+}

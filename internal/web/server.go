@@ -1,0 +1,211 @@
+// Package web is Bianmin's one web layer: server-rendered pages that work without JavaScript, and a JSON
+// API over the same service calls. routes.go lists every route on one screen.
+package web
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"bianmin/internal/errs"
+	"bianmin/internal/i18n"
+	"bianmin/internal/people"
+	"bianmin/internal/service"
+	"bianmin/internal/store"
+)
+
+//go:embed templates static
+var assets embed.FS
+
+// Server serves pages and the API.
+type Server struct {
+	svc   *service.Service
+	cat   *i18n.Catalog
+	log   *slog.Logger
+	pages map[string]*template.Template
+	// Secure marks cookies Secure; set when Bianmin is served over HTTPS.
+	Secure bool
+}
+
+// New parses the templates once; a template error stops the program at start-up, not at first use.
+func New(svc *service.Service, log *slog.Logger) (*Server, error) {
+	s := &Server{svc: svc, cat: svc.Catalog, log: log, pages: map[string]*template.Template{}}
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html")
+	if err != nil {
+		return nil, err
+	}
+	files, err := fs.Glob(assets, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		name := strings.TrimSuffix(strings.TrimPrefix(f, "templates/"), ".html")
+		if name == "layout" {
+			continue
+		}
+		t, err := template.Must(base.Clone()).ParseFS(assets, f)
+		if err != nil {
+			return nil, err
+		}
+		s.pages[name] = t
+	}
+	return s, nil
+}
+
+// PageNames lists the parsed pages, for the test that renders every page.
+func (s *Server) PageNames() []string {
+	out := make([]string, 0, len(s.pages))
+	for k := range s.pages {
+		out = append(out, k)
+	}
+	return out
+}
+
+type ctxKey struct{}
+
+// reqCtx is what the middleware learns about a request.
+type reqCtx struct {
+	lang  i18n.Lang
+	large bool
+	me    *people.Staff
+	sess  store.Session
+	token string
+}
+
+func rc(r *http.Request) *reqCtx {
+	if c, ok := r.Context().Value(ctxKey{}).(*reqCtx); ok {
+		return c
+	}
+	return &reqCtx{lang: i18n.Zh}
+}
+
+const (
+	sessionCookie = "bm_session"
+	langCookie    = "bm_lang"
+	viewCookie    = "bm_view"
+)
+
+// identify reads the language, view mode and session of a request.
+func (s *Server) identify(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c := &reqCtx{lang: i18n.Zh}
+		if ck, err := r.Cookie(langCookie); err == nil {
+			c.lang = i18n.Parse(ck.Value)
+		} else if strings.HasPrefix(r.Header.Get("Accept-Language"), "mn") {
+			c.lang = i18n.Mn
+		}
+		if ck, err := r.Cookie(viewCookie); err == nil && ck.Value == "large" {
+			c.large = true
+		}
+		token := ""
+		if h := r.Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") {
+			token = strings.TrimPrefix(h, "Bearer ")
+		} else if ck, err := r.Cookie(sessionCookie); err == nil {
+			token = ck.Value
+		}
+		if token != "" {
+			if me, sess, err := s.svc.Authenticate(r.Context(), token); err == nil {
+				c.me, c.sess, c.token = &me, sess, token
+				if _, err := r.Cookie(langCookie); err != nil {
+					c.lang = i18n.Parse(me.Lang)
+				}
+			}
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, c)))
+	})
+}
+
+// needLogin sends anonymous visitors of staff pages to the login page.
+func (s *Server) needLogin(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		c := rc(r)
+		if c.me == nil {
+			http.Redirect(w, r, "/login?back="+safeBack(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		}
+		// Forms carry the session's token: a second guard beside the browser's own cross-origin check,
+		// for the old browsers some village stations still run.
+		if r.Method == http.MethodPost && r.FormValue("csrf") != c.sess.CSRF {
+			s.fail(w, r, errs.New(errs.Forbidden, "err.csrf"))
+			return
+		}
+		h(w, r)
+	}
+}
+
+// secure adds headers every response should carry.
+func secure(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// logged logs each request with its duration, and turns panics into a 500 page.
+func (s *Server) logged(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, status: 200}
+		defer func() {
+			if v := recover(); v != nil {
+				s.log.Error("panic", "path", r.URL.Path, "panic", v)
+				http.Error(sw, "internal error", http.StatusInternalServerError)
+			}
+			s.log.Debug("http", "method", r.Method, "path", r.URL.Path, "status", sw.status, "ms", time.Since(start).Milliseconds())
+		}()
+		next.ServeHTTP(sw, r)
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+// status maps an error code to its HTTP status, in this one place.
+func status(err error) int {
+	switch errs.CodeOf(err) {
+	case errs.Invalid:
+		return http.StatusUnprocessableEntity
+	case errs.NotFound:
+		return http.StatusNotFound
+	case errs.Forbidden:
+		return http.StatusForbidden
+	case errs.Conflict:
+		return http.StatusConflict
+	case errs.Unauthenticated:
+		return http.StatusUnauthorized
+	case errs.Locked:
+		return http.StatusTooManyRequests
+	}
+	return http.StatusInternalServerError
+}
+
+// safeBack keeps redirects on this site.
+func safeBack(p string) string {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") {
+		return "/desk"
+	}
+	return p
+}
+
+func (s *Server) setCookie(w http.ResponseWriter, name, value string, maxAge int) {
+	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge, HttpOnly: true, Secure: s.Secure, SameSite: http.SameSiteLaxMode})
+}
+
+var errNoTemplate = errors.New("no such template")
