@@ -19,12 +19,17 @@ func scanApplicant(r interface{ Scan(...any) error }) (people.Applicant, error) 
 }
 
 // Idempotent runs create at most once per key: a second call with the same key (a double click, a request
-// retried after a dropped link) returns the id the first call made. The key is claimed inside the same
-// transaction as the creation, so a failed creation leaves the key free.
+// retried after a dropped link) returns the id the first call made. The key is claimed first, inside the
+// same transaction as the creation: a concurrent request with the same key waits on it, then finds it taken
+// and the whole transaction runs again, this time returning the first request's result. A failed creation
+// rolls back and leaves the key free.
 func (tx *Tx) Idempotent(key, scope string, create func() (string, error)) (id string, replay bool, err error) {
 	if key == "" {
 		id, err = create()
 		return id, false, err
+	}
+	if len(key) > 100 {
+		return "", false, errs.Field("idempotency_key", "err.too_long").With("max", "100")
 	}
 	err = tx.queryRow(`SELECT result_id FROM idempotency WHERE key = ? AND scope = ?`, key, scope).Scan(&id)
 	if err == nil {
@@ -33,15 +38,18 @@ func (tx *Tx) Idempotent(key, scope string, create func() (string, error)) (id s
 	if err != sql.ErrNoRows {
 		return "", false, errs.Wrap(err, "idempotency")
 	}
+	_, err = tx.exec(`INSERT INTO idempotency (key, scope, result_id, created_at) VALUES (?, ?, '', ?)`, key, scope, tx.now)
+	if tx.d.isUnique(err) {
+		return "", false, errRetry
+	}
+	if err != nil {
+		return "", false, errs.Wrap(err, "idempotency claim")
+	}
 	if id, err = create(); err != nil {
 		return "", false, err
 	}
-	_, err = tx.exec(`INSERT INTO idempotency (key, scope, result_id, created_at) VALUES (?, ?, ?, ?)`, key, scope, id, tx.now)
-	if tx.d.isUnique(err) {
-		// a concurrent request with the same key won; this transaction rolls back and the caller retries
-		return "", false, errs.New(errs.Conflict, "err.duplicate_submit")
-	}
-	return id, false, errs.Wrap(err, "idempotency insert")
+	_, err = tx.exec(`UPDATE idempotency SET result_id = ? WHERE key = ? AND scope = ?`, id, key, scope)
+	return id, false, errs.Wrap(err, "idempotency result")
 }
 
 // CreateApplicant inserts a validated applicant.

@@ -152,6 +152,9 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 	return applied, nil
 }
 
+// errRetry asks Write to run the transaction again: it lost a race that a fresh run resolves.
+var errRetry = errors.New("store: transaction lost a race; retry")
+
 // Tx is a write transaction. Every state change happens inside one, together with its audit entry.
 type Tx struct {
 	tx  *sql.Tx
@@ -164,9 +167,9 @@ type Tx struct {
 // deadlock is retried a few times; fn must therefore not have effects outside the transaction.
 func (db *DB) Write(ctx context.Context, fn func(*Tx) error) error {
 	var err error
-	for attempt := 0; attempt < 5; attempt++ {
+	for attempt := 0; attempt < 8; attempt++ {
 		err = db.writeOnce(ctx, fn)
-		if err == nil || !db.d.retryable(err) {
+		if err == nil || !(errors.Is(err, errRetry) || db.d.retryable(err)) {
 			return err
 		}
 		time.Sleep(time.Duration(attempt+1) * 5 * time.Millisecond)

@@ -1,0 +1,61 @@
+package audit
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+)
+
+func chain(n int) []Entry {
+	var out []Entry
+	var prev *Entry
+	for i := 0; i < n; i++ {
+		e := Entry{ID: fmt.Sprint("e", i), At: time.Date(2026, 1, 5, 9, 0, i, 123456789, time.UTC), ActorID: "a", Action: "x.update",
+			Entity: "x", EntityID: "1", Before: `{"n":1}`, After: `{"n":2}`}
+		e.Seal(prev)
+		out = append(out, e)
+		prev = &out[len(out)-1]
+	}
+	return out
+}
+
+func verify(es []Entry) error {
+	var v Verifier
+	for _, e := range es {
+		if err := v.Next(e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func TestChainVerifies(t *testing.T) {
+	if err := verify(chain(5)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestChainNamesFirstBrokenEntry(t *testing.T) {
+	cases := map[string]struct {
+		mutate func([]Entry) []Entry
+		seq    int64
+	}{
+		"edited content": {func(es []Entry) []Entry { es[2].After = `{"n":3}`; return es }, 3},
+		"edited actor":   {func(es []Entry) []Entry { es[1].ActorID = "b"; return es }, 2},
+		"edited time":    {func(es []Entry) []Entry { es[3].At = es[3].At.Add(time.Second); return es }, 4},
+		"deleted":        {func(es []Entry) []Entry { return append(es[:2], es[3:]...) }, 4},
+		"rehashed edit": {func(es []Entry) []Entry {
+			es[2].After = "{}"
+			es[2].Hash = es[2].ComputeHash() // the forger recomputes this entry's hash, but the next one still links to the old
+			return es
+		}, 4},
+	}
+	for name, c := range cases {
+		err := verify(c.mutate(chain(5)))
+		var b *Break
+		if !errors.As(err, &b) || b.Seq != c.seq {
+			t.Errorf("%s: got %v, want a break at %d", name, err, c.seq)
+		}
+	}
+}

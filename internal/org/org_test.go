@@ -1,0 +1,107 @@
+package org
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"bianmin/internal/errs"
+)
+
+// The fixture is kept in the repository (internal/demo/data) and also read from shared/fixtures when the
+// checkout sits beside it, so that a change to either is noticed.
+func fixture(t *testing.T) []byte {
+	for _, p := range []string{"../../../shared/fixtures/divisions-150421.json", "../demo/data/divisions-150421.json"} {
+		if b, err := os.ReadFile(p); err == nil {
+			return b
+		}
+	}
+	t.Fatal("division fixture not found")
+	return nil
+}
+
+func TestParseDivisionsFixture(t *testing.T) {
+	p, err := ParseDivisions(strings.NewReader(string(fixture(t))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 14 苏木乡镇 + 2 街道 with NBS codes, plus the older 天山街道 that the village lists still use.
+	if got := p.Count(Township); got != 17 {
+		t.Errorf("townships: %d", got)
+	}
+	if got := p.Count(Village); got != 6+32+16+27+13 {
+		t.Errorf("villages: %d", got)
+	}
+	byName := map[string]Org{}
+	for _, o := range p.Orgs {
+		byName[o.NameZh] = o
+	}
+	if o := byName["天山镇"]; o.Code != "150421100" || o.Subtype != "镇" {
+		t.Errorf("天山镇: %+v", o)
+	}
+	if o := byName["先锋乡"]; len(o.Aliases) != 1 || o.Aliases[0] != "先峰乡" {
+		t.Errorf("先锋乡 keeps its variant: %+v", o.Aliases)
+	}
+	if o := byName["天山街道"]; o.Code != "" || o.Note == "" {
+		t.Errorf("天山街道 is uncoded and says why: %+v", o)
+	}
+	if o := byName["杨树林村"]; o.Code != "150421100200" || o.Subtype != "村" {
+		t.Errorf("杨树林村: %+v", o)
+	}
+	if o := byName["绍根社区"]; o.Subtype != "社区" {
+		t.Errorf("绍根社区: %+v", o)
+	}
+	if o := byName["阿鲁科尔沁旗"]; o.Kind != Banner || o.NameMn == "" {
+		t.Errorf("banner: %+v", o)
+	}
+}
+
+func TestParseDivisionsRefusesBadFilesWhole(t *testing.T) {
+	good := `{"region":{"code":"150000","name":"内蒙古自治区"},"city":{"code":"150400","name":"赤峰市"},
+	"banner":{"code":"150421","name":"阿鲁科尔沁旗"},
+	"townships":[%s],"villages":{%s}}`
+	cases := map[string]struct {
+		townships, villages string
+		field, key          string
+	}{
+		"wrong prefix":     {`{"code9":"150422100","name":"甲镇"}`, ``, "townships[0].code", "err.code.prefix"},
+		"letters in code":  {`{"code9":"15042110A","name":"甲镇"}`, ``, "townships[0].code", "err.code.digits"},
+		"code12 mismatch":  {`{"code9":"150421100","code12":"150421101000","name":"甲镇"}`, ``, "townships[0].code12", "err.import.code12"},
+		"duplicate code":   {`{"code9":"150421100","name":"甲镇"},{"code9":"150421100","name":"乙镇"}`, ``, "townships[1].code9", "err.import.duplicate"},
+		"empty name":       {`{"code9":"150421100","name":""}`, ``, "townships[0].name_zh", "err.required"},
+		"unknown township": {`{"code9":"150421100","name":"甲镇"}`, `"丙镇":{"list":[{"name":"一村"}]}`, "villages.丙镇", "err.import.unknown_township"},
+		"village elsewhere": {`{"code9":"150421100","name":"甲镇"}`, `"甲镇":{"list":[{"name":"一村","code12":"150421101200"}]}`,
+			"villages.甲镇.list[0].code", "err.code.prefix"},
+		"village range": {`{"code9":"150421100","name":"甲镇"}`, `"甲镇":{"list":[{"name":"一村","code12":"150421100500"}]}`,
+			"villages.甲镇.list[0].code12", "err.code.village_range"},
+		"no townships": {``, ``, "townships", "err.required"},
+	}
+	for name, c := range cases {
+		doc := strings.Replace(strings.Replace(good, "%s", c.townships, 1), "%s", c.villages, 1)
+		p, err := ParseDivisions(strings.NewReader(doc))
+		if p != nil {
+			t.Errorf("%s: a bad file must yield no plan", name)
+		}
+		found := false
+		for _, e := range errs.All(err) {
+			if e.Field == c.field && e.Key == c.key {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("%s: want %s %s, got %v", name, c.field, c.key, err)
+		}
+	}
+	if _, err := ParseDivisions(strings.NewReader(`{"region": [`)); errs.CodeOf(err) != errs.Invalid {
+		t.Errorf("malformed JSON: %v", err)
+	}
+}
+
+func TestCanHangAndSubtree(t *testing.T) {
+	if !CanHang(Village, Township) || CanHang(Village, Banner) || !CanHang(Window, Center) || !CanHang(Region, "") || CanHang(City, "") {
+		t.Error("tree shape rules")
+	}
+	if !InSubtree("/a/b/", "/a/b/c/") || !InSubtree("/a/b/", "/a/b/") || InSubtree("/a/b/", "/a/bc/") || InSubtree("", "/a/") {
+		t.Error("subtree by path")
+	}
+}

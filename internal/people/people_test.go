@@ -1,0 +1,141 @@
+package people
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"bianmin/internal/errs"
+)
+
+func TestCheckIDNumber(t *testing.T) {
+	cases := []struct {
+		in, key string
+	}{
+		{"11010519491231002X", ""},                     // the standard's own sample
+		{"11010519491231002x", ""},                     // lowercase check character is accepted
+		{" 11010519491231002X ", ""},                   // blanks around
+		{"110105194912310021", "err.idnumber.checksum"}, // one character off
+		{"11010519491231002", "err.idnumber.length"},
+		{"110105491231002", "err.idnumber.legacy15"},
+		{"1101051949123100AX", "err.idnumber.chars"},
+		{"99010519491231002X", "err.idnumber.region"},
+		{"11010519491331002X", "err.idnumber.birth"}, // month 13
+		{"11010529991231002X", "err.idnumber.birth"}, // in the future
+		{"", "err.required"},
+	}
+	for _, c := range cases {
+		e := CheckIDNumber("id_number", c.in)
+		got := ""
+		if e != nil {
+			got = e.Key
+			if e.Field != "id_number" {
+				t.Errorf("%q: field %q", c.in, e.Field)
+			}
+		}
+		if got != c.key {
+			t.Errorf("CheckIDNumber(%q) = %q, want %q", c.in, got, c.key)
+		}
+	}
+}
+
+// Any single changed digit of a valid number must be caught: the weights are all non-zero modulo 11.
+func TestIDNumberCatchesEverySingleDigitError(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for n := 0; n < 300; n++ {
+		base := fmt.Sprintf("150421%04d%02d%02d%03d", 1930+r.IntN(90), 1+r.IntN(12), 1+r.IntN(28), r.IntN(1000))
+		id := base + string(IDCheckChar(base))
+		if e := CheckIDNumber("f", id); e != nil {
+			t.Fatalf("%s should be valid: %v", id, e)
+		}
+		pos := 14 + r.IntN(3) // change the sequence digits, which leaves the date valid
+		b := []byte(id)
+		b[pos] = '0' + (b[pos]-'0'+byte(1+r.IntN(9)))%10
+		if e := CheckIDNumber("f", string(b)); e == nil || e.Key != "err.idnumber.checksum" {
+			t.Fatalf("%s (changed from %s) should fail its checksum, got %v", b, id, e)
+		}
+	}
+}
+
+func TestCheckCreditCode(t *testing.T) {
+	cases := []struct{ in, key string }{
+		{"91350100M000100Y43", ""}, // GB 32100's example
+		{"91350100m000100y43", ""},
+		{"91350100M000100Y44", "err.creditcode.checksum"},
+		{"91350211M0000XUF46", "err.creditcode.checksum"}, // a real code that fails (FACTS §9.2)
+		{"91350100M000100Y4", "err.creditcode.length"},
+		{"9135010OM000100Y43", "err.creditcode.chars"}, // letter O
+		{"91A50100M000100Y43", "err.creditcode.region"},
+		{"", "err.required"},
+	}
+	for _, c := range cases {
+		e := CheckCreditCode("credit_code", c.in)
+		got := ""
+		if e != nil {
+			got = e.Key
+		}
+		if got != c.key {
+			t.Errorf("CheckCreditCode(%q) = %q, want %q", c.in, got, c.key)
+		}
+	}
+}
+
+func TestApplicantCreditOverride(t *testing.T) {
+	a := Applicant{Kind: Organisation, Name: "厦门某公司", CreditCode: "91350211M0000XUF46", OrgID: "x"}
+	if err := a.Validate(); errs.CodeOf(err) != errs.Invalid {
+		t.Fatalf("a failing check digit without a reason must be refused, got %v", err)
+	}
+	a.CreditOverride = "已与营业执照原件核对"
+	if err := a.Validate(); err != nil {
+		t.Fatalf("with a reason the code is accepted: %v", err)
+	}
+	a.CreditCode = "91350211M0000XUF4" // wrong length cannot be overridden
+	if err := a.Validate(); err == nil {
+		t.Fatal("an override must not excuse a wrong length")
+	}
+	good := Applicant{Kind: Organisation, Name: "x", CreditCode: "91350100M000100Y43", CreditOverride: "不需要", OrgID: "x"}
+	if err := good.Validate(); err != nil || good.CreditOverride != "" {
+		t.Fatalf("a valid code keeps no override: %v %q", err, good.CreditOverride)
+	}
+}
+
+func TestApplicantValidateNamesEveryField(t *testing.T) {
+	a := Applicant{Kind: Resident, Name: "", IDNumber: "123", Phone: "12", Address: string(make([]rune, 201))}
+	err := a.Validate()
+	fields := map[string]bool{}
+	for _, e := range errs.All(err) {
+		fields[e.Field] = true
+	}
+	for _, f := range []string{"name", "id_number", "phone", "address", "org"} {
+		if !fields[f] {
+			t.Errorf("no error for %s in %v", f, err)
+		}
+	}
+}
+
+func TestMask(t *testing.T) {
+	cases := []struct{ got, want string }{
+		{MaskIDNumber("11010519491231002X"), "110105********002X"},
+		{MaskPhone("13812345678"), "138****5678"},
+		{MaskCreditCode("91350100M000100Y43"), "91350100********43"},
+		{MaskPhone(""), ""},
+		{MaskPhone("123"), "123"},
+	}
+	for _, c := range cases {
+		if c.got != c.want {
+			t.Errorf("got %q, want %q", c.got, c.want)
+		}
+	}
+}
+
+func TestPasswordPolicy(t *testing.T) {
+	if e := CheckPassword("p", "short", "u"); e == nil || e.Key != "err.password.short" {
+		t.Error("short password accepted")
+	}
+	if e := CheckPassword("p", "tianshan.clerk", "tianshan.clerk"); e == nil || e.Key != "err.password.username" {
+		t.Error("username as password accepted")
+	}
+	if e := CheckPassword("p", "a-long-enough-one", "u"); e != nil {
+		t.Error(e)
+	}
+}

@@ -1,0 +1,187 @@
+// Package testkit builds what tests stand on: real SQLite files and a real PostgreSQL schema (never mocks),
+// a service over them, the demo world, and a whole running Bianmin.
+package testkit
+
+import (
+	"context"
+	"database/sql"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/alexedwards/argon2id"
+
+	"bianmin/internal/app"
+	"bianmin/internal/demo"
+	"bianmin/internal/i18n"
+	"bianmin/internal/ids"
+	"bianmin/internal/service"
+	"bianmin/internal/store"
+)
+
+// PostgresEnv names the variable holding the URL of the PostgreSQL that store tests also run on.
+const PostgresEnv = "BIANMIN_TEST_POSTGRES"
+
+// Engine is one database a test runs on.
+type Engine struct {
+	Name string // "sqlite" or "postgres"
+	URL  string // what store.Open takes; for SQLite a file path
+}
+
+// Engines returns SQLite always, and PostgreSQL when BIANMIN_TEST_POSTGRES is set. Each call makes fresh,
+// empty databases: a temporary SQLite file and a new PostgreSQL schema, dropped when the test ends.
+func Engines(t testing.TB) []Engine {
+	t.Helper()
+	out := []Engine{{Name: "sqlite", URL: filepath.Join(t.TempDir(), "bianmin.db")}}
+	if base := os.Getenv(PostgresEnv); base != "" {
+		out = append(out, Engine{Name: "postgres", URL: pgSchema(t, base)})
+	}
+	return out
+}
+
+// pgSchema creates a schema of its own for one test and returns a URL whose connections use it.
+func pgSchema(t testing.TB, base string) string {
+	t.Helper()
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatalf("postgres: %v", err)
+	}
+	defer admin.Close()
+	schema := "t_" + strings.ReplaceAll(ids.Token(6), "-", "")
+	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+		t.Fatalf("postgres: create schema: %v (is %s right?)", err, PostgresEnv)
+	}
+	t.Cleanup(func() {
+		a, err := sql.Open("pgx", base)
+		if err != nil {
+			return
+		}
+		defer a.Close()
+		a.Exec("DROP SCHEMA " + schema + " CASCADE")
+	})
+	sep := "?"
+	if strings.Contains(base, "?") {
+		sep = "&"
+	}
+	return base + sep + "search_path=" + schema
+}
+
+// Each runs fn as a subtest on every engine, with a migrated, empty store.
+func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
+	for _, e := range Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			fn(t, Open(t, e))
+		})
+	}
+}
+
+// Open opens and migrates a store on an engine; it is closed when the test ends.
+func Open(t testing.TB, e Engine) *store.DB {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, e.URL, "")
+	if err != nil {
+		t.Fatalf("open %s: %v", e.Name, err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatalf("migrate %s: %v", e.Name, err)
+	}
+	return db
+}
+
+// FastConfig is the service configuration for tests: the same rules with a cheap password hash, so that
+// the demo world's accounts are made in milliseconds.
+func FastConfig() service.Config {
+	c := service.DefaultConfig()
+	c.Hash = &argon2id.Params{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
+	c.LoginsPerMinute = 1000
+	return c
+}
+
+// Service makes a service over db.
+func Service(t testing.TB, db *store.DB) *service.Service {
+	t.Helper()
+	svc, err := service.New(db, i18n.MustLoad(), FastConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc
+}
+
+// Demo loads the demo world into db and returns the service over it.
+func Demo(t testing.TB, db *store.DB) *service.Service {
+	t.Helper()
+	svc := Service(t, db)
+	if _, err := demo.Load(context.Background(), svc); err != nil {
+		t.Fatalf("demo: %v", err)
+	}
+	return svc
+}
+
+// Running is a whole Bianmin serving HTTP on a free port.
+type Running struct {
+	*app.Main
+	URL string
+}
+
+// Start runs Bianmin with the demo world on the engine, on 127.0.0.1 with a free port, until the test ends.
+func Start(t testing.TB, e Engine) *Running {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	dir := t.TempDir()
+	url := e.URL
+	m, err := app.Open(ctx, app.Config{Addr: "127.0.0.1:0", DataDir: dir, DB: url, Service: FastConfig(),
+		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+	if err != nil {
+		t.Fatalf("start: %v", err)
+	}
+	if _, err := demo.Load(ctx, m.Service); err != nil {
+		t.Fatalf("demo: %v", err)
+	}
+	addr, err := m.Listen()
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- m.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("server: %v", err)
+		}
+		m.Close()
+	})
+	r := &Running{Main: m, URL: "http://" + addr}
+	for i := 0; i < 100; i++ {
+		resp, err := http.Get(r.URL + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return r
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("server at %s never became healthy", r.URL)
+	return nil
+}
+
+// SQLite returns the SQLite engine only, for tests that are about the web layer and not the database.
+func SQLite(t testing.TB) Engine {
+	return Engine{Name: "sqlite", URL: filepath.Join(t.TempDir(), "bianmin.db")}
+}
+
+// MustEnv fails the test when a variable a CI run promised is missing.
+func MustEnv(t testing.TB, name string) string {
+	v := os.Getenv(name)
+	if v == "" {
+		t.Fatalf("%s is not set", name)
+	}
+	return v
+}
+
