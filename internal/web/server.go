@@ -94,11 +94,16 @@ const (
 // identify reads the language, view mode and session of a request.
 func (s *Server) identify(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// The language is the one chosen on this device (cookie), else the one the request asks for
+		// (Accept-Language, for kiosks and API clients), else the account's own, else Chinese.
 		c := &reqCtx{lang: i18n.Zh}
+		chosen := true
 		if ck, err := r.Cookie(langCookie); err == nil {
 			c.lang = i18n.Parse(ck.Value)
-		} else if strings.HasPrefix(r.Header.Get("Accept-Language"), "mn") {
-			c.lang = i18n.Mn
+		} else if al := r.Header.Get("Accept-Language"); strings.HasPrefix(al, "mn") || strings.HasPrefix(al, "zh") {
+			c.lang = i18n.Parse(al[:2])
+		} else {
+			chosen = false
 		}
 		if ck, err := r.Cookie(viewCookie); err == nil && ck.Value == "large" {
 			c.large = true
@@ -112,7 +117,7 @@ func (s *Server) identify(next http.Handler) http.Handler {
 		if token != "" {
 			if me, sess, err := s.svc.Authenticate(r.Context(), token); err == nil {
 				c.me, c.sess, c.token = &me, sess, token
-				if _, err := r.Cookie(langCookie); err != nil {
+				if !chosen {
 					c.lang = i18n.Parse(me.Lang)
 				}
 			}

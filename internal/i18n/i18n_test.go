@@ -1,0 +1,106 @@
+package i18n_test
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"bianmin/internal/access"
+	"bianmin/internal/i18n"
+	"bianmin/internal/org"
+)
+
+// Every key has both languages, and the Mongolian is in Mongolian script.
+func TestEveryKeyHasBothLanguages(t *testing.T) {
+	c := i18n.MustLoad()
+	if missing := c.Missing(); len(missing) > 0 {
+		t.Fatalf("keys without Chinese or Mongolian: %v", missing)
+	}
+	for _, k := range c.Keys() {
+		m, _ := c.Get(k)
+		if !org.IsMongolian(m.Mn) {
+			t.Errorf("%s: the Mongolian text has no Mongolian letters: %q", k, m.Mn)
+		}
+	}
+}
+
+var (
+	// keys named in Go code: error keys, and T/Bi/F calls in templates
+	goKey   = regexp.MustCompile(`"((?:err|flash|title|nav)\.[a-z0-9_.]+)"`)
+	tmplKey = regexp.MustCompile(`(?:\.T|\.Bi|\.F|\.Fh) "[^"]*"(?: "[^"]*")*`)
+	quoted  = regexp.MustCompile(`"([a-z0-9_]+\.[a-z0-9_.]+)"`)
+)
+
+// Every key the code or a template uses exists in the catalog, so that no page shows a key instead of
+// words; keys built at run time (roles, kinds, actions) are checked from the lists they are built from.
+func TestEveryUsedKeyExists(t *testing.T) {
+	c := i18n.MustLoad()
+	used := map[string]string{}
+	root := "../.."
+	err := filepath.WalkDir(filepath.Join(root, "internal"), func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasSuffix(path, "_test.go") {
+			return err
+		}
+		if !strings.HasSuffix(path, ".go") && !strings.HasSuffix(path, ".html") {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		src := string(b)
+		if strings.HasSuffix(path, ".go") {
+			for _, m := range goKey.FindAllStringSubmatch(src, -1) {
+				used[m[1]] = path
+			}
+		} else {
+			for _, call := range tmplKey.FindAllString(src, -1) {
+				for _, m := range quoted.FindAllStringSubmatch(call, -1) {
+					used[m[1]] = path
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range access.Roles {
+		used["role."+string(r)] = "access.Roles"
+	}
+	for _, a := range access.Actions {
+		used["act."+string(a)] = "access.Actions"
+	}
+	for _, k := range org.Kinds {
+		used["kind."+string(k)] = "org.Kinds"
+	}
+	for _, k := range []string{"desk.front", "desk.back", "applicant.resident", "applicant.organisation", "what.org", "what.staff", "what.applicant",
+		"flash.saved", "flash.created", "flash.password", "flash.must_change", "flash.imported"} {
+		used[k] = "runtime"
+	}
+	if len(used) < 100 {
+		t.Fatalf("found only %d keys in use: the scan is broken", len(used))
+	}
+	for k, where := range used {
+		if !c.Has(k) {
+			t.Errorf("%s (used in %s) is not in the catalog", k, where)
+		}
+	}
+}
+
+func TestOverrideAndPlaceholders(t *testing.T) {
+	c := i18n.MustLoad()
+	if got := c.T(i18n.Zh, "err.too_long", "max", "20"); !strings.Contains(got, "20") {
+		t.Fatalf("placeholder: %q", got)
+	}
+	c.Override("nav.home", i18n.Message{Zh: "主页", Mn: "ᠲᠡᠷᠢᠭᠦᠨ"})
+	if c.T(i18n.Mn, "nav.home") != "ᠲᠡᠷᠢᠭᠦᠨ" || c.T(i18n.Zh, "nav.home") != "主页" {
+		t.Fatal("override not applied")
+	}
+	if c.T(i18n.Zh, "no.such.key") != "[no.such.key]" {
+		t.Fatal("a missing key must show itself")
+	}
+}

@@ -1,0 +1,258 @@
+package web_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"bianmin/internal/demo"
+	"bianmin/internal/testkit"
+)
+
+type client struct {
+	t    *testing.T
+	base string
+	http *http.Client
+	csrf string
+}
+
+func newClient(t *testing.T, base string) *client {
+	jar, _ := cookiejar.New(nil)
+	return &client{t: t, base: base, http: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+var csrfRE = regexp.MustCompile(`name="csrf" value="([0-9a-f]+)"`)
+
+func (c *client) get(path string) (int, string) {
+	c.t.Helper()
+	resp, err := c.http.Get(c.base + path)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if m := csrfRE.FindSubmatch(b); m != nil {
+		c.csrf = string(m[1])
+	}
+	return resp.StatusCode, string(b)
+}
+
+func (c *client) post(path string, form url.Values) (int, string, string) {
+	c.t.Helper()
+	if form.Get("csrf") == "" && c.csrf != "" {
+		form.Set("csrf", c.csrf)
+	}
+	resp, err := c.http.PostForm(c.base+path, form)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b), resp.Header.Get("Location")
+}
+
+func (c *client) login(user string) {
+	c.t.Helper()
+	code, body, loc := c.post("/login", url.Values{"username": {user}, "password": {demo.Password}, "back": {"/desk"}})
+	if code != http.StatusSeeOther || loc != "/desk" {
+		c.t.Fatalf("login %s: %d %s %s", user, code, loc, body)
+	}
+	c.get("/desk")
+}
+
+func (c *client) lang(l string) {
+	c.t.Helper()
+	if code, _ := c.get("/lang/" + l + "?back=/desk"); code != http.StatusSeeOther {
+		c.t.Fatalf("switch to %s: %d", l, code)
+	}
+}
+
+var unknownKey = regexp.MustCompile(`\[[a-z]+\.[a-z0-9_.]+\]`)
+var hrefID = regexp.MustCompile(`href="/(orgs|applicants)/([0-9a-f-]{36})"`)
+
+// Every page renders in both languages, for the people who use it, without a missing translation.
+func TestEveryPageRenders(t *testing.T) {
+	r := testkit.Start(t, testkit.SQLite(t))
+	admin := newClient(t, r.URL)
+	admin.login("admin")
+	// an applicant so that its page exists
+	clerk := newClient(t, r.URL)
+	clerk.login("tianshan.clerk")
+	_, form := clerk.get("/applicants/new")
+	org := regexp.MustCompile(`<option value="([0-9a-f-]{36})"`).FindStringSubmatch(form)[1]
+	idem := regexp.MustCompile(`name="idem" value="([0-9a-f]+)"`).FindStringSubmatch(form)[1]
+	code, body, loc := clerk.post("/applicants", url.Values{"kind": {"resident"}, "name": {"乌力吉"}, "id_number": {"11010519491231002X"}, "phone": {"13912345678"}, "org": {org}, "idem": {idem}})
+	if code != http.StatusSeeOther {
+		t.Fatalf("create applicant: %d %s", code, body)
+	}
+	_, orgsPage := admin.get("/orgs")
+	orgLinks := hrefID.FindAllStringSubmatch(orgsPage, 3)
+	pages := []string{"/desk", "/orgs", "/orgs/" + orgLinks[0][2], "/orgs/" + orgLinks[2][2], "/staff", "/staff/new", "/applicants",
+		"/applicants/new", strings.Split(loc, "?")[0], "/account/password", "/admin/translations", "/admin/import", "/admin/audit"}
+	for _, lang := range []string{"zh", "mn"} {
+		admin.lang(lang)
+		for _, p := range pages {
+			code, body := admin.get(p)
+			if code != http.StatusOK {
+				t.Errorf("%s %s: %d", lang, p, code)
+			}
+			if k := unknownKey.FindString(body); k != "" {
+				t.Errorf("%s %s shows a key without a translation: %s", lang, p, k)
+			}
+			if lang == "mn" && !strings.Contains(body, `lang="mn-Mong"`) {
+				t.Errorf("%s: not marked as Mongolian", p)
+			}
+		}
+		anon := newClient(t, r.URL)
+		anon.lang(lang)
+		for _, p := range []string{"/", "/login"} {
+			if code, body := anon.get(p); code != http.StatusOK || unknownKey.MatchString(body) {
+				t.Errorf("%s %s: %d %s", lang, p, code, unknownKey.FindString(body))
+			}
+		}
+	}
+	// every template was reached by some page above, the error page by a refusal
+	agent := newClient(t, r.URL)
+	agent.login("xishuangshan.agent")
+	if code, body := agent.get(strings.Split(loc, "?")[0]); code != http.StatusForbidden || !strings.Contains(body, "无权") {
+		t.Errorf("an agent of another village reads the applicant: %d", code)
+	}
+}
+
+// A form with bad input comes back with the field named, in the user's language, keeping what was typed,
+// and nothing is written.
+func TestFormErrorsInTheUsersLanguage(t *testing.T) {
+	r := testkit.Start(t, testkit.SQLite(t))
+	c := newClient(t, r.URL)
+	c.login("yangshulin.agent")
+	_, form := c.get("/applicants/new")
+	org := regexp.MustCompile(`<option value="([0-9a-f-]{36})"`).FindStringSubmatch(form)[1]
+	cat := r.Service.Catalog
+	for _, lang := range []string{"zh", "mn"} {
+		c.lang(lang)
+		before, _ := r.DB.CountApplicants(t.Context())
+		code, body, _ := c.post("/applicants", url.Values{"kind": {"resident"}, "name": {"其木格"}, "id_number": {"150421198001010011"}, "org": {org}})
+		if code != http.StatusUnprocessableEntity {
+			t.Fatalf("%s: status %d", lang, code)
+		}
+		l := map[string]string{"zh": "zh", "mn": "mn"}[lang]
+		msg, _ := cat.Get("err.idnumber.checksum")
+		label, _ := cat.Get("field.id_number")
+		want := map[string][2]string{"zh": {msg.Zh, label.Zh}, "mn": {msg.Mn, label.Mn}}[l]
+		if !strings.Contains(body, want[0]) || !strings.Contains(body, want[1]) {
+			t.Errorf("%s: the page does not say %q about %q", lang, want[0], want[1])
+		}
+		if !strings.Contains(body, `value="其木格"`) || !strings.Contains(body, `aria-invalid="true"`) {
+			t.Errorf("%s: typed values lost or field not marked", lang)
+		}
+		if after, _ := r.DB.CountApplicants(t.Context()); after != before {
+			t.Errorf("%s: a refused form wrote an applicant", lang)
+		}
+	}
+}
+
+func TestFormsNeedTheSessionToken(t *testing.T) {
+	r := testkit.Start(t, testkit.SQLite(t))
+	c := newClient(t, r.URL)
+	c.login("tianshan.clerk")
+	code, _, _ := c.post("/account/password", url.Values{"csrf": {"forged"}, "old_password": {demo.Password}, "new_password": {"another-password"}, "confirm_password": {"another-password"}})
+	if code != http.StatusForbidden {
+		t.Fatalf("a forged token: %d", code)
+	}
+	// a cross-site browser request is refused before it reaches the form
+	req, _ := http.NewRequest("POST", r.URL+"/logout", strings.NewReader("csrf="+c.csrf))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	resp, err := c.http.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("cross-site POST: %d", resp.StatusCode)
+	}
+}
+
+func TestAPI(t *testing.T) {
+	r := testkit.Start(t, testkit.SQLite(t))
+	call := func(method, path, token string, body any, hdr ...string) (int, map[string]any, []any) {
+		t.Helper()
+		var rd io.Reader
+		if body != nil {
+			b, _ := json.Marshal(body)
+			rd = strings.NewReader(string(b))
+		}
+		req, _ := http.NewRequest(method, r.URL+path, rd)
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		for i := 0; i+1 < len(hdr); i += 2 {
+			req.Header.Set(hdr[i], hdr[i+1])
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		var obj map[string]any
+		var arr []any
+		if json.Unmarshal(b, &obj) != nil {
+			json.Unmarshal(b, &arr)
+		}
+		return resp.StatusCode, obj, arr
+	}
+	code, _, _ := call("GET", "/api/v1/me", "", nil)
+	if code != http.StatusUnauthorized {
+		t.Fatalf("anonymous: %d", code)
+	}
+	code, sess, _ := call("POST", "/api/v1/session", "", map[string]string{"username": "yangshulin.agent", "password": demo.Password})
+	if code != http.StatusCreated {
+		t.Fatalf("login: %d %v", code, sess)
+	}
+	token := sess["token"].(string)
+	staff := sess["staff"].(map[string]any)
+	village := staff["org_id"].(string)
+	in := map[string]string{"kind": "resident", "name": "斯琴", "id_number": "11010519491231002X", "phone": "13712345678", "org_id": village}
+	code, a1, _ := call("POST", "/api/v1/applicants", token, in, "Idempotency-Key", "k-1")
+	code2, a2, _ := call("POST", "/api/v1/applicants", token, in, "Idempotency-Key", "k-1")
+	if code != http.StatusCreated || code2 != http.StatusCreated || a1["id"] != a2["id"] {
+		t.Fatalf("idempotent create: %d %v / %d %v", code, a1, code2, a2)
+	}
+	if a1["id_number"] != "11010519491231002X" {
+		t.Errorf("the village agent sees the full number: %v", a1["id_number"])
+	}
+	in["id_number"] = "110105194912310021"
+	code, e, _ := call("POST", "/api/v1/applicants", token, in, "Accept-Language", "mn")
+	fields, _ := e["error"].(map[string]any)["fields"].([]any)
+	if code != http.StatusUnprocessableEntity || len(fields) != 1 || fields[0].(map[string]any)["field"] != "id_number" {
+		t.Fatalf("bad number: %d %v", code, e)
+	}
+	if msg := fields[0].(map[string]any)["message"].(string); !strings.ContainsRune(msg, 'ᠰ') {
+		t.Errorf("the message is not in Mongolian: %q", msg)
+	}
+	code, _, list := call("GET", "/api/v1/orgs", token, nil)
+	if code != http.StatusOK || len(list) != 2 { // the village and its station
+		t.Fatalf("an agent's organisations: %d %d", code, len(list))
+	}
+	banner, _ := r.DB.OrgByCode(t.Context(), "150421")
+	if code, _, _ := call("GET", "/api/v1/orgs/"+banner.ID, token, nil); code != http.StatusForbidden {
+		t.Fatalf("an agent reads the banner: %d", code)
+	}
+	code, doc, _ := call("GET", "/api/openapi.json", "", nil)
+	paths, _ := doc["paths"].(map[string]any)
+	if code != http.StatusOK || doc["openapi"] != "3.1.0" || paths["/api/v1/applicants"] == nil || paths["/api/v1/orgs/{id}"] == nil {
+		t.Fatalf("openapi: %d %v", code, doc["paths"])
+	}
+	if code, _, _ := call("DELETE", "/api/v1/session", token, nil); code != http.StatusOK {
+		t.Fatal("logout")
+	}
+	if code, _, _ := call("GET", "/api/v1/me", token, nil); code != http.StatusUnauthorized {
+		t.Fatal("the token outlived its logout")
+	}
+}
