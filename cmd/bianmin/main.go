@@ -83,8 +83,16 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 	username := fs.String("username", "", "username (admin create)")
 	name := fs.String("name", "", "display name (admin create)")
 	password := fs.String("password", "", "password (admin create)")
-	if err := fs.Parse(args); err != nil {
-		return err
+	// Flags may come before or after the file names.
+	var files []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		files, args = append(files, fs.Arg(0)), fs.Args()[1:]
 	}
 	switch cmd {
 	case "version":
@@ -110,10 +118,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 		fmt.Fprintf(out, "audit trail intact: %d entries\n", n)
 		return nil
 	case "import divisions":
-		if fs.NArg() != 1 {
+		if len(files) != 1 {
 			return errors.New("import divisions: give the file to import")
 		}
-		f, err := os.Open(fs.Arg(0))
+		f, err := os.Open(files[0])
 		if err != nil {
 			return err
 		}

@@ -181,8 +181,8 @@ func (s *Server) fieldErrors(lang i18n.Lang, err error) []FieldError {
 	return out
 }
 
-// fieldLabel names a field; import errors carry a place in the file ("townships[3].code") and are named by
-// their last part.
+// fieldLabel names a field; import errors carry a place in the file ("townships[3].code"), which is kept
+// beside the name of its last part so that the row can be found.
 func (s *Server) fieldLabel(lang i18n.Lang, field string) string {
 	last := field
 	if i := strings.LastIndex(field, "."); i >= 0 {
@@ -191,7 +191,7 @@ func (s *Server) fieldLabel(lang i18n.Lang, field string) string {
 	if s.cat.Has("field." + last) {
 		label := s.cat.T(lang, "field."+last)
 		if last != field {
-			return field[:len(field)-len(last)-1] + " " + label
+			return field + " " + label
 		}
 		return label
 	}
