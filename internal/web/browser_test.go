@@ -1,0 +1,222 @@
+package web_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"bianmin/internal/demo"
+	"bianmin/internal/testkit"
+)
+
+// browser starts Debian's Chromium headless. The browser tests are part of the test suite: a machine
+// without Chromium fails them (scripts/test installs it), unless BIANMIN_SKIP_BROWSER says otherwise.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	path := os.Getenv("BIANMIN_CHROMIUM")
+	if path == "" {
+		for _, p := range []string{"/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"} {
+			if _, err := os.Stat(p); err == nil {
+				path = p
+				break
+			}
+		}
+	}
+	if path == "" {
+		if os.Getenv("BIANMIN_SKIP_BROWSER") != "" {
+			t.Skip("no Chromium and BIANMIN_SKIP_BROWSER is set")
+		}
+		if p, err := exec.LookPath("chromium"); err == nil {
+			path = p
+		} else {
+			t.Fatal("Chromium not found: run scripts/test, which installs Debian's chromium")
+		}
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.Flag("no-first-run", true),
+		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900))
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	ctx, cancel2 := chromedp.NewContext(actx)
+	t.Cleanup(cancel2)
+	// The first run starts the browser; only later steps may carry a deadline (a deadline on the first would
+	// end the browser with it).
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatalf("starting Chromium at %s: %v", path, err)
+	}
+	ctx, cancel3 := context.WithTimeout(ctx, 60*time.Second)
+	t.Cleanup(cancel3)
+	return ctx
+}
+
+func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func eval[T any](t *testing.T, ctx context.Context, expr string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func shot(ctx context.Context, t *testing.T, name string) {
+	dir := os.Getenv("BIANMIN_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	if buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {
+		os.WriteFile(dir+"/"+name+".png", buf, 0o644)
+	}
+}
+
+// a11yAudit is a small accessibility check run inside the page: the things a screen-reader or keyboard user
+// cannot work around. It returns one line per problem.
+const a11yAudit = `(() => {
+  const out = [];
+  if (!document.documentElement.lang) out.push("html has no lang");
+  if (document.querySelectorAll("h1").length !== 1) out.push("h1 count " + document.querySelectorAll("h1").length);
+  if (!document.title.trim()) out.push("no title");
+  for (const el of document.querySelectorAll("input, select, textarea")) {
+    if (el.type === "hidden") continue;
+    const named = (el.labels && el.labels.length) || el.getAttribute("aria-label") || el.getAttribute("aria-labelledby");
+    if (!named) out.push("unlabelled " + el.tagName + " " + (el.name || el.id));
+  }
+  for (const el of document.querySelectorAll("a, button")) {
+    if (!el.textContent.trim() && !el.getAttribute("aria-label")) out.push("nameless " + el.tagName + " " + (el.getAttribute("href") || ""));
+  }
+  for (const el of document.querySelectorAll("img")) if (!el.hasAttribute("alt")) out.push("img without alt");
+  const ids = {};
+  for (const el of document.querySelectorAll("[id]")) { if (ids[el.id]) out.push("duplicate id " + el.id); ids[el.id] = 1; }
+  if (!document.querySelector("main")) out.push("no main landmark");
+  if (!document.querySelector("nav")) out.push("no nav landmark");
+  return out;
+})()`
+
+func audit(ctx context.Context, t *testing.T, page string) {
+	t.Helper()
+	for _, p := range eval[[]string](t, ctx, a11yAudit) {
+		t.Errorf("%s: %s", page, p)
+	}
+}
+
+// A clerk logs in, switches to Mongolian, and reads vertical Mongolian; the pages pass the accessibility
+// checks in both languages; the large-text mode enlarges the type; the keyboard reaches the skip link first.
+func TestBrowserLoginMongolianVertical(t *testing.T) {
+	r := testkit.Start(t, testkit.SQLite(t))
+	ctx := browser(t)
+	do(t, ctx,
+		chromedp.Navigate(r.URL+"/login"),
+		chromedp.WaitVisible(chromedp.CSS(`#f-username`)),
+		chromedp.SendKeys(chromedp.CSS(`#f-username`), "tianshan.clerk"),
+		chromedp.SendKeys(chromedp.CSS(`#f-password`), demo.Password),
+		chromedp.Click(chromedp.CSS(`form.form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`ul.tiles`)),
+	)
+	audit(ctx, t, "desk zh")
+	do(t, ctx,
+		chromedp.Click(chromedp.CSS(`a.switch[lang="mn-Mong"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`html[lang="mn-Mong"] ul.tiles`)),
+	)
+	// Every element whose own text is Mongolian is set vertically.
+	type result struct {
+		Mongolian  int      `json:"mongolian"`
+		Vertical   int      `json:"vertical"`
+		Horizontal []string `json:"horizontal"`
+		H1         string   `json:"h1"`
+		H1Mode     string   `json:"h1mode"`
+	}
+	res := eval[result](t, ctx, `(() => {
+	  const mn = /[\u1800-\u18AF]/;
+	  const r = {mongolian: 0, vertical: 0, horizontal: []};
+	  for (const el of document.querySelectorAll("body *")) {
+	    const own = [...el.childNodes].filter(n => n.nodeType === 3).map(n => n.textContent).join("");
+	    if (!mn.test(own) || el.getClientRects().length === 0) continue;
+	    r.mongolian++;
+	    if (getComputedStyle(el).writingMode === "vertical-lr") r.vertical++; else r.horizontal.push(el.tagName + ": " + own.trim().slice(0, 20));
+	  }
+	  const h1 = document.querySelector("h1");
+	  r.h1 = h1.textContent; r.h1mode = getComputedStyle(h1).writingMode;
+	  return r;
+	})()`)
+	if res.Mongolian < 5 || res.Vertical != res.Mongolian {
+		t.Errorf("Mongolian elements: %d, vertical: %d; horizontal ones: %v", res.Mongolian, res.Vertical, res.Horizontal)
+	}
+	if !strings.ContainsFunc(res.H1, func(r rune) bool { return r >= 0x1800 && r <= 0x18AF }) || res.H1Mode != "vertical-lr" {
+		t.Errorf("heading %q is set %s", res.H1, res.H1Mode)
+	}
+	shot(ctx, t, "desk-mn")
+	audit(ctx, t, "desk mn")
+	// The sign in the header shows both languages, Mongolian first (on the left).
+	if !eval[bool](t, ctx, `(() => { const b = document.querySelector(".brand .bi"); const m = b.querySelector(".mn").getBoundingClientRect(); const z = b.querySelector(".zh").getBoundingClientRect(); return m.right <= z.left + 1; })()`) {
+		t.Error("Mongolian is not left of Chinese on the sign")
+	}
+	for _, p := range []string{"/applicants/new", "/orgs", "/applicants", "/account/password"} {
+		do(t, ctx, chromedp.Navigate(r.URL+p), chromedp.WaitVisible(chromedp.CSS(`h1`)))
+		audit(ctx, t, p+" mn")
+	}
+	shot(ctx, t, "applicant-new-mn")
+	// Large text for elderly users.
+	do(t, ctx,
+		chromedp.Navigate(r.URL+"/desk"),
+		chromedp.Click(chromedp.CSS(`a.switch[href^="/view/large"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`html.large ul.tiles`)),
+	)
+	if size := eval[string](t, ctx, `getComputedStyle(document.documentElement).fontSize`); size != "24px" {
+		t.Errorf("large mode font size %q", size)
+	}
+	// The first Tab lands on the skip link.
+	do(t, ctx, chromedp.KeyEvent(kb.Tab))
+	if active := eval[string](t, ctx, `document.activeElement.className`); active != "skip" {
+		t.Errorf("first focus: %q", active)
+	}
+}
+
+// Every form works without JavaScript: with scripts disabled, a village agent registers a resident.
+func TestBrowserFormsWithoutJavaScript(t *testing.T) {
+	r := testkit.Start(t, testkit.SQLite(t))
+	ctx := browser(t)
+	noScript := chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+		return err
+	})
+	do(t, ctx,
+		noScript,
+		chromedp.Navigate(r.URL+"/login"),
+		chromedp.SendKeys(chromedp.CSS(`#f-username`), "yangshulin.agent"),
+		chromedp.SendKeys(chromedp.CSS(`#f-password`), demo.Password),
+		chromedp.Click(chromedp.CSS(`form.form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`ul.tiles`)),
+		chromedp.Navigate(r.URL+"/applicants/new"),
+		chromedp.SendKeys(chromedp.CSS(`#f-name`), "哈斯"),
+		chromedp.SendKeys(chromedp.CSS(`#f-id_number`), "11010519491231002X"),
+		chromedp.SendKeys(chromedp.CSS(`#f-phone`), "13612345678"),
+		chromedp.Click(chromedp.CSS(`form.form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`dl.facts`)),
+	)
+	body, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`main`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(body, "哈斯") || !strings.Contains(body, "11010519491231002X") {
+		t.Fatalf("the applicant page: %s", body)
+	}
+	if n, _ := r.DB.CountApplicants(t.Context()); n != 1 {
+		t.Fatalf("%d applicants", n)
+	}
+}
