@@ -12,9 +12,9 @@ func TestCheckIDNumber(t *testing.T) {
 	cases := []struct {
 		in, key string
 	}{
-		{"11010519491231002X", ""},                     // the standard's own sample
-		{"11010519491231002x", ""},                     // lowercase check character is accepted
-		{" 11010519491231002X ", ""},                   // blanks around
+		{"11010519491231002X", ""},                      // the standard's own sample
+		{"11010519491231002x", ""},                      // lowercase check character is accepted
+		{" 11010519491231002X ", ""},                    // blanks around
 		{"110105194912310021", "err.idnumber.checksum"}, // one character off
 		{"11010519491231002", "err.idnumber.length"},
 		{"110105491231002", "err.idnumber.legacy15"},

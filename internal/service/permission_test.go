@@ -26,7 +26,7 @@ func idFor(n int) string {
 type world struct {
 	svc     *service.Service
 	db      *store.DB
-	targets map[string]org.Org    // T1 天山镇, T2 绍根镇, V1 杨树林村, V2 西双山村 (both 天山镇), V3 阿格坦塔拉嘎查 (绍根镇)
+	targets map[string]org.Org      // T1 天山镇, T2 绍根镇, V1 杨树林村, V2 西双山村 (both 天山镇), V3 阿格坦塔拉嘎查 (绍根镇)
 	actors  map[string]access.Actor // demo accounts by username
 	seeded  map[string]string       // an applicant registered at each target
 }

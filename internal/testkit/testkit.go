@@ -184,4 +184,3 @@ func MustEnv(t testing.TB, name string) string {
 	}
 	return v
 }
-
