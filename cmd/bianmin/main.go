@@ -100,6 +100,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 		return nil
 	case "serve", "demo":
 		return serve(ctx, cfg, cmd == "demo", out)
+	case "migrate", "audit verify", "import divisions", "admin create":
+	default:
+		fmt.Fprint(out, usage)
+		return fmt.Errorf("unknown command %q", cmd)
 	}
 	m, err := app.Open(ctx, cfg)
 	if err != nil {
@@ -154,10 +158,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 			return describe(m, err)
 		}
 		fmt.Fprintf(out, "administrator %s created at %s\n", *username, o.NameZh)
-		return nil
 	}
-	fmt.Fprint(out, usage)
-	return fmt.Errorf("unknown command %q", cmd)
+	return nil
 }
 
 // describe renders service errors for the terminal, in Chinese, naming each field.
