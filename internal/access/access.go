@@ -44,17 +44,19 @@ const (
 	ApplicantOverride Action = "applicant.override" // accept a credit code that fails its check digit
 	TranslationEdit   Action = "translation.edit"
 	AuditRead         Action = "audit.read"
+	CatalogEdit       Action = "catalog.edit"    // items of one's own department (or all, for administrators)
+	CatalogPublish    Action = "catalog.publish" // publish and retire item versions
 )
 
 // Actions lists every action, for the permission matrix and its test.
 var Actions = []Action{OrgRead, OrgEdit, OrgImport, StaffRead, StaffManage, ApplicantRead, ApplicantReadFull,
-	ApplicantWrite, ApplicantOverride, TranslationEdit, AuditRead}
+	ApplicantWrite, ApplicantOverride, TranslationEdit, AuditRead, CatalogEdit, CatalogPublish}
 
 var grants = map[Role][]Action{
 	Clerk:      {OrgRead, ApplicantRead, ApplicantReadFull, ApplicantWrite},
 	Agent:      {OrgRead, ApplicantRead, ApplicantReadFull, ApplicantWrite},
 	Reviewer:   {OrgRead, ApplicantRead},
-	Department: {OrgRead, ApplicantRead},
+	Department: {OrgRead, ApplicantRead, CatalogEdit},
 	Director:   {OrgRead, OrgEdit, StaffRead, StaffManage, ApplicantRead, ApplicantReadFull, ApplicantWrite, ApplicantOverride},
 	Supervisor: {OrgRead, StaffRead, ApplicantRead, AuditRead},
 	Admin:      Actions,

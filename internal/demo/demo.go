@@ -204,6 +204,9 @@ func Load(ctx context.Context, svc *service.Service) ([]Login, error) {
 		}
 		logins = append(logins, Login{Username: p.user, Role: p.role, Where: o.NameZh})
 	}
+	if err := LoadCatalog(ctx, svc); err != nil {
+		return nil, err
+	}
 	return logins, nil
 }
 

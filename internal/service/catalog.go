@@ -1,0 +1,234 @@
+package service
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+
+	"bianmin/internal/access"
+	"bianmin/internal/catalog"
+	"bianmin/internal/errs"
+	"bianmin/internal/org"
+	"bianmin/internal/store"
+)
+
+// department finds the banner department an item belongs to, by name, inside the actor's reach.
+func (s *Service) department(ctx context.Context, actor access.Actor, name string) (org.Org, error) {
+	list, err := s.DB.OrgsByName(ctx, org.Department, strings.TrimSpace(name))
+	if err != nil {
+		return org.Org{}, err
+	}
+	for _, o := range list {
+		if actor.System || org.InSubtree(actor.OrgPath, o.Path) {
+			return o, nil
+		}
+	}
+	return org.Org{}, errs.Field("department", "err.not_found").With("what", "org")
+}
+
+// CreateItem adds an item as a draft of its department. Drafts may have gaps; what is present must be
+// valid.
+func (s *Service) CreateItem(ctx context.Context, actor access.Actor, it catalog.Item) (catalog.Item, error) {
+	if err := it.CheckDraft(); err != nil {
+		return it, err
+	}
+	dept, err := s.department(ctx, actor, it.Department)
+	if err != nil {
+		return it, err
+	}
+	if err := actor.Check(access.CatalogEdit, dept.Path); err != nil {
+		return it, err
+	}
+	it.Missing = catalog.Gaps(it)
+	err = s.DB.Write(ctx, func(tx *store.Tx) error { return tx.CreateItem(actor, dept.ID, &it, catalog.Draft) })
+	return it, err
+}
+
+// SaveItem stores an edit under optimistic locking; editing a published item makes a new draft version.
+func (s *Service) SaveItem(ctx context.Context, actor access.Actor, it catalog.Item, rowVersion int) (catalog.Item, error) {
+	row, err := s.DB.Item(ctx, it.ID)
+	if err != nil {
+		return it, err
+	}
+	dept, err := s.DB.Org(ctx, row.DepartmentID)
+	if err != nil {
+		return it, err
+	}
+	if err := actor.Check(access.CatalogEdit, dept.Path); err != nil {
+		return it, err
+	}
+	if err := it.CheckDraft(); err != nil {
+		return it, err
+	}
+	it.Department = dept.NameZh
+	it.Missing = catalog.Gaps(it)
+	err = s.DB.Write(ctx, func(tx *store.Tx) error { return tx.SaveItem(actor, &it, rowVersion) })
+	return it, err
+}
+
+// SetItemStatus moves a version through draft, review, published and retired. Publishing needs the
+// publish permission and an item without gaps that passes every consistency rule.
+func (s *Service) SetItemStatus(ctx context.Context, actor access.Actor, id string, version int, to catalog.Status) error {
+	row, err := s.DB.Item(ctx, id)
+	if err != nil {
+		return err
+	}
+	dept, err := s.DB.Org(ctx, row.DepartmentID)
+	if err != nil {
+		return err
+	}
+	need := access.CatalogEdit
+	if to == catalog.Published || to == catalog.Retired {
+		need = access.CatalogPublish
+	}
+	if err := actor.Check(need, dept.Path); err != nil {
+		return err
+	}
+	return s.DB.Write(ctx, func(tx *store.Tx) error { return tx.SetItemStatus(actor, id, version, to, tx.Now()) })
+}
+
+// SearchResult is an item found by a search, with why it ranks where it does.
+type SearchResult struct {
+	Item  catalog.Item
+	Score int
+}
+
+// Search finds published items for what a resident typed, best first: a name that contains the query
+// outranks an alias, which outranks a material or the guide's text.
+func (s *Service) Search(ctx context.Context, q string, limit int) ([]SearchResult, error) {
+	q = strings.TrimSpace(q)
+	if q == "" {
+		return nil, nil
+	}
+	if len([]rune(q)) > 50 {
+		return nil, errs.Field("q", "err.too_long").With("max", "50")
+	}
+	hits, err := s.DB.SearchItems(ctx, catalog.Query(q), max(limit*3, 30))
+	if err != nil || len(hits) == 0 {
+		return nil, err
+	}
+	ids := make([]string, len(hits))
+	score := map[string]int{}
+	for i, h := range hits {
+		ids[i], score[h.ItemID] = h.ItemID, h.Score
+	}
+	items, err := s.DB.PublishedItems(ctx, store.ItemFilter{IDs: ids})
+	if err != nil {
+		return nil, err
+	}
+	lq := strings.ToLower(q)
+	out := make([]SearchResult, 0, len(items))
+	for _, it := range items {
+		sc := score[it.ID]
+		switch {
+		case strings.Contains(it.NameZh, q) || (it.NameMn != "" && strings.Contains(it.NameMn, q)):
+			sc += 1000
+		case slices.ContainsFunc(it.Aliases, func(a string) bool { return strings.Contains(a, q) || strings.EqualFold(a, lq) }):
+			sc += 500
+		}
+		out = append(out, SearchResult{Item: it, Score: sc})
+	}
+	slices.SortStableFunc(out, func(a, b SearchResult) int {
+		if a.Score != b.Score {
+			return b.Score - a.Score
+		}
+		return strings.Compare(a.Item.NameZh, b.Item.NameZh)
+	})
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
+}
+
+// ImportReport lists what an import did or why it refused.
+type ImportReport struct {
+	Created int `json:"created"`
+	// Gaps lists, per imported item, the elements its source lacked.
+	Gaps map[string][]string `json:"gaps,omitempty"`
+}
+
+// ImportItems adds items in one transaction: all or nothing. Each item's errors are reported under
+// "items[i].field"; with publish, items without gaps are published at once.
+func (s *Service) ImportItems(ctx context.Context, actor access.Actor, items []catalog.Item, publish bool) (ImportReport, error) {
+	rep := ImportReport{Gaps: map[string][]string{}}
+	var l errs.List
+	depts := make([]org.Org, len(items))
+	for i, it := range items {
+		prefix := "items[" + strconv.Itoa(i) + "]."
+		for _, e := range errs.All(it.CheckDraft()) {
+			c := *e
+			c.Field = prefix + e.Field
+			l.Add(&c)
+		}
+		d, err := s.department(ctx, actor, it.Department)
+		if err != nil {
+			l.Add(errs.Field(prefix+"department", "err.not_found").With("what", "org"))
+			continue
+		}
+		if !actor.Can(access.CatalogEdit, d.Path) || (publish && !actor.Can(access.CatalogPublish, d.Path)) {
+			return rep, errs.New(errs.Forbidden, "err.forbidden").With("action", string(access.CatalogEdit))
+		}
+		depts[i] = d
+	}
+	if err := l.Err(); err != nil {
+		return rep, err
+	}
+	err := s.DB.Write(ctx, func(tx *store.Tx) error {
+		for i := range items {
+			it := items[i]
+			it.ID, it.Version = "", 0
+			it.Missing = catalog.Gaps(it)
+			status := catalog.Draft
+			if publish && len(it.Missing) == 0 {
+				status = catalog.Published
+			}
+			if err := tx.CreateItem(actor, depts[i].ID, &it, status); err != nil {
+				return err
+			}
+			if len(it.Missing) > 0 {
+				rep.Gaps[it.NameZh] = it.Missing
+			}
+			rep.Created++
+		}
+		return nil
+	})
+	return rep, err
+}
+
+// SetImplementation records where an item is implemented and its local details. The organisation's own
+// editors (a township director for its hall) or the catalog's may do it.
+func (s *Service) SetImplementation(ctx context.Context, actor access.Actor, im store.Implementation) error {
+	o, err := s.DB.Org(ctx, im.OrgID)
+	if err != nil {
+		return errs.Field("org", "err.not_found").With("what", "org")
+	}
+	if !actor.Can(access.OrgEdit, o.Path) && !actor.Can(access.CatalogPublish, o.Path) {
+		return errs.New(errs.Forbidden, "err.forbidden").With("action", string(access.OrgEdit))
+	}
+	if _, err := s.DB.Item(ctx, im.ItemID); err != nil {
+		return err
+	}
+	return s.DB.Write(ctx, func(tx *store.Tx) error { return tx.SetImplementation(actor, im) })
+}
+
+// CreateBundle stores a bundle whose items exist.
+func (s *Service) CreateBundle(ctx context.Context, actor access.Actor, b catalog.Bundle) (catalog.Bundle, error) {
+	if err := b.Check(); err != nil {
+		return b, err
+	}
+	dept, err := s.department(ctx, actor, b.Lead)
+	if err != nil {
+		return b, errs.Field("lead", "err.not_found").With("what", "org")
+	}
+	if err := actor.Check(access.CatalogPublish, dept.Path); err != nil {
+		return b, err
+	}
+	for i, id := range b.ItemIDs {
+		if _, err := s.DB.Item(ctx, id); err != nil {
+			return b, errs.Field("item_ids["+strconv.Itoa(i)+"]", "err.not_found").With("what", "item")
+		}
+	}
+	err = s.DB.Write(ctx, func(tx *store.Tx) error { return tx.SaveBundle(actor, &b) })
+	return b, err
+}
