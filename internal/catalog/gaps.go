@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"strconv"
 	"strings"
 
 	"bianmin/internal/errs"
@@ -31,6 +32,11 @@ func Gaps(it Item) []string {
 	add(strings.TrimSpace(it.ComplaintPhone) == "", "complaint_phone")
 	add(it.Visits < 0, "visits")
 	add(len(it.HandlingForms) == 0, "handling_forms")
+	add(strings.TrimSpace(it.NameMn) == "", "name_mn")
+	add(it.ResultName != "" && it.ResultSample == "", "result_sample")
+	for i, m := range it.Materials {
+		add(m.Necessity == "", "materials["+strconv.Itoa(i)+"].necessity")
+	}
 	for _, m := range it.Missing {
 		if !contains(g, m) {
 			g = append(g, m)
@@ -70,7 +76,7 @@ func (it Item) CheckDraft() error {
 		if i := strings.IndexAny(base, ".["); i >= 0 {
 			base = base[:i]
 		}
-		if gaps[base] || (e.Field == "visit_reason" && it.Visits <= 0) {
+		if gaps[base] || gaps[e.Field] || (e.Field == "visit_reason" && it.Visits <= 0) {
 			continue
 		}
 		silenced := false

@@ -176,6 +176,17 @@ type Item struct {
 
 	// Missing lists the elements an import could not fill from its source: flagged, never invented.
 	Missing []string `json:"missing,omitempty"`
+	// Source records where an imported item came from, with the source's values that no element holds.
+	Source *Source `json:"source,omitempty"`
+}
+
+// Source is the provenance of an imported item.
+type Source struct {
+	URL       string            `json:"url,omitempty"`
+	Region    string            `json:"region,omitempty"`
+	Title     string            `json:"title,omitempty"`
+	Published string            `json:"published,omitempty"`
+	Unmapped  map[string]string `json:"unmapped,omitempty"` // source field -> its text, where no element could hold it
 }
 
 // Class of the item.
@@ -279,7 +290,7 @@ func (it Item) Check() error {
 	sum := 0
 	for i, s := range it.Steps {
 		f := "steps[" + strconv.Itoa(i) + "]"
-		text(&l, f+".name", s.Name, true, 100)
+		text(&l, f+".name", s.Name, true, 500)
 		if s.Special != "" && !slices.Contains(SpecialKinds, s.Special) {
 			l.Add(errs.Field(f+".special", "err.item.code_set"))
 		}

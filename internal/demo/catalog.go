@@ -102,9 +102,9 @@ func buildItem(s itemSpec, bannerPhone int) catalog.Item {
 	it := catalog.Item{
 		NameZh: s.zh, NameMn: s.mn, MnReview: true, TypeCode: s.typ, Level: 5, Department: s.dept,
 		Implementer: "苏木乡镇人民政府（街道办事处）便民服务中心", ImplementerNature: 1,
-		LegalBasis:  []string{"依据" + s.dept + "主管的法律法规及内蒙古自治区实施办法（演示数据）"},
-		Conditions:  "本旗户籍居民或常住人员，符合" + s.zh + "相关政策规定条件。",
-		Free:        true, Place: "苏木乡镇便民服务中心综合受理窗口", Hours: "工作日 上午8:30-12:00，下午14:30-17:30（法定节假日除外）",
+		LegalBasis: []string{"依据" + s.dept + "主管的法律法规及内蒙古自治区实施办法（演示数据）"},
+		Conditions: "本旗户籍居民或常住人员，符合" + s.zh + "相关政策规定条件。",
+		Free:       true, Place: "苏木乡镇便民服务中心综合受理窗口", Hours: "工作日 上午8:30-12:00，下午14:30-17:30（法定节假日除外）",
 		ConsultPhone: fmt.Sprintf("0476-78%05d", bannerPhone), ComplaintPhone: "0476-12345",
 		Visits: 1, VisitReason: "需核验原件", HandlingForms: []int{catalog.AtWindow, catalog.OnlinePC}, OnlineDepth: s.online,
 		Delivery: []string{"window", "post"}, Village: s.village, Scope: "跨乡", Appointment: true,

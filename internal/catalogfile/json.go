@@ -1,0 +1,53 @@
+// Package catalogfile reads and writes catalog files: JSON, the Excel template whose columns follow GB/T
+// 39046's element names, and the published township guides of shared/fixtures through a documented mapping.
+// It only converts; the service decides what is stored.
+package catalogfile
+
+import (
+	"encoding/json"
+	"io"
+	"time"
+
+	"bianmin/internal/catalog"
+	"bianmin/internal/errs"
+)
+
+// File is the JSON catalog format: a list of items, each with the element set of catalog.Item.
+type File struct {
+	Format string         `json:"format"` // "bianmin-catalog/1"
+	Items  []catalog.Item `json:"items"`
+}
+
+// FormatName marks a Bianmin catalog file.
+const FormatName = "bianmin-catalog/1"
+
+// ReadJSON reads a catalog file. Unknown fields are refused, so that a misspelled element is not lost silently.
+func ReadJSON(r io.Reader) ([]catalog.Item, error) {
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	var f File
+	if err := dec.Decode(&f); err != nil {
+		return nil, errs.Field("file", "err.import.json").With("detail", err.Error())
+	}
+	return f.Items, nil
+}
+
+// WriteJSON writes items as a catalog file, without ids, versions or statuses: an export is what another
+// catalog imports.
+func WriteJSON(w io.Writer, items []catalog.Item) error {
+	out := File{Format: FormatName, Items: make([]catalog.Item, len(items))}
+	for i, it := range items {
+		out.Items[i] = Portable(it)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", " ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(out)
+}
+
+// Portable strips what belongs to one catalog's storage (id, version, status, effective date). The gaps an
+// import flagged stay, so that a round trip keeps them.
+func Portable(it catalog.Item) catalog.Item {
+	it.ID, it.Version, it.Status, it.EffectiveFrom = "", 0, "", time.Time{}
+	return it
+}
