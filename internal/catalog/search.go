@@ -184,3 +184,13 @@ func Query(q string) [][]string {
 	}
 	return groups
 }
+
+// Pinyin returns the full pinyin and the initials of the Chinese in s, without tones or spaces:
+// 低保 → "dibao", "db".
+func Pinyin(s string) (full, initials string) {
+	for _, syl := range pinyin.LazyPinyin(s, pinyinArgs) {
+		full += syl
+		initials += syl[:1]
+	}
+	return
+}

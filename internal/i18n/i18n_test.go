@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"bianmin/internal/access"
+	"bianmin/internal/catalog"
 	"bianmin/internal/i18n"
 	"bianmin/internal/org"
 )
@@ -29,7 +30,7 @@ func TestEveryKeyHasBothLanguages(t *testing.T) {
 
 var (
 	// keys named in Go code: error keys, and T/Bi/F calls in templates
-	goKey   = regexp.MustCompile(`"((?:err|flash|title|nav)\.[a-z0-9_.]+)"`)
+	goKey   = regexp.MustCompile(`"((?:err|flash|title|nav)\.[a-z0-9_.]+)"|\.T\("([a-z0-9_.]*[a-z0-9_])"`)
 	tmplKey = regexp.MustCompile(`(?:\.T|\.Bi|\.F|\.Fh) "[^"]*"(?: "[^"]*")*`)
 	quoted  = regexp.MustCompile(`"([a-z0-9_]+\.[a-z0-9_.]+)"`)
 )
@@ -54,7 +55,7 @@ func TestEveryUsedKeyExists(t *testing.T) {
 		src := string(b)
 		if strings.HasSuffix(path, ".go") {
 			for _, m := range goKey.FindAllStringSubmatch(src, -1) {
-				used[m[1]] = path
+				used[m[1]+m[2]] = path
 			}
 		} else {
 			for _, call := range tmplKey.FindAllString(src, -1) {
@@ -77,7 +78,17 @@ func TestEveryUsedKeyExists(t *testing.T) {
 	for _, k := range org.Kinds {
 		used["kind."+string(k)] = "org.Kinds"
 	}
-	for _, k := range []string{"desk.front", "desk.back", "applicant.resident", "applicant.organisation", "what.org", "what.staff", "what.applicant",
+	for code := range catalog.ItemTypes {
+		used["type."+code] = "catalog.ItemTypes"
+	}
+	for _, u := range []catalog.Unit{catalog.WorkingDays, catalog.NaturalDays, catalog.Instant} {
+		used["unit."+string(u)] = "catalog units"
+	}
+	for _, s := range []catalog.Status{catalog.Draft, catalog.Review, catalog.Published, catalog.Superseded, catalog.Retired} {
+		used["status."+string(s)] = "catalog statuses"
+	}
+	for _, k := range []string{"necessity.required", "necessity.deferrable", "necessity.optional", "village.proxy", "village.handle",
+		"delivery.window", "delivery.post", "delivery.electronic", "what.item", "desk.front", "desk.back", "applicant.resident", "applicant.organisation", "what.org", "what.staff", "what.applicant",
 		"flash.saved", "flash.created", "flash.password", "flash.must_change", "flash.imported"} {
 		used[k] = "runtime"
 	}

@@ -13,18 +13,22 @@ import (
 	"bianmin/internal/store"
 )
 
-// department finds the banner department an item belongs to, by name, inside the actor's reach.
+// department finds the banner department an item belongs to, by name: the one inside the actor's reach
+// when several banners have a department of that name. The caller checks the permission on it.
 func (s *Service) department(ctx context.Context, actor access.Actor, name string) (org.Org, error) {
 	list, err := s.DB.OrgsByName(ctx, org.Department, strings.TrimSpace(name))
 	if err != nil {
 		return org.Org{}, err
 	}
+	if len(list) == 0 {
+		return org.Org{}, errs.Field("department", "err.not_found").With("what", "org")
+	}
 	for _, o := range list {
-		if actor.System || org.InSubtree(actor.OrgPath, o.Path) {
+		if org.InSubtree(actor.OrgPath, o.Path) {
 			return o, nil
 		}
 	}
-	return org.Org{}, errs.Field("department", "err.not_found").With("what", "org")
+	return list[0], nil
 }
 
 // CreateItem adds an item as a draft of its department. Drafts may have gaps; what is present must be
@@ -117,14 +121,21 @@ func (s *Service) Search(ctx context.Context, q string, limit int) ([]SearchResu
 	if err != nil {
 		return nil, err
 	}
-	lq := strings.ToLower(q)
+	lq := strings.ToLower(strings.ReplaceAll(q, " ", ""))
+	// A name or alias that is exactly what was typed, in characters or in pinyin, is what was meant.
+	spelled := func(name string) bool {
+		full, ini := catalog.Pinyin(name)
+		return name == q || full == lq || ini == lq
+	}
 	out := make([]SearchResult, 0, len(items))
 	for _, it := range items {
 		sc := score[it.ID]
 		switch {
+		case spelled(it.NameZh) || slices.ContainsFunc(it.Aliases, spelled):
+			sc += 2000
 		case strings.Contains(it.NameZh, q) || (it.NameMn != "" && strings.Contains(it.NameMn, q)):
 			sc += 1000
-		case slices.ContainsFunc(it.Aliases, func(a string) bool { return strings.Contains(a, q) || strings.EqualFold(a, lq) }):
+		case slices.ContainsFunc(it.Aliases, func(a string) bool { return strings.Contains(a, q) }):
 			sc += 500
 		}
 		out = append(out, SearchResult{Item: it, Score: sc})
@@ -152,6 +163,9 @@ type ImportReport struct {
 // "items[i].field"; with publish, items without gaps are published at once.
 func (s *Service) ImportItems(ctx context.Context, actor access.Actor, items []catalog.Item, publish bool) (ImportReport, error) {
 	rep := ImportReport{Gaps: map[string][]string{}}
+	if !actor.System && !actor.Role.Has(access.CatalogEdit) {
+		return rep, errs.New(errs.Forbidden, "err.forbidden").With("action", string(access.CatalogEdit))
+	}
 	var l errs.List
 	depts := make([]org.Org, len(items))
 	for i, it := range items {

@@ -493,3 +493,10 @@ func (db *DB) CountItems(ctx context.Context) (int, error) {
 	err := db.queryRow(ctx, `SELECT count(*) FROM items`).Scan(&n)
 	return n, err
 }
+
+// CountDepartmentItems counts the published items of a department.
+func (db *DB) CountDepartmentItems(ctx context.Context, deptID string) (int, error) {
+	var n int
+	err := db.queryRow(ctx, `SELECT count(*) FROM items WHERE department_id = ? AND published > 0`, deptID).Scan(&n)
+	return n, err
+}

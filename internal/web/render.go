@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"bianmin/internal/access"
+	"bianmin/internal/catalog"
 	"bianmin/internal/errs"
 	"bianmin/internal/i18n"
 	"bianmin/internal/org"
@@ -115,9 +117,13 @@ func (s *Server) page(r *http.Request, title string) *Page {
 // navFor is the navigation for a role: each person sees what their role can use.
 func navFor(me *people.Staff, path string) []NavItem {
 	if me == nil {
-		return []NavItem{{Href: "/", Key: "nav.home"}, {Href: "/login", Key: "nav.login"}}
+		items := []NavItem{{Href: "/", Key: "nav.home"}, {Href: "/portal", Key: "nav.portal"}, {Href: "/login", Key: "nav.login"}}
+		for i := range items {
+			items[i].Current = items[i].Href == path || (items[i].Href != "/" && strings.HasPrefix(path, items[i].Href+"/"))
+		}
+		return items
 	}
-	items := []NavItem{{Href: "/desk", Key: "nav.desk"}}
+	items := []NavItem{{Href: "/desk", Key: "nav.desk"}, {Href: "/portal", Key: "nav.portal"}}
 	add := func(act access.Action, href, key string) {
 		if me.Role.Has(act) {
 			items = append(items, NavItem{Href: href, Key: key})
@@ -126,6 +132,7 @@ func navFor(me *people.Staff, path string) []NavItem {
 	add(access.OrgRead, "/orgs", "nav.orgs")
 	add(access.ApplicantRead, "/applicants", "nav.applicants")
 	add(access.StaffRead, "/staff", "nav.staff")
+	add(access.CatalogEdit, "/catalog", "nav.catalog")
 	add(access.TranslationEdit, "/admin/translations", "nav.translations")
 	add(access.OrgImport, "/admin/import", "nav.import")
 	add(access.AuditRead, "/admin/audit", "nav.audit")
@@ -249,3 +256,23 @@ func (s *Server) Describe(err error) []string {
 	}
 	return out
 }
+
+// Limit renders a time limit: "25个工作日", "即办".
+func (p *Page) Limit(l catalog.Limit) string {
+	switch l.Unit {
+	case catalog.Instant:
+		return p.T("unit.instant")
+	case catalog.WorkingDays, catalog.NaturalDays:
+		return p.T("unit."+string(l.Unit), "n", strconv.Itoa(l.Value))
+	}
+	return p.T("guide.not_given")
+}
+
+// ItemName is an item's name in the page's language.
+func (p *Page) ItemName(it catalog.Item) string { return it.Name(string(p.Lang)) }
+
+// BiItem renders an item's names together, Mongolian first.
+func (p *Page) BiItem(it catalog.Item) template.HTML { return bilingual(it.NameMn, it.NameZh) }
+
+// BiItemish renders a pair of names together, Mongolian first.
+func (p *Page) BiItemish(mn, zh string) template.HTML { return bilingual(mn, zh) }

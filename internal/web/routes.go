@@ -20,6 +20,17 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /login", s.login)
 	mux.HandleFunc("POST /logout", s.needLogin(s.logout))
 
+	// public portal: the catalog and its guides (pages_portal.go)
+	mux.HandleFunc("GET /portal", s.portal)
+	mux.HandleFunc("GET /portal/search", s.portalSearch)
+	mux.HandleFunc("GET /portal/township/{id}", s.portalTownship)
+	mux.HandleFunc("GET /portal/topic/{topic}", s.portalTopic)
+	mux.HandleFunc("GET /portal/department/{id}", s.portalDepartment)
+	mux.HandleFunc("GET /portal/guide/{id}", s.guide)
+	mux.HandleFunc("GET /portal/guide/{id}/qr.png", s.guideQR)
+	mux.HandleFunc("GET /portal/guide/{id}/history", s.guideHistory)
+	mux.HandleFunc("GET /portal/bundle/{id}", s.bundle)
+
 	// staff pages
 	mux.HandleFunc("GET /desk", s.needLogin(s.desk))
 	mux.HandleFunc("GET /orgs", s.needLogin(s.orgList))
@@ -40,6 +51,12 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /admin/import", s.needLogin(s.importForm))
 	mux.HandleFunc("POST /admin/import", s.needLogin(s.importDivisions))
 	mux.HandleFunc("GET /admin/audit", s.needLogin(s.auditVerify))
+	mux.HandleFunc("GET /catalog", s.needLogin(s.catalogList))
+	mux.HandleFunc("POST /catalog/import", s.needLogin(s.catalogImport))
+	mux.HandleFunc("GET /catalog/export/{format}", s.needLogin(s.catalogExport))
+	mux.HandleFunc("GET /catalog/{id}", s.needLogin(s.catalogItem))
+	mux.HandleFunc("POST /catalog/{id}", s.needLogin(s.catalogSave))
+	mux.HandleFunc("POST /catalog/{id}/status", s.needLogin(s.catalogStatus))
 
 	// JSON API (api.go has its table; the OpenAPI document is generated from it)
 	s.mountAPI(mux)

@@ -1,0 +1,222 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"bianmin/internal/access"
+	"bianmin/internal/catalog"
+	"bianmin/internal/catalogfile"
+	"bianmin/internal/errs"
+	"bianmin/internal/service"
+)
+
+// The catalog pages are for the people who keep the catalog: department staff for their items,
+// administrators for all and for publishing.
+
+type catalogData struct {
+	Items  []catalog.Item
+	Report *service.ImportReport
+}
+
+func (s *Server) needCatalog(w http.ResponseWriter, r *http.Request) bool {
+	if !rc(r).me.Role.Has(access.CatalogEdit) {
+		s.fail(w, r, errs.New(errs.Forbidden, "err.forbidden").With("action", string(access.CatalogEdit)))
+		return false
+	}
+	return true
+}
+
+func (s *Server) catalogList(w http.ResponseWriter, r *http.Request) {
+	if !s.needCatalog(w, r) {
+		return
+	}
+	items, err := s.svc.DB.AllItems(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.page(r, "title.catalog")
+	p.Data = catalogData{Items: items}
+	s.render(w, http.StatusOK, "catalog", p)
+}
+
+// readCatalogFile reads an uploaded catalog: the Excel template, a Bianmin JSON catalog, or a list of
+// published guides (the fixture's format), told apart by name and content.
+func readCatalogFile(name string, body []byte, department string) ([]catalog.Item, error) {
+	switch {
+	case strings.HasSuffix(strings.ToLower(name), ".xlsx"):
+		return catalogfile.ReadXLSX(bytes.NewReader(body))
+	case bytes.HasPrefix(bytes.TrimSpace(body), []byte("[")):
+		if department == "" {
+			return nil, errs.Field("department", "err.required")
+		}
+		return catalogfile.ReadGuides(bytes.NewReader(body), department)
+	case strings.HasSuffix(strings.ToLower(name), ".json"):
+		return catalogfile.ReadJSON(bytes.NewReader(body))
+	}
+	return nil, errs.Field("file", "err.import.format")
+}
+
+func (s *Server) catalogImport(w http.ResponseWriter, r *http.Request) {
+	if !s.needCatalog(w, r) {
+		return
+	}
+	p := s.page(r, "title.catalog")
+	fail := func(err error) {
+		items, _ := s.svc.DB.AllItems(r.Context())
+		p.Data = catalogData{Items: items}
+		p.Form = formValues(r, "department")
+		p.Errors = s.fieldErrors(p.Lang, err)
+		s.render(w, status(err), "catalog", p)
+	}
+	f, hdr, err := r.FormFile("file")
+	if err != nil {
+		fail(errs.Field("file", "err.required"))
+		return
+	}
+	defer f.Close()
+	body, err := io.ReadAll(http.MaxBytesReader(w, f, 20<<20))
+	if err != nil {
+		fail(errs.Field("file", "err.import.format"))
+		return
+	}
+	items, err := readCatalogFile(filepath.Base(hdr.Filename), body, strings.TrimSpace(r.FormValue("department")))
+	if err != nil {
+		fail(err)
+		return
+	}
+	rep, err := s.svc.ImportItems(r.Context(), rc(r).me.Actor(), items, r.FormValue("publish") == "1")
+	if err != nil {
+		fail(err)
+		return
+	}
+	all, err := s.svc.DB.AllItems(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p.Flash = "flash.imported"
+	p.Data = catalogData{Items: all, Report: &rep}
+	s.render(w, http.StatusOK, "catalog", p)
+}
+
+func (s *Server) catalogExport(w http.ResponseWriter, r *http.Request) {
+	if !s.needCatalog(w, r) {
+		return
+	}
+	items, err := s.svc.DB.AllItems(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var buf bytes.Buffer
+	if r.PathValue("format") == "xlsx" {
+		err = catalogfile.WriteXLSX(&buf, items)
+		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+		w.Header().Set("Content-Disposition", `attachment; filename="catalog.xlsx"`)
+	} else {
+		err = catalogfile.WriteJSON(&buf, items)
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="catalog.json"`)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	buf.WriteTo(w)
+}
+
+type catalogItemData struct {
+	Item     catalog.Item
+	Row      int // the item's row version, for optimistic locking
+	Versions []catalog.Item
+	Gaps     []string
+	Problems []FieldError
+	JSON     string
+}
+
+func (s *Server) catalogItemData(r *http.Request, id string) (catalogItemData, error) {
+	ctx := r.Context()
+	row, err := s.svc.DB.Item(ctx, id)
+	if err != nil {
+		return catalogItemData{}, err
+	}
+	it, err := s.svc.DB.ItemVersion(ctx, id, row.Latest)
+	if err != nil {
+		return catalogItemData{}, err
+	}
+	versions, err := s.svc.DB.ItemVersions(ctx, id)
+	if err != nil {
+		return catalogItemData{}, err
+	}
+	b, _ := json.MarshalIndent(catalogfile.Portable(it), "", " ")
+	d := catalogItemData{Item: it, Row: row.RowVersion, Versions: versions, Gaps: catalog.Gaps(it), JSON: string(b)}
+	d.Problems = s.fieldErrors(rc(r).lang, it.Check())
+	return d, nil
+}
+
+func (s *Server) catalogItem(w http.ResponseWriter, r *http.Request) {
+	if !s.needCatalog(w, r) {
+		return
+	}
+	d, err := s.catalogItemData(r, r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.page(r, "title.catalog_item")
+	p.Data = d
+	p.Form["doc"] = d.JSON
+	s.render(w, http.StatusOK, "catalog_item", p)
+}
+
+func (s *Server) catalogStatus(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	v, _ := strconv.Atoi(r.FormValue("version"))
+	err := s.svc.SetItemStatus(r.Context(), rc(r).me.Actor(), id, v, catalog.Status(r.FormValue("to")))
+	if err == nil {
+		http.Redirect(w, r, "/catalog/"+id+"?ok=saved", http.StatusSeeOther)
+		return
+	}
+	s.catalogItemFail(w, r, id, err)
+}
+
+func (s *Server) catalogSave(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	var it catalog.Item
+	dec := json.NewDecoder(strings.NewReader(r.FormValue("doc")))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&it); err != nil {
+		s.catalogItemFail(w, r, id, errs.Field("doc", "err.json").With("detail", err.Error()))
+		return
+	}
+	it.ID = id
+	row, _ := strconv.Atoi(r.FormValue("row"))
+	if _, err := s.svc.SaveItem(r.Context(), rc(r).me.Actor(), it, row); err != nil {
+		s.catalogItemFail(w, r, id, err)
+		return
+	}
+	http.Redirect(w, r, "/catalog/"+id+"?ok=saved", http.StatusSeeOther)
+}
+
+func (s *Server) catalogItemFail(w http.ResponseWriter, r *http.Request, id string, err error) {
+	d, derr := s.catalogItemData(r, id)
+	if derr != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.page(r, "title.catalog_item")
+	p.Data = d
+	p.Form["doc"] = d.JSON
+	if doc := r.FormValue("doc"); doc != "" {
+		p.Form["doc"] = doc // what was typed is kept
+	}
+	p.Errors = s.fieldErrors(p.Lang, err)
+	s.render(w, status(err), "catalog_item", p)
+}

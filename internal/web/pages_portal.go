@@ -1,0 +1,332 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+
+	qrcode "github.com/skip2/go-qrcode"
+
+	"bianmin/internal/catalog"
+	"bianmin/internal/errs"
+	"bianmin/internal/org"
+	"bianmin/internal/store"
+)
+
+// The portal is public: residents read the catalog and the guides without signing in. Villages are columns
+// of their township's page (seed 三.(五)), not sites of their own.
+
+type portalData struct {
+	Townships   []org.Org
+	Departments []org.Org
+	Topics      []string
+	Bundles     []catalog.Bundle
+}
+
+func (s *Server) portal(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	townships, err := s.svc.DB.Subtree(ctx, "/", org.Township)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	depts, err := s.svc.DB.Subtree(ctx, "/", org.Department)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	topics, err := s.svc.DB.Topics(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	bundles, err := s.svc.DB.Bundles(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := portalData{Townships: townships, Bundles: bundles}
+	for _, dp := range depts {
+		if n, _ := s.svc.DB.CountDepartmentItems(ctx, dp.ID); n > 0 {
+			d.Departments = append(d.Departments, dp)
+		}
+	}
+	for t := range topics {
+		d.Topics = append(d.Topics, t)
+	}
+	slices.Sort(d.Topics)
+	p := s.page(r, "title.portal")
+	p.Data = d
+	s.render(w, http.StatusOK, "portal", p)
+}
+
+type itemList struct {
+	Heading  string // already in the page's language
+	Items    []catalog.Item
+	Query    string
+	Township *org.Org
+	Villages []org.Org
+	Village  *org.Org
+	At       string // organisation id the guides are read at
+}
+
+func (s *Server) portalSearch(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query().Get("q")
+	p := s.page(r, "title.search")
+	p.Form["q"] = q
+	res, err := s.svc.Search(r.Context(), q, 30)
+	if err != nil {
+		p.Errors = s.fieldErrors(p.Lang, err)
+	}
+	d := itemList{Query: q}
+	for _, x := range res {
+		d.Items = append(d.Items, x.Item)
+	}
+	if q != "" {
+		d.Heading = p.T("search.results", "q", q, "n", strconv.Itoa(len(d.Items)))
+	}
+	p.Data = d
+	s.render(w, status(err), "portal_list", p)
+}
+
+func (s *Server) portalTownship(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	t, err := s.svc.DB.Org(ctx, r.PathValue("id"))
+	if err != nil || t.Kind != org.Township {
+		s.fail(w, r, errs.New(errs.NotFound, "err.not_found").With("what", "org"))
+		return
+	}
+	villages, err := s.svc.DB.Subtree(ctx, t.Path, org.Village)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.page(r, "title.township")
+	d := itemList{Township: &t, Villages: villages, At: t.ID, Heading: p.Name(t)}
+	ims, err := s.svc.DB.ImplementationsAt(ctx, t.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ids := make([]string, 0, len(ims))
+	for _, im := range ims {
+		ids = append(ids, im.ItemID)
+	}
+	f := store.ItemFilter{IDs: ids}
+	if vid := r.URL.Query().Get("village"); vid != "" {
+		for i := range villages {
+			if villages[i].ID == vid {
+				d.Village = &villages[i]
+			}
+		}
+		if d.Village == nil {
+			s.fail(w, r, errs.New(errs.NotFound, "err.not_found").With("what", "org"))
+			return
+		}
+		f.Village = true
+		d.Heading = p.T("portal.village_items", "village", p.Name(*d.Village))
+	}
+	if d.Items, err = s.svc.DB.PublishedItems(ctx, f); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p.Data = d
+	s.render(w, http.StatusOK, "portal_list", p)
+}
+
+func (s *Server) portalTopic(w http.ResponseWriter, r *http.Request) {
+	topic := r.PathValue("topic")
+	items, err := s.svc.DB.PublishedItems(r.Context(), store.ItemFilter{Topic: topic})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.page(r, "title.topic")
+	p.Data = itemList{Heading: topic, Items: items}
+	s.render(w, http.StatusOK, "portal_list", p)
+}
+
+func (s *Server) portalDepartment(w http.ResponseWriter, r *http.Request) {
+	d, err := s.svc.DB.Org(r.Context(), r.PathValue("id"))
+	if err != nil || d.Kind != org.Department {
+		s.fail(w, r, errs.New(errs.NotFound, "err.not_found").With("what", "org"))
+		return
+	}
+	items, err := s.svc.DB.PublishedItems(r.Context(), store.ItemFilter{DepartmentID: d.ID})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.page(r, "title.department")
+	p.Data = itemList{Heading: p.Name(d), Items: items}
+	s.render(w, http.StatusOK, "portal_list", p)
+}
+
+type guideData struct {
+	Item           catalog.Item
+	Versions       []catalog.Item
+	Implementation *store.Implementation
+	At             *org.Org
+	DelegatedFrom  *org.Org
+	QR             string
+	Gaps           []string
+}
+
+// guideItem reads the version asked for (?v=), else the published one.
+func (s *Server) guideItem(r *http.Request) (catalog.Item, error) {
+	ctx := r.Context()
+	id := r.PathValue("id")
+	row, err := s.svc.DB.Item(ctx, id)
+	if err != nil {
+		return catalog.Item{}, err
+	}
+	v := row.Published
+	if x, err := strconv.Atoi(r.URL.Query().Get("v")); err == nil && x > 0 {
+		v = x
+	}
+	if v == 0 {
+		return catalog.Item{}, errs.New(errs.NotFound, "err.not_found").With("what", "item")
+	}
+	it, err := s.svc.DB.ItemVersion(ctx, id, v)
+	if err != nil {
+		return it, err
+	}
+	// Drafts are not public.
+	if it.Status == catalog.Draft || it.Status == catalog.Review {
+		return catalog.Item{}, errs.New(errs.NotFound, "err.not_found").With("what", "item")
+	}
+	return it, nil
+}
+
+func (s *Server) guide(w http.ResponseWriter, r *http.Request) {
+	it, err := s.guideItem(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := guideData{Item: it, QR: r.URL.Path + "/qr.png", Gaps: catalog.Gaps(it)}
+	if at := r.URL.Query().Get("at"); at != "" {
+		ims, err := s.svc.DB.Implementations(r.Context(), it.ID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		for i := range ims {
+			if ims[i].OrgID == at {
+				d.Implementation = &ims[i]
+				if o, err := s.svc.DB.Org(r.Context(), at); err == nil {
+					d.At = &o
+				}
+				if ims[i].DelegatedFrom != "" {
+					if o, err := s.svc.DB.Org(r.Context(), ims[i].DelegatedFrom); err == nil {
+						d.DelegatedFrom = &o
+					}
+				}
+				// Township details override the banner's defaults.
+				if v := ims[i].Place; v != "" {
+					d.Item.Place = v
+				}
+				if v := ims[i].Hours; v != "" {
+					d.Item.Hours = v
+				}
+				if v := ims[i].ConsultPhone; v != "" {
+					d.Item.ConsultPhone = v
+				}
+				if v := ims[i].ComplaintPhone; v != "" {
+					d.Item.ComplaintPhone = v
+				}
+			}
+		}
+	}
+	p := s.page(r, "title.guide")
+	p.Data = d
+	s.render(w, http.StatusOK, "guide", p)
+}
+
+// absolute is the address of this request's resource as a phone would open it from a QR code.
+func absolute(r *http.Request, path string) string {
+	scheme := "http"
+	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+		scheme = "https"
+	}
+	u := url.URL{Scheme: scheme, Host: r.Host, Path: path}
+	return u.String()
+}
+
+func (s *Server) guideQR(w http.ResponseWriter, r *http.Request) {
+	it, err := s.guideItem(r)
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	png, err := qrcode.Encode(absolute(r, "/portal/guide/"+it.ID), qrcode.Medium, 256)
+	if err != nil {
+		http.Error(w, "qr", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "image/png")
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	w.Write(png)
+}
+
+type historyData struct {
+	Item     catalog.Item
+	Versions []versionDiff
+}
+
+type versionDiff struct {
+	Item    catalog.Item
+	Changes []catalog.Change
+}
+
+func (s *Server) guideHistory(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	versions, err := s.svc.DB.ItemVersions(r.Context(), id)
+	if err != nil || len(versions) == 0 {
+		s.fail(w, r, errs.New(errs.NotFound, "err.not_found").With("what", "item"))
+		return
+	}
+	d := historyData{Item: versions[len(versions)-1]}
+	for i, v := range versions {
+		if v.Status == catalog.Draft || v.Status == catalog.Review {
+			continue // not public yet
+		}
+		vd := versionDiff{Item: v}
+		if i > 0 {
+			vd.Changes = catalog.Diff(versions[i-1], v)
+		}
+		d.Versions = append([]versionDiff{vd}, d.Versions...)
+	}
+	p := s.page(r, "title.history")
+	p.Data = d
+	s.render(w, http.StatusOK, "guide_history", p)
+}
+
+type bundleData struct {
+	Bundle    catalog.Bundle
+	Items     []catalog.Item
+	Materials []catalog.MergedMaterial
+}
+
+func (s *Server) bundle(w http.ResponseWriter, r *http.Request) {
+	bundles, err := s.svc.DB.Bundles(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	i := slices.IndexFunc(bundles, func(b catalog.Bundle) bool { return b.ID == r.PathValue("id") })
+	if i < 0 {
+		s.fail(w, r, errs.New(errs.NotFound, "err.not_found").With("what", "item"))
+		return
+	}
+	items, err := s.svc.DB.PublishedItems(r.Context(), store.ItemFilter{IDs: bundles[i].ItemIDs})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.page(r, "title.bundle")
+	p.Data = bundleData{Bundle: bundles[i], Items: items, Materials: catalog.MergeMaterials(items)}
+	s.render(w, http.StatusOK, "bundle", p)
+}
+
