@@ -329,4 +329,3 @@ func (s *Server) bundle(w http.ResponseWriter, r *http.Request) {
 	p.Data = bundleData{Bundle: bundles[i], Items: items, Materials: catalog.MergeMaterials(items)}
 	s.render(w, http.StatusOK, "bundle", p)
 }
-
