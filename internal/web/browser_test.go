@@ -220,3 +220,64 @@ func TestBrowserFormsWithoutJavaScript(t *testing.T) {
 		t.Fatalf("%d applicants", n)
 	}
 }
+
+// A resident, not signed in, searches 低保 on the portal, opens the guide, switches to Mongolian, and the
+// guide prints on A4 without the site's navigation, with its QR code.
+func TestBrowserResidentFindsGuide(t *testing.T) {
+	r := testkit.Start(t, testkit.SQLite(t))
+	ctx := browser(t)
+	do(t, ctx,
+		chromedp.Navigate(r.URL+"/portal"),
+		chromedp.WaitVisible(chromedp.CSS(`#f-q`)),
+		chromedp.SendKeys(chromedp.CSS(`#f-q`), "低保"),
+		chromedp.Click(chromedp.CSS(`form.search button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`ul.items a`)),
+	)
+	if first := eval[string](t, ctx, `document.querySelector("ul.items a").textContent`); first != "最低生活保障" {
+		t.Fatalf("first result %q", first)
+	}
+	audit(ctx, t, "search zh")
+	do(t, ctx,
+		chromedp.Click(chromedp.CSS(`ul.items a`)),
+		chromedp.WaitVisible(chromedp.CSS(`article.guide`)),
+	)
+	audit(ctx, t, "guide zh")
+	if n := eval[int](t, ctx, `document.querySelectorAll("article.guide tbody tr").length`); n < 4 {
+		t.Errorf("the guide lists %d materials", n)
+	}
+	if ok := eval[bool](t, ctx, `(() => { const i = document.querySelector("img.qr"); return i.complete && i.naturalWidth > 100; })()`); !ok {
+		t.Error("the QR code did not load")
+	}
+	do(t, ctx,
+		chromedp.Click(chromedp.CSS(`a.switch[lang="mn-Mong"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`html[lang="mn-Mong"] article.guide`)),
+	)
+	if mode := eval[string](t, ctx, `getComputedStyle(document.querySelector("main h2")).writingMode`); mode != "vertical-lr" {
+		t.Errorf("the Mongolian guide is set %s", mode)
+	}
+	if !eval[bool](t, ctx, `/[\u1800-\u18AF]/.test(document.querySelector(".signboard .mn").textContent)`) {
+		t.Error("no Mongolian name on the guide's sign")
+	}
+	shot(ctx, t, "guide-mn")
+	audit(ctx, t, "guide mn")
+	printMedia := chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
+		return err
+	})
+	do(t, ctx, printMedia)
+	type printed struct {
+		Nav   string `json:"nav"`
+		Tools string `json:"tools"`
+		QR    string `json:"qr"`
+		Table string `json:"table"`
+	}
+	got := eval[printed](t, ctx, `(() => ({
+	  nav: getComputedStyle(document.querySelector("header.sign nav")).display,
+	  tools: getComputedStyle(document.querySelector(".tools")).display,
+	  qr: getComputedStyle(document.querySelector("img.qr")).display,
+	  table: getComputedStyle(document.querySelector("article.guide table")).display }))()`)
+	if got.Nav != "none" || got.Tools != "none" || got.QR == "none" || got.Table == "none" {
+		t.Errorf("print stylesheet not applied: %+v", got)
+	}
+	shot(ctx, t, "guide-mn-print")
+}

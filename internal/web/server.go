@@ -185,6 +185,8 @@ func (w *statusWriter) WriteHeader(code int) {
 // status maps an error code to its HTTP status, in this one place.
 func status(err error) int {
 	switch errs.CodeOf(err) {
+	case "":
+		return http.StatusOK
 	case errs.Invalid:
 		return http.StatusUnprocessableEntity
 	case errs.NotFound:

@@ -94,6 +94,24 @@ func TestEveryPageRenders(t *testing.T) {
 	orgLinks := hrefID.FindAllStringSubmatch(orgsPage, 3)
 	pages := []string{"/desk", "/orgs", "/orgs/" + orgLinks[0][2], "/orgs/" + orgLinks[2][2], "/staff", "/staff/new", "/applicants",
 		"/applicants/new", strings.Split(loc, "?")[0], "/account/password", "/admin/translations", "/admin/import", "/admin/audit"}
+	// the public portal and the catalog pages
+	_, portal := admin.get("/portal")
+	for _, re := range []string{`href="(/portal/township/[0-9a-f-]{36})"`, `href="(/portal/topic/[^"]+)"`, `href="(/portal/department/[0-9a-f-]{36})"`, `href="(/portal/bundle/[0-9a-f-]{36})"`} {
+		m := regexp.MustCompile(re).FindStringSubmatch(portal)
+		if m == nil {
+			t.Fatalf("the portal has no link like %s", re)
+		}
+		pages = append(pages, m[1])
+	}
+	_, township := admin.get(pages[len(pages)-4])
+	village := regexp.MustCompile(`href="(/portal/township/[0-9a-f-]{36}\?village=[0-9a-f-]{36})"`).FindStringSubmatch(township)
+	guide := regexp.MustCompile(`href="(/portal/guide/[0-9a-f-]{36})\?at=([0-9a-f-]{36})"`).FindStringSubmatch(township)
+	if village == nil || guide == nil {
+		t.Fatal("the township page lists no village column or no guide")
+	}
+	_, catalogPage := admin.get("/catalog")
+	item := regexp.MustCompile(`href="(/catalog/[0-9a-f-]{36})"`).FindStringSubmatch(catalogPage)
+	pages = append(pages, "/portal", "/portal/search?q=低保", village[1], guide[1], guide[1]+"?at="+guide[2], guide[1]+"/history", "/catalog", item[1])
 	for _, lang := range []string{"zh", "mn"} {
 		admin.lang(lang)
 		for _, p := range pages {
@@ -110,7 +128,7 @@ func TestEveryPageRenders(t *testing.T) {
 		}
 		anon := newClient(t, r.URL)
 		anon.lang(lang)
-		for _, p := range []string{"/", "/login"} {
+		for _, p := range []string{"/", "/login", "/portal", "/portal/search?q=dibao", guide[1]} {
 			if code, body := anon.get(p); code != http.StatusOK || unknownKey.MatchString(body) {
 				t.Errorf("%s %s: %d %s", lang, p, code, unknownKey.FindString(body))
 			}
