@@ -371,3 +371,24 @@ func (it Item) Check() error {
 	}
 	return l.Err()
 }
+
+// Card is the part of an item a result list shows.
+type Card struct {
+	ID            string   `json:"id"`
+	NameZh        string   `json:"name_zh"`
+	NameMn        string   `json:"name_mn,omitempty"`
+	Department    string   `json:"department"`
+	PromisedLimit Limit    `json:"promised_limit"`
+	Village       string   `json:"village,omitempty"`
+	Topics        []string `json:"topics,omitempty"`
+}
+
+// Card of the item.
+func (it Item) Card() Card {
+	return Card{it.ID, it.NameZh, it.NameMn, it.Department, it.PromisedLimit, it.Village, it.Topics}
+}
+
+// Item is the card as a (partial) item, for lists that show items.
+func (c Card) Item() Item {
+	return Item{ID: c.ID, NameZh: c.NameZh, NameMn: c.NameMn, Department: c.Department, PromisedLimit: c.PromisedLimit, Village: c.Village, Topics: c.Topics}
+}

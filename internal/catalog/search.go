@@ -137,9 +137,31 @@ func AddText(terms map[string]int, s string, w int, withPinyin bool) {
 	}
 }
 
+// WeightExact marks a name or alias spelled exactly as typed, in characters, pinyin or initials: what a
+// resident who types 低保, dibao or db means.
+const WeightExact = 10000
+
+// exactTerms are the spellings of a name or alias as a whole.
+func exactTerms(t map[string]int, name string) {
+	name = strings.ToLower(strings.Join(strings.Fields(normalizeMongolian(name)), ""))
+	if name == "" {
+		return
+	}
+	bump(t, "x:"+name, WeightExact)
+	if full, ini := Pinyin(name); full != "" {
+		bump(t, "x:"+full, WeightExact)
+		bump(t, "x:"+ini, WeightExact)
+	}
+}
+
 // Terms returns the search terms of an item, each with the weight of the best place it occurs.
 func Terms(it Item) map[string]int {
 	t := map[string]int{}
+	exactTerms(t, it.NameZh)
+	exactTerms(t, it.NameMn)
+	for _, a := range it.Aliases {
+		exactTerms(t, a)
+	}
 	AddText(t, it.NameZh, WeightName, true)
 	AddText(t, it.NameMn, WeightName, false)
 	for _, a := range it.Aliases {
@@ -158,6 +180,11 @@ func Terms(it Item) map[string]int {
 		AddText(t, s.Name, WeightText, false)
 	}
 	return t
+}
+
+// Exact is the term that matches a name or alias spelled exactly as q.
+func Exact(q string) string {
+	return "x:" + strings.ToLower(strings.Join(strings.Fields(normalizeMongolian(q)), ""))
 }
 
 // Query turns what a person typed into groups of terms: an item matches when it has at least one term of

@@ -2,9 +2,9 @@ package service
 
 import (
 	"context"
-	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"bianmin/internal/access"
 	"bianmin/internal/catalog"
@@ -89,17 +89,61 @@ func (s *Service) SetItemStatus(ctx context.Context, actor access.Actor, id stri
 	if err := actor.Check(need, dept.Path); err != nil {
 		return err
 	}
+	defer s.catalogChanged()
 	return s.DB.Write(ctx, func(tx *store.Tx) error { return tx.SetItemStatus(actor, id, version, to, tx.Now()) })
 }
 
-// SearchResult is an item found by a search, with why it ranks where it does.
-type SearchResult struct {
-	Item  catalog.Item
-	Score int
+// SearchResult is an item found by a search, with its score.
+type SearchResult = catalog.Result
+
+// searchIndex is the in-memory index and the catalog generation it was built from.
+type searchIndex struct {
+	ix      *catalog.Index
+	gen     int64
+	checked time.Time
 }
 
-// Search finds published items for what a resident typed, best first: a name that contains the query
-// outranks an alias, which outranks a material or the guide's text.
+// indexRecheck is how long an instance trusts its index before asking the database whether the published
+// catalog changed (another instance may have published).
+const indexRecheck = time.Second
+
+// searchIndex returns an index no older than the published catalog of a second ago, rebuilding it when the
+// catalog's generation moved.
+func (s *Service) searchIndex(ctx context.Context) (*catalog.Index, error) {
+	cur := s.index.Load()
+	if cur != nil && time.Since(cur.checked) < indexRecheck {
+		return cur.ix, nil
+	}
+	s.indexMu.Lock()
+	defer s.indexMu.Unlock()
+	if cur = s.index.Load(); cur != nil && time.Since(cur.checked) < indexRecheck {
+		return cur.ix, nil
+	}
+	gen, err := s.DB.CatalogGeneration(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if cur != nil && cur.gen == gen {
+		s.index.Store(&searchIndex{ix: cur.ix, gen: gen, checked: time.Now()})
+		return cur.ix, nil
+	}
+	items, err := s.DB.PublishedItems(ctx, store.ItemFilter{})
+	if err != nil {
+		return nil, err
+	}
+	ix := catalog.NewIndex(items)
+	s.index.Store(&searchIndex{ix: ix, gen: gen, checked: time.Now()})
+	return ix, nil
+}
+
+// catalogChanged makes this instance look at the generation on its next search.
+func (s *Service) catalogChanged() {
+	if cur := s.index.Load(); cur != nil {
+		s.index.Store(&searchIndex{ix: cur.ix, gen: cur.gen})
+	}
+}
+
+// Search finds published items for what a resident typed, best first (see catalog.Index.Search).
 func (s *Service) Search(ctx context.Context, q string, limit int) ([]SearchResult, error) {
 	q = strings.TrimSpace(q)
 	if q == "" {
@@ -108,48 +152,11 @@ func (s *Service) Search(ctx context.Context, q string, limit int) ([]SearchResu
 	if len([]rune(q)) > 50 {
 		return nil, errs.Field("q", "err.too_long").With("max", "50")
 	}
-	hits, err := s.DB.SearchItems(ctx, catalog.Query(q), max(limit*3, 30))
-	if err != nil || len(hits) == 0 {
-		return nil, err
-	}
-	ids := make([]string, len(hits))
-	score := map[string]int{}
-	for i, h := range hits {
-		ids[i], score[h.ItemID] = h.ItemID, h.Score
-	}
-	items, err := s.DB.PublishedItems(ctx, store.ItemFilter{IDs: ids})
+	ix, err := s.searchIndex(ctx)
 	if err != nil {
 		return nil, err
 	}
-	lq := strings.ToLower(strings.ReplaceAll(q, " ", ""))
-	// A name or alias that is exactly what was typed, in characters or in pinyin, is what was meant.
-	spelled := func(name string) bool {
-		full, ini := catalog.Pinyin(name)
-		return name == q || full == lq || ini == lq
-	}
-	out := make([]SearchResult, 0, len(items))
-	for _, it := range items {
-		sc := score[it.ID]
-		switch {
-		case spelled(it.NameZh) || slices.ContainsFunc(it.Aliases, spelled):
-			sc += 2000
-		case strings.Contains(it.NameZh, q) || (it.NameMn != "" && strings.Contains(it.NameMn, q)):
-			sc += 1000
-		case slices.ContainsFunc(it.Aliases, func(a string) bool { return strings.Contains(a, q) }):
-			sc += 500
-		}
-		out = append(out, SearchResult{Item: it, Score: sc})
-	}
-	slices.SortStableFunc(out, func(a, b SearchResult) int {
-		if a.Score != b.Score {
-			return b.Score - a.Score
-		}
-		return strings.Compare(a.Item.NameZh, b.Item.NameZh)
-	})
-	if len(out) > limit {
-		out = out[:limit]
-	}
-	return out, nil
+	return ix.Search(q, limit), nil
 }
 
 // ImportReport lists what an import did or why it refused.
@@ -188,6 +195,7 @@ func (s *Service) ImportItems(ctx context.Context, actor access.Actor, items []c
 	if err := l.Err(); err != nil {
 		return rep, err
 	}
+	defer s.catalogChanged()
 	err := s.DB.Write(ctx, func(tx *store.Tx) error {
 		for i := range items {
 			it := items[i]

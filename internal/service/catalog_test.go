@@ -18,13 +18,13 @@ import (
 func TestSearchRelevance(t *testing.T) {
 	testkit.Each(t, func(t *testing.T, db *store.DB) {
 		svc := testkit.Demo(t, db)
-		first := func(q string) catalog.Item {
+		first := func(q string) catalog.Card {
 			t.Helper()
 			res, err := svc.Search(ctx, q, 10)
 			if err != nil || len(res) == 0 {
 				t.Fatalf("%q: %v, %d results", q, err, len(res))
 			}
-			return res[0].Item
+			return res[0].Card
 		}
 		// 户口 finds household-registration items first (公安 户籍), though 居民户口簿 is a material of most items.
 		res, _ := svc.Search(ctx, "户口", 10)
@@ -32,8 +32,8 @@ func TestSearchRelevance(t *testing.T) {
 			t.Fatalf("户口: %d results", len(res))
 		}
 		for _, r := range res[:2] {
-			if !slices.Contains(r.Item.Topics, "户籍") {
-				t.Errorf("户口 ranks %s (%v) among the first", r.Item.NameZh, r.Item.Topics)
+			if !slices.Contains(r.Card.Topics, "户籍") {
+				t.Errorf("户口 ranks %s (%v) among the first", r.Card.NameZh, r.Card.Topics)
 			}
 		}
 		for _, q := range []string{"低保", "dibao", "db", "DiBao", "最低生活"} {
@@ -61,8 +61,17 @@ func TestSearchRelevance(t *testing.T) {
 func TestVersionsKeepWhatReferencesThem(t *testing.T) {
 	testkit.Each(t, func(t *testing.T, db *store.DB) {
 		svc := testkit.Demo(t, db)
-		res, _ := svc.Search(ctx, "临时救助", 1)
-		v1 := res[0].Item
+		published := func() catalog.Item {
+			t.Helper()
+			res, _ := svc.Search(ctx, "临时救助", 1)
+			row, _ := db.Item(ctx, res[0].Card.ID)
+			it, err := db.ItemVersion(ctx, row.ID, row.Published)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return it
+		}
+		v1 := published()
 		var ref string
 		if err := db.Write(ctx, func(tx *store.Tx) error {
 			var err error
@@ -97,11 +106,11 @@ func TestVersionsKeepWhatReferencesThem(t *testing.T) {
 		if pinned.Version != 1 || pinned.PromisedLimit.Value != 15 || len(pinned.Materials) != len(v1.Materials) || pinned.Status != catalog.Superseded {
 			t.Fatalf("the pinned version changed: %+v", pinned)
 		}
-		res, _ = svc.Search(ctx, "临时救助", 1)
-		if res[0].Item.Version != 2 || res[0].Item.PromisedLimit.Value != 12 {
-			t.Fatalf("the portal shows version %d", res[0].Item.Version)
+		v2 := published()
+		if v2.Version != 2 || v2.PromisedLimit.Value != 12 {
+			t.Fatalf("the portal shows version %d", v2.Version)
 		}
-		diff := catalog.Diff(pinned, res[0].Item)
+		diff := catalog.Diff(pinned, v2)
 		fields := map[string]bool{}
 		for _, c := range diff {
 			fields[c.Field] = true
@@ -165,4 +174,18 @@ func TestImportGuidesAndAllOrNothing(t *testing.T) {
 			t.Fatalf("a clerk imports: %v", err)
 		}
 	})
+}
+
+func TestSearchWordsApart(t *testing.T) {
+	db := testkit.Open(t, testkit.SQLite(t))
+	svc := testkit.Demo(t, db)
+	res, err := svc.Search(ctx, "残疾人补贴", 5)
+	if err != nil || len(res) < 2 {
+		t.Fatalf("%v %d", err, len(res))
+	}
+	for _, r := range res[:2] {
+		if !strings.Contains(r.Card.NameZh, "残疾人") || !strings.Contains(r.Card.NameZh, "补贴") {
+			t.Errorf("残疾人补贴 finds %s", r.Card.NameZh)
+		}
+	}
 }

@@ -6,6 +6,7 @@ package service
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/alexedwards/argon2id"
@@ -41,6 +42,9 @@ type Service struct {
 	Catalog *i18n.Catalog
 	cfg     Config
 	limiter *limiter
+	// index is the search index of the published catalog; indexMu serialises its rebuilds.
+	index   atomic.Pointer[searchIndex]
+	indexMu sync.Mutex
 	// dummyHash is verified against when a username does not exist, so that a login takes as long for an
 	// unknown name as for a wrong password.
 	dummyHash string

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -156,6 +155,9 @@ func (tx *Tx) SetItemStatus(actor access.Actor, id string, version int, to catal
 			if err := tx.unindexItem(id); err != nil {
 				return err
 			}
+			if err := tx.bumpGeneration(); err != nil {
+				return err
+			}
 		} else if _, err := tx.exec(`UPDATE items SET row_version = row_version + 1 WHERE id = ?`, id); err != nil {
 			return errs.Wrap(err, "status")
 		}
@@ -164,42 +166,34 @@ func (tx *Tx) SetItemStatus(actor access.Actor, id string, version int, to catal
 }
 
 func (tx *Tx) unindexItem(id string) error {
-	if _, err := tx.exec(`DELETE FROM item_terms WHERE item_id = ?`, id); err != nil {
-		return errs.Wrap(err, "unindex")
-	}
 	_, err := tx.exec(`DELETE FROM item_topics WHERE item_id = ?`, id)
 	return errs.Wrap(err, "unindex topics")
 }
 
+// indexItem records the topics of a published version and counts a change of the published catalog, which
+// tells every instance to rebuild its search index.
 func (tx *Tx) indexItem(it catalog.Item) error {
 	if err := tx.unindexItem(it.ID); err != nil {
 		return err
-	}
-	terms := catalog.Terms(it)
-	keys := make([]string, 0, len(terms))
-	for k := range terms {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	// Many rows per statement: an item has a few hundred terms.
-	const batch = 200
-	for i := 0; i < len(keys); i += batch {
-		chunk := keys[i:min(i+batch, len(keys))]
-		q := `INSERT INTO item_terms (term, item_id, weight) VALUES ` + strings.TrimSuffix(strings.Repeat("(?, ?, ?),", len(chunk)), ",")
-		args := make([]any, 0, 3*len(chunk))
-		for _, k := range chunk {
-			args = append(args, k, it.ID, terms[k])
-		}
-		if _, err := tx.exec(q, args...); err != nil {
-			return errs.Wrap(err, "index item")
-		}
 	}
 	for _, t := range slices.Compact(slices.Sorted(slices.Values(it.Topics))) {
 		if _, err := tx.exec(`INSERT INTO item_topics (topic, item_id) VALUES (?, ?)`, t, it.ID); err != nil {
 			return errs.Wrap(err, "index topic")
 		}
 	}
-	return nil
+	return tx.bumpGeneration()
+}
+
+func (tx *Tx) bumpGeneration() error {
+	_, err := tx.exec(`UPDATE catalog_meta SET generation = generation + 1 WHERE id = 1`)
+	return errs.Wrap(err, "catalog generation")
+}
+
+// CatalogGeneration is the count of changes to the published catalog.
+func (db *DB) CatalogGeneration(ctx context.Context) (int64, error) {
+	var g int64
+	err := db.queryRow(ctx, `SELECT generation FROM catalog_meta WHERE id = 1`).Scan(&g)
+	return g, err
 }
 
 // PinItemVersion records a reference to one version (what cases will do when they are accepted).
@@ -341,44 +335,6 @@ func (db *DB) Topics(ctx context.Context) (map[string]int, error) {
 			return nil, err
 		}
 		out[t] = n
-	}
-	return out, rows.Err()
-}
-
-// Hit is a search result: an item and its score.
-type Hit struct {
-	ItemID string
-	Score  int
-}
-
-// SearchItems finds published items having a term of every group, best score first.
-func (db *DB) SearchItems(ctx context.Context, groups [][]string, limit int) ([]Hit, error) {
-	if len(groups) == 0 {
-		return nil, nil
-	}
-	var parts []string
-	var args []any
-	for g, terms := range groups {
-		parts = append(parts, `SELECT item_id, weight, `+strconv.Itoa(g)+` AS grp FROM item_terms WHERE term IN (`+strings.TrimSuffix(strings.Repeat("?,", len(terms)), ",")+`)`)
-		for _, t := range terms {
-			args = append(args, t)
-		}
-	}
-	args = append(args, len(groups), limit)
-	q := `SELECT item_id, SUM(weight) AS score FROM (` + strings.Join(parts, " UNION ALL ") + `) m
-		GROUP BY item_id HAVING COUNT(DISTINCT grp) = ? ORDER BY score DESC, item_id LIMIT ?`
-	rows, err := db.query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Hit
-	for rows.Next() {
-		var h Hit
-		if err := rows.Scan(&h.ItemID, &h.Score); err != nil {
-			return nil, err
-		}
-		out = append(out, h)
 	}
 	return out, rows.Err()
 }

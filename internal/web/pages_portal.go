@@ -81,7 +81,7 @@ func (s *Server) portalSearch(w http.ResponseWriter, r *http.Request) {
 	}
 	d := itemList{Query: q}
 	for _, x := range res {
-		d.Items = append(d.Items, x.Item)
+		d.Items = append(d.Items, x.Card.Item())
 	}
 	if q != "" {
 		d.Heading = p.T("search.results", "q", q, "n", strconv.Itoa(len(d.Items)))

@@ -25,14 +25,13 @@ CREATE TABLE item_versions (
   PRIMARY KEY (item_id, version)
 );
 
--- Search terms of the published version of each item (see internal/catalog/search.go).
-CREATE TABLE item_terms (
-  term TEXT NOT NULL,
-  item_id TEXT NOT NULL REFERENCES items(id),
-  weight INTEGER NOT NULL,
-  PRIMARY KEY (term, item_id)
+-- Search is an in-memory index of the published catalog (internal/catalog/index.go). The generation counts
+-- changes to the published catalog, so that every running instance knows when to rebuild its index.
+CREATE TABLE catalog_meta (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  generation BIGINT NOT NULL
 );
-CREATE INDEX item_terms_item ON item_terms(item_id);
+INSERT INTO catalog_meta (id, generation) VALUES (1, 0);
 
 CREATE TABLE item_topics (
   topic TEXT NOT NULL,
