@@ -17,8 +17,10 @@ import (
 	"bianmin/internal/access"
 	"bianmin/internal/app"
 	"bianmin/internal/audit"
+	"bianmin/internal/catalogfile"
 	"bianmin/internal/demo"
 	"bianmin/internal/service"
+	"bianmin/internal/web"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -34,6 +36,12 @@ usage:
                              create an administrator (password from -password, $BIANMIN_ADMIN_PASSWORD or stdin)
   bianmin import divisions [flags] FILE
                              import a division file (JSON, all or nothing)
+  bianmin import catalog [flags] [-department NAME] [-publish] FILE
+                             import items: the Excel template (.xlsx), a catalog (.json), or published
+                             guides (a JSON list, mapped as internal/catalogfile/guides.go says; -department
+                             names the department they go to); all or nothing
+  bianmin export catalog [flags] FILE
+                             write the catalog as .xlsx or .json (by the file's name)
   bianmin audit verify [flags]
                              check the audit trail's hash chain; names the first broken entry
   bianmin version
@@ -70,7 +78,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 		return nil
 	}
 	cmd, args := args[0], args[1:]
-	if (cmd == "admin" || cmd == "import" || cmd == "audit") && len(args) > 0 {
+	if (cmd == "admin" || cmd == "import" || cmd == "export" || cmd == "audit") && len(args) > 0 {
 		cmd, args = cmd+" "+args[0], args[1:]
 	}
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
@@ -83,6 +91,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 	username := fs.String("username", "", "username (admin create)")
 	name := fs.String("name", "", "display name (admin create)")
 	password := fs.String("password", "", "password (admin create)")
+	department := fs.String("department", "", "department of imported guides (import catalog)")
+	publish := fs.Bool("publish", false, "publish imported items that have no gaps (import catalog)")
 	// Flags may come before or after the file names.
 	var files []string
 	for {
@@ -100,7 +110,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 		return nil
 	case "serve", "demo":
 		return serve(ctx, cfg, cmd == "demo", out)
-	case "migrate", "audit verify", "import divisions", "admin create":
+	case "migrate", "audit verify", "import divisions", "import catalog", "export catalog", "admin create":
 	default:
 		fmt.Fprint(out, usage)
 		return fmt.Errorf("unknown command %q", cmd)
@@ -135,6 +145,52 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 			return describe(m, err)
 		}
 		fmt.Fprintf(out, "imported: %d new organisations (%d townships, %d villages in the file)\n", res.Created, res.Townships, res.Villages)
+		return nil
+	case "import catalog":
+		if len(files) != 1 {
+			return errors.New("import catalog: give the file to import")
+		}
+		body, err := os.ReadFile(files[0])
+		if err != nil {
+			return err
+		}
+		items, err := web.ReadCatalogFile(files[0], body, *department)
+		if err != nil {
+			return describe(m, err)
+		}
+		rep, err := m.Service.ImportItems(ctx, access.System, items, *publish)
+		if err != nil {
+			return describe(m, err)
+		}
+		fmt.Fprintf(out, "imported %d items\n", rep.Created)
+		for name, gaps := range rep.Gaps {
+			fmt.Fprintf(out, "  %s lacks: %s\n", name, strings.Join(gaps, ", "))
+		}
+		return nil
+	case "export catalog":
+		if len(files) != 1 {
+			return errors.New("export catalog: give the file to write")
+		}
+		items, err := m.DB.AllItems(ctx)
+		if err != nil {
+			return err
+		}
+		f, err := os.Create(files[0])
+		if err != nil {
+			return err
+		}
+		if strings.HasSuffix(strings.ToLower(files[0]), ".xlsx") {
+			err = catalogfile.WriteXLSX(f, items)
+		} else {
+			err = catalogfile.WriteJSON(f, items)
+		}
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "exported %d items to %s\n", len(items), files[0])
 		return nil
 	case "admin create":
 		o, err := m.DB.OrgByCode(ctx, *orgCode)

@@ -9,7 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"bianmin/internal/access"
 	"bianmin/internal/audit"
+	"bianmin/internal/service"
 	"bianmin/internal/testkit"
 )
 
@@ -81,5 +83,30 @@ func TestVersionAndUsage(t *testing.T) {
 	out.Reset()
 	if err := run(context.Background(), []string{"frobnicate"}, nil, &out); err == nil {
 		t.Fatal("an unknown command must fail")
+	}
+}
+
+func TestCatalogCommands(t *testing.T) {
+	e := testkit.SQLite(t)
+	if _, err := cli(t, e, "import", "divisions", fixture(t)); err != nil {
+		t.Fatal(err)
+	}
+	guides := "../../internal/catalogfile/testdata/service-guides-sample.json"
+	if _, err := cli(t, e, "import", "catalog", guides); err == nil || !strings.Contains(err.Error(), "必须填写") {
+		t.Fatalf("guides without a department: %v", err)
+	}
+	db := testkit.Open(t, e)
+	banner, _ := db.OrgByCode(t.Context(), "150421")
+	testkit.Service(t, db).CreateOrg(t.Context(), access.System, service.OrgInput{ParentID: banner.ID, Kind: "department", NameZh: "民政局"})
+	out, err := cli(t, e, "import", "catalog", "-department", "民政局", guides)
+	if err != nil || !strings.Contains(out, "imported 9 items") || !strings.Contains(out, "临时救助 lacks:") {
+		t.Fatalf("import guides: %q %v", out, err)
+	}
+	x := filepath.Join(t.TempDir(), "catalog.xlsx")
+	if out, err := cli(t, e, "export", "catalog", x); err != nil || !strings.Contains(out, "exported 9 items") {
+		t.Fatalf("export: %q %v", out, err)
+	}
+	if _, err := os.Stat(x); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -65,6 +65,11 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 		db.Close()
 		return nil, err
 	}
+	// The search index is built before the first visitor, not by them.
+	if err := svc.RebuildSearchIndex(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	w, err := web.New(svc, cfg.Log)
 	if err != nil {
 		db.Close()

@@ -43,8 +43,9 @@ type Service struct {
 	cfg     Config
 	limiter *limiter
 	// index is the search index of the published catalog; indexMu serialises its rebuilds.
-	index   atomic.Pointer[searchIndex]
-	indexMu sync.Mutex
+	index      atomic.Pointer[searchIndex]
+	indexMu    sync.Mutex
+	rebuilding atomic.Bool
 	// dummyHash is verified against when a username does not exist, so that a login takes as long for an
 	// unknown name as for a wrong password.
 	dummyHash string

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"time"
 
+	"bianmin/internal/catalog"
 	"bianmin/internal/errs"
 	"bianmin/internal/org"
 	"bianmin/internal/people"
@@ -252,6 +253,17 @@ func (s *Server) apiOps() []apiOp {
 				a, err := s.svc.CreateApplicant(r.Context(), c.me.Actor(), in, r.Header.Get("Idempotency-Key"))
 				return applicantJSON(a), err
 			}), "Idempotency-Key"),
+		op(s, "GET", "/api/v1/items", "searchItems", "Search the published catalog: ?q= Chinese, pinyin (full or initials) or Mongolian; public", false,
+			func(r *http.Request, c *reqCtx, _ empty) ([]catalog.Card, error) {
+				res, err := s.svc.Search(r.Context(), r.URL.Query().Get("q"), 30)
+				out := make([]catalog.Card, len(res))
+				for i, x := range res {
+					out[i] = x.Card
+				}
+				return out, err
+			}),
+		op(s, "GET", "/api/v1/items/{id}", "getItem", "One published item with its whole guide; ?v= reads an earlier published version; public", false,
+			func(r *http.Request, c *reqCtx, _ empty) (catalog.Item, error) { return s.guideItem(r) }),
 		op(s, "GET", "/api/v1/applicants/{id}", "getApplicant", "One applicant; masked unless the caller works at its front desk", true,
 			func(r *http.Request, c *reqCtx, _ empty) (ApplicantJSON, error) {
 				a, err := s.svc.Applicant(r.Context(), c.me.Actor(), r.PathValue("id"))

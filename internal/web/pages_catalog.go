@@ -46,9 +46,9 @@ func (s *Server) catalogList(w http.ResponseWriter, r *http.Request) {
 	s.render(w, http.StatusOK, "catalog", p)
 }
 
-// readCatalogFile reads an uploaded catalog: the Excel template, a Bianmin JSON catalog, or a list of
+// ReadCatalogFile reads a catalog file: the Excel template, a Bianmin JSON catalog, or a list of
 // published guides (the fixture's format), told apart by name and content.
-func readCatalogFile(name string, body []byte, department string) ([]catalog.Item, error) {
+func ReadCatalogFile(name string, body []byte, department string) ([]catalog.Item, error) {
 	switch {
 	case strings.HasSuffix(strings.ToLower(name), ".xlsx"):
 		return catalogfile.ReadXLSX(bytes.NewReader(body))
@@ -86,7 +86,7 @@ func (s *Server) catalogImport(w http.ResponseWriter, r *http.Request) {
 		fail(errs.Field("file", "err.import.format"))
 		return
 	}
-	items, err := readCatalogFile(filepath.Base(hdr.Filename), body, strings.TrimSpace(r.FormValue("department")))
+	items, err := ReadCatalogFile(filepath.Base(hdr.Filename), body, strings.TrimSpace(r.FormValue("department")))
 	if err != nil {
 		fail(err)
 		return

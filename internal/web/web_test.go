@@ -267,6 +267,14 @@ func TestAPI(t *testing.T) {
 	if code != http.StatusOK || doc["openapi"] != "3.1.0" || paths["/api/v1/applicants"] == nil || paths["/api/v1/orgs/{id}"] == nil {
 		t.Fatalf("openapi: %d %v", code, doc["paths"])
 	}
+	code, _, items := call("GET", "/api/v1/items?q=dibao", "", nil)
+	if code != http.StatusOK || len(items) == 0 || items[0].(map[string]any)["name_zh"] != "最低生活保障" {
+		t.Fatalf("search API: %d %v", code, items)
+	}
+	code, item, _ := call("GET", "/api/v1/items/"+items[0].(map[string]any)["id"].(string), "", nil)
+	if code != http.StatusOK || item["legal_limit"].(map[string]any)["value"] != 30.0 {
+		t.Fatalf("item API: %d %v", code, item)
+	}
 	if code, _, _ := call("DELETE", "/api/v1/session", token, nil); code != http.StatusOK {
 		t.Fatal("logout")
 	}
