@@ -224,5 +224,5 @@ func LoadCatalog(ctx context.Context, svc *service.Service) error {
 			return fmt.Errorf("demo bundle %s: %w", b.NameZh, err)
 		}
 	}
-	return nil
+	return svc.RebuildSearchIndex(ctx)
 }

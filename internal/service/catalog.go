@@ -115,11 +115,12 @@ func (s *Service) searchIndex(ctx context.Context) (*catalog.Index, error) {
 	if cur != nil && time.Since(cur.checked) < indexRecheck {
 		return cur.ix, nil
 	}
-	if cur == nil {
+	if cur == nil || cur.ix.Len() == 0 {
+		// Nothing to serve meanwhile: build now.
 		s.indexMu.Lock()
 		defer s.indexMu.Unlock()
-		if cur = s.index.Load(); cur != nil {
-			return cur.ix, nil
+		if now := s.index.Load(); now != cur && now != nil {
+			return now.ix, nil
 		}
 		next, err := s.buildIndex(ctx)
 		if err != nil {
