@@ -1,0 +1,225 @@
+// Package clock counts time as the law counts it: in working days of the official calendar, with its
+// make-up working weekends (调休), from the day after acceptance, with special procedures and corrections
+// not counted (行政许可法 第45条) and approved extensions added (第42条). FACTS.md §3, §4 and §6 hold the rules
+// and the holiday schedules.
+package clock
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io"
+	"io/fs"
+	"slices"
+	"time"
+
+	"bianmin/internal/errs"
+)
+
+// Date is a calendar day, without a time or a zone.
+type Date struct {
+	Y int
+	M time.Month
+	D int
+}
+
+// DateOf is the calendar day of t in its own location.
+func DateOf(t time.Time) Date { return Date{t.Year(), t.Month(), t.Day()} }
+
+// ParseDate reads 2006-01-02.
+func ParseDate(s string) (Date, error) {
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		return Date{}, err
+	}
+	return DateOf(t), nil
+}
+
+// MustDate is ParseDate for tests and tables.
+func MustDate(s string) Date {
+	d, err := ParseDate(s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+func (d Date) t() time.Time { return time.Date(d.Y, d.M, d.D, 0, 0, 0, 0, time.UTC) }
+
+// AddDays moves by natural days.
+func (d Date) AddDays(n int) Date { return DateOf(d.t().AddDate(0, 0, n)) }
+
+// Before, After and Equal compare days.
+func (d Date) Before(o Date) bool { return d.t().Before(o.t()) }
+func (d Date) After(o Date) bool  { return d.t().After(o.t()) }
+
+// Weekday of the day.
+func (d Date) Weekday() time.Weekday { return d.t().Weekday() }
+
+func (d Date) String() string { return d.t().Format("2006-01-02") }
+
+// MarshalText writes 2006-01-02.
+func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// UnmarshalText reads 2006-01-02.
+func (d *Date) UnmarshalText(b []byte) error {
+	x, err := ParseDate(string(b))
+	*d = x
+	return err
+}
+
+// Year is one year's official schedule: the days off (放假) and the weekend days that are worked (调休上班).
+type Year struct {
+	Year     int      `json:"year"`
+	Notice   string   `json:"notice"`
+	Holidays []Period `json:"holidays"`
+	Workdays []Date   `json:"workdays"`
+}
+
+// Period is a named run of days off, both ends included.
+type Period struct {
+	Name string `json:"name"`
+	From Date   `json:"from"`
+	To   Date   `json:"to"`
+}
+
+// Check validates a year's schedule: days inside the year, periods in order, make-up days on weekends.
+func (y Year) Check() error {
+	var l errs.List
+	if y.Year < 2000 || y.Year > 2100 {
+		l.Add(errs.Field("year", "err.calendar.year"))
+	}
+	for i, p := range y.Holidays {
+		f := fmt.Sprintf("holidays[%d]", i)
+		if p.From.Y != y.Year && p.To.Y != y.Year {
+			l.Add(errs.Field(f, "err.calendar.outside"))
+		}
+		if p.To.Before(p.From) {
+			l.Add(errs.Field(f+".to", "err.calendar.order"))
+		}
+		if p.To.t().Sub(p.From.t()) > 14*24*time.Hour {
+			l.Add(errs.Field(f+".to", "err.calendar.too_long"))
+		}
+	}
+	for i, w := range y.Workdays {
+		if wd := w.Weekday(); wd != time.Saturday && wd != time.Sunday {
+			l.Add(errs.Field(fmt.Sprintf("workdays[%d]", i), "err.calendar.workday_weekday"))
+		}
+	}
+	return l.Err()
+}
+
+// ReadYear reads and checks a year's schedule in the JSON form of calendars/*.json.
+func ReadYear(r io.Reader) (Year, error) {
+	var y Year
+	if err := json.NewDecoder(r).Decode(&y); err != nil {
+		return y, errs.Field("file", "err.import.json").With("detail", err.Error())
+	}
+	return y, y.Check()
+}
+
+//go:embed calendars/*.json
+var shipped embed.FS
+
+// Shipped returns the schedules that come with Bianmin (2025 and 2026).
+func Shipped() []Year {
+	var out []Year
+	files, _ := fs.Glob(shipped, "calendars/*.json")
+	for _, f := range files {
+		b, _ := fs.ReadFile(shipped, f)
+		var y Year
+		if err := json.Unmarshal(b, &y); err != nil {
+			panic(fmt.Sprintf("clock: %s: %v", f, err))
+		}
+		out = append(out, y)
+	}
+	return out
+}
+
+// Calendar answers whether a day is worked. It is built from years' schedules and immutable after.
+type Calendar struct {
+	off, on map[Date]bool
+	years   map[int]bool
+}
+
+// NewCalendar builds a calendar of the given years.
+func NewCalendar(years ...Year) *Calendar {
+	c := &Calendar{off: map[Date]bool{}, on: map[Date]bool{}, years: map[int]bool{}}
+	for _, y := range years {
+		c.years[y.Year] = true
+		for _, p := range y.Holidays {
+			for d := p.From; !d.After(p.To); d = d.AddDays(1) {
+				c.off[d] = true
+			}
+		}
+		for _, w := range y.Workdays {
+			c.on[w] = true
+		}
+	}
+	return c
+}
+
+// Default is the calendar of the shipped years.
+func Default() *Calendar { return NewCalendar(Shipped()...) }
+
+// Covers reports whether the year's official schedule is loaded. Beyond it, days are counted as Monday to
+// Friday, which the supervision pages flag.
+func (c *Calendar) Covers(year int) bool { return c.years[year] }
+
+// Years lists the loaded years.
+func (c *Calendar) Years() []int {
+	var out []int
+	for y := range c.years {
+		out = append(out, y)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// IsWorkingDay reports whether d is worked: Monday to Friday unless a holiday, plus the make-up weekend days.
+func (c *Calendar) IsWorkingDay(d Date) bool {
+	if c.on[d] {
+		return true
+	}
+	if c.off[d] {
+		return false
+	}
+	wd := d.Weekday()
+	return wd != time.Saturday && wd != time.Sunday
+}
+
+// NextWorkingDay is the first working day after d.
+func (c *Calendar) NextWorkingDay(d Date) Date {
+	for {
+		d = d.AddDays(1)
+		if c.IsWorkingDay(d) {
+			return d
+		}
+	}
+}
+
+// AddWorkingDays returns the day that is n working days after d: counting starts the day after d, and the
+// result is a working day (for n = 0, d itself).
+func (c *Calendar) AddWorkingDays(d Date, n int) Date {
+	for ; n > 0; n-- {
+		d = c.NextWorkingDay(d)
+	}
+	return d
+}
+
+// WorkingDaysBetween counts the working days after from, up to and including to (0 when to is not after
+// from).
+func (c *Calendar) WorkingDaysBetween(from, to Date) int {
+	n := 0
+	for d := from.AddDays(1); !d.After(to); d = d.AddDays(1) {
+		if c.IsWorkingDay(d) {
+			n++
+		}
+	}
+	return n
+}
+
+// WorkingDaysIn counts the working days of a period, both ends included.
+func (c *Calendar) WorkingDaysIn(from, to Date) int {
+	return c.WorkingDaysBetween(from.AddDays(-1), to)
+}

@@ -1,0 +1,128 @@
+package clock
+
+import (
+	"time"
+)
+
+// Unit of a limit, as the catalog gives it.
+type Unit string
+
+const (
+	WorkingDays Unit = "working_days"
+	NaturalDays Unit = "natural_days"
+	Instant     Unit = "instant"
+)
+
+// Rules are the local settings of the clock.
+type Rules struct {
+	// CountFromNextDay starts counting on the day after acceptance (受理当日不计入), the common practice.
+	CountFromNextDay bool
+	// Cutoff is the time of day after which an instant item received is due the next working day.
+	Cutoff time.Duration
+	// Location is the zone of the hall's clock.
+	Location *time.Location
+	// YellowShare and YellowMin set the warning: yellow when the remaining working days are at most the larger
+	// of YellowMin and YellowShare of the limit.
+	YellowShare float64
+	YellowMin   int
+}
+
+// DefaultRules: count from the day after acceptance, 17:30 cut-off, China Standard Time, yellow at the larger
+// of one working day and 20% of the limit (FACTS.md §3: no national figure exists; configurable).
+func DefaultRules() Rules {
+	return Rules{CountFromNextDay: true, Cutoff: 17*time.Hour + 30*time.Minute, Location: time.FixedZone("CST", 8*3600),
+		YellowShare: 0.2, YellowMin: 1}
+}
+
+// Suspension is a stretch of days during which the clock stands still: a correction asked for in the back
+// office, or a special procedure (听证, 检验, 鉴定, 专家评审, 公示 ...). To is zero while it lasts.
+type Suspension struct {
+	Kind string
+	From Date
+	To   Date
+}
+
+// Clock computes deadlines on a calendar under rules.
+type Clock struct {
+	Cal   *Calendar
+	Rules Rules
+}
+
+// New makes a clock.
+func New(cal *Calendar, r Rules) Clock { return Clock{Cal: cal, Rules: r} }
+
+// Due is the day by which something accepted at the given moment with the given limit must be finished,
+// before suspensions and extensions.
+//   - Instant: the same day when received on a working day before the cut-off, else the next working day.
+//   - Working days: n working days counted from the day after acceptance (or from the acceptance day itself,
+//     when the rules say so and it is a working day).
+//   - Natural days: n days later; a last day that is not a working day moves to the next working day
+//     (民法典 第203条).
+func (c Clock) Due(accepted time.Time, u Unit, n int) Date {
+	at := accepted.In(c.Rules.Location)
+	day := DateOf(at)
+	switch u {
+	case Instant:
+		since := time.Duration(at.Hour())*time.Hour + time.Duration(at.Minute())*time.Minute
+		if c.Cal.IsWorkingDay(day) && since < c.Rules.Cutoff {
+			return day
+		}
+		return c.Cal.NextWorkingDay(day)
+	case NaturalDays:
+		due := day.AddDays(n)
+		if !c.Cal.IsWorkingDay(due) {
+			due = c.Cal.NextWorkingDay(due)
+		}
+		return due
+	}
+	if !c.Rules.CountFromNextDay && c.Cal.IsWorkingDay(day) && n > 0 {
+		return c.Cal.AddWorkingDays(day, n-1)
+	}
+	return c.Cal.AddWorkingDays(day, n)
+}
+
+// Deadline is the due day after suspensions and extensions: the working days of every suspension are added
+// back, and approved extension days are added (行政许可法 第42条, 第45条). A suspension still running counts
+// up to today.
+func (c Clock) Deadline(accepted time.Time, u Unit, n int, suspensions []Suspension, extensionDays int, today Date) Date {
+	due := c.Due(accepted, u, n)
+	add := extensionDays
+	for _, s := range suspensions {
+		to := s.To
+		if to == (Date{}) {
+			to = today
+		}
+		add += c.Cal.WorkingDaysIn(s.From, to)
+	}
+	return c.Cal.AddWorkingDays(due, add)
+}
+
+// Card is the supervision signal of a case or step.
+type Card string
+
+const (
+	Green  Card = "green"
+	Yellow Card = "yellow" // 预警: little time left
+	Red    Card = "red"    // 超期: overdue
+)
+
+// Remaining is the number of working days left after today until due (0 on the due day, negative when
+// overdue).
+func (c Clock) Remaining(today, due Date) int {
+	if due.Before(today) {
+		return -c.Cal.WorkingDaysBetween(due, today)
+	}
+	return c.Cal.WorkingDaysBetween(today, due)
+}
+
+// CardFor gives the card for a limit of n working days with remaining working days left.
+func (c Clock) CardFor(n, remaining int) Card {
+	if remaining < 0 {
+		return Red
+	}
+	threshold := max(c.Rules.YellowMin, int(float64(n)*c.Rules.YellowShare+0.999999))
+	if remaining <= threshold {
+		return Yellow
+	}
+	return Green
+}
