@@ -54,6 +54,15 @@ func contains(xs []string, x string) bool {
 	return false
 }
 
+// CheckPublish is what a version must pass to be published: every consistency rule, and no gaps.
+func (it Item) CheckPublish() error {
+	l := errs.List(errs.All(it.Check()))
+	for _, g := range Gaps(it) {
+		l.Add(errs.Field(g, "err.item.missing"))
+	}
+	return l.Err()
+}
+
 // depends says which gaps silence which consistency rule: a rule about a missing element cannot be judged.
 var depends = map[string][]string{
 	"err.item.zero_visits":         {"visits", "handling_forms"},

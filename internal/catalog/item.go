@@ -211,6 +211,9 @@ const (
 	Retired    Status = "retired"
 )
 
+// Public reports whether a version in this status may be read on the portal: what is or was published.
+func (s Status) Public() bool { return s == Published || s == Superseded || s == Retired }
+
 // NextStatus says which lifecycle moves are allowed.
 func NextStatus(from, to Status) bool {
 	switch from {

@@ -4,6 +4,7 @@
 package org
 
 import (
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -272,4 +273,23 @@ func VillageSubtype(name string) string {
 		return "村"
 	}
 	return ""
+}
+
+// SortByCode orders organisations as the division lists do: by kind's level, then official code; units
+// without a code after the coded ones, by name.
+func SortByCode(list []Org) {
+	slices.SortStableFunc(list, func(a, b Org) int {
+		if a.Kind.Level() != b.Kind.Level() {
+			return a.Kind.Level() - b.Kind.Level()
+		}
+		switch {
+		case a.Code == b.Code:
+			return strings.Compare(a.NameZh, b.NameZh)
+		case a.Code == "":
+			return 1
+		case b.Code == "":
+			return -1
+		}
+		return strings.Compare(a.Code, b.Code)
+	})
 }

@@ -111,7 +111,10 @@ func (s *Service) ChangePassword(ctx context.Context, me people.Staff, token, ol
 
 // SetLang remembers a staff member's language.
 func (s *Service) SetLang(ctx context.Context, me people.Staff, lang string) error {
-	return s.DB.Write(ctx, func(tx *store.Tx) error { return tx.SetLang(me.ID, lang) })
+	if me.Lang == lang {
+		return nil
+	}
+	return s.DB.Write(ctx, func(tx *store.Tx) error { return tx.SetLang(me.Actor(), lang) })
 }
 
 // StaffInput is what a form or API call gives to create an account.

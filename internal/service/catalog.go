@@ -23,12 +23,20 @@ func (s *Service) department(ctx context.Context, actor access.Actor, name strin
 	if len(list) == 0 {
 		return org.Org{}, errs.Field("department", "err.not_found").With("what", "org")
 	}
+	var reach []org.Org
 	for _, o := range list {
-		if org.InSubtree(actor.OrgPath, o.Path) {
-			return o, nil
+		if actor.System || org.InSubtree(actor.OrgPath, o.Path) {
+			reach = append(reach, o)
 		}
 	}
-	return list[0], nil
+	switch len(reach) {
+	case 0:
+		return list[0], nil // outside the actor's reach: the permission check refuses it
+	case 1:
+		return reach[0], nil
+	}
+	// Several banners within reach have a department of this name: which one is not a guess to make.
+	return org.Org{}, errs.Field("department", "err.department.ambiguous").With("name", name)
 }
 
 // CreateItem adds an item as a draft of its department. Drafts may have gaps; what is present must be
@@ -69,6 +77,39 @@ func (s *Service) SaveItem(ctx context.Context, actor access.Actor, it catalog.I
 	it.Missing = catalog.Gaps(it)
 	err = s.DB.Write(ctx, func(tx *store.Tx) error { return tx.SaveItem(actor, &it, rowVersion) })
 	return it, err
+}
+
+// Items lists the latest version of the items the actor keeps: those of the departments in their subtree.
+func (s *Service) Items(ctx context.Context, actor access.Actor) ([]catalog.Item, error) {
+	if !actor.System && !actor.Role.Has(access.CatalogEdit) {
+		return nil, errs.New(errs.Forbidden, "err.forbidden").With("action", string(access.CatalogEdit))
+	}
+	root := actor.OrgPath
+	if actor.System {
+		root = "/"
+	}
+	return s.DB.ItemsIn(ctx, root)
+}
+
+// ItemForEdit reads the latest version of an item the actor keeps, with its row version and all versions.
+func (s *Service) ItemForEdit(ctx context.Context, actor access.Actor, id string) (catalog.Item, store.ItemRow, []catalog.Item, error) {
+	row, err := s.DB.Item(ctx, id)
+	if err != nil {
+		return catalog.Item{}, row, nil, err
+	}
+	dept, err := s.DB.Org(ctx, row.DepartmentID)
+	if err != nil {
+		return catalog.Item{}, row, nil, err
+	}
+	if err := actor.Check(access.CatalogEdit, dept.Path); err != nil {
+		return catalog.Item{}, row, nil, err
+	}
+	it, err := s.DB.ItemVersion(ctx, id, row.Latest)
+	if err != nil {
+		return it, row, nil, err
+	}
+	versions, err := s.DB.ItemVersions(ctx, id)
+	return it, row, versions, err
 }
 
 // SetItemStatus moves a version through draft, review, published and retired. Publishing needs the
@@ -136,6 +177,8 @@ func (s *Service) searchIndex(ctx context.Context) (*catalog.Index, error) {
 		s.index.CompareAndSwap(cur, &searchIndex{ix: cur.ix, gen: gen, checked: time.Now()})
 		return cur.ix, nil
 	}
+	// Until the rebuild is done, searches use the old index without asking the database again.
+	s.index.CompareAndSwap(cur, &searchIndex{ix: cur.ix, gen: cur.gen, checked: time.Now()})
 	if s.rebuilding.CompareAndSwap(false, true) {
 		go func() {
 			defer s.rebuilding.Store(false)
@@ -178,8 +221,11 @@ func (s *Service) RebuildSearchIndex(ctx context.Context) error {
 
 // catalogChanged makes this instance look at the generation on its next search.
 func (s *Service) catalogChanged() {
-	if cur := s.index.Load(); cur != nil {
-		s.index.Store(&searchIndex{ix: cur.ix, gen: cur.gen})
+	for {
+		cur := s.index.Load()
+		if cur == nil || s.index.CompareAndSwap(cur, &searchIndex{ix: cur.ix, gen: cur.gen}) {
+			return
+		}
 	}
 }
 

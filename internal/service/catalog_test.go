@@ -189,3 +189,28 @@ func TestSearchWordsApart(t *testing.T) {
 		}
 	}
 }
+
+// An item that passes every rule but lacks an element cannot be published.
+func TestPublishNeedsNoGaps(t *testing.T) {
+	db := testkit.Open(t, testkit.SQLite(t))
+	svc := testkit.Demo(t, db)
+	res, _ := svc.Search(ctx, "高龄津贴", 1)
+	row, _ := db.Item(ctx, res[0].Card.ID)
+	it, _ := db.ItemVersion(ctx, row.ID, row.Published)
+	it.Conditions, it.LegalBasis = "", nil
+	if err := it.Check(); err != nil {
+		t.Fatalf("the rules themselves pass: %v", err)
+	}
+	saved, err := svc.SaveItem(ctx, access.System, it, row.RowVersion)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = svc.SetItemStatus(ctx, access.System, saved.ID, saved.Version, catalog.Published)
+	fields := map[string]string{}
+	for _, e := range errs.All(err) {
+		fields[e.Field] = e.Key
+	}
+	if fields["conditions"] != "err.item.missing" || fields["legal_basis"] != "err.item.missing" {
+		t.Fatalf("publishing with gaps: %v", err)
+	}
+}

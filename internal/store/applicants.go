@@ -23,7 +23,7 @@ func scanApplicant(r interface{ Scan(...any) error }) (people.Applicant, error) 
 // same transaction as the creation: a concurrent request with the same key waits on it, then finds it taken
 // and the whole transaction runs again, this time returning the first request's result. A failed creation
 // rolls back and leaves the key free.
-func (tx *Tx) Idempotent(key, scope string, create func() (string, error)) (id string, replay bool, err error) {
+func (tx *Tx) Idempotent(key, scope, actorID string, create func() (string, error)) (id string, replay bool, err error) {
 	if key == "" {
 		id, err = create()
 		return id, false, err
@@ -31,14 +31,14 @@ func (tx *Tx) Idempotent(key, scope string, create func() (string, error)) (id s
 	if len(key) > 100 {
 		return "", false, errs.Field("idempotency_key", "err.too_long").With("max", "100")
 	}
-	err = tx.queryRow(`SELECT result_id FROM idempotency WHERE key = ? AND scope = ?`, key, scope).Scan(&id)
+	err = tx.queryRow(`SELECT result_id FROM idempotency WHERE scope = ? AND actor_id = ? AND key = ?`, scope, actorID, key).Scan(&id)
 	if err == nil {
 		return id, true, nil
 	}
 	if err != sql.ErrNoRows {
 		return "", false, errs.Wrap(err, "idempotency")
 	}
-	_, err = tx.exec(`INSERT INTO idempotency (key, scope, result_id, created_at) VALUES (?, ?, '', ?)`, key, scope, tx.now)
+	_, err = tx.exec(`INSERT INTO idempotency (scope, actor_id, key, result_id, created_at) VALUES (?, ?, ?, '', ?)`, scope, actorID, key, tx.now)
 	if tx.d.isUnique(err) {
 		return "", false, errRetry
 	}
@@ -48,7 +48,7 @@ func (tx *Tx) Idempotent(key, scope string, create func() (string, error)) (id s
 	if id, err = create(); err != nil {
 		return "", false, err
 	}
-	_, err = tx.exec(`UPDATE idempotency SET result_id = ? WHERE key = ? AND scope = ?`, id, key, scope)
+	_, err = tx.exec(`UPDATE idempotency SET result_id = ? WHERE scope = ? AND actor_id = ? AND key = ?`, id, scope, actorID, key)
 	return id, false, errs.Wrap(err, "idempotency result")
 }
 

@@ -126,7 +126,7 @@ func (tx *Tx) SetItemStatus(actor access.Actor, id string, version int, to catal
 		return errs.Field("status", "err.item.status").With("from", string(it.Status)).With("to", string(to))
 	}
 	if to == catalog.Published {
-		if err := it.Check(); err != nil {
+		if err := it.CheckPublish(); err != nil {
 			return err
 		}
 		if r.Published != 0 {
@@ -310,13 +310,20 @@ func (db *DB) PublishedItems(ctx context.Context, f ItemFilter) ([]catalog.Item,
 			args = append(args, id)
 		}
 	}
-	rows, err := db.query(ctx, q+` ORDER BY v.name_zh`, args...)
+	rows, err := db.query(ctx, q+` ORDER BY v.name_zh`+db.d.byCode, args...)
 	return collectItems(rows, err)
 }
 
-// AllItems lists the latest version of every item (the catalog editor's view and export).
+// AllItems lists the latest version of every item (export of the whole catalog).
 func (db *DB) AllItems(ctx context.Context) ([]catalog.Item, error) {
-	rows, err := db.query(ctx, `SELECT v.doc, v.status, v.effective_from FROM items i JOIN item_versions v ON v.item_id = i.id AND v.version = i.latest ORDER BY v.name_zh`)
+	return db.ItemsIn(ctx, "/")
+}
+
+// ItemsIn lists the latest version of the items of the departments in a subtree (the catalog editor's view).
+func (db *DB) ItemsIn(ctx context.Context, rootPath string) ([]catalog.Item, error) {
+	lo, hi := subtreeRange(rootPath)
+	rows, err := db.query(ctx, `SELECT v.doc, v.status, v.effective_from FROM items i JOIN item_versions v ON v.item_id = i.id AND v.version = i.latest
+		JOIN orgs o ON o.id = i.department_id WHERE o.path >= ? AND o.path < ? ORDER BY v.name_zh`+db.d.byCode, lo, hi)
 	return collectItems(rows, err)
 }
 
@@ -423,7 +430,7 @@ func (tx *Tx) SaveBundle(actor access.Actor, b *catalog.Bundle) error {
 
 // Bundles lists every bundle.
 func (db *DB) Bundles(ctx context.Context) ([]catalog.Bundle, error) {
-	rows, err := db.query(ctx, `SELECT doc FROM bundles ORDER BY name_zh`)
+	rows, err := db.query(ctx, `SELECT doc FROM bundles ORDER BY name_zh`+db.d.byCode)
 	if err != nil {
 		return nil, err
 	}

@@ -14,11 +14,14 @@ type dialect struct {
 	name      string
 	dollar    bool   // PostgreSQL numbers its placeholders: $1, $2 ...
 	forUpdate string // row lock suffix; SQLite needs none, its write transactions are exclusive
+	// byCode orders text by code point on both engines (PostgreSQL would otherwise use the server's locale),
+	// so that lists come out in the same order everywhere.
+	byCode string
 }
 
 var (
 	sqlite   = dialect{name: "sqlite"}
-	postgres = dialect{name: "postgres", dollar: true, forUpdate: " FOR UPDATE"}
+	postgres = dialect{name: "postgres", dollar: true, forUpdate: " FOR UPDATE", byCode: ` COLLATE "C"`}
 )
 
 // q rewrites ? placeholders to $n for PostgreSQL, leaving quoted text alone.

@@ -163,7 +163,7 @@ func (db *DB) OrgsByName(ctx context.Context, kind org.Kind, name string) ([]org
 
 // Children lists the direct children of an organisation, in code then name order.
 func (db *DB) Children(ctx context.Context, parentID string) ([]org.Org, error) {
-	return collectOrgs(db.query(ctx, `SELECT `+orgCols+` FROM orgs WHERE parent_id = ? ORDER BY kind, code, name_zh`, parentID))
+	return collectOrgs(db.query(ctx, `SELECT `+orgCols+` FROM orgs WHERE parent_id = ? ORDER BY kind, code, name_zh`+db.d.byCode, parentID))
 }
 
 // Subtree lists an organisation and everything under it, in path order (parents before children).

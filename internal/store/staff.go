@@ -212,9 +212,11 @@ func (tx *Tx) SetPassword(actor access.Actor, staffID, hash, keepToken string) e
 }
 
 // SetLang stores an account's preferred language.
-func (tx *Tx) SetLang(staffID, lang string) error {
-	_, err := tx.exec(`UPDATE staff SET lang = ? WHERE id = ?`, lang, staffID)
-	return errs.Wrap(err, "set lang")
+func (tx *Tx) SetLang(actor access.Actor, lang string) error {
+	if _, err := tx.exec(`UPDATE staff SET lang = ? WHERE id = ?`, lang, actor.ID); err != nil {
+		return errs.Wrap(err, "set lang")
+	}
+	return tx.Audit(actor, "staff.lang", "staff", actor.ID, actor.OrgID, nil, map[string]string{"lang": lang})
 }
 
 // CountStaff counts accounts (for "is there an administrator yet").

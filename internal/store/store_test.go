@@ -293,7 +293,7 @@ func TestIdempotentSubmission(t *testing.T) {
 				defer wg.Done()
 				errors[i] = db.Write(ctx, func(tx *store.Tx) error {
 					var err error
-					ids[i], _, err = tx.Idempotent("key-1", "applicant", func() (string, error) {
+					ids[i], _, err = tx.Idempotent("key-1", "applicant", "agent-1", func() (string, error) {
 						a := people.Applicant{Kind: people.Resident, Name: "巴特尔", IDNumber: "11010519491231002X", OrgID: o["v1"].ID}
 						err := tx.CreateApplicant(access.System, &a)
 						return a.ID, err

@@ -43,13 +43,21 @@ func (tx *Tx) SaveTranslation(actor access.Actor, key string, m i18n.Message, ve
 	if cur != version {
 		return errs.New(errs.Conflict, "err.conflict")
 	}
+	var res interface{ RowsAffected() (int64, error) }
 	if cur == 0 {
-		_, err = tx.exec(`INSERT INTO translations (key, zh, mn, review, version, updated_by, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?)`, key, m.Zh, m.Mn, m.Review, actor.ID, tx.now)
+		res, err = tx.exec(`INSERT INTO translations (key, zh, mn, review, version, updated_by, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?)`, key, m.Zh, m.Mn, m.Review, actor.ID, tx.now)
 	} else {
-		_, err = tx.exec(`UPDATE translations SET zh = ?, mn = ?, review = ?, version = version + 1, updated_by = ?, updated_at = ? WHERE key = ? AND version = ?`, m.Zh, m.Mn, m.Review, actor.ID, tx.now, key, version)
+		res, err = tx.exec(`UPDATE translations SET zh = ?, mn = ?, review = ?, version = version + 1, updated_by = ?, updated_at = ? WHERE key = ? AND version = ?`, m.Zh, m.Mn, m.Review, actor.ID, tx.now, key, version)
+	}
+	if tx.d.isUnique(err) {
+		return errs.New(errs.Conflict, "err.conflict")
 	}
 	if err != nil {
 		return errs.Wrap(err, "save translation")
+	}
+	// Another save between our read and our write changed the version: it wins, this one is refused.
+	if n, _ := res.RowsAffected(); n != 1 {
+		return errs.New(errs.Conflict, "err.conflict")
 	}
 	return tx.Audit(actor, "translation.update", "translation", key, actor.OrgID, before, m)
 }

@@ -38,6 +38,10 @@ func op[In, Out any](s *Server, method, path, id, summary string, auth bool, fn 
 			s.apiError(w, r, errs.New(errs.Unauthenticated, "err.session"))
 			return
 		}
+		if auth && c.me.MustChangePassword && id != "changePassword" && id != "logout" && id != "me" {
+			s.apiError(w, r, errs.New(errs.Forbidden, "err.password.must_change"))
+			return
+		}
 		var in In
 		if o.In != nil {
 			dec := json.NewDecoder(io.LimitReader(r.Body, 1<<20))

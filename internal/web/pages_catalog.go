@@ -36,7 +36,7 @@ func (s *Server) catalogList(w http.ResponseWriter, r *http.Request) {
 	if !s.needCatalog(w, r) {
 		return
 	}
-	items, err := s.svc.DB.AllItems(r.Context())
+	items, err := s.svc.Items(r.Context(), rc(r).me.Actor())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -69,7 +69,7 @@ func (s *Server) catalogImport(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.page(r, "title.catalog")
 	fail := func(err error) {
-		items, _ := s.svc.DB.AllItems(r.Context())
+		items, _ := s.svc.Items(r.Context(), rc(r).me.Actor())
 		p.Data = catalogData{Items: items}
 		p.Form = formValues(r, "department")
 		p.Errors = s.fieldErrors(p.Lang, err)
@@ -96,7 +96,7 @@ func (s *Server) catalogImport(w http.ResponseWriter, r *http.Request) {
 		fail(err)
 		return
 	}
-	all, err := s.svc.DB.AllItems(r.Context())
+	all, err := s.svc.Items(r.Context(), rc(r).me.Actor())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -110,7 +110,7 @@ func (s *Server) catalogExport(w http.ResponseWriter, r *http.Request) {
 	if !s.needCatalog(w, r) {
 		return
 	}
-	items, err := s.svc.DB.AllItems(r.Context())
+	items, err := s.svc.Items(r.Context(), rc(r).me.Actor())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -142,16 +142,7 @@ type catalogItemData struct {
 }
 
 func (s *Server) catalogItemData(r *http.Request, id string) (catalogItemData, error) {
-	ctx := r.Context()
-	row, err := s.svc.DB.Item(ctx, id)
-	if err != nil {
-		return catalogItemData{}, err
-	}
-	it, err := s.svc.DB.ItemVersion(ctx, id, row.Latest)
-	if err != nil {
-		return catalogItemData{}, err
-	}
-	versions, err := s.svc.DB.ItemVersions(ctx, id)
+	it, row, versions, err := s.svc.ItemForEdit(r.Context(), rc(r).me.Actor(), id)
 	if err != nil {
 		return catalogItemData{}, err
 	}

@@ -46,6 +46,7 @@ func (s *Server) portal(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	org.SortByCode(townships)
 	d := portalData{Townships: townships, Bundles: bundles}
 	for _, dp := range depts {
 		if n, _ := s.svc.DB.CountDepartmentItems(ctx, dp.ID); n > 0 {
@@ -192,8 +193,7 @@ func (s *Server) guideItem(r *http.Request) (catalog.Item, error) {
 	if err != nil {
 		return it, err
 	}
-	// Drafts are not public.
-	if it.Status == catalog.Draft || it.Status == catalog.Review {
+	if !it.Status.Public() {
 		return catalog.Item{}, errs.New(errs.NotFound, "err.not_found").With("what", "item")
 	}
 	return it, nil
@@ -287,16 +287,21 @@ func (s *Server) guideHistory(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errs.New(errs.NotFound, "err.not_found").With("what", "item"))
 		return
 	}
-	d := historyData{Item: versions[len(versions)-1]}
+	var d historyData
 	for i, v := range versions {
-		if v.Status == catalog.Draft || v.Status == catalog.Review {
-			continue // not public yet
+		if !v.Status.Public() {
+			continue
 		}
+		d.Item = v
 		vd := versionDiff{Item: v}
 		if i > 0 {
 			vd.Changes = catalog.Diff(versions[i-1], v)
 		}
 		d.Versions = append([]versionDiff{vd}, d.Versions...)
+	}
+	if len(d.Versions) == 0 {
+		s.fail(w, r, errs.New(errs.NotFound, "err.not_found").With("what", "item"))
+		return
 	}
 	p := s.page(r, "title.history")
 	p.Data = d

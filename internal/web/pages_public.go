@@ -25,6 +25,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	org.SortByCode(roots)
 	p.Data = roots
 	s.render(w, http.StatusOK, "home", p)
 }

@@ -176,6 +176,8 @@ func (s *Server) fieldErrors(lang i18n.Lang, err error) []FieldError {
 				v = s.cat.T(lang, k+"."+v)
 			case "action":
 				v = s.cat.T(lang, "act."+v)
+			case "from", "to":
+				v = s.cat.T(lang, "status."+v)
 			}
 			args = append(args, k, v)
 		}
@@ -186,6 +188,26 @@ func (s *Server) fieldErrors(lang i18n.Lang, err error) []FieldError {
 		out = append(out, fe)
 	}
 	return out
+}
+
+// Element names an item element or a path into one ("materials[2].necessity" → "申请材料 3 材料必要性"),
+// for gap lists and version differences.
+func (p *Page) Element(path string) string {
+	var parts []string
+	for _, seg := range strings.Split(path, ".") {
+		name, idx, _ := strings.Cut(seg, "[")
+		label := name
+		if p.cat.Has("field." + name) {
+			label = p.T("field." + name)
+		}
+		parts = append(parts, label)
+		if idx != "" {
+			if n, err := strconv.Atoi(strings.TrimSuffix(idx, "]")); err == nil {
+				parts = append(parts, strconv.Itoa(n+1))
+			}
+		}
+	}
+	return strings.Join(parts, " ")
 }
 
 // fieldLabel names a field; import errors carry a place in the file ("townships[3].code"), which is kept

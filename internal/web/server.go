@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -108,10 +109,12 @@ func (s *Server) identify(next http.Handler) http.Handler {
 		if ck, err := r.Cookie(viewCookie); err == nil && ck.Value == "large" {
 			c.large = true
 		}
+		// The API takes only the Bearer token: a cookie would let another site's form post to it from an old
+		// browser that sends no Origin, and API callers (kiosks, the upper platform) have no forms to protect.
 		token := ""
 		if h := r.Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") {
 			token = strings.TrimPrefix(h, "Bearer ")
-		} else if ck, err := r.Cookie(sessionCookie); err == nil {
+		} else if ck, err := r.Cookie(sessionCookie); err == nil && !strings.HasPrefix(r.URL.Path, "/api/") {
 			token = ck.Value
 		}
 		if token != "" {
@@ -138,6 +141,11 @@ func (s *Server) needLogin(h http.HandlerFunc) http.HandlerFunc {
 		// for the old browsers some village stations still run.
 		if r.Method == http.MethodPost && r.FormValue("csrf") != c.sess.CSRF {
 			s.fail(w, r, errs.New(errs.Forbidden, "err.csrf"))
+			return
+		}
+		// A password somebody else chose is changed before anything else is done with it.
+		if c.me.MustChangePassword && r.URL.Path != "/account/password" && r.URL.Path != "/logout" {
+			http.Redirect(w, r, "/account/password?ok=must_change", http.StatusSeeOther)
 			return
 		}
 		h(w, r)
@@ -203,9 +211,14 @@ func status(err error) int {
 	return http.StatusInternalServerError
 }
 
-// safeBack keeps redirects on this site.
+// safeBack keeps redirects on this site: a path of its own, nothing a browser could read as another host.
 func safeBack(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.ContainsAny(p, "\\") ||
+		strings.IndexFunc(p, func(r rune) bool { return r < 0x20 || r == 0x7f }) >= 0 {
+		return "/desk"
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || strings.HasPrefix(u.Path, "//") {
 		return "/desk"
 	}
 	return p

@@ -12,6 +12,7 @@ import (
 
 	"bianmin/internal/demo"
 	"bianmin/internal/testkit"
+	"bianmin/internal/web"
 )
 
 type client struct {
@@ -96,7 +97,7 @@ func TestEveryPageRenders(t *testing.T) {
 		"/applicants/new", strings.Split(loc, "?")[0], "/account/password", "/admin/translations", "/admin/import", "/admin/audit"}
 	// the public portal and the catalog pages
 	_, portal := admin.get("/portal")
-	for _, re := range []string{`href="(/portal/township/[0-9a-f-]{36})"`, `href="(/portal/topic/[^"]+)"`, `href="(/portal/department/[0-9a-f-]{36})"`, `href="(/portal/bundle/[0-9a-f-]{36})"`} {
+	for _, re := range []string{`href="(/portal/township/[0-9a-f-]{36})"><span class="bi"><span class="mn" lang="mn-Mong">[^<]*</span><span class="zh" lang="zh-Hans">天山镇<`, `href="(/portal/topic/[^"]+)"`, `href="(/portal/department/[0-9a-f-]{36})"`, `href="(/portal/bundle/[0-9a-f-]{36})"`} {
 		m := regexp.MustCompile(re).FindStringSubmatch(portal)
 		if m == nil {
 			t.Fatalf("the portal has no link like %s", re)
@@ -107,7 +108,7 @@ func TestEveryPageRenders(t *testing.T) {
 	village := regexp.MustCompile(`href="(/portal/township/[0-9a-f-]{36}\?village=[0-9a-f-]{36})"`).FindStringSubmatch(township)
 	guide := regexp.MustCompile(`href="(/portal/guide/[0-9a-f-]{36})\?at=([0-9a-f-]{36})"`).FindStringSubmatch(township)
 	if village == nil || guide == nil {
-		t.Fatal("the township page lists no village column or no guide")
+		t.Fatalf("the township page %s lists no village column or no guide:\n%s", pages[len(pages)-4], township)
 	}
 	_, catalogPage := admin.get("/catalog")
 	item := regexp.MustCompile(`href="(/catalog/[0-9a-f-]{36})"`).FindStringSubmatch(catalogPage)
@@ -280,5 +281,81 @@ func TestAPI(t *testing.T) {
 	}
 	if code, _, _ := call("GET", "/api/v1/me", token, nil); code != http.StatusUnauthorized {
 		t.Fatal("the token outlived its logout")
+	}
+}
+
+func TestSafeBack(t *testing.T) {
+	for in, want := range map[string]string{
+		"/desk": "/desk", "/orgs/x?ok=1": "/orgs/x?ok=1", "//evil.example": "/desk", "/\t/evil.example": "/desk",
+		"/\\evil.example": "/desk", "https://evil.example": "/desk", "evil": "/desk", "": "/desk", "/%2F%2Fevil": "/desk",
+	} {
+		if got := web.SafeBackForTest(in); got != want {
+			t.Errorf("safeBack(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// The API takes Bearer tokens only; a signed-in browser's cookie does not reach it.
+func TestAPIIgnoresCookies(t *testing.T) {
+	r := testkit.Start(t, testkit.SQLite(t))
+	c := newClient(t, r.URL)
+	c.login("admin")
+	resp, err := c.http.Get(r.URL + "/api/v1/me")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("cookie on the API: %d", resp.StatusCode)
+	}
+}
+
+// An account whose password an administrator chose can do nothing but change it.
+func TestMustChangePassword(t *testing.T) {
+	r := testkit.Start(t, testkit.SQLite(t))
+	dir := newClient(t, r.URL)
+	dir.login("tianshan.director")
+	_, form := dir.get("/staff/new")
+	org := regexp.MustCompile(`<option value="([0-9a-f-]{36})"[^>]*>天山镇`).FindStringSubmatch(form)
+	if org == nil {
+		t.Fatal("no 天山镇 in the form")
+	}
+	code, body, _ := dir.post("/staff", url.Values{"username": {"new.clerk"}, "name": {"新受理员"}, "role": {"clerk"}, "org": {org[1]}, "lang": {"zh"}, "password": {"chosen-by-director"}})
+	if code != http.StatusSeeOther {
+		t.Fatalf("create: %d %s", code, body)
+	}
+	c := newClient(t, r.URL)
+	code, _, loc := c.post("/login", url.Values{"username": {"new.clerk"}, "password": {"chosen-by-director"}, "back": {"/desk"}})
+	if code != http.StatusSeeOther || !strings.HasPrefix(loc, "/account/password") {
+		t.Fatalf("login: %d %s", code, loc)
+	}
+	if code, _ := c.get("/applicants"); code != http.StatusSeeOther {
+		t.Fatalf("other pages before the change: %d", code)
+	}
+	c.get("/account/password")
+	code, _, loc = c.post("/account/password", url.Values{"old_password": {"chosen-by-director"}, "new_password": {"my-own-password"}, "confirm_password": {"my-own-password"}})
+	if code != http.StatusSeeOther || !strings.HasPrefix(loc, "/desk") {
+		t.Fatalf("change: %d %s", code, loc)
+	}
+	if code, _ := c.get("/applicants"); code != http.StatusOK {
+		t.Fatalf("after the change: %d", code)
+	}
+}
+
+// Department staff see and edit their own department's items only; drafts stay off the portal.
+func TestCatalogScope(t *testing.T) {
+	r := testkit.Start(t, testkit.SQLite(t))
+	c := newClient(t, r.URL)
+	c.login("minzheng")
+	_, list := c.get("/catalog")
+	if !strings.Contains(list, "最低生活保障") || strings.Contains(list, "残疾人证申领") {
+		t.Fatal("民政局 staff should list their items and not 残联's")
+	}
+	items, _ := r.Service.Search(t.Context(), "残疾人证申领", 1)
+	if code, _ := c.get("/catalog/" + items[0].Card.ID); code != http.StatusForbidden {
+		t.Fatalf("another department's item: %d", code)
+	}
+	if code, _ := c.get("/catalog/export/json"); code != http.StatusOK {
+		t.Fatalf("export: %d", code)
 	}
 }

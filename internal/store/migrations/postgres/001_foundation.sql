@@ -72,11 +72,14 @@ CREATE UNIQUE INDEX applicants_id_number ON applicants(id_number) WHERE id_numbe
 CREATE UNIQUE INDEX applicants_credit_code ON applicants(credit_code) WHERE credit_code <> '';
 CREATE INDEX applicants_org ON applicants(org_id);
 
+-- A submission's key belongs to who sent it: one actor's key never answers for another's.
 CREATE TABLE idempotency (
-  key TEXT PRIMARY KEY,
   scope TEXT NOT NULL,
+  actor_id TEXT NOT NULL,
+  key TEXT NOT NULL,
   result_id TEXT NOT NULL,
-  created_at TIMESTAMPTZ NOT NULL
+  created_at TIMESTAMPTZ NOT NULL,
+  PRIMARY KEY (scope, actor_id, key)
 );
 
 CREATE TABLE translations (

@@ -1,0 +1,4 @@
+package web
+
+// SafeBackForTest exposes safeBack to the external tests.
+var SafeBackForTest = safeBack
