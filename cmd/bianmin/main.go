@@ -20,7 +20,6 @@ import (
 	"bianmin/internal/catalogfile"
 	"bianmin/internal/demo"
 	"bianmin/internal/service"
-	"bianmin/internal/web"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -154,7 +153,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 		if err != nil {
 			return err
 		}
-		items, err := web.ReadCatalogFile(files[0], body, *department)
+		items, err := catalogfile.Read(files[0], body, *department)
 		if err != nil {
 			return describe(m, err)
 		}
@@ -179,11 +178,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 		if err != nil {
 			return err
 		}
-		if strings.HasSuffix(strings.ToLower(files[0]), ".xlsx") {
-			err = catalogfile.WriteXLSX(f, items)
-		} else {
-			err = catalogfile.WriteJSON(f, items)
-		}
+		err = catalogfile.Write(files[0], f, items)
 		if cerr := f.Close(); err == nil {
 			err = cerr
 		}

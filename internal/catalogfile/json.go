@@ -4,8 +4,10 @@
 package catalogfile
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
+	"strings"
 	"time"
 
 	"bianmin/internal/catalog"
@@ -50,4 +52,30 @@ func WriteJSON(w io.Writer, items []catalog.Item) error {
 func Portable(it catalog.Item) catalog.Item {
 	it.ID, it.Version, it.Status, it.EffectiveFrom = "", 0, "", time.Time{}
 	return it
+}
+
+// Read reads a catalog file: the Excel template, a Bianmin JSON catalog, or a list of published guides (the
+// fixture's format, which needs the department they go to), told apart by name and content.
+func Read(name string, body []byte, department string) ([]catalog.Item, error) {
+	lower := strings.ToLower(name)
+	switch {
+	case strings.HasSuffix(lower, ".xlsx"):
+		return ReadXLSX(bytes.NewReader(body))
+	case bytes.HasPrefix(bytes.TrimSpace(body), []byte("[")):
+		if strings.TrimSpace(department) == "" {
+			return nil, errs.Field("department", "err.required")
+		}
+		return ReadGuides(bytes.NewReader(body), department)
+	case strings.HasSuffix(lower, ".json"):
+		return ReadJSON(bytes.NewReader(body))
+	}
+	return nil, errs.Field("file", "err.import.format")
+}
+
+// Write writes items as Excel or JSON, by the file name's ending.
+func Write(name string, w io.Writer, items []catalog.Item) error {
+	if strings.HasSuffix(strings.ToLower(name), ".xlsx") {
+		return WriteXLSX(w, items)
+	}
+	return WriteJSON(w, items)
 }

@@ -46,23 +46,6 @@ func (s *Server) catalogList(w http.ResponseWriter, r *http.Request) {
 	s.render(w, http.StatusOK, "catalog", p)
 }
 
-// ReadCatalogFile reads a catalog file: the Excel template, a Bianmin JSON catalog, or a list of
-// published guides (the fixture's format), told apart by name and content.
-func ReadCatalogFile(name string, body []byte, department string) ([]catalog.Item, error) {
-	switch {
-	case strings.HasSuffix(strings.ToLower(name), ".xlsx"):
-		return catalogfile.ReadXLSX(bytes.NewReader(body))
-	case bytes.HasPrefix(bytes.TrimSpace(body), []byte("[")):
-		if department == "" {
-			return nil, errs.Field("department", "err.required")
-		}
-		return catalogfile.ReadGuides(bytes.NewReader(body), department)
-	case strings.HasSuffix(strings.ToLower(name), ".json"):
-		return catalogfile.ReadJSON(bytes.NewReader(body))
-	}
-	return nil, errs.Field("file", "err.import.format")
-}
-
 func (s *Server) catalogImport(w http.ResponseWriter, r *http.Request) {
 	if !s.needCatalog(w, r) {
 		return
@@ -86,7 +69,7 @@ func (s *Server) catalogImport(w http.ResponseWriter, r *http.Request) {
 		fail(errs.Field("file", "err.import.format"))
 		return
 	}
-	items, err := ReadCatalogFile(filepath.Base(hdr.Filename), body, strings.TrimSpace(r.FormValue("department")))
+	items, err := catalogfile.Read(filepath.Base(hdr.Filename), body, strings.TrimSpace(r.FormValue("department")))
 	if err != nil {
 		fail(err)
 		return
@@ -115,20 +98,18 @@ func (s *Server) catalogExport(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	var buf bytes.Buffer
+	name := "catalog.json"
+	ctype := "application/json; charset=utf-8"
 	if r.PathValue("format") == "xlsx" {
-		err = catalogfile.WriteXLSX(&buf, items)
-		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-		w.Header().Set("Content-Disposition", `attachment; filename="catalog.xlsx"`)
-	} else {
-		err = catalogfile.WriteJSON(&buf, items)
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		w.Header().Set("Content-Disposition", `attachment; filename="catalog.json"`)
+		name, ctype = "catalog.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 	}
-	if err != nil {
+	var buf bytes.Buffer
+	if err := catalogfile.Write(name, &buf, items); err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	buf.WriteTo(w)
 }
 
