@@ -317,7 +317,81 @@ func (s *Service) SetImplementation(ctx context.Context, actor access.Actor, im 
 	if _, err := s.DB.Item(ctx, im.ItemID); err != nil {
 		return err
 	}
+	var l errs.List
+	for field, v := range map[string]string{"window": im.Window, "place": im.Place, "hours": im.Hours} {
+		if len([]rune(v)) > 200 {
+			l.Add(errs.Field(field, "err.too_long").With("max", "200"))
+		}
+	}
+	for field, v := range map[string]string{"consult_phone": im.ConsultPhone, "complaint_phone": im.ComplaintPhone} {
+		if v != "" && len(v) > 30 {
+			l.Add(errs.Field(field, "err.too_long").With("max", "30"))
+		}
+	}
+	if im.ConsultPhone != "" && im.ConsultPhone == im.ComplaintPhone {
+		l.Add(errs.Field("complaint_phone", "err.item.same_phones"))
+	}
+	if err := l.Err(); err != nil {
+		return err
+	}
+	// The delegation record is not the township's to change: keep what is stored.
+	cur, err := s.DB.Implementations(ctx, im.ItemID)
+	if err != nil {
+		return err
+	}
+	for _, c := range cur {
+		if c.OrgID == im.OrgID {
+			im.DelegatedFrom, im.DelegatedAt, im.Basis = c.DelegatedFrom, c.DelegatedAt, c.Basis
+		}
+	}
 	return s.DB.Write(ctx, func(tx *store.Tx) error { return tx.SetImplementation(actor, im) })
+}
+
+// LocalItem is an item as implemented at one organisation.
+type LocalItem struct {
+	Item           catalog.Item
+	Implementation store.Implementation
+}
+
+// ImplementationsAt lists the published items implemented at an organisation the actor may see, with their
+// local details.
+func (s *Service) ImplementationsAt(ctx context.Context, actor access.Actor, orgID string) ([]LocalItem, error) {
+	o, err := s.DB.Org(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	if err := actor.Check(access.OrgRead, o.Path); err != nil {
+		return nil, err
+	}
+	ims, err := s.DB.ImplementationsAt(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(ims))
+	byItem := map[string]store.Implementation{}
+	for i, im := range ims {
+		ids[i], byItem[im.ItemID] = im.ItemID, im
+	}
+	items, err := s.DB.PublishedItems(ctx, store.ItemFilter{IDs: ids})
+	out := make([]LocalItem, len(items))
+	for i, it := range items {
+		out[i] = LocalItem{Item: it, Implementation: byItem[it.ID]}
+	}
+	return out, err
+}
+
+// Localize applies an implementation's local details to an item: a township's window, place, hours and
+// phones override the banner's defaults.
+func Localize(it catalog.Item, im store.Implementation) catalog.Item {
+	if im.Window != "" && im.Place == "" {
+		it.Place = im.Window
+	}
+	for dst, src := range map[*string]string{&it.Place: im.Place, &it.Hours: im.Hours, &it.ConsultPhone: im.ConsultPhone, &it.ComplaintPhone: im.ComplaintPhone} {
+		if src != "" {
+			*dst = src
+		}
+	}
+	return it
 }
 
 // CreateBundle stores a bundle whose items exist.

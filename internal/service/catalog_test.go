@@ -11,6 +11,7 @@ import (
 	"bianmin/internal/catalog"
 	"bianmin/internal/catalogfile"
 	"bianmin/internal/errs"
+	"bianmin/internal/service"
 	"bianmin/internal/store"
 	"bianmin/internal/testkit"
 )
@@ -213,4 +214,47 @@ func TestPublishNeedsNoGaps(t *testing.T) {
 	if fields["conditions"] != "err.item.missing" || fields["legal_basis"] != "err.item.missing" {
 		t.Fatalf("publishing with gaps: %v", err)
 	}
+}
+
+// A township's director sets its local details, which override the banner's on its guides; nobody else
+// may, and the delegation record stays as the department made it.
+func TestLocalDetails(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, db *store.DB) {
+		w := demoWorld(t, db)
+		t1 := w.targets["T1"]
+		res, _ := w.svc.Search(ctx, "乡村建设规划许可证核发", 1)
+		item := res[0].Card.ID
+		im := store.Implementation{ItemID: item, OrgID: t1.ID, Window: "3号综合窗口", Hours: "周一至周五 8:00-17:00", ConsultPhone: "0476-7810001", ComplaintPhone: "0476-7810002"}
+		for _, who := range []string{"tianshan.clerk", "shaogen.director", "yangshulin.agent"} {
+			if err := w.svc.SetImplementation(ctx, w.actors[who], im); errs.CodeOf(err) != errs.Forbidden {
+				t.Errorf("%s sets 天山镇's details: %v", who, err)
+			}
+		}
+		bad := im
+		bad.ComplaintPhone = bad.ConsultPhone
+		if err := w.svc.SetImplementation(ctx, w.actors["tianshan.director"], bad); errs.CodeOf(err) != errs.Invalid {
+			t.Errorf("same phones: %v", err)
+		}
+		if err := w.svc.SetImplementation(ctx, w.actors["tianshan.director"], im); err != nil {
+			t.Fatal(err)
+		}
+		local, err := w.svc.ImplementationsAt(ctx, w.actors["tianshan.clerk"], t1.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range local {
+			if l.Item.ID != item {
+				continue
+			}
+			got := service.Localize(l.Item, l.Implementation)
+			if got.Hours != im.Hours || got.ConsultPhone != im.ConsultPhone || got.Place != "3号综合窗口" {
+				t.Errorf("localized: %+v", got)
+			}
+			if l.Implementation.DelegatedFrom == "" || !strings.Contains(l.Implementation.Basis, "阿政发") {
+				t.Errorf("the delegation record was lost: %+v", l.Implementation)
+			}
+			return
+		}
+		t.Fatal("the item is not implemented at 天山镇")
+	})
 }

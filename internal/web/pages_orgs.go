@@ -3,11 +3,13 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"bianmin/internal/access"
 	"bianmin/internal/errs"
 	"bianmin/internal/org"
 	"bianmin/internal/service"
+	"bianmin/internal/store"
 )
 
 // orgRow is an organisation in the tree list, with its depth under the viewer's own organisation.
@@ -134,4 +136,54 @@ func (s *Server) orgAddChild(w http.ResponseWriter, r *http.Request) {
 		p.Errors = append(p.Errors, e)
 	}
 	s.render(w, status(err), "org", p)
+}
+
+type orgItemsData struct {
+	Org     org.Org
+	Items   []service.LocalItem
+	CanEdit bool
+}
+
+func (s *Server) orgItemsData(r *http.Request) (orgItemsData, error) {
+	actor := rc(r).me.Actor()
+	o, err := s.svc.Org(r.Context(), actor, r.PathValue("id"))
+	if err != nil {
+		return orgItemsData{}, err
+	}
+	items, err := s.svc.ImplementationsAt(r.Context(), actor, o.ID)
+	return orgItemsData{Org: o, Items: items, CanEdit: actor.Can(access.OrgEdit, o.Path)}, err
+}
+
+// orgItems lists what a township implements, with its local window, place, hours and phones.
+func (s *Server) orgItems(w http.ResponseWriter, r *http.Request) {
+	d, err := s.orgItemsData(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.page(r, "title.org_items")
+	p.Data = d
+	s.render(w, http.StatusOK, "org_items", p)
+}
+
+func (s *Server) orgItemSave(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	im := store.Implementation{ItemID: r.FormValue("item"), OrgID: id, Window: strings.TrimSpace(r.FormValue("window")),
+		Place: strings.TrimSpace(r.FormValue("place")), Hours: strings.TrimSpace(r.FormValue("hours")),
+		ConsultPhone: strings.TrimSpace(r.FormValue("consult_phone")), ComplaintPhone: strings.TrimSpace(r.FormValue("complaint_phone"))}
+	err := s.svc.SetImplementation(r.Context(), rc(r).me.Actor(), im)
+	if err == nil {
+		http.Redirect(w, r, "/orgs/"+id+"/items?ok=saved#i-"+im.ItemID, http.StatusSeeOther)
+		return
+	}
+	d, derr := s.orgItemsData(r)
+	if derr != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.page(r, "title.org_items")
+	p.Data = d
+	p.Form = formValues(r, "item", "window", "place", "hours", "consult_phone", "complaint_phone")
+	p.Errors = s.fieldErrors(p.Lang, err)
+	s.render(w, status(err), "org_items", p)
 }

@@ -11,6 +11,7 @@ import (
 	"bianmin/internal/catalog"
 	"bianmin/internal/errs"
 	"bianmin/internal/org"
+	"bianmin/internal/service"
 	"bianmin/internal/store"
 )
 
@@ -223,19 +224,7 @@ func (s *Server) guide(w http.ResponseWriter, r *http.Request) {
 						d.DelegatedFrom = &o
 					}
 				}
-				// Township details override the banner's defaults.
-				if v := ims[i].Place; v != "" {
-					d.Item.Place = v
-				}
-				if v := ims[i].Hours; v != "" {
-					d.Item.Hours = v
-				}
-				if v := ims[i].ConsultPhone; v != "" {
-					d.Item.ConsultPhone = v
-				}
-				if v := ims[i].ComplaintPhone; v != "" {
-					d.Item.ComplaintPhone = v
-				}
+				d.Item = service.Localize(d.Item, ims[i])
 			}
 		}
 	}

@@ -37,6 +37,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /orgs/{id}", s.needLogin(s.orgShow))
 	mux.HandleFunc("POST /orgs/{id}", s.needLogin(s.orgRename))
 	mux.HandleFunc("POST /orgs/{id}/children", s.needLogin(s.orgAddChild))
+	mux.HandleFunc("GET /orgs/{id}/items", s.needLogin(s.orgItems))
+	mux.HandleFunc("POST /orgs/{id}/items", s.needLogin(s.orgItemSave))
 	mux.HandleFunc("GET /staff", s.needLogin(s.staffList))
 	mux.HandleFunc("GET /staff/new", s.needLogin(s.staffForm))
 	mux.HandleFunc("POST /staff", s.needLogin(s.staffCreate))

@@ -112,7 +112,8 @@ func TestEveryPageRenders(t *testing.T) {
 	}
 	_, catalogPage := admin.get("/catalog")
 	item := regexp.MustCompile(`href="(/catalog/[0-9a-f-]{36})"`).FindStringSubmatch(catalogPage)
-	pages = append(pages, "/portal", "/portal/search?q=低保", village[1], guide[1], guide[1]+"?at="+guide[2], guide[1]+"/history", "/catalog", item[1])
+	townshipID := strings.TrimPrefix(pages[len(pages)-4], "/portal/township/")
+	pages = append(pages, "/orgs/"+townshipID+"/items", "/portal", "/portal/search?q=低保", village[1], guide[1], guide[1]+"?at="+guide[2], guide[1]+"/history", "/catalog", item[1])
 	for _, lang := range []string{"zh", "mn"} {
 		admin.lang(lang)
 		for _, p := range pages {
