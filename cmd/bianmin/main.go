@@ -39,6 +39,8 @@ usage:
                              import items: the Excel template (.xlsx), a catalog (.json), or published
                              guides (a JSON list, mapped as internal/catalogfile/guides.go says; -department
                              names the department they go to); all or nothing
+  bianmin import calendar [flags] FILE
+                             load a year's official holiday schedule (JSON like internal/clock/calendars/2026.json)
   bianmin export catalog [flags] FILE
                              write the catalog as .xlsx or .json (by the file's name)
   bianmin audit verify [flags]
@@ -109,7 +111,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 		return nil
 	case "serve", "demo":
 		return serve(ctx, cfg, cmd == "demo", out)
-	case "migrate", "audit verify", "import divisions", "import catalog", "export catalog", "admin create":
+	case "migrate", "audit verify", "import divisions", "import catalog", "import calendar", "export catalog", "admin create":
 	default:
 		fmt.Fprint(out, usage)
 		return fmt.Errorf("unknown command %q", cmd)
@@ -165,6 +167,21 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 		for name, gaps := range rep.Gaps {
 			fmt.Fprintf(out, "  %s lacks: %s\n", name, strings.Join(gaps, ", "))
 		}
+		return nil
+	case "import calendar":
+		if len(files) != 1 {
+			return errors.New("import calendar: give the file to import")
+		}
+		f, err := os.Open(files[0])
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		y, err := m.Service.LoadCalendarYear(ctx, access.System, f)
+		if err != nil {
+			return describe(m, err)
+		}
+		fmt.Fprintf(out, "calendar %d loaded: %d holiday periods, %d make-up working days\n", y.Year, len(y.Holidays), len(y.Workdays))
 		return nil
 	case "export catalog":
 		if len(files) != 1 {

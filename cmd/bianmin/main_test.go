@@ -75,6 +75,15 @@ func TestCommands(t *testing.T) {
 	}
 }
 
+func TestImportCalendar(t *testing.T) {
+	e := testkit.SQLite(t)
+	f := filepath.Join(t.TempDir(), "2027.json")
+	os.WriteFile(f, []byte(`{"year": 2027, "notice": "x", "holidays": [{"name": "元旦", "from": "2027-01-01", "to": "2027-01-01"}], "workdays": []}`), 0o600)
+	if out, err := cli(t, e, "import", "calendar", f); err != nil || !strings.Contains(out, "calendar 2027 loaded") {
+		t.Fatalf("%q %v", out, err)
+	}
+}
+
 func TestVersionAndUsage(t *testing.T) {
 	var out bytes.Buffer
 	if err := run(context.Background(), []string{"version"}, nil, &out); err != nil || !strings.HasPrefix(out.String(), "bianmin ") {

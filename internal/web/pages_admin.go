@@ -9,6 +9,7 @@ import (
 	"bianmin/internal/audit"
 	"bianmin/internal/errs"
 	"bianmin/internal/i18n"
+	"bianmin/internal/service"
 )
 
 type translationRow struct {
@@ -123,4 +124,54 @@ func (s *Server) auditVerify(w http.ResponseWriter, r *http.Request) {
 	p := s.page(r, "title.audit")
 	p.Data = d
 	s.render(w, http.StatusOK, "audit", p)
+}
+
+type calendarData struct {
+	Years   []service.CalendarYear
+	Missing int
+}
+
+func (s *Server) calendarData(r *http.Request) (calendarData, error) {
+	years, err := s.svc.CalendarYears(r.Context())
+	if err != nil {
+		return calendarData{}, err
+	}
+	missing, err := s.svc.MissingNextYear(r.Context(), s.svc.DB.Now())
+	return calendarData{Years: years, Missing: missing}, err
+}
+
+// calendarPage shows the working-day calendar's years and takes each new year's official schedule.
+func (s *Server) calendarPage(w http.ResponseWriter, r *http.Request) {
+	d, err := s.calendarData(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.page(r, "title.calendar")
+	p.Data = d
+	s.render(w, http.StatusOK, "calendar", p)
+}
+
+func (s *Server) calendarLoad(w http.ResponseWriter, r *http.Request) {
+	var err error
+	f, _, ferr := r.FormFile("file")
+	if ferr != nil {
+		err = errs.Field("file", "err.required")
+	} else {
+		defer f.Close()
+		_, err = s.svc.LoadCalendarYear(r.Context(), rc(r).me.Actor(), http.MaxBytesReader(w, f, 1<<20))
+	}
+	if err == nil {
+		http.Redirect(w, r, "/admin/calendar?ok=saved", http.StatusSeeOther)
+		return
+	}
+	d, derr := s.calendarData(r)
+	if derr != nil {
+		s.fail(w, r, derr)
+		return
+	}
+	p := s.page(r, "title.calendar")
+	p.Data = d
+	p.Errors = s.fieldErrors(p.Lang, err)
+	s.render(w, status(err), "calendar", p)
 }

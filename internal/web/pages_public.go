@@ -4,6 +4,7 @@ import (
 	"net"
 	"net/http"
 
+	"bianmin/internal/access"
 	"bianmin/internal/i18n"
 	"bianmin/internal/org"
 )
@@ -94,13 +95,28 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) desk(w http.ResponseWriter, r *http.Request) {
 	p := s.page(r, "title.desk")
-	home, err := s.svc.Home(r.Context(), rc(r).me.Actor())
+	me := rc(r).me
+	home, err := s.svc.Home(r.Context(), me.Actor())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	p.Data = home
+	d := deskData{Home: home}
+	// Deadlines beyond the loaded calendar are counted Monday to Friday: the people who can load the next
+	// year's schedule, or who watch deadlines, are told.
+	if me.Role == access.Admin || me.Role == access.Supervisor || me.Role == access.Director {
+		if d.MissingYear, err = s.svc.MissingNextYear(r.Context(), s.svc.DB.Now()); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	p.Data = d
 	s.render(w, http.StatusOK, "desk", p)
+}
+
+type deskData struct {
+	Home        org.Org
+	MissingYear int
 }
 
 func (s *Server) passwordForm(w http.ResponseWriter, r *http.Request) {

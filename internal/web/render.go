@@ -136,6 +136,9 @@ func navFor(me *people.Staff, path string) []NavItem {
 	add(access.TranslationEdit, "/admin/translations", "nav.translations")
 	add(access.OrgImport, "/admin/import", "nav.import")
 	add(access.AuditRead, "/admin/audit", "nav.audit")
+	if me.Role == access.Admin {
+		items = append(items, NavItem{Href: "/admin/calendar", Key: "nav.calendar"})
+	}
 	items = append(items, NavItem{Href: "/account/password", Key: "nav.password"})
 	for i := range items {
 		items[i].Current = items[i].Href == path || (items[i].Href != "/desk" && strings.HasPrefix(path, items[i].Href+"/"))

@@ -53,6 +53,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /admin/import", s.needLogin(s.importForm))
 	mux.HandleFunc("POST /admin/import", s.needLogin(s.importDivisions))
 	mux.HandleFunc("GET /admin/audit", s.needLogin(s.auditVerify))
+	mux.HandleFunc("GET /admin/calendar", s.needLogin(s.calendarPage))
+	mux.HandleFunc("POST /admin/calendar", s.needLogin(s.calendarLoad))
 	mux.HandleFunc("GET /catalog", s.needLogin(s.catalogList))
 	mux.HandleFunc("POST /catalog/import", s.needLogin(s.catalogImport))
 	mux.HandleFunc("GET /catalog/export/{format}", s.needLogin(s.catalogExport))

@@ -1,16 +1,22 @@
 package web_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"bianmin/internal/access"
+	"bianmin/internal/clock"
 	"bianmin/internal/demo"
+	"bianmin/internal/errs"
 	"bianmin/internal/testkit"
 	"bianmin/internal/web"
 )
@@ -94,7 +100,7 @@ func TestEveryPageRenders(t *testing.T) {
 	_, orgsPage := admin.get("/orgs")
 	orgLinks := hrefID.FindAllStringSubmatch(orgsPage, 3)
 	pages := []string{"/desk", "/orgs", "/orgs/" + orgLinks[0][2], "/orgs/" + orgLinks[2][2], "/staff", "/staff/new", "/applicants",
-		"/applicants/new", strings.Split(loc, "?")[0], "/account/password", "/admin/translations", "/admin/import", "/admin/audit"}
+		"/applicants/new", strings.Split(loc, "?")[0], "/account/password", "/admin/translations", "/admin/import", "/admin/audit", "/admin/calendar"}
 	// the public portal and the catalog pages
 	_, portal := admin.get("/portal")
 	for _, re := range []string{`href="(/portal/township/[0-9a-f-]{36})"><span class="bi"><span class="mn" lang="mn-Mong">[^<]*</span><span class="zh" lang="zh-Hans">天山镇<`, `href="(/portal/topic/[^"]+)"`, `href="(/portal/department/[0-9a-f-]{36})"`, `href="(/portal/bundle/[0-9a-f-]{36})"`} {
@@ -359,4 +365,60 @@ func TestCatalogScope(t *testing.T) {
 	if code, _ := c.get("/catalog/export/json"); code != http.StatusOK {
 		t.Fatalf("export: %d", code)
 	}
+}
+
+// Next year's schedule: the desk warns while it is missing; an administrator loads it; a bad file is refused
+// with the field named.
+func TestCalendarYears(t *testing.T) {
+	r := testkit.Start(t, testkit.SQLite(t))
+	r.DB.Now = func() time.Time { return time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC) }
+	c := newClient(t, r.URL)
+	c.login("admin")
+	if _, body := c.get("/desk"); !strings.Contains(body, "尚未载入 2027 年") {
+		t.Fatal("no warning about 2027 on the desk")
+	}
+	upload := func(doc string) (int, string) {
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		mw.WriteField("csrf", c.csrf)
+		fw, _ := mw.CreateFormFile("file", "2027.json")
+		fw.Write([]byte(doc))
+		mw.Close()
+		resp, err := c.http.Post(r.URL+"/admin/calendar", mw.FormDataContentType(), &buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	c.get("/admin/calendar")
+	code, body := upload(`{"year": 2027, "notice": "x", "holidays": [], "workdays": ["2027-02-03"]}`)
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "调休上班日应是周六或周日") || !strings.Contains(body, "workdays[0]") {
+		t.Fatalf("a make-up day on a Wednesday: %d", code)
+	}
+	code, _ = upload(`{"year": 2027, "notice": "国务院办公厅关于2027年部分节假日安排的通知", "holidays": [{"name": "元旦", "from": "2027-01-01", "to": "2027-01-03"}], "workdays": []}`)
+	if code != http.StatusSeeOther {
+		t.Fatalf("load 2027: %d", code)
+	}
+	if _, body := c.get("/desk"); strings.Contains(body, "尚未载入") {
+		t.Fatal("the warning outlived the load")
+	}
+	cal, _ := r.Service.Calendar(t.Context())
+	if cal.IsWorkingDay(clock.MustDate("2027-01-01")) || !cal.Covers(2027) {
+		t.Fatal("2027 not in the calendar")
+	}
+	clerk := newClient(t, r.URL)
+	clerk.login("tianshan.clerk")
+	if _, err := r.Service.LoadCalendarYear(t.Context(), clerkActor(t, r), strings.NewReader(`{"year":2028}`)); errs.CodeOf(err) != errs.Forbidden {
+		t.Fatalf("a clerk loads a calendar: %v", err)
+	}
+}
+
+func clerkActor(t *testing.T, r *testkit.Running) access.Actor {
+	c, err := r.DB.CredentialsByUsername(t.Context(), "tianshan.clerk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.Staff.Actor()
 }

@@ -1,0 +1,82 @@
+package service
+
+import (
+	"context"
+	"io"
+	"slices"
+	"time"
+
+	"bianmin/internal/access"
+	"bianmin/internal/clock"
+	"bianmin/internal/errs"
+	"bianmin/internal/store"
+)
+
+// CalendarYear is a year of the working-day calendar and where it comes from.
+type CalendarYear struct {
+	clock.Year
+	Loaded bool // loaded by an administrator, not shipped
+}
+
+// CalendarYears lists the shipped and loaded years; a loaded year replaces the shipped one.
+func (s *Service) CalendarYears(ctx context.Context) ([]CalendarYear, error) {
+	stored, err := s.DB.CalendarYears(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byYear := map[int]CalendarYear{}
+	for _, y := range clock.Shipped() {
+		byYear[y.Year] = CalendarYear{Year: y}
+	}
+	for _, y := range stored {
+		byYear[y.Year] = CalendarYear{Year: y, Loaded: true}
+	}
+	out := make([]CalendarYear, 0, len(byYear))
+	for _, y := range byYear {
+		out = append(out, y)
+	}
+	slices.SortFunc(out, func(a, b CalendarYear) int { return a.Year.Year - b.Year.Year })
+	return out, nil
+}
+
+// Calendar is the working-day calendar: shipped years and the ones administrators loaded.
+func (s *Service) Calendar(ctx context.Context) (*clock.Calendar, error) {
+	years, err := s.CalendarYears(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ys := make([]clock.Year, len(years))
+	for i, y := range years {
+		ys[i] = y.Year
+	}
+	return clock.NewCalendar(ys...), nil
+}
+
+// LoadCalendarYear reads a year's schedule (the JSON of internal/clock/calendars) and stores it. The calendar
+// is the same for the whole platform, so only administrators load it.
+func (s *Service) LoadCalendarYear(ctx context.Context, actor access.Actor, r io.Reader) (clock.Year, error) {
+	if !actor.System && actor.Role != access.Admin {
+		return clock.Year{}, errs.New(errs.Forbidden, "err.forbidden").With("action", "calendar.edit")
+	}
+	y, err := clock.ReadYear(r)
+	if err != nil {
+		return y, err
+	}
+	return y, s.DB.Write(ctx, func(tx *store.Tx) error { return tx.SaveCalendarYear(actor, y) })
+}
+
+// MissingNextYear reports the year whose official schedule is missing when it matters: the next year, from
+// November on (the State Council publishes it in November or December), or the current one.
+func (s *Service) MissingNextYear(ctx context.Context, now time.Time) (int, error) {
+	cal, err := s.Calendar(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if y := now.Year(); !cal.Covers(y) {
+		return y, nil
+	}
+	if now.Month() >= time.November && !cal.Covers(now.Year()+1) {
+		return now.Year() + 1, nil
+	}
+	return 0, nil
+}

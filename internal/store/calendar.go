@@ -1,0 +1,56 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+
+	"bianmin/internal/access"
+	"bianmin/internal/clock"
+	"bianmin/internal/errs"
+)
+
+// CalendarYears reads the schedules administrators loaded.
+func (db *DB) CalendarYears(ctx context.Context) ([]clock.Year, error) {
+	rows, err := db.query(ctx, `SELECT doc FROM calendar_years ORDER BY year`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []clock.Year
+	for rows.Next() {
+		var doc string
+		if err := rows.Scan(&doc); err != nil {
+			return nil, err
+		}
+		var y clock.Year
+		if err := json.Unmarshal([]byte(doc), &y); err != nil {
+			return nil, err
+		}
+		out = append(out, y)
+	}
+	return out, rows.Err()
+}
+
+// SaveCalendarYear stores (or replaces) one year's schedule.
+func (tx *Tx) SaveCalendarYear(actor access.Actor, y clock.Year) error {
+	doc, _ := json.Marshal(y)
+	var before string
+	err := tx.queryRow(`SELECT doc FROM calendar_years WHERE year = ?`+tx.d.forUpdate, y.Year).Scan(&before)
+	if err == nil {
+		_, err = tx.exec(`UPDATE calendar_years SET doc = ?, updated_by = ?, updated_at = ? WHERE year = ?`, string(doc), actor.ID, tx.now, y.Year)
+	} else {
+		_, err = tx.exec(`INSERT INTO calendar_years (year, doc, updated_by, updated_at) VALUES (?, ?, ?, ?)`, y.Year, string(doc), actor.ID, tx.now)
+	}
+	if tx.d.isUnique(err) {
+		return errs.New(errs.Conflict, "err.conflict")
+	}
+	if err != nil {
+		return errs.Wrap(err, "calendar")
+	}
+	var b any
+	if before != "" {
+		b = json.RawMessage(before)
+	}
+	return tx.Audit(actor, "calendar.save", "calendar", strconv.Itoa(y.Year), actor.OrgID, b, y)
+}
