@@ -1,0 +1,351 @@
+// Package cases is the case (办件) and its life: received at any window or station, checked material by
+// material, accepted or sent back with one notice of everything missing, handled step by step in the back
+// office, decided, issued at the window and delivered (seed 三.(一).1-3; FACTS.md §4-5). The transition
+// table in this file is the whole set of moves a case can make, and who may make each.
+package cases
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"bianmin/internal/clock"
+	"bianmin/internal/errs"
+)
+
+// Channel is how a case came in.
+type Channel string
+
+const (
+	AtWindow  Channel = "window"  // the general window of a township center
+	ByStation Channel = "station" // a village station, the agent applying for a resident
+	Online    Channel = "online"  // the resident's own account
+)
+
+// State is where a case stands.
+type State string
+
+const (
+	Received   State = "received"   // 收件: materials being checked; the clock has not started
+	Correction State = "correction" // 补正: one notice of everything missing given; waiting for the applicant
+	Accepted   State = "accepted"   // 受理: in the back office at Step; the clock runs
+	Suspended  State = "suspended"  // 挂起: a special procedure or a back-office correction; the clock stands
+	Decided    State = "decided"    // 办结: granted or denied; the result waits to be issued
+	Issued     State = "issued"     // 出件: handed out or sent; waiting for delivery to be confirmed
+	Delivered  State = "delivered"  // 送达: closed
+	Refused    State = "refused"    // 不予受理: closed, with reasons and remedies
+	Terminated State = "terminated" // 终止: closed (owed materials never came, withdrawn)
+)
+
+// Closed reports whether nothing more happens to a case in this state.
+func (s State) Closed() bool { return s == Delivered || s == Refused || s == Terminated }
+
+// Action is a move.
+type Action string
+
+const (
+	AskCorrection Action = "ask_correction" // front desk: one-time notice (一次性告知)
+	Resubmit      Action = "resubmit"       // front desk: the applicant brought what was missing
+	Accept        Action = "accept"         // front desk: 受理
+	AcceptOwed    Action = "accept_owed"    // front desk: 容缺受理, with owed materials and their due date
+	Refuse        Action = "refuse"         // front desk: 不予受理
+	Pass          Action = "pass"           // back office: the step is done, on to the next
+	Return        Action = "return"         // back office: back to the previous step
+	Suspend       Action = "suspend"        // back office: special procedure or correction; the clock stops
+	Resume        Action = "resume"         // back office: the clock runs again
+	Extend        Action = "extend"         // director: approve more days (行政许可法 第42条)
+	Decide        Action = "decide"         // back office, last step: grant or deny
+	Issue         Action = "issue"          // front desk: hand out or send the result
+	Deliver       Action = "deliver"        // front desk: delivery confirmed
+	Terminate     Action = "terminate"      // front desk or director: close without a decision
+)
+
+// Desk says who acts: the front desk (clerks, agents for their station's cases), the back office
+// (reviewers and department staff at the step's organisation), or the director.
+type Desk string
+
+const (
+	Front    Desk = "front"
+	Back     Desk = "back"
+	Director Desk = "director"
+)
+
+type move struct {
+	from []State
+	to   State // "" when the move keeps the state or decides it from the input
+	desk []Desk
+}
+
+// moves is the transition table.
+var moves = map[Action]move{
+	AskCorrection: {from: []State{Received}, to: Correction, desk: []Desk{Front}},
+	Resubmit:      {from: []State{Correction}, to: Received, desk: []Desk{Front}},
+	Accept:        {from: []State{Received}, to: Accepted, desk: []Desk{Front}},
+	AcceptOwed:    {from: []State{Received}, to: Accepted, desk: []Desk{Front}},
+	Refuse:        {from: []State{Received, Correction}, to: Refused, desk: []Desk{Front}},
+	Pass:          {from: []State{Accepted}, desk: []Desk{Back}},
+	Return:        {from: []State{Accepted}, desk: []Desk{Back}},
+	Suspend:       {from: []State{Accepted}, to: Suspended, desk: []Desk{Back}},
+	Resume:        {from: []State{Suspended}, to: Accepted, desk: []Desk{Back}},
+	Extend:        {from: []State{Accepted, Suspended}, desk: []Desk{Director}},
+	Decide:        {from: []State{Accepted}, to: Decided, desk: []Desk{Back}},
+	Issue:         {from: []State{Decided}, to: Issued, desk: []Desk{Front}},
+	Deliver:       {from: []State{Issued}, to: Delivered, desk: []Desk{Front}},
+	Terminate:     {from: []State{Received, Correction, Accepted, Suspended}, to: Terminated, desk: []Desk{Front, Director}},
+}
+
+// Actions lists every action, for the table's test.
+var Actions = []Action{AskCorrection, Resubmit, Accept, AcceptOwed, Refuse, Pass, Return, Suspend, Resume, Extend, Decide, Issue, Deliver, Terminate}
+
+// Allowed reports whether a desk may make a move from a state.
+func Allowed(from State, a Action, d Desk) bool {
+	m, ok := moves[a]
+	return ok && slices.Contains(m.from, from) && slices.Contains(m.desk, d)
+}
+
+// Check of one material at the window.
+type Check string
+
+const (
+	SeenOriginal Check = "original"  // 原件已核验
+	SeenCopy     Check = "copy"      // 复印件已收
+	Scanned      Check = "scanned"   // 已扫描
+	Missing      Check = "missing"   // 缺
+	Defective    Check = "defective" // 有误
+	Owed         Check = "owed"      // 容缺后补
+	Pledged      Check = "pledged"   // 告知承诺代替
+)
+
+// MaterialCheck is what the window found of one material.
+type MaterialCheck struct {
+	Name     string `json:"name"`
+	Required bool   `json:"required"`
+	Check    Check  `json:"check"`
+	Note     string `json:"note,omitempty"`
+}
+
+// Lacking reports whether the material stands in the way of acceptance.
+func (m MaterialCheck) Lacking() bool { return m.Check == Missing || m.Check == Defective }
+
+// Step is the item's process step as the case follows it.
+type Step struct {
+	Name    string `json:"name"`
+	Role    string `json:"role"`  // clerk, reviewer, department
+	Level   int    `json:"level"` // 5 township, 4 banner
+	Special string `json:"special,omitempty"`
+}
+
+// Suspension of the clock, with its kind and reason.
+type Suspension struct {
+	clock.Suspension
+	Reason string `json:"reason"`
+}
+
+// Decision of the back office.
+type Decision struct {
+	Grant   bool      `json:"grant"`
+	Reasons string    `json:"reasons"`
+	At      time.Time `json:"at"`
+}
+
+// Delivery of the result.
+type Delivery struct {
+	Method   string    `json:"method"` // window, post, electronic
+	Tracking string    `json:"tracking,omitempty"`
+	At       time.Time `json:"at,omitzero"`
+}
+
+// Case is one application.
+type Case struct {
+	ID          string          `json:"id"`
+	No          string          `json:"no"`
+	ItemID      string          `json:"item_id"`
+	ItemVersion int             `json:"item_version"`
+	ItemName    string          `json:"item_name"`
+	Channel     Channel         `json:"channel"`
+	Receiving   string          `json:"receiving"` // organisation that received it (收件地)
+	Handling    string          `json:"handling"`  // organisation that decides it (办理地)
+	ApplicantID string          `json:"applicant_id"`
+	AgentID     string          `json:"agent_id,omitempty"`      // the village agent applying on the resident's behalf
+	Authorised  string          `json:"authorisation,omitempty"` // how the resident authorised the agent (委托书 ...)
+	State       State           `json:"state"`
+	Steps       []Step          `json:"steps"`
+	Step        int             `json:"step"`
+	Materials   []MaterialCheck `json:"materials"`
+	Received    time.Time       `json:"received"`
+	Accepted    time.Time       `json:"accepted,omitzero"`
+	LimitUnit   clock.Unit      `json:"limit_unit"`
+	LimitDays   int             `json:"limit_days"`
+	OwedBy      clock.Date      `json:"owed_by,omitzero"`
+	Suspensions []Suspension    `json:"suspensions,omitempty"`
+	Extension   int             `json:"extension,omitempty"`
+	Decision    *Decision       `json:"decision,omitempty"`
+	Delivery    *Delivery       `json:"delivery,omitempty"`
+	Refusal     string          `json:"refusal,omitempty"`
+	Version     int             `json:"version"`
+}
+
+// Input carries what a move needs beyond its name.
+type Input struct {
+	Materials []MaterialCheck // ask_correction, accept, accept_owed: the window's checks
+	OwedBy    clock.Date      // accept_owed
+	Reason    string          // refuse, suspend, terminate, decide (reasons), extend
+	Kind      string          // suspend: 补正, 听证, 检验, 鉴定, 专家评审, 公示, 其他
+	Days      int             // extend
+	Grant     bool            // decide
+	Method    string          // issue: window, post, electronic
+	Tracking  string          // issue by post
+}
+
+// SuspendKinds are the kinds of a back-office suspension.
+var SuspendKinds = []string{"补正", "听证", "检验", "鉴定", "专家评审", "公示", "其他"}
+
+// Event is the record of one move, for the timeline and the audit trail.
+type Event struct {
+	Action Action    `json:"action"`
+	From   State     `json:"from"`
+	To     State     `json:"to"`
+	Step   int       `json:"step"`
+	At     time.Time `json:"at"`
+	Desk   Desk      `json:"desk"`
+	Note   string    `json:"note,omitempty"`
+}
+
+// Apply makes a move at now by a desk, changing the case, and returns the event. It checks the table, then
+// the move's own rules; a refused move leaves the case as it was.
+func (c *Case) Apply(a Action, d Desk, in Input, now time.Time, clk clock.Clock) (Event, error) {
+	if c.State.Closed() {
+		return Event{}, errs.New(errs.Conflict, "err.case.closed")
+	}
+	if !Allowed(c.State, a, d) {
+		return Event{}, errs.New(errs.Forbidden, "err.case.move").With("action", string(a)).With("state", string(c.State))
+	}
+	next := *c
+	ev := Event{Action: a, From: c.State, At: now, Desk: d, Step: c.Step}
+	var l errs.List
+	switch a {
+	case AskCorrection:
+		next.Materials = in.Materials
+		if !slices.ContainsFunc(in.Materials, MaterialCheck.Lacking) {
+			l.Add(errs.Field("materials", "err.case.nothing_missing"))
+		}
+	case Resubmit:
+		next.Materials = nil // checked again at acceptance
+	case Accept, AcceptOwed:
+		next.Materials = in.Materials
+		if len(in.Materials) == 0 {
+			l.Add(errs.Field("materials", "err.required"))
+		}
+		for i, m := range in.Materials {
+			if m.Required && m.Lacking() {
+				l.Add(errs.Field("materials["+strconv.Itoa(i)+"]", "err.case.material_lacking").With("name", m.Name))
+			}
+			if m.Check == Owed && a == Accept {
+				l.Add(errs.Field("materials["+strconv.Itoa(i)+"]", "err.case.owed_needs_conditional"))
+			}
+		}
+		if a == AcceptOwed {
+			if !slices.ContainsFunc(in.Materials, func(m MaterialCheck) bool { return m.Check == Owed }) {
+				l.Add(errs.Field("materials", "err.case.nothing_owed"))
+			}
+			if in.OwedBy == (clock.Date{}) || !clock.DateOf(now.In(clk.Rules.Location)).Before(in.OwedBy) {
+				l.Add(errs.Field("owed_by", "err.case.owed_by"))
+			}
+			next.OwedBy = in.OwedBy
+		}
+		next.Accepted, next.Step = now, 0
+	case Refuse:
+		if strings.TrimSpace(in.Reason) == "" {
+			l.Add(errs.Field("reason", "err.required"))
+		}
+		next.Refusal = in.Reason
+	case Pass:
+		if c.Step+1 >= len(c.Steps) {
+			l.Add(errs.Field("step", "err.case.last_step"))
+		}
+		next.Step = c.Step + 1
+	case Return:
+		if c.Step == 0 {
+			l.Add(errs.Field("step", "err.case.first_step"))
+		}
+		next.Step = c.Step - 1
+	case Suspend:
+		if !slices.Contains(SuspendKinds, in.Kind) {
+			l.Add(errs.Field("kind", "err.item.code_set"))
+		}
+		if strings.TrimSpace(in.Reason) == "" {
+			l.Add(errs.Field("reason", "err.required"))
+		}
+		day := clock.DateOf(now.In(clk.Rules.Location))
+		next.Suspensions = append(slices.Clone(c.Suspensions), Suspension{Suspension: clock.Suspension{Kind: in.Kind, From: day}, Reason: in.Reason})
+	case Resume:
+		next.Suspensions = slices.Clone(c.Suspensions)
+		last := &next.Suspensions[len(next.Suspensions)-1]
+		last.To = clock.DateOf(now.In(clk.Rules.Location))
+	case Extend:
+		if in.Days < 1 || in.Days > 30 {
+			l.Add(errs.Field("days", "err.case.extension"))
+		}
+		if strings.TrimSpace(in.Reason) == "" {
+			l.Add(errs.Field("reason", "err.required"))
+		}
+		next.Extension = c.Extension + in.Days
+	case Decide:
+		if c.Step != len(c.Steps)-1 {
+			l.Add(errs.Field("step", "err.case.not_last_step"))
+		}
+		if !in.Grant && strings.TrimSpace(in.Reason) == "" {
+			l.Add(errs.Field("reason", "err.case.deny_reason"))
+		}
+		next.Decision = &Decision{Grant: in.Grant, Reasons: in.Reason, At: now}
+	case Issue:
+		if !slices.Contains([]string{"window", "post", "electronic"}, in.Method) {
+			l.Add(errs.Field("method", "err.item.code_set"))
+		}
+		if in.Method == "post" && strings.TrimSpace(in.Tracking) == "" {
+			l.Add(errs.Field("tracking", "err.required"))
+		}
+		next.Delivery = &Delivery{Method: in.Method, Tracking: in.Tracking}
+	case Deliver:
+		d := *c.Delivery
+		d.At = now
+		next.Delivery = &d
+	case Terminate:
+		if strings.TrimSpace(in.Reason) == "" {
+			l.Add(errs.Field("reason", "err.required"))
+		}
+		next.Refusal = in.Reason
+	}
+	if err := l.Err(); err != nil {
+		return Event{}, err
+	}
+	if to := moves[a].to; to != "" {
+		next.State = to
+	}
+	next.Version = c.Version + 1
+	ev.To, ev.Step, ev.Note = next.State, next.Step, in.Reason
+	*c = next
+	return ev, nil
+}
+
+// Due is the case's deadline: its limit counted from acceptance, moved by suspensions and extensions.
+func (c Case) Due(clk clock.Clock, today clock.Date) (clock.Date, bool) {
+	if c.Accepted.IsZero() {
+		return clock.Date{}, false
+	}
+	susp := make([]clock.Suspension, len(c.Suspensions))
+	for i, s := range c.Suspensions {
+		susp[i] = s.Suspension
+	}
+	return clk.Deadline(c.Accepted, c.LimitUnit, c.LimitDays, susp, c.Extension, today), true
+}
+
+// StepDesk says which desk works a step: the front desk for the window's own steps, the back office for the
+// others.
+func StepDesk(s Step) Desk {
+	if s.Role == "clerk" {
+		return Front
+	}
+	return Back
+}
