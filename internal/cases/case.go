@@ -254,7 +254,8 @@ func (c *Case) Apply(a Action, d Desk, in Input, now time.Time, clk clock.Clock)
 			}
 			next.OwedBy = in.OwedBy
 		}
-		next.Accepted, next.Step = now, 0
+		// Acceptance completes the window's own steps: the case goes to the first back-office step.
+		next.Accepted, next.Step = now, FirstBackStep(c.Steps)
 	case Refuse:
 		if strings.TrimSpace(in.Reason) == "" {
 			l.Add(errs.Field("reason", "err.required"))
@@ -340,6 +341,19 @@ func (c Case) Due(clk clock.Clock, today clock.Date) (clock.Date, bool) {
 	}
 	return clk.Deadline(c.Accepted, c.LimitUnit, c.LimitDays, susp, c.Extension, today), true
 }
+
+// FirstBackStep is the index of the first step not done at the window (0 when all are).
+func FirstBackStep(steps []Step) int {
+	for i, s := range steps {
+		if s.Role != "clerk" {
+			return i
+		}
+	}
+	return 0
+}
+
+// Desks lists the desks that may make a move.
+func Desks(a Action) []Desk { return moves[a].desk }
 
 // StepDesk says which desk works a step: the front desk for the window's own steps, the back office for the
 // others.

@@ -58,11 +58,23 @@ func (d Date) Weekday() time.Weekday { return d.t().Weekday() }
 
 func (d Date) String() string { return d.t().Format("2006-01-02") }
 
-// MarshalText writes 2006-01-02.
-func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+// IsZero reports the zero date (none set).
+func (d Date) IsZero() bool { return d == Date{} }
 
-// UnmarshalText reads 2006-01-02.
+// MarshalText writes 2006-01-02, or nothing for the zero date.
+func (d Date) MarshalText() ([]byte, error) {
+	if d.IsZero() {
+		return []byte{}, nil
+	}
+	return []byte(d.String()), nil
+}
+
+// UnmarshalText reads 2006-01-02; an empty text is the zero date.
 func (d *Date) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*d = Date{}
+		return nil
+	}
 	x, err := ParseDate(string(b))
 	*d = x
 	return err

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"bianmin/internal/access"
+	"bianmin/internal/cases"
 	"bianmin/internal/catalog"
 	"bianmin/internal/i18n"
 	"bianmin/internal/org"
@@ -77,6 +78,10 @@ func TestEveryUsedKeyExists(t *testing.T) {
 	}
 	for _, k := range org.Kinds {
 		used["kind."+string(k)] = "org.Kinds"
+	}
+	used["act.case.receive"] = "cases"
+	for _, a := range cases.Actions {
+		used["act.case."+string(a)] = "cases.Actions"
 	}
 	for code := range catalog.ItemTypes {
 		used["type."+code] = "catalog.ItemTypes"

@@ -1,0 +1,112 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"bianmin/internal/access"
+	"bianmin/internal/cases"
+	"bianmin/internal/errs"
+	"bianmin/internal/ids"
+)
+
+// NextSerial counts up a named counter and returns the new value; concurrent callers each get their own.
+func (tx *Tx) NextSerial(scope string) (int64, error) {
+	var v int64
+	err := tx.queryRow(`INSERT INTO counters (scope, value) VALUES (?, 1)
+		ON CONFLICT (scope) DO UPDATE SET value = counters.value + 1 RETURNING value`, scope).Scan(&v)
+	return v, errs.Wrap(err, "serial")
+}
+
+// CreateCase stores a new case with its number (the handling organisation's abbreviation, the year and a
+// serial) and its first event.
+func (tx *Tx) CreateCase(actor access.Actor, c *cases.Case, abbr string, ev cases.Event, orgID string) error {
+	if c.ID == "" {
+		c.ID = ids.New()
+	}
+	year := c.Received.Year()
+	n, err := tx.NextSerial(fmt.Sprintf("case/%s/%d", c.Handling, year))
+	if err != nil {
+		return err
+	}
+	c.No = fmt.Sprintf("%s%d%06d", abbr, year, n)
+	c.Version = 1
+	doc, _ := json.Marshal(c)
+	if _, err := tx.exec(`INSERT INTO cases (id, case_no, handling_org, receiving_org, item_id, item_version, applicant_id, state, step, version, doc, received_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.ID, c.No, c.Handling, c.Receiving, c.ItemID, c.ItemVersion, c.ApplicantID, c.State, c.Step, c.Version, string(doc), c.Received, tx.now); err != nil {
+		return errs.Wrap(err, "insert case")
+	}
+	if err := tx.addEvent(c.ID, 1, ev, orgID); err != nil {
+		return err
+	}
+	return tx.Audit(actor, "case.receive", "case", c.ID, c.Handling, nil, c)
+}
+
+func (tx *Tx) addEvent(caseID string, seq int, ev cases.Event, orgID string) error {
+	_, err := tx.exec(`INSERT INTO case_events (case_id, seq, at, action, from_state, to_state, step, desk, org_id, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		caseID, seq, ev.At, ev.Action, ev.From, ev.To, ev.Step, ev.Desk, orgID, ev.Note)
+	return errs.Wrap(err, "case event")
+}
+
+// SaveCase stores a case after a move, if nobody moved it since version was read (optimistic locking), with
+// its event and audit entry.
+func (tx *Tx) SaveCase(actor access.Actor, c cases.Case, version int, before cases.Case, ev cases.Event, orgID string) error {
+	doc, _ := json.Marshal(c)
+	res, err := tx.exec(`UPDATE cases SET state = ?, step = ?, version = ?, doc = ?, updated_at = ? WHERE id = ? AND version = ?`,
+		c.State, c.Step, c.Version, string(doc), tx.now, c.ID, version)
+	if err != nil {
+		return errs.Wrap(err, "update case")
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return errs.New(errs.Conflict, "err.case.conflict")
+	}
+	if err := tx.addEvent(c.ID, c.Version, ev, orgID); err != nil {
+		return err
+	}
+	return tx.Audit(actor, "case."+string(ev.Action), "case", c.ID, c.Handling, before, c)
+}
+
+// Case reads one case.
+func (db *DB) Case(ctx context.Context, id string) (cases.Case, error) {
+	var doc string
+	if err := db.queryRow(ctx, `SELECT doc FROM cases WHERE id = ?`, id).Scan(&doc); err != nil {
+		return cases.Case{}, notFound(err, "case")
+	}
+	var c cases.Case
+	return c, errs.Wrap(json.Unmarshal([]byte(doc), &c), "case doc")
+}
+
+// CaseEvent is an event as stored, with the organisation where it happened.
+type CaseEvent struct {
+	cases.Event
+	Seq   int
+	OrgID string
+}
+
+// CaseEvents lists a case's timeline, oldest first.
+func (db *DB) CaseEvents(ctx context.Context, id string) ([]CaseEvent, error) {
+	rows, err := db.query(ctx, `SELECT seq, at, action, from_state, to_state, step, desk, org_id, note FROM case_events WHERE case_id = ? ORDER BY seq`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []CaseEvent
+	for rows.Next() {
+		var e CaseEvent
+		if err := rows.Scan(&e.Seq, &e.At, &e.Action, &e.From, &e.To, &e.Step, &e.Desk, &e.OrgID, &e.Note); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// CountCases counts cases.
+func (db *DB) CountCases(ctx context.Context) (int, error) {
+	var n int
+	err := db.queryRow(ctx, `SELECT count(*) FROM cases`).Scan(&n)
+	return n, err
+}
+
