@@ -20,7 +20,7 @@ func at(s string) time.Time {
 
 func dibao() Case {
 	return Case{ID: "c1", ItemName: "最低生活保障", Channel: ByStation, State: Received, LimitUnit: clock.WorkingDays, LimitDays: 25,
-		Steps: []Step{{Name: "受理", Role: "clerk", Level: 5}, {Name: "苏木乡镇初审", Role: "reviewer", Level: 5}, {Name: "旗民政局审核确认", Role: "department", Level: 4}},
+		Steps:    []Step{{Name: "受理", Role: "clerk", Level: 5}, {Name: "苏木乡镇初审", Role: "reviewer", Level: 5}, {Name: "旗民政局审核确认", Role: "department", Level: 4}},
 		Received: at("2026-03-02 09:00")}
 }
 

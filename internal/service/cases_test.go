@@ -70,7 +70,7 @@ func TestCaseWholePath(t *testing.T) {
 		}
 		refuse("minzheng", cases.Pass, cases.Input{}) // a township step is the township's
 		refuse("shaogen.reviewer", cases.Pass, cases.Input{})
-		act("tianshan.reviewer", cases.Pass, cases.Input{})                                     // 初审 done
+		act("tianshan.reviewer", cases.Pass, cases.Input{})                                 // 初审 done
 		act("tianshan.reviewer", cases.Suspend, cases.Input{Kind: "公示", Reason: "嘎查村公示7天"}) // 公示 stops the clock
 		act("tianshan.reviewer", cases.Resume, cases.Input{})
 		act("tianshan.reviewer", cases.Pass, cases.Input{}) // on to the banner

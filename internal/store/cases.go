@@ -109,4 +109,3 @@ func (db *DB) CountCases(ctx context.Context) (int, error) {
 	err := db.queryRow(ctx, `SELECT count(*) FROM cases`).Scan(&n)
 	return n, err
 }
-
