@@ -230,3 +230,146 @@ func (s *Service) Act(ctx context.Context, actor access.Actor, caseID string, ve
 	}
 	return c, nil
 }
+
+// Work is a case in someone's queue, with its deadline and card.
+type Work struct {
+	Case      cases.Case
+	Due       clock.Date
+	Remaining int
+	Card      clock.Card
+	Mine      []cases.Action // the moves the actor may make now
+}
+
+// Queue lists the open cases the actor works on or watches, the least time left first.
+func (s *Service) Queue(ctx context.Context, actor access.Actor) ([]Work, error) {
+	if !actor.Role.Has(access.ApplicantRead) {
+		return nil, errs.New(errs.Forbidden, "err.forbidden").With("action", "case.read")
+	}
+	dept := ""
+	if actor.Role == access.Department {
+		dept = actor.OrgID
+	}
+	list, err := s.DB.CasesIn(ctx, actor.OrgPath, dept, 500)
+	if err != nil {
+		return nil, err
+	}
+	clk, err := s.Clock(ctx)
+	if err != nil {
+		return nil, err
+	}
+	today := clock.DateOf(s.DB.Now().In(clk.Rules.Location))
+	out := make([]Work, 0, len(list))
+	for _, c := range list {
+		out = append(out, s.work(ctx, actor, c, clk, today))
+	}
+	slices.SortStableFunc(out, func(a, b Work) int {
+		ak, bk := a.Due.IsZero(), b.Due.IsZero()
+		switch {
+		case ak && bk:
+			return 0
+		case ak:
+			return 1
+		case bk:
+			return -1
+		}
+		return a.Remaining - b.Remaining
+	})
+	return out, nil
+}
+
+func (s *Service) work(ctx context.Context, actor access.Actor, c cases.Case, clk clock.Clock, today clock.Date) Work {
+	w := Work{Case: c}
+	if due, ok := c.Due(clk, today); ok {
+		w.Due = due
+		w.Remaining = clk.Remaining(today, due)
+		w.Card = clk.CardFor(c.LimitDays, w.Remaining)
+		if c.State == cases.Suspended {
+			w.Card = clock.Green
+		}
+	}
+	for _, a := range cases.Actions {
+		if d, err := s.deskOf(ctx, actor, c, a); err == nil && cases.Allowed(c.State, a, d) {
+			w.Mine = append(w.Mine, a)
+		}
+	}
+	return w
+}
+
+// CaseFor reads a case for someone who works on it or watches it: the receiving or handling township's
+// staff, the owning department, supervisors above.
+func (s *Service) CaseFor(ctx context.Context, actor access.Actor, id string) (Work, []store.CaseEvent, error) {
+	c, err := s.DB.Case(ctx, id)
+	if err != nil {
+		return Work{}, nil, err
+	}
+	recv, err := s.DB.Org(ctx, c.Receiving)
+	if err != nil {
+		return Work{}, nil, err
+	}
+	handling, err := s.DB.Org(ctx, c.Handling)
+	if err != nil {
+		return Work{}, nil, err
+	}
+	if !actor.Can(access.ApplicantRead, recv.Path) && !actor.Can(access.ApplicantRead, handling.Path) &&
+		!(actor.Role == access.Department && s.ownsItem(ctx, actor, c.ItemID)) {
+		return Work{}, nil, errs.New(errs.Forbidden, "err.forbidden").With("action", "case.read")
+	}
+	clk, err := s.Clock(ctx)
+	if err != nil {
+		return Work{}, nil, err
+	}
+	events, err := s.DB.CaseEvents(ctx, id)
+	return s.work(ctx, actor, c, clk, clock.DateOf(s.DB.Now().In(clk.Rules.Location))), events, err
+}
+
+// Tracking is what the public tracking page shows: the case's number, item, state and timeline by role,
+// without names or personal data.
+type Tracking struct {
+	No       string
+	ItemName string
+	State    cases.State
+	Due      clock.Date
+	Events   []store.CaseEvent
+}
+
+// Track finds a case by its number and the last four digits of the applicant's phone; a wrong pair finds
+// nothing, and says so the same way whether the number exists or not.
+func (s *Service) Track(ctx context.Context, no, phone4, client string) (Tracking, error) {
+	// Four digits are few: guessing is throttled like a password.
+	if !s.limiter.allow("track:"+client, s.DB.Now()) {
+		return Tracking{}, errs.New(errs.Locked, "err.login.throttled")
+	}
+	no, phone4 = strings.TrimSpace(no), strings.TrimSpace(phone4)
+	var l errs.List
+	if no == "" {
+		l.Add(errs.Field("no", "err.required"))
+	}
+	if len(phone4) != 4 {
+		l.Add(errs.Field("phone4", "err.case.phone4"))
+	}
+	if err := l.Err(); err != nil {
+		return Tracking{}, err
+	}
+	notFound := errs.New(errs.NotFound, "err.case.track_not_found")
+	c, err := s.DB.CaseByNo(ctx, no)
+	if err != nil {
+		return Tracking{}, notFound
+	}
+	a, err := s.DB.Applicant(ctx, c.ApplicantID)
+	if err != nil || len(a.Phone) < 4 || a.Phone[len(a.Phone)-4:] != phone4 {
+		return Tracking{}, notFound
+	}
+	clk, err := s.Clock(ctx)
+	if err != nil {
+		return Tracking{}, err
+	}
+	events, err := s.DB.CaseEvents(ctx, c.ID)
+	if err != nil {
+		return Tracking{}, err
+	}
+	for i := range events {
+		events[i].Note = "" // notes may name people or reasons meant for the file, not the public
+	}
+	due, _ := c.Due(clk, clock.DateOf(s.DB.Now().In(clk.Rules.Location)))
+	return Tracking{No: c.No, ItemName: c.ItemName, State: c.State, Due: due, Events: events}, nil
+}

@@ -109,3 +109,41 @@ func (db *DB) CountCases(ctx context.Context) (int, error) {
 	err := db.queryRow(ctx, `SELECT count(*) FROM cases`).Scan(&n)
 	return n, err
 }
+
+// CasesIn lists the open cases received or handled in a subtree, and, for a department, those of its items
+// at a banner step; oldest first.
+func (db *DB) CasesIn(ctx context.Context, rootPath, departmentID string, limit int) ([]cases.Case, error) {
+	lo, hi := subtreeRange(rootPath)
+	rows, err := db.query(ctx, `SELECT c.doc FROM cases c
+		JOIN orgs h ON h.id = c.handling_org JOIN orgs r ON r.id = c.receiving_org JOIN items i ON i.id = c.item_id
+		WHERE c.state NOT IN ('delivered', 'refused', 'terminated')
+		AND ((h.path >= ? AND h.path < ?) OR (r.path >= ? AND r.path < ?) OR i.department_id = ?)
+		ORDER BY c.received_at LIMIT ?`, lo, hi, lo, hi, departmentID, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []cases.Case
+	for rows.Next() {
+		var doc string
+		if err := rows.Scan(&doc); err != nil {
+			return nil, err
+		}
+		var c cases.Case
+		if err := json.Unmarshal([]byte(doc), &c); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// CaseByNo finds a case by its number.
+func (db *DB) CaseByNo(ctx context.Context, no string) (cases.Case, error) {
+	var doc string
+	if err := db.queryRow(ctx, `SELECT doc FROM cases WHERE case_no = ?`, no).Scan(&doc); err != nil {
+		return cases.Case{}, notFound(err, "case")
+	}
+	var c cases.Case
+	return c, errs.Wrap(json.Unmarshal([]byte(doc), &c), "case doc")
+}

@@ -281,3 +281,131 @@ func TestBrowserResidentFindsGuide(t *testing.T) {
 	}
 	shot(ctx, t, "guide-mn-print")
 }
+
+// The whole path in the browser: a village agent of a 天山镇 village applies for 最低生活保障 for a resident;
+// the township clerk finds a material missing and prints the one-time notice; the material is brought; the
+// case is accepted, reviewed in the township, decided by the banner's 民政局, issued at the village station
+// and delivered; the public tracking page shows the timeline.
+func TestBrowserCaseWholePath(t *testing.T) {
+	r := testkit.Start(t, testkit.SQLite(t))
+	ctx := browser(t)
+	login := func(user string) {
+		t.Helper()
+		do(t, ctx,
+			chromedp.Navigate(r.URL+"/login"),
+			chromedp.WaitVisible(chromedp.CSS(`#f-username`)),
+			chromedp.SendKeys(chromedp.CSS(`#f-username`), user),
+			chromedp.SendKeys(chromedp.CSS(`#f-password`), demo.Password),
+			chromedp.Click(chromedp.CSS(`form.form button[type=submit]`)),
+			chromedp.WaitVisible(chromedp.CSS(`ul.tiles`)),
+		)
+	}
+	logout := func() {
+		t.Helper()
+		do(t, ctx, chromedp.Click(chromedp.CSS(`.tools form button`)), chromedp.WaitVisible(chromedp.CSS(`a[href="/login"]`)))
+	}
+	move := func(action string) {
+		t.Helper()
+		// The page after the move has a timeline too: mark this one, and wait for a page without the mark.
+		eval[bool](t, ctx, `window.__before = true`)
+		do(t, ctx, chromedp.Click(chromedp.CSS(`button[name=action][value=`+action+`]`)))
+		for i := 0; ; i++ {
+			// during the navigation the page's context may be gone for a moment: that is not an answer yet
+			if done, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!window.__before && document.readyState === "complete" && !!document.querySelector("ol.timeline")`)); err == nil && done {
+				break
+			}
+			if i > 200 {
+				t.Fatalf("%s: the page did not come back", action)
+			}
+			time.Sleep(25 * time.Millisecond)
+		}
+		if errs := eval[string](t, ctx, `(document.querySelector(".errors") || {textContent: ""}).textContent`); errs != "" {
+			t.Fatalf("%s: %s", action, errs)
+		}
+	}
+	// the agent registers the resident and applies on her behalf
+	login("yangshulin.agent")
+	do(t, ctx,
+		chromedp.Navigate(r.URL+"/applicants/new"),
+		chromedp.SendKeys(chromedp.CSS(`#f-name`), "乌云其木格"),
+		chromedp.SendKeys(chromedp.CSS(`#f-id_number`), "11010519491231002X"),
+		chromedp.SendKeys(chromedp.CSS(`#f-phone`), "13904761234"),
+		chromedp.Click(chromedp.CSS(`form.form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`dl.facts`)),
+		chromedp.Navigate(r.URL+"/cases/new"),
+		chromedp.WaitVisible(chromedp.CSS(`#f-item`)),
+	)
+	eval[string](t, ctx, `(() => { const s = document.querySelector("#f-item"); s.value = [...s.options].find(o => o.textContent.trim() === "最低生活保障").value; return s.value; })()`)
+	do(t, ctx,
+		chromedp.SendKeys(chromedp.CSS(`#f-authorisation`), "书面委托书（本人签字按印）"),
+		chromedp.Click(chromedp.CSS(`form.form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`ol.timeline`)),
+	)
+	caseURL := eval[string](t, ctx, `location.pathname`)
+	no := eval[string](t, ctx, `document.querySelector("dl.facts dd.code").textContent`)
+	audit(ctx, t, "case received")
+	logout()
+
+	// the township clerk finds the income statement missing and gives the one-time notice
+	login("tianshan.clerk")
+	do(t, ctx, chromedp.Navigate(r.URL+"/cases"), chromedp.WaitVisible(chromedp.CSS(`a[href="`+caseURL+`"]`)),
+		chromedp.Click(chromedp.CSS(`a[href="`+caseURL+`"]`)), chromedp.WaitVisible(chromedp.CSS(`#check`)))
+	eval[string](t, ctx, `(() => { const rows = [...document.querySelectorAll("#check ~ form tbody tr")]; const r = rows.find(r => r.textContent.includes("家庭收入和财产状况声明")); const s = r.querySelector("select"); s.value = "missing"; return s.value; })()`)
+	do(t, ctx, chromedp.Click(chromedp.CSS(`button[name=action][value=ask_correction]`)), chromedp.WaitVisible(chromedp.CSS(`article.notice-doc`)))
+	notice := eval[string](t, ctx, `document.querySelector("article.notice-doc").textContent`)
+	if !strings.Contains(notice, "家庭收入和财产状况声明") || strings.Contains(notice, "居民身份证") || !strings.Contains(notice, no) {
+		t.Fatalf("the notice lists: %s", notice)
+	}
+	shot(ctx, t, "correction-notice")
+	logout()
+
+	// the agent brings it back to the township: the same case resumes
+	login("yangshulin.agent")
+	do(t, ctx, chromedp.Navigate(r.URL+caseURL), chromedp.WaitVisible(chromedp.CSS(`ol.timeline`)))
+	move("resubmit")
+	logout()
+
+	login("tianshan.clerk")
+	do(t, ctx, chromedp.Navigate(r.URL+caseURL), chromedp.WaitVisible(chromedp.CSS(`#check`)))
+	move("accept")
+	logout()
+
+	// township 初审 and 公示, then the banner
+	login("tianshan.reviewer")
+	do(t, ctx, chromedp.Navigate(r.URL+caseURL), chromedp.WaitVisible(chromedp.CSS(`ol.timeline`)))
+	if masked := eval[string](t, ctx, `document.querySelector("dl.facts dd span.code").textContent`); !strings.Contains(masked, "*") {
+		t.Errorf("the back office sees the full ID number: %s", masked)
+	}
+	move("pass")
+	move("pass")
+	logout()
+
+	login("minzheng")
+	do(t, ctx, chromedp.Navigate(r.URL+caseURL), chromedp.WaitVisible(chromedp.CSS(`ol.timeline`)))
+	do(t, ctx, chromedp.SendKeys(chromedp.CSS(`#moves ~ form #f-reason`), "经入户调查和公示，符合条件"))
+	move("decide")
+	logout()
+
+	// the result goes back to the village station
+	login("yangshulin.agent")
+	do(t, ctx, chromedp.Navigate(r.URL+caseURL), chromedp.WaitVisible(chromedp.CSS(`ol.timeline`)))
+	move("issue")
+	move("deliver")
+	logout()
+
+	// the resident follows it online with the number and her phone's last four digits
+	do(t, ctx,
+		chromedp.Navigate(r.URL+"/track"),
+		chromedp.SendKeys(chromedp.CSS(`#f-no`), no),
+		chromedp.SendKeys(chromedp.CSS(`#f-phone4`), "1234"),
+		chromedp.Click(chromedp.CSS(`form.form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`ol.timeline`)),
+	)
+	page := eval[string](t, ctx, `document.querySelector("main").textContent`)
+	steps := eval[int](t, ctx, `document.querySelectorAll("ol.timeline li").length`)
+	if steps != 9 || !strings.Contains(page, "已送达") || strings.Contains(page, "杨树林村代办员") || strings.Contains(page, "乌云其木格") {
+		t.Fatalf("tracking shows %d events: %s", steps, page)
+	}
+	audit(ctx, t, "tracking")
+	shot(ctx, t, "tracking")
+}

@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
 	"bianmin/internal/access"
+	"bianmin/internal/cases"
 	"bianmin/internal/catalog"
 	"bianmin/internal/errs"
 	"bianmin/internal/i18n"
@@ -101,6 +103,8 @@ func (p *Page) Other() i18n.Lang {
 
 var funcs = template.FuncMap{
 	"mask": people.MaskPhone,
+	// may reports whether a move is among those the viewer may make.
+	"may": func(mine []cases.Action, a string) bool { return slices.Contains(mine, cases.Action(a)) },
 }
 
 // page builds the base of a page for the request.
@@ -117,7 +121,7 @@ func (s *Server) page(r *http.Request, title string) *Page {
 // navFor is the navigation for a role: each person sees what their role can use.
 func navFor(me *people.Staff, path string) []NavItem {
 	if me == nil {
-		items := []NavItem{{Href: "/", Key: "nav.home"}, {Href: "/portal", Key: "nav.portal"}, {Href: "/login", Key: "nav.login"}}
+		items := []NavItem{{Href: "/", Key: "nav.home"}, {Href: "/portal", Key: "nav.portal"}, {Href: "/track", Key: "nav.track"}, {Href: "/login", Key: "nav.login"}}
 		for i := range items {
 			items[i].Current = items[i].Href == path || (items[i].Href != "/" && strings.HasPrefix(path, items[i].Href+"/"))
 		}
@@ -129,6 +133,7 @@ func navFor(me *people.Staff, path string) []NavItem {
 			items = append(items, NavItem{Href: href, Key: key})
 		}
 	}
+	add(access.ApplicantRead, "/cases", "nav.cases")
 	add(access.OrgRead, "/orgs", "nav.orgs")
 	add(access.ApplicantRead, "/applicants", "nav.applicants")
 	add(access.StaffRead, "/staff", "nav.staff")

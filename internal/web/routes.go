@@ -30,6 +30,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /portal/guide/{id}/qr.png", s.guideQR)
 	mux.HandleFunc("GET /portal/guide/{id}/history", s.guideHistory)
 	mux.HandleFunc("GET /portal/bundle/{id}", s.bundle)
+	mux.HandleFunc("GET /track", s.track)
 
 	// staff pages
 	mux.HandleFunc("GET /desk", s.needLogin(s.desk))
@@ -55,6 +56,12 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /admin/audit", s.needLogin(s.auditVerify))
 	mux.HandleFunc("GET /admin/calendar", s.needLogin(s.calendarPage))
 	mux.HandleFunc("POST /admin/calendar", s.needLogin(s.calendarLoad))
+	mux.HandleFunc("GET /cases", s.needLogin(s.caseQueue))
+	mux.HandleFunc("GET /cases/new", s.needLogin(s.caseNew))
+	mux.HandleFunc("POST /cases", s.needLogin(s.caseReceive))
+	mux.HandleFunc("GET /cases/{id}", s.needLogin(s.caseShow))
+	mux.HandleFunc("POST /cases/{id}", s.needLogin(s.caseAct))
+	mux.HandleFunc("GET /cases/{id}/notice", s.needLogin(s.caseNotice))
 	mux.HandleFunc("GET /catalog", s.needLogin(s.catalogList))
 	mux.HandleFunc("POST /catalog/import", s.needLogin(s.catalogImport))
 	mux.HandleFunc("GET /catalog/export/{format}", s.needLogin(s.catalogExport))

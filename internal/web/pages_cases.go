@@ -1,0 +1,204 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"bianmin/internal/cases"
+	"bianmin/internal/catalog"
+	"bianmin/internal/clock"
+	"bianmin/internal/errs"
+	"bianmin/internal/ids"
+	"bianmin/internal/people"
+	"bianmin/internal/service"
+	"bianmin/internal/store"
+)
+
+// The case pages: the queue, intake at a window or station, the case with the moves the viewer may make,
+// the one-time correction notice, and the public tracking page.
+
+func (s *Server) caseQueue(w http.ResponseWriter, r *http.Request) {
+	q, err := s.svc.Queue(r.Context(), rc(r).me.Actor())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.page(r, "title.cases")
+	p.Data = q
+	s.render(w, http.StatusOK, "cases", p)
+}
+
+type caseNewData struct {
+	Items      []catalog.Item
+	Applicants []people.Applicant
+	Station    bool
+}
+
+func (s *Server) caseNewData(r *http.Request) (caseNewData, error) {
+	me := rc(r).me
+	home, err := s.svc.DB.Org(r.Context(), me.OrgID)
+	if err != nil {
+		return caseNewData{}, err
+	}
+	d := caseNewData{Station: home.Kind == "village"}
+	if d.Items, err = s.svc.DB.PublishedItems(r.Context(), store.ItemFilter{Village: d.Station}); err != nil {
+		return d, err
+	}
+	d.Applicants, err = s.svc.Applicants(r.Context(), me.Actor(), me.OrgID, 200)
+	return d, err
+}
+
+func (s *Server) caseNew(w http.ResponseWriter, r *http.Request) {
+	d, err := s.caseNewData(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.page(r, "title.case_new")
+	p.Data = d
+	p.Form = map[string]string{"idem": ids.Token(16)}
+	s.render(w, http.StatusOK, "case_new", p)
+}
+
+func (s *Server) caseReceive(w http.ResponseWriter, r *http.Request) {
+	in := service.ReceiveInput{ItemID: r.FormValue("item"), ApplicantID: r.FormValue("applicant"), Authorisation: r.FormValue("authorisation")}
+	c, err := s.svc.Receive(r.Context(), rc(r).me.Actor(), in, r.FormValue("idem"))
+	if err == nil {
+		http.Redirect(w, r, "/cases/"+c.ID+"?ok=received", http.StatusSeeOther)
+		return
+	}
+	d, derr := s.caseNewData(r)
+	if derr != nil {
+		s.fail(w, r, derr)
+		return
+	}
+	p := s.page(r, "title.case_new")
+	p.Data = d
+	p.Form = formValues(r, "item", "applicant", "authorisation", "idem")
+	p.Errors = s.fieldErrors(p.Lang, err)
+	s.render(w, status(err), "case_new", p)
+}
+
+type caseView struct {
+	Work      service.Work
+	Events    []store.CaseEvent
+	Materials []cases.MaterialCheck // to check at the window: the case's, else the item's
+	Checks    []cases.Check
+	Kinds     []string
+	Applicant people.Applicant
+}
+
+func (s *Server) caseView(r *http.Request, id string) (caseView, error) {
+	actor := rc(r).me.Actor()
+	work, events, err := s.svc.CaseFor(r.Context(), actor, id)
+	if err != nil {
+		return caseView{}, err
+	}
+	v := caseView{Work: work, Events: events, Materials: work.Case.Materials, Kinds: cases.SuspendKinds,
+		Checks: []cases.Check{cases.SeenOriginal, cases.SeenCopy, cases.Scanned, cases.Missing, cases.Defective, cases.Owed, cases.Pledged}}
+	if len(v.Materials) == 0 {
+		it, err := s.svc.DB.ItemVersion(r.Context(), work.Case.ItemID, work.Case.ItemVersion)
+		if err != nil {
+			return v, err
+		}
+		for _, m := range it.Materials {
+			v.Materials = append(v.Materials, cases.MaterialCheck{Name: m.Name, Required: m.Necessity == catalog.Required, Check: cases.SeenOriginal})
+		}
+	}
+	// The back office sees the applicant masked; the front desk in full (受办分离).
+	if a, err := s.svc.Applicant(r.Context(), actor, work.Case.ApplicantID); err == nil {
+		v.Applicant = a
+	} else if a, err := s.svc.DB.Applicant(r.Context(), work.Case.ApplicantID); err == nil {
+		v.Applicant = a.Masked()
+	}
+	return v, nil
+}
+
+func (s *Server) caseShow(w http.ResponseWriter, r *http.Request) {
+	v, err := s.caseView(r, r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.page(r, "title.case")
+	p.Data = v
+	s.render(w, http.StatusOK, "case", p)
+}
+
+// caseAct makes one move from the case page's forms.
+func (s *Server) caseAct(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	version, _ := strconv.Atoi(r.FormValue("version"))
+	in := cases.Input{Reason: strings.TrimSpace(r.FormValue("reason")), Kind: r.FormValue("kind"), Grant: r.FormValue("grant") == "1",
+		Method: r.FormValue("method"), Tracking: strings.TrimSpace(r.FormValue("tracking"))}
+	in.Days, _ = strconv.Atoi(r.FormValue("days"))
+	if d := r.FormValue("owed_by"); d != "" {
+		in.OwedBy, _ = clock.ParseDate(d)
+	}
+	for i := 0; ; i++ {
+		name := r.FormValue("m" + strconv.Itoa(i) + "_name")
+		if name == "" {
+			break
+		}
+		in.Materials = append(in.Materials, cases.MaterialCheck{Name: name, Required: r.FormValue("m"+strconv.Itoa(i)+"_required") == "1",
+			Check: cases.Check(r.FormValue("m" + strconv.Itoa(i) + "_check")), Note: r.FormValue("m" + strconv.Itoa(i) + "_note")})
+	}
+	a := cases.Action(r.FormValue("action"))
+	_, err := s.svc.Act(r.Context(), rc(r).me.Actor(), id, version, a, in)
+	if err == nil {
+		dest := "/cases/" + id + "?ok=saved"
+		if a == cases.AskCorrection {
+			dest = "/cases/" + id + "/notice"
+		}
+		http.Redirect(w, r, dest, http.StatusSeeOther)
+		return
+	}
+	v, verr := s.caseView(r, id)
+	if verr != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if len(in.Materials) > 0 {
+		v.Materials = in.Materials // what was checked is kept
+	}
+	p := s.page(r, "title.case")
+	p.Data = v
+	p.Form = formValues(r, "reason", "kind", "days", "method", "tracking", "owed_by")
+	p.Errors = s.fieldErrors(p.Lang, err)
+	s.render(w, status(err), "case", p)
+}
+
+// caseNotice is the one-time correction notice (一次性告知书 / 补正告知书), printable on A4.
+func (s *Server) caseNotice(w http.ResponseWriter, r *http.Request) {
+	v, err := s.caseView(r, r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if v.Work.Case.State != cases.Correction {
+		s.fail(w, r, errs.New(errs.NotFound, "err.not_found").With("what", "case"))
+		return
+	}
+	p := s.page(r, "title.notice_correction")
+	p.Data = v
+	p.Form["date"] = s.svc.DB.Now().Format("2006-01-02")
+	s.render(w, http.StatusOK, "notice", p)
+}
+
+func (s *Server) track(w http.ResponseWriter, r *http.Request) {
+	p := s.page(r, "title.track")
+	q := r.URL.Query()
+	p.Form = map[string]string{"no": q.Get("no")}
+	code := http.StatusOK
+	if q.Get("no") != "" || q.Get("phone4") != "" {
+		t, err := s.svc.Track(r.Context(), q.Get("no"), q.Get("phone4"), clientAddr(r))
+		if err != nil {
+			p.Errors = s.fieldErrors(p.Lang, err)
+			code = status(err)
+		} else {
+			p.Data = t
+		}
+	}
+	s.render(w, code, "track", p)
+}
