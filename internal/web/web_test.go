@@ -17,6 +17,7 @@ import (
 	"bianmin/internal/clock"
 	"bianmin/internal/demo"
 	"bianmin/internal/errs"
+	"bianmin/internal/service"
 	"bianmin/internal/testkit"
 	"bianmin/internal/web"
 )
@@ -119,6 +120,13 @@ func TestEveryPageRenders(t *testing.T) {
 	_, catalogPage := admin.get("/catalog")
 	item := regexp.MustCompile(`href="(/catalog/[0-9a-f-]{36})"`).FindStringSubmatch(catalogPage)
 	townshipID := strings.TrimPrefix(pages[len(pages)-4], "/portal/township/")
+	dibao, _ := r.Service.Search(t.Context(), "最低生活保障", 1)
+	applicantID := strings.TrimPrefix(strings.Split(loc, "?")[0], "/applicants/")
+	kase, err := r.Service.Receive(t.Context(), access.System, service.ReceiveInput{ItemID: dibao[0].Card.ID, ApplicantID: applicantID, ReceivingOrg: townshipID}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages = append(pages, "/cases", "/cases/new", "/cases/"+kase.ID, "/track?no="+kase.No+"&phone4=5678")
 	pages = append(pages, "/orgs/"+townshipID+"/items", "/portal", "/portal/search?q=低保", village[1], guide[1], guide[1]+"?at="+guide[2], guide[1]+"/history", "/catalog", item[1])
 	for _, lang := range []string{"zh", "mn"} {
 		admin.lang(lang)
