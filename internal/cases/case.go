@@ -188,14 +188,14 @@ type Case struct {
 
 // Input carries what a move needs beyond its name.
 type Input struct {
-	Materials []MaterialCheck // ask_correction, accept, accept_owed: the window's checks
-	OwedBy    clock.Date      // accept_owed
-	Reason    string          // refuse, suspend, terminate, decide (reasons), extend
-	Kind      string          // suspend: 补正, 听证, 检验, 鉴定, 专家评审, 公示, 其他
-	Days      int             // extend
-	Grant     bool            // decide
-	Method    string          // issue: window, post, electronic
-	Tracking  string          // issue by post
+	Materials []MaterialCheck `json:"materials,omitempty"` // ask_correction, accept, accept_owed: the window's checks
+	OwedBy    clock.Date      `json:"owed_by,omitzero"`    // accept_owed
+	Reason    string          `json:"reason,omitempty"`    // refuse, suspend, terminate, decide (reasons), extend
+	Kind      string          `json:"kind,omitempty"`      // suspend: 补正, 听证, 检验, 鉴定, 专家评审, 公示, 其他
+	Days      int             `json:"days,omitempty"`      // extend
+	Grant     bool            `json:"grant,omitempty"`     // decide
+	Method    string          `json:"method,omitempty"`    // issue: window, post, electronic
+	Tracking  string          `json:"tracking,omitempty"`  // issue by post
 }
 
 // SuspendKinds are the kinds of a back-office suspension.

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"time"
 
+	"bianmin/internal/cases"
 	"bianmin/internal/catalog"
 	"bianmin/internal/errs"
 	"bianmin/internal/org"
@@ -190,6 +191,30 @@ func mapAll[T, U any](in []T, f func(T) U) []U {
 	return out
 }
 
+// MoveInput is one move on a case.
+type MoveInput struct {
+	Version int         `json:"version"`
+	Action  string      `json:"action"`
+	Input   cases.Input `json:"input"`
+}
+
+// CaseWork is a case with its deadline and the moves the caller may make.
+type CaseWork struct {
+	Case      cases.Case     `json:"case"`
+	Due       string         `json:"due,omitempty"`
+	Remaining int            `json:"remaining_working_days"`
+	Card      string         `json:"card,omitempty"`
+	Moves     []cases.Action `json:"moves"`
+}
+
+func caseWork(w service.Work) CaseWork {
+	cw := CaseWork{Case: w.Case, Remaining: w.Remaining, Card: string(w.Card), Moves: w.Mine}
+	if !w.Due.IsZero() {
+		cw.Due = w.Due.String()
+	}
+	return cw
+}
+
 // apiOps is the API's route table.
 func (s *Server) apiOps() []apiOp {
 	return []apiOp{
@@ -268,6 +293,24 @@ func (s *Server) apiOps() []apiOp {
 			}),
 		op(s, "GET", "/api/v1/items/{id}", "getItem", "One published item with its whole guide; ?v= reads an earlier published version; public", false,
 			func(r *http.Request, c *reqCtx, _ empty) (catalog.Item, error) { return s.guideItem(r) }),
+		withHeader(op(s, "POST", "/api/v1/cases", "receiveCase", "Receive an application at the caller's window or station; send Idempotency-Key", true,
+			func(r *http.Request, c *reqCtx, in service.ReceiveInput) (cases.Case, error) {
+				return s.svc.Receive(r.Context(), c.me.Actor(), in, r.Header.Get("Idempotency-Key"))
+			}), "Idempotency-Key"),
+		op(s, "GET", "/api/v1/cases", "listCases", "The caller's queue: open cases with deadline, remaining working days, card and the moves the caller may make", true,
+			func(r *http.Request, c *reqCtx, _ empty) ([]CaseWork, error) {
+				q, err := s.svc.Queue(r.Context(), c.me.Actor())
+				return mapAll(q, caseWork), err
+			}),
+		op(s, "GET", "/api/v1/cases/{id}", "getCase", "One case", true,
+			func(r *http.Request, c *reqCtx, _ empty) (CaseWork, error) {
+				w, _, err := s.svc.CaseFor(r.Context(), c.me.Actor(), r.PathValue("id"))
+				return caseWork(w), err
+			}),
+		op(s, "POST", "/api/v1/cases/{id}/moves", "moveCase", "Make a move; version must be the one read (optimistic locking)", true,
+			func(r *http.Request, c *reqCtx, in MoveInput) (cases.Case, error) {
+				return s.svc.Act(r.Context(), c.me.Actor(), r.PathValue("id"), in.Version, cases.Action(in.Action), in.Input)
+			}),
 		op(s, "GET", "/api/v1/applicants/{id}", "getApplicant", "One applicant; masked unless the caller works at its front desk", true,
 			func(r *http.Request, c *reqCtx, _ empty) (ApplicantJSON, error) {
 				a, err := s.svc.Applicant(r.Context(), c.me.Actor(), r.PathValue("id"))

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"encoding"
 	"io"
 	"reflect"
 	"regexp"
@@ -71,6 +72,10 @@ func openAPI(ops []apiOp) map[string]any {
 func schemaOf(t reflect.Type, schemas map[string]any) map[string]any {
 	if t == reflect.TypeFor[time.Time]() {
 		return map[string]any{"type": "string", "format": "date-time"}
+	}
+	// Types that write themselves as text (dates) are strings on the wire.
+	if t.Implements(reflect.TypeFor[encoding.TextMarshaler]()) {
+		return map[string]any{"type": "string"}
 	}
 	switch t.Kind() {
 	case reflect.Pointer:

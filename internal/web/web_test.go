@@ -283,6 +283,27 @@ func TestAPI(t *testing.T) {
 	if code != http.StatusOK || doc["openapi"] != "3.1.0" || paths["/api/v1/applicants"] == nil || paths["/api/v1/orgs/{id}"] == nil {
 		t.Fatalf("openapi: %d %v", code, doc["paths"])
 	}
+	// a case through the API: the same Idempotency-Key makes one case; a stale version is a conflict
+	code, k1, _ := call("POST", "/api/v1/cases", token, map[string]string{"item_id": "", "applicant_id": a1["id"].(string)}, "Idempotency-Key", "case-1")
+	if code != http.StatusUnprocessableEntity {
+		t.Fatalf("a case without an item: %d %v", code, k1)
+	}
+	_, _, list0 := call("GET", "/api/v1/items?q=dibao", "", nil)
+	itemID := list0[0].(map[string]any)["id"].(string)
+	caseIn := map[string]string{"item_id": itemID, "applicant_id": a1["id"].(string), "authorisation": "书面委托"}
+	code, k1, _ = call("POST", "/api/v1/cases", token, caseIn, "Idempotency-Key", "case-1")
+	code2, k2, _ := call("POST", "/api/v1/cases", token, caseIn, "Idempotency-Key", "case-1")
+	if code != http.StatusCreated || code2 != http.StatusCreated || k1["id"] != k2["id"] {
+		t.Fatalf("idempotent receive: %d %v / %d %v", code, k1, code2, k2)
+	}
+	caseID := k1["id"].(string)
+	move := map[string]any{"version": 1, "action": "ask_correction", "input": map[string]any{"materials": []map[string]any{{"name": "居民身份证", "required": true, "check": "missing"}}}}
+	if code, body, _ := call("POST", "/api/v1/cases/"+caseID+"/moves", token, move); code != http.StatusCreated {
+		t.Fatalf("move: %d %v", code, body)
+	}
+	if code, body, _ := call("POST", "/api/v1/cases/"+caseID+"/moves", token, move); code != http.StatusConflict {
+		t.Fatalf("a stale version: %d %v", code, body)
+	}
 	code, _, items := call("GET", "/api/v1/items?q=dibao", "", nil)
 	if code != http.StatusOK || len(items) == 0 || items[0].(map[string]any)["name_zh"] != "最低生活保障" {
 		t.Fatalf("search API: %d %v", code, items)
