@@ -51,6 +51,7 @@ flags (also from the environment):
   -addr  listen address   ($BIANMIN_ADDR, default 127.0.0.1:8080)
   -data  data directory   ($BIANMIN_DATA, default ./data)
   -db    database URL     ($BIANMIN_DB; default: SQLite file in the data directory; postgres://... for PostgreSQL)
+  -sms   SMS gateway URL  ($BIANMIN_SMS_URL; POSTs {"phone","body"}; default: messages go to the log)
 `
 
 func main() {
@@ -88,6 +89,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 	fs.StringVar(&cfg.Addr, "addr", env("BIANMIN_ADDR", "127.0.0.1:8080"), "listen address")
 	fs.StringVar(&cfg.DataDir, "data", env("BIANMIN_DATA", "data"), "data directory")
 	fs.StringVar(&cfg.DB, "db", env("BIANMIN_DB", ""), "database URL")
+	fs.StringVar(&cfg.SMSURL, "sms", env("BIANMIN_SMS_URL", ""), "SMS gateway URL (messages are logged when unset)")
 	orgCode := fs.String("org", "", "division code of the organisation (admin create)")
 	username := fs.String("username", "", "username (admin create)")
 	name := fs.String("name", "", "display name (admin create)")

@@ -21,6 +21,7 @@ type Config struct {
 	Addr    string // listen address, e.g. 127.0.0.1:8080 (":0" picks a free port)
 	DataDir string // where the SQLite file lives
 	DB      string // database URL: "" for SQLite in DataDir, postgres://... for PostgreSQL
+	SMSURL  string // SMS gateway; "" writes messages to the log
 	Log     *slog.Logger
 	Service service.Config
 }
@@ -104,6 +105,17 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- m.srv.Serve(m.ln) }()
+	var sender service.Sender = service.LogSender{Log: m.Config.Log}
+	if m.Config.SMSURL != "" {
+		sender = service.HTTPSender{URL: m.Config.SMSURL}
+	}
+	outboxDone := make(chan struct{})
+	go func() {
+		defer close(outboxDone)
+		m.Service.RunOutbox(ctx, sender, 5*time.Second, m.Config.Log)
+	}()
+	// The outbox stops with the server, before the database closes.
+	defer func() { <-outboxDone }()
 	select {
 	case err := <-errc:
 		return err

@@ -80,6 +80,12 @@ func TestEveryUsedKeyExists(t *testing.T) {
 		used["kind."+string(k)] = "org.Kinds"
 	}
 	used["act.case.receive"] = "cases"
+	for _, k := range []string{"correction", "accept", "accept_owed", "refuse", "grant", "deny", "delivery"} {
+		used["notice.kind."+k] = "store.kindShort"
+	}
+	for _, m := range []string{"accepted", "correction", "refused", "decided", "ready", "posted"} {
+		used["msg."+m] = "service.messageFor"
+	}
 	for _, a := range cases.Actions {
 		used["act.case."+string(a)] = "cases.Actions"
 	}

@@ -224,7 +224,20 @@ func (s *Service) Act(ctx context.Context, actor access.Actor, caseID string, ve
 	if actor.System {
 		orgID = c.Handling
 	}
-	err = s.DB.Write(ctx, func(tx *store.Tx) error { return tx.SaveCase(actor, c, version, before, ev, orgID) })
+	phone := ""
+	if a, err := s.DB.Applicant(ctx, c.ApplicantID); err == nil {
+		phone = a.Phone
+	}
+	handling, err := s.DB.Org(ctx, c.Handling)
+	if err != nil {
+		return before, err
+	}
+	err = s.DB.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.SaveCase(actor, c, version, before, ev, orgID); err != nil {
+			return err
+		}
+		return s.afterMove(tx, c, ev, phone, handling.Abbr)
+	})
 	if err != nil {
 		return before, err
 	}

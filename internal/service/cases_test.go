@@ -1,8 +1,12 @@
 package service_test
 
 import (
+	"context"
+	"errors"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"bianmin/internal/access"
 	"bianmin/internal/cases"
@@ -11,6 +15,10 @@ import (
 	"bianmin/internal/store"
 	"bianmin/internal/testkit"
 )
+
+type senderFunc func(phone, body string) error
+
+func (f senderFunc) Send(_ context.Context, phone, body string) error { return f(phone, body) }
 
 func mats(missing bool) []cases.MaterialCheck {
 	m := []cases.MaterialCheck{{Name: "最低生活保障申请表", Required: true, Check: cases.SeenOriginal}, {Name: "居民身份证", Required: true, Check: cases.SeenOriginal},
@@ -85,6 +93,40 @@ func TestCaseWholePath(t *testing.T) {
 		events, err := db.CaseEvents(ctx, c.ID)
 		if err != nil || len(events) != c.Version {
 			t.Fatalf("%d events for version %d: %v", len(events), c.Version, err)
+		}
+		// messages in both languages, Mongolian first, one per move that tells the applicant something
+		msgs, _ := db.Messages(ctx, c.ID)
+		var tpls []string
+		for _, m := range msgs {
+			tpls = append(tpls, m.Template)
+			mn := strings.IndexFunc(m.Body, func(r rune) bool { return r >= 0x1800 && r <= 0x18AF })
+			zh := strings.Index(m.Body, "您申请的")
+			if m.Phone != "13800001234" || mn < 0 || zh < 0 || mn > zh {
+				t.Errorf("message, Mongolian first then Chinese: %+v", m)
+			}
+		}
+		if strings.Join(tpls, ",") != "correction,accepted,decided,ready" {
+			t.Fatalf("messages: %v", tpls)
+		}
+		failing := senderFunc(func(string, string) error { return errors.New("gateway down") })
+		if err := w.svc.SendDue(ctx, failing); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := db.UnsentCount(ctx); n != 4 {
+			t.Fatalf("%d unsent after a failure", n)
+		}
+		db.Now = func() time.Time { return time.Now().Add(time.Minute) }
+		var sent []string
+		if err := w.svc.SendDue(ctx, senderFunc(func(phone, body string) error { sent = append(sent, body); return nil })); err != nil {
+			t.Fatal(err)
+		}
+		db.Now = time.Now
+		if n, _ := db.UnsentCount(ctx); n != 0 || len(sent) != 4 {
+			t.Fatalf("%d unsent, %d sent after the gateway came back", n, len(sent))
+		}
+		notices, _ := db.NoticesOf(ctx, c.ID)
+		if len(notices) != 3 || !strings.HasPrefix(notices[0].No, "天山补正〔") || notices[1].Kind != "accept" || notices[2].Kind != "grant" {
+			t.Fatalf("notices: %+v", notices)
 		}
 		trail, _ := db.AuditOf(ctx, "case", c.ID, 100)
 		if len(trail) != c.Version {

@@ -357,6 +357,15 @@ func TestBrowserCaseWholePath(t *testing.T) {
 		t.Fatalf("the notice lists: %s", notice)
 	}
 	shot(ctx, t, "correction-notice")
+	// the QR code on the paper opens a page that confirms the notice, without the applicant's data
+	if ok := eval[bool](t, ctx, `(() => { const i = document.querySelector("img.qr"); return i.complete && i.naturalWidth > 100; })()`); !ok {
+		t.Error("the notice's QR code did not load")
+	}
+	verify := strings.TrimSuffix(eval[string](t, ctx, `new URL(document.querySelector("img.qr").src).pathname`), "/qr.png")
+	do(t, ctx, chromedp.Navigate(r.URL+verify), chromedp.WaitVisible(chromedp.CSS(`dl.facts`)))
+	if page := eval[string](t, ctx, `document.querySelector("main").textContent`); !strings.Contains(page, "真实有效") || strings.Contains(page, "乌云其木格") {
+		t.Errorf("verification page: %s", page)
+	}
 	logout()
 
 	// the agent brings it back to the township: the same case resumes

@@ -2,6 +2,8 @@ package web
 
 import (
 	"net/http"
+
+	qrcode "github.com/skip2/go-qrcode"
 	"strconv"
 	"strings"
 
@@ -80,6 +82,27 @@ func (s *Server) caseReceive(w http.ResponseWriter, r *http.Request) {
 	s.render(w, status(err), "case_new", p)
 }
 
+func (s *Server) verifyNotice(w http.ResponseWriter, r *http.Request) {
+	nc, err := s.svc.VerifyNotice(r.Context(), r.PathValue("code"))
+	if err != nil {
+		s.fail(w, r, errs.New(errs.NotFound, "err.notice.unknown"))
+		return
+	}
+	p := s.page(r, "title.verify")
+	p.Data = nc
+	s.render(w, http.StatusOK, "verify", p)
+}
+
+func (s *Server) verifyQR(w http.ResponseWriter, r *http.Request) {
+	png, err := qrcode.Encode(absolute(r, "/verify/"+r.PathValue("code")), qrcode.Medium, 256)
+	if err != nil {
+		http.Error(w, "qr", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "image/png")
+	w.Write(png)
+}
+
 type caseView struct {
 	Work      service.Work
 	Events    []store.CaseEvent
@@ -87,6 +110,7 @@ type caseView struct {
 	Checks    []cases.Check
 	Kinds     []string
 	Applicant people.Applicant
+	Notice    store.Notice
 }
 
 func (s *Server) caseView(r *http.Request, id string) (caseView, error) {
@@ -181,8 +205,18 @@ func (s *Server) caseNotice(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.page(r, "title.notice_correction")
+	notices, err := s.svc.DB.NoticesOf(r.Context(), v.Work.Case.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, n := range notices {
+		if n.Kind == "correction" {
+			v.Notice = n // the latest
+		}
+	}
 	p.Data = v
-	p.Form["date"] = s.svc.DB.Now().Format("2006-01-02")
+	p.Form["date"] = v.Notice.Issued.In(clock.DefaultRules().Location).Format("2006-01-02")
 	s.render(w, http.StatusOK, "notice", p)
 }
 

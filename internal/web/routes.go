@@ -31,6 +31,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /portal/guide/{id}/history", s.guideHistory)
 	mux.HandleFunc("GET /portal/bundle/{id}", s.bundle)
 	mux.HandleFunc("GET /track", s.track)
+	mux.HandleFunc("GET /verify/{code}", s.verifyNotice)
+	mux.HandleFunc("GET /verify/{code}/qr.png", s.verifyQR)
 
 	// staff pages
 	mux.HandleFunc("GET /desk", s.needLogin(s.desk))

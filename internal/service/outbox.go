@@ -1,0 +1,167 @@
+package service
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"bianmin/internal/cases"
+	"bianmin/internal/i18n"
+	"bianmin/internal/store"
+)
+
+// Sender delivers a message to a phone. The default writes to the log; a deployment points Bianmin at its SMS
+// gateway (HTTPSender).
+type Sender interface {
+	Send(ctx context.Context, phone, body string) error
+}
+
+// LogSender writes messages to the log instead of sending them.
+type LogSender struct{ Log *slog.Logger }
+
+func (l LogSender) Send(ctx context.Context, phone, body string) error {
+	l.Log.Info("message", "to", phone, "body", body)
+	return nil
+}
+
+// HTTPSender posts {"phone": ..., "body": ...} as JSON to an SMS gateway; any status other than 2xx is a
+// failure to retry.
+type HTTPSender struct {
+	URL    string
+	Client *http.Client
+}
+
+func (h HTTPSender) Send(ctx context.Context, phone, body string) error {
+	b, _ := json.Marshal(map[string]string{"phone": phone, "body": body})
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, h.URL, bytes.NewReader(b))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	c := h.Client
+	if c == nil {
+		c = &http.Client{Timeout: 10 * time.Second}
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		return fmt.Errorf("gateway: %s", resp.Status)
+	}
+	return nil
+}
+
+// messageFor says which message and which notice a move brings: templates named msg.<name> in the catalog,
+// notices by kind.
+func messageFor(c cases.Case, ev cases.Event) (template, notice string) {
+	switch ev.Action {
+	case cases.Accept:
+		return "accepted", "accept"
+	case cases.AcceptOwed:
+		return "accepted", "accept_owed"
+	case cases.AskCorrection:
+		return "correction", "correction"
+	case cases.Refuse:
+		return "refused", "refuse"
+	case cases.Decide:
+		if c.Decision != nil && c.Decision.Grant {
+			return "decided", "grant"
+		}
+		return "decided", "deny"
+	case cases.Issue:
+		if c.Delivery != nil && c.Delivery.Method == "post" {
+			return "posted", ""
+		}
+		return "ready", ""
+	}
+	return "", ""
+}
+
+// afterMove writes, in the move's transaction, the message to the applicant (Mongolian first, then Chinese)
+// and the notice the move issues.
+func (s *Service) afterMove(tx *store.Tx, c cases.Case, ev cases.Event, phone, abbr string) error {
+	tpl, kind := messageFor(c, ev)
+	if kind != "" {
+		if _, err := tx.IssueNotice(c.ID, kind, abbr, c.Handling); err != nil {
+			return err
+		}
+	}
+	if tpl == "" || phone == "" {
+		return nil
+	}
+	args := []string{"item", c.ItemName, "no", c.No}
+	if c.Delivery != nil {
+		args = append(args, "tracking", c.Delivery.Tracking)
+	}
+	body := s.Catalog.T(i18n.Mn, "msg."+tpl, args...) + " / " + s.Catalog.T(i18n.Zh, "msg."+tpl, args...)
+	return tx.Enqueue(store.Message{CaseID: c.ID, Phone: phone, Lang: "mn+zh", Template: tpl, Body: body})
+}
+
+// RunOutbox sends due messages every interval until ctx ends; a failed message is tried again later, waiting
+// twice as long each time, up to ten minutes.
+func (s *Service) RunOutbox(ctx context.Context, sender Sender, interval time.Duration, log *slog.Logger) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if err := s.SendDue(ctx, sender); err != nil && ctx.Err() == nil {
+			log.Warn("outbox", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// SendDue sends the messages that are due once.
+func (s *Service) SendDue(ctx context.Context, sender Sender) error {
+	msgs, err := s.DB.DueMessages(ctx, 100)
+	if err != nil {
+		return err
+	}
+	for _, m := range msgs {
+		if err := sender.Send(ctx, m.Phone, m.Body); err != nil {
+			wait := min(time.Duration(1<<min(m.Attempts, 10))*time.Second, 10*time.Minute)
+			if err := s.DB.MarkFailed(ctx, m.ID, err, wait); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := s.DB.MarkSent(ctx, m.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// NoticeCheck is what the public verification page confirms about a notice: that it exists, what it is and
+// who issued it when, and nothing about the applicant.
+type NoticeCheck struct {
+	Notice   store.Notice
+	ItemName string
+	Issuer   string
+}
+
+// VerifyNotice looks a notice up by the code printed in its QR code.
+func (s *Service) VerifyNotice(ctx context.Context, code string) (NoticeCheck, error) {
+	n, err := s.DB.NoticeByCode(ctx, code)
+	if err != nil {
+		return NoticeCheck{}, err
+	}
+	c, err := s.DB.Case(ctx, n.CaseID)
+	if err != nil {
+		return NoticeCheck{}, err
+	}
+	o, err := s.DB.Org(ctx, c.Handling)
+	if err != nil {
+		return NoticeCheck{}, err
+	}
+	return NoticeCheck{Notice: n, ItemName: c.ItemName, Issuer: o.NameZh}, nil
+}

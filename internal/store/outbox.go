@@ -1,0 +1,137 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"bianmin/internal/errs"
+	"bianmin/internal/ids"
+)
+
+// Message is one message in the outbox.
+type Message struct {
+	ID       string
+	CaseID   string
+	Phone    string
+	Lang     string
+	Template string
+	Body     string
+	Attempts int
+}
+
+// Enqueue adds a message in the transaction of the move that causes it.
+func (tx *Tx) Enqueue(m Message) error {
+	_, err := tx.exec(`INSERT INTO outbox (id, case_id, phone, lang, template, body, attempts, next_at, created_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)`,
+		ids.New(), m.CaseID, m.Phone, m.Lang, m.Template, m.Body, tx.now, tx.now)
+	return errs.Wrap(err, "enqueue")
+}
+
+// DueMessages lists unsent messages whose next attempt is due.
+func (db *DB) DueMessages(ctx context.Context, limit int) ([]Message, error) {
+	rows, err := db.query(ctx, `SELECT id, case_id, phone, lang, template, body, attempts FROM outbox WHERE sent_at IS NULL AND next_at <= ? ORDER BY next_at LIMIT ?`, db.Now().UTC(), limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Message
+	for rows.Next() {
+		var m Message
+		if err := rows.Scan(&m.ID, &m.CaseID, &m.Phone, &m.Lang, &m.Template, &m.Body, &m.Attempts); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// MarkSent records a delivered message.
+func (db *DB) MarkSent(ctx context.Context, id string) error {
+	return db.Write(ctx, func(tx *Tx) error {
+		_, err := tx.exec(`UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = '' WHERE id = ?`, tx.now, id)
+		return errs.Wrap(err, "mark sent")
+	})
+}
+
+// MarkFailed records a failed attempt and when to try again.
+func (db *DB) MarkFailed(ctx context.Context, id string, cause error, retryIn time.Duration) error {
+	return db.Write(ctx, func(tx *Tx) error {
+		_, err := tx.exec(`UPDATE outbox SET attempts = attempts + 1, next_at = ?, last_error = ? WHERE id = ?`, tx.now.Add(retryIn), fmt.Sprint(cause), id)
+		return errs.Wrap(err, "mark failed")
+	})
+}
+
+// Messages lists a case's messages (tests and the case page).
+func (db *DB) Messages(ctx context.Context, caseID string) ([]Message, error) {
+	rows, err := db.query(ctx, `SELECT id, case_id, phone, lang, template, body, attempts FROM outbox WHERE case_id = ? ORDER BY created_at, id`, caseID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Message
+	for rows.Next() {
+		var m Message
+		if err := rows.Scan(&m.ID, &m.CaseID, &m.Phone, &m.Lang, &m.Template, &m.Body, &m.Attempts); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// UnsentCount counts messages not yet delivered.
+func (db *DB) UnsentCount(ctx context.Context) (int, error) {
+	var n int
+	err := db.queryRow(ctx, `SELECT count(*) FROM outbox WHERE sent_at IS NULL`).Scan(&n)
+	return n, err
+}
+
+// Notice is an issued notice.
+type Notice struct {
+	ID, CaseID, Kind, No, Code string
+	Issued                     time.Time
+}
+
+// IssueNotice numbers a notice (the township's abbreviation, the year and a serial per kind) and gives it a
+// verification code.
+func (tx *Tx) IssueNotice(caseID, kind, abbr, orgID string) (Notice, error) {
+	n, err := tx.NextSerial(fmt.Sprintf("notice/%s/%s/%d", orgID, kind, tx.now.Year()))
+	if err != nil {
+		return Notice{}, err
+	}
+	nt := Notice{ID: ids.New(), CaseID: caseID, Kind: kind, No: fmt.Sprintf("%s%s〔%d〕%d号", abbr, kindShort[kind], tx.now.Year(), n), Code: ids.Token(10), Issued: tx.now}
+	_, err = tx.exec(`INSERT INTO notices (id, case_id, kind, notice_no, verify_code, issued_at) VALUES (?, ?, ?, ?, ?, ?)`, nt.ID, nt.CaseID, nt.Kind, nt.No, nt.Code, nt.Issued)
+	return nt, errs.Wrap(err, "notice")
+}
+
+// kindShort is the part of a notice number that names its kind (机关简称 + 文书性质 + 〔年份〕 + 顺序号).
+var kindShort = map[string]string{"correction": "补正", "accept": "受理", "accept_owed": "容缺", "refuse": "不予受理", "grant": "准予", "deny": "不予", "delivery": "送达"}
+
+// NoticeByCode finds a notice by its verification code.
+func (db *DB) NoticeByCode(ctx context.Context, code string) (Notice, error) {
+	var n Notice
+	err := db.queryRow(ctx, `SELECT id, case_id, kind, notice_no, verify_code, issued_at FROM notices WHERE verify_code = ?`, code).
+		Scan(&n.ID, &n.CaseID, &n.Kind, &n.No, &n.Code, &n.Issued)
+	if err != nil {
+		return n, notFound(err, "notice")
+	}
+	return n, nil
+}
+
+// NoticesOf lists a case's notices.
+func (db *DB) NoticesOf(ctx context.Context, caseID string) ([]Notice, error) {
+	rows, err := db.query(ctx, `SELECT id, case_id, kind, notice_no, verify_code, issued_at FROM notices WHERE case_id = ? ORDER BY issued_at`, caseID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Notice
+	for rows.Next() {
+		var n Notice
+		if err := rows.Scan(&n.ID, &n.CaseID, &n.Kind, &n.No, &n.Code, &n.Issued); err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
