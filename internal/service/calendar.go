@@ -39,8 +39,20 @@ func (s *Service) CalendarYears(ctx context.Context) ([]CalendarYear, error) {
 	return out, nil
 }
 
+// calendarTTL is how long an instance keeps its calendar before reading the loaded years again (another
+// instance may have loaded a year; this one's own loads take effect at once).
+const calendarTTL = time.Minute
+
+type cachedCalendar struct {
+	cal *clock.Calendar
+	at  time.Time
+}
+
 // Calendar is the working-day calendar: shipped years and the ones administrators loaded.
 func (s *Service) Calendar(ctx context.Context) (*clock.Calendar, error) {
+	if c := s.calendar.Load(); c != nil && time.Since(c.at) < calendarTTL {
+		return c.cal, nil
+	}
 	years, err := s.CalendarYears(ctx)
 	if err != nil {
 		return nil, err
@@ -49,7 +61,9 @@ func (s *Service) Calendar(ctx context.Context) (*clock.Calendar, error) {
 	for i, y := range years {
 		ys[i] = y.Year
 	}
-	return clock.NewCalendar(ys...), nil
+	cal := clock.NewCalendar(ys...)
+	s.calendar.Store(&cachedCalendar{cal: cal, at: time.Now()})
+	return cal, nil
 }
 
 // LoadCalendarYear reads a year's schedule (the JSON of internal/clock/calendars) and stores it. The calendar
@@ -62,6 +76,7 @@ func (s *Service) LoadCalendarYear(ctx context.Context, actor access.Actor, r io
 	if err != nil {
 		return y, err
 	}
+	defer s.calendar.Store(nil)
 	return y, s.DB.Write(ctx, func(tx *store.Tx) error { return tx.SaveCalendarYear(actor, y) })
 }
 

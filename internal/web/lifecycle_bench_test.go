@@ -1,0 +1,180 @@
+package web_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"bianmin/internal/demo"
+	"bianmin/internal/service"
+	"bianmin/internal/testkit"
+)
+
+// BenchmarkLifecycle runs whole case lifecycles through the HTTP API (receive, accept, two review steps,
+// decide, issue) from 16 concurrent clients, over a database already holding BIANMIN_BENCH_CASES cases
+// (default 1,000,000), and measures beside it the raw commit rate of the same database. Run explicitly:
+//
+//	go test -run XXX -bench Lifecycle -benchtime 2000x -timeout 60m ./internal/web
+func BenchmarkLifecycle(b *testing.B) {
+	n := 1_000_000
+	if v, err := strconv.Atoi(os.Getenv("BIANMIN_BENCH_CASES")); err == nil {
+		n = v
+	}
+	for _, e := range testkit.Engines(b) {
+		// The benchmark function runs more than once (b.N grows); the world and its million cases are made
+		// once per engine.
+		var once sync.Once
+		var r *testkit.Running
+		var item, applicant string
+		var rawRate float64
+		b.Run(e.Name, func(bb *testing.B) {
+			// the world belongs to the outer benchmark, so that it outlives each run of this one
+			once.Do(func() {
+				r, item, applicant, rawRate = lifecycleWorld(b, e, n)
+			})
+			lifecycleRun(bb, r, item, applicant, rawRate)
+		})
+	}
+}
+
+// lifecycleWorld starts Bianmin on the engine, seeds n cases and measures the raw commit rate.
+func lifecycleWorld(b *testing.B, e testkit.Engine, n int) (*testkit.Running, string, string, float64) {
+	r := testkit.Start(b, e)
+	ctx := b.Context()
+	res, _ := r.Service.Search(ctx, "最低生活保障", 1)
+	item := res[0].Card.ID
+	t1, _ := r.DB.OrgByCode(ctx, "150421100")
+	clerk, _ := r.DB.CredentialsByUsername(ctx, "tianshan.clerk")
+	list, err := r.Service.Applicants(ctx, clerk.Staff.Actor(), t1.ID, 1)
+	var applicant string
+	if err == nil && len(list) > 0 {
+		applicant = list[0].ID
+	} else {
+		a, err := r.Service.CreateApplicant(ctx, clerk.Staff.Actor(), serviceApplicant(t1.ID), "")
+		if err != nil {
+			b.Fatal(err)
+		}
+		applicant = a.ID
+	}
+	start := time.Now()
+	testkit.SeedCases(b, r.DB, t1.ID, t1.ID, item, applicant, n)
+	b.Logf("%s: seeded %d cases in %v", e.Name, n, time.Since(start).Round(time.Second))
+
+	// raw commit rate: one-row transactions on the same database, now
+	commits := 0
+	rawStart := time.Now()
+	for time.Since(rawStart) < 2*time.Second {
+		if err := r.DB.ExecRaw(ctx, `INSERT INTO counters (scope, value) VALUES (?, 1)`, "raw/"+strconv.Itoa(commits)); err != nil {
+			b.Fatal(err)
+		}
+		commits++
+	}
+	rawRate := float64(commits) / time.Since(rawStart).Seconds()
+	return r, item, applicant, rawRate
+}
+
+// lifecycleRun runs b.N lifecycles from 16 clients.
+func lifecycleRun(b *testing.B, r *testkit.Running, item, applicant string, rawRate float64) {
+
+	token := func(user string) string {
+		body, _ := json.Marshal(map[string]string{"username": user, "password": demo.Password})
+		resp, err := http.Post(r.URL+"/api/v1/session", "application/json", bytes.NewReader(body))
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var s struct{ Token string }
+		json.NewDecoder(resp.Body).Decode(&s)
+		return s.Token
+	}
+	tokClerk, tokReviewer, tokDept := token("tianshan.clerk"), token("tianshan.reviewer"), token("minzheng")
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	var mu sync.Mutex
+	var lat []time.Duration
+	call := func(tok, path string, in any, hdr ...string) map[string]any {
+		body, _ := json.Marshal(in)
+		req, _ := http.NewRequest("POST", r.URL+path, bytes.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+tok)
+		req.Header.Set("Content-Type", "application/json")
+		for i := 0; i+1 < len(hdr); i += 2 {
+			req.Header.Set(hdr[i], hdr[i+1])
+		}
+		t0 := time.Now()
+		resp, err := client.Do(req)
+		d := time.Since(t0)
+		if err != nil {
+			b.Error(err)
+			return nil
+		}
+		defer resp.Body.Close()
+		raw, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusCreated {
+			b.Errorf("%s: %d %s", path, resp.StatusCode, raw)
+			return nil
+		}
+		mu.Lock()
+		lat = append(lat, d)
+		mu.Unlock()
+		var out map[string]any
+		json.Unmarshal(raw, &out)
+		return out
+	}
+	var seq atomic.Int64
+	runID := time.Now().UnixNano() // keys of an earlier run must not answer for this one
+	lifecycle := func() {
+		key := fmt.Sprintf("bench-%d-%d", runID, seq.Add(1))
+		c := call(tokClerk, "/api/v1/cases", map[string]string{"item_id": item, "applicant_id": applicant}, "Idempotency-Key", key)
+		if c == nil {
+			return
+		}
+		id := c["id"].(string)
+		moves := []struct {
+			tok, action string
+			input       map[string]any
+		}{
+			{tokClerk, "accept", map[string]any{"materials": []map[string]any{{"name": "居民身份证", "required": true, "check": "original"}}}},
+			{tokReviewer, "pass", nil},
+			{tokReviewer, "pass", nil},
+			{tokDept, "decide", map[string]any{"grant": true, "reason": "符合条件"}},
+			{tokClerk, "issue", map[string]any{"method": "window"}},
+		}
+		for i, m := range moves {
+			if call(m.tok, "/api/v1/cases/"+id+"/moves", map[string]any{"version": i + 1, "action": m.action, "input": m.input}) == nil {
+				return
+			}
+		}
+	}
+	b.SetParallelism(8) // 8 × 2 cores = 16 clients
+	b.ResetTimer()
+	t0 := time.Now()
+	var done atomic.Int64
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			lifecycle()
+			done.Add(1)
+		}
+	})
+	elapsed := time.Since(t0)
+	b.StopTimer()
+	slices.Sort(lat)
+	if len(lat) == 0 {
+		b.Fatal("no calls")
+	}
+	b.ReportMetric(float64(done.Load())/elapsed.Seconds(), "lifecycles/s")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-call-ms")
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-call-ms")
+	b.ReportMetric(rawRate, "raw-commits/s")
+}
+
+func serviceApplicant(orgID string) service.ApplicantInput {
+	return service.ApplicantInput{Kind: "resident", Name: "基准测试居民", IDNumber: "11010519491231002X", Phone: "13900000000", OrgID: orgID}
+}
