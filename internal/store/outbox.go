@@ -29,7 +29,13 @@ func (tx *Tx) Enqueue(m Message) error {
 
 // DueMessages lists unsent messages whose next attempt is due.
 func (db *DB) DueMessages(ctx context.Context, limit int) ([]Message, error) {
-	rows, err := db.query(ctx, `SELECT id, case_id, phone, lang, template, body, attempts FROM outbox WHERE sent_at IS NULL AND next_at <= ? ORDER BY next_at LIMIT ?`, db.Now().UTC(), limit)
+	return db.messages(ctx, `SELECT `+messageCols+` FROM outbox WHERE sent_at IS NULL AND next_at <= ? ORDER BY next_at LIMIT ?`, db.Now().UTC(), limit)
+}
+
+const messageCols = `id, case_id, phone, lang, template, body, attempts`
+
+func (db *DB) messages(ctx context.Context, q string, args ...any) ([]Message, error) {
+	rows, err := db.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -63,20 +69,7 @@ func (db *DB) MarkFailed(ctx context.Context, id string, cause error, retryIn ti
 
 // Messages lists a case's messages (tests and the case page).
 func (db *DB) Messages(ctx context.Context, caseID string) ([]Message, error) {
-	rows, err := db.query(ctx, `SELECT id, case_id, phone, lang, template, body, attempts FROM outbox WHERE case_id = ? ORDER BY created_at, id`, caseID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Message
-	for rows.Next() {
-		var m Message
-		if err := rows.Scan(&m.ID, &m.CaseID, &m.Phone, &m.Lang, &m.Template, &m.Body, &m.Attempts); err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return db.messages(ctx, `SELECT `+messageCols+` FROM outbox WHERE case_id = ? ORDER BY created_at, id`, caseID)
 }
 
 // UnsentCount counts messages not yet delivered.
