@@ -167,6 +167,7 @@ type Case struct {
 	Receiving   string          `json:"receiving"` // organisation that received it (收件地)
 	Handling    string          `json:"handling"`  // organisation that decides it (办理地)
 	ApplicantID string          `json:"applicant_id"`
+	Bundle      string          `json:"bundle,omitempty"` // the intake of a bundle (一件事) this case is one item of
 	AgentID     string          `json:"agent_id,omitempty"`      // the village agent applying on the resident's behalf
 	Authorised  string          `json:"authorisation,omitempty"` // how the resident authorised the agent (委托书 ...)
 	State       State           `json:"state"`
@@ -340,6 +341,17 @@ func (c Case) Due(clk clock.Clock, today clock.Date) (clock.Date, bool) {
 		susp[i] = s.Suspension
 	}
 	return clk.Deadline(c.Accepted, c.LimitUnit, c.LimitDays, susp, c.Extension, today), true
+}
+
+// IssueTogether checks that the cases of one bundle may be issued: every one decided. A bundle's results are
+// handed out together (一件事: one window, one trip).
+func IssueTogether(siblings []Case) error {
+	for _, c := range siblings {
+		if c.State != Decided {
+			return errs.New(errs.Conflict, "err.case.bundle_not_ready").With("item", c.ItemName)
+		}
+	}
+	return nil
 }
 
 // FirstBackStep is the index of the first step not done at the window (0 when all are).

@@ -10,6 +10,7 @@ import (
 	"bianmin/internal/catalog"
 	"bianmin/internal/clock"
 	"bianmin/internal/errs"
+	"bianmin/internal/ids"
 	"bianmin/internal/org"
 	"bianmin/internal/store"
 )
@@ -63,16 +64,38 @@ func (s *Service) township(ctx context.Context, o org.Org) (org.Org, error) {
 // township of the applicant's residence (办理地), which may differ from the receiving one (收件地, 通办). key
 // makes the submission idempotent.
 func (s *Service) Receive(ctx context.Context, actor access.Actor, in ReceiveInput, key string) (cases.Case, error) {
+	list, err := s.receive(ctx, actor, []string{in.ItemID}, in, key, "")
+	if err != nil {
+		return cases.Case{}, err
+	}
+	return list[0], nil
+}
+
+// ReceiveBundle takes in a bundle (一件事): one intake, one case per item, handled in parallel, issued
+// together.
+func (s *Service) ReceiveBundle(ctx context.Context, actor access.Actor, bundleID string, in ReceiveInput, key string) ([]cases.Case, error) {
+	bundles, err := s.DB.Bundles(ctx)
+	if err != nil {
+		return nil, err
+	}
+	i := slices.IndexFunc(bundles, func(b catalog.Bundle) bool { return b.ID == bundleID })
+	if i < 0 {
+		return nil, errs.Field("bundle", "err.not_found").With("what", "item")
+	}
+	return s.receive(ctx, actor, bundles[i].ItemIDs, in, key, ids.New())
+}
+
+func (s *Service) receive(ctx context.Context, actor access.Actor, itemIDs []string, in ReceiveInput, key, bundle string) ([]cases.Case, error) {
 	recvID := actor.OrgID
 	if actor.System {
 		recvID = in.ReceivingOrg
 	}
 	recv, err := s.DB.Org(ctx, recvID)
 	if err != nil {
-		return cases.Case{}, errs.Field("receiving_org", "err.not_found").With("what", "org")
+		return nil, errs.Field("receiving_org", "err.not_found").With("what", "org")
 	}
 	if !frontDesk(actor, recv) || (recv.Kind != org.Township && recv.Kind != org.Village) {
-		return cases.Case{}, errs.New(errs.Forbidden, "err.forbidden").With("action", "case.receive")
+		return nil, errs.New(errs.Forbidden, "err.forbidden").With("action", "case.receive")
 	}
 	var l errs.List
 	// The applicant stands at the window with their papers: any registered applicant may be received for.
@@ -80,68 +103,110 @@ func (s *Service) Receive(ctx context.Context, actor access.Actor, in ReceiveInp
 	if err != nil {
 		l.Add(errs.Field("applicant_id", "err.not_found").With("what", "applicant"))
 	}
-	row, err := s.DB.Item(ctx, in.ItemID)
-	var it catalog.Item
-	if err == nil && row.Published > 0 {
-		it, err = s.DB.ItemVersion(ctx, row.ID, row.Published)
-	}
-	if err != nil || row.Published == 0 {
-		l.Add(errs.Field("item_id", "err.not_found").With("what", "item"))
-	}
 	channel := cases.AtWindow
 	if recv.Kind == org.Village {
 		channel = cases.ByStation
-		if it.Village == catalog.VillageNone && row.Published > 0 {
-			l.Add(errs.Field("item_id", "err.case.not_at_station"))
-		}
 		if strings.TrimSpace(in.Authorisation) == "" {
 			l.Add(errs.Field("authorisation", "err.required"))
 		}
 	}
+	var items []catalog.Item
+	for _, id := range itemIDs {
+		row, err := s.DB.Item(ctx, id)
+		var it catalog.Item
+		if err == nil && row.Published > 0 {
+			it, err = s.DB.ItemVersion(ctx, row.ID, row.Published)
+		}
+		if err != nil || row.Published == 0 {
+			l.Add(errs.Field("item_id", "err.not_found").With("what", "item"))
+			continue
+		}
+		if channel == cases.ByStation && it.Village == catalog.VillageNone {
+			l.Add(errs.Field("item_id", "err.case.not_at_station"))
+		}
+		items = append(items, it)
+	}
 	if err := l.Err(); err != nil {
-		return cases.Case{}, err
+		return nil, err
 	}
 	home, err := s.DB.Org(ctx, a.OrgID)
 	if err != nil {
-		return cases.Case{}, err
+		return nil, err
 	}
 	handling, err := s.township(ctx, home)
 	if err != nil {
-		return cases.Case{}, err
+		return nil, err
 	}
 	recvTownship, err := s.township(ctx, recv)
 	if err != nil {
-		return cases.Case{}, err
-	}
-	steps := make([]cases.Step, len(it.Steps))
-	for i, st := range it.Steps {
-		steps[i] = cases.Step{Name: st.Name, Role: st.Role, Level: st.Level, Special: st.Special}
+		return nil, err
 	}
 	now := s.DB.Now()
-	c := cases.Case{ItemID: it.ID, ItemVersion: it.Version, ItemName: it.NameZh, Channel: channel, Receiving: recv.ID, Handling: handling.ID,
-		ApplicantID: a.ID, Authorised: strings.TrimSpace(in.Authorisation), State: cases.Received, Steps: steps, Received: now,
-		LimitUnit: clock.Unit(it.PromisedLimit.Unit), LimitDays: it.PromisedLimit.Value}
-	if channel == cases.ByStation {
-		c.AgentID = actor.ID
-	}
 	ev := cases.Event{Action: "receive", To: cases.Received, At: now, Desk: cases.Front}
 	if recvTownship.ID != handling.ID {
 		ev.Note = "通办: " + recvTownship.NameZh + " → " + handling.NameZh
 	}
-	var id string
+	var made []string
+	scope := "case"
+	if bundle != "" {
+		scope = "bundle"
+	}
 	err = s.DB.Write(ctx, func(tx *store.Tx) error {
-		var err error
-		id, _, err = tx.Idempotent(key, "case", actor.ID, func() (string, error) {
-			c.ID = ""
-			err := tx.CreateCase(actor, &c, handling.Abbr, ev, recv.ID)
-			return c.ID, err
+		made = nil
+		_, replay, err := tx.Idempotent(key, scope, actor.ID, func() (string, error) {
+			for _, it := range items {
+				steps := make([]cases.Step, len(it.Steps))
+				for i, st := range it.Steps {
+					steps[i] = cases.Step{Name: st.Name, Role: st.Role, Level: st.Level, Special: st.Special}
+				}
+				c := cases.Case{ItemID: it.ID, ItemVersion: it.Version, ItemName: it.NameZh, Channel: channel, Receiving: recv.ID, Handling: handling.ID,
+					ApplicantID: a.ID, Bundle: bundle, Authorised: strings.TrimSpace(in.Authorisation), State: cases.Received, Steps: steps, Received: now,
+					LimitUnit: clock.Unit(it.PromisedLimit.Unit), LimitDays: it.PromisedLimit.Value}
+				if channel == cases.ByStation {
+					c.AgentID = actor.ID
+				}
+				if err := tx.CreateCase(actor, &c, handling.Abbr, ev, recv.ID); err != nil {
+					return "", err
+				}
+				made = append(made, c.ID)
+			}
+			if bundle != "" {
+				return bundle, nil
+			}
+			return made[0], nil
 		})
+		if replay {
+			made = nil
+		}
 		return err
 	})
 	if err != nil {
-		return c, err
+		return nil, err
 	}
-	return s.DB.Case(ctx, id)
+	return s.madeCases(ctx, made, key, scope, actor.ID)
+}
+
+// madeCases reads back what an intake made; a replayed submission finds the first one's cases by its key.
+func (s *Service) madeCases(ctx context.Context, made []string, key, scope, actorID string) ([]cases.Case, error) {
+	if made == nil {
+		id, err := s.DB.IdempotentResult(ctx, key, scope, actorID)
+		if err != nil {
+			return nil, err
+		}
+		if scope == "bundle" {
+			return s.DB.CasesOfBundle(ctx, id)
+		}
+		made = []string{id}
+	}
+	out := make([]cases.Case, 0, len(made))
+	for _, id := range made {
+		c, err := s.DB.Case(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
 }
 
 // deskOf finds the desk from which the actor may make a move on a case, if any: the front desk of the
@@ -172,7 +237,12 @@ func (s *Service) deskOf(ctx context.Context, actor access.Actor, c cases.Case, 
 				return d, nil
 			}
 			step := c.Steps[c.Step]
-			if step.Level <= 4 {
+			if step.Role == "clerk" {
+				// 即办: the window decides its own items
+				if frontDesk(actor, handling) && actor.Role != access.Agent {
+					return d, nil
+				}
+			} else if step.Level <= 4 {
 				if actor.Role == access.Department && s.ownsItem(ctx, actor, c.ItemID) {
 					return d, nil
 				}
@@ -214,6 +284,9 @@ func (s *Service) Act(ctx context.Context, actor access.Actor, caseID string, ve
 	clk, err := s.Clock(ctx)
 	if err != nil {
 		return c, err
+	}
+	if a == cases.Issue && c.Bundle != "" {
+		return s.issueBundle(ctx, actor, c, version, desk, in, clk)
 	}
 	before := c
 	ev, err := c.Apply(a, desk, in, s.DB.Now(), clk)
@@ -385,4 +458,53 @@ func (s *Service) Track(ctx context.Context, no, phone4, client string) (Trackin
 	}
 	due, _ := c.Due(clk, clock.DateOf(s.DB.Now().In(clk.Rules.Location)))
 	return Tracking{No: c.No, ItemName: c.ItemName, State: c.State, Due: due, Events: events}, nil
+}
+
+// issueBundle issues every case of a bundle together, in one transaction, once all are decided.
+func (s *Service) issueBundle(ctx context.Context, actor access.Actor, c cases.Case, version int, desk cases.Desk, in cases.Input, clk clock.Clock) (cases.Case, error) {
+	siblings, err := s.DB.CasesOfBundle(ctx, c.Bundle)
+	if err != nil {
+		return c, err
+	}
+	if err := cases.IssueTogether(siblings); err != nil {
+		return c, err
+	}
+	phone := ""
+	if a, err := s.DB.Applicant(ctx, c.ApplicantID); err == nil {
+		phone = a.Phone
+	}
+	handling, err := s.DB.Org(ctx, c.Handling)
+	if err != nil {
+		return c, err
+	}
+	now := s.DB.Now()
+	var mine cases.Case
+	err = s.DB.Write(ctx, func(tx *store.Tx) error {
+		for _, sib := range siblings {
+			v := sib.Version
+			if sib.ID == c.ID && v != version {
+				return errs.New(errs.Conflict, "err.case.conflict")
+			}
+			before := sib
+			ev, err := sib.Apply(cases.Issue, desk, in, now, clk)
+			if err != nil {
+				return err
+			}
+			if err := tx.SaveCase(actor, sib, v, before, ev, actor.OrgID); err != nil {
+				return err
+			}
+			if sib.ID == c.ID {
+				mine = sib
+				// one message for the whole bundle
+				if err := s.afterMove(tx, sib, ev, phone, handling.Abbr); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return c, err
+	}
+	return mine, nil
 }

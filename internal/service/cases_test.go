@@ -291,3 +291,71 @@ func TestCaseIdempotentReceive(t *testing.T) {
 		}
 	})
 }
+
+// 新生儿出生一件事: one intake makes a case per item; they are handled apart and issued together.
+func TestBundleIntake(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, db *store.DB) {
+		w := demoWorld(t, db)
+		bundles, _ := db.Bundles(ctx)
+		var bundle string
+		for _, b := range bundles {
+			if b.NameZh == "新生儿出生一件事" {
+				bundle = b.ID
+			}
+		}
+		clerk := w.actors["tianshan.clerk"]
+		list, err := w.svc.ReceiveBundle(ctx, clerk, bundle, service.ReceiveInput{ApplicantID: w.seeded["T1"]}, "b-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := w.svc.ReceiveBundle(ctx, clerk, bundle, service.ReceiveInput{ApplicantID: w.seeded["T1"]}, "b-1")
+		if err != nil || len(list) != 4 || len(again) != 4 {
+			t.Fatalf("bundle intake: %d cases, again %d: %v", len(list), len(again), err)
+		}
+		first := map[string]bool{}
+		for _, c := range list {
+			first[c.ID] = true
+		}
+		for _, c := range again {
+			if !first[c.ID] {
+				t.Fatalf("the resubmission made a new case %s", c.No)
+			}
+		}
+		if n, _ := db.CountCases(ctx); n != 4 {
+			t.Fatalf("%d cases after a resubmission", n)
+		}
+		decided := 0
+		var last cases.Case
+		for _, c := range list {
+			c, err = w.svc.Act(ctx, clerk, c.ID, c.Version, cases.Accept, cases.Input{Materials: mats(false)})
+			if err != nil {
+				t.Fatalf("accept %s: %v", c.ItemName, err)
+			}
+			who := clerk // 即办: the window decides
+			if c.Steps[c.Step].Role != "clerk" {
+				who = w.actors["tianshan.reviewer"]
+			}
+			if decided == 3 {
+				// the last one is not decided yet: nothing can be issued
+				if _, err := w.svc.Act(ctx, clerk, last.ID, last.Version, cases.Issue, cases.Input{Method: "window"}); errs.CodeOf(err) != errs.Conflict {
+					t.Fatalf("issuing before the whole bundle is decided: %v", err)
+				}
+			}
+			c, err = w.svc.Act(ctx, who, c.ID, c.Version, cases.Decide, cases.Input{Grant: true, Reason: "符合条件"})
+			if err != nil {
+				t.Fatalf("decide %s: %v", c.ItemName, err)
+			}
+			decided++
+			last = c
+		}
+		if _, err := w.svc.Act(ctx, clerk, last.ID, last.Version, cases.Issue, cases.Input{Method: "window"}); err != nil {
+			t.Fatal(err)
+		}
+		all, _ := db.CasesOfBundle(ctx, list[0].Bundle)
+		for _, c := range all {
+			if c.State != cases.Issued {
+				t.Errorf("%s is %s after the bundle was issued", c.ItemName, c.State)
+			}
+		}
+	})
+}

@@ -52,6 +52,13 @@ func (tx *Tx) Idempotent(key, scope, actorID string, create func() (string, erro
 	return id, false, errs.Wrap(err, "idempotency result")
 }
 
+// IdempotentResult reads what an earlier submission with the key made.
+func (db *DB) IdempotentResult(ctx context.Context, key, scope, actorID string) (string, error) {
+	var id string
+	err := db.queryRow(ctx, `SELECT result_id FROM idempotency WHERE scope = ? AND actor_id = ? AND key = ?`, scope, actorID, key).Scan(&id)
+	return id, notFoundOrNil(err, "case")
+}
+
 // CreateApplicant inserts a validated applicant.
 func (tx *Tx) CreateApplicant(actor access.Actor, a *people.Applicant) error {
 	if a.ID == "" {

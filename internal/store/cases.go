@@ -33,9 +33,9 @@ func (tx *Tx) CreateCase(actor access.Actor, c *cases.Case, abbr string, ev case
 	c.No = fmt.Sprintf("%s%d%06d", abbr, year, n)
 	c.Version = 1
 	doc, _ := json.Marshal(c)
-	if _, err := tx.exec(`INSERT INTO cases (id, case_no, handling_org, receiving_org, item_id, item_version, applicant_id, state, step, version, doc, received_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		c.ID, c.No, c.Handling, c.Receiving, c.ItemID, c.ItemVersion, c.ApplicantID, c.State, c.Step, c.Version, string(doc), c.Received, tx.now); err != nil {
+	if _, err := tx.exec(`INSERT INTO cases (id, case_no, handling_org, receiving_org, item_id, item_version, applicant_id, bundle, state, step, version, doc, received_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.ID, c.No, c.Handling, c.Receiving, c.ItemID, c.ItemVersion, c.ApplicantID, c.Bundle, c.State, c.Step, c.Version, string(doc), c.Received, tx.now); err != nil {
 		return errs.Wrap(err, "insert case")
 	}
 	if err := tx.addEvent(c.ID, 1, ev, orgID); err != nil {
@@ -119,6 +119,28 @@ func (db *DB) CasesIn(ctx context.Context, rootPath, departmentID string, limit 
 		WHERE c.state NOT IN ('delivered', 'refused', 'terminated')
 		AND ((h.path >= ? AND h.path < ?) OR (r.path >= ? AND r.path < ?) OR i.department_id = ?)
 		ORDER BY c.received_at LIMIT ?`, lo, hi, lo, hi, departmentID, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []cases.Case
+	for rows.Next() {
+		var doc string
+		if err := rows.Scan(&doc); err != nil {
+			return nil, err
+		}
+		var c cases.Case
+		if err := json.Unmarshal([]byte(doc), &c); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// CasesOfBundle lists the cases of one bundle intake.
+func (db *DB) CasesOfBundle(ctx context.Context, bundle string) ([]cases.Case, error) {
+	rows, err := db.query(ctx, `SELECT doc FROM cases WHERE bundle = ? ORDER BY case_no`, bundle)
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ CREATE TABLE cases (
   item_id TEXT NOT NULL REFERENCES items(id),
   item_version INTEGER NOT NULL,
   applicant_id TEXT NOT NULL REFERENCES applicants(id),
+  bundle TEXT NOT NULL DEFAULT '',
   state TEXT NOT NULL,
   step INTEGER NOT NULL,
   version INTEGER NOT NULL,
@@ -17,6 +18,7 @@ CREATE TABLE cases (
 );
 CREATE INDEX cases_handling ON cases(handling_org, state);
 CREATE INDEX cases_receiving ON cases(receiving_org, state);
+CREATE INDEX cases_bundle ON cases(bundle) WHERE bundle <> '';
 
 CREATE TABLE case_events (
   case_id TEXT NOT NULL REFERENCES cases(id),
