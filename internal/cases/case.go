@@ -167,7 +167,7 @@ type Case struct {
 	Receiving   string          `json:"receiving"` // organisation that received it (收件地)
 	Handling    string          `json:"handling"`  // organisation that decides it (办理地)
 	ApplicantID string          `json:"applicant_id"`
-	Bundle      string          `json:"bundle,omitempty"` // the intake of a bundle (一件事) this case is one item of
+	Bundle      string          `json:"bundle,omitempty"`        // the intake of a bundle (一件事) this case is one item of
 	AgentID     string          `json:"agent_id,omitempty"`      // the village agent applying on the resident's behalf
 	Authorised  string          `json:"authorisation,omitempty"` // how the resident authorised the agent (委托书 ...)
 	State       State           `json:"state"`
