@@ -297,6 +297,10 @@ func (s *Server) apiOps() []apiOp {
 			func(r *http.Request, c *reqCtx, in service.ReceiveInput) (cases.Case, error) {
 				return s.svc.Receive(r.Context(), c.me.Actor(), in, r.Header.Get("Idempotency-Key"))
 			}), "Idempotency-Key"),
+		withHeader(op(s, "POST", "/api/v1/bundles/{id}/cases", "receiveBundle", "Receive a bundle (一件事): one case per item, issued together; send Idempotency-Key", true,
+			func(r *http.Request, c *reqCtx, in service.ReceiveInput) ([]cases.Case, error) {
+				return s.svc.ReceiveBundle(r.Context(), c.me.Actor(), r.PathValue("id"), in, r.Header.Get("Idempotency-Key"))
+			}), "Idempotency-Key"),
 		op(s, "GET", "/api/v1/cases", "listCases", "The caller's queue: open cases with deadline, remaining working days, card and the moves the caller may make", true,
 			func(r *http.Request, c *reqCtx, _ empty) ([]CaseWork, error) {
 				q, err := s.svc.Queue(r.Context(), c.me.Actor())

@@ -33,6 +33,7 @@ func (s *Server) caseQueue(w http.ResponseWriter, r *http.Request) {
 
 type caseNewData struct {
 	Items      []catalog.Item
+	Bundles    []catalog.Bundle
 	Applicants []people.Applicant
 	Station    bool
 }
@@ -46,6 +47,11 @@ func (s *Server) caseNewData(r *http.Request) (caseNewData, error) {
 	d := caseNewData{Station: home.Kind == "village"}
 	if d.Items, err = s.svc.DB.PublishedItems(r.Context(), store.ItemFilter{Village: d.Station}); err != nil {
 		return d, err
+	}
+	if !d.Station {
+		if d.Bundles, err = s.svc.DB.Bundles(r.Context()); err != nil {
+			return d, err
+		}
 	}
 	d.Applicants, err = s.svc.Applicants(r.Context(), me.Actor(), me.OrgID, 200)
 	return d, err
@@ -65,10 +71,19 @@ func (s *Server) caseNew(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) caseReceive(w http.ResponseWriter, r *http.Request) {
 	in := service.ReceiveInput{ItemID: r.FormValue("item"), ApplicantID: r.FormValue("applicant"), Authorisation: r.FormValue("authorisation")}
-	c, err := s.svc.Receive(r.Context(), rc(r).me.Actor(), in, r.FormValue("idem"))
-	if err == nil {
-		http.Redirect(w, r, "/cases/"+c.ID+"?ok=received", http.StatusSeeOther)
-		return
+	var err error
+	if b := r.FormValue("bundle"); b != "" {
+		// a bundle: one intake, a case per item, all in the queue
+		if _, err = s.svc.ReceiveBundle(r.Context(), rc(r).me.Actor(), b, in, r.FormValue("idem")); err == nil {
+			http.Redirect(w, r, "/cases?ok=received", http.StatusSeeOther)
+			return
+		}
+	} else {
+		var c cases.Case
+		if c, err = s.svc.Receive(r.Context(), rc(r).me.Actor(), in, r.FormValue("idem")); err == nil {
+			http.Redirect(w, r, "/cases/"+c.ID+"?ok=received", http.StatusSeeOther)
+			return
+		}
 	}
 	d, derr := s.caseNewData(r)
 	if derr != nil {
@@ -77,7 +92,7 @@ func (s *Server) caseReceive(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.page(r, "title.case_new")
 	p.Data = d
-	p.Form = formValues(r, "item", "applicant", "authorisation", "idem")
+	p.Form = formValues(r, "item", "bundle", "applicant", "authorisation", "idem")
 	p.Errors = s.fieldErrors(p.Lang, err)
 	s.render(w, status(err), "case_new", p)
 }
