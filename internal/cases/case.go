@@ -153,6 +153,7 @@ type Decision struct {
 type Delivery struct {
 	Method   string    `json:"method"` // window, post, electronic
 	Tracking string    `json:"tracking,omitempty"`
+	CodeHash string    `json:"code_hash,omitempty"` // electronic: hash of the code sent to the applicant
 	At       time.Time `json:"at,omitzero"`
 }
 

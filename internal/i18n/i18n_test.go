@@ -83,7 +83,7 @@ func TestEveryUsedKeyExists(t *testing.T) {
 	for _, k := range []string{"correction", "accept", "accept_owed", "refuse", "grant", "deny", "delivery"} {
 		used["notice.kind."+k] = "store.kindShort"
 	}
-	for _, m := range []string{"accepted", "correction", "refused", "decided", "ready", "posted"} {
+	for _, m := range []string{"accepted", "correction", "refused", "decided", "ready", "posted", "electronic"} {
 		used["msg."+m] = "service.messageFor"
 	}
 	for _, a := range cases.Actions {

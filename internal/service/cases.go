@@ -2,6 +2,12 @@ package service
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"fmt"
+	"math/big"
 	"slices"
 	"strings"
 
@@ -305,11 +311,17 @@ func (s *Service) Act(ctx context.Context, actor access.Actor, caseID string, ve
 	if err != nil {
 		return before, err
 	}
+	var extra []string
+	if a == cases.Issue && c.Delivery.Method == "electronic" {
+		code := resultCode()
+		c.Delivery.CodeHash = hashCode(c.ID, code)
+		extra = []string{"code", code}
+	}
 	err = s.DB.Write(ctx, func(tx *store.Tx) error {
 		if err := tx.SaveCase(actor, c, version, before, ev, orgID); err != nil {
 			return err
 		}
-		return s.afterMove(tx, c, ev, phone, handling.Abbr)
+		return s.afterMove(tx, c, ev, phone, handling.Abbr, extra...)
 	})
 	if err != nil {
 		return before, err
@@ -479,6 +491,7 @@ func (s *Service) issueBundle(ctx context.Context, actor access.Actor, c cases.C
 	}
 	now := s.DB.Now()
 	var mine cases.Case
+	code := resultCode()
 	err = s.DB.Write(ctx, func(tx *store.Tx) error {
 		for _, sib := range siblings {
 			v := sib.Version
@@ -490,13 +503,18 @@ func (s *Service) issueBundle(ctx context.Context, actor access.Actor, c cases.C
 			if err != nil {
 				return err
 			}
+			var extra []string
+			if sib.Delivery.Method == "electronic" {
+				sib.Delivery.CodeHash = hashCode(sib.ID, code) // one code for the bundle's results
+				extra = []string{"code", code}
+			}
 			if err := tx.SaveCase(actor, sib, v, before, ev, actor.OrgID); err != nil {
 				return err
 			}
 			if sib.ID == c.ID {
 				mine = sib
 				// one message for the whole bundle
-				if err := s.afterMove(tx, sib, ev, phone, handling.Abbr); err != nil {
+				if err := s.afterMove(tx, sib, ev, phone, handling.Abbr, extra...); err != nil {
 					return err
 				}
 			}
@@ -507,4 +525,46 @@ func (s *Service) issueBundle(ctx context.Context, actor access.Actor, c cases.C
 		return c, err
 	}
 	return mine, nil
+}
+
+// resultCode is the six-digit code with which an applicant downloads an electronic result.
+func resultCode() string {
+	n, _ := rand.Int(rand.Reader, big.NewInt(1_000_000))
+	return fmt.Sprintf("%06d", n.Int64())
+}
+
+// hashCode keeps only a hash of the code, tied to the case.
+func hashCode(caseID, code string) string {
+	h := sha256.Sum256([]byte(caseID + "/" + code))
+	return hex.EncodeToString(h[:])
+}
+
+// Result is an electronic result as the applicant downloads it.
+type Result struct {
+	Case   cases.Case
+	Issuer string
+}
+
+// DownloadResult gives the applicant their electronic result for the case number and the code sent to
+// them; the first download records the delivery (送达).
+func (s *Service) DownloadResult(ctx context.Context, no, code, client string) (Result, error) {
+	if !s.limiter.allow("result:"+client, s.DB.Now()) {
+		return Result{}, errs.New(errs.Locked, "err.login.throttled")
+	}
+	notFound := errs.New(errs.NotFound, "err.case.result_not_found")
+	c, err := s.DB.CaseByNo(ctx, strings.TrimSpace(no))
+	if err != nil || c.Delivery == nil || c.Delivery.Method != "electronic" ||
+		subtle.ConstantTimeCompare([]byte(c.Delivery.CodeHash), []byte(hashCode(c.ID, strings.TrimSpace(code)))) != 1 {
+		return Result{}, notFound
+	}
+	if c.State == cases.Issued {
+		if c, err = s.Act(ctx, access.System, c.ID, c.Version, cases.Deliver, cases.Input{}); err != nil {
+			return Result{}, err
+		}
+	}
+	o, err := s.DB.Org(ctx, c.Handling)
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{Case: c, Issuer: o.NameZh}, nil
 }

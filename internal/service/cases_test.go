@@ -3,6 +3,7 @@ package service_test
 import (
 	"context"
 	"errors"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -358,4 +359,48 @@ func TestBundleIntake(t *testing.T) {
 			}
 		}
 	})
+}
+
+// An electronic result: the code goes out in the message, the applicant downloads the result with it, and
+// the first download records the delivery.
+func TestElectronicResult(t *testing.T) {
+	db := testkit.Open(t, testkit.SQLite(t))
+	w := demoWorld(t, db)
+	clerk := w.actors["tianshan.clerk"]
+	c, err := w.svc.Receive(ctx, clerk, service.ReceiveInput{ItemID: dibaoItem(t, w), ApplicantID: w.seeded["T1"]}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []struct {
+		who string
+		a   cases.Action
+		in  cases.Input
+	}{
+		{"tianshan.clerk", cases.Accept, cases.Input{Materials: mats(false)}},
+		{"tianshan.reviewer", cases.Pass, cases.Input{}},
+		{"tianshan.reviewer", cases.Pass, cases.Input{}},
+		{"minzheng", cases.Decide, cases.Input{Grant: true, Reason: "符合条件"}},
+		{"tianshan.clerk", cases.Issue, cases.Input{Method: "electronic"}},
+	} {
+		if c, err = w.svc.Act(ctx, w.actors[s.who], c.ID, c.Version, s.a, s.in); err != nil {
+			t.Fatalf("%s: %v", s.a, err)
+		}
+	}
+	msgs, _ := db.Messages(ctx, c.ID)
+	last := msgs[len(msgs)-1]
+	code := regexp.MustCompile(`验证码(\d{6})`).FindStringSubmatch(last.Body)
+	if last.Template != "electronic" || code == nil {
+		t.Fatalf("message: %+v", last)
+	}
+	wrong := "000000"
+	if code[1] == wrong {
+		wrong = "000001"
+	}
+	if _, err := w.svc.DownloadResult(ctx, c.No, wrong, "1.2.3.4"); errs.CodeOf(err) != errs.NotFound {
+		t.Fatalf("a wrong code: %v", err)
+	}
+	res, err := w.svc.DownloadResult(ctx, c.No, code[1], "1.2.3.4")
+	if err != nil || res.Case.State != cases.Delivered || !res.Case.Decision.Grant {
+		t.Fatalf("download: %+v %v", res.Case.State, err)
+	}
 }

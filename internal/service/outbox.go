@@ -75,8 +75,11 @@ func messageFor(c cases.Case, ev cases.Event) (template, notice string) {
 		}
 		return "decided", "deny"
 	case cases.Issue:
-		if c.Delivery != nil && c.Delivery.Method == "post" {
+		switch {
+		case c.Delivery != nil && c.Delivery.Method == "post":
 			return "posted", ""
+		case c.Delivery != nil && c.Delivery.Method == "electronic":
+			return "electronic", ""
 		}
 		return "ready", ""
 	}
@@ -85,7 +88,7 @@ func messageFor(c cases.Case, ev cases.Event) (template, notice string) {
 
 // afterMove writes, in the move's transaction, the message to the applicant (Mongolian first, then Chinese)
 // and the notice the move issues.
-func (s *Service) afterMove(tx *store.Tx, c cases.Case, ev cases.Event, phone, abbr string) error {
+func (s *Service) afterMove(tx *store.Tx, c cases.Case, ev cases.Event, phone, abbr string, extra ...string) error {
 	tpl, kind := messageFor(c, ev)
 	if kind != "" {
 		if _, err := tx.IssueNotice(c.ID, kind, abbr, c.Handling); err != nil {
@@ -95,7 +98,7 @@ func (s *Service) afterMove(tx *store.Tx, c cases.Case, ev cases.Event, phone, a
 	if tpl == "" || phone == "" {
 		return nil
 	}
-	args := []string{"item", c.ItemName, "no", c.No}
+	args := append([]string{"item", c.ItemName, "no", c.No}, extra...)
 	if c.Delivery != nil {
 		args = append(args, "tracking", c.Delivery.Tracking)
 	}

@@ -251,3 +251,21 @@ func (s *Server) track(w http.ResponseWriter, r *http.Request) {
 	}
 	s.render(w, code, "track", p)
 }
+
+// results lets an applicant download an electronic result with the case number and the code sent to them.
+func (s *Server) results(w http.ResponseWriter, r *http.Request) {
+	p := s.page(r, "title.result")
+	q := r.URL.Query()
+	p.Form = map[string]string{"no": q.Get("no")}
+	code := http.StatusOK
+	if q.Get("no") != "" || q.Get("result_code") != "" {
+		res, err := s.svc.DownloadResult(r.Context(), q.Get("no"), q.Get("result_code"), clientAddr(r))
+		if err != nil {
+			p.Errors = s.fieldErrors(p.Lang, err)
+			code = status(err)
+		} else {
+			p.Data = res
+		}
+	}
+	s.render(w, code, "result", p)
+}

@@ -121,7 +121,7 @@ func (s *Server) page(r *http.Request, title string) *Page {
 // navFor is the navigation for a role: each person sees what their role can use.
 func navFor(me *people.Staff, path string) []NavItem {
 	if me == nil {
-		items := []NavItem{{Href: "/", Key: "nav.home"}, {Href: "/portal", Key: "nav.portal"}, {Href: "/track", Key: "nav.track"}, {Href: "/login", Key: "nav.login"}}
+		items := []NavItem{{Href: "/", Key: "nav.home"}, {Href: "/portal", Key: "nav.portal"}, {Href: "/track", Key: "nav.track"}, {Href: "/results", Key: "nav.result"}, {Href: "/login", Key: "nav.login"}}
 		for i := range items {
 			items[i].Current = items[i].Href == path || (items[i].Href != "/" && strings.HasPrefix(path, items[i].Href+"/"))
 		}

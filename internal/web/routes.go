@@ -31,6 +31,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /portal/guide/{id}/history", s.guideHistory)
 	mux.HandleFunc("GET /portal/bundle/{id}", s.bundle)
 	mux.HandleFunc("GET /track", s.track)
+	mux.HandleFunc("GET /results", s.results)
 	mux.HandleFunc("GET /verify/{code}", s.verifyNotice)
 	mux.HandleFunc("GET /verify/{code}/qr.png", s.verifyQR)
 

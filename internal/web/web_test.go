@@ -144,7 +144,7 @@ func TestEveryPageRenders(t *testing.T) {
 		}
 		anon := newClient(t, r.URL)
 		anon.lang(lang)
-		for _, p := range []string{"/", "/login", "/portal", "/portal/search?q=dibao", guide[1]} {
+		for _, p := range []string{"/", "/login", "/portal", "/portal/search?q=dibao", guide[1], "/results", "/track"} {
 			if code, body := anon.get(p); code != http.StatusOK || unknownKey.MatchString(body) {
 				t.Errorf("%s %s: %d %s", lang, p, code, unknownKey.FindString(body))
 			}
