@@ -332,6 +332,15 @@ func (c *Case) Apply(a Action, d Desk, in Input, now time.Time, clk clock.Clock)
 	return ev, nil
 }
 
+// OwedOverdue reports a 容缺 case whose owed materials were not brought by their date: it is flagged, and the
+// front desk or the director may terminate it (终止办理).
+func (c Case) OwedOverdue(today clock.Date) bool {
+	if c.OwedBy.IsZero() || c.State.Closed() || !c.OwedBy.Before(today) {
+		return false
+	}
+	return slices.ContainsFunc(c.Materials, func(m MaterialCheck) bool { return m.Check == Owed })
+}
+
 // Due is the case's deadline: its limit counted from acceptance, moved by suspensions and extensions.
 func (c Case) Due(clk clock.Clock, today clock.Date) (clock.Date, bool) {
 	if c.Accepted.IsZero() {

@@ -175,3 +175,20 @@ func TestConditionalAccept(t *testing.T) {
 		t.Fatalf("%+v", c)
 	}
 }
+
+func TestOwedOverdue(t *testing.T) {
+	c := dibao()
+	m := append(materials(false), MaterialCheck{Name: "本人银行卡或一卡通", Check: Owed})
+	if _, err := c.Apply(AcceptOwed, Front, Input{Materials: m, OwedBy: clock.MustDate("2026-03-09")}, at("2026-03-02 10:00"), clk); err != nil {
+		t.Fatal(err)
+	}
+	if c.OwedOverdue(clock.MustDate("2026-03-09")) || !c.OwedOverdue(clock.MustDate("2026-03-10")) {
+		t.Fatal("overdue from the day after the owed date")
+	}
+	if _, err := c.Apply(Terminate, Director, Input{Reason: "容缺材料逾期未补"}, at("2026-03-10 10:00"), clk); err != nil || c.State != Terminated {
+		t.Fatalf("terminate: %v", err)
+	}
+	if c.OwedOverdue(clock.MustDate("2026-03-11")) {
+		t.Fatal("a closed case is not flagged")
+	}
+}

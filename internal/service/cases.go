@@ -336,6 +336,8 @@ type Work struct {
 	Remaining int
 	Card      clock.Card
 	Mine      []cases.Action // the moves the actor may make now
+	// OwedOverdue flags a 容缺 case whose owed materials are late: the path leads to termination.
+	OwedOverdue bool
 }
 
 // Queue lists the open cases the actor works on or watches, the least time left first.
@@ -376,7 +378,7 @@ func (s *Service) Queue(ctx context.Context, actor access.Actor) ([]Work, error)
 }
 
 func (s *Service) work(ctx context.Context, actor access.Actor, c cases.Case, clk clock.Clock, today clock.Date) Work {
-	w := Work{Case: c}
+	w := Work{Case: c, OwedOverdue: c.OwedOverdue(today)}
 	if due, ok := c.Due(clk, today); ok {
 		w.Due = due
 		w.Remaining = clk.Remaining(today, due)
