@@ -98,9 +98,14 @@ var moves = map[Action]move{
 // Actions lists every action, for the table's test.
 var Actions = []Action{AskCorrection, Resubmit, Accept, AcceptOwed, Refuse, Pass, Return, Suspend, Resume, Extend, Decide, Issue, Deliver, Terminate}
 
-// Allowed reports whether a desk may make a move from a state.
+// Allowed reports whether a desk may make a move from a state. Once a case is accepted, only the handling
+// township's director may end it without a decision: the receiving window (perhaps another township, perhaps
+// the applicant's own village agent) no longer can.
 func Allowed(from State, a Action, d Desk) bool {
 	m, ok := moves[a]
+	if a == Terminate && d == Front && from != Received && from != Correction {
+		return false
+	}
 	return ok && slices.Contains(m.from, from) && slices.Contains(m.desk, d)
 }
 
@@ -283,9 +288,14 @@ func (c *Case) Apply(a Action, d Desk, in Input, now time.Time, clk clock.Clock)
 		day := clock.DateOf(now.In(clk.Rules.Location))
 		next.Suspensions = append(slices.Clone(c.Suspensions), Suspension{Suspension: clock.Suspension{Kind: in.Kind, From: day}, Reason: in.Reason})
 	case Resume:
+		// The clock runs again from the resume day: the suspension's last day is the day before. A
+		// suspension that did not last a whole day leaves nothing.
 		next.Suspensions = slices.Clone(c.Suspensions)
 		last := &next.Suspensions[len(next.Suspensions)-1]
-		last.To = clock.DateOf(now.In(clk.Rules.Location))
+		last.To = clock.DateOf(now.In(clk.Rules.Location)).AddDays(-1)
+		if last.To.Before(last.From) {
+			next.Suspensions = next.Suspensions[:len(next.Suspensions)-1]
+		}
 	case Extend:
 		if in.Days < 1 || in.Days > 30 {
 			l.Add(errs.Field("days", "err.case.extension"))
@@ -355,11 +365,19 @@ func (c Case) Due(clk clock.Clock, today clock.Date) (clock.Date, bool) {
 
 // IssueTogether checks that the cases of one bundle may be issued: every one decided. A bundle's results are
 // handed out together (一件事: one window, one trip).
+// Cases of the bundle that were refused or terminated do not hold the others back.
 func IssueTogether(siblings []Case) error {
+	decided := 0
 	for _, c := range siblings {
-		if c.State != Decided {
+		switch {
+		case c.State == Decided:
+			decided++
+		case !c.State.Closed():
 			return errs.New(errs.Conflict, "err.case.bundle_not_ready").With("item", c.ItemName)
 		}
+	}
+	if decided == 0 {
+		return errs.New(errs.Conflict, "err.case.bundle_not_ready").With("item", "")
 	}
 	return nil
 }

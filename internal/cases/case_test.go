@@ -49,7 +49,7 @@ func TestTransitionTable(t *testing.T) {
 		Decide:        {"accepted/back"},
 		Issue:         {"decided/front"},
 		Deliver:       {"issued/front"},
-		Terminate:     {"received/front", "received/director", "correction/front", "correction/director", "accepted/front", "accepted/director", "suspended/front", "suspended/director"},
+		Terminate:     {"received/front", "received/director", "correction/front", "correction/director", "accepted/director", "suspended/director"},
 	}
 	states := []State{Received, Correction, Accepted, Suspended, Decided, Issued, Delivered, Refused, Terminated}
 	for _, a := range Actions {
@@ -99,8 +99,8 @@ func TestWholePath(t *testing.T) {
 	}
 	due, ok := c.Due(clk, clock.MustDate("2026-03-23"))
 	plain := clk.Due(at("2026-03-04 10:05"), clock.WorkingDays, 25)
-	// the 公示 ran 9-16 March: six working days (Monday to Monday) stand still
-	if !ok || clk.Cal.WorkingDaysBetween(plain, due) != 6 {
+	// the 公示 ran from Monday 9 March until the clock resumed on Monday 16 March: five working days stand still
+	if !ok || clk.Cal.WorkingDaysBetween(plain, due) != 5 {
 		t.Fatalf("due %s, plain %s", due, plain)
 	}
 	if _, err := c.Apply(Terminate, Front, Input{Reason: "x"}, at("2026-03-24 09:00"), clk); errs.CodeOf(err) != errs.Conflict {
@@ -158,6 +158,29 @@ func TestRefusedMovesChangeNothing(t *testing.T) {
 	c := dibao()
 	if _, err := c.Apply(Accept, Back, Input{Materials: materials(false)}, at("2026-03-02 10:00"), clk); errs.CodeOf(err) != errs.Forbidden {
 		t.Errorf("the back office accepts at the window: %v", err)
+	}
+}
+
+// Suspending and resuming within a day gives no time back.
+func TestSameDaySuspension(t *testing.T) {
+	c := dibao()
+	for _, s := range []struct {
+		a    Action
+		d    Desk
+		in   Input
+		when string
+	}{
+		{Accept, Front, Input{Materials: materials(false)}, "2026-03-02 10:00"},
+		{Suspend, Back, Input{Kind: "检验", Reason: "x"}, "2026-03-03 10:00"},
+		{Resume, Back, Input{}, "2026-03-03 15:00"},
+	} {
+		if _, err := c.Apply(s.a, s.d, s.in, at(s.when), clk); err != nil {
+			t.Fatal(err)
+		}
+	}
+	due, _ := c.Due(clk, clock.MustDate("2026-03-04"))
+	if plain := clk.Due(at("2026-03-02 10:00"), clock.WorkingDays, 25); due != plain || len(c.Suspensions) != 0 {
+		t.Fatalf("due %s, plain %s, %d suspensions", due, plain, len(c.Suspensions))
 	}
 }
 

@@ -123,6 +123,28 @@ func TestSuspensionsMoveTheDeadline(t *testing.T) {
 	}
 }
 
+// Suspensions after the deadline give nothing back; natural-day limits get natural days back.
+func TestSuspensionEdges(t *testing.T) {
+	c := New(Default(), DefaultRules())
+	accepted := at("2026-03-02 09:30")
+	due := c.Due(accepted, WorkingDays, 5)
+	late := []Suspension{{Kind: "鉴定", From: due.AddDays(3), To: due.AddDays(10)}}
+	if got := c.Deadline(accepted, WorkingDays, 5, late, 0, due.AddDays(20)); got != due {
+		t.Errorf("a suspension begun when overdue moved the deadline to %s", got)
+	}
+	// 30 natural days from 2 February; ten days suspended over the Spring Festival come back as ten days
+	acc := at("2026-02-02 09:00")
+	plain := c.Deadline(acc, NaturalDays, 30, nil, 0, MustDate("2026-03-20"))
+	susp := []Suspension{{Kind: "公示", From: MustDate("2026-02-14"), To: MustDate("2026-02-23")}}
+	got := c.Deadline(acc, NaturalDays, 30, susp, 0, MustDate("2026-03-20"))
+	if plain.String() != "2026-03-04" || got.String() != "2026-03-16" {
+		t.Errorf("natural days: plain %s, with ten days suspended %s (14 March is a Saturday)", plain, got)
+	}
+	if r := c.Remaining(MustDate("2026-02-16"), MustDate("2026-02-13")); r != -1 {
+		t.Errorf("overdue through the festival shows %d", r)
+	}
+}
+
 func TestCards(t *testing.T) {
 	c := New(Default(), DefaultRules())
 	cases := []struct {

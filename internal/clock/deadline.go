@@ -84,17 +84,40 @@ func (c Clock) Due(accepted time.Time, u Unit, n int) Date {
 // Deadline is the due day after suspensions and extensions: the working days of every suspension are added
 // back, and approved extension days are added (行政许可法 第42条, 第45条). A suspension still running counts
 // up to today.
+//
+// A suspension that began after the case was already overdue gives nothing back. For a limit in natural days
+// the suspended days and the extension are natural days too, added before the last day is moved off a
+// holiday.
 func (c Clock) Deadline(accepted time.Time, u Unit, n int, suspensions []Suspension, extensionDays int, today Date) Date {
-	due := c.Due(accepted, u, n)
-	add := extensionDays
+	if u == NaturalDays {
+		day := DateOf(accepted.In(c.Rules.Location))
+		end := day.AddDays(n + extensionDays)
+		for _, s := range suspensions {
+			to := s.To
+			if to.IsZero() {
+				to = today
+			}
+			if !s.From.After(end) && !to.Before(s.From) {
+				end = end.AddDays(int(to.t().Sub(s.From.t()).Hours()/24) + 1)
+			}
+		}
+		if !c.Cal.IsWorkingDay(end) {
+			end = c.Cal.NextWorkingDay(end)
+		}
+		return end
+	}
+	due := c.Cal.AddWorkingDays(c.Due(accepted, u, n), extensionDays)
 	for _, s := range suspensions {
 		to := s.To
-		if to == (Date{}) {
+		if to.IsZero() {
 			to = today
 		}
-		add += c.Cal.WorkingDaysIn(s.From, to)
+		if s.From.After(due) || to.Before(s.From) {
+			continue // suspended only once already overdue, or not a whole day
+		}
+		due = c.Cal.AddWorkingDays(due, c.Cal.WorkingDaysIn(s.From, to))
 	}
-	return c.Cal.AddWorkingDays(due, add)
+	return due
 }
 
 // Card is the supervision signal of a case or step.
@@ -110,7 +133,8 @@ const (
 // overdue).
 func (c Clock) Remaining(today, due Date) int {
 	if due.Before(today) {
-		return -c.Cal.WorkingDaysBetween(due, today)
+		// overdue stays overdue through weekends and holidays
+		return min(-1, -c.Cal.WorkingDaysBetween(due, today))
 	}
 	return c.Cal.WorkingDaysBetween(today, due)
 }

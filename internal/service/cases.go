@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math/big"
+	"time"
 	"slices"
 	"strings"
 
@@ -171,7 +172,7 @@ func (s *Service) receive(ctx context.Context, actor access.Actor, itemIDs []str
 				if channel == cases.ByStation {
 					c.AgentID = actor.ID
 				}
-				if err := tx.CreateCase(actor, &c, handling.Abbr, ev, recv.ID); err != nil {
+				if err := tx.CreateCase(actor, &c, numberPrefix(handling), localYear(now), ev, recv.ID); err != nil {
 					return "", err
 				}
 				made = append(made, c.ID)
@@ -321,7 +322,7 @@ func (s *Service) Act(ctx context.Context, actor access.Actor, caseID string, ve
 		if err := tx.SaveCase(actor, c, version, before, ev, orgID); err != nil {
 			return err
 		}
-		return s.afterMove(tx, c, ev, phone, handling.Abbr, extra...)
+		return s.afterMove(tx, c, ev, phone, numberPrefix(handling), extra...)
 	})
 	if err != nil {
 		return before, err
@@ -500,6 +501,9 @@ func (s *Service) issueBundle(ctx context.Context, actor access.Actor, c cases.C
 			if sib.ID == c.ID && v != version {
 				return errs.New(errs.Conflict, "err.case.conflict")
 			}
+			if sib.State != cases.Decided {
+				continue // refused or terminated items of the bundle have nothing to issue
+			}
 			before := sib
 			ev, err := sib.Apply(cases.Issue, desk, in, now, clk)
 			if err != nil {
@@ -516,7 +520,7 @@ func (s *Service) issueBundle(ctx context.Context, actor access.Actor, c cases.C
 			if sib.ID == c.ID {
 				mine = sib
 				// one message for the whole bundle
-				if err := s.afterMove(tx, sib, ev, phone, handling.Abbr, extra...); err != nil {
+				if err := s.afterMove(tx, sib, ev, phone, numberPrefix(handling), extra...); err != nil {
 					return err
 				}
 			}
@@ -570,3 +574,18 @@ func (s *Service) DownloadResult(ctx context.Context, no, code, client string) (
 	}
 	return Result{Case: c, Issuer: o.NameZh}, nil
 }
+
+// numberPrefix is what a township's case and notice numbers start with: its abbreviation, else its division
+// code, else its id (an uncoded unit).
+func numberPrefix(o org.Org) string {
+	switch {
+	case o.Abbr != "":
+		return o.Abbr
+	case o.Code != "":
+		return o.Code
+	}
+	return o.ID[:8]
+}
+
+// localYear is the year on the hall's calendar (China time), not the server's.
+func localYear(t time.Time) int { return t.In(clock.DefaultRules().Location).Year() }

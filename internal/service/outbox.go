@@ -88,10 +88,10 @@ func messageFor(c cases.Case, ev cases.Event) (template, notice string) {
 
 // afterMove writes, in the move's transaction, the message to the applicant (Mongolian first, then Chinese)
 // and the notice the move issues.
-func (s *Service) afterMove(tx *store.Tx, c cases.Case, ev cases.Event, phone, abbr string, extra ...string) error {
+func (s *Service) afterMove(tx *store.Tx, c cases.Case, ev cases.Event, phone, prefix string, extra ...string) error {
 	tpl, kind := messageFor(c, ev)
 	if kind != "" {
-		if _, err := tx.IssueNotice(c.ID, kind, abbr, c.Handling); err != nil {
+		if _, err := tx.IssueNotice(c.ID, kind, prefix, localYear(tx.Now())); err != nil {
 			return err
 		}
 	}

@@ -19,18 +19,18 @@ func (tx *Tx) NextSerial(scope string) (int64, error) {
 	return v, errs.Wrap(err, "serial")
 }
 
-// CreateCase stores a new case with its number (the handling organisation's abbreviation, the year and a
-// serial) and its first event.
-func (tx *Tx) CreateCase(actor access.Actor, c *cases.Case, abbr string, ev cases.Event, orgID string) error {
+// CreateCase stores a new case with its number (the handling township's prefix, the year and a serial) and
+// its first event. The counter is kept per printed prefix, so that two townships can never print the same
+// number, whatever their abbreviations.
+func (tx *Tx) CreateCase(actor access.Actor, c *cases.Case, prefix string, year int, ev cases.Event, orgID string) error {
 	if c.ID == "" {
 		c.ID = ids.New()
 	}
-	year := c.Received.Year()
-	n, err := tx.NextSerial(fmt.Sprintf("case/%s/%d", c.Handling, year))
+	n, err := tx.NextSerial(fmt.Sprintf("case/%s/%d", prefix, year))
 	if err != nil {
 		return err
 	}
-	c.No = fmt.Sprintf("%s%d%06d", abbr, year, n)
+	c.No = fmt.Sprintf("%s%d%06d", prefix, year, n)
 	c.Version = 1
 	doc, _ := json.Marshal(c)
 	if _, err := tx.exec(`INSERT INTO cases (id, case_no, handling_org, receiving_org, item_id, item_version, applicant_id, bundle, state, step, version, doc, received_at, updated_at)

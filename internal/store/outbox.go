@@ -85,14 +85,14 @@ type Notice struct {
 	Issued                     time.Time
 }
 
-// IssueNotice numbers a notice (the township's abbreviation, the year and a serial per kind) and gives it a
-// verification code.
-func (tx *Tx) IssueNotice(caseID, kind, abbr, orgID string) (Notice, error) {
-	n, err := tx.NextSerial(fmt.Sprintf("notice/%s/%s/%d", orgID, kind, tx.now.Year()))
+// IssueNotice numbers a notice (the township's prefix, the kind, 〔year〕 and a serial) and gives it a
+// verification code. The counter is kept per printed prefix and kind, so numbers never repeat.
+func (tx *Tx) IssueNotice(caseID, kind, prefix string, year int) (Notice, error) {
+	n, err := tx.NextSerial(fmt.Sprintf("notice/%s/%s/%d", prefix, kind, year))
 	if err != nil {
 		return Notice{}, err
 	}
-	nt := Notice{ID: ids.New(), CaseID: caseID, Kind: kind, No: fmt.Sprintf("%s%s〔%d〕%d号", abbr, kindShort[kind], tx.now.Year(), n), Code: ids.Token(10), Issued: tx.now}
+	nt := Notice{ID: ids.New(), CaseID: caseID, Kind: kind, No: fmt.Sprintf("%s%s〔%d〕%d号", prefix, kindShort[kind], year, n), Code: ids.Token(10), Issued: tx.now}
 	_, err = tx.exec(`INSERT INTO notices (id, case_id, kind, notice_no, verify_code, issued_at) VALUES (?, ?, ?, ?, ?, ?)`, nt.ID, nt.CaseID, nt.Kind, nt.No, nt.Code, nt.Issued)
 	return nt, errs.Wrap(err, "notice")
 }
