@@ -130,6 +130,40 @@ type MaterialCheck struct {
 	Note     string `json:"note,omitempty"`
 }
 
+// Checks lists the values a material check may take.
+var Checks = []Check{SeenOriginal, SeenCopy, Scanned, Missing, Defective, Owed, Pledged}
+
+// Reconcile sets the window's checks against the materials the item asks for (names and whether each is
+// required come from the item, never from the form): a material not checked counts as missing; a name the
+// item does not ask for, or an unknown check, is refused.
+func Reconcile(asked []MaterialCheck, submitted []MaterialCheck) ([]MaterialCheck, error) {
+	var l errs.List
+	byName := map[string]MaterialCheck{}
+	for i, m := range submitted {
+		f := "materials[" + strconv.Itoa(i) + "]"
+		if !slices.ContainsFunc(asked, func(a MaterialCheck) bool { return a.Name == m.Name }) {
+			l.Add(errs.Field(f, "err.case.unknown_material").With("name", m.Name))
+		}
+		if !slices.Contains(Checks, m.Check) {
+			l.Add(errs.Field(f, "err.item.code_set"))
+		}
+		byName[m.Name] = m
+	}
+	if err := l.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]MaterialCheck, len(asked))
+	for i, a := range asked {
+		m, ok := byName[a.Name]
+		if !ok {
+			m = MaterialCheck{Name: a.Name, Check: Missing}
+		}
+		m.Required = a.Required
+		out[i] = m
+	}
+	return out, nil
+}
+
 // Lacking reports whether the material stands in the way of acceptance.
 func (m MaterialCheck) Lacking() bool { return m.Check == Missing || m.Check == Defective }
 

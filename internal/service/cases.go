@@ -8,9 +8,9 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math/big"
-	"time"
 	"slices"
 	"strings"
+	"time"
 
 	"bianmin/internal/access"
 	"bianmin/internal/cases"
@@ -291,6 +291,20 @@ func (s *Service) Act(ctx context.Context, actor access.Actor, caseID string, ve
 	clk, err := s.Clock(ctx)
 	if err != nil {
 		return c, err
+	}
+	if a == cases.AskCorrection || a == cases.Accept || a == cases.AcceptOwed {
+		// what the item asks for decides, not what the form sends
+		it, err := s.DB.ItemVersion(ctx, c.ItemID, c.ItemVersion)
+		if err != nil {
+			return c, err
+		}
+		asked := make([]cases.MaterialCheck, len(it.Materials))
+		for i, m := range it.Materials {
+			asked[i] = cases.MaterialCheck{Name: m.Name, Required: m.Necessity == catalog.Required}
+		}
+		if in.Materials, err = cases.Reconcile(asked, in.Materials); err != nil {
+			return c, err
+		}
 	}
 	if a == cases.Issue && c.Bundle != "" {
 		return s.issueBundle(ctx, actor, c, version, desk, in, clk)

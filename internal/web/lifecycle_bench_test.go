@@ -141,7 +141,7 @@ func lifecycleRun(b *testing.B, r *testkit.Running, item, applicant string, rawR
 			tok, action string
 			input       map[string]any
 		}{
-			{tokClerk, "accept", map[string]any{"materials": []map[string]any{{"name": "居民身份证", "required": true, "check": "original"}}}},
+			{tokClerk, "accept", map[string]any{"materials": []map[string]any{{"name": "最低生活保障申请表", "check": "original"}, {"name": "居民身份证", "check": "original"}, {"name": "居民户口簿", "check": "copy"}, {"name": "家庭收入和财产状况声明", "check": "pledged"}}}},
 			{tokReviewer, "pass", nil},
 			{tokReviewer, "pass", nil},
 			{tokDept, "decide", map[string]any{"grant": true, "reason": "符合条件"}},
