@@ -80,10 +80,10 @@ func TestEveryUsedKeyExists(t *testing.T) {
 		used["kind."+string(k)] = "org.Kinds"
 	}
 	used["act.case.receive"] = "cases"
-	for _, k := range []string{"correction", "accept", "accept_owed", "refuse", "grant", "deny", "delivery"} {
+	for _, k := range []string{"correction", "accept", "accept_owed", "refuse", "grant", "deny", "delivery", "extension"} {
 		used["notice.kind."+k] = "store.kindShort"
 	}
-	for _, m := range []string{"accepted", "correction", "refused", "decided", "ready", "posted", "electronic"} {
+	for _, m := range []string{"accepted", "correction", "refused", "decided", "ready", "posted", "electronic", "terminated", "extended", "suspended"} {
 		used["msg."+m] = "service.messageFor"
 	}
 	for _, a := range cases.Actions {

@@ -126,23 +126,23 @@ func TestCaseWholePath(t *testing.T) {
 				t.Errorf("message, Mongolian first then Chinese: %+v", m)
 			}
 		}
-		if strings.Join(tpls, ",") != "correction,accepted,decided,ready" {
+		if strings.Join(tpls, ",") != "correction,accepted,suspended,decided,ready" {
 			t.Fatalf("messages: %v", tpls)
 		}
 		failing := senderFunc(func(string, string) error { return errors.New("gateway down") })
 		if err := w.svc.SendDue(ctx, failing); err != nil {
 			t.Fatal(err)
 		}
-		if n, _ := db.UnsentCount(ctx); n != 4 {
+		if n, _ := db.UnsentCount(ctx); n != 5 {
 			t.Fatalf("%d unsent after a failure", n)
 		}
-		db.Now = func() time.Time { return time.Now().Add(time.Minute) }
+		db.Now = func() time.Time { return time.Now().Add(3 * time.Minute) } // past the back-off and the claim lease
 		var sent []string
 		if err := w.svc.SendDue(ctx, senderFunc(func(phone, body string) error { sent = append(sent, body); return nil })); err != nil {
 			t.Fatal(err)
 		}
 		db.Now = time.Now
-		if n, _ := db.UnsentCount(ctx); n != 0 || len(sent) != 4 {
+		if n, _ := db.UnsentCount(ctx); n != 0 || len(sent) != 5 {
 			t.Fatalf("%d unsent, %d sent after the gateway came back", n, len(sent))
 		}
 		notices, _ := db.NoticesOf(ctx, c.ID)

@@ -74,6 +74,15 @@ func messageFor(c cases.Case, ev cases.Event) (template, notice string) {
 			return "decided", "grant"
 		}
 		return "decided", "deny"
+	case cases.Terminate:
+		return "terminated", ""
+	case cases.Extend:
+		return "extended", "extension" // 第42条: the applicant is told, with the reasons
+	case cases.Suspend:
+		if len(c.Suspensions) > 0 && c.Suspensions[len(c.Suspensions)-1].Kind == "补正" {
+			return "correction", "correction"
+		}
+		return "suspended", ""
 	case cases.Issue:
 		switch {
 		case c.Delivery != nil && c.Delivery.Method == "post":
@@ -130,6 +139,13 @@ func (s *Service) SendDue(ctx context.Context, sender Sender) error {
 		return err
 	}
 	for _, m := range msgs {
+		// Claim it first: with several instances, only the one whose claim lands sends it.
+		if ok, err := s.DB.ClaimMessage(ctx, m.ID, time.Minute); err != nil || !ok {
+			if err != nil {
+				return err
+			}
+			continue
+		}
 		if err := sender.Send(ctx, m.Phone, m.Body); err != nil {
 			wait := min(time.Duration(1<<min(m.Attempts, 10))*time.Second, 10*time.Minute)
 			if err := s.DB.MarkFailed(ctx, m.ID, err, wait); err != nil {

@@ -51,6 +51,22 @@ func (db *DB) messages(ctx context.Context, q string, args ...any) ([]Message, e
 	return out, rows.Err()
 }
 
+// ClaimMessage takes a due message for sending by moving its next attempt a lease ahead, if no other sender
+// took it first.
+func (db *DB) ClaimMessage(ctx context.Context, id string, lease time.Duration) (bool, error) {
+	var claimed bool
+	err := db.Write(ctx, func(tx *Tx) error {
+		res, err := tx.exec(`UPDATE outbox SET next_at = ? WHERE id = ? AND sent_at IS NULL AND next_at <= ?`, tx.now.Add(lease), id, tx.now)
+		if err != nil {
+			return errs.Wrap(err, "claim")
+		}
+		n, _ := res.RowsAffected()
+		claimed = n == 1
+		return nil
+	})
+	return claimed, err
+}
+
 // MarkSent records a delivered message.
 func (db *DB) MarkSent(ctx context.Context, id string) error {
 	return db.Write(ctx, func(tx *Tx) error {
@@ -98,7 +114,7 @@ func (tx *Tx) IssueNotice(caseID, kind, prefix string, year int) (Notice, error)
 }
 
 // kindShort is the part of a notice number that names its kind (机关简称 + 文书性质 + 〔年份〕 + 顺序号).
-var kindShort = map[string]string{"correction": "补正", "accept": "受理", "accept_owed": "容缺", "refuse": "不予受理", "grant": "准予", "deny": "不予", "delivery": "送达"}
+var kindShort = map[string]string{"correction": "补正", "accept": "受理", "accept_owed": "容缺", "refuse": "不予受理", "grant": "准予", "deny": "不予", "delivery": "送达", "extension": "延期"}
 
 // NoticeByCode finds a notice by its verification code.
 func (db *DB) NoticeByCode(ctx context.Context, code string) (Notice, error) {

@@ -8,10 +8,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"bianmin/internal/access"
 	"bianmin/internal/cases"
 	"bianmin/internal/catalog"
+	"bianmin/internal/clock"
 	"bianmin/internal/errs"
 	"bianmin/internal/i18n"
 	"bianmin/internal/org"
@@ -103,6 +105,8 @@ func (p *Page) Other() i18n.Lang {
 
 var funcs = template.FuncMap{
 	"mask": people.MaskPhone,
+	// local shows a time on the hall's clock (China time), whatever the server's zone.
+	"local": func(t time.Time) time.Time { return t.In(clock.DefaultRules().Location) },
 	// may reports whether a move is among those the viewer may make.
 	"may": func(mine []cases.Action, a string) bool { return slices.Contains(mine, cases.Action(a)) },
 }
