@@ -578,8 +578,17 @@ func (s *Service) DownloadResult(ctx context.Context, no, code, client string) (
 		return Result{}, notFound
 	}
 	if c.State == cases.Issued {
-		if c, err = s.Act(ctx, access.System, c.ID, c.Version, cases.Deliver, cases.Input{}); err != nil {
+		moved, err := s.Act(ctx, access.System, c.ID, c.Version, cases.Deliver, cases.Input{})
+		switch {
+		case errs.CodeOf(err) == errs.Conflict:
+			// a second download at the same moment recorded it: read the case again
+			if c, err = s.DB.Case(ctx, c.ID); err != nil {
+				return Result{}, err
+			}
+		case err != nil:
 			return Result{}, err
+		default:
+			c = moved
 		}
 	}
 	o, err := s.DB.Org(ctx, c.Handling)

@@ -254,12 +254,12 @@ func (s *Server) track(w http.ResponseWriter, r *http.Request) {
 
 // results lets an applicant download an electronic result with the case number and the code sent to them.
 func (s *Server) results(w http.ResponseWriter, r *http.Request) {
+	// A POST: the download records the delivery, and the code stays out of addresses and logs.
 	p := s.page(r, "title.result")
-	q := r.URL.Query()
-	p.Form = map[string]string{"no": q.Get("no")}
+	p.Form = map[string]string{"no": r.FormValue("no")}
 	code := http.StatusOK
-	if q.Get("no") != "" || q.Get("result_code") != "" {
-		res, err := s.svc.DownloadResult(r.Context(), q.Get("no"), q.Get("result_code"), clientAddr(r))
+	if r.Method == http.MethodPost {
+		res, err := s.svc.DownloadResult(r.Context(), r.FormValue("no"), r.FormValue("result_code"), clientAddr(r))
 		if err != nil {
 			p.Errors = s.fieldErrors(p.Lang, err)
 			code = status(err)

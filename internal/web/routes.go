@@ -32,6 +32,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /portal/bundle/{id}", s.bundle)
 	mux.HandleFunc("GET /track", s.track)
 	mux.HandleFunc("GET /results", s.results)
+	mux.HandleFunc("POST /results", s.results)
 	mux.HandleFunc("GET /verify/{code}", s.verifyNotice)
 	mux.HandleFunc("GET /verify/{code}/qr.png", s.verifyQR)
 
