@@ -151,7 +151,8 @@ func (s *Service) receive(ctx context.Context, actor access.Actor, itemIDs []str
 	now := s.DB.Now()
 	ev := cases.Event{Action: "receive", To: cases.Received, At: now, Desk: cases.Front}
 	if recvTownship.ID != handling.ID {
-		ev.Note = "通办: " + recvTownship.NameZh + " → " + handling.NameZh
+		// the hand-off (通办), by organisation ids: pages name them in the reader's language
+		ev.Note = RouteNote(recvTownship.ID, handling.ID)
 	}
 	var made []string
 	scope := "case"
@@ -596,6 +597,19 @@ func (s *Service) DownloadResult(ctx context.Context, no, code, client string) (
 		return Result{}, err
 	}
 	return Result{Case: c, Issuer: o.NameZh}, nil
+}
+
+// RouteNote records a hand-off from the receiving to the handling township on an event.
+func RouteNote(from, to string) string { return "route:" + from + ":" + to }
+
+// ParseRouteNote reads a hand-off note.
+func ParseRouteNote(note string) (from, to string, ok bool) {
+	rest, ok := strings.CutPrefix(note, "route:")
+	if !ok {
+		return "", "", false
+	}
+	from, to, ok = strings.Cut(rest, ":")
+	return from, to, ok
 }
 
 // numberPrefix is what a township's case and notice numbers start with: its abbreviation, else its division

@@ -134,6 +134,14 @@ func (s *Server) caseView(r *http.Request, id string) (caseView, error) {
 	if err != nil {
 		return caseView{}, err
 	}
+	lang := string(rc(r).lang)
+	for i, e := range events {
+		if from, to, ok := service.ParseRouteNote(e.Note); ok {
+			f, _ := s.svc.DB.Org(r.Context(), from)
+			t, _ := s.svc.DB.Org(r.Context(), to)
+			events[i].Note = s.cat.T(rc(r).lang, "case.route", "from", f.Name(lang), "to", t.Name(lang))
+		}
+	}
 	v := caseView{Work: work, Events: events, Materials: work.Case.Materials, Kinds: cases.SuspendKinds,
 		Checks: []cases.Check{cases.SeenOriginal, cases.SeenCopy, cases.Scanned, cases.Missing, cases.Defective, cases.Owed, cases.Pledged}}
 	if len(v.Materials) == 0 {
