@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 
@@ -114,33 +115,19 @@ func (db *DB) CountCases(ctx context.Context) (int, error) {
 // at a banner step; oldest first.
 func (db *DB) CasesIn(ctx context.Context, rootPath, departmentID string, limit int) ([]cases.Case, error) {
 	lo, hi := subtreeRange(rootPath)
-	rows, err := db.query(ctx, `SELECT c.doc FROM cases c
+	return collectCases(db.query(ctx, `SELECT c.doc FROM cases c
 		JOIN orgs h ON h.id = c.handling_org JOIN orgs r ON r.id = c.receiving_org JOIN items i ON i.id = c.item_id
 		WHERE c.state NOT IN ('delivered', 'refused', 'terminated')
 		AND ((h.path >= ? AND h.path < ?) OR (r.path >= ? AND r.path < ?) OR i.department_id = ?)
-		ORDER BY c.received_at LIMIT ?`, lo, hi, lo, hi, departmentID, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []cases.Case
-	for rows.Next() {
-		var doc string
-		if err := rows.Scan(&doc); err != nil {
-			return nil, err
-		}
-		var c cases.Case
-		if err := json.Unmarshal([]byte(doc), &c); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+		ORDER BY c.received_at LIMIT ?`, lo, hi, lo, hi, departmentID, limit))
 }
 
 // CasesOfBundle lists the cases of one bundle intake.
 func (db *DB) CasesOfBundle(ctx context.Context, bundle string) ([]cases.Case, error) {
-	rows, err := db.query(ctx, `SELECT doc FROM cases WHERE bundle = ? ORDER BY case_no`, bundle)
+	return collectCases(db.query(ctx, `SELECT doc FROM cases WHERE bundle = ? ORDER BY case_no`, bundle))
+}
+
+func collectCases(rows *sql.Rows, err error) ([]cases.Case, error) {
 	if err != nil {
 		return nil, err
 	}
