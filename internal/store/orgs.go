@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strings"
+	"time"
 
 	"bianmin/internal/access"
 	"bianmin/internal/errs"
@@ -114,6 +116,7 @@ func (tx *Tx) UpdateOrgNames(actor access.Actor, id string, version int, nameZh,
 	if n, _ := res.RowsAffected(); n != 1 {
 		return org.Org{}, errs.New(errs.Conflict, "err.conflict")
 	}
+	tx.afterCommit = append(tx.afterCommit, func() { tx.db.orgs.Delete(id) })
 	return after, tx.Audit(actor, "org.update", "org", id, id, before, after)
 }
 
@@ -126,8 +129,23 @@ func (tx *Tx) Org(id string) (org.Org, error) {
 	return o, nil
 }
 
-// Org reads one organisation with its aliases.
+// Org reads one organisation with its aliases (from the cache when it is fresh).
 func (db *DB) Org(ctx context.Context, id string) (org.Org, error) {
+	if v, ok := db.orgs.Load(id); ok {
+		if c := v.(cachedOrg); time.Since(c.at) < orgTTL {
+			o := c.o
+			o.Aliases = slices.Clone(o.Aliases)
+			return o, nil
+		}
+	}
+	o, err := db.readOrg(ctx, id)
+	if err == nil {
+		db.orgs.Store(id, cachedOrg{o: o, at: time.Now()})
+	}
+	return o, err
+}
+
+func (db *DB) readOrg(ctx context.Context, id string) (org.Org, error) {
 	o, err := scanOrg(db.queryRow(ctx, `SELECT `+orgCols+` FROM orgs WHERE id = ?`, id))
 	if err != nil {
 		return o, notFound(err, "org")

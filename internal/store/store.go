@@ -15,12 +15,14 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
 	_ "modernc.org/sqlite"             // SQLite driver "sqlite", pure Go
 
 	"bianmin/internal/errs"
+	"bianmin/internal/org"
 )
 
 //go:embed migrations
@@ -34,6 +36,16 @@ type DB struct {
 	w, r *sql.DB
 	// Now is the clock; tests may replace it.
 	Now func() time.Time
+	// orgs caches organisations read by id: every request asks for a few, and they change rarely (a change in
+	// this process drops its entry at commit; another instance's change shows within orgTTL).
+	orgs sync.Map // id -> cachedOrg
+}
+
+const orgTTL = 10 * time.Second
+
+type cachedOrg struct {
+	o  org.Org
+	at time.Time
 }
 
 // Open connects to the database at dsn: a postgres:// URL, or else an SQLite file path ("" means
@@ -161,6 +173,9 @@ type Tx struct {
 	d   dialect
 	ctx context.Context
 	now time.Time
+	db  *DB
+	// afterCommit runs once the transaction committed (cache invalidations).
+	afterCommit []func()
 }
 
 // Write runs fn in a transaction and commits when fn returns nil. A PostgreSQL serialization failure or
@@ -182,13 +197,16 @@ func (db *DB) writeOnce(ctx context.Context, fn func(*Tx) error) error {
 	if err != nil {
 		return errs.Wrap(err, "begin")
 	}
-	tx := &Tx{tx: sqlTx, d: db.d, ctx: ctx, now: db.Now().UTC().Truncate(time.Microsecond)}
+	tx := &Tx{tx: sqlTx, d: db.d, ctx: ctx, now: db.Now().UTC().Truncate(time.Microsecond), db: db}
 	if err := fn(tx); err != nil {
 		sqlTx.Rollback()
 		return err
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return errs.Wrap(err, "commit")
+	}
+	for _, f := range tx.afterCommit {
+		f()
 	}
 	return nil
 }
