@@ -39,6 +39,17 @@ type DB struct {
 	// orgs caches organisations read by id: every request asks for a few, and they change rarely (a change in
 	// this process drops its entry at commit; another instance's change shows within orgTTL).
 	orgs sync.Map // id -> cachedOrg
+	// writes feeds SQLite's one writer (group commit); nil on PostgreSQL.
+	writes chan *writeReq
+	stop   chan struct{}
+	wg     sync.WaitGroup
+}
+
+// writeReq is one transaction's work waiting for the SQLite writer.
+type writeReq struct {
+	ctx  context.Context
+	fn   func(*Tx) error
+	done chan error
 }
 
 const orgTTL = 10 * time.Second
@@ -93,6 +104,9 @@ func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
 		}
 		r.SetMaxOpenConns(8)
 		db.d, db.w, db.r = sqlite, w, r
+		db.writes, db.stop = make(chan *writeReq, 256), make(chan struct{})
+		db.wg.Add(1)
+		go db.writer()
 	}
 	if err := db.w.PingContext(ctx); err != nil {
 		db.Close()
@@ -103,6 +117,10 @@ func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
 
 // Close closes the pools.
 func (db *DB) Close() error {
+	if db.stop != nil {
+		close(db.stop)
+		db.wg.Wait()
+	}
 	err := db.w.Close()
 	if db.r != db.w {
 		err = errors.Join(err, db.r.Close())
@@ -193,6 +211,15 @@ func (db *DB) Write(ctx context.Context, fn func(*Tx) error) error {
 }
 
 func (db *DB) writeOnce(ctx context.Context, fn func(*Tx) error) error {
+	if db.writes != nil {
+		req := &writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
+		select {
+		case db.writes <- req:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		return <-req.done
+	}
 	sqlTx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return errs.Wrap(err, "begin")
@@ -209,6 +236,85 @@ func (db *DB) writeOnce(ctx context.Context, fn func(*Tx) error) error {
 		f()
 	}
 	return nil
+}
+
+// writer is SQLite's single writer. It takes the transactions waiting at the moment together into one
+// database transaction, each inside its own savepoint, and commits them with one sync to disk (group
+// commit): a failing one is rolled back to its savepoint and leaves the others, and none is acknowledged
+// before the commit is durable.
+func (db *DB) writer() {
+	defer db.wg.Done()
+	for {
+		var first *writeReq
+		select {
+		case first = <-db.writes:
+		case <-db.stop:
+			return
+		}
+		batch := []*writeReq{first}
+	more:
+		for len(batch) < 64 {
+			select {
+			case r := <-db.writes:
+				batch = append(batch, r)
+			default:
+				break more
+			}
+		}
+		db.commitBatch(batch)
+	}
+}
+
+func (db *DB) commitBatch(batch []*writeReq) {
+	fail := func(err error) {
+		for _, r := range batch {
+			r.done <- err
+		}
+	}
+	sqlTx, err := db.w.BeginTx(context.Background(), nil)
+	if err != nil {
+		fail(errs.Wrap(err, "begin"))
+		return
+	}
+	results := make([]error, len(batch))
+	var after []func()
+	for i, r := range batch {
+		tx := &Tx{tx: sqlTx, d: db.d, ctx: r.ctx, now: db.Now().UTC().Truncate(time.Microsecond), db: db}
+		if _, err := sqlTx.Exec(`SAVEPOINT w`); err != nil {
+			sqlTx.Rollback()
+			fail(errs.Wrap(err, "savepoint"))
+			return
+		}
+		err := r.ctx.Err()
+		if err == nil {
+			err = r.fn(tx)
+		}
+		if err != nil {
+			if _, rerr := sqlTx.Exec(`ROLLBACK TO w`); rerr != nil {
+				sqlTx.Rollback()
+				fail(errs.Wrap(rerr, "rollback to savepoint"))
+				return
+			}
+		} else {
+			after = append(after, tx.afterCommit...)
+		}
+		if _, err := sqlTx.Exec(`RELEASE w`); err != nil {
+			sqlTx.Rollback()
+			fail(errs.Wrap(err, "release"))
+			return
+		}
+		results[i] = err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		fail(errs.Wrap(err, "commit"))
+		return
+	}
+	for _, f := range after {
+		f()
+	}
+	for i, r := range batch {
+		r.done <- results[i]
+	}
 }
 
 func (tx *Tx) exec(q string, args ...any) (sql.Result, error) {

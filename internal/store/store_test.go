@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -313,6 +314,51 @@ func TestIdempotentSubmission(t *testing.T) {
 		}
 		if n, _ := db.CountApplicants(ctx); n != 1 {
 			t.Fatalf("%d applicants", n)
+		}
+	})
+}
+
+// Writes that arrive together commit together on SQLite (group commit): one that fails leaves nothing,
+// the others all land, and the audit chain holds.
+func TestConcurrentWritesSomeFail(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, db *store.DB) {
+		o := tree(t, db)
+		var wg sync.WaitGroup
+		errs := make([]error, 40)
+		for i := range errs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs[i] = db.Write(ctx, func(tx *store.Tx) error {
+					w := org.Org{ParentID: o["t1"].ID, Kind: org.Center, NameZh: fmt.Sprintf("中心%02d", i)}
+					if err := tx.CreateOrg(access.System, &w); err != nil {
+						return err
+					}
+					if i%3 == 0 {
+						return errors.New("changed my mind")
+					}
+					return nil
+				})
+			}()
+		}
+		wg.Wait()
+		kids, _ := db.Children(ctx, o["t1"].ID)
+		centers := 0
+		for _, k := range kids {
+			if k.Kind == org.Center {
+				centers++
+			}
+		}
+		for i, err := range errs {
+			if (i%3 == 0) != (err != nil) {
+				t.Errorf("write %d: %v", i, err)
+			}
+		}
+		if centers != 26 {
+			t.Fatalf("%d centers, want 26", centers)
+		}
+		if n, err := db.VerifyAudit(ctx); err != nil || n != 7+26 {
+			t.Fatalf("audit: %d entries, %v", n, err)
 		}
 	})
 }
