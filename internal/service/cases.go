@@ -262,13 +262,19 @@ func (s *Service) deskOf(ctx context.Context, actor access.Actor, c cases.Case, 
 	return "", errs.New(errs.Forbidden, "err.forbidden").With("action", "case."+string(a))
 }
 
-// ownsItem reports whether the actor works at the department that owns the item.
+// ownsItem reports whether the actor works at the department that owns the item. An item's department never
+// changes, so it is remembered.
 func (s *Service) ownsItem(ctx context.Context, actor access.Actor, itemID string) bool {
-	row, err := s.DB.Item(ctx, itemID)
-	if err != nil {
-		return false
+	deptID, ok := s.itemDept.Load(itemID)
+	if !ok {
+		row, err := s.DB.Item(ctx, itemID)
+		if err != nil {
+			return false
+		}
+		deptID = row.DepartmentID
+		s.itemDept.Store(itemID, deptID)
 	}
-	dept, err := s.DB.Org(ctx, row.DepartmentID)
+	dept, err := s.DB.Org(ctx, deptID.(string))
 	return err == nil && org.InSubtree(actor.OrgPath, dept.Path)
 }
 
@@ -320,8 +326,10 @@ func (s *Service) Act(ctx context.Context, actor access.Actor, caseID string, ve
 		orgID = c.Handling
 	}
 	phone := ""
-	if a, err := s.DB.Applicant(ctx, c.ApplicantID); err == nil {
-		phone = a.Phone
+	if tpl, _ := messageFor(c, ev); tpl != "" { // only moves that tell the applicant need the phone
+		if a, err := s.DB.Applicant(ctx, c.ApplicantID); err == nil {
+			phone = a.Phone
+		}
 	}
 	handling, err := s.DB.Org(ctx, c.Handling)
 	if err != nil {

@@ -46,6 +46,8 @@ type Service struct {
 	index      atomic.Pointer[searchIndex]
 	indexMu    sync.Mutex
 	rebuilding atomic.Bool
+	// itemDept remembers each item's department (item id -> org id), which never changes.
+	itemDept sync.Map
 	// calendar is the working-day calendar, read again after a minute or a load.
 	calendar atomic.Pointer[cachedCalendar]
 	// dummyHash is verified against when a username does not exist, so that a login takes as long for an
