@@ -177,14 +177,6 @@ func SQLite(t testing.TB) Engine {
 	return Engine{Name: "sqlite", URL: filepath.Join(t.TempDir(), "bianmin.db")}
 }
 
-// MustEnv fails the test when a variable a CI run promised is missing.
-func MustEnv(t testing.TB, name string) string {
-	v := os.Getenv(name)
-	if v == "" {
-		t.Fatalf("%s is not set", name)
-	}
-	return v
-}
 
 // SeedCases fills the cases table with n closed cases for benchmarks, in statements of a thousand rows. It
 // writes past the service (no events, no audit): it is load, not history, and only benchmarks call it.
