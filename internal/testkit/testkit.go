@@ -177,7 +177,6 @@ func SQLite(t testing.TB) Engine {
 	return Engine{Name: "sqlite", URL: filepath.Join(t.TempDir(), "bianmin.db")}
 }
 
-
 // SeedCases fills the cases table with n closed cases for benchmarks, in statements of a thousand rows. It
 // writes past the service (no events, no audit): it is load, not history, and only benchmarks call it.
 func SeedCases(t testing.TB, db *store.DB, handling, receiving, itemID, applicantID string, n int) {
