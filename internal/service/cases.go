@@ -217,46 +217,51 @@ func (s *Service) madeCases(ctx context.Context, made []string, key, scope, acto
 	return out, nil
 }
 
-// deskOf finds the desk from which the actor may make a move on a case, if any: the front desk of the
-// receiving organisation, the back office of the current step's organisation (the handling township's
-// reviewers for township and village steps, the item's department for banner steps), or the handling
-// township's director.
-func (s *Service) deskOf(ctx context.Context, actor access.Actor, c cases.Case, a cases.Action) (cases.Desk, error) {
+// desks finds the desks from which the actor may work a case: the front desk of the receiving organisation,
+// the back office of the current step's organisation (the handling township's reviewers for township and
+// village steps, the item's department for banner steps, the window itself for instant items), and the
+// handling township's director. It reads the organisations once, for all moves.
+func (s *Service) desks(ctx context.Context, actor access.Actor, c cases.Case) (map[cases.Desk]bool, error) {
+	if actor.System {
+		return map[cases.Desk]bool{cases.Front: true, cases.Back: true, cases.Director: true}, nil
+	}
 	recv, err := s.DB.Org(ctx, c.Receiving)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	handling, err := s.DB.Org(ctx, c.Handling)
 	if err != nil {
+		return nil, err
+	}
+	inHandling := org.InSubtree(actor.OrgPath, handling.Path)
+	out := map[cases.Desk]bool{
+		cases.Front:    frontDesk(actor, recv),
+		cases.Director: actor.Role == access.Director && inHandling,
+	}
+	switch step := c.Steps[c.Step]; {
+	case step.Role == "clerk": // 即办: the window decides its own items
+		out[cases.Back] = frontDesk(actor, handling) && actor.Role != access.Agent
+	case step.Level <= 4:
+		out[cases.Back] = actor.Role == access.Department && s.ownsItem(ctx, actor, c.ItemID)
+	default:
+		out[cases.Back] = (actor.Role == access.Reviewer || actor.Role == access.Director) && inHandling
+	}
+	return out, nil
+}
+
+// deskOf is the desk from which the actor may make a move on a case, if any.
+func (s *Service) deskOf(ctx context.Context, actor access.Actor, c cases.Case, a cases.Action) (cases.Desk, error) {
+	mine, err := s.desks(ctx, actor, c)
+	if err != nil {
 		return "", err
 	}
+	return pickDesk(mine, a)
+}
+
+func pickDesk(mine map[cases.Desk]bool, a cases.Action) (cases.Desk, error) {
 	for _, d := range cases.Desks(a) {
-		switch d {
-		case cases.Front:
-			if frontDesk(actor, recv) {
-				return d, nil
-			}
-		case cases.Director:
-			if actor.System || (actor.Role == access.Director && org.InSubtree(actor.OrgPath, handling.Path)) {
-				return d, nil
-			}
-		case cases.Back:
-			if actor.System {
-				return d, nil
-			}
-			step := c.Steps[c.Step]
-			if step.Role == "clerk" {
-				// 即办: the window decides its own items
-				if frontDesk(actor, handling) && actor.Role != access.Agent {
-					return d, nil
-				}
-			} else if step.Level <= 4 {
-				if actor.Role == access.Department && s.ownsItem(ctx, actor, c.ItemID) {
-					return d, nil
-				}
-			} else if (actor.Role == access.Reviewer || actor.Role == access.Director) && org.InSubtree(actor.OrgPath, handling.Path) {
-				return d, nil
-			}
+		if mine[d] {
+			return d, nil
 		}
 	}
 	return "", errs.New(errs.Forbidden, "err.forbidden").With("action", "case."+string(a))
@@ -411,8 +416,12 @@ func (s *Service) work(ctx context.Context, actor access.Actor, c cases.Case, cl
 			w.Card = clock.Green
 		}
 	}
+	mine, err := s.desks(ctx, actor, c)
+	if err != nil {
+		return w
+	}
 	for _, a := range cases.Actions {
-		if d, err := s.deskOf(ctx, actor, c, a); err == nil && cases.Allowed(c.State, a, d) {
+		if d, err := pickDesk(mine, a); err == nil && cases.Allowed(c.State, a, d) {
 			w.Mine = append(w.Mine, a)
 		}
 	}

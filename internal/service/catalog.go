@@ -347,6 +347,67 @@ func (s *Service) SetImplementation(ctx context.Context, actor access.Actor, im 
 	return s.DB.Write(ctx, func(tx *store.Tx) error { return tx.SetImplementation(actor, im) })
 }
 
+// PublicItem reads a version of an item that the public may see: the published one (version 0), or an
+// earlier published one; drafts and versions in review are not found.
+func (s *Service) PublicItem(ctx context.Context, id string, version int) (catalog.Item, error) {
+	none := errs.New(errs.NotFound, "err.not_found").With("what", "item")
+	row, err := s.DB.Item(ctx, id)
+	if err != nil {
+		return catalog.Item{}, err
+	}
+	if version <= 0 {
+		version = row.Published
+	}
+	if version == 0 {
+		return catalog.Item{}, none
+	}
+	it, err := s.DB.ItemVersion(ctx, id, version)
+	if err != nil {
+		return it, err
+	}
+	if !it.Status.Public() {
+		return catalog.Item{}, none
+	}
+	return it, nil
+}
+
+// Guide is an item's guide as read at one organisation: its local details applied, and where the power came
+// from when a department delegated it.
+type Guide struct {
+	Item           catalog.Item
+	At             *org.Org
+	Implementation *store.Implementation
+	DelegatedFrom  *org.Org
+}
+
+// GuideAt reads an item's guide at an organisation ("" for the banner's defaults).
+func (s *Service) GuideAt(ctx context.Context, it catalog.Item, orgID string) (Guide, error) {
+	g := Guide{Item: it}
+	if orgID == "" {
+		return g, nil
+	}
+	ims, err := s.DB.Implementations(ctx, it.ID)
+	if err != nil {
+		return g, err
+	}
+	for i := range ims {
+		if ims[i].OrgID != orgID {
+			continue
+		}
+		g.Implementation = &ims[i]
+		g.Item = Localize(it, ims[i])
+		if o, err := s.DB.Org(ctx, orgID); err == nil {
+			g.At = &o
+		}
+		if ims[i].DelegatedFrom != "" {
+			if o, err := s.DB.Org(ctx, ims[i].DelegatedFrom); err == nil {
+				g.DelegatedFrom = &o
+			}
+		}
+	}
+	return g, nil
+}
+
 // LocalItem is an item as implemented at one organisation.
 type LocalItem struct {
 	Item           catalog.Item

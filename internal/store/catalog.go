@@ -457,9 +457,20 @@ func (db *DB) CountItems(ctx context.Context) (int, error) {
 	return n, err
 }
 
-// CountDepartmentItems counts the published items of a department.
-func (db *DB) CountDepartmentItems(ctx context.Context, deptID string) (int, error) {
-	var n int
-	err := db.queryRow(ctx, `SELECT count(*) FROM items WHERE department_id = ? AND published > 0`, deptID).Scan(&n)
-	return n, err
+// DepartmentsWithItems lists the ids of departments that have published items.
+func (db *DB) DepartmentsWithItems(ctx context.Context) (map[string]bool, error) {
+	rows, err := db.query(ctx, `SELECT DISTINCT department_id FROM items WHERE published > 0`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
 }

@@ -143,7 +143,7 @@ func (s *Server) caseView(r *http.Request, id string) (caseView, error) {
 		}
 	}
 	v := caseView{Work: work, Events: events, Materials: work.Case.Materials, Kinds: cases.SuspendKinds,
-		Checks: []cases.Check{cases.SeenOriginal, cases.SeenCopy, cases.Scanned, cases.Missing, cases.Defective, cases.Owed, cases.Pledged}}
+		Checks: cases.Checks}
 	if len(v.Materials) == 0 {
 		it, err := s.svc.DB.ItemVersion(r.Context(), work.Case.ItemID, work.Case.ItemVersion)
 		if err != nil {

@@ -49,8 +49,13 @@ func (s *Server) portal(w http.ResponseWriter, r *http.Request) {
 	}
 	org.SortByCode(townships)
 	d := portalData{Townships: townships, Bundles: bundles}
+	withItems, err := s.svc.DB.DepartmentsWithItems(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	for _, dp := range depts {
-		if n, _ := s.svc.DB.CountDepartmentItems(ctx, dp.ID); n > 0 {
+		if withItems[dp.ID] {
 			d.Departments = append(d.Departments, dp)
 		}
 	}
@@ -166,38 +171,15 @@ func (s *Server) portalDepartment(w http.ResponseWriter, r *http.Request) {
 }
 
 type guideData struct {
-	Item           catalog.Item
-	Versions       []catalog.Item
-	Implementation *store.Implementation
-	At             *org.Org
-	DelegatedFrom  *org.Org
-	QR             string
-	Gaps           []string
+	service.Guide
+	QR   string
+	Gaps []string
 }
 
-// guideItem reads the version asked for (?v=), else the published one.
+// guideItem reads the public version asked for (?v=), else the published one.
 func (s *Server) guideItem(r *http.Request) (catalog.Item, error) {
-	ctx := r.Context()
-	id := r.PathValue("id")
-	row, err := s.svc.DB.Item(ctx, id)
-	if err != nil {
-		return catalog.Item{}, err
-	}
-	v := row.Published
-	if x, err := strconv.Atoi(r.URL.Query().Get("v")); err == nil && x > 0 {
-		v = x
-	}
-	if v == 0 {
-		return catalog.Item{}, errs.New(errs.NotFound, "err.not_found").With("what", "item")
-	}
-	it, err := s.svc.DB.ItemVersion(ctx, id, v)
-	if err != nil {
-		return it, err
-	}
-	if !it.Status.Public() {
-		return catalog.Item{}, errs.New(errs.NotFound, "err.not_found").With("what", "item")
-	}
-	return it, nil
+	v, _ := strconv.Atoi(r.URL.Query().Get("v"))
+	return s.svc.PublicItem(r.Context(), r.PathValue("id"), v)
 }
 
 func (s *Server) guide(w http.ResponseWriter, r *http.Request) {
@@ -206,30 +188,13 @@ func (s *Server) guide(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	d := guideData{Item: it, QR: r.URL.Path + "/qr.png", Gaps: catalog.Gaps(it)}
-	if at := r.URL.Query().Get("at"); at != "" {
-		ims, err := s.svc.DB.Implementations(r.Context(), it.ID)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		for i := range ims {
-			if ims[i].OrgID == at {
-				d.Implementation = &ims[i]
-				if o, err := s.svc.DB.Org(r.Context(), at); err == nil {
-					d.At = &o
-				}
-				if ims[i].DelegatedFrom != "" {
-					if o, err := s.svc.DB.Org(r.Context(), ims[i].DelegatedFrom); err == nil {
-						d.DelegatedFrom = &o
-					}
-				}
-				d.Item = service.Localize(d.Item, ims[i])
-			}
-		}
+	g, err := s.svc.GuideAt(r.Context(), it, r.URL.Query().Get("at"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	p := s.page(r, "title.guide")
-	p.Data = d
+	p.Data = guideData{Guide: g, QR: r.URL.Path + "/qr.png", Gaps: catalog.Gaps(it)}
 	s.render(w, http.StatusOK, "guide", p)
 }
 
