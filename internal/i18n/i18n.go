@@ -4,9 +4,10 @@
 package i18n
 
 import (
-	_ "embed"
+	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"maps"
 	"slices"
 	"strings"
@@ -55,8 +56,11 @@ func (m Message) In(l Lang) string {
 	return m.Zh
 }
 
-//go:embed messages.json
-var messagesJSON []byte
+// The catalog is split by subject (messages.json, messages_*.json) so that a file stays readable; a key
+// may live in one file only.
+//
+//go:embed messages*.json
+var messageFiles embed.FS
 
 // Catalog holds the shipped messages and the administrators' corrections. It is safe for concurrent use.
 type Catalog struct {
@@ -67,9 +71,26 @@ type Catalog struct {
 
 // Load parses the embedded catalog.
 func Load() (*Catalog, error) {
-	var base map[string]Message
-	if err := json.Unmarshal(messagesJSON, &base); err != nil {
-		return nil, fmt.Errorf("i18n: messages.json: %w", err)
+	names, err := fs.Glob(messageFiles, "messages*.json")
+	if err != nil {
+		return nil, err
+	}
+	base := map[string]Message{}
+	for _, name := range names {
+		data, err := messageFiles.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		var part map[string]Message
+		if err := json.Unmarshal(data, &part); err != nil {
+			return nil, fmt.Errorf("i18n: %s: %w", name, err)
+		}
+		for k, m := range part {
+			if _, dup := base[k]; dup {
+				return nil, fmt.Errorf("i18n: %s: key %q is already in another file", name, k)
+			}
+			base[k] = m
+		}
 	}
 	return &Catalog{base: base, over: map[string]Message{}}, nil
 }
