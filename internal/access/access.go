@@ -46,19 +46,20 @@ const (
 	AuditRead         Action = "audit.read"
 	CatalogEdit       Action = "catalog.edit"    // items of one's own department (or all, for administrators)
 	CatalogPublish    Action = "catalog.publish" // publish and retire item versions
+	SupervisionRead   Action = "supervision.read" // the supervision dashboard and its cases
 )
 
 // Actions lists every action, for the permission matrix and its test.
 var Actions = []Action{OrgRead, OrgEdit, OrgImport, StaffRead, StaffManage, ApplicantRead, ApplicantReadFull,
-	ApplicantWrite, ApplicantOverride, TranslationEdit, AuditRead, CatalogEdit, CatalogPublish}
+	ApplicantWrite, ApplicantOverride, TranslationEdit, AuditRead, CatalogEdit, CatalogPublish, SupervisionRead}
 
 var grants = map[Role][]Action{
 	Clerk:      {OrgRead, ApplicantRead, ApplicantReadFull, ApplicantWrite},
 	Agent:      {OrgRead, ApplicantRead, ApplicantReadFull, ApplicantWrite},
 	Reviewer:   {OrgRead, ApplicantRead},
 	Department: {OrgRead, ApplicantRead, CatalogEdit},
-	Director:   {OrgRead, OrgEdit, StaffRead, StaffManage, ApplicantRead, ApplicantReadFull, ApplicantWrite, ApplicantOverride},
-	Supervisor: {OrgRead, StaffRead, ApplicantRead, AuditRead},
+	Director:   {OrgRead, OrgEdit, StaffRead, StaffManage, ApplicantRead, ApplicantReadFull, ApplicantWrite, ApplicantOverride, SupervisionRead},
+	Supervisor: {OrgRead, StaffRead, ApplicantRead, AuditRead, SupervisionRead},
 	Admin:      Actions,
 }
 

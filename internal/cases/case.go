@@ -173,6 +173,9 @@ type Step struct {
 	Role    string `json:"role"`  // clerk, reviewer, department
 	Level   int    `json:"level"` // 5 township, 4 banner
 	Special string `json:"special,omitempty"`
+	// the step's own limit from the item's process (0 days and no unit: none)
+	Unit clock.Unit `json:"unit,omitempty"`
+	Days int        `json:"days,omitempty"`
 }
 
 // Suspension of the clock, with its kind and reason.
@@ -206,6 +209,11 @@ type Case struct {
 	Channel     Channel         `json:"channel"`
 	Receiving   string          `json:"receiving"` // organisation that received it (收件地)
 	Handling    string          `json:"handling"`  // organisation that decides it (办理地)
+	// the township of the receiving organisation, the person who received, and the item's department:
+	// fixed at intake, they place the case in the supervision figures
+	ReceivingTownship string `json:"receiving_township,omitempty"`
+	ReceivedBy        string `json:"received_by,omitempty"`
+	Department        string `json:"department,omitempty"`
 	ApplicantID string          `json:"applicant_id"`
 	Bundle      string          `json:"bundle,omitempty"`        // the intake of a bundle (一件事) this case is one item of
 	AgentID     string          `json:"agent_id,omitempty"`      // the village agent applying on the resident's behalf
@@ -213,6 +221,8 @@ type Case struct {
 	State       State           `json:"state"`
 	Steps       []Step          `json:"steps"`
 	Step        int             `json:"step"`
+	StepSince   time.Time       `json:"step_since,omitzero"` // when the current step began, for the step's card
+	Corrected   bool            `json:"corrected,omitempty"` // a correction notice was given (not first-time)
 	Materials   []MaterialCheck `json:"materials"`
 	Received    time.Time       `json:"received"`
 	Accepted    time.Time       `json:"accepted,omitzero"`
@@ -225,6 +235,10 @@ type Case struct {
 	Delivery    *Delivery       `json:"delivery,omitempty"`
 	Refusal     string          `json:"refusal,omitempty"`
 	Version     int             `json:"version"`
+
+	// Standing is the case's deadline standing, filled in before the case is stored (see StandingOn); it is
+	// kept beside the document, not in it.
+	Standing Standing `json:"-"`
 }
 
 // Input carries what a move needs beyond its name.
@@ -267,7 +281,7 @@ func (c *Case) Apply(a Action, d Desk, in Input, now time.Time, clk clock.Clock)
 	var l errs.List
 	switch a {
 	case AskCorrection:
-		next.Materials = in.Materials
+		next.Materials, next.Corrected = in.Materials, true
 		if !slices.ContainsFunc(in.Materials, MaterialCheck.Lacking) {
 			l.Add(errs.Field("materials", "err.case.nothing_missing"))
 		}
@@ -296,7 +310,7 @@ func (c *Case) Apply(a Action, d Desk, in Input, now time.Time, clk clock.Clock)
 			next.OwedBy = in.OwedBy
 		}
 		// Acceptance completes the window's own steps: the case goes to the first back-office step.
-		next.Accepted, next.Step = now, FirstBackStep(c.Steps)
+		next.Accepted, next.Step, next.StepSince = now, FirstBackStep(c.Steps), now
 	case Refuse:
 		if strings.TrimSpace(in.Reason) == "" {
 			l.Add(errs.Field("reason", "err.required"))
@@ -306,12 +320,12 @@ func (c *Case) Apply(a Action, d Desk, in Input, now time.Time, clk clock.Clock)
 		if c.Step+1 >= len(c.Steps) {
 			l.Add(errs.Field("step", "err.case.last_step"))
 		}
-		next.Step = c.Step + 1
+		next.Step, next.StepSince = c.Step+1, now
 	case Return:
 		if c.Step == 0 {
 			l.Add(errs.Field("step", "err.case.first_step"))
 		}
-		next.Step = c.Step - 1
+		next.Step, next.StepSince = c.Step-1, now
 	case Suspend:
 		if !slices.Contains(SuspendKinds, in.Kind) {
 			l.Add(errs.Field("kind", "err.item.code_set"))

@@ -49,6 +49,9 @@ func (d Date) t() time.Time { return time.Date(d.Y, d.M, d.D, 0, 0, 0, 0, time.U
 // AddDays moves by natural days.
 func (d Date) AddDays(n int) Date { return DateOf(d.t().AddDate(0, 0, n)) }
 
+// Sub is the number of days from o to d.
+func (d Date) Sub(o Date) int { return int(d.t().Sub(o.t()).Hours() / 24) }
+
 // Before, After and Equal compare days.
 func (d Date) Before(o Date) bool { return d.t().Before(o.t()) }
 func (d Date) After(o Date) bool  { return d.t().After(o.t()) }
@@ -204,6 +207,16 @@ func (c *Calendar) IsWorkingDay(d Date) bool {
 func (c *Calendar) NextWorkingDay(d Date) Date {
 	for {
 		d = d.AddDays(1)
+		if c.IsWorkingDay(d) {
+			return d
+		}
+	}
+}
+
+// PrevWorkingDay is the last working day before d.
+func (c *Calendar) PrevWorkingDay(d Date) Date {
+	for {
+		d = d.AddDays(-1)
 		if c.IsWorkingDay(d) {
 			return d
 		}

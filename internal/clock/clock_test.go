@@ -183,3 +183,25 @@ func TestCalendarFiles(t *testing.T) {
 		t.Error("a make-up day on a Wednesday and a backward period must be refused")
 	}
 }
+
+// The dates a sweep compares give the same card as counting the remaining working days, on every day from
+// well before a deadline to well after it, over holidays and make-up days.
+func TestCardOnAgreesWithCardFor(t *testing.T) {
+	c := New(Default(), DefaultRules())
+	r := rand.New(rand.NewPCG(3, 5))
+	first := MustDate("2025-01-01")
+	for i := 0; i < 2000; i++ {
+		n := 1 + r.IntN(40)
+		due := c.Cal.AddWorkingDays(first.AddDays(r.IntN(600)), 1)
+		yellow := c.YellowFrom(n, due)
+		for d := due.AddDays(-3 * n); !d.After(due.AddDays(10)); d = d.AddDays(1) {
+			want := c.CardFor(n, c.Remaining(d, due))
+			if got := CardOn(d, yellow, due); got != want {
+				t.Fatalf("limit %d due %s on %s: CardOn %s, CardFor %s (yellow from %s)", n, due, d, got, want, yellow)
+			}
+		}
+	}
+	if d := MustDate("2026-02-24"); DateFromInt(d.Int()) != d || d.Int() != 20260224 {
+		t.Fatalf("int form of %s: %d", d, d.Int())
+	}
+}

@@ -144,9 +144,55 @@ func (c Clock) CardFor(n, remaining int) Card {
 	if remaining < 0 {
 		return Red
 	}
-	threshold := max(c.Rules.YellowMin, int(float64(n)*c.Rules.YellowShare+0.999999))
-	if remaining <= threshold {
+	if remaining <= c.threshold(n) {
 		return Yellow
 	}
 	return Green
+}
+
+func (c Clock) threshold(n int) int {
+	return max(c.Rules.YellowMin, int(float64(n)*c.Rules.YellowShare+0.999999))
+}
+
+// YellowFrom is the first day on which a limit of n working days due on due shows yellow: the working day
+// that lies as many working days before due as the threshold. With it and due, the card of any day is a
+// comparison of dates (CardOn), which is what lets a sweep over a million cases run in the database.
+func (c Clock) YellowFrom(n int, due Date) Date {
+	d := due
+	if !c.Cal.IsWorkingDay(d) {
+		// a due day is a working day; this only guards a calendar changed under an old due day
+		d = c.Cal.NextWorkingDay(d)
+	}
+	for range c.threshold(n) {
+		d = c.Cal.PrevWorkingDay(d)
+	}
+	return d
+}
+
+// CardOn gives the card of a day from the due day and the first yellow day: the same as
+// CardFor(n, Remaining(today, due)) for yellowFrom = YellowFrom(n, due).
+func CardOn(today, yellowFrom, due Date) Card {
+	switch {
+	case due.Before(today):
+		return Red
+	case !today.Before(yellowFrom):
+		return Yellow
+	}
+	return Green
+}
+
+// Int is a day as the number yyyymmdd, the form stored beside a case for sweeps and reports.
+func (d Date) Int() int {
+	if d.IsZero() {
+		return 0
+	}
+	return d.Y*10000 + int(d.M)*100 + d.D
+}
+
+// DateFromInt reads a yyyymmdd number (0 is the zero day).
+func DateFromInt(n int) Date {
+	if n == 0 {
+		return Date{}
+	}
+	return Date{n / 10000, time.Month(n / 100 % 100), n % 100}
 }

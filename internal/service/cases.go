@@ -118,11 +118,13 @@ func (s *Service) receive(ctx context.Context, actor access.Actor, itemIDs []str
 		}
 	}
 	var items []catalog.Item
+	depts := map[string]string{} // item id -> owning department id
 	for _, id := range itemIDs {
 		row, err := s.DB.Item(ctx, id)
 		var it catalog.Item
 		if err == nil && row.Published > 0 {
 			it, err = s.DB.ItemVersion(ctx, row.ID, row.Published)
+			depts[row.ID] = row.DepartmentID
 		}
 		if err != nil || row.Published == 0 {
 			l.Add(errs.Field("item_id", "err.not_found").With("what", "item"))
@@ -148,6 +150,10 @@ func (s *Service) receive(ctx context.Context, actor access.Actor, itemIDs []str
 	if err != nil {
 		return nil, err
 	}
+	clk, err := s.Clock(ctx)
+	if err != nil {
+		return nil, err
+	}
 	now := s.DB.Now()
 	ev := cases.Event{Action: "receive", To: cases.Received, At: now, Desk: cases.Front}
 	if recvTownship.ID != handling.ID {
@@ -165,14 +171,17 @@ func (s *Service) receive(ctx context.Context, actor access.Actor, itemIDs []str
 			for _, it := range items {
 				steps := make([]cases.Step, len(it.Steps))
 				for i, st := range it.Steps {
-					steps[i] = cases.Step{Name: st.Name, Role: st.Role, Level: st.Level, Special: st.Special}
+					steps[i] = cases.Step{Name: st.Name, Role: st.Role, Level: st.Level, Special: st.Special,
+						Unit: clock.Unit(st.Limit.Unit), Days: st.Limit.Value}
 				}
 				c := cases.Case{ItemID: it.ID, ItemVersion: it.Version, ItemName: it.NameZh, Channel: channel, Receiving: recv.ID, Handling: handling.ID,
+					ReceivingTownship: recvTownship.ID, ReceivedBy: actor.ID, Department: depts[it.ID],
 					ApplicantID: a.ID, Bundle: bundle, Authorised: strings.TrimSpace(in.Authorisation), State: cases.Received, Steps: steps, Received: now,
 					LimitUnit: clock.Unit(it.PromisedLimit.Unit), LimitDays: it.PromisedLimit.Value}
 				if channel == cases.ByStation {
 					c.AgentID = actor.ID
 				}
+				c.Standing = c.StandingOn(clk, now)
 				if err := tx.CreateCase(actor, &c, numberPrefix(handling), localYear(now), ev, recv.ID); err != nil {
 					return "", err
 				}
@@ -322,10 +331,12 @@ func (s *Service) Act(ctx context.Context, actor access.Actor, caseID string, ve
 		return s.issueBundle(ctx, actor, c, version, desk, in, clk)
 	}
 	before := c
-	ev, err := c.Apply(a, desk, in, s.DB.Now(), clk)
+	now := s.DB.Now()
+	ev, err := c.Apply(a, desk, in, now, clk)
 	if err != nil {
 		return before, err
 	}
+	c.Standing = c.StandingOn(clk, now)
 	orgID := actor.OrgID
 	if actor.System {
 		orgID = c.Handling
@@ -364,6 +375,8 @@ type Work struct {
 	Due       clock.Date
 	Remaining int
 	Card      clock.Card
+	StepDue   clock.Date // the current step's own deadline, when it has one
+	StepCard  clock.Card
 	Mine      []cases.Action // the moves the actor may make now
 	// OwedOverdue flags a 容缺 case whose owed materials are late: the path leads to termination.
 	OwedOverdue bool
@@ -411,11 +424,11 @@ func (s *Service) work(ctx context.Context, actor access.Actor, c cases.Case, cl
 	if due, ok := c.Due(clk, today); ok {
 		w.Due = due
 		w.Remaining = clk.Remaining(today, due)
-		w.Card = clk.CardFor(c.LimitDays, w.Remaining)
-		if c.State == cases.Suspended {
-			w.Card = clock.Green
-		}
 	}
+	// the same standing the sweep and the figures use: one rule for the card wherever it shows
+	c.Standing = c.StandingOn(clk, s.DB.Now())
+	w.Card, w.StepDue, w.StepCard = c.Standing.Card, c.Standing.StepDue, c.Standing.StepCard
+	w.Case = c
 	mine, err := s.desks(ctx, actor, c)
 	if err != nil {
 		return w
@@ -541,6 +554,7 @@ func (s *Service) issueBundle(ctx context.Context, actor access.Actor, c cases.C
 			if err != nil {
 				return err
 			}
+			sib.Standing = sib.StandingOn(clk, now)
 			var extra []string
 			if sib.Delivery.Method == "electronic" {
 				sib.Delivery.CodeHash = hashCode(sib.ID, code) // one code for the bundle's results

@@ -1,0 +1,88 @@
+package cases
+
+import (
+	"time"
+
+	"bianmin/internal/clock"
+)
+
+// Standing is where a case stands against its deadlines on a day: the days of its life as yyyymmdd numbers,
+// the due and first-yellow days of the case and of its current step, and the cards they give. It is kept in
+// columns beside the case so that a sweep and the supervision figures work in the database, without
+// reading a million documents.
+type Standing struct {
+	ReceivedOn, AcceptedOn, DecidedOn int // 0 until it happens
+	Due, YellowFrom                   clock.Date
+	Card                              clock.Card // "" when no clock runs (not accepted yet, decided, closed)
+	StepDue, StepYellowFrom           clock.Date
+	StepCard                          clock.Card
+	// DaysUsed is the working days from acceptance to decision (-1 before a decision); OnTime says the
+	// decision came by the due day.
+	DaysUsed int
+	OnTime   bool
+}
+
+// Running reports whether the case's clock runs (accepted, in the back office, not suspended): the sweep
+// may then turn its cards by date alone.
+func (c Case) Running() bool { return c.State == Accepted }
+
+// StandingOn computes the case's standing at a moment.
+func (c Case) StandingOn(clk clock.Clock, now time.Time) Standing {
+	loc := clk.Rules.Location
+	today := clock.DateOf(now.In(loc))
+	st := Standing{ReceivedOn: dayInt(c.Received, loc), AcceptedOn: dayInt(c.Accepted, loc), DaysUsed: -1}
+	if c.Decision != nil {
+		st.DecidedOn = dayInt(c.Decision.At, loc)
+	}
+	due, ok := c.Due(clk, today)
+	if !ok {
+		return st
+	}
+	st.Due, st.YellowFrom = due, clk.YellowFrom(c.LimitDays, due)
+	switch {
+	case c.Decision != nil:
+		decided := clock.DateOf(c.Decision.At.In(loc))
+		st.DaysUsed = clk.Cal.WorkingDaysBetween(clock.DateOf(c.Accepted.In(loc)), decided)
+		st.OnTime = !due.Before(decided)
+	case c.State == Accepted || c.State == Suspended:
+		st.Card = clock.CardOn(today, st.YellowFrom, due)
+		if c.State == Suspended && st.Card != clock.Red {
+			st.Card = clock.Green // the clock stands; a case suspended once overdue stays red
+		}
+		st.StepDue, st.StepYellowFrom, st.StepCard = c.stepStanding(clk, today)
+	}
+	return st
+}
+
+// stepStanding is the current step's deadline and card, when the step has a limit of its own and its time
+// counts (a special procedure's does not).
+func (c Case) stepStanding(clk clock.Clock, today clock.Date) (due, yellow clock.Date, card clock.Card) {
+	if c.Step >= len(c.Steps) || c.StepSince.IsZero() {
+		return
+	}
+	s := c.Steps[c.Step]
+	if s.Special != "" || (s.Days == 0 && s.Unit != clock.Instant) || s.Unit == "" {
+		return
+	}
+	since := clock.DateOf(c.StepSince.In(clk.Rules.Location))
+	var susp []clock.Suspension
+	for _, x := range c.Suspensions {
+		if !x.From.Before(since) {
+			susp = append(susp, x.Suspension)
+		}
+	}
+	due = clk.Deadline(c.StepSince, s.Unit, s.Days, susp, 0, today)
+	yellow = clk.YellowFrom(s.Days, due)
+	card = clock.CardOn(today, yellow, due)
+	if c.State == Suspended && card != clock.Red {
+		card = clock.Green
+	}
+	return
+}
+
+func dayInt(t time.Time, loc *time.Location) int {
+	if t.IsZero() {
+		return 0
+	}
+	return clock.DateOf(t.In(loc)).Int()
+}

@@ -1,0 +1,467 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"time"
+
+	"bianmin/internal/access"
+	"bianmin/internal/cases"
+	"bianmin/internal/clock"
+	"bianmin/internal/errs"
+	"bianmin/internal/org"
+	"bianmin/internal/store"
+	"bianmin/internal/supervision"
+)
+
+// today is the hall's date now.
+func (s *Service) today(clk clock.Clock) clock.Date {
+	return clock.DateOf(s.DB.Now().In(clk.Rules.Location))
+}
+
+// SweepResult is what a sweep did.
+type SweepResult struct {
+	store.SweepResult
+	Restood int // cases whose standing was computed afresh (suspended, never computed, or after a calendar change)
+}
+
+// Sweep turns the cards that time has turned since the last move: running cases by date in the database,
+// suspended ones (whose due day moves while they stand) one by one. all recomputes every open case, for
+// after a calendar change.
+func (s *Service) Sweep(ctx context.Context, all bool) (SweepResult, error) {
+	clk, err := s.Clock(ctx)
+	if err != nil {
+		return SweepResult{}, err
+	}
+	today := s.today(clk)
+	var r SweepResult
+	// Restand first: a case computed before this migration has no dates for the sweep to compare.
+	if r.Restood, err = s.restand(ctx, clk, today, all); err != nil {
+		return r, err
+	}
+	r.SweepResult, err = s.DB.SweepRunning(ctx, today)
+	return r, err
+}
+
+// restand computes in Go the standing of the cases the date comparison cannot turn, a thousand at a time.
+func (s *Service) restand(ctx context.Context, clk clock.Clock, today clock.Date, all bool) (int, error) {
+	now, n, after := s.DB.Now(), 0, ""
+	for {
+		list, err := s.DB.CasesToRestand(ctx, today.Int(), all, after, 1000)
+		if err != nil || len(list) == 0 {
+			return n, err
+		}
+		for i := range list {
+			c := &list[i]
+			if err := s.placeCase(ctx, c); err != nil {
+				return n, err
+			}
+			c.Standing = c.StandingOn(clk, now)
+		}
+		if err := s.DB.SetStanding(ctx, list, today); err != nil {
+			return n, err
+		}
+		n += len(list)
+		after = list[len(list)-1].ID
+	}
+}
+
+// placeCase fills in what a case stored before the supervision columns lacks: its receiving township and
+// the item's department. (Who received it is not known for those.)
+func (s *Service) placeCase(ctx context.Context, c *cases.Case) error {
+	if c.ReceivingTownship == "" {
+		recv, err := s.DB.Org(ctx, c.Receiving)
+		if err != nil {
+			return err
+		}
+		t, err := s.township(ctx, recv)
+		if err != nil {
+			return err
+		}
+		c.ReceivingTownship = t.ID
+	}
+	if c.Department == "" {
+		if d, ok := s.itemDept.Load(c.ItemID); ok {
+			c.Department = d.(string)
+		} else if row, err := s.DB.Item(ctx, c.ItemID); err == nil {
+			c.Department = row.DepartmentID
+			s.itemDept.Store(c.ItemID, row.DepartmentID)
+		}
+	}
+	return nil
+}
+
+// Rollup tallies days into the daily figures, replacing what they held.
+func (s *Service) Rollup(ctx context.Context, days ...clock.Date) error {
+	for _, d := range days {
+		facts, err := s.DB.FactsOn(ctx, d)
+		if err != nil {
+			return err
+		}
+		if err := s.DB.ReplaceStatDays(ctx, []int{d.Int()}, supervision.Tally(d.Int(), facts)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// RunSupervision is the background job: at start, the standing of cases never computed and the roll-up of
+// any day not rolled up; then every interval the sweep, the roll-up of yesterday and today, and last
+// month's reports once the month is over.
+func (s *Service) RunSupervision(ctx context.Context, every time.Duration, log *slog.Logger) {
+	tick := func() {
+		if r, err := s.Sweep(ctx, false); err != nil {
+			log.Error("sweep", "err", err)
+		} else if r.Red+r.Yellow+r.StepRed+r.StepYellow+r.Restood > 0 {
+			log.Info("sweep", "red", r.Red, "yellow", r.Yellow, "step_red", r.StepRed, "step_yellow", r.StepYellow, "restood", r.Restood)
+		}
+		clk, err := s.Clock(ctx)
+		if err != nil {
+			log.Error("supervision clock", "err", err)
+			return
+		}
+		today := s.today(clk)
+		if err := s.Rollup(ctx, today.AddDays(-1), today); err != nil {
+			log.Error("roll-up", "err", err)
+			return
+		}
+		last := supervision.MonthOf(today).Prev()
+		if err := s.MakeMissingReports(ctx, last); err != nil {
+			log.Error("monthly reports", "err", err)
+		}
+	}
+	tick()
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			tick()
+		}
+	}
+}
+
+// RollupAll rolls up every day from the first case received to today (after a bulk load, or the first
+// start after an upgrade).
+func (s *Service) RollupAll(ctx context.Context, progress func(done, total int)) error {
+	clk, err := s.Clock(ctx)
+	if err != nil {
+		return err
+	}
+	first, err := s.DB.FirstReceivedOn(ctx)
+	if err != nil || first == 0 {
+		return err
+	}
+	today := s.today(clk)
+	from := clock.DateFromInt(first)
+	total := int(today.Sub(from)) + 1
+	i := 0
+	for d := from; !d.After(today); d = d.AddDays(1) {
+		if err := s.Rollup(ctx, d); err != nil {
+			return err
+		}
+		i++
+		if progress != nil {
+			progress(i, total)
+		}
+	}
+	return nil
+}
+
+// superviseScope is the townships whose figures the actor may read: those in their subtree.
+func (s *Service) superviseScope(ctx context.Context, actor access.Actor) ([]org.Org, error) {
+	if !actor.System && !actor.Role.Has(access.SupervisionRead) {
+		return nil, errs.New(errs.Forbidden, "err.forbidden").With("action", string(access.SupervisionRead))
+	}
+	root := actor.OrgPath
+	if actor.System {
+		root = ""
+	}
+	ts, err := s.DB.Subtree(ctx, root, org.Township)
+	if err != nil {
+		return nil, err
+	}
+	if len(ts) == 0 {
+		return nil, errs.New(errs.Forbidden, "err.forbidden").With("action", string(access.SupervisionRead))
+	}
+	return ts, nil
+}
+
+// Dashboard is the supervision figures of a period by one dimension, with what stands open now.
+type Dashboard struct {
+	Dim      supervision.Dim
+	Period   supervision.Period
+	Lines    []supervision.Line
+	Total    supervision.Line
+	Labels   map[string]Label // value -> name in both languages
+	AsOf     time.Time        // when the figures of the period's days were last rolled up
+	Township string           // when the dashboard is narrowed to one township ("" for the whole scope)
+}
+
+// Label is a name in both languages.
+type Label struct{ Zh, Mn string }
+
+// DashboardQuery asks for a dashboard.
+type DashboardQuery struct {
+	Dim      supervision.Dim
+	Period   supervision.Period
+	Township string // narrow to one township of the scope
+}
+
+// Dashboard adds up the daily figures of the period for the townships in the actor's scope.
+func (s *Service) Dashboard(ctx context.Context, actor access.Actor, q DashboardQuery) (Dashboard, error) {
+	scope, err := s.superviseScope(ctx, actor)
+	if err != nil {
+		return Dashboard{}, err
+	}
+	in := map[string]bool{}
+	for _, t := range scope {
+		if q.Township == "" || q.Township == t.ID {
+			in[t.ID] = true
+		}
+	}
+	if len(in) == 0 {
+		return Dashboard{}, errs.Field("township", "err.forbidden").With("action", string(access.SupervisionRead))
+	}
+	rows, err := s.DB.StatTotals(ctx, q.Dim, q.Period.From, q.Period.To)
+	if err != nil {
+		return Dashboard{}, err
+	}
+	now, err := s.DB.OpenNow(ctx, q.Dim)
+	if err != nil {
+		return Dashboard{}, err
+	}
+	byValue := map[string]*supervision.Line{}
+	line := func(v string) *supervision.Line {
+		l := byValue[v]
+		if l == nil {
+			l = &supervision.Line{Value: v}
+			byValue[v] = l
+		}
+		return l
+	}
+	for _, r := range rows {
+		if in[r.Township] {
+			line(r.Value).Counts.Add(r.Counts)
+		}
+	}
+	for k, n := range now {
+		if in[k[0]] {
+			l := line(k[1])
+			l.Open += n.Open
+			l.Overdue += n.Overdue
+			l.Yellow += n.Yellow
+			l.Suspended += n.Suspended
+		}
+	}
+	d := Dashboard{Dim: q.Dim, Period: q.Period, Township: q.Township}
+	for _, l := range byValue {
+		d.Lines = append(d.Lines, *l)
+	}
+	d.Total = supervision.Sum(d.Lines)
+	if d.Labels, err = s.labels(ctx, q.Dim, d.Lines); err != nil {
+		return d, err
+	}
+	slices.SortFunc(d.Lines, func(a, b supervision.Line) int {
+		if c := b.Received - a.Received; c != 0 {
+			return c
+		}
+		return strings.Compare(d.Labels[a.Value].Zh, d.Labels[b.Value].Zh)
+	})
+	d.AsOf, err = s.DB.LastRollup(ctx)
+	return d, err
+}
+
+// labels names the values of a dimension.
+func (s *Service) labels(ctx context.Context, dim supervision.Dim, lines []supervision.Line) (map[string]Label, error) {
+	out := map[string]Label{}
+	switch dim {
+	case supervision.Item:
+		items, err := s.DB.AllItems(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, it := range items {
+			out[it.ID] = Label{it.NameZh, it.NameMn}
+		}
+	case supervision.Person:
+		for _, l := range lines {
+			if st, err := s.DB.Staff(ctx, l.Value); err == nil {
+				out[l.Value] = Label{st.Name, st.Name}
+			}
+		}
+	case supervision.Channel:
+		for _, l := range lines {
+			out[l.Value] = Label{s.Catalog.T("zh", "channel."+l.Value), s.Catalog.T("mn", "channel."+l.Value)}
+		}
+	default:
+		for _, l := range lines {
+			if o, err := s.DB.Org(ctx, l.Value); err == nil {
+				out[l.Value] = Label{o.NameZh, o.NameMn}
+			}
+		}
+	}
+	return out, nil
+}
+
+// DrillQuery asks for the cases behind a figure.
+type DrillQuery struct {
+	Dim      supervision.Dim
+	Value    string
+	What     string // received, completed, late, overdue, yellow, suspended
+	Period   supervision.Period
+	Township string
+}
+
+// DrillWhats are the figures one can drill into.
+var DrillWhats = []string{"received", "completed", "late", "overdue", "yellow", "suspended"}
+
+// Drill lists the cases behind a dashboard figure (at most 500), within the actor's scope.
+func (s *Service) Drill(ctx context.Context, actor access.Actor, q DrillQuery) ([]Work, error) {
+	scope, err := s.superviseScope(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Contains(DrillWhats, q.What) {
+		return nil, errs.Field("what", "err.item.code_set")
+	}
+	var ts []string
+	for _, t := range scope {
+		if q.Township == "" || q.Township == t.ID {
+			ts = append(ts, t.ID)
+		}
+	}
+	list, err := s.DB.DrillCases(ctx, store.Drill{Dim: q.Dim, Townships: ts, Value: q.Value, What: q.What, From: q.Period.From, To: q.Period.To, Limit: 500})
+	if err != nil {
+		return nil, err
+	}
+	clk, err := s.Clock(ctx)
+	if err != nil {
+		return nil, err
+	}
+	today := s.today(clk)
+	out := make([]Work, len(list))
+	for i, c := range list {
+		out[i] = Work{Case: c, OwedOverdue: c.OwedOverdue(today)}
+		if due, ok := c.Due(clk, today); ok {
+			out[i].Due, out[i].Remaining = due, clk.Remaining(today, due)
+		}
+		c.Standing = c.StandingOn(clk, s.DB.Now())
+		out[i].Card = c.Standing.Card
+	}
+	return out, nil
+}
+
+// Report is a monthly public report (通报): the figures of a banner's townships, or of one township's items,
+// for a month, fixed when made.
+type Report struct {
+	Period   string             `json:"period"` // 2026-10
+	OrgID    string             `json:"org_id"`
+	OrgName  Label              `json:"org_name"`
+	Dim      supervision.Dim    `json:"dim"` // township for a banner, item for a township
+	Lines    []supervision.Line `json:"lines"`
+	Labels   map[string]Label   `json:"labels"`
+	Total    supervision.Line   `json:"total"`
+	Rank     int                `json:"rank,omitempty"`     // a township's place among the banner's by on-time rate
+	Of       int                `json:"of,omitempty"`       // how many townships
+	BannerID string             `json:"banner_id,omitempty"` // a township's banner report
+	MadeAt   time.Time          `json:"made_at"`
+}
+
+// MakeMissingReports makes the month's reports of every banner and its townships not made yet.
+func (s *Service) MakeMissingReports(ctx context.Context, m supervision.Month) error {
+	banners, err := s.DB.Subtree(ctx, "", org.Banner)
+	if err != nil {
+		return err
+	}
+	for _, b := range banners {
+		if _, err := s.DB.ReportOf(ctx, m.String(), b.ID); err == nil {
+			continue
+		}
+		if err := s.MakeReports(ctx, b, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// MakeReports makes a banner's report for a month and one for each of its townships.
+func (s *Service) MakeReports(ctx context.Context, banner org.Org, m supervision.Month) error {
+	sys := access.System
+	sys.OrgPath = banner.Path
+	p := m.Period()
+	d, err := s.Dashboard(ctx, sys, DashboardQuery{Dim: supervision.Township, Period: p})
+	if err != nil {
+		return err
+	}
+	// ranks by on-time rate, then by volume
+	ranked := slices.Clone(d.Lines)
+	slices.SortStableFunc(ranked, func(a, b supervision.Line) int {
+		if x, y := a.OnTimeRate(), b.OnTimeRate(); x != y {
+			if x > y {
+				return -1
+			}
+			return 1
+		}
+		return b.Completed - a.Completed
+	})
+	now := s.DB.Now()
+	br := Report{Period: m.String(), OrgID: banner.ID, OrgName: Label{banner.NameZh, banner.NameMn}, Dim: supervision.Township,
+		Lines: ranked, Labels: d.Labels, Total: d.Total, MadeAt: now}
+	if err := s.saveReport(ctx, br); err != nil {
+		return err
+	}
+	for i, l := range ranked {
+		t, err := s.DB.Org(ctx, l.Value)
+		if err != nil {
+			return err
+		}
+		td, err := s.Dashboard(ctx, sys, DashboardQuery{Dim: supervision.Item, Period: p, Township: t.ID})
+		if err != nil {
+			return err
+		}
+		tr := Report{Period: m.String(), OrgID: t.ID, OrgName: Label{t.NameZh, t.NameMn}, Dim: supervision.Item,
+			Lines: td.Lines, Labels: td.Labels, Total: td.Total, Rank: i + 1, Of: len(ranked), BannerID: banner.ID, MadeAt: now}
+		if err := s.saveReport(ctx, tr); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Service) saveReport(ctx context.Context, r Report) error {
+	doc, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	return s.DB.SaveReport(ctx, store.Report{Period: r.Period, OrgID: r.OrgID, Doc: string(doc)})
+}
+
+// PublicReport reads a published report; reports are public (seed 四.(二): 定期通报).
+func (s *Service) PublicReport(ctx context.Context, period, orgID string) (Report, error) {
+	row, err := s.DB.ReportOf(ctx, period, orgID)
+	if err != nil {
+		return Report{}, err
+	}
+	var r Report
+	if err := json.Unmarshal([]byte(row.Doc), &r); err != nil {
+		return r, fmt.Errorf("report %s/%s: %w", period, orgID, err)
+	}
+	return r, nil
+}
+
+// PublicReports lists the periods of an organisation's published reports, newest first.
+func (s *Service) PublicReports(ctx context.Context, orgID string) ([]string, error) {
+	rows, err := s.DB.Reports(ctx, orgID)
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		out[i] = r.Period
+	}
+	return out, err
+}

@@ -1,0 +1,391 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"bianmin/internal/cases"
+	"bianmin/internal/clock"
+	"bianmin/internal/errs"
+	"bianmin/internal/supervision"
+)
+
+// The columns that place a case in the figures (fixed at intake) and its standing (kept by every move and
+// by the sweep); see migration 006.
+const (
+	placeCols     = `channel, department, received_by, receiving_township, instant`
+	standingCols  = `corrected, received_on, accepted_on, decided_on, days_used, on_time, due_on, yellow_on, card, step_due_on, step_yellow_on, step_card, standing_of`
+	standingMarks = `?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?`
+	standingSets  = `corrected = ?, received_on = ?, accepted_on = ?, decided_on = ?, days_used = ?, on_time = ?, due_on = ?, yellow_on = ?, card = ?, step_due_on = ?, step_yellow_on = ?, step_card = ?, standing_of = ?`
+)
+
+func placeArgs(c cases.Case) []any {
+	return []any{c.Channel, c.Department, c.ReceivedBy, c.ReceivingTownship, b2i(c.LimitUnit == clock.Instant)}
+}
+
+func standingArgs(c cases.Case) []any {
+	s := c.Standing
+	of := s.ReceivedOn // the day it was computed for: at least the intake's, never 0 once computed
+	if of == 0 {
+		of = 1
+	}
+	return []any{b2i(c.Corrected), s.ReceivedOn, s.AcceptedOn, s.DecidedOn, s.DaysUsed, b2i(s.OnTime),
+		s.Due.Int(), s.YellowFrom.Int(), string(s.Card), s.StepDue.Int(), s.StepYellowFrom.Int(), string(s.StepCard), of}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// SweepResult counts the cards a sweep turned.
+type SweepResult struct {
+	Red, Yellow, StepRed, StepYellow int
+}
+
+// SweepRunning turns the cards of running cases by date: red once past the due day, yellow from the first
+// yellow day. Only rows whose card changes are written; the partial indexes of migration 006 find them.
+// Suspended cases are not touched here: their due day moves while they stand (see SetStanding).
+func (db *DB) SweepRunning(ctx context.Context, today clock.Date) (SweepResult, error) {
+	var r SweepResult
+	d := today.Int()
+	err := db.Write(ctx, func(tx *Tx) error {
+		r = SweepResult{}
+		for _, u := range []struct {
+			n *int
+			q string
+		}{
+			{&r.Red, `UPDATE cases SET card = 'red' WHERE state = 'accepted' AND card IN ('green', 'yellow') AND due_on < ?`},
+			{&r.Yellow, `UPDATE cases SET card = 'yellow' WHERE state = 'accepted' AND card = 'green' AND yellow_on <= ?`},
+			{&r.StepRed, `UPDATE cases SET step_card = 'red' WHERE state = 'accepted' AND step_card IN ('green', 'yellow') AND step_due_on < ?`},
+			{&r.StepYellow, `UPDATE cases SET step_card = 'yellow' WHERE state = 'accepted' AND step_card = 'green' AND step_yellow_on <= ?`},
+		} {
+			res, err := tx.exec(u.q, d)
+			if err != nil {
+				return errs.Wrap(err, "sweep")
+			}
+			n, _ := res.RowsAffected()
+			*u.n = int(n)
+		}
+		return nil
+	})
+	return r, err
+}
+
+// CasesToRestand lists up to limit cases whose standing must be computed in Go: suspended ones (their due
+// day moves each day they stand), and any whose standing was never computed (stored before migration 006)
+// or was computed before the given day when all is true (after a calendar change). after pages by id.
+func (db *DB) CasesToRestand(ctx context.Context, before int, all bool, after string, limit int) ([]cases.Case, error) {
+	q := `SELECT doc FROM cases WHERE id > ? AND (standing_of = 0 OR (state = 'suspended' AND standing_of < ?))`
+	if all {
+		q = `SELECT doc FROM cases WHERE id > ? AND (standing_of = 0 OR (state IN ('accepted', 'suspended') AND standing_of < ?))`
+	}
+	return collectCases(db.query(ctx, q+` ORDER BY id LIMIT ?`, after, before, limit))
+}
+
+// SetStanding stores the standing and placing of cases computed outside a move (backfill, suspended cases,
+// a changed calendar). It does not touch the version: the case itself did not change.
+func (db *DB) SetStanding(ctx context.Context, list []cases.Case, today clock.Date) error {
+	return db.Write(ctx, func(tx *Tx) error {
+		for _, c := range list {
+			args := append(append(placeArgs(c), standingArgs(c)...), c.ID)
+			args[len(args)-2] = today.Int() // standing_of
+			if _, err := tx.exec(`UPDATE cases SET channel = ?, department = ?, received_by = ?, receiving_township = ?, instant = ?, `+standingSets+` WHERE id = ?`, args...); err != nil {
+				return errs.Wrap(err, "standing")
+			}
+		}
+		return nil
+	})
+}
+
+const factCols = `id, handling_org, receiving_township, receiving_org, received_by, department, item_id, channel, received_on, accepted_on, decided_on, corrected, instant, on_time, days_used`
+
+// FactsOn reads the facts of the cases received, accepted or decided on a day.
+func (db *DB) FactsOn(ctx context.Context, day clock.Date) ([]supervision.Fact, error) {
+	d := day.Int()
+	seen := map[string]bool{}
+	var out []supervision.Fact
+	for _, col := range []string{"received_on", "accepted_on", "decided_on"} {
+		rows, err := db.query(ctx, `SELECT `+factCols+` FROM cases WHERE `+col+` = ?`, d)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id string
+			var f supervision.Fact
+			var corrected, instant, onTime int
+			if err := rows.Scan(&id, &f.Handling, &f.ReceivingTownship, &f.Receiving, &f.ReceivedBy, &f.Department, &f.Item, &f.Channel,
+				&f.ReceivedOn, &f.AcceptedOn, &f.DecidedOn, &corrected, &instant, &onTime, &f.DaysUsed); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			f.Corrected, f.Instant, f.OnTime = corrected == 1, instant == 1, onTime == 1
+			if !seen[id] {
+				seen[id] = true
+				out = append(out, f)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// ReplaceStatDays stores the roll-up of days, replacing what was there, in one transaction per call.
+func (db *DB) ReplaceStatDays(ctx context.Context, days []int, rows []supervision.Row) error {
+	return db.Write(ctx, func(tx *Tx) error {
+		for _, d := range days {
+			for _, t := range []string{"stat_days", "stat_spread"} {
+				if _, err := tx.exec(`DELETE FROM `+t+` WHERE day = ?`, d); err != nil {
+					return errs.Wrap(err, "roll-up")
+				}
+			}
+			if _, err := tx.exec(`DELETE FROM stat_runs WHERE day = ?`, d); err != nil {
+				return err
+			}
+			if _, err := tx.exec(`INSERT INTO stat_runs (day, at) VALUES (?, ?)`, d, tx.now); err != nil {
+				return err
+			}
+		}
+		return insertStatRows(tx, rows)
+	})
+}
+
+// insertStatRows writes rows in multi-row statements (a year of a million cases is some 300,000 rows).
+func insertStatRows(tx *Tx, rows []supervision.Row) error {
+	const per = 200
+	for lo := 0; lo < len(rows); lo += per {
+		part := rows[lo:min(lo+per, len(rows))]
+		var b strings.Builder
+		b.WriteString(`INSERT INTO stat_days (dim, day, org_id, value, received, accepted, first_time, online, proxy, instant, completed, on_time, days_sum) VALUES `)
+		args := make([]any, 0, len(part)*13)
+		var sb strings.Builder
+		sb.WriteString(`INSERT INTO stat_spread (dim, day, org_id, value, days, n) VALUES `)
+		var sargs []any
+		for i, r := range part {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+			args = append(args, r.Dim, r.Day, r.Township, r.Value, r.Received, r.Accepted, r.FirstTime, r.Online, r.Proxy, r.Instant, r.Completed, r.OnTime, r.DaysSum)
+			for d, n := range r.Spread {
+				if len(sargs) > 0 {
+					sb.WriteString(", ")
+				}
+				sb.WriteString("(?, ?, ?, ?, ?, ?)")
+				sargs = append(sargs, r.Dim, r.Day, r.Township, r.Value, d, n)
+			}
+		}
+		if _, err := tx.exec(b.String(), args...); err != nil {
+			return errs.Wrap(err, "roll-up rows")
+		}
+		if len(sargs) > 0 {
+			if _, err := tx.exec(sb.String(), sargs...); err != nil {
+				return errs.Wrap(err, "roll-up spread")
+			}
+		}
+	}
+	return nil
+}
+
+// LastRollup is when the roll-up last ran (zero if never).
+func (db *DB) LastRollup(ctx context.Context) (time.Time, error) {
+	var at time.Time
+	err := db.queryRow(ctx, `SELECT at FROM stat_runs ORDER BY at DESC LIMIT 1`).Scan(&at)
+	if err == sql.ErrNoRows {
+		return time.Time{}, nil
+	}
+	return at, err
+}
+
+// StatTotals adds up a dimension's roll-up over days, per township and value.
+func (db *DB) StatTotals(ctx context.Context, dim supervision.Dim, from, to clock.Date) ([]supervision.Row, error) {
+	rows, err := db.query(ctx, `SELECT org_id, value, SUM(received), SUM(accepted), SUM(first_time), SUM(online), SUM(proxy), SUM(instant),
+		SUM(completed), SUM(on_time), SUM(days_sum) FROM stat_days WHERE dim = ? AND day BETWEEN ? AND ? GROUP BY org_id, value`, dim, from.Int(), to.Int())
+	if err != nil {
+		return nil, err
+	}
+	var out []supervision.Row
+	idx := map[[2]string]int{}
+	for rows.Next() {
+		r := supervision.Row{Dim: dim}
+		if err := rows.Scan(&r.Township, &r.Value, &r.Received, &r.Accepted, &r.FirstTime, &r.Online, &r.Proxy, &r.Instant, &r.Completed, &r.OnTime, &r.DaysSum); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		idx[[2]string{r.Township, r.Value}] = len(out)
+		out = append(out, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	srows, err := db.query(ctx, `SELECT org_id, value, days, SUM(n) FROM stat_spread WHERE dim = ? AND day BETWEEN ? AND ? GROUP BY org_id, value, days`, dim, from.Int(), to.Int())
+	if err != nil {
+		return nil, err
+	}
+	defer srows.Close()
+	for srows.Next() {
+		var t, v string
+		var d, n int
+		if err := srows.Scan(&t, &v, &d, &n); err != nil {
+			return nil, err
+		}
+		if i, ok := idx[[2]string{t, v}]; ok {
+			if out[i].Spread == nil {
+				out[i].Spread = map[int]int{}
+			}
+			out[i].Spread[d] += n
+		}
+	}
+	return out, srows.Err()
+}
+
+// dimCols are the columns of cases that hold a dimension's township and value.
+var dimCols = map[supervision.Dim][2]string{
+	supervision.Township:   {"handling_org", "handling_org"},
+	supervision.Department: {"handling_org", "department"},
+	supervision.Window:     {"receiving_township", "receiving_org"},
+	supervision.Person:     {"receiving_township", "received_by"},
+	supervision.Item:       {"handling_org", "item_id"},
+	supervision.Channel:    {"handling_org", "channel"},
+}
+
+// OpenNow counts the open cases (accepted or suspended) per township and value of a dimension, by card.
+func (db *DB) OpenNow(ctx context.Context, dim supervision.Dim) (map[[2]string]supervision.Now, error) {
+	c := dimCols[dim]
+	rows, err := db.query(ctx, fmt.Sprintf(`SELECT %s, %s, state, card, count(*) FROM cases WHERE state IN ('accepted', 'suspended') GROUP BY %s, %s, state, card`, c[0], c[1], c[0], c[1]))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[[2]string]supervision.Now{}
+	for rows.Next() {
+		var t, v, state, card string
+		var n int
+		if err := rows.Scan(&t, &v, &state, &card, &n); err != nil {
+			return nil, err
+		}
+		k := [2]string{t, v}
+		x := out[k]
+		x.Open += n
+		switch {
+		case card == string(clock.Red):
+			x.Overdue += n
+		case card == string(clock.Yellow):
+			x.Yellow += n
+		}
+		if state == string(cases.Suspended) {
+			x.Suspended += n
+		}
+		out[k] = x
+	}
+	return out, rows.Err()
+}
+
+// Drill is a filter of the dashboard's drill-down.
+type Drill struct {
+	Dim       supervision.Dim
+	Townships []string // in the reader's scope
+	Value     string   // "" for all values
+	What      string   // received, completed, overdue, yellow, suspended, late (completed after due)
+	From, To  clock.Date
+	Limit     int
+}
+
+// DrillCases lists the cases behind a figure, newest first.
+func (db *DB) DrillCases(ctx context.Context, f Drill) ([]cases.Case, error) {
+	c := dimCols[f.Dim]
+	var where []string
+	var args []any
+	switch f.What {
+	case "overdue":
+		where = append(where, `state IN ('accepted', 'suspended') AND card = 'red'`)
+	case "yellow":
+		where = append(where, `state IN ('accepted', 'suspended') AND card = 'yellow'`)
+	case "suspended":
+		where = append(where, `state = 'suspended'`)
+	case "completed", "late":
+		where = append(where, `decided_on > 0 AND decided_on BETWEEN ? AND ?`)
+		args = append(args, f.From.Int(), f.To.Int())
+		if f.What == "late" {
+			where = append(where, `on_time = 0`)
+		}
+	default:
+		where = append(where, `received_on BETWEEN ? AND ?`)
+		args = append(args, f.From.Int(), f.To.Int())
+	}
+	if f.Value != "" {
+		where = append(where, c[1]+` = ?`)
+		args = append(args, f.Value)
+	}
+	marks := make([]string, len(f.Townships))
+	for i, t := range f.Townships {
+		marks[i] = "?"
+		args = append(args, t)
+	}
+	if len(marks) == 0 {
+		return nil, nil
+	}
+	where = append(where, c[0]+` IN (`+strings.Join(marks, ", ")+`)`)
+	args = append(args, max(f.Limit, 1))
+	return collectCases(db.query(ctx, `SELECT doc FROM cases WHERE `+strings.Join(where, " AND ")+` ORDER BY received_at DESC LIMIT ?`, args...))
+}
+
+// Report is a stored monthly report.
+type Report struct {
+	Period string
+	OrgID  string
+	MadeAt time.Time
+	Doc    string
+}
+
+// SaveReport stores a report, replacing one of the same period and organisation.
+func (db *DB) SaveReport(ctx context.Context, r Report) error {
+	return db.Write(ctx, func(tx *Tx) error {
+		if _, err := tx.exec(`DELETE FROM reports WHERE period = ? AND org_id = ?`, r.Period, r.OrgID); err != nil {
+			return err
+		}
+		_, err := tx.exec(`INSERT INTO reports (period, org_id, made_at, doc) VALUES (?, ?, ?, ?)`, r.Period, r.OrgID, tx.now, r.Doc)
+		return errs.Wrap(err, "report")
+	})
+}
+
+// Reports lists the stored reports of an organisation, newest first (without their documents when brief).
+func (db *DB) Reports(ctx context.Context, orgID string) ([]Report, error) {
+	rows, err := db.query(ctx, `SELECT period, org_id, made_at FROM reports WHERE org_id = ? ORDER BY period DESC`, orgID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Report
+	for rows.Next() {
+		var r Report
+		if err := rows.Scan(&r.Period, &r.OrgID, &r.MadeAt); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// ReportOf reads one report.
+func (db *DB) ReportOf(ctx context.Context, period, orgID string) (Report, error) {
+	r := Report{Period: period, OrgID: orgID}
+	err := db.queryRow(ctx, `SELECT made_at, doc FROM reports WHERE period = ? AND org_id = ?`, period, orgID).Scan(&r.MadeAt, &r.Doc)
+	return r, notFound(err, "report")
+}
+
+// FirstReceivedOn is the day of the first case received (0 if none).
+func (db *DB) FirstReceivedOn(ctx context.Context) (int, error) {
+	var d sql.NullInt64
+	err := db.queryRow(ctx, `SELECT min(received_on) FROM cases WHERE received_on > 0`).Scan(&d)
+	return int(d.Int64), err
+}
