@@ -116,6 +116,12 @@ func (m *Main) Run(ctx context.Context) error {
 	}()
 	// The outbox stops with the server, before the database closes.
 	defer func() { <-outboxDone }()
+	supDone := make(chan struct{})
+	go func() {
+		defer close(supDone)
+		m.Service.RunSupervision(ctx, time.Minute, m.Config.Log)
+	}()
+	defer func() { <-supDone }()
 	select {
 	case err := <-errc:
 		return err

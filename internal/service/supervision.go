@@ -13,6 +13,7 @@ import (
 	"bianmin/internal/cases"
 	"bianmin/internal/clock"
 	"bianmin/internal/errs"
+	"bianmin/internal/i18n"
 	"bianmin/internal/org"
 	"bianmin/internal/store"
 	"bianmin/internal/supervision"
@@ -132,6 +133,15 @@ func (s *Service) RunSupervision(ctx context.Context, every time.Duration, log *
 		last := supervision.MonthOf(today).Prev()
 		if err := s.MakeMissingReports(ctx, last); err != nil {
 			log.Error("monthly reports", "err", err)
+		}
+	}
+	// The first start after an upgrade, or after a bulk load: roll up every day once.
+	if last, err := s.DB.LastRollup(ctx); err == nil && last.IsZero() {
+		if _, err := s.Sweep(ctx, false); err != nil {
+			log.Error("sweep", "err", err)
+		}
+		if err := s.RollupAll(ctx, nil); err != nil {
+			log.Error("roll-up", "err", err)
 		}
 	}
 	tick()
@@ -298,7 +308,7 @@ func (s *Service) labels(ctx context.Context, dim supervision.Dim, lines []super
 		}
 	case supervision.Channel:
 		for _, l := range lines {
-			out[l.Value] = Label{s.Catalog.T("zh", "channel."+l.Value), s.Catalog.T("mn", "channel."+l.Value)}
+			out[l.Value] = Label{s.Catalog.T(i18n.Zh, "case.channel."+l.Value), s.Catalog.T(i18n.Mn, "case.channel."+l.Value)}
 		}
 	default:
 		for _, l := range lines {
@@ -464,4 +474,9 @@ func (s *Service) PublicReports(ctx context.Context, orgID string) ([]string, er
 		out[i] = r.Period
 	}
 	return out, err
+}
+
+// SupervisedTownships lists the townships whose figures the actor may read.
+func (s *Service) SupervisedTownships(ctx context.Context, actor access.Actor) ([]org.Org, error) {
+	return s.superviseScope(ctx, actor)
 }

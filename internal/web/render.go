@@ -125,7 +125,7 @@ func (s *Server) page(r *http.Request, title string) *Page {
 // navFor is the navigation for a role: each person sees what their role can use.
 func navFor(me *people.Staff, path string) []NavItem {
 	if me == nil {
-		items := []NavItem{{Href: "/", Key: "nav.home"}, {Href: "/portal", Key: "nav.portal"}, {Href: "/track", Key: "nav.track"}, {Href: "/results", Key: "nav.result"}, {Href: "/login", Key: "nav.login"}}
+		items := []NavItem{{Href: "/", Key: "nav.home"}, {Href: "/portal", Key: "nav.portal"}, {Href: "/track", Key: "nav.track"}, {Href: "/results", Key: "nav.result"}, {Href: "/reports", Key: "nav.reports"}, {Href: "/login", Key: "nav.login"}}
 		for i := range items {
 			items[i].Current = items[i].Href == path || (items[i].Href != "/" && strings.HasPrefix(path, items[i].Href+"/"))
 		}
@@ -138,6 +138,7 @@ func navFor(me *people.Staff, path string) []NavItem {
 		}
 	}
 	add(access.ApplicantRead, "/cases", "nav.cases")
+	add(access.SupervisionRead, "/supervision", "nav.supervision")
 	add(access.OrgRead, "/orgs", "nav.orgs")
 	add(access.ApplicantRead, "/applicants", "nav.applicants")
 	add(access.StaffRead, "/staff", "nav.staff")

@@ -35,6 +35,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /results", s.results)
 	mux.HandleFunc("GET /verify/{code}", s.verifyNotice)
 	mux.HandleFunc("GET /verify/{code}/qr.png", s.verifyQR)
+	mux.HandleFunc("GET /reports", s.reportsPage)
+	mux.HandleFunc("GET /reports/{period}/{org}", s.reportPage)
 
 	// staff pages
 	mux.HandleFunc("GET /desk", s.needLogin(s.desk))
@@ -66,6 +68,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /cases/{id}", s.needLogin(s.caseShow))
 	mux.HandleFunc("POST /cases/{id}", s.needLogin(s.caseAct))
 	mux.HandleFunc("GET /cases/{id}/notice", s.needLogin(s.caseNotice))
+	mux.HandleFunc("GET /supervision", s.needLogin(s.supervisionPage))
+	mux.HandleFunc("GET /supervision/cases", s.needLogin(s.supervisionCases))
+	mux.HandleFunc("GET /supervision/export.xlsx", s.needLogin(s.supervisionExport))
 	mux.HandleFunc("GET /catalog", s.needLogin(s.catalogList))
 	mux.HandleFunc("POST /catalog/import", s.needLogin(s.catalogImport))
 	mux.HandleFunc("GET /catalog/export/{format}", s.needLogin(s.catalogExport))

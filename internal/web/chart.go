@@ -1,0 +1,103 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"strings"
+
+	"bianmin/internal/service"
+	"bianmin/internal/supervision"
+)
+
+// Charts are drawn on the server as SVG: they print, need no script, and read on a slow link. Columns stand
+// side by side with their names written vertically under them, the Mongolian name left of the Chinese one,
+// as a traditional Mongolian page reads.
+
+type bar struct {
+	Mn, Zh string
+	Values []float64 // one per series, each 0..1 of the chart's height
+	Texts  []string  // the figure written above each column
+}
+
+// columnChart draws bars in series (at most two) with a title and a legend.
+func columnChart(title string, series []string, bars []bar) template.HTML {
+	if len(bars) == 0 {
+		return ""
+	}
+	const top, plot, labels, colW, gap = 40, 180, 150, 18, 14
+	per := colW*len(series) + gap
+	width := 60 + per*len(bars)
+	height := top + plot + labels
+	colours := []string{"#1d5fa7", "#d98b00"}
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg class="chart" role="img" aria-label="%s" viewBox="0 0 %d %d" width="%d" height="%d" xmlns="http://www.w3.org/2000/svg">`,
+		template.HTMLEscapeString(title), width, height, width, height)
+	fmt.Fprintf(&b, `<title>%s</title>`, template.HTMLEscapeString(title))
+	for i, s := range series {
+		fmt.Fprintf(&b, `<rect x="%d" y="8" width="12" height="12" fill="%s"/><text x="%d" y="19" font-size="12">%s</text>`,
+			60+i*160, colours[i], 76+i*160, template.HTMLEscapeString(s))
+	}
+	// the axis and its 0, 50% and 100% lines
+	for _, f := range []float64{0, 0.5, 1} {
+		y := top + plot - int(f*plot)
+		fmt.Fprintf(&b, `<line x1="50" y1="%d" x2="%d" y2="%d" stroke="#bbb" stroke-width="1"/>`, y, width, y)
+	}
+	for i, br := range bars {
+		x := 60 + i*per
+		for j, v := range br.Values {
+			v = min(max(v, 0), 1)
+			h := int(v * plot)
+			fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="%d" fill="%s"><title>%s %s</title></rect>`,
+				x+j*colW, top+plot-h, colW-2, h, colours[j], template.HTMLEscapeString(br.Zh), template.HTMLEscapeString(br.Texts[j]))
+			fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="10" text-anchor="middle">%s</text>`, x+j*colW+colW/2-1, top+plot-h-3, template.HTMLEscapeString(br.Texts[j]))
+		}
+		lx := x + (colW*len(series))/2
+		if br.Mn != "" {
+			fmt.Fprintf(&b, `<text class="mn" lang="mn-Mong" x="%d" y="%d" font-size="12" style="writing-mode: vertical-lr">%s</text>`, lx-7, top+plot+6, template.HTMLEscapeString(clip(br.Mn, 16)))
+		}
+		fmt.Fprintf(&b, `<text lang="zh-Hans" x="%d" y="%d" font-size="12" style="writing-mode: vertical-lr">%s</text>`, lx+7, top+plot+6, template.HTMLEscapeString(clip(br.Zh, 10)))
+	}
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String())
+}
+
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+// onTimeChart draws the on-time rate of each line (the first 24).
+func onTimeChart(p *Page, lines []supervision.Line, labels map[string]service.Label) template.HTML {
+	var bars []bar
+	for _, l := range lines[:min(len(lines), 24)] {
+		lb := labels[l.Value]
+		bars = append(bars, bar{Mn: lb.Mn, Zh: or(lb.Zh, l.Value), Values: []float64{l.OnTimeRate()}, Texts: []string{Figure(l.OnTimeRate(), true)}})
+	}
+	return columnChart(p.T("sv.chart_on_time"), []string{p.T("sv.on_time_rate")}, bars)
+}
+
+// volumeChart draws received and completed of each line, scaled to the largest.
+func volumeChart(p *Page, lines []supervision.Line, labels map[string]service.Label) template.HTML {
+	most := 1
+	for _, l := range lines {
+		most = max(most, l.Received, l.Completed)
+	}
+	var bars []bar
+	for _, l := range lines[:min(len(lines), 24)] {
+		lb := labels[l.Value]
+		bars = append(bars, bar{Mn: lb.Mn, Zh: or(lb.Zh, l.Value),
+			Values: []float64{float64(l.Received) / float64(most), float64(l.Completed) / float64(most)},
+			Texts:  []string{fmt.Sprint(l.Received), fmt.Sprint(l.Completed)}})
+	}
+	return columnChart(p.T("sv.chart_volume"), []string{p.T("sv.received"), p.T("sv.completed")}, bars)
+}
+
+func or(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}

@@ -1,0 +1,309 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"bianmin/internal/clock"
+	"bianmin/internal/errs"
+	"bianmin/internal/i18n"
+	"bianmin/internal/org"
+	"bianmin/internal/service"
+	"bianmin/internal/supervision"
+)
+
+// The supervision pages: the dashboard with its drill-down and Excel export (staff), and the monthly public
+// reports (portal).
+
+// dashboardQuery reads the dashboard's question from the URL: dim, month (2026-10) or from and to, township.
+func (s *Server) dashboardQuery(r *http.Request) (service.DashboardQuery, error) {
+	q := r.URL.Query()
+	out := service.DashboardQuery{Dim: supervision.ParseDim(q.Get("dim")), Township: q.Get("township")}
+	var l errs.List
+	if q.Get("from") != "" || q.Get("to") != "" {
+		from, err1 := clock.ParseDate(q.Get("from"))
+		to, err2 := clock.ParseDate(q.Get("to"))
+		if err1 != nil {
+			l.Add(errs.Field("from", "err.supervision.date"))
+		}
+		if err2 != nil {
+			l.Add(errs.Field("to", "err.supervision.date"))
+		}
+		if err1 == nil && err2 == nil && to.Before(from) {
+			l.Add(errs.Field("to", "err.supervision.order"))
+		}
+		out.Period = supervision.Period{From: from, To: to}
+	} else {
+		m := supervision.MonthOf(clock.DateOf(s.svc.DB.Now().In(clock.DefaultRules().Location)))
+		if v := q.Get("month"); v != "" {
+			var err error
+			if m, err = supervision.ParseMonth(v); err != nil {
+				l.Add(errs.Field("month", "err.supervision.month"))
+			}
+		}
+		out.Period = m.Period()
+	}
+	return out, l.Err()
+}
+
+type dashboardData struct {
+	service.Dashboard
+	Query     string // the query string, for links that keep the question
+	Townships []org.Org
+	Month     string
+	Chart     template.HTML
+}
+
+func (s *Server) supervisionPage(w http.ResponseWriter, r *http.Request) {
+	p := s.page(r, "title.supervision")
+	q, err := s.dashboardQuery(r)
+	if err == nil {
+		var d service.Dashboard
+		d, err = s.svc.Dashboard(r.Context(), rc(r).me.Actor(), q)
+		if err == nil {
+			data := dashboardData{Dashboard: d, Query: r.URL.RawQuery, Month: r.URL.Query().Get("month")}
+			if data.Month == "" && r.URL.Query().Get("from") == "" {
+				data.Month = supervision.MonthOf(q.Period.From).String()
+			}
+			data.Townships, _ = s.svc.SupervisedTownships(r.Context(), rc(r).me.Actor())
+			data.Chart = onTimeChart(p, d.Lines, d.Labels)
+			p.Data = data
+			p.Form = map[string]string{"dim": string(q.Dim), "month": data.Month, "from": r.URL.Query().Get("from"), "to": r.URL.Query().Get("to"), "township": q.Township}
+			s.render(w, http.StatusOK, "supervision", p)
+			return
+		}
+	}
+	if errs.CodeOf(err) == errs.Invalid {
+		p.Errors = s.fieldErrors(p.Lang, err)
+		p.Form = formValues(r, "dim", "month", "from", "to", "township")
+		p.Data = dashboardData{}
+		s.render(w, http.StatusBadRequest, "supervision", p)
+		return
+	}
+	s.fail(w, r, err)
+}
+
+func (s *Server) supervisionCases(w http.ResponseWriter, r *http.Request) {
+	q, err := s.dashboardQuery(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	dq := service.DrillQuery{Dim: q.Dim, Value: r.URL.Query().Get("value"), What: r.URL.Query().Get("what"), Period: q.Period, Township: q.Township}
+	list, err := s.svc.Drill(r.Context(), rc(r).me.Actor(), dq)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.page(r, "title.supervision_cases")
+	p.Data = struct {
+		Query service.DrillQuery
+		Cases []service.Work
+		Back  string // the dashboard's question
+	}{dq, list, stripParams(r.URL.RawQuery, "what", "value")}
+	s.render(w, http.StatusOK, "supervision_cases", p)
+}
+
+// dashboardColumns are the figures of a line, in the order of the page and of the export.
+var dashboardColumns = []struct {
+	Key  string
+	Rate bool
+	Get  func(l supervision.Line) float64
+}{
+	{"sv.received", false, func(l supervision.Line) float64 { return float64(l.Received) }},
+	{"sv.accepted", false, func(l supervision.Line) float64 { return float64(l.Accepted) }},
+	{"sv.completed", false, func(l supervision.Line) float64 { return float64(l.Completed) }},
+	{"sv.on_time_rate", true, supervision.Line.OnTimeRate},
+	{"sv.avg_days", false, func(l supervision.Line) float64 { return math.Round(l.AvgDays()*10) / 10 }},
+	{"sv.p90_days", false, func(l supervision.Line) float64 { return float64(l.P90Days()) }},
+	{"sv.overdue", false, func(l supervision.Line) float64 { return float64(l.Overdue) }},
+	{"sv.yellow", false, func(l supervision.Line) float64 { return float64(l.Yellow) }},
+	{"sv.suspended", false, func(l supervision.Line) float64 { return float64(l.Suspended) }},
+	{"sv.online_rate", true, supervision.Line.OnlineRate},
+	{"sv.instant_rate", true, supervision.Line.InstantRate},
+	{"sv.first_time_rate", true, supervision.Line.FirstTimeRate},
+	{"sv.proxy_share", true, supervision.Line.ProxyShare},
+}
+
+// Figure renders a figure as the page and the export both show it: rates as percentages with one decimal.
+func Figure(v float64, rate bool) string {
+	if rate {
+		return strconv.FormatFloat(v*100, 'f', 1, 64) + "%"
+	}
+	return strconv.FormatFloat(v, 'f', -1, 64)
+}
+
+func (s *Server) supervisionExport(w http.ResponseWriter, r *http.Request) {
+	q, err := s.dashboardQuery(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d, err := s.svc.Dashboard(r.Context(), rc(r).me.Actor(), q)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	lang := rc(r).lang
+	f := excelize.NewFile()
+	defer f.Close()
+	sheet := "Sheet1"
+	pct, _ := f.NewStyle(&excelize.Style{NumFmt: 10}) // 0.00%
+	// two header rows, Mongolian first, then Chinese
+	for row, l := range []i18n.Lang{i18n.Mn, i18n.Zh} {
+		cell, _ := excelize.CoordinatesToCellName(1, row+1)
+		f.SetCellStr(sheet, cell, s.cat.T(l, "sv.dim."+string(d.Dim)))
+		for i, c := range dashboardColumns {
+			cell, _ := excelize.CoordinatesToCellName(i+2, row+1)
+			f.SetCellStr(sheet, cell, s.cat.T(l, c.Key))
+		}
+	}
+	write := func(row int, name string, line supervision.Line) {
+		cell, _ := excelize.CoordinatesToCellName(1, row)
+		f.SetCellStr(sheet, cell, name)
+		for i, c := range dashboardColumns {
+			cell, _ := excelize.CoordinatesToCellName(i+2, row)
+			v := c.Get(line)
+			if c.Rate {
+				v = math.Round(v*1000) / 1000 // the page shows one decimal of a percentage
+				f.SetCellFloat(sheet, cell, v, 3, 64)
+				f.SetCellStyle(sheet, cell, cell, pct)
+			} else {
+				f.SetCellFloat(sheet, cell, v, -1, 64)
+			}
+		}
+	}
+	for i, l := range d.Lines {
+		lb := d.Labels[l.Value]
+		name := lb.Zh
+		if lang == i18n.Mn && lb.Mn != "" {
+			name = lb.Mn
+		}
+		if name == "" {
+			name = l.Value
+		}
+		write(i+3, name, l)
+	}
+	write(len(d.Lines)+3, s.cat.T(lang, "sv.total"), d.Total)
+	name := fmt.Sprintf("supervision-%s-%s-%s.xlsx", d.Dim, d.Period.From, d.Period.To)
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	if err := f.Write(w); err != nil {
+		s.log.Error("export", "err", err)
+	}
+}
+
+// reportsPage lists the published monthly reports of every banner.
+func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request) {
+	banners, err := s.svc.DB.Subtree(r.Context(), "", org.Banner)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	type entry struct {
+		Banner  org.Org
+		Periods []string
+	}
+	var list []entry
+	for _, b := range banners {
+		ps, err := s.svc.PublicReports(r.Context(), b.ID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		list = append(list, entry{b, ps})
+	}
+	p := s.page(r, "title.reports")
+	p.Data = list
+	s.render(w, http.StatusOK, "reports", p)
+}
+
+func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
+	rep, err := s.svc.PublicReport(r.Context(), r.PathValue("period"), r.PathValue("org"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.page(r, "title.report")
+	p.Data = struct {
+		service.Report
+		OnTime, Volume template.HTML
+	}{rep, onTimeChart(p, rep.Lines, rep.Labels), volumeChart(p, rep.Lines, rep.Labels)}
+	s.render(w, http.StatusOK, "report", p)
+}
+
+// LineLabel names a line's value in the page's language.
+func (p *Page) LineLabel(labels map[string]service.Label, value string) string {
+	l := labels[value]
+	if p.Lang == i18n.Mn && l.Mn != "" {
+		return l.Mn
+	}
+	if l.Zh != "" {
+		return l.Zh
+	}
+	return value
+}
+
+// BiLabel renders a line's value in both languages, Mongolian first.
+func (p *Page) BiLabel(labels map[string]service.Label, value string) template.HTML {
+	l := labels[value]
+	if l.Zh == "" {
+		return bilingual("", value)
+	}
+	return bilingual(l.Mn, l.Zh)
+}
+
+// Dims are the dimensions the dashboard offers.
+func (p *Page) Dims() []supervision.Dim { return supervision.Dims }
+
+// Columns are the dashboard's figures for templates.
+func (p *Page) Columns() []string {
+	out := make([]string, len(dashboardColumns))
+	for i, c := range dashboardColumns {
+		out[i] = c.Key
+	}
+	return out
+}
+
+// Figures renders a line's figures in column order.
+func (p *Page) Figures(l supervision.Line) []string {
+	out := make([]string, len(dashboardColumns))
+	for i, c := range dashboardColumns {
+		out[i] = Figure(c.Get(l), c.Rate)
+	}
+	return out
+}
+
+// drillable maps a column to the drill-down of its cases.
+var drillable = map[string]string{"sv.received": "received", "sv.completed": "completed", "sv.overdue": "overdue", "sv.yellow": "yellow", "sv.suspended": "suspended"}
+
+// Drill is the drill-down link of a column for a value ("" when the column has none).
+func (p *Page) Drill(col, query, value string) string {
+	what := drillable[col]
+	if what == "" {
+		return ""
+	}
+	q := stripParams(query, "what", "value")
+	return "/supervision/cases?" + q + "&what=" + what + "&value=" + value
+}
+
+func stripParams(query string, names ...string) string {
+	var keep []string
+	for _, kv := range strings.Split(query, "&") {
+		k, _, _ := strings.Cut(kv, "=")
+		drop := kv == ""
+		for _, n := range names {
+			drop = drop || k == n
+		}
+		if !drop {
+			keep = append(keep, kv)
+		}
+	}
+	return strings.Join(keep, "&")
+}
