@@ -45,6 +45,12 @@ usage:
                              write the catalog as .xlsx or .json (by the file's name)
   bianmin audit verify [flags]
                              check the audit trail's hash chain; names the first broken entry
+  bianmin gen [flags] [-n N] [-seed S] [-days D] [-open]
+                             generate N realistic cases received over the last D days (default 1,000,000
+                             over 365), into the world in the database (the demo world when it is empty);
+                             -open leaves every case running, for the sweep's benchmark
+  bianmin bench supervision [flags] [-runs R]
+                             measure the banner-month dashboard (p50/p99 over R runs) and the card sweep
   bianmin version
 
 flags (also from the environment):
@@ -80,7 +86,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 		return nil
 	}
 	cmd, args := args[0], args[1:]
-	if (cmd == "admin" || cmd == "import" || cmd == "export" || cmd == "audit") && len(args) > 0 {
+	if (cmd == "admin" || cmd == "import" || cmd == "export" || cmd == "audit" || cmd == "bench") && len(args) > 0 {
 		cmd, args = cmd+" "+args[0], args[1:]
 	}
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
@@ -96,6 +102,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 	password := fs.String("password", "", "password (admin create)")
 	department := fs.String("department", "", "department of imported guides (import catalog)")
 	publish := fs.Bool("publish", false, "publish imported items that have no gaps (import catalog)")
+	n := fs.Int("n", 1_000_000, "cases to generate (gen)")
+	seed := fs.Uint64("seed", 1, "seed of the generator: the same seed gives the same cases (gen)")
+	days := fs.Int("days", 365, "days of receipt, ending now (gen)")
+	open := fs.Bool("open", false, "leave every generated case running (gen)")
+	runs := fs.Int("runs", 200, "runs of each measurement (bench)")
 	// Flags may come before or after the file names.
 	var files []string
 	for {
@@ -113,7 +124,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 		return nil
 	case "serve", "demo":
 		return serve(ctx, cfg, cmd == "demo", out)
-	case "migrate", "audit verify", "import divisions", "import catalog", "import calendar", "export catalog", "admin create":
+	case "migrate", "audit verify", "import divisions", "import catalog", "import calendar", "export catalog", "admin create", "gen", "bench supervision":
 	default:
 		fmt.Fprint(out, usage)
 		return fmt.Errorf("unknown command %q", cmd)
@@ -127,6 +138,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 	case "migrate":
 		fmt.Fprintf(out, "migrations applied (%s)\n", m.DB.Dialect())
 		return nil
+	case "gen":
+		return generate(ctx, m, out, *n, *seed, *days, *open)
+	case "bench supervision":
+		return benchSupervision(ctx, m, out, *runs)
 	case "audit verify":
 		n, err := m.DB.VerifyAudit(ctx)
 		if err != nil {

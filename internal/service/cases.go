@@ -657,3 +657,7 @@ func numberPrefix(o org.Org) string {
 
 // localYear is the year on the hall's calendar (China time), not the server's.
 func localYear(t time.Time) int { return t.In(clock.DefaultRules().Location).Year() }
+
+// NumberPrefix is what a township's case and notice numbers begin with (for bulk loads that number cases
+// themselves).
+func NumberPrefix(o org.Org) string { return numberPrefix(o) }

@@ -96,18 +96,19 @@ func (s *Service) placeCase(ctx context.Context, c *cases.Case) error {
 	return nil
 }
 
-// Rollup tallies days into the daily figures, replacing what they held.
+// Rollup tallies days into the daily figures, replacing what they held, in one transaction.
 func (s *Service) Rollup(ctx context.Context, days ...clock.Date) error {
-	for _, d := range days {
+	var rows []supervision.Row
+	ints := make([]int, len(days))
+	for i, d := range days {
 		facts, err := s.DB.FactsOn(ctx, d)
 		if err != nil {
 			return err
 		}
-		if err := s.DB.ReplaceStatDays(ctx, []int{d.Int()}, supervision.Tally(d.Int(), facts)); err != nil {
-			return err
-		}
+		ints[i] = d.Int()
+		rows = append(rows, supervision.Tally(d.Int(), facts)...)
 	}
-	return nil
+	return s.DB.ReplaceStatDays(ctx, ints, rows)
 }
 
 // RunSupervision is the background job: at start, the standing of cases never computed and the roll-up of
@@ -170,15 +171,18 @@ func (s *Service) RollupAll(ctx context.Context, progress func(done, total int))
 	}
 	today := s.today(clk)
 	from := clock.DateFromInt(first)
-	total := int(today.Sub(from)) + 1
-	i := 0
-	for d := from; !d.After(today); d = d.AddDays(1) {
-		if err := s.Rollup(ctx, d); err != nil {
-			return err
-		}
-		i++
-		if progress != nil {
-			progress(i, total)
+	total := today.Sub(from) + 1
+	var chunk []clock.Date
+	for i, d := 0, from; !d.After(today); i, d = i+1, d.AddDays(1) {
+		chunk = append(chunk, d)
+		if len(chunk) == 31 || !d.Before(today) {
+			if err := s.Rollup(ctx, chunk...); err != nil {
+				return err
+			}
+			chunk = chunk[:0]
+			if progress != nil {
+				progress(i+1, total)
+			}
 		}
 	}
 	return nil

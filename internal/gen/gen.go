@@ -1,0 +1,323 @@
+// Package gen makes a realistic dataset of cases for benchmarks and demonstrations (bianmin gen): N cases
+// received over a period, spread over the townships, villages, items and channels of the world in the
+// database, each one lived through the case domain's own moves (so every document is one the platform could
+// have made), with corrections, refusals, 容缺, special procedures, extensions and some late decisions. The
+// same seed over the same world gives the same cases.
+package gen
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"time"
+
+	"bianmin/internal/access"
+	"bianmin/internal/cases"
+	"bianmin/internal/catalog"
+	"bianmin/internal/clock"
+	"bianmin/internal/org"
+	"bianmin/internal/people"
+	"bianmin/internal/service"
+	"bianmin/internal/store"
+	"bianmin/internal/supervision"
+)
+
+// Config says what to make.
+type Config struct {
+	N    int
+	Seed uint64
+	// From and To bound the days of receipt; To is also "now": moves that would come later have not
+	// happened yet, which leaves the last weeks' cases open.
+	From, To time.Time
+	// Open makes every case stop once accepted (a backlog of running cases, for the sweep's benchmark).
+	Open     bool
+	Batch    int
+	Progress func(done, total int)
+}
+
+// Stats counts what was made.
+type Stats struct {
+	Cases, Events, Applicants int
+	States                    map[cases.State]int
+}
+
+type township struct {
+	org      org.Org
+	villages []org.Org
+	weight   float64
+	clerks   []string // staff ids at the window
+	agents   map[string]string
+	people   []string // applicant ids living there
+	prefix   string
+	serial   *int64 // shared by townships that print the same prefix, as their counter is
+}
+
+type item struct {
+	it       catalog.Item
+	dept     string
+	weight   float64
+	atVillage bool
+}
+
+// Run makes the dataset. The world (organisations, staff, published items) must be there: bianmin demo
+// makes one.
+func Run(ctx context.Context, svc *service.Service, cfg Config) (Stats, error) {
+	st := Stats{States: map[cases.State]int{}}
+	if cfg.Batch == 0 {
+		cfg.Batch = 2000
+	}
+	r := rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x5eed))
+	clk, err := svc.Clock(ctx)
+	if err != nil {
+		return st, err
+	}
+	loc := clk.Rules.Location
+	ts, items, err := world(ctx, svc, r)
+	if err != nil {
+		return st, err
+	}
+	year := cfg.To.In(loc).Year()
+	// applicants: one for every eight cases, living in the townships by weight
+	nApp := max(cfg.N/8, len(ts))
+	apps := make([]people.Applicant, 0, nApp)
+	for i := range nApp {
+		t := ts[pick(r, weights(ts))]
+		home := t.org
+		if len(t.villages) > 0 && r.IntN(10) < 8 {
+			home = t.villages[r.IntN(len(t.villages))]
+		}
+		a := applicant(r, i, home, cfg.From)
+		apps = append(apps, a)
+		t.people = append(t.people, a.ID)
+		if len(apps) == cfg.Batch || i == nApp-1 {
+			if err := svc.DB.BulkApplicants(ctx, apps); err != nil {
+				return st, err
+			}
+			st.Applicants += len(apps)
+			apps = apps[:0]
+		}
+	}
+	serials := map[string]*int64{}
+	for _, t := range ts {
+		if serials[t.prefix] == nil {
+			v, err := svc.DB.Counter(ctx, fmt.Sprintf("case/%s/%d", t.prefix, year))
+			if err != nil {
+				return st, err
+			}
+			serials[t.prefix] = &v
+		}
+		t.serial = serials[t.prefix]
+	}
+	tw, iw := weights(ts), itemWeights(items)
+	span := cfg.To.Sub(cfg.From)
+	var batch []cases.Case
+	var evs [][]store.CaseEvent
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		if err := svc.DB.BulkCases(ctx, batch, evs); err != nil {
+			return err
+		}
+		st.Cases += len(batch)
+		batch, evs = batch[:0], evs[:0]
+		if cfg.Progress != nil {
+			cfg.Progress(st.Cases, cfg.N)
+		}
+		return nil
+	}
+	// Receipt times in order, so that numbers rise with time as they would.
+	times := make([]time.Time, cfg.N)
+	for i := range times {
+		times[i] = workingMoment(r, clk, cfg.From.Add(time.Duration(r.Int64N(int64(span)))))
+	}
+	slices.SortFunc(times, func(a, b time.Time) int { return a.Compare(b) })
+	for i := 0; i < cfg.N; i++ {
+		t := ts[pick(r, tw)]
+		it := items[pick(r, iw)]
+		received := times[i]
+		if received.After(cfg.To) {
+			received = cfg.To.Add(-time.Minute)
+		}
+		c, e := live(r, clk, t, ts, it, received, cfg)
+		*t.serial++
+		c.No = fmt.Sprintf("%s%d%06d", t.prefix, received.In(loc).Year(), *t.serial)
+		c.Standing = c.StandingOn(clk, cfg.To)
+		st.States[c.State]++
+		st.Events += len(e)
+		batch = append(batch, c)
+		evs = append(evs, e)
+		if len(batch) == cfg.Batch {
+			if err := flush(); err != nil {
+				return st, err
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return st, err
+	}
+	// Numbers handed out here are never given again by the windows.
+	err = svc.DB.Write(ctx, func(tx *store.Tx) error {
+		for _, t := range ts {
+			if err := tx.RaiseCounter(fmt.Sprintf("case/%s/%d", t.prefix, year), *t.serial); err != nil {
+				return err
+			}
+		}
+		return tx.Audit(access.System, "gen.load", "dataset", fmt.Sprint(cfg.Seed), "", nil,
+			map[string]any{"cases": st.Cases, "applicants": st.Applicants, "seed": cfg.Seed, "from": cfg.From, "to": cfg.To})
+	})
+	return st, err
+}
+
+// world reads the townships with their villages, window staff and agents, and the published items.
+// Townships get a weight (some are busier), items a weight falling with their rank (a few items make most
+// cases, as in every hall).
+func world(ctx context.Context, svc *service.Service, r *rand.Rand) ([]*township, []item, error) {
+	orgs, err := svc.DB.Subtree(ctx, "", org.Township)
+	if err != nil {
+		return nil, nil, err
+	}
+	staff, err := svc.DB.StaffIn(ctx, "")
+	if err != nil {
+		return nil, nil, err
+	}
+	var ts []*township
+	for _, o := range orgs {
+		t := &township{org: o, weight: 0.3 + r.Float64(), agents: map[string]string{}, prefix: service.NumberPrefix(o)}
+		if t.villages, err = svc.DB.Subtree(ctx, o.Path, org.Village); err != nil {
+			return nil, nil, err
+		}
+		for _, s := range staff {
+			switch {
+			case (s.Role == access.Clerk || s.Role == access.Director) && org.InSubtree(o.Path, s.OrgPath):
+				t.clerks = append(t.clerks, s.ID)
+			case s.Role == access.Agent && org.InSubtree(o.Path, s.OrgPath):
+				for _, v := range t.villages {
+					if org.InSubtree(v.Path, s.OrgPath) {
+						t.agents[v.ID] = s.ID
+					}
+				}
+			}
+		}
+		ts = append(ts, t)
+	}
+	if len(ts) == 0 {
+		return nil, nil, fmt.Errorf("gen: no townships; load a world first (bianmin demo)")
+	}
+	published, err := svc.DB.PublishedItems(ctx, store.ItemFilter{})
+	if err != nil {
+		return nil, nil, err
+	}
+	var items []item
+	for _, p := range published {
+		if len(p.Materials) == 0 || len(p.Steps) == 0 {
+			continue // nothing to check at the window, or no process: not an item a case can follow
+		}
+		row, err := svc.DB.Item(ctx, p.ID)
+		if err != nil {
+			return nil, nil, err
+		}
+		full, err := svc.DB.ItemVersion(ctx, p.ID, row.Published)
+		if err != nil {
+			return nil, nil, err
+		}
+		items = append(items, item{it: full, dept: row.DepartmentID, weight: 1 / float64(len(items)+2), atVillage: full.Village != catalog.VillageNone})
+	}
+	if len(items) == 0 {
+		return nil, nil, fmt.Errorf("gen: no published items with materials and steps")
+	}
+	return ts, items, nil
+}
+
+func weights(ts []*township) []float64 {
+	w := make([]float64, len(ts))
+	for i, t := range ts {
+		w[i] = t.weight
+	}
+	return w
+}
+
+func itemWeights(items []item) []float64 {
+	w := make([]float64, len(items))
+	for i, it := range items {
+		w[i] = it.weight
+	}
+	return w
+}
+
+// pick draws an index by weight.
+func pick(r *rand.Rand, w []float64) int {
+	total := 0.0
+	for _, x := range w {
+		total += x
+	}
+	x := r.Float64() * total
+	for i, v := range w {
+		if x < v {
+			return i
+		}
+		x -= v
+	}
+	return len(w) - 1
+}
+
+// id makes a UUIDv7-shaped id from the rng and a moment, so that the same seed gives the same ids.
+func id(r *rand.Rand, at time.Time) string {
+	ms := uint64(at.UnixMilli())
+	a, b := r.Uint64(), r.Uint64()
+	return fmt.Sprintf("%08x-%04x-7%03x-%04x-%012x", ms>>16, ms&0xffff, a&0xfff, 0x8000|(a>>12)&0x3fff, b&0xffffffffffff)
+}
+
+var surnames = []rune("王李张刘陈杨赵黄周吴包白宝乌其那")
+var given = []string{"巴特尔", "其其格", "乌云", "苏日娜", "宝音", "建国", "秀英", "海龙", "桂兰", "那仁", "额尔敦", "淑珍", "志强", "萨仁"}
+
+func applicant(r *rand.Rand, i int, home org.Org, at time.Time) people.Applicant {
+	// a valid resident identity number: 150421 (阿鲁科尔沁旗), a birth date, a sequence, the check digit
+	birth := time.Date(1940+r.IntN(65), time.Month(1+r.IntN(12)), 1+r.IntN(28), 0, 0, 0, 0, time.UTC)
+	first17 := fmt.Sprintf("150421%s%03d", birth.Format("20060102"), r.IntN(1000))
+	return people.Applicant{ID: id(r, at), Kind: people.Resident, Name: string(surnames[r.IntN(len(surnames))]) + given[r.IntN(len(given))],
+		IDNumber: first17 + string(people.IDCheckChar(first17)), Phone: fmt.Sprintf("1%d%09d", 3+r.IntN(7), r.IntN(1_000_000_000)),
+		OrgID: home.ID, Created: at, Address: home.NameZh}
+}
+
+// workingMoment moves a moment into office hours on a working day (most of the time).
+func workingMoment(r *rand.Rand, clk clock.Clock, t time.Time) time.Time {
+	loc := clk.Rules.Location
+	d := clock.DateOf(t.In(loc))
+	if !clk.Cal.IsWorkingDay(d) && r.IntN(20) != 0 {
+		d = clk.Cal.NextWorkingDay(d)
+	}
+	return at(d, 8*60+30+r.IntN(9*60), loc)
+}
+
+func at(d clock.Date, minute int, loc *time.Location) time.Time {
+	return time.Date(d.Y, d.M, d.D, minute/60, minute%60, 0, 0, loc)
+}
+
+// Finish rolls up every day and makes the monthly reports of every month that ended within the period.
+func Finish(ctx context.Context, svc *service.Service, from, to time.Time, progress func(done, total int)) error {
+	if _, err := svc.Sweep(ctx, false); err != nil {
+		return err
+	}
+	if err := svc.RollupAll(ctx, progress); err != nil {
+		return err
+	}
+	loc := clock.DefaultRules().Location
+	last := supervision.MonthOf(clock.DateOf(to.In(loc))).Prev()
+	for m := supervision.MonthOf(clock.DateOf(from.In(loc))); !after(m, last); m = next(m) {
+		if err := svc.MakeMissingReports(ctx, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func after(a, b supervision.Month) bool { return a.Y > b.Y || (a.Y == b.Y && a.M > b.M) }
+
+func next(m supervision.Month) supervision.Month {
+	if m.M == time.December {
+		return supervision.Month{Y: m.Y + 1, M: time.January}
+	}
+	return supervision.Month{Y: m.Y, M: m.M + 1}
+}
