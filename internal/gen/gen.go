@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"time"
 
 	"bianmin/internal/access"
@@ -83,6 +84,9 @@ func Run(ctx context.Context, svc *service.Service, cfg Config) (Stats, error) {
 	apps := make([]people.Applicant, 0, nApp)
 	for i := range nApp {
 		t := ts[pick(r, weights(ts))]
+		if i < len(ts) {
+			t = ts[i] // everyone has someone to apply
+		}
 		home := t.org
 		if len(t.villages) > 0 && r.IntN(10) < 8 {
 			home = t.villages[r.IntN(len(t.villages))]
@@ -174,20 +178,26 @@ func Run(ctx context.Context, svc *service.Service, cfg Config) (Stats, error) {
 // Townships get a weight (some are busier), items a weight falling with their rank (a few items make most
 // cases, as in every hall).
 func world(ctx context.Context, svc *service.Service, r *rand.Rand) ([]*township, []item, error) {
+	// Everything is put in an order of names and codes, not of ids, so that the same seed over the same
+	// world (loaded again, with other ids) gives the same cases.
+	byName := func(a, b org.Org) int { return strings.Compare(a.Code+a.NameZh, b.Code+b.NameZh) }
 	orgs, err := svc.DB.Subtree(ctx, "", org.Township)
 	if err != nil {
 		return nil, nil, err
 	}
+	slices.SortFunc(orgs, byName)
 	staff, err := svc.DB.StaffIn(ctx, "")
 	if err != nil {
 		return nil, nil, err
 	}
+	slices.SortFunc(staff, func(a, b people.Staff) int { return strings.Compare(a.Username, b.Username) })
 	var ts []*township
 	for _, o := range orgs {
 		t := &township{org: o, weight: 0.3 + r.Float64(), agents: map[string]string{}, prefix: service.NumberPrefix(o)}
 		if t.villages, err = svc.DB.Subtree(ctx, o.Path, org.Village); err != nil {
 			return nil, nil, err
 		}
+		slices.SortFunc(t.villages, byName)
 		for _, s := range staff {
 			switch {
 			case (s.Role == access.Clerk || s.Role == access.Director) && org.InSubtree(o.Path, s.OrgPath):
@@ -209,6 +219,7 @@ func world(ctx context.Context, svc *service.Service, r *rand.Rand) ([]*township
 	if err != nil {
 		return nil, nil, err
 	}
+	slices.SortFunc(published, func(a, b catalog.Item) int { return strings.Compare(a.NameZh, b.NameZh) })
 	var items []item
 	for _, p := range published {
 		if len(p.Materials) == 0 || len(p.Steps) == 0 {

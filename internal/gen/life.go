@@ -133,9 +133,9 @@ func live(r *rand.Rand, clk clock.Clock, t *township, all []*township, it item, 
 	}
 	back := len(steps) - 1 - l.c.Step
 	for s := 0; s <= back; s++ {
-		days := 0
-		if back > 0 && budget > 0 {
-			days = r.IntN(budget/(back+1) + 1)
+		days := budget / (back + 1) // the steps share the budget; the last takes what is left
+		if s == back {
+			days = budget - back*(budget/(back+1))
 		}
 		t := l.later(days)
 		if s == 0 {

@@ -363,3 +363,13 @@ func notFound(err error, what string) error {
 	}
 	return errs.Wrap(err, what)
 }
+
+// QueryRowRaw runs a query of one row written with ? placeholders (tests and tools).
+func (db *DB) QueryRowRaw(ctx context.Context, q string, args ...any) *sql.Row {
+	return db.queryRow(ctx, q, args...)
+}
+
+// QueryRaw runs a query written with ? placeholders (tests and tools).
+func (db *DB) QueryRaw(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return db.query(ctx, q, args...)
+}

@@ -1,0 +1,211 @@
+package service_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"bianmin/internal/access"
+	"bianmin/internal/cases"
+	"bianmin/internal/clock"
+	"bianmin/internal/errs"
+	"bianmin/internal/gen"
+	"bianmin/internal/service"
+	"bianmin/internal/store"
+	"bianmin/internal/supervision"
+	"bianmin/internal/testkit"
+)
+
+// A case accepted today is green; as days pass the sweep turns it yellow, then red, in the database, and the
+// dashboard and its drill-down show it. A suspended case is held green while it stands.
+func TestSweepTurnsCards(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, db *store.DB) {
+		w := demoWorld(t, db)
+		start := time.Date(2026, 3, 2, 10, 0, 0, 0, clock.DefaultRules().Location) // a Monday
+		db.Now = func() time.Time { return start }
+		defer func() { db.Now = time.Now }()
+		c, err := w.svc.Receive(ctx, w.actors["tianshan.clerk"], service.ReceiveInput{ItemID: dibaoItem(t, w), ApplicantID: w.seeded["T1"]}, "s1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c, err = w.svc.Act(ctx, w.actors["tianshan.clerk"], c.ID, c.Version, cases.Accept, cases.Input{Materials: seenAll(t, db, c)}); err != nil {
+			t.Fatal(err)
+		}
+		clk, _ := w.svc.Clock(ctx)
+		due, _ := c.Due(clk, clock.DateOf(start))
+		yellow := clk.YellowFrom(c.LimitDays, due)
+		card := func() string {
+			t.Helper()
+			var s string
+			if err := db.QueryRowRaw(ctx, `SELECT card FROM cases WHERE id = ?`, c.ID).Scan(&s); err != nil {
+				t.Fatal(err)
+			}
+			return s
+		}
+		if got := card(); got != "green" {
+			t.Fatalf("at acceptance: %q", got)
+		}
+		sup := w.actors["supervisor"]
+		month := supervision.MonthOf(clock.DateOf(start)).Period()
+		for _, step := range []struct {
+			day  clock.Date
+			want string
+		}{{yellow.AddDays(-1), "green"}, {yellow, "yellow"}, {due, "yellow"}, {due.AddDays(1), "red"}} {
+			db.Now = func() time.Time { return time.Date(step.day.Y, step.day.M, step.day.D, 9, 0, 0, 0, clock.DefaultRules().Location) }
+			if _, err := w.svc.Sweep(ctx, false); err != nil {
+				t.Fatal(err)
+			}
+			if got := card(); got != step.want && !(step.want == "green" && yellow.AddDays(-1).Before(clock.DateOf(start))) {
+				t.Fatalf("on %s (yellow from %s, due %s): %q, want %q", step.day, yellow, due, got, step.want)
+			}
+		}
+		d, err := w.svc.Dashboard(ctx, sup, service.DashboardQuery{Dim: supervision.Township, Period: month})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Total.Overdue != 1 || d.Total.Open != 1 {
+			t.Fatalf("dashboard now: %+v", d.Total.Now)
+		}
+		list, err := w.svc.Drill(ctx, sup, service.DrillQuery{Dim: supervision.Township, Value: w.targets["T1"].ID, What: "overdue", Period: month})
+		if err != nil || len(list) != 1 || list[0].Case.ID != c.ID || list[0].Card != clock.Red {
+			t.Fatalf("drill into overdue: %v %+v", err, list)
+		}
+	})
+}
+
+// The dashboard's figures add up to what the cases themselves say, counted another way (plain SQL over the
+// cases), on every dimension; a township director sees only their township; a clerk sees nothing.
+func TestDashboardFigures(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, db *store.DB) {
+		w := demoWorld(t, db)
+		to := time.Date(2026, 11, 20, 18, 0, 0, 0, clock.DefaultRules().Location)
+		db.Now = func() time.Time { return to }
+		defer func() { db.Now = time.Now }()
+		from := to.AddDate(0, -4, 0)
+		st, err := gen.Run(ctx, w.svc, gen.Config{N: 3000, Seed: 42, From: from, To: to})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Cases != 3000 || st.States[cases.Delivered] == 0 || st.States[cases.Refused] == 0 {
+			t.Fatalf("generated: %+v", st)
+		}
+		if err := gen.Finish(ctx, w.svc, from, to, nil); err != nil {
+			t.Fatal(err)
+		}
+		p := supervision.Month{Y: 2026, M: 10}.Period()
+		count := func(q string, args ...any) int {
+			t.Helper()
+			var n int
+			if err := db.QueryRowRaw(ctx, q, args...).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		lo, hi := p.From.Int(), p.To.Int()
+		want := supervision.Counts{
+			Received:  count(`SELECT count(*) FROM cases WHERE received_on BETWEEN ? AND ?`, lo, hi),
+			Accepted:  count(`SELECT count(*) FROM cases WHERE accepted_on BETWEEN ? AND ?`, lo, hi),
+			Completed: count(`SELECT count(*) FROM cases WHERE decided_on BETWEEN ? AND ?`, lo, hi),
+			OnTime:    count(`SELECT count(*) FROM cases WHERE decided_on BETWEEN ? AND ? AND on_time = 1`, lo, hi),
+			Online:    count(`SELECT count(*) FROM cases WHERE received_on BETWEEN ? AND ? AND channel = 'online'`, lo, hi),
+			Proxy:     count(`SELECT count(*) FROM cases WHERE received_on BETWEEN ? AND ? AND channel = 'station'`, lo, hi),
+		}
+		if want.Received < 500 || want.Completed == 0 || want.OnTime == want.Completed {
+			t.Fatalf("a month of generated cases should hold some late decisions: %+v", want)
+		}
+		open := count(`SELECT count(*) FROM cases WHERE state IN ('accepted', 'suspended')`)
+		red := count(`SELECT count(*) FROM cases WHERE state IN ('accepted', 'suspended') AND card = 'red'`)
+		sup := w.actors["supervisor"]
+		for _, dim := range supervision.Dims {
+			d, err := w.svc.Dashboard(ctx, sup, service.DashboardQuery{Dim: dim, Period: p})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := d.Total.Counts
+			if got.Received != want.Received || got.Accepted != want.Accepted || got.Completed != want.Completed || got.OnTime != want.OnTime ||
+				got.Online != want.Online || got.Proxy != want.Proxy {
+				t.Fatalf("by %s: %+v, want %+v", dim, got, want)
+			}
+			if d.Total.Open != open || d.Total.Overdue != red {
+				t.Fatalf("by %s now: %+v, want open %d red %d", dim, d.Total.Now, open, red)
+			}
+			if dim == supervision.Township && len(d.Lines) < 5 {
+				t.Fatalf("townships: %d lines", len(d.Lines))
+			}
+		}
+		// a township's director sees their township only, and cannot ask for another
+		dir := w.actors["tianshan.director"]
+		d, err := w.svc.Dashboard(ctx, dir, service.DashboardQuery{Dim: supervision.Township, Period: p})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(d.Lines) != 1 || d.Lines[0].Value != w.targets["T1"].ID {
+			t.Fatalf("director's lines: %+v", d.Lines)
+		}
+		if _, err := w.svc.Dashboard(ctx, dir, service.DashboardQuery{Dim: supervision.Item, Period: p, Township: w.targets["T2"].ID}); errs.CodeOf(err) == "" {
+			t.Fatal("a director read another township's figures")
+		}
+		if list, err := w.svc.Drill(ctx, dir, service.DrillQuery{Dim: supervision.Township, What: "received", Period: p, Township: w.targets["T2"].ID}); err != nil || len(list) != 0 {
+			t.Fatalf("a director drilled into another township: %v %d", err, len(list))
+		}
+		for _, who := range []string{"tianshan.clerk", "tianshan.reviewer", "yangshulin.agent", "minzheng"} {
+			if _, err := w.svc.Dashboard(ctx, w.actors[who], service.DashboardQuery{Dim: supervision.Township, Period: p}); errs.CodeOf(err) != errs.Forbidden {
+				t.Fatalf("%s read the dashboard: %v", who, err)
+			}
+		}
+		// the monthly reports were made, and the banner's lists every township with cases
+		banner, _ := db.OrgByCode(ctx, "150421")
+		rep, err := w.svc.PublicReport(ctx, "2026-10", banner.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Total.Received != want.Received || len(rep.Lines) < 5 {
+			t.Fatalf("banner report: %+v", rep.Total)
+		}
+		tr, err := w.svc.PublicReport(ctx, "2026-10", rep.Lines[0].Value)
+		if err != nil || tr.Rank != 1 || tr.Of != len(rep.Lines) {
+			t.Fatalf("first township's report: %v %+v", err, tr)
+		}
+	})
+}
+
+// The generator gives the same cases for the same seed over the same world.
+func TestGeneratorIsDeterministic(t *testing.T) {
+	e := testkit.Engines(t)[0]
+	digest := func(seed uint64) string {
+		db := testkit.Open(t, testkit.Engine{Name: e.Name, URL: t.TempDir() + "/g.db"})
+		w := demoWorld(t, db)
+		to := time.Date(2026, 6, 30, 18, 0, 0, 0, clock.DefaultRules().Location)
+		if _, err := gen.Run(context.Background(), w.svc, gen.Config{N: 400, Seed: seed, From: to.AddDate(0, -2, 0), To: to}); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := db.QueryRaw(ctx, `SELECT c.case_no, c.state, c.channel, c.received_on, c.decided_on, c.on_time, i.id IS NOT NULL, o.name_zh
+			FROM cases c JOIN items i ON i.id = c.item_id JOIN orgs o ON o.id = c.handling_org ORDER BY c.case_no`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var b strings.Builder
+		for rows.Next() {
+			var no, state, ch, name string
+			var r, d, on int
+			var ok bool
+			if err := rows.Scan(&no, &state, &ch, &r, &d, &on, &ok, &name); err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintln(&b, no, state, ch, r, d, on, name)
+		}
+		return b.String()
+	}
+	a, b, c := digest(7), digest(7), digest(8)
+	if a != b || strings.Count(a, "\n") != 400 {
+		t.Fatal("the same seed made different cases")
+	}
+	if a == c {
+		t.Fatal("another seed made the same cases")
+	}
+}
+
+var _ = access.System
