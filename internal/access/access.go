@@ -44,8 +44,8 @@ const (
 	ApplicantOverride Action = "applicant.override" // accept a credit code that fails its check digit
 	TranslationEdit   Action = "translation.edit"
 	AuditRead         Action = "audit.read"
-	CatalogEdit       Action = "catalog.edit"    // items of one's own department (or all, for administrators)
-	CatalogPublish    Action = "catalog.publish" // publish and retire item versions
+	CatalogEdit       Action = "catalog.edit"     // items of one's own department (or all, for administrators)
+	CatalogPublish    Action = "catalog.publish"  // publish and retire item versions
 	SupervisionRead   Action = "supervision.read" // the supervision dashboard and its cases
 )
 

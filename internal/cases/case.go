@@ -201,40 +201,40 @@ type Delivery struct {
 
 // Case is one application.
 type Case struct {
-	ID          string          `json:"id"`
-	No          string          `json:"no"`
-	ItemID      string          `json:"item_id"`
-	ItemVersion int             `json:"item_version"`
-	ItemName    string          `json:"item_name"`
-	Channel     Channel         `json:"channel"`
-	Receiving   string          `json:"receiving"` // organisation that received it (收件地)
-	Handling    string          `json:"handling"`  // organisation that decides it (办理地)
+	ID          string  `json:"id"`
+	No          string  `json:"no"`
+	ItemID      string  `json:"item_id"`
+	ItemVersion int     `json:"item_version"`
+	ItemName    string  `json:"item_name"`
+	Channel     Channel `json:"channel"`
+	Receiving   string  `json:"receiving"` // organisation that received it (收件地)
+	Handling    string  `json:"handling"`  // organisation that decides it (办理地)
 	// the township of the receiving organisation, the person who received, and the item's department:
 	// fixed at intake, they place the case in the supervision figures
-	ReceivingTownship string `json:"receiving_township,omitempty"`
-	ReceivedBy        string `json:"received_by,omitempty"`
-	Department        string `json:"department,omitempty"`
-	ApplicantID string          `json:"applicant_id"`
-	Bundle      string          `json:"bundle,omitempty"`        // the intake of a bundle (一件事) this case is one item of
-	AgentID     string          `json:"agent_id,omitempty"`      // the village agent applying on the resident's behalf
-	Authorised  string          `json:"authorisation,omitempty"` // how the resident authorised the agent (委托书 ...)
-	State       State           `json:"state"`
-	Steps       []Step          `json:"steps"`
-	Step        int             `json:"step"`
-	StepSince   time.Time       `json:"step_since,omitzero"` // when the current step began, for the step's card
-	Corrected   bool            `json:"corrected,omitempty"` // a correction notice was given (not first-time)
-	Materials   []MaterialCheck `json:"materials"`
-	Received    time.Time       `json:"received"`
-	Accepted    time.Time       `json:"accepted,omitzero"`
-	LimitUnit   clock.Unit      `json:"limit_unit"`
-	LimitDays   int             `json:"limit_days"`
-	OwedBy      clock.Date      `json:"owed_by,omitzero"`
-	Suspensions []Suspension    `json:"suspensions,omitempty"`
-	Extension   int             `json:"extension,omitempty"`
-	Decision    *Decision       `json:"decision,omitempty"`
-	Delivery    *Delivery       `json:"delivery,omitempty"`
-	Refusal     string          `json:"refusal,omitempty"`
-	Version     int             `json:"version"`
+	ReceivingTownship string          `json:"receiving_township,omitempty"`
+	ReceivedBy        string          `json:"received_by,omitempty"`
+	Department        string          `json:"department,omitempty"`
+	ApplicantID       string          `json:"applicant_id"`
+	Bundle            string          `json:"bundle,omitempty"`        // the intake of a bundle (一件事) this case is one item of
+	AgentID           string          `json:"agent_id,omitempty"`      // the village agent applying on the resident's behalf
+	Authorised        string          `json:"authorisation,omitempty"` // how the resident authorised the agent (委托书 ...)
+	State             State           `json:"state"`
+	Steps             []Step          `json:"steps"`
+	Step              int             `json:"step"`
+	StepSince         time.Time       `json:"step_since,omitzero"` // when the current step began, for the step's card
+	Corrected         bool            `json:"corrected,omitempty"` // a correction notice was given (not first-time)
+	Materials         []MaterialCheck `json:"materials"`
+	Received          time.Time       `json:"received"`
+	Accepted          time.Time       `json:"accepted,omitzero"`
+	LimitUnit         clock.Unit      `json:"limit_unit"`
+	LimitDays         int             `json:"limit_days"`
+	OwedBy            clock.Date      `json:"owed_by,omitzero"`
+	Suspensions       []Suspension    `json:"suspensions,omitempty"`
+	Extension         int             `json:"extension,omitempty"`
+	Decision          *Decision       `json:"decision,omitempty"`
+	Delivery          *Delivery       `json:"delivery,omitempty"`
+	Refusal           string          `json:"refusal,omitempty"`
+	Version           int             `json:"version"`
 
 	// Standing is the case's deadline standing, filled in before the case is stored (see StandingOn); it is
 	// kept beside the document, not in it.

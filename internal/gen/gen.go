@@ -55,9 +55,9 @@ type township struct {
 }
 
 type item struct {
-	it       catalog.Item
-	dept     string
-	weight   float64
+	it        catalog.Item
+	dept      string
+	weight    float64
 	atVillage bool
 }
 

@@ -382,8 +382,8 @@ type Report struct {
 	Lines    []supervision.Line `json:"lines"`
 	Labels   map[string]Label   `json:"labels"`
 	Total    supervision.Line   `json:"total"`
-	Rank     int                `json:"rank,omitempty"`     // a township's place among the banner's by on-time rate
-	Of       int                `json:"of,omitempty"`       // how many townships
+	Rank     int                `json:"rank,omitempty"`      // a township's place among the banner's by on-time rate
+	Of       int                `json:"of,omitempty"`        // how many townships
 	BannerID string             `json:"banner_id,omitempty"` // a township's banner report
 	MadeAt   time.Time          `json:"made_at"`
 }

@@ -53,7 +53,9 @@ func TestSweepTurnsCards(t *testing.T) {
 			day  clock.Date
 			want string
 		}{{yellow.AddDays(-1), "green"}, {yellow, "yellow"}, {due, "yellow"}, {due.AddDays(1), "red"}} {
-			db.Now = func() time.Time { return time.Date(step.day.Y, step.day.M, step.day.D, 9, 0, 0, 0, clock.DefaultRules().Location) }
+			db.Now = func() time.Time {
+				return time.Date(step.day.Y, step.day.M, step.day.D, 9, 0, 0, 0, clock.DefaultRules().Location)
+			}
 			if _, err := w.svc.Sweep(ctx, false); err != nil {
 				t.Fatal(err)
 			}
