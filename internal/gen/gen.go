@@ -317,7 +317,7 @@ func Finish(ctx context.Context, svc *service.Service, from, to time.Time, progr
 	loc := clock.DefaultRules().Location
 	last := supervision.MonthOf(clock.DateOf(to.In(loc))).Prev()
 	for m := supervision.MonthOf(clock.DateOf(from.In(loc))); !after(m, last); m = next(m) {
-		if err := svc.MakeMissingReports(ctx, m); err != nil {
+		if err := svc.RemakeReports(ctx, m); err != nil {
 			return err
 		}
 	}

@@ -390,12 +390,21 @@ type Report struct {
 
 // MakeMissingReports makes the month's reports of every banner and its townships not made yet.
 func (s *Service) MakeMissingReports(ctx context.Context, m supervision.Month) error {
+	return s.makeReports(ctx, m, false)
+}
+
+// RemakeReports makes the month's reports again, replacing them (after a bulk load of past cases).
+func (s *Service) RemakeReports(ctx context.Context, m supervision.Month) error {
+	return s.makeReports(ctx, m, true)
+}
+
+func (s *Service) makeReports(ctx context.Context, m supervision.Month, again bool) error {
 	banners, err := s.DB.Subtree(ctx, "", org.Banner)
 	if err != nil {
 		return err
 	}
 	for _, b := range banners {
-		if _, err := s.DB.ReportOf(ctx, m.String(), b.ID); err == nil {
+		if _, err := s.DB.ReportOf(ctx, m.String(), b.ID); err == nil && !again {
 			continue
 		}
 		if err := s.MakeReports(ctx, b, m); err != nil {
