@@ -295,4 +295,3 @@ func (s *Service) MyCase(ctx context.Context, r people.ResidentAccount, caseID s
 	due, _ := c.Due(clk, clock.DateOf(s.DB.Now().In(clk.Rules.Location)))
 	return Tracking{No: c.No, ItemName: c.ItemName, State: c.State, Due: due, Events: events}, nil
 }
-

@@ -94,8 +94,8 @@ func rc(r *http.Request) *reqCtx {
 const (
 	sessionCookie  = "bm_session"
 	residentCookie = "bm_resident"
-	langCookie    = "bm_lang"
-	viewCookie    = "bm_view"
+	langCookie     = "bm_lang"
+	viewCookie     = "bm_view"
 )
 
 // identify reads the language, view mode and session of a request.
