@@ -22,22 +22,23 @@ import (
 
 // Page is what every template receives. Pages add their own data in Data.
 type Page struct {
-	Lang  i18n.Lang
-	Large bool
-	Me    *people.Staff
-	CSRF  string
-	// Resident is a resident signed in to their own account; RCSRF is their session's form token.
-	Resident *people.ResidentAccount
-	RCSRF    string
-	Path     string
-	Title    string // catalog key
-	Nav      []NavItem
-	Flash    string // catalog key of a success message
-	Errors   []FieldError
+	Lang   i18n.Lang
+	Large  bool
+	Me     *people.Staff
+	CSRF   string
+	Path   string
+	Title  string // catalog key
+	Nav    []NavItem
+	Flash  string // catalog key of a success message
+	Errors []FieldError
 	// Form holds the submitted values, so that nothing typed is lost when a form comes back with errors.
 	Form map[string]string
 	Data any
 	cat  *i18n.Catalog
+
+	// Resident is a resident signed in to their own account; RCSRF is their session's form token.
+	Resident *people.ResidentAccount
+	RCSRF    string
 }
 
 // NavItem is one link of the navigation.

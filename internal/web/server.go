@@ -92,11 +92,13 @@ func rc(r *http.Request) *reqCtx {
 }
 
 const (
-	sessionCookie  = "bm_session"
-	residentCookie = "bm_resident"
-	langCookie     = "bm_lang"
-	viewCookie     = "bm_view"
+	sessionCookie = "bm_session"
+	langCookie    = "bm_lang"
+	viewCookie    = "bm_view"
 )
+
+// residentCookie holds a resident's session (the online channel), never a staff one.
+const residentCookie = "bm_resident"
 
 // identify reads the language, view mode and session of a request.
 func (s *Server) identify(next http.Handler) http.Handler {
