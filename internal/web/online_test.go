@@ -6,8 +6,10 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"bianmin/internal/demo"
 	"bianmin/internal/people"
@@ -147,5 +149,104 @@ func TestResidentPagesAndRefusals(t *testing.T) {
 		if paths[p] == nil {
 			t.Errorf("OpenAPI lacks %s", p)
 		}
+	}
+}
+
+// The case page offers the new moves to the right people, in both languages: the reviewer asks for an
+// extension (with what is left under 第42条), the director approves it, the window records owed materials
+// as brought, and the director of a case whose owed materials are late is told termination is open.
+func TestCasePageExtensionAndOwed(t *testing.T) {
+	r := testkit.Start(t, testkit.SQLite(t))
+	ctx := t.Context()
+	clerk, reviewer, director := newClient(t, r.URL), newClient(t, r.URL), newClient(t, r.URL)
+	clerk.login("tianshan.clerk")
+	reviewer.login("tianshan.reviewer")
+	director.login("tianshan.director")
+	dibao, _ := r.Service.Search(ctx, "最低生活保障", 1)
+	var applicant string
+	{
+		_, form := clerk.get("/applicants/new")
+		org := regexp.MustCompile(`<option value="([0-9a-f-]{36})"`).FindStringSubmatch(form)[1]
+		idem := regexp.MustCompile(`name="idem" value="([0-9a-f]+)"`).FindStringSubmatch(form)[1]
+		_, _, loc := clerk.post("/applicants", url.Values{"kind": {"resident"}, "name": {"乌力吉"}, "id_number": {"11010519491231002X"}, "phone": {"13912345678"}, "org": {org}, "idem": {idem}})
+		applicant = strings.TrimPrefix(strings.Split(loc, "?")[0], "/applicants/")
+	}
+	_, _, loc := clerk.post("/cases", url.Values{"item": {dibao[0].Card.ID}, "applicant": {applicant}, "idem": {"c-1"}})
+	caseURL := strings.Split(loc, "?")[0]
+	if !strings.HasPrefix(caseURL, "/cases/") {
+		t.Fatalf("receive: %s", loc)
+	}
+	version := func(c *client) string {
+		_, page := c.get(caseURL)
+		return regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(page)[1]
+	}
+	// 容缺受理: the bank card is owed, a week from now
+	_, page := clerk.get(caseURL)
+	form := url.Values{"version": {version(clerk)}, "action": {"accept_owed"}, "owed_by": {time.Now().AddDate(0, 0, 7).Format("2006-01-02")}}
+	for i, m := range regexp.MustCompile(`name="m(\d+)_name" value="([^"]+)"`).FindAllStringSubmatch(page, -1) {
+		check := "original"
+		if strings.Contains(m[2], "银行卡") {
+			check = "owed"
+		}
+		form.Set("m"+strconv.Itoa(i)+"_name", m[2])
+		form.Set("m"+strconv.Itoa(i)+"_check", check)
+	}
+	if code, body, _ := clerk.post(caseURL, form); code != http.StatusSeeOther {
+		t.Fatalf("accept_owed: %d %s", code, body)
+	}
+	// the reviewer asks for 12 days: refused, naming the cap; then 6
+	if _, page := reviewer.get(caseURL); !strings.Contains(page, `value="request_extension"`) || !strings.Contains(page, "还可申请延长10个工作日") {
+		t.Fatalf("the reviewer is not offered an extension request")
+	}
+	code, body, _ := reviewer.post(caseURL, url.Values{"version": {version(reviewer)}, "action": {"request_extension"}, "days": {"12"}, "reason": {"需入户核查"}})
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "不得超过10个工作日") {
+		t.Fatalf("over the cap: %d", code)
+	}
+	if code, body, _ := reviewer.post(caseURL, url.Values{"version": {version(reviewer)}, "action": {"request_extension"}, "days": {"6"}, "reason": {"需入户核查"}}); code != http.StatusSeeOther {
+		t.Fatalf("request: %d %s", code, body)
+	}
+	_, page = director.get(caseURL)
+	if !strings.Contains(page, `value="approve_extension"`) || !strings.Contains(page, `value="reject_extension"`) || !strings.Contains(page, "申请延长6个工作日") {
+		t.Fatal("the director is not offered the decision on the request")
+	}
+	if code, body, _ := director.post(caseURL, url.Values{"version": {version(director)}, "action": {"approve_extension"}}); code != http.StatusSeeOther {
+		t.Fatalf("approve: %d %s", code, body)
+	}
+	// the pages read in both languages, and the window's form lists the owed material
+	for _, lang := range []string{"zh", "mn"} {
+		for _, c := range []*client{clerk, reviewer, director} {
+			c.lang(lang)
+			if code, body := c.get(caseURL); code != http.StatusOK || unknownKey.MatchString(body) {
+				t.Errorf("%s: %d %s", lang, code, unknownKey.FindString(body))
+			}
+			c.lang("zh")
+		}
+	}
+	_, page = clerk.get(caseURL)
+	if !strings.Contains(page, `id="owed"`) || !strings.Contains(page, "6个工作日") {
+		t.Fatal("the window's page lacks the owed materials or the extension")
+	}
+	// late: the director is told termination is open
+	r.DB.Now = func() time.Time { return time.Now().AddDate(0, 0, 10) }
+	defer func() { r.DB.Now = time.Now }()
+	director.login("tianshan.director") // the sessions of ten days ago have ended
+	clerk.login("tianshan.clerk")
+	if _, page := director.get(caseURL); !strings.Contains(page, `id="owed-overdue"`) || !strings.Contains(page, `value="terminate"`) {
+		t.Fatalf("the director is not offered termination of the overdue case:\n%s", page)
+	}
+	if _, q := clerk.get("/cases"); !strings.Contains(q, "容缺材料逾期未补") {
+		t.Fatal("the queue does not flag the overdue case")
+	}
+	// the window records the card as brought (the other rows stay as they were)
+	_, page = clerk.get(caseURL)
+	owed := regexp.MustCompile(`name="m0_name" value="([^"]+)"><\/td>\s*<td><label class="visually-hidden" for="o0_check"`).FindStringSubmatch(page)
+	if owed == nil {
+		t.Fatalf("no owed row:\n%s", page)
+	}
+	if code, body, _ := clerk.post(caseURL, url.Values{"version": {version(clerk)}, "action": {"owed_arrived"}, "m0_name": {owed[1]}, "m0_check": {"copy"}}); code != http.StatusSeeOther {
+		t.Fatalf("owed_arrived: %d %s", code, body)
+	}
+	if _, q := clerk.get("/cases"); strings.Contains(q, "容缺材料逾期未补") {
+		t.Fatal("still flagged after the materials came")
 	}
 }
