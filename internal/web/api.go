@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"reflect"
+	"strings"
 	"time"
 
 	"bianmin/internal/cases"
@@ -311,7 +312,8 @@ func (s *Server) apiOps() []apiOp {
 				w, _, err := s.svc.CaseFor(r.Context(), c.me.Actor(), r.PathValue("id"))
 				return caseWork(w), err
 			}),
-		op(s, "POST", "/api/v1/cases/{id}/moves", "moveCase", "Make a move; version must be the one read (optimistic locking)", true,
+		op(s, "POST", "/api/v1/cases/{id}/moves", "moveCase", "Make a move; version must be the one read (optimistic locking). Actions: "+moveNames()+
+			" (request_extension: the back office, with days and reason, within 行政许可法 第42条's cap; approve_extension / reject_extension: the handling township's director; owed_arrived: the window, materials owed → original or copy)", true,
 			func(r *http.Request, c *reqCtx, in MoveInput) (cases.Case, error) {
 				return s.svc.Act(r.Context(), c.me.Actor(), r.PathValue("id"), in.Version, cases.Action(in.Action), in.Input)
 			}),
@@ -435,6 +437,15 @@ func (s *Server) residentOps() []apiOp {
 				return j, err
 			}),
 	}
+}
+
+// moveNames lists the actions a move may name, from the transition table.
+func moveNames() string {
+	names := make([]string, len(cases.Actions))
+	for i, a := range cases.Actions {
+		names[i] = string(a)
+	}
+	return strings.Join(names, ", ")
 }
 
 func withHeader(o apiOp, h ...string) apiOp {
