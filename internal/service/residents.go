@@ -240,7 +240,7 @@ func (s *Service) ApplyOnline(ctx context.Context, r people.ResidentAccount, ite
 type MyCase struct {
 	Case   cases.Case
 	Due    clock.Date
-	Phone4 string // the last four digits of the applicant's phone: with the number, they open the public tracking page
+	Phone4 string // the last four digits of the applicant's phone, when it is the account's: with the number, they open the public tracking page
 }
 
 // MyCases lists the applications a resident handed in online, newest first; nobody else's.
@@ -253,8 +253,10 @@ func (s *Service) MyCases(ctx context.Context, r people.ResidentAccount) ([]MyCa
 	if err != nil {
 		return nil, err
 	}
+	// The tracking link carries the last four digits only when the applicant record's phone is the account's
+	// own: an account linked to a record by its ID number learns nothing of a phone it did not give.
 	phone4 := ""
-	if a, err := s.DB.Applicant(ctx, r.ApplicantID); err == nil && len(a.Phone) >= 4 {
+	if a, err := s.DB.Applicant(ctx, r.ApplicantID); err == nil && len(a.Phone) >= 4 && a.Phone == r.Phone {
 		phone4 = a.Phone[len(a.Phone)-4:]
 	}
 	today := clock.DateOf(s.DB.Now().In(clk.Rules.Location))

@@ -64,6 +64,13 @@ func TestResidentRegistration(t *testing.T) {
 		if r.ApplicantID != known.ID {
 			t.Fatalf("linked %s, not the known record %s", r.ApplicantID, known.ID)
 		}
+		// the linked record's phone is not the account's: my applications do not reveal its digits
+		if _, err := w.svc.ApplyOnline(ctx, r, dibaoItem(t, w), ""); err != nil {
+			t.Fatal(err)
+		}
+		if mine, err := w.svc.MyCases(ctx, r); err != nil || len(mine) != 1 || mine[0].Phone4 != "" {
+			t.Fatalf("my applications of a linked account: %+v %v", mine, err)
+		}
 		fresh := register(t, w, "斯琴", idFor(952), "V1")
 		a, err := db.Applicant(ctx, fresh.ApplicantID)
 		if err != nil || a.IDNumber != idFor(952) || a.OrgID != w.targets["V1"].ID || a.Phone != "13904765678" {

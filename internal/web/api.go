@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"reflect"
 	"strings"
 	"time"
@@ -369,7 +370,10 @@ type MyCaseJSON struct {
 
 func myCaseJSON(m service.MyCase) MyCaseJSON {
 	j := MyCaseJSON{ID: m.Case.ID, No: m.Case.No, ItemName: m.Case.ItemName, Channel: string(m.Case.Channel), State: string(m.Case.State),
-		Received: m.Case.Received.Format(time.RFC3339), Track: "/track?no=" + m.Case.No + "&phone4=" + m.Phone4}
+		Received: m.Case.Received.Format(time.RFC3339), Track: "/track?no=" + url.QueryEscape(m.Case.No)}
+	if m.Phone4 != "" {
+		j.Track += "&phone4=" + m.Phone4
+	}
 	if !m.Due.IsZero() {
 		j.Due = m.Due.String()
 	}
