@@ -54,11 +54,19 @@ const (
 	Return        Action = "return"         // back office: back to the previous step
 	Suspend       Action = "suspend"        // back office: special procedure or correction; the clock stops
 	Resume        Action = "resume"         // back office: the clock runs again
-	Extend        Action = "extend"         // director: approve more days (行政许可法 第42条)
-	Decide        Action = "decide"         // back office, last step: grant or deny
-	Issue         Action = "issue"          // front desk: hand out or send the result
-	Deliver       Action = "deliver"        // front desk: delivery confirmed
-	Terminate     Action = "terminate"      // front desk or director: close without a decision
+	// 延期 (行政许可法 第42条): the back office asks, the handling township's director decides.
+	RequestExtension Action = "request_extension" // back office: ask for more days, with reasons
+	ApproveExtension Action = "approve_extension" // director: the days are added to the limit
+	RejectExtension  Action = "reject_extension"  // director: nothing is added
+	OwedArrived      Action = "owed_arrived"      // front desk: 容缺 materials brought (owed → original or copy seen)
+	Decide           Action = "decide"            // back office, last step: grant or deny
+	Issue            Action = "issue"             // front desk: hand out or send the result
+	Deliver          Action = "deliver"           // front desk: delivery confirmed
+	Terminate        Action = "terminate"         // front desk or director: close without a decision
+
+	// Extend was the director's direct extension before extensions became a request and an approval. No
+	// move makes it any more; it stays so that the timelines of cases extended that way still read.
+	Extend Action = "extend"
 )
 
 // Desk says who acts: the front desk (clerks, agents for their station's cases), the back office
@@ -69,6 +77,9 @@ const (
 	Front    Desk = "front"
 	Back     Desk = "back"
 	Director Desk = "director"
+	// Applicant is the resident at their own account: they hand an application in online (the intake's
+	// event); no move of the table is theirs.
+	Applicant Desk = "applicant"
 )
 
 type move struct {
@@ -79,24 +90,28 @@ type move struct {
 
 // moves is the transition table.
 var moves = map[Action]move{
-	AskCorrection: {from: []State{Received}, to: Correction, desk: []Desk{Front}},
-	Resubmit:      {from: []State{Correction}, to: Received, desk: []Desk{Front}},
-	Accept:        {from: []State{Received}, to: Accepted, desk: []Desk{Front}},
-	AcceptOwed:    {from: []State{Received}, to: Accepted, desk: []Desk{Front}},
-	Refuse:        {from: []State{Received, Correction}, to: Refused, desk: []Desk{Front}},
-	Pass:          {from: []State{Accepted}, desk: []Desk{Back}},
-	Return:        {from: []State{Accepted}, desk: []Desk{Back}},
-	Suspend:       {from: []State{Accepted}, to: Suspended, desk: []Desk{Back}},
-	Resume:        {from: []State{Suspended}, to: Accepted, desk: []Desk{Back}},
-	Extend:        {from: []State{Accepted, Suspended}, desk: []Desk{Director}},
-	Decide:        {from: []State{Accepted}, to: Decided, desk: []Desk{Back}},
-	Issue:         {from: []State{Decided}, to: Issued, desk: []Desk{Front}},
-	Deliver:       {from: []State{Issued}, to: Delivered, desk: []Desk{Front}},
-	Terminate:     {from: []State{Received, Correction, Accepted, Suspended}, to: Terminated, desk: []Desk{Front, Director}},
+	AskCorrection:    {from: []State{Received}, to: Correction, desk: []Desk{Front}},
+	Resubmit:         {from: []State{Correction}, to: Received, desk: []Desk{Front}},
+	Accept:           {from: []State{Received}, to: Accepted, desk: []Desk{Front}},
+	AcceptOwed:       {from: []State{Received}, to: Accepted, desk: []Desk{Front}},
+	Refuse:           {from: []State{Received, Correction}, to: Refused, desk: []Desk{Front}},
+	Pass:             {from: []State{Accepted}, desk: []Desk{Back}},
+	Return:           {from: []State{Accepted}, desk: []Desk{Back}},
+	Suspend:          {from: []State{Accepted}, to: Suspended, desk: []Desk{Back}},
+	Resume:           {from: []State{Suspended}, to: Accepted, desk: []Desk{Back}},
+	RequestExtension: {from: []State{Accepted, Suspended}, desk: []Desk{Back}},
+	ApproveExtension: {from: []State{Accepted, Suspended}, desk: []Desk{Director}},
+	RejectExtension:  {from: []State{Accepted, Suspended}, desk: []Desk{Director}},
+	OwedArrived:      {from: []State{Accepted, Suspended, Decided}, desk: []Desk{Front}},
+	Decide:           {from: []State{Accepted}, to: Decided, desk: []Desk{Back}},
+	Issue:            {from: []State{Decided}, to: Issued, desk: []Desk{Front}},
+	Deliver:          {from: []State{Issued}, to: Delivered, desk: []Desk{Front}},
+	Terminate:        {from: []State{Received, Correction, Accepted, Suspended}, to: Terminated, desk: []Desk{Front, Director}},
 }
 
 // Actions lists every action, for the table's test.
-var Actions = []Action{AskCorrection, Resubmit, Accept, AcceptOwed, Refuse, Pass, Return, Suspend, Resume, Extend, Decide, Issue, Deliver, Terminate}
+var Actions = []Action{AskCorrection, Resubmit, Accept, AcceptOwed, Refuse, Pass, Return, Suspend, Resume, RequestExtension,
+	ApproveExtension, RejectExtension, OwedArrived, Decide, Issue, Deliver, Terminate}
 
 // Allowed reports whether a desk may make a move from a state. Once a case is accepted, only the handling
 // township's director may end it without a decision: the receiving window (perhaps another township, perhaps
@@ -199,6 +214,41 @@ type Delivery struct {
 	At       time.Time `json:"at,omitzero"`
 }
 
+// ExtensionRequest is the back office's request for more days, waiting for the director.
+type ExtensionRequest struct {
+	Days   int       `json:"days"`
+	Reason string    `json:"reason"`
+	At     time.Time `json:"at"`
+}
+
+// StatutoryExtension is the most working days a case may be extended beyond its limit: 行政许可法 第42条,
+// "经本机关负责人批准，可以延长十日" (FACTS.md §4.1), unless a law says otherwise (Case.ExtensionCap).
+const StatutoryExtension = 10
+
+// ExtensionLimit is the case's cap on extensions, in working days: a law's own cap for the item when one
+// is recorded on the case, else 第42条's ten days.
+func (c Case) ExtensionLimit() int {
+	if c.ExtensionCap > 0 {
+		return c.ExtensionCap
+	}
+	return StatutoryExtension
+}
+
+// ExtensionLeft is how many more working days may still be approved.
+func (c Case) ExtensionLeft() int { return max(0, c.ExtensionLimit()-c.Extension) }
+
+// checkExtension is the cap as a rule: days must be at least one and fit in what is left.
+func (c Case) checkExtension(days int) *errs.Error {
+	limit := strconv.Itoa(c.ExtensionLimit())
+	switch {
+	case days < 1:
+		return errs.Field("days", "err.case.extension_days").With("max", limit)
+	case days > c.ExtensionLeft():
+		return errs.Field("days", "err.case.extension_cap").With("max", limit).With("left", strconv.Itoa(c.ExtensionLeft()))
+	}
+	return nil
+}
+
 // Case is one application.
 type Case struct {
 	ID          string  `json:"id"`
@@ -230,11 +280,15 @@ type Case struct {
 	LimitDays         int             `json:"limit_days"`
 	OwedBy            clock.Date      `json:"owed_by,omitzero"`
 	Suspensions       []Suspension    `json:"suspensions,omitempty"`
-	Extension         int             `json:"extension,omitempty"`
-	Decision          *Decision       `json:"decision,omitempty"`
-	Delivery          *Delivery       `json:"delivery,omitempty"`
-	Refusal           string          `json:"refusal,omitempty"`
-	Version           int             `json:"version"`
+	Extension         int             `json:"extension,omitempty"` // working days approved beyond the limit
+	// ExtensionCap is a law's own cap on extensions for this item (0: 行政许可法 第42条, ten working days).
+	ExtensionCap int `json:"extension_cap,omitempty"`
+	// ExtensionRequest is a request waiting for the director; there is at most one.
+	ExtensionRequest *ExtensionRequest `json:"extension_request,omitempty"`
+	Decision         *Decision         `json:"decision,omitempty"`
+	Delivery         *Delivery         `json:"delivery,omitempty"`
+	Refusal          string            `json:"refusal,omitempty"`
+	Version          int               `json:"version"`
 
 	// Standing is the case's deadline standing, filled in before the case is stored (see StandingOn); it is
 	// kept beside the document, not in it.
@@ -243,11 +297,11 @@ type Case struct {
 
 // Input carries what a move needs beyond its name.
 type Input struct {
-	Materials []MaterialCheck `json:"materials,omitempty"` // ask_correction, accept, accept_owed: the window's checks
+	Materials []MaterialCheck `json:"materials,omitempty"` // ask_correction, accept, accept_owed: the window's checks; owed_arrived: the owed ones brought
 	OwedBy    clock.Date      `json:"owed_by,omitzero"`    // accept_owed
 	Reason    string          `json:"reason,omitempty"`    // refuse, suspend, terminate, decide (reasons), extend
 	Kind      string          `json:"kind,omitempty"`      // suspend: 补正, 听证, 检验, 鉴定, 专家评审, 公示, 其他
-	Days      int             `json:"days,omitempty"`      // extend
+	Days      int             `json:"days,omitempty"`      // request_extension
 	Grant     bool            `json:"grant,omitempty"`     // decide
 	Method    string          `json:"method,omitempty"`    // issue: window, post, electronic
 	Tracking  string          `json:"tracking,omitempty"`  // issue by post
@@ -344,14 +398,64 @@ func (c *Case) Apply(a Action, d Desk, in Input, now time.Time, clk clock.Clock)
 		if last.To.Before(last.From) {
 			next.Suspensions = next.Suspensions[:len(next.Suspensions)-1]
 		}
-	case Extend:
-		if in.Days < 1 || in.Days > 30 {
-			l.Add(errs.Field("days", "err.case.extension"))
+	case RequestExtension:
+		if c.ExtensionRequest != nil {
+			return Event{}, errs.New(errs.Conflict, "err.case.extension_pending")
+		}
+		if e := c.checkExtension(in.Days); e != nil {
+			l.Add(e)
 		}
 		if strings.TrimSpace(in.Reason) == "" {
 			l.Add(errs.Field("reason", "err.required"))
 		}
-		next.Extension = c.Extension + in.Days
+		next.ExtensionRequest = &ExtensionRequest{Days: in.Days, Reason: strings.TrimSpace(in.Reason), At: now}
+	case ApproveExtension, RejectExtension:
+		req := c.ExtensionRequest
+		if req == nil {
+			return Event{}, errs.New(errs.Conflict, "err.case.no_extension_request")
+		}
+		if a == ApproveExtension {
+			// checked again: the cap is the law's, whatever was asked
+			if e := c.checkExtension(req.Days); e != nil {
+				l.Add(e)
+			}
+			next.Extension = c.Extension + req.Days
+			if strings.TrimSpace(in.Reason) == "" {
+				in.Reason = req.Reason // the reasons the applicant is told (第42条: 并告知理由)
+			}
+		} else if strings.TrimSpace(in.Reason) == "" {
+			l.Add(errs.Field("reason", "err.required"))
+		}
+		next.ExtensionRequest = nil
+	case OwedArrived:
+		if len(in.Materials) == 0 {
+			l.Add(errs.Field("materials", "err.required"))
+		}
+		next.Materials = slices.Clone(c.Materials)
+		var names []string
+		for i, m := range in.Materials {
+			f := "materials[" + strconv.Itoa(i) + "]"
+			j := slices.IndexFunc(next.Materials, func(x MaterialCheck) bool { return x.Name == m.Name && x.Check == Owed })
+			if j < 0 {
+				l.Add(errs.Field(f, "err.case.not_owed").With("name", m.Name))
+				continue
+			}
+			if m.Check != SeenOriginal && m.Check != SeenCopy {
+				l.Add(errs.Field(f, "err.case.arrived_check").With("name", m.Name))
+				continue
+			}
+			next.Materials[j].Check = m.Check
+			if m.Note != "" {
+				next.Materials[j].Note = m.Note
+			}
+			names = append(names, m.Name)
+		}
+		if !slices.ContainsFunc(next.Materials, func(m MaterialCheck) bool { return m.Check == Owed }) {
+			next.OwedBy = clock.Date{} // all brought: the case is no longer 容缺, nor overdue
+		}
+		if strings.TrimSpace(in.Reason) == "" {
+			in.Reason = strings.Join(names, "、")
+		}
 	case Decide:
 		if c.Step != len(c.Steps)-1 {
 			l.Add(errs.Field("step", "err.case.not_last_step"))
@@ -360,6 +464,7 @@ func (c *Case) Apply(a Action, d Desk, in Input, now time.Time, clk clock.Clock)
 			l.Add(errs.Field("reason", "err.case.deny_reason"))
 		}
 		next.Decision = &Decision{Grant: in.Grant, Reasons: in.Reason, At: now}
+		next.ExtensionRequest = nil // decided within the limit: a waiting request has nothing left to extend
 	case Issue:
 		if !slices.Contains([]string{"window", "post", "electronic"}, in.Method) {
 			l.Add(errs.Field("method", "err.item.code_set"))
@@ -388,6 +493,32 @@ func (c *Case) Apply(a Action, d Desk, in Input, now time.Time, clk clock.Clock)
 	ev.To, ev.Step, ev.Note = next.State, next.Step, in.Reason
 	*c = next
 	return ev, nil
+}
+
+// Ready reports whether a move the table allows has something to work on now: a request for an extension
+// when none waits and days are left, a decision on one when one waits, arrivals when materials are owed.
+// Queues and pages offer only the moves that are ready.
+func (c Case) Ready(a Action) bool {
+	switch a {
+	case RequestExtension:
+		return c.ExtensionRequest == nil && c.ExtensionLeft() > 0
+	case ApproveExtension, RejectExtension:
+		return c.ExtensionRequest != nil
+	case OwedArrived:
+		return len(c.OwedMaterials()) > 0
+	}
+	return true
+}
+
+// OwedMaterials lists the materials still owed (容缺后补).
+func (c Case) OwedMaterials() []MaterialCheck {
+	var out []MaterialCheck
+	for _, m := range c.Materials {
+		if m.Check == Owed {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // OwedOverdue reports a 容缺 case whose owed materials were not brought by their date: it is flagged, and the

@@ -36,20 +36,23 @@ func materials(missing bool) []MaterialCheck {
 // The transition table, spelled out: every move from every state by every desk.
 func TestTransitionTable(t *testing.T) {
 	want := map[Action][]string{
-		AskCorrection: {"received/front"},
-		Resubmit:      {"correction/front"},
-		Accept:        {"received/front"},
-		AcceptOwed:    {"received/front"},
-		Refuse:        {"received/front", "correction/front"},
-		Pass:          {"accepted/back"},
-		Return:        {"accepted/back"},
-		Suspend:       {"accepted/back"},
-		Resume:        {"suspended/back"},
-		Extend:        {"accepted/director", "suspended/director"},
-		Decide:        {"accepted/back"},
-		Issue:         {"decided/front"},
-		Deliver:       {"issued/front"},
-		Terminate:     {"received/front", "received/director", "correction/front", "correction/director", "accepted/director", "suspended/director"},
+		AskCorrection:    {"received/front"},
+		Resubmit:         {"correction/front"},
+		Accept:           {"received/front"},
+		AcceptOwed:       {"received/front"},
+		Refuse:           {"received/front", "correction/front"},
+		Pass:             {"accepted/back"},
+		Return:           {"accepted/back"},
+		Suspend:          {"accepted/back"},
+		Resume:           {"suspended/back"},
+		RequestExtension: {"accepted/back", "suspended/back"},
+		ApproveExtension: {"accepted/director", "suspended/director"},
+		RejectExtension:  {"accepted/director", "suspended/director"},
+		OwedArrived:      {"accepted/front", "suspended/front", "decided/front"},
+		Decide:           {"accepted/back"},
+		Issue:            {"decided/front"},
+		Deliver:          {"issued/front"},
+		Terminate:        {"received/front", "received/director", "correction/front", "correction/director", "accepted/director", "suspended/director"},
 	}
 	states := []State{Received, Correction, Accepted, Suspended, Decided, Issued, Delivered, Refused, Terminated}
 	for _, a := range Actions {
@@ -126,7 +129,10 @@ func TestRefusedMovesChangeNothing(t *testing.T) {
 		{"deny without reasons", []Action{Accept, Pass}, Decide, Back, Input{Grant: false}, "reason", "err.case.deny_reason"},
 		{"decide before the last step", []Action{Accept}, Decide, Back, Input{Grant: true}, "step", "err.case.not_last_step"},
 		{"post without a tracking number", []Action{Accept, Pass, Decide}, Issue, Front, Input{Method: "post"}, "tracking", "err.required"},
-		{"an extension of 40 days", []Action{Accept}, Extend, Director, Input{Days: 40, Reason: "复杂"}, "days", "err.case.extension"},
+		{"an extension of 11 days (第42条: ten at most)", []Action{Accept}, RequestExtension, Back, Input{Days: 11, Reason: "复杂"}, "days", "err.case.extension_cap"},
+		{"an extension of no days", []Action{Accept}, RequestExtension, Back, Input{Days: 0, Reason: "复杂"}, "days", "err.case.extension_days"},
+		{"an extension without reasons", []Action{Accept}, RequestExtension, Back, Input{Days: 5}, "reason", "err.required"},
+		{"owed materials arrived on a case that owes nothing", []Action{Accept}, OwedArrived, Front, Input{Materials: []MaterialCheck{{Name: "居民身份证", Check: SeenOriginal}}}, "materials[0]", "err.case.not_owed"},
 		{"a suspension of an unknown kind", []Action{Accept}, Suspend, Back, Input{Kind: "喝茶", Reason: "x"}, "kind", "err.item.code_set"},
 	}
 	for _, tc := range cases {
@@ -134,7 +140,7 @@ func TestRefusedMovesChangeNothing(t *testing.T) {
 		for _, a := range tc.setup {
 			d := Front
 			in := Input{Materials: materials(false), Grant: true}
-			if a == Pass || a == Decide {
+			if a == Pass || a == Decide || a == RequestExtension {
 				d = Back
 			}
 			if _, err := c.Apply(a, d, in, at("2026-03-02 10:00"), clk); err != nil {
@@ -213,5 +219,134 @@ func TestOwedOverdue(t *testing.T) {
 	}
 	if c.OwedOverdue(clock.MustDate("2026-03-11")) {
 		t.Fatal("a closed case is not flagged")
+	}
+}
+
+// An extension is asked by the back office and decided by the director: approval adds the days to the due
+// date, rejection adds nothing, and all approvals together stay within 第42条's ten working days.
+func TestExtensionRequestAndApproval(t *testing.T) {
+	c := dibao()
+	if _, err := c.Apply(Accept, Front, Input{Materials: materials(false)}, at("2026-03-02 10:00"), clk); err != nil {
+		t.Fatal(err)
+	}
+	today := clock.MustDate("2026-03-03")
+	plain, _ := c.Due(clk, today)
+	move := func(a Action, d Desk, in Input) error {
+		t.Helper()
+		_, err := c.Apply(a, d, in, at("2026-03-03 10:00"), clk)
+		return err
+	}
+	// the director does not extend directly any more, nor does the back office approve its own request
+	if err := move(ApproveExtension, Director, Input{}); errs.CodeOf(err) != errs.Conflict {
+		t.Fatalf("approving without a request: %v", err)
+	}
+	if err := move(RequestExtension, Director, Input{Days: 3, Reason: "x"}); errs.CodeOf(err) != errs.Forbidden {
+		t.Fatalf("the director requests: %v", err)
+	}
+	if err := move(RequestExtension, Back, Input{Days: 4, Reason: "需实地核查"}); err != nil {
+		t.Fatal(err)
+	}
+	if c.ExtensionRequest == nil || c.Extension != 0 {
+		t.Fatalf("a request adds nothing yet: %+v", c)
+	}
+	if due, _ := c.Due(clk, today); due != plain {
+		t.Fatalf("due moved on a request: %s", due)
+	}
+	if err := move(RequestExtension, Back, Input{Days: 1, Reason: "再要"}); errs.CodeOf(err) != errs.Conflict {
+		t.Fatalf("a second request while one waits: %v", err)
+	}
+	if err := move(ApproveExtension, Back, Input{}); errs.CodeOf(err) != errs.Forbidden {
+		t.Fatalf("the back office approves: %v", err)
+	}
+	if err := move(ApproveExtension, Director, Input{}); err != nil {
+		t.Fatal(err)
+	}
+	due, _ := c.Due(clk, today)
+	if c.Extension != 4 || c.ExtensionRequest != nil || clk.Cal.WorkingDaysBetween(plain, due) != 4 {
+		t.Fatalf("approval adds four working days: extension %d, due %s, plain %s", c.Extension, due, plain)
+	}
+	// rejected: nothing added, the request is gone, reasons are required
+	if err := move(RequestExtension, Back, Input{Days: 2, Reason: "专家未到"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := move(RejectExtension, Director, Input{}); errs.CodeOf(err) != errs.Invalid {
+		t.Fatalf("a rejection without reasons: %v", err)
+	}
+	if err := move(RejectExtension, Director, Input{Reason: "期限内可办结"}); err != nil {
+		t.Fatal(err)
+	}
+	if after, _ := c.Due(clk, today); c.Extension != 4 || c.ExtensionRequest != nil || after != due {
+		t.Fatalf("a rejection changed the deadline: extension %d, due %s", c.Extension, after)
+	}
+	// the cap counts what was approved: 4 + 7 > 10 is refused, 4 + 6 fits, then nothing more
+	err := move(RequestExtension, Back, Input{Days: 7, Reason: "x"})
+	var capErr *errs.Error
+	for _, e := range errs.All(err) {
+		if e.Field == "days" && e.Key == "err.case.extension_cap" {
+			capErr = e
+		}
+	}
+	if capErr == nil || capErr.Args["left"] != "6" || capErr.Args["max"] != "10" {
+		t.Fatalf("over the cap: %v", err)
+	}
+	if err := move(RequestExtension, Back, Input{Days: 6, Reason: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := move(ApproveExtension, Director, Input{}); err != nil || c.Extension != 10 || c.ExtensionLeft() != 0 {
+		t.Fatalf("up to the cap: %d, %v", c.Extension, err)
+	}
+	if err := move(RequestExtension, Back, Input{Days: 1, Reason: "x"}); err == nil {
+		t.Fatal("past the cap")
+	}
+	// a law's own cap for the item replaces 第42条's
+	c2 := dibao()
+	c2.ExtensionCap = 15
+	if _, err := c2.Apply(Accept, Front, Input{Materials: materials(false)}, at("2026-03-02 10:00"), clk); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c2.Apply(RequestExtension, Back, Input{Days: 15, Reason: "x"}, at("2026-03-03 10:00"), clk); err != nil {
+		t.Fatalf("a law's own cap: %v", err)
+	}
+}
+
+// 容缺: the window records the owed materials as brought; once all are, the case owes nothing and the
+// overdue flag clears.
+func TestOwedArrived(t *testing.T) {
+	c := dibao()
+	m := append(materials(false), MaterialCheck{Name: "本人银行卡或一卡通", Check: Owed}, MaterialCheck{Name: "残疾证", Check: Owed})
+	if _, err := c.Apply(AcceptOwed, Front, Input{Materials: m, OwedBy: clock.MustDate("2026-03-09")}, at("2026-03-02 10:00"), clk); err != nil {
+		t.Fatal(err)
+	}
+	late := clock.MustDate("2026-03-10")
+	if !c.OwedOverdue(late) {
+		t.Fatal("not flagged")
+	}
+	when := at("2026-03-10 09:00")
+	if _, err := c.Apply(OwedArrived, Back, Input{Materials: []MaterialCheck{{Name: "残疾证", Check: SeenOriginal}}}, when, clk); errs.CodeOf(err) != errs.Forbidden {
+		t.Fatalf("the back office records arrivals: %v", err)
+	}
+	if _, err := c.Apply(OwedArrived, Front, Input{Materials: []MaterialCheck{{Name: "残疾证", Check: Missing}}}, when, clk); errs.CodeOf(err) != errs.Invalid {
+		t.Fatalf("arrived as missing: %v", err)
+	}
+	ev, err := c.Apply(OwedArrived, Front, Input{Materials: []MaterialCheck{{Name: "残疾证", Check: SeenCopy}}}, when, clk)
+	if err != nil || ev.Note != "残疾证" {
+		t.Fatalf("%v %+v", err, ev)
+	}
+	if !c.OwedOverdue(late) || c.OwedBy.IsZero() {
+		t.Fatal("one material still owed: still flagged")
+	}
+	if _, err := c.Apply(OwedArrived, Front, Input{Materials: []MaterialCheck{{Name: "残疾证", Check: SeenOriginal}}}, when, clk); errs.CodeOf(err) != errs.Invalid {
+		t.Fatalf("a material brought twice: %v", err)
+	}
+	if _, err := c.Apply(OwedArrived, Front, Input{Materials: []MaterialCheck{{Name: "本人银行卡或一卡通", Check: SeenOriginal}}}, when, clk); err != nil {
+		t.Fatal(err)
+	}
+	if c.OwedOverdue(late) || !c.OwedBy.IsZero() || c.State != Accepted {
+		t.Fatalf("all brought: %+v", c)
+	}
+	for _, x := range c.Materials {
+		if x.Check == Owed {
+			t.Fatalf("still owed: %+v", x)
+		}
 	}
 }

@@ -207,6 +207,15 @@ func Load(ctx context.Context, svc *service.Service) ([]Login, error) {
 	if err := LoadCatalog(ctx, svc); err != nil {
 		return nil, err
 	}
+	village := villages[Resident.Village]
+	if village.ID == "" {
+		return nil, fmt.Errorf("demo: no village %s for the demo resident", Resident.Village)
+	}
+	if _, _, err := svc.RegisterResident(ctx, service.RegisterInput{Name: Resident.Name, IDNumber: Resident.IDNumber, Phone: Resident.Phone,
+		OrgID: village.ID, Password: Password, Confirm: Password, Lang: "zh"}, "demo"); err != nil {
+		return nil, fmt.Errorf("demo resident: %w", err)
+	}
+	logins = append(logins, residentLogin())
 	return logins, nil
 }
 
@@ -238,7 +247,15 @@ func Logins() []Login {
 	for i, p := range demoPeople {
 		out[i] = Login{Username: p.user, Role: p.role, Where: p.unit}
 	}
-	return out
+	return append(out, residentLogin())
+}
+
+// Resident is the demo resident's own account on the portal (the online channel): they sign in at
+// /resident/login with the ID number and Password, and apply from a guide.
+var Resident = struct{ Name, IDNumber, Phone, Village string }{"巴特尔", "150421198503152018", "13904760001", "潘家湾村"}
+
+func residentLogin() Login {
+	return Login{Username: Resident.IDNumber, Role: "resident", Where: Resident.Village + " (/resident/login)"}
 }
 
 // abbr is the short name used in notice numbers: the name without its 镇/乡/苏木/街道.

@@ -147,7 +147,8 @@ func live(r *rand.Rand, clk clock.Clock, t *township, all []*township, it item, 
 				}
 			}
 			if r.IntN(100) < 3 && l.c.LimitUnit == clock.WorkingDays {
-				if !l.move(cases.Extend, cases.Director, cases.Input{Days: 5 + r.IntN(6), Reason: "情况复杂，经负责人批准延长"}, l.later(0)) {
+				if !l.move(cases.RequestExtension, cases.Back, cases.Input{Days: 5 + r.IntN(6), Reason: "情况复杂，需延长办理期限"}, l.later(0)) ||
+					!l.move(cases.ApproveExtension, cases.Director, cases.Input{Reason: "同意延长"}, l.later(r.IntN(2))) {
 					return l.c, l.events
 				}
 			}

@@ -160,3 +160,45 @@ func checkText(field, v string, required bool, max int) *errs.Error {
 	}
 	return nil
 }
+
+// ResidentAccount is a resident's own account on the portal (the online channel). It is not a staff account: it
+// carries no role, and its actor may do nothing the role table grants.
+type ResidentAccount struct {
+	ID          string
+	IDNumber    string
+	Name        string
+	Phone       string
+	OrgID       string // the village or township of residence, chosen at registration: it handles the cases
+	OrgPath     string
+	ApplicantID string // the applicant record with the same ID number
+	Lang        string
+	Version     int
+	Created     time.Time
+}
+
+// Actor is the resident as the subject of audit entries. It has no role: every permission check refuses it.
+func (r ResidentAccount) Actor() access.Actor {
+	return access.Actor{ID: r.ID, Name: r.Name, OrgID: r.OrgID, OrgPath: r.OrgPath}
+}
+
+// Validate checks a registration: name, ID number (GB 11643), mobile phone, residence.
+func (r *ResidentAccount) Validate() error {
+	var l errs.List
+	r.Name = strings.TrimSpace(r.Name)
+	r.Phone = strings.TrimSpace(r.Phone)
+	r.IDNumber = NormalizeIDNumber(r.IDNumber)
+	l.Add(checkText("name", r.Name, true, 50))
+	l.Add(CheckIDNumber("id_number", r.IDNumber))
+	if r.Phone == "" {
+		l.Add(errs.Field("phone", "err.required"))
+	} else {
+		l.Add(CheckPhone("phone", r.Phone))
+	}
+	if r.OrgID == "" {
+		l.Add(errs.Field("org", "err.required"))
+	}
+	if r.Lang != "zh" && r.Lang != "mn" {
+		r.Lang = "zh"
+	}
+	return l.Err()
+}

@@ -264,14 +264,27 @@ func (s *Service) deskOf(ctx context.Context, actor access.Actor, c cases.Case, 
 	if err != nil {
 		return "", err
 	}
-	return pickDesk(mine, a)
+	return pickDesk(mine, a, c.State)
 }
 
-func pickDesk(mine map[cases.Desk]bool, a cases.Action) (cases.Desk, error) {
+// pickDesk chooses, among the actor's desks that may make the move, one that may make it from the case's
+// state (a director is also the front desk of their township, but ends an accepted case as director); when
+// none may, the first of them, so that the table gives the reason.
+func pickDesk(mine map[cases.Desk]bool, a cases.Action, from cases.State) (cases.Desk, error) {
+	var first cases.Desk
 	for _, d := range cases.Desks(a) {
-		if mine[d] {
+		if !mine[d] {
+			continue
+		}
+		if cases.Allowed(from, a, d) {
 			return d, nil
 		}
+		if first == "" {
+			first = d
+		}
+	}
+	if first != "" {
+		return first, nil
 	}
 	return "", errs.New(errs.Forbidden, "err.forbidden").With("action", "case."+string(a))
 }
@@ -434,7 +447,7 @@ func (s *Service) work(ctx context.Context, actor access.Actor, c cases.Case, cl
 		return w
 	}
 	for _, a := range cases.Actions {
-		if d, err := pickDesk(mine, a); err == nil && cases.Allowed(c.State, a, d) {
+		if d, err := pickDesk(mine, a, c.State); err == nil && cases.Allowed(c.State, a, d) && c.Ready(a) {
 			w.Mine = append(w.Mine, a)
 		}
 	}

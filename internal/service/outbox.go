@@ -76,7 +76,7 @@ func messageFor(c cases.Case, ev cases.Event) (template, notice string) {
 		return "decided", "deny"
 	case cases.Terminate:
 		return "terminated", ""
-	case cases.Extend:
+	case cases.ApproveExtension:
 		return "extended", "extension" // 第42条: the applicant is told, with the reasons
 	case cases.Suspend:
 		if len(c.Suspensions) > 0 && c.Suspensions[len(c.Suspensions)-1].Kind == "补正" {

@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"reflect"
+	"strings"
 	"time"
 
 	"bianmin/internal/cases"
@@ -311,7 +313,8 @@ func (s *Server) apiOps() []apiOp {
 				w, _, err := s.svc.CaseFor(r.Context(), c.me.Actor(), r.PathValue("id"))
 				return caseWork(w), err
 			}),
-		op(s, "POST", "/api/v1/cases/{id}/moves", "moveCase", "Make a move; version must be the one read (optimistic locking)", true,
+		op(s, "POST", "/api/v1/cases/{id}/moves", "moveCase", "Make a move; version must be the one read (optimistic locking). Actions: "+moveNames()+
+			" (request_extension: the back office, with days and reason, within 行政许可法 第42条's cap; approve_extension / reject_extension: the handling township's director; owed_arrived: the window, materials owed → original or copy)", true,
 			func(r *http.Request, c *reqCtx, in MoveInput) (cases.Case, error) {
 				return s.svc.Act(r.Context(), c.me.Actor(), r.PathValue("id"), in.Version, cases.Action(in.Action), in.Input)
 			}),
@@ -323,13 +326,139 @@ func (s *Server) apiOps() []apiOp {
 	}
 }
 
+// Residents' API: their own sessions (tokens starting "r_"), refused by every staff operation, and staff
+// tokens refused here.
+
+type ResidentJSON struct {
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	IDNumber string `json:"id_number"` // masked
+	Phone    string `json:"phone"`     // masked
+	OrgID    string `json:"org_id"`
+}
+
+func residentJSON(r people.ResidentAccount) ResidentJSON {
+	return ResidentJSON{r.ID, r.Name, people.MaskIDNumber(r.IDNumber), people.MaskPhone(r.Phone), r.OrgID}
+}
+
+type ResidentSessionJSON struct {
+	Token    string       `json:"token"`
+	Expires  time.Time    `json:"expires"`
+	Resident ResidentJSON `json:"resident"`
+}
+
+type ResidentLoginInput struct {
+	IDNumber string `json:"id_number"`
+	Password string `json:"password"`
+}
+
+type ApplyInput struct {
+	ItemID string `json:"item_id"`
+}
+
+// MyCaseJSON is one of the resident's applications.
+type MyCaseJSON struct {
+	ID       string `json:"id"`
+	No       string `json:"no"`
+	ItemName string `json:"item_name"`
+	Channel  string `json:"channel"`
+	State    string `json:"state"`
+	Received string `json:"received"`
+	Due      string `json:"due,omitempty"`
+	Track    string `json:"track"` // the public tracking page of the case
+}
+
+func myCaseJSON(m service.MyCase) MyCaseJSON {
+	j := MyCaseJSON{ID: m.Case.ID, No: m.Case.No, ItemName: m.Case.ItemName, Channel: string(m.Case.Channel), State: string(m.Case.State),
+		Received: m.Case.Received.Format(time.RFC3339), Track: "/track?no=" + url.QueryEscape(m.Case.No)}
+	if m.Phone4 != "" {
+		j.Track += "&phone4=" + m.Phone4
+	}
+	if !m.Due.IsZero() {
+		j.Due = m.Due.String()
+	}
+	return j
+}
+
+// TrackingJSON is a case's public timeline.
+type TrackingJSON struct {
+	No       string        `json:"no"`
+	ItemName string        `json:"item_name"`
+	State    string        `json:"state"`
+	Due      string        `json:"due,omitempty"`
+	Events   []cases.Event `json:"events"`
+}
+
+// residentOp is an operation for a signed-in resident: staff tokens and anonymous callers are refused.
+func residentOp[In, Out any](s *Server, method, path, id, summary string, fn func(r *http.Request, c *reqCtx, in In) (Out, error)) apiOp {
+	o := op(s, method, path, id, summary, false, func(r *http.Request, c *reqCtx, in In) (Out, error) {
+		if c.resident == nil {
+			var zero Out
+			return zero, errs.New(errs.Unauthenticated, "err.session")
+		}
+		return fn(r, c, in)
+	})
+	o.Auth = true // the OpenAPI document names the bearer token
+	return o
+}
+
+func (s *Server) residentOps() []apiOp {
+	return []apiOp{
+		op(s, "POST", "/api/v1/residents", "registerResident", "A resident registers (name, ID number, mobile, residence, password) and is signed in; the token is a resident token", false,
+			func(r *http.Request, c *reqCtx, in service.RegisterInput) (ResidentSessionJSON, error) {
+				res, sess, err := s.svc.RegisterResident(r.Context(), in, clientAddr(r))
+				return ResidentSessionJSON{sess.Token, sess.Expires, residentJSON(res)}, err
+			}),
+		op(s, "POST", "/api/v1/resident/session", "residentLogin", "A resident signs in with ID number and password; throttled and locked like staff logins", false,
+			func(r *http.Request, c *reqCtx, in ResidentLoginInput) (ResidentSessionJSON, error) {
+				res, sess, err := s.svc.ResidentLogin(r.Context(), in.IDNumber, in.Password, clientAddr(r))
+				return ResidentSessionJSON{sess.Token, sess.Expires, residentJSON(res)}, err
+			}),
+		residentOp(s, "DELETE", "/api/v1/resident/session", "residentLogout", "A resident signs out",
+			func(r *http.Request, c *reqCtx, _ empty) (OK, error) {
+				return OK{true}, s.svc.ResidentLogout(r.Context(), c.rtoken)
+			}),
+		residentOp(s, "GET", "/api/v1/resident/cases", "myCases", "The resident's own online applications, newest first, with state, due date and tracking link",
+			func(r *http.Request, c *reqCtx, _ empty) ([]MyCaseJSON, error) {
+				list, err := s.svc.MyCases(r.Context(), *c.resident)
+				return mapAll(list, myCaseJSON), err
+			}),
+		withHeader(residentOp(s, "POST", "/api/v1/resident/cases", "applyOnline", "Apply online for a published item (channel online, handled by the township of residence); send Idempotency-Key",
+			func(r *http.Request, c *reqCtx, in ApplyInput) (MyCaseJSON, error) {
+				cs, err := s.svc.ApplyOnline(r.Context(), *c.resident, in.ItemID, r.Header.Get("Idempotency-Key"))
+				return MyCaseJSON{ID: cs.ID, No: cs.No, ItemName: cs.ItemName, Channel: string(cs.Channel), State: string(cs.State), Received: cs.Received.Format(time.RFC3339)}, err
+			}), "Idempotency-Key"),
+		residentOp(s, "GET", "/api/v1/resident/cases/{id}", "myCase", "The public timeline of one of the resident's own applications; anyone else's is not found",
+			func(r *http.Request, c *reqCtx, _ empty) (TrackingJSON, error) {
+				t, err := s.svc.MyCase(r.Context(), *c.resident, r.PathValue("id"))
+				j := TrackingJSON{No: t.No, ItemName: t.ItemName, State: string(t.State)}
+				if !t.Due.IsZero() {
+					j.Due = t.Due.String()
+				}
+				for _, e := range t.Events {
+					j.Events = append(j.Events, e.Event)
+				}
+				return j, err
+			}),
+	}
+}
+
+// moveNames lists the actions a move may name, from the transition table.
+func moveNames() string {
+	names := make([]string, len(cases.Actions))
+	for i, a := range cases.Actions {
+		names[i] = string(a)
+	}
+	return strings.Join(names, ", ")
+}
+
 func withHeader(o apiOp, h ...string) apiOp {
 	o.Header = append(o.Header, h...)
 	return o
 }
 
 func (s *Server) mountAPI(mux *http.ServeMux) {
-	ops := s.apiOps()
+	ops := append(s.apiOps(), s.residentOps()...)
 	for _, o := range ops {
 		mux.HandleFunc(o.Method+" "+o.Path, o.handle)
 	}

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"strings"
@@ -190,6 +191,7 @@ func TestBrowserLoginMongolianVertical(t *testing.T) {
 // Every form works without JavaScript: with scripts disabled, a village agent registers a resident.
 func TestBrowserFormsWithoutJavaScript(t *testing.T) {
 	r := testkit.Start(t, testkit.SQLite(t))
+	before, _ := r.DB.CountApplicants(t.Context()) // the demo resident's own record
 	ctx := browser(t)
 	noScript := chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 		_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
@@ -216,7 +218,7 @@ func TestBrowserFormsWithoutJavaScript(t *testing.T) {
 	if !strings.Contains(body, "哈斯") || !strings.Contains(body, "11010519491231002X") {
 		t.Fatalf("the applicant page: %s", body)
 	}
-	if n, _ := r.DB.CountApplicants(t.Context()); n != 1 {
+	if n, _ := r.DB.CountApplicants(t.Context()); n != before+1 {
 		t.Fatalf("%d applicants", n)
 	}
 }
@@ -417,4 +419,71 @@ func TestBrowserCaseWholePath(t *testing.T) {
 	}
 	audit(ctx, t, "tracking")
 	shot(ctx, t, "tracking")
+}
+
+// The online channel in a real browser: a resident registers, opens a guide from the portal's search, applies
+// online and finds the case in "my applications"; the township clerk finds it in the queue, channel online.
+func TestBrowserResidentAppliesOnline(t *testing.T) {
+	r := testkit.Start(t, testkit.SQLite(t))
+	ctx := browser(t)
+	do(t, ctx,
+		chromedp.Navigate(r.URL+"/portal"),
+		chromedp.Click(chromedp.CSS(`nav a[href="/resident/login"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`a[href^="/resident/register"]`)),
+		chromedp.Click(chromedp.CSS(`a[href^="/resident/register"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#f-org`)),
+	)
+	audit(ctx, t, "register")
+	village := eval[string](t, ctx, `[...document.querySelectorAll("#f-org option")].find(o => o.textContent.trim() === "杨树林村").value`)
+	do(t, ctx,
+		chromedp.SendKeys(chromedp.CSS(`#f-name`), "萨仁"),
+		chromedp.SendKeys(chromedp.CSS(`#f-id_number`), "11010519491231002X"),
+		chromedp.SendKeys(chromedp.CSS(`#f-phone`), "13904769876"),
+		chromedp.SetValue(chromedp.CSS(`#f-org`), village),
+		chromedp.SendKeys(chromedp.CSS(`#f-password`), "Saren-2026-caoyuan"),
+		chromedp.SendKeys(chromedp.CSS(`#f-confirm_password`), "Saren-2026-caoyuan"),
+		chromedp.Click(chromedp.CSS(`form.form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`table.my-cases`)),
+		chromedp.Navigate(r.URL+"/portal"),
+		chromedp.SendKeys(chromedp.CSS(`#f-q`), "低保"),
+		chromedp.Click(chromedp.CSS(`form.search button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`ul.items a`)),
+		chromedp.Click(chromedp.CSS(`ul.items a`)),
+		chromedp.WaitVisible(chromedp.CSS(`section.apply-online button[type=submit]`)),
+	)
+	audit(ctx, t, "guide with the online application")
+	do(t, ctx,
+		chromedp.Click(chromedp.CSS(`section.apply-online button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`table.my-cases td.code`)),
+	)
+	audit(ctx, t, "my applications")
+	shot(ctx, t, "my-applications")
+	no := eval[string](t, ctx, `document.querySelector("table.my-cases td.code").textContent`)
+	row := eval[string](t, ctx, `document.querySelector("table.my-cases tbody tr").textContent`)
+	if no == "" || !strings.Contains(row, "最低生活保障") || !strings.Contains(row, "收件核验中") {
+		t.Fatalf("my applications: %q %q", no, row)
+	}
+	// the tracking link opens the public timeline
+	do(t, ctx, chromedp.Click(chromedp.CSS(`table.my-cases a[href^="/track"]`)), chromedp.WaitVisible(chromedp.CSS(`ol.timeline`)))
+	if tl := eval[string](t, ctx, `document.querySelector("ol.timeline").textContent`); !strings.Contains(tl, "申请人（网上）") {
+		t.Fatalf("timeline: %q", tl)
+	}
+	// the resident signs out; the 天山镇 clerk finds the case in the queue, channel online, ready for the check
+	do(t, ctx,
+		chromedp.Click(chromedp.CSS(`.tools form[action="/resident/logout"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(`nav a[href="/resident/login"]`)),
+		chromedp.Navigate(r.URL+"/login"),
+		chromedp.WaitVisible(chromedp.CSS(`#f-username`)),
+		chromedp.SendKeys(chromedp.CSS(`#f-username`), "tianshan.clerk"),
+		chromedp.SendKeys(chromedp.CSS(`#f-password`), demo.Password),
+		chromedp.Click(chromedp.CSS(`form.form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`ul.tiles`)),
+		chromedp.Navigate(r.URL+"/cases"),
+		chromedp.WaitVisible(chromedp.CSS(`table`)),
+	)
+	channel := eval[string](t, ctx, fmt.Sprintf(`[...document.querySelectorAll("tbody tr")].find(tr => tr.textContent.includes(%q))?.querySelector("td.channel-online")?.textContent ?? ""`, no))
+	if channel != "网上" {
+		t.Fatalf("the clerk's queue: case %s, channel %q", no, channel)
+	}
+	do(t, ctx, chromedp.Click(chromedp.CSS(`tbody a`)), chromedp.WaitVisible(chromedp.CSS(`#check`)))
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 
 	qrcode "github.com/skip2/go-qrcode"
 	"strconv"
@@ -122,6 +123,7 @@ type caseView struct {
 	Work      service.Work
 	Events    []store.CaseEvent
 	Materials []cases.MaterialCheck // to check at the window: the case's, else the item's
+	Owed      []cases.MaterialCheck // 容缺: what the applicant still owes
 	Checks    []cases.Check
 	Kinds     []string
 	Applicant people.Applicant
@@ -143,7 +145,7 @@ func (s *Server) caseView(r *http.Request, id string) (caseView, error) {
 		}
 	}
 	v := caseView{Work: work, Events: events, Materials: work.Case.Materials, Kinds: cases.SuspendKinds,
-		Checks: cases.Checks}
+		Checks: cases.Checks, Owed: work.Case.OwedMaterials()}
 	if len(v.Materials) == 0 {
 		it, err := s.svc.DB.ItemVersion(r.Context(), work.Case.ItemID, work.Case.ItemVersion)
 		if err != nil {
@@ -192,6 +194,10 @@ func (s *Server) caseAct(w http.ResponseWriter, r *http.Request) {
 			Check: cases.Check(r.FormValue("m" + strconv.Itoa(i) + "_check")), Note: r.FormValue("m" + strconv.Itoa(i) + "_note")})
 	}
 	a := cases.Action(r.FormValue("action"))
+	if a == cases.OwedArrived {
+		// the rows left as owed were not brought this time
+		in.Materials = slices.DeleteFunc(in.Materials, func(m cases.MaterialCheck) bool { return m.Check == cases.Owed })
+	}
 	_, err := s.svc.Act(r.Context(), rc(r).me.Actor(), id, version, a, in)
 	if err == nil {
 		dest := "/cases/" + id + "?ok=saved"

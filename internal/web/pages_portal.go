@@ -10,6 +10,7 @@ import (
 
 	"bianmin/internal/catalog"
 	"bianmin/internal/errs"
+	"bianmin/internal/ids"
 	"bianmin/internal/org"
 	"bianmin/internal/service"
 	"bianmin/internal/store"
@@ -174,6 +175,9 @@ type guideData struct {
 	service.Guide
 	QR   string
 	Gaps []string
+	// Online says whether residents may apply for the item from this page; Idem keys the application form.
+	Online bool
+	Idem   string
 }
 
 // guideItem reads the public version asked for (?v=), else the published one.
@@ -194,7 +198,9 @@ func (s *Server) guide(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.page(r, "title.guide")
-	p.Data = guideData{Guide: g, QR: r.URL.Path + "/qr.png", Gaps: catalog.Gaps(it)}
+	// only the current published version is applied for, not an earlier one read with ?v=
+	current := r.URL.Query().Get("v") == ""
+	p.Data = guideData{Guide: g, QR: r.URL.Path + "/qr.png", Gaps: catalog.Gaps(it), Online: current && service.OnlineApplicable(it), Idem: ids.Token(16)}
 	s.render(w, http.StatusOK, "guide", p)
 }
 

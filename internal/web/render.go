@@ -35,6 +35,10 @@ type Page struct {
 	Form map[string]string
 	Data any
 	cat  *i18n.Catalog
+
+	// Resident is a resident signed in to their own account; RCSRF is their session's form token.
+	Resident *people.ResidentAccount
+	RCSRF    string
 }
 
 // NavItem is one link of the navigation.
@@ -114,18 +118,24 @@ var funcs = template.FuncMap{
 // page builds the base of a page for the request.
 func (s *Server) page(r *http.Request, title string) *Page {
 	c := rc(r)
-	p := &Page{Lang: c.lang, Large: c.large, Me: c.me, CSRF: c.sess.CSRF, Path: r.URL.Path, Title: title, cat: s.cat, Form: map[string]string{}}
+	p := &Page{Lang: c.lang, Large: c.large, Me: c.me, CSRF: c.sess.CSRF, Resident: c.resident, RCSRF: c.rsess.CSRF, Path: r.URL.Path, Title: title, cat: s.cat, Form: map[string]string{}}
 	if ok := r.URL.Query().Get("ok"); ok != "" && s.cat.Has("flash."+ok) {
 		p.Flash = "flash." + ok
 	}
-	p.Nav = navFor(c.me, r.URL.Path)
+	p.Nav = navFor(c.me, c.resident != nil, r.URL.Path)
 	return p
 }
 
 // navFor is the navigation for a role: each person sees what their role can use.
-func navFor(me *people.Staff, path string) []NavItem {
+func navFor(me *people.Staff, resident bool, path string) []NavItem {
 	if me == nil {
-		items := []NavItem{{Href: "/", Key: "nav.home"}, {Href: "/portal", Key: "nav.portal"}, {Href: "/track", Key: "nav.track"}, {Href: "/results", Key: "nav.result"}, {Href: "/reports", Key: "nav.reports"}, {Href: "/login", Key: "nav.login"}}
+		items := []NavItem{{Href: "/", Key: "nav.home"}, {Href: "/portal", Key: "nav.portal"}, {Href: "/track", Key: "nav.track"}, {Href: "/results", Key: "nav.result"}, {Href: "/reports", Key: "nav.reports"}}
+		if resident {
+			items = append(items, NavItem{Href: "/my", Key: "nav.my"})
+		} else {
+			items = append(items, NavItem{Href: "/resident/login", Key: "nav.resident"})
+		}
+		items = append(items, NavItem{Href: "/login", Key: "nav.login"})
 		for i := range items {
 			items[i].Current = items[i].Href == path || (items[i].Href != "/" && strings.HasPrefix(path, items[i].Href+"/"))
 		}

@@ -38,6 +38,15 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /reports", s.reportsPage)
 	mux.HandleFunc("GET /reports/{period}/{org}", s.reportPage)
 
+	// residents' own accounts: the online channel (pages_residents.go); nothing here reaches the back office
+	mux.HandleFunc("GET /resident/register", s.registerForm)
+	mux.HandleFunc("POST /resident/register", s.register)
+	mux.HandleFunc("GET /resident/login", s.residentLoginForm)
+	mux.HandleFunc("POST /resident/login", s.residentLogin)
+	mux.HandleFunc("POST /resident/logout", s.needResident(s.residentLogout))
+	mux.HandleFunc("GET /my", s.needResident(s.myCases))
+	mux.HandleFunc("POST /portal/guide/{id}/apply", s.needResident(s.applyOnline))
+
 	// staff pages
 	mux.HandleFunc("GET /desk", s.needLogin(s.desk))
 	mux.HandleFunc("GET /orgs", s.needLogin(s.orgList))

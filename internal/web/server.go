@@ -77,6 +77,11 @@ type reqCtx struct {
 	me    *people.Staff
 	sess  store.Session
 	token string
+	// resident is a resident signed in to their own account: a session of its own kind, which no staff page
+	// or staff API operation accepts.
+	resident *people.ResidentAccount
+	rsess    store.Session
+	rtoken   string
 }
 
 func rc(r *http.Request) *reqCtx {
@@ -91,6 +96,9 @@ const (
 	langCookie    = "bm_lang"
 	viewCookie    = "bm_view"
 )
+
+// residentCookie holds a resident's session (the online channel), never a staff one.
+const residentCookie = "bm_resident"
 
 // identify reads the language, view mode and session of a request.
 func (s *Server) identify(next http.Handler) http.Handler {
@@ -116,6 +124,20 @@ func (s *Server) identify(next http.Handler) http.Handler {
 			token = strings.TrimPrefix(h, "Bearer ")
 		} else if ck, err := r.Cookie(sessionCookie); err == nil && !strings.HasPrefix(r.URL.Path, "/api/") {
 			token = ck.Value
+		}
+		rtoken := ""
+		if strings.HasPrefix(token, store.ResidentTokenPrefix) {
+			rtoken, token = token, "" // a resident's Bearer token
+		} else if ck, err := r.Cookie(residentCookie); err == nil && !strings.HasPrefix(r.URL.Path, "/api/") {
+			rtoken = ck.Value
+		}
+		if rtoken != "" {
+			if res, sess, err := s.svc.AuthenticateResident(r.Context(), rtoken); err == nil {
+				c.resident, c.rsess, c.rtoken = &res, sess, rtoken
+				if !chosen {
+					c.lang = i18n.Parse(res.Lang)
+				}
+			}
 		}
 		if token != "" {
 			if me, sess, err := s.svc.Authenticate(r.Context(), token); err == nil {
@@ -146,6 +168,23 @@ func (s *Server) needLogin(h http.HandlerFunc) http.HandlerFunc {
 		// A password somebody else chose is changed before anything else is done with it.
 		if c.me.MustChangePassword && r.URL.Path != "/account/password" && r.URL.Path != "/logout" {
 			http.Redirect(w, r, "/account/password?ok=must_change", http.StatusSeeOther)
+			return
+		}
+		h(w, r)
+	}
+}
+
+// needResident sends visitors of a resident's pages to the resident login. Forms carry the resident
+// session's own token.
+func (s *Server) needResident(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		c := rc(r)
+		if c.resident == nil {
+			http.Redirect(w, r, "/resident/login?back="+url.QueryEscape(safeBack(r.URL.RequestURI())), http.StatusSeeOther)
+			return
+		}
+		if r.Method == http.MethodPost && r.FormValue("csrf") != c.rsess.CSRF {
+			s.fail(w, r, errs.New(errs.Forbidden, "err.csrf"))
 			return
 		}
 		h(w, r)

@@ -1,0 +1,299 @@
+package service
+
+import (
+	"context"
+	"strings"
+
+	"github.com/alexedwards/argon2id"
+
+	"bianmin/internal/cases"
+	"bianmin/internal/catalog"
+	"bianmin/internal/clock"
+	"bianmin/internal/errs"
+	"bianmin/internal/ids"
+	"bianmin/internal/org"
+	"bianmin/internal/people"
+	"bianmin/internal/store"
+)
+
+// The online channel (一网通办): residents' own accounts, and applications they hand in from a guide on the
+// portal. A resident account has no role: its actor passes no permission check of the back office, and its
+// sessions live in their own table.
+
+// OnlineApplyDepth is the least online-handling depth (网上办理深度, FACTS.md §1.6) at which an item may be
+// applied for online: from 在线预审 up, the window checks the materials and the applicant comes once at most.
+const OnlineApplyDepth = 2
+
+// OnlineApplicable reports whether residents may apply for an item online.
+func OnlineApplicable(it catalog.Item) bool { return it.OnlineDepth >= OnlineApplyDepth }
+
+// RegisterInput is a resident's registration.
+type RegisterInput struct {
+	Name     string `json:"name"`
+	IDNumber string `json:"id_number"`
+	Phone    string `json:"phone"`
+	OrgID    string `json:"org_id"` // the village or township where they live: it handles their applications
+	Password string `json:"password"`
+	Confirm  string `json:"confirm_password"`
+	Lang     string `json:"lang,omitempty"`
+}
+
+// RegisterResident makes a resident account and signs it in. The account is linked to the applicant record
+// with the same ID number, which is made when there is none. Registrations are throttled per address like
+// logins, and say no more than that an ID number already has an account.
+func (s *Service) RegisterResident(ctx context.Context, in RegisterInput, client string) (people.ResidentAccount, store.Session, error) {
+	var none store.Session
+	if !s.limiter.allow("register:"+client, s.DB.Now()) {
+		return people.ResidentAccount{}, none, errs.New(errs.Locked, "err.login.throttled")
+	}
+	r := people.ResidentAccount{ID: ids.New(), Name: in.Name, IDNumber: in.IDNumber, Phone: in.Phone, OrgID: in.OrgID, Lang: in.Lang}
+	var l errs.List
+	for _, e := range errs.All(r.Validate()) {
+		l.Add(e)
+	}
+	l.Add(people.CheckPassword("password", in.Password, r.IDNumber))
+	if in.Password != in.Confirm {
+		l.Add(errs.Field("confirm_password", "err.password.mismatch"))
+	}
+	if r.OrgID != "" {
+		if o, err := s.DB.Org(ctx, r.OrgID); err != nil || (o.Kind != org.Village && o.Kind != org.Township) {
+			l.Add(errs.Field("org", "err.resident.residence"))
+		}
+	}
+	if err := l.Err(); err != nil {
+		return r, none, err
+	}
+	hash, err := argon2id.CreateHash(in.Password, s.cfg.Hash)
+	if err != nil {
+		return r, none, errs.Wrap(err, "hash")
+	}
+	var sess store.Session
+	err = s.DB.Write(ctx, func(tx *store.Tx) error {
+		a, err := tx.ApplicantByIDNumber(r.IDNumber)
+		switch {
+		case errs.CodeOf(err) == errs.NotFound:
+			a = people.Applicant{Kind: people.Resident, Name: r.Name, IDNumber: r.IDNumber, Phone: r.Phone, OrgID: r.OrgID}
+			if err := a.Validate(); err != nil {
+				return err
+			}
+			if err := tx.CreateApplicant(r.Actor(), &a); err != nil {
+				return err
+			}
+		case err != nil:
+			return err
+		}
+		r.ApplicantID = a.ID
+		if err := tx.CreateResident(&r, hash); err != nil {
+			return err
+		}
+		sess, err = tx.StartResidentSession(r, s.cfg.SessionTTL)
+		return err
+	})
+	return r, sess, err
+}
+
+// ResidentLogin checks an ID number and password and opens a resident session, with the staff login's
+// rules: throttled per address, locked after repeated wrong passwords, one message for unknown accounts and
+// wrong passwords.
+func (s *Service) ResidentLogin(ctx context.Context, idNumber, password, client string) (people.ResidentAccount, store.Session, error) {
+	var none store.Session
+	if !s.limiter.allow("resident:"+client, s.DB.Now()) {
+		return people.ResidentAccount{}, none, errs.New(errs.Locked, "err.login.throttled")
+	}
+	idNumber = people.NormalizeIDNumber(idNumber)
+	var l errs.List
+	if idNumber == "" {
+		l.Add(errs.Field("id_number", "err.required"))
+	}
+	if password == "" {
+		l.Add(errs.Field("password", "err.required"))
+	}
+	if err := l.Err(); err != nil {
+		return people.ResidentAccount{}, none, err
+	}
+	wrong := errs.New(errs.Unauthenticated, "err.resident.wrong")
+	c, err := s.DB.ResidentCredentialsByIDNumber(ctx, idNumber)
+	if errs.CodeOf(err) == errs.NotFound {
+		_, _ = argon2id.ComparePasswordAndHash(password, s.dummyHash)
+		return people.ResidentAccount{}, none, wrong
+	}
+	if err != nil {
+		return people.ResidentAccount{}, none, err
+	}
+	if s.DB.Now().Before(c.LockedUntil) {
+		return people.ResidentAccount{}, none, errs.New(errs.Locked, "err.login.locked")
+	}
+	ok, err := argon2id.ComparePasswordAndHash(password, c.PasswordHash)
+	if err != nil {
+		return people.ResidentAccount{}, none, errs.Wrap(err, "compare hash")
+	}
+	if !ok {
+		var locked bool
+		if err := s.DB.Write(ctx, func(tx *store.Tx) error {
+			var err error
+			locked, err = tx.RecordResidentLoginFailure(c.Resident.ID, s.cfg.MaxFailures, s.cfg.LockFor)
+			return err
+		}); err != nil {
+			return people.ResidentAccount{}, none, err
+		}
+		if locked {
+			return people.ResidentAccount{}, none, errs.New(errs.Locked, "err.login.locked")
+		}
+		return people.ResidentAccount{}, none, wrong
+	}
+	var sess store.Session
+	err = s.DB.Write(ctx, func(tx *store.Tx) error {
+		var err error
+		sess, err = tx.StartResidentSession(c.Resident, s.cfg.SessionTTL)
+		return err
+	})
+	return c.Resident, sess, err
+}
+
+// AuthenticateResident resolves a resident session token. Staff tokens never resolve here, nor resident
+// tokens in Authenticate.
+func (s *Service) AuthenticateResident(ctx context.Context, token string) (people.ResidentAccount, store.Session, error) {
+	if !strings.HasPrefix(token, store.ResidentTokenPrefix) {
+		return people.ResidentAccount{}, store.Session{}, errs.New(errs.Unauthenticated, "err.session")
+	}
+	return s.DB.SessionResident(ctx, token)
+}
+
+// ResidentLogout ends a resident session.
+func (s *Service) ResidentLogout(ctx context.Context, token string) error {
+	return s.DB.Write(ctx, func(tx *store.Tx) error { return tx.EndResidentSession(token) })
+}
+
+// Residences lists the townships and villages a resident may choose as residence at registration.
+func (s *Service) Residences(ctx context.Context) ([]org.Org, error) {
+	list, err := s.DB.Subtree(ctx, "/", org.Township, org.Village)
+	if err != nil {
+		return nil, err
+	}
+	org.SortByCode(list)
+	return list, nil
+}
+
+// ApplyOnline hands in a resident's application for a published item from its guide. The case's applicant
+// is the resident's own record; it is handled by the township of the resident's residence and waits at that
+// township's front desk, in state received, for the material check. key makes the submission idempotent.
+func (s *Service) ApplyOnline(ctx context.Context, r people.ResidentAccount, itemID, key string) (cases.Case, error) {
+	row, err := s.DB.Item(ctx, itemID)
+	if err != nil || row.Published == 0 {
+		return cases.Case{}, errs.Field("item_id", "err.not_found").With("what", "item")
+	}
+	it, err := s.DB.ItemVersion(ctx, row.ID, row.Published)
+	if err != nil {
+		return cases.Case{}, err
+	}
+	if !OnlineApplicable(it) {
+		return cases.Case{}, errs.Field("item_id", "err.online.not_online")
+	}
+	a, err := s.DB.Applicant(ctx, r.ApplicantID)
+	if err != nil {
+		return cases.Case{}, err
+	}
+	home, err := s.DB.Org(ctx, r.OrgID)
+	if err != nil {
+		return cases.Case{}, err
+	}
+	handling, err := s.township(ctx, home)
+	if err != nil {
+		return cases.Case{}, err
+	}
+	now := s.DB.Now()
+	steps := make([]cases.Step, len(it.Steps))
+	for i, st := range it.Steps {
+		steps[i] = cases.Step{Name: st.Name, Role: st.Role, Level: st.Level, Special: st.Special}
+	}
+	actor := r.Actor()
+	var made []string
+	err = s.DB.Write(ctx, func(tx *store.Tx) error {
+		made = nil
+		_, replay, err := tx.Idempotent(key, "online", r.ID, func() (string, error) {
+			c := cases.Case{ItemID: it.ID, ItemVersion: it.Version, ItemName: it.NameZh, Channel: cases.Online, Receiving: handling.ID, Handling: handling.ID,
+				ApplicantID: a.ID, State: cases.Received, Steps: steps, Received: now,
+				LimitUnit: clock.Unit(it.PromisedLimit.Unit), LimitDays: it.PromisedLimit.Value}
+			ev := cases.Event{Action: "receive", To: cases.Received, At: now, Desk: cases.Applicant}
+			if err := tx.CreateCase(actor, &c, numberPrefix(handling), localYear(now), ev, handling.ID); err != nil {
+				return "", err
+			}
+			made = append(made, c.ID)
+			return c.ID, tx.LinkResidentCase(r.ID, c.ID)
+		})
+		if replay {
+			made = nil
+		}
+		return err
+	})
+	if err != nil {
+		return cases.Case{}, err
+	}
+	list, err := s.madeCases(ctx, made, key, "online", r.ID)
+	if err != nil {
+		return cases.Case{}, err
+	}
+	return list[0], nil
+}
+
+// MyCase is one of a resident's applications as "my applications" shows it.
+type MyCase struct {
+	Case   cases.Case
+	Due    clock.Date
+	Phone4 string // the last four digits of the applicant's phone, when it is the account's: with the number, they open the public tracking page
+}
+
+// MyCases lists the applications a resident handed in online, newest first; nobody else's.
+func (s *Service) MyCases(ctx context.Context, r people.ResidentAccount) ([]MyCase, error) {
+	list, err := s.DB.ResidentCases(ctx, r.ID, 200)
+	if err != nil {
+		return nil, err
+	}
+	clk, err := s.Clock(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// The tracking link carries the last four digits only when the applicant record's phone is the account's
+	// own: an account linked to a record by its ID number learns nothing of a phone it did not give.
+	phone4 := ""
+	if a, err := s.DB.Applicant(ctx, r.ApplicantID); err == nil && len(a.Phone) >= 4 && a.Phone == r.Phone {
+		phone4 = a.Phone[len(a.Phone)-4:]
+	}
+	today := clock.DateOf(s.DB.Now().In(clk.Rules.Location))
+	out := make([]MyCase, len(list))
+	for i, c := range list {
+		due, _ := c.Due(clk, today)
+		out[i] = MyCase{Case: c, Due: due, Phone4: phone4}
+	}
+	return out, nil
+}
+
+// MyCase reads the public timeline of one of the resident's own applications; another's case is not found,
+// the same way as a case that does not exist.
+func (s *Service) MyCase(ctx context.Context, r people.ResidentAccount, caseID string) (Tracking, error) {
+	notFound := errs.New(errs.NotFound, "err.not_found").With("what", "case")
+	mine, err := s.DB.ResidentHasCase(ctx, r.ID, caseID)
+	if err != nil {
+		return Tracking{}, err
+	}
+	if !mine {
+		return Tracking{}, notFound
+	}
+	c, err := s.DB.Case(ctx, caseID)
+	if err != nil {
+		return Tracking{}, notFound
+	}
+	clk, err := s.Clock(ctx)
+	if err != nil {
+		return Tracking{}, err
+	}
+	events, err := s.DB.CaseEvents(ctx, c.ID)
+	if err != nil {
+		return Tracking{}, err
+	}
+	for i := range events {
+		events[i].Note = ""
+	}
+	due, _ := c.Due(clk, clock.DateOf(s.DB.Now().In(clk.Rules.Location)))
+	return Tracking{No: c.No, ItemName: c.ItemName, State: c.State, Due: due, Events: events}, nil
+}

@@ -1,0 +1,172 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"bianmin/internal/access"
+	"bianmin/internal/cases"
+	"bianmin/internal/errs"
+	"bianmin/internal/ids"
+	"bianmin/internal/people"
+)
+
+// Residents' own accounts (the online channel): their own table and their own sessions, never the staff's.
+
+const residentCols = `r.id, r.id_number, r.name, r.phone, r.org_id, o.path, r.applicant_id, r.lang, r.version, r.created_at`
+
+func scanResident(row interface{ Scan(...any) error }, extra ...any) (people.ResidentAccount, error) {
+	var r people.ResidentAccount
+	err := row.Scan(append([]any{&r.ID, &r.IDNumber, &r.Name, &r.Phone, &r.OrgID, &r.OrgPath, &r.ApplicantID, &r.Lang, &r.Version, &r.Created}, extra...)...)
+	return r, err
+}
+
+// residentAudit is what the trail keeps of an account: never the password hash.
+type residentAudit struct {
+	IDNumber, Name, Phone, OrgID, ApplicantID string
+}
+
+// ApplicantByIDNumber finds the applicant record of an ID number, inside the transaction.
+func (tx *Tx) ApplicantByIDNumber(idNumber string) (people.Applicant, error) {
+	a, err := scanApplicant(tx.queryRow(`SELECT `+applicantCols+` FROM applicants a JOIN orgs o ON o.id = a.org_id WHERE a.id_number = ?`, idNumber))
+	if err != nil {
+		return a, notFound(err, "applicant")
+	}
+	return a, nil
+}
+
+// CreateResident inserts a validated account with an already hashed password. r.ApplicantID must be set.
+func (tx *Tx) CreateResident(r *people.ResidentAccount, passwordHash string) error {
+	if r.ID == "" {
+		r.ID = ids.New()
+	}
+	o, err := tx.Org(r.OrgID)
+	if err != nil {
+		return errs.Field("org", "err.not_found").With("what", "org")
+	}
+	r.OrgPath, r.Version, r.Created = o.Path, 1, tx.now
+	_, err = tx.exec(`INSERT INTO residents (id, id_number, name, phone, org_id, applicant_id, password_hash, lang, version, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.ID, r.IDNumber, r.Name, r.Phone, r.OrgID, r.ApplicantID, passwordHash, r.Lang, 1, tx.now, tx.now)
+	if tx.d.isUnique(err) {
+		return errs.Field("id_number", "err.resident.taken")
+	}
+	if err != nil {
+		return errs.Wrap(err, "insert resident")
+	}
+	return tx.Audit(r.Actor(), "resident.register", "resident", r.ID, r.OrgID, nil, residentAudit{r.IDNumber, r.Name, r.Phone, r.OrgID, r.ApplicantID})
+}
+
+// Resident reads one account.
+func (db *DB) Resident(ctx context.Context, id string) (people.ResidentAccount, error) {
+	r, err := scanResident(db.queryRow(ctx, `SELECT `+residentCols+` FROM residents r JOIN orgs o ON o.id = r.org_id WHERE r.id = ?`, id))
+	if err != nil {
+		return r, notFound(err, "resident")
+	}
+	return r, nil
+}
+
+// ResidentCredentials is what a resident's login needs to know about the account.
+type ResidentCredentials struct {
+	Resident     people.ResidentAccount
+	PasswordHash string
+	LockedUntil  time.Time
+}
+
+// ResidentCredentialsByIDNumber reads the account behind a login attempt.
+func (db *DB) ResidentCredentialsByIDNumber(ctx context.Context, idNumber string) (ResidentCredentials, error) {
+	var c ResidentCredentials
+	var locked sql.NullTime
+	r, err := scanResident(db.queryRow(ctx, `SELECT `+residentCols+`, r.password_hash, r.locked_until FROM residents r JOIN orgs o ON o.id = r.org_id WHERE r.id_number = ?`, idNumber),
+		&c.PasswordHash, &locked)
+	if err != nil {
+		return c, notFound(err, "resident")
+	}
+	c.Resident = r
+	if locked.Valid {
+		c.LockedUntil = locked.Time
+	}
+	return c, nil
+}
+
+// RecordResidentLoginFailure counts a failed password and locks the account for lockFor once max failures in
+// a row are reached, as for staff. It reports whether the account is now locked.
+func (tx *Tx) RecordResidentLoginFailure(residentID string, max int, lockFor time.Duration) (bool, error) {
+	var failed int
+	if err := tx.queryRow(`SELECT failed_logins FROM residents WHERE id = ?`+tx.d.forUpdate, residentID).Scan(&failed); err != nil {
+		return false, notFound(err, "resident")
+	}
+	failed++
+	var locked any
+	lockedNow := failed >= max
+	if lockedNow {
+		locked, failed = tx.now.Add(lockFor), 0
+	}
+	if _, err := tx.exec(`UPDATE residents SET failed_logins = ?, locked_until = ? WHERE id = ?`, failed, locked, residentID); err != nil {
+		return false, errs.Wrap(err, "login failure")
+	}
+	if lockedNow {
+		return true, tx.Audit(access.Actor{ID: residentID, Name: "login"}, "resident.lock", "resident", residentID, "", nil, map[string]any{"locked_until": locked})
+	}
+	return false, nil
+}
+
+// StartResidentSession clears the failure count of a successful login and opens a resident session. Its token
+// starts with ResidentTokenPrefix, so that a request says which kind of session it carries.
+func (tx *Tx) StartResidentSession(r people.ResidentAccount, ttl time.Duration) (Session, error) {
+	sess := Session{Token: ResidentTokenPrefix + ids.Token(32), StaffID: "", CSRF: ids.Token(16), Expires: tx.now.Add(ttl)}
+	if _, err := tx.exec(`UPDATE residents SET failed_logins = 0, locked_until = NULL WHERE id = ?`, r.ID); err != nil {
+		return sess, errs.Wrap(err, "login reset")
+	}
+	if _, err := tx.exec(`INSERT INTO resident_sessions (token_hash, resident_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
+		hashToken(sess.Token), r.ID, sess.CSRF, tx.now, sess.Expires); err != nil {
+		return sess, errs.Wrap(err, "insert session")
+	}
+	return sess, tx.Audit(r.Actor(), "resident.session.start", "resident", r.ID, r.OrgID, nil, nil)
+}
+
+// ResidentTokenPrefix marks a resident's session token.
+const ResidentTokenPrefix = "r_"
+
+// SessionResident resolves a resident session token; expired sessions are refused.
+func (db *DB) SessionResident(ctx context.Context, token string) (people.ResidentAccount, Session, error) {
+	var sess Session
+	r, err := scanResident(db.queryRow(ctx, `SELECT `+residentCols+`, x.csrf, x.expires_at FROM resident_sessions x JOIN residents r ON r.id = x.resident_id
+		JOIN orgs o ON o.id = r.org_id WHERE x.token_hash = ?`, hashToken(token)), &sess.CSRF, &sess.Expires)
+	if err != nil {
+		if err == sql.ErrNoRows {
+			return r, sess, errs.New(errs.Unauthenticated, "err.session")
+		}
+		return r, sess, errs.Wrap(err, "session")
+	}
+	if db.Now().After(sess.Expires) {
+		return r, sess, errs.New(errs.Unauthenticated, "err.session")
+	}
+	return r, sess, nil
+}
+
+// EndResidentSession deletes a resident session (logout).
+func (tx *Tx) EndResidentSession(token string) error {
+	_, err := tx.exec(`DELETE FROM resident_sessions WHERE token_hash = ?`, hashToken(token))
+	return errs.Wrap(err, "end session")
+}
+
+// LinkResidentCase records that a resident handed a case in online.
+func (tx *Tx) LinkResidentCase(residentID, caseID string) error {
+	_, err := tx.exec(`INSERT INTO resident_cases (resident_id, case_id, created_at) VALUES (?, ?, ?)`, residentID, caseID, tx.now)
+	return errs.Wrap(err, "resident case")
+}
+
+// ResidentCases lists the cases a resident handed in online, newest first.
+func (db *DB) ResidentCases(ctx context.Context, residentID string, limit int) ([]cases.Case, error) {
+	return collectCases(db.query(ctx, `SELECT c.doc FROM resident_cases x JOIN cases c ON c.id = x.case_id
+		WHERE x.resident_id = ? ORDER BY c.received_at DESC, c.case_no DESC LIMIT ?`, residentID, limit))
+}
+
+// ResidentHasCase reports whether a resident handed a case in.
+func (db *DB) ResidentHasCase(ctx context.Context, residentID, caseID string) (bool, error) {
+	var n int
+	err := db.queryRow(ctx, `SELECT count(*) FROM resident_cases WHERE resident_id = ? AND case_id = ?`, residentID, caseID).Scan(&n)
+	return n > 0, err
+}

@@ -1,0 +1,103 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"bianmin/internal/org"
+	"bianmin/internal/service"
+)
+
+// Residents' own pages (the online channel): registration, login, logout, "my applications", and the
+// application from a guide. A resident's session is not a staff session: staff pages send a resident to the
+// staff login, and these pages send staff to the resident login.
+
+type registerData struct {
+	Residences []org.Org
+}
+
+func (s *Server) registerPage(w http.ResponseWriter, r *http.Request, code int, p *Page) {
+	list, err := s.svc.Residences(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p.Data = registerData{Residences: list}
+	s.render(w, code, "register", p)
+}
+
+func (s *Server) registerForm(w http.ResponseWriter, r *http.Request) {
+	p := s.page(r, "title.register")
+	p.Form["back"] = safeBack(r.URL.Query().Get("back"))
+	s.registerPage(w, r, http.StatusOK, p)
+}
+
+func (s *Server) register(w http.ResponseWriter, r *http.Request) {
+	in := service.RegisterInput{Name: r.FormValue("name"), IDNumber: r.FormValue("id_number"), Phone: r.FormValue("phone"), OrgID: r.FormValue("org"),
+		Password: r.FormValue("password"), Confirm: r.FormValue("confirm_password"), Lang: string(rc(r).lang)}
+	_, sess, err := s.svc.RegisterResident(r.Context(), in, clientAddr(r))
+	if err != nil {
+		p := s.page(r, "title.register")
+		p.Form = formValues(r, "name", "id_number", "phone", "org", "back")
+		p.Errors = s.fieldErrors(p.Lang, err)
+		s.registerPage(w, r, status(err), p)
+		return
+	}
+	s.setCookie(w, residentCookie, sess.Token, int(s.svc.SessionTTL().Seconds()))
+	http.Redirect(w, r, residentBack(r.FormValue("back"), "registered"), http.StatusSeeOther)
+}
+
+// residentBack is where a resident goes after signing in: back to the guide they came from, else their
+// applications.
+func residentBack(back, ok string) string {
+	if b := safeBack(back); strings.HasPrefix(b, "/portal/") || strings.HasPrefix(b, "/my") {
+		return b
+	}
+	return "/my?ok=" + ok
+}
+
+func (s *Server) residentLoginForm(w http.ResponseWriter, r *http.Request) {
+	p := s.page(r, "title.resident_login")
+	p.Form["back"] = safeBack(r.URL.Query().Get("back"))
+	s.render(w, http.StatusOK, "resident_login", p)
+}
+
+func (s *Server) residentLogin(w http.ResponseWriter, r *http.Request) {
+	_, sess, err := s.svc.ResidentLogin(r.Context(), r.FormValue("id_number"), r.FormValue("password"), clientAddr(r))
+	if err != nil {
+		p := s.page(r, "title.resident_login")
+		p.Form = formValues(r, "id_number", "back")
+		p.Errors = s.fieldErrors(p.Lang, err)
+		s.render(w, status(err), "resident_login", p)
+		return
+	}
+	s.setCookie(w, residentCookie, sess.Token, int(s.svc.SessionTTL().Seconds()))
+	http.Redirect(w, r, residentBack(r.FormValue("back"), "signed_in"), http.StatusSeeOther)
+}
+
+func (s *Server) residentLogout(w http.ResponseWriter, r *http.Request) {
+	_ = s.svc.ResidentLogout(r.Context(), rc(r).rtoken)
+	s.setCookie(w, residentCookie, "", -1)
+	http.Redirect(w, r, "/portal", http.StatusSeeOther)
+}
+
+func (s *Server) myCases(w http.ResponseWriter, r *http.Request) {
+	list, err := s.svc.MyCases(r.Context(), *rc(r).resident)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.page(r, "title.my")
+	p.Data = list
+	s.render(w, http.StatusOK, "my", p)
+}
+
+// applyOnline hands in an application from a guide; the form carries an idempotency key.
+func (s *Server) applyOnline(w http.ResponseWriter, r *http.Request) {
+	_, err := s.svc.ApplyOnline(r.Context(), *rc(r).resident, r.PathValue("id"), r.FormValue("idem"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/my?ok=applied", http.StatusSeeOther)
+}
