@@ -82,6 +82,10 @@ func Run(ctx context.Context, svc *service.Service, cfg Config) (Stats, error) {
 	// applicants: one for every eight cases, living in the townships by weight
 	nApp := max(cfg.N/8, len(ts))
 	apps := make([]people.Applicant, 0, nApp)
+	var before int // applicants already there: identity numbers go on from them
+	if err := svc.DB.QueryRowRaw(ctx, `SELECT count(*) FROM applicants`).Scan(&before); err != nil {
+		return st, err
+	}
 	for i := range nApp {
 		t := ts[pick(r, weights(ts))]
 		if i < len(ts) {
@@ -91,7 +95,7 @@ func Run(ctx context.Context, svc *service.Service, cfg Config) (Stats, error) {
 		if len(t.villages) > 0 && r.IntN(10) < 8 {
 			home = t.villages[r.IntN(len(t.villages))]
 		}
-		a := applicant(r, i, home, cfg.From)
+		a := applicant(r, before+i, home, cfg.From)
 		apps = append(apps, a)
 		t.people = append(t.people, a.ID)
 		if len(apps) == cfg.Batch || i == nApp-1 {
@@ -284,9 +288,10 @@ var surnames = []rune("王李张刘陈杨赵黄周吴包白宝乌其那")
 var given = []string{"巴特尔", "其其格", "乌云", "苏日娜", "宝音", "建国", "秀英", "海龙", "桂兰", "那仁", "额尔敦", "淑珍", "志强", "萨仁"}
 
 func applicant(r *rand.Rand, i int, home org.Org, at time.Time) people.Applicant {
-	// a valid resident identity number: 150421 (阿鲁科尔沁旗), a birth date, a sequence, the check digit
-	birth := time.Date(1940+r.IntN(65), time.Month(1+r.IntN(12)), 1+r.IntN(28), 0, 0, 0, 0, time.UTC)
-	first17 := fmt.Sprintf("150421%s%03d", birth.Format("20060102"), r.IntN(1000))
+	// a valid resident identity number: 150421 (阿鲁科尔沁旗), a birth date, a sequence, the check digit; the
+	// n-th applicant's date and sequence are n's own, so that no two are the same (for 23 million)
+	birth := time.Date(1940, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i/1000)
+	first17 := fmt.Sprintf("150421%s%03d", birth.Format("20060102"), i%1000)
 	return people.Applicant{ID: id(r, at), Kind: people.Resident, Name: string(surnames[r.IntN(len(surnames))]) + given[r.IntN(len(given))],
 		IDNumber: first17 + string(people.IDCheckChar(first17)), Phone: fmt.Sprintf("1%d%09d", 3+r.IntN(7), r.IntN(1_000_000_000)),
 		OrgID: home.ID, Created: at, Address: home.NameZh}

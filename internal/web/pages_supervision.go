@@ -131,13 +131,16 @@ var dashboardColumns = []struct {
 	{"sv.proxy_share", true, supervision.Line.ProxyShare},
 }
 
-// Figure renders a figure as the page and the export both show it: rates as percentages with one decimal.
+// Figure renders a figure as the page shows it: rates as percentages with one decimal.
 func Figure(v float64, rate bool) string {
 	if rate {
-		return strconv.FormatFloat(v*100, 'f', 1, 64) + "%"
+		return strconv.FormatFloat(rounded(v)*100, 'f', 1, 64) + "%"
 	}
 	return strconv.FormatFloat(v, 'f', -1, 64)
 }
+
+// rounded is a rate to a tenth of a percent, the same on the page and in the export.
+func rounded(rate float64) float64 { return math.Round(rate*1000) / 1000 }
 
 func (s *Server) supervisionExport(w http.ResponseWriter, r *http.Request) {
 	q, err := s.dashboardQuery(r)
@@ -171,7 +174,7 @@ func (s *Server) supervisionExport(w http.ResponseWriter, r *http.Request) {
 			cell, _ := excelize.CoordinatesToCellName(i+2, row)
 			v := c.Get(line)
 			if c.Rate {
-				v = math.Round(v*1000) / 1000 // the page shows one decimal of a percentage
+				v = rounded(v)
 				f.SetCellFloat(sheet, cell, v, 3, 64)
 				f.SetCellStyle(sheet, cell, cell, pct)
 			} else {
