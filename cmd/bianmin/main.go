@@ -19,6 +19,7 @@ import (
 	"bianmin/internal/audit"
 	"bianmin/internal/catalogfile"
 	"bianmin/internal/demo"
+	"bianmin/internal/gen"
 	"bianmin/internal/service"
 )
 
@@ -271,6 +272,16 @@ func serve(ctx context.Context, cfg app.Config, withDemo bool, out io.Writer) er
 		if n == 0 {
 			fmt.Fprintln(out, "loading the demo world (阿鲁科尔沁旗) ...")
 			if logins, err = demo.Load(ctx, m.Service); err != nil {
+				return err
+			}
+			// half a year of cases, so that queues, the dashboard and the reports have something to show
+			fmt.Fprintln(out, "generating 5,000 sample cases of the past half-year (bianmin gen) ...")
+			to := m.DB.Now()
+			from := to.AddDate(0, -6, 0)
+			if _, err := gen.Run(ctx, m.Service, gen.Config{N: 5000, Seed: 2026, From: from, To: to}); err != nil {
+				return err
+			}
+			if err := gen.Finish(ctx, m.Service, from, to, nil); err != nil {
 				return err
 			}
 		} else {

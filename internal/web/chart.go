@@ -24,7 +24,7 @@ func columnChart(title string, series []string, bars []bar) template.HTML {
 	if len(bars) == 0 {
 		return ""
 	}
-	const top, plot, labels, colW, gap = 40, 180, 150, 18, 14
+	const top, plot, labels, colW, gap = 40, 180, 150, 18, 16
 	per := colW*len(series) + gap
 	width := 60 + per*len(bars)
 	height := top + plot + labels
@@ -52,10 +52,17 @@ func columnChart(title string, series []string, bars []bar) template.HTML {
 			fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="10" text-anchor="middle">%s</text>`, x+j*colW+colW/2-1, top+plot-h-3, template.HTMLEscapeString(br.Texts[j]))
 		}
 		lx := x + (colW*len(series))/2
+		// Mongolian script turned a quarter clockwise is Mongolian written top to bottom; Chinese keeps its
+		// characters upright, one under another. (SVG's own writing-mode is not drawn by every browser.)
 		if br.Mn != "" {
-			fmt.Fprintf(&b, `<text class="mn" lang="mn-Mong" x="%d" y="%d" font-size="12" style="writing-mode: vertical-lr">%s</text>`, lx-7, top+plot+6, template.HTMLEscapeString(clip(br.Mn, 16)))
+			fmt.Fprintf(&b, `<text class="mn" lang="mn-Mong" x="%d" y="%d" font-size="12" transform="rotate(90 %d %d)">%s</text>`,
+				lx-10, top+plot+6, lx-10, top+plot+6, template.HTMLEscapeString(clip(br.Mn, 16)))
 		}
-		fmt.Fprintf(&b, `<text lang="zh-Hans" x="%d" y="%d" font-size="12" style="writing-mode: vertical-lr">%s</text>`, lx+7, top+plot+6, template.HTMLEscapeString(clip(br.Zh, 10)))
+		fmt.Fprintf(&b, `<text lang="zh-Hans" x="%d" y="%d" font-size="12" text-anchor="middle">`, lx+7, top+plot+6)
+		for i, r := range []rune(clip(br.Zh, 10)) {
+			fmt.Fprintf(&b, `<tspan x="%d" y="%d">%s</tspan>`, lx+7, top+plot+18+i*13, template.HTMLEscapeString(string(r)))
+		}
+		b.WriteString(`</text>`)
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())

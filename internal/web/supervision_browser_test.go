@@ -51,6 +51,7 @@ func TestBrowserSupervision(t *testing.T) {
 	do(t, ctx, chromedp.Navigate(r.URL+"/reports"), chromedp.WaitVisible(chromedp.CSS(`main a[href^="/reports/2026-10/"]`)),
 		chromedp.Click(chromedp.CSS(`main a[href^="/reports/2026-10/"]`)), chromedp.WaitVisible(chromedp.CSS(`svg.chart`)))
 	audit(ctx, t, "/reports/2026-10")
+	shot(ctx, t, "report")
 	if ok := eval[bool](t, ctx, `(() => { const mn = document.querySelector("svg.chart text.mn"), zh = mn && mn.nextElementSibling; return !!mn && zh.getAttribute("lang") === "zh-Hans" && +mn.getAttribute("x") < +zh.getAttribute("x") })()`); !ok {
 		t.Fatal("the report's chart does not put the Mongolian name first")
 	}
@@ -69,6 +70,7 @@ func TestBrowserSupervision(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+	shot(ctx, t, "supervision")
 	page := eval[[][]string](t, ctx, `[...document.querySelectorAll("#dashboard tbody tr, #dashboard tfoot tr")].map(tr => [...tr.children].slice(0, 14).map(c => c.textContent.trim()))`)
 	if len(page) < 6 {
 		t.Fatalf("dashboard rows: %v", page)
