@@ -147,25 +147,53 @@ func (db *DB) Handoff(ctx context.Context, id string) (Handoff, error) {
 	return h, rows.Err()
 }
 
-// Handoffs lists the latest lists sent from (or, with incoming, to) a township, newest first, without their
+// Handoffs lists the latest lists sent from (or, with incoming, to) a township, newest first, with their
 // cases.
 func (db *DB) Handoffs(ctx context.Context, orgID string, incoming bool, limit int) ([]Handoff, error) {
 	col := "from_org"
 	if incoming {
 		col = "to_org"
 	}
-	rows, err := db.query(ctx, `SELECT `+handoffCols+` FROM handoffs WHERE `+col+` = ? ORDER BY sent_at DESC, list_no DESC LIMIT ?`, orgID, limit)
+	latest := `SELECT ` + handoffCols + ` FROM handoffs WHERE ` + col + ` = ? ORDER BY sent_at DESC, list_no DESC LIMIT ?`
+	rows, err := db.query(ctx, latest, orgID, limit)
+	if err != nil {
+		return nil, err
+	}
+	var out []Handoff
+	at := map[string]int{}
+	for rows.Next() {
+		h, err := scanHandoff(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		at[h.ID] = len(out)
+		out = append(out, h)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(out) == 0 {
+		return out, err
+	}
+	rows, err = db.query(ctx, `SELECT handoff_id, doc FROM handoff_cases WHERE handoff_id IN (SELECT id FROM (`+latest+`) l)`, orgID, limit)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Handoff
 	for rows.Next() {
-		h, err := scanHandoff(rows)
-		if err != nil {
+		var id, doc string
+		var c HandoffCase
+		if err := rows.Scan(&id, &doc); err != nil {
 			return nil, err
 		}
-		out = append(out, h)
+		if err := json.Unmarshal([]byte(doc), &c); err != nil {
+			return nil, err
+		}
+		if i, ok := at[id]; ok {
+			out[i].Cases = append(out[i].Cases, c)
+		}
+	}
+	for i := range out {
+		slices.SortFunc(out[i].Cases, func(a, b HandoffCase) int { return strings.Compare(a.No, b.No) })
 	}
 	return out, rows.Err()
 }
