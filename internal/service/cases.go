@@ -411,7 +411,7 @@ func (s *Service) Queue(ctx context.Context, actor access.Actor) ([]Work, error)
 }
 
 func (s *Service) work(ctx context.Context, actor access.Actor, c cases.Case, clk clock.Clock, today clock.Date) Work {
-	w := Work{Case: c, OwedOverdue: c.OwedOverdue(today)}
+	w := Work{Case: s.withItemMn(ctx, c), OwedOverdue: c.OwedOverdue(today)}
 	if due, ok := c.Due(clk, today); ok {
 		w.Due = due
 		w.Remaining = clk.Remaining(today, due)
@@ -509,6 +509,7 @@ func (s *Service) Track(ctx context.Context, no, phone4, client string) (Trackin
 		events[i].Note = "" // notes may name people or reasons meant for the file, not the public
 	}
 	due, _ := c.Due(clk, clock.DateOf(s.DB.Now().In(clk.Rules.Location)))
+	c = s.withItemMn(ctx, c)
 	return Tracking{No: c.No, ItemName: c.ItemName, ItemNameMn: c.ItemNameMn, State: c.State, Due: due, Events: events}, nil
 }
 
@@ -621,7 +622,7 @@ func (s *Service) DownloadResult(ctx context.Context, no, code, client string) (
 	if err != nil {
 		return Result{}, err
 	}
-	return Result{Case: c, Issuer: o}, nil
+	return Result{Case: s.withItemMn(ctx, c), Issuer: o}, nil
 }
 
 // RouteNote records a hand-off from the receiving to the handling township on an event.

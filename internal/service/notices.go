@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"encoding/json"
+	"strconv"
 
 	"bianmin/internal/access"
 	"bianmin/internal/cases"
@@ -49,6 +50,7 @@ func (s *Service) Notice(ctx context.Context, actor access.Actor, caseID, notice
 		if err := json.Unmarshal([]byte(n.Doc), &v.Paper); err != nil {
 			return NoticeView{}, errs.Wrap(err, "notice doc")
 		}
+		v.Paper.Case = s.withItemMn(ctx, v.Paper.Case)
 	}
 	if v.Issuer, err = s.DB.Org(ctx, w.Case.Handling); err != nil {
 		return NoticeView{}, err
@@ -76,4 +78,24 @@ func (s *Service) LatestNotice(ctx context.Context, actor access.Actor, caseID, 
 		}
 	}
 	return store.Notice{}, errs.New(errs.NotFound, "err.not_found").With("what", "notice")
+}
+
+// withItemMn fills in the Mongolian item name of a case taken in before cases kept it, from the item version
+// the case is pinned to.
+func (s *Service) withItemMn(ctx context.Context, c cases.Case) cases.Case {
+	if c.ItemNameMn != "" {
+		return c
+	}
+	key := c.ItemID + "/" + strconv.Itoa(c.ItemVersion)
+	name, ok := s.itemMn.Load(key)
+	if !ok {
+		it, err := s.DB.ItemVersion(ctx, c.ItemID, c.ItemVersion)
+		if err != nil {
+			return c
+		}
+		name = it.NameMn
+		s.itemMn.Store(key, name)
+	}
+	c.ItemNameMn = name.(string)
+	return c
 }

@@ -1,6 +1,7 @@
 package service_test
 
 import (
+	"encoding/json"
 	"regexp"
 	"strings"
 	"testing"
@@ -161,4 +162,29 @@ func mustNotices(t *testing.T, w *world, actor access.Actor, caseID string) []st
 		t.Fatalf("notices of %s: %v %v", caseID, list, err)
 	}
 	return list
+}
+
+// A case taken in before cases kept the item's Mongolian name is shown with it, from its item version.
+func TestItemNameMnForOlderCases(t *testing.T) {
+	db := testkit.Open(t, testkit.SQLite(t))
+	w := demoWorld(t, db)
+	item := dibaoItem(t, w)
+	c, err := w.svc.Receive(ctx, w.actors["tianshan.clerk"], service.ReceiveInput{ItemID: item, ApplicantID: w.seeded["T1"]}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.ItemNameMn = "" // as cases were stored before
+	doc, _ := json.Marshal(c)
+	if err := db.ExecRaw(ctx, `UPDATE cases SET doc = ? WHERE id = ?`, string(doc), c.ID); err != nil {
+		t.Fatal(err)
+	}
+	old, err := db.Case(ctx, c.ID)
+	if err != nil || old.ItemNameMn != "" {
+		t.Fatalf("the old-style case: %+v %v", old, err)
+	}
+	got, _, err := w.svc.CaseFor(ctx, w.actors["tianshan.clerk"], old.ID)
+	it, _ := db.ItemVersion(ctx, item, 1)
+	if err != nil || it.NameMn == "" || got.Case.ItemNameMn != it.NameMn {
+		t.Fatalf("item name %q, want %q: %v", got.Case.ItemNameMn, it.NameMn, err)
+	}
 }

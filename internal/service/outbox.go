@@ -197,5 +197,6 @@ func (s *Service) VerifyNotice(ctx context.Context, code string) (NoticeCheck, e
 		return NoticeCheck{}, err
 	}
 	n.Doc, n.CaseID = "", "" // the paper names the applicant: the public page never carries it
+	c = s.withItemMn(ctx, c)
 	return NoticeCheck{Notice: n, ItemName: c.ItemName, ItemNameMn: c.ItemNameMn, Issuer: o}, nil
 }
