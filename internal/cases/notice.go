@@ -45,6 +45,17 @@ func (c Case) WithCheck(k Check) []MaterialCheck {
 	return out
 }
 
+// LackingMaterials lists the materials missing or defective: what a correction notice asks for.
+func (c Case) LackingMaterials() []MaterialCheck {
+	var out []MaterialCheck
+	for _, m := range c.Materials {
+		if m.Lacking() {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
 // Originals names the materials whose originals the window saw: on a 通办 case they travel to the handling
 // township.
 func (c Case) Originals() []string {
