@@ -43,7 +43,7 @@ const headOrder = `(() => {
 
 // printedPaper is what the print stylesheet leaves of a page with a paper on it.
 const printedPaper = `(() => ({
-  nav: getComputedStyle(document.querySelector("header.sign nav")).display,
+  nav: getComputedStyle(document.querySelector("header.sign")).display,
   h1: getComputedStyle(document.querySelector("main > h1")).display,
   back: getComputedStyle(document.querySelector(".no-print")).display,
   paper: getComputedStyle(document.querySelector(".paper")).display,
