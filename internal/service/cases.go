@@ -354,7 +354,7 @@ func (s *Service) Act(ctx context.Context, actor access.Actor, caseID string, ve
 		if err := s.issueNotice(tx, c, ev, numberPrefix(handling), due); err != nil {
 			return err
 		}
-		return s.tell(tx, c, ev, phone, extra...)
+		return s.tell(tx, c, ev, phone, handling, extra...)
 	})
 	if err != nil {
 		return before, err
@@ -561,7 +561,7 @@ func (s *Service) issueBundle(ctx context.Context, actor access.Actor, c cases.C
 			}
 			if sib.ID == c.ID {
 				mine = sib
-				if err := s.tell(tx, sib, ev, phone, extra...); err != nil {
+				if err := s.tell(tx, sib, ev, phone, handling, extra...); err != nil {
 					return err
 				}
 			}

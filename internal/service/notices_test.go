@@ -147,9 +147,10 @@ func TestNoticeEveryKind(t *testing.T) {
 		if _, err := w.svc.Notice(ctx, clerk, a.ID, other.ID); errs.CodeOf(err) != errs.NotFound {
 			t.Errorf("a notice through another case: %v", err)
 		}
-		// the Mongolian message names the item in Mongolian, before the Chinese
+		// the message: Mongolian first, signed with the township's Mongolian name and naming the item in
+		// Mongolian; then the Chinese
 		msgs, _ := db.Messages(ctx, b.ID)
-		if len(msgs) != 1 || !strings.HasPrefix(msgs[0].Body, a.ItemNameMn) || !strings.Contains(msgs[0].Body, "最低生活保障") {
+		if len(msgs) != 1 || !strings.HasPrefix(msgs[0].Body, "【"+w.targets["T1"].NameMn+"】"+a.ItemNameMn) || !strings.Contains(msgs[0].Body, " / 【天山镇】您申请的最低生活保障") {
 			t.Errorf("refusal message: %+v", msgs)
 		}
 	})

@@ -112,9 +112,10 @@ func (s *Service) issueNotice(tx *store.Tx, c cases.Case, ev cases.Event, prefix
 	return err
 }
 
-// tell queues, in the move's transaction, the message to the applicant: Mongolian first, with the item's
-// Mongolian name, then Chinese.
-func (s *Service) tell(tx *store.Tx, c cases.Case, ev cases.Event, phone string, extra ...string) error {
+// tell queues, in the move's transaction, the message to the applicant: Mongolian first, then Chinese, each
+// signed with the handling township's name (【天山镇】, as Chinese SMS are signed) and naming the item in its
+// language.
+func (s *Service) tell(tx *store.Tx, c cases.Case, ev cases.Event, phone string, from org.Org, extra ...string) error {
 	tpl, _ := messageFor(c, ev)
 	if tpl == "" || phone == "" {
 		return nil
@@ -123,8 +124,8 @@ func (s *Service) tell(tx *store.Tx, c cases.Case, ev cases.Event, phone string,
 	if c.Delivery != nil {
 		args = append(args, "tracking", c.Delivery.Tracking)
 	}
-	mn := s.Catalog.T(i18n.Mn, "msg."+tpl, append([]string{"item", c.ItemNameIn("mn")}, args...)...)
-	zh := s.Catalog.T(i18n.Zh, "msg."+tpl, append([]string{"item", c.ItemName}, args...)...)
+	mn := "【" + from.Name("mn") + "】" + s.Catalog.T(i18n.Mn, "msg."+tpl, append([]string{"item", c.ItemNameIn("mn")}, args...)...)
+	zh := "【" + from.NameZh + "】" + s.Catalog.T(i18n.Zh, "msg."+tpl, append([]string{"item", c.ItemName}, args...)...)
 	return tx.Enqueue(store.Message{CaseID: c.ID, Phone: phone, Lang: "mn+zh", Template: tpl, Body: mn + " / " + zh})
 }
 

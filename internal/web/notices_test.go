@@ -227,6 +227,10 @@ func TestTransferPages(t *testing.T) {
 	form := url.Values{"to": {w.T1.ID}, "idem": {idem}}
 	code, _, loc := sender.post("/transfers", form)
 	code2, _, loc2 := sender.post("/transfers", form) // a double click
+	// a list to nowhere comes back with the field named in the user's language
+	if code, body, _ := sender.post("/transfers", url.Values{"to": {w.T2.ID}, "idem": {"x-" + idem}}); code != http.StatusUnprocessableEntity || !strings.Contains(body, "接收单位（办理地）") {
+		t.Errorf("a list to oneself: %d", code)
+	}
 	if code != http.StatusSeeOther || code2 != http.StatusSeeOther || loc != loc2 || !strings.HasPrefix(loc, "/transfers/") {
 		t.Fatalf("send: %d %s / %d %s", code, loc, code2, loc2)
 	}
