@@ -351,7 +351,7 @@ func (s *Service) Act(ctx context.Context, actor access.Actor, caseID string, ve
 		if err := tx.SaveCase(actor, c, version, before, ev, orgID); err != nil {
 			return err
 		}
-		if err := s.issueNotice(tx, c, ev, numberPrefix(handling), due); err != nil {
+		if err := s.issueNotice(tx, actor, c, ev, numberPrefix(handling), due); err != nil {
 			return err
 		}
 		return s.tell(tx, c, ev, phone, handling, extra...)
@@ -556,7 +556,7 @@ func (s *Service) issueBundle(ctx context.Context, actor access.Actor, c cases.C
 				return err
 			}
 			// each result has its 送达回证; one message for the whole bundle
-			if err := s.issueNotice(tx, sib, ev, numberPrefix(handling), clock.Date{}); err != nil {
+			if err := s.issueNotice(tx, actor, sib, ev, numberPrefix(handling), clock.Date{}); err != nil {
 				return err
 			}
 			if sib.ID == c.ID {

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"bianmin/internal/access"
 	"bianmin/internal/cases"
 	"bianmin/internal/clock"
 	"bianmin/internal/i18n"
@@ -98,13 +99,17 @@ func messageFor(c cases.Case, ev cases.Event) (template, notice string) {
 }
 
 // issueNotice numbers, in the move's transaction, the notice the move issues, keeping what it says: the
-// case as it now stands, the move's reason and the deadline.
-func (s *Service) issueNotice(tx *store.Tx, c cases.Case, ev cases.Event, prefix string, due clock.Date) error {
+// case as it now stands, the move's reason, the deadline and who made the move.
+func (s *Service) issueNotice(tx *store.Tx, actor access.Actor, c cases.Case, ev cases.Event, prefix string, due clock.Date) error {
 	_, kind := messageFor(c, ev)
 	if kind == "" {
 		return nil
 	}
-	doc, err := json.Marshal(cases.Paper{Case: c, Reason: ev.Note, Due: due})
+	p := cases.Paper{Case: c, Reason: ev.Note, Due: due}
+	if !actor.System {
+		p.By = actor.Name
+	}
+	doc, err := json.Marshal(p)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -145,6 +146,18 @@ func (db *DB) Handoff(ctx context.Context, id string) (Handoff, error) {
 	}
 	slices.SortFunc(h.Cases, func(a, b HandoffCase) int { return strings.Compare(a.No, b.No) })
 	return h, rows.Err()
+}
+
+// HandoffOfCase finds the list a case's originals travelled on, nil when they have not.
+func (db *DB) HandoffOfCase(ctx context.Context, caseID string) (*Handoff, error) {
+	h, err := scanHandoff(db.queryRow(ctx, `SELECT `+handoffCols+` FROM handoffs JOIN handoff_cases ON handoff_id = id WHERE case_id = ?`, caseID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, errs.Wrap(err, "handoff of case")
+	}
+	return &h, nil
 }
 
 // Handoffs lists the latest lists sent from (or, with incoming, to) a township, newest first, with their

@@ -92,7 +92,7 @@ func TestBrowserRefusalNoticeAndTransferList(t *testing.T) {
 		t.Errorf("refusal notice zh: %s", p)
 	}
 	body := eval[string](t, ctx, `document.querySelector("article.notice-doc").textContent`)
-	for _, s := range []string{"不予受理通知书", "天山不予受理〔", "申请人已在户籍地另行申请", "六十日内向阿鲁科尔沁旗人民政府申请行政复议", "六个月内向阿鲁科尔沁旗人民法院提起行政诉讼", w.fresh.No} {
+	for _, s := range []string{"不予受理通知书", "天山不予受理〔", "申请人已在户籍地另行申请", "六十日内向阿鲁科尔沁旗人民政府申请行政复议", "六个月内向阿鲁科尔沁旗人民法院提起行政诉讼", "经办人：绍根镇综合受理员", w.fresh.No} {
 		if !strings.Contains(body, s) {
 			t.Errorf("the refusal notice does not say %q", s)
 		}

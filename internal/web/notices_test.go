@@ -273,6 +273,10 @@ func TestTransferPages(t *testing.T) {
 	if !strings.Contains(list, "天山镇综合受理员") {
 		t.Errorf("the list does not show who received it")
 	}
+	// the case page of the handling township says where the originals are
+	if _, casePage := recv.get("/cases/" + w.c.ID); !regexp.MustCompile(`<dd class="handoff"><span class="code">绍根移交〔\d{4}〕1号</span>[^<]*绍根镇综合受理员[^<]*天山镇综合受理员</dd>`).MatchString(casePage) {
+		t.Errorf("the case page does not show the hand-off")
+	}
 	// the same through the API, which OpenAPI lists
 	api := func(method, path, token string, body string, out any) int {
 		t.Helper()

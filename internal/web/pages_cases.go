@@ -129,6 +129,7 @@ type caseView struct {
 	Notices   []store.Notice // every notice the case was given, to print
 	Receiving org.Org
 	Handling  org.Org
+	Handoff   *store.Handoff // the transfer list its originals travelled on (通办), if any
 }
 
 func (s *Server) caseView(r *http.Request, id string) (caseView, error) {
@@ -148,6 +149,9 @@ func (s *Server) caseView(r *http.Request, id string) (caseView, error) {
 	v := caseView{Work: work, Events: events, Materials: work.Case.Materials, Kinds: cases.SuspendKinds,
 		Checks: cases.Checks}
 	if v.Notices, err = s.svc.DB.NoticesOf(r.Context(), id); err != nil { // CaseFor checked the reader
+		return v, err
+	}
+	if v.Handoff, err = s.svc.DB.HandoffOfCase(r.Context(), id); err != nil {
 		return v, err
 	}
 	if v.Receiving, err = s.svc.DB.Org(r.Context(), work.Case.Receiving); err != nil {
