@@ -256,6 +256,7 @@ type Case struct {
 	ItemID      string  `json:"item_id"`
 	ItemVersion int     `json:"item_version"`
 	ItemName    string  `json:"item_name"`
+	ItemNameMn  string  `json:"item_name_mn,omitempty"`
 	Channel     Channel `json:"channel"`
 	Receiving   string  `json:"receiving"` // organisation that received it (收件地)
 	Handling    string  `json:"handling"`  // organisation that decides it (办理地)

@@ -77,7 +77,7 @@ func live(r *rand.Rand, clk clock.Clock, t *township, all []*township, it item, 
 		steps[i] = cases.Step{Name: s.Name, Role: s.Role, Level: s.Level, Special: s.Special, Unit: clock.Unit(s.Limit.Unit), Days: s.Limit.Value}
 	}
 	applicantID := t.people[r.IntN(len(t.people))]
-	c := cases.Case{ID: id(r, received), ItemID: it.it.ID, ItemVersion: it.it.Version, ItemName: it.it.NameZh, Channel: channel,
+	c := cases.Case{ID: id(r, received), ItemID: it.it.ID, ItemVersion: it.it.Version, ItemName: it.it.NameZh, ItemNameMn: it.it.NameMn, Channel: channel,
 		Receiving: recv, Handling: t.org.ID, ReceivingTownship: recvTownship, ReceivedBy: by, Department: it.dept,
 		ApplicantID: applicantID, State: cases.Received, Steps: steps, Received: received,
 		LimitUnit: clock.Unit(it.it.PromisedLimit.Unit), LimitDays: it.it.PromisedLimit.Value, Version: 1}

@@ -32,7 +32,7 @@ func TestEveryKeyHasBothLanguages(t *testing.T) {
 var (
 	// keys named in Go code: error keys, and T/Bi/F calls in templates
 	goKey   = regexp.MustCompile(`"((?:err|flash|title|nav)\.[a-z0-9_.]+)"|\.T\("([a-z0-9_.]*[a-z0-9_])"`)
-	tmplKey = regexp.MustCompile(`(?:\.T|\.Bi|\.F|\.Fh) "[^"]*"(?: "[^"]*")*`)
+	tmplKey = regexp.MustCompile(`(?:\.T|\.Bi|\.F|\.Fh|\.StackKey) "[^"]*"(?: "[^"]*")*`)
 	quoted  = regexp.MustCompile(`"([a-z0-9_]+\.[a-z0-9_.]+)"`)
 )
 
@@ -80,8 +80,14 @@ func TestEveryUsedKeyExists(t *testing.T) {
 		used["kind."+string(k)] = "org.Kinds"
 	}
 	used["act.case.receive"] = "cases"
-	for _, k := range []string{"correction", "accept", "accept_owed", "refuse", "grant", "deny", "delivery", "extension"} {
-		used["notice.kind."+k] = "store.kindShort"
+	for _, k := range cases.NoticeKinds {
+		used["notice.kind."+k] = "cases.NoticeKinds"
+	}
+	for _, k := range cases.SuspendKindCodes() {
+		used["suspend_kind."+k] = "cases.SuspendKindCodes"
+	}
+	for _, k := range []string{"transfer.lists_incoming", "transfer.lists_sent", "flash.sent", "flash.received_originals", "what.notice", "what.handoff", "act.transfer"} {
+		used[k] = "notices and transfers"
 	}
 	for _, m := range []string{"accepted", "correction", "refused", "decided", "ready", "posted", "electronic", "terminated", "extended", "suspended"} {
 		used["msg."+m] = "service.messageFor"

@@ -174,7 +174,7 @@ func (s *Service) receive(ctx context.Context, actor access.Actor, itemIDs []str
 					steps[i] = cases.Step{Name: st.Name, Role: st.Role, Level: st.Level, Special: st.Special,
 						Unit: clock.Unit(st.Limit.Unit), Days: st.Limit.Value}
 				}
-				c := cases.Case{ItemID: it.ID, ItemVersion: it.Version, ItemName: it.NameZh, Channel: channel, Receiving: recv.ID, Handling: handling.ID,
+				c := cases.Case{ItemID: it.ID, ItemVersion: it.Version, ItemName: it.NameZh, ItemNameMn: it.NameMn, Channel: channel, Receiving: recv.ID, Handling: handling.ID,
 					ReceivingTownship: recvTownship.ID, ReceivedBy: actor.ID, Department: depts[it.ID],
 					ApplicantID: a.ID, Bundle: bundle, Authorised: strings.TrimSpace(in.Authorisation), State: cases.Received, Steps: steps, Received: now,
 					LimitUnit: clock.Unit(it.PromisedLimit.Unit), LimitDays: it.PromisedLimit.Value}
@@ -370,11 +370,15 @@ func (s *Service) Act(ctx context.Context, actor access.Actor, caseID string, ve
 		c.Delivery.CodeHash = hashCode(c.ID, code)
 		extra = []string{"code", code}
 	}
+	due, _ := c.Due(clk, clock.DateOf(s.DB.Now().In(clk.Rules.Location)))
 	err = s.DB.Write(ctx, func(tx *store.Tx) error {
 		if err := tx.SaveCase(actor, c, version, before, ev, orgID); err != nil {
 			return err
 		}
-		return s.afterMove(tx, c, ev, phone, numberPrefix(handling), extra...)
+		if err := s.issueNotice(tx, actor, c, ev, numberPrefix(handling), due); err != nil {
+			return err
+		}
+		return s.tell(tx, c, ev, phone, handling, extra...)
 	})
 	if err != nil {
 		return before, err
@@ -433,7 +437,8 @@ func (s *Service) Queue(ctx context.Context, actor access.Actor) ([]Work, error)
 }
 
 func (s *Service) work(ctx context.Context, actor access.Actor, c cases.Case, clk clock.Clock, today clock.Date) Work {
-	w := Work{Case: c, OwedOverdue: c.OwedOverdue(today)}
+	c = s.withItemMn(ctx, c)
+	w := Work{OwedOverdue: c.OwedOverdue(today)}
 	if due, ok := c.Due(clk, today); ok {
 		w.Due = due
 		w.Remaining = clk.Remaining(today, due)
@@ -484,11 +489,12 @@ func (s *Service) CaseFor(ctx context.Context, actor access.Actor, id string) (W
 // Tracking is what the public tracking page shows: the case's number, item, state and timeline by role,
 // without names or personal data.
 type Tracking struct {
-	No       string
-	ItemName string
-	State    cases.State
-	Due      clock.Date
-	Events   []store.CaseEvent
+	No         string
+	ItemName   string
+	ItemNameMn string
+	State      cases.State
+	Due        clock.Date
+	Events     []store.CaseEvent
 }
 
 // Track finds a case by its number and the last four digits of the applicant's phone; a wrong pair finds
@@ -530,7 +536,8 @@ func (s *Service) Track(ctx context.Context, no, phone4, client string) (Trackin
 		events[i].Note = "" // notes may name people or reasons meant for the file, not the public
 	}
 	due, _ := c.Due(clk, clock.DateOf(s.DB.Now().In(clk.Rules.Location)))
-	return Tracking{No: c.No, ItemName: c.ItemName, State: c.State, Due: due, Events: events}, nil
+	c = s.withItemMn(ctx, c)
+	return Tracking{No: c.No, ItemName: c.ItemName, ItemNameMn: c.ItemNameMn, State: c.State, Due: due, Events: events}, nil
 }
 
 // issueBundle issues every case of a bundle together, in one transaction, once all are decided.
@@ -576,10 +583,13 @@ func (s *Service) issueBundle(ctx context.Context, actor access.Actor, c cases.C
 			if err := tx.SaveCase(actor, sib, v, before, ev, actor.OrgID); err != nil {
 				return err
 			}
+			// each result has its 送达回证; one message for the whole bundle
+			if err := s.issueNotice(tx, actor, sib, ev, numberPrefix(handling), clock.Date{}); err != nil {
+				return err
+			}
 			if sib.ID == c.ID {
 				mine = sib
-				// one message for the whole bundle
-				if err := s.afterMove(tx, sib, ev, phone, numberPrefix(handling), extra...); err != nil {
+				if err := s.tell(tx, sib, ev, phone, handling, extra...); err != nil {
 					return err
 				}
 			}
@@ -607,7 +617,7 @@ func hashCode(caseID, code string) string {
 // Result is an electronic result as the applicant downloads it.
 type Result struct {
 	Case   cases.Case
-	Issuer string
+	Issuer org.Org
 }
 
 // DownloadResult gives the applicant their electronic result for the case number and the code sent to
@@ -640,7 +650,7 @@ func (s *Service) DownloadResult(ctx context.Context, no, code, client string) (
 	if err != nil {
 		return Result{}, err
 	}
-	return Result{Case: c, Issuer: o.NameZh}, nil
+	return Result{Case: s.withItemMn(ctx, c), Issuer: o}, nil
 }
 
 // RouteNote records a hand-off from the receiving to the handling township on an event.

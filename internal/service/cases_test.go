@@ -146,7 +146,7 @@ func TestCaseWholePath(t *testing.T) {
 			t.Fatalf("%d unsent, %d sent after the gateway came back", n, len(sent))
 		}
 		notices, _ := db.NoticesOf(ctx, c.ID)
-		if len(notices) != 3 || !strings.HasPrefix(notices[0].No, "天山补正〔") || notices[1].Kind != "accept" || notices[2].Kind != "grant" {
+		if len(notices) != 4 || !strings.HasPrefix(notices[0].No, "天山补正〔") || notices[1].Kind != "accept" || notices[2].Kind != "grant" || notices[3].Kind != "delivery" {
 			t.Fatalf("notices: %+v", notices)
 		}
 		trail, _ := db.AuditOf(ctx, "case", c.ID, 100)

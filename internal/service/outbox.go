@@ -9,8 +9,11 @@ import (
 	"net/http"
 	"time"
 
+	"bianmin/internal/access"
 	"bianmin/internal/cases"
+	"bianmin/internal/clock"
 	"bianmin/internal/i18n"
+	"bianmin/internal/org"
 	"bianmin/internal/store"
 )
 
@@ -83,36 +86,52 @@ func messageFor(c cases.Case, ev cases.Event) (template, notice string) {
 			return "correction", "correction"
 		}
 		return "suspended", ""
-	case cases.Issue:
+	case cases.Issue: // the 送达回证 goes with the result, by whatever way it goes
 		switch {
 		case c.Delivery != nil && c.Delivery.Method == "post":
-			return "posted", ""
+			return "posted", "delivery"
 		case c.Delivery != nil && c.Delivery.Method == "electronic":
-			return "electronic", ""
+			return "electronic", "delivery"
 		}
-		return "ready", ""
+		return "ready", "delivery"
 	}
 	return "", ""
 }
 
-// afterMove writes, in the move's transaction, the message to the applicant (Mongolian first, then Chinese)
-// and the notice the move issues.
-func (s *Service) afterMove(tx *store.Tx, c cases.Case, ev cases.Event, phone, prefix string, extra ...string) error {
-	tpl, kind := messageFor(c, ev)
-	if kind != "" {
-		if _, err := tx.IssueNotice(c.ID, kind, prefix, localYear(tx.Now())); err != nil {
-			return err
-		}
+// issueNotice numbers, in the move's transaction, the notice the move issues, keeping what it says: the
+// case as it now stands, the move's reason, the deadline and who made the move.
+func (s *Service) issueNotice(tx *store.Tx, actor access.Actor, c cases.Case, ev cases.Event, prefix string, due clock.Date) error {
+	_, kind := messageFor(c, ev)
+	if kind == "" {
+		return nil
 	}
+	p := cases.Paper{Case: c, Reason: ev.Note, Due: due}
+	if !actor.System {
+		p.By = actor.Name
+	}
+	doc, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	_, err = tx.IssueNotice(c.ID, kind, prefix, localYear(tx.Now()), string(doc))
+	return err
+}
+
+// tell queues, in the move's transaction, the message to the applicant: Mongolian first, then Chinese, each
+// signed with the handling township's name (【天山镇】, as Chinese SMS are signed) and naming the item in its
+// language.
+func (s *Service) tell(tx *store.Tx, c cases.Case, ev cases.Event, phone string, from org.Org, extra ...string) error {
+	tpl, _ := messageFor(c, ev)
 	if tpl == "" || phone == "" {
 		return nil
 	}
-	args := append([]string{"item", c.ItemName, "no", c.No}, extra...)
+	args := append([]string{"no", c.No}, extra...)
 	if c.Delivery != nil {
 		args = append(args, "tracking", c.Delivery.Tracking)
 	}
-	body := s.Catalog.T(i18n.Mn, "msg."+tpl, args...) + " / " + s.Catalog.T(i18n.Zh, "msg."+tpl, args...)
-	return tx.Enqueue(store.Message{CaseID: c.ID, Phone: phone, Lang: "mn+zh", Template: tpl, Body: body})
+	mn := "【" + from.Name("mn") + "】" + s.Catalog.T(i18n.Mn, "msg."+tpl, append([]string{"item", c.ItemNameIn("mn")}, args...)...)
+	zh := "【" + from.NameZh + "】" + s.Catalog.T(i18n.Zh, "msg."+tpl, append([]string{"item", c.ItemName}, args...)...)
+	return tx.Enqueue(store.Message{CaseID: c.ID, Phone: phone, Lang: "mn+zh", Template: tpl, Body: mn + " / " + zh})
 }
 
 // RunOutbox sends due messages every interval until ctx ends; a failed message is tried again later, waiting
@@ -163,9 +182,10 @@ func (s *Service) SendDue(ctx context.Context, sender Sender) error {
 // NoticeCheck is what the public verification page confirms about a notice: that it exists, what it is and
 // who issued it when, and nothing about the applicant.
 type NoticeCheck struct {
-	Notice   store.Notice
-	ItemName string
-	Issuer   string
+	Notice     store.Notice // without what it says
+	ItemName   string
+	ItemNameMn string
+	Issuer     org.Org
 }
 
 // VerifyNotice looks a notice up by the code printed in its QR code.
@@ -182,5 +202,7 @@ func (s *Service) VerifyNotice(ctx context.Context, code string) (NoticeCheck, e
 	if err != nil {
 		return NoticeCheck{}, err
 	}
-	return NoticeCheck{Notice: n, ItemName: c.ItemName, Issuer: o.NameZh}, nil
+	n.Doc, n.CaseID = "", "" // the paper names the applicant: the public page never carries it
+	c = s.withItemMn(ctx, c)
+	return NoticeCheck{Notice: n, ItemName: c.ItemName, ItemNameMn: c.ItemNameMn, Issuer: o}, nil
 }

@@ -48,6 +48,9 @@ type Service struct {
 	rebuilding atomic.Bool
 	// itemDept remembers each item's department (item id -> org id), which never changes.
 	itemDept sync.Map
+	// itemMn remembers the Mongolian names of item versions ("id/version" -> name), which never change, for
+	// cases taken in before cases kept it.
+	itemMn sync.Map
 	// calendar is the working-day calendar, read again after a minute or a load.
 	calendar atomic.Pointer[cachedCalendar]
 	// dummyHash is verified against when a username does not exist, so that a login takes as long for an

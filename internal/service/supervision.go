@@ -117,6 +117,9 @@ func (s *Service) Rollup(ctx context.Context, days ...clock.Date) error {
 func (s *Service) RunSupervision(ctx context.Context, every time.Duration, log *slog.Logger) {
 	tick := func() {
 		if r, err := s.Sweep(ctx, false); err != nil {
+			if ctx.Err() != nil {
+				return // shutting down
+			}
 			log.Error("sweep", "err", err)
 		} else if r.Red+r.Yellow+r.StepRed+r.StepYellow+r.Restood > 0 {
 			log.Info("sweep", "red", r.Red, "yellow", r.Yellow, "step_red", r.StepRed, "step_yellow", r.StepYellow, "restood", r.Restood)

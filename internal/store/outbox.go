@@ -95,49 +95,61 @@ func (db *DB) UnsentCount(ctx context.Context) (int, error) {
 	return n, err
 }
 
-// Notice is an issued notice.
+// Notice is an issued notice. Doc is what it says (a cases.Paper as JSON), fixed when it was issued; empty
+// for notices issued before notices kept it.
 type Notice struct {
 	ID, CaseID, Kind, No, Code string
 	Issued                     time.Time
+	Doc                        string
 }
 
-// IssueNotice numbers a notice (the township's prefix, the kind, 〔year〕 and a serial) and gives it a
-// verification code. The counter is kept per printed prefix and kind, so numbers never repeat.
-func (tx *Tx) IssueNotice(caseID, kind, prefix string, year int) (Notice, error) {
+// IssueNotice numbers a notice (the township's prefix, the kind, 〔year〕 and a serial), gives it a
+// verification code and keeps what it says. The counter is kept per printed prefix and kind, so numbers
+// never repeat.
+func (tx *Tx) IssueNotice(caseID, kind, prefix string, year int, doc string) (Notice, error) {
 	n, err := tx.NextSerial(fmt.Sprintf("notice/%s/%s/%d", prefix, kind, year))
 	if err != nil {
 		return Notice{}, err
 	}
-	nt := Notice{ID: ids.New(), CaseID: caseID, Kind: kind, No: fmt.Sprintf("%s%s〔%d〕%d号", prefix, kindShort[kind], year, n), Code: ids.Token(10), Issued: tx.now}
-	_, err = tx.exec(`INSERT INTO notices (id, case_id, kind, notice_no, verify_code, issued_at) VALUES (?, ?, ?, ?, ?, ?)`, nt.ID, nt.CaseID, nt.Kind, nt.No, nt.Code, nt.Issued)
+	nt := Notice{ID: ids.New(), CaseID: caseID, Kind: kind, No: fmt.Sprintf("%s%s〔%d〕%d号", prefix, kindShort[kind], year, n), Code: ids.Token(10), Issued: tx.now, Doc: doc}
+	_, err = tx.exec(`INSERT INTO notices (id, case_id, kind, notice_no, verify_code, issued_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?)`, nt.ID, nt.CaseID, nt.Kind, nt.No, nt.Code, nt.Issued, nt.Doc)
 	return nt, errs.Wrap(err, "notice")
 }
 
 // kindShort is the part of a notice number that names its kind (机关简称 + 文书性质 + 〔年份〕 + 顺序号).
 var kindShort = map[string]string{"correction": "补正", "accept": "受理", "accept_owed": "容缺", "refuse": "不予受理", "grant": "准予", "deny": "不予", "delivery": "送达", "extension": "延期"}
 
-// NoticeByCode finds a notice by its verification code.
-func (db *DB) NoticeByCode(ctx context.Context, code string) (Notice, error) {
+const noticeCols = `id, case_id, kind, notice_no, verify_code, issued_at, doc`
+
+func scanNotice(row interface{ Scan(...any) error }) (Notice, error) {
 	var n Notice
-	err := db.queryRow(ctx, `SELECT id, case_id, kind, notice_no, verify_code, issued_at FROM notices WHERE verify_code = ?`, code).
-		Scan(&n.ID, &n.CaseID, &n.Kind, &n.No, &n.Code, &n.Issued)
-	if err != nil {
-		return n, notFound(err, "notice")
-	}
-	return n, nil
+	err := row.Scan(&n.ID, &n.CaseID, &n.Kind, &n.No, &n.Code, &n.Issued, &n.Doc)
+	return n, err
 }
 
-// NoticesOf lists a case's notices.
+// NoticeByCode finds a notice by its verification code.
+func (db *DB) NoticeByCode(ctx context.Context, code string) (Notice, error) {
+	n, err := scanNotice(db.queryRow(ctx, `SELECT `+noticeCols+` FROM notices WHERE verify_code = ?`, code))
+	return n, notFoundOrNil(err, "notice")
+}
+
+// NoticeByID reads one notice.
+func (db *DB) NoticeByID(ctx context.Context, id string) (Notice, error) {
+	n, err := scanNotice(db.queryRow(ctx, `SELECT `+noticeCols+` FROM notices WHERE id = ?`, id))
+	return n, notFoundOrNil(err, "notice")
+}
+
+// NoticesOf lists a case's notices, oldest first.
 func (db *DB) NoticesOf(ctx context.Context, caseID string) ([]Notice, error) {
-	rows, err := db.query(ctx, `SELECT id, case_id, kind, notice_no, verify_code, issued_at FROM notices WHERE case_id = ? ORDER BY issued_at`, caseID)
+	rows, err := db.query(ctx, `SELECT `+noticeCols+` FROM notices WHERE case_id = ? ORDER BY issued_at, notice_no`, caseID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []Notice
 	for rows.Next() {
-		var n Notice
-		if err := rows.Scan(&n.ID, &n.CaseID, &n.Kind, &n.No, &n.Code, &n.Issued); err != nil {
+		n, err := scanNotice(rows)
+		if err != nil {
 			return nil, err
 		}
 		out = append(out, n)

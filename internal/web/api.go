@@ -15,6 +15,7 @@ import (
 	"bianmin/internal/org"
 	"bianmin/internal/people"
 	"bianmin/internal/service"
+	"bianmin/internal/store"
 )
 
 // apiOp is one operation of the JSON API. The table in mountAPI is both the router and the source of the
@@ -217,6 +218,63 @@ func caseWork(w service.Work) CaseWork {
 	return cw
 }
 
+// NoticeJSON is a notice of a case: its kind, number, and the public address that verifies it.
+type NoticeJSON struct {
+	ID     string    `json:"id"`
+	Kind   string    `json:"kind"`
+	No     string    `json:"no"`
+	Verify string    `json:"verify"` // /verify/{code}, the address in the printed QR code
+	Issued time.Time `json:"issued"`
+}
+
+func noticeJSON(n store.Notice) NoticeJSON {
+	return NoticeJSON{n.ID, n.Kind, n.No, "/verify/" + n.Code, n.Issued}
+}
+
+// HandoffJSON is a transfer list of 通办 originals with its sent and received marks.
+type HandoffJSON struct {
+	ID             string              `json:"id"`
+	No             string              `json:"no"`
+	From           string              `json:"from_org"`
+	To             string              `json:"to_org"`
+	Sent           time.Time           `json:"sent"`
+	SentBy         string              `json:"sent_by"`
+	SentByName     string              `json:"sent_by_name"`
+	Received       *time.Time          `json:"received,omitempty"`
+	ReceivedBy     string              `json:"received_by,omitempty"`
+	ReceivedByName string              `json:"received_by_name,omitempty"`
+	Originals      int                 `json:"originals"`
+	Cases          []store.HandoffCase `json:"cases,omitempty"`
+}
+
+func handoffJSON(h store.Handoff) HandoffJSON {
+	j := HandoffJSON{h.ID, h.No, h.From, h.To, h.Sent, h.SentBy, h.SentByName, nil, h.ReceivedBy, h.ReceivedByName, h.Originals(), h.Cases}
+	if !h.Received.IsZero() {
+		j.Received = &h.Received
+	}
+	return j
+}
+
+// TransferGroupJSON is what waits to go to one handling township.
+type TransferGroupJSON struct {
+	To        OrgJSON             `json:"to"`
+	Originals int                 `json:"originals"`
+	Cases     []store.HandoffCase `json:"cases"`
+}
+
+// TransferBoardJSON is a township's transfer page.
+type TransferBoardJSON struct {
+	Township OrgJSON             `json:"township"`
+	Pending  []TransferGroupJSON `json:"pending"`
+	Sent     []HandoffJSON       `json:"sent"`
+	Incoming []HandoffJSON       `json:"incoming"`
+}
+
+// SendTransferInput names the handling township whose waiting originals go on one list.
+type SendTransferInput struct {
+	To string `json:"to_org"`
+}
+
 // apiOps is the API's route table.
 func (s *Server) apiOps() []apiOp {
 	return []apiOp{
@@ -317,6 +375,35 @@ func (s *Server) apiOps() []apiOp {
 			" (request_extension: the back office, with days and reason, within 行政许可法 第42条's cap; approve_extension / reject_extension: the handling township's director; owed_arrived: the window, materials owed → original or copy)", true,
 			func(r *http.Request, c *reqCtx, in MoveInput) (cases.Case, error) {
 				return s.svc.Act(r.Context(), c.me.Actor(), r.PathValue("id"), in.Version, cases.Action(in.Action), in.Input)
+			}),
+		op(s, "GET", "/api/v1/cases/{id}/notices", "listCaseNotices", "A case's notices (文书), each numbered, with the public address its QR code opens", true,
+			func(r *http.Request, c *reqCtx, _ empty) ([]NoticeJSON, error) {
+				list, err := s.svc.Notices(r.Context(), c.me.Actor(), r.PathValue("id"))
+				return mapAll(list, noticeJSON), err
+			}),
+		op(s, "GET", "/api/v1/transfers", "listTransfers", "The caller's township's 通办 originals: waiting by handling township, lists sent, lists coming in (township front desk)", true,
+			func(r *http.Request, c *reqCtx, _ empty) (TransferBoardJSON, error) {
+				b, err := s.svc.Transfers(r.Context(), c.me.Actor())
+				out := TransferBoardJSON{Township: orgJSON(b.Township), Sent: mapAll(b.Sent, handoffJSON), Incoming: mapAll(b.Incoming, handoffJSON)}
+				out.Pending = mapAll(b.Pending, func(g service.TransferGroup) TransferGroupJSON {
+					return TransferGroupJSON{orgJSON(g.To), g.Originals(), g.Cases}
+				})
+				return out, err
+			}),
+		withHeader(op(s, "POST", "/api/v1/transfers", "sendTransfer", "Put the originals waiting for one handling township on a list (移交清单) and mark it sent; send Idempotency-Key", true,
+			func(r *http.Request, c *reqCtx, in SendTransferInput) (HandoffJSON, error) {
+				h, err := s.svc.SendTransfer(r.Context(), c.me.Actor(), in.To, r.Header.Get("Idempotency-Key"))
+				return handoffJSON(h), err
+			}), "Idempotency-Key"),
+		op(s, "GET", "/api/v1/transfers/{id}", "getTransfer", "One transfer list, for the front desk of either township", true,
+			func(r *http.Request, c *reqCtx, _ empty) (HandoffJSON, error) {
+				h, err := s.svc.Transfer(r.Context(), c.me.Actor(), r.PathValue("id"))
+				return handoffJSON(h), err
+			}),
+		op(s, "POST", "/api/v1/transfers/{id}/received", "receiveTransfer", "Mark a list received at the handling township (once; a second mark returns the first)", true,
+			func(r *http.Request, c *reqCtx, _ empty) (HandoffJSON, error) {
+				h, err := s.svc.ReceiveTransfer(r.Context(), c.me.Actor(), r.PathValue("id"))
+				return handoffJSON(h), err
 			}),
 		op(s, "GET", "/api/v1/applicants/{id}", "getApplicant", "One applicant; masked unless the caller works at its front desk", true,
 			func(r *http.Request, c *reqCtx, _ empty) (ApplicantJSON, error) {

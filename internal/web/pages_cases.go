@@ -13,6 +13,7 @@ import (
 	"bianmin/internal/clock"
 	"bianmin/internal/errs"
 	"bianmin/internal/ids"
+	"bianmin/internal/org"
 	"bianmin/internal/people"
 	"bianmin/internal/service"
 	"bianmin/internal/store"
@@ -127,7 +128,10 @@ type caseView struct {
 	Checks    []cases.Check
 	Kinds     []string
 	Applicant people.Applicant
-	Notice    store.Notice
+	Notices   []store.Notice // every notice the case was given, to print
+	Receiving org.Org
+	Handling  org.Org
+	Handoff   *store.Handoff // the transfer list its originals travelled on (通办), if any
 }
 
 func (s *Server) caseView(r *http.Request, id string) (caseView, error) {
@@ -146,6 +150,18 @@ func (s *Server) caseView(r *http.Request, id string) (caseView, error) {
 	}
 	v := caseView{Work: work, Events: events, Materials: work.Case.Materials, Kinds: cases.SuspendKinds,
 		Checks: cases.Checks, Owed: work.Case.OwedMaterials()}
+	if v.Notices, err = s.svc.DB.NoticesOf(r.Context(), id); err != nil { // CaseFor checked the reader
+		return v, err
+	}
+	if v.Handoff, err = s.svc.DB.HandoffOfCase(r.Context(), id); err != nil {
+		return v, err
+	}
+	if v.Receiving, err = s.svc.DB.Org(r.Context(), work.Case.Receiving); err != nil {
+		return v, err
+	}
+	if v.Handling, err = s.svc.DB.Org(r.Context(), work.Case.Handling); err != nil {
+		return v, err
+	}
 	if len(v.Materials) == 0 {
 		it, err := s.svc.DB.ItemVersion(r.Context(), work.Case.ItemID, work.Case.ItemVersion)
 		if err != nil {
@@ -201,8 +217,11 @@ func (s *Server) caseAct(w http.ResponseWriter, r *http.Request) {
 	_, err := s.svc.Act(r.Context(), rc(r).me.Actor(), id, version, a, in)
 	if err == nil {
 		dest := "/cases/" + id + "?ok=saved"
-		if a == cases.AskCorrection {
-			dest = "/cases/" + id + "/notice"
+		// the window hands the applicant the paper at once: a correction notice, a refusal
+		if kind := map[cases.Action]string{cases.AskCorrection: cases.NoticeCorrection, cases.Refuse: cases.NoticeRefuse}[a]; kind != "" {
+			if n, err := s.svc.LatestNotice(r.Context(), rc(r).me.Actor(), id, kind); err == nil {
+				dest = "/cases/" + id + "/notices/" + n.ID
+			}
 		}
 		http.Redirect(w, r, dest, http.StatusSeeOther)
 		return
@@ -220,33 +239,6 @@ func (s *Server) caseAct(w http.ResponseWriter, r *http.Request) {
 	p.Form = formValues(r, "reason", "kind", "days", "method", "tracking", "owed_by")
 	p.Errors = s.fieldErrors(p.Lang, err)
 	s.render(w, status(err), "case", p)
-}
-
-// caseNotice is the one-time correction notice (一次性告知书 / 补正告知书), printable on A4.
-func (s *Server) caseNotice(w http.ResponseWriter, r *http.Request) {
-	v, err := s.caseView(r, r.PathValue("id"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if v.Work.Case.State != cases.Correction {
-		s.fail(w, r, errs.New(errs.NotFound, "err.not_found").With("what", "case"))
-		return
-	}
-	p := s.page(r, "title.notice_correction")
-	notices, err := s.svc.DB.NoticesOf(r.Context(), v.Work.Case.ID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	for _, n := range notices {
-		if n.Kind == "correction" {
-			v.Notice = n // the latest
-		}
-	}
-	p.Data = v
-	p.Form["date"] = v.Notice.Issued.In(clock.DefaultRules().Location).Format("2006-01-02")
-	s.render(w, http.StatusOK, "notice", p)
 }
 
 func (s *Server) track(w http.ResponseWriter, r *http.Request) {

@@ -21,22 +21,22 @@ import (
 // The supervision pages: the dashboard with its drill-down and Excel export (staff), and the monthly public
 // reports (portal).
 
-// dashboardQuery reads the dashboard's question from the URL: dim, month (2026-10) or from and to, township.
+// dashboardQuery reads the dashboard's question from the URL: dim, month (2026-10) or from and until, township.
 func (s *Server) dashboardQuery(r *http.Request) (service.DashboardQuery, error) {
 	q := r.URL.Query()
 	out := service.DashboardQuery{Dim: supervision.ParseDim(q.Get("dim")), Township: q.Get("township")}
 	var l errs.List
-	if q.Get("from") != "" || q.Get("to") != "" {
+	if q.Get("from") != "" || q.Get("until") != "" {
 		from, err1 := clock.ParseDate(q.Get("from"))
-		to, err2 := clock.ParseDate(q.Get("to"))
+		to, err2 := clock.ParseDate(q.Get("until"))
 		if err1 != nil {
 			l.Add(errs.Field("from", "err.supervision.date"))
 		}
 		if err2 != nil {
-			l.Add(errs.Field("to", "err.supervision.date"))
+			l.Add(errs.Field("until", "err.supervision.date"))
 		}
 		if err1 == nil && err2 == nil && to.Before(from) {
-			l.Add(errs.Field("to", "err.supervision.order"))
+			l.Add(errs.Field("until", "err.supervision.order"))
 		}
 		out.Period = supervision.Period{From: from, To: to}
 	} else {
@@ -74,14 +74,14 @@ func (s *Server) supervisionPage(w http.ResponseWriter, r *http.Request) {
 			data.Townships, _ = s.svc.SupervisedTownships(r.Context(), rc(r).me.Actor())
 			data.Chart = onTimeChart(p, d.Lines, d.Labels)
 			p.Data = data
-			p.Form = map[string]string{"dim": string(q.Dim), "month": data.Month, "from": r.URL.Query().Get("from"), "to": r.URL.Query().Get("to"), "township": q.Township}
+			p.Form = map[string]string{"dim": string(q.Dim), "month": data.Month, "from": r.URL.Query().Get("from"), "until": r.URL.Query().Get("until"), "township": q.Township}
 			s.render(w, http.StatusOK, "supervision", p)
 			return
 		}
 	}
 	if errs.CodeOf(err) == errs.Invalid {
 		p.Errors = s.fieldErrors(p.Lang, err)
-		p.Form = formValues(r, "dim", "month", "from", "to", "township")
+		p.Form = formValues(r, "dim", "month", "from", "until", "township")
 		p.Data = dashboardData{}
 		s.render(w, http.StatusBadRequest, "supervision", p)
 		return

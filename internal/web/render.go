@@ -113,6 +113,8 @@ var funcs = template.FuncMap{
 	"local": func(t time.Time) time.Time { return t.In(clock.DefaultRules().Location) },
 	// may reports whether a move is among those the viewer may make.
 	"may": func(mine []cases.Action, a string) bool { return slices.Contains(mine, cases.Action(a)) },
+	// inc counts from one, for numbered rows.
+	"inc": func(i int) int { return i + 1 },
 }
 
 // page builds the base of a page for the request.
@@ -149,6 +151,9 @@ func navFor(me *people.Staff, resident bool, path string) []NavItem {
 	}
 	add(access.ApplicantRead, "/cases", "nav.cases")
 	add(access.SupervisionRead, "/supervision", "nav.supervision")
+	if me.Role == access.Clerk || me.Role == access.Director { // a township's front desk sends and receives 通办 originals
+		items = append(items, NavItem{Href: "/transfers", Key: "nav.transfers"})
+	}
 	add(access.OrgRead, "/orgs", "nav.orgs")
 	add(access.ApplicantRead, "/applicants", "nav.applicants")
 	add(access.StaffRead, "/staff", "nav.staff")
@@ -321,3 +326,41 @@ func (p *Page) BiItem(it catalog.Item) template.HTML { return bilingual(it.NameM
 
 // BiItemish renders a pair of names together, Mongolian first.
 func (p *Page) BiItemish(mn, zh string) template.HTML { return bilingual(mn, zh) }
+
+// CaseItem is a case's item name in the page's language.
+func (p *Page) CaseItem(c cases.Case) string { return c.ItemNameIn(string(p.Lang)) }
+
+// Pick takes from a pair of names (an item's, a township's) the one in the page's language: Chinese when no
+// Mongolian is known.
+func (p *Page) Pick(zh, mn string) string {
+	if p.Lang == i18n.Mn && mn != "" {
+		return mn
+	}
+	return zh
+}
+
+// SuspendKind names a kind of suspension (补正, 听证 ...) in the page's language.
+func (p *Page) SuspendKind(kind string) string {
+	return p.T("suspend_kind." + cases.SuspendKindCode(kind))
+}
+
+// Stack renders a pair of texts as the header of a printed document: Mongolian above, Chinese below, both
+// across the page (内政办发〔1996〕32号: 横写蒙文在上、汉文在下).
+func (p *Page) Stack(mn, zh string) template.HTML {
+	var b strings.Builder
+	b.WriteString(`<span class="stack">`)
+	if mn != "" {
+		fmt.Fprintf(&b, `<span class="mn" lang="mn-Mong">%s</span>`, template.HTMLEscapeString(mn))
+	}
+	fmt.Fprintf(&b, `<span class="zh" lang="zh-Hans">%s</span></span>`, template.HTMLEscapeString(zh))
+	return template.HTML(b.String())
+}
+
+// StackKey is Stack for a catalog key.
+func (p *Page) StackKey(key string) template.HTML {
+	m, _ := p.cat.Get(key)
+	return p.Stack(m.Mn, m.Zh)
+}
+
+// Remedies reports whether a notice of the kind tells of 行政复议 and 行政诉讼.
+func (p *Page) Remedies(kind string) bool { return cases.Remedies(kind) }
