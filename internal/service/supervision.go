@@ -44,15 +44,17 @@ func (s *Service) Sweep(ctx context.Context, all bool) (SweepResult, error) {
 	if r.Restood, err = s.restand(ctx, clk, today, all); err != nil {
 		return r, err
 	}
-	r.SweepResult, err = s.DB.SweepRunning(ctx, today)
-	return r, err
+	if r.SweepResult, err = s.DB.SweepRunning(ctx, today); err != nil {
+		return r, err
+	}
+	return r, s.DB.SnapshotNow(ctx)
 }
 
 // restand computes in Go the standing of the cases the date comparison cannot turn, a thousand at a time.
 func (s *Service) restand(ctx context.Context, clk clock.Clock, today clock.Date, all bool) (int, error) {
-	now, n, after := s.DB.Now(), 0, ""
+	now, n := s.DB.Now(), 0
 	for {
-		list, err := s.DB.CasesToRestand(ctx, today.Int(), all, after, 1000)
+		list, err := s.DB.CasesToRestand(ctx, today.Int(), all, 1000)
 		if err != nil || len(list) == 0 {
 			return n, err
 		}
@@ -67,7 +69,6 @@ func (s *Service) restand(ctx context.Context, clk clock.Clock, today clock.Date
 			return n, err
 		}
 		n += len(list)
-		after = list[len(list)-1].ID
 	}
 }
 

@@ -137,9 +137,21 @@ func TestDashboardFigures(t *testing.T) {
 				t.Fatalf("townships: %d lines", len(d.Lines))
 			}
 		}
+		// a period of part months and a whole one reads days and months together, and agrees too
+		odd := supervision.Period{From: clock.MustDate("2026-09-17"), To: clock.MustDate("2026-11-03")}
+		d, err := w.svc.Dashboard(ctx, sup, service.DashboardQuery{Dim: supervision.Item, Period: odd})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := d.Total.Received, count(`SELECT count(*) FROM cases WHERE received_on BETWEEN ? AND ?`, odd.From.Int(), odd.To.Int()); got != want {
+			t.Fatalf("17 Sep - 3 Nov: %d received, want %d", got, want)
+		}
+		if got, want := d.Total.Completed, count(`SELECT count(*) FROM cases WHERE decided_on BETWEEN ? AND ?`, odd.From.Int(), odd.To.Int()); got != want {
+			t.Fatalf("17 Sep - 3 Nov: %d completed, want %d", got, want)
+		}
 		// a township's director sees their township only, and cannot ask for another
 		dir := w.actors["tianshan.director"]
-		d, err := w.svc.Dashboard(ctx, dir, service.DashboardQuery{Dim: supervision.Township, Period: p})
+		d, err = w.svc.Dashboard(ctx, dir, service.DashboardQuery{Dim: supervision.Township, Period: p})
 		if err != nil {
 			t.Fatal(err)
 		}

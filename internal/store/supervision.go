@@ -77,15 +77,22 @@ func (db *DB) SweepRunning(ctx context.Context, today clock.Date) (SweepResult, 
 	return r, err
 }
 
-// CasesToRestand lists up to limit cases whose standing must be computed in Go: suspended ones (their due
-// day moves each day they stand), and any whose standing was never computed (stored before migration 006)
-// or was computed before the given day when all is true (after a calendar change). after pages by id.
-func (db *DB) CasesToRestand(ctx context.Context, before int, all bool, after string, limit int) ([]cases.Case, error) {
-	q := `SELECT doc FROM cases WHERE id > ? AND (standing_of = 0 OR (state = 'suspended' AND standing_of < ?))`
+// CasesToRestand lists up to limit cases whose standing must be computed in Go: any never computed (stored
+// before migration 006), and suspended ones computed before the given day (their due day moves each day they
+// stand), or every open one when all is true (after a calendar change). Storing a standing (SetStanding)
+// takes a case off the list, so callers repeat until it is empty.
+func (db *DB) CasesToRestand(ctx context.Context, before int, all bool, limit int) ([]cases.Case, error) {
+	// Two reads, each on its own partial index: a case never computed, and an open case computed before the
+	// day (suspended ones only, unless all).
+	states := `'suspended'`
 	if all {
-		q = `SELECT doc FROM cases WHERE id > ? AND (standing_of = 0 OR (state IN ('accepted', 'suspended') AND standing_of < ?))`
+		states = `'accepted', 'suspended'`
 	}
-	return collectCases(db.query(ctx, q+` ORDER BY id LIMIT ?`, after, before, limit))
+	list, err := collectCases(db.query(ctx, `SELECT doc FROM cases WHERE standing_of = 0 ORDER BY id LIMIT ?`, limit))
+	if err != nil || len(list) > 0 {
+		return list, err
+	}
+	return collectCases(db.query(ctx, `SELECT doc FROM cases WHERE state IN (`+states+`) AND standing_of > 0 AND standing_of < ? ORDER BY id LIMIT ?`, before, limit))
 }
 
 // SetStanding stores the standing and placing of cases computed outside a move (backfill, suspended cases,
@@ -139,14 +146,14 @@ func (db *DB) FactsOn(ctx context.Context, day clock.Date) ([]supervision.Fact, 
 	return out, nil
 }
 
-// ReplaceStatDays stores the roll-up of days, replacing what was there, in one transaction per call.
+// ReplaceStatDays stores the roll-up of days, replacing what was there, and adds up again the months they
+// fall in, in one transaction.
 func (db *DB) ReplaceStatDays(ctx context.Context, days []int, rows []supervision.Row) error {
 	return db.Write(ctx, func(tx *Tx) error {
+		months := map[int]bool{}
 		for _, d := range days {
-			for _, t := range []string{"stat_days", "stat_spread"} {
-				if _, err := tx.exec(`DELETE FROM `+t+` WHERE day = ?`, d); err != nil {
-					return errs.Wrap(err, "roll-up")
-				}
+			if _, err := tx.exec(`DELETE FROM stat_days WHERE day = ?`, d); err != nil {
+				return errs.Wrap(err, "roll-up")
 			}
 			if _, err := tx.exec(`DELETE FROM stat_runs WHERE day = ?`, d); err != nil {
 				return err
@@ -154,46 +161,55 @@ func (db *DB) ReplaceStatDays(ctx context.Context, days []int, rows []supervisio
 			if _, err := tx.exec(`INSERT INTO stat_runs (day, at) VALUES (?, ?)`, d, tx.now); err != nil {
 				return err
 			}
+			months[d/100] = true
 		}
-		return insertStatRows(tx, rows)
+		if err := insertStatRows(tx, "stat_days", "day", rows); err != nil {
+			return err
+		}
+		for m := range months {
+			dayRows, err := statRows(tx.query(`SELECT dim, day, org_id, value, `+statCols+` FROM stat_days WHERE day BETWEEN ? AND ?`, m*100+1, m*100+31))
+			if err != nil {
+				return err
+			}
+			if _, err := tx.exec(`DELETE FROM stat_months WHERE month = ?`, m); err != nil {
+				return errs.Wrap(err, "roll-up")
+			}
+			if err := insertStatRows(tx, "stat_months", "month", supervision.AddUp(dayRows, m)); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 
-// insertStatRows writes rows in multi-row statements (a year of a million cases is some 300,000 rows).
-func insertStatRows(tx *Tx, rows []supervision.Row) error {
-	const per = 200
-	for lo := 0; lo < len(rows); lo += per {
-		part := rows[lo:min(lo+per, len(rows))]
-		var b strings.Builder
-		b.WriteString(`INSERT INTO stat_days (dim, day, org_id, value, received, accepted, first_time, online, proxy, instant, completed, on_time, days_sum) VALUES `)
-		args := make([]any, 0, len(part)*13)
-		var sb strings.Builder
-		sb.WriteString(`INSERT INTO stat_spread (dim, day, org_id, value, days, n) VALUES `)
-		var sargs []any
-		for i, r := range part {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-			args = append(args, r.Dim, r.Day, r.Township, r.Value, r.Received, r.Accepted, r.FirstTime, r.Online, r.Proxy, r.Instant, r.Completed, r.OnTime, r.DaysSum)
-			for d, n := range r.Spread {
-				if len(sargs) > 0 {
-					sb.WriteString(", ")
-				}
-				sb.WriteString("(?, ?, ?, ?, ?, ?)")
-				sargs = append(sargs, r.Dim, r.Day, r.Township, r.Value, d, n)
-			}
-		}
-		if _, err := tx.exec(b.String(), args...); err != nil {
-			return errs.Wrap(err, "roll-up rows")
-		}
-		if len(sargs) > 0 {
-			if _, err := tx.exec(sb.String(), sargs...); err != nil {
-				return errs.Wrap(err, "roll-up spread")
-			}
-		}
+const statCols = `received, accepted, first_time, online, proxy, instant, completed, on_time, days_sum, spread`
+
+// insertStatRows writes rows in multi-row statements (a year of a million cases is some 300,000 day rows).
+func insertStatRows(tx *Tx, table, dayCol string, rows []supervision.Row) error {
+	return bulkInsert(tx, `INSERT INTO `+table+` (dim, `+dayCol+`, org_id, value, `+statCols+`) VALUES `, 14, len(rows), func(i int) []any {
+		r := rows[i]
+		return []any{r.Dim, r.Day, r.Township, r.Value, r.Received, r.Accepted, r.FirstTime, r.Online, r.Proxy, r.Instant, r.Completed, r.OnTime, r.DaysSum,
+			supervision.EncodeSpread(r.Spread)}
+	})
+}
+
+func statRows(rows *sql.Rows, err error) ([]supervision.Row, error) {
+	if err != nil {
+		return nil, err
 	}
-	return nil
+	defer rows.Close()
+	var out []supervision.Row
+	for rows.Next() {
+		var r supervision.Row
+		var spread string
+		if err := rows.Scan(&r.Dim, &r.Day, &r.Township, &r.Value, &r.Received, &r.Accepted, &r.FirstTime, &r.Online, &r.Proxy, &r.Instant,
+			&r.Completed, &r.OnTime, &r.DaysSum, &spread); err != nil {
+			return nil, err
+		}
+		r.Spread = supervision.AddSpread(nil, spread)
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }
 
 // LastRollup is when the roll-up last ran (zero if never).
@@ -206,47 +222,45 @@ func (db *DB) LastRollup(ctx context.Context) (time.Time, error) {
 	return at, err
 }
 
-// StatTotals adds up a dimension's roll-up over days, per township and value.
+// StatTotals adds up a dimension's roll-up over a period, per township and value: whole months from the
+// months' rows, the days before and after them from the days' rows.
 func (db *DB) StatTotals(ctx context.Context, dim supervision.Dim, from, to clock.Date) ([]supervision.Row, error) {
-	rows, err := db.query(ctx, `SELECT org_id, value, SUM(received), SUM(accepted), SUM(first_time), SUM(online), SUM(proxy), SUM(instant),
-		SUM(completed), SUM(on_time), SUM(days_sum) FROM stat_days WHERE dim = ? AND day BETWEEN ? AND ? GROUP BY org_id, value`, dim, from.Int(), to.Int())
-	if err != nil {
-		return nil, err
+	var rows []supervision.Row
+	read := func(q string, args ...any) error {
+		r, err := statRows(db.query(ctx, q, args...))
+		rows = append(rows, r...)
+		return err
 	}
-	var out []supervision.Row
-	idx := map[[2]string]int{}
-	for rows.Next() {
-		r := supervision.Row{Dim: dim}
-		if err := rows.Scan(&r.Township, &r.Value, &r.Received, &r.Accepted, &r.FirstTime, &r.Online, &r.Proxy, &r.Instant, &r.Completed, &r.OnTime, &r.DaysSum); err != nil {
-			rows.Close()
+	first := from // the first day of the first whole month in the period
+	if first.D != 1 {
+		first = clock.Date{Y: from.Y, M: from.M, D: 1}.AddDays(32)
+		first = clock.Date{Y: first.Y, M: first.M, D: 1}
+	}
+	end := to.AddDays(1) // the day after the last whole month
+	end = clock.Date{Y: end.Y, M: end.M, D: 1}
+	if first.Before(end) {
+		last := end.AddDays(-1)
+		if err := read(`SELECT dim, month, org_id, value, `+statCols+` FROM stat_months WHERE dim = ? AND month BETWEEN ? AND ?`,
+			dim, first.Int()/100, last.Int()/100); err != nil {
 			return nil, err
 		}
-		idx[[2]string{r.Township, r.Value}] = len(out)
-		out = append(out, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	srows, err := db.query(ctx, `SELECT org_id, value, days, SUM(n) FROM stat_spread WHERE dim = ? AND day BETWEEN ? AND ? GROUP BY org_id, value, days`, dim, from.Int(), to.Int())
-	if err != nil {
-		return nil, err
-	}
-	defer srows.Close()
-	for srows.Next() {
-		var t, v string
-		var d, n int
-		if err := srows.Scan(&t, &v, &d, &n); err != nil {
-			return nil, err
-		}
-		if i, ok := idx[[2]string{t, v}]; ok {
-			if out[i].Spread == nil {
-				out[i].Spread = map[int]int{}
+		if from.Before(first) {
+			if err := read(`SELECT dim, day, org_id, value, `+statCols+` FROM stat_days WHERE dim = ? AND day BETWEEN ? AND ?`,
+				dim, from.Int(), first.AddDays(-1).Int()); err != nil {
+				return nil, err
 			}
-			out[i].Spread[d] += n
 		}
+		if !end.After(to) {
+			if err := read(`SELECT dim, day, org_id, value, `+statCols+` FROM stat_days WHERE dim = ? AND day BETWEEN ? AND ?`,
+				dim, end.Int(), to.Int()); err != nil {
+				return nil, err
+			}
+		}
+	} else if err := read(`SELECT dim, day, org_id, value, `+statCols+` FROM stat_days WHERE dim = ? AND day BETWEEN ? AND ?`,
+		dim, from.Int(), to.Int()); err != nil {
+		return nil, err
 	}
-	return out, srows.Err()
+	return supervision.AddUp(rows, 0), nil
 }
 
 // dimCols are the columns of cases that hold a dimension's township and value.
@@ -259,34 +273,77 @@ var dimCols = map[supervision.Dim][2]string{
 	supervision.Channel:    {"handling_org", "channel"},
 }
 
-// OpenNow counts the open cases (accepted or suspended) per township and value of a dimension, by card.
+// SnapshotNow counts the open cases (accepted or suspended) per township and value of every dimension, by
+// card, into stat_now: the dashboard reads what stood at the last sweep.
+func (db *DB) SnapshotNow(ctx context.Context) error {
+	type row struct {
+		dim        supervision.Dim
+		key        [2]string
+		supervision.Now
+	}
+	var all []row
+	for _, dim := range supervision.Dims {
+		c := dimCols[dim]
+		rs, err := db.query(ctx, fmt.Sprintf(`SELECT %s, %s, state, card, count(*) FROM cases WHERE state IN ('accepted', 'suspended') GROUP BY %s, %s, state, card`, c[0], c[1], c[0], c[1]))
+		if err != nil {
+			return err
+		}
+		byKey := map[[2]string]supervision.Now{}
+		for rs.Next() {
+			var t, v, state, card string
+			var n int
+			if err := rs.Scan(&t, &v, &state, &card, &n); err != nil {
+				rs.Close()
+				return err
+			}
+			k := [2]string{t, v}
+			x := byKey[k]
+			x.Open += n
+			switch card {
+			case string(clock.Red):
+				x.Overdue += n
+			case string(clock.Yellow):
+				x.Yellow += n
+			}
+			if state == string(cases.Suspended) {
+				x.Suspended += n
+			}
+			byKey[k] = x
+		}
+		rs.Close()
+		if err := rs.Err(); err != nil {
+			return err
+		}
+		for k, x := range byKey {
+			all = append(all, row{dim, k, x})
+		}
+	}
+	return db.Write(ctx, func(tx *Tx) error {
+		if _, err := tx.exec(`DELETE FROM stat_now`); err != nil {
+			return errs.Wrap(err, "snapshot")
+		}
+		return bulkInsert(tx, `INSERT INTO stat_now (dim, org_id, value, open, overdue, yellow, suspended) VALUES `, 7, len(all), func(i int) []any {
+			r := all[i]
+			return []any{r.dim, r.key[0], r.key[1], r.Open, r.Overdue, r.Yellow, r.Suspended}
+		})
+	})
+}
+
+// OpenNow reads what stood open at the last sweep, per township and value of a dimension.
 func (db *DB) OpenNow(ctx context.Context, dim supervision.Dim) (map[[2]string]supervision.Now, error) {
-	c := dimCols[dim]
-	rows, err := db.query(ctx, fmt.Sprintf(`SELECT %s, %s, state, card, count(*) FROM cases WHERE state IN ('accepted', 'suspended') GROUP BY %s, %s, state, card`, c[0], c[1], c[0], c[1]))
+	rows, err := db.query(ctx, `SELECT org_id, value, open, overdue, yellow, suspended FROM stat_now WHERE dim = ?`, dim)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	out := map[[2]string]supervision.Now{}
 	for rows.Next() {
-		var t, v, state, card string
-		var n int
-		if err := rows.Scan(&t, &v, &state, &card, &n); err != nil {
+		var t, v string
+		var n supervision.Now
+		if err := rows.Scan(&t, &v, &n.Open, &n.Overdue, &n.Yellow, &n.Suspended); err != nil {
 			return nil, err
 		}
-		k := [2]string{t, v}
-		x := out[k]
-		x.Open += n
-		switch {
-		case card == string(clock.Red):
-			x.Overdue += n
-		case card == string(clock.Yellow):
-			x.Yellow += n
-		}
-		if state == string(cases.Suspended) {
-			x.Suspended += n
-		}
-		out[k] = x
+		out[[2]string{t, v}] = n
 	}
 	return out, rows.Err()
 }

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 
 	"bianmin/internal/cases"
@@ -292,3 +294,63 @@ func (m Month) Period() Period {
 	}
 	return Period{first, clock.Date{Y: next.Y, M: next.M, D: 1}.AddDays(-1)}
 }
+
+// EncodeSpread writes a spread as "days:count" pairs in order of days ("2:5 3:12"), the form it is stored in.
+func EncodeSpread(s map[int]int) string {
+	days := make([]int, 0, len(s))
+	for d := range s {
+		days = append(days, d)
+	}
+	slices.Sort(days)
+	var b []byte
+	for i, d := range days {
+		if i > 0 {
+			b = append(b, ' ')
+		}
+		b = strconv.AppendInt(b, int64(d), 10)
+		b = append(b, ':')
+		b = strconv.AppendInt(b, int64(s[d]), 10)
+	}
+	return string(b)
+}
+
+// AddSpread adds an encoded spread into s (made when nil) and returns it.
+func AddSpread(s map[int]int, enc string) map[int]int {
+	for _, pair := range strings.Fields(enc) {
+		d, n, ok := strings.Cut(pair, ":")
+		if !ok {
+			continue
+		}
+		dv, err1 := strconv.Atoi(d)
+		nv, err2 := strconv.Atoi(n)
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		if s == nil {
+			s = map[int]int{}
+		}
+		s[dv] += nv
+	}
+	return s
+}
+
+// AddUp adds rows of the same dimension, township and value together, into rows dated at (a month's
+// figures from its days).
+func AddUp(rows []Row, at int) []Row {
+	idx := map[rowKey]int{}
+	var out []Row
+	for _, r := range rows {
+		k := rowKey{r.Dim, r.Township, r.Value}
+		i, ok := idx[k]
+		if !ok {
+			i = len(out)
+			idx[k] = i
+			out = append(out, Row{Dim: r.Dim, Day: at, Township: r.Township, Value: r.Value})
+		}
+		out[i].Counts.Add(r.Counts)
+	}
+	return out
+}
+
+// Int is a month as the number yyyymm.
+func (m Month) Int() int { return m.Y*100 + int(m.M) }
