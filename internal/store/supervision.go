@@ -277,8 +277,8 @@ var dimCols = map[supervision.Dim][2]string{
 // card, into stat_now: the dashboard reads what stood at the last sweep.
 func (db *DB) SnapshotNow(ctx context.Context) error {
 	type row struct {
-		dim        supervision.Dim
-		key        [2]string
+		dim supervision.Dim
+		key [2]string
 		supervision.Now
 	}
 	var all []row
