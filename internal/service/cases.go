@@ -524,6 +524,12 @@ func (s *Service) Track(ctx context.Context, no, phone4, client string) (Trackin
 	if err != nil || len(a.Phone) < 4 || a.Phone[len(a.Phone)-4:] != phone4 {
 		return Tracking{}, notFound
 	}
+	return s.publicTimeline(ctx, c)
+}
+
+// publicTimeline is what the public may see of a case: its number, item, state, due day and timeline by
+// role, without notes.
+func (s *Service) publicTimeline(ctx context.Context, c cases.Case) (Tracking, error) {
 	clk, err := s.Clock(ctx)
 	if err != nil {
 		return Tracking{}, err

@@ -283,17 +283,5 @@ func (s *Service) MyCase(ctx context.Context, r people.ResidentAccount, caseID s
 	if err != nil {
 		return Tracking{}, notFound
 	}
-	clk, err := s.Clock(ctx)
-	if err != nil {
-		return Tracking{}, err
-	}
-	events, err := s.DB.CaseEvents(ctx, c.ID)
-	if err != nil {
-		return Tracking{}, err
-	}
-	for i := range events {
-		events[i].Note = ""
-	}
-	due, _ := c.Due(clk, clock.DateOf(s.DB.Now().In(clk.Rules.Location)))
-	return Tracking{No: c.No, ItemName: c.ItemName, State: c.State, Due: due, Events: events}, nil
+	return s.publicTimeline(ctx, c)
 }
