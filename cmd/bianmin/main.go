@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"bianmin/internal/access"
 	"bianmin/internal/app"
@@ -59,6 +60,9 @@ flags (also from the environment):
   -data  data directory   ($BIANMIN_DATA, default ./data)
   -db    database URL     ($BIANMIN_DB; default: SQLite file in the data directory; postgres://... for PostgreSQL)
   -sms   SMS gateway URL  ($BIANMIN_SMS_URL; POSTs {"phone","body"}; default: messages go to the log)
+  -cutoff HH:MM           ($BIANMIN_CUTOFF, default 17:30) an instant item received later is due the next working day
+  -yellow PERCENT, -yellow-min DAYS   yellow card at the larger of the two (default 20% and 1 working day)
+  -count-from-acceptance  count the acceptance day itself (default: from the day after, 受理当日不计)
 `
 
 func main() {
@@ -97,6 +101,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 	fs.StringVar(&cfg.DataDir, "data", env("BIANMIN_DATA", "data"), "data directory")
 	fs.StringVar(&cfg.DB, "db", env("BIANMIN_DB", ""), "database URL")
 	fs.StringVar(&cfg.SMSURL, "sms", env("BIANMIN_SMS_URL", ""), "SMS gateway URL (messages are logged when unset)")
+	cutoff := fs.String("cutoff", env("BIANMIN_CUTOFF", "17:30"), "time of day after which an instant item is due the next working day")
+	yellow := fs.Float64("yellow", 20, "yellow card at this share of the limit (percent), but at least -yellow-min working days")
+	yellowMin := fs.Int("yellow-min", 1, "yellow card at least this many working days before the due day")
+	sameDay := fs.Bool("count-from-acceptance", false, "count the acceptance day itself when it is a working day (default: from the day after)")
 	orgCode := fs.String("org", "", "division code of the organisation (admin create)")
 	username := fs.String("username", "", "username (admin create)")
 	name := fs.String("name", "", "display name (admin create)")
@@ -119,6 +127,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 		}
 		files, args = append(files, fs.Arg(0)), fs.Args()[1:]
 	}
+	cut, err := time.Parse("15:04", *cutoff)
+	if err != nil || *yellow < 0 || *yellow > 100 || *yellowMin < 0 {
+		return fmt.Errorf("-cutoff takes HH:MM (got %q), -yellow a percentage, -yellow-min a number of days", *cutoff)
+	}
+	cfg.Service.Clock.Cutoff = time.Duration(cut.Hour())*time.Hour + time.Duration(cut.Minute())*time.Minute
+	cfg.Service.Clock.YellowShare, cfg.Service.Clock.YellowMin = *yellow/100, *yellowMin
+	cfg.Service.Clock.CountFromNextDay = !*sameDay
 	switch cmd {
 	case "version":
 		fmt.Fprintln(out, "bianmin", version)

@@ -28,7 +28,11 @@ func (s *Service) Clock(ctx context.Context) (clock.Clock, error) {
 	if err != nil {
 		return clock.Clock{}, err
 	}
-	return clock.New(cal, clock.DefaultRules()), nil
+	r := s.cfg.Clock
+	if r.Location == nil {
+		r = clock.DefaultRules()
+	}
+	return clock.New(cal, r), nil
 }
 
 // ReceiveInput is an application taken in at a window or a station.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/alexedwards/argon2id"
 
+	"bianmin/internal/clock"
 	"bianmin/internal/i18n"
 	"bianmin/internal/store"
 )
@@ -22,6 +23,7 @@ type Config struct {
 	LockFor         time.Duration // how long it stays locked
 	LoginsPerMinute int           // attempts per client address per minute
 	Hash            *argon2id.Params
+	Clock           clock.Rules // counting from the day after acceptance, the 即办 cut-off, the yellow threshold
 }
 
 // DefaultConfig is what a hall runs with.
@@ -31,6 +33,7 @@ func DefaultConfig() Config {
 		MaxFailures:     5,
 		LockFor:         15 * time.Minute,
 		LoginsPerMinute: 20,
+		Clock:           clock.DefaultRules(),
 		// OWASP's argon2id setting (19 MiB, 2 passes): about 30 ms a hash on a 2-core machine.
 		Hash: &argon2id.Params{Memory: 19 * 1024, Iterations: 2, Parallelism: 1, SaltLength: 16, KeyLength: 32},
 	}
