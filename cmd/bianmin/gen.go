@@ -64,7 +64,7 @@ func generate(ctx context.Context, m *app.Main, out io.Writer, n int, seed uint6
 }
 
 // benchSupervision measures the banner-month dashboard as a supervisor sees it and the sweep.
-func benchSupervision(ctx context.Context, m *app.Main, out io.Writer, runs int) error {
+func benchSupervision(ctx context.Context, m *app.Main, out io.Writer, runs, ahead int) error {
 	banners, err := m.DB.Subtree(ctx, "", "banner")
 	if err != nil || len(banners) == 0 {
 		return fmt.Errorf("bench: no banner; run bianmin gen first")
@@ -94,6 +94,15 @@ func benchSupervision(ctx context.Context, m *app.Main, out io.Writer, runs int)
 		slices.Sort(took)
 		fmt.Fprintf(out, "dashboard by %-10s p50 %7.2f ms  p99 %7.2f ms\n", dim, ms(took[len(took)/2]), ms(took[len(took)*99/100]))
 	}
+	if ahead > 0 {
+		later := m.DB.Now().AddDate(0, 0, ahead)
+		m.DB.Now = func() time.Time { return later }
+	}
+	open, err := m.DB.CountOpen(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "%d open cases; sweeping as of %s\n", open, m.DB.Now().Format("2006-01-02"))
 	t := time.Now()
 	r, err := m.Service.Sweep(ctx, false)
 	if err != nil {

@@ -447,3 +447,10 @@ func (db *DB) FirstReceivedOn(ctx context.Context) (int, error) {
 	err := db.queryRow(ctx, `SELECT min(received_on) FROM cases WHERE received_on > 0`).Scan(&d)
 	return int(d.Int64), err
 }
+
+// CountOpen counts the cases whose clock runs or stands (accepted or suspended).
+func (db *DB) CountOpen(ctx context.Context) (int, error) {
+	var n int
+	err := db.queryRow(ctx, `SELECT count(*) FROM cases WHERE state IN ('accepted', 'suspended')`).Scan(&n)
+	return n, err
+}
