@@ -22,10 +22,6 @@ type Standing struct {
 	OnTime   bool
 }
 
-// Running reports whether the case's clock runs (accepted, in the back office, not suspended): the sweep
-// may then turn its cards by date alone.
-func (c Case) Running() bool { return c.State == Accepted }
-
 // StandingOn computes the case's standing at a moment.
 func (c Case) StandingOn(clk clock.Clock, now time.Time) Standing {
 	loc := clk.Rules.Location

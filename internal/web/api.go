@@ -366,6 +366,15 @@ func (s *Server) apiOps() []apiOp {
 				q, err := s.svc.Queue(r.Context(), c.me.Actor())
 				return mapAll(q, caseWork), err
 			}),
+		op(s, "GET", "/api/v1/supervision", "supervisionDashboard", "Supervision figures of the caller's subtree: ?dim= (township, department, window, person, item, channel), ?month=2026-10 or ?from=&until=, ?township=", true,
+			func(r *http.Request, c *reqCtx, _ empty) (DashboardJSON, error) {
+				q, err := s.dashboardQuery(r)
+				if err != nil {
+					return DashboardJSON{}, err
+				}
+				d, err := s.svc.Dashboard(r.Context(), c.me.Actor(), q)
+				return dashboardJSON(d), err
+			}),
 		op(s, "GET", "/api/v1/cases/{id}", "getCase", "One case", true,
 			func(r *http.Request, c *reqCtx, _ empty) (CaseWork, error) {
 				w, _, err := s.svc.CaseFor(r.Context(), c.me.Actor(), r.PathValue("id"))

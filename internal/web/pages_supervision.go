@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -309,4 +310,53 @@ func stripParams(query string, names ...string) string {
 		}
 	}
 	return strings.Join(keep, "&")
+}
+
+// DashboardJSON is the dashboard as the API gives it: each line with its name, counts, rates and what stands
+// open now.
+type DashboardJSON struct {
+	Dim   string     `json:"dim"`
+	From  string     `json:"from"`
+	Until string     `json:"until"`
+	AsOf  time.Time  `json:"as_of"`
+	Lines []LineJSON `json:"lines"`
+	Total LineJSON   `json:"total"`
+}
+
+// LineJSON is one line of the dashboard.
+type LineJSON struct {
+	Value         string  `json:"value"`
+	NameZh        string  `json:"name_zh,omitempty"`
+	NameMn        string  `json:"name_mn,omitempty"`
+	Received      int     `json:"received"`
+	Accepted      int     `json:"accepted"`
+	Completed     int     `json:"completed"`
+	OnTime        int     `json:"on_time"`
+	OnTimeRate    float64 `json:"on_time_rate"`
+	AvgDays       float64 `json:"avg_days"`
+	P90Days       int     `json:"p90_days"`
+	Open          int     `json:"open"`
+	Overdue       int     `json:"overdue"`
+	Yellow        int     `json:"yellow"`
+	Suspended     int     `json:"suspended"`
+	OnlineRate    float64 `json:"online_rate"`
+	InstantRate   float64 `json:"instant_rate"`
+	FirstTimeRate float64 `json:"first_time_rate"`
+	ProxyShare    float64 `json:"proxy_share"`
+}
+
+func lineJSON(l supervision.Line, lb service.Label) LineJSON {
+	return LineJSON{Value: l.Value, NameZh: lb.Zh, NameMn: lb.Mn, Received: l.Received, Accepted: l.Accepted, Completed: l.Completed,
+		OnTime: l.OnTime, OnTimeRate: rounded(l.OnTimeRate()), AvgDays: math.Round(l.AvgDays()*10) / 10, P90Days: l.P90Days(),
+		Open: l.Open, Overdue: l.Overdue, Yellow: l.Yellow, Suspended: l.Suspended, OnlineRate: rounded(l.OnlineRate()),
+		InstantRate: rounded(l.InstantRate()), FirstTimeRate: rounded(l.FirstTimeRate()), ProxyShare: rounded(l.ProxyShare())}
+}
+
+func dashboardJSON(d service.Dashboard) DashboardJSON {
+	out := DashboardJSON{Dim: string(d.Dim), From: d.Period.From.String(), Until: d.Period.To.String(), AsOf: d.AsOf,
+		Lines: make([]LineJSON, len(d.Lines)), Total: lineJSON(d.Total, service.Label{})}
+	for i, l := range d.Lines {
+		out.Lines[i] = lineJSON(l, d.Labels[l.Value])
+	}
+	return out
 }

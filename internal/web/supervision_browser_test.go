@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -136,5 +138,53 @@ func TestBrowserSupervision(t *testing.T) {
 				t.Fatalf("row %d (%s) col %d: file %s, page %s", i, page[i][0], j, got, page[i][j])
 			}
 		}
+	}
+}
+
+// The dashboard through the API: a supervisor reads the month's lines, a clerk is refused, a bad month is
+// named.
+func TestSupervisionAPI(t *testing.T) {
+	r := testkit.Start(t, testkit.SQLite(t))
+	now := time.Date(2026, 11, 20, 10, 0, 0, 0, clock.DefaultRules().Location)
+	r.DB.Now = func() time.Time { return now }
+	from := now.AddDate(0, -2, 0)
+	if _, err := gen.Run(context.Background(), r.Service, gen.Config{N: 600, Seed: 9, From: from, To: now}); err != nil {
+		t.Fatal(err)
+	}
+	if err := gen.Finish(context.Background(), r.Service, from, now, nil); err != nil {
+		t.Fatal(err)
+	}
+	get := func(user, path string) (int, map[string]any) {
+		t.Helper()
+		b, _ := json.Marshal(map[string]string{"username": user, "password": demo.Password})
+		res, err := http.Post(r.URL+"/api/v1/session", "application/json", strings.NewReader(string(b)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sess map[string]any
+		json.NewDecoder(res.Body).Decode(&sess)
+		res.Body.Close()
+		req, _ := http.NewRequest("GET", r.URL+path, nil)
+		req.Header.Set("Authorization", "Bearer "+sess["token"].(string))
+		res, err = http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var out map[string]any
+		json.NewDecoder(res.Body).Decode(&out)
+		return res.StatusCode, out
+	}
+	code, d := get("supervisor", "/api/v1/supervision?dim=channel&month=2026-10")
+	lines, _ := d["lines"].([]any)
+	total, _ := d["total"].(map[string]any)
+	if code != 200 || len(lines) < 2 || total["received"].(float64) < 100 {
+		t.Fatalf("supervisor: %d %v", code, d)
+	}
+	if code, _ := get("tianshan.clerk", "/api/v1/supervision?month=2026-10"); code != http.StatusForbidden {
+		t.Fatalf("clerk: %d", code)
+	}
+	if code, body := get("supervisor", "/api/v1/supervision?month=2026-13"); code != http.StatusUnprocessableEntity || !strings.Contains(fmt.Sprint(body), "field:month") {
+		t.Fatalf("bad month: %d %v", code, body)
 	}
 }
