@@ -58,14 +58,18 @@ func (s *Service) restand(ctx context.Context, clk clock.Clock, today clock.Date
 		if err != nil || len(list) == 0 {
 			return n, err
 		}
+		place := false
 		for i := range list {
 			c := &list[i]
-			if err := s.placeCase(ctx, c); err != nil {
-				return n, err
+			if c.ReceivingTownship == "" || c.Department == "" {
+				place = true // stored before the supervision columns: place it too
+				if err := s.placeCase(ctx, c); err != nil {
+					return n, err
+				}
 			}
 			c.Standing = c.StandingOn(clk, now)
 		}
-		if err := s.DB.SetStanding(ctx, list, today); err != nil {
+		if err := s.DB.SetStanding(ctx, list, today, place); err != nil {
 			return n, err
 		}
 		n += len(list)

@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -223,3 +224,39 @@ func TestGeneratorIsDeterministic(t *testing.T) {
 }
 
 var _ = access.System
+
+// A case stored before the supervision columns existed (its document without them, standing_of 0) is placed
+// and stood by the first sweep, and then counts in the figures.
+func TestSweepBackfillsOldCases(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, db *store.DB) {
+		w := demoWorld(t, db)
+		c, err := w.svc.Receive(ctx, w.actors["tianshan.clerk"], service.ReceiveInput{ItemID: dibaoItem(t, w), ApplicantID: w.seeded["T1"]}, "old")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c, err = w.svc.Act(ctx, w.actors["tianshan.clerk"], c.ID, c.Version, cases.Accept, cases.Input{Materials: seenAll(t, db, c)}); err != nil {
+			t.Fatal(err)
+		}
+		dept, recvTownship := c.Department, c.ReceivingTownship
+		c.Department, c.ReceivingTownship, c.ReceivedBy = "", "", ""
+		doc, _ := json.Marshal(c)
+		if err := db.ExecRaw(ctx, `UPDATE cases SET doc = ?, department = '', receiving_township = '', received_on = 0, accepted_on = 0, due_on = 0, card = '', standing_of = 0 WHERE id = ?`, string(doc), c.ID); err != nil {
+			t.Fatal(err)
+		}
+		r, err := w.svc.Sweep(ctx, false)
+		if err != nil || r.Restood != 1 {
+			t.Fatalf("sweep: %v %+v", err, r)
+		}
+		var gotDept, gotTownship, card string
+		var due, acc int
+		if err := db.QueryRowRaw(ctx, `SELECT department, receiving_township, card, due_on, accepted_on FROM cases WHERE id = ?`, c.ID).Scan(&gotDept, &gotTownship, &card, &due, &acc); err != nil {
+			t.Fatal(err)
+		}
+		if gotDept != dept || gotTownship != recvTownship || card != "green" || due == 0 || acc == 0 {
+			t.Fatalf("backfilled: %q %q %q %d %d", gotDept, gotTownship, card, due, acc)
+		}
+		if r, _ := w.svc.Sweep(ctx, false); r.Restood != 0 {
+			t.Fatalf("a second sweep restood %d", r.Restood)
+		}
+	})
+}

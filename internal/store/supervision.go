@@ -84,25 +84,36 @@ func (db *DB) SweepRunning(ctx context.Context, today clock.Date) (SweepResult, 
 func (db *DB) CasesToRestand(ctx context.Context, before int, all bool, limit int) ([]cases.Case, error) {
 	// Two reads, each on its own partial index: a case never computed, and an open case computed before the
 	// day (suspended ones only, unless all).
-	states := `'suspended'`
-	if all {
-		states = `'accepted', 'suspended'`
-	}
+	// (SQLite uses a partial index only when the query repeats its condition word for word.)
 	list, err := collectCases(db.query(ctx, `SELECT doc FROM cases WHERE standing_of = 0 ORDER BY id LIMIT ?`, limit))
 	if err != nil || len(list) > 0 {
 		return list, err
 	}
-	return collectCases(db.query(ctx, `SELECT doc FROM cases WHERE state IN (`+states+`) AND standing_of > 0 AND standing_of < ? ORDER BY id LIMIT ?`, before, limit))
+	only := ` AND state = 'suspended'`
+	if all {
+		only = ""
+	}
+	return collectCases(db.query(ctx, `SELECT doc FROM cases WHERE state IN ('accepted', 'suspended')`+only+` AND standing_of > 0 AND standing_of < ? ORDER BY id LIMIT ?`, before, limit))
 }
 
-// SetStanding stores the standing and placing of cases computed outside a move (backfill, suspended cases,
-// a changed calendar). It does not touch the version: the case itself did not change.
-func (db *DB) SetStanding(ctx context.Context, list []cases.Case, today clock.Date) error {
+// SetStanding stores the standing of cases computed outside a move (suspended cases, a changed calendar),
+// and their placing too for cases stored before migration 006 (place). It does not touch the version: the
+// case itself did not change. Only the columns that may change are written, so that SQLite rewrites only
+// the indexes on them.
+func (db *DB) SetStanding(ctx context.Context, list []cases.Case, today clock.Date, place bool) error {
 	return db.Write(ctx, func(tx *Tx) error {
 		for _, c := range list {
-			args := append(append(placeArgs(c), standingArgs(c)...), c.ID)
-			args[len(args)-2] = today.Int() // standing_of
-			if _, err := tx.exec(`UPDATE cases SET channel = ?, department = ?, received_by = ?, receiving_township = ?, instant = ?, `+standingSets+` WHERE id = ?`, args...); err != nil {
+			s := c.Standing
+			var err error
+			if place {
+				args := append(append(placeArgs(c), standingArgs(c)...), c.ID)
+				args[len(args)-2] = today.Int() // standing_of
+				_, err = tx.exec(`UPDATE cases SET channel = ?, department = ?, received_by = ?, receiving_township = ?, instant = ?, `+standingSets+` WHERE id = ?`, args...)
+			} else {
+				_, err = tx.exec(`UPDATE cases SET due_on = ?, yellow_on = ?, card = ?, step_due_on = ?, step_yellow_on = ?, step_card = ?, standing_of = ? WHERE id = ?`,
+					s.Due.Int(), s.YellowFrom.Int(), string(s.Card), s.StepDue.Int(), s.StepYellowFrom.Int(), string(s.StepCard), today.Int(), c.ID)
+			}
+			if err != nil {
 				return errs.Wrap(err, "standing")
 			}
 		}
