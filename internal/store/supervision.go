@@ -84,8 +84,9 @@ func (db *DB) SweepRunning(ctx context.Context, today clock.Date) (SweepResult, 
 func (db *DB) CasesToRestand(ctx context.Context, before int, all bool, limit int) ([]cases.Case, error) {
 	// Two reads, each on its own partial index: a case never computed, and an open case computed before the
 	// day (suspended ones only, unless all).
-	// (SQLite uses a partial index only when the query repeats its condition word for word.)
-	list, err := collectCases(db.query(ctx, `SELECT doc FROM cases WHERE standing_of = 0 ORDER BY id LIMIT ?`, limit))
+	// (SQLite uses a partial index only when the query repeats its condition word for word. No order: a sort
+	// would read every waiting document for each batch.)
+	list, err := collectCases(db.query(ctx, `SELECT doc FROM cases WHERE standing_of = 0 LIMIT ?`, limit))
 	if err != nil || len(list) > 0 {
 		return list, err
 	}
@@ -93,7 +94,7 @@ func (db *DB) CasesToRestand(ctx context.Context, before int, all bool, limit in
 	if all {
 		only = ""
 	}
-	return collectCases(db.query(ctx, `SELECT doc FROM cases WHERE state IN ('accepted', 'suspended')`+only+` AND standing_of > 0 AND standing_of < ? ORDER BY id LIMIT ?`, before, limit))
+	return collectCases(db.query(ctx, `SELECT doc FROM cases WHERE state IN ('accepted', 'suspended')`+only+` AND standing_of > 0 AND standing_of < ? LIMIT ?`, before, limit))
 }
 
 // SetStanding stores the standing of cases computed outside a move (suspended cases, a changed calendar),
