@@ -40,7 +40,7 @@ func TestSweepTurnsCards(t *testing.T) {
 		card := func() string {
 			t.Helper()
 			var s string
-			if err := db.QueryRowRaw(ctx, `SELECT card FROM cases WHERE id = ?`, c.ID).Scan(&s); err != nil {
+			if err := db.QueryRowRaw(ctx, `SELECT card FROM case_clock WHERE case_id = ?`, c.ID).Scan(&s); err != nil {
 				t.Fatal(err)
 			}
 			return s
@@ -119,7 +119,7 @@ func TestDashboardFigures(t *testing.T) {
 			t.Fatalf("a month of generated cases should hold some late decisions: %+v", want)
 		}
 		open := count(`SELECT count(*) FROM cases WHERE state IN ('accepted', 'suspended')`)
-		red := count(`SELECT count(*) FROM cases WHERE state IN ('accepted', 'suspended') AND card = 'red'`)
+		red := count(`SELECT count(*) FROM cases c JOIN case_clock k ON k.case_id = c.id WHERE c.state IN ('accepted', 'suspended') AND k.card = 'red'`)
 		sup := w.actors["supervisor"]
 		for _, dim := range supervision.Dims {
 			d, err := w.svc.Dashboard(ctx, sup, service.DashboardQuery{Dim: dim, Period: p})
@@ -240,7 +240,10 @@ func TestSweepBackfillsOldCases(t *testing.T) {
 		dept, recvTownship := c.Department, c.ReceivingTownship
 		c.Department, c.ReceivingTownship, c.ReceivedBy = "", "", ""
 		doc, _ := json.Marshal(c)
-		if err := db.ExecRaw(ctx, `UPDATE cases SET doc = ?, department = '', receiving_township = '', received_on = 0, accepted_on = 0, due_on = 0, card = '', standing_of = 0 WHERE id = ?`, string(doc), c.ID); err != nil {
+		if err := db.ExecRaw(ctx, `UPDATE cases SET doc = ?, department = '', receiving_township = '', received_on = 0, accepted_on = 0 WHERE id = ?`, string(doc), c.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.ExecRaw(ctx, `UPDATE case_clock SET department = '', receiving_township = '', due_on = 0, card = '', standing_of = 0 WHERE case_id = ?`, c.ID); err != nil {
 			t.Fatal(err)
 		}
 		r, err := w.svc.Sweep(ctx, false)
@@ -249,7 +252,7 @@ func TestSweepBackfillsOldCases(t *testing.T) {
 		}
 		var gotDept, gotTownship, card string
 		var due, acc int
-		if err := db.QueryRowRaw(ctx, `SELECT department, receiving_township, card, due_on, accepted_on FROM cases WHERE id = ?`, c.ID).Scan(&gotDept, &gotTownship, &card, &due, &acc); err != nil {
+		if err := db.QueryRowRaw(ctx, `SELECT c.department, k.receiving_township, k.card, k.due_on, c.accepted_on FROM cases c JOIN case_clock k ON k.case_id = c.id WHERE c.id = ?`, c.ID).Scan(&gotDept, &gotTownship, &card, &due, &acc); err != nil {
 			t.Fatal(err)
 		}
 		if gotDept != dept || gotTownship != recvTownship || card != "green" || due == 0 || acc == 0 {

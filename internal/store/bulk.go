@@ -27,8 +27,8 @@ func (db *DB) BulkApplicants(ctx context.Context, list []people.Applicant) error
 // BulkCases stores cases with their standing and their timelines.
 func (db *DB) BulkCases(ctx context.Context, list []cases.Case, events [][]CaseEvent) error {
 	return db.Write(ctx, func(tx *Tx) error {
-		err := bulkInsert(tx, `INSERT INTO cases (id, case_no, handling_org, receiving_org, item_id, item_version, applicant_id, bundle, state, step, version, doc, received_at, updated_at, `+placeCols+`, `+standingCols+`) VALUES `,
-			32, len(list), func(i int) []any {
+		err := bulkInsert(tx, `INSERT INTO cases (id, case_no, handling_org, receiving_org, item_id, item_version, applicant_id, bundle, state, step, version, doc, received_at, updated_at, `+placeCols+`, `+factCols+`) VALUES `,
+			25, len(list), func(i int) []any {
 				c := list[i]
 				doc, _ := json.Marshal(c)
 				updated := c.Received
@@ -36,8 +36,15 @@ func (db *DB) BulkCases(ctx context.Context, list []cases.Case, events [][]CaseE
 					updated = evs[len(evs)-1].At
 				}
 				return append(append([]any{c.ID, c.No, c.Handling, c.Receiving, c.ItemID, c.ItemVersion, c.ApplicantID, c.Bundle, c.State, c.Step, c.Version, string(doc), c.Received, updated},
-					placeArgs(c)...), standingArgs(c)...)
+					placeArgs(c)...), factArgs(c)...)
 			})
+		if err != nil {
+			return err
+		}
+		err = bulkInsert(tx, `INSERT INTO case_clock (`+clockCols+`) VALUES `, 16, len(list), func(i int) []any {
+			c := list[i]
+			return clockRow(c, max(c.Standing.ReceivedOn, 1))
+		})
 		if err != nil {
 			return err
 		}

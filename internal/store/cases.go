@@ -34,11 +34,14 @@ func (tx *Tx) CreateCase(actor access.Actor, c *cases.Case, prefix string, year 
 	c.No = fmt.Sprintf("%s%d%06d", prefix, year, n)
 	c.Version = 1
 	doc, _ := json.Marshal(c)
-	if _, err := tx.exec(`INSERT INTO cases (id, case_no, handling_org, receiving_org, item_id, item_version, applicant_id, bundle, state, step, version, doc, received_at, updated_at, `+placeCols+`, `+standingCols+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, `+standingMarks+`)`,
+	if _, err := tx.exec(`INSERT INTO cases (id, case_no, handling_org, receiving_org, item_id, item_version, applicant_id, bundle, state, step, version, doc, received_at, updated_at, `+placeCols+`, `+factCols+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		append(append([]any{c.ID, c.No, c.Handling, c.Receiving, c.ItemID, c.ItemVersion, c.ApplicantID, c.Bundle, c.State, c.Step, c.Version, string(doc), c.Received, tx.now},
-			placeArgs(*c)...), standingArgs(*c)...)...); err != nil {
+			placeArgs(*c)...), factArgs(*c)...)...); err != nil {
 		return errs.Wrap(err, "insert case")
+	}
+	if _, err := tx.exec(`INSERT INTO case_clock (`+clockCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, clockRow(*c, standingDay(tx.now))...); err != nil {
+		return errs.Wrap(err, "insert case clock")
 	}
 	if err := tx.addEvent(c.ID, 1, ev, orgID); err != nil {
 		return err
@@ -56,13 +59,16 @@ func (tx *Tx) addEvent(caseID string, seq int, ev cases.Event, orgID string) err
 // its event and audit entry.
 func (tx *Tx) SaveCase(actor access.Actor, c cases.Case, version int, before cases.Case, ev cases.Event, orgID string) error {
 	doc, _ := json.Marshal(c)
-	res, err := tx.exec(`UPDATE cases SET state = ?, step = ?, version = ?, doc = ?, updated_at = ?, `+standingSets+` WHERE id = ? AND version = ?`,
-		append(append([]any{c.State, c.Step, c.Version, string(doc), tx.now}, standingArgs(c)...), c.ID, version)...)
+	res, err := tx.exec(`UPDATE cases SET state = ?, step = ?, version = ?, doc = ?, updated_at = ?, `+factSets+` WHERE id = ? AND version = ?`,
+		append(append([]any{c.State, c.Step, c.Version, string(doc), tx.now}, factArgs(c)...), c.ID, version)...)
 	if err != nil {
 		return errs.Wrap(err, "update case")
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
 		return errs.New(errs.Conflict, "err.case.conflict")
+	}
+	if _, err := tx.exec(`UPDATE case_clock SET `+clockSets+` WHERE case_id = ?`, append(clockArgs(c, standingDay(tx.now)), c.ID)...); err != nil {
+		return errs.Wrap(err, "update case clock")
 	}
 	if err := tx.addEvent(c.ID, c.Version, ev, orgID); err != nil {
 		return err

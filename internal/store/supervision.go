@@ -13,27 +13,53 @@ import (
 	"bianmin/internal/supervision"
 )
 
-// The columns that place a case in the figures (fixed at intake) and its standing (kept by every move and
-// by the sweep); see migration 006.
+// The columns of a case that place it in the figures (fixed at intake) and its facts (kept by its moves),
+// and the row of its clock (kept by its moves and turned by the sweep); see migration 006.
 const (
-	placeCols     = `channel, department, received_by, receiving_township, instant`
-	standingCols  = `corrected, received_on, accepted_on, decided_on, days_used, on_time, due_on, yellow_on, card, step_due_on, step_yellow_on, step_card, standing_of`
-	standingMarks = `?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?`
-	standingSets  = `corrected = ?, received_on = ?, accepted_on = ?, decided_on = ?, days_used = ?, on_time = ?, due_on = ?, yellow_on = ?, card = ?, step_due_on = ?, step_yellow_on = ?, step_card = ?, standing_of = ?`
+	placeCols = `channel, department, received_by, receiving_township, instant`
+	factCols  = `corrected, received_on, accepted_on, decided_on, days_used, on_time`
+	factSets  = `corrected = ?, received_on = ?, accepted_on = ?, decided_on = ?, days_used = ?, on_time = ?`
+	clockCols = `case_id, running, handling_org, receiving_township, receiving_org, received_by, department, item_id, channel,
+		due_on, yellow_on, card, step_due_on, step_yellow_on, step_card, standing_of`
+	clockSets = `running = ?, due_on = ?, yellow_on = ?, card = ?, step_due_on = ?, step_yellow_on = ?, step_card = ?, standing_of = ?`
 )
 
 func placeArgs(c cases.Case) []any {
 	return []any{c.Channel, c.Department, c.ReceivedBy, c.ReceivingTownship, b2i(c.LimitUnit == clock.Instant)}
 }
 
-func standingArgs(c cases.Case) []any {
+func factArgs(c cases.Case) []any {
 	s := c.Standing
-	of := s.ReceivedOn // the day it was computed for: at least the intake's, never 0 once computed
-	if of == 0 {
-		of = 1
+	return []any{b2i(c.Corrected), s.ReceivedOn, s.AcceptedOn, s.DecidedOn, s.DaysUsed, b2i(s.OnTime)}
+}
+
+// running is the clock's state: 1 runs, 2 stands, 0 none.
+func running(st cases.State) int {
+	switch st {
+	case cases.Accepted:
+		return 1
+	case cases.Suspended:
+		return 2
 	}
-	return []any{b2i(c.Corrected), s.ReceivedOn, s.AcceptedOn, s.DecidedOn, s.DaysUsed, b2i(s.OnTime),
+	return 0
+}
+
+// clockArgs are the values of clockSets, for the day the standing was computed for.
+func clockArgs(c cases.Case, of int) []any {
+	s := c.Standing
+	return []any{running(c.State), s.Due.Int(), s.YellowFrom.Int(), string(s.Card), s.StepDue.Int(), s.StepYellowFrom.Int(), string(s.StepCard), of}
+}
+
+// clockRow is a whole clock row, in clockCols order.
+func clockRow(c cases.Case, of int) []any {
+	s := c.Standing
+	return []any{c.ID, running(c.State), c.Handling, c.ReceivingTownship, c.Receiving, c.ReceivedBy, c.Department, c.ItemID, c.Channel,
 		s.Due.Int(), s.YellowFrom.Int(), string(s.Card), s.StepDue.Int(), s.StepYellowFrom.Int(), string(s.StepCard), of}
+}
+
+// standingDay is the day a move's standing was computed for: its own day, never 0 (0 marks "never").
+func standingDay(now time.Time) int {
+	return max(clock.DateOf(now.In(clock.DefaultRules().Location)).Int(), 1)
 }
 
 func b2i(b bool) int {
@@ -60,10 +86,10 @@ func (db *DB) SweepRunning(ctx context.Context, today clock.Date) (SweepResult, 
 			n *int
 			q string
 		}{
-			{&r.Red, `UPDATE cases SET card = 'red' WHERE state = 'accepted' AND card IN ('green', 'yellow') AND due_on < ?`},
-			{&r.Yellow, `UPDATE cases SET card = 'yellow' WHERE state = 'accepted' AND card = 'green' AND yellow_on <= ?`},
-			{&r.StepRed, `UPDATE cases SET step_card = 'red' WHERE state = 'accepted' AND step_card IN ('green', 'yellow') AND step_due_on < ?`},
-			{&r.StepYellow, `UPDATE cases SET step_card = 'yellow' WHERE state = 'accepted' AND step_card = 'green' AND step_yellow_on <= ?`},
+			{&r.Red, `UPDATE case_clock SET card = 'red' WHERE running = 1 AND card IN ('green', 'yellow') AND due_on < ?`},
+			{&r.Yellow, `UPDATE case_clock SET card = 'yellow' WHERE running = 1 AND card = 'green' AND yellow_on <= ?`},
+			{&r.StepRed, `UPDATE case_clock SET step_card = 'red' WHERE running = 1 AND step_card IN ('green', 'yellow') AND step_due_on < ?`},
+			{&r.StepYellow, `UPDATE case_clock SET step_card = 'yellow' WHERE running = 1 AND step_card = 'green' AND step_yellow_on <= ?`},
 		} {
 			res, err := tx.exec(u.q, d)
 			if err != nil {
@@ -86,35 +112,35 @@ func (db *DB) CasesToRestand(ctx context.Context, before int, all bool, limit in
 	// day (suspended ones only, unless all).
 	// (SQLite uses a partial index only when the query repeats its condition word for word. No order: a sort
 	// would read every waiting document for each batch.)
-	list, err := collectCases(db.query(ctx, `SELECT doc FROM cases WHERE standing_of = 0 LIMIT ?`, limit))
+	list, err := collectCases(db.query(ctx, `SELECT c.doc FROM case_clock k JOIN cases c ON c.id = k.case_id WHERE k.standing_of = 0 LIMIT ?`, limit))
 	if err != nil || len(list) > 0 {
 		return list, err
 	}
-	only := ` AND state = 'suspended'`
+	only := ` AND k.running = 2`
 	if all {
 		only = ""
 	}
-	return collectCases(db.query(ctx, `SELECT doc FROM cases WHERE state IN ('accepted', 'suspended')`+only+` AND standing_of > 0 AND standing_of < ? LIMIT ?`, before, limit))
+	return collectCases(db.query(ctx, `SELECT c.doc FROM case_clock k JOIN cases c ON c.id = k.case_id
+		WHERE k.running > 0`+only+` AND k.standing_of > 0 AND k.standing_of < ? LIMIT ?`, before, limit))
 }
 
 // SetStanding stores the standing of cases computed outside a move (suspended cases, a changed calendar),
-// and their placing too for cases stored before migration 006 (place). It does not touch the version: the
-// case itself did not change. Only the columns that may change are written, so that SQLite rewrites only
-// the indexes on them.
+// and their placing and facts too for cases stored before migration 006 (place). It does not touch the
+// version: the case itself did not change.
 func (db *DB) SetStanding(ctx context.Context, list []cases.Case, today clock.Date, place bool) error {
 	return db.Write(ctx, func(tx *Tx) error {
 		for _, c := range list {
-			s := c.Standing
-			var err error
 			if place {
-				args := append(append(placeArgs(c), standingArgs(c)...), c.ID)
-				args[len(args)-2] = today.Int() // standing_of
-				_, err = tx.exec(`UPDATE cases SET channel = ?, department = ?, received_by = ?, receiving_township = ?, instant = ?, `+standingSets+` WHERE id = ?`, args...)
-			} else {
-				_, err = tx.exec(`UPDATE cases SET due_on = ?, yellow_on = ?, card = ?, step_due_on = ?, step_yellow_on = ?, step_card = ?, standing_of = ? WHERE id = ?`,
-					s.Due.Int(), s.YellowFrom.Int(), string(s.Card), s.StepDue.Int(), s.StepYellowFrom.Int(), string(s.StepCard), today.Int(), c.ID)
+				if _, err := tx.exec(`UPDATE cases SET channel = ?, department = ?, received_by = ?, receiving_township = ?, instant = ?, `+factSets+` WHERE id = ?`,
+					append(append(placeArgs(c), factArgs(c)...), c.ID)...); err != nil {
+					return errs.Wrap(err, "standing")
+				}
+				if _, err := tx.exec(`UPDATE case_clock SET receiving_township = ?, received_by = ?, department = ?, channel = ? WHERE case_id = ?`,
+					c.ReceivingTownship, c.ReceivedBy, c.Department, c.Channel, c.ID); err != nil {
+					return errs.Wrap(err, "standing")
+				}
 			}
-			if err != nil {
+			if _, err := tx.exec(`UPDATE case_clock SET `+clockSets+` WHERE case_id = ?`, append(clockArgs(c, today.Int()), c.ID)...); err != nil {
 				return errs.Wrap(err, "standing")
 			}
 		}
@@ -122,7 +148,7 @@ func (db *DB) SetStanding(ctx context.Context, list []cases.Case, today clock.Da
 	})
 }
 
-const factCols = `id, handling_org, receiving_township, receiving_org, received_by, department, item_id, channel, received_on, accepted_on, decided_on, corrected, instant, on_time, days_used`
+const factReadCols = `id, handling_org, receiving_township, receiving_org, received_by, department, item_id, channel, received_on, accepted_on, decided_on, corrected, instant, on_time, days_used`
 
 // FactsOn reads the facts of the cases received, accepted or decided on a day.
 func (db *DB) FactsOn(ctx context.Context, day clock.Date) ([]supervision.Fact, error) {
@@ -131,7 +157,7 @@ func (db *DB) FactsOn(ctx context.Context, day clock.Date) ([]supervision.Fact, 
 	var out []supervision.Fact
 	for _, col := range []string{"received_on", "accepted_on", "decided_on"} {
 		// "> 0" lets the partial indexes serve: the planners do not prove it from "= ?" themselves
-		rows, err := db.query(ctx, `SELECT `+factCols+` FROM cases WHERE `+col+` = ? AND `+col+` > 0`, d)
+		rows, err := db.query(ctx, `SELECT `+factReadCols+` FROM cases WHERE `+col+` = ? AND `+col+` > 0`, d)
 		if err != nil {
 			return nil, err
 		}
@@ -275,7 +301,7 @@ func (db *DB) StatTotals(ctx context.Context, dim supervision.Dim, from, to cloc
 	return supervision.AddUp(rows, 0), nil
 }
 
-// dimCols are the columns of cases that hold a dimension's township and value.
+// dimCols are the columns that hold a dimension's township and value, in cases and in case_clock alike.
 var dimCols = map[supervision.Dim][2]string{
 	supervision.Township:   {"handling_org", "handling_org"},
 	supervision.Department: {"handling_org", "department"},
@@ -296,15 +322,15 @@ func (db *DB) SnapshotNow(ctx context.Context) error {
 	var all []row
 	for _, dim := range supervision.Dims {
 		c := dimCols[dim]
-		rs, err := db.query(ctx, fmt.Sprintf(`SELECT %s, %s, state, card, count(*) FROM cases WHERE state IN ('accepted', 'suspended') GROUP BY %s, %s, state, card`, c[0], c[1], c[0], c[1]))
+		rs, err := db.query(ctx, fmt.Sprintf(`SELECT %s, %s, running, card, count(*) FROM case_clock WHERE running > 0 GROUP BY %s, %s, running, card`, c[0], c[1], c[0], c[1]))
 		if err != nil {
 			return err
 		}
 		byKey := map[[2]string]supervision.Now{}
 		for rs.Next() {
-			var t, v, state, card string
-			var n int
-			if err := rs.Scan(&t, &v, &state, &card, &n); err != nil {
+			var t, v, card string
+			var run, n int
+			if err := rs.Scan(&t, &v, &run, &card, &n); err != nil {
 				rs.Close()
 				return err
 			}
@@ -317,7 +343,7 @@ func (db *DB) SnapshotNow(ctx context.Context) error {
 			case string(clock.Yellow):
 				x.Yellow += n
 			}
-			if state == string(cases.Suspended) {
+			if run == 2 {
 				x.Suspended += n
 			}
 			byKey[k] = x
@@ -375,38 +401,48 @@ func (db *DB) DrillCases(ctx context.Context, f Drill) ([]cases.Case, error) {
 	c := dimCols[f.Dim]
 	var where []string
 	var args []any
+	// What stands open now is found by the clock, what happened in the period by the case's days.
+	from, t := `cases t`, "t."
 	switch f.What {
-	case "overdue":
-		where = append(where, `state IN ('accepted', 'suspended') AND card = 'red'`)
-	case "yellow":
-		where = append(where, `state IN ('accepted', 'suspended') AND card = 'yellow'`)
-	case "suspended":
-		where = append(where, `state = 'suspended'`)
+	case "overdue", "yellow", "suspended":
+		from, t = `case_clock t JOIN cases c ON c.id = t.case_id`, "t."
+		switch f.What {
+		case "overdue":
+			where = append(where, `t.running > 0 AND t.card = 'red'`)
+		case "yellow":
+			where = append(where, `t.running > 0 AND t.card = 'yellow'`)
+		default:
+			where = append(where, `t.running = 2`)
+		}
 	case "completed", "late":
-		where = append(where, `decided_on > 0 AND decided_on BETWEEN ? AND ?`)
+		where = append(where, `t.decided_on > 0 AND t.decided_on BETWEEN ? AND ?`)
 		args = append(args, f.From.Int(), f.To.Int())
 		if f.What == "late" {
-			where = append(where, `on_time = 0`)
+			where = append(where, `t.on_time = 0`)
 		}
 	default:
-		where = append(where, `received_on BETWEEN ? AND ?`)
+		where = append(where, `t.received_on BETWEEN ? AND ?`)
 		args = append(args, f.From.Int(), f.To.Int())
 	}
 	if f.Value != "" {
-		where = append(where, c[1]+` = ?`)
+		where = append(where, t+c[1]+` = ?`)
 		args = append(args, f.Value)
 	}
 	marks := make([]string, len(f.Townships))
-	for i, t := range f.Townships {
+	for i, tw := range f.Townships {
 		marks[i] = "?"
-		args = append(args, t)
+		args = append(args, tw)
 	}
 	if len(marks) == 0 {
 		return nil, nil
 	}
-	where = append(where, c[0]+` IN (`+strings.Join(marks, ", ")+`)`)
+	where = append(where, t+c[0]+` IN (`+strings.Join(marks, ", ")+`)`)
 	args = append(args, max(f.Limit, 1))
-	return collectCases(db.query(ctx, `SELECT doc FROM cases WHERE `+strings.Join(where, " AND ")+` ORDER BY received_at DESC LIMIT ?`, args...))
+	doc := "t.doc"
+	if strings.HasPrefix(from, "case_clock") {
+		doc = "c.doc"
+	}
+	return collectCases(db.query(ctx, `SELECT `+doc+` FROM `+from+` WHERE `+strings.Join(where, " AND ")+` LIMIT ?`, args...))
 }
 
 // Report is a stored monthly report.
@@ -463,6 +499,6 @@ func (db *DB) FirstReceivedOn(ctx context.Context) (int, error) {
 // CountOpen counts the cases whose clock runs or stands (accepted or suspended).
 func (db *DB) CountOpen(ctx context.Context) (int, error) {
 	var n int
-	err := db.queryRow(ctx, `SELECT count(*) FROM cases WHERE state IN ('accepted', 'suspended')`).Scan(&n)
+	err := db.queryRow(ctx, `SELECT count(*) FROM case_clock WHERE running > 0`).Scan(&n)
 	return n, err
 }

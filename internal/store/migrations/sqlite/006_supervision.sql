@@ -1,6 +1,6 @@
--- Supervision. Beside each case, the columns that place it in the figures (fixed at intake) and its standing
--- against its deadlines (kept by every move and by the sweep): days as yyyymmdd numbers, cards as text.
--- A case stored before this migration has standing_of = 0; the start-up backfill computes it.
+-- Supervision. Beside each case, the columns that place it in the figures and its facts (the days it was
+-- received, accepted and decided; working days used; on time or not), which change only with its moves: days
+-- as yyyymmdd numbers.
 ALTER TABLE cases ADD COLUMN channel TEXT NOT NULL DEFAULT 'window';
 ALTER TABLE cases ADD COLUMN department TEXT NOT NULL DEFAULT '';
 ALTER TABLE cases ADD COLUMN received_by TEXT NOT NULL DEFAULT '';
@@ -12,29 +12,49 @@ ALTER TABLE cases ADD COLUMN accepted_on INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE cases ADD COLUMN decided_on INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE cases ADD COLUMN days_used INTEGER NOT NULL DEFAULT -1;
 ALTER TABLE cases ADD COLUMN on_time INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE cases ADD COLUMN due_on INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE cases ADD COLUMN yellow_on INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE cases ADD COLUMN card TEXT NOT NULL DEFAULT '';
-ALTER TABLE cases ADD COLUMN step_due_on INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE cases ADD COLUMN step_yellow_on INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE cases ADD COLUMN step_card TEXT NOT NULL DEFAULT '';
-ALTER TABLE cases ADD COLUMN standing_of INTEGER NOT NULL DEFAULT 0;
 
 -- the days a case's figures fall on (the roll-up of a day reads only its cases)
 CREATE INDEX cases_received_on ON cases(received_on);
 CREATE INDEX cases_accepted_on ON cases(accepted_on) WHERE accepted_on > 0;
 CREATE INDEX cases_decided_on ON cases(decided_on) WHERE decided_on > 0;
+
+-- A case's clock: its standing against its deadlines (due and first-yellow days of the case and of its
+-- current step, and their cards), kept by every move and turned by the sweep, with the case's places for the
+-- figures of what stands open now. It is a narrow table of its own so that a sweep turning a hundred
+-- thousand cards rewrites a hundred thousand small rows, not the cases' documents. running: 1 when the
+-- clock runs (accepted), 2 when it stands (suspended), 0 otherwise. standing_of is the day the standing was
+-- computed for, 0 for a case stored before this migration (the first sweep places and stands it).
+CREATE TABLE case_clock (
+  case_id TEXT PRIMARY KEY REFERENCES cases(id),
+  running INTEGER NOT NULL,
+  handling_org TEXT NOT NULL,
+  receiving_township TEXT NOT NULL,
+  receiving_org TEXT NOT NULL,
+  received_by TEXT NOT NULL,
+  department TEXT NOT NULL,
+  item_id TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  due_on INTEGER NOT NULL,
+  yellow_on INTEGER NOT NULL,
+  card TEXT NOT NULL,
+  step_due_on INTEGER NOT NULL,
+  step_yellow_on INTEGER NOT NULL,
+  step_card TEXT NOT NULL,
+  standing_of INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO case_clock SELECT id, CASE state WHEN 'accepted' THEN 1 WHEN 'suspended' THEN 2 ELSE 0 END,
+  handling_org, '', receiving_org, '', '', item_id, 'window', 0, 0, '', 0, 0, '', 0 FROM cases;
 -- the sweep: running cases whose card a date turns (partial: only cases whose clock runs)
-CREATE INDEX cases_sweep_due ON cases(card, due_on) WHERE state = 'accepted';
-CREATE INDEX cases_sweep_yellow ON cases(card, yellow_on) WHERE state = 'accepted';
-CREATE INDEX cases_sweep_step_due ON cases(step_card, step_due_on) WHERE state = 'accepted';
-CREATE INDEX cases_sweep_step_yellow ON cases(step_card, step_yellow_on) WHERE state = 'accepted';
--- what stands open now, by every dimension, read without touching the cases' documents
-CREATE INDEX cases_open_dims ON cases(state, card, handling_org, receiving_township, receiving_org, received_by, department, item_id, channel)
-  WHERE state IN ('accepted', 'suspended');
--- cases whose standing is computed in Go: never computed (stored before this migration), and open ones
-CREATE INDEX cases_unstood ON cases(id) WHERE standing_of = 0;
-CREATE INDEX cases_open_standing ON cases(standing_of) WHERE state IN ('accepted', 'suspended');
+CREATE INDEX case_clock_due ON case_clock(card, due_on) WHERE running = 1;
+CREATE INDEX case_clock_yellow ON case_clock(card, yellow_on) WHERE running = 1;
+CREATE INDEX case_clock_step_due ON case_clock(step_card, step_due_on) WHERE running = 1;
+CREATE INDEX case_clock_step_yellow ON case_clock(step_card, step_yellow_on) WHERE running = 1;
+-- what stands open now by every dimension, counted from the index alone
+CREATE INDEX case_clock_open ON case_clock(running, card, handling_org, receiving_township, receiving_org, received_by, department, item_id, channel)
+  WHERE running > 0;
+-- cases whose standing is computed in Go: never computed, and open ones computed before today
+CREATE INDEX case_clock_unstood ON case_clock(case_id) WHERE standing_of = 0;
+CREATE INDEX case_clock_restand ON case_clock(running, standing_of) WHERE running > 0;
 
 -- The roll-up. For each day, dimension (township, department, window, person, item, channel) and value, what
 -- happened that day; a past day never changes (every figure is dated by its event). Months add up their days,
