@@ -108,7 +108,9 @@ func benchSupervision(ctx context.Context, m *app.Main, out io.Writer, runs, ahe
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "sweep: %s (red %d, yellow %d, step red %d, step yellow %d, recomputed %d)\n", time.Since(t).Round(time.Millisecond), r.Red, r.Yellow, r.StepRed, r.StepYellow, r.Restood)
+	fmt.Fprintf(out, "sweep: %s (red %d, yellow %d, step red %d, step yellow %d, recomputed %d): restand %s, cards %s, snapshot of what stands open %s\n",
+		time.Since(t).Round(time.Millisecond), r.Red, r.Yellow, r.StepRed, r.StepYellow, r.Restood,
+		r.Restand.Round(time.Millisecond), r.Cards.Round(time.Millisecond), r.Snapshot.Round(time.Millisecond))
 	t = time.Now()
 	r, err = m.Service.Sweep(ctx, true)
 	if err != nil {

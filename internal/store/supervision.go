@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"strings"
 	"time"
 
@@ -312,57 +311,79 @@ var dimCols = map[supervision.Dim][2]string{
 }
 
 // SnapshotNow counts the open cases (accepted or suspended) per township and value of every dimension, by
-// card, into stat_now: the dashboard reads what stood at the last sweep.
+// card, into stat_now: the dashboard reads what stood at the last sweep. One pass over the clock's open-case
+// index feeds every dimension (a GROUP BY per dimension sorted a million rows six times).
 func (db *DB) SnapshotNow(ctx context.Context) error {
-	type row struct {
-		dim supervision.Dim
-		key [2]string
-		supervision.Now
+	type key struct {
+		dim      supervision.Dim
+		township string
+		value    string
 	}
-	var all []row
-	for _, dim := range supervision.Dims {
-		c := dimCols[dim]
-		rs, err := db.query(ctx, fmt.Sprintf(`SELECT %s, %s, running, card, count(*) FROM case_clock WHERE running > 0 GROUP BY %s, %s, running, card`, c[0], c[1], c[0], c[1]))
-		if err != nil {
+	counts := map[key]*supervision.Now{}
+	intern := map[string]string{} // the few hundred ids, kept once
+	str := func(b sql.RawBytes) string {
+		if s, ok := intern[string(b)]; ok {
+			return s
+		}
+		s := string(b)
+		intern[s] = s
+		return s
+	}
+	rows, err := db.query(ctx, `SELECT running, card, handling_org, receiving_township, receiving_org, received_by, department, item_id, channel
+		FROM case_clock WHERE running > 0`)
+	if err != nil {
+		return err
+	}
+	var run int
+	var card string
+	var col [7]sql.RawBytes // handling_org, receiving_township, receiving_org, received_by, department, item_id, channel
+	for rows.Next() {
+		if err := rows.Scan(&run, &card, &col[0], &col[1], &col[2], &col[3], &col[4], &col[5], &col[6]); err != nil {
+			rows.Close()
 			return err
 		}
-		byKey := map[[2]string]supervision.Now{}
-		for rs.Next() {
-			var t, v, card string
-			var run, n int
-			if err := rs.Scan(&t, &v, &run, &card, &n); err != nil {
-				rs.Close()
-				return err
+		handling, recvTownship := str(col[0]), str(col[1])
+		for _, k := range [...]key{
+			{supervision.Township, handling, handling},
+			{supervision.Department, handling, str(col[4])},
+			{supervision.Window, recvTownship, str(col[2])},
+			{supervision.Person, recvTownship, str(col[3])},
+			{supervision.Item, handling, str(col[5])},
+			{supervision.Channel, handling, str(col[6])},
+		} {
+			x := counts[k]
+			if x == nil {
+				x = &supervision.Now{}
+				counts[k] = x
 			}
-			k := [2]string{t, v}
-			x := byKey[k]
-			x.Open += n
+			x.Open++
 			switch card {
 			case string(clock.Red):
-				x.Overdue += n
+				x.Overdue++
 			case string(clock.Yellow):
-				x.Yellow += n
+				x.Yellow++
 			}
 			if run == 2 {
-				x.Suspended += n
+				x.Suspended++
 			}
-			byKey[k] = x
 		}
-		rs.Close()
-		if err := rs.Err(); err != nil {
-			return err
-		}
-		for k, x := range byKey {
-			all = append(all, row{dim, k, x})
-		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	all := make([]key, 0, len(counts))
+	for k := range counts {
+		all = append(all, k)
 	}
 	return db.Write(ctx, func(tx *Tx) error {
 		if _, err := tx.exec(`DELETE FROM stat_now`); err != nil {
 			return errs.Wrap(err, "snapshot")
 		}
 		return bulkInsert(tx, `INSERT INTO stat_now (dim, org_id, value, open, overdue, yellow, suspended) VALUES `, 7, len(all), func(i int) []any {
-			r := all[i]
-			return []any{r.dim, r.key[0], r.key[1], r.Open, r.Overdue, r.Yellow, r.Suspended}
+			k := all[i]
+			x := counts[k]
+			return []any{k.dim, k.township, k.value, x.Open, x.Overdue, x.Yellow, x.Suspended}
 		})
 	})
 }
