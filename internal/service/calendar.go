@@ -77,7 +77,11 @@ func (s *Service) LoadCalendarYear(ctx context.Context, actor access.Actor, r io
 		return y, err
 	}
 	defer s.calendar.Store(nil)
-	return y, s.DB.Write(ctx, func(tx *store.Tx) error { return tx.SaveCalendarYear(actor, y) })
+	if err := s.DB.Write(ctx, func(tx *store.Tx) error { return tx.SaveCalendarYear(actor, y) }); err != nil {
+		return y, err
+	}
+	s.recompute.Store(true) // due days may have moved: the next sweep computes every open case again
+	return y, nil
 }
 
 // MissingNextYear reports the year whose official schedule is missing when it matters: the next year, from

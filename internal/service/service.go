@@ -56,6 +56,8 @@ type Service struct {
 	itemMn sync.Map
 	// calendar is the working-day calendar, read again after a minute or a load.
 	calendar atomic.Pointer[cachedCalendar]
+	// recompute asks the next sweep to compute every open case's standing again (the calendar changed).
+	recompute atomic.Bool
 	// dummyHash is verified against when a username does not exist, so that a login takes as long for an
 	// unknown name as for a wrong password.
 	dummyHash string

@@ -34,8 +34,8 @@ type SweepResult struct {
 }
 
 // Sweep turns the cards that time has turned since the last move: running cases by date in the database,
-// suspended ones (whose due day moves while they stand) one by one. all recomputes every open case, for
-// after a calendar change.
+// suspended ones (whose due day moves while they stand) one by one. all recomputes every open case, as the
+// first sweep after a calendar change does.
 func (s *Service) Sweep(ctx context.Context, all bool) (SweepResult, error) {
 	clk, err := s.Clock(ctx)
 	if err != nil {
@@ -43,9 +43,14 @@ func (s *Service) Sweep(ctx context.Context, all bool) (SweepResult, error) {
 	}
 	today := s.today(clk)
 	var r SweepResult
-	// Restand first: a case computed before this migration has no dates for the sweep to compare.
 	t := time.Now()
-	if r.Restood, err = s.restand(ctx, clk, today, all); err != nil {
+	if all || s.recompute.Swap(false) {
+		if err := s.DB.ResetStanding(ctx); err != nil {
+			return r, err
+		}
+	}
+	// Restand first: a case computed before this migration has no dates for the sweep to compare.
+	if r.Restood, err = s.restand(ctx, clk, today); err != nil {
 		return r, err
 	}
 	r.Restand, t = time.Since(t), time.Now()
@@ -59,10 +64,10 @@ func (s *Service) Sweep(ctx context.Context, all bool) (SweepResult, error) {
 }
 
 // restand computes in Go the standing of the cases the date comparison cannot turn, a thousand at a time.
-func (s *Service) restand(ctx context.Context, clk clock.Clock, today clock.Date, all bool) (int, error) {
+func (s *Service) restand(ctx context.Context, clk clock.Clock, today clock.Date) (int, error) {
 	now, n := s.DB.Now(), 0
 	for {
-		list, err := s.DB.CasesToRestand(ctx, today.Int(), all, 1000)
+		list, err := s.DB.CasesToRestand(ctx, today.Int(), 1000)
 		if err != nil || len(list) == 0 {
 			return n, err
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -260,6 +261,53 @@ func TestSweepBackfillsOldCases(t *testing.T) {
 		}
 		if r, _ := w.svc.Sweep(ctx, false); r.Restood != 0 {
 			t.Fatalf("a second sweep restood %d", r.Restood)
+		}
+	})
+}
+
+// A calendar loaded after a case was accepted (a day declared off before its due day) moves the due day at
+// the next sweep, without any move on the case.
+func TestCalendarChangeMovesDueDays(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, db *store.DB) {
+		w := demoWorld(t, db)
+		start := time.Date(2026, 3, 2, 10, 0, 0, 0, clock.DefaultRules().Location)
+		db.Now = func() time.Time { return start }
+		defer func() { db.Now = time.Now }()
+		c, err := w.svc.Receive(ctx, w.actors["tianshan.clerk"], service.ReceiveInput{ItemID: dibaoItem(t, w), ApplicantID: w.seeded["T1"]}, "cal")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c, err = w.svc.Act(ctx, w.actors["tianshan.clerk"], c.ID, c.Version, cases.Accept, cases.Input{Materials: seenAll(t, db, c)}); err != nil {
+			t.Fatal(err)
+		}
+		due := func() int {
+			t.Helper()
+			var d int
+			if err := db.QueryRowRaw(ctx, `SELECT due_on FROM case_clock WHERE case_id = ?`, c.ID).Scan(&d); err != nil {
+				t.Fatal(err)
+			}
+			return d
+		}
+		before := due()
+		y := clock.Shipped()[1] // 2026
+		if y.Year != 2026 {
+			t.Fatalf("shipped: %d", y.Year)
+		}
+		y.Holidays = append(slices.Clone(y.Holidays), clock.Period{Name: "测试", From: clock.MustDate("2026-03-04"), To: clock.MustDate("2026-03-04")})
+		doc, _ := json.Marshal(y)
+		if _, err := w.svc.LoadCalendarYear(ctx, w.actors["admin"], strings.NewReader(string(doc))); err != nil {
+			t.Fatal(err)
+		}
+		if due() != before {
+			t.Fatal("the due day moved before any sweep")
+		}
+		if _, err := w.svc.Sweep(ctx, false); err != nil {
+			t.Fatal(err)
+		}
+		clk, _ := w.svc.Clock(ctx)
+		want := clk.Cal.NextWorkingDay(clock.DateFromInt(before)).Int()
+		if got := due(); got != want {
+			t.Fatalf("after the calendar change: due %d, want %d (was %d)", got, want, before)
 		}
 	})
 }

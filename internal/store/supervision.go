@@ -103,24 +103,26 @@ func (db *DB) SweepRunning(ctx context.Context, today clock.Date) (SweepResult, 
 }
 
 // CasesToRestand lists up to limit cases whose standing must be computed in Go: any never computed (stored
-// before migration 006), and suspended ones computed before the given day (their due day moves each day they
-// stand), or every open one when all is true (after a calendar change). Storing a standing (SetStanding)
-// takes a case off the list, so callers repeat until it is empty.
-func (db *DB) CasesToRestand(ctx context.Context, before int, all bool, limit int) ([]cases.Case, error) {
-	// Two reads, each on its own partial index: a case never computed, and an open case computed before the
-	// day (suspended ones only, unless all).
-	// (SQLite uses a partial index only when the query repeats its condition word for word. No order: a sort
-	// would read every waiting document for each batch.)
+// before migration 006, or reset after a calendar change), and suspended ones computed before the given day
+// (their due day moves each day they stand). Storing a standing (SetStanding) takes a case off the list, so
+// callers repeat until it is empty. (No order: a sort would read every waiting document for each batch.)
+func (db *DB) CasesToRestand(ctx context.Context, before, limit int) ([]cases.Case, error) {
 	list, err := collectCases(db.query(ctx, `SELECT c.doc FROM case_clock k JOIN cases c ON c.id = k.case_id WHERE k.standing_of = 0 LIMIT ?`, limit))
 	if err != nil || len(list) > 0 {
 		return list, err
 	}
-	only := ` AND k.running = 2`
-	if all {
-		only = ""
-	}
+	// SQLite uses a partial index only when the query repeats its condition word for word
 	return collectCases(db.query(ctx, `SELECT c.doc FROM case_clock k JOIN cases c ON c.id = k.case_id
-		WHERE k.running > 0`+only+` AND k.standing_of > 0 AND k.standing_of < ? LIMIT ?`, before, limit))
+		WHERE k.running > 0 AND k.running = 2 AND k.standing_of > 0 AND k.standing_of < ? LIMIT ?`, before, limit))
+}
+
+// ResetStanding marks every open case's standing as never computed, for the next sweep to compute again
+// (after a change of the calendar).
+func (db *DB) ResetStanding(ctx context.Context) error {
+	return db.Write(ctx, func(tx *Tx) error {
+		_, err := tx.exec(`UPDATE case_clock SET standing_of = 0 WHERE running > 0`)
+		return errs.Wrap(err, "reset standing")
+	})
 }
 
 // SetStanding stores the standing of cases computed outside a move (suspended cases, a changed calendar),
