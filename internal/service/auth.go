@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"time"
 
 	"github.com/alexedwards/argon2id"
 
@@ -71,7 +72,19 @@ func (s *Service) Login(ctx context.Context, username, password, client string) 
 
 // Logout ends a session.
 func (s *Service) Logout(ctx context.Context, token string) error {
+	s.sessions.Delete(token)
 	return s.DB.Write(ctx, func(tx *store.Tx) error { return tx.EndSession(token) })
+}
+
+// sessionTTL is how long a resolved session is believed without asking the database again. Every request
+// carries its session, and the lookup was a good share of a window's busy minute; a session ended by another
+// instance of Bianmin stays usable here this long at most (one ended here ends at once).
+const sessionTTL = 2 * time.Second
+
+type cachedSession struct {
+	staff people.Staff
+	sess  store.Session
+	at    time.Time
 }
 
 // Authenticate resolves a session token.
@@ -79,7 +92,29 @@ func (s *Service) Authenticate(ctx context.Context, token string) (people.Staff,
 	if token == "" {
 		return people.Staff{}, store.Session{}, errs.New(errs.Unauthenticated, "err.session")
 	}
-	return s.DB.SessionStaff(ctx, token)
+	now := s.DB.Now()
+	if v, ok := s.sessions.Load(token); ok {
+		c := v.(cachedSession)
+		if now.Sub(c.at) < sessionTTL && now.Before(c.sess.Expires) {
+			return c.staff, c.sess, nil
+		}
+		s.sessions.Delete(token)
+	}
+	staff, sess, err := s.DB.SessionStaff(ctx, token)
+	if err == nil {
+		s.sessions.Store(token, cachedSession{staff, sess, now})
+	}
+	return staff, sess, err
+}
+
+// forgetSessions drops the cached sessions of an account whose account changed.
+func (s *Service) forgetSessions(staffID string) {
+	s.sessions.Range(func(k, v any) bool {
+		if v.(cachedSession).staff.ID == staffID {
+			s.sessions.Delete(k)
+		}
+		return true
+	})
 }
 
 // ChangePassword sets a new password after checking the old one; other sessions of the account end.
@@ -106,6 +141,7 @@ func (s *Service) ChangePassword(ctx context.Context, me people.Staff, token, ol
 	if err != nil {
 		return errs.Wrap(err, "hash")
 	}
+	defer s.forgetSessions(me.ID)
 	return s.DB.Write(ctx, func(tx *store.Tx) error { return tx.SetPassword(me.Actor(), me.ID, newHash, token) })
 }
 
@@ -114,6 +150,7 @@ func (s *Service) SetLang(ctx context.Context, me people.Staff, lang string) err
 	if me.Lang == lang {
 		return nil
 	}
+	defer s.forgetSessions(me.ID)
 	return s.DB.Write(ctx, func(tx *store.Tx) error { return tx.SetLang(me.Actor(), lang) })
 }
 

@@ -49,6 +49,8 @@ type Service struct {
 	index      atomic.Pointer[searchIndex]
 	indexMu    sync.Mutex
 	rebuilding atomic.Bool
+	// sessions caches resolved staff sessions for a moment (token -> cachedSession); see sessionTTL.
+	sessions sync.Map
 	// itemDept remembers each item's department (item id -> org id), which never changes.
 	itemDept sync.Map
 	// itemMn remembers the Mongolian names of item versions ("id/version" -> name), which never change, for

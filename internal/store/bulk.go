@@ -41,7 +41,7 @@ func (db *DB) BulkCases(ctx context.Context, list []cases.Case, events [][]CaseE
 		if err != nil {
 			return err
 		}
-		err = bulkInsert(tx, `INSERT INTO case_clock (`+clockCols+`) VALUES `, 16, len(list), func(i int) []any {
+		err = bulkInsert(tx, `INSERT INTO case_clock (`+clockCols+`) VALUES `, 20, len(list), func(i int) []any {
 			c := list[i]
 			return clockRow(c, max(c.Standing.ReceivedOn, 1))
 		})

@@ -40,7 +40,7 @@ func (tx *Tx) CreateCase(actor access.Actor, c *cases.Case, prefix string, year 
 			placeArgs(*c)...), factArgs(*c)...)...); err != nil {
 		return errs.Wrap(err, "insert case")
 	}
-	if _, err := tx.exec(`INSERT INTO case_clock (`+clockCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, clockRow(*c, standingDay(tx.now))...); err != nil {
+	if _, err := tx.exec(`INSERT INTO case_clock (`+clockCols+`) VALUES (`+clockMarks+`)`, clockRow(*c, standingDay(tx.now))...); err != nil {
 		return errs.Wrap(err, "insert case clock")
 	}
 	if err := tx.addEvent(c.ID, 1, ev, orgID); err != nil {

@@ -19,8 +19,10 @@ const (
 	factCols  = `corrected, received_on, accepted_on, decided_on, days_used, on_time`
 	factSets  = `corrected = ?, received_on = ?, accepted_on = ?, decided_on = ?, days_used = ?, on_time = ?`
 	clockCols = `case_id, running, handling_org, receiving_township, receiving_org, received_by, department, item_id, channel,
-		due_on, yellow_on, card, step_due_on, step_yellow_on, step_card, standing_of`
-	clockSets = `running = ?, due_on = ?, yellow_on = ?, card = ?, step_due_on = ?, step_yellow_on = ?, step_card = ?, standing_of = ?`
+		due_on, yellow_on, red_on, card, turn_on, step_due_on, step_yellow_on, step_red_on, step_card, step_turn_on, standing_of`
+	clockSets = `running = ?, due_on = ?, yellow_on = ?, red_on = ?, card = ?, turn_on = ?,
+		step_due_on = ?, step_yellow_on = ?, step_red_on = ?, step_card = ?, step_turn_on = ?, standing_of = ?`
+	clockMarks = `?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?`
 )
 
 func placeArgs(c cases.Case) []any {
@@ -45,15 +47,33 @@ func running(st cases.State) int {
 
 // clockArgs are the values of clockSets, for the day the standing was computed for.
 func clockArgs(c cases.Case, of int) []any {
-	s := c.Standing
-	return []any{running(c.State), s.Due.Int(), s.YellowFrom.Int(), string(s.Card), s.StepDue.Int(), s.StepYellowFrom.Int(), string(s.StepCard), of}
+	return append(append([]any{running(c.State)}, clockDays(c)...), of)
 }
 
 // clockRow is a whole clock row, in clockCols order.
 func clockRow(c cases.Case, of int) []any {
+	return append(append([]any{c.ID, running(c.State), c.Handling, c.ReceivingTownship, c.Receiving, c.ReceivedBy, c.Department, c.ItemID, c.Channel},
+		clockDays(c)...), of)
+}
+
+// clockDays are the days and cards of the case and of its step.
+func clockDays(c cases.Case) []any {
 	s := c.Standing
-	return []any{c.ID, running(c.State), c.Handling, c.ReceivingTownship, c.Receiving, c.ReceivedBy, c.Department, c.ItemID, c.Channel,
-		s.Due.Int(), s.YellowFrom.Int(), string(s.Card), s.StepDue.Int(), s.StepYellowFrom.Int(), string(s.StepCard), of}
+	days := func(due, yellow clock.Date, card clock.Card) []any {
+		red := 0
+		if !due.IsZero() {
+			red = due.AddDays(1).Int()
+		}
+		turn := 0 // the day the card turns next
+		switch card {
+		case clock.Green:
+			turn = yellow.Int()
+		case clock.Yellow:
+			turn = red
+		}
+		return []any{due.Int(), yellow.Int(), red, string(card), turn}
+	}
+	return append(days(s.Due, s.YellowFrom, s.Card), days(s.StepDue, s.StepYellowFrom, s.StepCard)...)
 }
 
 // standingDay is the day a move's standing was computed for: its own day, never 0 (0 marks "never").
@@ -74,23 +94,25 @@ type SweepResult struct {
 }
 
 // SweepRunning turns the cards of running cases by date: red once past the due day, yellow from the first
-// yellow day. Only rows whose card changes are written; the partial indexes of migration 006 find them.
+// yellow day. Only rows whose card turns are read and written; the turn_on index of migration 006 finds them.
 // Suspended cases are not touched here: their due day moves while they stand (see SetStanding).
 func (db *DB) SweepRunning(ctx context.Context, today clock.Date) (SweepResult, error) {
 	var r SweepResult
 	d := today.Int()
 	err := db.Write(ctx, func(tx *Tx) error {
 		r = SweepResult{}
+		// Red first (a card may go from green to red over a long weekend), then yellow; each statement finds
+		// its rows on the turn_on index and moves them along it.
 		for _, u := range []struct {
 			n *int
 			q string
 		}{
-			{&r.Red, `UPDATE case_clock SET card = 'red' WHERE running = 1 AND card IN ('green', 'yellow') AND due_on < ?`},
-			{&r.Yellow, `UPDATE case_clock SET card = 'yellow' WHERE running = 1 AND card = 'green' AND yellow_on <= ?`},
-			{&r.StepRed, `UPDATE case_clock SET step_card = 'red' WHERE running = 1 AND step_card IN ('green', 'yellow') AND step_due_on < ?`},
-			{&r.StepYellow, `UPDATE case_clock SET step_card = 'yellow' WHERE running = 1 AND step_card = 'green' AND step_yellow_on <= ?`},
+			{&r.Red, `UPDATE case_clock SET card = 'red', turn_on = 0 WHERE running = 1 AND turn_on BETWEEN 1 AND ? AND red_on <= ?`},
+			{&r.Yellow, `UPDATE case_clock SET card = 'yellow', turn_on = red_on WHERE running = 1 AND turn_on BETWEEN 1 AND ? AND red_on > ?`},
+			{&r.StepRed, `UPDATE case_clock SET step_card = 'red', step_turn_on = 0 WHERE running = 1 AND step_turn_on BETWEEN 1 AND ? AND step_red_on <= ?`},
+			{&r.StepYellow, `UPDATE case_clock SET step_card = 'yellow', step_turn_on = step_red_on WHERE running = 1 AND step_turn_on BETWEEN 1 AND ? AND step_red_on > ?`},
 		} {
-			res, err := tx.exec(u.q, d)
+			res, err := tx.exec(u.q, d, d)
 			if err != nil {
 				return errs.Wrap(err, "sweep")
 			}

@@ -18,12 +18,15 @@ CREATE INDEX cases_received_on ON cases(received_on);
 CREATE INDEX cases_accepted_on ON cases(accepted_on) WHERE accepted_on > 0;
 CREATE INDEX cases_decided_on ON cases(decided_on) WHERE decided_on > 0;
 
--- A case's clock: its standing against its deadlines (due and first-yellow days of the case and of its
--- current step, and their cards), kept by every move and turned by the sweep, with the case's places for the
--- figures of what stands open now. It is a narrow table of its own so that a sweep turning a hundred
--- thousand cards rewrites a hundred thousand small rows, not the cases' documents. running: 1 when the
--- clock runs (accepted), 2 when it stands (suspended), 0 otherwise. standing_of is the day the standing was
--- computed for, 0 for a case stored before this migration (the first sweep places and stands it).
+-- A case's clock: its standing against its deadlines, kept by every move and turned by the sweep, with the
+-- case's places for the figures of what stands open now. For the case and for its current step: the due day,
+-- the first yellow day, the first red day (the day after the due day), the card, and turn_on, the day the card
+-- turns next (the first yellow day while green, the first red day while yellow, 0 once red or without a
+-- clock), so that a sweep finds what turns today on one index. It is a narrow table of its own so that a sweep
+-- turning a hundred thousand cards rewrites a hundred thousand small rows, not the cases' documents.
+-- running: 1 when the clock runs (accepted), 2 when it stands (suspended), 0 otherwise. standing_of is the
+-- day the standing was computed for, 0 for never (a case stored before this migration, or every open case
+-- after a calendar change: the next sweep computes it).
 CREATE TABLE case_clock (
   case_id TEXT PRIMARY KEY REFERENCES cases(id),
   running INTEGER NOT NULL,
@@ -36,19 +39,21 @@ CREATE TABLE case_clock (
   channel TEXT NOT NULL,
   due_on INTEGER NOT NULL,
   yellow_on INTEGER NOT NULL,
+  red_on INTEGER NOT NULL,
   card TEXT NOT NULL,
+  turn_on INTEGER NOT NULL,
   step_due_on INTEGER NOT NULL,
   step_yellow_on INTEGER NOT NULL,
+  step_red_on INTEGER NOT NULL,
   step_card TEXT NOT NULL,
+  step_turn_on INTEGER NOT NULL,
   standing_of INTEGER NOT NULL
 );
 INSERT INTO case_clock SELECT id, CASE state WHEN 'accepted' THEN 1 WHEN 'suspended' THEN 2 ELSE 0 END,
-  handling_org, '', receiving_org, '', '', item_id, 'window', 0, 0, '', 0, 0, '', 0 FROM cases;
--- the sweep: running cases whose card a date turns (partial: only cases whose clock runs)
-CREATE INDEX case_clock_due ON case_clock(card, due_on) WHERE running = 1;
-CREATE INDEX case_clock_yellow ON case_clock(card, yellow_on) WHERE running = 1;
-CREATE INDEX case_clock_step_due ON case_clock(step_card, step_due_on) WHERE running = 1;
-CREATE INDEX case_clock_step_yellow ON case_clock(step_card, step_yellow_on) WHERE running = 1;
+  handling_org, '', receiving_org, '', '', item_id, 'window', 0, 0, 0, '', 0, 0, 0, 0, '', 0, 0 FROM cases;
+-- the sweep: running cases whose card turns by a day (partial: only cases whose clock runs)
+CREATE INDEX case_clock_turn ON case_clock(turn_on) WHERE running = 1;
+CREATE INDEX case_clock_step_turn ON case_clock(step_turn_on) WHERE running = 1;
 -- what stands open now by every dimension, counted from the index alone
 CREATE INDEX case_clock_open ON case_clock(running, card, handling_org, receiving_township, receiving_org, received_by, department, item_id, channel)
   WHERE running > 0;
