@@ -51,7 +51,7 @@ usage:
                              generate N realistic cases received over the last D days (default 1,000,000
                              over 365), into the world in the database (the demo world when it is empty);
                              -open leaves every case running, for the sweep's benchmark
-  bianmin bench supervision [flags] [-runs R] [-ahead D]
+  bianmin bench supervision [flags] [-runs R] [-ahead D] [-full]
                              measure the banner-month dashboard (p50/p99 over R runs) and the card sweep
                              (as if D days had passed, so that cards turn)
   bianmin version
@@ -118,6 +118,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 	open := fs.Bool("open", false, "leave every generated case running (gen)")
 	runs := fs.Int("runs", 200, "runs of each measurement (bench)")
 	ahead := fs.Int("ahead", 0, "sweep as if this many days had passed since the data was made (bench)")
+	full := fs.Bool("full", false, "also measure computing every open case's standing again, as after a calendar change (bench)")
 	// Flags may come before or after the file names.
 	var files []string
 	for {
@@ -159,7 +160,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 	case "gen":
 		return generate(ctx, m, out, *n, *seed, *days, *open)
 	case "bench supervision":
-		return benchSupervision(ctx, m, out, *runs, *ahead)
+		return benchSupervision(ctx, m, out, *runs, *ahead, *full)
 	case "audit verify":
 		n, err := m.DB.VerifyAudit(ctx)
 		if err != nil {
