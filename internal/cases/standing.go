@@ -38,7 +38,18 @@ func (c Case) StandingOn(clk clock.Clock, now time.Time) Standing {
 	switch {
 	case c.Decision != nil:
 		decided := clock.DateOf(c.Decision.At.In(loc))
-		st.DaysUsed = clk.Cal.WorkingDaysBetween(clock.DateOf(c.Accepted.In(loc)), decided)
+		// the working days the law counts: without the days the clock stood (行政许可法 第45条)
+		used := clk.Cal.WorkingDaysBetween(clock.DateOf(c.Accepted.In(loc)), decided)
+		for _, x := range c.Suspensions {
+			to := x.To
+			if to.IsZero() || to.After(decided) {
+				to = decided
+			}
+			if !x.From.After(to) {
+				used -= clk.Cal.WorkingDaysIn(x.From, to)
+			}
+		}
+		st.DaysUsed = max(used, 0)
 		st.OnTime = !due.Before(decided)
 	case c.State == Accepted || c.State == Suspended:
 		st.Card = clock.CardOn(today, st.YellowFrom, due)

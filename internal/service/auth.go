@@ -73,6 +73,7 @@ func (s *Service) Login(ctx context.Context, username, password, client string) 
 // Logout ends a session.
 func (s *Service) Logout(ctx context.Context, token string) error {
 	s.sessions.Delete(token)
+	defer s.sessions.Delete(token) // again: a request meanwhile may have cached it from the database
 	return s.DB.Write(ctx, func(tx *store.Tx) error { return tx.EndSession(token) })
 }
 

@@ -173,19 +173,11 @@ func (s *Service) receive(ctx context.Context, actor access.Actor, itemIDs []str
 		made = nil
 		_, replay, err := tx.Idempotent(key, scope, actor.ID, func() (string, error) {
 			for _, it := range items {
-				steps := make([]cases.Step, len(it.Steps))
-				for i, st := range it.Steps {
-					steps[i] = cases.Step{Name: st.Name, Role: st.Role, Level: st.Level, Special: st.Special,
-						Unit: clock.Unit(st.Limit.Unit), Days: st.Limit.Value}
-				}
-				c := cases.Case{ItemID: it.ID, ItemVersion: it.Version, ItemName: it.NameZh, ItemNameMn: it.NameMn, Channel: channel, Receiving: recv.ID, Handling: handling.ID,
-					ReceivingTownship: recvTownship.ID, ReceivedBy: actor.ID, Department: depts[it.ID],
-					ApplicantID: a.ID, Bundle: bundle, Authorised: strings.TrimSpace(in.Authorisation), State: cases.Received, Steps: steps, Received: now,
-					LimitUnit: clock.Unit(it.PromisedLimit.Unit), LimitDays: it.PromisedLimit.Value}
+				c := newCase(it, depts[it.ID], channel, recv, recvTownship, handling, a.ID, actor.ID, now, clk)
+				c.Bundle, c.Authorised = bundle, strings.TrimSpace(in.Authorisation)
 				if channel == cases.ByStation {
 					c.AgentID = actor.ID
 				}
-				c.Standing = c.StandingOn(clk, now)
 				if err := tx.CreateCase(actor, &c, numberPrefix(handling), localYear(now), ev, recv.ID); err != nil {
 					return "", err
 				}
@@ -205,6 +197,22 @@ func (s *Service) receive(ctx context.Context, actor access.Actor, itemIDs []str
 		return nil, err
 	}
 	return s.madeCases(ctx, made, key, scope, actor.ID)
+}
+
+// newCase is a case just received: the item's version, names, steps and limits; where it was received (and
+// by whom) and where it is handled, which place it in the supervision figures; and its standing.
+func newCase(it catalog.Item, deptID string, ch cases.Channel, recv, recvTownship, handling org.Org, applicantID, by string, now time.Time, clk clock.Clock) cases.Case {
+	steps := make([]cases.Step, len(it.Steps))
+	for i, st := range it.Steps {
+		steps[i] = cases.Step{Name: st.Name, Role: st.Role, Level: st.Level, Special: st.Special,
+			Unit: clock.Unit(st.Limit.Unit), Days: st.Limit.Value}
+	}
+	c := cases.Case{ItemID: it.ID, ItemVersion: it.Version, ItemName: it.NameZh, ItemNameMn: it.NameMn, Channel: ch,
+		Receiving: recv.ID, Handling: handling.ID, ReceivingTownship: recvTownship.ID, ReceivedBy: by, Department: deptID,
+		ApplicantID: applicantID, State: cases.Received, Steps: steps, Received: now,
+		LimitUnit: clock.Unit(it.PromisedLimit.Unit), LimitDays: it.PromisedLimit.Value}
+	c.Standing = c.StandingOn(clk, now)
+	return c
 }
 
 // madeCases reads back what an intake made; a replayed submission finds the first one's cases by its key.

@@ -201,19 +201,18 @@ func (s *Service) ApplyOnline(ctx context.Context, r people.ResidentAccount, ite
 	if err != nil {
 		return cases.Case{}, err
 	}
-	now := s.DB.Now()
-	steps := make([]cases.Step, len(it.Steps))
-	for i, st := range it.Steps {
-		steps[i] = cases.Step{Name: st.Name, Role: st.Role, Level: st.Level, Special: st.Special}
+	clk, err := s.Clock(ctx)
+	if err != nil {
+		return cases.Case{}, err
 	}
+	now := s.DB.Now()
 	actor := r.Actor()
 	var made []string
 	err = s.DB.Write(ctx, func(tx *store.Tx) error {
 		made = nil
 		_, replay, err := tx.Idempotent(key, "online", r.ID, func() (string, error) {
-			c := cases.Case{ItemID: it.ID, ItemVersion: it.Version, ItemName: it.NameZh, Channel: cases.Online, Receiving: handling.ID, Handling: handling.ID,
-				ApplicantID: a.ID, State: cases.Received, Steps: steps, Received: now,
-				LimitUnit: clock.Unit(it.PromisedLimit.Unit), LimitDays: it.PromisedLimit.Value}
+			// received online by the handling township itself; nobody at a window took it in
+			c := newCase(it, row.DepartmentID, cases.Online, handling, handling, handling, a.ID, "", now, clk)
 			ev := cases.Event{Action: "receive", To: cases.Received, At: now, Desk: cases.Applicant}
 			if err := tx.CreateCase(actor, &c, numberPrefix(handling), localYear(now), ev, handling.ID); err != nil {
 				return "", err

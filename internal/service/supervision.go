@@ -75,10 +75,8 @@ func (s *Service) restand(ctx context.Context, clk clock.Clock, today clock.Date
 		for i := range list {
 			c := &list[i]
 			if c.ReceivingTownship == "" || c.Department == "" {
-				place = true // stored before the supervision columns: place it too
-				if err := s.placeCase(ctx, c); err != nil {
-					return n, err
-				}
+				place = true // stored before the supervision columns: place it too (as far as it can be)
+				s.placeCase(ctx, c)
 			}
 			c.Standing = c.StandingOn(clk, now)
 		}
@@ -90,18 +88,15 @@ func (s *Service) restand(ctx context.Context, clk clock.Clock, today clock.Date
 }
 
 // placeCase fills in what a case stored before the supervision columns lacks: its receiving township and
-// the item's department. (Who received it is not known for those.)
-func (s *Service) placeCase(ctx context.Context, c *cases.Case) error {
+// the item's department. (Who received it is not known for those.) What cannot be found stays empty: one
+// case must not stop the sweep of all the others.
+func (s *Service) placeCase(ctx context.Context, c *cases.Case) {
 	if c.ReceivingTownship == "" {
-		recv, err := s.DB.Org(ctx, c.Receiving)
-		if err != nil {
-			return err
+		if recv, err := s.DB.Org(ctx, c.Receiving); err == nil {
+			if t, err := s.township(ctx, recv); err == nil {
+				c.ReceivingTownship = t.ID
+			}
 		}
-		t, err := s.township(ctx, recv)
-		if err != nil {
-			return err
-		}
-		c.ReceivingTownship = t.ID
 	}
 	if c.Department == "" {
 		if d, ok := s.itemDept.Load(c.ItemID); ok {
@@ -111,7 +106,6 @@ func (s *Service) placeCase(ctx context.Context, c *cases.Case) error {
 			s.itemDept.Store(c.ItemID, row.DepartmentID)
 		}
 	}
-	return nil
 }
 
 // Rollup tallies days into the daily figures, replacing what they held, in one transaction.
@@ -148,7 +142,16 @@ func (s *Service) RunSupervision(ctx context.Context, every time.Duration, log *
 			return
 		}
 		today := s.today(clk)
-		if err := s.Rollup(ctx, today.AddDays(-1), today); err != nil {
+		// from the last day rolled up (days missed while Bianmin was stopped too), and always yesterday
+		from := today.AddDays(-1)
+		if last, err := s.DB.LastRolledDay(ctx); err == nil && last > 0 && clock.DateFromInt(last).Before(from) {
+			from = clock.DateFromInt(last)
+		}
+		var days []clock.Date
+		for d := from; !d.After(today); d = d.AddDays(1) {
+			days = append(days, d)
+		}
+		if err := s.Rollup(ctx, days...); err != nil {
 			log.Error("roll-up", "err", err)
 			return
 		}
@@ -214,10 +217,7 @@ func (s *Service) superviseScope(ctx context.Context, actor access.Actor) ([]org
 	if !actor.System && !actor.Role.Has(access.SupervisionRead) {
 		return nil, errs.New(errs.Forbidden, "err.forbidden").With("action", string(access.SupervisionRead))
 	}
-	root := actor.OrgPath
-	if actor.System {
-		root = ""
-	}
+	root := actor.OrgPath // a system actor (the report job) may be given a banner's path; without one it sees all
 	ts, err := s.DB.Subtree(ctx, root, org.Township)
 	if err != nil {
 		return nil, err
@@ -364,7 +364,7 @@ func (s *Service) Drill(ctx context.Context, actor access.Actor, q DrillQuery) (
 		return nil, err
 	}
 	if !slices.Contains(DrillWhats, q.What) {
-		return nil, errs.Field("what", "err.item.code_set")
+		return nil, errs.Field("what", "err.supervision.what")
 	}
 	var ts []string
 	for _, t := range scope {
@@ -383,6 +383,7 @@ func (s *Service) Drill(ctx context.Context, actor access.Actor, q DrillQuery) (
 	today := s.today(clk)
 	out := make([]Work, len(list))
 	for i, c := range list {
+		c = s.withItemMn(ctx, c)
 		out[i] = Work{Case: c, OwedOverdue: c.OwedOverdue(today)}
 		if due, ok := c.Due(clk, today); ok {
 			out[i].Due, out[i].Remaining = due, clk.Remaining(today, due)

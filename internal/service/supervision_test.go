@@ -311,3 +311,33 @@ func TestCalendarChangeMovesDueDays(t *testing.T) {
 		}
 	})
 }
+
+// An application made online is placed like any other: received on its day, at the handling township, under
+// the item's department, with its step limits and a clock, so that it counts in the figures.
+func TestOnlineApplicationCounts(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, db *store.DB) {
+		w := demoWorld(t, db)
+		r := register(t, w, "乌云", idFor(971), "V1")
+		c, err := w.svc.ApplyOnline(ctx, r, dibaoItem(t, w), "online-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var recvOn int
+		var dept, recvTownship, channel string
+		if err := db.QueryRowRaw(ctx, `SELECT c.received_on, c.department, k.receiving_township, k.channel FROM cases c JOIN case_clock k ON k.case_id = c.id WHERE c.id = ?`, c.ID).
+			Scan(&recvOn, &dept, &recvTownship, &channel); err != nil {
+			t.Fatal(err)
+		}
+		if recvOn == 0 || dept == "" || recvTownship != w.targets["T1"].ID || channel != "online" || c.ItemNameMn == "" || c.Steps[1].Days == 0 {
+			t.Fatalf("online case placed: received_on %d, department %q, township %q, channel %q, %+v", recvOn, dept, recvTownship, channel, c.Steps)
+		}
+		if err := w.svc.Rollup(ctx, clock.DateFromInt(recvOn)); err != nil {
+			t.Fatal(err)
+		}
+		d, err := w.svc.Dashboard(ctx, w.actors["tianshan.director"], service.DashboardQuery{Dim: supervision.Channel,
+			Period: supervision.Period{From: clock.DateFromInt(recvOn), To: clock.DateFromInt(recvOn)}})
+		if err != nil || d.Total.Online != 1 || d.Total.Received != 1 {
+			t.Fatalf("the director's figures: %v %+v", err, d.Total.Counts)
+		}
+	})
+}

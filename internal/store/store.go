@@ -353,23 +353,33 @@ const maxStmts = 512
 // later, a statement not prepared yet is noted for preparePending instead.
 func (c *stmtCache) get(ctx context.Context, pool *sql.DB, q string, later bool) *sql.Stmt {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	if st, ok := c.m[q]; ok {
+		c.mu.Unlock()
 		return st
 	}
-	if len(c.m)+len(c.pending) >= maxStmts {
-		return nil
+	if len(c.m)+len(c.pending) >= maxStmts || strings.Count(q, "?")+strings.Count(q, "$") > maxStmtParams {
+		c.mu.Unlock()
+		return nil // a bulk insert or a long list: its text seldom comes again
 	}
 	if later {
 		if c.pending == nil {
 			c.pending = map[string]bool{}
 		}
 		c.pending[q] = true
+		c.mu.Unlock()
 		return nil
 	}
+	c.mu.Unlock()
+	// prepared outside the lock: it may wait for a connection, and other readers should not wait with it
 	st, err := pool.PrepareContext(ctx, q)
 	if err != nil {
 		return nil // the statement runs unprepared and reports its error there
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old, ok := c.m[q]; ok { // prepared meanwhile by another reader
+		st.Close()
+		return old
 	}
 	if c.m == nil {
 		c.m = map[string]*sql.Stmt{}
@@ -377,6 +387,9 @@ func (c *stmtCache) get(ctx context.Context, pool *sql.DB, q string, later bool)
 	c.m[q] = st
 	return st
 }
+
+// maxStmtParams is the most placeholders a kept statement has.
+const maxStmtParams = 40
 
 // preparePending prepares the statements noted by get, on a pool that is free now.
 func (c *stmtCache) preparePending(ctx context.Context, pool *sql.DB) {

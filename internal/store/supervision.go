@@ -153,17 +153,24 @@ func (db *DB) ResetStanding(ctx context.Context) error {
 func (db *DB) SetStanding(ctx context.Context, list []cases.Case, today clock.Date, place bool) error {
 	return db.Write(ctx, func(tx *Tx) error {
 		for _, c := range list {
+			// A move may have come between the read and this write: it stored its own standing, which stands.
+			// The case's version tells.
 			if place {
-				if _, err := tx.exec(`UPDATE cases SET channel = ?, department = ?, received_by = ?, receiving_township = ?, instant = ?, `+factSets+` WHERE id = ?`,
-					append(append(placeArgs(c), factArgs(c)...), c.ID)...); err != nil {
+				res, err := tx.exec(`UPDATE cases SET channel = ?, department = ?, received_by = ?, receiving_township = ?, instant = ?, `+factSets+` WHERE id = ? AND version = ?`,
+					append(append(placeArgs(c), factArgs(c)...), c.ID, c.Version)...)
+				if err != nil {
 					return errs.Wrap(err, "standing")
+				}
+				if n, _ := res.RowsAffected(); n == 0 {
+					continue
 				}
 				if _, err := tx.exec(`UPDATE case_clock SET receiving_township = ?, received_by = ?, department = ?, channel = ? WHERE case_id = ?`,
 					c.ReceivingTownship, c.ReceivedBy, c.Department, c.Channel, c.ID); err != nil {
 					return errs.Wrap(err, "standing")
 				}
 			}
-			if _, err := tx.exec(`UPDATE case_clock SET `+clockSets+` WHERE case_id = ?`, append(clockArgs(c, today.Int()), c.ID)...); err != nil {
+			if _, err := tx.exec(`UPDATE case_clock SET `+clockSets+` WHERE case_id = ? AND EXISTS (SELECT 1 FROM cases WHERE id = ? AND version = ?)`,
+				append(clockArgs(c, today.Int()), c.ID, c.ID, c.Version)...); err != nil {
 				return errs.Wrap(err, "standing")
 			}
 		}
@@ -487,7 +494,8 @@ func (db *DB) DrillCases(ctx context.Context, f Drill) ([]cases.Case, error) {
 	if strings.HasPrefix(from, "case_clock") {
 		doc = "c.doc"
 	}
-	return collectCases(db.query(ctx, `SELECT `+doc+` FROM `+from+` WHERE `+strings.Join(where, " AND ")+` LIMIT ?`, args...))
+	order := strings.TrimSuffix(doc, "doc") + "received_at DESC"
+	return collectCases(db.query(ctx, `SELECT `+doc+` FROM `+from+` WHERE `+strings.Join(where, " AND ")+` ORDER BY `+order+` LIMIT ?`, args...))
 }
 
 // Report is a stored monthly report.
@@ -546,4 +554,11 @@ func (db *DB) CountOpen(ctx context.Context) (int, error) {
 	var n int
 	err := db.queryRow(ctx, `SELECT count(*) FROM case_clock WHERE running > 0`).Scan(&n)
 	return n, err
+}
+
+// LastRolledDay is the latest day rolled up (0 if none).
+func (db *DB) LastRolledDay(ctx context.Context) (int, error) {
+	var d sql.NullInt64
+	err := db.queryRow(ctx, `SELECT max(day) FROM stat_runs`).Scan(&d)
+	return int(d.Int64), err
 }

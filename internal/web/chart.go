@@ -47,8 +47,8 @@ func columnChart(title string, series []string, bars []bar) template.HTML {
 		for j, v := range br.Values {
 			v = min(max(v, 0), 1)
 			h := int(v * plot)
-			fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="%d" fill="%s"><title>%s %s</title></rect>`,
-				x+j*colW, top+plot-h, colW-2, h, colours[j], template.HTMLEscapeString(br.Zh), template.HTMLEscapeString(br.Texts[j]))
+			fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="%d" fill="%s"><title>%s %s %s</title></rect>`,
+				x+j*colW, top+plot-h, colW-2, h, colours[j], template.HTMLEscapeString(br.Mn), template.HTMLEscapeString(br.Zh), template.HTMLEscapeString(br.Texts[j]))
 			fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="10" text-anchor="middle">%s</text>`, x+j*colW+colW/2-1, top+plot-h-3, template.HTMLEscapeString(br.Texts[j]))
 		}
 		lx := x + (colW*len(series))/2

@@ -244,6 +244,9 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
 
 // LineLabel names a line's value in the page's language.
 func (p *Page) LineLabel(labels map[string]service.Label, value string) string {
+	if value == "" {
+		return p.T("sv.value_none") // online cases have no window person
+	}
 	l := labels[value]
 	if p.Lang == i18n.Mn && l.Mn != "" {
 		return l.Mn
@@ -256,6 +259,9 @@ func (p *Page) LineLabel(labels map[string]service.Label, value string) string {
 
 // BiLabel renders a line's value in both languages, Mongolian first.
 func (p *Page) BiLabel(labels map[string]service.Label, value string) template.HTML {
+	if value == "" {
+		return p.Bi("sv.value_none")
+	}
 	l := labels[value]
 	if l.Zh == "" {
 		return bilingual("", value)

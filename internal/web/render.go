@@ -113,6 +113,8 @@ var funcs = template.FuncMap{
 	"local": func(t time.Time) time.Time { return t.In(clock.DefaultRules().Location) },
 	// may reports whether a move is among those the viewer may make.
 	"may": func(mine []cases.Action, a string) bool { return slices.Contains(mine, cases.Action(a)) },
+	// neg turns an overdue count of days (negative remaining) into the days over
+	"neg": func(n int) int { return -n },
 	// inc counts from one, for numbered rows.
 	"inc": func(i int) int { return i + 1 },
 }
