@@ -59,6 +59,9 @@ const (
 	ApproveExtension Action = "approve_extension" // director: the days are added to the limit
 	RejectExtension  Action = "reject_extension"  // director: nothing is added
 	OwedArrived      Action = "owed_arrived"      // front desk: 容缺 materials brought (owed → original or copy seen)
+	Claim            Action = "claim"             // back office: take the case at its step (承办)
+	Release          Action = "release"           // back office or director: give it back to the step's pool
+	Assign           Action = "assign"            // director: give it to a member of the step's back office
 	Decide           Action = "decide"            // back office, last step: grant or deny
 	Issue            Action = "issue"             // front desk: hand out or send the result
 	Deliver          Action = "deliver"           // front desk: delivery confirmed
@@ -103,6 +106,9 @@ var moves = map[Action]move{
 	ApproveExtension: {from: []State{Accepted, Suspended}, desk: []Desk{Director}},
 	RejectExtension:  {from: []State{Accepted, Suspended}, desk: []Desk{Director}},
 	OwedArrived:      {from: []State{Accepted, Suspended, Decided}, desk: []Desk{Front}},
+	Claim:            {from: []State{Accepted, Suspended}, desk: []Desk{Back}},
+	Release:          {from: []State{Accepted, Suspended}, desk: []Desk{Back, Director}},
+	Assign:           {from: []State{Accepted, Suspended}, desk: []Desk{Director}},
 	Decide:           {from: []State{Accepted}, to: Decided, desk: []Desk{Back}},
 	Issue:            {from: []State{Decided}, to: Issued, desk: []Desk{Front}},
 	Deliver:          {from: []State{Issued}, to: Delivered, desk: []Desk{Front}},
@@ -111,7 +117,7 @@ var moves = map[Action]move{
 
 // Actions lists every action, for the table's test.
 var Actions = []Action{AskCorrection, Resubmit, Accept, AcceptOwed, Refuse, Pass, Return, Suspend, Resume, RequestExtension,
-	ApproveExtension, RejectExtension, OwedArrived, Decide, Issue, Deliver, Terminate}
+	ApproveExtension, RejectExtension, OwedArrived, Claim, Release, Assign, Decide, Issue, Deliver, Terminate}
 
 // Allowed reports whether a desk may make a move from a state. Once a case is accepted, only the handling
 // township's director may end it without a decision: the receiving window (perhaps another township, perhaps
@@ -273,6 +279,7 @@ type Case struct {
 	Steps             []Step          `json:"steps"`
 	Step              int             `json:"step"`
 	StepSince         time.Time       `json:"step_since,omitzero"` // when the current step began, for the step's card
+	Assignee          string          `json:"assignee,omitempty"`  // who has taken the case at its step (承办人); "" for the step's pool
 	Corrected         bool            `json:"corrected,omitempty"` // a correction notice was given (not first-time)
 	Materials         []MaterialCheck `json:"materials"`
 	Received          time.Time       `json:"received"`
@@ -300,6 +307,7 @@ type Case struct {
 type Input struct {
 	Materials []MaterialCheck `json:"materials,omitempty"` // ask_correction, accept, accept_owed: the window's checks; owed_arrived: the owed ones brought
 	OwedBy    clock.Date      `json:"owed_by,omitzero"`    // accept_owed
+	Assignee  string          `json:"assignee,omitempty"`  // assign: the member of staff; claim: the one claiming (set by the service)
 	Reason    string          `json:"reason,omitempty"`    // refuse, suspend, terminate, decide (reasons), extend
 	Kind      string          `json:"kind,omitempty"`      // suspend: 补正, 听证, 检验, 鉴定, 专家评审, 公示, 其他
 	Days      int             `json:"days,omitempty"`      // request_extension
@@ -375,12 +383,27 @@ func (c *Case) Apply(a Action, d Desk, in Input, now time.Time, clk clock.Clock)
 		if c.Step+1 >= len(c.Steps) {
 			l.Add(errs.Field("step", "err.case.last_step"))
 		}
-		next.Step, next.StepSince = c.Step+1, now
+		next.Step, next.StepSince, next.Assignee = c.Step+1, now, "" // a new step, new hands
 	case Return:
 		if c.Step == 0 {
 			l.Add(errs.Field("step", "err.case.first_step"))
 		}
-		next.Step, next.StepSince = c.Step-1, now
+		next.Step, next.StepSince, next.Assignee = c.Step-1, now, ""
+	case Claim:
+		if c.Assignee != "" {
+			l.Add(errs.New(errs.Conflict, "err.case.claimed"))
+		}
+		next.Assignee = in.Assignee
+	case Release:
+		if c.Assignee == "" {
+			l.Add(errs.New(errs.Conflict, "err.case.not_claimed"))
+		}
+		next.Assignee = ""
+	case Assign:
+		if in.Assignee == "" {
+			l.Add(errs.Field("assignee", "err.required"))
+		}
+		next.Assignee = in.Assignee
 	case Suspend:
 		if !slices.Contains(SuspendKinds, in.Kind) {
 			l.Add(errs.Field("kind", "err.item.code_set"))
@@ -507,8 +530,17 @@ func (c Case) Ready(a Action) bool {
 		return c.ExtensionRequest != nil
 	case OwedArrived:
 		return len(c.OwedMaterials()) > 0
+	case Claim:
+		return c.Assignee == ""
+	case Release:
+		return c.Assignee != ""
 	}
 	return true
+}
+
+// HeldBy reports whether a back-office move by someone is held back because another has taken the case.
+func (c Case) HeldBy(actorID string, a Action, d Desk) bool {
+	return d == Back && c.Assignee != "" && c.Assignee != actorID && a != Claim
 }
 
 // OwedMaterials lists the materials still owed (容缺后补).

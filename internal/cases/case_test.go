@@ -49,6 +49,9 @@ func TestTransitionTable(t *testing.T) {
 		ApproveExtension: {"accepted/director", "suspended/director"},
 		RejectExtension:  {"accepted/director", "suspended/director"},
 		OwedArrived:      {"accepted/front", "suspended/front", "decided/front"},
+		Claim:            {"accepted/back", "suspended/back"},
+		Release:          {"accepted/back", "suspended/back", "accepted/director", "suspended/director"},
+		Assign:           {"accepted/director", "suspended/director"},
 		Decide:           {"accepted/back"},
 		Issue:            {"decided/front"},
 		Deliver:          {"issued/front"},
@@ -348,5 +351,39 @@ func TestOwedArrived(t *testing.T) {
 		if x.Check == Owed {
 			t.Fatalf("still owed: %+v", x)
 		}
+	}
+}
+
+// A case taken by one reviewer is held from the others' back-office moves until it is released, assigned
+// elsewhere or passed on (a new step is for the new step's people).
+func TestClaimAssignRelease(t *testing.T) {
+	c := dibao()
+	at := func(s string) time.Time { tm, _ := time.ParseInLocation("2006-01-02 15:04", s, clk.Rules.Location); return tm }
+	if _, err := c.Apply(Accept, Front, Input{Materials: materials(false)}, at("2026-03-04 10:05"), clk); err != nil {
+		t.Fatal(err)
+	}
+	if !c.Ready(Claim) || c.Ready(Release) {
+		t.Fatal("a case in the pool can be claimed, not released")
+	}
+	if _, err := c.Apply(Claim, Back, Input{Assignee: "r1"}, at("2026-03-04 11:00"), clk); err != nil || c.Assignee != "r1" {
+		t.Fatalf("claim: %v %q", err, c.Assignee)
+	}
+	if _, err := c.Apply(Claim, Back, Input{Assignee: "r2"}, at("2026-03-04 11:01"), clk); errs.CodeOf(err) != errs.Conflict || c.Assignee != "r1" {
+		t.Fatalf("a second claim: %v %q", err, c.Assignee)
+	}
+	if !c.HeldBy("r2", Pass, Back) || c.HeldBy("r1", Pass, Back) || c.HeldBy("r2", Release, Director) {
+		t.Fatal("held: only the others' back-office moves")
+	}
+	if _, err := c.Apply(Assign, Director, Input{}, at("2026-03-04 11:02"), clk); errs.CodeOf(err) != errs.Invalid {
+		t.Fatalf("assign to nobody: %v", err)
+	}
+	if _, err := c.Apply(Assign, Director, Input{Assignee: "r2"}, at("2026-03-04 11:03"), clk); err != nil || c.Assignee != "r2" {
+		t.Fatalf("assign: %v %q", err, c.Assignee)
+	}
+	if _, err := c.Apply(Pass, Back, Input{}, at("2026-03-05 09:00"), clk); err != nil || c.Assignee != "" {
+		t.Fatalf("pass leaves the next step's pool: %v %q", err, c.Assignee)
+	}
+	if _, err := c.Apply(Release, Back, Input{}, at("2026-03-05 09:01"), clk); errs.CodeOf(err) != errs.Conflict {
+		t.Fatalf("release of nothing: %v", err)
 	}
 }

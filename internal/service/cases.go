@@ -19,6 +19,7 @@ import (
 	"bianmin/internal/errs"
 	"bianmin/internal/ids"
 	"bianmin/internal/org"
+	"bianmin/internal/people"
 	"bianmin/internal/store"
 )
 
@@ -331,6 +332,17 @@ func (s *Service) Act(ctx context.Context, actor access.Actor, caseID string, ve
 	if err != nil {
 		return c, err
 	}
+	if c.HeldBy(actor.ID, a, desk) {
+		return c, errs.New(errs.Forbidden, "err.case.claimed")
+	}
+	switch a {
+	case cases.Claim:
+		in.Assignee = actor.ID
+	case cases.Assign:
+		if !s.mayHandle(ctx, in.Assignee, c) {
+			return c, errs.Field("assignee", "err.case.assignee")
+		}
+	}
 	if c.Version != version {
 		return c, errs.New(errs.Conflict, "err.case.conflict")
 	}
@@ -464,7 +476,7 @@ func (s *Service) work(ctx context.Context, actor access.Actor, c cases.Case, cl
 		return w
 	}
 	for _, a := range cases.Actions {
-		if d, err := pickDesk(mine, a, c.State); err == nil && cases.Allowed(c.State, a, d) && c.Ready(a) {
+		if d, err := pickDesk(mine, a, c.State); err == nil && cases.Allowed(c.State, a, d) && c.Ready(a) && !c.HeldBy(actor.ID, a, d) {
 			w.Mine = append(w.Mine, a)
 		}
 	}
@@ -698,6 +710,49 @@ func numberPrefix(o org.Org) string {
 
 // localYear is the year on the hall's calendar (China time), not the server's.
 func localYear(t time.Time) int { return t.In(clock.DefaultRules().Location).Year() }
+
+// mayHandle reports whether a member of staff works the back office of the case's current step, so that
+// the director may give it to them.
+func (s *Service) mayHandle(ctx context.Context, staffID string, c cases.Case) bool {
+	st, err := s.DB.Staff(ctx, staffID)
+	if err != nil || !st.Active {
+		return false
+	}
+	mine, err := s.desks(ctx, st.Actor(), c)
+	return err == nil && mine[cases.Back]
+}
+
+// Assignable lists the staff a director may give the case to: those who work the back office of its current
+// step (the handling township's reviewers and director, or the owning department's staff for a banner step).
+func (s *Service) Assignable(ctx context.Context, actor access.Actor, c cases.Case) ([]people.Staff, error) {
+	if actor.Role != access.Director && !actor.System {
+		return nil, nil
+	}
+	handling, err := s.DB.Org(ctx, c.Handling)
+	if err != nil {
+		return nil, err
+	}
+	pool, err := s.DB.StaffIn(ctx, handling.Path)
+	if err != nil {
+		return nil, err
+	}
+	if row, err := s.DB.Item(ctx, c.ItemID); err == nil {
+		if dept, err := s.DB.Org(ctx, row.DepartmentID); err == nil {
+			more, err := s.DB.StaffIn(ctx, dept.Path)
+			if err != nil {
+				return nil, err
+			}
+			pool = append(pool, more...)
+		}
+	}
+	var out []people.Staff
+	for _, st := range pool {
+		if mine, err := s.desks(ctx, st.Actor(), c); err == nil && mine[cases.Back] && st.Active {
+			out = append(out, st)
+		}
+	}
+	return out, nil
+}
 
 // NumberPrefix is what a township's case and notice numbers begin with (for bulk loads that number cases
 // themselves).

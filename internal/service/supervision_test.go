@@ -341,3 +341,57 @@ func TestOnlineApplicationCounts(t *testing.T) {
 		}
 	})
 }
+
+// 承办: a reviewer takes a case at its step; the others' back-office moves are refused until the director
+// gives it to someone else (only to the step's own people) or it moves on.
+func TestClaimAndAssign(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, db *store.DB) {
+		w := demoWorld(t, db)
+		b, err := w.svc.CreateStaff(ctx, access.System, service.StaffInput{Username: "tianshan.reviewer2", Name: "天山镇审办员二", Role: "reviewer",
+			OrgID: w.targets["T1"].ID, Password: "Bianmin-2026-x"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := w.svc.Receive(ctx, w.actors["tianshan.clerk"], service.ReceiveInput{ItemID: dibaoItem(t, w), ApplicantID: w.seeded["T1"]}, "claim")
+		if err != nil {
+			t.Fatal(err)
+		}
+		act := func(who access.Actor, a cases.Action, in cases.Input) error {
+			t.Helper()
+			moved, err := w.svc.Act(ctx, who, c.ID, c.Version, a, in)
+			if err == nil {
+				c = moved
+			}
+			return err
+		}
+		if err := act(w.actors["tianshan.clerk"], cases.Accept, cases.Input{Materials: seenAll(t, db, c)}); err != nil {
+			t.Fatal(err)
+		}
+		a := w.actors["tianshan.reviewer"]
+		if err := act(a, cases.Claim, cases.Input{Assignee: "someone-else"}); err != nil || c.Assignee != a.ID {
+			t.Fatalf("claim: %v, assignee %q", err, c.Assignee)
+		}
+		if err := act(b.Actor(), cases.Pass, cases.Input{}); errs.CodeOf(err) != errs.Forbidden {
+			t.Fatalf("another reviewer passed a claimed case: %v", err)
+		}
+		work, _, err := w.svc.CaseFor(ctx, b.Actor(), c.ID)
+		if err != nil || slices.Contains(work.Mine, cases.Pass) {
+			t.Fatalf("the other reviewer is offered %v", work.Mine)
+		}
+		if err := act(w.actors["shaogen.director"], cases.Assign, cases.Input{Assignee: b.ID}); errs.CodeOf(err) != errs.Forbidden {
+			t.Fatalf("another township's director assigned: %v", err)
+		}
+		if err := act(w.actors["tianshan.director"], cases.Assign, cases.Input{Assignee: w.actors["shaogen.reviewer"].ID}); errs.CodeOf(err) != errs.Invalid {
+			t.Fatalf("assigned to another township's reviewer: %v", err)
+		}
+		if err := act(w.actors["tianshan.director"], cases.Assign, cases.Input{Assignee: b.ID}); err != nil || c.Assignee != b.ID {
+			t.Fatalf("assign: %v %q", err, c.Assignee)
+		}
+		if err := act(a, cases.Pass, cases.Input{}); errs.CodeOf(err) != errs.Forbidden {
+			t.Fatalf("the first reviewer passed after the case was given to another: %v", err)
+		}
+		if err := act(b.Actor(), cases.Pass, cases.Input{}); err != nil || c.Assignee != "" {
+			t.Fatalf("pass by the assignee: %v, then %q", err, c.Assignee)
+		}
+	})
+}

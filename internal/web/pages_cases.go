@@ -121,17 +121,19 @@ func (s *Server) verifyQR(w http.ResponseWriter, r *http.Request) {
 }
 
 type caseView struct {
-	Work      service.Work
-	Events    []store.CaseEvent
-	Materials []cases.MaterialCheck // to check at the window: the case's, else the item's
-	Owed      []cases.MaterialCheck // 容缺: what the applicant still owes
-	Checks    []cases.Check
-	Kinds     []string
-	Applicant people.Applicant
-	Notices   []store.Notice // every notice the case was given, to print
-	Receiving org.Org
-	Handling  org.Org
-	Handoff   *store.Handoff // the transfer list its originals travelled on (通办), if any
+	Work       service.Work
+	Events     []store.CaseEvent
+	Materials  []cases.MaterialCheck // to check at the window: the case's, else the item's
+	Owed       []cases.MaterialCheck // 容缺: what the applicant still owes
+	Checks     []cases.Check
+	Kinds      []string
+	Applicant  people.Applicant
+	Notices    []store.Notice // every notice the case was given, to print
+	Receiving  org.Org
+	Handling   org.Org
+	Handoff    *store.Handoff // the transfer list its originals travelled on (通办), if any
+	Assignee   string         // the name of who has taken the case at its step
+	Assignable []people.Staff // whom the director may give it to
 }
 
 func (s *Server) caseView(r *http.Request, id string) (caseView, error) {
@@ -161,6 +163,16 @@ func (s *Server) caseView(r *http.Request, id string) (caseView, error) {
 	}
 	if v.Handling, err = s.svc.DB.Org(r.Context(), work.Case.Handling); err != nil {
 		return v, err
+	}
+	if id := work.Case.Assignee; id != "" {
+		if st, err := s.svc.DB.Staff(r.Context(), id); err == nil {
+			v.Assignee = st.Name
+		}
+	}
+	if slices.Contains(work.Mine, cases.Assign) {
+		if v.Assignable, err = s.svc.Assignable(r.Context(), actor, work.Case); err != nil {
+			return v, err
+		}
 	}
 	if len(v.Materials) == 0 {
 		it, err := s.svc.DB.ItemVersion(r.Context(), work.Case.ItemID, work.Case.ItemVersion)
@@ -196,7 +208,7 @@ func (s *Server) caseAct(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	version, _ := strconv.Atoi(r.FormValue("version"))
 	in := cases.Input{Reason: strings.TrimSpace(r.FormValue("reason")), Kind: r.FormValue("kind"), Grant: r.FormValue("grant") == "1",
-		Method: r.FormValue("method"), Tracking: strings.TrimSpace(r.FormValue("tracking"))}
+		Method: r.FormValue("method"), Tracking: strings.TrimSpace(r.FormValue("tracking")), Assignee: r.FormValue("assignee")}
 	in.Days, _ = strconv.Atoi(r.FormValue("days"))
 	if d := r.FormValue("owed_by"); d != "" {
 		in.OwedBy, _ = clock.ParseDate(d)
