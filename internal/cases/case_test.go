@@ -358,7 +358,10 @@ func TestOwedArrived(t *testing.T) {
 // elsewhere or passed on (a new step is for the new step's people).
 func TestClaimAssignRelease(t *testing.T) {
 	c := dibao()
-	at := func(s string) time.Time { tm, _ := time.ParseInLocation("2006-01-02 15:04", s, clk.Rules.Location); return tm }
+	at := func(s string) time.Time {
+		tm, _ := time.ParseInLocation("2006-01-02 15:04", s, clk.Rules.Location)
+		return tm
+	}
 	if _, err := c.Apply(Accept, Front, Input{Materials: materials(false)}, at("2026-03-04 10:05"), clk); err != nil {
 		t.Fatal(err)
 	}
