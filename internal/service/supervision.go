@@ -58,7 +58,7 @@ func (s *Service) Sweep(ctx context.Context, all bool) (SweepResult, error) {
 		return r, err
 	}
 	r.Cards, t = time.Since(t), time.Now()
-	err = s.DB.SnapshotNow(ctx)
+	err = s.DB.SnapshotNow(ctx, today)
 	r.Snapshot = time.Since(t)
 	return r, err
 }

@@ -344,7 +344,7 @@ var dimCols = map[supervision.Dim][2]string{
 // SnapshotNow counts the open cases (accepted or suspended) per township and value of every dimension, by
 // card, into stat_now: the dashboard reads what stood at the last sweep. One pass over the clock's open-case
 // index feeds every dimension (a GROUP BY per dimension sorted a million rows six times).
-func (db *DB) SnapshotNow(ctx context.Context) error {
+func (db *DB) SnapshotNow(ctx context.Context, today clock.Date) error {
 	type key struct {
 		dim      supervision.Dim
 		township string
@@ -360,18 +360,26 @@ func (db *DB) SnapshotNow(ctx context.Context) error {
 		intern[s] = s
 		return s
 	}
-	rows, err := db.query(ctx, `SELECT running, card, handling_org, receiving_township, receiving_org, received_by, department, item_id, channel
+	rows, err := db.query(ctx, `SELECT running, yellow_on, red_on, handling_org, receiving_township, receiving_org, received_by, department, item_id, channel
 		FROM case_clock WHERE running > 0`)
 	if err != nil {
 		return err
 	}
-	var run int
-	var card string
+	d := today.Int()
+	var run, yellowOn, redOn int
 	var col [7]sql.RawBytes // handling_org, receiving_township, receiving_org, received_by, department, item_id, channel
 	for rows.Next() {
-		if err := rows.Scan(&run, &card, &col[0], &col[1], &col[2], &col[3], &col[4], &col[5], &col[6]); err != nil {
+		if err := rows.Scan(&run, &yellowOn, &redOn, &col[0], &col[1], &col[2], &col[3], &col[4], &col[5], &col[6]); err != nil {
 			rows.Close()
 			return err
+		}
+		// the card by the days, as the sweep turns it (clock.CardOn); a standing clock shows only red
+		var card clock.Card
+		switch {
+		case redOn > 0 && redOn <= d:
+			card = clock.Red
+		case run == 1 && yellowOn > 0 && yellowOn <= d:
+			card = clock.Yellow
 		}
 		handling, recvTownship := str(col[0]), str(col[1])
 		for _, k := range [...]key{
@@ -389,9 +397,9 @@ func (db *DB) SnapshotNow(ctx context.Context) error {
 			}
 			x.Open++
 			switch card {
-			case string(clock.Red):
+			case clock.Red:
 				x.Overdue++
-			case string(clock.Yellow):
+			case clock.Yellow:
 				x.Yellow++
 			}
 			if run == 2 {

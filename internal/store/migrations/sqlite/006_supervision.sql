@@ -54,8 +54,9 @@ INSERT INTO case_clock SELECT id, CASE state WHEN 'accepted' THEN 1 WHEN 'suspen
 -- the sweep: running cases whose card turns by a day (partial: only cases whose clock runs)
 CREATE INDEX case_clock_turn ON case_clock(turn_on) WHERE running = 1;
 CREATE INDEX case_clock_step_turn ON case_clock(step_turn_on) WHERE running = 1;
--- what stands open now by every dimension, counted from the index alone
-CREATE INDEX case_clock_open ON case_clock(running, card, handling_org, receiving_township, receiving_org, received_by, department, item_id, channel)
+-- what stands open now by every dimension, counted from the index alone; the cards are read from the yellow
+-- and red days (the same rule as the sweep's), so that a card turning does not rewrite this index
+CREATE INDEX case_clock_open ON case_clock(running, yellow_on, red_on, handling_org, receiving_township, receiving_org, received_by, department, item_id, channel)
   WHERE running > 0;
 -- cases whose standing is computed in Go: never computed, and open ones computed before today
 CREATE INDEX case_clock_unstood ON case_clock(case_id) WHERE standing_of = 0;
