@@ -49,14 +49,6 @@ type Fact struct {
 	DaysUsed                                                             int
 }
 
-// FactOf takes the facts of a case whose Standing is filled in.
-func FactOf(c cases.Case) Fact {
-	return Fact{Handling: c.Handling, ReceivingTownship: c.ReceivingTownship, Receiving: c.Receiving, ReceivedBy: c.ReceivedBy,
-		Department: c.Department, Item: c.ItemID, Channel: c.Channel,
-		ReceivedOn: c.Standing.ReceivedOn, AcceptedOn: c.Standing.AcceptedOn, DecidedOn: c.Standing.DecidedOn,
-		Corrected: c.Corrected, Instant: c.LimitUnit == clock.Instant, OnTime: c.Standing.OnTime, DaysUsed: c.Standing.DaysUsed}
-}
-
 // Place is the township a fact counts under for a dimension (what a director of that township sees) and
 // its value there. Windows and people belong to the receiving township; the rest to the handling one.
 func (f Fact) Place(d Dim) (township, value string) {
@@ -351,6 +343,3 @@ func AddUp(rows []Row, at int) []Row {
 	}
 	return out
 }
-
-// Int is a month as the number yyyymm.
-func (m Month) Int() int { return m.Y*100 + int(m.M) }
