@@ -199,6 +199,9 @@ func TestCardOnAgreesWithCardFor(t *testing.T) {
 			if got := CardOn(d, yellow, due); got != want {
 				t.Fatalf("limit %d due %s on %s: CardOn %s, CardFor %s (yellow from %s)", n, due, d, got, want, yellow)
 			}
+			if got := CardOnDays(d.Int(), yellow.Int(), due.AddDays(1).Int(), false); got != want {
+				t.Fatalf("limit %d due %s on %s: CardOnDays %s, CardFor %s", n, due, d, got, want)
+			}
 		}
 	}
 	if d := MustDate("2026-02-24"); DateFromInt(d.Int()) != d || d.Int() != 20260224 {

@@ -181,6 +181,21 @@ func CardOn(today, yellowFrom, due Date) Card {
 	return Green
 }
 
+// CardOnDays is CardOn for days in the yyyymmdd form they are stored in (which orders as the days do), given
+// the first red day (the day after the due day) instead of the due day; 0 means no clock. A clock that stands
+// (a suspended case) turns red when overdue and is otherwise held green.
+func CardOnDays(today, yellowFrom, redFrom int, stands bool) Card {
+	switch {
+	case redFrom == 0:
+		return ""
+	case redFrom <= today:
+		return Red
+	case !stands && yellowFrom <= today:
+		return Yellow
+	}
+	return Green
+}
+
 // Int is a day as the number yyyymmdd, the form stored beside a case for sweeps and reports.
 func (d Date) Int() int {
 	if d.IsZero() {

@@ -461,16 +461,8 @@ func (s *Service) Queue(ctx context.Context, actor access.Actor) ([]Work, error)
 }
 
 func (s *Service) work(ctx context.Context, actor access.Actor, c cases.Case, clk clock.Clock, today clock.Date) Work {
-	c = s.withItemMn(ctx, c)
-	w := Work{OwedOverdue: c.OwedOverdue(today)}
-	if due, ok := c.Due(clk, today); ok {
-		w.Due = due
-		w.Remaining = clk.Remaining(today, due)
-	}
-	// the same standing the sweep and the figures use: one rule for the card wherever it shows
-	c.Standing = c.StandingOn(clk, s.DB.Now())
-	w.Card, w.StepDue, w.StepCard = c.Standing.Card, c.Standing.StepDue, c.Standing.StepCard
-	w.Case = c
+	w := s.standingWork(ctx, c, clk, today)
+	c = w.Case
 	mine, err := s.desks(ctx, actor, c)
 	if err != nil {
 		return w
@@ -479,6 +471,19 @@ func (s *Service) work(ctx context.Context, actor access.Actor, c cases.Case, cl
 		if d, err := pickDesk(mine, a, c.State); err == nil && cases.Allowed(c.State, a, d) && c.Ready(a) && !c.HeldBy(actor.ID, a, d) {
 			w.Mine = append(w.Mine, a)
 		}
+	}
+	return w
+}
+
+// standingWork is a case with its deadline, the working days left and its cards, by the same standing the
+// sweep and the figures use (one rule for the card wherever it shows), and its item's Mongolian name.
+func (s *Service) standingWork(ctx context.Context, c cases.Case, clk clock.Clock, today clock.Date) Work {
+	c = s.withItemMn(ctx, c)
+	c.Standing = c.StandingOn(clk, s.DB.Now())
+	st := c.Standing
+	w := Work{Case: c, Due: st.Due, Card: st.Card, StepDue: st.StepDue, StepCard: st.StepCard, OwedOverdue: c.OwedOverdue(today)}
+	if !st.Due.IsZero() {
+		w.Remaining = clk.Remaining(today, st.Due)
 	}
 	return w
 }

@@ -383,13 +383,7 @@ func (s *Service) Drill(ctx context.Context, actor access.Actor, q DrillQuery) (
 	today := s.today(clk)
 	out := make([]Work, len(list))
 	for i, c := range list {
-		c = s.withItemMn(ctx, c)
-		out[i] = Work{Case: c, OwedOverdue: c.OwedOverdue(today)}
-		if due, ok := c.Due(clk, today); ok {
-			out[i].Due, out[i].Remaining = due, clk.Remaining(today, due)
-		}
-		c.Standing = c.StandingOn(clk, s.DB.Now())
-		out[i].Card = c.Standing.Card
+		out[i] = s.standingWork(ctx, c, clk, today)
 	}
 	return out, nil
 }

@@ -373,23 +373,13 @@ func (db *DB) SnapshotNow(ctx context.Context, today clock.Date) error {
 			rows.Close()
 			return err
 		}
-		// the card by the days, as the sweep turns it (clock.CardOn); a standing clock shows only red
-		var card clock.Card
-		switch {
-		case redOn > 0 && redOn <= d:
-			card = clock.Red
-		case run == 1 && yellowOn > 0 && yellowOn <= d:
-			card = clock.Yellow
-		}
-		handling, recvTownship := str(col[0]), str(col[1])
-		for _, k := range [...]key{
-			{supervision.Township, handling, handling},
-			{supervision.Department, handling, str(col[4])},
-			{supervision.Window, recvTownship, str(col[2])},
-			{supervision.Person, recvTownship, str(col[3])},
-			{supervision.Item, handling, str(col[5])},
-			{supervision.Channel, handling, str(col[6])},
-		} {
+		// the card by the days, as the sweep turns it
+		card := clock.CardOnDays(d, yellowOn, redOn, run == 2)
+		f := supervision.Fact{Handling: str(col[0]), ReceivingTownship: str(col[1]), Receiving: str(col[2]), ReceivedBy: str(col[3]),
+			Department: str(col[4]), Item: str(col[5]), Channel: cases.Channel(str(col[6]))}
+		for _, dim := range supervision.Dims {
+			t, v := f.Place(dim)
+			k := key{dim, t, v}
 			x := counts[k]
 			if x == nil {
 				x = &supervision.Now{}
