@@ -157,7 +157,11 @@ func (s *Server) supervisionExport(w http.ResponseWriter, r *http.Request) {
 	lang := rc(r).lang
 	f := excelize.NewFile()
 	defer f.Close()
-	sheet := "Sheet1"
+	// the sheet is named in the reader's language, as the page is
+	sheet := strings.NewReplacer("/", "、", "\\", "、", "?", "", "*", "", "[", "(", "]", ")", ":", "：").Replace(s.cat.T(lang, "sv.dim."+string(d.Dim)))
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		sheet = "Sheet1"
+	}
 	pct, _ := f.NewStyle(&excelize.Style{NumFmt: 10}) // 0.00%
 	// two header rows, Mongolian first, then Chinese
 	for row, l := range []i18n.Lang{i18n.Mn, i18n.Zh} {

@@ -114,7 +114,7 @@ func TestBrowserSupervision(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the file does not open: %v", err)
 	}
-	rows, err := f.GetRows("Sheet1", excelize.Options{RawCellValue: true})
+	rows, err := f.GetRows(f.GetSheetName(0), excelize.Options{RawCellValue: true})
 	if err != nil {
 		t.Fatal(err)
 	}
