@@ -3,8 +3,10 @@
 package people
 
 import (
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"bianmin/internal/errs"
 )
@@ -15,47 +17,83 @@ var (
 	idChecks  = "10X98765432"
 	// GB/T 2260 province-level prefixes in use.
 	idProvinces = map[string]bool{}
+	// 《港澳台居民居住证申领发放办法》(国办发〔2018〕81号) 第三条第二款: the residence permits of Hong Kong, Macao
+	// and Taiwan residents carry a 公民身份号码 whose address code is exactly one of these.
+	idPermitCodes = map[string]string{"81": "810000", "82": "820000", "83": "830000"}
 )
 
 func init() {
-	for _, p := range strings.Fields("11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82 91") {
+	for _, p := range strings.Fields("11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82 83 91") {
 		idProvinces[p] = true
 	}
 }
 
-// NormalizeIDNumber trims blanks and upper-cases the check character (a lowercase x is common on forms).
-func NormalizeIDNumber(s string) string {
-	return strings.ToUpper(strings.TrimSpace(s))
+// fold brings a number as people type or paste it to the form the standards write: full-width characters
+// (０-９, Ｘ, －, as Chinese input methods give them) become ASCII, spaces of any width and hyphens between
+// groups are dropped, letters are upper-cased (a lowercase x is common on forms; GB 11643 writes X).
+func fold(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= 0xFF01 && r <= 0xFF5E { // full-width forms of ASCII
+			r -= 0xFEE0
+		}
+		switch {
+		case unicode.IsSpace(r), r == '\u200b', r == '\ufeff':
+			continue
+		case r == '-', r == '\u2010', r == '\u2011', r == '\u2012', r == '\u2013', r == '\u2212':
+			continue
+		case r >= 'a' && r <= 'z':
+			r -= 'a' - 'A'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
-// CheckIDNumber validates an 18-character 公民身份号码 and says which rule it breaks.
+// NormalizeIDNumber is the form an ID number is stored and compared in: see fold.
+func NormalizeIDNumber(s string) string { return fold(s) }
+
+// CheckIDNumber validates an 18-character 公民身份号码 (GB 11643-1999) after normalising it, and says
+// exactly what is wrong: the character and its position, the length found, the date, or the check
+// character expected.
 func CheckIDNumber(field, s string) *errs.Error {
 	s = NormalizeIDNumber(s)
-	switch {
-	case s == "":
+	if s == "" {
 		return errs.Field(field, "err.required")
-	case len(s) == 15:
-		return errs.Field(field, "err.idnumber.legacy15")
-	case len(s) != 18:
-		return errs.Field(field, "err.idnumber.length")
 	}
-	for i := 0; i < 17; i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return errs.Field(field, "err.idnumber.chars")
+	runes := []rune(s)
+	for i, r := range runes {
+		switch {
+		case i >= 18:
+		case r >= '0' && r <= '9':
+		case i == 17 && r == 'X':
+		case i == 17:
+			return errs.Field(field, "err.idnumber.last_char").With("char", string(r))
+		default:
+			return errs.Field(field, "err.idnumber.char_at").With("pos", strconv.Itoa(i+1)).With("char", string(r))
 		}
 	}
-	if c := s[17]; (c < '0' || c > '9') && c != 'X' {
-		return errs.Field(field, "err.idnumber.chars")
+	switch n := len(runes); {
+	case n == 15:
+		return errs.Field(field, "err.idnumber.legacy15")
+	case n != 18:
+		return errs.Field(field, "err.idnumber.count").With("count", strconv.Itoa(n))
 	}
 	if !idProvinces[s[:2]] {
-		return errs.Field(field, "err.idnumber.region")
+		return errs.Field(field, "err.idnumber.province").With("code", s[:2])
+	}
+	if want, ok := idPermitCodes[s[:2]]; ok && s[:6] != want {
+		return errs.Field(field, "err.idnumber.permit").With("code", s[:6])
 	}
 	birth, err := time.Parse("20060102", s[6:14])
-	if err != nil || birth.Year() < 1900 || birth.After(time.Now()) {
-		return errs.Field(field, "err.idnumber.birth")
+	if err != nil {
+		return errs.Field(field, "err.idnumber.birth_date").With("date", s[6:14])
 	}
-	if IDCheckChar(s[:17]) != s[17] {
-		return errs.Field(field, "err.idnumber.checksum")
+	if birth.Year() < 1900 || birth.After(time.Now()) {
+		return errs.Field(field, "err.idnumber.birth_range").With("date", birth.Format("2006-01-02"))
+	}
+	if want := IDCheckChar(s[:17]); want != s[17] {
+		return errs.Field(field, "err.idnumber.check_char").With("expected", string(want)).With("found", s[17:])
 	}
 	return nil
 }
@@ -67,52 +105,4 @@ func IDCheckChar(first17 string) byte {
 		sum += int(first17[i]-'0') * idWeights[i]
 	}
 	return idChecks[sum%11]
-}
-
-// 统一社会信用代码 alphabet and weights of GB 32100-2015 (FACTS.md §9.2): 31 characters without I, O, Z, S, V;
-// weights are 3^(i-1) mod 31.
-const creditAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-
-var creditWeights = [17]int{1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28}
-
-// NormalizeCreditCode trims and upper-cases.
-func NormalizeCreditCode(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }
-
-// CheckCreditCode validates a unified social credit code. Its key is err.creditcode.checksum when only the
-// check character is wrong: real codes exist that fail it, so that one fault may be overridden.
-func CheckCreditCode(field, s string) *errs.Error {
-	s = NormalizeCreditCode(s)
-	switch {
-	case s == "":
-		return errs.Field(field, "err.required")
-	case len(s) != 18:
-		return errs.Field(field, "err.creditcode.length")
-	}
-	for i := 0; i < 18; i++ {
-		if strings.IndexByte(creditAlphabet, s[i]) < 0 {
-			return errs.Field(field, "err.creditcode.chars")
-		}
-	}
-	for i := 2; i < 8; i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return errs.Field(field, "err.creditcode.region")
-		}
-	}
-	if CreditCheckChar(s[:17]) != s[17] {
-		return errs.Field(field, "err.creditcode.checksum")
-	}
-	return nil
-}
-
-// CreditCheckChar computes the 18th character from the first 17 (which must be in the alphabet).
-func CreditCheckChar(first17 string) byte {
-	sum := 0
-	for i := 0; i < 17; i++ {
-		sum += strings.IndexByte(creditAlphabet, first17[i]) * creditWeights[i]
-	}
-	c := 31 - sum%31
-	if c == 31 {
-		c = 0
-	}
-	return creditAlphabet[c]
 }

@@ -98,8 +98,9 @@ type Applicant struct {
 	Created        time.Time
 }
 
-// Validate checks an applicant. A credit code that fails only its check character passes when the
-// override reason is given; the caller must hold the override permission.
+// Validate checks an applicant. A credit code that fails only a check character (its own, or that of the
+// organisation code inside it) passes when the override reason is given; the caller must hold the override
+// permission.
 func (a *Applicant) Validate() error {
 	var l errs.List
 	a.Name = strings.TrimSpace(a.Name)
@@ -116,7 +117,7 @@ func (a *Applicant) Validate() error {
 		l.Add(checkText("name", a.Name, true, 200))
 		a.CreditCode = NormalizeCreditCode(a.CreditCode)
 		if e := CheckCreditCode("credit_code", a.CreditCode); e != nil {
-			if e.Key != "err.creditcode.checksum" || a.CreditOverride == "" {
+			if !CreditOverridable(e.Key) || a.CreditOverride == "" {
 				l.Add(e)
 			}
 		} else {
