@@ -77,7 +77,7 @@ func TestBadInputWritesNothing(t *testing.T) {
 			name, field, key string
 			do               func() error
 		}{
-			{"malformed ID", "id_number", "err.idnumber.checksum", func() error {
+			{"malformed ID", "id_number", "err.idnumber.check_char", func() error {
 				_, err := w.svc.CreateApplicant(ctx, clerk, service.ApplicantInput{Kind: "resident", Name: "张三", IDNumber: "150421198001010011", OrgID: v1}, "")
 				return err
 			}},

@@ -17,6 +17,7 @@ import (
 	"bianmin/internal/clock"
 	"bianmin/internal/demo"
 	"bianmin/internal/errs"
+	"bianmin/internal/i18n"
 	"bianmin/internal/service"
 	"bianmin/internal/testkit"
 	"bianmin/internal/web"
@@ -175,9 +176,10 @@ func TestFormErrorsInTheUsersLanguage(t *testing.T) {
 			t.Fatalf("%s: status %d", lang, code)
 		}
 		l := map[string]string{"zh": "zh", "mn": "mn"}[lang]
-		msg, _ := cat.Get("err.idnumber.checksum")
+		// the message names the check character the first 17 digits call for and the one typed
+		msg := cat.T(i18n.Lang(l), "err.idnumber.check_char", "expected", "X", "found", "1")
 		label, _ := cat.Get("field.id_number")
-		want := map[string][2]string{"zh": {msg.Zh, label.Zh}, "mn": {msg.Mn, label.Mn}}[l]
+		want := map[string][2]string{"zh": {msg, label.Zh}, "mn": {msg, label.Mn}}[l]
 		if !strings.Contains(body, want[0]) || !strings.Contains(body, want[1]) {
 			t.Errorf("%s: the page does not say %q about %q", lang, want[0], want[1])
 		}
