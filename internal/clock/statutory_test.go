@@ -25,7 +25,7 @@ func TestStatutoryYears(t *testing.T) {
 		off  []string
 	}{
 		{2027, []string{ // FACTS.md §6.4's worked example
-			"2027-01-01",                                         // 元旦, Friday
+			"2027-01-01",                                           // 元旦, Friday
 			"2027-02-05", "2027-02-06", "2027-02-07", "2027-02-08", // 除夕 to 初三, Friday to Monday
 			"2027-02-09", "2027-02-10", // 第六条: the weekend's two days made up after the run
 			"2027-04-05",               // 清明 on its solar term, Monday
@@ -98,7 +98,7 @@ func TestDueBeyondThePublishedYears(t *testing.T) {
 func TestOfficialScheduleWins(t *testing.T) {
 	official, lawOnly := Default(), NewCalendar()
 	cases := []struct {
-		day                string
+		day                 string
 		official, statutory bool // worked?
 	}{
 		{"2026-01-02", false, true}, // 元旦 2026 officially 1-3 January; by law 1 January only
