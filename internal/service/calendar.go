@@ -85,12 +85,15 @@ func (s *Service) LoadCalendarYear(ctx context.Context, actor access.Actor, r io
 }
 
 // MissingNextYear reports the year whose official schedule is missing when it matters: the next year, from
-// November on (the State Council publishes it in November or December), or the current one.
+// 1 November on in the hall's time (the State Council publishes it in November or December, and due days
+// start to reach into it), or the current one. Due days counted in it are provisional (clock.Statutory).
 func (s *Service) MissingNextYear(ctx context.Context, now time.Time) (int, error) {
-	cal, err := s.Calendar(ctx)
+	clk, err := s.Clock(ctx)
 	if err != nil {
 		return 0, err
 	}
+	cal := clk.Cal
+	now = now.In(clk.Rules.Location)
 	if y := now.Year(); !cal.Covers(y) {
 		return y, nil
 	}
