@@ -40,7 +40,7 @@ func TestLoadingTheScheduleTellsWhoseDueDayMoved(t *testing.T) {
 			return c
 		}
 		// 最低生活保障: 25 working days
-		old := accept("old", "2026-11-02 10:00")   // due 2026-12-07: never reaches 2027
+		old := accept("old", "2026-11-02 10:00")     // due 2026-12-07: never reaches 2027
 		early := accept("early", "2026-12-30 10:00") // due 2027-02-04, before 春节: the notice does not move it
 		moved := accept("moved", "2027-01-20 10:00") // due 2027-03-02 on the law alone, 2027-03-03 on the notice
 		work := func(c cases.Case) service.Work {
