@@ -43,6 +43,10 @@ usage:
                              names the department they go to); all or nothing
   bianmin import calendar [flags] FILE
                              load a year's official holiday schedule (JSON like internal/clock/calendars/2026.json)
+  bianmin calendar due [flags] [-natural] DATE N
+                             print the due day of something accepted on DATE with a limit of N working days
+                             (-natural: natural days), on the calendars in the database, and whether it is
+                             provisional (a year without its official schedule: counted on the statutory holidays)
   bianmin export catalog [flags] FILE
                              write the catalog as .xlsx or .json (by the file's name)
   bianmin audit verify [flags]
@@ -92,7 +96,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 		return nil
 	}
 	cmd, args := args[0], args[1:]
-	if (cmd == "admin" || cmd == "import" || cmd == "export" || cmd == "audit" || cmd == "bench") && len(args) > 0 {
+	if (cmd == "admin" || cmd == "import" || cmd == "export" || cmd == "audit" || cmd == "bench" || cmd == "calendar") && len(args) > 0 {
 		cmd, args = cmd+" "+args[0], args[1:]
 	}
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
@@ -119,6 +123,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 	runs := fs.Int("runs", 200, "runs of each measurement (bench)")
 	ahead := fs.Int("ahead", 0, "sweep as if this many days had passed since the data was made (bench)")
 	full := fs.Bool("full", false, "also measure computing every open case's standing again, as after a calendar change (bench)")
+	natural := fs.Bool("natural", false, "the limit is in natural days (calendar due)")
 	// Flags may come before or after the file names.
 	var files []string
 	for {
@@ -143,7 +148,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 		return nil
 	case "serve", "demo":
 		return serve(ctx, cfg, cmd == "demo", out)
-	case "migrate", "audit verify", "import divisions", "import catalog", "import calendar", "export catalog", "admin create", "gen", "bench supervision":
+	case "migrate", "audit verify", "import divisions", "import catalog", "import calendar", "calendar due", "export catalog", "admin create", "gen", "bench supervision":
 	default:
 		fmt.Fprint(out, usage)
 		return fmt.Errorf("unknown command %q", cmd)
@@ -161,6 +166,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 		return generate(ctx, m, out, *n, *seed, *days, *open)
 	case "bench supervision":
 		return benchSupervision(ctx, m, out, *runs, *ahead, *full)
+	case "calendar due":
+		return calendarDue(ctx, m, out, files, *natural)
 	case "audit verify":
 		n, err := m.DB.VerifyAudit(ctx)
 		if err != nil {
@@ -213,11 +220,18 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 			return err
 		}
 		defer f.Close()
-		y, err := m.Service.LoadCalendarYear(ctx, access.System, f)
+		l, err := m.Service.LoadCalendar(ctx, access.System, f)
 		if err != nil {
 			return describe(m, err)
 		}
-		fmt.Fprintf(out, "calendar %d loaded: %d holiday periods, %d make-up working days\n", y.Year, len(y.Holidays), len(y.Workdays))
+		y, told := l.Year, 0
+		for _, mv := range l.Moved {
+			if mv.Told {
+				told++
+			}
+		}
+		fmt.Fprintf(out, "calendar %d loaded: %d holiday periods, %d make-up working days; %d open cases' due days moved, %d applicants told\n",
+			y.Year, len(y.Holidays), len(y.Workdays), len(l.Moved), told)
 		return nil
 	case "export catalog":
 		if len(files) != 1 {

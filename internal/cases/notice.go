@@ -28,7 +28,10 @@ type Paper struct {
 	Case   Case       `json:"case"`
 	Reason string     `json:"reason,omitempty"`
 	Due    clock.Date `json:"due,omitzero"`
-	By     string     `json:"by,omitempty"` // who made the move (经办人), none for Bianmin's own moves
+	// DueProvisional: the due day was counted over a year without its official holiday schedule, on the
+	// statutory holidays alone; the notice gives the limit first and says so.
+	DueProvisional bool   `json:"due_provisional,omitempty"`
+	By             string `json:"by,omitempty"` // who made the move (经办人), none for Bianmin's own moves
 }
 
 // Remedies reports whether a notice of this kind tells the applicant of 行政复议 and 行政诉讼 (行政许可法

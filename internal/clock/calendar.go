@@ -11,6 +11,7 @@ import (
 	"io"
 	"io/fs"
 	"slices"
+	"sync"
 	"time"
 
 	"bianmin/internal/errs"
@@ -151,15 +152,18 @@ func Shipped() []Year {
 	return out
 }
 
-// Calendar answers whether a day is worked. It is built from years' schedules and immutable after.
+// Calendar answers whether a day is worked. It is built from years' schedules and immutable after; a year
+// without its official schedule is counted on the statutory holidays (Statutory), worked out the first time
+// the year is asked for.
 type Calendar struct {
 	off, on map[Date]bool
 	years   map[int]bool
+	law     *sync.Map // year -> map[Date]bool: the statutory days off of a year without its schedule
 }
 
 // NewCalendar builds a calendar of the given years.
 func NewCalendar(years ...Year) *Calendar {
-	c := &Calendar{off: map[Date]bool{}, on: map[Date]bool{}, years: map[int]bool{}}
+	c := &Calendar{off: map[Date]bool{}, on: map[Date]bool{}, years: map[int]bool{}, law: &sync.Map{}}
 	for _, y := range years {
 		c.years[y.Year] = true
 		for _, p := range y.Holidays {
@@ -177,9 +181,39 @@ func NewCalendar(years ...Year) *Calendar {
 // Default is the calendar of the shipped years.
 func Default() *Calendar { return NewCalendar(Shipped()...) }
 
-// Covers reports whether the year's official schedule is loaded. Beyond it, days are counted as Monday to
-// Friday, which the supervision pages flag.
+// Covers reports whether the year's official schedule is loaded. Beyond it, days are counted on the statutory
+// holidays alone (Statutory), and what is counted on them is provisional.
 func (c *Calendar) Covers(year int) bool { return c.years[year] }
+
+// Provisional reports whether a count over the days from..to (in either order) crosses a year without its
+// official schedule: a due day found so is an estimate on the statutory holidays until that year's schedule
+// is loaded.
+func (c *Calendar) Provisional(from, to Date) bool {
+	if to.Before(from) {
+		from, to = to, from
+	}
+	for y := from.Y; y <= to.Y; y++ {
+		if !c.years[y] {
+			return true
+		}
+	}
+	return false
+}
+
+// statutoryOff reports a statutory day off (or 第六条 make-up day) of a year without its official schedule.
+func (c *Calendar) statutoryOff(d Date) bool {
+	v, ok := c.law.Load(d.Y)
+	if !ok {
+		off := map[Date]bool{}
+		for _, p := range Statutory(d.Y).Holidays {
+			for x := p.From; !x.After(p.To); x = x.AddDays(1) {
+				off[x] = true
+			}
+		}
+		v, _ = c.law.LoadOrStore(d.Y, off)
+	}
+	return v.(map[Date]bool)[d]
+}
 
 // Years lists the loaded years.
 func (c *Calendar) Years() []int {
@@ -192,11 +226,15 @@ func (c *Calendar) Years() []int {
 }
 
 // IsWorkingDay reports whether d is worked: Monday to Friday unless a holiday, plus the make-up weekend days.
+// In a year without its official schedule the holidays are the statutory ones (Statutory).
 func (c *Calendar) IsWorkingDay(d Date) bool {
 	if c.on[d] {
 		return true
 	}
 	if c.off[d] {
+		return false
+	}
+	if !c.years[d.Y] && c.statutoryOff(d) {
 		return false
 	}
 	wd := d.Weekday()

@@ -75,10 +75,35 @@ func (c Clock) Due(accepted time.Time, u Unit, n int) Date {
 		}
 		return due
 	}
+	if n <= 0 && !c.Cal.IsWorkingDay(day) {
+		return c.Cal.NextWorkingDay(day) // a due day is a working day, even for a limit of none
+	}
 	if !c.Rules.CountFromNextDay && c.Cal.IsWorkingDay(day) && n > 0 {
 		return c.Cal.AddWorkingDays(day, n-1)
 	}
 	return c.Cal.AddWorkingDays(day, n)
+}
+
+// DueDay is a due day and whether it is provisional: counted over a year whose official schedule is not
+// loaded, on the statutory holidays alone (Statutory), so that the year's notice may still move it.
+type DueDay struct {
+	Day         Date
+	Provisional bool
+}
+
+// DueOn is Due with whether the day is provisional.
+func (c Clock) DueOn(accepted time.Time, u Unit, n int) DueDay {
+	due := c.Due(accepted, u, n)
+	return DueDay{due, c.Provisional(accepted, due)}
+}
+
+// Provisional reports whether a due day counted from the given acceptance crossed a year without its official
+// schedule (Calendar.Provisional): every day from acceptance to the due day was asked of the calendar.
+func (c Clock) Provisional(accepted time.Time, due Date) bool {
+	if accepted.IsZero() || due.IsZero() {
+		return false
+	}
+	return c.Cal.Provisional(DateOf(accepted.In(c.Rules.Location)), due)
 }
 
 // Deadline is the due day after suspensions and extensions: the working days of every suspension are added

@@ -4,11 +4,14 @@ import (
 	"context"
 	"io"
 	"slices"
+	"strconv"
 	"time"
 
 	"bianmin/internal/access"
+	"bianmin/internal/cases"
 	"bianmin/internal/clock"
 	"bianmin/internal/errs"
+	"bianmin/internal/i18n"
 	"bianmin/internal/store"
 )
 
@@ -69,28 +72,119 @@ func (s *Service) Calendar(ctx context.Context) (*clock.Calendar, error) {
 // LoadCalendarYear reads a year's schedule (the JSON of internal/clock/calendars) and stores it. The calendar
 // is the same for the whole platform, so only administrators load it.
 func (s *Service) LoadCalendarYear(ctx context.Context, actor access.Actor, r io.Reader) (clock.Year, error) {
+	l, err := s.LoadCalendar(ctx, actor, r)
+	return l.Year, err
+}
+
+// CalendarLoad is a year's schedule loaded, and the open cases whose due day it moved.
+type CalendarLoad struct {
+	Year  clock.Year
+	Moved []DueMove
+}
+
+// DueMove is an open case whose due day a loaded schedule moved.
+type DueMove struct {
+	Case     cases.Case
+	From, To clock.Date
+	Told     bool // a message to the applicant was queued (not when the applicant gave no phone)
+}
+
+// LoadCalendar stores a year's schedule, and in the same transaction queues a message to the applicant of
+// every open case whose due day it moves (a provisional day counted on the statutory holidays becomes final,
+// or a corrected schedule is loaded again). The next sweep stores every open case's new standing.
+func (s *Service) LoadCalendar(ctx context.Context, actor access.Actor, r io.Reader) (CalendarLoad, error) {
 	if !actor.System && actor.Role != access.Admin {
-		return clock.Year{}, errs.New(errs.Forbidden, "err.forbidden").With("action", "calendar.edit")
+		return CalendarLoad{}, errs.New(errs.Forbidden, "err.forbidden").With("action", "calendar.edit")
 	}
 	y, err := clock.ReadYear(r)
+	l := CalendarLoad{Year: y}
 	if err != nil {
-		return y, err
+		return l, err
+	}
+	if l.Moved, err = s.dueMoves(ctx, y); err != nil {
+		return l, err
 	}
 	defer s.calendar.Store(nil)
-	if err := s.DB.Write(ctx, func(tx *store.Tx) error { return tx.SaveCalendarYear(actor, y) }); err != nil {
-		return y, err
+	err = s.DB.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.SaveCalendarYear(actor, y); err != nil {
+			return err
+		}
+		for i := range l.Moved {
+			if l.Moved[i].Told, err = s.tellDueMoved(ctx, tx, l.Moved[i], y.Year); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return l, err
 	}
 	s.recompute.Store(true) // due days may have moved: the next sweep computes every open case again
-	return y, nil
+	return l, nil
+}
+
+// dueMoves compares, for the open cases the year can reach (due on or after its first day), the due day on
+// the calendar as it is and on the calendar with the year loaded.
+func (s *Service) dueMoves(ctx context.Context, y clock.Year) ([]DueMove, error) {
+	before, err := s.Clock(ctx)
+	if err != nil {
+		return nil, err
+	}
+	years, err := s.CalendarYears(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ys := []clock.Year{y}
+	for _, cy := range years {
+		if cy.Year.Year != y.Year {
+			ys = append(ys, cy.Year)
+		}
+	}
+	after := clock.New(clock.NewCalendar(ys...), before.Rules)
+	list, err := s.DB.OpenCasesDueFrom(ctx, clock.Date{Y: y.Year, M: time.January, D: 1}.Int())
+	if err != nil {
+		return nil, err
+	}
+	today := clock.DateOf(s.DB.Now().In(before.Rules.Location))
+	var out []DueMove
+	for _, c := range list {
+		from, ok := c.Due(before, today)
+		to, _ := c.Due(after, today)
+		if ok && from != to {
+			out = append(out, DueMove{Case: c, From: from, To: to})
+		}
+	}
+	return out, nil
+}
+
+// tellDueMoved queues the message that a case's due day moved, as every message to an applicant is queued
+// (Mongolian first, then Chinese, signed with the handling township's name).
+func (s *Service) tellDueMoved(ctx context.Context, tx *store.Tx, m DueMove, year int) (bool, error) {
+	c := s.withItemMn(ctx, m.Case)
+	a, err := s.DB.Applicant(ctx, c.ApplicantID)
+	if err != nil || a.Phone == "" {
+		return false, nil // nobody to tell: the case page and tracking show the new day
+	}
+	from, err := s.DB.Org(ctx, c.Handling)
+	if err != nil {
+		return false, err
+	}
+	args := []string{"no", c.No, "year", strconv.Itoa(year), "from", m.From.String(), "to", m.To.String()}
+	mn := "【" + from.Name("mn") + "】" + s.Catalog.T(i18n.Mn, "msg.due_moved", append([]string{"item", c.ItemNameIn("mn")}, args...)...)
+	zh := "【" + from.NameZh + "】" + s.Catalog.T(i18n.Zh, "msg.due_moved", append([]string{"item", c.ItemName}, args...)...)
+	return true, tx.Enqueue(store.Message{CaseID: c.ID, Phone: a.Phone, Lang: "mn+zh", Template: "due_moved", Body: mn + " / " + zh})
 }
 
 // MissingNextYear reports the year whose official schedule is missing when it matters: the next year, from
-// November on (the State Council publishes it in November or December), or the current one.
+// 1 November on in the hall's time (the State Council publishes it in November or December, and due days
+// start to reach into it), or the current one. Due days counted in it are provisional (clock.Statutory).
 func (s *Service) MissingNextYear(ctx context.Context, now time.Time) (int, error) {
-	cal, err := s.Calendar(ctx)
+	clk, err := s.Clock(ctx)
 	if err != nil {
 		return 0, err
 	}
+	cal := clk.Cal
+	now = now.In(clk.Rules.Location)
 	if y := now.Year(); !cal.Covers(y) {
 		return y, nil
 	}

@@ -394,7 +394,7 @@ func (s *Service) Act(ctx context.Context, actor access.Actor, caseID string, ve
 		c.Delivery.CodeHash = hashCode(c.ID, code)
 		extra = []string{"code", code}
 	}
-	due, _ := c.Due(clk, clock.DateOf(s.DB.Now().In(clk.Rules.Location)))
+	due := c.DueDay(clk, clock.DateOf(s.DB.Now().In(clk.Rules.Location)))
 	err = s.DB.Write(ctx, func(tx *store.Tx) error {
 		if err := tx.SaveCase(actor, c, version, before, ev, orgID); err != nil {
 			return err
@@ -416,9 +416,11 @@ type Work struct {
 	Due       clock.Date
 	Remaining int
 	Card      clock.Card
-	StepDue   clock.Date // the current step's own deadline, when it has one
-	StepCard  clock.Card
-	Mine      []cases.Action // the moves the actor may make now
+	// DueProvisional: Due was counted over a year without its official holiday schedule (clock.Statutory).
+	DueProvisional bool
+	StepDue        clock.Date // the current step's own deadline, when it has one
+	StepCard       clock.Card
+	Mine           []cases.Action // the moves the actor may make now
 	// OwedOverdue flags a 容缺 case whose owed materials are late: the path leads to termination.
 	OwedOverdue bool
 }
@@ -484,6 +486,7 @@ func (s *Service) standingWork(ctx context.Context, c cases.Case, clk clock.Cloc
 	w := Work{Case: c, Due: st.Due, Card: st.Card, StepDue: st.StepDue, StepCard: st.StepCard, OwedOverdue: c.OwedOverdue(today)}
 	if !st.Due.IsZero() {
 		w.Remaining = clk.Remaining(today, st.Due)
+		w.DueProvisional = clk.Provisional(c.Accepted, st.Due)
 	}
 	return w
 }
@@ -523,7 +526,9 @@ type Tracking struct {
 	ItemNameMn string
 	State      cases.State
 	Due        clock.Date
-	Events     []store.CaseEvent
+	// DueProvisional: Due was counted over a year without its official holiday schedule (clock.Statutory).
+	DueProvisional bool
+	Events         []store.CaseEvent
 }
 
 // Track finds a case by its number and the last four digits of the applicant's phone; a wrong pair finds
@@ -570,9 +575,9 @@ func (s *Service) publicTimeline(ctx context.Context, c cases.Case) (Tracking, e
 	for i := range events {
 		events[i].Note = "" // notes may name people or reasons meant for the file, not the public
 	}
-	due, _ := c.Due(clk, clock.DateOf(s.DB.Now().In(clk.Rules.Location)))
+	due := c.DueDay(clk, clock.DateOf(s.DB.Now().In(clk.Rules.Location)))
 	c = s.withItemMn(ctx, c)
-	return Tracking{No: c.No, ItemName: c.ItemName, ItemNameMn: c.ItemNameMn, State: c.State, Due: due, Events: events}, nil
+	return Tracking{No: c.No, ItemName: c.ItemName, ItemNameMn: c.ItemNameMn, State: c.State, Due: due.Day, DueProvisional: due.Provisional, Events: events}, nil
 }
 
 // issueBundle issues every case of a bundle together, in one transaction, once all are decided.
@@ -619,7 +624,7 @@ func (s *Service) issueBundle(ctx context.Context, actor access.Actor, c cases.C
 				return err
 			}
 			// each result has its 送达回证; one message for the whole bundle
-			if err := s.issueNotice(tx, actor, sib, ev, numberPrefix(handling), clock.Date{}); err != nil {
+			if err := s.issueNotice(tx, actor, sib, ev, numberPrefix(handling), clock.DueDay{}); err != nil {
 				return err
 			}
 			if sib.ID == c.ID {

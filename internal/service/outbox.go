@@ -100,12 +100,12 @@ func messageFor(c cases.Case, ev cases.Event) (template, notice string) {
 
 // issueNotice numbers, in the move's transaction, the notice the move issues, keeping what it says: the
 // case as it now stands, the move's reason, the deadline and who made the move.
-func (s *Service) issueNotice(tx *store.Tx, actor access.Actor, c cases.Case, ev cases.Event, prefix string, due clock.Date) error {
+func (s *Service) issueNotice(tx *store.Tx, actor access.Actor, c cases.Case, ev cases.Event, prefix string, due clock.DueDay) error {
 	_, kind := messageFor(c, ev)
 	if kind == "" {
 		return nil
 	}
-	p := cases.Paper{Case: c, Reason: ev.Note, Due: due}
+	p := cases.Paper{Case: c, Reason: ev.Note, Due: due.Day, DueProvisional: due.Provisional}
 	if !actor.System {
 		p.By = actor.Name
 	}

@@ -237,9 +237,11 @@ func (s *Service) ApplyOnline(ctx context.Context, r people.ResidentAccount, ite
 
 // MyCase is one of a resident's applications as "my applications" shows it.
 type MyCase struct {
-	Case   cases.Case
-	Due    clock.Date
-	Phone4 string // the last four digits of the applicant's phone, when it is the account's: with the number, they open the public tracking page
+	Case cases.Case
+	Due  clock.Date
+	// DueProvisional: Due was counted over a year without its official holiday schedule (clock.Statutory).
+	DueProvisional bool
+	Phone4         string // the last four digits of the applicant's phone, when it is the account's: with the number, they open the public tracking page
 }
 
 // MyCases lists the applications a resident handed in online, newest first; nobody else's.
@@ -261,8 +263,8 @@ func (s *Service) MyCases(ctx context.Context, r people.ResidentAccount) ([]MyCa
 	today := clock.DateOf(s.DB.Now().In(clk.Rules.Location))
 	out := make([]MyCase, len(list))
 	for i, c := range list {
-		due, _ := c.Due(clk, today)
-		out[i] = MyCase{Case: c, Due: due, Phone4: phone4}
+		due := c.DueDay(clk, today)
+		out[i] = MyCase{Case: c, Due: due.Day, DueProvisional: due.Provisional, Phone4: phone4}
 	}
 	return out, nil
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"bianmin/internal/access"
+	"bianmin/internal/cases"
 	"bianmin/internal/clock"
 	"bianmin/internal/errs"
 )
@@ -53,4 +54,11 @@ func (tx *Tx) SaveCalendarYear(actor access.Actor, y clock.Year) error {
 		b = json.RawMessage(before)
 	}
 	return tx.Audit(actor, "calendar.save", "calendar", strconv.Itoa(y.Year), actor.OrgID, b, y)
+}
+
+// OpenCasesDueFrom lists the open cases (the clock running or standing) whose due day, as last computed, is
+// on or after the given yyyymmdd day, or was never computed: the cases a year's schedule may move.
+func (db *DB) OpenCasesDueFrom(ctx context.Context, from int) ([]cases.Case, error) {
+	return collectCases(db.query(ctx, `SELECT c.doc FROM case_clock k JOIN cases c ON c.id = k.case_id
+		WHERE k.running > 0 AND (k.due_on >= ? OR k.due_on = 0) ORDER BY c.case_no`, from))
 }

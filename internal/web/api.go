@@ -203,15 +203,18 @@ type MoveInput struct {
 
 // CaseWork is a case with its deadline and the moves the caller may make.
 type CaseWork struct {
-	Case      cases.Case     `json:"case"`
-	Due       string         `json:"due,omitempty"`
-	Remaining int            `json:"remaining_working_days"`
-	Card      string         `json:"card,omitempty"`
-	Moves     []cases.Action `json:"moves"`
+	Case cases.Case `json:"case"`
+	Due  string     `json:"due,omitempty"`
+	// DueProvisional: the due date was counted over a year whose official holiday schedule is not loaded, on
+	// the statutory holidays alone (按法定节假日推算); loading the schedule may move it.
+	DueProvisional bool           `json:"due_provisional"`
+	Remaining      int            `json:"remaining_working_days"`
+	Card           string         `json:"card,omitempty"`
+	Moves          []cases.Action `json:"moves"`
 }
 
 func caseWork(w service.Work) CaseWork {
-	cw := CaseWork{Case: w.Case, Remaining: w.Remaining, Card: string(w.Card), Moves: w.Mine}
+	cw := CaseWork{Case: w.Case, DueProvisional: w.DueProvisional, Remaining: w.Remaining, Card: string(w.Card), Moves: w.Mine}
 	if !w.Due.IsZero() {
 		cw.Due = w.Due.String()
 	}
@@ -461,7 +464,9 @@ type MyCaseJSON struct {
 	State    string `json:"state"`
 	Received string `json:"received"`
 	Due      string `json:"due,omitempty"`
-	Track    string `json:"track"` // the public tracking page of the case
+	// DueProvisional: the due date is counted on the statutory holidays (按法定节假日推算)
+	DueProvisional bool   `json:"due_provisional"`
+	Track          string `json:"track"` // the public tracking page of the case
 }
 
 func myCaseJSON(m service.MyCase) MyCaseJSON {
@@ -471,18 +476,20 @@ func myCaseJSON(m service.MyCase) MyCaseJSON {
 		j.Track += "&phone4=" + m.Phone4
 	}
 	if !m.Due.IsZero() {
-		j.Due = m.Due.String()
+		j.Due, j.DueProvisional = m.Due.String(), m.DueProvisional
 	}
 	return j
 }
 
 // TrackingJSON is a case's public timeline.
 type TrackingJSON struct {
-	No       string        `json:"no"`
-	ItemName string        `json:"item_name"`
-	State    string        `json:"state"`
-	Due      string        `json:"due,omitempty"`
-	Events   []cases.Event `json:"events"`
+	No       string `json:"no"`
+	ItemName string `json:"item_name"`
+	State    string `json:"state"`
+	Due      string `json:"due,omitempty"`
+	// DueProvisional: the due date is counted on the statutory holidays (按法定节假日推算)
+	DueProvisional bool          `json:"due_provisional"`
+	Events         []cases.Event `json:"events"`
 }
 
 // residentOp is an operation for a signed-in resident: staff tokens and anonymous callers are refused.
@@ -529,7 +536,7 @@ func (s *Server) residentOps() []apiOp {
 				t, err := s.svc.MyCase(r.Context(), *c.resident, r.PathValue("id"))
 				j := TrackingJSON{No: t.No, ItemName: t.ItemName, State: string(t.State)}
 				if !t.Due.IsZero() {
-					j.Due = t.Due.String()
+					j.Due, j.DueProvisional = t.Due.String(), t.DueProvisional
 				}
 				for _, e := range t.Events {
 					j.Events = append(j.Events, e.Event)

@@ -30,6 +30,10 @@ func (s *Server) caseQueue(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.page(r, "title.cases")
 	p.Data = q
+	if err := s.warnCalendar(r, p); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.render(w, http.StatusOK, "cases", p)
 }
 
@@ -68,6 +72,10 @@ func (s *Server) caseNew(w http.ResponseWriter, r *http.Request) {
 	p := s.page(r, "title.case_new")
 	p.Data = d
 	p.Form = map[string]string{"idem": ids.Token(16)}
+	if err := s.warnCalendar(r, p); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.render(w, http.StatusOK, "case_new", p)
 }
 

@@ -4,7 +4,6 @@ import (
 	"net"
 	"net/http"
 
-	"bianmin/internal/access"
 	"bianmin/internal/i18n"
 	"bianmin/internal/org"
 )
@@ -102,21 +101,18 @@ func (s *Server) desk(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := deskData{Home: home}
-	// Deadlines beyond the loaded calendar are counted Monday to Friday: the people who can load the next
-	// year's schedule, or who watch deadlines, are told.
-	if me.Role == access.Admin || me.Role == access.Supervisor || me.Role == access.Director {
-		if d.MissingYear, err = s.svc.MissingNextYear(r.Context(), s.svc.DB.Now()); err != nil {
-			s.fail(w, r, err)
-			return
-		}
+	// Deadlines beyond the loaded calendar are provisional: the people who accept cases, load the next year's
+	// schedule or watch deadlines are told.
+	if err := s.warnCalendar(r, p); err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	p.Data = d
 	s.render(w, http.StatusOK, "desk", p)
 }
 
 type deskData struct {
-	Home        org.Org
-	MissingYear int
+	Home org.Org
 }
 
 func (s *Server) passwordForm(w http.ResponseWriter, r *http.Request) {

@@ -35,6 +35,8 @@ type Page struct {
 	Form map[string]string
 	Data any
 	cat  *i18n.Catalog
+	// MissingYear is a year whose official holiday schedule is missing when it matters (warnCalendar).
+	MissingYear int
 
 	// Resident is a resident signed in to their own account; RCSRF is their session's form token.
 	Resident *people.ResidentAccount

@@ -1,0 +1,50 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"bianmin/internal/testkit"
+)
+
+// bianmin calendar due: the due day on the calendars in the database, and whether it is provisional; loading
+// the year's official schedule makes it final (FACTS.md §6.4).
+func TestCalendarDue(t *testing.T) {
+	e := testkit.SQLite(t)
+	cases := []struct {
+		args []string
+		due  string
+		prov bool
+	}{
+		{[]string{"2026-12-30", "5"}, "2027-01-07", true},              // over 元旦 2027, on the law alone
+		{[]string{"2026-12-31", "1"}, "2027-01-04", true},              // FACTS.md §6.4
+		{[]string{"2027-02-04", "1"}, "2027-02-11", true},              // 春节 2027 with its make-up days
+		{[]string{"-natural", "2027-01-22", "14"}, "2027-02-11", true}, // ends on 春节: the next working day
+		{[]string{"2026-03-02", "5"}, "2026-03-09", false},             // inside the official 2026 schedule
+		{[]string{"2026-02-12", "5", "-natural"}, "2026-02-24", false},
+	}
+	for _, tc := range cases {
+		out, err := cli(t, e, append([]string{"calendar", "due"}, tc.args...)...)
+		if err != nil || !strings.HasPrefix(out, tc.due+":") || strings.Contains(out, "provisional") != tc.prov || strings.Contains(out, "final") == tc.prov {
+			t.Errorf("calendar due %v: %q %v; want %s provisional %v", tc.args, out, err, tc.due, tc.prov)
+		}
+	}
+	for _, bad := range [][]string{{"2026-12-30"}, {"30.12.2026", "5"}, {"2026-12-30", "five"}} {
+		if _, err := cli(t, e, append([]string{"calendar", "due"}, bad...)...); err == nil {
+			t.Errorf("calendar due %v: no error", bad)
+		}
+	}
+	// the 2027 notice loaded into the database: final, and its own days count (元旦 1-3 January, 春节 2/5-2/13)
+	f := filepath.Join(t.TempDir(), "2027.json")
+	os.WriteFile(f, []byte(`{"year": 2027, "notice": "test", "holidays": [{"name": "元旦", "from": "2027-01-01", "to": "2027-01-03"},
+		{"name": "春节", "from": "2027-02-05", "to": "2027-02-13"}], "workdays": ["2027-02-20"]}`), 0o600)
+	if out, err := cli(t, e, "import", "calendar", f); err != nil || !strings.Contains(out, "calendar 2027 loaded") {
+		t.Fatalf("%q %v", out, err)
+	}
+	out, err := cli(t, e, "calendar", "due", "2027-02-04", "1")
+	if err != nil || !strings.HasPrefix(out, "2027-02-15:") || !strings.Contains(out, "final") {
+		t.Fatalf("after loading 2027: %q %v", out, err)
+	}
+}
