@@ -20,7 +20,7 @@ func OrganAct(a Action) bool {
 // StationRefusal is what a station's agent is told when making an act of the organ: the station receives
 // and forwards; the township window accepts or refuses.
 func StationRefusal(a Action) *errs.Error {
-	return &errs.Error{Code: errs.Forbidden, Field: "action", Key: "err.case.station_forwards", Args: map[string]string{"action": string(a)}}
+	return &errs.Error{Code: errs.Forbidden, Field: "action", Key: "err.case.station_forwards", Args: map[string]string{"action": "case." + string(a)}}
 }
 
 // DecidingOrg is the organisation in whose name the case is decided (决定机关): the item's department when
