@@ -116,11 +116,12 @@ func (a Actor) MayGrant(r Role) bool {
 
 // RoleFits reports whether role r makes sense at an organisation of kind k: clerks, reviewers and directors
 // work at a township (or its center), agents at a village (or its station), department staff at a
-// department, supervisors and administrators at a banner or above.
+// department, supervisors and administrators at a banner or above. A department has a director too: its
+// head (本行政机关负责人, 行政许可法 第42条), who approves the extensions of the cases it decides.
 func RoleFits(r Role, k org.Kind) bool {
 	switch r {
 	case Clerk, Reviewer, Director:
-		return k == org.Township || k == org.Center || k == org.Window || (r == Reviewer && k == org.Department)
+		return k == org.Township || k == org.Center || k == org.Window || ((r == Reviewer || r == Director) && k == org.Department)
 	case Agent:
 		return k == org.Village || k == org.Station
 	case Department:

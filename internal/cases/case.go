@@ -54,7 +54,7 @@ const (
 	Return        Action = "return"         // back office: back to the previous step
 	Suspend       Action = "suspend"        // back office: special procedure or correction; the clock stops
 	Resume        Action = "resume"         // back office: the clock runs again
-	// 延期 (行政许可法 第42条): the back office asks, the handling township's director decides.
+	// 延期 (行政许可法 第42条): the back office asks, the head of the deciding organ decides.
 	RequestExtension Action = "request_extension" // back office: ask for more days, with reasons
 	ApproveExtension Action = "approve_extension" // director: the days are added to the limit
 	RejectExtension  Action = "reject_extension"  // director: nothing is added
@@ -72,14 +72,22 @@ const (
 	Extend Action = "extend"
 )
 
-// Desk says who acts: the front desk (clerks, agents for their station's cases), the back office
-// (reviewers and department staff at the step's organisation), or the director.
+// Desk says who acts: the front desk (clerks of the township window), a village station (its agent), the
+// back office (reviewers and department staff at the step's organisation), the director of the handling
+// township, or the head of the organ that decides.
 type Desk string
 
 const (
 	Front    Desk = "front"
 	Back     Desk = "back"
 	Director Desk = "director"
+	// Station is a village station's agent: it receives and forwards (代办); 受理 and 不予受理 are acts of
+	// the organ (行政许可法 第32条), so none of the organ's acts is the station's (see OrganAct). An item
+	// published 嘎查村可直接办理 is concluded at the station: there its agent works as the front desk.
+	Station Desk = "station"
+	// Head is the head of the organ that decides the case (本行政机关负责人, 行政许可法 第42条): the director
+	// of the handling township, or of the banner department whose step decides (Case.DecidingOrg).
+	Head Desk = "head"
 	// Applicant is the resident at their own account: they hand an application in online (the intake's
 	// event); no move of the table is theirs.
 	Applicant Desk = "applicant"
@@ -93,8 +101,8 @@ type move struct {
 
 // moves is the transition table.
 var moves = map[Action]move{
-	AskCorrection:    {from: []State{Received}, to: Correction, desk: []Desk{Front}},
-	Resubmit:         {from: []State{Correction}, to: Received, desk: []Desk{Front}},
+	AskCorrection:    {from: []State{Received}, to: Correction, desk: []Desk{Front, Station}},
+	Resubmit:         {from: []State{Correction}, to: Received, desk: []Desk{Front, Station}},
 	Accept:           {from: []State{Received}, to: Accepted, desk: []Desk{Front}},
 	AcceptOwed:       {from: []State{Received}, to: Accepted, desk: []Desk{Front}},
 	Refuse:           {from: []State{Received, Correction}, to: Refused, desk: []Desk{Front}},
@@ -103,16 +111,16 @@ var moves = map[Action]move{
 	Suspend:          {from: []State{Accepted}, to: Suspended, desk: []Desk{Back}},
 	Resume:           {from: []State{Suspended}, to: Accepted, desk: []Desk{Back}},
 	RequestExtension: {from: []State{Accepted, Suspended}, desk: []Desk{Back}},
-	ApproveExtension: {from: []State{Accepted, Suspended}, desk: []Desk{Director}},
-	RejectExtension:  {from: []State{Accepted, Suspended}, desk: []Desk{Director}},
+	ApproveExtension: {from: []State{Accepted, Suspended}, desk: []Desk{Head}},
+	RejectExtension:  {from: []State{Accepted, Suspended}, desk: []Desk{Head}},
 	OwedArrived:      {from: []State{Accepted, Suspended, Decided}, desk: []Desk{Front}},
 	Claim:            {from: []State{Accepted, Suspended}, desk: []Desk{Back}},
 	Release:          {from: []State{Accepted, Suspended}, desk: []Desk{Back, Director}},
 	Assign:           {from: []State{Accepted, Suspended}, desk: []Desk{Director}},
 	Decide:           {from: []State{Accepted}, to: Decided, desk: []Desk{Back}},
-	Issue:            {from: []State{Decided}, to: Issued, desk: []Desk{Front}},
-	Deliver:          {from: []State{Issued}, to: Delivered, desk: []Desk{Front}},
-	Terminate:        {from: []State{Received, Correction, Accepted, Suspended}, to: Terminated, desk: []Desk{Front, Director}},
+	Issue:            {from: []State{Decided}, to: Issued, desk: []Desk{Front, Station}},
+	Deliver:          {from: []State{Issued}, to: Delivered, desk: []Desk{Front, Station}},
+	Terminate:        {from: []State{Received, Correction, Accepted, Suspended}, to: Terminated, desk: []Desk{Front, Station, Director}},
 }
 
 // Actions lists every action, for the table's test.
@@ -124,7 +132,7 @@ var Actions = []Action{AskCorrection, Resubmit, Accept, AcceptOwed, Refuse, Pass
 // the applicant's own village agent) no longer can.
 func Allowed(from State, a Action, d Desk) bool {
 	m, ok := moves[a]
-	if a == Terminate && d == Front && from != Received && from != Correction {
+	if a == Terminate && (d == Front || d == Station) && from != Received && from != Correction {
 		return false
 	}
 	return ok && slices.Contains(m.from, from) && slices.Contains(m.desk, d)
@@ -301,6 +309,12 @@ type Case struct {
 	// Standing is the case's deadline standing, filled in before the case is stored (see StandingOn); it is
 	// kept beside the document, not in it.
 	Standing Standing `json:"-"`
+
+	// StationHandles marks a case received at a village station for an item published 嘎查村可直接办理: the
+	// station concludes it (organ.go); any other station case is only received and forwarded there.
+	StationHandles bool `json:"station_handles,omitempty"`
+	// WaitsFor is the case of the same bundle whose grant this one waits for (waits.go).
+	WaitsFor string `json:"waits_for,omitempty"`
 }
 
 // Input carries what a move needs beyond its name.
@@ -335,6 +349,9 @@ type Event struct {
 func (c *Case) Apply(a Action, d Desk, in Input, now time.Time, clk clock.Clock) (Event, error) {
 	if c.State.Closed() {
 		return Event{}, errs.New(errs.Conflict, "err.case.closed")
+	}
+	if d == Station && OrganAct(a) {
+		return Event{}, StationRefusal(a)
 	}
 	if !Allowed(c.State, a, d) {
 		return Event{}, errs.New(errs.Forbidden, "err.case.move").With("action", string(a)).With("state", string(c.State))

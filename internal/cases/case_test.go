@@ -36,8 +36,8 @@ func materials(missing bool) []MaterialCheck {
 // The transition table, spelled out: every move from every state by every desk.
 func TestTransitionTable(t *testing.T) {
 	want := map[Action][]string{
-		AskCorrection:    {"received/front"},
-		Resubmit:         {"correction/front"},
+		AskCorrection:    {"received/front", "received/station"},
+		Resubmit:         {"correction/front", "correction/station"},
 		Accept:           {"received/front"},
 		AcceptOwed:       {"received/front"},
 		Refuse:           {"received/front", "correction/front"},
@@ -46,16 +46,17 @@ func TestTransitionTable(t *testing.T) {
 		Suspend:          {"accepted/back"},
 		Resume:           {"suspended/back"},
 		RequestExtension: {"accepted/back", "suspended/back"},
-		ApproveExtension: {"accepted/director", "suspended/director"},
-		RejectExtension:  {"accepted/director", "suspended/director"},
+		ApproveExtension: {"accepted/head", "suspended/head"},
+		RejectExtension:  {"accepted/head", "suspended/head"},
 		OwedArrived:      {"accepted/front", "suspended/front", "decided/front"},
 		Claim:            {"accepted/back", "suspended/back"},
 		Release:          {"accepted/back", "suspended/back", "accepted/director", "suspended/director"},
 		Assign:           {"accepted/director", "suspended/director"},
 		Decide:           {"accepted/back"},
-		Issue:            {"decided/front"},
-		Deliver:          {"issued/front"},
-		Terminate:        {"received/front", "received/director", "correction/front", "correction/director", "accepted/director", "suspended/director"},
+		Issue:            {"decided/front", "decided/station"},
+		Deliver:          {"issued/front", "issued/station"},
+		Terminate: {"received/front", "received/station", "received/director", "correction/front", "correction/station", "correction/director",
+			"accepted/director", "suspended/director"},
 	}
 	states := []State{Received, Correction, Accepted, Suspended, Decided, Issued, Delivered, Refused, Terminated}
 	for _, a := range Actions {
@@ -64,7 +65,7 @@ func TestTransitionTable(t *testing.T) {
 			allowed[w] = true
 		}
 		for _, s := range states {
-			for _, d := range []Desk{Front, Back, Director} {
+			for _, d := range []Desk{Front, Station, Back, Director, Head} {
 				if got := Allowed(s, a, d); got != allowed[string(s)+"/"+string(d)] {
 					t.Errorf("%s from %s by %s: %v", a, s, d, got)
 				}
@@ -240,7 +241,7 @@ func TestExtensionRequestAndApproval(t *testing.T) {
 		return err
 	}
 	// the director does not extend directly any more, nor does the back office approve its own request
-	if err := move(ApproveExtension, Director, Input{}); errs.CodeOf(err) != errs.Conflict {
+	if err := move(ApproveExtension, Head, Input{}); errs.CodeOf(err) != errs.Conflict {
 		t.Fatalf("approving without a request: %v", err)
 	}
 	if err := move(RequestExtension, Director, Input{Days: 3, Reason: "x"}); errs.CodeOf(err) != errs.Forbidden {
@@ -261,7 +262,7 @@ func TestExtensionRequestAndApproval(t *testing.T) {
 	if err := move(ApproveExtension, Back, Input{}); errs.CodeOf(err) != errs.Forbidden {
 		t.Fatalf("the back office approves: %v", err)
 	}
-	if err := move(ApproveExtension, Director, Input{}); err != nil {
+	if err := move(ApproveExtension, Head, Input{}); err != nil {
 		t.Fatal(err)
 	}
 	due, _ := c.Due(clk, today)
@@ -272,10 +273,10 @@ func TestExtensionRequestAndApproval(t *testing.T) {
 	if err := move(RequestExtension, Back, Input{Days: 2, Reason: "专家未到"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := move(RejectExtension, Director, Input{}); errs.CodeOf(err) != errs.Invalid {
+	if err := move(RejectExtension, Head, Input{}); errs.CodeOf(err) != errs.Invalid {
 		t.Fatalf("a rejection without reasons: %v", err)
 	}
-	if err := move(RejectExtension, Director, Input{Reason: "期限内可办结"}); err != nil {
+	if err := move(RejectExtension, Head, Input{Reason: "期限内可办结"}); err != nil {
 		t.Fatal(err)
 	}
 	if after, _ := c.Due(clk, today); c.Extension != 4 || c.ExtensionRequest != nil || after != due {
@@ -295,7 +296,7 @@ func TestExtensionRequestAndApproval(t *testing.T) {
 	if err := move(RequestExtension, Back, Input{Days: 6, Reason: "x"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := move(ApproveExtension, Director, Input{}); err != nil || c.Extension != 10 || c.ExtensionLeft() != 0 {
+	if err := move(ApproveExtension, Head, Input{}); err != nil || c.Extension != 10 || c.ExtensionLeft() != 0 {
 		t.Fatalf("up to the cap: %d, %v", c.Extension, err)
 	}
 	if err := move(RequestExtension, Back, Input{Days: 1, Reason: "x"}); err == nil {

@@ -32,6 +32,17 @@ type Paper struct {
 	// statutory holidays alone; the notice gives the limit first and says so.
 	DueProvisional bool   `json:"due_provisional,omitempty"`
 	By             string `json:"by,omitempty"` // who made the move (经办人), none for Bianmin's own moves
+	// Issuer is the organisation the notice is issued in the name of (NoticeOrgan); "" on notices issued
+	// before it was kept, which were all the handling township's.
+	Issuer string `json:"issuer,omitempty"`
+}
+
+// IssuerID is the organisation the notice is in the name of.
+func (p Paper) IssuerID() string {
+	if p.Issuer != "" {
+		return p.Issuer
+	}
+	return p.Case.Handling
 }
 
 // Remedies reports whether a notice of this kind tells the applicant of 行政复议 and 行政诉讼 (行政许可法

@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"slices"
 	"strings"
 
 	"bianmin/internal/errs"
@@ -16,6 +17,10 @@ type Bundle struct {
 	ItemIDs []string `json:"item_ids"`
 	// Form lists the fields of the one merged application form.
 	Form []string `json:"form,omitempty"`
+	// WaitsFor says which item waits for the result of another (item id → the id of the item it waits for):
+	// the waiting item needs what the other grants (the subsidies of 残疾人服务 need its 残疾人证), so its case
+	// is not accepted before the other's is granted, and ends when the other's is denied.
+	WaitsFor map[string]string `json:"waits_for,omitempty"`
 }
 
 // Check validates a bundle.
@@ -25,6 +30,14 @@ func (b Bundle) Check() error {
 	text(&l, "lead", b.Lead, true, 100)
 	if len(b.ItemIDs) < 2 {
 		l.Add(errs.Field("item_ids", "err.bundle.items"))
+	}
+	// An item waits only for an item listed before it in the same bundle: so the one waited for is taken in
+	// first, and no two items wait for each other.
+	for item, on := range b.WaitsFor {
+		i, j := slices.Index(b.ItemIDs, item), slices.Index(b.ItemIDs, on)
+		if i < 0 || j < 0 || j >= i {
+			l.Add(errs.Field("waits_for", "err.bundle.waits_for"))
+		}
 	}
 	return l.Err()
 }

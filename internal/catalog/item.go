@@ -369,6 +369,12 @@ func (it Item) Check() error {
 	if !slices.Contains([]string{VillageNone, VillageProxy, VillageHandle}, it.Village) {
 		l.Add(errs.Field("village", "err.item.code_set"))
 	}
+	// 嘎查村可直接办理 promises that the station concludes the item: every step is one the window does on the
+	// spot, which at a station its agent does. An item decided in a back office is 嘎查村可代办: the station
+	// receives and forwards, the organ accepts and decides (行政许可法 第32条; seed 三.(三)).
+	if it.Village == VillageHandle && slices.ContainsFunc(it.Steps, func(s Step) bool { return s.Role != "clerk" }) {
+		l.Add(errs.Field("village", "err.item.village_handle_steps"))
+	}
 	if s := it.Scope; s != "" && !slices.Contains([]string{"全国", "跨省", "跨市", "跨县", "跨乡"}, s) {
 		l.Add(errs.Field("scope", "err.item.code_set"))
 	}

@@ -87,11 +87,11 @@ var demoItems = []itemSpec{
 	{"义务兵家庭优待金发放", "ᠴᠡᠷᠢᠭ ᠦᠨ ᠠᠢᠯ ᠦᠨ ᠬᠠᠷᠠᠭᠠᠯᠵᠠᠯ ᠤᠨ ᠮᠥᠩᠭᠡ", "优待金", "05", "退役军人事务局", 20, 15, "proxy", "退役军人", "simple", "app id hukou veteran bank", "", 2},
 	{"光荣牌悬挂", "ᠴᠣᠯᠠ ᠶᠢᠨ ᠬᠠᠪᠲᠠᠰᠤ", "光荣牌", "20", "退役军人事务局", 0, 0, "proxy", "退役军人", "instant", "app id veteran", "", 2},
 	{"退役军人信息采集", "ᠬᠠᠯᠠᠭᠳᠠᠭᠰᠠᠳ ᠤᠨ ᠮᠡᠳᠡᠭᠡ ᠴᠤᠭᠯᠠᠭᠤᠯᠬᠤ", "退役军人登记", "20", "退役军人事务局", 0, 0, "handle", "退役军人", "instant", "id veteran", "", 3},
-	{"居民身份证申领", "ᠪᠡᠶ᠎ᠡ ᠶᠢᠨ ᠦᠨᠡᠮᠯᠡᠯ ᠠᠪᠬᠤ", "身份证办理 换身份证", "07", "公安局", 60, 20, "", "户籍", "simple", "hukou photo", "居民身份证", 2},
+	{"居民身份证申领", "ᠪᠡᠶ᠎ᠡ ᠶᠢᠨ ᠦᠨᠡᠮᠯᠡᠯ ᠠᠪᠬᠤ", "身份证办理 换身份证", "07", "公安局", 60, 20, "", "户籍", "police", "hukou photo", "居民身份证", 2},
 	{"户口迁入登记", "ᠡᠷᠦᠬᠡ ᠰᠢᠯᠵᠢᠬᠦ ᠳᠠᠩᠰᠠ", "户口迁移 落户 户籍迁入", "07", "公安局", 20, 5, "proxy", "户籍", "simple", "app hukou id marriage", "户口簿", 2},
 	{"出生登记", "ᠲᠥᠷᠥᠯᠲᠡ ᠶᠢᠨ ᠡᠷᠦᠬᠡ ᠶᠢᠨ ᠳᠠᠩᠰᠠ", "新生儿落户 新生儿上户口 报户口", "07", "公安局", 0, 0, "proxy", "新生儿出生 户籍", "instant", "app birth hukou marriage", "户口簿", 3},
-	{"法律援助申请受理", "ᠬᠠᠤᠯᠢ ᠶᠢᠨ ᠳᠡᠮᠵᠢᠯᠭᠡ ᠶᠢᠨ ᠭᠤᠶᠤᠯᠲᠠ", "法律援助", "20", "司法局", 7, 3, "handle", "法律服务", "simple", "app id income", "", 2},
-	{"人民调解", "ᠠᠷᠠᠳ ᠤᠨ ᠡᠪᠯᠡᠷᠡᠭᠦᠯᠬᠦ", "民间纠纷调解 调解", "20", "司法局", 30, 15, "handle", "法律服务", "simple", "app id", "调解协议书", 2},
+	{"法律援助申请受理", "ᠬᠠᠤᠯᠢ ᠶᠢᠨ ᠳᠡᠮᠵᠢᠯᠭᠡ ᠶᠢᠨ ᠭᠤᠶᠤᠯᠲᠠ", "法律援助", "20", "司法局", 7, 3, "proxy", "法律服务", "simple", "app id income", "", 2},
+	{"人民调解", "ᠠᠷᠠᠳ ᠤᠨ ᠡᠪᠯᠡᠷᠡᠭᠦᠯᠬᠦ", "民间纠纷调解 调解", "20", "司法局", 30, 15, "proxy", "法律服务", "simple", "app id", "调解协议书", 2},
 	{"个体工商户设立登记", "ᠬᠤᠪᠢ ᠠᠵᠤ ᠠᠬᠤᠢ ᠶᠢᠨ ᠳᠠᠩᠰᠠ", "个体户注册 办营业执照", "07", "市场监督管理局", 15, 3, "", "开办", "simple", "app id residence", "营业执照", 3},
 	{"自然人代开增值税普通发票", "ᠬᠤᠪᠢ ᠬᠦᠮᠦᠨ ᠳᠤ ᠲᠠᠲᠠᠪᠤᠷᠢ ᠶᠢᠨ ᠪᠢᠯᠸᠲ ᠨᠡᠬᠡᠬᠦ", "代开发票", "20", "税务局", 0, 0, "", "纳税", "instant", "app id", "增值税普通发票", 3},
 	{"城乡居民社会保险费缴纳", "ᠨᠡᠶᠢᠭᠡᠮ ᠦᠨ ᠳᠠᠭᠠᠳᠬᠠᠯ ᠤᠨ ᠲᠥᠯᠥᠪᠦᠷᠢ ᠲᠤᠰᠢᠶᠠᠬᠤ", "社保缴费 医保缴费 养老保险缴费", "20", "税务局", 0, 0, "handle", "社会保障", "instant", "id", "", 4},
@@ -148,6 +148,16 @@ func buildItem(s itemSpec, bannerPhone int) catalog.Item {
 			{Name: "嘎查村公示", Role: "reviewer", Level: 6, Limit: catalog.Limit{Value: 7, Unit: catalog.NaturalDays}, Special: "公示"},
 			{Name: "旗" + s.dept + "审核确认", Role: "department", Level: 4, Limit: catalog.Limit{Value: s.promised - first - 1, Unit: catalog.WorkingDays}},
 		}
+	case "police":
+		// received at the township window for the public security organ, which decides (公安机关: 居民身份证法
+		// 第8条); the township only takes the application in (代收)
+		it.LegalLimit = catalog.Limit{Value: s.legal, Unit: catalog.WorkingDays}
+		it.PromisedLimit = catalog.Limit{Value: s.promised, Unit: catalog.WorkingDays}
+		it.CaseKind = catalog.PromisedCase
+		it.Steps = []catalog.Step{
+			{Name: "苏木乡镇窗口代收", Role: "clerk", Level: 5, Limit: catalog.Limit{Value: 1, Unit: catalog.WorkingDays}},
+			{Name: "旗公安局审核签发", Role: "department", Level: 4, Limit: catalog.Limit{Value: s.promised - 1, Unit: catalog.WorkingDays}},
+		}
 	default:
 		it.LegalLimit = catalog.Limit{Value: s.legal, Unit: catalog.WorkingDays}
 		it.PromisedLimit = catalog.Limit{Value: s.promised, Unit: catalog.WorkingDays}
@@ -156,6 +166,10 @@ func buildItem(s itemSpec, bannerPhone int) catalog.Item {
 		if s.promised > 1 {
 			it.Steps = append(it.Steps, catalog.Step{Name: "审核决定", Role: "reviewer", Level: 5, Limit: catalog.Limit{Value: s.promised - 1, Unit: catalog.WorkingDays}})
 		}
+	}
+	// the competent organ (实施主体) is the organ whose step decides: the banner department for a banner step
+	if n := len(it.Steps); n > 0 && it.Steps[n-1].Level <= 4 {
+		it.Implementer = "阿鲁科尔沁旗" + s.dept
 	}
 	return it
 }
@@ -217,7 +231,9 @@ func LoadCatalog(ctx context.Context, svc *service.Service) error {
 			Form:    []string{"新生儿姓名", "出生日期", "父母身份证号码", "户籍地址", "联系电话"}},
 		{NameZh: "残疾人服务一件事", NameMn: "ᠵᠡᠮᠳᠡᠭᠴᠦᠳ ᠦᠨ ᠦᠢᠯᠡᠴᠢᠯᠡᠭᠡ ᠶᠢᠨ ᠨᠢᠭᠡ ᠬᠡᠷᠡᠭ", Lead: "残疾人联合会",
 			ItemIDs: []string{byName["残疾人证申领"].ID, byName["困难残疾人生活补贴"].ID, byName["重度残疾人护理补贴"].ID},
-			Form:    []string{"申请人姓名", "身份证号码", "残疾类别", "家庭经济状况", "联系电话"}},
+			Form:    []string{"申请人姓名", "身份证号码", "残疾类别", "家庭经济状况", "联系电话"},
+			// both subsidies need the 残疾人证 that the first item grants
+			WaitsFor: map[string]string{byName["困难残疾人生活补贴"].ID: byName["残疾人证申领"].ID, byName["重度残疾人护理补贴"].ID: byName["残疾人证申领"].ID}},
 	}
 	for _, b := range bundles {
 		if _, err := svc.CreateBundle(ctx, access.System, b); err != nil {

@@ -229,6 +229,9 @@ var demoPeople = []demoPerson{
 	{"admin", "系统管理员", "admin", org.Banner, "阿鲁科尔沁旗"},
 	{"supervisor", "电子监察员", "supervisor", org.Banner, "阿鲁科尔沁旗"},
 	{"minzheng", "民政局审核员", "department", org.Department, "民政局"},
+	// the head of 民政局 (本行政机关负责人): approves extensions of the cases 民政局 decides (行政许可法 第42条)
+	{"minzheng.head", "民政局局长", "director", org.Department, "民政局"},
+	{"gongan", "公安局户政民警", "department", org.Department, "公安局"},
 	{"canlian", "残联审核员", "department", org.Department, "残疾人联合会"},
 	{"tianshan.clerk", "天山镇综合受理员", "clerk", org.Township, "天山镇"},
 	{"tianshan.reviewer", "天山镇审办员", "reviewer", org.Township, "天山镇"},

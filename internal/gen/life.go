@@ -148,7 +148,7 @@ func live(r *rand.Rand, clk clock.Clock, t *township, all []*township, it item, 
 			}
 			if r.IntN(100) < 3 && l.c.LimitUnit == clock.WorkingDays {
 				if !l.move(cases.RequestExtension, cases.Back, cases.Input{Days: 5 + r.IntN(6), Reason: "情况复杂，需延长办理期限"}, l.later(0)) ||
-					!l.move(cases.ApproveExtension, cases.Director, cases.Input{Reason: "同意延长"}, l.later(r.IntN(2))) {
+					!l.move(cases.ApproveExtension, cases.Head, cases.Input{Reason: "同意延长"}, l.later(r.IntN(2))) {
 					return l.c, l.events
 				}
 			}

@@ -17,6 +17,7 @@ import (
 	"bianmin/internal/catalog"
 	"bianmin/internal/clock"
 	"bianmin/internal/errs"
+	"bianmin/internal/i18n"
 	"bianmin/internal/ids"
 	"bianmin/internal/org"
 	"bianmin/internal/people"
@@ -76,7 +77,7 @@ func (s *Service) township(ctx context.Context, o org.Org) (org.Org, error) {
 // township of the applicant's residence (办理地), which may differ from the receiving one (收件地, 通办). key
 // makes the submission idempotent.
 func (s *Service) Receive(ctx context.Context, actor access.Actor, in ReceiveInput, key string) (cases.Case, error) {
-	list, err := s.receive(ctx, actor, []string{in.ItemID}, in, key, "")
+	list, err := s.receive(ctx, actor, []string{in.ItemID}, in, key, "", nil)
 	if err != nil {
 		return cases.Case{}, err
 	}
@@ -94,10 +95,11 @@ func (s *Service) ReceiveBundle(ctx context.Context, actor access.Actor, bundleI
 	if i < 0 {
 		return nil, errs.Field("bundle", "err.not_found").With("what", "item")
 	}
-	return s.receive(ctx, actor, bundles[i].ItemIDs, in, key, ids.New())
+	return s.receive(ctx, actor, bundles[i].ItemIDs, in, key, ids.New(), bundles[i].WaitsFor)
 }
 
-func (s *Service) receive(ctx context.Context, actor access.Actor, itemIDs []string, in ReceiveInput, key, bundle string) ([]cases.Case, error) {
+// receive takes in one item, or a bundle's items; waits says which item waits for which (catalog.Bundle).
+func (s *Service) receive(ctx context.Context, actor access.Actor, itemIDs []string, in ReceiveInput, key, bundle string, waits map[string]string) ([]cases.Case, error) {
 	recvID := actor.OrgID
 	if actor.System {
 		recvID = in.ReceivingOrg
@@ -173,9 +175,11 @@ func (s *Service) receive(ctx context.Context, actor access.Actor, itemIDs []str
 	err = s.DB.Write(ctx, func(tx *store.Tx) error {
 		made = nil
 		_, replay, err := tx.Idempotent(key, scope, actor.ID, func() (string, error) {
+			byItem := map[string]string{} // item id → its case, for the items that wait for another
 			for _, it := range items {
 				c := newCase(it, depts[it.ID], channel, recv, recvTownship, handling, a.ID, actor.ID, now, clk)
 				c.Bundle, c.Authorised = bundle, strings.TrimSpace(in.Authorisation)
+				c.WaitsFor = byItem[waits[it.ID]] // the one waited for is listed, so taken in, first
 				if channel == cases.ByStation {
 					c.AgentID = actor.ID
 				}
@@ -183,6 +187,7 @@ func (s *Service) receive(ctx context.Context, actor access.Actor, itemIDs []str
 					return "", err
 				}
 				made = append(made, c.ID)
+				byItem[it.ID] = c.ID
 			}
 			if bundle != "" {
 				return bundle, nil
@@ -211,7 +216,8 @@ func newCase(it catalog.Item, deptID string, ch cases.Channel, recv, recvTownshi
 	c := cases.Case{ItemID: it.ID, ItemVersion: it.Version, ItemName: it.NameZh, ItemNameMn: it.NameMn, Channel: ch,
 		Receiving: recv.ID, Handling: handling.ID, ReceivingTownship: recvTownship.ID, ReceivedBy: by, Department: deptID,
 		ApplicantID: applicantID, State: cases.Received, Steps: steps, Received: now,
-		LimitUnit: clock.Unit(it.PromisedLimit.Unit), LimitDays: it.PromisedLimit.Value}
+		LimitUnit: clock.Unit(it.PromisedLimit.Unit), LimitDays: it.PromisedLimit.Value,
+		StationHandles: ch == cases.ByStation && it.Village == catalog.VillageHandle}
 	c.Standing = c.StandingOn(clk, now)
 	return c
 }
@@ -239,13 +245,15 @@ func (s *Service) madeCases(ctx context.Context, made []string, key, scope, acto
 	return out, nil
 }
 
-// desks finds the desks from which the actor may work a case: the front desk of the receiving organisation,
-// the back office of the current step's organisation (the handling township's reviewers for township and
-// village steps, the item's department for banner steps, the window itself for instant items), and the
-// handling township's director. It reads the organisations once, for all moves.
+// desks finds the desks from which the actor may work a case: the front desk of the receiving organisation
+// (a village station's agent is the station desk, and the front desk only of the items its station
+// concludes, 嘎查村可直接办理), the back office of the current step's organisation (the handling township's
+// reviewers for township and village steps, the item's department for banner steps, the window itself for
+// instant items), the handling township's director, and the head of the deciding organ (第42条). It reads
+// the organisations once, for all moves.
 func (s *Service) desks(ctx context.Context, actor access.Actor, c cases.Case) (map[cases.Desk]bool, error) {
 	if actor.System {
-		return map[cases.Desk]bool{cases.Front: true, cases.Back: true, cases.Director: true}, nil
+		return map[cases.Desk]bool{cases.Front: true, cases.Back: true, cases.Director: true, cases.Head: true}, nil
 	}
 	recv, err := s.DB.Org(ctx, c.Receiving)
 	if err != nil {
@@ -256,13 +264,23 @@ func (s *Service) desks(ctx context.Context, actor access.Actor, c cases.Case) (
 		return nil, err
 	}
 	inHandling := org.InSubtree(actor.OrgPath, handling.Path)
+	front := frontDesk(actor, recv)
+	station := front && actor.Role == access.Agent
+	deciding := handling
+	if id := c.DecidingOrg(); id != handling.ID {
+		if deciding, err = s.DB.Org(ctx, id); err != nil {
+			return nil, err
+		}
+	}
 	out := map[cases.Desk]bool{
-		cases.Front:    frontDesk(actor, recv),
+		cases.Front:    front && (!station || c.StationHandles),
+		cases.Station:  station,
 		cases.Director: actor.Role == access.Director && inHandling,
+		cases.Head:     actor.Role == access.Director && org.InSubtree(actor.OrgPath, deciding.Path),
 	}
 	switch step := c.Steps[c.Step]; {
-	case step.Role == "clerk": // 即办: the window decides its own items
-		out[cases.Back] = frontDesk(actor, handling) && actor.Role != access.Agent
+	case step.Role == "clerk": // 即办: the window decides its own items, and a station those it concludes
+		out[cases.Back] = (frontDesk(actor, handling) && actor.Role != access.Agent) || (station && c.StationHandles)
 	case step.Level <= 4:
 		out[cases.Back] = actor.Role == access.Department && s.ownsItem(ctx, actor, c.ItemID)
 	default:
@@ -277,7 +295,11 @@ func (s *Service) deskOf(ctx context.Context, actor access.Actor, c cases.Case, 
 	if err != nil {
 		return "", err
 	}
-	return pickDesk(mine, a, c.State)
+	d, err := pickDesk(mine, a, c.State)
+	if err != nil && mine[cases.Station] && cases.OrganAct(a) {
+		return "", cases.StationRefusal(a) // the station forwards: the reason, not a bare refusal
+	}
+	return d, err
 }
 
 // pickDesk chooses, among the actor's desks that may make the move, one that may make it from the case's
@@ -364,6 +386,15 @@ func (s *Service) Act(ctx context.Context, actor access.Actor, caseID string, ve
 			return c, err
 		}
 	}
+	if (a == cases.Accept || a == cases.AcceptOwed) && c.WaitsFor != "" {
+		on, err := s.DB.Case(ctx, c.WaitsFor)
+		if err != nil {
+			return c, err
+		}
+		if e := c.MayAccept(on); e != nil {
+			return c, e
+		}
+	}
 	if a == cases.Issue && c.Bundle != "" {
 		return s.issueBundle(ctx, actor, c, version, desk, in, clk)
 	}
@@ -388,6 +419,10 @@ func (s *Service) Act(ctx context.Context, actor access.Actor, caseID string, ve
 	if err != nil {
 		return before, err
 	}
+	issuer, err := s.noticeIssuer(ctx, c, ev, handling)
+	if err != nil {
+		return before, err
+	}
 	var extra []string
 	if a == cases.Issue && c.Delivery.Method == "electronic" {
 		code := resultCode()
@@ -399,7 +434,7 @@ func (s *Service) Act(ctx context.Context, actor access.Actor, caseID string, ve
 		if err := tx.SaveCase(actor, c, version, before, ev, orgID); err != nil {
 			return err
 		}
-		if err := s.issueNotice(tx, actor, c, ev, numberPrefix(handling), due); err != nil {
+		if err := s.issueNotice(tx, actor, c, ev, issuer, due); err != nil {
 			return err
 		}
 		return s.tell(tx, c, ev, phone, handling, extra...)
@@ -407,7 +442,34 @@ func (s *Service) Act(ctx context.Context, actor access.Actor, caseID string, ve
 	if err != nil {
 		return before, err
 	}
+	if c.Bundle != "" && cases.AwaitOf(c) == cases.AwaitFailed {
+		if err := s.endWaiting(ctx, c); err != nil {
+			return c, err
+		}
+	}
 	return c, nil
+}
+
+// endWaiting ends, each by its own move, the cases of a bundle that wait for a case that was just denied,
+// refused or terminated (cases.Case.EndsWith): what they need will not come. The reason names the item in
+// both languages, and the applicant is told as for any termination.
+func (s *Service) endWaiting(ctx context.Context, on cases.Case) error {
+	siblings, err := s.DB.CasesOfBundle(ctx, on.Bundle)
+	if err != nil {
+		return err
+	}
+	on = s.withItemMn(ctx, on)
+	reason := s.Catalog.T(i18n.Zh, "case.awaited_failed_reason", "item", on.ItemName) + " / " +
+		s.Catalog.T(i18n.Mn, "case.awaited_failed_reason", "item", on.ItemNameIn("mn"))
+	for _, sib := range siblings {
+		if !sib.EndsWith(on) {
+			continue
+		}
+		if _, err := s.Act(ctx, access.System, sib.ID, sib.Version, cases.Terminate, cases.Input{Reason: reason}); err != nil && errs.CodeOf(err) != errs.Conflict {
+			return err
+		}
+	}
+	return nil
 }
 
 // Work is a case in someone's queue, with its deadline and card.
@@ -431,8 +493,8 @@ func (s *Service) Queue(ctx context.Context, actor access.Actor) ([]Work, error)
 		return nil, errs.New(errs.Forbidden, "err.forbidden").With("action", "case.read")
 	}
 	dept := ""
-	if actor.Role == access.Department {
-		dept = actor.OrgID
+	if actor.Role == access.Department || actor.Role == access.Director {
+		dept = actor.OrgID // a department's staff and head see its items' cases (a township matches no item)
 	}
 	list, err := s.DB.CasesIn(ctx, actor.OrgPath, dept, 500)
 	if err != nil {
@@ -507,7 +569,7 @@ func (s *Service) CaseFor(ctx context.Context, actor access.Actor, id string) (W
 		return Work{}, nil, err
 	}
 	if !actor.Can(access.ApplicantRead, recv.Path) && !actor.Can(access.ApplicantRead, handling.Path) &&
-		!(actor.Role == access.Department && s.ownsItem(ctx, actor, c.ItemID)) {
+		!((actor.Role == access.Department || actor.Role == access.Director) && s.ownsItem(ctx, actor, c.ItemID)) {
 		return Work{}, nil, errs.New(errs.Forbidden, "err.forbidden").With("action", "case.read")
 	}
 	clk, err := s.Clock(ctx)
@@ -624,7 +686,11 @@ func (s *Service) issueBundle(ctx context.Context, actor access.Actor, c cases.C
 				return err
 			}
 			// each result has its 送达回证; one message for the whole bundle
-			if err := s.issueNotice(tx, actor, sib, ev, numberPrefix(handling), clock.DueDay{}); err != nil {
+			issuer, err := s.noticeIssuer(ctx, sib, ev, handling)
+			if err != nil {
+				return err
+			}
+			if err := s.issueNotice(tx, actor, sib, ev, issuer, clock.DueDay{}); err != nil {
 				return err
 			}
 			if sib.ID == c.ID {
@@ -654,10 +720,13 @@ func hashCode(caseID, code string) string {
 	return hex.EncodeToString(h[:])
 }
 
-// Result is an electronic result as the applicant downloads it.
+// Result is an electronic result as the applicant downloads it: the whole decision, as its printed notice
+// says it (行政许可法 第38条: a denial gives its reasons and the remedies, 行政复议 and 行政诉讼).
 type Result struct {
 	Case   cases.Case
-	Issuer org.Org
+	Issuer org.Org      // the deciding organ
+	Banner org.Org      // the issuer's banner: its people's government reviews (复议), its court hears (诉讼)
+	Notice store.Notice // the decision notice (准予决定书 or 不予决定书), without its document
 }
 
 // DownloadResult gives the applicant their electronic result for the case number and the code sent to
@@ -686,11 +755,26 @@ func (s *Service) DownloadResult(ctx context.Context, no, code, client string) (
 			c = moved
 		}
 	}
-	o, err := s.DB.Org(ctx, c.Handling)
+	res := Result{Case: s.withItemMn(ctx, c)}
+	if res.Issuer, err = s.DB.Org(ctx, c.DecidingOrg()); err != nil {
+		return Result{}, err
+	}
+	if res.Issuer.ParentID != "" {
+		if res.Banner, err = s.DB.Org(ctx, res.Issuer.ParentID); err != nil {
+			return Result{}, err
+		}
+	}
+	notices, err := s.DB.NoticesOf(ctx, c.ID)
 	if err != nil {
 		return Result{}, err
 	}
-	return Result{Case: s.withItemMn(ctx, c), Issuer: o}, nil
+	for _, n := range notices {
+		if n.Kind == cases.NoticeGrant || n.Kind == cases.NoticeDeny {
+			n.Doc = ""
+			res.Notice = n
+		}
+	}
+	return res, nil
 }
 
 // RouteNote records a hand-off from the receiving to the handling township on an event.

@@ -27,8 +27,9 @@ func acceptedDibao(t *testing.T, w *world) cases.Case {
 	return c
 }
 
-// The back office asks for more days, the handling township's director decides: approval moves the due date
-// by the days asked, rejection moves nothing, and 第42条's cap is refused with a field error.
+// The back office asks for more days, the head of the deciding organ decides (第42条: 经本行政机关负责人批准):
+// 低保 is decided at 民政局's step, so 民政局's head approves, not the township's director. Approval moves the
+// due date by the days asked, rejection moves nothing, and 第42条's cap is refused with a field error.
 func TestExtensionRequestApproveReject(t *testing.T) {
 	testkit.Each(t, func(t *testing.T, db *store.DB) {
 		w := demoWorld(t, db)
@@ -55,7 +56,7 @@ func TestExtensionRequestApproveReject(t *testing.T) {
 		}
 		plain := due()
 		// the director no longer extends on their own; the clerk cannot ask; another township's director cannot approve
-		if err := act("tianshan.director", cases.ApproveExtension, cases.Input{}); errs.CodeOf(err) != errs.Conflict {
+		if err := act("minzheng.head", cases.ApproveExtension, cases.Input{}); errs.CodeOf(err) != errs.Conflict {
 			t.Fatalf("approval without a request: %v", err)
 		}
 		if err := act("tianshan.clerk", cases.RequestExtension, cases.Input{Days: 5, Reason: "需入户核查"}); errs.CodeOf(err) != errs.Forbidden {
@@ -67,16 +68,23 @@ func TestExtensionRequestApproveReject(t *testing.T) {
 		if got := due(); got != plain {
 			t.Fatalf("a request moved the due date: %s → %s", plain, got)
 		}
-		work, _, _ := w.svc.CaseFor(ctx, w.actors["tianshan.director"], c.ID)
-		if !slices.Contains(work.Mine, cases.ApproveExtension) || !slices.Contains(work.Mine, cases.RejectExtension) {
-			t.Fatalf("the director is not offered the decision: %v", work.Mine)
+		work, _, err := w.svc.CaseFor(ctx, w.actors["minzheng.head"], c.ID)
+		if err != nil || !slices.Contains(work.Mine, cases.ApproveExtension) || !slices.Contains(work.Mine, cases.RejectExtension) {
+			t.Fatalf("the head of 民政局 is not offered the decision: %v %v", work.Mine, err)
 		}
-		for _, who := range []string{"shaogen.director", "tianshan.reviewer", "tianshan.clerk"} {
+		if work, _, _ := w.svc.CaseFor(ctx, w.actors["tianshan.director"], c.ID); slices.Contains(work.Mine, cases.ApproveExtension) {
+			t.Fatalf("the township director is offered the decision of another organ: %v", work.Mine)
+		}
+		if q, err := w.svc.Queue(ctx, w.actors["minzheng.head"]); err != nil || !slices.ContainsFunc(q, func(x service.Work) bool { return x.Case.ID == c.ID }) {
+			t.Fatalf("the case is not in the head's queue: %v", err)
+		}
+		// the township director handles the case but does not decide it: refused; so are others
+		for _, who := range []string{"tianshan.director", "shaogen.director", "tianshan.reviewer", "tianshan.clerk", "minzheng"} {
 			if err := act(who, cases.ApproveExtension, cases.Input{}); errs.CodeOf(err) != errs.Forbidden {
 				t.Fatalf("%s approves: %v", who, err)
 			}
 		}
-		if err := act("tianshan.director", cases.ApproveExtension, cases.Input{}); err != nil {
+		if err := act("minzheng.head", cases.ApproveExtension, cases.Input{}); err != nil {
 			t.Fatal(err)
 		}
 		extended := due()
@@ -87,7 +95,7 @@ func TestExtensionRequestApproveReject(t *testing.T) {
 		if err := act("tianshan.reviewer", cases.RequestExtension, cases.Input{Days: 2, Reason: "专家评审未到"}); err != nil {
 			t.Fatal(err)
 		}
-		if err := act("tianshan.director", cases.RejectExtension, cases.Input{Reason: "期限内可以办结"}); err != nil {
+		if err := act("minzheng.head", cases.RejectExtension, cases.Input{Reason: "期限内可以办结"}); err != nil {
 			t.Fatal(err)
 		}
 		if got := due(); got != extended || c.Extension != 5 || c.ExtensionRequest != nil {

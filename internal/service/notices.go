@@ -17,10 +17,13 @@ import (
 type NoticeView struct {
 	Notice    store.Notice
 	Paper     cases.Paper
-	Issuer    org.Org    // the handling township
-	Receiving org.Org    // where the applicant handed the application in
-	Banner    org.Org    // the issuer's banner: its people's government reviews (复议), its court hears (诉讼)
-	Current   cases.Case // the case now: a 送达回证 shows the delivery once it is recorded
+	Issuer    org.Org // the organ the notice is in the name of: the handling township, or the deciding organ
+	Receiving org.Org // where the applicant handed the application in
+	// ReceivedFor is the deciding organ for which the handling township received the application (受委托代收),
+	// zero when the township decides itself: the intake notices say so.
+	ReceivedFor org.Org
+	Banner      org.Org    // the issuer's banner: its people's government reviews (复议), its court hears (诉讼)
+	Current     cases.Case // the case now: a 送达回证 shows the delivery once it is recorded
 }
 
 // Notices lists a case's notices for someone who may read the case.
@@ -52,8 +55,13 @@ func (s *Service) Notice(ctx context.Context, actor access.Actor, caseID, notice
 		}
 		v.Paper.Case = s.withItemMn(ctx, v.Paper.Case)
 	}
-	if v.Issuer, err = s.DB.Org(ctx, w.Case.Handling); err != nil {
+	if v.Issuer, err = s.DB.Org(ctx, v.Paper.IssuerID()); err != nil {
 		return NoticeView{}, err
+	}
+	if id := v.Paper.Case.ReceivesFor(); id != "" && v.Paper.Issuer != "" && id != v.Issuer.ID {
+		if v.ReceivedFor, err = s.DB.Org(ctx, id); err != nil {
+			return NoticeView{}, err
+		}
 	}
 	if v.Receiving, err = s.DB.Org(ctx, w.Case.Receiving); err != nil {
 		return NoticeView{}, err

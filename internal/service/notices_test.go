@@ -16,8 +16,9 @@ import (
 	"bianmin/internal/testkit"
 )
 
-// noticeNo is a notice number: the township's abbreviation, the kind, 〔year〕, a serial, 号.
-var noticeNo = regexp.MustCompile(`^天山(补正|受理|容缺|不予受理|准予|不予|延期|送达)〔20\d\d〕(\d+)号$`)
+// noticeNo is a notice number: the issuing organ's abbreviation (the township's, or 阿民 for 民政局, which
+// decides 低保), the kind, 〔year〕, a serial, 号.
+var noticeNo = regexp.MustCompile(`^(天山|阿民)(补正|受理|容缺|不予受理|准予|不予|延期|送达)〔20\d\d〕(\d+)号$`)
 
 // Every kind of notice is issued by its move, numbered, keeps what it said, and its code opens a verification
 // that names it without the applicant.
@@ -66,6 +67,18 @@ func TestNoticeEveryKind(t *testing.T) {
 		want := map[string][]string{a.ID: {"correction", "accept", "extension", "grant", "delivery"}, b.ID: {"refuse"}, c.ID: {"accept_owed", "deny"}}
 		seen := map[string]bool{}
 		clerk := w.actors["tianshan.clerk"]
+		// 低保 is decided at 民政局's step: its decision, extension and service are in 民政局's name (行政许可法
+		// 第42条), the intake notices the township's, which says it receives for 民政局 (受委托代收)
+		mz, err := db.OrgsByName(ctx, org.Department, "民政局")
+		if err != nil || len(mz) != 1 {
+			t.Fatal(mz, err)
+		}
+		organ := func(kind string) string {
+			if kind == "grant" || kind == "deny" || kind == "extension" || kind == "delivery" {
+				return mz[0].ID
+			}
+			return w.targets["T1"].ID
+		}
 		for caseID, kinds := range want {
 			list, err := w.svc.Notices(ctx, clerk, caseID)
 			if err != nil {
@@ -81,7 +94,7 @@ func TestNoticeEveryKind(t *testing.T) {
 				seen[n.Kind] = true
 				// the public verification: the kind, the number, the issuer, nothing about the applicant
 				check, err := w.svc.VerifyNotice(ctx, n.Code)
-				if err != nil || check.Notice.No != n.No || check.Notice.Kind != n.Kind || check.Issuer.ID != w.targets["T1"].ID || check.Notice.Doc != "" || check.Notice.CaseID != "" {
+				if err != nil || check.Notice.No != n.No || check.Notice.Kind != n.Kind || check.Issuer.ID != organ(n.Kind) || check.Notice.Doc != "" || check.Notice.CaseID != "" {
 					t.Errorf("verify %s: %+v %v", n.No, check, err)
 				}
 				if check.ItemNameMn == "" {
@@ -92,8 +105,11 @@ func TestNoticeEveryKind(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if v.Banner.Kind != org.Banner || v.Issuer.ID != w.targets["T1"].ID {
+				if v.Banner.Kind != org.Banner || v.Issuer.ID != organ(n.Kind) {
 					t.Errorf("%s: issuer %s, banner %s", n.Kind, v.Issuer.NameZh, v.Banner.NameZh)
+				}
+				if want := map[bool]string{true: "", false: mz[0].ID}[organ(n.Kind) == mz[0].ID]; v.ReceivedFor.ID != want {
+					t.Errorf("%s: received for %q, want %q", n.Kind, v.ReceivedFor.NameZh, want)
 				}
 				p := v.Paper
 				ok := true
@@ -129,14 +145,14 @@ func TestNoticeEveryKind(t *testing.T) {
 		// serials count up per kind: the two acceptance notices (accept, accept_owed) are each number 1 of
 		// their kind, the two decisions likewise
 		for _, n := range mustNotices(t, w, clerk, a.ID) {
-			if m := noticeNo.FindStringSubmatch(n.No); m[2] != "1" {
-				t.Errorf("%s: serial %s", n.No, m[2])
+			if m := noticeNo.FindStringSubmatch(n.No); m[3] != "1" {
+				t.Errorf("%s: serial %s", n.No, m[3])
 			}
 		}
 		// a later correction notice of another case takes the next serial of its kind
 		d := receive()
 		move(&d, cases.AskCorrection, cases.Input{Materials: mats(true)})
-		if m := noticeNo.FindStringSubmatch(mustNotices(t, w, clerk, d.ID)[0].No); m == nil || m[2] != "2" {
+		if m := noticeNo.FindStringSubmatch(mustNotices(t, w, clerk, d.ID)[0].No); m == nil || m[3] != "2" {
 			t.Errorf("second correction notice: %v", m)
 		}
 		// people who may not read the case may not read its notices; a notice read through another case is

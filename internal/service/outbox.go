@@ -100,12 +100,14 @@ func messageFor(c cases.Case, ev cases.Event) (template, notice string) {
 
 // issueNotice numbers, in the move's transaction, the notice the move issues, keeping what it says: the
 // case as it now stands, the move's reason, the deadline and who made the move.
-func (s *Service) issueNotice(tx *store.Tx, actor access.Actor, c cases.Case, ev cases.Event, prefix string, due clock.DueDay) error {
+func (s *Service) issueNotice(tx *store.Tx, actor access.Actor, c cases.Case, ev cases.Event, issuer org.Org, due clock.DueDay) error {
 	_, kind := messageFor(c, ev)
 	if kind == "" {
 		return nil
 	}
-	p := cases.Paper{Case: c, Reason: ev.Note, Due: due.Day, DueProvisional: due.Provisional}
+	// numbered and printed in the name of the organ that issues it (cases.NoticeOrgan)
+	prefix := numberPrefix(issuer)
+	p := cases.Paper{Case: c, Reason: ev.Note, Due: due.Day, DueProvisional: due.Provisional, Issuer: issuer.ID}
 	if !actor.System {
 		p.By = actor.Name
 	}
@@ -115,6 +117,16 @@ func (s *Service) issueNotice(tx *store.Tx, actor access.Actor, c cases.Case, ev
 	}
 	_, err = tx.IssueNotice(c.ID, kind, prefix, localYear(tx.Now()), string(doc))
 	return err
+}
+
+// noticeIssuer is the organisation in whose name the move's notice is issued: the handling township, or the
+// deciding organ for the decision, its extension and its service (cases.Case.NoticeOrgan).
+func (s *Service) noticeIssuer(ctx context.Context, c cases.Case, ev cases.Event, handling org.Org) (org.Org, error) {
+	_, kind := messageFor(c, ev)
+	if id := c.NoticeOrgan(kind); kind != "" && id != handling.ID {
+		return s.DB.Org(ctx, id)
+	}
+	return handling, nil
 }
 
 // tell queues, in the move's transaction, the message to the applicant: Mongolian first, then Chinese, each
@@ -198,7 +210,12 @@ func (s *Service) VerifyNotice(ctx context.Context, code string) (NoticeCheck, e
 	if err != nil {
 		return NoticeCheck{}, err
 	}
-	o, err := s.DB.Org(ctx, c.Handling)
+	issuer := c.Handling
+	var p cases.Paper
+	if json.Unmarshal([]byte(n.Doc), &p) == nil && p.Issuer != "" {
+		issuer = p.Issuer // the organ it was issued in the name of
+	}
+	o, err := s.DB.Org(ctx, issuer)
 	if err != nil {
 		return NoticeCheck{}, err
 	}

@@ -384,7 +384,7 @@ func (s *Server) apiOps() []apiOp {
 				return caseWork(w), err
 			}),
 		op(s, "POST", "/api/v1/cases/{id}/moves", "moveCase", "Make a move; version must be the one read (optimistic locking). Actions: "+moveNames()+
-			" (request_extension: the back office, with days and reason, within 行政许可法 第42条's cap; approve_extension / reject_extension: the handling township's director; owed_arrived: the window, materials owed → original or copy)", true,
+			" (request_extension: the back office, with days and reason, within 行政许可法 第42条's cap; approve_extension / reject_extension: the head of the deciding organ (行政许可法 第42条); a village agent makes no accept, accept_owed, refuse or decide except on items its station concludes (嘎查村可直接办理); owed_arrived: the window, materials owed → original or copy)", true,
 			func(r *http.Request, c *reqCtx, in MoveInput) (cases.Case, error) {
 				return s.svc.Act(r.Context(), c.me.Actor(), r.PathValue("id"), in.Version, cases.Action(in.Action), in.Input)
 			}),

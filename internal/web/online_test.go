@@ -158,10 +158,11 @@ func TestResidentPagesAndRefusals(t *testing.T) {
 func TestCasePageExtensionAndOwed(t *testing.T) {
 	r := testkit.Start(t, testkit.SQLite(t))
 	ctx := t.Context()
-	clerk, reviewer, director := newClient(t, r.URL), newClient(t, r.URL), newClient(t, r.URL)
+	clerk, reviewer, director, head := newClient(t, r.URL), newClient(t, r.URL), newClient(t, r.URL), newClient(t, r.URL)
 	clerk.login("tianshan.clerk")
 	reviewer.login("tianshan.reviewer")
 	director.login("tianshan.director")
+	head.login("minzheng.head") // 低保 is decided by 民政局: its head approves extensions (第42条)
 	dibao, _ := r.Service.Search(ctx, "最低生活保障", 1)
 	var applicant string
 	{
@@ -205,16 +206,19 @@ func TestCasePageExtensionAndOwed(t *testing.T) {
 	if code, body, _ := reviewer.post(caseURL, url.Values{"version": {version(reviewer)}, "action": {"request_extension"}, "days": {"6"}, "reason": {"需入户核查"}}); code != http.StatusSeeOther {
 		t.Fatalf("request: %d %s", code, body)
 	}
-	_, page = director.get(caseURL)
-	if !strings.Contains(page, `value="approve_extension"`) || !strings.Contains(page, `value="reject_extension"`) || !strings.Contains(page, "申请延长6个工作日") {
-		t.Fatal("the director is not offered the decision on the request")
+	if _, page = director.get(caseURL); strings.Contains(page, `value="approve_extension"`) {
+		t.Fatal("the township director is offered the decision on 民政局's extension")
 	}
-	if code, body, _ := director.post(caseURL, url.Values{"version": {version(director)}, "action": {"approve_extension"}}); code != http.StatusSeeOther {
+	_, page = head.get(caseURL)
+	if !strings.Contains(page, `value="approve_extension"`) || !strings.Contains(page, `value="reject_extension"`) || !strings.Contains(page, "申请延长6个工作日") {
+		t.Fatal("the head of 民政局 is not offered the decision on the request")
+	}
+	if code, body, _ := head.post(caseURL, url.Values{"version": {version(head)}, "action": {"approve_extension"}}); code != http.StatusSeeOther {
 		t.Fatalf("approve: %d %s", code, body)
 	}
 	// the pages read in both languages, and the window's form lists the owed material
 	for _, lang := range []string{"zh", "mn"} {
-		for _, c := range []*client{clerk, reviewer, director} {
+		for _, c := range []*client{clerk, reviewer, director, head} {
 			c.lang(lang)
 			if code, body := c.get(caseURL); code != http.StatusOK || unknownKey.MatchString(body) {
 				t.Errorf("%s: %d %s", lang, code, unknownKey.FindString(body))
