@@ -61,7 +61,7 @@ func Read(name string, body []byte, department string) ([]catalog.Item, error) {
 	switch {
 	case strings.HasSuffix(lower, ".xlsx"):
 		return ReadXLSX(bytes.NewReader(body))
-	case bytes.HasPrefix(bytes.TrimSpace(body), []byte("[")):
+	case IsGuides(name, body):
 		if strings.TrimSpace(department) == "" {
 			return nil, errs.Field("department", "err.required")
 		}
@@ -70,6 +70,13 @@ func Read(name string, body []byte, department string) ([]catalog.Item, error) {
 		return ReadJSON(bytes.NewReader(body))
 	}
 	return nil, errs.Field("file", "err.import.format")
+}
+
+// IsGuides reports whether a file is a list of published guides (a JSON list) rather than a Bianmin
+// catalog: guides import item by item (one guide that cannot be read does not cost the others), a catalog
+// all or nothing.
+func IsGuides(name string, body []byte) bool {
+	return !strings.HasSuffix(strings.ToLower(name), ".xlsx") && bytes.HasPrefix(bytes.TrimSpace(body), []byte("["))
 }
 
 // Write writes items as Excel or JSON, by the file name's ending.
