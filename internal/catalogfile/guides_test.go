@@ -55,13 +55,13 @@ func TestGuidesWithGaps(t *testing.T) {
 		t.Errorf("低保 materials: %+v", m)
 	}
 	g := gapSet(dibao)
-	for _, want := range []catalog.Gap{{"visit_reason", catalog.GapMissing}, {"handling_forms", catalog.GapMissing}, {"materials[2].necessity", catalog.GapMissing},
-		{"materials[2].originals", catalog.GapCountUnstated}, {"materials[2].copies", catalog.GapCountUnstated}} {
+	for _, want := range []catalog.Gap{{Field: "visit_reason", Key: catalog.GapMissing}, {Field: "handling_forms", Key: catalog.GapMissing}, {Field: "materials[2].necessity", Key: catalog.GapMissing},
+		{Field: "materials[2].originals", Key: catalog.GapCountUnstated}, {Field: "materials[2].copies", Key: catalog.GapCountUnstated}} {
 		if !g[want] {
 			t.Errorf("低保 lacks no %v: %v", want, g)
 		}
 	}
-	if g[catalog.Gap{"fees", catalog.GapMissing}] || g[catalog.Gap{"legal_limit", catalog.GapMissing}] || g[catalog.Gap{"level", catalog.GapMissing}] {
+	if g[catalog.Gap{Field: "fees", Key: catalog.GapMissing}] || g[catalog.Gap{Field: "legal_limit", Key: catalog.GapMissing}] || g[catalog.Gap{Field: "level", Key: catalog.GapMissing}] {
 		t.Errorf("低保: a wording that was stated is flagged: %v", g)
 	}
 	u := dibao.Source.Unmapped
@@ -80,7 +80,7 @@ func TestGuidesWithGaps(t *testing.T) {
 		elder.Visits != 0 || elder.CaseKind != catalog.PromisedCase || elder.Level != 5 {
 		t.Errorf("优待证: %+v", elder)
 	}
-	if !gapSet(elder)[catalog.Gap{"legal_limit", catalog.GapUnitUnstated}] {
+	if !gapSet(elder)[catalog.Gap{Field: "legal_limit", Key: catalog.GapUnitUnstated}] {
 		t.Errorf("优待证: 20天 not flagged for review: %v", catalog.GapsOf(elder))
 	}
 	if elder.Materials[0].Originals != 1 || elder.Materials[0].Copies != 0 || elder.Materials[1].Originals != catalog.UnknownCount {
