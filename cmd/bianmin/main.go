@@ -42,7 +42,10 @@ usage:
   bianmin import catalog [flags] [-department NAME] [-publish] FILE
                              import items: the Excel template (.xlsx), a catalog (.json), or published
                              guides (a JSON list, mapped as internal/catalogfile/guides.go says; -department
-                             names the department they go to); all or nothing
+                             names the department they go to). A template or catalog is all or nothing;
+                             guides import one by one (one that cannot be an item is refused, the others
+                             kept). Prints the counts of published, draft and refused items and the reasons
+                             for each draft and refused one; -publish publishes those with no gaps
   bianmin import calendar [flags] FILE
                              load a year's official holiday schedule (JSON like internal/clock/calendars/2026.json)
   bianmin export catalog [flags] FILE

@@ -268,11 +268,17 @@ func MapGuide(g Guide, department string) catalog.Item {
 	for i, m := range g.Materials {
 		name := m.Name.s()
 		if name == "" {
+			if m == (GuideMaterial{}) {
+				continue
+			}
 			b, _ := json.Marshal(m)
 			keep(fmt.Sprintf("materials[%d]", i), string(b))
 			continue
 		}
 		mat := catalog.Material{Name: name, Source: m.Source.s(), Notes: m.Notes.s()}
+		if short, cut := clip(name, 200); cut { // a material described at length: the name is its start, the notes its whole text
+			mat.Name, mat.Notes = short, strings.TrimSpace("材料名称全文："+name+" "+mat.Notes)
+		}
 		if n, ok := readNecessity(m.Required.s()); ok {
 			mat.Necessity = n
 		} else if m.Required.s() != "" {
@@ -288,8 +294,12 @@ func MapGuide(g Guide, department string) catalog.Item {
 		}
 		it.Materials = append(it.Materials, mat)
 	}
-	for _, st := range g.ProcessSteps {
-		it.Steps = append(it.Steps, catalog.Step{Name: st})
+	for i, st := range g.ProcessSteps {
+		short, cut := clip(st, 500)
+		if cut { // a step described at length: its start names it, its whole text is kept
+			keep(fmt.Sprintf("process_steps[%d]", i), st)
+		}
+		it.Steps = append(it.Steps, catalog.Step{Name: short})
 	}
 	if readFree(g.Fees.s()) {
 		it.Free = true
@@ -336,4 +346,13 @@ func MapGuide(g Guide, department string) catalog.Item {
 		it.Source.Unmapped = nil
 	}
 	return it
+}
+
+// clip shortens a text to at most max characters, ending it with "…" when it was cut.
+func clip(s string, max int) (string, bool) {
+	r := []rune(s)
+	if len(r) <= max {
+		return s, false
+	}
+	return string(r[:max-1]) + "…", true
 }

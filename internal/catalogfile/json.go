@@ -47,8 +47,8 @@ func WriteJSON(w io.Writer, items []catalog.Item) error {
 	return enc.Encode(out)
 }
 
-// Portable strips what belongs to one catalog's storage (id, version, status, effective date). The gaps an
-// import flagged stay, so that a round trip keeps them.
+// Portable strips what belongs to one catalog's storage (id, version, status, effective date). The list of
+// missing elements stays as written (it is recomputed from the content on import; catalog.GapsOf).
 func Portable(it catalog.Item) catalog.Item {
 	it.ID, it.Version, it.Status, it.EffectiveFrom = "", 0, "", time.Time{}
 	return it

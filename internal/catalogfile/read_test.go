@@ -2,6 +2,7 @@ package catalogfile
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"bianmin/internal/catalog"
@@ -117,5 +118,21 @@ func TestReadFreeVisitsLevelType(t *testing.T) {
 		if got, _ := readNecessity(in); got != want {
 			t.Errorf("readNecessity(%q) = %q", in, got)
 		}
+	}
+}
+
+// A material or step described at length is not refused: its name is its start, and its whole text is kept.
+func TestLongTextsKept(t *testing.T) {
+	long := strings.Repeat("材", 250)
+	step := strings.Repeat("步", 600)
+	it := MapGuide(Guide{Name: "测试", Materials: []GuideMaterial{{Name: text(long)}}, ProcessSteps: texts{step}}, "民政局")
+	if n := len([]rune(it.Materials[0].Name)); n != 200 || !strings.Contains(it.Materials[0].Notes, long) {
+		t.Errorf("material: %d runes, notes %d", n, len(it.Materials[0].Notes))
+	}
+	if n := len([]rune(it.Steps[0].Name)); n != 500 || it.Source.Unmapped["process_steps[0]"] != step {
+		t.Errorf("step: %d runes", n)
+	}
+	if err := it.CheckDraft(); err != nil {
+		t.Errorf("a long guide as a draft: %v", err)
 	}
 }
