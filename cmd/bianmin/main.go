@@ -18,8 +18,10 @@ import (
 	"bianmin/internal/access"
 	"bianmin/internal/app"
 	"bianmin/internal/audit"
+	"bianmin/internal/catalog"
 	"bianmin/internal/catalogfile"
 	"bianmin/internal/demo"
+	"bianmin/internal/errs"
 	"bianmin/internal/gen"
 	"bianmin/internal/service"
 )
@@ -40,7 +42,10 @@ usage:
   bianmin import catalog [flags] [-department NAME] [-publish] FILE
                              import items: the Excel template (.xlsx), a catalog (.json), or published
                              guides (a JSON list, mapped as internal/catalogfile/guides.go says; -department
-                             names the department they go to); all or nothing
+                             names the department they go to). A template or catalog is all or nothing;
+                             guides import one by one (one that cannot be an item is refused, the others
+                             kept). Prints the counts of published, draft and refused items and the reasons
+                             for each draft and refused one; -publish publishes those with no gaps
   bianmin import calendar [flags] FILE
                              load a year's official holiday schedule (JSON like internal/clock/calendars/2026.json)
   bianmin calendar due [flags] [-natural] DATE N
@@ -202,14 +207,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 		if err != nil {
 			return describe(m, err)
 		}
-		rep, err := m.Service.ImportItems(ctx, access.System, items, *publish)
+		rep, err := m.Service.ImportItemsWith(ctx, access.System, items, service.ImportOptions{Publish: *publish, PerItem: catalogfile.IsGuides(files[0], body)})
 		if err != nil {
 			return describe(m, err)
 		}
-		fmt.Fprintf(out, "imported %d items\n", rep.Created)
-		for name, gaps := range rep.Gaps {
-			fmt.Fprintf(out, "  %s lacks: %s\n", name, strings.Join(gaps, ", "))
-		}
+		printImport(out, m, rep)
 		return nil
 	case "import calendar":
 		if len(files) != 1 {
@@ -278,6 +280,29 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 		fmt.Fprintf(out, "administrator %s created at %s\n", *username, o.NameZh)
 	}
 	return nil
+}
+
+// printImport says what an import did: the counts of published, draft and refused items, then each draft
+// and refused item with its reasons, in Chinese.
+func printImport(out io.Writer, m *app.Main, rep service.ImportReport) {
+	fmt.Fprintf(out, "imported %d of %d items: %d published, %d draft, %d refused\n", rep.Created, len(rep.Items), rep.Published, rep.Drafts, rep.Refused)
+	for i, o := range rep.Items {
+		if o.Status == catalog.Published {
+			continue
+		}
+		what := "draft"
+		if o.Status == "" {
+			what = "refused"
+		}
+		name := o.Name
+		if name == "" {
+			name = "(no name)"
+		}
+		fmt.Fprintf(out, "  %s %d %s:\n", what, i+1, name)
+		for _, line := range m.Web.Describe(errs.List(o.Reasons)) {
+			fmt.Fprintf(out, "    %s\n", line)
+		}
+	}
 }
 
 // describe renders service errors for the terminal, in Chinese, naming each field.

@@ -20,6 +20,11 @@ const (
 	WorkingDays Unit = "working_days" // 工作日: the law's default (行政许可法 第82条)
 	NaturalDays Unit = "natural_days" // 自然日
 	Instant     Unit = "instant"      // 即办
+	// StatedDays is "N天" or "N日" as a source states it, saying neither 工作日 nor 自然日. It is kept as stated
+	// rather than guessed (行政许可法 第82条 counts a licence's periods in working days, but a guide that says
+	// 天 may mean either): a draft with it is flagged for review and cannot be published until someone says
+	// which unit the limit is in.
+	StatedDays Unit = "days"
 )
 
 // Limit is a time limit with its unit and a note (法定/承诺办结时限 + 单位 + 说明).
@@ -94,12 +99,16 @@ type Step struct {
 // Counts reports whether the step's time counts toward the case's limit.
 func (s Step) Counts() bool { return s.Special == "" }
 
+// UnknownCount is the number of originals or copies of a material whose source did not state it: a gap, never
+// read as zero.
+const UnknownCount = -1
+
 // Material is one document an applicant brings.
 type Material struct {
 	Name      string `json:"name"`
 	Form      string `json:"form,omitempty"` // paper, electronic, both
-	Originals int    `json:"originals"`
-	Copies    int    `json:"copies"`
+	Originals int    `json:"originals"`      // UnknownCount when not stated
+	Copies    int    `json:"copies"`         // UnknownCount when not stated
 	Necessity string `json:"necessity"`
 	Source    string `json:"source,omitempty"`     // 申请人自备, 政府部门核发 ...
 	BlankForm string `json:"blank_form,omitempty"` // address of the blank form
@@ -107,6 +116,14 @@ type Material struct {
 	Notes     string `json:"notes,omitempty"`      // 填报须知
 	Standard  string `json:"standard,omitempty"`   // 受理标准
 	Pledge    bool   `json:"pledge,omitempty"`     // 告知承诺 may replace it
+}
+
+// HandedInOnline reports whether the material can be handed in without coming to the window: it exists in
+// electronic form and no original has to be seen. Bianmin takes no uploads yet, so a paper-only material, one
+// whose form is not stated, or one whose original the window must see (or whose count of originals is not
+// stated) cannot.
+func (m Material) HandedInOnline() bool {
+	return (m.Form == "electronic" || m.Form == "both") && m.Originals == 0
 }
 
 // Fee is one charge.
@@ -174,7 +191,8 @@ type Item struct {
 	PledgeAllowed bool     `json:"pledge_allowed,omitempty"`
 	Topics        []string `json:"topics,omitempty"` // life events and themes: 社会救助, 残疾人服务 ...
 
-	// Missing lists the elements an import could not fill from its source: flagged, never invented.
+	// Missing is a copy of Gaps(item) as of the version's last save, for lists that show how many elements a
+	// draft lacks. No rule reads it: gaps are computed from the item's content at each check (gaps.go).
 	Missing []string `json:"missing,omitempty"`
 	// Source records where an imported item came from, with the source's values that no element holds.
 	Source *Source `json:"source,omitempty"`
@@ -246,9 +264,12 @@ func checkLimit(l *errs.List, field string, lim Limit) {
 		if lim.Value != 0 {
 			l.Add(errs.Field(field, "err.item.instant_value"))
 		}
-	case WorkingDays, NaturalDays:
+	case WorkingDays, NaturalDays, StatedDays:
 		if lim.Value <= 0 || lim.Value > 1000 {
 			l.Add(errs.Field(field, "err.item.limit_value"))
+		}
+		if lim.Unit == StatedDays {
+			l.Add(errs.Field(field, "err.item.unit_unstated"))
 		}
 	default:
 		l.Add(errs.Field(field, "err.item.limit_unit"))
@@ -313,7 +334,7 @@ func (it Item) Check() error {
 		if !slices.Contains([]string{Required, Deferrable, Optional}, m.Necessity) {
 			l.Add(errs.Field(f+".necessity", "err.item.code_set"))
 		}
-		if m.Originals < 0 || m.Copies < 0 || m.Originals > 99 || m.Copies > 99 {
+		if m.Originals < UnknownCount || m.Copies < UnknownCount || m.Originals > 99 || m.Copies > 99 {
 			l.Add(errs.Field(f+".copies", "err.item.count"))
 		}
 		if m.Form != "" && !slices.Contains([]string{"paper", "electronic", "both"}, m.Form) {
@@ -350,6 +371,7 @@ func (it Item) Check() error {
 	if it.Visits > 0 && strings.TrimSpace(it.VisitReason) == "" {
 		l.Add(errs.Field("visit_reason", "err.required"))
 	}
+	checkOnlinePromise(&l, it)
 	// A result needs its sample.
 	if strings.TrimSpace(it.ResultName) != "" && strings.TrimSpace(it.ResultSample) == "" {
 		l.Add(errs.Field("result_sample", "err.item.result_sample"))

@@ -47,8 +47,8 @@ func WriteJSON(w io.Writer, items []catalog.Item) error {
 	return enc.Encode(out)
 }
 
-// Portable strips what belongs to one catalog's storage (id, version, status, effective date). The gaps an
-// import flagged stay, so that a round trip keeps them.
+// Portable strips what belongs to one catalog's storage (id, version, status, effective date). The list of
+// missing elements stays as written (it is recomputed from the content on import; catalog.GapsOf).
 func Portable(it catalog.Item) catalog.Item {
 	it.ID, it.Version, it.Status, it.EffectiveFrom = "", 0, "", time.Time{}
 	return it
@@ -61,7 +61,7 @@ func Read(name string, body []byte, department string) ([]catalog.Item, error) {
 	switch {
 	case strings.HasSuffix(lower, ".xlsx"):
 		return ReadXLSX(bytes.NewReader(body))
-	case bytes.HasPrefix(bytes.TrimSpace(body), []byte("[")):
+	case IsGuides(name, body):
 		if strings.TrimSpace(department) == "" {
 			return nil, errs.Field("department", "err.required")
 		}
@@ -70,6 +70,13 @@ func Read(name string, body []byte, department string) ([]catalog.Item, error) {
 		return ReadJSON(bytes.NewReader(body))
 	}
 	return nil, errs.Field("file", "err.import.format")
+}
+
+// IsGuides reports whether a file is a list of published guides (a JSON list) rather than a Bianmin
+// catalog: guides import item by item (one guide that cannot be read does not cost the others), a catalog
+// all or nothing.
+func IsGuides(name string, body []byte) bool {
+	return !strings.HasSuffix(strings.ToLower(name), ".xlsx") && bytes.HasPrefix(bytes.TrimSpace(body), []byte("["))
 }
 
 // Write writes items as Excel or JSON, by the file name's ending.

@@ -15,10 +15,15 @@ import (
 
 // The Excel template has three sheets. 事项 has a row per item; 申请材料 and 办理流程 a row per material and
 // per step, tied to their item by 事项序号. Column headers are the element names of GB/T 39046-2020 表4.
+// Two more keep where an imported item came from, so that an export of imported drafts loses nothing:
+// 来源 (a row per item with a source: address, region, title, date) and 来源原文 (a row per source field no
+// element holds, with its text). Files without them are read as before.
 const (
 	SheetItems     = "事项"
 	SheetMaterials = "申请材料"
 	SheetSteps     = "办理流程"
+	SheetSources   = "来源"
+	SheetUnmapped  = "来源原文"
 )
 
 type column struct {
@@ -80,11 +85,14 @@ func splitList(v string) []string {
 	return out
 }
 
-var units = map[catalog.Unit]string{catalog.WorkingDays: "工作日", catalog.NaturalDays: "自然日", catalog.Instant: "即办"}
+var units = map[catalog.Unit]string{catalog.WorkingDays: "工作日", catalog.NaturalDays: "自然日", catalog.Instant: "即办", catalog.StatedDays: "天"}
 
 func unitName(u catalog.Unit) string { return units[u] }
 
 func unitOf(s string) catalog.Unit {
+	if s == "日" {
+		return catalog.StatedDays
+	}
 	for u, n := range units {
 		if n == s {
 			return u
@@ -264,6 +272,8 @@ func itemColumns() []column {
 
 var materialHeaders = []string{"事项序号", "材料名称", "材料形式", "原件份数", "复印件份数", "材料必要性", "来源渠道", "空白表格", "示例样表", "填报须知", "受理标准", "可告知承诺"}
 var materialFields = []string{"", "name", "form", "copies", "copies", "necessity", "source", "blank_form", "sample", "notes", "standard", "pledge"}
+var sourceHeaders = []string{"事项序号", "来源地址", "来源地区", "来源标题", "发布日期"}
+var unmappedHeaders = []string{"事项序号", "来源字段", "原文"}
 var stepHeaders = []string{"事项序号", "环节名称", "办理角色", "行使层级代码", "环节时限", "环节时限单位", "特别程序"}
 var stepFields = []string{"", "name", "role", "level", "limit", "limit", "special"}
 
@@ -279,6 +289,8 @@ func WriteXLSX(w io.Writer, items []catalog.Item) error {
 	f.SetSheetName("Sheet1", SheetItems)
 	f.NewSheet(SheetMaterials)
 	f.NewSheet(SheetSteps)
+	f.NewSheet(SheetSources)
+	f.NewSheet(SheetUnmapped)
 	cols := itemColumns()
 	f.SetCellValue(SheetItems, cell(1, 1), "序号")
 	for i, c := range cols {
@@ -290,7 +302,23 @@ func WriteXLSX(w io.Writer, items []catalog.Item) error {
 	for i, h := range stepHeaders {
 		f.SetCellValue(SheetSteps, cell(i+1, 1), h)
 	}
-	mrow, srow := 2, 2
+	for i, h := range sourceHeaders {
+		f.SetCellValue(SheetSources, cell(i+1, 1), h)
+	}
+	for i, h := range unmappedHeaders {
+		f.SetCellValue(SheetUnmapped, cell(i+1, 1), h)
+	}
+	mrow, srow, orow, urow := 2, 2, 2, 2
+	put := func(sheet string, r *int, vals ...any) {
+		for i, v := range vals {
+			if s, ok := v.(string); ok {
+				f.SetCellStr(sheet, cell(i+1, *r), s) // a date or a number written as text stays text
+			} else {
+				f.SetCellValue(sheet, cell(i+1, *r), v)
+			}
+		}
+		*r++
+	}
 	for n, it := range items {
 		it := it
 		row := n + 2
@@ -301,11 +329,18 @@ func WriteXLSX(w io.Writer, items []catalog.Item) error {
 			}
 		}
 		for _, m := range it.Materials {
-			vals := []any{n + 1, m.Name, name(forms, m.Form), m.Originals, m.Copies, name(necessities, m.Necessity), m.Source, m.BlankForm, m.Sample, m.Notes, m.Standard, yesNo(m.Pledge)}
-			for i, v := range vals {
-				f.SetCellValue(SheetMaterials, cell(i+1, mrow), v)
+			put(SheetMaterials, &mrow, n+1, m.Name, name(forms, m.Form), count(m.Originals), count(m.Copies), name(necessities, m.Necessity), m.Source, m.BlankForm, m.Sample, m.Notes, m.Standard, yesNo(m.Pledge))
+		}
+		if src := it.Source; src != nil {
+			put(SheetSources, &orow, n+1, src.URL, src.Region, src.Title, src.Published)
+			keys := make([]string, 0, len(src.Unmapped))
+			for k := range src.Unmapped {
+				keys = append(keys, k)
 			}
-			mrow++
+			slices.Sort(keys)
+			for _, k := range keys {
+				put(SheetUnmapped, &urow, n+1, k, src.Unmapped[k])
+			}
 		}
 		for _, s := range it.Steps {
 			lv := ""
@@ -320,6 +355,14 @@ func WriteXLSX(w io.Writer, items []catalog.Item) error {
 		}
 	}
 	return f.Write(w)
+}
+
+// count writes a material's count: blank when its source did not state it.
+func count(n int) any {
+	if n == catalog.UnknownCount {
+		return ""
+	}
+	return n
 }
 
 // place remembers where each item, material and step came from, to name the cell of an error.
@@ -381,7 +424,9 @@ func ReadXLSX(r io.Reader) ([]catalog.Item, error) {
 	readSub := func(sheet string, headers []string, fn func(i int, vals []string, row int) error) {
 		rows, err := f.GetRows(sheet)
 		if err != nil {
-			l.Add(errs.Field("file", "err.import.sheet").With("sheet", sheet))
+			if sheet != SheetSources && sheet != SheetUnmapped { // provenance is optional
+				l.Add(errs.Field("file", "err.import.sheet").With("sheet", sheet))
+			}
 			return
 		}
 		for r := 1; r < len(rows); r++ {
@@ -410,9 +455,15 @@ func ReadXLSX(r io.Reader) ([]catalog.Item, error) {
 		}
 		return strconv.Atoi(s)
 	}
+	counted := func(s string) (int, error) { // a blank count was not stated
+		if s == "" {
+			return catalog.UnknownCount, nil
+		}
+		return strconv.Atoi(s)
+	}
 	readSub(SheetMaterials, materialHeaders, func(i int, v []string, row int) error {
-		o, err1 := atoi(v[3])
-		c, err2 := atoi(v[4])
+		o, err1 := counted(v[3])
+		c, err2 := counted(v[4])
 		if err1 != nil || err2 != nil {
 			return errs.New(errs.Invalid, "err.import.number")
 		}
@@ -429,6 +480,25 @@ func ReadXLSX(r io.Reader) ([]catalog.Item, error) {
 		}
 		items[i].Steps = append(items[i].Steps, catalog.Step{Name: v[1], Role: v[2], Level: lv, Limit: catalog.Limit{Value: limit, Unit: unitOf(v[5])}, Special: v[6]})
 		pl.steps[i] = append(pl.steps[i], row)
+		return nil
+	})
+	source := func(i int) *catalog.Source {
+		if items[i].Source == nil {
+			items[i].Source = &catalog.Source{}
+		}
+		return items[i].Source
+	}
+	readSub(SheetSources, sourceHeaders, func(i int, v []string, row int) error {
+		src := source(i)
+		src.URL, src.Region, src.Title, src.Published = v[1], v[2], v[3], v[4]
+		return nil
+	})
+	readSub(SheetUnmapped, unmappedHeaders, func(i int, v []string, row int) error {
+		src := source(i)
+		if src.Unmapped == nil {
+			src.Unmapped = map[string]string{}
+		}
+		src.Unmapped[v[1]] = v[2]
 		return nil
 	})
 	// The items' own rules, named by cell.

@@ -70,7 +70,7 @@ var demoItems = []itemSpec{
 	{"城乡居民基本医疗保险参保登记", "ᠬᠣᠲᠠ ᠬᠥᠳᠡᠭᠡ ᠶᠢᠨ ᠡᠮᠨᠡᠯᠭᠡ ᠶᠢᠨ ᠳᠠᠭᠠᠳᠬᠠᠯ ᠳᠤ ᠳᠠᠩᠰᠠᠯᠠᠬᠤ", "医保参保 居民医保", "20", "医疗保障局", 0, 0, "handle", "就医", "instant", "app id hukou", "", 3},
 	{"医疗救助", "ᠡᠮᠨᠡᠯᠭᠡ ᠶᠢᠨ ᠲᠤᠰᠠᠯᠠᠮᠵᠢ", "大病救助", "05", "医疗保障局", 20, 15, "proxy", "社会救助 就医", "assist", "app id hukou medical bank agency", "", 2},
 	{"门诊慢特病待遇认定", "ᠤᠳᠠᠭᠠᠨ ᠡᠪᠡᠳᠴᠢᠨ ᠦ ᠡᠮᠨᠡᠯᠭᠡ ᠶᠢᠨ ᠲᠡᠲᠡᠭᠦᠯᠦᠷ", "慢病认定 慢特病", "07", "医疗保障局", 30, 20, "proxy", "就医", "simple", "app id medical photo", "门诊慢特病待遇认定通知书", 3},
-	{"异地就医备案", "ᠪᠤᠰᠤᠳ ᠭᠠᠵᠠᠷ ᠡᠮᠨᠡᠯᠭᠡ ᠬᠢᠯᠭᠡᠬᠦ ᠳᠠᠩᠰᠠ", "异地就医 转诊备案", "20", "医疗保障局", 0, 0, "", "就医", "instant", "id", "", 4},
+	{"异地就医备案", "ᠪᠤᠰᠤᠳ ᠭᠠᠵᠠᠷ ᠡᠮᠨᠡᠯᠭᠡ ᠬᠢᠯᠭᠡᠬᠦ ᠳᠠᠩᠰᠠ", "异地就医 转诊备案", "20", "医疗保障局", 0, 0, "", "就医", "instant", "id", "", 3},
 	{"生育登记", "ᠲᠥᠷᠥᠯᠲᠡ ᠶᠢᠨ ᠳᠠᠩᠰᠠ", "生育服务证 一孩登记 二孩登记 三孩登记", "20", "卫生健康委员会", 0, 0, "proxy", "新生儿出生", "instant", "app id hukou marriage", "生育服务证", 3},
 	{"农村部分计划生育家庭奖励扶助", "ᠬᠥᠳᠡᠭᠡ ᠶᠢᠨ ᠲᠥᠷᠥᠯᠲᠡ ᠶᠢᠨ ᠰᠢᠳᠬᠡᠯ ᠦᠨ ᠰᠢᠭᠠᠩᠨᠠᠯ", "奖励扶助 计生奖扶", "05", "卫生健康委员会", 30, 20, "proxy", "计划生育", "assist", "app id hukou marriage bank", "", 2},
 	{"计划生育特别扶助", "ᠲᠥᠷᠥᠯᠲᠡ ᠶᠢᠨ ᠣᠨᠴᠠᠭᠠᠢ ᠳᠡᠮᠵᠢᠯᠭᠡ", "特别扶助 计生特扶", "05", "卫生健康委员会", 30, 20, "proxy", "计划生育", "assist", "app id hukou death bank", "", 2},
@@ -94,7 +94,7 @@ var demoItems = []itemSpec{
 	{"人民调解", "ᠠᠷᠠᠳ ᠤᠨ ᠡᠪᠯᠡᠷᠡᠭᠦᠯᠬᠦ", "民间纠纷调解 调解", "20", "司法局", 30, 15, "proxy", "法律服务", "simple", "app id", "调解协议书", 2},
 	{"个体工商户设立登记", "ᠬᠤᠪᠢ ᠠᠵᠤ ᠠᠬᠤᠢ ᠶᠢᠨ ᠳᠠᠩᠰᠠ", "个体户注册 办营业执照", "07", "市场监督管理局", 15, 3, "", "开办", "simple", "app id residence", "营业执照", 3},
 	{"自然人代开增值税普通发票", "ᠬᠤᠪᠢ ᠬᠦᠮᠦᠨ ᠳᠤ ᠲᠠᠲᠠᠪᠤᠷᠢ ᠶᠢᠨ ᠪᠢᠯᠸᠲ ᠨᠡᠬᠡᠬᠦ", "代开发票", "20", "税务局", 0, 0, "", "纳税", "instant", "app id", "增值税普通发票", 3},
-	{"城乡居民社会保险费缴纳", "ᠨᠡᠶᠢᠭᠡᠮ ᠦᠨ ᠳᠠᠭᠠᠳᠬᠠᠯ ᠤᠨ ᠲᠥᠯᠥᠪᠦᠷᠢ ᠲᠤᠰᠢᠶᠠᠬᠤ", "社保缴费 医保缴费 养老保险缴费", "20", "税务局", 0, 0, "handle", "社会保障", "instant", "id", "", 4},
+	{"城乡居民社会保险费缴纳", "ᠨᠡᠶᠢᠭᠡᠮ ᠦᠨ ᠳᠠᠭᠠᠳᠬᠠᠯ ᠤᠨ ᠲᠥᠯᠥᠪᠦᠷᠢ ᠲᠤᠰᠢᠶᠠᠬᠤ", "社保缴费 医保缴费 养老保险缴费", "20", "税务局", 0, 0, "handle", "社会保障", "instant", "id", "", 3},
 }
 
 // buildItem turns a spec into a complete item that passes every consistency rule.
@@ -115,9 +115,11 @@ func buildItem(s itemSpec, bannerPhone int) catalog.Item {
 	if s.topics != "" {
 		it.Topics = strings.Fields(s.topics)
 	}
-	if s.online == 4 {
-		it.Visits, it.VisitReason, it.HandlingForms = 0, "", []int{catalog.OnlinePC, catalog.Mobile}
-		it.Delivery = []string{"electronic"}
+	// No demo item is 全程网办 (Ⅳ级) or promises 0 visits: every one asks for the ID card or another paper
+	// original that the window must see, and Bianmin takes no uploads yet (catalog.checkOnlinePromise). 异地就医
+	// 备案 and 社会保险费缴纳, published at Ⅳ级 before that rule, are Ⅲ级 with one visit to show the ID card.
+	if s.zh == "异地就医备案" || s.zh == "城乡居民社会保险费缴纳" {
+		it.VisitReason = "需到窗口核验居民身份证原件（暂不支持在线提交材料）"
 		it.OnlineURL = "https://zwfw.nmg.gov.cn/"
 	}
 	if s.result != "" {

@@ -245,50 +245,101 @@ func (s *Service) Search(ctx context.Context, q string, limit int) ([]SearchResu
 	return ix.Search(q, limit), nil
 }
 
-// ImportReport lists what an import did or why it refused.
+// ImportReport lists what an import did: how many items it published, left as drafts and refused, and why
+// for each draft and refused one.
 type ImportReport struct {
-	Created int `json:"created"`
+	Created   int `json:"created"`
+	Published int `json:"published"`
+	Drafts    int `json:"drafts"`
+	Refused   int `json:"refused"`
+	// Items has one outcome per item of the file, in its order.
+	Items []ImportOutcome `json:"items"`
 	// Gaps lists, per imported item, the elements its source lacked.
 	Gaps map[string][]string `json:"gaps,omitempty"`
 }
 
-// ImportItems adds items in one transaction: all or nothing. Each item's errors are reported under
-// "items[i].field"; with publish, items without gaps are published at once.
+// ImportOutcome is what became of one item of an imported file.
+type ImportOutcome struct {
+	Name   string         `json:"name"`
+	Status catalog.Status `json:"status,omitempty"` // draft or published; empty when refused
+	// Reasons say why a refused item was refused, or what a draft lacks or must settle before it is published.
+	Reasons []*errs.Error `json:"-"`
+}
+
+// ImportOptions say how to import.
+type ImportOptions struct {
+	// Publish publishes at once each item that passes every rule and has no gaps.
+	Publish bool
+	// PerItem refuses only the items that are themselves invalid (a missing name, a value outside its code
+	// set), importing the others; an item whose source contradicts itself (catalog.Conflicts) becomes a draft
+	// with the contradiction among its reasons. For published guides, where one bad guide must not cost the
+	// others. Without it the import is all or nothing.
+	PerItem bool
+}
+
+// ImportItems adds items in one transaction, all or nothing: each item's errors are reported under
+// "items[i].field"; with publish, items without gaps that pass every rule are published at once.
 func (s *Service) ImportItems(ctx context.Context, actor access.Actor, items []catalog.Item, publish bool) (ImportReport, error) {
-	rep := ImportReport{Gaps: map[string][]string{}}
+	return s.ImportItemsWith(ctx, actor, items, ImportOptions{Publish: publish})
+}
+
+// ImportItemsWith adds items in one transaction as the options say.
+func (s *Service) ImportItemsWith(ctx context.Context, actor access.Actor, items []catalog.Item, opt ImportOptions) (ImportReport, error) {
+	rep := ImportReport{Gaps: map[string][]string{}, Items: make([]ImportOutcome, len(items))}
 	if !actor.System && !actor.Role.Has(access.CatalogEdit) {
 		return rep, errs.New(errs.Forbidden, "err.forbidden").With("action", string(access.CatalogEdit))
 	}
 	var l errs.List
 	depts := make([]org.Org, len(items))
+	refused := make([]bool, len(items))
 	for i, it := range items {
+		rep.Items[i].Name = it.NameZh
 		prefix := "items[" + strconv.Itoa(i) + "]."
+		var own []*errs.Error // what makes this item invalid in itself
 		for _, e := range errs.All(it.CheckDraft()) {
+			if opt.PerItem && catalog.Conflicts[e.Key] {
+				continue // a contradiction of the source: the draft carries it (below)
+			}
+			own = append(own, e)
+		}
+		d, err := s.department(ctx, actor, it.Department)
+		if err != nil {
+			own = append(own, errs.Field("department", "err.not_found").With("what", "org"))
+		} else if !actor.Can(access.CatalogEdit, d.Path) || (opt.Publish && !actor.Can(access.CatalogPublish, d.Path)) {
+			return rep, errs.New(errs.Forbidden, "err.forbidden").With("action", string(access.CatalogEdit))
+		}
+		depts[i] = d
+		if len(own) == 0 {
+			continue
+		}
+		if opt.PerItem {
+			refused[i], rep.Items[i].Reasons = true, own
+			rep.Refused++
+			continue
+		}
+		for _, e := range own {
 			c := *e
 			c.Field = prefix + e.Field
 			l.Add(&c)
 		}
-		d, err := s.department(ctx, actor, it.Department)
-		if err != nil {
-			l.Add(errs.Field(prefix+"department", "err.not_found").With("what", "org"))
-			continue
-		}
-		if !actor.Can(access.CatalogEdit, d.Path) || (publish && !actor.Can(access.CatalogPublish, d.Path)) {
-			return rep, errs.New(errs.Forbidden, "err.forbidden").With("action", string(access.CatalogEdit))
-		}
-		depts[i] = d
 	}
 	if err := l.Err(); err != nil {
 		return rep, err
 	}
 	defer s.catalogChanged()
 	err := s.DB.Write(ctx, func(tx *store.Tx) error {
+		rep.Created, rep.Published, rep.Drafts, rep.Gaps = 0, 0, 0, map[string][]string{} // a retried transaction counts afresh
 		for i := range items {
+			if refused[i] {
+				continue
+			}
 			it := items[i]
 			it.ID, it.Version = "", 0
 			it.Missing = catalog.Gaps(it)
+			// Whatever stands between the item and publishing: its gaps, its contradictions, the online promise.
+			why := errs.All(it.CheckPublish())
 			status := catalog.Draft
-			if publish && len(it.Missing) == 0 {
+			if opt.Publish && len(why) == 0 {
 				status = catalog.Published
 			}
 			if err := tx.CreateItem(actor, depts[i].ID, &it, status); err != nil {
@@ -298,9 +349,18 @@ func (s *Service) ImportItems(ctx context.Context, actor access.Actor, items []c
 				rep.Gaps[it.NameZh] = it.Missing
 			}
 			rep.Created++
+			rep.Items[i].Status, rep.Items[i].Reasons = status, why
+			if status == catalog.Published {
+				rep.Published++
+			} else {
+				rep.Drafts++
+			}
 		}
 		return nil
 	})
+	if err != nil {
+		rep.Created, rep.Published, rep.Drafts = 0, 0, 0
+	}
 	return rep, err
 }
 

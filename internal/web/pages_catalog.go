@@ -20,8 +20,16 @@ import (
 // administrators for all and for publishing.
 
 type catalogData struct {
-	Items  []catalog.Item
-	Report *service.ImportReport
+	Items   []catalog.Item
+	Report  *service.ImportReport
+	Outcome []importLine // the report's drafts and refused items, with their reasons in the reader's language
+}
+
+type importLine struct {
+	N       int
+	Name    string
+	Refused bool
+	Reasons []FieldError
 }
 
 func (s *Server) needCatalog(w http.ResponseWriter, r *http.Request) bool {
@@ -74,7 +82,8 @@ func (s *Server) catalogImport(w http.ResponseWriter, r *http.Request) {
 		fail(err)
 		return
 	}
-	rep, err := s.svc.ImportItems(r.Context(), rc(r).me.Actor(), items, r.FormValue("publish") == "1")
+	opt := service.ImportOptions{Publish: r.FormValue("publish") == "1", PerItem: catalogfile.IsGuides(hdr.Filename, body)}
+	rep, err := s.svc.ImportItemsWith(r.Context(), rc(r).me.Actor(), items, opt)
 	if err != nil {
 		fail(err)
 		return
@@ -85,7 +94,13 @@ func (s *Server) catalogImport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Flash = "flash.imported"
-	p.Data = catalogData{Items: all, Report: &rep}
+	d := catalogData{Items: all, Report: &rep}
+	for i, o := range rep.Items {
+		if o.Status != catalog.Published {
+			d.Outcome = append(d.Outcome, importLine{i + 1, o.Name, o.Status == "", s.fieldErrors(p.Lang, errs.List(o.Reasons))})
+		}
+	}
+	p.Data = d
 	s.render(w, http.StatusOK, "catalog", p)
 }
 

@@ -311,6 +311,21 @@ func (s *Server) Describe(err error) []string {
 	return out
 }
 
+// Counts renders how many originals and copies a material needs, saying 未注明 for a count its source did
+// not state rather than 0.
+func (p *Page) Counts(originals, copies int) string {
+	if originals != catalog.UnknownCount && copies != catalog.UnknownCount {
+		return p.T("guide.originals_copies", "o", strconv.Itoa(originals), "c", strconv.Itoa(copies))
+	}
+	part := func(n int) string {
+		if n == catalog.UnknownCount {
+			return p.T("guide.count_unstated")
+		}
+		return p.T("guide.n_pieces", "n", strconv.Itoa(n))
+	}
+	return p.T("guide.counts_partial", "o", part(originals), "c", part(copies))
+}
+
 // Limit renders a time limit: "25个工作日", "即办".
 func (p *Page) Limit(l catalog.Limit) string {
 	switch l.Unit {
@@ -318,6 +333,8 @@ func (p *Page) Limit(l catalog.Limit) string {
 		return p.T("unit.instant")
 	case catalog.WorkingDays, catalog.NaturalDays:
 		return p.T("unit."+string(l.Unit), "n", strconv.Itoa(l.Value))
+	case catalog.StatedDays: // "N天" as a source said it, on a draft awaiting review
+		return p.T("unit.days_stated", "n", strconv.Itoa(l.Value))
 	}
 	return p.T("guide.not_given")
 }
