@@ -23,8 +23,8 @@ type Standing struct {
 	// LateIntakeOn and LateIssueOn are the days the window answered after its intake clock and the result was
 	// delivered after its issue clock (0: not late), for supervision.
 	LateIntakeOn, LateIssueOn int
-	StepDue, StepYellowFrom           clock.Date
-	StepCard                          clock.Card
+	StepDue, StepYellowFrom   clock.Date
+	StepCard                  clock.Card
 	// DaysUsed is the working days from acceptance to decision (-1 before a decision); OnTime says the
 	// decision came by the due day.
 	DaysUsed int

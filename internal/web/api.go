@@ -203,15 +203,19 @@ type MoveInput struct {
 
 // CaseWork is a case with its deadline and the moves the caller may make.
 type CaseWork struct {
-	Case      cases.Case     `json:"case"`
-	Due       string         `json:"due,omitempty"`
-	Remaining int            `json:"remaining_working_days"`
-	Card      string         `json:"card,omitempty"`
-	Moves     []cases.Action `json:"moves"`
+	Case      cases.Case `json:"case"`
+	Due       string     `json:"due,omitempty"`
+	Remaining int        `json:"remaining_working_days"`
+	Card      string     `json:"card,omitempty"`
+	// Phase is the clock due and card are of: intake (行政许可法 第32条), decision, issue (第44条);
+	// DeemedAccepted flags a case the window left past its five working days (逾期视为受理).
+	Phase          string         `json:"phase,omitempty"`
+	DeemedAccepted bool           `json:"deemed_accepted,omitempty"`
+	Moves          []cases.Action `json:"moves"`
 }
 
 func caseWork(w service.Work) CaseWork {
-	cw := CaseWork{Case: w.Case, Remaining: w.Remaining, Card: string(w.Card), Moves: w.Mine}
+	cw := CaseWork{Case: w.Case, Remaining: w.Remaining, Card: string(w.Card), Moves: w.Mine, Phase: string(w.Phase), DeemedAccepted: w.Deemed}
 	if !w.Due.IsZero() {
 		cw.Due = w.Due.String()
 	}
