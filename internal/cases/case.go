@@ -211,6 +211,8 @@ type Step struct {
 type Suspension struct {
 	clock.Suspension
 	Reason string `json:"reason"`
+	// Step names the special step (特别程序) whose time this is, when the step stood the clock by itself.
+	Step string `json:"step,omitempty"`
 }
 
 // Decision of the back office.
@@ -296,7 +298,16 @@ type Case struct {
 	LimitDays         int             `json:"limit_days"`
 	OwedBy            clock.Date      `json:"owed_by,omitzero"`
 	Suspensions       []Suspension    `json:"suspensions,omitempty"`
-	Extension         int             `json:"extension,omitempty"` // working days approved beyond the limit
+	Extension         int             `json:"extension,omitempty"` // days approved beyond the limit, in ExtensionUnit
+	// ExtensionUnit is the unit extensions are counted in, from the item at intake: working days for a
+	// 行政许可 (第82条) or when the item says nothing (clocks.go).
+	ExtensionUnit clock.Unit `json:"extension_unit,omitempty"`
+	// The clocks before and after the decision (clocks.go): when the intake clock last started, the day the
+	// window answered late, the receipt a late acceptance counts from, the day a result was delivered late.
+	IntakeSince time.Time  `json:"intake_since,omitzero"`
+	LateIntake  clock.Date `json:"late_intake,omitzero"`
+	DeemedFrom  time.Time  `json:"deemed_from,omitzero"`
+	LateIssue   clock.Date `json:"late_issue,omitzero"`
 	// ExtensionCap is a law's own cap on extensions for this item (0: 行政许可法 第42条, ten working days).
 	ExtensionCap int `json:"extension_cap,omitempty"`
 	// ExtensionRequest is a request waiting for the director; there is at most one.
@@ -440,6 +451,9 @@ func (c *Case) Apply(a Action, d Desk, in Input, now time.Time, clk clock.Clock)
 			next.Suspensions = next.Suspensions[:len(next.Suspensions)-1]
 		}
 	case RequestExtension:
+		if e := c.checkExtendable(); e != nil {
+			return Event{}, e
+		}
 		if c.ExtensionRequest != nil {
 			return Event{}, errs.New(errs.Conflict, "err.case.extension_pending")
 		}
@@ -530,6 +544,7 @@ func (c *Case) Apply(a Action, d Desk, in Input, now time.Time, clk clock.Clock)
 	if to := moves[a].to; to != "" {
 		next.State = to
 	}
+	next.keepClocks(*c, a, now, clk)
 	next.Version = c.Version + 1
 	ev.To, ev.Step, ev.Note = next.State, next.Step, in.Reason
 	*c = next
@@ -542,7 +557,7 @@ func (c *Case) Apply(a Action, d Desk, in Input, now time.Time, clk clock.Clock)
 func (c Case) Ready(a Action) bool {
 	switch a {
 	case RequestExtension:
-		return c.ExtensionRequest == nil && c.ExtensionLeft() > 0
+		return c.Extendable() && c.ExtensionRequest == nil && c.ExtensionLeft() > 0
 	case ApproveExtension, RejectExtension:
 		return c.ExtensionRequest != nil
 	case OwedArrived:
@@ -580,7 +595,8 @@ func (c Case) OwedOverdue(today clock.Date) bool {
 	return slices.ContainsFunc(c.Materials, func(m MaterialCheck) bool { return m.Check == Owed })
 }
 
-// Due is the case's deadline: its limit counted from acceptance, moved by suspensions and extensions.
+// Due is the case's deadline: its limit counted from acceptance (or from the receipt, for a case deemed
+// accepted: clocks.go), moved by suspensions and extensions.
 func (c Case) Due(clk clock.Clock, today clock.Date) (clock.Date, bool) {
 	if c.Accepted.IsZero() {
 		return clock.Date{}, false
@@ -589,7 +605,7 @@ func (c Case) Due(clk clock.Clock, today clock.Date) (clock.Date, bool) {
 	for i, s := range c.Suspensions {
 		susp[i] = s.Suspension
 	}
-	return clk.Deadline(c.Accepted, c.LimitUnit, c.LimitDays, susp, c.Extension, today), true
+	return clk.Deadline(c.DecisionStart(), c.LimitUnit, c.LimitDays, susp, c.ExtensionIn(), today), true
 }
 
 // IssueTogether checks that the cases of one bundle may be issued: every one decided. A bundle's results are

@@ -9,5 +9,5 @@ func (c Case) DueDay(clk clock.Clock, today clock.Date) clock.DueDay {
 	if !ok {
 		return clock.DueDay{}
 	}
-	return clock.DueDay{Day: due, Provisional: clk.Provisional(c.Accepted, due)}
+	return clock.DueDay{Day: due, Provisional: clk.Provisional(c.DecisionStart(), due)}
 }

@@ -12,10 +12,19 @@ import (
 // reading a million documents.
 type Standing struct {
 	ReceivedOn, AcceptedOn, DecidedOn int // 0 until it happens
-	Due, YellowFrom                   clock.Date
-	Card                              clock.Card // "" when no clock runs (not accepted yet, decided, closed)
-	StepDue, StepYellowFrom           clock.Date
-	StepCard                          clock.Card
+	// Phase is the clock that runs now (intake, decision, issue; "" none), and Due, YellowFrom and Card are
+	// that clock's (clocks.go). Stands says the clock stands (suspended, or in a special step).
+	Phase           Phase
+	Stands          bool
+	Due, YellowFrom clock.Date
+	Card            clock.Card // "" when no clock runs (waiting for a correction, closed)
+	// DecisionDue is the decision clock's due day once accepted, whatever runs now.
+	DecisionDue clock.Date
+	// LateIntakeOn and LateIssueOn are the days the window answered after its intake clock and the result was
+	// delivered after its issue clock (0: not late), for supervision.
+	LateIntakeOn, LateIssueOn int
+	StepDue, StepYellowFrom   clock.Date
+	StepCard                  clock.Card
 	// DaysUsed is the working days from acceptance to decision (-1 before a decision); OnTime says the
 	// decision came by the due day.
 	DaysUsed int
@@ -26,20 +35,35 @@ type Standing struct {
 func (c Case) StandingOn(clk clock.Clock, now time.Time) Standing {
 	loc := clk.Rules.Location
 	today := clock.DateOf(now.In(loc))
-	st := Standing{ReceivedOn: dayInt(c.Received, loc), AcceptedOn: dayInt(c.Accepted, loc), DaysUsed: -1}
+	st := Standing{ReceivedOn: dayInt(c.Received, loc), AcceptedOn: dayInt(c.Accepted, loc), DaysUsed: -1,
+		LateIntakeOn: c.LateIntake.Int(), LateIssueOn: c.LateIssue.Int(), Phase: c.Phase()}
 	if c.Decision != nil {
 		st.DecidedOn = dayInt(c.Decision.At, loc)
+	}
+	// the clocks before acceptance and after the decision (行政许可法 第32条, 第44条)
+	switch st.Phase {
+	case PhaseIntake:
+		st.Due = c.IntakeDue(clk)
+		st.YellowFrom = clk.YellowFrom(IntakeDays, st.Due)
+		st.Card = clock.CardOn(today, st.YellowFrom, st.Due)
+	case PhaseIssue:
+		st.Due = c.IssueDue(clk)
+		st.YellowFrom = clk.YellowFrom(IssueDays, st.Due)
+		st.Card = clock.CardOn(today, st.YellowFrom, st.Due)
 	}
 	due, ok := c.Due(clk, today)
 	if !ok {
 		return st
 	}
-	st.Due, st.YellowFrom = due, clk.YellowFrom(c.LimitDays, due)
+	st.DecisionDue = due
+	if st.Phase == PhaseDecision {
+		st.Due, st.YellowFrom = due, clk.YellowFrom(c.LimitDays, due)
+	}
 	switch {
 	case c.Decision != nil:
 		decided := clock.DateOf(c.Decision.At.In(loc))
 		// the working days the law counts: without the days the clock stood (行政许可法 第45条)
-		used := clk.Cal.WorkingDaysBetween(clock.DateOf(c.Accepted.In(loc)), decided)
+		used := clk.Cal.WorkingDaysBetween(clock.DateOf(c.DecisionStart().In(loc)), decided)
 		for _, x := range c.Suspensions {
 			to := x.To
 			if to.IsZero() || to.After(decided) {
@@ -52,8 +76,9 @@ func (c Case) StandingOn(clk clock.Clock, now time.Time) Standing {
 		st.DaysUsed = max(used, 0)
 		st.OnTime = !due.Before(decided)
 	case c.State == Accepted || c.State == Suspended:
+		st.Stands = c.State == Suspended || c.StepStands()
 		st.Card = clock.CardOn(today, st.YellowFrom, due)
-		if c.State == Suspended && st.Card != clock.Red {
+		if st.Stands && st.Card != clock.Red {
 			st.Card = clock.Green // the clock stands; a case suspended once overdue stays red
 		}
 		st.StepDue, st.StepYellowFrom, st.StepCard = c.stepStanding(clk, today)
@@ -78,10 +103,10 @@ func (c Case) stepStanding(clk clock.Clock, today clock.Date) (due, yellow clock
 			susp = append(susp, x.Suspension)
 		}
 	}
-	due = clk.Deadline(c.StepSince, s.Unit, s.Days, susp, 0, today)
+	due = clk.Deadline(c.StepSince, s.Unit, s.Days, susp, clock.Extension{}, today)
 	yellow = clk.YellowFrom(s.Days, due)
 	card = clock.CardOn(today, yellow, due)
-	if c.State == Suspended && card != clock.Red {
+	if (c.State == Suspended || c.StepStands()) && card != clock.Red {
 		card = clock.Green
 	}
 	return

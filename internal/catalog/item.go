@@ -160,6 +160,9 @@ type Item struct {
 	LegalLimit    Limit `json:"legal_limit"`
 	PromisedLimit Limit `json:"promised_limit"`
 	CaseKind      int   `json:"case_kind"` // A.6
+	// ExtensionUnit is the unit an approved extension is counted in, for items other than 行政许可 (whose
+	// extensions are working days by 行政许可法 第82条); "" means working days (extension.go).
+	ExtensionUnit Unit `json:"extension_unit,omitempty"`
 
 	Conditions string     `json:"conditions,omitempty"`
 	Steps      []Step     `json:"steps,omitempty"`
@@ -299,6 +302,7 @@ func (it Item) Check() error {
 	if it.CaseKind != InstantCase && it.CaseKind != PromisedCase {
 		l.Add(errs.Field("case_kind", "err.item.code_set"))
 	}
+	it.checkExtensionUnit(&l)
 	// 即办 limit if and only if an instant case.
 	if (it.PromisedLimit.Unit == Instant) != (it.CaseKind == InstantCase) {
 		l.Add(errs.Field("case_kind", "err.item.instant_kind"))

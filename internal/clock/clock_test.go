@@ -108,17 +108,17 @@ func TestSuspensionsMoveTheDeadline(t *testing.T) {
 		{Kind: "补正", From: MustDate("2026-03-05"), To: MustDate("2026-03-06")}, // Thu-Fri: 2 working days
 		{Kind: "公示", From: MustDate("2026-03-09"), To: MustDate("2026-03-15")}, // Mon-Sun: 5 working days
 	}
-	got := c.Deadline(accepted, WorkingDays, 20, susp, 0, MustDate("2026-03-20"))
+	got := c.Deadline(accepted, WorkingDays, 20, susp, Extension{}, MustDate("2026-03-20"))
 	if n := c.Cal.WorkingDaysBetween(due, got); n != 7 || got.String() != "2026-04-09" {
 		t.Fatalf("deadline %s moved by %d working days, want 7 (to 2026-04-09, over 清明 4-6 April)", got, n)
 	}
 	// an extension of 10 working days on top (第42条)
-	if ext := c.Deadline(accepted, WorkingDays, 20, susp, 10, MustDate("2026-03-20")); c.Cal.WorkingDaysBetween(got, ext) != 10 {
+	if ext := c.Deadline(accepted, WorkingDays, 20, susp, Extension{Days: 10}, MustDate("2026-03-20")); c.Cal.WorkingDaysBetween(got, ext) != 10 {
 		t.Fatalf("extension: %s", ext)
 	}
 	// a suspension still running counts up to today
 	running := []Suspension{{Kind: "鉴定", From: MustDate("2026-03-09")}}
-	if d := c.Deadline(accepted, WorkingDays, 20, running, 0, MustDate("2026-03-11")); c.Cal.WorkingDaysBetween(due, d) != 3 {
+	if d := c.Deadline(accepted, WorkingDays, 20, running, Extension{}, MustDate("2026-03-11")); c.Cal.WorkingDaysBetween(due, d) != 3 {
 		t.Fatalf("running suspension: %s", d)
 	}
 }
@@ -129,14 +129,14 @@ func TestSuspensionEdges(t *testing.T) {
 	accepted := at("2026-03-02 09:30")
 	due := c.Due(accepted, WorkingDays, 5)
 	late := []Suspension{{Kind: "鉴定", From: due.AddDays(3), To: due.AddDays(10)}}
-	if got := c.Deadline(accepted, WorkingDays, 5, late, 0, due.AddDays(20)); got != due {
+	if got := c.Deadline(accepted, WorkingDays, 5, late, Extension{}, due.AddDays(20)); got != due {
 		t.Errorf("a suspension begun when overdue moved the deadline to %s", got)
 	}
 	// 30 natural days from 2 February; ten days suspended over the Spring Festival come back as ten days
 	acc := at("2026-02-02 09:00")
-	plain := c.Deadline(acc, NaturalDays, 30, nil, 0, MustDate("2026-03-20"))
+	plain := c.Deadline(acc, NaturalDays, 30, nil, Extension{}, MustDate("2026-03-20"))
 	susp := []Suspension{{Kind: "公示", From: MustDate("2026-02-14"), To: MustDate("2026-02-23")}}
-	got := c.Deadline(acc, NaturalDays, 30, susp, 0, MustDate("2026-03-20"))
+	got := c.Deadline(acc, NaturalDays, 30, susp, Extension{}, MustDate("2026-03-20"))
 	if plain.String() != "2026-03-04" || got.String() != "2026-03-16" {
 		t.Errorf("natural days: plain %s, with ten days suspended %s (14 March is a Saturday)", plain, got)
 	}

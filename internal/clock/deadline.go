@@ -1,6 +1,7 @@
 package clock
 
 import (
+	"slices"
 	"time"
 )
 
@@ -106,24 +107,40 @@ func (c Clock) Provisional(accepted time.Time, due Date) bool {
 	return c.Cal.Provisional(DateOf(accepted.In(c.Rules.Location)), due)
 }
 
+// Extension is the days approved beyond a limit and the unit they are counted in. The zero unit is working
+// days: 行政许可法 第82条 counts the law's periods in working days, so an extension of a 行政许可 is in working
+// days whatever the unit of the item's own limit; for other items the unit is the item's (catalog.Item
+// ExtensionUnit).
+type Extension struct {
+	Days int
+	Unit Unit
+}
+
 // Deadline is the due day after suspensions and extensions: the working days of every suspension are added
 // back, and approved extension days are added (行政许可法 第42条, 第45条). A suspension still running counts
-// up to today.
+// up to today; suspensions that overlap (a special step's and a back-office one) count their days once.
 //
 // A suspension that began after the case was already overdue gives nothing back. For a limit in natural days
-// the suspended days and the extension are natural days too, added before the last day is moved off a
-// holiday.
-func (c Clock) Deadline(accepted time.Time, u Unit, n int, suspensions []Suspension, extensionDays int, today Date) Date {
+// the suspended days are natural days too, added before the last day is moved off a holiday. The extension
+// is counted in its own unit (Extension): working days are added to the due day, natural days to the last
+// day before it is moved off a holiday.
+func (c Clock) Deadline(accepted time.Time, u Unit, n int, suspensions []Suspension, ext Extension, today Date) Date {
+	suspensions = merged(suspensions, today)
 	if u == NaturalDays {
 		day := DateOf(accepted.In(c.Rules.Location))
-		end := day.AddDays(n + extensionDays)
-		for _, s := range suspensions {
-			to := s.To
-			if to.IsZero() {
-				to = today
+		end := day.AddDays(n)
+		switch {
+		case ext.Unit == NaturalDays:
+			end = end.AddDays(ext.Days)
+		case ext.Days > 0:
+			if !c.Cal.IsWorkingDay(end) {
+				end = c.Cal.NextWorkingDay(end)
 			}
-			if !s.From.After(end) && !to.Before(s.From) {
-				end = end.AddDays(int(to.t().Sub(s.From.t()).Hours()/24) + 1)
+			end = c.Cal.AddWorkingDays(end, ext.Days)
+		}
+		for _, s := range suspensions {
+			if !s.From.After(end) && !s.To.Before(s.From) {
+				end = end.AddDays(int(s.To.t().Sub(s.From.t()).Hours()/24) + 1)
 			}
 		}
 		if !c.Cal.IsWorkingDay(end) {
@@ -131,18 +148,55 @@ func (c Clock) Deadline(accepted time.Time, u Unit, n int, suspensions []Suspens
 		}
 		return end
 	}
-	due := c.Cal.AddWorkingDays(c.Due(accepted, u, n), extensionDays)
-	for _, s := range suspensions {
-		to := s.To
-		if to.IsZero() {
-			to = today
+	due := c.Due(accepted, u, n)
+	if ext.Unit == NaturalDays && ext.Days > 0 {
+		due = due.AddDays(ext.Days)
+		if !c.Cal.IsWorkingDay(due) {
+			due = c.Cal.NextWorkingDay(due)
 		}
-		if s.From.After(due) || to.Before(s.From) {
+	} else {
+		due = c.Cal.AddWorkingDays(due, ext.Days)
+	}
+	for _, s := range suspensions {
+		if s.From.After(due) || s.To.Before(s.From) {
 			continue // suspended only once already overdue, or not a whole day
 		}
-		due = c.Cal.AddWorkingDays(due, c.Cal.WorkingDaysIn(s.From, to))
+		due = c.Cal.AddWorkingDays(due, c.Cal.WorkingDaysIn(s.From, s.To))
 	}
 	return due
+}
+
+// merged is the suspensions with a running one ended today, in order of their first day, overlapping
+// ones joined: a day the clock stands for two reasons stands it once.
+func merged(in []Suspension, today Date) []Suspension {
+	out := make([]Suspension, 0, len(in))
+	for _, s := range in {
+		if s.To.IsZero() {
+			s.To = today
+		}
+		out = append(out, s)
+	}
+	slices.SortStableFunc(out, func(a, b Suspension) int {
+		switch {
+		case a.From.Before(b.From):
+			return -1
+		case b.From.Before(a.From):
+			return 1
+		}
+		return 0
+	})
+	j := 0
+	for i, s := range out {
+		if i > 0 && !s.To.Before(s.From) && !out[j-1].To.Before(out[j-1].From) && !s.From.After(out[j-1].To) {
+			if s.To.After(out[j-1].To) {
+				out[j-1].To = s.To
+			}
+			continue
+		}
+		out[j] = s
+		j++
+	}
+	return out[:j]
 }
 
 // Card is the supervision signal of a case or step.

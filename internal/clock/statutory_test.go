@@ -149,6 +149,7 @@ func TestNoDueDayOnAStatutoryHoliday(t *testing.T) {
 	start := time.Date(2025, 1, 1, 0, 0, 0, 0, cst)
 	span := int(time.Date(2036, 1, 1, 0, 0, 0, 0, cst).Sub(start) / time.Minute)
 	units := []Unit{WorkingDays, WorkingDays, NaturalDays, Instant}
+	extUnits := []Unit{WorkingDays, NaturalDays}
 	for _, cal := range []*Calendar{Default(), NewCalendar()} {
 		for _, rules := range []Rules{DefaultRules(), {Cutoff: 17 * time.Hour, Location: cst, YellowShare: 0.2, YellowMin: 1}} {
 			c := New(cal, rules)
@@ -159,7 +160,7 @@ func TestNoDueDayOnAStatutoryHoliday(t *testing.T) {
 				if r.IntN(3) == 0 {
 					ext = r.IntN(11)
 				}
-				for _, due := range []Date{c.Due(accepted, u, n), c.Deadline(accepted, u, n, nil, ext, DateOf(accepted))} {
+				for _, due := range []Date{c.Due(accepted, u, n), c.Deadline(accepted, u, n, nil, Extension{Days: ext, Unit: extUnits[r.IntN(2)]}, DateOf(accepted))} {
 					if holiday[due] {
 						t.Fatalf("accepted %s, %d %s (+%d): due %s is a statutory holiday", accepted.Format("2006-01-02 15:04"), n, u, ext, due)
 					}

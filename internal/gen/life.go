@@ -80,7 +80,8 @@ func live(r *rand.Rand, clk clock.Clock, t *township, all []*township, it item, 
 	c := cases.Case{ID: id(r, received), ItemID: it.it.ID, ItemVersion: it.it.Version, ItemName: it.it.NameZh, ItemNameMn: it.it.NameMn, Channel: channel,
 		Receiving: recv, Handling: t.org.ID, ReceivingTownship: recvTownship, ReceivedBy: by, Department: it.dept,
 		ApplicantID: applicantID, State: cases.Received, Steps: steps, Received: received,
-		LimitUnit: clock.Unit(it.it.PromisedLimit.Unit), LimitDays: it.it.PromisedLimit.Value, Version: 1}
+		LimitUnit: clock.Unit(it.it.PromisedLimit.Unit), LimitDays: it.it.PromisedLimit.Value, Version: 1,
+		ExtensionUnit: clock.Unit(it.it.ExtensionIn())}
 	if channel == cases.ByStation {
 		c.AgentID, c.Authorised = by, "委托书"
 	}

@@ -216,7 +216,7 @@ func newCase(it catalog.Item, deptID string, ch cases.Channel, recv, recvTownshi
 	c := cases.Case{ItemID: it.ID, ItemVersion: it.Version, ItemName: it.NameZh, ItemNameMn: it.NameMn, Channel: ch,
 		Receiving: recv.ID, Handling: handling.ID, ReceivingTownship: recvTownship.ID, ReceivedBy: by, Department: deptID,
 		ApplicantID: applicantID, State: cases.Received, Steps: steps, Received: now,
-		LimitUnit: clock.Unit(it.PromisedLimit.Unit), LimitDays: it.PromisedLimit.Value,
+		LimitUnit: clock.Unit(it.PromisedLimit.Unit), LimitDays: it.PromisedLimit.Value, ExtensionUnit: clock.Unit(it.ExtensionIn()),
 		StationHandles: ch == cases.ByStation && it.Village == catalog.VillageHandle}
 	c.Standing = c.StandingOn(clk, now)
 	return c
@@ -485,6 +485,10 @@ type Work struct {
 	Mine           []cases.Action // the moves the actor may make now
 	// OwedOverdue flags a 容缺 case whose owed materials are late: the path leads to termination.
 	OwedOverdue bool
+	// Phase is the clock Due and Card are of (intake, decision, issue); Deemed flags a case deemed accepted
+	// (行政许可法 第32条(四)); see clocks.go.
+	Phase  cases.Phase
+	Deemed bool
 }
 
 // Queue lists the open cases the actor works on or watches, the least time left first.
@@ -545,10 +549,15 @@ func (s *Service) standingWork(ctx context.Context, c cases.Case, clk clock.Cloc
 	c = s.withItemMn(ctx, c)
 	c.Standing = c.StandingOn(clk, s.DB.Now())
 	st := c.Standing
-	w := Work{Case: c, Due: st.Due, Card: st.Card, StepDue: st.StepDue, StepCard: st.StepCard, OwedOverdue: c.OwedOverdue(today)}
+	w := Work{Case: c, Due: st.Due, Card: st.Card, StepDue: st.StepDue, StepCard: st.StepCard, OwedOverdue: c.OwedOverdue(today),
+		Phase: st.Phase, Deemed: c.DeemedAccepted(clk, today)}
 	if !st.Due.IsZero() {
 		w.Remaining = clk.Remaining(today, st.Due)
-		w.DueProvisional = clk.Provisional(c.Accepted, st.Due)
+		from := c.Accepted
+		if from.IsZero() { // the intake clock runs from receipt
+			from = c.Received
+		}
+		w.DueProvisional = clk.Provisional(from, st.Due)
 	}
 	return w
 }

@@ -288,11 +288,7 @@ func (s *Service) Dashboard(ctx context.Context, actor access.Actor, q Dashboard
 	}
 	for k, n := range now {
 		if in[k[0]] {
-			l := line(k[1])
-			l.Open += n.Open
-			l.Overdue += n.Overdue
-			l.Yellow += n.Yellow
-			l.Suspended += n.Suspended
+			line(k[1]).Now.Add(n)
 		}
 	}
 	d := Dashboard{Dim: q.Dim, Period: q.Period, Township: q.Township}
@@ -349,13 +345,13 @@ func (s *Service) labels(ctx context.Context, dim supervision.Dim, lines []super
 type DrillQuery struct {
 	Dim      supervision.Dim
 	Value    string
-	What     string // received, completed, late, overdue, yellow, suspended
+	What     string // received, completed, late, overdue, yellow, suspended, late_intake, late_issue, intake_overdue, issue_overdue
 	Period   supervision.Period
 	Township string
 }
 
 // DrillWhats are the figures one can drill into.
-var DrillWhats = []string{"received", "completed", "late", "overdue", "yellow", "suspended"}
+var DrillWhats = []string{"received", "completed", "late", "overdue", "yellow", "suspended", "late_intake", "late_issue", "intake_overdue", "issue_overdue"}
 
 // Drill lists the cases behind a dashboard figure (at most 500), within the actor's scope.
 func (s *Service) Drill(ctx context.Context, actor access.Actor, q DrillQuery) ([]Work, error) {

@@ -16,13 +16,13 @@ import (
 // and the row of its clock (kept by its moves and turned by the sweep); see migration 006.
 const (
 	placeCols = `channel, department, received_by, receiving_township, instant`
-	factCols  = `corrected, received_on, accepted_on, decided_on, days_used, on_time`
-	factSets  = `corrected = ?, received_on = ?, accepted_on = ?, decided_on = ?, days_used = ?, on_time = ?`
+	factCols  = `corrected, received_on, accepted_on, decided_on, days_used, on_time, late_intake_on, late_issue_on`
+	factSets  = `corrected = ?, received_on = ?, accepted_on = ?, decided_on = ?, days_used = ?, on_time = ?, late_intake_on = ?, late_issue_on = ?`
 	clockCols = `case_id, running, handling_org, receiving_township, receiving_org, received_by, department, item_id, channel,
-		due_on, yellow_on, red_on, card, turn_on, step_due_on, step_yellow_on, step_red_on, step_card, step_turn_on, standing_of`
-	clockSets = `running = ?, due_on = ?, yellow_on = ?, red_on = ?, card = ?, turn_on = ?,
+		phase, due_on, yellow_on, red_on, card, turn_on, step_due_on, step_yellow_on, step_red_on, step_card, step_turn_on, standing_of`
+	clockSets = `running = ?, phase = ?, due_on = ?, yellow_on = ?, red_on = ?, card = ?, turn_on = ?,
 		step_due_on = ?, step_yellow_on = ?, step_red_on = ?, step_card = ?, step_turn_on = ?, standing_of = ?`
-	clockMarks = `?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?`
+	clockMarks = `?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?`
 )
 
 func placeArgs(c cases.Case) []any {
@@ -31,29 +31,37 @@ func placeArgs(c cases.Case) []any {
 
 func factArgs(c cases.Case) []any {
 	s := c.Standing
-	return []any{b2i(c.Corrected), s.ReceivedOn, s.AcceptedOn, s.DecidedOn, s.DaysUsed, b2i(s.OnTime)}
+	return []any{b2i(c.Corrected), s.ReceivedOn, s.AcceptedOn, s.DecidedOn, s.DaysUsed, b2i(s.OnTime), s.LateIntakeOn, s.LateIssueOn}
 }
 
-// running is the clock's state: 1 runs, 2 stands, 0 none.
-func running(st cases.State) int {
-	switch st {
-	case cases.Accepted:
-		return 1
-	case cases.Suspended:
+// running is the clock's state, whichever clock runs (intake, decision, issue): 1 runs, 2 stands
+// (suspended, or in a special step), 0 none.
+func running(s cases.Standing) int {
+	switch {
+	case s.Phase == "" || s.Due.IsZero():
+		return 0
+	case s.Stands:
 		return 2
 	}
-	return 0
+	return 1
 }
 
 // clockArgs are the values of clockSets, for the day the standing was computed for.
 func clockArgs(c cases.Case, of int) []any {
-	return append(append([]any{running(c.State)}, clockDays(c)...), of)
+	return append(append([]any{running(c.Standing), phaseOf(c.Standing)}, clockDays(c)...), of)
 }
 
 // clockRow is a whole clock row, in clockCols order.
 func clockRow(c cases.Case, of int) []any {
-	return append(append([]any{c.ID, running(c.State), c.Handling, c.ReceivingTownship, c.Receiving, c.ReceivedBy, c.Department, c.ItemID, c.Channel},
-		clockDays(c)...), of)
+	return append(append([]any{c.ID, running(c.Standing), c.Handling, c.ReceivingTownship, c.Receiving, c.ReceivedBy, c.Department, c.ItemID, c.Channel,
+		phaseOf(c.Standing)}, clockDays(c)...), of)
+}
+
+func phaseOf(s cases.Standing) string {
+	if running(s) == 0 {
+		return ""
+	}
+	return string(s.Phase)
 }
 
 // clockDays are the days and cards of the case and of its step.
@@ -178,14 +186,15 @@ func (db *DB) SetStanding(ctx context.Context, list []cases.Case, today clock.Da
 	})
 }
 
-const factReadCols = `id, handling_org, receiving_township, receiving_org, received_by, department, item_id, channel, received_on, accepted_on, decided_on, corrected, instant, on_time, days_used`
+const factReadCols = `id, handling_org, receiving_township, receiving_org, received_by, department, item_id, channel, received_on, accepted_on, decided_on, corrected, instant, on_time, days_used, late_intake_on, late_issue_on`
 
-// FactsOn reads the facts of the cases received, accepted or decided on a day.
+// FactsOn reads the facts of the cases received, accepted or decided on a day, or answered or delivered
+// late on it.
 func (db *DB) FactsOn(ctx context.Context, day clock.Date) ([]supervision.Fact, error) {
 	d := day.Int()
 	seen := map[string]bool{}
 	var out []supervision.Fact
-	for _, col := range []string{"received_on", "accepted_on", "decided_on"} {
+	for _, col := range []string{"received_on", "accepted_on", "decided_on", "late_intake_on", "late_issue_on"} {
 		// "> 0" lets the partial indexes serve: the planners do not prove it from "= ?" themselves
 		rows, err := db.query(ctx, `SELECT `+factReadCols+` FROM cases WHERE `+col+` = ? AND `+col+` > 0`, d)
 		if err != nil {
@@ -196,7 +205,7 @@ func (db *DB) FactsOn(ctx context.Context, day clock.Date) ([]supervision.Fact, 
 			var f supervision.Fact
 			var corrected, instant, onTime int
 			if err := rows.Scan(&id, &f.Handling, &f.ReceivingTownship, &f.Receiving, &f.ReceivedBy, &f.Department, &f.Item, &f.Channel,
-				&f.ReceivedOn, &f.AcceptedOn, &f.DecidedOn, &corrected, &instant, &onTime, &f.DaysUsed); err != nil {
+				&f.ReceivedOn, &f.AcceptedOn, &f.DecidedOn, &corrected, &instant, &onTime, &f.DaysUsed, &f.LateIntakeOn, &f.LateIssueOn); err != nil {
 				rows.Close()
 				return nil, err
 			}
@@ -250,14 +259,14 @@ func (db *DB) ReplaceStatDays(ctx context.Context, days []int, rows []supervisio
 	})
 }
 
-const statCols = `received, accepted, first_time, online, proxy, instant, completed, on_time, days_sum, spread`
+const statCols = `received, accepted, first_time, online, proxy, instant, completed, on_time, days_sum, spread, late_intake, late_issue`
 
 // insertStatRows writes rows in multi-row statements (a year of a million cases is some 300,000 day rows).
 func insertStatRows(tx *Tx, table, dayCol string, rows []supervision.Row) error {
-	return bulkInsert(tx, `INSERT INTO `+table+` (dim, `+dayCol+`, org_id, value, `+statCols+`) VALUES `, 14, len(rows), func(i int) []any {
+	return bulkInsert(tx, `INSERT INTO `+table+` (dim, `+dayCol+`, org_id, value, `+statCols+`) VALUES `, 16, len(rows), func(i int) []any {
 		r := rows[i]
 		return []any{r.Dim, r.Day, r.Township, r.Value, r.Received, r.Accepted, r.FirstTime, r.Online, r.Proxy, r.Instant, r.Completed, r.OnTime, r.DaysSum,
-			supervision.EncodeSpread(r.Spread)}
+			supervision.EncodeSpread(r.Spread), r.LateIntake, r.LateIssue}
 	})
 }
 
@@ -271,7 +280,7 @@ func statRows(rows *sql.Rows, err error) ([]supervision.Row, error) {
 		var r supervision.Row
 		var spread string
 		if err := rows.Scan(&r.Dim, &r.Day, &r.Township, &r.Value, &r.Received, &r.Accepted, &r.FirstTime, &r.Online, &r.Proxy, &r.Instant,
-			&r.Completed, &r.OnTime, &r.DaysSum, &spread); err != nil {
+			&r.Completed, &r.OnTime, &r.DaysSum, &spread, &r.LateIntake, &r.LateIssue); err != nil {
 			return nil, err
 		}
 		r.Spread = supervision.AddSpread(nil, spread)
@@ -360,16 +369,17 @@ func (db *DB) SnapshotNow(ctx context.Context, today clock.Date) error {
 		intern[s] = s
 		return s
 	}
-	rows, err := db.query(ctx, `SELECT running, yellow_on, red_on, handling_org, receiving_township, receiving_org, received_by, department, item_id, channel
+	rows, err := db.query(ctx, `SELECT running, phase, yellow_on, red_on, handling_org, receiving_township, receiving_org, received_by, department, item_id, channel
 		FROM case_clock WHERE running > 0`)
 	if err != nil {
 		return err
 	}
 	d := today.Int()
 	var run, yellowOn, redOn int
+	var phase sql.RawBytes
 	var col [7]sql.RawBytes // handling_org, receiving_township, receiving_org, received_by, department, item_id, channel
 	for rows.Next() {
-		if err := rows.Scan(&run, &yellowOn, &redOn, &col[0], &col[1], &col[2], &col[3], &col[4], &col[5], &col[6]); err != nil {
+		if err := rows.Scan(&run, &phase, &yellowOn, &redOn, &col[0], &col[1], &col[2], &col[3], &col[4], &col[5], &col[6]); err != nil {
 			rows.Close()
 			return err
 		}
@@ -385,16 +395,7 @@ func (db *DB) SnapshotNow(ctx context.Context, today clock.Date) error {
 				x = &supervision.Now{}
 				counts[k] = x
 			}
-			x.Open++
-			switch card {
-			case clock.Red:
-				x.Overdue++
-			case clock.Yellow:
-				x.Yellow++
-			}
-			if run == 2 {
-				x.Suspended++
-			}
+			x.Count(cases.Phase(phase), card, run == 2)
 		}
 	}
 	rows.Close()
@@ -409,17 +410,18 @@ func (db *DB) SnapshotNow(ctx context.Context, today clock.Date) error {
 		if _, err := tx.exec(`DELETE FROM stat_now`); err != nil {
 			return errs.Wrap(err, "snapshot")
 		}
-		return bulkInsert(tx, `INSERT INTO stat_now (dim, org_id, value, open, overdue, yellow, suspended) VALUES `, 7, len(all), func(i int) []any {
-			k := all[i]
-			x := counts[k]
-			return []any{k.dim, k.township, k.value, x.Open, x.Overdue, x.Yellow, x.Suspended}
-		})
+		return bulkInsert(tx, `INSERT INTO stat_now (dim, org_id, value, open, overdue, yellow, suspended, intake_open, intake_overdue, issue_open, issue_overdue) VALUES `,
+			11, len(all), func(i int) []any {
+				k := all[i]
+				x := counts[k]
+				return []any{k.dim, k.township, k.value, x.Open, x.Overdue, x.Yellow, x.Suspended, x.IntakeOpen, x.IntakeOverdue, x.IssueOpen, x.IssueOverdue}
+			})
 	})
 }
 
 // OpenNow reads what stood open at the last sweep, per township and value of a dimension.
 func (db *DB) OpenNow(ctx context.Context, dim supervision.Dim) (map[[2]string]supervision.Now, error) {
-	rows, err := db.query(ctx, `SELECT org_id, value, open, overdue, yellow, suspended FROM stat_now WHERE dim = ?`, dim)
+	rows, err := db.query(ctx, `SELECT org_id, value, open, overdue, yellow, suspended, intake_open, intake_overdue, issue_open, issue_overdue FROM stat_now WHERE dim = ?`, dim)
 	if err != nil {
 		return nil, err
 	}
@@ -428,7 +430,7 @@ func (db *DB) OpenNow(ctx context.Context, dim supervision.Dim) (map[[2]string]s
 	for rows.Next() {
 		var t, v string
 		var n supervision.Now
-		if err := rows.Scan(&t, &v, &n.Open, &n.Overdue, &n.Yellow, &n.Suspended); err != nil {
+		if err := rows.Scan(&t, &v, &n.Open, &n.Overdue, &n.Yellow, &n.Suspended, &n.IntakeOpen, &n.IntakeOverdue, &n.IssueOpen, &n.IssueOverdue); err != nil {
 			return nil, err
 		}
 		out[[2]string{t, v}] = n
@@ -441,7 +443,7 @@ type Drill struct {
 	Dim       supervision.Dim
 	Townships []string // in the reader's scope
 	Value     string   // "" for all values
-	What      string   // received, completed, overdue, yellow, suspended, late (completed after due)
+	What      string   // received, completed, overdue, yellow, suspended, late (completed after due), late_intake, late_issue, intake_overdue, issue_overdue
 	From, To  clock.Date
 	Limit     int
 }
@@ -454,16 +456,23 @@ func (db *DB) DrillCases(ctx context.Context, f Drill) ([]cases.Case, error) {
 	// What stands open now is found by the clock, what happened in the period by the case's days.
 	from, t := `cases t`, "t."
 	switch f.What {
-	case "overdue", "yellow", "suspended":
+	case "overdue", "yellow", "suspended", "intake_overdue", "issue_overdue":
 		from, t = `case_clock t JOIN cases c ON c.id = t.case_id`, "t."
 		switch f.What {
 		case "overdue":
-			where = append(where, `t.running > 0 AND t.card = 'red'`)
+			where = append(where, `t.running > 0 AND t.phase = 'decision' AND t.card = 'red'`)
 		case "yellow":
-			where = append(where, `t.running > 0 AND t.card = 'yellow'`)
+			where = append(where, `t.running > 0 AND t.phase = 'decision' AND t.card = 'yellow'`)
+		case "intake_overdue":
+			where = append(where, `t.running > 0 AND t.phase = 'intake' AND t.card = 'red'`)
+		case "issue_overdue":
+			where = append(where, `t.running > 0 AND t.phase = 'issue' AND t.card = 'red'`)
 		default:
 			where = append(where, `t.running = 2`)
 		}
+	case "late_intake", "late_issue":
+		where = append(where, `t.`+f.What+`_on > 0 AND t.`+f.What+`_on BETWEEN ? AND ?`)
+		args = append(args, f.From.Int(), f.To.Int())
 	case "completed", "late":
 		where = append(where, `t.decided_on > 0 AND t.decided_on BETWEEN ? AND ?`)
 		args = append(args, f.From.Int(), f.To.Int())
@@ -547,10 +556,10 @@ func (db *DB) FirstReceivedOn(ctx context.Context) (int, error) {
 	return int(d.Int64), err
 }
 
-// CountOpen counts the cases whose clock runs or stands (accepted or suspended).
+// CountOpen counts the cases whose decision clock runs or stands (accepted or suspended).
 func (db *DB) CountOpen(ctx context.Context) (int, error) {
 	var n int
-	err := db.queryRow(ctx, `SELECT count(*) FROM case_clock WHERE running > 0`).Scan(&n)
+	err := db.queryRow(ctx, `SELECT count(*) FROM case_clock WHERE running > 0 AND phase = 'decision'`).Scan(&n)
 	return n, err
 }
 

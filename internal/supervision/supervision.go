@@ -47,6 +47,9 @@ type Fact struct {
 	ReceivedOn, AcceptedOn, DecidedOn                                    int // yyyymmdd, 0 until it happens
 	Corrected, Instant, OnTime                                           bool
 	DaysUsed                                                             int
+	// the days the window answered after its intake clock and the result was delivered after its issue
+	// clock (0: in time; 行政许可法 第32条, 第44条)
+	LateIntakeOn, LateIssueOn int
 }
 
 // Place is the township a fact counts under for a dimension (what a director of that township sees) and
@@ -80,6 +83,10 @@ type Counts struct {
 	DaysSum   int `json:"days_sum"`   // working days from acceptance to decision, summed over Completed
 	// Spread counts the completed cases by working days used.
 	Spread map[int]int `json:"spread,omitempty"`
+	// LateIntake: the window answered (notice, acceptance, refusal) after its five working days (第32条);
+	// LateIssue: the result was delivered after its ten working days (第44条).
+	LateIntake int `json:"late_intake"`
+	LateIssue  int `json:"late_issue"`
 }
 
 // Add adds other figures to these.
@@ -93,6 +100,8 @@ func (c *Counts) Add(o Counts) {
 	c.Completed += o.Completed
 	c.OnTime += o.OnTime
 	c.DaysSum += o.DaysSum
+	c.LateIntake += o.LateIntake
+	c.LateIssue += o.LateIssue
 	for d, n := range o.Spread {
 		if c.Spread == nil {
 			c.Spread = map[int]int{}
@@ -120,7 +129,7 @@ type rowKey struct {
 func Tally(day int, facts []Fact) []Row {
 	rows := map[rowKey]*Row{}
 	for _, f := range facts {
-		if f.ReceivedOn != day && f.AcceptedOn != day && f.DecidedOn != day {
+		if f.ReceivedOn != day && f.AcceptedOn != day && f.DecidedOn != day && f.LateIntakeOn != day && f.LateIssueOn != day {
 			continue
 		}
 		for _, d := range Dims {
@@ -170,6 +179,8 @@ func (f Fact) countsOn(day int) Counts {
 		c.DaysSum = f.DaysUsed
 		c.Spread = map[int]int{f.DaysUsed: 1}
 	}
+	c.LateIntake = b2i(f.LateIntakeOn == day)
+	c.LateIssue = b2i(f.LateIssueOn == day)
 	return c
 }
 
@@ -186,6 +197,12 @@ type Now struct {
 	Overdue   int `json:"overdue"`   // red card
 	Yellow    int `json:"yellow"`    // yellow card
 	Suspended int `json:"suspended"` // clock standing
+	// waiting at the window with the intake clock (第32条), and those past it (逾期视为受理); decided and
+	// waiting for issue and delivery (第44条), and those past it
+	IntakeOpen    int `json:"intake_open"`
+	IntakeOverdue int `json:"intake_overdue"`
+	IssueOpen     int `json:"issue_open"`
+	IssueOverdue  int `json:"issue_overdue"`
 }
 
 // Line is one value's figures over a period, with what stands open now.
@@ -242,6 +259,10 @@ func Sum(lines []Line) Line {
 		t.Overdue += l.Overdue
 		t.Yellow += l.Yellow
 		t.Suspended += l.Suspended
+		t.IntakeOpen += l.IntakeOpen
+		t.IntakeOverdue += l.IntakeOverdue
+		t.IssueOpen += l.IssueOpen
+		t.IssueOverdue += l.IssueOverdue
 	}
 	return t
 }

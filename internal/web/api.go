@@ -207,14 +207,19 @@ type CaseWork struct {
 	Due  string     `json:"due,omitempty"`
 	// DueProvisional: the due date was counted over a year whose official holiday schedule is not loaded, on
 	// the statutory holidays alone (按法定节假日推算); loading the schedule may move it.
-	DueProvisional bool           `json:"due_provisional"`
-	Remaining      int            `json:"remaining_working_days"`
-	Card           string         `json:"card,omitempty"`
+	DueProvisional bool   `json:"due_provisional"`
+	Remaining      int    `json:"remaining_working_days"`
+	Card           string `json:"card,omitempty"`
+	// Phase is the clock due and card are of: intake (行政许可法 第32条), decision, issue (第44条);
+	// DeemedAccepted flags a case the window left past its five working days (逾期视为受理).
+	Phase          string         `json:"phase,omitempty"`
+	DeemedAccepted bool           `json:"deemed_accepted,omitempty"`
 	Moves          []cases.Action `json:"moves"`
 }
 
 func caseWork(w service.Work) CaseWork {
-	cw := CaseWork{Case: w.Case, DueProvisional: w.DueProvisional, Remaining: w.Remaining, Card: string(w.Card), Moves: w.Mine}
+	cw := CaseWork{Case: w.Case, DueProvisional: w.DueProvisional, Remaining: w.Remaining, Card: string(w.Card), Moves: w.Mine,
+		Phase: string(w.Phase), DeemedAccepted: w.Deemed}
 	if !w.Due.IsZero() {
 		cw.Due = w.Due.String()
 	}

@@ -60,10 +60,10 @@ func TestProvisionalDueDateShows(t *testing.T) {
 	clerk.login("tianshan.clerk")
 	mark := regexp.QuoteMeta("（按法定节假日推算）")
 	_, queue := clerk.get("/cases")
-	if !regexp.MustCompile(`2027-02-04 <small class="provisional" title="[^"]*">` + mark).MatchString(queue) {
+	if !regexp.MustCompile(`2027-02-04</span> <small class="provisional" title="[^"]*">` + mark).MatchString(queue) {
 		t.Error("the queue does not mark the provisional due date")
 	}
-	if !strings.Contains(queue, "2026-11-16</td>") {
+	if !strings.Contains(queue, "2026-11-16</span></td>") {
 		t.Error("the queue marks a due date inside 2026, or lacks it")
 	}
 	_, page := clerk.get("/cases/" + prov.ID)

@@ -130,6 +130,11 @@ var dashboardColumns = []struct {
 	{"sv.instant_rate", true, supervision.Line.InstantRate},
 	{"sv.first_time_rate", true, supervision.Line.FirstTimeRate},
 	{"sv.proxy_share", true, supervision.Line.ProxyShare},
+	// the clocks before acceptance and after the decision (行政许可法 第32条, 第44条)
+	{"sv.late_intake", false, func(l supervision.Line) float64 { return float64(l.LateIntake) }},
+	{"sv.intake_overdue", false, func(l supervision.Line) float64 { return float64(l.IntakeOverdue) }},
+	{"sv.late_issue", false, func(l supervision.Line) float64 { return float64(l.LateIssue) }},
+	{"sv.issue_overdue", false, func(l supervision.Line) float64 { return float64(l.IssueOverdue) }},
 }
 
 // Figure renders a figure as the page shows it: rates as percentages with one decimal.
@@ -295,7 +300,8 @@ func (p *Page) Figures(l supervision.Line) []string {
 }
 
 // drillable maps a column to the drill-down of its cases.
-var drillable = map[string]string{"sv.received": "received", "sv.completed": "completed", "sv.overdue": "overdue", "sv.yellow": "yellow", "sv.suspended": "suspended"}
+var drillable = map[string]string{"sv.received": "received", "sv.completed": "completed", "sv.overdue": "overdue", "sv.yellow": "yellow", "sv.suspended": "suspended",
+	"sv.late_intake": "late_intake", "sv.intake_overdue": "intake_overdue", "sv.late_issue": "late_issue", "sv.issue_overdue": "issue_overdue"}
 
 // Drill is the drill-down link of a column for a value ("" when the column has none).
 func (p *Page) Drill(col, query, value string) string {
