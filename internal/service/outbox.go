@@ -79,6 +79,8 @@ func messageFor(c cases.Case, ev cases.Event) (template, notice string) {
 		return "decided", "deny"
 	case cases.Terminate:
 		return "terminated", ""
+	case cases.Revoke:
+		return "revoked", cases.NoticeRevoke // a pledge proved false: reasons and remedies
 	case cases.ApproveExtension:
 		return "extended", "extension" // 第42条: the applicant is told, with the reasons
 	case cases.Suspend:
@@ -102,9 +104,6 @@ func messageFor(c cases.Case, ev cases.Event) (template, notice string) {
 // case as it now stands, the move's reason, the deadline and who made the move.
 func (s *Service) issueNotice(tx *store.Tx, actor access.Actor, c cases.Case, ev cases.Event, prefix string, due clock.Date) error {
 	_, kind := messageFor(c, ev)
-	if kind == "" {
-		return nil
-	}
 	p := cases.Paper{Case: c, Reason: ev.Note, Due: due}
 	if !actor.System {
 		p.By = actor.Name
@@ -113,8 +112,15 @@ func (s *Service) issueNotice(tx *store.Tx, actor access.Actor, c cases.Case, ev
 	if err != nil {
 		return err
 	}
-	_, err = tx.IssueNotice(c.ID, kind, prefix, localYear(tx.Now()), string(doc))
-	return err
+	for _, k := range append([]string{kind}, pledgeNotice(c, ev)...) {
+		if k == "" {
+			continue
+		}
+		if _, err = tx.IssueNotice(c.ID, k, prefix, localYear(tx.Now()), string(doc)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // tell queues, in the move's transaction, the message to the applicant: Mongolian first, then Chinese, each

@@ -47,6 +47,7 @@ type Fact struct {
 	ReceivedOn, AcceptedOn, DecidedOn                                    int // yyyymmdd, 0 until it happens
 	Corrected, Instant, OnTime                                           bool
 	DaysUsed                                                             int
+	Recorrections                                                        int // correction notices after the first (二次补正)
 }
 
 // Place is the township a fact counts under for a dimension (what a director of that township sees) and
@@ -78,6 +79,9 @@ type Counts struct {
 	Completed int `json:"completed"`  // decided (办结)
 	OnTime    int `json:"on_time"`    // decided by the due day
 	DaysSum   int `json:"days_sum"`   // working days from acceptance to decision, summed over Completed
+	// Recorrected counts the correction notices after the first (二次补正: 行政许可法 第32条 wants one notice
+	// of everything), on the day the case was accepted.
+	Recorrected int `json:"recorrected"`
 	// Spread counts the completed cases by working days used.
 	Spread map[int]int `json:"spread,omitempty"`
 }
@@ -93,6 +97,7 @@ func (c *Counts) Add(o Counts) {
 	c.Completed += o.Completed
 	c.OnTime += o.OnTime
 	c.DaysSum += o.DaysSum
+	c.Recorrected += o.Recorrected
 	for d, n := range o.Spread {
 		if c.Spread == nil {
 			c.Spread = map[int]int{}
@@ -163,6 +168,7 @@ func (f Fact) countsOn(day int) Counts {
 		c.Accepted = 1
 		c.FirstTime = b2i(!f.Corrected)
 		c.Instant = b2i(f.Instant)
+		c.Recorrected = f.Recorrections
 	}
 	if f.DecidedOn == day && f.DaysUsed >= 0 {
 		c.Completed = 1
