@@ -99,7 +99,9 @@ func TestBrowserOneTimeNotice(t *testing.T) {
 			t.Errorf("%s pre-selected %q", name, x.Value)
 		}
 	}
-	offers := func(name, check string) bool { return strings.Contains(","+strings.Join(first[name].Options, ",")+",", ","+check+",") }
+	offers := func(name, check string) bool {
+		return strings.Contains(","+strings.Join(first[name].Options, ",")+",", ","+check+",")
+	}
 	for _, o := range []struct {
 		name, check string
 		want        bool
