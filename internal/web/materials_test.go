@@ -27,6 +27,7 @@ func TestMaterialRefusalsAPI(t *testing.T) {
 				t.Fatalf("login: %d %v", code, sess)
 			}
 			token := sess["token"].(string)
+			tok := token // who makes the moves
 			home := sess["staff"].(map[string]any)["org_id"].(string)
 			_, a := call("POST", "/api/v1/applicants", token, map[string]string{"kind": "resident", "name": "其木格", "id_number": "11010519491231002X",
 				"phone": "13712345678", "org_id": home}, "Idempotency-Key", "a-1")
@@ -49,7 +50,7 @@ func TestMaterialRefusalsAPI(t *testing.T) {
 			move := func(id string, version *int, action string, input map[string]any, field, name string) {
 				t.Helper()
 				for _, lang := range []string{"zh", "mn"} {
-					code, out := call("POST", "/api/v1/cases/"+id+"/moves", token, map[string]any{"version": *version, "action": action, "input": input}, "Accept-Language", lang)
+					code, out := call("POST", "/api/v1/cases/"+id+"/moves", tok, map[string]any{"version": *version, "action": action, "input": input}, "Accept-Language", lang)
 					if field == "" {
 						if code != http.StatusCreated {
 							t.Fatalf("%s: %d %v", action, code, out)
@@ -103,6 +104,39 @@ func TestMaterialRefusalsAPI(t *testing.T) {
 			}
 			if code != http.StatusOK || strings.Join(kinds, " ") != "correction correction accept pledge" {
 				t.Errorf("notices: %d %v", code, kinds)
+			}
+			// the director records the check: the pledge was false; then revokes, with reasons and remedies
+			_, dsess := call("POST", "/api/v1/session", "", map[string]string{"username": "tianshan.director", "password": demo.Password})
+			tok = dsess["token"].(string)
+			move(id, &v, "revoke", map[string]any{"reason": "虚假承诺"}, "result", "")
+			move(id, &v, "pledge_checked", map[string]any{"result": "false"}, "reason", "")
+			move(id, &v, "pledge_checked", map[string]any{"result": "false", "reason": "入户核查：家庭经营商铺一间，收入声明不实"}, "", "")
+			move(id, &v, "revoke", map[string]any{"reason": "申请人以虚假承诺申请，依据国办发〔2020〕42号终止办理"}, "", "")
+			tok = token
+			_, _, notices = apiCall(t, r.URL, "GET", "/api/v1/cases/"+id+"/notices", token, nil)
+			web := newClient(t, r.URL)
+			web.login("tianshan.clerk")
+			for _, n := range notices {
+				n := n.(map[string]any)
+				want := map[string][]string{
+					"pledge": {"告知承诺书", "天山承诺〔", "家庭收入和财产状况声明", "不实承诺的法律责任", later, "申请人承诺签名"},
+					"revoke": {"终止办理", "天山撤销〔", "收入声明不实", "依据国办发〔2020〕42号终止办理", "行政复议", "行政诉讼"},
+				}[n["kind"].(string)]
+				if want == nil {
+					continue
+				}
+				code, page := web.get("/cases/" + id + "/notices/" + n["id"].(string))
+				for _, s := range want {
+					if code != http.StatusOK || !strings.Contains(page, s) {
+						t.Errorf("the %s notice does not say %q (%d)", n["kind"], s, code)
+					}
+				}
+			}
+			code, page := web.get("/cases/" + id)
+			for _, s := range []string{"告知承诺核查", "核查发现承诺不实", "已撤销", "二次补正"} {
+				if code != http.StatusOK || !strings.Contains(page, s) {
+					t.Errorf("the case page does not say %q", s)
+				}
 			}
 
 			// 社会保障卡挂失与补换 asks for the form and the ID card: nothing may be owed, nothing pledged
