@@ -113,7 +113,8 @@ func live(r *rand.Rand, clk clock.Clock, t *township, all []*township, it item, 
 		l.move(cases.Refuse, cases.Front, cases.Input{Reason: "不属于本机关职权范围"}, l.later(0))
 		return l.c, l.events
 	}
-	if r.IntN(100) < 5 && deferrable >= 0 {
+	// (and not after a correction notice: what the first visit saw stays as it was, 行政许可法 第32条)
+	if r.IntN(100) < 5 && deferrable >= 0 && !l.c.Corrected {
 		owed := append([]cases.MaterialCheck(nil), materials...)
 		owed[deferrable].Check = cases.Owed
 		by := clock.DateOf(l.t.In(clk.Rules.Location)).AddDays(10)
