@@ -36,10 +36,13 @@ const (
 	Delivered  State = "delivered"  // 送达: closed
 	Refused    State = "refused"    // 不予受理: closed, with reasons and remedies
 	Terminated State = "terminated" // 终止: closed (owed materials never came, withdrawn)
+	Revoked    State = "revoked"    // 撤销: closed, a pledge (告知承诺) proved false (see materials.go)
 )
 
 // Closed reports whether nothing more happens to a case in this state.
-func (s State) Closed() bool { return s == Delivered || s == Refused || s == Terminated }
+func (s State) Closed() bool {
+	return s == Delivered || s == Refused || s == Terminated || s == Revoked
+}
 
 // Action is a move.
 type Action string
@@ -66,6 +69,9 @@ const (
 	Issue            Action = "issue"             // front desk: hand out or send the result
 	Deliver          Action = "deliver"           // front desk: delivery confirmed
 	Terminate        Action = "terminate"         // front desk or director: close without a decision
+	// 告知承诺 (国办发〔2020〕42号): the follow-up check of the pledges, and revocation when one proved false.
+	PledgeChecked Action = "pledge_checked" // back office or director: the 核查 result, confirmed or false
+	Revoke        Action = "revoke"         // director: a pledge proved false; the case or the grant is revoked
 
 	// Extend was the director's direct extension before extensions became a request and an approval. No
 	// move makes it any more; it stays so that the timelines of cases extended that way still read.
@@ -121,11 +127,14 @@ var moves = map[Action]move{
 	Issue:            {from: []State{Decided}, to: Issued, desk: []Desk{Front, Station}},
 	Deliver:          {from: []State{Issued}, to: Delivered, desk: []Desk{Front, Station}},
 	Terminate:        {from: []State{Received, Correction, Accepted, Suspended}, to: Terminated, desk: []Desk{Front, Station, Director}},
+	// 告知承诺 核查 and, when a pledge proves false, revocation by the organ that decided (行政许可法 第69条)
+	PledgeChecked: {from: afterAcceptance, desk: []Desk{Back, Director, Head}},
+	Revoke:        {from: afterAcceptance, to: Revoked, desk: []Desk{Head}},
 }
 
 // Actions lists every action, for the table's test.
 var Actions = []Action{AskCorrection, Resubmit, Accept, AcceptOwed, Refuse, Pass, Return, Suspend, Resume, RequestExtension,
-	ApproveExtension, RejectExtension, OwedArrived, Claim, Release, Assign, Decide, Issue, Deliver, Terminate}
+	ApproveExtension, RejectExtension, OwedArrived, Claim, Release, Assign, Decide, Issue, Deliver, Terminate, PledgeChecked, Revoke}
 
 // Allowed reports whether a desk may make a move from a state. Once a case is accepted, only the handling
 // township's director may end it without a decision: the receiving window (perhaps another township, perhaps
@@ -157,14 +166,19 @@ type MaterialCheck struct {
 	Required bool   `json:"required"`
 	Check    Check  `json:"check"`
 	Note     string `json:"note,omitempty"`
+	// what the item says of the material, set with Required from the item (never from the form): it may be
+	// owed (容缺后补), it is a proof a pledge may replace (告知承诺, 证明事项)
+	Deferrable bool `json:"deferrable,omitempty"`
+	Pledgeable bool `json:"pledgeable,omitempty"`
 }
 
 // Checks lists the values a material check may take.
-var Checks = []Check{SeenOriginal, SeenCopy, Scanned, Missing, Defective, Owed, Pledged}
+var Checks = []Check{SeenOriginal, SeenCopy, Scanned, Missing, Defective, Owed, Pledged, NotApplicable}
 
 // Reconcile sets the window's checks against the materials the item asks for (names and whether each is
-// required come from the item, never from the form): a material not checked counts as missing; a name the
-// item does not ask for, or an unknown check, is refused.
+// required, deferrable or pledgeable come from the item, never from the form): a material not checked is left
+// unchosen (the move's rules refuse it, naming it, unless it stays as verified); a name the item does not ask
+// for, or an unknown check, is refused.
 func Reconcile(asked []MaterialCheck, submitted []MaterialCheck) ([]MaterialCheck, error) {
 	var l errs.List
 	byName := map[string]MaterialCheck{}
@@ -173,7 +187,7 @@ func Reconcile(asked []MaterialCheck, submitted []MaterialCheck) ([]MaterialChec
 		if !slices.ContainsFunc(asked, func(a MaterialCheck) bool { return a.Name == m.Name }) {
 			l.Add(errs.Field(f, "err.case.unknown_material").With("name", m.Name))
 		}
-		if !slices.Contains(Checks, m.Check) {
+		if m.Check != "" && !slices.Contains(Checks, m.Check) {
 			l.Add(errs.Field(f, "err.item.code_set"))
 		}
 		byName[m.Name] = m
@@ -185,9 +199,9 @@ func Reconcile(asked []MaterialCheck, submitted []MaterialCheck) ([]MaterialChec
 	for i, a := range asked {
 		m, ok := byName[a.Name]
 		if !ok {
-			m = MaterialCheck{Name: a.Name, Check: Missing}
+			m = MaterialCheck{Name: a.Name}
 		}
-		m.Required = a.Required
+		m.Required, m.Deferrable, m.Pledgeable = a.Required, a.Deferrable, a.Pledgeable
 		out[i] = m
 	}
 	return out, nil
@@ -317,6 +331,9 @@ type Case struct {
 	Refusal          string            `json:"refusal,omitempty"`
 	Version          int               `json:"version"`
 
+	// the one-time notice and what follows it, 告知承诺 and its check: see materials.go
+	MaterialRules
+
 	// Standing is the case's deadline standing, filled in before the case is stored (see StandingOn); it is
 	// kept beside the document, not in it.
 	Standing Standing `json:"-"`
@@ -339,6 +356,8 @@ type Input struct {
 	Grant     bool            `json:"grant,omitempty"`     // decide
 	Method    string          `json:"method,omitempty"`    // issue: window, post, electronic
 	Tracking  string          `json:"tracking,omitempty"`  // issue by post
+	CheckBy   clock.Date      `json:"check_by,omitzero"`   // accept, accept_owed with pledges: the 核查 due date
+	Result    string          `json:"result,omitempty"`    // pledge_checked: confirmed, false
 }
 
 // SuspendKinds are the kinds of a back-office suspension.
@@ -358,7 +377,7 @@ type Event struct {
 // Apply makes a move at now by a desk, changing the case, and returns the event. It checks the table, then
 // the move's own rules; a refused move leaves the case as it was.
 func (c *Case) Apply(a Action, d Desk, in Input, now time.Time, clk clock.Clock) (Event, error) {
-	if c.State.Closed() {
+	if c.State.Closed() && !(c.State == Delivered && (a == PledgeChecked || a == Revoke)) {
 		return Event{}, errs.New(errs.Conflict, "err.case.closed")
 	}
 	if d == Station && OrganAct(a) {
@@ -372,25 +391,16 @@ func (c *Case) Apply(a Action, d Desk, in Input, now time.Time, clk clock.Clock)
 	var l errs.List
 	switch a {
 	case AskCorrection:
-		next.Materials, next.Corrected = in.Materials, true
-		if !slices.ContainsFunc(in.Materials, MaterialCheck.Lacking) {
-			l.Add(errs.Field("materials", "err.case.nothing_missing"))
-		}
+		next.Materials = c.windowCheck(a, in.Materials, &l)
+		c.noticeOnce(&next, &l)
 	case Resubmit:
-		next.Materials = nil // checked again at acceptance
+		next.Materials = c.resubmitted() // what was verified stays; what the notice asked for is checked again
 	case Accept, AcceptOwed:
-		next.Materials = in.Materials
+		next.Materials = c.windowCheck(a, in.Materials, &l)
 		if len(in.Materials) == 0 {
 			l.Add(errs.Field("materials", "err.required"))
 		}
-		for i, m := range in.Materials {
-			if m.Required && m.Lacking() {
-				l.Add(errs.Field("materials["+strconv.Itoa(i)+"]", "err.case.material_lacking").With("name", m.Name))
-			}
-			if m.Check == Owed && a == Accept {
-				l.Add(errs.Field("materials["+strconv.Itoa(i)+"]", "err.case.owed_needs_conditional"))
-			}
-		}
+		next.Pledge = pledgeAt(next.Materials, in.CheckBy, now, clk, &l)
 		if a == AcceptOwed {
 			if !slices.ContainsFunc(in.Materials, func(m MaterialCheck) bool { return m.Check == Owed }) {
 				l.Add(errs.Field("materials", "err.case.nothing_owed"))
@@ -537,6 +547,8 @@ func (c *Case) Apply(a Action, d Desk, in Input, now time.Time, clk clock.Clock)
 			l.Add(errs.Field("reason", "err.required"))
 		}
 		next.Refusal = in.Reason
+	case PledgeChecked, Revoke:
+		c.pledgeMove(a, in, now, &next, &l)
 	}
 	if err := l.Err(); err != nil {
 		return Event{}, err
@@ -566,6 +578,8 @@ func (c Case) Ready(a Action) bool {
 		return c.Assignee == ""
 	case Release:
 		return c.Assignee != ""
+	case PledgeChecked, Revoke:
+		return c.pledgeReady(a)
 	}
 	return true
 }

@@ -57,8 +57,12 @@ func TestTransitionTable(t *testing.T) {
 		Deliver:          {"issued/front", "issued/station"},
 		Terminate: {"received/front", "received/station", "received/director", "correction/front", "correction/station", "correction/director",
 			"accepted/director", "suspended/director"},
+		PledgeChecked: {"accepted/back", "accepted/director", "accepted/head", "suspended/back", "suspended/director", "suspended/head",
+			"decided/back", "decided/director", "decided/head", "issued/back", "issued/director", "issued/head",
+			"delivered/back", "delivered/director", "delivered/head"},
+		Revoke: {"accepted/head", "suspended/head", "decided/head", "issued/head", "delivered/head"},
 	}
-	states := []State{Received, Correction, Accepted, Suspended, Decided, Issued, Delivered, Refused, Terminated}
+	states := []State{Received, Correction, Accepted, Suspended, Decided, Issued, Delivered, Refused, Terminated, Revoked}
 	for _, a := range Actions {
 		allowed := map[string]bool{}
 		for _, w := range want[a] {
@@ -128,7 +132,7 @@ func TestRefusedMovesChangeNothing(t *testing.T) {
 	}{
 		{"accept with a required material missing", nil, Accept, Front, Input{Materials: materials(true)}, "materials[2]", "err.case.material_lacking"},
 		{"correction with nothing missing", nil, AskCorrection, Front, Input{Materials: materials(false)}, "materials", "err.case.nothing_missing"},
-		{"conditional accept without a date", nil, AcceptOwed, Front, Input{Materials: []MaterialCheck{{Name: "银行卡", Check: Owed}}}, "owed_by", "err.case.owed_by"},
+		{"conditional accept without a date", nil, AcceptOwed, Front, Input{Materials: []MaterialCheck{{Name: "银行卡", Check: Owed, Deferrable: true}}}, "owed_by", "err.case.owed_by"},
 		{"refuse without reasons", nil, Refuse, Front, Input{}, "reason", "err.required"},
 		{"deny without reasons", []Action{Accept, Pass}, Decide, Back, Input{Grant: false}, "reason", "err.case.deny_reason"},
 		{"decide before the last step", []Action{Accept}, Decide, Back, Input{Grant: true}, "step", "err.case.not_last_step"},
@@ -197,7 +201,7 @@ func TestSameDaySuspension(t *testing.T) {
 func TestConditionalAccept(t *testing.T) {
 	c := dibao()
 	m := materials(false)
-	m = append(m, MaterialCheck{Name: "本人银行卡或一卡通", Check: Owed})
+	m = append(m, MaterialCheck{Name: "本人银行卡或一卡通", Check: Owed, Deferrable: true})
 	if _, err := c.Apply(Accept, Front, Input{Materials: m}, at("2026-03-02 10:00"), clk); err == nil {
 		t.Fatal("owed materials need 容缺受理")
 	}
@@ -211,7 +215,7 @@ func TestConditionalAccept(t *testing.T) {
 
 func TestOwedOverdue(t *testing.T) {
 	c := dibao()
-	m := append(materials(false), MaterialCheck{Name: "本人银行卡或一卡通", Check: Owed})
+	m := append(materials(false), MaterialCheck{Name: "本人银行卡或一卡通", Check: Owed, Deferrable: true})
 	if _, err := c.Apply(AcceptOwed, Front, Input{Materials: m, OwedBy: clock.MustDate("2026-03-09")}, at("2026-03-02 10:00"), clk); err != nil {
 		t.Fatal(err)
 	}
@@ -317,7 +321,7 @@ func TestExtensionRequestAndApproval(t *testing.T) {
 // overdue flag clears.
 func TestOwedArrived(t *testing.T) {
 	c := dibao()
-	m := append(materials(false), MaterialCheck{Name: "本人银行卡或一卡通", Check: Owed}, MaterialCheck{Name: "残疾证", Check: Owed})
+	m := append(materials(false), MaterialCheck{Name: "本人银行卡或一卡通", Check: Owed, Deferrable: true}, MaterialCheck{Name: "残疾证", Check: Owed, Deferrable: true})
 	if _, err := c.Apply(AcceptOwed, Front, Input{Materials: m, OwedBy: clock.MustDate("2026-03-09")}, at("2026-03-02 10:00"), clk); err != nil {
 		t.Fatal(err)
 	}

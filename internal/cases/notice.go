@@ -17,10 +17,12 @@ const (
 	NoticeDeny       = "deny"        // 不予决定书: reasons and remedies
 	NoticeExtension  = "extension"   // 延长办理期限告知书
 	NoticeDelivery   = "delivery"    // 送达回证: method, tracking number, date, signatures
+	NoticePledge     = "pledge"      // 告知承诺书: the proofs pledged, the duty, the check, the liability (国办发〔2020〕42号)
+	NoticeRevoke     = "revoke"      // 撤销决定书 (终止办理 before a decision): a pledge proved false; reasons and remedies
 )
 
 // NoticeKinds lists every kind of notice.
-var NoticeKinds = []string{NoticeCorrection, NoticeAccept, NoticeAcceptOwed, NoticeRefuse, NoticeGrant, NoticeDeny, NoticeExtension, NoticeDelivery}
+var NoticeKinds = []string{NoticeCorrection, NoticeAccept, NoticeAcceptOwed, NoticeRefuse, NoticeGrant, NoticeDeny, NoticeExtension, NoticeDelivery, NoticePledge, NoticeRevoke}
 
 // Paper is what a notice says, fixed when it is issued: the case as it stood after the move, the move's
 // reason, and the deadline then. A notice printed again later says the same.
@@ -47,7 +49,9 @@ func (p Paper) IssuerID() string {
 
 // Remedies reports whether a notice of this kind tells the applicant of 行政复议 and 行政诉讼 (行政许可法
 // 第38条; 第32条 for a refusal to accept).
-func Remedies(kind string) bool { return kind == NoticeRefuse || kind == NoticeDeny }
+func Remedies(kind string) bool {
+	return kind == NoticeRefuse || kind == NoticeDeny || kind == NoticeRevoke
+}
 
 // WithCheck lists the materials with one check.
 func (c Case) WithCheck(k Check) []MaterialCheck {

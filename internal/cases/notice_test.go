@@ -29,7 +29,7 @@ func TestNoticeHelpers(t *testing.T) {
 		t.Errorf("suspension codes %v", codes)
 	}
 	for _, k := range NoticeKinds {
-		if Remedies(k) != (k == NoticeRefuse || k == NoticeDeny) {
+		if Remedies(k) != (k == NoticeRefuse || k == NoticeDeny || k == NoticeRevoke) {
 			t.Errorf("remedies on %s", k)
 		}
 	}

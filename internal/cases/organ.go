@@ -38,7 +38,7 @@ func (c Case) DecidingOrg() string {
 // township's, which receives for the deciding organ when that is another (ReceivesFor).
 func (c Case) NoticeOrgan(kind string) string {
 	switch kind {
-	case NoticeGrant, NoticeDeny, NoticeExtension, NoticeDelivery:
+	case NoticeGrant, NoticeDeny, NoticeExtension, NoticeDelivery, NoticeRevoke:
 		return c.DecidingOrg()
 	}
 	return c.Handling

@@ -56,7 +56,7 @@ func TestDecidingOrgan(t *testing.T) {
 		}
 		for _, k := range NoticeKinds {
 			want := "tianshan"
-			if k == NoticeGrant || k == NoticeDeny || k == NoticeExtension || k == NoticeDelivery {
+			if k == NoticeGrant || k == NoticeDeny || k == NoticeExtension || k == NoticeDelivery || k == NoticeRevoke {
 				want = tc.deciding
 			}
 			if got := c.NoticeOrgan(k); got != want {

@@ -345,6 +345,7 @@ func (it Item) Check() error {
 			l.Add(errs.Field(f+".form", "err.item.code_set"))
 		}
 	}
+	checkMaterialRules(&l, it)
 	// Both phones, and different ones.
 	if strings.TrimSpace(it.ConsultPhone) == "" {
 		l.Add(errs.Field("consult_phone", "err.required"))

@@ -132,6 +132,8 @@ func buildItem(s itemSpec, bannerPhone int) catalog.Item {
 			continue
 		}
 		it.Materials = append(it.Materials, pool[k])
+		// 告知承诺 where the item has a proof a pledge may replace (国办发〔2020〕42号)
+		it.PledgeAllowed = it.PledgeAllowed || pool[k].Pledgeable()
 	}
 	switch s.flow {
 	case "instant":

@@ -2,6 +2,7 @@ package gen
 
 import (
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"bianmin/internal/cases"
@@ -89,8 +90,11 @@ func live(r *rand.Rand, clk clock.Clock, t *township, all []*township, it item, 
 		events: []store.CaseEvent{{Event: cases.Event{Action: "receive", To: cases.Received, At: received, Desk: cases.Front}, Seq: 1, OrgID: recv}}}
 	materials := make([]cases.MaterialCheck, len(it.it.Materials))
 	for i, m := range it.it.Materials {
-		materials[i] = cases.MaterialCheck{Name: m.Name, Required: m.Necessity == catalog.Required, Check: cases.SeenOriginal}
+		materials[i] = cases.MaterialCheck{Name: m.Name, Required: m.Necessity == catalog.Required, Check: cases.SeenOriginal,
+			Deferrable: m.Necessity == catalog.Deferrable}
 	}
+	// 容缺 only of a material the item marks deferrable (FACTS.md §5.4)
+	deferrable := slices.IndexFunc(materials, func(m cases.MaterialCheck) bool { return m.Deferrable })
 	// 12%: something missing; the applicant comes back some days later (or 1 in 10 never does)
 	if r.IntN(100) < 12 {
 		lacking := append([]cases.MaterialCheck(nil), materials...)
@@ -110,9 +114,10 @@ func live(r *rand.Rand, clk clock.Clock, t *township, all []*township, it item, 
 		l.move(cases.Refuse, cases.Front, cases.Input{Reason: "不属于本机关职权范围"}, l.later(0))
 		return l.c, l.events
 	}
-	if r.IntN(100) < 5 && len(materials) > 1 {
+	// (and not after a correction notice: what the first visit saw stays as it was, 行政许可法 第32条)
+	if r.IntN(100) < 5 && deferrable >= 0 && !l.c.Corrected {
 		owed := append([]cases.MaterialCheck(nil), materials...)
-		owed[len(owed)-1].Check = cases.Owed
+		owed[deferrable].Check = cases.Owed
 		by := clock.DateOf(l.t.In(clk.Rules.Location)).AddDays(10)
 		if !l.move(cases.AcceptOwed, cases.Front, cases.Input{Materials: owed, OwedBy: by}, l.later(0)) {
 			return l.c, l.events

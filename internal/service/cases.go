@@ -218,6 +218,7 @@ func newCase(it catalog.Item, deptID string, ch cases.Channel, recv, recvTownshi
 		ApplicantID: applicantID, State: cases.Received, Steps: steps, Received: now,
 		LimitUnit: clock.Unit(it.PromisedLimit.Unit), LimitDays: it.PromisedLimit.Value, ExtensionUnit: clock.Unit(it.ExtensionIn()),
 		StationHandles: ch == cases.ByStation && it.Village == catalog.VillageHandle}
+	c.PledgeAllowed = it.PledgeAllowed
 	c.Standing = c.StandingOn(clk, now)
 	return c
 }
@@ -378,13 +379,10 @@ func (s *Service) Act(ctx context.Context, actor access.Actor, caseID string, ve
 		if err != nil {
 			return c, err
 		}
-		asked := make([]cases.MaterialCheck, len(it.Materials))
-		for i, m := range it.Materials {
-			asked[i] = cases.MaterialCheck{Name: m.Name, Required: m.Necessity == catalog.Required}
-		}
-		if in.Materials, err = cases.Reconcile(asked, in.Materials); err != nil {
+		if in.Materials, err = cases.Reconcile(Asked(it), in.Materials); err != nil {
 			return c, err
 		}
+		c.PledgeAllowed = it.PledgeAllowed // the pinned version's, for cases taken in before cases kept it
 	}
 	if (a == cases.Accept || a == cases.AcceptOwed) && c.WaitsFor != "" {
 		on, err := s.DB.Case(ctx, c.WaitsFor)

@@ -36,7 +36,8 @@ func seenAll(t *testing.T, db *store.DB, c cases.Case) []cases.MaterialCheck {
 
 func mats(missing bool) []cases.MaterialCheck {
 	m := []cases.MaterialCheck{{Name: "最低生活保障申请表", Required: true, Check: cases.SeenOriginal}, {Name: "居民身份证", Required: true, Check: cases.SeenOriginal},
-		{Name: "居民户口簿", Required: true, Check: cases.SeenCopy}, {Name: "家庭收入和财产状况声明", Required: true, Check: cases.Pledged}}
+		{Name: "居民户口簿", Required: true, Check: cases.SeenCopy}, {Name: "家庭收入和财产状况声明", Required: true, Check: cases.SeenOriginal},
+		{Name: "本人银行卡或一卡通", Check: cases.SeenCopy}, {Name: "授权委托书及代办人身份证", Check: cases.NotApplicable}}
 	if missing {
 		m[3].Check = cases.Missing
 	}

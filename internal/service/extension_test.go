@@ -152,7 +152,7 @@ func TestOwedMaterialsArrive(t *testing.T) {
 		clk, _ := w.svc.Clock(ctx)
 		today := clock.DateOf(time.Now().In(clk.Rules.Location))
 		m := mats(false)
-		m[2].Check = cases.Owed // 居民户口簿 to be brought
+		m[4].Check = cases.Owed // the bank card, deferrable, to be brought
 		if c, err = w.svc.Act(ctx, clerk, c.ID, c.Version, cases.AcceptOwed, cases.Input{Materials: m, OwedBy: today.AddDays(3)}); err != nil {
 			t.Fatal(err)
 		}
@@ -187,13 +187,13 @@ func TestOwedMaterialsArrive(t *testing.T) {
 			t.Fatalf("the window's moves: %v", cl.Mine)
 		}
 		// the reviewer cannot record arrivals; the window cannot record what was never owed
-		if _, err := w.svc.Act(ctx, w.actors["tianshan.reviewer"], c.ID, c.Version, cases.OwedArrived, cases.Input{Materials: []cases.MaterialCheck{{Name: "居民户口簿", Check: cases.SeenOriginal}}}); errs.CodeOf(err) != errs.Forbidden {
+		if _, err := w.svc.Act(ctx, w.actors["tianshan.reviewer"], c.ID, c.Version, cases.OwedArrived, cases.Input{Materials: []cases.MaterialCheck{{Name: "本人银行卡或一卡通", Check: cases.SeenOriginal}}}); errs.CodeOf(err) != errs.Forbidden {
 			t.Fatalf("the reviewer: %v", err)
 		}
 		if _, err := w.svc.Act(ctx, clerk, c.ID, c.Version, cases.OwedArrived, cases.Input{Materials: []cases.MaterialCheck{{Name: "居民身份证", Check: cases.SeenOriginal}}}); errs.CodeOf(err) != errs.Invalid {
 			t.Fatalf("a material not owed: %v", err)
 		}
-		if c, err = w.svc.Act(ctx, clerk, c.ID, c.Version, cases.OwedArrived, cases.Input{Materials: []cases.MaterialCheck{{Name: "居民户口簿", Check: cases.SeenCopy}}}); err != nil {
+		if c, err = w.svc.Act(ctx, clerk, c.ID, c.Version, cases.OwedArrived, cases.Input{Materials: []cases.MaterialCheck{{Name: "本人银行卡或一卡通", Check: cases.SeenCopy}}}); err != nil {
 			t.Fatal(err)
 		}
 		if x := flagged("tianshan.director"); x.OwedOverdue || !x.Case.OwedBy.IsZero() || slices.Contains(x.Mine, cases.OwedArrived) {

@@ -18,7 +18,7 @@ import (
 
 // noticeNo is a notice number: the issuing organ's abbreviation (the township's, or 阿民 for 民政局, which
 // decides 低保), the kind, 〔year〕, a serial, 号.
-var noticeNo = regexp.MustCompile(`^(天山|阿民)(补正|受理|容缺|不予受理|准予|不予|延期|送达)〔20\d\d〕(\d+)号$`)
+var noticeNo = regexp.MustCompile(`^(天山|阿民)(补正|受理|容缺|不予受理|准予|不予|延期|送达|承诺|撤销)〔20\d\d〕(\d+)号$`)
 
 // Every kind of notice is issued by its move, numbered, keeps what it said, and its code opens a verification
 // that names it without the applicant.
@@ -43,7 +43,7 @@ func TestNoticeEveryKind(t *testing.T) {
 			*c = moved
 		}
 		owed := mats(false)
-		owed[3].Check, owed[3].Note = cases.Owed, "民政所出具"
+		owed[4].Check, owed[4].Note = cases.Owed, "本人银行卡待办理"
 		by, _ := clock.ParseDate(w.svc.DB.Now().AddDate(0, 0, 7).Format("2006-01-02"))
 
 		a := receive() // correction, accept, extension, grant, delivery
@@ -64,7 +64,15 @@ func TestNoticeEveryKind(t *testing.T) {
 		move(&c, cases.Pass, cases.Input{})
 		move(&c, cases.Decide, cases.Input{Grant: false, Reason: "家庭收入高于当地低保标准"})
 
-		want := map[string][]string{a.ID: {"correction", "accept", "extension", "grant", "delivery"}, b.ID: {"refuse"}, c.ID: {"accept_owed", "deny"}}
+		p := receive() // accept with a pledge (告知承诺书), the check finds it false, revoke
+		pledged := mats(false)
+		pledged[3].Check = cases.Pledged
+		move(&p, cases.Accept, cases.Input{Materials: pledged, CheckBy: by})
+		move(&p, cases.PledgeChecked, cases.Input{Result: cases.PledgeFalse, Reason: "入户核查：家庭有营运车辆两辆"})
+		move(&p, cases.Revoke, cases.Input{Reason: "虚假承诺，终止办理"})
+
+		want := map[string][]string{a.ID: {"correction", "accept", "extension", "grant", "delivery"}, b.ID: {"refuse"}, c.ID: {"accept_owed", "deny"},
+			p.ID: {"accept", "pledge", "revoke"}}
 		seen := map[string]bool{}
 		clerk := w.actors["tianshan.clerk"]
 		// 低保 is decided at 民政局's step: its decision, extension and service are in 民政局's name (行政许可法
@@ -74,7 +82,7 @@ func TestNoticeEveryKind(t *testing.T) {
 			t.Fatal(mz, err)
 		}
 		organ := func(kind string) string {
-			if kind == "grant" || kind == "deny" || kind == "extension" || kind == "delivery" {
+			if kind == "grant" || kind == "deny" || kind == "extension" || kind == "delivery" || kind == "revoke" {
 				return mz[0].ID
 			}
 			return w.targets["T1"].ID
@@ -120,7 +128,7 @@ func TestNoticeEveryKind(t *testing.T) {
 					ok = p.Case.State == cases.Accepted && !p.Due.IsZero()
 				case "accept_owed":
 					owed := p.Case.WithCheck(cases.Owed)
-					ok = len(owed) == 1 && owed[0].Note == "民政所出具" && p.Case.OwedBy == by
+					ok = len(owed) == 1 && owed[0].Note == "本人银行卡待办理" && p.Case.OwedBy == by
 				case "refuse":
 					ok = p.Case.Refusal == "申请人户籍不在本苏木镇" && cases.Remedies(n.Kind)
 				case "grant":
@@ -129,6 +137,10 @@ func TestNoticeEveryKind(t *testing.T) {
 					ok = !p.Case.Decision.Grant && p.Case.Decision.Reasons == "家庭收入高于当地低保标准" && cases.Remedies(n.Kind)
 				case "extension":
 					ok = p.Reason == "需入户核查家庭财产" && p.Case.Extension == 10
+				case "pledge":
+					ok = p.Case.Pledge != nil && p.Case.Pledge.Due == by && len(p.Case.WithCheck(cases.Pledged)) == 1 && !cases.Remedies(n.Kind)
+				case "revoke":
+					ok = p.Case.State == cases.Revoked && p.Case.Pledge.Result == cases.PledgeFalse && p.Case.Refusal == "虚假承诺，终止办理" && cases.Remedies(n.Kind)
 				case "delivery":
 					ok = p.Case.Delivery.Method == "post" && p.Case.Delivery.Tracking == "EMS9876543210" && v.Current.State == cases.Issued
 				}

@@ -79,6 +79,8 @@ func messageFor(c cases.Case, ev cases.Event) (template, notice string) {
 		return "decided", "deny"
 	case cases.Terminate:
 		return "terminated", ""
+	case cases.Revoke:
+		return "revoked", cases.NoticeRevoke // a pledge proved false: reasons and remedies
 	case cases.ApproveExtension:
 		return "extended", "extension" // 第42条: the applicant is told, with the reasons
 	case cases.Suspend:
@@ -115,8 +117,15 @@ func (s *Service) issueNotice(tx *store.Tx, actor access.Actor, c cases.Case, ev
 	if err != nil {
 		return err
 	}
-	_, err = tx.IssueNotice(c.ID, kind, prefix, localYear(tx.Now()), string(doc))
-	return err
+	for _, k := range append([]string{kind}, pledgeNotice(c, ev)...) {
+		if k == "" {
+			continue
+		}
+		if _, err = tx.IssueNotice(c.ID, k, prefix, localYear(tx.Now()), string(doc)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // noticeIssuer is the organisation in whose name the move's notice is issued: the handling township, or the

@@ -51,8 +51,8 @@ func TestTransferOriginals(t *testing.T) {
 		if len(board.Pending) != 1 || board.Pending[0].To.ID != w.targets["T1"].ID || len(board.Pending[0].Cases) != 2 {
 			t.Fatalf("pending: %+v", board.Pending)
 		}
-		// the originals are the materials the window saw in the original: 申请表 and 身份证
-		if g := board.Pending[0]; g.Originals() != 4 || len(g.Cases[0].Originals) != 2 || g.Cases[0].Originals[0] != "最低生活保障申请表" {
+		// the originals are the materials the window saw in the original: 申请表, 身份证 and the income statement
+		if g := board.Pending[0]; g.Originals() != 6 || len(g.Cases[0].Originals) != 3 || g.Cases[0].Originals[0] != "最低生活保障申请表" {
 			t.Fatalf("originals: %+v", g.Cases)
 		}
 

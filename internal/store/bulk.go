@@ -28,7 +28,7 @@ func (db *DB) BulkApplicants(ctx context.Context, list []people.Applicant) error
 func (db *DB) BulkCases(ctx context.Context, list []cases.Case, events [][]CaseEvent) error {
 	return db.Write(ctx, func(tx *Tx) error {
 		err := bulkInsert(tx, `INSERT INTO cases (id, case_no, handling_org, receiving_org, item_id, item_version, applicant_id, bundle, state, step, version, doc, received_at, updated_at, `+placeCols+`, `+factCols+`) VALUES `,
-			27, len(list), func(i int) []any {
+			28, len(list), func(i int) []any {
 				c := list[i]
 				doc, _ := json.Marshal(c)
 				updated := c.Received

@@ -117,7 +117,8 @@ func (tx *Tx) IssueNotice(caseID, kind, prefix string, year int, doc string) (No
 }
 
 // kindShort is the part of a notice number that names its kind (机关简称 + 文书性质 + 〔年份〕 + 顺序号).
-var kindShort = map[string]string{"correction": "补正", "accept": "受理", "accept_owed": "容缺", "refuse": "不予受理", "grant": "准予", "deny": "不予", "delivery": "送达", "extension": "延期"}
+var kindShort = map[string]string{"correction": "补正", "accept": "受理", "accept_owed": "容缺", "refuse": "不予受理", "grant": "准予", "deny": "不予", "delivery": "送达", "extension": "延期",
+	"pledge": "承诺", "revoke": "撤销"}
 
 const noticeCols = `id, case_id, kind, notice_no, verify_code, issued_at, doc`
 

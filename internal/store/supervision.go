@@ -16,8 +16,8 @@ import (
 // and the row of its clock (kept by its moves and turned by the sweep); see migration 006.
 const (
 	placeCols = `channel, department, received_by, receiving_township, instant`
-	factCols  = `corrected, received_on, accepted_on, decided_on, days_used, on_time, late_intake_on, late_issue_on`
-	factSets  = `corrected = ?, received_on = ?, accepted_on = ?, decided_on = ?, days_used = ?, on_time = ?, late_intake_on = ?, late_issue_on = ?`
+	factCols  = `corrected, received_on, accepted_on, decided_on, days_used, on_time, late_intake_on, late_issue_on, recorrections`
+	factSets  = `corrected = ?, received_on = ?, accepted_on = ?, decided_on = ?, days_used = ?, on_time = ?, late_intake_on = ?, late_issue_on = ?, recorrections = ?`
 	clockCols = `case_id, running, handling_org, receiving_township, receiving_org, received_by, department, item_id, channel,
 		phase, due_on, yellow_on, red_on, card, turn_on, step_due_on, step_yellow_on, step_red_on, step_card, step_turn_on, standing_of`
 	clockSets = `running = ?, phase = ?, due_on = ?, yellow_on = ?, red_on = ?, card = ?, turn_on = ?,
@@ -31,7 +31,7 @@ func placeArgs(c cases.Case) []any {
 
 func factArgs(c cases.Case) []any {
 	s := c.Standing
-	return []any{b2i(c.Corrected), s.ReceivedOn, s.AcceptedOn, s.DecidedOn, s.DaysUsed, b2i(s.OnTime), s.LateIntakeOn, s.LateIssueOn}
+	return []any{b2i(c.Corrected), s.ReceivedOn, s.AcceptedOn, s.DecidedOn, s.DaysUsed, b2i(s.OnTime), s.LateIntakeOn, s.LateIssueOn, c.Recorrections}
 }
 
 // running is the clock's state, whichever clock runs (intake, decision, issue): 1 runs, 2 stands
@@ -186,7 +186,7 @@ func (db *DB) SetStanding(ctx context.Context, list []cases.Case, today clock.Da
 	})
 }
 
-const factReadCols = `id, handling_org, receiving_township, receiving_org, received_by, department, item_id, channel, received_on, accepted_on, decided_on, corrected, instant, on_time, days_used, late_intake_on, late_issue_on`
+const factReadCols = `id, handling_org, receiving_township, receiving_org, received_by, department, item_id, channel, received_on, accepted_on, decided_on, corrected, instant, on_time, days_used, late_intake_on, late_issue_on, recorrections`
 
 // FactsOn reads the facts of the cases received, accepted or decided on a day, or answered or delivered
 // late on it.
@@ -205,7 +205,7 @@ func (db *DB) FactsOn(ctx context.Context, day clock.Date) ([]supervision.Fact, 
 			var f supervision.Fact
 			var corrected, instant, onTime int
 			if err := rows.Scan(&id, &f.Handling, &f.ReceivingTownship, &f.Receiving, &f.ReceivedBy, &f.Department, &f.Item, &f.Channel,
-				&f.ReceivedOn, &f.AcceptedOn, &f.DecidedOn, &corrected, &instant, &onTime, &f.DaysUsed, &f.LateIntakeOn, &f.LateIssueOn); err != nil {
+				&f.ReceivedOn, &f.AcceptedOn, &f.DecidedOn, &corrected, &instant, &onTime, &f.DaysUsed, &f.LateIntakeOn, &f.LateIssueOn, &f.Recorrections); err != nil {
 				rows.Close()
 				return nil, err
 			}
@@ -259,14 +259,14 @@ func (db *DB) ReplaceStatDays(ctx context.Context, days []int, rows []supervisio
 	})
 }
 
-const statCols = `received, accepted, first_time, online, proxy, instant, completed, on_time, days_sum, spread, late_intake, late_issue`
+const statCols = `received, accepted, first_time, online, proxy, instant, completed, on_time, days_sum, spread, late_intake, late_issue, recorrected`
 
 // insertStatRows writes rows in multi-row statements (a year of a million cases is some 300,000 day rows).
 func insertStatRows(tx *Tx, table, dayCol string, rows []supervision.Row) error {
-	return bulkInsert(tx, `INSERT INTO `+table+` (dim, `+dayCol+`, org_id, value, `+statCols+`) VALUES `, 16, len(rows), func(i int) []any {
+	return bulkInsert(tx, `INSERT INTO `+table+` (dim, `+dayCol+`, org_id, value, `+statCols+`) VALUES `, 17, len(rows), func(i int) []any {
 		r := rows[i]
 		return []any{r.Dim, r.Day, r.Township, r.Value, r.Received, r.Accepted, r.FirstTime, r.Online, r.Proxy, r.Instant, r.Completed, r.OnTime, r.DaysSum,
-			supervision.EncodeSpread(r.Spread), r.LateIntake, r.LateIssue}
+			supervision.EncodeSpread(r.Spread), r.LateIntake, r.LateIssue, r.Recorrected}
 	})
 }
 
@@ -280,7 +280,7 @@ func statRows(rows *sql.Rows, err error) ([]supervision.Row, error) {
 		var r supervision.Row
 		var spread string
 		if err := rows.Scan(&r.Dim, &r.Day, &r.Township, &r.Value, &r.Received, &r.Accepted, &r.FirstTime, &r.Online, &r.Proxy, &r.Instant,
-			&r.Completed, &r.OnTime, &r.DaysSum, &spread, &r.LateIntake, &r.LateIssue); err != nil {
+			&r.Completed, &r.OnTime, &r.DaysSum, &spread, &r.LateIntake, &r.LateIssue, &r.Recorrected); err != nil {
 			return nil, err
 		}
 		r.Spread = supervision.AddSpread(nil, spread)

@@ -50,6 +50,7 @@ type Fact struct {
 	// the days the window answered after its intake clock and the result was delivered after its issue
 	// clock (0: in time; 行政许可法 第32条, 第44条)
 	LateIntakeOn, LateIssueOn int
+	Recorrections             int // correction notices after the first (二次补正)
 }
 
 // Place is the township a fact counts under for a dimension (what a director of that township sees) and
@@ -81,6 +82,9 @@ type Counts struct {
 	Completed int `json:"completed"`  // decided (办结)
 	OnTime    int `json:"on_time"`    // decided by the due day
 	DaysSum   int `json:"days_sum"`   // working days from acceptance to decision, summed over Completed
+	// Recorrected counts the correction notices after the first (二次补正: 行政许可法 第32条 wants one notice
+	// of everything), on the day the case was accepted.
+	Recorrected int `json:"recorrected"`
 	// Spread counts the completed cases by working days used.
 	Spread map[int]int `json:"spread,omitempty"`
 	// LateIntake: the window answered (notice, acceptance, refusal) after its five working days (第32条);
@@ -102,6 +106,7 @@ func (c *Counts) Add(o Counts) {
 	c.DaysSum += o.DaysSum
 	c.LateIntake += o.LateIntake
 	c.LateIssue += o.LateIssue
+	c.Recorrected += o.Recorrected
 	for d, n := range o.Spread {
 		if c.Spread == nil {
 			c.Spread = map[int]int{}
@@ -172,6 +177,7 @@ func (f Fact) countsOn(day int) Counts {
 		c.Accepted = 1
 		c.FirstTime = b2i(!f.Corrected)
 		c.Instant = b2i(f.Instant)
+		c.Recorrected = f.Recorrections
 	}
 	if f.DecidedOn == day && f.DaysUsed >= 0 {
 		c.Completed = 1

@@ -352,7 +352,9 @@ func TestBrowserCaseWholePath(t *testing.T) {
 	login("tianshan.clerk")
 	do(t, ctx, chromedp.Navigate(r.URL+"/cases"), chromedp.WaitVisible(chromedp.CSS(`a[href="`+caseURL+`"]`)),
 		chromedp.Click(chromedp.CSS(`a[href="`+caseURL+`"]`)), chromedp.WaitVisible(chromedp.CSS(`#check`)))
-	eval[string](t, ctx, `(() => { const rows = [...document.querySelectorAll("#check ~ form tbody tr")]; const r = rows.find(r => r.textContent.includes("家庭收入和财产状况声明")); const s = r.querySelector("select"); s.value = "missing"; return s.value; })()`)
+	// each row is chosen (nothing is pre-selected); the agent applies for her: the power of attorney applies
+	eval[int](t, ctx, `(() => { const want = {"最低生活保障申请表": "original", "居民身份证": "original", "居民户口簿": "copy", "家庭收入和财产状况声明": "missing", "本人银行卡或一卡通": "copy", "授权委托书及代办人身份证": "original"};
+	  let n = 0; for (const r of document.querySelectorAll("#check ~ form tbody tr")) { const s = r.querySelector("select"); s.value = want[r.querySelector("input[type=hidden]").value]; n++; } return n; })()`)
 	do(t, ctx, chromedp.Click(chromedp.CSS(`button[name=action][value=ask_correction]`)), chromedp.WaitVisible(chromedp.CSS(`article.notice-doc`)))
 	notice := eval[string](t, ctx, `document.querySelector("article.notice-doc").textContent`)
 	if !strings.Contains(notice, "家庭收入和财产状况声明") || strings.Contains(notice, "居民身份证") || !strings.Contains(notice, no) {
@@ -378,6 +380,7 @@ func TestBrowserCaseWholePath(t *testing.T) {
 
 	login("tianshan.clerk")
 	do(t, ctx, chromedp.Navigate(r.URL+caseURL), chromedp.WaitVisible(chromedp.CSS(`#check`)))
+	eval[int](t, ctx, `(() => { const rows = [...document.querySelectorAll("#check ~ form tbody tr select")]; for (const s of rows) s.value = "original"; return rows.length; })()`)
 	move("accept")
 	logout()
 

@@ -141,7 +141,8 @@ func lifecycleRun(b *testing.B, r *testkit.Running, item, applicant string, rawR
 			tok, action string
 			input       map[string]any
 		}{
-			{tokClerk, "accept", map[string]any{"materials": []map[string]any{{"name": "最低生活保障申请表", "check": "original"}, {"name": "居民身份证", "check": "original"}, {"name": "居民户口簿", "check": "copy"}, {"name": "家庭收入和财产状况声明", "check": "pledged"}}}},
+			{tokClerk, "accept", map[string]any{"materials": []map[string]any{{"name": "最低生活保障申请表", "check": "original"}, {"name": "居民身份证", "check": "original"}, {"name": "居民户口簿", "check": "copy"}, {"name": "家庭收入和财产状况声明", "check": "pledged"},
+				{"name": "本人银行卡或一卡通", "check": "copy"}, {"name": "授权委托书及代办人身份证", "check": "na"}}, "check_by": time.Now().AddDate(0, 0, 10).Format("2006-01-02")}},
 			{tokReviewer, "pass", nil},
 			{tokReviewer, "pass", nil},
 			{tokDept, "decide", map[string]any{"grant": true, "reason": "符合条件"}},

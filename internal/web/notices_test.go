@@ -95,7 +95,7 @@ func newNoticeWorld(t *testing.T) *noticeWorld {
 	move(&w.a, cases.Pass, cases.Input{})
 	move(&w.a, cases.Suspend, cases.Input{Kind: "公示", Reason: "嘎查公示七天"})
 	move(&w.b, cases.Refuse, cases.Input{Reason: "申请事项依法不需要取得行政许可"})
-	move(&w.c, cases.AcceptOwed, cases.Input{Materials: checks("", "家庭收入和财产状况声明"), OwedBy: by})
+	move(&w.c, cases.AcceptOwed, cases.Input{Materials: checks("", "本人银行卡或一卡通"), OwedBy: by})
 	move(&w.c, cases.Pass, cases.Input{})
 	move(&w.c, cases.Pass, cases.Input{})
 	move(&w.c, cases.Decide, cases.Input{Grant: false, Reason: "家庭人均收入高于低保标准"})

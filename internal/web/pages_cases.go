@@ -142,6 +142,9 @@ type caseView struct {
 	Handoff    *store.Handoff // the transfer list its originals travelled on (通办), if any
 	Assignee   string         // the name of who has taken the case at its step
 	Assignable []people.Staff // whom the director may give it to
+	// Settled are the materials verified before a resubmission, with their checks: they stay as they were
+	// (行政许可法 第32条: only what the notice asked for is checked again)
+	Settled map[string]cases.Check
 }
 
 func (s *Server) caseView(r *http.Request, id string) (caseView, error) {
@@ -187,10 +190,9 @@ func (s *Server) caseView(r *http.Request, id string) (caseView, error) {
 		if err != nil {
 			return v, err
 		}
-		for _, m := range it.Materials {
-			v.Materials = append(v.Materials, cases.MaterialCheck{Name: m.Name, Required: m.Necessity == catalog.Required, Check: cases.SeenOriginal})
-		}
+		v.Materials = service.Asked(it) // nothing pre-selected: each row is chosen
 	}
+	v.Settled = settledChecks(work.Case)
 	// The back office sees the applicant masked; the front desk in full (受办分离).
 	if a, err := s.svc.Applicant(r.Context(), actor, work.Case.ApplicantID); err == nil {
 		v.Applicant = a
@@ -221,6 +223,10 @@ func (s *Server) caseAct(w http.ResponseWriter, r *http.Request) {
 	if d := r.FormValue("owed_by"); d != "" {
 		in.OwedBy, _ = clock.ParseDate(d)
 	}
+	if d := r.FormValue("check_by"); d != "" {
+		in.CheckBy, _ = clock.ParseDate(d)
+	}
+	in.Result = r.FormValue("result")
 	for i := 0; ; i++ {
 		name := r.FormValue("m" + strconv.Itoa(i) + "_name")
 		if name == "" {
@@ -251,12 +257,10 @@ func (s *Server) caseAct(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if len(in.Materials) > 0 {
-		v.Materials = in.Materials // what was checked is kept
-	}
+	keepChecked(v.Materials, in.Materials) // what was checked is kept
 	p := s.page(r, "title.case")
 	p.Data = v
-	p.Form = formValues(r, "reason", "kind", "days", "method", "tracking", "owed_by")
+	p.Form = formValues(r, "reason", "kind", "days", "method", "tracking", "owed_by", "check_by")
 	p.Errors = s.fieldErrors(p.Lang, err)
 	s.render(w, status(err), "case", p)
 }

@@ -135,6 +135,7 @@ var dashboardColumns = []struct {
 	{"sv.intake_overdue", false, func(l supervision.Line) float64 { return float64(l.IntakeOverdue) }},
 	{"sv.late_issue", false, func(l supervision.Line) float64 { return float64(l.LateIssue) }},
 	{"sv.issue_overdue", false, func(l supervision.Line) float64 { return float64(l.IssueOverdue) }},
+	{"sv.recorrected", false, func(l supervision.Line) float64 { return float64(l.Recorrected) }}, // 二次补正 (第32条)
 }
 
 // Figure renders a figure as the page shows it: rates as percentages with one decimal.
@@ -359,13 +360,15 @@ type LineJSON struct {
 	InstantRate   float64 `json:"instant_rate"`
 	FirstTimeRate float64 `json:"first_time_rate"`
 	ProxyShare    float64 `json:"proxy_share"`
+	Recorrected   int     `json:"recorrected"` // correction notices after the first (二次补正)
 }
 
 func lineJSON(l supervision.Line, lb service.Label) LineJSON {
 	return LineJSON{Value: l.Value, NameZh: lb.Zh, NameMn: lb.Mn, Received: l.Received, Accepted: l.Accepted, Completed: l.Completed,
 		OnTime: l.OnTime, OnTimeRate: rounded(l.OnTimeRate()), AvgDays: math.Round(l.AvgDays()*10) / 10, P90Days: l.P90Days(),
 		Open: l.Open, Overdue: l.Overdue, Yellow: l.Yellow, Suspended: l.Suspended, OnlineRate: rounded(l.OnlineRate()),
-		InstantRate: rounded(l.InstantRate()), FirstTimeRate: rounded(l.FirstTimeRate()), ProxyShare: rounded(l.ProxyShare())}
+		InstantRate: rounded(l.InstantRate()), FirstTimeRate: rounded(l.FirstTimeRate()), ProxyShare: rounded(l.ProxyShare()),
+		Recorrected: l.Recorrected}
 }
 
 func dashboardJSON(d service.Dashboard) DashboardJSON {

@@ -299,7 +299,10 @@ func TestAPI(t *testing.T) {
 		t.Fatalf("idempotent receive: %d %v / %d %v", code, k1, code2, k2)
 	}
 	caseID := k1["id"].(string)
-	move := map[string]any{"version": 1, "action": "ask_correction", "input": map[string]any{"materials": []map[string]any{{"name": "居民身份证", "required": true, "check": "missing"}}}}
+	// every row is chosen (行政许可法 第32条: the one notice names everything missing)
+	move := map[string]any{"version": 1, "action": "ask_correction", "input": map[string]any{"materials": []map[string]any{{"name": "最低生活保障申请表", "check": "original"},
+		{"name": "居民身份证", "required": true, "check": "missing"}, {"name": "居民户口簿", "check": "copy"}, {"name": "家庭收入和财产状况声明", "check": "original"},
+		{"name": "本人银行卡或一卡通", "check": "copy"}, {"name": "授权委托书及代办人身份证", "check": "original"}}}}
 	if code, body, _ := call("POST", "/api/v1/cases/"+caseID+"/moves", token, move); code != http.StatusCreated {
 		t.Fatalf("move: %d %v", code, body)
 	}
