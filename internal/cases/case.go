@@ -580,6 +580,8 @@ func (c Case) Ready(a Action) bool {
 		return c.Assignee != ""
 	case PledgeChecked, Revoke:
 		return c.pledgeReady(a)
+	case Decide: // only the last step decides (Apply refuses it before)
+		return c.Step == len(c.Steps)-1
 	}
 	return true
 }

@@ -395,3 +395,18 @@ func TestClaimAssignRelease(t *testing.T) {
 		t.Fatalf("release of nothing: %v", err)
 	}
 }
+
+// Only the last step decides (行政许可法 第37条: the organ decides once the review is done): a decision is not
+// offered at an earlier step, as Apply would refuse it there.
+func TestDecideReadyOnlyAtTheLastStep(t *testing.T) {
+	for _, tc := range []struct {
+		step int
+		want bool
+	}{{0, false}, {1, false}, {2, true}} {
+		c := dibao()
+		c.State, c.Step = Accepted, tc.step
+		if c.Ready(Decide) != tc.want {
+			t.Errorf("step %d: ready to decide %v", tc.step, !tc.want)
+		}
+	}
+}

@@ -162,7 +162,7 @@ type Item struct {
 	CaseKind      int   `json:"case_kind"` // A.6
 	// ExtensionUnit is the unit an approved extension is counted in, for items other than 行政许可 (whose
 	// extensions are working days by 行政许可法 第82条); "" means working days (extension.go).
-	ExtensionUnit Unit `json:"extension_unit,omitempty"`
+	ExtensionUnit Unit `json:"extension_unit"` // always written, so that an editor of the JSON sees it
 
 	Conditions string     `json:"conditions,omitempty"`
 	Steps      []Step     `json:"steps,omitempty"`

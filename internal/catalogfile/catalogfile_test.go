@@ -65,6 +65,16 @@ func TestGuidesFixtureMapsWithGapsNotInventions(t *testing.T) {
 // Export then import gives back the same catalog, in JSON and in Excel.
 func TestRoundTrip(t *testing.T) {
 	items := demo.DemoItems()
+	natural := 0 // an item other than a 行政许可 that extends in natural days keeps its unit both ways
+	for i := range items {
+		if items[i].TypeCode != catalog.License && natural < 2 {
+			items[i].ExtensionUnit = catalog.NaturalDays
+			natural++
+		}
+	}
+	if natural == 0 {
+		t.Fatal("no item to extend in natural days")
+	}
 	var js bytes.Buffer
 	if err := WriteJSON(&js, items); err != nil {
 		t.Fatal(err)
@@ -141,5 +151,46 @@ func TestXLSXErrorsByCell(t *testing.T) {
 		if !found[f] {
 			t.Errorf("no error at %s; got %v", f, err)
 		}
+	}
+}
+
+// The extension unit is a column of the template: read as written, and a 行政许可 that says 自然日 is refused
+// at its cell (行政许可法 第82条: a licence's periods are working days).
+func TestXLSXExtensionUnit(t *testing.T) {
+	var license, other catalog.Item
+	for _, it := range demo.DemoItems() {
+		switch {
+		case it.TypeCode == catalog.License && license.NameZh == "":
+			license = it
+		case it.TypeCode != catalog.License && other.NameZh == "":
+			other = it
+		}
+	}
+	other.ExtensionUnit = catalog.NaturalDays
+	var xl bytes.Buffer
+	if err := WriteXLSX(&xl, []catalog.Item{other, license}); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(xl.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := f.GetRows(SheetItems)
+	col := slices.Index(rows[0], "延长期限计算单位")
+	if col < 0 || rows[1][col] != "自然日" || len(rows[2]) > col && rows[2][col] != "" {
+		t.Fatalf("the column: %d %v", col, rows)
+	}
+	back, err := ReadXLSX(bytes.NewReader(xl.Bytes()))
+	if err != nil || back[0].ExtensionUnit != catalog.NaturalDays || back[1].ExtensionUnit != "" || back[1].ExtensionIn() != catalog.WorkingDays {
+		t.Fatalf("read back: %v %+v", err, back)
+	}
+	name, _ := excelize.ColumnNumberToName(col + 1)
+	f.SetCellStr(SheetItems, name+"3", "自然日")
+	var out bytes.Buffer
+	f.Write(&out)
+	_, err = ReadXLSX(&out)
+	want := "事项!" + name + "3 延长期限计算单位"
+	if e := errs.All(err); len(e) != 1 || e[0].Field != want || e[0].Key != "err.item.extension_unit_license" {
+		t.Errorf("a licence extending in natural days: %v", err)
 	}
 }

@@ -105,6 +105,7 @@ type Guide struct {
 	SourceTitle          text            `json:"source_title"`
 	PublishDate          text            `json:"publish_date"`
 	LegalLimitNote       text            `json:"legal_time_limit_note"`
+	ExtensionUnit        text            `json:"extension_unit"` // 延长期限计算单位, where a guide states it
 	BenefitStandard      text            `json:"benefit_standard"`
 	Notes                text            `json:"notes"`
 
@@ -134,6 +135,8 @@ func (t text) s() string { return strings.TrimSpace(string(t)) }
 //	level → level 5 when it names the township level (乡镇级, 苏木乡镇级, 乡级, 镇(街) ...);
 //	legal/promised_time_limit → limits (readLimit: "N个工作日", "20个工作日。", "…内办结", "即时办结"; "N天/N日"
 //	  kept as stated and flagged for review);
+//	extension_unit → extension_unit when it says 工作日 or 自然日 (readExtensionUnit; few guides state it, and
+//	  unstated it stays empty: working days, the law's unit, catalog.Item.ExtensionIn);
 //	is_instant or handling_type_as_shown (即办件/承诺件) → case_kind; acceptance_conditions → conditions;
 //	materials → materials (name; 必要/非必要/容缺后补 → necessity; 纸质/电子 → form; counts read by readCounts,
 //	  unknown where not stated; source; notes, with the form and count text as the guide gave them);
@@ -248,6 +251,11 @@ func MapGuide(g Guide, department string) catalog.Item {
 		it.PromisedLimit = lim
 	} else {
 		keep("promised_time_limit", g.PromisedTimeLimit.s())
+	}
+	if u, ok := readExtensionUnit(g.ExtensionUnit.s()); ok {
+		it.ExtensionUnit = u
+	} else {
+		keep("extension_unit", g.ExtensionUnit.s())
 	}
 	// 即办件 or 承诺件, from either field; when they say different things, neither is taken.
 	k1, ok1 := readCaseKind(g.IsInstant.s())

@@ -176,3 +176,38 @@ func TestDemoItemsPublishable(t *testing.T) {
 		}
 	}
 }
+
+// Four published guides of townships in other provinces (海南 加乐镇, 安徽 酉华镇 twice, 河南 郑州路街道), as
+// gathered: what they state is read, what they lack stays a gap, nothing is invented.
+func TestGuidesOfOtherTownships(t *testing.T) {
+	items := readFile(t, "guides-other-townships.json")
+	if len(items) != 4 {
+		t.Fatalf("%d items", len(items))
+	}
+	elder, card, dibao, disab := items[0], items[1], items[2], items[3]
+	for _, it := range items {
+		if it.TypeCode != "" || it.Level != 0 || it.CaseKind != 0 || it.LegalLimit.Unit != "" || it.Visits != -1 || it.ExtensionUnit != "" {
+			t.Errorf("%s: an element its guide does not state was filled: %+v", it.NameZh, it)
+		}
+		if err := it.CheckDraft(); err != nil {
+			t.Errorf("%s is not a valid draft: %v", it.NameZh, err)
+		}
+	}
+	// 办理时限 without 法定 or 承诺 is kept as the guide's text, not taken for either
+	if elder.PromisedLimit.Unit != "" || elder.Source.Unmapped["time_limit_as_shown"] != "20工作日" || !elder.Free || elder.ComplaintPhone == "" {
+		t.Errorf("长寿老人补贴: %+v", elder)
+	}
+	m := elder.Materials
+	if m[0].Copies != catalog.UnknownCount || m[1].Originals != 1 || m[1].Copies != 2 || m[2].Originals != catalog.UnknownCount {
+		t.Errorf("长寿老人补贴 materials: %+v", m)
+	}
+	if card.PromisedLimit.Unit != catalog.Instant || card.Implementer != "县民政局" || !card.Free || card.Steps[1].Name != "填写6070)周岁老年人优待证" {
+		t.Errorf("老年优待证换发: %+v", card)
+	}
+	if dibao.PromisedLimit.Unit != "" || dibao.Source.Unmapped["promised_time_limit"] != "15个工作日内上报材料" {
+		t.Errorf("农村低保初审及转报: the township's time to forward is not a promised limit: %+v", dibao.PromisedLimit)
+	}
+	if disab.Free || disab.ConsultPhone != "0379-64275483" || disab.Materials[3].Originals != 1 || disab.Materials[2].Copies != catalog.UnknownCount || disab.Source.Published != "" {
+		t.Errorf("残疾人两项补贴: %+v", disab)
+	}
+}

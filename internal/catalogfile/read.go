@@ -117,6 +117,19 @@ func readLimit(v string) (catalog.Limit, bool) {
 	return lim, true
 }
 
+// readExtensionUnit reads the unit a guide counts extensions in: 工作日 or 自然日, with or without 个/以…计算.
+// "天" or "日" alone says neither and is not read (kept as text).
+func readExtensionUnit(v string) (catalog.Unit, bool) {
+	s := strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(norm(v), "以"), "按"), "计算")
+	switch strings.TrimPrefix(s, "个") {
+	case "工作日":
+		return catalog.WorkingDays, true
+	case "自然日":
+		return catalog.NaturalDays, true
+	}
+	return "", false
+}
+
 // readType reads 事项类型 when it names one of GB/T 39046 A.1's types ("行政给付", "公共服务事项").
 func readType(v string) (string, bool) {
 	s := strings.TrimSuffix(strings.TrimSuffix(norm(v), "事项"), "类")

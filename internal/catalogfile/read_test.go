@@ -136,3 +136,21 @@ func TestLongTextsKept(t *testing.T) {
 		t.Errorf("a long guide as a draft: %v", err)
 	}
 }
+
+// The unit of extensions, where a guide states it: 工作日 or 自然日 is read; 天/日 alone says neither and is
+// kept as the guide's text, never guessed (行政许可法 第82条).
+func TestReadExtensionUnit(t *testing.T) {
+	for in, want := range map[string]catalog.Unit{"工作日": catalog.WorkingDays, "个工作日": catalog.WorkingDays, "按工作日计算": catalog.WorkingDays,
+		"自然日": catalog.NaturalDays, "以自然日计算": catalog.NaturalDays, "天": "", "日": "", "": ""} {
+		if got, _ := readExtensionUnit(in); got != want {
+			t.Errorf("readExtensionUnit(%q) = %q, want %q", in, got, want)
+		}
+	}
+	items, err := ReadGuides(strings.NewReader(`[{"name":"临时救助","extension_unit":"自然日"},{"name":"低保","extension_unit":"天"},{"name":"养老"}]`), "民政局")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if items[0].ExtensionUnit != catalog.NaturalDays || items[1].ExtensionUnit != "" || items[1].Source.Unmapped["extension_unit"] != "天" || items[2].ExtensionUnit != "" {
+		t.Errorf("guides: %+v", items)
+	}
+}

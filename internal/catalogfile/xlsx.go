@@ -182,6 +182,15 @@ func itemColumns() []column {
 	c = append(c, limitCols("承诺", "promised_limit", func(it *catalog.Item) *catalog.Limit { return &it.PromisedLimit })...)
 	g, s = num(func(it *catalog.Item) *int { return &it.CaseKind }, 0)
 	add("办件类型代码", "case_kind", g, s)
+	// 行政许可 extensions are working days by law (行政许可法 第82条); other items say their unit here, blank
+	// meaning working days (catalog.Item.ExtensionIn).
+	add("延长期限计算单位", "extension_unit", func(it *catalog.Item) string { return unitName(it.ExtensionUnit) },
+		func(it *catalog.Item, v string) error {
+			if v != "" {
+				it.ExtensionUnit = unitOf(v)
+			}
+			return nil
+		})
 	g, s = str(func(it *catalog.Item) *string { return &it.Conditions })
 	add("受理条件", "conditions", g, s)
 	add("是否收费", "fees", func(it *catalog.Item) string { return yesNo(!it.Free) }, func(it *catalog.Item, v string) error { it.Free = v == "否"; return nil })

@@ -232,7 +232,14 @@ var demoPeople = []demoPerson{
 	// the head of 民政局 (本行政机关负责人): approves extensions of the cases 民政局 decides (行政许可法 第42条)
 	{"minzheng.head", "民政局局长", "director", org.Department, "民政局"},
 	{"gongan", "公安局户政民警", "department", org.Department, "公安局"},
+	// the heads of the other departments that decide demo items at their own step (居民身份证申领 by 公安局:
+	// 居民身份证法 第8条), for the same reason
+	{"gongan.head", "公安局局长", "director", org.Department, "公安局"},
+	{"yibao.head", "医疗保障局局长", "director", org.Department, "医疗保障局"},
+	{"weijian.head", "卫生健康委员会主任", "director", org.Department, "卫生健康委员会"},
+	{"nongmu.head", "农牧局局长", "director", org.Department, "农牧局"},
 	{"canlian", "残联审核员", "department", org.Department, "残疾人联合会"},
+	{"canlian.head", "残疾人联合会理事长", "director", org.Department, "残疾人联合会"},
 	{"tianshan.clerk", "天山镇综合受理员", "clerk", org.Township, "天山镇"},
 	{"tianshan.reviewer", "天山镇审办员", "reviewer", org.Township, "天山镇"},
 	{"tianshan.director", "天山镇中心主任", "director", org.Township, "天山镇"},

@@ -28,3 +28,30 @@ func TestDemoItemsAreConsistent(t *testing.T) {
 		}
 	}
 }
+
+// 行政许可法 第42条: an extension is approved by the head of the organ that decides (本行政机关负责人). Every
+// department that decides a demo item at its own step has a head among the demo accounts, so that an
+// extension of any demo case can be approved in the demo; and the logins printed at start list them.
+func TestDemoHasTheHeadOfEveryDecidingDepartment(t *testing.T) {
+	heads := map[string]bool{}
+	for _, p := range demoPeople {
+		if p.role == "director" {
+			heads[p.unit] = true
+		}
+	}
+	printed := map[string]bool{}
+	for _, l := range Logins() {
+		if l.Role == "director" {
+			printed[l.Where] = true
+		}
+	}
+	for _, it := range DemoItems() {
+		n := len(it.Steps)
+		if n == 0 || it.Steps[n-1].Level < 1 || it.Steps[n-1].Level > 4 {
+			continue // decided by the township, whose center director approves
+		}
+		if !heads[it.Department] || !printed[it.Department] {
+			t.Errorf("%s is decided by %s, which has no head among the demo logins", it.NameZh, it.Department)
+		}
+	}
+}

@@ -487,6 +487,8 @@ type Work struct {
 	// (行政许可法 第32条(四)); see clocks.go.
 	Phase  cases.Phase
 	Deemed bool
+	// Awaits is the case of the same bundle this one waits for, while it cannot yet be accepted (waits.go).
+	Awaits *Awaiting
 }
 
 // Queue lists the open cases the actor works on or watches, the least time left first.
@@ -529,6 +531,7 @@ func (s *Service) Queue(ctx context.Context, actor access.Actor) ([]Work, error)
 func (s *Service) work(ctx context.Context, actor access.Actor, c cases.Case, clk clock.Clock, today clock.Date) Work {
 	w := s.standingWork(ctx, c, clk, today)
 	c = w.Case
+	w.Awaits = s.awaiting(ctx, c)
 	mine, err := s.desks(ctx, actor, c)
 	if err != nil {
 		return w

@@ -215,11 +215,14 @@ type CaseWork struct {
 	Phase          string         `json:"phase,omitempty"`
 	DeemedAccepted bool           `json:"deemed_accepted,omitempty"`
 	Moves          []cases.Action `json:"moves"`
+	// Awaits is the case of the bundle this one waits for (its grant makes this one acceptable), while it
+	// cannot yet be accepted.
+	Awaits *service.Awaiting `json:"awaits,omitempty"`
 }
 
 func caseWork(w service.Work) CaseWork {
 	cw := CaseWork{Case: w.Case, DueProvisional: w.DueProvisional, Remaining: w.Remaining, Card: string(w.Card), Moves: w.Mine,
-		Phase: string(w.Phase), DeemedAccepted: w.Deemed}
+		Phase: string(w.Phase), DeemedAccepted: w.Deemed, Awaits: w.Awaits}
 	if !w.Due.IsZero() {
 		cw.Due = w.Due.String()
 	}

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -174,11 +173,8 @@ func TestBrowserOneTimeNotice(t *testing.T) {
 		t.Errorf("after the second resubmission: %+v", got)
 	}
 	choose(map[string]string{"家庭收入和财产状况声明": "original"})
-	do(t, ctx, chromedp.Click(chromedp.CSS(`button[name=action][value=accept]`)))
-	deadline := time.Now().Add(10 * time.Second)
-	for eval[bool](t, ctx, `!!document.querySelector("#check")`) && time.Now().Before(deadline) {
-		time.Sleep(50 * time.Millisecond)
-	}
+	// accepted, the case page has no material check any more
+	do(t, ctx, chromedp.Click(chromedp.CSS(`button[name=action][value=accept]`)), chromedp.WaitNotPresent(chromedp.CSS(`#check`)))
 	got, err := r.DB.Case(ctx0, c.ID)
 	if err != nil || got.State != "accepted" || got.Recorrections != 1 {
 		t.Fatalf("accepted: %s, %d further notices, %v", got.State, got.Recorrections, err)

@@ -361,6 +361,12 @@ type LineJSON struct {
 	FirstTimeRate float64 `json:"first_time_rate"`
 	ProxyShare    float64 `json:"proxy_share"`
 	Recorrected   int     `json:"recorrected"` // correction notices after the first (二次补正)
+	// The clocks before acceptance (行政许可法 第32条: five working days) and after the decision (第44条: ten
+	// working days): answered or issued late in the period, and standing past them now.
+	LateIntake    int `json:"late_intake"`
+	IntakeOverdue int `json:"intake_overdue"`
+	LateIssue     int `json:"late_issue"`
+	IssueOverdue  int `json:"issue_overdue"`
 }
 
 func lineJSON(l supervision.Line, lb service.Label) LineJSON {
@@ -368,7 +374,7 @@ func lineJSON(l supervision.Line, lb service.Label) LineJSON {
 		OnTime: l.OnTime, OnTimeRate: rounded(l.OnTimeRate()), AvgDays: math.Round(l.AvgDays()*10) / 10, P90Days: l.P90Days(),
 		Open: l.Open, Overdue: l.Overdue, Yellow: l.Yellow, Suspended: l.Suspended, OnlineRate: rounded(l.OnlineRate()),
 		InstantRate: rounded(l.InstantRate()), FirstTimeRate: rounded(l.FirstTimeRate()), ProxyShare: rounded(l.ProxyShare()),
-		Recorrected: l.Recorrected}
+		Recorrected: l.Recorrected, LateIntake: l.LateIntake, IntakeOverdue: l.IntakeOverdue, LateIssue: l.LateIssue, IssueOverdue: l.IssueOverdue}
 }
 
 func dashboardJSON(d service.Dashboard) DashboardJSON {

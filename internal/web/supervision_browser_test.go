@@ -181,6 +181,12 @@ func TestSupervisionAPI(t *testing.T) {
 	if code != 200 || len(lines) < 2 || total["received"].(float64) < 100 {
 		t.Fatalf("supervisor: %d %v", code, d)
 	}
+	// the intake and issue clocks (行政许可法 第32条, 第44条) and 二次补正 are figures of the API as of the page
+	for _, k := range []string{"late_intake", "intake_overdue", "late_issue", "issue_overdue", "recorrected"} {
+		if _, ok := total[k].(float64); !ok {
+			t.Errorf("the API's dashboard has no %s: %v", k, total)
+		}
+	}
 	if code, _ := get("tianshan.clerk", "/api/v1/supervision?month=2026-10"); code != http.StatusForbidden {
 		t.Fatalf("clerk: %d", code)
 	}
