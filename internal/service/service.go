@@ -21,8 +21,6 @@ import (
 // Config holds the tunables of the use cases.
 type Config struct {
 	SessionTTL      time.Duration // how long a login lasts
-	MaxFailures     int           // failed passwords in a row before the account locks
-	LockFor         time.Duration // how long it stays locked
 	LoginsPerMinute int           // sign-ins per client address per minute: a ceiling against abuse (people.SignInsPerAddress)
 	// CodeKey keys the hash of electronic results' codes (HMAC, then argon2id): kept outside the database,
 	// so that a copy of the database alone cannot test codes. app loads it from a file; empty: a key for
@@ -36,8 +34,6 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{
 		SessionTTL:      12 * time.Hour,
-		MaxFailures:     5,
-		LockFor:         15 * time.Minute,
 		LoginsPerMinute: people.SignInsPerAddress,
 		Clock:           clock.DefaultRules(),
 		// OWASP's argon2id setting (19 MiB, 2 passes): about 30 ms a hash on a 2-core machine.
