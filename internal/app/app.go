@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"time"
 
 	"bianmin/internal/i18n"
@@ -24,6 +25,11 @@ type Config struct {
 	SMSURL  string // SMS gateway; "" writes messages to the log
 	Log     *slog.Logger
 	Service service.Config
+	// CodeKeyFile holds the key of the result codes' hash, outside the database ("": CodeKeyFile in DataDir).
+	CodeKeyFile string
+	// TrustedProxy is the address of a reverse proxy whose X-Forwarded-For names the client ("": none; the
+	// connection's address is the client's).
+	TrustedProxy string
 }
 
 // Main is a running Bianmin.
@@ -57,6 +63,16 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 		db.Close()
 		return nil, err
 	}
+	if len(cfg.Service.CodeKey) == 0 {
+		path := cfg.CodeKeyFile
+		if path == "" {
+			path = filepath.Join(cfg.DataDir, CodeKeyFile)
+		}
+		if cfg.Service.CodeKey, err = loadKey(path); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("result code key: %w", err)
+		}
+	}
 	svc, err := service.New(db, cat, cfg.Service)
 	if err != nil {
 		db.Close()
@@ -73,6 +89,10 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 	}
 	w, err := web.New(svc, cfg.Log)
 	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := w.TrustProxy(cfg.TrustedProxy); err != nil {
 		db.Close()
 		return nil, err
 	}

@@ -236,11 +236,11 @@ type Decision struct {
 	At      time.Time `json:"at"`
 }
 
-// Delivery of the result.
+// Delivery of the result. An electronic result's code is kept apart from the case (store.SetResultCode):
+// the case document goes to every case reader, into notices and into the audit trail.
 type Delivery struct {
 	Method   string    `json:"method"` // window, post, electronic
 	Tracking string    `json:"tracking,omitempty"`
-	CodeHash string    `json:"code_hash,omitempty"` // electronic: hash of the code sent to the applicant
 	At       time.Time `json:"at,omitzero"`
 }
 

@@ -41,7 +41,7 @@ func (s Staff) Validate() error {
 	if !usernameRE.MatchString(s.Username) {
 		l.Add(errs.Field("username", "err.username"))
 	}
-	l.Add(checkText("name", s.Name, true, 50))
+	l.Add(checkText("name", s.Name, true, MaxPersonName))
 	if s.Phone != "" {
 		l.Add(CheckPhone("phone", s.Phone))
 	}
@@ -65,8 +65,8 @@ func CheckPassword(field, pw, username string) *errs.Error {
 	switch {
 	case utf8.RuneCountInString(pw) < MinPassword:
 		return errs.Field(field, "err.password.short").With("min", "10")
-	case len(pw) > 200:
-		return errs.Field(field, "err.too_long").With("max", "200")
+	case len(pw) > MaxPassword:
+		return errs.Field(field, "err.too_long").With("max", strconv.Itoa(MaxPassword))
 	case strings.EqualFold(pw, username):
 		return errs.Field(field, "err.password.username")
 	}
@@ -109,12 +109,12 @@ func (a *Applicant) Validate() error {
 	a.CreditOverride = strings.TrimSpace(a.CreditOverride)
 	switch a.Kind {
 	case Resident:
-		l.Add(checkText("name", a.Name, true, 50))
+		l.Add(checkText("name", a.Name, true, MaxPersonName))
 		a.IDNumber = NormalizeIDNumber(a.IDNumber)
 		l.Add(CheckIDNumber("id_number", a.IDNumber))
 		a.CreditCode, a.CreditOverride = "", ""
 	case Organisation:
-		l.Add(checkText("name", a.Name, true, 200))
+		l.Add(checkText("name", a.Name, true, MaxOrgName))
 		a.CreditCode = NormalizeCreditCode(a.CreditCode)
 		if e := CheckCreditCode("credit_code", a.CreditCode); e != nil {
 			if !CreditOverridable(e.Key) || a.CreditOverride == "" {
@@ -123,7 +123,7 @@ func (a *Applicant) Validate() error {
 		} else {
 			a.CreditOverride = ""
 		}
-		l.Add(checkText("credit_override", a.CreditOverride, false, 200))
+		l.Add(checkText("credit_override", a.CreditOverride, false, MaxOverride))
 		a.IDNumber = ""
 	default:
 		l.Add(errs.Field("kind", "err.applicant.kind"))
@@ -131,7 +131,7 @@ func (a *Applicant) Validate() error {
 	if a.Phone != "" {
 		l.Add(CheckPhone("phone", a.Phone))
 	}
-	l.Add(checkText("address", a.Address, false, 200))
+	l.Add(checkText("address", a.Address, false, MaxAddress))
 	if a.OrgID == "" {
 		l.Add(errs.Field("org", "err.required"))
 	}
@@ -188,7 +188,7 @@ func (r *ResidentAccount) Validate() error {
 	r.Name = strings.TrimSpace(r.Name)
 	r.Phone = strings.TrimSpace(r.Phone)
 	r.IDNumber = NormalizeIDNumber(r.IDNumber)
-	l.Add(checkText("name", r.Name, true, 50))
+	l.Add(checkText("name", r.Name, true, MaxPersonName))
 	l.Add(CheckIDNumber("id_number", r.IDNumber))
 	if r.Phone == "" {
 		l.Add(errs.Field("phone", "err.required"))

@@ -42,7 +42,7 @@ func (s *Service) CreateApplicant(ctx context.Context, actor access.Actor, in Ap
 	var id string
 	err = s.DB.Write(ctx, func(tx *store.Tx) error {
 		var err error
-		id, _, err = tx.Idempotent(key, "applicant", actor.ID, func() (string, error) {
+		id, _, err = tx.IdempotentFor(key, "applicant", actor.ID, fingerprint(in), func() (string, error) {
 			err := tx.CreateApplicant(actor, &a)
 			return a.ID, err
 		})

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/alexedwards/argon2id"
@@ -12,13 +13,13 @@ import (
 	"bianmin/internal/store"
 )
 
-// Login checks a username and password and opens a session. Failures say only "wrong username or password"
-// so as not to reveal which accounts exist; a locked account says it is locked.
+// Login checks a username and password and opens a session. Every failure gives the same reply (status,
+// message) after about the same work, whether the account is unknown, the password wrong, or the
+// (account, address) pair is waiting out its backoff: nobody learns from it which accounts exist.
+// Failures count per (account, address) pair (people.SignInDelay), never locking the account for everyone;
+// an address has a generous ceiling against abuse.
 func (s *Service) Login(ctx context.Context, username, password, client string) (people.Staff, store.Session, error) {
 	var none store.Session
-	if !s.limiter.allow(client, s.DB.Now()) {
-		return people.Staff{}, none, errs.New(errs.Locked, "err.login.throttled")
-	}
 	var l errs.List
 	if username == "" {
 		l.Add(errs.Field("username", "err.required"))
@@ -26,48 +27,100 @@ func (s *Service) Login(ctx context.Context, username, password, client string) 
 	if password == "" {
 		l.Add(errs.Field("password", "err.required"))
 	}
+	l.Add(limit("username", username, people.MaxUsername))
+	l.Add(limit("password", password, people.MaxPassword))
 	if err := l.Err(); err != nil {
 		return people.Staff{}, none, err
 	}
-	c, err := s.DB.CredentialsByUsername(ctx, username)
-	if errs.CodeOf(err) == errs.NotFound {
-		_, _ = argon2id.ComparePasswordAndHash(password, s.dummyHash)
-		return people.Staff{}, none, errs.New(errs.Unauthenticated, "err.login.wrong")
-	}
-	if err != nil {
+	account := "staff:" + strings.ToLower(strings.TrimSpace(username))
+	var c store.Credentials
+	ok, err := s.signIn(ctx, account, client, password, func() (string, bool, error) {
+		var err error
+		c, err = s.DB.CredentialsByUsername(ctx, username)
+		return c.PasswordHash, c.Staff.Active, err
+	})
+	if err != nil || !ok {
 		return people.Staff{}, none, err
-	}
-	if !c.Staff.Active {
-		return people.Staff{}, none, errs.New(errs.Unauthenticated, "err.login.wrong")
-	}
-	if s.DB.Now().Before(c.LockedUntil) {
-		return people.Staff{}, none, errs.New(errs.Locked, "err.login.locked")
-	}
-	ok, err := argon2id.ComparePasswordAndHash(password, c.PasswordHash)
-	if err != nil {
-		return people.Staff{}, none, errs.Wrap(err, "compare hash")
-	}
-	if !ok {
-		var locked bool
-		if err := s.DB.Write(ctx, func(tx *store.Tx) error {
-			var err error
-			locked, err = tx.RecordLoginFailure(c.Staff.ID, s.cfg.MaxFailures, s.cfg.LockFor)
-			return err
-		}); err != nil {
-			return people.Staff{}, none, err
-		}
-		if locked {
-			return people.Staff{}, none, errs.New(errs.Locked, "err.login.locked")
-		}
-		return people.Staff{}, none, errs.New(errs.Unauthenticated, "err.login.wrong")
 	}
 	var sess store.Session
 	err = s.DB.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.ClearLoginBackoff(account, client); err != nil {
+			return err
+		}
 		var err error
 		sess, err = tx.StartSession(c.Staff, s.cfg.SessionTTL)
 		return err
 	})
 	return c.Staff, sess, err
+}
+
+// errSignIn is the one reply to every failed sign-in.
+func errSignIn() error { return errs.New(errs.Unauthenticated, "err.login.failed") }
+
+// signIn runs the checks shared by staff and residents: the address's ceiling, the pair's backoff, the
+// password (or, for an unknown account, a dummy of the same cost), and the failure's record. find reads the
+// account's password hash and whether it may sign in; a NotFound error is an unknown account. It returns
+// true only when the password is right; false with the common error otherwise.
+func (s *Service) signIn(ctx context.Context, account, client, password string, find func() (hash string, active bool, err error)) (bool, error) {
+	now := s.DB.Now()
+	if !s.limiter.allow("signin:"+client, now) {
+		_, _ = argon2id.ComparePasswordAndHash(password, s.dummyHash)
+		return false, errSignIn()
+	}
+	b, err := s.DB.LoginBackoff(ctx, account, client)
+	if err != nil {
+		return false, err
+	}
+	if now.Sub(b.NextAt) > people.SignInForget {
+		b = store.Backoff{}
+	}
+	if now.Before(b.NextAt) { // waiting: the password is not even looked at, but the work is the same
+		_, _ = argon2id.ComparePasswordAndHash(password, s.dummyHash)
+		return false, errSignIn()
+	}
+	hash, active, err := find()
+	ok := false
+	switch {
+	case errs.CodeOf(err) == errs.NotFound:
+		_, _ = argon2id.ComparePasswordAndHash(password, s.dummyHash)
+	case err != nil:
+		return false, err
+	default:
+		match, err := argon2id.ComparePasswordAndHash(password, hash)
+		if err != nil {
+			return false, errs.Wrap(err, "compare hash")
+		}
+		ok = match && active
+	}
+	if ok {
+		return true, nil
+	}
+	b.Failures++
+	b.NextAt = now.Add(people.SignInDelay(b.Failures))
+	if err := s.DB.Write(ctx, func(tx *store.Tx) error {
+		return tx.SetLoginBackoff(account, client, b, people.SignInForget)
+	}); err != nil {
+		return false, err
+	}
+	return false, errSignIn()
+}
+
+// ClearSignInWaits ends the backoff of a staff account's failed sign-ins from every address: an
+// administrator (or whoever manages the account's organisation) lets its owner try again at once. Audited.
+func (s *Service) ClearSignInWaits(ctx context.Context, actor access.Actor, staffID string) error {
+	st, err := s.DB.Staff(ctx, staffID)
+	if err != nil {
+		return err
+	}
+	if err := actor.Check(access.StaffManage, st.OrgPath); err != nil {
+		return err
+	}
+	return s.DB.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.ClearLoginBackoff("staff:"+strings.ToLower(st.Username), ""); err != nil {
+			return err
+		}
+		return tx.Audit(actor, "staff.signin_waits_cleared", "staff", st.ID, st.OrgID, nil, map[string]any{"username": st.Username})
+	})
 }
 
 // Logout ends a session.
@@ -124,6 +177,7 @@ func (s *Service) ChangePassword(ctx context.Context, me people.Staff, token, ol
 	if old == "" {
 		l.Add(errs.Field("old_password", "err.required"))
 	}
+	l.Add(limit("old_password", old, people.MaxPassword))
 	l.Add(people.CheckPassword("new_password", new, me.Username))
 	if new != confirm {
 		l.Add(errs.Field("confirm_password", "err.password.mismatch"))

@@ -2,12 +2,6 @@ package service
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"crypto/subtle"
-	"encoding/hex"
-	"fmt"
-	"math/big"
 	"slices"
 	"strings"
 	"time"
@@ -100,6 +94,10 @@ func (s *Service) ReceiveBundle(ctx context.Context, actor access.Actor, bundleI
 
 // receive takes in one item, or a bundle's items; waits says which item waits for which (catalog.Bundle).
 func (s *Service) receive(ctx context.Context, actor access.Actor, itemIDs []string, in ReceiveInput, key, bundle string, waits map[string]string) ([]cases.Case, error) {
+	if err := textLimits(limit("authorisation", in.Authorisation, cases.MaxAuthorisation), limit("item_id", in.ItemID, cases.MaxWord),
+		limit("applicant_id", in.ApplicantID, cases.MaxWord), limit("receiving_org", in.ReceivingOrg, cases.MaxWord)); err != nil {
+		return nil, err
+	}
 	recvID := actor.OrgID
 	if actor.System {
 		recvID = in.ReceivingOrg
@@ -174,7 +172,7 @@ func (s *Service) receive(ctx context.Context, actor access.Actor, itemIDs []str
 	}
 	err = s.DB.Write(ctx, func(tx *store.Tx) error {
 		made = nil
-		_, replay, err := tx.Idempotent(key, scope, actor.ID, func() (string, error) {
+		_, replay, err := tx.IdempotentFor(key, scope, actor.ID, fingerprint(itemIDs, in), func() (string, error) {
 			byItem := map[string]string{} // item id → its case, for the items that wait for another
 			for _, it := range items {
 				c := newCase(it, depts[it.ID], channel, recv, recvTownship, handling, a.ID, actor.ID, now, clk)
@@ -344,6 +342,9 @@ func (s *Service) ownsItem(ctx context.Context, actor access.Actor, itemID strin
 // Act makes a move on a case. version is the case's version as the actor read it: when someone else moved
 // the case meanwhile, the move is refused with a conflict and nothing changes.
 func (s *Service) Act(ctx context.Context, actor access.Actor, caseID string, version int, a cases.Action, in cases.Input) (cases.Case, error) {
+	if err := in.CheckLengths(); err != nil {
+		return cases.Case{}, err
+	}
 	c, err := s.DB.Case(ctx, caseID)
 	if err != nil {
 		return c, err
@@ -422,9 +423,12 @@ func (s *Service) Act(ctx context.Context, actor access.Actor, caseID string, ve
 		return before, err
 	}
 	var extra []string
+	codeHash := ""
 	if a == cases.Issue && c.Delivery.Method == "electronic" {
 		code := resultCode()
-		c.Delivery.CodeHash = hashCode(c.ID, code)
+		if codeHash, err = s.hashCode(c.ID, code); err != nil {
+			return before, err
+		}
 		extra = []string{"code", code}
 	}
 	due := c.DueDay(clk, clock.DateOf(s.DB.Now().In(clk.Rules.Location)))
@@ -434,6 +438,11 @@ func (s *Service) Act(ctx context.Context, actor access.Actor, caseID string, ve
 		}
 		if err := s.issueNotice(tx, actor, c, ev, issuer, due); err != nil {
 			return err
+		}
+		if codeHash != "" {
+			if err := tx.SetResultCode(c.ID, codeHash); err != nil {
+				return err
+			}
 		}
 		return s.tell(tx, c, ev, phone, handling, extra...)
 	})
@@ -606,11 +615,16 @@ type Tracking struct {
 // Track finds a case by its number and the last four digits of the applicant's phone; a wrong pair finds
 // nothing, and says so the same way whether the number exists or not.
 func (s *Service) Track(ctx context.Context, no, phone4, client string) (Tracking, error) {
-	// Four digits are few: guessing is throttled like a password.
-	if !s.limiter.allow("track:"+client, s.DB.Now()) {
-		return Tracking{}, errs.New(errs.Locked, "err.login.throttled")
+	if err := textLimits(limit("no", no, cases.MaxCaseNo), limit("phone4", phone4, cases.MaxCaseNo)); err != nil {
+		return Tracking{}, err
 	}
 	no, phone4 = strings.TrimSpace(no), strings.TrimSpace(phone4)
+	// Four digits are few: guessing is throttled per (case number, address) pair, so that one hall or one
+	// proxy's public do not share a budget, with a higher ceiling per address for walking through numbers.
+	now := s.DB.Now()
+	if !s.limiter.allow("track:"+client, now) || !s.pairs.allow("track:"+no+"\x00"+client, now) {
+		return Tracking{}, errs.New(errs.Locked, "err.track.throttled")
+	}
 	var l errs.List
 	if no == "" {
 		l.Add(errs.Field("no", "err.required"))
@@ -672,6 +686,14 @@ func (s *Service) issueBundle(ctx context.Context, actor access.Actor, c cases.C
 	now := s.DB.Now()
 	var mine cases.Case
 	code := resultCode()
+	codeHashes := map[string]string{} // one code for the bundle's results, each hashed with its case
+	for _, sib := range siblings {
+		if sib.State == cases.Decided {
+			if codeHashes[sib.ID], err = s.hashCode(sib.ID, code); err != nil {
+				return c, err
+			}
+		}
+	}
 	err = s.DB.Write(ctx, func(tx *store.Tx) error {
 		for _, sib := range siblings {
 			v := sib.Version
@@ -688,12 +710,14 @@ func (s *Service) issueBundle(ctx context.Context, actor access.Actor, c cases.C
 			}
 			sib.Standing = sib.StandingOn(clk, now)
 			var extra []string
-			if sib.Delivery.Method == "electronic" {
-				sib.Delivery.CodeHash = hashCode(sib.ID, code) // one code for the bundle's results
-				extra = []string{"code", code}
-			}
 			if err := tx.SaveCase(actor, sib, v, before, ev, actor.OrgID); err != nil {
 				return err
+			}
+			if sib.Delivery.Method == "electronic" {
+				if err := tx.SetResultCode(sib.ID, codeHashes[sib.ID]); err != nil {
+					return err
+				}
+				extra = []string{"code", code}
 			}
 			// each result has its 送达回证; one message for the whole bundle
 			issuer, err := s.noticeIssuer(ctx, sib, ev, handling)
@@ -718,18 +742,6 @@ func (s *Service) issueBundle(ctx context.Context, actor access.Actor, c cases.C
 	return mine, nil
 }
 
-// resultCode is the six-digit code with which an applicant downloads an electronic result.
-func resultCode() string {
-	n, _ := rand.Int(rand.Reader, big.NewInt(1_000_000))
-	return fmt.Sprintf("%06d", n.Int64())
-}
-
-// hashCode keeps only a hash of the code, tied to the case.
-func hashCode(caseID, code string) string {
-	h := sha256.Sum256([]byte(caseID + "/" + code))
-	return hex.EncodeToString(h[:])
-}
-
 // Result is an electronic result as the applicant downloads it: the whole decision, as its printed notice
 // says it (行政许可法 第38条: a denial gives its reasons and the remedies, 行政复议 and 行政诉讼).
 type Result struct {
@@ -745,11 +757,17 @@ func (s *Service) DownloadResult(ctx context.Context, no, code, client string) (
 	if !s.limiter.allow("result:"+client, s.DB.Now()) {
 		return Result{}, errs.New(errs.Locked, "err.login.throttled")
 	}
+	if err := textLimits(limit("no", no, cases.MaxCaseNo), limit("result_code", code, cases.MaxCaseNo)); err != nil {
+		return Result{}, err
+	}
 	notFound := errs.New(errs.NotFound, "err.case.result_not_found")
 	c, err := s.DB.CaseByNo(ctx, strings.TrimSpace(no))
-	if err != nil || c.Delivery == nil || c.Delivery.Method != "electronic" ||
-		subtle.ConstantTimeCompare([]byte(c.Delivery.CodeHash), []byte(hashCode(c.ID, strings.TrimSpace(code)))) != 1 {
+	if err != nil || c.Delivery == nil || c.Delivery.Method != "electronic" {
+		s.codeMatches("", code, "") // the same work as a check
 		return Result{}, notFound
+	}
+	if err := s.checkResultCode(ctx, c, trimCode(code)); err != nil {
+		return Result{}, err
 	}
 	if c.State == cases.Issued {
 		moved, err := s.Act(ctx, access.System, c.ID, c.Version, cases.Deliver, cases.Input{})

@@ -46,6 +46,10 @@ func (s *Service) RegisterResident(ctx context.Context, in RegisterInput, client
 	if !s.limiter.allow("register:"+client, s.DB.Now()) {
 		return people.ResidentAccount{}, none, errs.New(errs.Locked, "err.login.throttled")
 	}
+	if err := textLimits(limit("id_number", in.IDNumber, people.MaxUsername), limit("phone", in.Phone, cases.MaxWord),
+		limit("org", in.OrgID, cases.MaxWord), limit("confirm_password", in.Confirm, people.MaxPassword), limit("lang", in.Lang, cases.MaxWord)); err != nil {
+		return people.ResidentAccount{}, none, err
+	}
 	r := people.ResidentAccount{ID: ids.New(), Name: in.Name, IDNumber: in.IDNumber, Phone: in.Phone, OrgID: in.OrgID, Lang: in.Lang}
 	var l errs.List
 	for _, e := range errs.All(r.Validate()) {
@@ -93,15 +97,16 @@ func (s *Service) RegisterResident(ctx context.Context, in RegisterInput, client
 }
 
 // ResidentLogin checks an ID number and password and opens a resident session, with the staff login's
-// rules: throttled per address, locked after repeated wrong passwords, one message for unknown accounts and
-// wrong passwords.
+// rules (Login): backoff per (account, address), a ceiling per address, one reply for every failure.
 func (s *Service) ResidentLogin(ctx context.Context, idNumber, password, client string) (people.ResidentAccount, store.Session, error) {
 	var none store.Session
-	if !s.limiter.allow("resident:"+client, s.DB.Now()) {
-		return people.ResidentAccount{}, none, errs.New(errs.Locked, "err.login.throttled")
+	var l errs.List
+	l.Add(limit("id_number", idNumber, people.MaxUsername))
+	l.Add(limit("password", password, people.MaxPassword))
+	if err := l.Err(); err != nil {
+		return people.ResidentAccount{}, none, err
 	}
 	idNumber = people.NormalizeIDNumber(idNumber)
-	var l errs.List
 	if idNumber == "" {
 		l.Add(errs.Field("id_number", "err.required"))
 	}
@@ -111,38 +116,21 @@ func (s *Service) ResidentLogin(ctx context.Context, idNumber, password, client 
 	if err := l.Err(); err != nil {
 		return people.ResidentAccount{}, none, err
 	}
-	wrong := errs.New(errs.Unauthenticated, "err.resident.wrong")
-	c, err := s.DB.ResidentCredentialsByIDNumber(ctx, idNumber)
-	if errs.CodeOf(err) == errs.NotFound {
-		_, _ = argon2id.ComparePasswordAndHash(password, s.dummyHash)
-		return people.ResidentAccount{}, none, wrong
-	}
-	if err != nil {
+	account := "resident:" + idNumber
+	var c store.ResidentCredentials
+	ok, err := s.signIn(ctx, account, client, password, func() (string, bool, error) {
+		var err error
+		c, err = s.DB.ResidentCredentialsByIDNumber(ctx, idNumber)
+		return c.PasswordHash, true, err
+	})
+	if err != nil || !ok {
 		return people.ResidentAccount{}, none, err
-	}
-	if s.DB.Now().Before(c.LockedUntil) {
-		return people.ResidentAccount{}, none, errs.New(errs.Locked, "err.login.locked")
-	}
-	ok, err := argon2id.ComparePasswordAndHash(password, c.PasswordHash)
-	if err != nil {
-		return people.ResidentAccount{}, none, errs.Wrap(err, "compare hash")
-	}
-	if !ok {
-		var locked bool
-		if err := s.DB.Write(ctx, func(tx *store.Tx) error {
-			var err error
-			locked, err = tx.RecordResidentLoginFailure(c.Resident.ID, s.cfg.MaxFailures, s.cfg.LockFor)
-			return err
-		}); err != nil {
-			return people.ResidentAccount{}, none, err
-		}
-		if locked {
-			return people.ResidentAccount{}, none, errs.New(errs.Locked, "err.login.locked")
-		}
-		return people.ResidentAccount{}, none, wrong
 	}
 	var sess store.Session
 	err = s.DB.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.ClearLoginBackoff(account, client); err != nil {
+			return err
+		}
 		var err error
 		sess, err = tx.StartResidentSession(c.Resident, s.cfg.SessionTTL)
 		return err
@@ -210,7 +198,7 @@ func (s *Service) ApplyOnline(ctx context.Context, r people.ResidentAccount, ite
 	var made []string
 	err = s.DB.Write(ctx, func(tx *store.Tx) error {
 		made = nil
-		_, replay, err := tx.Idempotent(key, "online", r.ID, func() (string, error) {
+		_, replay, err := tx.IdempotentFor(key, "online", r.ID, fingerprint(itemID), func() (string, error) {
 			// received online by the handling township itself; nobody at a window took it in
 			c := newCase(it, row.DepartmentID, cases.Online, handling, handling, handling, a.ID, "", now, clk)
 			ev := cases.Event{Action: "receive", To: cases.Received, At: now, Desk: cases.Applicant}

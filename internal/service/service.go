@@ -5,6 +5,7 @@ package service
 
 import (
 	"context"
+	"crypto/rand"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -13,26 +14,27 @@ import (
 
 	"bianmin/internal/clock"
 	"bianmin/internal/i18n"
+	"bianmin/internal/people"
 	"bianmin/internal/store"
 )
 
 // Config holds the tunables of the use cases.
 type Config struct {
 	SessionTTL      time.Duration // how long a login lasts
-	MaxFailures     int           // failed passwords in a row before the account locks
-	LockFor         time.Duration // how long it stays locked
-	LoginsPerMinute int           // attempts per client address per minute
-	Hash            *argon2id.Params
-	Clock           clock.Rules // counting from the day after acceptance, the 即办 cut-off, the yellow threshold
+	LoginsPerMinute int           // sign-ins per client address per minute: a ceiling against abuse (people.SignInsPerAddress)
+	// CodeKey keys the hash of electronic results' codes (HMAC, then argon2id): kept outside the database,
+	// so that a copy of the database alone cannot test codes. app loads it from a file; empty: a key for
+	// this process only.
+	CodeKey []byte
+	Hash    *argon2id.Params
+	Clock   clock.Rules // counting from the day after acceptance, the 即办 cut-off, the yellow threshold
 }
 
 // DefaultConfig is what a hall runs with.
 func DefaultConfig() Config {
 	return Config{
 		SessionTTL:      12 * time.Hour,
-		MaxFailures:     5,
-		LockFor:         15 * time.Minute,
-		LoginsPerMinute: 20,
+		LoginsPerMinute: people.SignInsPerAddress,
 		Clock:           clock.DefaultRules(),
 		// OWASP's argon2id setting (19 MiB, 2 passes): about 30 ms a hash on a 2-core machine.
 		Hash: &argon2id.Params{Memory: 19 * 1024, Iterations: 2, Parallelism: 1, SaltLength: 16, KeyLength: 32},
@@ -44,7 +46,9 @@ type Service struct {
 	DB      *store.DB
 	Catalog *i18n.Catalog
 	cfg     Config
-	limiter *limiter
+	limiter *limiter // per address and minute: a ceiling against abuse
+	// pairs limits public lookups per (case number, address) and hour
+	pairs *limiter
 	// index is the search index of the published catalog; indexMu serialises its rebuilds.
 	index      atomic.Pointer[searchIndex]
 	indexMu    sync.Mutex
@@ -71,7 +75,14 @@ func New(db *store.DB, cat *i18n.Catalog, cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{DB: db, Catalog: cat, cfg: cfg, limiter: newLimiter(cfg.LoginsPerMinute, time.Minute), dummyHash: h}, nil
+	if len(cfg.CodeKey) == 0 {
+		cfg.CodeKey = make([]byte, 32)
+		if _, err := rand.Read(cfg.CodeKey); err != nil {
+			return nil, err
+		}
+	}
+	return &Service{DB: db, Catalog: cat, cfg: cfg, limiter: newLimiter(cfg.LoginsPerMinute, time.Minute),
+		pairs: newLimiter(people.TrackPerCasePerHour, time.Hour), dummyHash: h}, nil
 }
 
 // LoadTranslations applies the administrators' stored corrections to the catalog.

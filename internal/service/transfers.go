@@ -124,7 +124,7 @@ func (s *Service) SendTransfer(ctx context.Context, actor access.Actor, toID, ke
 	var id string
 	err = s.DB.Write(ctx, func(tx *store.Tx) error {
 		var err error
-		id, _, err = tx.Idempotent(key, "handoff", actor.ID, func() (string, error) {
+		id, _, err = tx.IdempotentFor(key, "handoff", actor.ID, fingerprint(toID), func() (string, error) {
 			pending, err := tx.PendingOriginals(from.Path, from.ID, to.ID)
 			if err != nil {
 				return "", err

@@ -24,6 +24,14 @@ func scanApplicant(r interface{ Scan(...any) error }) (people.Applicant, error) 
 // and the whole transaction runs again, this time returning the first request's result. A failed creation
 // rolls back and leaves the key free.
 func (tx *Tx) Idempotent(key, scope, actorID string, create func() (string, error)) (id string, replay bool, err error) {
+	return tx.IdempotentFor(key, scope, actorID, "", create)
+}
+
+// IdempotentFor is Idempotent for a request whose content has a fingerprint (a hash of what it asked): the
+// same key with another fingerprint is refused (a client reusing a key for a different request would
+// otherwise silently get the first request's result). A key stored before fingerprints were kept, or used
+// without one, matches any.
+func (tx *Tx) IdempotentFor(key, scope, actorID, fingerprint string, create func() (string, error)) (id string, replay bool, err error) {
 	if key == "" {
 		id, err = create()
 		return id, false, err
@@ -31,14 +39,18 @@ func (tx *Tx) Idempotent(key, scope, actorID string, create func() (string, erro
 	if len(key) > 100 {
 		return "", false, errs.Field("idempotency_key", "err.too_long").With("max", "100")
 	}
-	err = tx.queryRow(`SELECT result_id FROM idempotency WHERE scope = ? AND actor_id = ? AND key = ?`, scope, actorID, key).Scan(&id)
+	var was string
+	err = tx.queryRow(`SELECT result_id, fingerprint FROM idempotency WHERE scope = ? AND actor_id = ? AND key = ?`, scope, actorID, key).Scan(&id, &was)
 	if err == nil {
+		if was != "" && fingerprint != "" && was != fingerprint {
+			return "", false, errs.Field("idempotency_key", "err.idempotency.reused")
+		}
 		return id, true, nil
 	}
 	if err != sql.ErrNoRows {
 		return "", false, errs.Wrap(err, "idempotency")
 	}
-	_, err = tx.exec(`INSERT INTO idempotency (scope, actor_id, key, result_id, created_at) VALUES (?, ?, ?, '', ?)`, scope, actorID, key, tx.now)
+	_, err = tx.exec(`INSERT INTO idempotency (scope, actor_id, key, result_id, created_at, fingerprint) VALUES (?, ?, ?, '', ?, ?)`, scope, actorID, key, tx.now, fingerprint)
 	if tx.d.isUnique(err) {
 		return "", false, errRetry
 	}

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"time"
 
-	"bianmin/internal/access"
 	"bianmin/internal/cases"
 	"bianmin/internal/errs"
 	"bianmin/internal/ids"
@@ -88,28 +87,6 @@ func (db *DB) ResidentCredentialsByIDNumber(ctx context.Context, idNumber string
 		c.LockedUntil = locked.Time
 	}
 	return c, nil
-}
-
-// RecordResidentLoginFailure counts a failed password and locks the account for lockFor once max failures in
-// a row are reached, as for staff. It reports whether the account is now locked.
-func (tx *Tx) RecordResidentLoginFailure(residentID string, max int, lockFor time.Duration) (bool, error) {
-	var failed int
-	if err := tx.queryRow(`SELECT failed_logins FROM residents WHERE id = ?`+tx.d.forUpdate, residentID).Scan(&failed); err != nil {
-		return false, notFound(err, "resident")
-	}
-	failed++
-	var locked any
-	lockedNow := failed >= max
-	if lockedNow {
-		locked, failed = tx.now.Add(lockFor), 0
-	}
-	if _, err := tx.exec(`UPDATE residents SET failed_logins = ?, locked_until = ? WHERE id = ?`, failed, locked, residentID); err != nil {
-		return false, errs.Wrap(err, "login failure")
-	}
-	if lockedNow {
-		return true, tx.Audit(access.Actor{ID: residentID, Name: "login"}, "resident.lock", "resident", residentID, "", nil, map[string]any{"locked_until": locked})
-	}
-	return false, nil
 }
 
 // StartResidentSession clears the failure count of a successful login and opens a resident session. Its token

@@ -122,28 +122,6 @@ func notFoundOrNil(err error, what string) error {
 	return notFound(err, what)
 }
 
-// RecordLoginFailure counts a failed password and locks the account for lockFor once max failures in a row
-// are reached. It reports whether the account is now locked.
-func (tx *Tx) RecordLoginFailure(staffID string, max int, lockFor time.Duration) (bool, error) {
-	var failed int
-	if err := tx.queryRow(`SELECT failed_logins FROM staff WHERE id = ?`+tx.d.forUpdate, staffID).Scan(&failed); err != nil {
-		return false, notFound(err, "staff")
-	}
-	failed++
-	var locked any
-	lockedNow := failed >= max
-	if lockedNow {
-		locked, failed = tx.now.Add(lockFor), 0
-	}
-	if _, err := tx.exec(`UPDATE staff SET failed_logins = ?, locked_until = ? WHERE id = ?`, failed, locked, staffID); err != nil {
-		return false, errs.Wrap(err, "login failure")
-	}
-	if lockedNow {
-		return true, tx.Audit(access.Actor{ID: staffID, Name: "login"}, "staff.lock", "staff", staffID, "", nil, map[string]any{"locked_until": locked})
-	}
-	return false, nil
-}
-
 // Session is a server-side login session. Only the hash of its token is stored.
 type Session struct {
 	Token   string // only known at creation

@@ -2,10 +2,11 @@ package web
 
 import (
 	"encoding/json"
-	"io"
+	"errors"
 	"net/http"
 	"net/url"
 	"reflect"
+	"strconv"
 	"strings"
 	"time"
 
@@ -30,6 +31,9 @@ type apiOp struct {
 
 type empty struct{}
 
+// maxAPIBody is the largest JSON body the API reads, in bytes.
+const maxAPIBody = 1 << 20
+
 // op adapts a typed function to an HTTP handler: decode In, call, encode Out or the error.
 func op[In, Out any](s *Server, method, path, id, summary string, auth bool, fn func(r *http.Request, c *reqCtx, in In) (Out, error)) apiOp {
 	o := apiOp{Method: method, Path: path, ID: id, Summary: summary, Auth: auth, Out: reflect.TypeFor[Out]()}
@@ -48,9 +52,16 @@ func op[In, Out any](s *Server, method, path, id, summary string, auth bool, fn 
 		}
 		var in In
 		if o.In != nil {
-			dec := json.NewDecoder(io.LimitReader(r.Body, 1<<20))
+			// Every API body is capped: a longer one is refused whole, saying the limit, before any of it is
+			// decoded, and nothing is written (each text inside has its own smaller limit in the service).
+			dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxAPIBody))
 			dec.DisallowUnknownFields()
 			if err := dec.Decode(&in); err != nil {
+				var tooBig *http.MaxBytesError
+				if errors.As(err, &tooBig) {
+					s.apiError(w, r, errs.Field("body", "err.body.too_large").With("max", strconv.Itoa(maxAPIBody)))
+					return
+				}
 				s.apiError(w, r, errs.Field("body", "err.json").With("detail", err.Error()))
 				return
 			}
@@ -291,7 +302,7 @@ func (s *Server) apiOps() []apiOp {
 	return []apiOp{
 		op(s, "POST", "/api/v1/session", "login", "Log in; the token goes in Authorization: Bearer or the bm_session cookie", false,
 			func(r *http.Request, c *reqCtx, in LoginInput) (SessionJSON, error) {
-				me, sess, err := s.svc.Login(r.Context(), in.Username, in.Password, clientAddr(r))
+				me, sess, err := s.svc.Login(r.Context(), in.Username, in.Password, s.clientAddr(r))
 				return SessionJSON{sess.Token, sess.CSRF, sess.Expires, staffJSON(me)}, err
 			}),
 		op(s, "DELETE", "/api/v1/session", "logout", "Log out", true,
@@ -337,6 +348,10 @@ func (s *Server) apiOps() []apiOp {
 			func(r *http.Request, c *reqCtx, _ empty) ([]StaffJSON, error) {
 				list, err := s.svc.ListStaff(r.Context(), c.me.Actor(), r.PathValue("id"))
 				return mapAll(list, staffJSON), err
+			}),
+		op(s, "DELETE", "/api/v1/staff/{id}/signin-waits", "clearSignInWaits", "End the waits an account's failed sign-ins caused, from every address (whoever manages the account)", true,
+			func(r *http.Request, c *reqCtx, _ empty) (empty, error) {
+				return empty{}, s.svc.ClearSignInWaits(r.Context(), c.me.Actor(), r.PathValue("id"))
 			}),
 		op(s, "POST", "/api/v1/staff", "createStaff", "Create an account", true,
 			func(r *http.Request, c *reqCtx, in service.StaffInput) (StaffJSON, error) {
@@ -395,6 +410,10 @@ func (s *Server) apiOps() []apiOp {
 			" (request_extension: the back office, with days and reason, within 行政许可法 第42条's cap; approve_extension / reject_extension: the head of the deciding organ (行政许可法 第42条); a village agent makes no accept, accept_owed, refuse or decide except on items its station concludes (嘎查村可直接办理); owed_arrived: the window, materials owed → original or copy)", true,
 			func(r *http.Request, c *reqCtx, in MoveInput) (cases.Case, error) {
 				return s.svc.Act(r.Context(), c.me.Actor(), r.PathValue("id"), in.Version, cases.Action(in.Action), in.Input)
+			}),
+		op(s, "POST", "/api/v1/cases/{id}/result-code", "resendResultCode", "Send the applicant a new code for an issued electronic result not yet downloaded (the window that issued it): the former code and its count of wrong attempts end", true,
+			func(r *http.Request, c *reqCtx, _ empty) (cases.Case, error) {
+				return s.svc.ResendResultCode(r.Context(), c.me.Actor(), r.PathValue("id"))
 			}),
 		op(s, "GET", "/api/v1/cases/{id}/notices", "listCaseNotices", "A case's notices (文书), each numbered, with the public address its QR code opens", true,
 			func(r *http.Request, c *reqCtx, _ empty) ([]NoticeJSON, error) {
@@ -517,12 +536,12 @@ func (s *Server) residentOps() []apiOp {
 	return []apiOp{
 		op(s, "POST", "/api/v1/residents", "registerResident", "A resident registers (name, ID number, mobile, residence, password) and is signed in; the token is a resident token", false,
 			func(r *http.Request, c *reqCtx, in service.RegisterInput) (ResidentSessionJSON, error) {
-				res, sess, err := s.svc.RegisterResident(r.Context(), in, clientAddr(r))
+				res, sess, err := s.svc.RegisterResident(r.Context(), in, s.clientAddr(r))
 				return ResidentSessionJSON{sess.Token, sess.Expires, residentJSON(res)}, err
 			}),
 		op(s, "POST", "/api/v1/resident/session", "residentLogin", "A resident signs in with ID number and password; throttled and locked like staff logins", false,
 			func(r *http.Request, c *reqCtx, in ResidentLoginInput) (ResidentSessionJSON, error) {
-				res, sess, err := s.svc.ResidentLogin(r.Context(), in.IDNumber, in.Password, clientAddr(r))
+				res, sess, err := s.svc.ResidentLogin(r.Context(), in.IDNumber, in.Password, s.clientAddr(r))
 				return ResidentSessionJSON{sess.Token, sess.Expires, residentJSON(res)}, err
 			}),
 		residentOp(s, "DELETE", "/api/v1/resident/session", "residentLogout", "A resident signs out",

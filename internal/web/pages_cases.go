@@ -271,7 +271,7 @@ func (s *Server) track(w http.ResponseWriter, r *http.Request) {
 	p.Form = map[string]string{"no": q.Get("no")}
 	code := http.StatusOK
 	if q.Get("no") != "" || q.Get("phone4") != "" {
-		t, err := s.svc.Track(r.Context(), q.Get("no"), q.Get("phone4"), clientAddr(r))
+		t, err := s.svc.Track(r.Context(), q.Get("no"), q.Get("phone4"), s.clientAddr(r))
 		if err != nil {
 			p.Errors = s.fieldErrors(p.Lang, err)
 			code = status(err)
@@ -289,7 +289,7 @@ func (s *Server) results(w http.ResponseWriter, r *http.Request) {
 	p.Form = map[string]string{"no": r.FormValue("no")}
 	code := http.StatusOK
 	if r.Method == http.MethodPost {
-		res, err := s.svc.DownloadResult(r.Context(), r.FormValue("no"), r.FormValue("result_code"), clientAddr(r))
+		res, err := s.svc.DownloadResult(r.Context(), r.FormValue("no"), r.FormValue("result_code"), s.clientAddr(r))
 		if err != nil {
 			p.Errors = s.fieldErrors(p.Lang, err)
 			code = status(err)

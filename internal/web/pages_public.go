@@ -1,7 +1,6 @@
 package web
 
 import (
-	"net"
 	"net/http"
 
 	"bianmin/internal/i18n"
@@ -58,18 +57,10 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 	s.render(w, http.StatusOK, "login", p)
 }
 
-func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	p := s.page(r, "title.login")
 	p.Form = formValues(r, "username", "back")
-	me, sess, err := s.svc.Login(r.Context(), r.FormValue("username"), r.FormValue("password"), clientAddr(r))
+	me, sess, err := s.svc.Login(r.Context(), r.FormValue("username"), r.FormValue("password"), s.clientAddr(r))
 	if err != nil {
 		p.Errors = s.fieldErrors(p.Lang, err)
 		s.render(w, status(err), "login", p)

@@ -35,7 +35,7 @@ func (s *Server) registerForm(w http.ResponseWriter, r *http.Request) {
 func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 	in := service.RegisterInput{Name: r.FormValue("name"), IDNumber: r.FormValue("id_number"), Phone: r.FormValue("phone"), OrgID: r.FormValue("org"),
 		Password: r.FormValue("password"), Confirm: r.FormValue("confirm_password"), Lang: string(rc(r).lang)}
-	_, sess, err := s.svc.RegisterResident(r.Context(), in, clientAddr(r))
+	_, sess, err := s.svc.RegisterResident(r.Context(), in, s.clientAddr(r))
 	if err != nil {
 		p := s.page(r, "title.register")
 		p.Form = formValues(r, "name", "id_number", "phone", "org", "back")
@@ -63,7 +63,7 @@ func (s *Server) residentLoginForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) residentLogin(w http.ResponseWriter, r *http.Request) {
-	_, sess, err := s.svc.ResidentLogin(r.Context(), r.FormValue("id_number"), r.FormValue("password"), clientAddr(r))
+	_, sess, err := s.svc.ResidentLogin(r.Context(), r.FormValue("id_number"), r.FormValue("password"), s.clientAddr(r))
 	if err != nil {
 		p := s.page(r, "title.resident_login")
 		p.Form = formValues(r, "id_number", "back")

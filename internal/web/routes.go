@@ -76,6 +76,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /cases", s.needLogin(s.caseReceive))
 	mux.HandleFunc("GET /cases/{id}", s.needLogin(s.caseShow))
 	mux.HandleFunc("POST /cases/{id}", s.needLogin(s.caseAct))
+	mux.HandleFunc("POST /cases/{id}/result-code", s.needLogin(s.caseResendCode))
 	mux.HandleFunc("GET /cases/{id}/notice", s.needLogin(s.caseNoticeLatest))
 	mux.HandleFunc("GET /cases/{id}/notices/{nid}", s.needLogin(s.caseNoticePrint))
 	mux.HandleFunc("GET /transfers", s.needLogin(s.transfers))

@@ -9,6 +9,7 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -32,6 +33,7 @@ type Server struct {
 	pages map[string]*template.Template
 	// Secure marks cookies Secure; set when Bianmin is served over HTTPS.
 	Secure bool
+	proxy  net.IP // the trusted reverse proxy (TrustProxy); nil: none
 }
 
 // New parses the templates once; a template error stops the program at start-up, not at first use.
