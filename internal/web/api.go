@@ -2,7 +2,6 @@ package web
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -48,10 +47,8 @@ func op[In, Out any](s *Server, method, path, id, summary string, auth bool, fn 
 		}
 		var in In
 		if o.In != nil {
-			dec := json.NewDecoder(io.LimitReader(r.Body, 1<<20))
-			dec.DisallowUnknownFields()
-			if err := dec.Decode(&in); err != nil {
-				s.apiError(w, r, errs.Field("body", "err.json").With("detail", err.Error()))
+			if err := decodeJSON(r, &in); err != nil {
+				s.apiError(w, r, err)
 				return
 			}
 		}

@@ -95,8 +95,9 @@ func (s *Server) Handler() http.Handler {
 	// JSON API (api.go has its table; the OpenAPI document is generated from it)
 	s.mountAPI(mux)
 
-	// The browser's cross-origin check (Sec-Fetch-Site / Origin) guards every unsafe request.
-	return s.logged(secure(http.NewCrossOriginProtection().Handler(s.identify(mux))))
+	// The browser's cross-origin check (Sec-Fetch-Site / Origin) guards every unsafe request; the edge
+	// (edge.go) caps every body by route and refuses text no form of ours sends.
+	return s.logged(secure(http.NewCrossOriginProtection().Handler(s.identify(s.edge(mux)))))
 }
 
 func staticFiles(fsys fs.FS) http.Handler {

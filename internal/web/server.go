@@ -161,7 +161,7 @@ func (s *Server) needLogin(h http.HandlerFunc) http.HandlerFunc {
 		}
 		// Forms carry the session's token: a second guard beside the browser's own cross-origin check,
 		// for the old browsers some village stations still run.
-		if r.Method == http.MethodPost && r.FormValue("csrf") != c.sess.CSRF {
+		if r.Method == http.MethodPost && r.PostFormValue("csrf") != c.sess.CSRF {
 			s.fail(w, r, errs.New(errs.Forbidden, "err.csrf"))
 			return
 		}
@@ -183,7 +183,7 @@ func (s *Server) needResident(h http.HandlerFunc) http.HandlerFunc {
 			http.Redirect(w, r, "/resident/login?back="+url.QueryEscape(safeBack(r.URL.RequestURI())), http.StatusSeeOther)
 			return
 		}
-		if r.Method == http.MethodPost && r.FormValue("csrf") != c.rsess.CSRF {
+		if r.Method == http.MethodPost && r.PostFormValue("csrf") != c.rsess.CSRF {
 			s.fail(w, r, errs.New(errs.Forbidden, "err.csrf"))
 			return
 		}
@@ -246,6 +246,10 @@ func status(err error) int {
 		return http.StatusUnauthorized
 	case errs.Locked:
 		return http.StatusTooManyRequests
+	case errs.BadRequest:
+		return http.StatusBadRequest
+	case errs.TooLarge:
+		return http.StatusRequestEntityTooLarge
 	}
 	return http.StatusInternalServerError
 }
