@@ -110,6 +110,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 	fs.StringVar(&cfg.Addr, "addr", env("BIANMIN_ADDR", "127.0.0.1:8080"), "listen address")
 	fs.StringVar(&cfg.DataDir, "data", env("BIANMIN_DATA", "data"), "data directory")
 	fs.StringVar(&cfg.DB, "db", env("BIANMIN_DB", ""), "database URL")
+	fs.StringVar(&cfg.PublicURL, "public-url", env("BIANMIN_PUBLIC_URL", ""), "the address people reach Bianmin at, printed in QR codes (default: the listen address)")
 	fs.StringVar(&cfg.SMSURL, "sms", env("BIANMIN_SMS_URL", ""), "SMS gateway URL (messages are logged when unset)")
 	cutoff := fs.String("cutoff", env("BIANMIN_CUTOFF", "17:30"), "time of day after which an instant item is due the next working day")
 	yellow := fs.Float64("yellow", 20, "yellow card at this share of the limit (percent), but at least -yellow-min working days")

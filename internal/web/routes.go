@@ -14,7 +14,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.Handle("GET /static/", http.StripPrefix("/static/", staticFiles(static)))
 	mux.HandleFunc("GET /{$}", s.home)
-	mux.HandleFunc("GET /lang/{lang}", s.switchLang)
+	mux.HandleFunc("GET /lang/{lang}", s.switchLang)  // this device only
+	mux.HandleFunc("POST /lang/{lang}", s.switchLang) // the header's switch: the device, and the account's own language
 	mux.HandleFunc("GET /view/{mode}", s.switchView)
 	mux.HandleFunc("GET /login", s.loginForm)
 	mux.HandleFunc("POST /login", s.login)

@@ -6,9 +6,11 @@ import (
 	"context"
 	"embed"
 	"errors"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -32,6 +34,31 @@ type Server struct {
 	pages map[string]*template.Template
 	// Secure marks cookies Secure; set when Bianmin is served over HTTPS.
 	Secure bool
+	// PublicURL is the address people reach Bianmin at, without a trailing slash: QR codes print it.
+	PublicURL string
+}
+
+// CheckPublicURL checks a configured public address: http or https, a host, no query; it returns it without
+// a trailing slash.
+func CheckPublicURL(raw string) (string, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return "", fmt.Errorf("-public-url takes an address such as https://bianmin.example.gov.cn (got %q)", raw)
+	}
+	return strings.TrimSuffix(u.String(), "/"), nil
+}
+
+// DefaultPublicURL is the public address when none is configured: the listen address, with a host a phone
+// on the same network could at least be told (an unspecified host becomes localhost).
+func DefaultPublicURL(listen string) string {
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil {
+		return "http://" + listen
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }
 
 // New parses the templates once; a template error stops the program at start-up, not at first use.
@@ -147,8 +174,24 @@ func (s *Server) identify(next http.Handler) http.Handler {
 				}
 			}
 		}
+		if c.me != nil || c.resident != nil || private(r.URL.Path) {
+			// Pages for someone signed in show full ID numbers and phones; lookups show a case. No browser,
+			// proxy or shared computer keeps a copy. (Static files and public QR codes set their own.)
+			w.Header().Set("Cache-Control", "no-store")
+		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, c)))
 	})
+}
+
+// private reports the paths whose answers concern one person even without a session: sign-in, tracking and
+// result lookups, verification, the API.
+func private(path string) bool {
+	for _, p := range []string{"/api/", "/login", "/resident/", "/track", "/results", "/verify/", "/my"} {
+		if path == strings.TrimSuffix(p, "/") || strings.HasPrefix(path, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // needLogin sends anonymous visitors of staff pages to the login page.
