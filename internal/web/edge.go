@@ -161,7 +161,7 @@ func queryValues(r *http.Request) (map[string][]string, error) {
 // cleanValues refuses a field whose name or values carry NUL or invalid UTF-8.
 func cleanValues(name string, vals []string) error {
 	if err := cleanText(name, name); err != nil {
-		return errs.Field("form", "err.edge.text")
+		return badText("form")
 	}
 	for _, v := range vals {
 		if err := cleanText(name, v); err != nil {
@@ -174,9 +174,15 @@ func cleanValues(name string, vals []string) error {
 // cleanText refuses text with a NUL byte or invalid UTF-8, naming the field.
 func cleanText(field, v string) error {
 	if strings.IndexByte(v, 0) >= 0 || !utf8.ValidString(v) {
-		return errs.Field(field, "err.edge.text")
+		return badText(field)
 	}
 	return nil
+}
+
+// badText is the refusal of text no form of ours sends, naming the field: 400, not a validation error
+// of what a person typed.
+func badText(field string) error {
+	return &errs.Error{Code: errs.BadRequest, Field: field, Key: "err.edge.text"}
 }
 
 // edgeFail answers a refused request: JSON for the API, a page for the rest.
@@ -200,7 +206,7 @@ func decodeJSON(r *http.Request, v any) error {
 		return errs.Field("body", "err.json").With("detail", err.Error())
 	}
 	if !utf8.Valid(body) {
-		return errs.Field("body", "err.edge.text")
+		return badText("body")
 	}
 	var raw any
 	if err := json.Unmarshal(body, &raw); err == nil {
@@ -208,7 +214,7 @@ func decodeJSON(r *http.Request, v any) error {
 			if path == "" {
 				path = "body"
 			}
-			return errs.Field(path, "err.edge.text")
+			return badText(path)
 		}
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
