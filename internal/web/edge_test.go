@@ -1,7 +1,9 @@
 package web_test
 
 import (
+	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"encoding/json"
 	"io"
 	"mime/multipart"
@@ -244,4 +246,73 @@ func rawJSON(t *testing.T, url, token string, body []byte, lang string) (int, ma
 	var out map[string]any
 	json.NewDecoder(resp.Body).Decode(&out)
 	return resp.StatusCode, out
+}
+
+// bomb is a small zip that unzips to size bytes of blanks.
+func bomb(t *testing.T, size int) []byte {
+	t.Helper()
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) { return flate.NewWriter(w, flate.BestSpeed) })
+	w, _ := zw.Create("xl/worksheets/sheet1.xml")
+	blank := bytes.Repeat([]byte(" "), 1<<20)
+	for range size >> 20 {
+		w.Write(blank)
+	}
+	zw.Close()
+	return out.Bytes()
+}
+
+// A catalog import is refused for want of permission before its file is read, and a decompression bomb
+// uploaded by someone who may import is refused by its size, in the reader's language.
+func TestCatalogImportGuards(t *testing.T) {
+	r := testkit.Start(t, testkit.SQLite(t))
+	file := bomb(t, 1<<30)
+	upload := func(c *client, fields map[string]string, lang string) (int, string) {
+		t.Helper()
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		mw.WriteField("csrf", c.csrf)
+		for k, v := range fields {
+			mw.WriteField(k, v)
+		}
+		fw, _ := mw.CreateFormFile("file", "catalog.xlsx")
+		fw.Write(file)
+		mw.Close()
+		code, page, _ := send(t, c.http, "POST", r.URL+"/catalog/import", mw.FormDataContentType(), buf.Bytes(), "Accept-Language", lang)
+		return code, page
+	}
+	dept := newClient(t, r.URL)
+	dept.login("minzheng")
+	dept.get("/catalog")
+	// a department account asking to publish, or importing into another department: 403, where reading the
+	// file would have answered 422 (too large unzipped)
+	for _, fields := range []map[string]string{{"publish": "1"}, {"department": "卫生健康委员会"}} {
+		if code, page := upload(dept, fields, "zh"); code != http.StatusForbidden {
+			t.Errorf("%v by 民政局: %d\n%s", fields, code, page)
+		}
+	}
+	clerk := newClient(t, r.URL)
+	clerk.login("tianshan.clerk")
+	clerk.get("/desk")
+	if code, _ := upload(clerk, nil, "zh"); code != http.StatusForbidden {
+		t.Errorf("a clerk's import: %d", code)
+	}
+	admin := newClient(t, r.URL)
+	admin.login("admin")
+	admin.get("/catalog")
+	for lang, want := range map[string]string{"zh": "表格解压后超过 128 MiB", "mn": "128 MiB ᠡᠴᠡ ᠬᠡᠲᠦᠷᠡᠪᠡ"} {
+		admin.http.Jar.SetCookies(mustURL(r.URL), []*http.Cookie{{Name: "bm_lang", Value: lang, Path: "/"}})
+		if code, page := upload(admin, nil, lang); code != http.StatusUnprocessableEntity || !strings.Contains(page, want) {
+			t.Errorf("a bomb by the administrator (%s): %d\n%s", lang, code, page)
+		}
+	}
+}
+
+func mustURL(s string) *url.URL {
+	u, err := url.Parse(s)
+	if err != nil {
+		panic(err)
+	}
+	return u
 }
