@@ -13,8 +13,11 @@ import (
 	"strings"
 	"testing"
 
+	qrcode "github.com/skip2/go-qrcode"
+
 	"bianmin/internal/demo"
 	"bianmin/internal/testkit"
+	"bianmin/internal/web"
 )
 
 // mongolian reports whether a text has traditional Mongolian letters.
@@ -315,4 +318,141 @@ func mustURL(s string) *url.URL {
 		panic(err)
 	}
 	return u
+}
+
+// The smaller findings at the web edge: QR codes print the configured address whatever the Host header, and
+// none is drawn for an address that is not a notice's; pages with full ID numbers are not stored; the form
+// token comes from the form only; a link does not change the account's language, the header's form does.
+func TestEdgeSmallFindings(t *testing.T) {
+	r := testkit.Start(t, testkit.SQLite(t))
+	get := func(path string, hdr ...string) (int, []byte, http.Header) {
+		t.Helper()
+		req, _ := http.NewRequest("GET", r.URL+path, nil)
+		for i := 0; i+1 < len(hdr); i += 2 {
+			if hdr[i] == "Host" {
+				req.Host = hdr[i+1]
+			} else {
+				req.Header.Set(hdr[i], hdr[i+1])
+			}
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, b, resp.Header
+	}
+	qr := func(content string) []byte {
+		png, err := qrcode.Encode(content, qrcode.Medium, 256)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return png
+	}
+
+	// a notice to verify: the one-time correction notice of a case
+	_, sess, _ := apiCall(t, r.URL, "POST", "/api/v1/session", "", map[string]string{"username": "tianshan.clerk", "password": demo.Password})
+	token := sess["token"].(string)
+	home := sess["staff"].(map[string]any)["org_id"].(string)
+	_, a, _ := apiCall(t, r.URL, "POST", "/api/v1/applicants", token, map[string]string{"kind": "resident", "name": "其木格", "id_number": "11010519491231002X",
+		"phone": "13712345678", "org_id": home}, "Idempotency-Key", "edge-1")
+	dibao, _ := r.Service.Search(t.Context(), "最低生活保障", 1)
+	_, c, _ := apiCall(t, r.URL, "POST", "/api/v1/cases", token, map[string]string{"item_id": dibao[0].Card.ID, "applicant_id": a["id"].(string)}, "Idempotency-Key", "edge-2")
+	id := c["id"].(string)
+	checks := []map[string]any{}
+	for i, n := range []string{"最低生活保障申请表", "居民身份证", "居民户口簿", "家庭收入和财产状况声明", "本人银行卡或一卡通", "授权委托书及代办人身份证"} {
+		checks = append(checks, map[string]any{"name": n, "check": []string{"original", "original", "copy", "missing", "copy", "na"}[i]})
+	}
+	if code, out, _ := apiCall(t, r.URL, "POST", "/api/v1/cases/"+id+"/moves", token, map[string]any{"version": c["version"], "action": "ask_correction", "input": map[string]any{"materials": checks}}); code != http.StatusCreated {
+		t.Fatalf("ask_correction: %d %v", code, out)
+	}
+	_, _, notices := apiCall(t, r.URL, "GET", "/api/v1/cases/"+id+"/notices", token, nil)
+	verify := notices[0].(map[string]any)["verify"].(string)
+
+	if code, png, _ := get(verify+"/qr.png", "Host", "evil.example"); code != http.StatusOK || !bytes.Equal(png, qr(r.URL+verify)) {
+		t.Errorf("the notice's QR code with Host evil.example: %d, not the code of %s", code, r.URL+verify)
+	}
+	if code, png, _ := get("/portal/guide/"+dibao[0].Card.ID+"/qr.png", "Host", "evil.example"); code != http.StatusOK || !bytes.Equal(png, qr(r.URL+"/portal/guide/"+dibao[0].Card.ID)) {
+		t.Errorf("the guide's QR code with Host evil.example: %d", code)
+	}
+	for _, code := range []string{strings.Repeat("a", 2400), "0123456789abcdef0123"} {
+		if status, _, _ := get("/verify/" + code + "/qr.png"); status != http.StatusNotFound {
+			t.Errorf("/verify/<%d chars>/qr.png: %d", len(code), status)
+		}
+	}
+
+	clerk := newClient(t, r.URL)
+	clerk.login("tianshan.clerk")
+	for _, p := range []string{"/applicants/" + a["id"].(string), "/cases/" + id, "/cases"} {
+		resp, err := clerk.http.Get(r.URL + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.Header.Get("Cache-Control") != "no-store" {
+			t.Errorf("%s: Cache-Control %q", p, resp.Header.Get("Cache-Control"))
+		}
+		if p == "/applicants/"+a["id"].(string) && !strings.Contains(string(b), "11010519491231002X") {
+			t.Errorf("%s does not show the full ID number to its front desk", p)
+		}
+	}
+	if _, _, h := get("/track"); h.Get("Cache-Control") != "no-store" {
+		t.Errorf("/track: Cache-Control %q", h.Get("Cache-Control"))
+	}
+
+	// the form token in the address is not the form's
+	clerk.get("/applicants/new")
+	resp, err := clerk.http.PostForm(r.URL+"/applicants?csrf="+clerk.csrf, url.Values{"kind": {"resident"}, "name": {"乌云"}, "id_number": {"150421198503152018"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("a form token in the query string: %d", resp.StatusCode)
+	}
+
+	// the language: a link sets this device only; the header's form (with the session's token) the account
+	lang := func() string {
+		_, me, _ := apiCall(t, r.URL, "GET", "/api/v1/me", token, nil)
+		return me["lang"].(string)
+	}
+	start := lang()
+	other := map[string]string{"zh": "mn", "mn": "zh"}[start]
+	if code, _ := clerk.get("/lang/" + other + "?back=/desk"); code != http.StatusSeeOther || lang() != start {
+		t.Errorf("GET /lang/%s: %d, the account's language %s → %s", other, code, start, lang())
+	}
+	if code, _, _ := clerk.post("/lang/"+other, url.Values{"back": {"/desk"}, "csrf": {"forged"}}); code != http.StatusForbidden || lang() != start {
+		t.Errorf("POST /lang/%s with a forged token: %d, the account's language %s", other, code, lang())
+	}
+	_, desk := clerk.get("/desk")
+	if !strings.Contains(desk, `<form method="post" action="/lang/`) {
+		t.Error("the header has no language form")
+	}
+	if code, _, loc := clerk.post("/lang/"+other, url.Values{"back": {"/desk"}}); code != http.StatusSeeOther || loc != "/desk" || lang() != other {
+		t.Errorf("POST /lang/%s: %d %s, the account's language %s", other, code, loc, lang())
+	}
+}
+
+// The public address printed in QR codes: configured, or the listen address.
+func TestPublicURL(t *testing.T) {
+	for _, tc := range []struct{ in, out string }{
+		{"https://bianmin.example.gov.cn/", "https://bianmin.example.gov.cn"},
+		{"http://10.0.0.5:8080", "http://10.0.0.5:8080"},
+		{"https://example.gov.cn/bianmin", "https://example.gov.cn/bianmin"},
+		{"ftp://example.gov.cn", ""},
+		{"example.gov.cn", ""},
+		{"https://example.gov.cn/?x=1", ""},
+	} {
+		got, err := web.CheckPublicURL(tc.in)
+		if got != tc.out || (err != nil) != (tc.out == "") {
+			t.Errorf("%q: %q %v", tc.in, got, err)
+		}
+	}
+	for in, out := range map[string]string{"127.0.0.1:8080": "http://127.0.0.1:8080", "0.0.0.0:80": "http://localhost:80", "[::]:8080": "http://localhost:8080", ":8080": "http://localhost:8080"} {
+		if got := web.DefaultPublicURL(in); got != out {
+			t.Errorf("%q: %q", in, got)
+		}
+	}
 }
