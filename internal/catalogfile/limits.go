@@ -20,12 +20,15 @@ type Limits struct {
 	XMLInMem int64         // a sheet larger than this unzipped is read from a temporary file, not held in memory
 	Rows     int           // rows over all sheets read
 	Cells    int           // cells over all sheets read (up to each row's last non-blank cell)
+	Text     int64         // bytes of cell text over all sheets read: a shared string is counted each time a cell uses it
 	Time     time.Duration // reading the sheets, after the file is opened
 }
 
-// DefaultLimits take a catalog far larger than any banner's or region's (20,000 items with three materials
-// and three steps each stays well inside them) and nothing that would take the server's memory.
-var DefaultLimits = Limits{Unzipped: 128 << 20, Parts: 1000, XMLInMem: 16 << 20, Rows: 200_000, Cells: 4_000_000, Time: 30 * time.Second}
+// DefaultLimits take a catalog far larger than any banner's or region's (14,000 items with three or four
+// materials and steps each: 100,000 rows, 1.8 million cells) and nothing that would take the server's memory:
+// reading the largest such file peaks at about 150 MiB of heap (BENCHMARKS.md). The time is a backstop; the
+// size, row and cell limits are what keep a read short.
+var DefaultLimits = Limits{Unzipped: 128 << 20, Parts: 1000, XMLInMem: 16 << 20, Rows: 100_000, Cells: 2_000_000, Text: 64 << 20, Time: 45 * time.Second}
 
 // open checks the zip's own account of its parts before anything is unzipped (archive/zip refuses a part
 // that unzips to more than it declares), then opens the workbook with excelize's limits as a second guard.
@@ -57,6 +60,7 @@ func mib(n int64) string { return strconv.FormatFloat(float64(n)/(1<<20), 'f', -
 type budget struct {
 	lim         Limits
 	rows, cells int
+	text        int64
 	deadline    time.Time
 }
 
@@ -96,6 +100,12 @@ func (b *budget) sheet(f *excelize.File, name string) ([][]string, error) {
 		}
 		if b.cells += n; b.cells > b.lim.Cells {
 			return nil, limitError{errs.Field("file", "err.import.cells").With("n", strconv.Itoa(b.lim.Cells))}
+		}
+		for _, c := range cols[:n] {
+			b.text += int64(len(c))
+		}
+		if b.text > b.lim.Text {
+			return nil, limitError{errs.Field("file", "err.import.text").With("mib", mib(b.lim.Text))}
 		}
 		if n < len(cols) {
 			cols = append([]string(nil), cols[:n]...) // not the blank tail's memory

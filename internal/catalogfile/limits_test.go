@@ -28,6 +28,11 @@ func template(t testing.TB) []byte {
 // rezip copies a workbook, with the items sheet (xl/worksheets/sheet1.xml) replaced by what sheet writes.
 // declared, when not zero, is the unzipped size the zip claims for it (a lie, if it is not the real one).
 func rezip(t testing.TB, book []byte, sheet func(w io.Writer), declared uint64) []byte {
+	return rezipParts(t, book, map[string]func(io.Writer){"xl/worksheets/sheet1.xml": sheet}, declared)
+}
+
+// rezipParts copies a workbook with parts replaced; declared is the size claimed for each replaced part.
+func rezipParts(t testing.TB, book []byte, parts map[string]func(io.Writer), declared uint64) []byte {
 	t.Helper()
 	zr, err := zip.NewReader(bytes.NewReader(book), int64(len(book)))
 	if err != nil {
@@ -37,7 +42,8 @@ func rezip(t testing.TB, book []byte, sheet func(w io.Writer), declared uint64) 
 	zw := zip.NewWriter(&out)
 	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) { return flate.NewWriter(w, flate.BestSpeed) })
 	for _, f := range zr.File {
-		if f.Name != "xl/worksheets/sheet1.xml" {
+		sheet, ok := parts[f.Name]
+		if !ok {
 			if err := zw.Copy(f); err != nil {
 				t.Fatal(err)
 			}
@@ -95,6 +101,25 @@ func rows(n, width int) func(io.Writer) {
 	}
 }
 
+// sharedRows writes a sheet whose cells all show the same shared string: the template's first (序号),
+// made 1 MiB long in the shared strings part by rezipShared.
+func sharedRows(n int) func(io.Writer) {
+	return func(w io.Writer) {
+		io.WriteString(w, sheetHead+`<row r="1">`)
+		for c := 0; c < n; c++ {
+			fmt.Fprintf(w, `<c r="%s" t="s"><v>0</v></c>`, cell(c+1, 1))
+		}
+		io.WriteString(w, `</row>`+sheetTail)
+	}
+}
+
+// bigShared writes a shared strings part of one string of 1 MiB.
+func bigShared(w io.Writer) {
+	io.WriteString(w, `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>`)
+	w.Write(bytes.Repeat([]byte("x"), 1<<20))
+	io.WriteString(w, `</t></si></sst>`)
+}
+
 // A spreadsheet that unzips past its limits is refused, naming the limit, before it takes the memory: a
 // decompression bomb, one that lies about its size, too many rows, too many cells, too long a read.
 func TestSpreadsheetLimits(t *testing.T) {
@@ -111,9 +136,11 @@ func TestSpreadsheetLimits(t *testing.T) {
 		{"a bomb: 1 GiB of blanks", rezip(t, book, padded(1<<30), 0), DefaultLimits, "err.import.unzipped"},
 		// archive/zip reads no more than a part declares: the lie costs its 1 KB, and the cut sheet is refused
 		{"a bomb that claims 1 KB", rezip(t, book, padded(256<<20), 1000), DefaultLimits, ""},
-		{"250,000 rows", rezip(t, book, rows(250_000, 1), 0), DefaultLimits, "err.import.rows"},
-		{"more cells than allowed", book, Limits{Unzipped: 128 << 20, Parts: 1000, XMLInMem: 16 << 20, Rows: 200_000, Cells: 50, Time: time.Minute}, "err.import.cells"},
-		{"a read past its time", rezip(t, book, rows(1000, 1), 0), Limits{Unzipped: 128 << 20, Parts: 1000, XMLInMem: 16 << 20, Rows: 200_000, Cells: 4_000_000, Time: -time.Second}, "err.import.time"},
+		{"150,000 rows", rezip(t, book, rows(150_000, 1), 0), DefaultLimits, "err.import.rows"},
+		// one shared string of 1 MiB in every cell of a row: its text, not the file, is large
+		{"a shared string used 100 times", rezipParts(t, book, map[string]func(io.Writer){"xl/worksheets/sheet1.xml": sharedRows(100), "xl/sharedStrings.xml": bigShared}, 0), DefaultLimits, "err.import.text"},
+		{"more cells than allowed", book, Limits{Unzipped: 128 << 20, Parts: 1000, XMLInMem: 16 << 20, Rows: 100_000, Cells: 50, Text: 64 << 20, Time: time.Minute}, "err.import.cells"},
+		{"a read past its time", rezip(t, book, rows(1000, 1), 0), Limits{Unzipped: 128 << 20, Parts: 1000, XMLInMem: 16 << 20, Rows: 100_000, Cells: 2_000_000, Text: 64 << 20, Time: -time.Second}, "err.import.time"},
 	}
 	for _, tc := range tests {
 		start := time.Now()
