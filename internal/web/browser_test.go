@@ -304,7 +304,7 @@ func TestBrowserCaseWholePath(t *testing.T) {
 	}
 	logout := func() {
 		t.Helper()
-		do(t, ctx, chromedp.Click(chromedp.CSS(`.tools form button`)), chromedp.WaitVisible(chromedp.CSS(`a[href="/login"]`)))
+		do(t, ctx, chromedp.Click(chromedp.CSS(`.tools form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.CSS(`a[href="/login"]`)))
 	}
 	move := func(action string) {
 		t.Helper()
