@@ -110,6 +110,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 	fs.StringVar(&cfg.Addr, "addr", env("BIANMIN_ADDR", "127.0.0.1:8080"), "listen address")
 	fs.StringVar(&cfg.DataDir, "data", env("BIANMIN_DATA", "data"), "data directory")
 	fs.StringVar(&cfg.DB, "db", env("BIANMIN_DB", ""), "database URL")
+	fs.StringVar(&cfg.PublicURL, "public-url", env("BIANMIN_PUBLIC_URL", ""), "the address people reach Bianmin at, printed in QR codes (default: the listen address)")
 	fs.StringVar(&cfg.SMSURL, "sms", env("BIANMIN_SMS_URL", ""), "SMS gateway URL (messages are logged when unset)")
 	fs.StringVar(&cfg.CodeKeyFile, "code-key", env("BIANMIN_CODE_KEY", ""), "file of the key for result codes' hash (default: result-code.key in the data directory, made when missing)")
 	fs.StringVar(&cfg.TrustedProxy, "trusted-proxy", env("BIANMIN_TRUSTED_PROXY", ""), "address of the reverse proxy whose X-Forwarded-For names the client")

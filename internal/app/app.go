@@ -30,6 +30,9 @@ type Config struct {
 	// TrustedProxy is the address of a reverse proxy whose X-Forwarded-For names the client ("": none; the
 	// connection's address is the client's).
 	TrustedProxy string
+	// PublicURL is the address people reach Bianmin at (https://bianmin.example.gov.cn), printed in QR codes;
+	// "" takes the listen address.
+	PublicURL string
 }
 
 // Main is a running Bianmin.
@@ -96,6 +99,12 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 		db.Close()
 		return nil, err
 	}
+	if cfg.PublicURL != "" {
+		if w.PublicURL, err = web.CheckPublicURL(cfg.PublicURL); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
 	return &Main{Config: cfg, DB: db, Service: svc, Web: w}, nil
 }
 
@@ -106,6 +115,10 @@ func (m *Main) Listen() (string, error) {
 		return "", err
 	}
 	m.ln = ln
+	if m.Web.PublicURL == "" {
+		m.Web.PublicURL = web.DefaultPublicURL(ln.Addr().String())
+		m.Config.Log.Debug("no public address set (-public-url): QR codes print the listen address", "url", m.Web.PublicURL)
+	}
 	return ln.Addr().String(), nil
 }
 

@@ -405,9 +405,7 @@ func (c *Case) Apply(a Action, d Desk, in Input, now time.Time, clk clock.Clock)
 			if !slices.ContainsFunc(in.Materials, func(m MaterialCheck) bool { return m.Check == Owed }) {
 				l.Add(errs.Field("materials", "err.case.nothing_owed"))
 			}
-			if in.OwedBy == (clock.Date{}) || !clock.DateOf(now.In(clk.Rules.Location)).Before(in.OwedBy) {
-				l.Add(errs.Field("owed_by", "err.case.owed_by"))
-			}
+			checkOwedBy(in.OwedBy, clock.DateOf(now.In(clk.Rules.Location)), &l) // owed.go
 			next.OwedBy = in.OwedBy
 		}
 		// Acceptance completes the window's own steps: the case goes to the first back-office step.

@@ -60,7 +60,7 @@ func Read(name string, body []byte, department string) ([]catalog.Item, error) {
 	lower := strings.ToLower(name)
 	switch {
 	case strings.HasSuffix(lower, ".xlsx"):
-		return ReadXLSX(bytes.NewReader(body))
+		return ReadXLSXWith(body, DefaultLimits)
 	case IsGuides(name, body):
 		if strings.TrimSpace(department) == "" {
 			return nil, errs.Field("department", "err.required")

@@ -384,13 +384,26 @@ type place struct {
 // ReadXLSX reads the template. Cell-level faults (a number that is not one, a row tied to no item) and the
 // items' own validity are reported together, each as "sheet!cell column-name".
 func ReadXLSX(r io.Reader) ([]catalog.Item, error) {
-	f, err := excelize.OpenReader(r)
+	body, err := io.ReadAll(r)
 	if err != nil {
 		return nil, errs.Field("file", "err.import.format")
 	}
+	return ReadXLSXWith(body, DefaultLimits)
+}
+
+// ReadXLSXWith reads the template within the limits (limits.go).
+func ReadXLSXWith(body []byte, lim Limits) ([]catalog.Item, error) {
+	f, err := lim.open(body)
+	if err != nil {
+		return nil, err
+	}
 	defer f.Close()
+	b := lim.budget()
 	var l errs.List
-	rows, err := f.GetRows(SheetItems)
+	rows, err := b.sheet(f, SheetItems)
+	if le, ok := err.(limitError); ok {
+		return nil, le.err
+	}
 	if err != nil || len(rows) == 0 {
 		return nil, errs.Field("file", "err.import.sheet").With("sheet", SheetItems)
 	}
@@ -430,8 +443,16 @@ func ReadXLSX(r io.Reader) ([]catalog.Item, error) {
 		pl.materials = append(pl.materials, nil)
 		pl.steps = append(pl.steps, nil)
 	}
+	var over error // a limit passed: the read stops there
 	readSub := func(sheet string, headers []string, fn func(i int, vals []string, row int) error) {
-		rows, err := f.GetRows(sheet)
+		if over != nil {
+			return
+		}
+		rows, err := b.sheet(f, sheet)
+		if le, ok := err.(limitError); ok {
+			over = le.err
+			return
+		}
 		if err != nil {
 			if sheet != SheetSources && sheet != SheetUnmapped { // provenance is optional
 				l.Add(errs.Field("file", "err.import.sheet").With("sheet", sheet))
@@ -510,6 +531,9 @@ func ReadXLSX(r io.Reader) ([]catalog.Item, error) {
 		src.Unmapped[v[1]] = v[2]
 		return nil
 	})
+	if over != nil {
+		return nil, over
+	}
 	// The items' own rules, named by cell.
 	for i, it := range items {
 		for _, e := range errs.All(it.CheckDraft()) {

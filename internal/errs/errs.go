@@ -18,6 +18,8 @@ const (
 	Conflict        Code = "conflict"        // someone else changed it first, or it already exists
 	Unauthenticated Code = "unauthenticated" // no valid session
 	Locked          Code = "locked"          // the account is locked after repeated failures
+	BadRequest      Code = "bad_request"     // a request no form or program of ours sends: NUL bytes, invalid UTF-8, a form of the wrong kind
+	TooLarge        Code = "too_large"       // a request body over its route's cap
 	Internal        Code = "internal"
 )
 

@@ -2,11 +2,9 @@ package web
 
 import (
 	"encoding/json"
-	"errors"
 	"net/http"
 	"net/url"
 	"reflect"
-	"strconv"
 	"strings"
 	"time"
 
@@ -52,17 +50,12 @@ func op[In, Out any](s *Server, method, path, id, summary string, auth bool, fn 
 		}
 		var in In
 		if o.In != nil {
-			// Every API body is capped: a longer one is refused whole, saying the limit, before any of it is
-			// decoded, and nothing is written (each text inside has its own smaller limit in the service).
-			dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxAPIBody))
-			dec.DisallowUnknownFields()
-			if err := dec.Decode(&in); err != nil {
-				var tooBig *http.MaxBytesError
-				if errors.As(err, &tooBig) {
-					s.apiError(w, r, errs.Field("body", "err.body.too_large").With("max", strconv.Itoa(maxAPIBody)))
-					return
-				}
-				s.apiError(w, r, errs.Field("body", "err.json").With("detail", err.Error()))
+			// Every API body is capped (maxAPIBody; the edge caps it by route first): a longer one is refused
+			// whole, saying the limit, before any of it is decoded, and nothing is written (each text inside
+			// has its own smaller limit in the service). NUL and invalid UTF-8 are refused by decodeJSON.
+			r.Body = http.MaxBytesReader(w, r.Body, maxAPIBody)
+			if err := decodeJSON(r, &in); err != nil {
+				s.apiError(w, r, err)
 				return
 			}
 		}

@@ -105,7 +105,7 @@ func TestBrowserRefusalNoticeAndTransferList(t *testing.T) {
 
 	// the same paper for a Mongolian reader: the head unchanged, the body in vertical Mongolian
 	do(t, ctx,
-		chromedp.Click(chromedp.CSS(`a.switch[lang="mn-Mong"]`)),
+		chromedp.Click(chromedp.CSS(`.switch[lang="mn-Mong"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`html[lang="mn-Mong"] article.notice-doc`)),
 	)
 	for _, p := range eval[[]string](t, ctx, headOrder) {
@@ -123,7 +123,7 @@ func TestBrowserRefusalNoticeAndTransferList(t *testing.T) {
 
 	// the transfer list: the accepted case's originals go to 天山镇
 	do(t, ctx,
-		chromedp.Click(chromedp.CSS(`a.switch[lang="zh-Hans"]`)),
+		chromedp.Click(chromedp.CSS(`.switch[lang="zh-Hans"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`html[lang="zh-Hans"] article.notice-doc`)),
 		chromedp.Navigate(w.url+"/transfers"),
 		chromedp.WaitVisible(chromedp.CSS(`section.transfer-group`)),
@@ -149,7 +149,7 @@ func TestBrowserRefusalNoticeAndTransferList(t *testing.T) {
 	shot(ctx, t, "transfer-zh")
 	checkPrinted(t, ctx, "transfer-zh")
 	do(t, ctx,
-		chromedp.Click(chromedp.CSS(`a.switch[lang="mn-Mong"]`)),
+		chromedp.Click(chromedp.CSS(`.switch[lang="mn-Mong"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`html[lang="mn-Mong"] article.transfer-doc`)),
 	)
 	for _, p := range eval[[]string](t, ctx, headOrder) {

@@ -131,7 +131,7 @@ func TestBrowserLoginMongolianVertical(t *testing.T) {
 	)
 	audit(ctx, t, "desk zh")
 	do(t, ctx,
-		chromedp.Click(chromedp.CSS(`a.switch[lang="mn-Mong"]`)),
+		chromedp.Click(chromedp.CSS(`.switch[lang="mn-Mong"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`html[lang="mn-Mong"] ul.tiles`)),
 	)
 	// Every element whose own text is Mongolian is set vertically.
@@ -251,7 +251,7 @@ func TestBrowserResidentFindsGuide(t *testing.T) {
 		t.Error("the QR code did not load")
 	}
 	do(t, ctx,
-		chromedp.Click(chromedp.CSS(`a.switch[lang="mn-Mong"]`)),
+		chromedp.Click(chromedp.CSS(`.switch[lang="mn-Mong"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`html[lang="mn-Mong"] article.guide`)),
 	)
 	if mode := eval[string](t, ctx, `getComputedStyle(document.querySelector("main h2")).writingMode`); mode != "vertical-lr" {
@@ -304,7 +304,7 @@ func TestBrowserCaseWholePath(t *testing.T) {
 	}
 	logout := func() {
 		t.Helper()
-		do(t, ctx, chromedp.Click(chromedp.CSS(`.tools form button`)), chromedp.WaitVisible(chromedp.CSS(`a[href="/login"]`)))
+		do(t, ctx, chromedp.Click(chromedp.CSS(`.tools form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.CSS(`a[href="/login"]`)))
 	}
 	move := func(action string) {
 		t.Helper()

@@ -88,6 +88,8 @@ func TestMaterialRefusalsAPI(t *testing.T) {
 			move(id, &v, "accept", map[string]any{"materials": row("original", "original", "na", "original", "copy", "na")}, "materials[2]", "居民户口簿")
 			move(id, &v, "accept_owed", map[string]any{"materials": row("owed", "owed", "owed", "original", "owed", "na"), "owed_by": later}, "materials[0]", "最低生活保障申请表")
 			move(id, &v, "accept_owed", map[string]any{"materials": row("original", "owed", "copy", "original", "owed", "na"), "owed_by": later}, "materials[1]", "居民身份证")
+			// owed for ever: the owed-by day is within a year (cases/owed.go)
+			move(id, &v, "accept_owed", map[string]any{"materials": row("original", "original", "copy", "original", "owed", "na"), "owed_by": "9999-12-31"}, "owed_by", time.Now().In(time.FixedZone("CST", 8*3600)).AddDate(0, 0, 366).Format("2006-01-02"))
 			move(id, &v, "accept", map[string]any{"materials": row("original", "pledged", "copy", "original", "copy", "na"), "check_by": later}, "materials[1]", "居民身份证")
 			move(id, &v, "accept", map[string]any{"materials": row("pledged", "original", "copy", "original", "copy", "na"), "check_by": later}, "materials[0]", "最低生活保障申请表")
 			// the one-time notice, then a further one only of what it named

@@ -92,7 +92,7 @@ func (s *Server) importDivisions(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer f.Close()
-	res, err := s.svc.ImportDivisions(r.Context(), rc(r).me.Actor(), http.MaxBytesReader(w, f, 10<<20))
+	res, err := s.svc.ImportDivisions(r.Context(), rc(r).me.Actor(), http.MaxBytesReader(w, f, divisionUploadLimit))
 	if err != nil {
 		p.Errors = s.fieldErrors(p.Lang, err)
 		s.render(w, status(err), "import", p)
@@ -159,7 +159,7 @@ func (s *Server) calendarLoad(w http.ResponseWriter, r *http.Request) {
 		err = errs.Field("file", "err.required")
 	} else {
 		defer f.Close()
-		_, err = s.svc.LoadCalendarYear(r.Context(), rc(r).me.Actor(), http.MaxBytesReader(w, f, 1<<20))
+		_, err = s.svc.LoadCalendarYear(r.Context(), rc(r).me.Actor(), http.MaxBytesReader(w, f, calendarUploadLimit))
 	}
 	if err == nil {
 		http.Redirect(w, r, "/admin/calendar?ok=saved", http.StatusSeeOther)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
 
 	qrcode "github.com/skip2/go-qrcode"
@@ -118,10 +119,25 @@ func (s *Server) verifyNotice(w http.ResponseWriter, r *http.Request) {
 	s.render(w, http.StatusOK, "verify", p)
 }
 
+// maxNoticeCode is longer than any notice's verification code (store: ids.Token(10)).
+const maxNoticeCode = 64
+
+// verifyQR draws the QR code of a notice's verification address; only for a notice that exists, so that
+// no address of any length is drawn for anyone who asks (a QR code holds under 3 KB, and the printed
+// notices' codes are short).
 func (s *Server) verifyQR(w http.ResponseWriter, r *http.Request) {
-	png, err := qrcode.Encode(absolute(r, "/verify/"+r.PathValue("code")), qrcode.Medium, 256)
+	code := r.PathValue("code")
+	if len(code) > maxNoticeCode {
+		s.fail(w, r, errs.New(errs.NotFound, "err.notice.unknown"))
+		return
+	}
+	if _, err := s.svc.VerifyNotice(r.Context(), code); err != nil {
+		s.fail(w, r, errs.New(errs.NotFound, "err.notice.unknown"))
+		return
+	}
+	png, err := qrcode.Encode(s.absolute("/verify/"+url.PathEscape(code)), qrcode.Medium, 256)
 	if err != nil {
-		http.Error(w, "qr", http.StatusInternalServerError)
+		s.fail(w, r, errs.New(errs.NotFound, "err.notice.unknown"))
 		return
 	}
 	w.Header().Set("Content-Type", "image/png")

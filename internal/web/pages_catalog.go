@@ -66,13 +66,19 @@ func (s *Server) catalogImport(w http.ResponseWriter, r *http.Request) {
 		p.Errors = s.fieldErrors(p.Lang, err)
 		s.render(w, status(err), "catalog", p)
 	}
+	// Whether this account may import at all is known before the file is read (a spreadsheet's reading
+	// costs memory and time: catalogfile/limits.go bounds them for those who may).
+	if err := s.svc.CheckCatalogImport(r.Context(), rc(r).me.Actor(), r.PostFormValue("department"), r.PostFormValue("publish") == "1"); err != nil {
+		fail(err)
+		return
+	}
 	f, hdr, err := r.FormFile("file")
 	if err != nil {
 		fail(errs.Field("file", "err.required"))
 		return
 	}
 	defer f.Close()
-	body, err := io.ReadAll(http.MaxBytesReader(w, f, 20<<20))
+	body, err := io.ReadAll(http.MaxBytesReader(w, f, catalogUploadLimit))
 	if err != nil {
 		fail(errs.Field("file", "err.import.format"))
 		return

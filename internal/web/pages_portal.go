@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 
 	qrcode "github.com/skip2/go-qrcode"
 
@@ -204,14 +205,13 @@ func (s *Server) guide(w http.ResponseWriter, r *http.Request) {
 	s.render(w, http.StatusOK, "guide", p)
 }
 
-// absolute is the address of this request's resource as a phone would open it from a QR code.
-func absolute(r *http.Request, path string) string {
-	scheme := "http"
-	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
-		scheme = "https"
+// absolute is the public address of a path as a phone opens it from a printed QR code: the configured public
+// address (-public-url), never the request's Host header, which the client chooses.
+func (s *Server) absolute(path string) string {
+	if s.PublicURL == "" { // a Server not started by app (Listen sets the default)
+		return "http://localhost" + path
 	}
-	u := url.URL{Scheme: scheme, Host: r.Host, Path: path}
-	return u.String()
+	return strings.TrimSuffix(s.PublicURL, "/") + path
 }
 
 func (s *Server) guideQR(w http.ResponseWriter, r *http.Request) {
@@ -220,7 +220,7 @@ func (s *Server) guideQR(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	png, err := qrcode.Encode(absolute(r, "/portal/guide/"+it.ID), qrcode.Medium, 256)
+	png, err := qrcode.Encode(s.absolute("/portal/guide/"+url.PathEscape(it.ID)), qrcode.Medium, 256)
 	if err != nil {
 		http.Error(w, "qr", http.StatusInternalServerError)
 		return

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"bianmin/internal/errs"
 	"bianmin/internal/i18n"
 	"bianmin/internal/org"
 )
@@ -29,13 +30,24 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	s.render(w, http.StatusOK, "home", p)
 }
 
+// switchLang sets the language of this device. Only the header's switch, a form posted with the session's
+// token, changes the account's own language too: a link (GET) followed from anywhere must not change what
+// is stored.
 func (s *Server) switchLang(w http.ResponseWriter, r *http.Request) {
 	lang := i18n.Parse(r.PathValue("lang"))
-	s.setCookie(w, langCookie, string(lang), 365*24*3600)
-	if c := rc(r); c.me != nil {
-		_ = s.svc.SetLang(r.Context(), *c.me, string(lang))
+	back := r.URL.Query().Get("back")
+	if r.Method == http.MethodPost {
+		back = r.PostFormValue("back")
+		if c := rc(r); c.me != nil {
+			if r.PostFormValue("csrf") != c.sess.CSRF {
+				s.fail(w, r, errs.New(errs.Forbidden, "err.csrf"))
+				return
+			}
+			_ = s.svc.SetLang(r.Context(), *c.me, string(lang))
+		}
 	}
-	http.Redirect(w, r, safeBack(r.URL.Query().Get("back")), http.StatusSeeOther)
+	s.setCookie(w, langCookie, string(lang), 365*24*3600)
+	http.Redirect(w, r, safeBack(back), http.StatusSeeOther)
 }
 
 func (s *Server) switchView(w http.ResponseWriter, r *http.Request) {

@@ -14,7 +14,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.Handle("GET /static/", http.StripPrefix("/static/", staticFiles(static)))
 	mux.HandleFunc("GET /{$}", s.home)
-	mux.HandleFunc("GET /lang/{lang}", s.switchLang)
+	mux.HandleFunc("GET /lang/{lang}", s.switchLang)  // this device only
+	mux.HandleFunc("POST /lang/{lang}", s.switchLang) // the header's switch: the device, and the account's own language
 	mux.HandleFunc("GET /view/{mode}", s.switchView)
 	mux.HandleFunc("GET /login", s.loginForm)
 	mux.HandleFunc("POST /login", s.login)
@@ -96,8 +97,9 @@ func (s *Server) Handler() http.Handler {
 	// JSON API (api.go has its table; the OpenAPI document is generated from it)
 	s.mountAPI(mux)
 
-	// The browser's cross-origin check (Sec-Fetch-Site / Origin) guards every unsafe request.
-	return s.logged(secure(http.NewCrossOriginProtection().Handler(s.identify(mux))))
+	// The browser's cross-origin check (Sec-Fetch-Site / Origin) guards every unsafe request; the edge
+	// (edge.go) caps every body by route and refuses text no form of ours sends.
+	return s.logged(secure(http.NewCrossOriginProtection().Handler(s.identify(s.edge(mux)))))
 }
 
 func staticFiles(fsys fs.FS) http.Handler {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"embed"
 	"errors"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
@@ -34,6 +35,31 @@ type Server struct {
 	// Secure marks cookies Secure; set when Bianmin is served over HTTPS.
 	Secure bool
 	proxy  net.IP // the trusted reverse proxy (TrustProxy); nil: none
+	// PublicURL is the address people reach Bianmin at, without a trailing slash: QR codes print it.
+	PublicURL string
+}
+
+// CheckPublicURL checks a configured public address: http or https, a host, no query; it returns it without
+// a trailing slash.
+func CheckPublicURL(raw string) (string, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return "", fmt.Errorf("-public-url takes an address such as https://bianmin.example.gov.cn (got %q)", raw)
+	}
+	return strings.TrimSuffix(u.String(), "/"), nil
+}
+
+// DefaultPublicURL is the public address when none is configured: the listen address, with a host a phone
+// on the same network could at least be told (an unspecified host becomes localhost).
+func DefaultPublicURL(listen string) string {
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil {
+		return "http://" + listen
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }
 
 // New parses the templates once; a template error stops the program at start-up, not at first use.
@@ -149,8 +175,24 @@ func (s *Server) identify(next http.Handler) http.Handler {
 				}
 			}
 		}
+		if c.me != nil || c.resident != nil || private(r.URL.Path) {
+			// Pages for someone signed in show full ID numbers and phones; lookups show a case. No browser,
+			// proxy or shared computer keeps a copy. (Static files and public QR codes set their own.)
+			w.Header().Set("Cache-Control", "no-store")
+		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, c)))
 	})
+}
+
+// private reports the paths whose answers concern one person even without a session: sign-in, tracking and
+// result lookups, verification, the API.
+func private(path string) bool {
+	for _, p := range []string{"/api/", "/login", "/resident/", "/track", "/results", "/verify/", "/my"} {
+		if path == strings.TrimSuffix(p, "/") || strings.HasPrefix(path, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // needLogin sends anonymous visitors of staff pages to the login page.
@@ -163,7 +205,7 @@ func (s *Server) needLogin(h http.HandlerFunc) http.HandlerFunc {
 		}
 		// Forms carry the session's token: a second guard beside the browser's own cross-origin check,
 		// for the old browsers some village stations still run.
-		if r.Method == http.MethodPost && r.FormValue("csrf") != c.sess.CSRF {
+		if r.Method == http.MethodPost && r.PostFormValue("csrf") != c.sess.CSRF {
 			s.fail(w, r, errs.New(errs.Forbidden, "err.csrf"))
 			return
 		}
@@ -185,7 +227,7 @@ func (s *Server) needResident(h http.HandlerFunc) http.HandlerFunc {
 			http.Redirect(w, r, "/resident/login?back="+url.QueryEscape(safeBack(r.URL.RequestURI())), http.StatusSeeOther)
 			return
 		}
-		if r.Method == http.MethodPost && r.FormValue("csrf") != c.rsess.CSRF {
+		if r.Method == http.MethodPost && r.PostFormValue("csrf") != c.rsess.CSRF {
 			s.fail(w, r, errs.New(errs.Forbidden, "err.csrf"))
 			return
 		}
@@ -248,6 +290,10 @@ func status(err error) int {
 		return http.StatusUnauthorized
 	case errs.Locked:
 		return http.StatusTooManyRequests
+	case errs.BadRequest:
+		return http.StatusBadRequest
+	case errs.TooLarge:
+		return http.StatusRequestEntityTooLarge
 	}
 	return http.StatusInternalServerError
 }
