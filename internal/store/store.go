@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -36,6 +37,8 @@ type DB struct {
 	w, r *sql.DB
 	// Now is the clock; tests may replace it.
 	Now func() time.Time
+	// Log takes what the store mends by itself (a number counter moved past numbers in use); nil: slog's default.
+	Log *slog.Logger
 	// orgs caches organisations read by id: every request asks for a few, and they change rarely (a change in
 	// this process drops its entry at commit; another instance's change shows within orgTTL).
 	orgs sync.Map // id -> cachedOrg
