@@ -139,6 +139,7 @@ func Run(ctx context.Context, svc *service.Service, cfg Config) (Stats, error) {
 		}
 		// one applicant for about every eight cases, made with the case that first needs them, so that a
 		// batch holds the applicants its cases were made for
+		var who string
 		if len(t.people) == 0 || r.IntN(8) == 0 {
 			home := t.org
 			if len(t.villages) > 0 && r.IntN(10) < 8 {
@@ -148,8 +149,11 @@ func Run(ctx context.Context, svc *service.Service, cfg Config) (Stats, error) {
 			made++
 			b.Applicants = append(b.Applicants, a)
 			t.people = append(t.people, a.ID)
+			who = a.ID
+		} else {
+			who = t.people[r.IntN(len(t.people))]
 		}
-		c, e := live(r, clk, t, ts, it, received, t.people[r.IntN(len(t.people))], cfg)
+		c, e := live(r, clk, t, ts, it, received, who, cfg)
 		c.Standing = c.StandingOn(clk, cfg.To)
 		b.Cases = append(b.Cases, c)
 		b.Events = append(b.Events, e)

@@ -201,6 +201,32 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 	return applied, nil
 }
 
+// Pending lists the embedded migrations not applied yet, without applying any (a read-only check needs a
+// schema it knows).
+func (db *DB) Pending(ctx context.Context) ([]string, error) {
+	entries, err := fs.ReadDir(migrations, "migrations/"+db.d.name)
+	if err != nil {
+		return nil, err
+	}
+	applied := map[string]bool{}
+	if rows, err := db.r.QueryContext(ctx, `SELECT version FROM schema_migrations`); err == nil {
+		for rows.Next() {
+			var v string
+			if rows.Scan(&v) == nil {
+				applied[v] = true
+			}
+		}
+		rows.Close()
+	}
+	var out []string
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".sql") && !applied[e.Name()] {
+			out = append(out, e.Name())
+		}
+	}
+	return out, nil
+}
+
 // errRetry asks Write to run the transaction again: it lost a race that a fresh run resolves.
 var errRetry = errors.New("store: transaction lost a race; retry")
 
