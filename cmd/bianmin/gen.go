@@ -24,6 +24,10 @@ import (
 // is writing and says what the database holds.
 func generate(ctx context.Context, m *app.Main, out io.Writer, n int, seed uint64, days int, open bool, batch int) error {
 	if err := ensureWorld(ctx, m, out); err != nil {
+		var st *stopped
+		if !errors.As(err, &st) && stoppedBy(ctx, err) {
+			return &stopped{"stopped while loading the demo world: the steps done are kept, each whole, and the next start goes on from there"}
+		}
 		return err
 	}
 	to := m.DB.Now()

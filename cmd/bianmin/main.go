@@ -33,7 +33,10 @@ var version = "dev"
 const usage = `bianmin: township and village government service (便民服务)
 
 usage:
-  bianmin demo     [flags]   start with the demo world (阿鲁科尔沁旗), loading it into an empty database
+  bianmin demo     [flags] [-n N] [-days D]
+                             start with the demo world (阿鲁科尔沁旗) and N sample cases of the last D days
+                             (default 5,000 over half a year), loading them into an empty database in
+                             recorded steps: a first start stopped at any moment goes on at the next
   bianmin serve    [flags]   start the server
   bianmin migrate  [flags]   apply database migrations
   bianmin admin create [flags] -org CODE -username NAME [-name NAME] [-password PW]
@@ -167,13 +170,17 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 		fmt.Fprintln(out, "bianmin", version)
 		return nil
 	case "serve", "demo":
-		demoCases := 5000
+		// the demo's sample cases: 5,000 over half a year, unless -n or -days say otherwise
+		demoCases, demoDays := 5000, 0
 		fs.Visit(func(f *flag.Flag) {
-			if f.Name == "n" {
+			switch f.Name {
+			case "n":
 				demoCases = *n
+			case "days":
+				demoDays = *days
 			}
 		})
-		return serve(ctx, cfg, cmd == "demo", demoCases, out)
+		return serve(ctx, cfg, cmd == "demo", demoCases, demoDays, out)
 	case "check":
 		return check(ctx, cfg, out, *repair)
 	case "migrate", "audit verify", "import divisions", "import catalog", "import calendar", "calendar due", "export catalog", "admin create", "gen", "bench supervision":
@@ -351,7 +358,7 @@ func describe(m *app.Main, err error) error {
 	return errors.New(strings.Join(msgs, "\n  "))
 }
 
-func serve(ctx context.Context, cfg app.Config, withDemo bool, demoCases int, out io.Writer) error {
+func serve(ctx context.Context, cfg app.Config, withDemo bool, demoCases, demoDays int, out io.Writer) error {
 	m, err := app.Open(ctx, cfg)
 	if err != nil {
 		if stoppedBy(ctx, err) {
@@ -362,7 +369,11 @@ func serve(ctx context.Context, cfg app.Config, withDemo bool, demoCases int, ou
 	defer m.Close()
 	var logins []demo.Login
 	if withDemo {
-		if logins, err = firstStart(ctx, m, demoCases, out); err != nil {
+		if logins, err = firstStart(ctx, m, demoCases, demoDays, out); err != nil {
+			var st *stopped
+			if !errors.As(err, &st) && stoppedBy(ctx, err) {
+				return &stopped{"stopped during the demo's first load: the steps done are kept, each whole, and the next bianmin demo goes on from there"}
+			}
 			return err
 		}
 	}
@@ -390,7 +401,7 @@ const (
 
 // firstStart loads the demo world and its sample cases into an empty database, in steps each recorded when
 // done; a start that finds the load unfinished goes on with it. Stopped by Ctrl-C, it says where it stopped.
-func firstStart(ctx context.Context, m *app.Main, n int, out io.Writer) ([]demo.Login, error) {
+func firstStart(ctx context.Context, m *app.Main, n, days int, out io.Writer) ([]demo.Login, error) {
 	done, err := m.DB.StepsDone(ctx)
 	if err != nil {
 		return nil, err
@@ -418,6 +429,9 @@ func firstStart(ctx context.Context, m *app.Main, n int, out io.Writer) ([]demo.
 	}
 	to := m.DB.Now()
 	from := to.AddDate(0, -6, 0)
+	if days > 0 {
+		from = to.AddDate(0, 0, -days)
+	}
 	if !done[stepDemoCases] {
 		have, err := m.DB.CountCases(ctx)
 		if err != nil {
@@ -434,7 +448,7 @@ func firstStart(ctx context.Context, m *app.Main, n int, out io.Writer) ([]demo.
 				return nil, fmt.Errorf("the demo's sample cases cannot be made: %v\n  to start clean, remove the database (%s) and start again", err, where(m))
 			}
 		}
-		if err := m.DB.MarkStep(ctx, stepDemoCases); err != nil {
+		if err := m.DB.MarkStep(context.WithoutCancel(ctx), stepDemoCases); err != nil {
 			return nil, err
 		}
 	}
@@ -469,6 +483,13 @@ func check(ctx context.Context, cfg app.Config, out io.Writer, repair bool) erro
 	if p, err := db.Pending(ctx); err != nil {
 		return err
 	} else if len(p) > 0 {
+		// A start stopped while it migrated an empty database leaves it so: each migration is all or nothing
+		// and the next start applies the rest. A database with organisations needs them before it is checked.
+		var orgs int
+		if db.QueryRowRaw(ctx, `SELECT count(*) FROM orgs`).Scan(&orgs) != nil || orgs == 0 {
+			fmt.Fprintf(out, "an empty database, %d migrations not yet applied (the next start applies them): nothing else to check\nconsistent\n", len(p))
+			return nil
+		}
 		return fmt.Errorf("check: the database lacks %d migrations (%s ...): run bianmin migrate first", len(p), p[0])
 	}
 	rep, err := db.Check(ctx)
