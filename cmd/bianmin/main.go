@@ -89,11 +89,16 @@ flags (also from the environment):
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout); err != nil {
+	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout)
+	var st *stopped
+	if err != nil && !errors.As(err, &st) && stoppedBy(ctx, err) {
+		// a stop no command described: each transaction is whole, committed or rolled back
+		err = &stopped{"stopped (Ctrl-C or SIGTERM) before the command finished: what it committed stays, each transaction whole; the one under way was rolled back"}
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "bianmin:", err)
 		var b *audit.Break
 		var inc *inconsistent
-		var st *stopped
 		switch {
 		case errors.As(err, &b), errors.As(err, &inc):
 			os.Exit(3)
@@ -190,6 +195,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 	}
 	m, err := app.Open(ctx, cfg)
 	if err != nil {
+		if stoppedBy(ctx, err) {
+			return &stopped{"stopped while opening the database: migrations are each all or nothing, and the next start applies the rest"}
+		}
 		return err
 	}
 	defer m.Close()
@@ -362,7 +370,7 @@ func serve(ctx context.Context, cfg app.Config, withDemo bool, demoCases, demoDa
 	m, err := app.Open(ctx, cfg)
 	if err != nil {
 		if stoppedBy(ctx, err) {
-			return &stopped{"stopped while opening the database: nothing was loaded"}
+			return &stopped{"stopped while opening the database: nothing was loaded; migrations are each all or nothing, and the next start applies the rest"}
 		}
 		return err
 	}
