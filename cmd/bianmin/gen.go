@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"runtime"
 	"slices"
+	"strings"
 	"time"
 
 	"bianmin/internal/access"
@@ -17,28 +19,28 @@ import (
 	"bianmin/internal/supervision"
 )
 
-// generate loads the demo world into an empty database, then n generated cases, and rolls them up.
-func generate(ctx context.Context, m *app.Main, out io.Writer, n int, seed uint64, days int, open bool) error {
-	if c, err := m.DB.CountOrgs(ctx); err != nil {
-		return err
-	} else if c == 0 {
-		fmt.Fprintln(out, "the database is empty: loading the demo world (阿鲁科尔沁旗) first")
-		if _, err := demo.Load(ctx, m.Service); err != nil {
-			return err
+// generate loads the demo world into an empty database (or finishes a load of it that was stopped), then
+// n generated cases in whole batches, and rolls them up. Stopped (Ctrl-C, SIGTERM), it finishes the batch it
+// is writing and says what the database holds.
+func generate(ctx context.Context, m *app.Main, out io.Writer, n int, seed uint64, days int, open bool, batch int) error {
+	if err := ensureWorld(ctx, m, out); err != nil {
+		var st *stopped
+		if !errors.As(err, &st) && stoppedBy(ctx, err) {
+			return &stopped{"stopped while loading the demo world: the steps done are kept, each whole, and the next start goes on from there"}
 		}
+		return err
 	}
 	to := m.DB.Now()
 	from := to.AddDate(0, 0, -days)
 	start := time.Now()
-	last := time.Now()
-	st, err := gen.Run(ctx, m.Service, gen.Config{N: n, Seed: seed, From: from, To: to, Open: open, Progress: func(done, total int) {
-		if time.Since(last) > 2*time.Second || done == total {
-			last = time.Now()
-			fmt.Fprintf(out, "\r  %d / %d cases (%.0f%%)", done, total, 100*float64(done)/float64(total))
-		}
-	}})
-	fmt.Fprintln(out)
+	p := newProgress(out, "gen", "cases")
+	st, err := gen.Run(ctx, m.Service, gen.Config{N: n, Seed: seed, From: from, To: to, Open: open, Batch: batch, Progress: p.report})
 	if err != nil {
+		if stoppedBy(ctx, err) {
+			return &stopped{fmt.Sprintf("gen stopped after %d of %d cases, in whole batches: each written batch holds its cases with their applicants, "+
+				"timelines and audit entries, and the number counters stand past its numbers (bianmin check shows it). Run bianmin gen again to add cases; "+
+				"the daily figures of these cases are made by the next run or the supervision sweep", st.Cases, n)}
+		}
 		return err
 	}
 	took := time.Since(start)
@@ -52,15 +54,100 @@ func generate(ctx context.Context, m *app.Main, out io.Writer, n int, seed uint6
 	fmt.Fprintf(out, "states: %v\n", states)
 	start = time.Now()
 	fmt.Fprintln(out, "rolling up the daily figures and making the monthly reports ...")
-	if err := gen.Finish(ctx, m.Service, from, to, func(done, total int) {
-		if done%30 == 0 || done == total {
-			fmt.Fprintf(out, "\r  %d / %d days", done, total)
+	if err := gen.Finish(ctx, m.Service, from, to, newProgress(out, "roll-up", "days").report); err != nil {
+		if stoppedBy(ctx, err) {
+			return &stopped{fmt.Sprintf("stopped while rolling up: all %d cases are written; each day rolled up so far is whole, "+
+				"and the rest are made again by the next bianmin gen or the supervision sweep", st.Cases)}
 		}
-	}); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "\nrolled up in %s\n", time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(out, "rolled up in %s\n", time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// ensureWorld loads the demo world into an empty database, or finishes a load of it that was stopped.
+func ensureWorld(ctx context.Context, m *app.Main, out io.Writer) error {
+	c, err := m.DB.CountOrgs(ctx)
+	if err != nil {
+		return err
+	}
+	unfinished, err := demo.Unfinished(ctx, m.Service)
+	if err != nil {
+		return err
+	}
+	switch {
+	case unfinished:
+		fmt.Fprintln(out, "the demo world's load was stopped before it ended: finishing it")
+	case c == 0:
+		fmt.Fprintln(out, "the database is empty: loading the demo world (阿鲁科尔沁旗) first")
+	default:
+		return nil
+	}
+	if _, err := demo.Load(ctx, m.Service); err != nil {
+		return worldError(ctx, m, err)
+	}
+	return nil
+}
+
+// worldError says how a load of the demo world ended that did not finish.
+func worldError(ctx context.Context, m *app.Main, err error) error {
+	step := "?"
+	var se *demo.StepError
+	if errors.As(err, &se) {
+		step = se.Step
+	}
+	if stoppedBy(ctx, err) {
+		return &stopped{fmt.Sprintf("stopped while loading the demo world, in step %s: the steps done are kept (each whole) "+
+			"and the next start goes on from there", step)}
+	}
+	return fmt.Errorf("the demo world's load cannot go on (step %s): %v\n  to start clean, remove the database (%s) and start again", step, err, where(m))
+}
+
+func where(m *app.Main) string {
+	if m.DB.Dialect() == "postgres" {
+		return "drop and create the PostgreSQL database or schema again"
+	}
+	return "the files bianmin.db* in " + m.Config.DataDir
+}
+
+// stopped is a command stopped by Ctrl-C or SIGTERM; its message says what state the database is in.
+type stopped struct{ msg string }
+
+func (s *stopped) Error() string { return s.msg }
+
+// stoppedBy reports whether err comes from the command being stopped.
+func stoppedBy(ctx context.Context, err error) bool {
+	return ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || strings.Contains(err.Error(), "context canceled"))
+}
+
+// progress prints a line now and then: done of total, the rate and the time left.
+type progress struct {
+	out         io.Writer
+	what, unit  string
+	start, last time.Time
+}
+
+func newProgress(out io.Writer, what, unit string) *progress {
+	return &progress{out: out, what: what, unit: unit, start: time.Now()}
+}
+
+func (p *progress) report(done, total int) {
+	now := time.Now()
+	if now.Sub(p.last) < time.Second && done != total {
+		return
+	}
+	p.last = now
+	el := now.Sub(p.start).Seconds()
+	rate := float64(done) / max(el, 1e-3)
+	left := "?"
+	if rate > 0 {
+		left = (time.Duration(float64(total-done) / rate * float64(time.Second))).Round(time.Second).String()
+	}
+	pct := 100.0
+	if total > 0 {
+		pct = 100 * float64(done) / float64(total)
+	}
+	fmt.Fprintf(p.out, "  %s: %d / %d %s (%.0f%%), %.0f/s, %s left\n", p.what, done, total, p.unit, pct, rate, left)
 }
 
 // benchSupervision measures the banner-month dashboard as a supervisor sees it and the sweep.

@@ -24,6 +24,7 @@ import (
 	"bianmin/internal/errs"
 	"bianmin/internal/gen"
 	"bianmin/internal/service"
+	"bianmin/internal/store"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -32,7 +33,10 @@ var version = "dev"
 const usage = `bianmin: township and village government service (便民服务)
 
 usage:
-  bianmin demo     [flags]   start with the demo world (阿鲁科尔沁旗), loading it into an empty database
+  bianmin demo     [flags] [-n N] [-days D]
+                             start with the demo world (阿鲁科尔沁旗) and N sample cases of the last D days
+                             (default 5,000 over half a year), loading them into an empty database in
+                             recorded steps: a first start stopped at any moment goes on at the next
   bianmin serve    [flags]   start the server
   bianmin migrate  [flags]   apply database migrations
   bianmin admin create [flags] -org CODE -username NAME [-name NAME] [-password PW]
@@ -56,10 +60,17 @@ usage:
                              write the catalog as .xlsx or .json (by the file's name)
   bianmin audit verify [flags]
                              check the audit trail's hash chain; names the first broken entry
-  bianmin gen [flags] [-n N] [-seed S] [-days D] [-open]
+  bianmin check [flags] [-repair]
+                             check, reading only, what an interrupted command could leave wrong: number
+                             counters at or above every number in use, every case with its audit entry,
+                             first event and clock row, every notice with its case, no applicant left
+                             without a case; exit 3 when something is wrong. -repair raises counters that
+                             are behind (audited) and checks again
+  bianmin gen [flags] [-n N] [-seed S] [-days D] [-open] [-batch B]
                              generate N realistic cases received over the last D days (default 1,000,000
-                             over 365), into the world in the database (the demo world when it is empty);
-                             -open leaves every case running, for the sweep's benchmark
+                             over 365), into the world in the database (the demo world when it is empty),
+                             in whole batches of B (default 2,000); safe to stop at any moment, and a second
+                             run adds N more; -open leaves every case running, for the sweep's benchmark
   bianmin bench supervision [flags] [-runs R] [-ahead D] [-full]
                              measure the banner-month dashboard (p50/p99 over R runs) and the card sweep
                              (as if D days had passed, so that cards turn)
@@ -78,11 +89,21 @@ flags (also from the environment):
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout); err != nil {
+	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout)
+	var st *stopped
+	if err != nil && !errors.As(err, &st) && stoppedBy(ctx, err) {
+		// a stop no command described: each transaction is whole, committed or rolled back
+		err = &stopped{"stopped (Ctrl-C or SIGTERM) before the command finished: what it committed stays, each transaction whole; the one under way was rolled back"}
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "bianmin:", err)
 		var b *audit.Break
-		if errors.As(err, &b) {
+		var inc *inconsistent
+		switch {
+		case errors.As(err, &b), errors.As(err, &inc):
 			os.Exit(3)
+		case errors.As(err, &st):
+			os.Exit(130)
 		}
 		os.Exit(1)
 	}
@@ -128,6 +149,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 	seed := fs.Uint64("seed", 1, "seed of the generator: the same seed gives the same cases (gen)")
 	days := fs.Int("days", 365, "days of receipt, ending now (gen)")
 	open := fs.Bool("open", false, "leave every generated case running (gen)")
+	batch := fs.Int("batch", 2000, "cases written per transaction (gen)")
+	repair := fs.Bool("repair", false, "raise number counters found behind the numbers in use (check)")
 	runs := fs.Int("runs", 200, "runs of each measurement (bench)")
 	ahead := fs.Int("ahead", 0, "sweep as if this many days had passed since the data was made (bench)")
 	full := fs.Bool("full", false, "also measure computing every open case's standing again, as after a calendar change (bench)")
@@ -155,7 +178,19 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 		fmt.Fprintln(out, "bianmin", version)
 		return nil
 	case "serve", "demo":
-		return serve(ctx, cfg, cmd == "demo", out)
+		// the demo's sample cases: 5,000 over half a year, unless -n or -days say otherwise
+		demoCases, demoDays := 5000, 0
+		fs.Visit(func(f *flag.Flag) {
+			switch f.Name {
+			case "n":
+				demoCases = *n
+			case "days":
+				demoDays = *days
+			}
+		})
+		return serve(ctx, cfg, cmd == "demo", demoCases, demoDays, out)
+	case "check":
+		return check(ctx, cfg, out, *repair)
 	case "migrate", "audit verify", "import divisions", "import catalog", "import calendar", "calendar due", "export catalog", "admin create", "gen", "bench supervision":
 	default:
 		fmt.Fprint(out, usage)
@@ -163,6 +198,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 	}
 	m, err := app.Open(ctx, cfg)
 	if err != nil {
+		if stoppedBy(ctx, err) {
+			return &stopped{"stopped while opening the database: migrations are each all or nothing, and the next start applies the rest"}
+		}
 		return err
 	}
 	defer m.Close()
@@ -171,7 +209,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 		fmt.Fprintf(out, "migrations applied (%s)\n", m.DB.Dialect())
 		return nil
 	case "gen":
-		return generate(ctx, m, out, *n, *seed, *days, *open)
+		return generate(ctx, m, out, *n, *seed, *days, *open, *batch)
 	case "bench supervision":
 		return benchSupervision(ctx, m, out, *runs, *ahead, *full)
 	case "calendar due":
@@ -192,8 +230,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 			return err
 		}
 		defer f.Close()
+		fmt.Fprintln(out, "importing divisions (one transaction: all or nothing) ...")
 		res, err := m.Service.ImportDivisions(ctx, access.System, f)
 		if err != nil {
+			if stoppedBy(ctx, err) {
+				return &stopped{"import stopped: nothing was imported (the import is one transaction, rolled back)"}
+			}
 			return describe(m, err)
 		}
 		fmt.Fprintf(out, "imported: %d new organisations (%d townships, %d villages in the file)\n", res.Created, res.Townships, res.Villages)
@@ -210,8 +252,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 		if err != nil {
 			return describe(m, err)
 		}
+		fmt.Fprintf(out, "importing %d items (one transaction) ...\n", len(items))
 		rep, err := m.Service.ImportItemsWith(ctx, access.System, items, service.ImportOptions{Publish: *publish, PerItem: catalogfile.IsGuides(files[0], body)})
 		if err != nil {
+			if stoppedBy(ctx, err) {
+				return &stopped{"import stopped: nothing was imported (the import is one transaction, rolled back)"}
+			}
 			return describe(m, err)
 		}
 		printImport(out, m, rep)
@@ -225,10 +271,16 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 			return err
 		}
 		defer f.Close()
+		fmt.Fprintln(out, "loading the calendar and recomputing the due days of open cases (one transaction: all or nothing) ...")
+		started := time.Now()
 		l, err := m.Service.LoadCalendar(ctx, access.System, f)
 		if err != nil {
+			if stoppedBy(ctx, err) {
+				return &stopped{"calendar load stopped: nothing changed (the calendar and every due day it moves are one transaction, rolled back)"}
+			}
 			return describe(m, err)
 		}
+		fmt.Fprintf(out, "  %d open cases recomputed in %s\n", len(l.Moved), time.Since(started).Round(time.Millisecond))
 		y, told := l.Year, 0
 		for _, mv := range l.Moved {
 			if mv.Told {
@@ -317,35 +369,23 @@ func describe(m *app.Main, err error) error {
 	return errors.New(strings.Join(msgs, "\n  "))
 }
 
-func serve(ctx context.Context, cfg app.Config, withDemo bool, out io.Writer) error {
+func serve(ctx context.Context, cfg app.Config, withDemo bool, demoCases, demoDays int, out io.Writer) error {
 	m, err := app.Open(ctx, cfg)
 	if err != nil {
+		if stoppedBy(ctx, err) {
+			return &stopped{"stopped while opening the database: nothing was loaded; migrations are each all or nothing, and the next start applies the rest"}
+		}
 		return err
 	}
 	defer m.Close()
 	var logins []demo.Login
 	if withDemo {
-		n, err := m.DB.CountOrgs(ctx)
-		if err != nil {
+		if logins, err = firstStart(ctx, m, demoCases, demoDays, out); err != nil {
+			var st *stopped
+			if !errors.As(err, &st) && stoppedBy(ctx, err) {
+				return &stopped{"stopped during the demo's first load: the steps done are kept, each whole, and the next bianmin demo goes on from there"}
+			}
 			return err
-		}
-		if n == 0 {
-			fmt.Fprintln(out, "loading the demo world (阿鲁科尔沁旗) ...")
-			if logins, err = demo.Load(ctx, m.Service); err != nil {
-				return err
-			}
-			// half a year of cases, so that queues, the dashboard and the reports have something to show
-			fmt.Fprintln(out, "generating 5,000 sample cases of the past half-year (bianmin gen) ...")
-			to := m.DB.Now()
-			from := to.AddDate(0, -6, 0)
-			if _, err := gen.Run(ctx, m.Service, gen.Config{N: 5000, Seed: 2026, From: from, To: to}); err != nil {
-				return err
-			}
-			if err := gen.Finish(ctx, m.Service, from, to, nil); err != nil {
-				return err
-			}
-		} else {
-			logins = demo.Logins()
 		}
 	}
 	addr, err := m.Listen()
@@ -361,4 +401,137 @@ func serve(ctx context.Context, cfg app.Config, withDemo bool, out io.Writer) er
 		fmt.Fprintf(out, "open http://%s/login and sign in, e.g. as admin / %s\n", addr, demo.Password)
 	}
 	return m.Run(ctx)
+}
+
+// The demo's first start, after the world's own steps: its sample cases, then their figures and reports.
+const (
+	stepDemoBegin = "demo.begin"
+	stepDemoCases = "demo.cases"
+	stepDemoDone  = "demo.done"
+)
+
+// firstStart loads the demo world and its sample cases into an empty database, in steps each recorded when
+// done; a start that finds the load unfinished goes on with it. Stopped by Ctrl-C, it says where it stopped.
+func firstStart(ctx context.Context, m *app.Main, n, days int, out io.Writer) ([]demo.Login, error) {
+	done, err := m.DB.StepsDone(ctx)
+	if err != nil {
+		return nil, err
+	}
+	orgs, err := m.DB.CountOrgs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	worldUnfinished := done[demo.StepBegin] && !done[demo.StepWorld]
+	demoUnfinished := done[stepDemoBegin] && !done[stepDemoDone]
+	if orgs > 0 && !worldUnfinished && !demoUnfinished {
+		return demo.Logins(), nil // a database in use: keep what is there
+	}
+	if orgs == 0 && !done[stepDemoBegin] {
+		if err := m.DB.MarkStep(ctx, stepDemoBegin); err != nil {
+			return nil, err
+		}
+		fmt.Fprintln(out, "loading the demo world (阿鲁科尔沁旗) ... (Ctrl-C stops it; the next start goes on from where it stopped)")
+	} else {
+		fmt.Fprintln(out, "the demo's first load was stopped before it ended: going on from where it stopped")
+	}
+	logins, err := demo.Load(ctx, m.Service)
+	if err != nil {
+		return nil, worldError(ctx, m, err)
+	}
+	to := m.DB.Now()
+	from := to.AddDate(0, -6, 0)
+	if days > 0 {
+		from = to.AddDate(0, 0, -days)
+	}
+	if !done[stepDemoCases] {
+		have, err := m.DB.CountCases(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if have < n {
+			// half a year of cases, so that queues, the dashboard and the reports have something to show
+			fmt.Fprintf(out, "generating %d sample cases of the past half-year (bianmin gen) ...\n", n-have)
+			st, err := gen.Run(ctx, m.Service, gen.Config{N: n - have, Seed: 2026, From: from, To: to, Batch: 500, Progress: newProgress(out, "sample cases", "cases").report})
+			if err != nil {
+				if stoppedBy(ctx, err) {
+					return nil, &stopped{fmt.Sprintf("stopped while generating the sample cases: %d of %d written, in whole batches; the next bianmin demo goes on from there", have+st.Cases, n)}
+				}
+				return nil, fmt.Errorf("the demo's sample cases cannot be made: %v\n  to start clean, remove the database (%s) and start again", err, where(m))
+			}
+		}
+		if err := m.DB.MarkStep(context.WithoutCancel(ctx), stepDemoCases); err != nil {
+			return nil, err
+		}
+	}
+	fmt.Fprintln(out, "rolling up the sample cases' figures and monthly reports ...")
+	if err := gen.Finish(ctx, m.Service, from, to, nil); err != nil {
+		if stoppedBy(ctx, err) {
+			return nil, &stopped{"stopped while rolling up the sample cases: the cases are all there; the next bianmin demo makes the figures"}
+		}
+		return nil, err
+	}
+	if err := m.DB.MarkStep(ctx, stepDemoDone); err != nil {
+		return nil, err
+	}
+	return logins, nil
+}
+
+// inconsistent is what bianmin check found wrong (exit 3, as a broken audit chain).
+type inconsistent struct{ n int }
+
+func (e *inconsistent) Error() string {
+	return fmt.Sprintf("check: %d kinds of inconsistency (see above)", e.n)
+}
+
+// check reads the database for what an interrupted command could leave wrong, without migrating or writing;
+// -repair raises counters found behind, audited, and checks again.
+func check(ctx context.Context, cfg app.Config, out io.Writer, repair bool) error {
+	db, err := store.Open(ctx, cfg.DB, cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if p, err := db.Pending(ctx); err != nil {
+		return err
+	} else if len(p) > 0 {
+		// A start stopped while it migrated an empty database leaves it so: each migration is all or nothing
+		// and the next start applies the rest. A database with organisations needs them before it is checked.
+		var orgs int
+		if db.QueryRowRaw(ctx, `SELECT count(*) FROM orgs`).Scan(&orgs) != nil || orgs == 0 {
+			fmt.Fprintf(out, "an empty database, %d migrations not yet applied (the next start applies them): nothing else to check\nconsistent\n", len(p))
+			return nil
+		}
+		return fmt.Errorf("check: the database lacks %d migrations (%s ...): run bianmin migrate first", len(p), p[0])
+	}
+	rep, err := db.Check(ctx)
+	if err != nil {
+		return err
+	}
+	print := func(rep store.CheckReport) {
+		fmt.Fprintf(out, "checked %d cases, %d applicants, %d counters\n", rep.Cases, rep.Applicants, rep.Counters)
+		for _, f := range rep.Findings {
+			mend := ""
+			if f.Repairable {
+				mend = " (bianmin check -repair mends it)"
+			}
+			fmt.Fprintf(out, "  %s: %d, e.g. %s%s\n", f.What, f.Count, f.Example, mend)
+		}
+	}
+	print(rep)
+	if repair && len(rep.Findings) > 0 {
+		n, err := db.Repair(ctx, access.System, rep)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "repaired: %d counters raised to the highest number in use (each audited as counter.repair)\n", n)
+		if rep, err = db.Check(ctx); err != nil {
+			return err
+		}
+		print(rep)
+	}
+	if len(rep.Findings) > 0 {
+		return &inconsistent{len(rep.Findings)}
+	}
+	fmt.Fprintln(out, "consistent")
+	return nil
 }

@@ -190,10 +190,24 @@ func DemoItems() []catalog.Item {
 // LoadCatalog publishes the demo catalog, implements every township item at every township of the banner
 // (the 乡村建设规划许可 delegated from 自然资源局), and adds two bundles.
 func LoadCatalog(ctx context.Context, svc *service.Service) error {
-	items := DemoItems()
-	if _, err := svc.ImportItems(ctx, access.System, items, true); err != nil {
+	for _, f := range []func(context.Context, *service.Service) error{loadItems, loadPlaces, loadBundles} {
+		if err := f(ctx, svc); err != nil {
+			return err
+		}
+	}
+	return svc.RebuildSearchIndex(ctx)
+}
+
+// loadItems imports and publishes the demo items (one transaction).
+func loadItems(ctx context.Context, svc *service.Service) error {
+	if _, err := svc.ImportItems(ctx, access.System, DemoItems(), true); err != nil {
 		return fmt.Errorf("demo catalog: %w", err)
 	}
+	return nil
+}
+
+// loadPlaces says where every township takes every item (one transaction, which records its step).
+func loadPlaces(ctx context.Context, svc *service.Service) error {
 	all, err := svc.DB.PublishedItems(ctx, store.ItemFilter{})
 	if err != nil {
 		return err
@@ -206,12 +220,8 @@ func LoadCatalog(ctx context.Context, svc *service.Service) error {
 	if err != nil {
 		return err
 	}
-	byName := map[string]catalog.Item{}
-	for _, it := range all {
-		byName[it.NameZh] = it
-	}
 	ziran, _ := svc.DB.OrgsByName(ctx, org.Department, "自然资源局")
-	err = svc.DB.Write(ctx, func(tx *store.Tx) error {
+	return svc.DB.Write(ctx, func(tx *store.Tx) error {
 		for _, t := range townships {
 			for _, it := range all {
 				im := store.Implementation{ItemID: it.ID, OrgID: t.ID, Window: "综合受理窗口", Place: t.NameZh + "便民服务中心综合受理窗口"}
@@ -224,8 +234,21 @@ func LoadCatalog(ctx context.Context, svc *service.Service) error {
 				}
 			}
 		}
-		return nil
+		return tx.MarkStep(StepPlaces)
 	})
+}
+
+// loadBundles makes the two bundles, one transaction each; one already there is kept.
+func loadBundles(ctx context.Context, svc *service.Service) error {
+	all, err := svc.DB.PublishedItems(ctx, store.ItemFilter{})
+	if err != nil {
+		return err
+	}
+	byName := map[string]catalog.Item{}
+	for _, it := range all {
+		byName[it.NameZh] = it
+	}
+	have, err := svc.DB.Bundles(ctx)
 	if err != nil {
 		return err
 	}
@@ -239,10 +262,16 @@ func LoadCatalog(ctx context.Context, svc *service.Service) error {
 			// both subsidies need the 残疾人证 that the first item grants
 			WaitsFor: map[string]string{byName["困难残疾人生活补贴"].ID: byName["残疾人证申领"].ID, byName["重度残疾人护理补贴"].ID: byName["残疾人证申领"].ID}},
 	}
+next:
 	for _, b := range bundles {
+		for _, h := range have {
+			if h.NameZh == b.NameZh {
+				continue next
+			}
+		}
 		if _, err := svc.CreateBundle(ctx, access.System, b); err != nil {
 			return fmt.Errorf("demo bundle %s: %w", b.NameZh, err)
 		}
 	}
-	return svc.RebuildSearchIndex(ctx)
+	return nil
 }

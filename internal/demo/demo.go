@@ -93,58 +93,161 @@ var windows = []window{
 	{"后台审办区", "ᠬᠢᠨᠠᠨ ᠰᠢᠢᠳᠪᠦᠷᠢᠯᠡᠬᠦ ᠬᠡᠰᠡᠭ", org.BackOffice, false},
 }
 
-// Load builds the demo world into an empty database, in one transaction per part. It refuses a database
-// that already holds organisations.
+// The steps of the demo world's load, in order. Each is recorded when done (in its own transaction where
+// the step is one), so that a start that finds the load unfinished goes on from the first step not done.
+const (
+	StepBegin       = "world.begin"
+	StepDivisions   = "world.divisions"
+	StepDepartments = "world.departments"
+	StepCenters     = "world.centers"
+	StepStaff       = "world.staff"
+	StepItems       = "world.catalog.items"
+	StepPlaces      = "world.catalog.places"
+	StepBundles     = "world.catalog.bundles"
+	StepResident    = "world.resident"
+	StepWorld       = "world.done"
+)
+
+// StepError says which step of a load stopped, and why (a cancelled context when it was stopped).
+type StepError struct {
+	Step string
+	Err  error
+}
+
+func (e *StepError) Error() string { return fmt.Sprintf("demo load, step %s: %v", e.Step, e.Err) }
+func (e *StepError) Unwrap() error { return e.Err }
+
+// Unfinished reports whether the database holds a load of the demo world that was begun and not finished.
+func Unfinished(ctx context.Context, svc *service.Service) (bool, error) {
+	done, err := svc.DB.StepsDone(ctx)
+	return done[StepBegin] && !done[StepWorld], err
+}
+
+// Load builds the demo world in steps, each recorded when done: into an empty database, or finishing a load
+// that was stopped (Ctrl-C, a kill, a crash) from the first step not done. It refuses a database that holds
+// organisations it did not load.
 func Load(ctx context.Context, svc *service.Service) ([]Login, error) {
-	n, err := svc.DB.CountOrgs(ctx)
+	done, err := svc.DB.StepsDone(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if n > 0 {
-		return nil, fmt.Errorf("demo: the database already holds %d organisations", n)
+	if done[StepWorld] {
+		return Logins(), nil
 	}
+	if !done[StepBegin] {
+		n, err := svc.DB.CountOrgs(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if n > 0 {
+			return nil, fmt.Errorf("demo: the database already holds %d organisations", n)
+		}
+		if err := svc.DB.MarkStep(ctx, StepBegin); err != nil {
+			return nil, err
+		}
+	}
+	for _, s := range []struct {
+		name string
+		do   func(context.Context, *service.Service) error
+		// inTx: the step records itself in its own transaction
+		inTx bool
+	}{
+		{StepDivisions, loadDivisions, false},
+		{StepDepartments, loadDepartments, true},
+		{StepCenters, loadCenters, true},
+		{StepStaff, loadStaff, false},
+		{StepItems, loadItems, false},
+		{StepPlaces, loadPlaces, true},
+		{StepBundles, loadBundles, false},
+		{StepResident, loadResident, false},
+	} {
+		if done[s.name] {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, &StepError{s.name, err}
+		}
+		if err := s.do(ctx, svc); err != nil {
+			return nil, &StepError{s.name, err}
+		}
+		if !s.inTx {
+			if err := svc.DB.MarkStep(ctx, s.name); err != nil {
+				return nil, &StepError{s.name, err}
+			}
+		}
+	}
+	if err := svc.RebuildSearchIndex(ctx); err != nil {
+		return nil, err
+	}
+	if err := svc.DB.MarkStep(ctx, StepWorld); err != nil {
+		return nil, err
+	}
+	return Logins(), nil
+}
+
+func divisionFile() (org.DivisionFile, error) {
 	var f org.DivisionFile
 	if err := json.Unmarshal(divisionsJSON, &f); err != nil {
-		return nil, err
+		return f, err
 	}
 	for i, t := range f.Townships {
 		f.Townships[i].NameMn = townshipMn[t.Name]
 	}
 	f.Region.NameMn, f.City.NameMn = unitMn[f.Region.Name], unitMn[f.City.Name]
+	return f, nil
+}
+
+// loadDivisions imports the division file: all or nothing, and a second run adds nothing.
+func loadDivisions(ctx context.Context, svc *service.Service) error {
+	f, err := divisionFile()
+	if err != nil {
+		return err
+	}
 	b, _ := json.Marshal(f)
 	if _, err := svc.ImportDivisions(ctx, access.System, bytes.NewReader(b)); err != nil {
-		return nil, fmt.Errorf("demo divisions: %w", err)
+		return fmt.Errorf("demo divisions: %w", err)
 	}
-	banner, err := svc.DB.OrgByCode(ctx, f.Banner.Code)
+	return nil
+}
+
+func bannerOrg(ctx context.Context, svc *service.Service) (org.Org, error) {
+	f, err := divisionFile()
 	if err != nil {
-		return nil, err
+		return org.Org{}, err
 	}
-	sys := access.System
-	depts := map[string]org.Org{}
-	townships := map[string]org.Org{}
-	villages := map[string]org.Org{}
-	err = svc.DB.Write(ctx, func(tx *store.Tx) error {
+	return svc.DB.OrgByCode(ctx, f.Banner.Code)
+}
+
+func loadDepartments(ctx context.Context, svc *service.Service) error {
+	banner, err := bannerOrg(ctx, svc)
+	if err != nil {
+		return err
+	}
+	return svc.DB.Write(ctx, func(tx *store.Tx) error {
 		for _, d := range departments {
 			o := org.Org{ParentID: banner.ID, Kind: org.Department, NameZh: d.zh, NameMn: d.mn, MnReview: true, Abbr: d.abbr}
-			if err := tx.CreateOrg(sys, &o); err != nil {
+			if err := tx.CreateOrg(access.System, &o); err != nil {
 				return err
 			}
-			depts[d.zh] = o
 		}
-		return nil
+		return tx.MarkStep(StepDepartments)
 	})
+}
+
+func loadCenters(ctx context.Context, svc *service.Service) error {
+	sys := access.System
+	banner, err := bannerOrg(ctx, svc)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	units, err := svc.DB.Subtree(ctx, banner.Path, org.Township, org.Village)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	err = svc.DB.Write(ctx, func(tx *store.Tx) error {
+	return svc.DB.Write(ctx, func(tx *store.Tx) error {
 		for _, u := range units {
 			switch u.Kind {
 			case org.Township:
-				townships[u.NameZh] = u
 				// The abbreviation numbers the township's notices; the uncoded street office of the file gets
 				// its Mongolian name here too.
 				if mn := townshipMn[u.NameZh]; mn != "" {
@@ -166,7 +269,6 @@ func Load(ctx context.Context, svc *service.Service) ([]Login, error) {
 					}
 				}
 			case org.Village:
-				villages[u.NameZh] = u
 				s := org.Org{ParentID: u.ID, Kind: org.Station, NameZh: u.NameZh + "便民服务站", MnReview: true}
 				if u.NameMn != "" {
 					s.NameMn = u.NameMn + stationMn
@@ -176,47 +278,62 @@ func Load(ctx context.Context, svc *service.Service) ([]Login, error) {
 				}
 			}
 		}
-		return nil
+		return tx.MarkStep(StepCenters)
 	})
+}
+
+// loadStaff makes the demo accounts, one transaction each; an account already there (from a load that was
+// stopped within this step) is kept.
+func loadStaff(ctx context.Context, svc *service.Service) error {
+	banner, err := bannerOrg(ctx, svc)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	at := func(p demoPerson) org.Org {
-		switch p.kind {
-		case org.Banner:
-			return banner
-		case org.Department:
-			return depts[p.unit]
-		case org.Township:
-			return townships[p.unit]
-		}
-		return villages[p.unit]
+	units, err := svc.DB.Subtree(ctx, banner.Path, org.Department, org.Township, org.Village)
+	if err != nil {
+		return err
 	}
-	var logins []Login
+	byName := map[string]org.Org{banner.NameZh: banner}
+	for _, u := range units {
+		byName[string(u.Kind)+"/"+u.NameZh] = u
+	}
 	for _, p := range demoPeople {
-		o := at(p)
+		o := byName[string(p.kind)+"/"+p.unit]
+		if p.kind == org.Banner {
+			o = banner
+		}
 		if o.ID == "" {
-			return nil, fmt.Errorf("demo: no organisation %s for %s", p.unit, p.user)
+			return fmt.Errorf("demo: no organisation %s for %s", p.unit, p.user)
+		}
+		var n int
+		if err := svc.DB.QueryRowRaw(ctx, `SELECT count(*) FROM staff WHERE username = ?`, p.user).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			continue
 		}
 		in := service.StaffInput{Username: p.user, Name: p.name, Role: p.role, OrgID: o.ID, Lang: "zh", Password: Password}
-		if _, err := svc.CreateStaff(ctx, sys, in); err != nil {
-			return nil, fmt.Errorf("demo staff %s: %w", p.user, err)
+		if _, err := svc.CreateStaff(ctx, access.System, in); err != nil {
+			return fmt.Errorf("demo staff %s: %w", p.user, err)
 		}
-		logins = append(logins, Login{Username: p.user, Role: p.role, Where: o.NameZh})
 	}
-	if err := LoadCatalog(ctx, svc); err != nil {
-		return nil, err
+	return nil
+}
+
+func loadResident(ctx context.Context, svc *service.Service) error {
+	var n int
+	if err := svc.DB.QueryRowRaw(ctx, `SELECT count(*) FROM residents WHERE id_number = ?`, Resident.IDNumber).Scan(&n); err != nil || n > 0 {
+		return err
 	}
-	village := villages[Resident.Village]
-	if village.ID == "" {
-		return nil, fmt.Errorf("demo: no village %s for the demo resident", Resident.Village)
+	vs, err := svc.DB.OrgsByName(ctx, org.Village, Resident.Village)
+	if err != nil || len(vs) == 0 {
+		return fmt.Errorf("demo: no village %s for the demo resident (%v)", Resident.Village, err)
 	}
 	if _, _, err := svc.RegisterResident(ctx, service.RegisterInput{Name: Resident.Name, IDNumber: Resident.IDNumber, Phone: Resident.Phone,
-		OrgID: village.ID, Password: Password, Confirm: Password, Lang: "zh"}, "demo"); err != nil {
-		return nil, fmt.Errorf("demo resident: %w", err)
+		OrgID: vs[0].ID, Password: Password, Confirm: Password, Lang: "zh"}, "demo"); err != nil {
+		return fmt.Errorf("demo resident: %w", err)
 	}
-	logins = append(logins, residentLogin())
-	return logins, nil
+	return nil
 }
 
 type demoPerson struct {

@@ -51,7 +51,6 @@ type township struct {
 	agents   map[string]string
 	people   []string // applicant ids living there
 	prefix   string
-	serial   *int64 // shared by townships that print the same prefix, as their counter is
 }
 
 type item struct {
@@ -61,14 +60,26 @@ type item struct {
 	atVillage bool
 }
 
-// Run makes the dataset. The world (organisations, staff, published items) must be there: bianmin demo
-// makes one.
+// Run makes the dataset, in whole batches: each batch's cases, the applicants made for them, their
+// timelines, numbers and audit entries are written in one transaction that also moves the number counters,
+// so that a run stopped at any moment (Ctrl-C, kill -9, a crash) leaves whole batches and counters at or
+// above every number in use. A stopped run returns what it made and an error wrapping ctx.Err(); the batch
+// being written when ctx ends is finished first. Run again, it adds N cases to what is there (a run over a
+// database that already holds cases draws other cases from the same seed). The world (organisations, staff,
+// published items) must be there: bianmin demo makes one.
 func Run(ctx context.Context, svc *service.Service, cfg Config) (Stats, error) {
 	st := Stats{States: map[cases.State]int{}}
 	if cfg.Batch == 0 {
 		cfg.Batch = 2000
 	}
-	r := rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x5eed))
+	var before, already int // applicants and cases already there: identity numbers go on, and other cases are drawn
+	if err := svc.DB.QueryRowRaw(ctx, `SELECT count(*) FROM applicants`).Scan(&before); err != nil {
+		return st, err
+	}
+	if err := svc.DB.QueryRowRaw(ctx, `SELECT count(*) FROM cases`).Scan(&already); err != nil {
+		return st, err
+	}
+	r := rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x5eed+uint64(already)*0x9e3779b97f4a7c15))
 	clk, err := svc.Clock(ctx)
 	if err != nil {
 		return st, err
@@ -78,58 +89,29 @@ func Run(ctx context.Context, svc *service.Service, cfg Config) (Stats, error) {
 	if err != nil {
 		return st, err
 	}
-	year := cfg.To.In(loc).Year()
-	// applicants: one for every eight cases, living in the townships by weight
-	nApp := max(cfg.N/8, len(ts))
-	apps := make([]people.Applicant, 0, nApp)
-	var before int // applicants already there: identity numbers go on from them
-	if err := svc.DB.QueryRowRaw(ctx, `SELECT count(*) FROM applicants`).Scan(&before); err != nil {
-		return st, err
-	}
-	for i := range nApp {
-		t := ts[pick(r, weights(ts))]
-		if i < len(ts) {
-			t = ts[i] // everyone has someone to apply
-		}
-		home := t.org
-		if len(t.villages) > 0 && r.IntN(10) < 8 {
-			home = t.villages[r.IntN(len(t.villages))]
-		}
-		a := applicant(r, before+i, home, cfg.From)
-		apps = append(apps, a)
-		t.people = append(t.people, a.ID)
-		if len(apps) == cfg.Batch || i == nApp-1 {
-			if err := svc.DB.BulkApplicants(ctx, apps); err != nil {
-				return st, err
-			}
-			st.Applicants += len(apps)
-			apps = apps[:0]
-		}
-	}
-	serials := map[string]*int64{}
-	for _, t := range ts {
-		if serials[t.prefix] == nil {
-			v, err := svc.DB.Counter(ctx, fmt.Sprintf("case/%s/%d", t.prefix, year))
-			if err != nil {
-				return st, err
-			}
-			serials[t.prefix] = &v
-		}
-		t.serial = serials[t.prefix]
-	}
 	tw, iw := weights(ts), itemWeights(items)
 	span := cfg.To.Sub(cfg.From)
-	var batch []cases.Case
-	var evs [][]store.CaseEvent
+	var b store.GenBatch
+	batchNo := 0
 	flush := func() error {
-		if len(batch) == 0 {
+		if len(b.Cases) == 0 {
 			return nil
 		}
-		if err := svc.DB.BulkCases(ctx, batch, evs); err != nil {
+		batchNo++
+		b.Note = map[string]any{"seed": cfg.Seed, "batch": batchNo}
+		b.Summary = map[string]any{"seed": cfg.Seed, "batch": batchNo, "cases": len(b.Cases), "applicants": len(b.Applicants)}
+		// A batch begun is finished even when the run is being stopped: it is one transaction, and stopping
+		// between batches leaves nothing half-made to roll back.
+		if err := svc.DB.WriteGenBatch(context.WithoutCancel(ctx), b); err != nil {
 			return err
 		}
-		st.Cases += len(batch)
-		batch, evs = batch[:0], evs[:0]
+		st.Cases += len(b.Cases)
+		st.Applicants += len(b.Applicants)
+		for i, c := range b.Cases {
+			st.States[c.State]++
+			st.Events += len(b.Events[i])
+		}
+		b = store.GenBatch{}
 		if cfg.Progress != nil {
 			cfg.Progress(st.Cases, cfg.N)
 		}
@@ -141,22 +123,42 @@ func Run(ctx context.Context, svc *service.Service, cfg Config) (Stats, error) {
 		times[i] = workingMoment(r, clk, cfg.From.Add(time.Duration(r.Int64N(int64(span)))))
 	}
 	slices.SortFunc(times, func(a, b time.Time) int { return a.Compare(b) })
+	made := 0 // applicants made in this run
 	for i := 0; i < cfg.N; i++ {
+		if len(b.Cases) == 0 && ctx.Err() != nil {
+			return st, fmt.Errorf("gen stopped after %d of %d cases (whole batches): %w", st.Cases, cfg.N, ctx.Err())
+		}
 		t := ts[pick(r, tw)]
+		if i < len(ts) {
+			t = ts[i] // everyone has someone to apply, and every township some cases
+		}
 		it := items[pick(r, iw)]
 		received := times[i]
 		if received.After(cfg.To) {
 			received = cfg.To.Add(-time.Minute)
 		}
-		c, e := live(r, clk, t, ts, it, received, cfg)
-		*t.serial++
-		c.No = fmt.Sprintf("%s%d%06d", t.prefix, received.In(loc).Year(), *t.serial)
+		// one applicant for about every eight cases, made with the case that first needs them, so that a
+		// batch holds the applicants its cases were made for
+		var who string
+		if len(t.people) == 0 || r.IntN(8) == 0 {
+			home := t.org
+			if len(t.villages) > 0 && r.IntN(10) < 8 {
+				home = t.villages[r.IntN(len(t.villages))]
+			}
+			a := applicant(r, before+made, home, cfg.From)
+			made++
+			b.Applicants = append(b.Applicants, a)
+			t.people = append(t.people, a.ID)
+			who = a.ID
+		} else {
+			who = t.people[r.IntN(len(t.people))]
+		}
+		c, e := live(r, clk, t, ts, it, received, who, cfg)
 		c.Standing = c.StandingOn(clk, cfg.To)
-		st.States[c.State]++
-		st.Events += len(e)
-		batch = append(batch, c)
-		evs = append(evs, e)
-		if len(batch) == cfg.Batch {
+		b.Cases = append(b.Cases, c)
+		b.Events = append(b.Events, e)
+		b.Series = append(b.Series, store.CaseSeries(t.prefix, received.In(loc).Year()))
+		if len(b.Cases) == cfg.Batch {
 			if err := flush(); err != nil {
 				return st, err
 			}
@@ -165,13 +167,7 @@ func Run(ctx context.Context, svc *service.Service, cfg Config) (Stats, error) {
 	if err := flush(); err != nil {
 		return st, err
 	}
-	// Numbers handed out here are never given again by the windows.
-	err = svc.DB.Write(ctx, func(tx *store.Tx) error {
-		for _, t := range ts {
-			if err := tx.RaiseCounter(fmt.Sprintf("case/%s/%d", t.prefix, year), *t.serial); err != nil {
-				return err
-			}
-		}
+	err = svc.DB.Write(context.WithoutCancel(ctx), func(tx *store.Tx) error {
 		return tx.Audit(access.System, "gen.load", "dataset", fmt.Sprint(cfg.Seed), "", nil,
 			map[string]any{"cases": st.Cases, "applicants": st.Applicants, "seed": cfg.Seed, "from": cfg.From, "to": cfg.To})
 	})

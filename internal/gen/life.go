@@ -53,7 +53,7 @@ func (l *life) later(days int) time.Time {
 	return at(d, 8*60+30+l.r.IntN(9*60), loc)
 }
 
-func live(r *rand.Rand, clk clock.Clock, t *township, all []*township, it item, received time.Time, cfg Config) (cases.Case, []store.CaseEvent) {
+func live(r *rand.Rand, clk clock.Clock, t *township, all []*township, it item, received time.Time, applicantID string, cfg Config) (cases.Case, []store.CaseEvent) {
 	// the channel: a village station for items a station may take, online, or the window; now and then the
 	// window of another township (通办)
 	channel, recv, by, recvTownship := cases.AtWindow, t.org.ID, "", t.org.ID
@@ -77,7 +77,6 @@ func live(r *rand.Rand, clk clock.Clock, t *township, all []*township, it item, 
 	for i, s := range it.it.Steps {
 		steps[i] = cases.Step{Name: s.Name, Role: s.Role, Level: s.Level, Special: s.Special, Unit: clock.Unit(s.Limit.Unit), Days: s.Limit.Value}
 	}
-	applicantID := t.people[r.IntN(len(t.people))]
 	c := cases.Case{ID: id(r, received), ItemID: it.it.ID, ItemVersion: it.it.Version, ItemName: it.it.NameZh, ItemNameMn: it.it.NameMn, Channel: channel,
 		Receiving: recv, Handling: t.org.ID, ReceivingTownship: recvTownship, ReceivedBy: by, Department: it.dept,
 		ApplicantID: applicantID, State: cases.Received, Steps: steps, Received: received,

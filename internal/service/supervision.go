@@ -126,7 +126,8 @@ func (s *Service) Rollup(ctx context.Context, days ...clock.Date) error {
 // RunSupervision is the background job: at start, the standing of cases never computed and the roll-up of
 // any day not rolled up; then every interval the sweep, the roll-up of yesterday and today, and last
 // month's reports once the month is over.
-func (s *Service) RunSupervision(ctx context.Context, every time.Duration, log *slog.Logger) {
+func (s *Service) RunSupervision(ctx context.Context, every time.Duration, logger *slog.Logger) {
+	log := quietOnStop{ctx, logger} // a job cut short by shutting down is no error
 	tick := func() {
 		if r, err := s.Sweep(ctx, false); err != nil {
 			if ctx.Err() != nil {
@@ -505,3 +506,18 @@ func (s *Service) PublicReports(ctx context.Context, orgID string) ([]string, er
 func (s *Service) SupervisedTownships(ctx context.Context, actor access.Actor) ([]org.Org, error) {
 	return s.superviseScope(ctx, actor)
 }
+
+// quietOnStop logs errors unless the context has ended: a background job cut short by shutting down has
+// nothing to report.
+type quietOnStop struct {
+	ctx context.Context
+	log *slog.Logger
+}
+
+func (q quietOnStop) Error(msg string, args ...any) {
+	if q.ctx.Err() == nil {
+		q.log.Error(msg, args...)
+	}
+}
+
+func (q quietOnStop) Info(msg string, args ...any) { q.log.Info(msg, args...) }

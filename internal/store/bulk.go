@@ -3,7 +3,12 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
+
+	"bianmin/internal/access"
+	"bianmin/internal/audit"
+	"bianmin/internal/ids"
 
 	"bianmin/internal/cases"
 	"bianmin/internal/errs"
@@ -13,57 +18,146 @@ import (
 // Bulk loads are for the dataset generator (bianmin gen): many rows per statement, one transaction per
 // call, no audit entry per row (the generator records one for the whole load).
 
-// BulkApplicants stores applicants as they are.
-func (db *DB) BulkApplicants(ctx context.Context, list []people.Applicant) error {
+// GenBatch is one whole batch of a bulk load: the cases, the applicants made for them (each one applies in
+// at least one case of the batch), the cases' timelines, their numbers' series and an audit entry for each
+// case. It is written in one transaction with the counters it moves, so that a load stopped at any moment
+// leaves whole batches and counters at or above every number in use.
+type GenBatch struct {
+	Applicants []people.Applicant
+	Cases      []cases.Case
+	Events     [][]CaseEvent
+	Series     []Series // the number series of each case, in the order of the cases
+	// Note goes into every case's audit entry (the load's seed and batch), and Summary into the batch's own.
+	Note, Summary map[string]any
+}
+
+// WriteGenBatch numbers the batch's cases from their counters (in order: numbers rise with the cases), and
+// stores everything with the audit entries.
+func (db *DB) WriteGenBatch(ctx context.Context, b GenBatch) error {
 	return db.Write(ctx, func(tx *Tx) error {
-		return bulkInsert(tx, `INSERT INTO applicants (id, kind, name, id_number, credit_code, credit_override, phone, address, org_id, version, created_at, updated_at) VALUES `,
-			12, len(list), func(i int) []any {
-				a := list[i]
+		// numbers: one block per series, taken from its counter in this transaction
+		count := map[string]int{}
+		bySeries := map[string]Series{}
+		for _, s := range b.Series {
+			count[s.Scope]++
+			bySeries[s.Scope] = s
+		}
+		next := map[string]int64{}
+		scopes := make([]string, 0, len(count))
+		for sc := range count {
+			scopes = append(scopes, sc)
+		}
+		slices.Sort(scopes) // the same order of counter locks in every writer
+		for _, sc := range scopes {
+			first, err := tx.Reserve(bySeries[sc], count[sc])
+			if err != nil {
+				return err
+			}
+			next[sc] = first
+		}
+		list := slices.Clone(b.Cases)
+		for i := range list {
+			s := b.Series[i]
+			list[i].No = s.Format(next[s.Scope])
+			next[s.Scope]++
+		}
+		if err := bulkInsert(tx, `INSERT INTO applicants (id, kind, name, id_number, credit_code, credit_override, phone, address, org_id, version, created_at, updated_at) VALUES `,
+			12, len(b.Applicants), func(i int) []any {
+				a := b.Applicants[i]
 				return []any{a.ID, a.Kind, a.Name, a.IDNumber, a.CreditCode, a.CreditOverride, a.Phone, a.Address, a.OrgID, 1, a.Created, a.Created}
-			})
+			}); err != nil {
+			return err
+		}
+		if err := bulkCases(tx, list, b.Events); err != nil {
+			return err
+		}
+		entries := make([]audit.Entry, 0, len(list)+1)
+		for _, c := range list {
+			note := map[string]any{"case_no": c.No, "state": c.State}
+			for k, v := range b.Note {
+				note[k] = v
+			}
+			entries = append(entries, audit.Entry{Action: "case.generate", Entity: "case", EntityID: c.ID, OrgID: c.Handling, After: audit.Snapshot(note)})
+		}
+		entries = append(entries, audit.Entry{Action: "gen.batch", Entity: "dataset", EntityID: ids.New(), After: audit.Snapshot(b.Summary)})
+		if err := tx.auditMany(access.System, entries); err != nil {
+			return err
+		}
+		// the numbers now in the documents are the ones stored
+		copy(b.Cases, list)
+		return nil
 	})
 }
 
-// BulkCases stores cases with their standing and their timelines.
-func (db *DB) BulkCases(ctx context.Context, list []cases.Case, events [][]CaseEvent) error {
-	return db.Write(ctx, func(tx *Tx) error {
-		err := bulkInsert(tx, `INSERT INTO cases (id, case_no, handling_org, receiving_org, item_id, item_version, applicant_id, bundle, state, step, version, doc, received_at, updated_at, `+placeCols+`, `+factCols+`) VALUES `,
-			28, len(list), func(i int) []any {
-				c := list[i]
-				doc, _ := json.Marshal(c)
-				updated := c.Received
-				if evs := events[i]; len(evs) > 0 {
-					updated = evs[len(evs)-1].At
-				}
-				return append(append([]any{c.ID, c.No, c.Handling, c.Receiving, c.ItemID, c.ItemVersion, c.ApplicantID, c.Bundle, c.State, c.Step, c.Version, string(doc), c.Received, updated},
-					placeArgs(c)...), factArgs(c)...)
-			})
-		if err != nil {
-			return err
-		}
-		err = bulkInsert(tx, `INSERT INTO case_clock (`+clockCols+`) VALUES `, 21, len(list), func(i int) []any {
+// auditMany appends entries to the trail in one statement, chained as one by one.
+func (tx *Tx) auditMany(actor access.Actor, entries []audit.Entry) error {
+	var head audit.Entry
+	err := tx.queryRow(`SELECT seq, hash FROM audit_head WHERE id = 1`+tx.d.forUpdate).Scan(&head.Seq, &head.Hash)
+	if err != nil {
+		return errs.Wrap(err, "audit head")
+	}
+	prev := &head
+	if head.Seq == 0 {
+		prev = nil
+	}
+	for i := range entries {
+		e := &entries[i]
+		e.ID, e.At, e.ActorID, e.ActorName = ids.New(), tx.now, actor.ID, actor.Name
+		e.Seal(prev)
+		prev = e
+	}
+	if err := bulkInsert(tx, `INSERT INTO audit_log (seq, id, at, actor_id, actor_name, org_id, action, entity, entity_id, before_json, after_json, prev_hash, hash) VALUES `,
+		13, len(entries), func(i int) []any {
+			e := entries[i]
+			return []any{e.Seq, e.ID, e.At, e.ActorID, e.ActorName, e.OrgID, e.Action, e.Entity, e.EntityID, e.Before, e.After, e.PrevHash, e.Hash}
+		}); err != nil {
+		return err
+	}
+	if prev == nil {
+		return nil
+	}
+	_, err = tx.exec(`UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1`, prev.Seq, prev.Hash)
+	return errs.Wrap(err, "audit head update")
+}
+
+// bulkCases stores cases with their standing and their timelines.
+func bulkCases(tx *Tx, list []cases.Case, events [][]CaseEvent) error {
+	err := bulkInsert(tx, `INSERT INTO cases (id, case_no, handling_org, receiving_org, item_id, item_version, applicant_id, bundle, state, step, version, doc, received_at, updated_at, `+placeCols+`, `+factCols+`) VALUES `,
+		28, len(list), func(i int) []any {
 			c := list[i]
-			return clockRow(c, max(c.Standing.ReceivedOn, 1))
-		})
-		if err != nil {
-			return err
-		}
-		type ev struct {
-			caseID string
-			e      CaseEvent
-		}
-		var all []ev
-		for i, evs := range events {
-			for _, e := range evs {
-				all = append(all, ev{list[i].ID, e})
+			doc, _ := json.Marshal(c)
+			updated := c.Received
+			if evs := events[i]; len(evs) > 0 {
+				updated = evs[len(evs)-1].At
 			}
-		}
-		return bulkInsert(tx, `INSERT INTO case_events (case_id, seq, at, action, from_state, to_state, step, desk, org_id, note) VALUES `,
-			10, len(all), func(i int) []any {
-				e := all[i]
-				return []any{e.caseID, e.e.Seq, e.e.At, e.e.Action, e.e.From, e.e.To, e.e.Step, e.e.Desk, e.e.OrgID, e.e.Note}
-			})
+			return append(append([]any{c.ID, c.No, c.Handling, c.Receiving, c.ItemID, c.ItemVersion, c.ApplicantID, c.Bundle, c.State, c.Step, c.Version, string(doc), c.Received, updated},
+				placeArgs(c)...), factArgs(c)...)
+		})
+	if err != nil {
+		return err
+	}
+	err = bulkInsert(tx, `INSERT INTO case_clock (`+clockCols+`) VALUES `, 21, len(list), func(i int) []any {
+		c := list[i]
+		return clockRow(c, max(c.Standing.ReceivedOn, 1))
 	})
+	if err != nil {
+		return err
+	}
+	type ev struct {
+		caseID string
+		e      CaseEvent
+	}
+	var all []ev
+	for i, evs := range events {
+		for _, e := range evs {
+			all = append(all, ev{list[i].ID, e})
+		}
+	}
+	return bulkInsert(tx, `INSERT INTO case_events (case_id, seq, at, action, from_state, to_state, step, desk, org_id, note) VALUES `,
+		10, len(all), func(i int) []any {
+			e := all[i]
+			return []any{e.caseID, e.e.Seq, e.e.At, e.e.Action, e.e.From, e.e.To, e.e.Step, e.e.Desk, e.e.OrgID, e.e.Note}
+		})
 }
 
 // bulkInsert writes n rows of cols columns, as many per statement as PostgreSQL's 65,535 parameters allow.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"fmt"
 
 	"bianmin/internal/access"
 	"bianmin/internal/cases"
@@ -27,11 +26,11 @@ func (tx *Tx) CreateCase(actor access.Actor, c *cases.Case, prefix string, year 
 	if c.ID == "" {
 		c.ID = ids.New()
 	}
-	n, err := tx.NextSerial(fmt.Sprintf("case/%s/%d", prefix, year))
+	_, no, err := tx.Take(CaseSeries(prefix, year))
 	if err != nil {
 		return err
 	}
-	c.No = fmt.Sprintf("%s%d%06d", prefix, year, n)
+	c.No = no
 	c.Version = 1
 	doc, _ := json.Marshal(c)
 	if _, err := tx.exec(`INSERT INTO cases (id, case_no, handling_org, receiving_org, item_id, item_version, applicant_id, bundle, state, step, version, doc, received_at, updated_at, `+placeCols+`, `+factCols+`)

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -73,11 +72,11 @@ func (tx *Tx) PendingOriginals(fromPath, fromID, to string) ([]cases.Case, error
 // CreateHandoff numbers a list (the sending township's prefix, 移交, the year, a serial), stores it with its
 // cases and writes its audit entry. A case already on another list makes it fail with a conflict.
 func (tx *Tx) CreateHandoff(actor access.Actor, h *Handoff, prefix string, year int) error {
-	n, err := tx.NextSerial(fmt.Sprintf("handoff/%s/%d", prefix, year))
+	_, no, err := tx.Take(HandoffSeries(prefix, year))
 	if err != nil {
 		return err
 	}
-	h.ID, h.No, h.Sent, h.SentBy, h.SentByName = ids.New(), fmt.Sprintf("%s移交〔%d〕%d号", prefix, year, n), tx.now, actor.ID, actor.Name
+	h.ID, h.No, h.Sent, h.SentBy, h.SentByName = ids.New(), no, tx.now, actor.ID, actor.Name
 	if _, err := tx.exec(`INSERT INTO handoffs (id, list_no, from_org, to_org, sent_at, sent_by, sent_by_name) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		h.ID, h.No, h.From, h.To, h.Sent, h.SentBy, h.SentByName); err != nil {
 		return errs.Wrap(err, "insert handoff")

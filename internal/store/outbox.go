@@ -107,11 +107,11 @@ type Notice struct {
 // verification code and keeps what it says. The counter is kept per printed prefix and kind, so numbers
 // never repeat.
 func (tx *Tx) IssueNotice(caseID, kind, prefix string, year int, doc string) (Notice, error) {
-	n, err := tx.NextSerial(fmt.Sprintf("notice/%s/%s/%d", prefix, kind, year))
+	_, no, err := tx.Take(NoticeSeries(prefix, kind, year))
 	if err != nil {
 		return Notice{}, err
 	}
-	nt := Notice{ID: ids.New(), CaseID: caseID, Kind: kind, No: fmt.Sprintf("%s%s〔%d〕%d号", prefix, kindShort[kind], year, n), Code: ids.Token(10), Issued: tx.now, Doc: doc}
+	nt := Notice{ID: ids.New(), CaseID: caseID, Kind: kind, No: no, Code: ids.Token(10), Issued: tx.now, Doc: doc}
 	_, err = tx.exec(`INSERT INTO notices (id, case_id, kind, notice_no, verify_code, issued_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?)`, nt.ID, nt.CaseID, nt.Kind, nt.No, nt.Code, nt.Issued, nt.Doc)
 	return nt, errs.Wrap(err, "notice")
 }

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -36,6 +37,8 @@ type DB struct {
 	w, r *sql.DB
 	// Now is the clock; tests may replace it.
 	Now func() time.Time
+	// Log takes what the store mends by itself (a number counter moved past numbers in use); nil: slog's default.
+	Log *slog.Logger
 	// orgs caches organisations read by id: every request asks for a few, and they change rarely (a change in
 	// this process drops its entry at commit; another instance's change shows within orgTTL).
 	orgs sync.Map // id -> cachedOrg
@@ -196,6 +199,32 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 		applied = append(applied, name)
 	}
 	return applied, nil
+}
+
+// Pending lists the embedded migrations not applied yet, without applying any (a read-only check needs a
+// schema it knows).
+func (db *DB) Pending(ctx context.Context) ([]string, error) {
+	entries, err := fs.ReadDir(migrations, "migrations/"+db.d.name)
+	if err != nil {
+		return nil, err
+	}
+	applied := map[string]bool{}
+	if rows, err := db.r.QueryContext(ctx, `SELECT version FROM schema_migrations`); err == nil {
+		for rows.Next() {
+			var v string
+			if rows.Scan(&v) == nil {
+				applied[v] = true
+			}
+		}
+		rows.Close()
+	}
+	var out []string
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".sql") && !applied[e.Name()] {
+			out = append(out, e.Name())
+		}
+	}
+	return out, nil
 }
 
 // errRetry asks Write to run the transaction again: it lost a race that a fresh run resolves.

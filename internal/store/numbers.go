@@ -1,0 +1,156 @@
+package store
+
+import (
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+
+	"bianmin/internal/access"
+	"bianmin/internal/errs"
+)
+
+// Human numbers (case numbers, notice numbers, hand-off lists) are a counter's serial written into a head and
+// a tail: 天山2026000042, 天山受理〔2026〕42号. A counter must stand at or above every number of its series in
+// use. Everything that writes numbered records moves the counter in the same transaction; and when a number
+// is found taken all the same (written behind the counter's back: a bulk load from before counters moved with
+// it, a restored copy, a hand edit), the allocator moves the counter past the highest number of the series in
+// use and takes the next, logging and auditing that once. It never fails a write for it, and the same number
+// is never met twice.
+
+// Series is one run of numbers kept by one counter.
+type Series struct {
+	Scope string // the counter's name
+	table string
+	col   string
+	Head  string // what comes before the serial
+	Tail  string // what comes after it
+	Pad   int    // zero-padded width of the serial (0: none)
+}
+
+// CaseSeries is the case numbers of a printed prefix and year: prefix, year, a six-digit serial.
+func CaseSeries(prefix string, year int) Series {
+	return Series{Scope: fmt.Sprintf("case/%s/%d", prefix, year), table: "cases", col: "case_no", Head: fmt.Sprintf("%s%d", prefix, year), Pad: 6}
+}
+
+// NoticeSeries is the notice numbers of a printed prefix, a kind and a year (机关简称 + 文书性质 + 〔年份〕 + 顺序号).
+func NoticeSeries(prefix, kind string, year int) Series {
+	return Series{Scope: fmt.Sprintf("notice/%s/%s/%d", prefix, kind, year), table: "notices", col: "notice_no",
+		Head: fmt.Sprintf("%s%s〔%d〕", prefix, kindShort[kind], year), Tail: "号"}
+}
+
+// HandoffSeries is the transfer lists of a sending township's prefix and a year.
+func HandoffSeries(prefix string, year int) Series {
+	return Series{Scope: fmt.Sprintf("handoff/%s/%d", prefix, year), table: "handoffs", col: "list_no", Head: fmt.Sprintf("%s移交〔%d〕", prefix, year), Tail: "号"}
+}
+
+// Format writes serial n as a number of the series.
+func (s Series) Format(n int64) string {
+	return fmt.Sprintf("%s%0*d%s", s.Head, s.Pad, n, s.Tail)
+}
+
+// Parse reads the serial out of a number of the series (false when the number is not of it).
+func (s Series) Parse(no string) (int64, bool) {
+	if !strings.HasPrefix(no, s.Head) || !strings.HasSuffix(no, s.Tail) || len(no) <= len(s.Head)+len(s.Tail) {
+		return 0, false
+	}
+	mid := no[len(s.Head) : len(no)-len(s.Tail)]
+	for _, c := range mid {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+	}
+	if s.Pad > 0 && len(mid) < s.Pad || s.Pad == 0 && len(mid) > 1 && mid[0] == '0' {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(mid, 10, 64)
+	return n, err == nil
+}
+
+// Take gives the next number of a series, healing the counter when the number it would give is taken.
+func (tx *Tx) Take(s Series) (int64, string, error) {
+	first, err := tx.Reserve(s, 1)
+	return first, s.Format(first), err
+}
+
+// Reserve moves the counter of a series on by k and returns the first of the k serials it passed, all of
+// them free. A bulk load (bianmin gen) reserves a batch's numbers in the batch's own transaction.
+func (tx *Tx) Reserve(s Series, k int) (int64, error) {
+	var v int64
+	err := tx.queryRow(`INSERT INTO counters (scope, value) VALUES (?, ?)
+		ON CONFLICT (scope) DO UPDATE SET value = counters.value + excluded.value RETURNING value`, s.Scope, k).Scan(&v)
+	if err != nil {
+		return 0, errs.Wrap(err, "serial")
+	}
+	first := v - int64(k) + 1
+	taken, err := tx.anyTaken(s, first, v)
+	if err != nil || !taken {
+		return first, err
+	}
+	high, err := tx.Highest(s)
+	if err != nil {
+		return 0, err
+	}
+	healed := high + int64(k)
+	if _, err := tx.exec(`UPDATE counters SET value = ? WHERE scope = ?`, healed, s.Scope); err != nil {
+		return 0, errs.Wrap(err, "heal counter")
+	}
+	tx.db.logger().Warn("number counter behind the numbers in use: moved past the highest",
+		"counter", s.Scope, "was", first-1, "highest_in_use", high, "now", healed)
+	err = tx.Audit(access.System, "counter.heal", "counter", s.Scope, "", map[string]int64{"value": first - 1}, map[string]int64{"value": healed, "highest_in_use": high})
+	return high + 1, err
+}
+
+// anyTaken reports whether any serial from lo to hi is already used in the series.
+func (tx *Tx) anyTaken(s Series, lo, hi int64) (bool, error) {
+	for a := lo; a <= hi; a += 500 {
+		b := min(a+499, hi)
+		args := make([]any, 0, b-a+1)
+		for n := a; n <= b; n++ {
+			args = append(args, s.Format(n))
+		}
+		var c int
+		q := `SELECT count(*) FROM ` + s.table + ` WHERE ` + s.col + ` IN (` + strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ") + `)`
+		if err := tx.queryRow(q, args...).Scan(&c); err != nil {
+			return false, errs.Wrap(err, "numbers taken")
+		}
+		if c > 0 {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// Highest finds the highest serial of a series in use (0 when none): a scan of the series, on the rare
+// path that heals a counter.
+func (tx *Tx) Highest(s Series) (int64, error) {
+	rows, err := tx.query(`SELECT `+s.col+` FROM `+s.table+` WHERE `+s.col+` LIKE ?`, likePrefix(s.Head))
+	if err != nil {
+		return 0, errs.Wrap(err, "highest number")
+	}
+	defer rows.Close()
+	var high int64
+	for rows.Next() {
+		var no string
+		if err := rows.Scan(&no); err != nil {
+			return 0, err
+		}
+		if n, ok := s.Parse(no); ok && n > high {
+			high = n
+		}
+	}
+	return high, rows.Err()
+}
+
+// likePrefix is a LIKE pattern for "starts with p" (the few wildcard characters matched loosely: Parse
+// decides).
+func likePrefix(p string) string {
+	return strings.NewReplacer("%", "_", "\\", "_").Replace(p) + "%"
+}
+
+func (db *DB) logger() *slog.Logger {
+	if db.Log != nil {
+		return db.Log
+	}
+	return slog.Default()
+}
