@@ -188,7 +188,7 @@ func Reconcile(asked []MaterialCheck, submitted []MaterialCheck) ([]MaterialChec
 			l.Add(errs.Field(f, "err.case.unknown_material").With("name", m.Name))
 		}
 		if m.Check != "" && !slices.Contains(Checks, m.Check) {
-			l.Add(errs.Field(f, "err.item.code_set"))
+			l.Add(errs.Field(f, "err.item.code_set").With("name", m.Name))
 		}
 		byName[m.Name] = m
 	}
@@ -389,6 +389,7 @@ func (c *Case) Apply(a Action, d Desk, in Input, now time.Time, clk clock.Clock)
 	next := *c
 	ev := Event{Action: a, From: c.State, At: now, Desk: d, Step: c.Step}
 	var l errs.List
+	checkReason(a, in, &l) // reasons.go: where the law requires reasons
 	switch a {
 	case AskCorrection:
 		next.Materials = c.windowCheck(a, in.Materials, &l)
@@ -405,7 +406,9 @@ func (c *Case) Apply(a Action, d Desk, in Input, now time.Time, clk clock.Clock)
 			if !slices.ContainsFunc(in.Materials, func(m MaterialCheck) bool { return m.Check == Owed }) {
 				l.Add(errs.Field("materials", "err.case.nothing_owed"))
 			}
-			if in.OwedBy == (clock.Date{}) || !clock.DateOf(now.In(clk.Rules.Location)).Before(in.OwedBy) {
+			if in.OwedBy.IsZero() {
+				l.Add(errs.Field("owed_by", "err.required")) // an empty date is missing, not early
+			} else if !clock.DateOf(now.In(clk.Rules.Location)).Before(in.OwedBy) {
 				l.Add(errs.Field("owed_by", "err.case.owed_by"))
 			}
 			next.OwedBy = in.OwedBy
@@ -413,9 +416,6 @@ func (c *Case) Apply(a Action, d Desk, in Input, now time.Time, clk clock.Clock)
 		// Acceptance completes the window's own steps: the case goes to the first back-office step.
 		next.Accepted, next.Step, next.StepSince = now, FirstBackStep(c.Steps), now
 	case Refuse:
-		if strings.TrimSpace(in.Reason) == "" {
-			l.Add(errs.Field("reason", "err.required"))
-		}
 		next.Refusal = in.Reason
 	case Pass:
 		if c.Step+1 >= len(c.Steps) {
@@ -446,9 +446,6 @@ func (c *Case) Apply(a Action, d Desk, in Input, now time.Time, clk clock.Clock)
 		if !slices.Contains(SuspendKinds, in.Kind) {
 			l.Add(errs.Field("kind", "err.item.code_set"))
 		}
-		if strings.TrimSpace(in.Reason) == "" {
-			l.Add(errs.Field("reason", "err.required"))
-		}
 		day := clock.DateOf(now.In(clk.Rules.Location))
 		next.Suspensions = append(slices.Clone(c.Suspensions), Suspension{Suspension: clock.Suspension{Kind: in.Kind, From: day}, Reason: in.Reason})
 	case Resume:
@@ -470,9 +467,6 @@ func (c *Case) Apply(a Action, d Desk, in Input, now time.Time, clk clock.Clock)
 		if e := c.checkExtension(in.Days); e != nil {
 			l.Add(e)
 		}
-		if strings.TrimSpace(in.Reason) == "" {
-			l.Add(errs.Field("reason", "err.required"))
-		}
 		next.ExtensionRequest = &ExtensionRequest{Days: in.Days, Reason: strings.TrimSpace(in.Reason), At: now}
 	case ApproveExtension, RejectExtension:
 		req := c.ExtensionRequest
@@ -488,8 +482,6 @@ func (c *Case) Apply(a Action, d Desk, in Input, now time.Time, clk clock.Clock)
 			if strings.TrimSpace(in.Reason) == "" {
 				in.Reason = req.Reason // the reasons the applicant is told (第42条: 并告知理由)
 			}
-		} else if strings.TrimSpace(in.Reason) == "" {
-			l.Add(errs.Field("reason", "err.required"))
 		}
 		next.ExtensionRequest = nil
 	case OwedArrived:
@@ -525,9 +517,6 @@ func (c *Case) Apply(a Action, d Desk, in Input, now time.Time, clk clock.Clock)
 		if c.Step != len(c.Steps)-1 {
 			l.Add(errs.Field("step", "err.case.not_last_step"))
 		}
-		if !in.Grant && strings.TrimSpace(in.Reason) == "" {
-			l.Add(errs.Field("reason", "err.case.deny_reason"))
-		}
 		next.Decision = &Decision{Grant: in.Grant, Reasons: in.Reason, At: now}
 		next.ExtensionRequest = nil // decided within the limit: a waiting request has nothing left to extend
 	case Issue:
@@ -543,9 +532,6 @@ func (c *Case) Apply(a Action, d Desk, in Input, now time.Time, clk clock.Clock)
 		d.At = now
 		next.Delivery = &d
 	case Terminate:
-		if strings.TrimSpace(in.Reason) == "" {
-			l.Add(errs.Field("reason", "err.required"))
-		}
 		next.Refusal = in.Reason
 	case PledgeChecked, Revoke:
 		c.pledgeMove(a, in, now, &next, &l)
