@@ -145,6 +145,8 @@ type caseView struct {
 	// Settled are the materials verified before a resubmission, with their checks: they stay as they were
 	// (行政许可法 第32条: only what the notice asked for is checked again)
 	Settled map[string]cases.Check
+	// Done confirms the move just made (moves.go)
+	Done *Done
 }
 
 func (s *Server) caseView(r *http.Request, id string) (caseView, error) {
@@ -209,6 +211,9 @@ func (s *Server) caseShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.page(r, "title.case")
+	if a := r.URL.Query().Get("done"); a != "" {
+		v.Done = s.done(p, v, a)
+	}
 	p.Data = v
 	s.render(w, http.StatusOK, "case", p)
 }
@@ -240,9 +245,14 @@ func (s *Server) caseAct(w http.ResponseWriter, r *http.Request) {
 		// the rows left as owed were not brought this time
 		in.Materials = slices.DeleteFunc(in.Materials, func(m cases.MaterialCheck) bool { return m.Check == cases.Owed })
 	}
-	_, err := s.svc.Act(r.Context(), rc(r).me.Actor(), id, version, a, in)
+	var err error
+	if g := r.FormValue("grant"); a == cases.Decide && g != "1" && g != "0" {
+		err = errs.Field("grant", "err.case.choose_decision") // nothing is pre-selected: grant or deny is chosen
+	} else {
+		_, err = s.svc.Act(r.Context(), rc(r).me.Actor(), id, version, a, in)
+	}
 	if err == nil {
-		dest := "/cases/" + id + "?ok=saved"
+		dest := "/cases/" + id + "?done=" + string(a) + "#done"
 		// the window hands the applicant the paper at once: a correction notice, a refusal
 		if kind := map[cases.Action]string{cases.AskCorrection: cases.NoticeCorrection, cases.Refuse: cases.NoticeRefuse}[a]; kind != "" {
 			if n, err := s.svc.LatestNotice(r.Context(), rc(r).me.Actor(), id, kind); err == nil {
@@ -260,7 +270,7 @@ func (s *Server) caseAct(w http.ResponseWriter, r *http.Request) {
 	keepChecked(v.Materials, in.Materials) // what was checked is kept
 	p := s.page(r, "title.case")
 	p.Data = v
-	p.Form = formValues(r, "reason", "kind", "days", "method", "tracking", "owed_by", "check_by")
+	p.Form = formValues(r, "action", "reason", "kind", "days", "method", "tracking", "owed_by", "check_by", "grant", "result", "assignee")
 	p.Errors = s.fieldErrors(p.Lang, err)
 	s.render(w, status(err), "case", p)
 }
