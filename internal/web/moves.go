@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"bianmin/internal/cases"
+	"bianmin/internal/service"
 	"bianmin/internal/store"
 )
 
@@ -135,3 +136,15 @@ type MoveForm struct {
 
 // Move prepares a move's form.
 func (p *Page) Move(a string) MoveForm { return MoveForm{P: p, Action: a} }
+
+// PendingExtensions are the cases of a queue whose extension request waits for the viewer's approval, as
+// head of the organ that decides (行政许可法 第42条): the director's queue shows them first, marked.
+func (p *Page) PendingExtensions(list []service.Work) []service.Work {
+	var out []service.Work
+	for _, w := range list {
+		if w.Case.ExtensionRequest != nil && slices.Contains(w.Mine, cases.ApproveExtension) {
+			out = append(out, w)
+		}
+	}
+	return out
+}

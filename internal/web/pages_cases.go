@@ -42,6 +42,8 @@ type caseNewData struct {
 	Bundles    []catalog.Bundle
 	Applicants []people.Applicant
 	Station    bool
+	// intake from an ID number (intake.go)
+	Intake
 }
 
 func (s *Server) caseNewData(r *http.Request) (caseNewData, error) {
@@ -59,7 +61,13 @@ func (s *Server) caseNewData(r *http.Request) (caseNewData, error) {
 			return d, err
 		}
 	}
-	d.Applicants, err = s.svc.Applicants(r.Context(), me.Actor(), me.OrgID, 200)
+	// residents come by their ID number; organisations (统一社会信用代码) are chosen from the list
+	all, err := s.svc.Applicants(r.Context(), me.Actor(), me.OrgID, 200)
+	for _, a := range all {
+		if a.Kind == people.Organisation {
+			d.Applicants = append(d.Applicants, a)
+		}
+	}
 	return d, err
 }
 
@@ -70,8 +78,14 @@ func (s *Server) caseNew(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.page(r, "title.case_new")
-	p.Data = d
 	p.Form = map[string]string{"idem": ids.Token(16)}
+	for _, k := range []string{"id_number", "q", "item"} {
+		p.Form[k] = r.URL.Query().Get(k)
+	}
+	if err := s.intake(r, p, &d); err != nil {
+		p.Errors = s.fieldErrors(p.Lang, err)
+	}
+	p.Data = d
 	if err := s.warnCalendar(r, p); err != nil {
 		s.fail(w, r, err)
 		return
@@ -81,18 +95,31 @@ func (s *Server) caseNew(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) caseReceive(w http.ResponseWriter, r *http.Request) {
 	in := service.ReceiveInput{ItemID: r.FormValue("item"), ApplicantID: r.FormValue("applicant"), Authorisation: r.FormValue("authorisation")}
+	if in.ItemID == "" {
+		in.ItemID = r.FormValue("item_other") // chosen from the whole list rather than the most used or found
+	}
 	var err error
-	if b := r.FormValue("bundle"); b != "" {
-		// a bundle: one intake, a case per item, all in the queue
-		if _, err = s.svc.ReceiveBundle(r.Context(), rc(r).me.Actor(), b, in, r.FormValue("idem")); err == nil {
-			http.Redirect(w, r, "/cases?ok=received", http.StatusSeeOther)
-			return
-		}
-	} else {
-		var c cases.Case
-		if c, err = s.svc.Receive(r.Context(), rc(r).me.Actor(), in, r.FormValue("idem")); err == nil {
-			http.Redirect(w, r, "/cases/"+c.ID+"?ok=received", http.StatusSeeOther)
-			return
+	if in.ApplicantID == "" && r.FormValue("id_number") != "" {
+		// the applicant of the number typed, or a new one registered on this form
+		var a people.Applicant
+		a, err = s.svc.IntakeApplicant(r.Context(), rc(r).me.Actor(), service.ApplicantInput{Name: strings.TrimSpace(r.FormValue("name")),
+			IDNumber: r.FormValue("id_number"), Phone: strings.TrimSpace(r.FormValue("phone")), Address: strings.TrimSpace(r.FormValue("address")),
+			OrgID: r.FormValue("org")}, r.FormValue("idem")+"/applicant")
+		in.ApplicantID = a.ID
+	}
+	if err == nil {
+		if b := r.FormValue("bundle"); b != "" {
+			// a bundle: one intake, a case per item, all in the queue
+			if _, err = s.svc.ReceiveBundle(r.Context(), rc(r).me.Actor(), b, in, r.FormValue("idem")); err == nil {
+				http.Redirect(w, r, "/cases?ok=received", http.StatusSeeOther)
+				return
+			}
+		} else {
+			var c cases.Case
+			if c, err = s.svc.Receive(r.Context(), rc(r).me.Actor(), in, r.FormValue("idem")); err == nil {
+				http.Redirect(w, r, "/cases/"+c.ID+"?ok=received", http.StatusSeeOther)
+				return
+			}
 		}
 	}
 	d, derr := s.caseNewData(r)
@@ -101,8 +128,14 @@ func (s *Server) caseReceive(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.page(r, "title.case_new")
+	p.Form = formValues(r, "item", "bundle", "applicant", "authorisation", "idem", "id_number", "q", "name", "phone", "address", "org")
+	if p.Form["item"] == "" {
+		p.Form["item"] = r.FormValue("item_other")
+	}
+	if ierr := s.intake(r, p, &d); ierr != nil && err == nil {
+		err = ierr
+	}
 	p.Data = d
-	p.Form = formValues(r, "item", "bundle", "applicant", "authorisation", "idem")
 	p.Errors = s.fieldErrors(p.Lang, err)
 	s.render(w, status(err), "case_new", p)
 }
