@@ -106,6 +106,9 @@ func (s *Server) caseReceive(w http.ResponseWriter, r *http.Request) {
 			IDNumber: r.FormValue("id_number"), Phone: strings.TrimSpace(r.FormValue("phone")), Address: strings.TrimSpace(r.FormValue("address")),
 			OrgID: r.FormValue("org")}, r.FormValue("idem")+"/applicant")
 		in.ApplicantID = a.ID
+		if err != nil && in.ItemID == "" && r.FormValue("bundle") == "" { // the whole form's errors at once
+			err = append(errs.List(errs.All(err)), errs.Field("item_id", "err.required"))
+		}
 	}
 	if err == nil {
 		if b := r.FormValue("bundle"); b != "" {
