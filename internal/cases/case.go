@@ -188,7 +188,7 @@ func Reconcile(asked []MaterialCheck, submitted []MaterialCheck) ([]MaterialChec
 			l.Add(errs.Field(f, "err.case.unknown_material").With("name", m.Name))
 		}
 		if m.Check != "" && !slices.Contains(Checks, m.Check) {
-			l.Add(errs.Field(f, "err.item.code_set"))
+			l.Add(errs.Field(f, "err.item.code_set").With("name", m.Name))
 		}
 		byName[m.Name] = m
 	}
@@ -389,6 +389,7 @@ func (c *Case) Apply(a Action, d Desk, in Input, now time.Time, clk clock.Clock)
 	next := *c
 	ev := Event{Action: a, From: c.State, At: now, Desk: d, Step: c.Step}
 	var l errs.List
+	checkReason(a, in, &l) // reasons.go: where the law requires reasons
 	switch a {
 	case AskCorrection:
 		next.Materials = c.windowCheck(a, in.Materials, &l)
@@ -411,9 +412,6 @@ func (c *Case) Apply(a Action, d Desk, in Input, now time.Time, clk clock.Clock)
 		// Acceptance completes the window's own steps: the case goes to the first back-office step.
 		next.Accepted, next.Step, next.StepSince = now, FirstBackStep(c.Steps), now
 	case Refuse:
-		if strings.TrimSpace(in.Reason) == "" {
-			l.Add(errs.Field("reason", "err.required"))
-		}
 		next.Refusal = in.Reason
 	case Pass:
 		if c.Step+1 >= len(c.Steps) {
@@ -444,9 +442,6 @@ func (c *Case) Apply(a Action, d Desk, in Input, now time.Time, clk clock.Clock)
 		if !slices.Contains(SuspendKinds, in.Kind) {
 			l.Add(errs.Field("kind", "err.item.code_set"))
 		}
-		if strings.TrimSpace(in.Reason) == "" {
-			l.Add(errs.Field("reason", "err.required"))
-		}
 		day := clock.DateOf(now.In(clk.Rules.Location))
 		next.Suspensions = append(slices.Clone(c.Suspensions), Suspension{Suspension: clock.Suspension{Kind: in.Kind, From: day}, Reason: in.Reason})
 	case Resume:
@@ -468,9 +463,6 @@ func (c *Case) Apply(a Action, d Desk, in Input, now time.Time, clk clock.Clock)
 		if e := c.checkExtension(in.Days); e != nil {
 			l.Add(e)
 		}
-		if strings.TrimSpace(in.Reason) == "" {
-			l.Add(errs.Field("reason", "err.required"))
-		}
 		next.ExtensionRequest = &ExtensionRequest{Days: in.Days, Reason: strings.TrimSpace(in.Reason), At: now}
 	case ApproveExtension, RejectExtension:
 		req := c.ExtensionRequest
@@ -486,8 +478,6 @@ func (c *Case) Apply(a Action, d Desk, in Input, now time.Time, clk clock.Clock)
 			if strings.TrimSpace(in.Reason) == "" {
 				in.Reason = req.Reason // the reasons the applicant is told (第42条: 并告知理由)
 			}
-		} else if strings.TrimSpace(in.Reason) == "" {
-			l.Add(errs.Field("reason", "err.required"))
 		}
 		next.ExtensionRequest = nil
 	case OwedArrived:
@@ -523,9 +513,6 @@ func (c *Case) Apply(a Action, d Desk, in Input, now time.Time, clk clock.Clock)
 		if c.Step != len(c.Steps)-1 {
 			l.Add(errs.Field("step", "err.case.not_last_step"))
 		}
-		if !in.Grant && strings.TrimSpace(in.Reason) == "" {
-			l.Add(errs.Field("reason", "err.case.deny_reason"))
-		}
 		next.Decision = &Decision{Grant: in.Grant, Reasons: in.Reason, At: now}
 		next.ExtensionRequest = nil // decided within the limit: a waiting request has nothing left to extend
 	case Issue:
@@ -541,9 +528,6 @@ func (c *Case) Apply(a Action, d Desk, in Input, now time.Time, clk clock.Clock)
 		d.At = now
 		next.Delivery = &d
 	case Terminate:
-		if strings.TrimSpace(in.Reason) == "" {
-			l.Add(errs.Field("reason", "err.required"))
-		}
 		next.Refusal = in.Reason
 	case PledgeChecked, Revoke:
 		c.pledgeMove(a, in, now, &next, &l)

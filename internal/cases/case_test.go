@@ -132,7 +132,7 @@ func TestRefusedMovesChangeNothing(t *testing.T) {
 	}{
 		{"accept with a required material missing", nil, Accept, Front, Input{Materials: materials(true)}, "materials[2]", "err.case.material_lacking"},
 		{"correction with nothing missing", nil, AskCorrection, Front, Input{Materials: materials(false)}, "materials", "err.case.nothing_missing"},
-		{"conditional accept without a date", nil, AcceptOwed, Front, Input{Materials: []MaterialCheck{{Name: "银行卡", Check: Owed, Deferrable: true}}}, "owed_by", "err.case.owed_by"},
+		{"conditional accept without a date", nil, AcceptOwed, Front, Input{Materials: []MaterialCheck{{Name: "银行卡", Check: Owed, Deferrable: true}}}, "owed_by", "err.required"},
 		{"refuse without reasons", nil, Refuse, Front, Input{}, "reason", "err.required"},
 		{"deny without reasons", []Action{Accept, Pass}, Decide, Back, Input{Grant: false}, "reason", "err.case.deny_reason"},
 		{"decide before the last step", []Action{Accept}, Decide, Back, Input{Grant: true}, "step", "err.case.not_last_step"},

@@ -233,7 +233,7 @@ func TestSpecialStepStandsTheClock(t *testing.T) {
 		}, []string{"公示"}, []string{"2026-03-03..2026-03-09"}, 5},
 		{"returned into it", steps, []step{
 			{Accept, "2026-03-02 10:00", acc, false}, {Pass, "2026-03-03 10:00", Input{}, true}, {Pass, "2026-03-10 10:00", Input{}, false},
-			{Return, "2026-03-11 10:00", Input{}, true}, {Pass, "2026-03-13 10:00", Input{}, false},
+			{Return, "2026-03-11 10:00", Input{Reason: "材料待核"}, true}, {Pass, "2026-03-13 10:00", Input{}, false},
 		}, []string{"公示", "公示"}, []string{"2026-03-03..2026-03-09", "2026-03-11..2026-03-12"}, 7},
 		{"accepted straight into it, still in it", []Step{{Name: "受理", Role: "clerk"}, steps[2], steps[3]}, []step{
 			{Accept, "2026-03-02 10:00", acc, true},

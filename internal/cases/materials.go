@@ -171,7 +171,9 @@ func pledgeAt(checks []MaterialCheck, by clock.Date, now time.Time, clk clock.Cl
 	if len(names) == 0 {
 		return nil
 	}
-	if by.IsZero() || !clock.DateOf(now.In(clk.Rules.Location)).Before(by) {
+	if by.IsZero() {
+		l.Add(errs.Field("check_by", "err.required")) // an empty date is missing, not early
+	} else if !clock.DateOf(now.In(clk.Rules.Location)).Before(by) {
 		l.Add(errs.Field("check_by", "err.case.check_by"))
 	}
 	return &PledgeCheck{Materials: names, Due: by}

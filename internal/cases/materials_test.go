@@ -97,7 +97,7 @@ func TestMaterialRules(t *testing.T) {
 		{"a pledge on an item without 告知承诺", dibao, nil, step{Accept, Front, Input{Materials: with(fine(), 3, Pledged), CheckBy: day}}, "materials[3]", "err.case.pledge_not_allowed", "家庭收入和财产状况声明"},
 		{"the ID card pledged", pledging, nil, step{Accept, Front, Input{Materials: with(fine(), 1, Pledged), CheckBy: day}}, "materials[1]", "err.case.not_pledgeable", "居民身份证"},
 		{"the application form pledged", pledging, nil, step{Accept, Front, Input{Materials: with(fine(), 0, Pledged), CheckBy: day}}, "materials[0]", "err.case.not_pledgeable", "最低生活保障申请表"},
-		{"a pledge without the check's date", pledging, nil, step{Accept, Front, Input{Materials: with(fine(), 3, Pledged)}}, "check_by", "err.case.check_by", ""},
+		{"a pledge without the check's date", pledging, nil, step{Accept, Front, Input{Materials: with(fine(), 3, Pledged)}}, "check_by", "err.required", ""},
 		{"a proof pledged", pledging, nil, step{Accept, Front, Input{Materials: with(fine(), 3, Pledged), CheckBy: day}}, "", "", ""},
 	}
 	for _, tc := range tests {

@@ -14,7 +14,9 @@ const OwedWithin = 366
 // checkOwedBy refuses an owed-by date that is not after today, or more than OwedWithin days ahead.
 func checkOwedBy(by, today clock.Date, l *errs.List) {
 	switch last := today.AddDays(OwedWithin); {
-	case by.IsZero() || !today.Before(by):
+	case by.IsZero():
+		l.Add(errs.Field("owed_by", "err.required")) // an empty date is missing, not early
+	case !today.Before(by):
 		l.Add(errs.Field("owed_by", "err.case.owed_by"))
 	case by.After(last):
 		l.Add(errs.Field("owed_by", "err.case.owed_by_far").With("date", last.String()))

@@ -83,7 +83,7 @@ func TestBrowserRefusalNoticeAndTransferList(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`ul.tiles`)),
 		chromedp.Navigate(w.url+"/cases/"+w.fresh.ID),
 		chromedp.WaitVisible(chromedp.CSS(`#check`)),
-		chromedp.SendKeys(chromedp.CSS(`#check ~ form #f-reason`), "申请人已在户籍地另行申请，本申请属重复申请"),
+		chromedp.SendKeys(chromedp.CSS(`#f-reason-refuse`), "申请人已在户籍地另行申请，本申请属重复申请"),
 		chromedp.Click(chromedp.CSS(`button[name=action][value=refuse]`)),
 		chromedp.WaitVisible(chromedp.CSS(`article.notice-doc[data-kind="refuse"]`)),
 	)

@@ -334,13 +334,13 @@ func TestBrowserCaseWholePath(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`#f-phone`), "13904761234"),
 		chromedp.Click(chromedp.CSS(`form.form button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(`dl.facts`)),
-		chromedp.Navigate(r.URL+"/cases/new"),
-		chromedp.WaitVisible(chromedp.CSS(`#f-item`)),
+		chromedp.Navigate(r.URL+"/cases/new?id_number=11010519491231002X"),
+		chromedp.WaitVisible(chromedp.CSS(`#applicant-name`)),
 	)
-	eval[string](t, ctx, `(() => { const s = document.querySelector("#f-item"); s.value = [...s.options].find(o => o.textContent.trim() === "最低生活保障").value; return s.value; })()`)
+	eval[string](t, ctx, `(() => { const s = document.querySelector("#f-item_other"); s.value = [...s.options].find(o => o.textContent.trim() === "最低生活保障").value; return s.value; })()`)
 	do(t, ctx,
 		chromedp.SendKeys(chromedp.CSS(`#f-authorisation`), "书面委托书（本人签字按印）"),
-		chromedp.Click(chromedp.CSS(`form.form button[type=submit]`)),
+		chromedp.Click(chromedp.CSS(`#receive-button`)),
 		chromedp.WaitVisible(chromedp.CSS(`ol.timeline`)),
 	)
 	caseURL := eval[string](t, ctx, `location.pathname`)
@@ -396,7 +396,8 @@ func TestBrowserCaseWholePath(t *testing.T) {
 
 	login("minzheng")
 	do(t, ctx, chromedp.Navigate(r.URL+caseURL), chromedp.WaitVisible(chromedp.CSS(`ol.timeline`)))
-	do(t, ctx, chromedp.SendKeys(chromedp.CSS(`#moves ~ form #f-reason`), "经入户调查和公示，符合条件"))
+	// nothing is pre-selected: the decision is chosen
+	do(t, ctx, chromedp.Click(chromedp.CSS(`#g1`)), chromedp.SendKeys(chromedp.CSS(`#f-reason-decide`), "经入户调查和公示，符合条件"))
 	move("decide")
 	logout()
 

@@ -43,6 +43,8 @@ type caseNewData struct {
 	Bundles    []catalog.Bundle
 	Applicants []people.Applicant
 	Station    bool
+	// intake from an ID number (intake.go)
+	Intake
 }
 
 func (s *Server) caseNewData(r *http.Request) (caseNewData, error) {
@@ -60,7 +62,13 @@ func (s *Server) caseNewData(r *http.Request) (caseNewData, error) {
 			return d, err
 		}
 	}
-	d.Applicants, err = s.svc.Applicants(r.Context(), me.Actor(), me.OrgID, 200)
+	// residents come by their ID number; organisations (统一社会信用代码) are chosen from the list
+	all, err := s.svc.Applicants(r.Context(), me.Actor(), me.OrgID, 200)
+	for _, a := range all {
+		if a.Kind == people.Organisation {
+			d.Applicants = append(d.Applicants, a)
+		}
+	}
 	return d, err
 }
 
@@ -71,8 +79,14 @@ func (s *Server) caseNew(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.page(r, "title.case_new")
-	p.Data = d
 	p.Form = map[string]string{"idem": ids.Token(16)}
+	for _, k := range []string{"id_number", "q", "item"} {
+		p.Form[k] = r.URL.Query().Get(k)
+	}
+	if err := s.intake(r, p, &d); err != nil {
+		p.Errors = s.fieldErrors(p.Lang, err)
+	}
+	p.Data = d
 	if err := s.warnCalendar(r, p); err != nil {
 		s.fail(w, r, err)
 		return
@@ -82,18 +96,34 @@ func (s *Server) caseNew(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) caseReceive(w http.ResponseWriter, r *http.Request) {
 	in := service.ReceiveInput{ItemID: r.FormValue("item"), ApplicantID: r.FormValue("applicant"), Authorisation: r.FormValue("authorisation")}
+	if in.ItemID == "" {
+		in.ItemID = r.FormValue("item_other") // chosen from the whole list rather than the most used or found
+	}
 	var err error
-	if b := r.FormValue("bundle"); b != "" {
-		// a bundle: one intake, a case per item, all in the queue
-		if _, err = s.svc.ReceiveBundle(r.Context(), rc(r).me.Actor(), b, in, r.FormValue("idem")); err == nil {
-			http.Redirect(w, r, "/cases?ok=received", http.StatusSeeOther)
-			return
+	if in.ApplicantID == "" && r.FormValue("id_number") != "" {
+		// the applicant of the number typed, or a new one registered on this form
+		var a people.Applicant
+		a, err = s.svc.IntakeApplicant(r.Context(), rc(r).me.Actor(), service.ApplicantInput{Name: strings.TrimSpace(r.FormValue("name")),
+			IDNumber: r.FormValue("id_number"), Phone: strings.TrimSpace(r.FormValue("phone")), Address: strings.TrimSpace(r.FormValue("address")),
+			OrgID: r.FormValue("org")}, r.FormValue("idem")+"/applicant")
+		in.ApplicantID = a.ID
+		if err != nil && in.ItemID == "" && r.FormValue("bundle") == "" { // the whole form's errors at once
+			err = append(errs.List(errs.All(err)), errs.Field("item_id", "err.required"))
 		}
-	} else {
-		var c cases.Case
-		if c, err = s.svc.Receive(r.Context(), rc(r).me.Actor(), in, r.FormValue("idem")); err == nil {
-			http.Redirect(w, r, "/cases/"+c.ID+"?ok=received", http.StatusSeeOther)
-			return
+	}
+	if err == nil {
+		if b := r.FormValue("bundle"); b != "" {
+			// a bundle: one intake, a case per item, all in the queue
+			if _, err = s.svc.ReceiveBundle(r.Context(), rc(r).me.Actor(), b, in, r.FormValue("idem")); err == nil {
+				http.Redirect(w, r, "/cases?ok=received", http.StatusSeeOther)
+				return
+			}
+		} else {
+			var c cases.Case
+			if c, err = s.svc.Receive(r.Context(), rc(r).me.Actor(), in, r.FormValue("idem")); err == nil {
+				http.Redirect(w, r, "/cases/"+c.ID+"?ok=received", http.StatusSeeOther)
+				return
+			}
 		}
 	}
 	d, derr := s.caseNewData(r)
@@ -102,8 +132,14 @@ func (s *Server) caseReceive(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.page(r, "title.case_new")
+	p.Form = formValues(r, "item", "bundle", "applicant", "authorisation", "idem", "id_number", "q", "name", "phone", "address", "org")
+	if p.Form["item"] == "" {
+		p.Form["item"] = r.FormValue("item_other")
+	}
+	if ierr := s.intake(r, p, &d); ierr != nil && err == nil {
+		err = ierr
+	}
 	p.Data = d
-	p.Form = formValues(r, "item", "bundle", "applicant", "authorisation", "idem")
 	p.Errors = s.fieldErrors(p.Lang, err)
 	s.render(w, status(err), "case_new", p)
 }
@@ -161,6 +197,8 @@ type caseView struct {
 	// Settled are the materials verified before a resubmission, with their checks: they stay as they were
 	// (行政许可法 第32条: only what the notice asked for is checked again)
 	Settled map[string]cases.Check
+	// Done confirms the move just made (moves.go)
+	Done *Done
 }
 
 func (s *Server) caseView(r *http.Request, id string) (caseView, error) {
@@ -225,6 +263,9 @@ func (s *Server) caseShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.page(r, "title.case")
+	if a := r.URL.Query().Get("done"); a != "" {
+		v.Done = s.done(p, v, a)
+	}
 	p.Data = v
 	s.render(w, http.StatusOK, "case", p)
 }
@@ -256,9 +297,14 @@ func (s *Server) caseAct(w http.ResponseWriter, r *http.Request) {
 		// the rows left as owed were not brought this time
 		in.Materials = slices.DeleteFunc(in.Materials, func(m cases.MaterialCheck) bool { return m.Check == cases.Owed })
 	}
-	_, err := s.svc.Act(r.Context(), rc(r).me.Actor(), id, version, a, in)
+	var err error
+	if g := r.FormValue("grant"); a == cases.Decide && g != "1" && g != "0" {
+		err = errs.Field("grant", "err.case.choose_decision") // nothing is pre-selected: grant or deny is chosen
+	} else {
+		_, err = s.svc.Act(r.Context(), rc(r).me.Actor(), id, version, a, in)
+	}
 	if err == nil {
-		dest := "/cases/" + id + "?ok=saved"
+		dest := "/cases/" + id + "?done=" + string(a) + "#done"
 		// the window hands the applicant the paper at once: a correction notice, a refusal
 		if kind := map[cases.Action]string{cases.AskCorrection: cases.NoticeCorrection, cases.Refuse: cases.NoticeRefuse}[a]; kind != "" {
 			if n, err := s.svc.LatestNotice(r.Context(), rc(r).me.Actor(), id, kind); err == nil {
@@ -276,7 +322,7 @@ func (s *Server) caseAct(w http.ResponseWriter, r *http.Request) {
 	keepChecked(v.Materials, in.Materials) // what was checked is kept
 	p := s.page(r, "title.case")
 	p.Data = v
-	p.Form = formValues(r, "reason", "kind", "days", "method", "tracking", "owed_by", "check_by")
+	p.Form = formValues(r, "action", "reason", "kind", "days", "method", "tracking", "owed_by", "check_by", "grant", "result", "assignee")
 	p.Errors = s.fieldErrors(p.Lang, err)
 	s.render(w, status(err), "case", p)
 }

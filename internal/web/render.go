@@ -215,7 +215,7 @@ func (s *Server) fieldErrors(lang i18n.Lang, err error) []FieldError {
 		}
 		fe := FieldError{Field: e.Field, Message: s.cat.T(lang, e.Key, args...)}
 		if e.Field != "" {
-			fe.Label = s.fieldLabel(lang, e.Field)
+			fe.Label = s.fieldLabel(lang, e.Field, e.Args["name"])
 		}
 		out = append(out, fe)
 	}
@@ -244,7 +244,23 @@ func (p *Page) Element(path string) string {
 
 // fieldLabel names a field; import errors carry a place in the file ("townships[3].code"), which is kept
 // beside the name of its last part so that the row can be found.
-func (s *Server) fieldLabel(lang i18n.Lang, field string) string {
+//
+// This is the one place where a field is named for people: a row of a list ("materials[0]") is named by what
+// it is (the material's name, when the error carries it), or by its label and number, never by its key.
+func (s *Server) fieldLabel(lang i18n.Lang, field, name string) string {
+	if base, idx, ok := strings.Cut(field, "["); ok && !strings.Contains(field, ".") {
+		label := base
+		if s.cat.Has("field." + base) {
+			label = s.cat.T(lang, "field."+base)
+		}
+		if name != "" {
+			return s.cat.T(lang, "field.row_named", "label", label, "name", name)
+		}
+		if n, err := strconv.Atoi(strings.TrimSuffix(idx, "]")); err == nil {
+			return s.cat.T(lang, "field.row_n", "label", label, "n", strconv.Itoa(n+1))
+		}
+		return label
+	}
 	last := field
 	if i := strings.LastIndex(field, "."); i >= 0 {
 		last = field[i+1:]

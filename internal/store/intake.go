@@ -1,0 +1,46 @@
+package store
+
+import (
+	"context"
+
+	"bianmin/internal/cases"
+	"bianmin/internal/people"
+)
+
+// The window's intake from an ID number (issue 12): the applicant of a number, their open cases, and the
+// items most often received at the window.
+
+// ApplicantOfIDNumber finds the applicant registered with an ID number (already normalised).
+func (db *DB) ApplicantOfIDNumber(ctx context.Context, idNumber string) (people.Applicant, error) {
+	a, err := scanApplicant(db.queryRow(ctx, `SELECT `+applicantCols+` FROM applicants a JOIN orgs o ON o.id = a.org_id WHERE a.id_number = ?`, idNumber))
+	if err != nil {
+		return a, notFound(err, "applicant")
+	}
+	return a, nil
+}
+
+// OpenCasesOf lists an applicant's cases that are not closed, newest first.
+func (db *DB) OpenCasesOf(ctx context.Context, applicantID string, limit int) ([]cases.Case, error) {
+	return collectCases(db.query(ctx, `SELECT doc FROM cases WHERE applicant_id = ?
+		AND state NOT IN ('delivered', 'refused', 'terminated', 'revoked') ORDER BY received_at DESC LIMIT ?`, applicantID, limit))
+}
+
+// TopItems lists the ids of the items most often received among an organisation's latest `recent` cases,
+// most first: what the window takes in now, whatever the season.
+func (db *DB) TopItems(ctx context.Context, orgID string, recent, limit int) ([]string, error) {
+	rows, err := db.query(ctx, `SELECT item_id FROM (SELECT item_id FROM cases WHERE receiving_org = ?
+		ORDER BY received_at DESC LIMIT ?) AS recent GROUP BY item_id ORDER BY count(*) DESC, item_id LIMIT ?`, orgID, recent, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
