@@ -225,7 +225,7 @@ func TestBrowserOneFormPerMove(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	do(t, ctx, chromedp.Click(chromedp.CSS(`.tools form button`)), chromedp.WaitVisible(chromedp.CSS(`a[href="/login"]`)))
+	do(t, ctx, chromedp.Click(chromedp.CSS(`.tools form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.CSS(`a[href="/login"]`)))
 	browserLogin(t, ctx, r.URL, "minzheng")
 	do(t, ctx, chromedp.Navigate(r.URL+"/cases/"+c.ID), chromedp.WaitVisible(chromedp.CSS(`#move-decide`)))
 	if n := eval[int](t, ctx, `document.querySelectorAll("#move-decide input[type=radio]:checked").length`); n != 0 {
@@ -251,7 +251,7 @@ func TestBrowserOneFormPerMove(t *testing.T) {
 	audit(ctx, t, "denied")
 	// the same in Mongolian
 	confirmation := eval[string](t, ctx, `location.pathname + location.search`)
-	do(t, ctx, chromedp.Click(chromedp.CSS(`a.switch[lang="mn-Mong"]`)), chromedp.WaitVisible(chromedp.CSS(`html[lang^=mn]`)),
+	do(t, ctx, chromedp.Click(chromedp.CSS(`.switch[lang="mn-Mong"]`)), chromedp.WaitVisible(chromedp.CSS(`html[lang^=mn]`)),
 		chromedp.Navigate(r.URL+confirmation), chromedp.WaitVisible(chromedp.CSS(`#done`)))
 	if got := j0(t, ctx, `#done`); !strings.Contains(got, "ᠱᠢᠢᠳᠪᠦᠷᠢ") {
 		t.Errorf("the Mongolian confirmation: %q", got)
