@@ -601,6 +601,8 @@ type Tracking struct {
 	// DueProvisional: Due was counted over a year without its official holiday schedule (clock.Statutory).
 	DueProvisional bool
 	Events         []store.CaseEvent
+	// Public is the timeline in the resident's words: stages, dates, outcome, what to do next.
+	Public cases.PublicView
 }
 
 // Track finds a case by its number and the last four digits of the applicant's phone; a wrong pair finds
@@ -649,7 +651,12 @@ func (s *Service) publicTimeline(ctx context.Context, c cases.Case) (Tracking, e
 	}
 	due := c.DueDay(clk, clock.DateOf(s.DB.Now().In(clk.Rules.Location)))
 	c = s.withItemMn(ctx, c)
-	return Tracking{No: c.No, ItemName: c.ItemName, ItemNameMn: c.ItemNameMn, State: c.State, Due: due.Day, DueProvisional: due.Provisional, Events: events}, nil
+	plain := make([]cases.Event, len(events))
+	for i, e := range events {
+		plain[i] = e.Event
+	}
+	return Tracking{No: c.No, ItemName: c.ItemName, ItemNameMn: c.ItemNameMn, State: c.State, Due: due.Day, DueProvisional: due.Provisional, Events: events,
+		Public: cases.PublicTimeline(c, plain)}, nil
 }
 
 // issueBundle issues every case of a bundle together, in one transaction, once all are decided.
