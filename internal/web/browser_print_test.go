@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -148,24 +147,67 @@ func checkPrint(t *testing.T, ctx context.Context, name string, mongolian bool, 
 	return pages
 }
 
-var _ = bytes.Contains
-var _ = time.Now
-var _ = clock.DefaultRules
-var _ = demo.Password
-var _ = gen.Run
-var _ = testkit.Start
-
-func TestBrowserPrintExplore(t *testing.T) {
+// A guide, a 送达回证 and the monthly report print whole on A4 in Mongolian (vertical columns running left to
+// right from sheet to sheet) and in Chinese (without blank pages): every word a person sees is on the paper,
+// and no sheet is wider than A4.
+func TestBrowserPrintOnA4(t *testing.T) {
 	w := newNoticeWorld(t)
-	w.finish(t)
+	w.finish(t) // case a: granted and sent by post, so its 送达回证 exists
 	ctx := browser(t)
+	// the guide of 最低生活保障
 	do(t, ctx, chromedp.Navigate(w.r.URL+"/portal/search?q=低保"), chromedp.WaitVisible(chromedp.CSS(`ul.items a`)),
 		chromedp.Click(chromedp.CSS(`ul.items a`)), chromedp.WaitVisible(chromedp.CSS(`article.guide`)))
-	do(t, ctx, media("print"))
-	t.Log(eval[string](t, ctx, `[...document.querySelectorAll("header.sign, main > h1, article.guide > *, article.guide section > *")].map(e => e.tagName + "." + e.className + ":" + Math.round(e.getBoundingClientRect().height) + "/" + getComputedStyle(e).breakInside).join("\n")`))
-	do(t, ctx, media(""))
-	checkPrint(t, ctx, "guide-zh", false, 3)
+	checkPrint(t, ctx, "print-guide-zh", false, 2)
 	do(t, ctx, chromedp.Click(chromedp.CSS(`a.switch[lang="mn-Mong"]`)), chromedp.WaitVisible(chromedp.CSS(`html[lang="mn-Mong"] article.guide`)))
-	p := checkPrint(t, ctx, "guide-mn", true, 6)
-	t.Logf("guide-mn: %d pages", len(p))
+	checkPrint(t, ctx, "print-guide-mn", true, 6)
+
+	// the 送达回证 of case a, printed at the receiving window
+	do(t, ctx,
+		chromedp.Navigate(w.r.URL+"/login"),
+		chromedp.WaitVisible(chromedp.CSS(`#f-username`)),
+		chromedp.SendKeys(chromedp.CSS(`#f-username`), "shaogen.clerk"),
+		chromedp.SendKeys(chromedp.CSS(`#f-password`), demo.Password),
+		chromedp.Click(chromedp.CSS(`form.form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`ul.tiles`)),
+	)
+	for _, lang := range []string{"zh", "mn"} {
+		do(t, ctx, chromedp.Navigate(w.r.URL+"/lang/"+lang+"?back=/cases/"+w.a.ID), chromedp.WaitVisible(chromedp.CSS(`main a[href*="/notices/"]`)))
+		links := eval[[]string](t, ctx, `[...document.querySelectorAll("main a[href*='/notices/']")].map(a => a.getAttribute("href"))`)
+		found := false
+		for _, l := range links {
+			do(t, ctx, chromedp.Navigate(w.r.URL+l), chromedp.WaitVisible(chromedp.CSS(`article.paper`)))
+			if eval[string](t, ctx, `document.querySelector("article.paper").dataset.kind`) != "delivery" {
+				continue
+			}
+			found = true
+			checkPrint(t, ctx, "print-delivery-"+lang, lang == "mn", 2)
+			// the date and both signature lines are on the paper
+			if n := eval[int](t, ctx, `document.querySelectorAll(".receipt .sign-cell").length`); n != 2 {
+				t.Errorf("%s 送达回证: %d signature cells", lang, n)
+			}
+		}
+		if !found {
+			t.Fatalf("%s: no 送达回证 among %v", lang, links)
+		}
+	}
+}
+
+// The monthly report of a banner prints whole on A4 in both languages, its charts and its table by township.
+func TestBrowserPrintReport(t *testing.T) {
+	r := testkit.Start(t, testkit.SQLite(t))
+	now := time.Date(2026, 11, 20, 10, 0, 0, 0, clock.DefaultRules().Location)
+	r.DB.Now = func() time.Time { return now }
+	from := now.AddDate(0, -2, 0)
+	if _, err := gen.Run(context.Background(), r.Service, gen.Config{N: 400, Seed: 7, From: from, To: now}); err != nil {
+		t.Fatal(err)
+	}
+	if err := gen.Finish(context.Background(), r.Service, from, now, nil); err != nil {
+		t.Fatal(err)
+	}
+	ctx := browser(t)
+	do(t, ctx, chromedp.Navigate(r.URL+"/reports"), chromedp.WaitVisible(chromedp.CSS(`main a[href^="/reports/2026-10/"]`)),
+		chromedp.Click(chromedp.CSS(`main a[href^="/reports/2026-10/"]`)), chromedp.WaitVisible(chromedp.CSS(`svg.chart`)))
+	checkPrint(t, ctx, "print-report-zh", false, 4)
+	do(t, ctx, chromedp.Click(chromedp.CSS(`a.switch[lang="mn-Mong"]`)), chromedp.WaitVisible(chromedp.CSS(`html[lang="mn-Mong"] svg.chart`)))
+	checkPrint(t, ctx, "print-report-mn", true, 8)
 }
