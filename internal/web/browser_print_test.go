@@ -192,7 +192,38 @@ func TestBrowserPrintOnA4(t *testing.T) {
 	}
 }
 
-// The monthly report of a banner prints whole on A4 in both languages, its charts and its table by township.
+// chartOverlaps measures every chart on the page as the browser drew it: no two column names intersect, no
+// name runs into a bar, and the legend lies outside the plot (above every bar and value).
+const chartOverlaps = `(() => {
+  const out = [];
+  const hit = (a, b) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+  const charts = document.querySelectorAll("svg.chart");
+  if (!charts.length) out.push("no chart");
+  charts.forEach((svg, c) => {
+    const labels = [...svg.querySelectorAll("text.label")].map(e => ({t: e.textContent, r: e.getBoundingClientRect()}));
+    const bars = [...svg.querySelectorAll("rect.bar")].map(e => e.getBoundingClientRect()).filter(r => r.height > 0);
+    const values = [...svg.querySelectorAll("text.value")].map(e => e.getBoundingClientRect());
+    const legend = [...svg.querySelectorAll(".legend > *")].map(e => e.getBoundingClientRect());
+    if (labels.length < 4 || !legend.length) out.push("chart " + c + ": " + labels.length + " labels, " + legend.length + " legend parts");
+    for (let i = 0; i < labels.length; i++) {
+      if (labels[i].r.width === 0 || labels[i].r.height === 0) out.push("chart " + c + ": label not drawn " + labels[i].t);
+      for (let j = i + 1; j < labels.length; j++)
+        if (hit(labels[i].r, labels[j].r)) out.push("chart " + c + ": " + labels[i].t + " overlaps " + labels[j].t);
+      for (const b of bars) if (hit(labels[i].r, b)) { out.push("chart " + c + ": " + labels[i].t + " runs into a bar"); break; }
+    }
+    const plotTop = Math.min(...bars.map(b => b.top), ...values.map(v => v.top));
+    for (const l of legend) {
+      for (const b of bars) if (hit(l, b)) { out.push("chart " + c + ": the legend covers a bar"); break; }
+      if (l.bottom > plotTop + 0.5) out.push("chart " + c + ": the legend reaches into the plot");
+    }
+    const mn = svg.querySelector("text.label.mn");
+    if (mn && mn.getBoundingClientRect().height <= mn.getBoundingClientRect().width) out.push("chart " + c + ": the Mongolian name is not written down the page");
+  });
+  return out;
+})()`
+
+// The monthly report of a banner: its charts' names do not overlap and the legend stays outside the plot,
+// in both languages; it prints whole on A4 in both languages, charts and table by township.
 func TestBrowserPrintReport(t *testing.T) {
 	r := testkit.Start(t, testkit.SQLite(t))
 	now := time.Date(2026, 11, 20, 10, 0, 0, 0, clock.DefaultRules().Location)
@@ -207,7 +238,16 @@ func TestBrowserPrintReport(t *testing.T) {
 	ctx := browser(t)
 	do(t, ctx, chromedp.Navigate(r.URL+"/reports"), chromedp.WaitVisible(chromedp.CSS(`main a[href^="/reports/2026-10/"]`)),
 		chromedp.Click(chromedp.CSS(`main a[href^="/reports/2026-10/"]`)), chromedp.WaitVisible(chromedp.CSS(`svg.chart`)))
+	for _, p := range eval[[]string](t, ctx, chartOverlaps) {
+		t.Errorf("zh: %s", p)
+	}
+	shot(ctx, t, "report-chart-zh")
 	checkPrint(t, ctx, "print-report-zh", false, 4)
 	do(t, ctx, chromedp.Click(chromedp.CSS(`a.switch[lang="mn-Mong"]`)), chromedp.WaitVisible(chromedp.CSS(`html[lang="mn-Mong"] svg.chart`)))
+	for _, p := range eval[[]string](t, ctx, chartOverlaps) {
+		t.Errorf("mn: %s", p)
+	}
+	shot(ctx, t, "report-chart-mn")
+	audit(ctx, t, "report mn")
 	checkPrint(t, ctx, "print-report-mn", true, 8)
 }
