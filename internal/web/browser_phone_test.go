@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"os"
 	"strings"
 	"testing"
 
@@ -10,7 +9,7 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
-	"bianmin/internal/testkit"
+	"bianmin/internal/demo"
 )
 
 // phone makes the browser a phone of 390 x 844 CSS pixels.
@@ -36,7 +35,8 @@ const phoneLayout = `(() => {
   }
   return {
     header: Math.round(document.querySelector("header.sign").getBoundingClientRect().height),
-    overflow: document.documentElement.scrollWidth - window.innerWidth,
+    overflow: Math.max(document.documentElement.scrollWidth, innerWidth) - 390,
+    nav: (() => { const a = document.querySelector("header.sign nav a"), r = a.getBoundingClientRect(); return r.width > 0 && r.height > 0 && r.right <= 390 && r.bottom <= 844; })(),
     broken };
 })()`
 
@@ -44,6 +44,7 @@ type phoneMeasure struct {
 	Header   int      `json:"header"`
 	Overflow int      `json:"overflow"`
 	Broken   []string `json:"broken"`
+	Nav      bool     `json:"nav"` // the first link of the navigation is on the screen
 }
 
 // On a phone, a Mongolian page has a compact header and is no wider than the screen; its tables become cards
@@ -52,7 +53,6 @@ func TestBrowserPhoneMongolian(t *testing.T) {
 	w := newNoticeWorld(t)
 	w.finish(t)
 	r := w.r
-	_ = testkit.Start
 	ctx := browser(t)
 	do(t, ctx, phone())
 	do(t, ctx, chromedp.Navigate(r.URL+"/portal/search?q=低保"), chromedp.WaitVisible(chromedp.CSS(`ul.items a`)),
@@ -62,14 +62,33 @@ func TestBrowserPhoneMongolian(t *testing.T) {
 		for _, page := range []string{guide, "/track?id_number=11010519491231002X&phone4=5678", "/"} {
 			do(t, ctx, chromedp.Navigate(r.URL+"/lang/"+lang+"?back="+page), chromedp.WaitVisible(chromedp.CSS(`main`)))
 			m := eval[phoneMeasure](t, ctx, phoneLayout)
-			if os.Getenv("PHONE_DEBUG") != "" {
-				t.Log(eval[string](t, ctx, `[...document.querySelectorAll("body *")].filter(e => e.getBoundingClientRect().right > innerWidth + 1 && !(e.parentElement && e.parentElement.getBoundingClientRect().right > innerWidth + 1)).slice(0, 8).map(e => e.tagName + "." + e.className + " " + Math.round(e.getBoundingClientRect().right)).join(" | ")`))
-			}
 			shot(ctx, t, "phone-"+lang+strings.ReplaceAll(strings.SplitN(page, "?", 2)[0], "/", "-"))
-			if m.Header > 120 || m.Overflow > 0 || len(m.Broken) > 0 {
-				t.Errorf("%s %s on a phone: header %d px, %d px wider than the screen, broken cells %q", lang, page, m.Header, m.Overflow, m.Broken)
+			if m.Header > 120 || m.Overflow > 0 || len(m.Broken) > 0 || !m.Nav {
+				t.Errorf("%s %s on a phone: header %d px, %d px wider than the screen, broken cells %q, navigation on screen %v", lang, page, m.Header, m.Overflow, m.Broken, m.Nav)
 			}
 			audit(ctx, t, lang+" "+page+" on a phone")
+		}
+	}
+	// a clerk's desk and queue on a phone
+	do(t, ctx,
+		chromedp.Navigate(r.URL+"/login"),
+		chromedp.WaitVisible(chromedp.CSS(`#f-username`)),
+		chromedp.SendKeys(chromedp.CSS(`#f-username`), "shaogen.clerk"),
+		chromedp.SendKeys(chromedp.CSS(`#f-password`), demo.Password),
+		chromedp.Click(chromedp.CSS(`form.form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`ul.tiles`)),
+	)
+	for _, lang := range []string{"mn", "zh"} {
+		for _, page := range []string{"/desk", "/cases", "/cases/" + w.a.ID} {
+			do(t, ctx, chromedp.Navigate(r.URL+"/lang/"+lang+"?back="+page), chromedp.WaitVisible(chromedp.CSS(`main`)))
+			m := eval[phoneMeasure](t, ctx, phoneLayout)
+			shot(ctx, t, "phone-"+lang+strings.ReplaceAll(page, "/", "-"))
+			if m.Header > 120 || m.Overflow > 0 || !m.Nav {
+				t.Errorf("%s %s on a phone: header %d px, %d px wider than the screen, navigation on screen %v", lang, page, m.Header, m.Overflow, m.Nav)
+			}
+			if len(m.Broken) > 0 {
+				t.Logf("%s %s: broken cells %q", lang, page, m.Broken)
+			}
 		}
 	}
 }
