@@ -605,36 +605,6 @@ type Tracking struct {
 	Public cases.PublicView
 }
 
-// Track finds a case by its number and the last four digits of the applicant's phone; a wrong pair finds
-// nothing, and says so the same way whether the number exists or not.
-func (s *Service) Track(ctx context.Context, no, phone4, client string) (Tracking, error) {
-	// Four digits are few: guessing is throttled like a password.
-	if !s.limiter.allow("track:"+client, s.DB.Now()) {
-		return Tracking{}, errs.New(errs.Locked, "err.login.throttled")
-	}
-	no, phone4 = strings.TrimSpace(no), strings.TrimSpace(phone4)
-	var l errs.List
-	if no == "" {
-		l.Add(errs.Field("no", "err.required"))
-	}
-	if len(phone4) != 4 {
-		l.Add(errs.Field("phone4", "err.case.phone4"))
-	}
-	if err := l.Err(); err != nil {
-		return Tracking{}, err
-	}
-	notFound := errs.New(errs.NotFound, "err.case.track_not_found")
-	c, err := s.DB.CaseByNo(ctx, no)
-	if err != nil {
-		return Tracking{}, notFound
-	}
-	a, err := s.DB.Applicant(ctx, c.ApplicantID)
-	if err != nil || len(a.Phone) < 4 || a.Phone[len(a.Phone)-4:] != phone4 {
-		return Tracking{}, notFound
-	}
-	return s.publicTimeline(ctx, c)
-}
-
 // publicTimeline is what the public may see of a case: its number, item, state, due day and timeline by
 // role, without notes.
 func (s *Service) publicTimeline(ctx context.Context, c cases.Case) (Tracking, error) {
