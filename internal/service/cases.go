@@ -610,41 +610,8 @@ type Tracking struct {
 	// DueProvisional: Due was counted over a year without its official holiday schedule (clock.Statutory).
 	DueProvisional bool
 	Events         []store.CaseEvent
-}
-
-// Track finds a case by its number and the last four digits of the applicant's phone; a wrong pair finds
-// nothing, and says so the same way whether the number exists or not.
-func (s *Service) Track(ctx context.Context, no, phone4, client string) (Tracking, error) {
-	if err := textLimits(limit("no", no, cases.MaxCaseNo), limit("phone4", phone4, cases.MaxCaseNo)); err != nil {
-		return Tracking{}, err
-	}
-	no, phone4 = strings.TrimSpace(no), strings.TrimSpace(phone4)
-	// Four digits are few: guessing is throttled per (case number, address) pair, so that one hall or one
-	// proxy's public do not share a budget, with a higher ceiling per address for walking through numbers.
-	now := s.DB.Now()
-	if !s.limiter.allow("track:"+client, now) || !s.pairs.allow("track:"+no+"\x00"+client, now) {
-		return Tracking{}, errs.New(errs.Locked, "err.track.throttled")
-	}
-	var l errs.List
-	if no == "" {
-		l.Add(errs.Field("no", "err.required"))
-	}
-	if len(phone4) != 4 {
-		l.Add(errs.Field("phone4", "err.case.phone4"))
-	}
-	if err := l.Err(); err != nil {
-		return Tracking{}, err
-	}
-	notFound := errs.New(errs.NotFound, "err.case.track_not_found")
-	c, err := s.DB.CaseByNo(ctx, no)
-	if err != nil {
-		return Tracking{}, notFound
-	}
-	a, err := s.DB.Applicant(ctx, c.ApplicantID)
-	if err != nil || len(a.Phone) < 4 || a.Phone[len(a.Phone)-4:] != phone4 {
-		return Tracking{}, notFound
-	}
-	return s.publicTimeline(ctx, c)
+	// Public is the timeline in the resident's words: stages, dates, outcome, what to do next.
+	Public cases.PublicView
 }
 
 // publicTimeline is what the public may see of a case: its number, item, state, due day and timeline by
@@ -663,7 +630,12 @@ func (s *Service) publicTimeline(ctx context.Context, c cases.Case) (Tracking, e
 	}
 	due := c.DueDay(clk, clock.DateOf(s.DB.Now().In(clk.Rules.Location)))
 	c = s.withItemMn(ctx, c)
-	return Tracking{No: c.No, ItemName: c.ItemName, ItemNameMn: c.ItemNameMn, State: c.State, Due: due.Day, DueProvisional: due.Provisional, Events: events}, nil
+	plain := make([]cases.Event, len(events))
+	for i, e := range events {
+		plain[i] = e.Event
+	}
+	return Tracking{No: c.No, ItemName: c.ItemName, ItemNameMn: c.ItemNameMn, State: c.State, Due: due.Day, DueProvisional: due.Provisional, Events: events,
+		Public: cases.PublicTimeline(c, plain)}, nil
 }
 
 // issueBundle issues every case of a bundle together, in one transaction, once all are decided.

@@ -188,7 +188,7 @@ func TestSignInPerAccountAndAddress(t *testing.T) {
 
 func errOf(_ people.Staff, _ store.Session, err error) error            { return err }
 func errOf2(_ people.ResidentAccount, _ store.Session, err error) error { return err }
-func trackErr(_ service.Tracking, err error) error                      { return err }
+func trackErr(_ []service.Tracking, err error) error                    { return err }
 func caseErr(_ cases.Case, err error) error                             { return err }
 
 // The wait grows with each failure of a pair and ends on its own; the right password after it signs in.
@@ -226,17 +226,17 @@ func TestTrackPerCaseAndAddress(t *testing.T) {
 	a, _ := w.svc.Receive(ctx, w.actors["tianshan.clerk"], service.ReceiveInput{ItemID: dibaoItem(t, w), ApplicantID: w.seeded["T1"]}, "")
 	b, _ := w.svc.Receive(ctx, w.actors["tianshan.clerk"], service.ReceiveInput{ItemID: dibaoItem(t, w), ApplicantID: w.seeded["T1"]}, "")
 	for i := 0; i < people.TrackPerCasePerHour; i++ {
-		if err := trackErr(w.svc.Track(ctx, a.No, "0000", "10.0.0.7")); errs.CodeOf(err) != errs.NotFound {
+		if err := trackErr(w.svc.TrackCases(ctx, service.TrackQuery{No: a.No, Phone4: "0000"}, "10.0.0.7")); errs.CodeOf(err) != errs.NotFound {
 			t.Fatalf("lookup %d: %v", i, err)
 		}
 	}
-	if err := trackErr(w.svc.Track(ctx, a.No, "0000", "10.0.0.7")); errs.CodeOf(err) != errs.Locked {
+	if err := trackErr(w.svc.TrackCases(ctx, service.TrackQuery{No: a.No, Phone4: "0000"}, "10.0.0.7")); errs.CodeOf(err) != errs.Locked {
 		t.Fatalf("lookup over the pair's limit: %v", err)
 	}
-	if err := trackErr(w.svc.Track(ctx, b.No, "0000", "10.0.0.7")); errs.CodeOf(err) != errs.NotFound {
+	if err := trackErr(w.svc.TrackCases(ctx, service.TrackQuery{No: b.No, Phone4: "0000"}, "10.0.0.7")); errs.CodeOf(err) != errs.NotFound {
 		t.Fatalf("another case from the same address: %v", err)
 	}
-	if err := trackErr(w.svc.Track(ctx, a.No, "0000", "10.0.0.8")); errs.CodeOf(err) != errs.NotFound {
+	if err := trackErr(w.svc.TrackCases(ctx, service.TrackQuery{No: a.No, Phone4: "0000"}, "10.0.0.8")); errs.CodeOf(err) != errs.NotFound {
 		t.Fatalf("the same case from another address: %v", err)
 	}
 }

@@ -417,9 +417,9 @@ func TestBrowserCaseWholePath(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`ol.timeline`)),
 	)
 	page := eval[string](t, ctx, `document.querySelector("main").textContent`)
-	steps := eval[int](t, ctx, `document.querySelectorAll("ol.timeline li").length`)
-	if steps != 9 || !strings.Contains(page, "已送达") || strings.Contains(page, "杨树林村代办员") || strings.Contains(page, "乌云其木格") {
-		t.Fatalf("tracking shows %d events: %s", steps, page)
+	steps := eval[int](t, ctx, `document.querySelectorAll("ol.timeline li.done").length`)
+	if steps != 6 || !strings.Contains(page, "已送达") || !strings.Contains(page, "已办结：准予") || strings.Contains(page, "杨树林村代办员") || strings.Contains(page, "乌云其木格") {
+		t.Fatalf("tracking shows %d stages: %s", steps, page)
 	}
 	audit(ctx, t, "tracking")
 	shot(ctx, t, "tracking")
@@ -469,8 +469,16 @@ func TestBrowserResidentAppliesOnline(t *testing.T) {
 	}
 	// the tracking link opens the public timeline
 	do(t, ctx, chromedp.Click(chromedp.CSS(`table.my-cases a[href^="/track"]`)), chromedp.WaitVisible(chromedp.CSS(`ol.timeline`)))
-	if tl := eval[string](t, ctx, `document.querySelector("ol.timeline").textContent`); !strings.Contains(tl, "申请人（网上）") {
+	if tl := eval[string](t, ctx, `document.querySelector("ol.timeline li.current").textContent`); !strings.Contains(tl, "收到申请") {
 		t.Fatalf("timeline: %q", tl)
+	}
+	// the home page greets the signed-in resident with their applications, and offers no login
+	do(t, ctx, chromedp.Navigate(r.URL+"/"), chromedp.WaitVisible(chromedp.CSS(`.doors a.button`)))
+	if door := eval[string](t, ctx, `document.querySelector(".doors a.button").textContent + " " + document.querySelector(".doors a.button").getAttribute("href")`); door != "萨仁：我的申请 /my" {
+		t.Errorf("the home page's door for a signed-in resident: %q", door)
+	}
+	if n := eval[int](t, ctx, `[...document.querySelectorAll("header a, main a")].filter(a => /登录/.test(a.textContent)).length`); n != 0 {
+		t.Errorf("a signed-in resident still sees %d login links", n)
 	}
 	// the resident signs out; the 天山镇 clerk finds the case in the queue, channel online, ready for the check
 	do(t, ctx,

@@ -330,15 +330,16 @@ func (s *Server) caseAct(w http.ResponseWriter, r *http.Request) {
 func (s *Server) track(w http.ResponseWriter, r *http.Request) {
 	p := s.page(r, "title.track")
 	q := r.URL.Query()
-	p.Form = map[string]string{"no": q.Get("no")}
+	// The phone digits are not written back into the form: the page's address is enough to see them again.
+	p.Form = map[string]string{"no": q.Get("no"), "id_number": q.Get("id_number")}
 	code := http.StatusOK
-	if q.Get("no") != "" || q.Get("phone4") != "" {
-		t, err := s.svc.Track(r.Context(), q.Get("no"), q.Get("phone4"), s.clientAddr(r))
+	if q.Get("no") != "" || q.Get("id_number") != "" || q.Get("phone4") != "" {
+		list, err := s.svc.TrackCases(r.Context(), service.TrackQuery{No: q.Get("no"), IDNumber: q.Get("id_number"), Phone4: q.Get("phone4")}, s.clientAddr(r))
 		if err != nil {
 			p.Errors = s.fieldErrors(p.Lang, err)
 			code = status(err)
 		} else {
-			p.Data = t
+			p.Data = list
 		}
 	}
 	s.render(w, code, "track", p)

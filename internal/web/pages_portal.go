@@ -112,6 +112,7 @@ func (s *Server) portalTownship(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.page(r, "title.township")
+	p.TitleText = p.Name(t)
 	d := itemList{Township: &t, Villages: villages, At: t.ID, Heading: p.Name(t)}
 	ims, err := s.svc.DB.ImplementationsAt(ctx, t.ID)
 	if err != nil {
@@ -152,6 +153,7 @@ func (s *Server) portalTopic(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.page(r, "title.topic")
+	p.TitleText = topic
 	p.Data = itemList{Heading: topic, Items: items}
 	s.render(w, http.StatusOK, "portal_list", p)
 }
@@ -168,6 +170,7 @@ func (s *Server) portalDepartment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.page(r, "title.department")
+	p.TitleText = p.Name(d)
 	p.Data = itemList{Heading: p.Name(d), Items: items}
 	s.render(w, http.StatusOK, "portal_list", p)
 }
@@ -199,6 +202,7 @@ func (s *Server) guide(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.page(r, "title.guide")
+	p.TitleText = p.ItemName(it)
 	// only the current published version is applied for, not an earlier one read with ?v=
 	current := r.URL.Query().Get("v") == ""
 	p.Data = guideData{Guide: g, QR: r.URL.Path + "/qr.png", Gaps: catalog.Gaps(it), Online: current && service.OnlineApplicable(it), Idem: ids.Token(16)}
@@ -291,6 +295,7 @@ func (s *Server) bundle(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.page(r, "title.bundle")
+	p.TitleText = p.Pick(bundles[i].NameZh, bundles[i].NameMn)
 	p.Data = bundleData{Bundle: bundles[i], Items: items, Materials: catalog.MergeMaterials(items)}
 	s.render(w, http.StatusOK, "bundle", p)
 }

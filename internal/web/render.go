@@ -22,15 +22,20 @@ import (
 
 // Page is what every template receives. Pages add their own data in Data.
 type Page struct {
-	Lang   i18n.Lang
-	Large  bool
-	Me     *people.Staff
-	CSRF   string
-	Path   string
-	Title  string // catalog key
-	Nav    []NavItem
-	Flash  string // catalog key of a success message
-	Errors []FieldError
+	Lang  i18n.Lang
+	Large bool
+	Me    *people.Staff
+	CSRF  string
+	Path  string
+	// Back is where the language and large-text switches return: the page with its query (a search, a
+	// tracking, filters), for a GET; the path alone after a form was posted.
+	Back  string
+	Title string // catalog key
+	// TitleText, when set, is the page's own name (an item's, a township's) for the browser's title.
+	TitleText string
+	Nav       []NavItem
+	Flash     string // catalog key of a success message
+	Errors    []FieldError
 	// Form holds the submitted values, so that nothing typed is lost when a form comes back with errors.
 	Form map[string]string
 	Data any
@@ -124,7 +129,10 @@ var funcs = template.FuncMap{
 // page builds the base of a page for the request.
 func (s *Server) page(r *http.Request, title string) *Page {
 	c := rc(r)
-	p := &Page{Lang: c.lang, Large: c.large, Me: c.me, CSRF: c.sess.CSRF, Resident: c.resident, RCSRF: c.rsess.CSRF, Path: r.URL.Path, Title: title, cat: s.cat, Form: map[string]string{}}
+	p := &Page{Lang: c.lang, Large: c.large, Me: c.me, CSRF: c.sess.CSRF, Resident: c.resident, RCSRF: c.rsess.CSRF, Path: r.URL.Path, Back: r.URL.Path, Title: title, cat: s.cat, Form: map[string]string{}}
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		p.Back = safeBack(r.URL.RequestURI())
+	}
 	if ok := r.URL.Query().Get("ok"); ok != "" && s.cat.Has("flash."+ok) {
 		p.Flash = "flash." + ok
 	}
@@ -136,12 +144,13 @@ func (s *Server) page(r *http.Request, title string) *Page {
 func navFor(me *people.Staff, resident bool, path string) []NavItem {
 	if me == nil {
 		items := []NavItem{{Href: "/", Key: "nav.home"}, {Href: "/portal", Key: "nav.portal"}, {Href: "/track", Key: "nav.track"}, {Href: "/results", Key: "nav.result"}, {Href: "/reports", Key: "nav.reports"}}
+		// A resident's sign-in and the staff's are two doors, each named for whom it is; a signed-in resident
+		// sees their applications, not a door to the staff login.
 		if resident {
 			items = append(items, NavItem{Href: "/my", Key: "nav.my"})
 		} else {
-			items = append(items, NavItem{Href: "/resident/login", Key: "nav.resident"})
+			items = append(items, NavItem{Href: "/resident/login", Key: "nav.resident"}, NavItem{Href: "/login", Key: "nav.staff_login"})
 		}
-		items = append(items, NavItem{Href: "/login", Key: "nav.login"})
 		for i := range items {
 			items[i].Current = items[i].Href == path || (items[i].Href != "/" && strings.HasPrefix(path, items[i].Href+"/"))
 		}
