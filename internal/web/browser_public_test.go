@@ -103,7 +103,7 @@ func TestBrowserResidentPlainTimeline(t *testing.T) {
 	do(t, ctx,
 		chromedp.Navigate(w.r.URL+query),
 		chromedp.WaitVisible(chromedp.CSS(`section.tracked`)),
-		chromedp.Click(chromedp.CSS(`a.switch[lang="mn-Mong"]`)),
+		chromedp.Click(chromedp.CSS(`.switch[lang="mn-Mong"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`html[lang="mn-Mong"] section.tracked`)),
 	)
 	loc, _ := url.Parse(eval[string](t, ctx, `location.href`))

@@ -29,7 +29,9 @@ func TestTrackRefusalAndSwitchBack(t *testing.T) {
 				t.Errorf("%s: the refusal does not say %q", lang, want)
 			}
 		}
-		if !strings.Contains(body, `href="/lang/`) || !strings.Contains(body, "?back=%2ftrack%3fno%3d%26id_number%3d%26phone4%3d12") {
+		// the language switch is a form (POST) carrying the page and its query; large text a link
+		if !strings.Contains(body, `action="/lang/`) || !strings.Contains(body, `name="back" value="/track?no=&id_number=&phone4=12"`) ||
+			!strings.Contains(body, "/view/large?back=%2ftrack%3fno%3d%26id_number%3d%26phone4%3d12") {
 			t.Errorf("%s: the language switch does not return to the query", lang)
 		}
 	}
