@@ -75,6 +75,7 @@ func (db *DB) KeyChain(ctx context.Context) (int64, error) {
 	})
 	return from, err
 }
+
 const auditCols = `seq, chain, id, at, actor_id, actor_name, org_id, action, entity, entity_id, before_json, after_json, prev_hash, hash`
 
 func scanAudit(rows interface{ Scan(...any) error }) (audit.Entry, error) {
