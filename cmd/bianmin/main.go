@@ -552,6 +552,10 @@ func check(ctx context.Context, cfg app.Config, out io.Writer, repair bool) erro
 	}
 	print(rep)
 	if repair && len(rep.Findings) > 0 {
+		// repairs are audited: the chain's key is needed to append to it
+		if err := app.OpenAudit(ctx, db, cfg); err != nil {
+			return err
+		}
 		n, err := db.Repair(ctx, access.System, rep)
 		if err != nil {
 			return err

@@ -18,6 +18,15 @@ import (
 // of the database alone does not carry it, and without it a keyed trail cannot be verified or continued.
 const AuditKeyFile = "audit.key"
 
+// OpenAudit gives a store opened outside Open (a command's own) its audit key and checkpoints log, as Open
+// does: a command that writes audited rows needs the key of a keyed chain.
+func OpenAudit(ctx context.Context, db *store.DB, cfg Config) error {
+	if cfg.Log == nil {
+		cfg.Log = discardLog()
+	}
+	return openAudit(ctx, db, &cfg)
+}
+
 // openAudit gives the store its audit key and checkpoint log, and turns the chain keyed when it is not yet
 // (publishing a checkpoint that records from which entry on). A keyed chain whose key file is missing is
 // an error: a new key would make every keyed entry look forged.

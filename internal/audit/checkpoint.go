@@ -53,17 +53,25 @@ func (c Checkpoint) Valid(key []byte) bool {
 	return len(key) > 0 && hmac.Equal([]byte(c.MAC), []byte(c.mac(key)))
 }
 
-// AppendCheckpoint adds c to the log at path (created 0600 when missing) and syncs it to disk.
+// AppendCheckpoint adds c to the log at path (created 0600 when missing) and syncs it to disk. A line left
+// torn by a crash in the middle of a write is closed first, so that the new checkpoint has a line of its own.
 func AppendCheckpoint(path string, c Checkpoint) error {
 	b, err := json.Marshal(c)
 	if err != nil {
 		return err
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o600)
 	if err != nil {
 		return err
 	}
-	if _, err := f.Write(append(b, '\n')); err != nil {
+	line := append(b, '\n')
+	if st, err := f.Stat(); err == nil && st.Size() > 0 {
+		last := make([]byte, 1)
+		if _, err := f.ReadAt(last, st.Size()-1); err == nil && last[0] != '\n' {
+			line = append([]byte{'\n'}, line...)
+		}
+	}
+	if _, err := f.Write(line); err != nil {
 		f.Close()
 		return err
 	}
@@ -75,7 +83,7 @@ func AppendCheckpoint(path string, c Checkpoint) error {
 }
 
 // LatestCheckpoint reads the log at path and returns its newest checkpoint of chain (nil when the log is
-// missing or holds none). Every line must carry a valid signature: a line that does not is an error, as
+// missing or holds none). Every checkpoint must carry a valid signature: one that does not is an error, as
 // is a checkpoint recording fewer entries than one before it (the log is append-only and the chain only
 // grows).
 func LatestCheckpoint(path, chain string, key []byte) (*Checkpoint, error) {
@@ -97,7 +105,7 @@ func LatestCheckpoint(path, chain string, key []byte) (*Checkpoint, error) {
 		}
 		var c Checkpoint
 		if err := json.Unmarshal(sc.Bytes(), &c); err != nil {
-			return nil, fmt.Errorf("%s line %d: not a checkpoint: %w", path, line, err)
+			continue // a line torn by a crash while it was written: it never was a checkpoint
 		}
 		if !c.Valid(key) {
 			return nil, fmt.Errorf("%s line %d: the checkpoint's signature does not hold under the audit key (forged, or another key)", path, line)

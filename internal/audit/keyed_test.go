@@ -128,3 +128,27 @@ func BenchmarkEntryHash(b *testing.B) {
 		}
 	})
 }
+
+// A crash in the middle of writing a checkpoint leaves a torn line: it is not a checkpoint, and the next one
+// is written on a line of its own.
+func TestCheckpointTornLine(t *testing.T) {
+	key := []byte(strings.Repeat("k", 32))
+	path := filepath.Join(t.TempDir(), CheckpointFile)
+	c := Checkpoint{Seq: 5, Hash: "h", KeyedFrom: 1, At: time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)}
+	c.Sign(key)
+	AppendCheckpoint(path, c)
+	f, _ := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0o600)
+	f.Write([]byte(`{"chain":"main","seq":9,"ha`))
+	f.Close()
+	if cp, err := LatestCheckpoint(path, MainChain, key); err != nil || cp.Seq != 5 {
+		t.Fatalf("after a torn line: %+v %v", cp, err)
+	}
+	c.Seq = 9
+	c.Sign(key)
+	if err := AppendCheckpoint(path, c); err != nil {
+		t.Fatal(err)
+	}
+	if cp, err := LatestCheckpoint(path, MainChain, key); err != nil || cp.Seq != 9 {
+		t.Fatalf("after the next checkpoint: %+v %v", cp, err)
+	}
+}
