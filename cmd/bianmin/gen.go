@@ -96,7 +96,9 @@ func worldError(ctx context.Context, m *app.Main, err error) error {
 	if errors.As(err, &se) {
 		step = se.Step
 	}
-	if stoppedBy(ctx, err) {
+	// ctx.Err(): some service reads turn any error, a cancelled read's too, into "not found"; a step that
+	// failed while a stop was asked was rolled back whole all the same, and the next start does it again
+	if stoppedBy(ctx, err) || ctx.Err() != nil {
 		return &stopped{fmt.Sprintf("stopped while loading the demo world, in step %s: the steps done are kept (each whole) "+
 			"and the next start goes on from there", step)}
 	}

@@ -59,7 +59,18 @@ usage:
   bianmin export catalog [flags] FILE
                              write the catalog as .xlsx or .json (by the file's name)
   bianmin audit verify [flags]
-                             check the audit trail's hash chain; names the first broken entry
+                             check the audit trail's chain (keyed hashes under the audit key) and check it
+                             against the newest signed checkpoint; names the first broken entry (exit 3)
+  bianmin audit checkpoint [flags]
+                             check the entries since the last checkpoint and sign a new one of the head
+                             into the checkpoints log (the server does so every -checkpoint-every)
+  bianmin backup [flags] FILE
+                             an online, consistent copy while Bianmin serves (SQLite: VACUUM INTO;
+                             PostgreSQL: Bianmin's tables in one snapshot, gzip'd JSON lines). The keys
+                             (audit.key, result-code.key) are not in it: keep copies of them apart
+  bianmin restore [flags] FILE
+                             restore a backup into a fresh data directory (-data) or an empty database
+                             (-db), then verify the audit chain under the audit key and sign a checkpoint
   bianmin check [flags] [-repair]
                              check, reading only, what an interrupted command could leave wrong: number
                              counters at or above every number in use, every case with its audit entry,
@@ -81,6 +92,11 @@ flags (also from the environment):
   -data  data directory   ($BIANMIN_DATA, default ./data)
   -db    database URL     ($BIANMIN_DB; default: SQLite file in the data directory; postgres://... for PostgreSQL)
   -sms   SMS gateway URL  ($BIANMIN_SMS_URL; POSTs {"phone","body"}; default: messages go to the log)
+  -audit-key FILE         ($BIANMIN_AUDIT_KEY; default audit.key in the data directory, made when missing)
+  -audit-checkpoints FILE ($BIANMIN_AUDIT_CHECKPOINTS; default audit-checkpoints.log in the data directory)
+  -checkpoint-every D     sign an audit checkpoint this often while serving (default 10m)
+  -backup-every D, -backup-keep N, -backup-dir DIR
+                          a scheduled backup while serving (default none; keep 7; DIR data/backups)
   -cutoff HH:MM           ($BIANMIN_CUTOFF, default 17:30) an instant item received later is due the next working day
   -yellow PERCENT, -yellow-min DAYS   yellow card at the larger of the two (default 20% and 1 working day)
   -count-from-acceptance  count the acceptance day itself (default: from the day after, 受理当日不计)
@@ -135,6 +151,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 	fs.StringVar(&cfg.SMSURL, "sms", env("BIANMIN_SMS_URL", ""), "SMS gateway URL (messages are logged when unset)")
 	fs.StringVar(&cfg.CodeKeyFile, "code-key", env("BIANMIN_CODE_KEY", ""), "file of the key for result codes' hash (default: result-code.key in the data directory, made when missing)")
 	fs.StringVar(&cfg.TrustedProxy, "trusted-proxy", env("BIANMIN_TRUSTED_PROXY", ""), "address of the reverse proxy whose X-Forwarded-For names the client")
+	fs.StringVar(&cfg.AuditKeyFile, "audit-key", env("BIANMIN_AUDIT_KEY", ""), "file of the audit chain's key (default: audit.key in the data directory, made when missing)")
+	fs.StringVar(&cfg.CheckpointFile, "audit-checkpoints", env("BIANMIN_AUDIT_CHECKPOINTS", ""), "append-only log of signed audit checkpoints (default: audit-checkpoints.log in the data directory)")
+	fs.DurationVar(&cfg.CheckpointEvery, "checkpoint-every", 10*time.Minute, "sign an audit checkpoint this often while serving")
+	fs.DurationVar(&cfg.BackupEvery, "backup-every", 0, "take a scheduled backup this often while serving (0: none)")
+	fs.IntVar(&cfg.BackupKeep, "backup-keep", 7, "scheduled backups kept")
+	fs.StringVar(&cfg.BackupDir, "backup-dir", env("BIANMIN_BACKUP_DIR", ""), "directory of scheduled backups (default: backups in the data directory)")
 	cutoff := fs.String("cutoff", env("BIANMIN_CUTOFF", "17:30"), "time of day after which an instant item is due the next working day")
 	yellow := fs.Float64("yellow", 20, "yellow card at this share of the limit (percent), but at least -yellow-min working days")
 	yellowMin := fs.Int("yellow-min", 1, "yellow card at least this many working days before the due day")
@@ -191,7 +213,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 		return serve(ctx, cfg, cmd == "demo", demoCases, demoDays, out)
 	case "check":
 		return check(ctx, cfg, out, *repair)
-	case "migrate", "audit verify", "import divisions", "import catalog", "import calendar", "calendar due", "export catalog", "admin create", "gen", "bench supervision":
+	case "backup":
+		return backup(ctx, cfg, files, out)
+	case "restore":
+		return restore(ctx, cfg, files, out)
+	case "migrate", "audit verify", "audit checkpoint", "import divisions", "import catalog", "import calendar", "calendar due", "export catalog", "admin create", "gen", "bench supervision":
 	default:
 		fmt.Fprint(out, usage)
 		return fmt.Errorf("unknown command %q", cmd)
@@ -220,6 +246,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 			return err
 		}
 		fmt.Fprintf(out, "audit trail intact: %d entries\n", n)
+		return nil
+	case "audit checkpoint":
+		cp, err := m.DB.WriteCheckpoint(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "audit checkpoint signed: %d entries, head %s, keyed from entry %d, at %s\n", cp.Seq, cp.Hash, cp.KeyedFrom, cp.At.Format(time.RFC3339))
 		return nil
 	case "import divisions":
 		if len(files) != 1 {
@@ -519,6 +552,10 @@ func check(ctx context.Context, cfg app.Config, out io.Writer, repair bool) erro
 	}
 	print(rep)
 	if repair && len(rep.Findings) > 0 {
+		// repairs are audited: the chain's key is needed to append to it
+		if err := app.OpenAudit(ctx, db, cfg); err != nil {
+			return err
+		}
 		n, err := db.Repair(ctx, access.System, rep)
 		if err != nil {
 			return err

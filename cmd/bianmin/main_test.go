@@ -7,19 +7,40 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"bianmin/internal/access"
+	"bianmin/internal/app"
 	"bianmin/internal/audit"
 	"bianmin/internal/service"
+	"bianmin/internal/store"
 	"bianmin/internal/testkit"
 )
 
+// dataDirs keeps one data directory per database, as an installation has: the keys kept outside the
+// database (audit.key, result-code.key) live there, and a keyed audit trail needs its key at every command.
+var dataDirs sync.Map // engine URL -> directory
+
 func cli(t *testing.T, e testkit.Engine, args ...string) (string, error) {
 	t.Helper()
+	dir, _ := dataDirs.LoadOrStore(e.URL, t.TempDir())
 	var out bytes.Buffer
-	err := run(context.Background(), append(args, "-db", e.URL, "-data", t.TempDir()), strings.NewReader(""), &out)
+	err := run(context.Background(), append(args, "-db", e.URL, "-data", dir.(string)), strings.NewReader(""), &out)
 	return out.String(), err
+}
+
+// keyedStore opens the database the commands work on with its audit key, as a tool writing beside them must.
+func keyedStore(t *testing.T, e testkit.Engine) *store.DB {
+	t.Helper()
+	db := testkit.Open(t, e)
+	dir, _ := dataDirs.LoadOrStore(e.URL, t.TempDir())
+	key, err := os.ReadFile(filepath.Join(dir.(string), app.AuditKeyFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.AuditKey = key
+	return db
 }
 
 func fixture(t *testing.T) string {
@@ -104,7 +125,7 @@ func TestCatalogCommands(t *testing.T) {
 	if _, err := cli(t, e, "import", "catalog", guides); err == nil || !strings.Contains(err.Error(), "必须填写") {
 		t.Fatalf("guides without a department: %v", err)
 	}
-	db := testkit.Open(t, e)
+	db := keyedStore(t, e)
 	banner, _ := db.OrgByCode(t.Context(), "150421")
 	testkit.Service(t, db).CreateOrg(t.Context(), access.System, service.OrgInput{ParentID: banner.ID, Kind: "department", NameZh: "民政局"})
 	out, err := cli(t, e, "import", "catalog", "-department", "民政局", "-publish", guides)

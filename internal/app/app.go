@@ -27,6 +27,17 @@ type Config struct {
 	Service service.Config
 	// CodeKeyFile holds the key of the result codes' hash, outside the database ("": CodeKeyFile in DataDir).
 	CodeKeyFile string
+	// AuditKeyFile holds the key of the audit chain's HMAC, outside the database ("": AuditKeyFile in DataDir).
+	AuditKeyFile string
+	// CheckpointFile is the append-only log of signed audit checkpoints ("": audit.CheckpointFile in DataDir).
+	CheckpointFile string
+	// CheckpointEvery is how often the running server signs a checkpoint of the audit chain's head (0: 10 min).
+	CheckpointEvery time.Duration
+	// BackupEvery, BackupKeep and BackupDir: a scheduled backup every BackupEvery (0: none) into BackupDir
+	// ("": backups in DataDir), keeping the newest BackupKeep (0: 7).
+	BackupEvery time.Duration
+	BackupKeep  int
+	BackupDir   string
 	// TrustedProxy is the address of a reverse proxy whose X-Forwarded-For names the client ("": none; the
 	// connection's address is the client's).
 	TrustedProxy string
@@ -75,6 +86,10 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 			db.Close()
 			return nil, fmt.Errorf("result code key: %w", err)
 		}
+	}
+	if err := openAudit(ctx, db, &cfg); err != nil {
+		db.Close()
+		return nil, err
 	}
 	svc, err := service.New(db, cat, cfg.Service)
 	if err != nil {
@@ -155,6 +170,20 @@ func (m *Main) Run(ctx context.Context) error {
 		m.Service.RunSupervision(ctx, time.Minute, m.Config.Log)
 	}()
 	defer func() { <-supDone }()
+	auditDone := make(chan struct{})
+	go func() {
+		defer close(auditDone)
+		m.runCheckpoints(ctx)
+	}()
+	defer func() { <-auditDone }()
+	if m.Config.BackupEvery > 0 {
+		backupDone := make(chan struct{})
+		go func() {
+			defer close(backupDone)
+			m.runBackups(ctx)
+		}()
+		defer func() { <-backupDone }()
+	}
 	select {
 	case err := <-errc:
 		return err

@@ -1,13 +1,21 @@
 // Package audit defines the append-only trail (全流程留痕): every change, who made it, when, what it was before
 // and after. Entries form a hash chain: each entry's hash covers its own fields and the previous entry's hash,
 // so that editing or deleting any entry breaks the chain at that entry.
+//
+// A plain SHA-256 chain can be recomputed by anyone who can write the database. From the entry recorded as
+// KeyedFrom onwards, each hash is therefore an HMAC-SHA256 under a key kept outside the database (entries
+// written before the key existed keep their plain hashes and still verify). Signed checkpoints (checkpoint.go),
+// also kept outside the database, pin the head so that a trail cut short and a head rolled back are seen.
+// TODO(国密): an SM3-HMAC as an alternative keyed hash, chosen per chain and recorded in the checkpoint.
 package audit
 
 import (
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -15,7 +23,8 @@ import (
 
 // Entry is one line of the trail.
 type Entry struct {
-	Seq       int64 // 1, 2, 3 ... without gaps
+	Seq       int64  // 1, 2, 3 ... without gaps
+	Chain     string // the chain the entry belongs to; "" and MainChain are the one chain there is now
 	ID        string
 	At        time.Time // UTC, microsecond precision (what both databases keep)
 	ActorID   string
@@ -29,6 +38,10 @@ type Entry struct {
 	PrevHash  string
 	Hash      string
 }
+
+// MainChain names the one chain Bianmin keeps now. Issue 18 may keep one chain per organisation: the
+// chain's name is stored with each entry, covered by keyed hashes, and carried by every checkpoint.
+const MainChain = "main"
 
 // Genesis is the PrevHash of the first entry.
 const Genesis = "0000000000000000000000000000000000000000000000000000000000000000"
@@ -52,6 +65,26 @@ func Time(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 // no two different entries can produce the same byte stream.
 func (e Entry) ComputeHash() string {
 	h := sha256.New()
+	e.write(h, false)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// ComputeMAC returns the entry's keyed hash: HMAC-SHA256 under key of the same fields, and of its chain.
+func (e Entry) ComputeMAC(key []byte) string {
+	h := hmac.New(sha256.New, key)
+	e.write(h, true)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Want is the hash the entry must carry: keyed from keyedFrom on (0: never), plain before.
+func (e Entry) Want(key []byte, keyedFrom int64) string {
+	if keyedFrom > 0 && e.Seq >= keyedFrom {
+		return e.ComputeMAC(key)
+	}
+	return e.ComputeHash()
+}
+
+func (e Entry) write(h interface{ Write([]byte) (int, error) }, keyed bool) {
 	put := func(s string) {
 		var n [8]byte
 		binary.BigEndian.PutUint64(n[:], uint64(len(s)))
@@ -70,18 +103,27 @@ func (e Entry) ComputeHash() string {
 	put(e.Before)
 	put(e.After)
 	put(e.PrevHash)
-	return hex.EncodeToString(h.Sum(nil))
+	if keyed {
+		chain := e.Chain
+		if chain == "" {
+			chain = MainChain
+		}
+		put(chain)
+	}
 }
 
-// Seal fills in Seq, PrevHash and Hash, chaining e after prev (nil for the first entry).
-func (e *Entry) Seal(prev *Entry) {
+// Seal fills in Seq, PrevHash and Hash, chaining e after prev (nil for the first entry), unkeyed.
+func (e *Entry) Seal(prev *Entry) { e.SealKeyed(prev, nil, 0) }
+
+// SealKeyed is Seal with a keyed hash when e falls at or after keyedFrom.
+func (e *Entry) SealKeyed(prev *Entry, key []byte, keyedFrom int64) {
 	e.At = Time(e.At)
 	if prev == nil {
 		e.Seq, e.PrevHash = 1, Genesis
 	} else {
 		e.Seq, e.PrevHash = prev.Seq+1, prev.Hash
 	}
-	e.Hash = e.ComputeHash()
+	e.Hash = e.Want(key, keyedFrom)
 }
 
 // Break describes the first entry at which the chain does not hold.
@@ -98,8 +140,23 @@ func (b *Break) Error() string {
 // Verifier checks entries fed to it in Seq order, keeping only the previous entry in memory so that a trail
 // of any length is checked in one pass.
 type Verifier struct {
-	prev  *Entry
-	Count int64
+	// Key and KeyedFrom: entries from KeyedFrom on (0: none) must carry a keyed hash under Key.
+	Key       []byte
+	KeyedFrom int64
+	prev      *Entry
+	Count     int64
+}
+
+// ErrNoKey is returned when keyed entries are met and no key was given: the chain cannot be judged.
+var ErrNoKey = errors.New("audit: the trail is keyed and no audit key was given (-audit-key)")
+
+// StartAfter makes the verifier take the entry seq with hash as already checked (a signed checkpoint's),
+// so that only the entries after it are read.
+func (v *Verifier) StartAfter(seq int64, hash string) {
+	if seq > 0 {
+		v.prev = &Entry{Seq: seq, Hash: hash}
+		v.Count = seq
+	}
 }
 
 // Next checks one entry; it returns a *Break at the first fault.
@@ -114,7 +171,12 @@ func (v *Verifier) Next(e Entry) error {
 		return &Break{Seq: e.Seq, ID: e.ID, Reason: fmt.Sprintf("expected entry %d here; entries are missing", wantSeq)}
 	case e.PrevHash != wantPrev:
 		return &Break{Seq: e.Seq, ID: e.ID, Reason: "does not link to the entry before it"}
-	case e.ComputeHash() != e.Hash:
+	case v.KeyedFrom > 0 && e.Seq >= v.KeyedFrom && len(v.Key) == 0:
+		return ErrNoKey
+	case !hmac.Equal([]byte(e.Want(v.Key, v.KeyedFrom)), []byte(e.Hash)):
+		if v.KeyedFrom > 0 && e.Seq >= v.KeyedFrom && e.ComputeHash() == e.Hash {
+			return &Break{Seq: e.Seq, ID: e.ID, Reason: "carries a plain hash where the chain is keyed: the entry was written or rewritten without the key"}
+		}
 		return &Break{Seq: e.Seq, ID: e.ID, Reason: "content does not match its hash: the entry was changed"}
 	}
 	v.prev = &e

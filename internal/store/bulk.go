@@ -91,10 +91,9 @@ func (db *DB) WriteGenBatch(ctx context.Context, b GenBatch) error {
 
 // auditMany appends entries to the trail in one statement, chained as one by one.
 func (tx *Tx) auditMany(actor access.Actor, entries []audit.Entry) error {
-	var head audit.Entry
-	err := tx.queryRow(`SELECT seq, hash FROM audit_head WHERE id = 1`+tx.d.forUpdate).Scan(&head.Seq, &head.Hash)
+	head, keyedFrom, err := tx.auditHead(1)
 	if err != nil {
-		return errs.Wrap(err, "audit head")
+		return err
 	}
 	prev := &head
 	if head.Seq == 0 {
@@ -103,7 +102,7 @@ func (tx *Tx) auditMany(actor access.Actor, entries []audit.Entry) error {
 	for i := range entries {
 		e := &entries[i]
 		e.ID, e.At, e.ActorID, e.ActorName = ids.New(), tx.now, actor.ID, actor.Name
-		e.Seal(prev)
+		e.SealKeyed(prev, tx.db.AuditKey, keyedFrom)
 		prev = e
 	}
 	if err := bulkInsert(tx, `INSERT INTO audit_log (seq, id, at, actor_id, actor_name, org_id, action, entity, entity_id, before_json, after_json, prev_hash, hash) VALUES `,
@@ -116,7 +115,7 @@ func (tx *Tx) auditMany(actor access.Actor, entries []audit.Entry) error {
 	if prev == nil {
 		return nil
 	}
-	_, err = tx.exec(`UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1`, prev.Seq, prev.Hash)
+	_, err = tx.exec(`UPDATE audit_head SET seq = ?, hash = ?, keyed_from = ? WHERE id = 1`, prev.Seq, prev.Hash, keyedFrom)
 	return errs.Wrap(err, "audit head update")
 }
 

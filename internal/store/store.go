@@ -37,6 +37,14 @@ type DB struct {
 	w, r *sql.DB
 	// Now is the clock; tests may replace it.
 	Now func() time.Time
+	// AuditKey keys the audit chain's hashes (HMAC-SHA256) from the entry recorded in audit_head.keyed_from on;
+	// it is kept outside the database. nil: entries are sealed unkeyed, and writing after the chain was keyed
+	// is refused.
+	AuditKey []byte
+	// CheckpointFile is the log of signed audit checkpoints, outside the database ("": none kept).
+	CheckpointFile string
+	// path is the SQLite file ("" on PostgreSQL), for backups.
+	path string
 	// Log takes what the store mends by itself (a number counter moved past numbers in use); nil: slog's default.
 	Log *slog.Logger
 	// orgs caches organisations read by id: every request asks for a few, and they change rarely (a change in
@@ -120,7 +128,7 @@ func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
 			return nil, err
 		}
 		r.SetMaxOpenConns(8)
-		db.d, db.w, db.r = sqlite, w, r
+		db.d, db.w, db.r, db.path = sqlite, w, r, path
 		db.writes, db.stop = make(chan *writeReq, 256), make(chan struct{})
 		db.wg.Add(1)
 		go db.writer()

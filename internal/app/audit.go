@@ -1,0 +1,104 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"bianmin/internal/audit"
+	"bianmin/internal/store"
+)
+
+// AuditKeyFile is where the audit chain's key lives when no other file is named: in the data directory,
+// not in any database. With PostgreSQL, every instance must be given the same file (-audit-key); a backup
+// of the database alone does not carry it, and without it a keyed trail cannot be verified or continued.
+const AuditKeyFile = "audit.key"
+
+// OpenAudit gives a store opened outside Open (a command's own) its audit key and checkpoints log, as Open
+// does: a command that writes audited rows needs the key of a keyed chain.
+func OpenAudit(ctx context.Context, db *store.DB, cfg Config) error {
+	if cfg.Log == nil {
+		cfg.Log = discardLog()
+	}
+	return openAudit(ctx, db, &cfg)
+}
+
+// openAudit gives the store its audit key and checkpoint log, and turns the chain keyed when it is not yet
+// (publishing a checkpoint that records from which entry on). A keyed chain whose key file is missing is
+// an error: a new key would make every keyed entry look forged.
+func openAudit(ctx context.Context, db *store.DB, cfg *Config) error {
+	keyPath := cfg.AuditKeyFile
+	if keyPath == "" {
+		keyPath = filepath.Join(cfg.DataDir, AuditKeyFile)
+	}
+	cpPath := cfg.CheckpointFile
+	if cpPath == "" {
+		cpPath = filepath.Join(cfg.DataDir, audit.CheckpointFile)
+	}
+	head, err := db.AuditHead(ctx)
+	if err != nil {
+		return err
+	}
+	if head.KeyedFrom > 0 {
+		if _, err := os.Stat(keyPath); errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("audit key: the audit trail is keyed from entry %d and its key file %s is missing (give it with -audit-key)", head.KeyedFrom, keyPath)
+		}
+	}
+	key, err := loadKey(keyPath)
+	if err != nil {
+		return fmt.Errorf("audit key: %w", err)
+	}
+	db.AuditKey, db.CheckpointFile = key, cpPath
+	if head.KeyedFrom > 0 {
+		return nil
+	}
+	from, err := db.KeyChain(ctx)
+	if err != nil {
+		return fmt.Errorf("audit key: %w", err)
+	}
+	// the entries before the key are checked once, and the switch is published with them
+	if _, err := db.WriteCheckpoint(ctx); err != nil {
+		cfg.Log.Error("audit chain keyed, but the entries before the key do not verify: no checkpoint signed", "keyed_from", from, "err", err)
+	}
+	return nil
+}
+
+// runCheckpoints signs a checkpoint of the audit chain's head every CheckpointEvery while the head moves,
+// and once more at the end.
+func (m *Main) runCheckpoints(ctx context.Context) {
+	every := m.Config.CheckpointEvery
+	if every <= 0 {
+		every = 10 * time.Minute
+	}
+	var signed int64 = -1
+	sign := func(ctx context.Context) {
+		head, err := m.DB.AuditHead(ctx)
+		if err != nil || head.Seq == signed {
+			return
+		}
+		cp, err := m.DB.WriteCheckpoint(ctx)
+		if err != nil {
+			m.Config.Log.Error("audit checkpoint not signed", "err", err)
+			return
+		}
+		signed = cp.Seq
+		m.Config.Log.Debug("audit checkpoint signed", "seq", cp.Seq)
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			last, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			sign(last)
+			cancel()
+			return
+		case <-t.C:
+			sign(ctx)
+		}
+	}
+}
