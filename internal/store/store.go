@@ -195,7 +195,7 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 		}
 		applied = append(applied, name)
 	}
-	return applied, nil
+	return applied, db.fillFindKeys(ctx)
 }
 
 // errRetry asks Write to run the transaction again: it lost a race that a fresh run resolves.
