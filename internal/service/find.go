@@ -49,6 +49,7 @@ func (in FindInput) Searching() bool {
 // cursor of the next page.
 type FindPage struct {
 	Work   []Work
+	Names  map[string]string // the applicant's name by case id
 	Total  int
 	Capped bool
 	Next   string
@@ -175,7 +176,7 @@ func (s *Service) FindCases(ctx context.Context, actor access.Actor, in FindInpu
 	if err != nil {
 		return page, err
 	}
-	page.Total, page.Capped, page.Next = res.Total, res.Capped, res.Next
+	page.Total, page.Capped, page.Next, page.Names = res.Total, res.Capped, res.Next, res.Names
 	if len(res.Cases) == 0 {
 		return page, nil
 	}

@@ -163,8 +163,9 @@ type CaseQuery struct {
 // CasePage is one page of a case search.
 type CasePage struct {
 	Cases  []cases.Case
-	Total  int  // cases matching, counted up to CountCap
-	Capped bool // more than CountCap match
+	Names  map[string]string // the applicant's name by case id
+	Total  int               // cases matching, counted up to CountCap
+	Capped bool              // more than CountCap match
 	Next   string
 }
 
@@ -342,16 +343,18 @@ func (db *DB) SearchCases(ctx context.Context, q CaseQuery) (CasePage, error) {
 		cargs = append(cargs, cur.Key, cur.ID)
 	}
 	all := append(append(append([]any{}, sortArgs...), cargs...), sortArgs...)
-	rows, err := db.queryOnce(ctx, `SELECT `+sortKey+`, c.id, c.doc`+from+conds+order+` LIMIT ?`, append(all, q.Limit+1)...)
+	rows, err := db.queryOnce(ctx, `SELECT `+sortKey+`, c.id, c.doc, (SELECT a.name FROM applicants a WHERE a.id = c.applicant_id)`+from+conds+order+` LIMIT ?`, append(all, q.Limit+1)...)
 	if err != nil {
 		return page, errs.Wrap(err, "search cases")
 	}
 	defer rows.Close()
 	var last cursor
+	page.Names = map[string]string{}
 	for rows.Next() {
 		var key int64
 		var id, doc string
-		if err := rows.Scan(&key, &id, &doc); err != nil {
+		var name sql.NullString
+		if err := rows.Scan(&key, &id, &doc, &name); err != nil {
 			return page, err
 		}
 		if len(page.Cases) == q.Limit {
@@ -363,6 +366,7 @@ func (db *DB) SearchCases(ctx context.Context, q CaseQuery) (CasePage, error) {
 			return page, errs.Wrap(err, "case doc")
 		}
 		page.Cases = append(page.Cases, c)
+		page.Names[c.ID] = name.String
 		last = cursor{Queue: q.Queue, Key: key, ID: id}
 	}
 	return page, rows.Err()
