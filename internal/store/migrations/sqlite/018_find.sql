@@ -6,6 +6,8 @@ UPDATE cases SET no_digits = substr(case_no, length(case_no) - 9);
 CREATE INDEX cases_no_digits ON cases(no_digits);
 CREATE INDEX cases_applicant ON cases(applicant_id, received_on);
 CREATE INDEX cases_item_received ON cases(item_id, received_on, id);
+-- a department's open cases: its items' cases in an open state
+CREATE INDEX cases_item_state ON cases(item_id, state);
 -- recent first, by keyset (received_on, id), within a handling or a receiving organisation
 CREATE INDEX cases_recent ON cases(received_on, id);
 CREATE INDEX cases_handling_recent ON cases(handling_org, received_on, id);
