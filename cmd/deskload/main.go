@@ -159,7 +159,10 @@ func signIn(c *http.Client, base, user, password string) (*staff, error) {
 	if err != nil || sess.Token == "" {
 		return nil, fmt.Errorf("sign in: %d %v", resp.StatusCode, err)
 	}
-	s := &staff{user: user, token: sess.Token, supervises: sess.Staff.Role == "supervisor" || sess.Staff.Role == "director" || sess.Staff.Role == "admin"}
+	s := &staff{user: user, token: sess.Token}
+	if _, code, err := get(c, base+"/supervision", s.token); err == nil && code == 200 {
+		s.supervises = true
+	}
 	for _, q := range []string{"/api/v1/cases?limit=25", "/api/v1/cases?open=all&limit=25"} {
 		b, code, err := get(c, base+q, s.token)
 		if err != nil || code != 200 {

@@ -83,16 +83,16 @@ func ActOn(role access.Role) []cases.State {
 }
 
 // scope is the organisations a search reaches: the actor's subtree, and for a department its items.
-func (s *Service) findScope(ctx context.Context, actor access.Actor) ([]string, string, error) {
+func (s *Service) findScope(ctx context.Context, actor access.Actor) ([]string, bool, string, error) {
 	if !actor.Role.Has(access.ApplicantRead) {
-		return nil, "", errs.New(errs.Forbidden, "err.forbidden").With("action", "case.read")
+		return nil, false, "", errs.New(errs.Forbidden, "err.forbidden").With("action", "case.read")
 	}
-	orgs, err := s.DB.OrgIDsUnder(ctx, actor.OrgPath)
+	orgs, all, err := s.DB.OrgIDsUnder(ctx, actor.OrgPath)
 	dept := ""
 	if actor.Role == access.Department || actor.Role == access.Director {
 		dept = actor.OrgID // a department's staff and head see its items' cases (a township matches no item)
 	}
-	return orgs, dept, err
+	return orgs, all, dept, err
 }
 
 func pageLimit(n int) int {
@@ -120,11 +120,11 @@ func dayNumber(field, s string) (int, *errs.Error) {
 // on first, then the nearest due day); with one, every case that matches, open or closed, newest first.
 func (s *Service) FindCases(ctx context.Context, actor access.Actor, in FindInput) (FindPage, error) {
 	var page FindPage
-	orgs, dept, err := s.findScope(ctx, actor)
+	orgs, all, dept, err := s.findScope(ctx, actor)
 	if err != nil {
 		return page, err
 	}
-	q := store.CaseQuery{Orgs: orgs, Department: dept, Channel: in.Channel, Item: in.Item, Window: in.Window,
+	q := store.CaseQuery{Orgs: orgs, All: all, Department: dept, Channel: in.Channel, Item: in.Item, Window: in.Window,
 		Person: in.Person, Card: in.Card, After: in.Cursor, Limit: pageLimit(in.Limit)}
 	var bad errs.List
 	if len([]rune(in.Q)) > maxQuery {
@@ -210,11 +210,11 @@ func (s *Service) FindApplicants(ctx context.Context, actor access.Actor, text, 
 	if len([]rune(text)) > maxQuery {
 		return page, errs.Field("q", "err.too_long").With("max", "50")
 	}
-	orgs, err := s.DB.OrgIDsUnder(ctx, actor.OrgPath)
+	orgs, all, err := s.DB.OrgIDsUnder(ctx, actor.OrgPath)
 	if err != nil {
 		return page, err
 	}
-	res, err := s.DB.SearchApplicants(ctx, store.ApplicantQuery{Orgs: orgs, Key: store.ParseKey(text), After: cursor, Limit: pageLimit(limit)})
+	res, err := s.DB.SearchApplicants(ctx, store.ApplicantQuery{Orgs: orgs, All: all, Key: store.ParseKey(text), After: cursor, Limit: pageLimit(limit)})
 	if err != nil {
 		return page, err
 	}

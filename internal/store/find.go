@@ -140,6 +140,7 @@ func (db *DB) fillFindKeys(ctx context.Context) error {
 // CaseQuery is a search of cases: the actor's scope, the search box, the filters, the order and the page.
 type CaseQuery struct {
 	Orgs       []string // the scope: handled or received in one of these organisations (the actor's subtree)
+	All        bool     // the actor's subtree holds every organisation: the scope needs no condition
 	Department string   // or, for a department, of one of its items
 	Key        Key
 	ItemIDs    []string // the items whose names match Key.Text (the catalog's search)
@@ -188,20 +189,29 @@ func strs(list []string) []any {
 	return out
 }
 
-// where builds the conditions of a case query (without its cursor).
-func (q CaseQuery) where() (string, []any) {
+// where builds the conditions of a case query (without its cursor); lead lets the scope lead the plan
+// whatever the order (a count needs no order: it always may).
+func (q CaseQuery) where(lead bool) (string, []any) {
 	var w []string
 	var args []any
 	add := func(cond string, a ...any) { w = append(w, cond); args = append(args, a...) }
-	{
+	if !q.All {
+		// The scope either leads (the queue and the selective filters: an index on (organisation, state)
+		// finds the few cases) or only filters the rows another index yields in order (newest first: the
+		// (received_on, id) index read backwards, or a key's own index); "|| ''" keeps an engine from
+		// leading with it where it would sort every case of a township.
+		wrap := func(col string) string { return "(" + col + " || '')" }
+		if lead || q.Queue || q.State != "" || q.Card != "" || q.Open == "open" {
+			wrap = func(col string) string { return col }
+		}
 		scope := []string{}
 		if len(q.Orgs) > 0 {
-			scope = append(scope, `c.handling_org IN (`+marks(len(q.Orgs))+`)`, `c.receiving_org IN (`+marks(len(q.Orgs))+`)`)
+			scope = append(scope, wrap("c.handling_org")+` IN (`+marks(len(q.Orgs))+`)`, wrap("c.receiving_org")+` IN (`+marks(len(q.Orgs))+`)`)
 			args = append(args, strs(q.Orgs)...)
 			args = append(args, strs(q.Orgs)...)
 		}
 		if q.Department != "" {
-			scope = append(scope, `c.item_id IN (SELECT id FROM items WHERE department_id = ?)`)
+			scope = append(scope, wrap("c.item_id")+` IN (SELECT id FROM items WHERE department_id = ?)`)
 			args = append(args, q.Department)
 		}
 		if len(scope) == 0 {
@@ -314,8 +324,11 @@ func (db *DB) queryOnce(ctx context.Context, q string, args ...any) (*sql.Rows, 
 // SearchCases finds one page of cases and counts them all.
 func (db *DB) SearchCases(ctx context.Context, q CaseQuery) (CasePage, error) {
 	var page CasePage
-	from := ` FROM cases c JOIN case_clock k ON k.case_id = c.id`
-	where, args := q.where()
+	from := ` FROM cases c`
+	if q.Queue || q.Card != "" {
+		from += ` JOIN case_clock k ON k.case_id = c.id`
+	}
+	where, args := q.where(true)
 	// the count, up to CountCap: a search matching half a million cases need not count them all
 	if err := db.r.QueryRowContext(ctx, db.d.q(`SELECT count(*) FROM (SELECT 1`+from+where+` LIMIT ?) t`), append(args, CountCap+1)...).Scan(&page.Total); err != nil {
 		return page, errs.Wrap(err, "count cases")
@@ -329,7 +342,8 @@ func (db *DB) SearchCases(ctx context.Context, q CaseQuery) (CasePage, error) {
 		sortKey, sortArgs = q.rank()
 		order = ` ORDER BY ` + sortKey + `, c.id`
 	}
-	conds, cargs := where, args
+	conds, cargs := q.where(false)
+	args = cargs
 	if q.After != "" {
 		cur, err := parseCursor(q.After, q.Queue)
 		if err != nil {
@@ -348,7 +362,11 @@ func (db *DB) SearchCases(ctx context.Context, q CaseQuery) (CasePage, error) {
 		cargs = append(cargs, cur.Key, cur.ID)
 	}
 	all := append(append(append([]any{}, sortArgs...), cargs...), sortArgs...)
-	rows, err := db.queryOnce(ctx, `SELECT `+sortKey+`, c.id, c.doc, (SELECT a.name FROM applicants a WHERE a.id = c.applicant_id)`+from+conds+order+` LIMIT ?`, append(all, q.Limit+1)...)
+	// the page's ids first, in order, without their documents (a sort that carried every matching case's
+	// document would read them all); then the documents of those alone
+	rows, err := db.queryOnce(ctx, `SELECT t.k, t.id, c.doc, (SELECT a.name FROM applicants a WHERE a.id = c.applicant_id)
+		FROM (SELECT `+sortKey+` AS k, c.id AS id`+from+conds+order+` LIMIT ?) t JOIN cases c ON c.id = t.id
+		ORDER BY t.k`+map[bool]string{true: ", t.id", false: " DESC, t.id DESC"}[q.Queue], append(all, q.Limit+1)...)
 	if err != nil {
 		return page, errs.Wrap(err, "search cases")
 	}
@@ -380,6 +398,7 @@ func (db *DB) SearchCases(ctx context.Context, q CaseQuery) (CasePage, error) {
 // ApplicantQuery is a search of applicants: the organisations they belong to, the search box, the page.
 type ApplicantQuery struct {
 	Orgs  []string // the scope: the actor's subtree
+	All   bool     // which holds every organisation
 	Key   Key
 	After string
 	Limit int
@@ -396,7 +415,7 @@ type ApplicantPage struct {
 func (q ApplicantQuery) where() (string, []any) {
 	var w []string
 	var args []any
-	{
+	if !q.All {
 		if len(q.Orgs) == 0 {
 			w = append(w, "1 = 0")
 		} else {
@@ -468,8 +487,18 @@ func (db *DB) SearchApplicants(ctx context.Context, q ApplicantQuery) (Applicant
 	return page, rows.Err()
 }
 
-// OrgIDsUnder lists the ids of a subtree's organisations (the scope of a search).
-func (db *DB) OrgIDsUnder(ctx context.Context, rootPath string) ([]string, error) {
+// OrgIDsUnder lists the ids of a subtree's organisations (the scope of a search), and whether they are all
+// the organisations there are.
+func (db *DB) OrgIDsUnder(ctx context.Context, rootPath string) ([]string, bool, error) {
+	var total int
+	if err := db.queryRow(ctx, `SELECT count(*) FROM orgs`).Scan(&total); err != nil {
+		return nil, false, err
+	}
+	ids, err := db.orgIDsUnder(ctx, rootPath)
+	return ids, err == nil && len(ids) == total, err
+}
+
+func (db *DB) orgIDsUnder(ctx context.Context, rootPath string) ([]string, error) {
 	lo, hi := subtreeRange(rootPath)
 	rows, err := db.query(ctx, `SELECT id FROM orgs WHERE path >= ? AND path < ?`, lo, hi)
 	if err != nil {

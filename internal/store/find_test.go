@@ -53,7 +53,7 @@ func genWorld(t *testing.T, db *store.DB, n int) (*service.Service, []string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	orgs, err := db.OrgIDsUnder(ctx, banner.Path)
+	orgs, _, err := db.OrgIDsUnder(ctx, banner.Path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +143,7 @@ func insertCase(t *testing.T, svc *service.Service, db *store.DB) {
 		if s.Username != "tianshan.clerk" {
 			continue
 		}
-		mine, _ := db.OrgIDsUnder(ctx, s.Actor().OrgPath)
+		mine, _, _ := db.OrgIDsUnder(ctx, s.Actor().OrgPath)
 		list, err := db.SearchApplicants(ctx, store.ApplicantQuery{Orgs: mine, Limit: 1})
 		if err != nil || len(list.List) == 0 {
 			t.Fatalf("an applicant of 天山镇: %v", err)
