@@ -68,13 +68,22 @@ var roleDesks = map[access.Role][]cases.Desk{
 	access.Director:   {cases.Director, cases.Head, cases.Back},
 }
 
-// ActOn lists the states in which a role makes a move, read from the transition table: a clerk's queue
-// shows cases at the window first, a reviewer's those in the back office.
+// workMoves are the moves that carry a case along its path (the occasional ones, such as termination or a
+// pledge's check, are possible in nearly every state and would put everything first).
+var workMoves = []cases.Action{cases.AskCorrection, cases.Resubmit, cases.Accept, cases.AcceptOwed, cases.Refuse, cases.Pass,
+	cases.Return, cases.Suspend, cases.Resume, cases.Decide, cases.Issue, cases.Deliver, cases.ApproveExtension,
+	cases.RejectExtension, cases.Assign}
+
+// ActOn lists the states in which a role makes its work's moves, read from the transition table: a clerk's
+// queue shows cases at the window first, a reviewer's those in the back office.
 func ActOn(role access.Role) []cases.State {
 	var out []cases.State
 	for _, st := range allStates {
+		if st.Closed() {
+			continue // never in a queue (a pledge checked after delivery is found by a search)
+		}
 		for _, d := range roleDesks[role] {
-			if slices.ContainsFunc(cases.Actions, func(a cases.Action) bool { return cases.Allowed(st, a, d) }) && !slices.Contains(out, st) {
+			if slices.ContainsFunc(workMoves, func(a cases.Action) bool { return cases.Allowed(st, a, d) }) && !slices.Contains(out, st) {
 				out = append(out, st)
 			}
 		}

@@ -128,3 +128,31 @@ func TestFindCasesRefusals(t *testing.T) {
 		}
 	})
 }
+
+// The queue puts first what the role acts on, read from the transition table: the window its intake and
+// hand-over, the back office what is accepted or suspended, a supervisor nothing.
+func TestActOn(t *testing.T) {
+	for _, tc := range []struct {
+		role access.Role
+		has  []cases.State
+		not  []cases.State
+	}{
+		{access.Clerk, []cases.State{cases.Received, cases.Correction, cases.Decided, cases.Issued}, []cases.State{cases.Accepted, cases.Suspended, cases.Delivered}},
+		{access.Agent, []cases.State{cases.Received}, []cases.State{cases.Accepted, cases.Delivered}},
+		{access.Reviewer, []cases.State{cases.Accepted, cases.Suspended}, []cases.State{cases.Received, cases.Decided, cases.Delivered}},
+		{access.Director, []cases.State{cases.Accepted, cases.Suspended}, []cases.State{cases.Received, cases.Delivered}},
+		{access.Supervisor, nil, []cases.State{cases.Received, cases.Accepted}},
+	} {
+		got := service.ActOn(tc.role)
+		for _, s := range tc.has {
+			if !slices.Contains(got, s) {
+				t.Errorf("%s acts on %s: %v", tc.role, s, got)
+			}
+		}
+		for _, s := range tc.not {
+			if slices.Contains(got, s) {
+				t.Errorf("%s does not act on %s: %v", tc.role, s, got)
+			}
+		}
+	}
+}
