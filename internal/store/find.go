@@ -191,7 +191,7 @@ func strs(list []string) []any {
 
 // where builds the conditions of a case query (without its cursor); lead lets the scope lead the plan
 // whatever the order (a count needs no order: it always may).
-func (q CaseQuery) where(lead bool) (string, []any) {
+func (q CaseQuery) where(d dialect, lead bool) (string, []any) {
 	var w []string
 	var args []any
 	add := func(cond string, a ...any) { w = append(w, cond); args = append(args, a...) }
@@ -211,7 +211,7 @@ func (q CaseQuery) where(lead bool) (string, []any) {
 			args = append(args, strs(q.Orgs)...)
 		}
 		if q.Department != "" {
-			scope = append(scope, wrap("c.item_id")+` IN (SELECT id FROM items WHERE department_id = ?)`)
+			scope = append(scope, d.inSelect(wrap("c.item_id"), `SELECT id FROM items WHERE department_id = ?`))
 			args = append(args, q.Department)
 		}
 		if len(scope) == 0 {
@@ -223,7 +223,7 @@ func (q CaseQuery) where(lead bool) (string, []any) {
 	case KeyCaseNo:
 		add(`c.case_no = ?`, k.Prefix+k.Digits)
 	case KeyIDNumber:
-		add(`c.applicant_id IN (SELECT id FROM applicants WHERE id_number = ?)`, k.Digits)
+		add(d.inSelect(`c.applicant_id`, `SELECT id FROM applicants WHERE id_number = ?`), k.Digits)
 	case KeyDigits:
 		var or []string
 		if len(k.Digits) == caseNoDigits {
@@ -236,11 +236,11 @@ func (q CaseQuery) where(lead bool) (string, []any) {
 			sub += ` OR (phone_tail = ? AND phone LIKE ?)`
 			subArgs = append(subArgs, last4(k.Digits), "%"+k.Digits)
 		}
-		or = append(or, `c.applicant_id IN (SELECT id FROM applicants WHERE `+sub+`)`)
+		or = append(or, d.inSelect(`c.applicant_id`, `SELECT id FROM applicants WHERE `+sub))
 		args = append(args, subArgs...)
 		w = append(w, "("+strings.Join(or, " OR ")+")")
 	case KeyText:
-		or := []string{`c.applicant_id IN (SELECT id FROM applicants WHERE name LIKE ? OR name_key LIKE ?)`}
+		or := []string{d.inSelect(`c.applicant_id`, `SELECT id FROM applicants WHERE name LIKE ? OR name_key LIKE ?`)}
 		args = append(args, "%"+k.Text+"%", "%"+strings.ToLower(k.Text)+"%")
 		if len(q.ItemIDs) > 0 {
 			or = append(or, `c.item_id IN (`+marks(len(q.ItemIDs))+`)`)
@@ -328,7 +328,7 @@ func (db *DB) SearchCases(ctx context.Context, q CaseQuery) (CasePage, error) {
 	if q.Queue || q.Card != "" {
 		from += ` JOIN case_clock k ON k.case_id = c.id`
 	}
-	where, args := q.where(true)
+	where, args := q.where(db.d, true)
 	// the count, up to CountCap: a search matching half a million cases need not count them all
 	if err := db.r.QueryRowContext(ctx, db.d.q(`SELECT count(*) FROM (SELECT 1`+from+where+` LIMIT ?) t`), append(args, CountCap+1)...).Scan(&page.Total); err != nil {
 		return page, errs.Wrap(err, "count cases")
@@ -342,7 +342,7 @@ func (db *DB) SearchCases(ctx context.Context, q CaseQuery) (CasePage, error) {
 		sortKey, sortArgs = q.rank()
 		order = ` ORDER BY ` + sortKey + `, c.id`
 	}
-	conds, cargs := q.where(false)
+	conds, cargs := q.where(db.d, false)
 	args = cargs
 	if q.After != "" {
 		cur, err := parseCursor(q.After, q.Queue)
