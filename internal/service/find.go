@@ -92,16 +92,16 @@ func ActOn(role access.Role) []cases.State {
 }
 
 // scope is the organisations a search reaches: the actor's subtree, and for a department its items.
-func (s *Service) findScope(ctx context.Context, actor access.Actor) ([]string, bool, string, error) {
+func (s *Service) findScope(ctx context.Context, actor access.Actor) (bool, string, error) {
 	if !actor.Role.Has(access.ApplicantRead) {
-		return nil, false, "", errs.New(errs.Forbidden, "err.forbidden").With("action", "case.read")
+		return false, "", errs.New(errs.Forbidden, "err.forbidden").With("action", "case.read")
 	}
-	orgs, all, err := s.DB.OrgIDsUnder(ctx, actor.OrgPath)
+	all, err := s.DB.WholeWorld(ctx, actor.OrgPath)
 	dept := ""
 	if actor.Role == access.Department || actor.Role == access.Director {
 		dept = actor.OrgID // a department's staff and head see its items' cases (a township matches no item)
 	}
-	return orgs, all, dept, err
+	return all, dept, err
 }
 
 func pageLimit(n int) int {
@@ -129,11 +129,11 @@ func dayNumber(field, s string) (int, *errs.Error) {
 // on first, then the nearest due day); with one, every case that matches, open or closed, newest first.
 func (s *Service) FindCases(ctx context.Context, actor access.Actor, in FindInput) (FindPage, error) {
 	var page FindPage
-	orgs, all, dept, err := s.findScope(ctx, actor)
+	all, dept, err := s.findScope(ctx, actor)
 	if err != nil {
 		return page, err
 	}
-	q := store.CaseQuery{Orgs: orgs, All: all, Department: dept, Channel: in.Channel, Item: in.Item, Window: in.Window,
+	q := store.CaseQuery{Root: actor.OrgPath, All: all, Department: dept, Channel: in.Channel, Item: in.Item, Window: in.Window,
 		Person: in.Person, Card: in.Card, After: in.Cursor, Limit: pageLimit(in.Limit)}
 	var bad errs.List
 	if len([]rune(in.Q)) > maxQuery {
@@ -219,11 +219,11 @@ func (s *Service) FindApplicants(ctx context.Context, actor access.Actor, text, 
 	if len([]rune(text)) > maxQuery {
 		return page, errs.Field("q", "err.too_long").With("max", "50")
 	}
-	orgs, all, err := s.DB.OrgIDsUnder(ctx, actor.OrgPath)
+	all, err := s.DB.WholeWorld(ctx, actor.OrgPath)
 	if err != nil {
 		return page, err
 	}
-	res, err := s.DB.SearchApplicants(ctx, store.ApplicantQuery{Orgs: orgs, All: all, Key: store.ParseKey(text), After: cursor, Limit: pageLimit(limit)})
+	res, err := s.DB.SearchApplicants(ctx, store.ApplicantQuery{Root: actor.OrgPath, All: all, Key: store.ParseKey(text), After: cursor, Limit: pageLimit(limit)})
 	if err != nil {
 		return page, err
 	}

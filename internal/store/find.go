@@ -139,7 +139,7 @@ func (db *DB) fillFindKeys(ctx context.Context) error {
 
 // CaseQuery is a search of cases: the actor's scope, the search box, the filters, the order and the page.
 type CaseQuery struct {
-	Orgs       []string // the scope: handled or received in one of these organisations (the actor's subtree)
+	Root       string   // the scope: handled or received in this subtree (the actor's organisation's path)
 	All        bool     // the actor's subtree holds every organisation: the scope needs no condition
 	Department string   // or, for a department, of one of its items
 	Key        Key
@@ -205,10 +205,13 @@ func (q CaseQuery) where(d dialect, lead bool) (string, []any) {
 			wrap = func(col string) string { return col }
 		}
 		scope := []string{}
-		if len(q.Orgs) > 0 {
-			scope = append(scope, wrap("c.handling_org")+` IN (`+marks(len(q.Orgs))+`)`, wrap("c.receiving_org")+` IN (`+marks(len(q.Orgs))+`)`)
-			args = append(args, strs(q.Orgs)...)
-			args = append(args, strs(q.Orgs)...)
+		if q.Root != "" {
+			// the subtree's organisations by their paths: a short query text whatever the subtree's size
+			// (a list of a banner's three hundred ids cost more to parse and plan than to run)
+			lo, hi := subtreeRange(q.Root)
+			sub := `SELECT id FROM orgs WHERE path >= ? AND path < ?`
+			scope = append(scope, d.inSelect(wrap("c.handling_org"), sub), d.inSelect(wrap("c.receiving_org"), sub))
+			args = append(args, lo, hi, lo, hi)
 		}
 		if q.Department != "" {
 			scope = append(scope, d.inSelect(wrap("c.item_id"), `SELECT id FROM items WHERE department_id = ?`))
@@ -316,11 +319,6 @@ func parseCursor(s string, queue bool) (cursor, error) {
 	return c, nil
 }
 
-// queryOnce runs a query whose text varies with its filters, past the prepared-statement cache.
-func (db *DB) queryOnce(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return db.r.QueryContext(ctx, db.d.q(q), args...)
-}
-
 // SearchCases finds one page of cases and counts them all.
 func (db *DB) SearchCases(ctx context.Context, q CaseQuery) (CasePage, error) {
 	var page CasePage
@@ -330,7 +328,7 @@ func (db *DB) SearchCases(ctx context.Context, q CaseQuery) (CasePage, error) {
 	}
 	where, args := q.where(db.d, true)
 	// the count, up to CountCap: a search matching half a million cases need not count them all
-	if err := db.r.QueryRowContext(ctx, db.d.q(`SELECT count(*) FROM (SELECT 1`+from+where+` LIMIT ?) t`), append(args, CountCap+1)...).Scan(&page.Total); err != nil {
+	if err := db.queryRow(ctx, `SELECT count(*) FROM (SELECT 1`+from+where+` LIMIT ?) t`, append(args, CountCap+1)...).Scan(&page.Total); err != nil {
 		return page, errs.Wrap(err, "count cases")
 	}
 	if page.Total > CountCap {
@@ -364,7 +362,7 @@ func (db *DB) SearchCases(ctx context.Context, q CaseQuery) (CasePage, error) {
 	all := append(append(append([]any{}, sortArgs...), cargs...), sortArgs...)
 	// the page's ids first, in order, without their documents (a sort that carried every matching case's
 	// document would read them all); then the documents of those alone
-	rows, err := db.queryOnce(ctx, `SELECT t.k, t.id, c.doc, (SELECT a.name FROM applicants a WHERE a.id = c.applicant_id)
+	rows, err := db.query(ctx, `SELECT t.k, t.id, c.doc, (SELECT a.name FROM applicants a WHERE a.id = c.applicant_id)
 		FROM (SELECT `+sortKey+` AS k, c.id AS id`+from+conds+order+` LIMIT ?) t JOIN cases c ON c.id = t.id
 		ORDER BY t.k`+map[bool]string{true: ", t.id", false: " DESC, t.id DESC"}[q.Queue], append(all, q.Limit+1)...)
 	if err != nil {
@@ -397,7 +395,7 @@ func (db *DB) SearchCases(ctx context.Context, q CaseQuery) (CasePage, error) {
 
 // ApplicantQuery is a search of applicants: the organisations they belong to, the search box, the page.
 type ApplicantQuery struct {
-	Orgs  []string // the scope: the actor's subtree
+	Root  string // the scope: the actor's subtree (its path)
 	All   bool     // which holds every organisation
 	Key   Key
 	After string
@@ -416,11 +414,12 @@ func (q ApplicantQuery) where() (string, []any) {
 	var w []string
 	var args []any
 	if !q.All {
-		if len(q.Orgs) == 0 {
+		if q.Root == "" {
 			w = append(w, "1 = 0")
 		} else {
-			w = append(w, `a.org_id IN (`+marks(len(q.Orgs))+`)`)
-			args = append(args, strs(q.Orgs)...)
+			lo, hi := subtreeRange(q.Root)
+			w = append(w, `o.path >= ? AND o.path < ?`)
+			args = append(args, lo, hi)
 		}
 	}
 	switch k := q.Key; k.Kind {
@@ -450,7 +449,7 @@ func (db *DB) SearchApplicants(ctx context.Context, q ApplicantQuery) (Applicant
 	var page ApplicantPage
 	from := ` FROM applicants a JOIN orgs o ON o.id = a.org_id`
 	where, args := q.where()
-	if err := db.r.QueryRowContext(ctx, db.d.q(`SELECT count(*) FROM (SELECT 1`+from+where+` LIMIT ?) t`), append(args, CountCap+1)...).Scan(&page.Total); err != nil {
+	if err := db.queryRow(ctx, `SELECT count(*) FROM (SELECT 1`+from+where+` LIMIT ?) t`, append(args, CountCap+1)...).Scan(&page.Total); err != nil {
 		return page, errs.Wrap(err, "count applicants")
 	}
 	if page.Total > CountCap {
@@ -468,7 +467,7 @@ func (db *DB) SearchApplicants(ctx context.Context, q ApplicantQuery) (Applicant
 		}
 		args = append(args, cur.ID)
 	}
-	rows, err := db.queryOnce(ctx, `SELECT `+applicantCols+from+where+` ORDER BY a.id DESC LIMIT ?`, append(args, q.Limit+1)...)
+	rows, err := db.query(ctx, `SELECT `+applicantCols+from+where+` ORDER BY a.id DESC LIMIT ?`, append(args, q.Limit+1)...)
 	if err != nil {
 		return page, errs.Wrap(err, "search applicants")
 	}
@@ -487,31 +486,11 @@ func (db *DB) SearchApplicants(ctx context.Context, q ApplicantQuery) (Applicant
 	return page, rows.Err()
 }
 
-// OrgIDsUnder lists the ids of a subtree's organisations (the scope of a search), and whether they are all
-// the organisations there are.
-func (db *DB) OrgIDsUnder(ctx context.Context, rootPath string) ([]string, bool, error) {
-	var total int
-	if err := db.queryRow(ctx, `SELECT count(*) FROM orgs`).Scan(&total); err != nil {
-		return nil, false, err
-	}
-	ids, err := db.orgIDsUnder(ctx, rootPath)
-	return ids, err == nil && len(ids) == total, err
-}
-
-func (db *DB) orgIDsUnder(ctx context.Context, rootPath string) ([]string, error) {
+// WholeWorld reports whether a subtree holds every organisation there is (then a search's scope needs no
+// condition).
+func (db *DB) WholeWorld(ctx context.Context, rootPath string) (bool, error) {
 	lo, hi := subtreeRange(rootPath)
-	rows, err := db.query(ctx, `SELECT id FROM orgs WHERE path >= ? AND path < ?`, lo, hi)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	var in, total int
+	err := db.queryRow(ctx, `SELECT (SELECT count(*) FROM orgs WHERE path >= ? AND path < ?), (SELECT count(*) FROM orgs)`, lo, hi).Scan(&in, &total)
+	return err == nil && in == total, err
 }

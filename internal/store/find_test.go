@@ -42,7 +42,7 @@ func TestParseKey(t *testing.T) {
 }
 
 // genWorld is the demo world with n generated cases of the last four months.
-func genWorld(t *testing.T, db *store.DB, n int) (*service.Service, []string) {
+func genWorld(t *testing.T, db *store.DB, n int) (*service.Service, string) {
 	t.Helper()
 	svc := testkit.Demo(t, db)
 	to := time.Date(2026, 11, 20, 18, 0, 0, 0, clock.DefaultRules().Location)
@@ -53,11 +53,7 @@ func genWorld(t *testing.T, db *store.DB, n int) (*service.Service, []string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	orgs, _, err := db.OrgIDsUnder(ctx, banner.Path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return svc, orgs
+	return svc, banner.Path
 }
 
 // Paging by keyset, in both orders (the queue's and newest first): every case that matches comes exactly
@@ -65,11 +61,11 @@ func genWorld(t *testing.T, db *store.DB, n int) (*service.Service, []string) {
 // neither repeat nor push a case out of the pages still to come.
 func TestSearchCasesKeysetPages(t *testing.T) {
 	testkit.Each(t, func(t *testing.T, db *store.DB) {
-		svc, orgs := genWorld(t, db, 400)
+		svc, root := genWorld(t, db, 400)
 		for _, q := range []store.CaseQuery{
-			{Orgs: orgs},
-			{Orgs: orgs, Open: "open", Queue: true, ActOn: []cases.State{cases.Received, cases.Decided}},
-			{Orgs: orgs, Open: "closed"},
+			{Root: root},
+			{Root: root, Open: "open", Queue: true, ActOn: []cases.State{cases.Received, cases.Decided}},
+			{Root: root, Open: "closed"},
 		} {
 			all := q
 			all.Limit = store.CountCap
@@ -121,7 +117,7 @@ func TestSearchCasesKeysetPages(t *testing.T) {
 			}
 		}
 		// a cursor that was not made by the search is refused, naming the field
-		if _, err := db.SearchCases(ctx, store.CaseQuery{Orgs: orgs, Limit: 10, After: "not-a-cursor"}); err == nil {
+		if _, err := db.SearchCases(ctx, store.CaseQuery{Root: root, Limit: 10, After: "not-a-cursor"}); err == nil {
 			t.Fatal("a forged cursor was taken")
 		}
 	})
@@ -143,8 +139,7 @@ func insertCase(t *testing.T, svc *service.Service, db *store.DB) {
 		if s.Username != "tianshan.clerk" {
 			continue
 		}
-		mine, _, _ := db.OrgIDsUnder(ctx, s.Actor().OrgPath)
-		list, err := db.SearchApplicants(ctx, store.ApplicantQuery{Orgs: mine, Limit: 1})
+		list, err := db.SearchApplicants(ctx, store.ApplicantQuery{Root: s.Actor().OrgPath, Limit: 1})
 		if err != nil || len(list.List) == 0 {
 			t.Fatalf("an applicant of 天山镇: %v", err)
 		}
@@ -159,13 +154,13 @@ func insertCase(t *testing.T, svc *service.Service, db *store.DB) {
 // Applicants page the same way, and each kind of key finds the one it names.
 func TestSearchApplicants(t *testing.T) {
 	testkit.Each(t, func(t *testing.T, db *store.DB) {
-		_, orgs := genWorld(t, db, 150)
-		whole, err := db.SearchApplicants(ctx, store.ApplicantQuery{Orgs: orgs, Limit: store.CountCap})
+		_, root := genWorld(t, db, 150)
+		whole, err := db.SearchApplicants(ctx, store.ApplicantQuery{Root: root, Limit: store.CountCap})
 		if err != nil || len(whole.List) < 15 || whole.Total != len(whole.List) {
 			t.Fatalf("%d applicants, total %d: %v", len(whole.List), whole.Total, err)
 		}
 		seen := map[string]bool{}
-		q := store.ApplicantQuery{Orgs: orgs, Limit: 4}
+		q := store.ApplicantQuery{Root: root, Limit: 4}
 		for {
 			p, err := db.SearchApplicants(ctx, q)
 			if err != nil {
@@ -187,7 +182,7 @@ func TestSearchApplicants(t *testing.T) {
 		}
 		a := whole.List[len(whole.List)/2]
 		for _, key := range []string{a.IDNumber, a.IDNumber[12:], a.Phone[len(a.Phone)-4:], a.Name, pinyinOf(a.Name)} {
-			p, err := db.SearchApplicants(ctx, store.ApplicantQuery{Orgs: orgs, Key: store.ParseKey(key), Limit: store.CountCap})
+			p, err := db.SearchApplicants(ctx, store.ApplicantQuery{Root: root, Key: store.ParseKey(key), Limit: store.CountCap})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -200,7 +195,7 @@ func TestSearchApplicants(t *testing.T) {
 			}
 		}
 		// outside the scope, nothing
-		if p, err := db.SearchApplicants(ctx, store.ApplicantQuery{Orgs: []string{"none"}, Key: store.ParseKey(a.IDNumber), Limit: 10}); err != nil || len(p.List) != 0 || p.Total != 0 {
+		if p, err := db.SearchApplicants(ctx, store.ApplicantQuery{Root: "/none/", Key: store.ParseKey(a.IDNumber), Limit: 10}); err != nil || len(p.List) != 0 || p.Total != 0 {
 			t.Fatalf("outside the scope: %+v %v", p, err)
 		}
 	})
