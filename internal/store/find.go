@@ -139,9 +139,9 @@ func (db *DB) fillFindKeys(ctx context.Context) error {
 
 // CaseQuery is a search of cases: the actor's scope, the search box, the filters, the order and the page.
 type CaseQuery struct {
-	Root       string   // the scope: handled or received in this subtree (the actor's organisation's path)
-	All        bool     // the actor's subtree holds every organisation: the scope needs no condition
-	Department string   // or, for a department, of one of its items
+	Root       string // the scope: handled or received in this subtree (the actor's organisation's path)
+	All        bool   // the actor's subtree holds every organisation: the scope needs no condition
+	Department string // or, for a department, of one of its items
 	Key        Key
 	ItemIDs    []string // the items whose names match Key.Text (the catalog's search)
 	State      cases.State
@@ -396,7 +396,7 @@ func (db *DB) SearchCases(ctx context.Context, q CaseQuery) (CasePage, error) {
 // ApplicantQuery is a search of applicants: the organisations they belong to, the search box, the page.
 type ApplicantQuery struct {
 	Root  string // the scope: the actor's subtree (its path)
-	All   bool     // which holds every organisation
+	All   bool   // which holds every organisation
 	Key   Key
 	After string
 	Limit int
