@@ -19,8 +19,6 @@ func BenchmarkFindQueue(b *testing.B) {
 	if _, err := gen.Run(ctx, svc, gen.Config{N: 5000, Seed: 1, From: to.AddDate(0, -3, 0), To: to}); err != nil {
 		b.Fatal(err)
 	}
-	w := &world{svc: svc, db: db}
-	_ = w
 	banner, _ := db.OrgByCode(ctx, "150421")
 	staff, _ := db.StaffIn(ctx, banner.Path)
 	for _, s := range staff {
