@@ -59,3 +59,35 @@ func TestChainNamesFirstBrokenEntry(t *testing.T) {
 		}
 	}
 }
+
+// A verification resumed after a checkpoint checks what was added as a whole walk does: an entry that does
+// not link to the checkpoint's, or a changed one, breaks it.
+func TestResumeChecksWhatWasAdded(t *testing.T) {
+	var chain []Entry
+	prev := Genesis
+	for i := int64(1); i <= 4; i++ {
+		e := Entry{Seq: i, ID: string(rune('a' + i)), Action: "x", PrevHash: prev}
+		e.Hash = e.ComputeHash()
+		prev = e.Hash
+		chain = append(chain, e)
+	}
+	v := Resume(chain[1], 2)
+	for _, e := range chain[2:] {
+		if err := v.Next(e); err != nil {
+			t.Fatalf("intact chain: %v", err)
+		}
+	}
+	if v.Count != 4 {
+		t.Fatalf("count %d, want 4", v.Count)
+	}
+	changed := chain[2]
+	changed.Action = "y"
+	v = Resume(chain[1], 2)
+	if err := v.Next(changed); err == nil {
+		t.Fatal("a changed entry after the checkpoint was not noticed")
+	}
+	v = Resume(chain[0], 1) // the checkpoint's entry is not the one entry 3 links to
+	if err := v.Next(chain[2]); err == nil {
+		t.Fatal("an entry out of place after the checkpoint was not noticed")
+	}
+}

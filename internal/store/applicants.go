@@ -77,9 +77,9 @@ func (tx *Tx) CreateApplicant(actor access.Actor, a *people.Applicant) error {
 		a.ID = ids.New()
 	}
 	a.Version, a.Created = 1, tx.now
-	_, err := tx.exec(`INSERT INTO applicants (id, kind, name, id_number, credit_code, credit_override, phone, address, org_id, version, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		a.ID, a.Kind, a.Name, a.IDNumber, a.CreditCode, a.CreditOverride, a.Phone, a.Address, a.OrgID, 1, tx.now, tx.now)
+	_, err := tx.exec(`INSERT INTO applicants (id, kind, name, id_number, credit_code, credit_override, phone, address, org_id, version, created_at, updated_at, name_key, id_tail, phone_tail)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		append([]any{a.ID, a.Kind, a.Name, a.IDNumber, a.CreditCode, a.CreditOverride, a.Phone, a.Address, a.OrgID, 1, tx.now, tx.now}, findKeys(*a)...)...)
 	if tx.d.isUnique(err) {
 		if a.Kind == people.Resident {
 			return errs.Field("id_number", "err.idnumber.taken")
@@ -105,8 +105,9 @@ func (tx *Tx) UpdateApplicant(actor access.Actor, a people.Applicant, version in
 	if before.Version != version {
 		return errs.New(errs.Conflict, "err.conflict")
 	}
-	res, err := tx.exec(`UPDATE applicants SET name = ?, phone = ?, address = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
-		a.Name, a.Phone, a.Address, tx.now, a.ID, version)
+	keys := findKeys(people.Applicant{Name: a.Name, IDNumber: before.IDNumber, Phone: a.Phone})
+	res, err := tx.exec(`UPDATE applicants SET name = ?, phone = ?, address = ?, version = version + 1, updated_at = ?, name_key = ?, id_tail = ?, phone_tail = ? WHERE id = ? AND version = ?`,
+		a.Name, a.Phone, a.Address, tx.now, keys[0], keys[1], keys[2], a.ID, version)
 	if err != nil {
 		return errs.Wrap(err, "update applicant")
 	}

@@ -164,7 +164,12 @@ func (db *DB) verifyAudit(ctx context.Context, cp *audit.Checkpoint, fromCheckpo
 				return v.Count, err
 			}
 			if cp != nil && fromCheckpoint && e.Seq == cp.Seq && v.Count == 0 {
-				// the checkpoint's own entry: it must be the one signed, and the chain goes on from it
+				// the checkpoint's own entry: it must be the one signed, unchanged since, and the chain goes on
+				// from it
+				if e.Hash != e.Want(db.AuditKey, head.KeyedFrom) {
+					rows.Close()
+					return v.Count, &audit.Break{Seq: e.Seq, ID: e.ID, Reason: "the entry of the newest checkpoint was changed since it was signed"}
+				}
 				atCheckpoint = e.Hash
 				v.StartAfter(cp.Seq, cp.Hash)
 			} else if err := v.Next(e); err != nil {

@@ -61,10 +61,10 @@ func (db *DB) WriteGenBatch(ctx context.Context, b GenBatch) error {
 			list[i].No = s.Format(next[s.Scope])
 			next[s.Scope]++
 		}
-		if err := bulkInsert(tx, `INSERT INTO applicants (id, kind, name, id_number, credit_code, credit_override, phone, address, org_id, version, created_at, updated_at) VALUES `,
-			12, len(b.Applicants), func(i int) []any {
+		if err := bulkInsert(tx, `INSERT INTO applicants (id, kind, name, id_number, credit_code, credit_override, phone, address, org_id, version, created_at, updated_at, name_key, id_tail, phone_tail) VALUES `,
+			15, len(b.Applicants), func(i int) []any {
 				a := b.Applicants[i]
-				return []any{a.ID, a.Kind, a.Name, a.IDNumber, a.CreditCode, a.CreditOverride, a.Phone, a.Address, a.OrgID, 1, a.Created, a.Created}
+				return append([]any{a.ID, a.Kind, a.Name, a.IDNumber, a.CreditCode, a.CreditOverride, a.Phone, a.Address, a.OrgID, 1, a.Created, a.Created}, findKeys(a)...)
 			}); err != nil {
 			return err
 		}
@@ -121,8 +121,8 @@ func (tx *Tx) auditMany(actor access.Actor, entries []audit.Entry) error {
 
 // bulkCases stores cases with their standing and their timelines.
 func bulkCases(tx *Tx, list []cases.Case, events [][]CaseEvent) error {
-	err := bulkInsert(tx, `INSERT INTO cases (id, case_no, handling_org, receiving_org, item_id, item_version, applicant_id, bundle, state, step, version, doc, received_at, updated_at, `+placeCols+`, `+factCols+`) VALUES `,
-		28, len(list), func(i int) []any {
+	err := bulkInsert(tx, `INSERT INTO cases (id, case_no, handling_org, receiving_org, item_id, item_version, applicant_id, bundle, state, step, version, doc, received_at, updated_at, `+placeCols+`, `+factCols+`, no_digits) VALUES `,
+		29, len(list), func(i int) []any {
 			c := list[i]
 			doc, _ := json.Marshal(c)
 			updated := c.Received
@@ -130,7 +130,7 @@ func bulkCases(tx *Tx, list []cases.Case, events [][]CaseEvent) error {
 				updated = evs[len(evs)-1].At
 			}
 			return append(append([]any{c.ID, c.No, c.Handling, c.Receiving, c.ItemID, c.ItemVersion, c.ApplicantID, c.Bundle, c.State, c.Step, c.Version, string(doc), c.Received, updated},
-				placeArgs(c)...), factArgs(c)...)
+				placeArgs(c)...), append(factArgs(c), noDigits(c.No))...)
 		})
 	if err != nil {
 		return err

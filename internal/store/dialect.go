@@ -68,3 +68,13 @@ func (d dialect) retryable(err error) bool {
 	}
 	return strings.Contains(err.Error(), "SQLITE_BUSY")
 }
+
+// inSelect is "col IN (sub)". PostgreSQL gets "col = ANY (ARRAY(sub))": the subquery runs once first, so
+// that an OR of such terms still combines their indexes (an IN over a subquery becomes a hashed subplan,
+// and the whole OR a scan of the table).
+func (d dialect) inSelect(col, sub string) string {
+	if d.dollar {
+		return col + " = ANY (ARRAY(" + sub + "))"
+	}
+	return col + " IN (" + sub + ")"
+}

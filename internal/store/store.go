@@ -206,7 +206,7 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 		}
 		applied = append(applied, name)
 	}
-	return applied, nil
+	return applied, db.fillFindKeys(ctx)
 }
 
 // Pending lists the embedded migrations not applied yet, without applying any (a read-only check needs a

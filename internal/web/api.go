@@ -380,11 +380,10 @@ func (s *Server) apiOps() []apiOp {
 			func(r *http.Request, c *reqCtx, in service.ReceiveInput) ([]cases.Case, error) {
 				return s.svc.ReceiveBundle(r.Context(), c.me.Actor(), r.PathValue("id"), in, r.Header.Get("Idempotency-Key"))
 			}), "Idempotency-Key"),
-		op(s, "GET", "/api/v1/cases", "listCases", "The caller's queue: open cases with deadline, remaining working days, card and the moves the caller may make", true,
-			func(r *http.Request, c *reqCtx, _ empty) ([]CaseWork, error) {
-				q, err := s.svc.Queue(r.Context(), c.me.Actor())
-				return mapAll(q, caseWork), err
-			}),
+		op(s, "GET", "/api/v1/cases", "listCases", findCasesDoc, true,
+			func(r *http.Request, c *reqCtx, _ empty) (CasePageJSON, error) { return s.apiFindCases(r, c) }),
+		op(s, "GET", "/api/v1/applicants", "findApplicants", findApplicantsDoc, true,
+			func(r *http.Request, c *reqCtx, _ empty) (ApplicantPageJSON, error) { return s.apiFindApplicants(r, c) }),
 		op(s, "GET", "/api/v1/supervision", "supervisionDashboard", "Supervision figures of the caller's subtree: ?dim= (township, department, window, person, item, channel), ?month=2026-10 or ?from=&until=, ?township=", true,
 			func(r *http.Request, c *reqCtx, _ empty) (DashboardJSON, error) {
 				q, err := s.dashboardQuery(r)

@@ -23,21 +23,6 @@ import (
 // The case pages: the queue, intake at a window or station, the case with the moves the viewer may make,
 // the one-time correction notice, and the public tracking page.
 
-func (s *Server) caseQueue(w http.ResponseWriter, r *http.Request) {
-	q, err := s.svc.Queue(r.Context(), rc(r).me.Actor())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	p := s.page(r, "title.cases")
-	p.Data = q
-	if err := s.warnCalendar(r, p); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.render(w, http.StatusOK, "cases", p)
-}
-
 type caseNewData struct {
 	Items      []catalog.Item
 	Bundles    []catalog.Bundle

@@ -89,26 +89,7 @@ func (s *Server) staffCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 type applicantsData struct {
-	List  []people.Applicant
-	Orgs  map[string]org.Org
 	Units []org.Org
-}
-
-func (s *Server) applicantList(w http.ResponseWriter, r *http.Request) {
-	me := rc(r).me
-	list, err := s.svc.Applicants(r.Context(), me.Actor(), me.OrgID, 200)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	orgs, err := s.orgIndex(r, me.Actor())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	p := s.page(r, "title.applicants")
-	p.Data = applicantsData{List: list, Orgs: orgs}
-	s.render(w, http.StatusOK, "applicants", p)
 }
 
 func (s *Server) applicantUnits(r *http.Request) ([]org.Org, error) {

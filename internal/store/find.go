@@ -1,0 +1,528 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"encoding/json"
+	"strings"
+
+	"bianmin/internal/cases"
+	"bianmin/internal/catalog"
+	"bianmin/internal/errs"
+	"bianmin/internal/people"
+)
+
+// Find anything: cases and applicants by one search box (a case number with or without its township's
+// prefix, an ID number or its last digits, a phone's last four, a name in characters or pinyin, an item),
+// with filters, paged by keyset (never OFFSET: a page costs the same on the thousandth page as on the first,
+// and a case received meanwhile neither repeats nor hides a row of the pages after it) and counted.
+
+// CountCap is the most a list counts; beyond it the count reads "10000+".
+const CountCap = 10000
+
+// KeyKind is what the search box was given.
+type KeyKind int
+
+const (
+	KeyNone     KeyKind = iota
+	KeyCaseNo           // a case number with its prefix: 天山2026000518
+	KeyIDNumber         // a whole ID number (GB 11643): 18 characters
+	KeyDigits           // digits alone: a case number without prefix (10), the last digits of an ID number or a phone
+	KeyText             // a name (characters or pinyin), an item
+)
+
+// Key is the search box's text, classified.
+type Key struct {
+	Kind   KeyKind
+	Prefix string // KeyCaseNo: the township's prefix
+	Digits string // KeyCaseNo, KeyDigits, KeyIDNumber: the digits (an ID number's X upper case)
+	Text   string // KeyText
+}
+
+// caseNoDigits is the length of a case number without its prefix: the year and a six-digit serial.
+const caseNoDigits = 10
+
+// ParseKey classifies what was typed into the search box.
+func ParseKey(q string) Key {
+	q = strings.Join(strings.Fields(q), "")
+	if q == "" {
+		return Key{}
+	}
+	up := strings.ToUpper(people.NormalizeIDNumber(q))
+	if len(up) == 18 && allDigits(up[:17]) && (up[17] == 'X' || allDigits(up[17:])) {
+		return Key{Kind: KeyIDNumber, Digits: up}
+	}
+	// the digits at the end, and what comes before them
+	i := len(up)
+	for i > 0 && (up[i-1] >= '0' && up[i-1] <= '9') {
+		i--
+	}
+	tail, head := up[i:], up[:i]
+	if head == "" && len(tail) >= 4 {
+		return Key{Kind: KeyDigits, Digits: tail}
+	}
+	if strings.HasSuffix(up, "X") && len(up) >= 4 && allDigits(up[:len(up)-1]) { // the last digits of an ID number ending in X
+		return Key{Kind: KeyDigits, Digits: up}
+	}
+	if len(tail) == caseNoDigits && head != "" && !strings.ContainsAny(head, "0123456789") {
+		return Key{Kind: KeyCaseNo, Prefix: head, Digits: tail}
+	}
+	return Key{Kind: KeyText, Text: strings.NewReplacer("%", "", "_", "", "\\", "").Replace(q)}
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// noDigits is a case number without its prefix: what the search finds when the prefix is not typed.
+func noDigits(no string) string {
+	if len(no) < caseNoDigits {
+		return no
+	}
+	return no[len(no)-caseNoDigits:]
+}
+
+// findKeys are an applicant's search columns, in the order name_key, id_tail, phone_tail: the pinyin of
+// the name (full and initials, between spaces, lower case) and the last four of the ID number and phone.
+func findKeys(a people.Applicant) []any {
+	full, ini := catalog.Pinyin(a.Name)
+	key := " " + strings.ToLower(full) + " " + strings.ToLower(ini) + " "
+	return []any{key, last4(a.IDNumber), last4(a.Phone)}
+}
+
+func last4(s string) string {
+	if len(s) < 4 {
+		return ""
+	}
+	return s[len(s)-4:]
+}
+
+// fillFindKeys gives the applicants stored before the search columns existed their pinyin, once.
+func (db *DB) fillFindKeys(ctx context.Context) error {
+	for {
+		rows, err := db.w.QueryContext(ctx, db.d.q(`SELECT id, name, id_number, phone FROM applicants WHERE name_key = '' LIMIT 1000`))
+		if err != nil {
+			return err
+		}
+		var list []people.Applicant
+		for rows.Next() {
+			var a people.Applicant
+			if err := rows.Scan(&a.ID, &a.Name, &a.IDNumber, &a.Phone); err != nil {
+				rows.Close()
+				return err
+			}
+			list = append(list, a)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil || len(list) == 0 {
+			return err
+		}
+		if err := db.Write(ctx, func(tx *Tx) error {
+			for _, a := range list {
+				k := findKeys(a)
+				if _, err := tx.exec(`UPDATE applicants SET name_key = ?, id_tail = ?, phone_tail = ? WHERE id = ?`, k[0], k[1], k[2], a.ID); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+	}
+}
+
+// CaseQuery is a search of cases: the actor's scope, the search box, the filters, the order and the page.
+type CaseQuery struct {
+	Root       string   // the scope: handled or received in this subtree (the actor's organisation's path)
+	rootIDs    []string // PostgreSQL: the subtree's organisations, listed (see SearchCases)
+	All        bool     // the actor's subtree holds every organisation: the scope needs no condition
+	Department string   // or, for a department, of one of its items
+	Key        Key
+	ItemIDs    []string // the items whose names match Key.Text (the catalog's search)
+	State      cases.State
+	Card       string // yellow, red
+	Channel    string
+	Item       string
+	Window     string // the receiving organisation (a window or station)
+	Person     string // who received it
+	From       int    // received on or after (yyyymmdd)
+	Until      int    // received on or before (yyyymmdd)
+	Open       string // "open", "closed", "" both
+	// Queue orders what the actor acts on (cases in one of ActOn's states) first, then by the nearest due
+	// day; otherwise the newest received come first.
+	Queue bool
+	ActOn []cases.State
+	After string // the cursor of the page before
+	Limit int
+}
+
+// CasePage is one page of a case search.
+type CasePage struct {
+	Cases  []cases.Case
+	Names  map[string]string // the applicant's name by case id
+	Total  int               // cases matching, counted up to CountCap
+	Capped bool              // more than CountCap match
+	Next   string
+}
+
+var (
+	closedStates = []any{string(cases.Delivered), string(cases.Refused), string(cases.Terminated), string(cases.Revoked)}
+	// openStates are named rather than "not closed", so that an index on (organisation, state) finds the
+	// open cases without reading the closed ones
+	openStates = []any{string(cases.Received), string(cases.Correction), string(cases.Accepted), string(cases.Suspended), string(cases.Decided), string(cases.Issued)}
+)
+
+func marks(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+func strs(list []string) []any {
+	out := make([]any, len(list))
+	for i, s := range list {
+		out[i] = s
+	}
+	return out
+}
+
+// where builds the conditions of a case query (without its cursor); lead lets the scope lead the plan
+// whatever the order (a count needs no order: it always may).
+func (q CaseQuery) where(d dialect, lead bool) (string, []any) {
+	var w []string
+	var args []any
+	add := func(cond string, a ...any) { w = append(w, cond); args = append(args, a...) }
+	if !q.All {
+		// The scope either leads (the queue and the selective filters: an index on (organisation, state)
+		// finds the few cases) or only filters the rows another index yields in order (newest first: the
+		// (received_on, id) index read backwards, or a key's own index); "|| ''" keeps an engine from
+		// leading with it where it would sort every case of a township.
+		wrap := func(col string) string { return "(" + col + " || '')" }
+		if lead || q.Queue || q.State != "" || q.Card != "" || q.Open == "open" {
+			wrap = func(col string) string { return col }
+		}
+		scope := []string{}
+		if len(q.rootIDs) > 0 {
+			scope = append(scope, wrap("c.handling_org")+` IN (`+marks(len(q.rootIDs))+`)`, wrap("c.receiving_org")+` IN (`+marks(len(q.rootIDs))+`)`)
+			args = append(args, strs(q.rootIDs)...)
+			args = append(args, strs(q.rootIDs)...)
+		} else if q.Root != "" {
+			// the subtree's organisations by their paths: a short query text whatever the subtree's size
+			// (a list of a banner's three hundred ids cost more to parse and plan than to run)
+			lo, hi := subtreeRange(q.Root)
+			sub := `SELECT id FROM orgs WHERE path >= ? AND path < ?`
+			scope = append(scope, d.inSelect(wrap("c.handling_org"), sub), d.inSelect(wrap("c.receiving_org"), sub))
+			args = append(args, lo, hi, lo, hi)
+		}
+		if q.Department != "" {
+			scope = append(scope, d.inSelect(wrap("c.item_id"), `SELECT id FROM items WHERE department_id = ?`))
+			args = append(args, q.Department)
+		}
+		if len(scope) == 0 {
+			scope = []string{"1 = 0"} // nobody's scope is empty by accident: an empty one finds nothing
+		}
+		w = append(w, "("+strings.Join(scope, " OR ")+")")
+	}
+	switch k := q.Key; k.Kind {
+	case KeyCaseNo:
+		add(`c.case_no = ?`, k.Prefix+k.Digits)
+	case KeyIDNumber:
+		add(d.inSelect(`c.applicant_id`, `SELECT id FROM applicants WHERE id_number = ?`), k.Digits)
+	case KeyDigits:
+		var or []string
+		if len(k.Digits) == caseNoDigits {
+			or = append(or, `c.no_digits = ?`)
+			args = append(args, k.Digits)
+		}
+		sub := `(id_tail = ? AND id_number LIKE ?)`
+		subArgs := []any{last4(k.Digits), "%" + k.Digits}
+		if !strings.HasSuffix(k.Digits, "X") {
+			sub += ` OR (phone_tail = ? AND phone LIKE ?)`
+			subArgs = append(subArgs, last4(k.Digits), "%"+k.Digits)
+		}
+		or = append(or, d.inSelect(`c.applicant_id`, `SELECT id FROM applicants WHERE `+sub))
+		args = append(args, subArgs...)
+		w = append(w, "("+strings.Join(or, " OR ")+")")
+	case KeyText:
+		or := []string{d.inSelect(`c.applicant_id`, `SELECT id FROM applicants WHERE name LIKE ? OR name_key LIKE ?`)}
+		args = append(args, "%"+k.Text+"%", "%"+strings.ToLower(k.Text)+"%")
+		if len(q.ItemIDs) > 0 {
+			or = append(or, `c.item_id IN (`+marks(len(q.ItemIDs))+`)`)
+			args = append(args, strs(q.ItemIDs)...)
+		}
+		w = append(w, "("+strings.Join(or, " OR ")+")")
+	}
+	if q.State != "" {
+		add(`c.state = ?`, string(q.State))
+	}
+	if q.Card != "" {
+		add(`k.card = ?`, q.Card)
+	}
+	if q.Channel != "" {
+		add(`c.channel = ?`, q.Channel)
+	}
+	if q.Item != "" {
+		add(`c.item_id = ?`, q.Item)
+	}
+	if q.Window != "" {
+		add(`c.receiving_org = ?`, q.Window)
+	}
+	if q.Person != "" {
+		add(`c.received_by = ?`, q.Person)
+	}
+	if q.From > 0 {
+		add(`c.received_on >= ?`, q.From)
+	}
+	if q.Until > 0 {
+		add(`c.received_on <= ?`, q.Until)
+	}
+	switch q.Open {
+	case "open":
+		add(`c.state IN (`+marks(len(openStates))+`)`, openStates...)
+	case "closed":
+		add(`c.state IN (`+marks(len(closedStates))+`)`, closedStates...)
+	}
+	if len(w) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(w, " AND "), args
+}
+
+// rank is the queue's order: what the actor acts on first, then the nearest due day (none last).
+func (q CaseQuery) rank() (string, []any) {
+	acts := []any{""}
+	for _, s := range q.ActOn {
+		acts = append(acts, string(s))
+	}
+	return `(CASE WHEN c.state IN (` + marks(len(acts)) + `) THEN 0 ELSE 100000000 END + CASE WHEN k.due_on > 0 THEN k.due_on ELSE 99999999 END)`, acts
+}
+
+type cursor struct {
+	Queue bool   `json:"q,omitempty"`
+	Key   int64  `json:"k"`
+	ID    string `json:"i"`
+}
+
+func (c cursor) String() string {
+	b, _ := json.Marshal(c)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func parseCursor(s string, queue bool) (cursor, error) {
+	var c cursor
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err == nil {
+		err = json.Unmarshal(b, &c)
+	}
+	if err != nil || c.ID == "" || c.Queue != queue {
+		return c, errs.Field("cursor", "err.find.cursor")
+	}
+	return c, nil
+}
+
+// SearchCases finds one page of cases and counts them all.
+func (db *DB) SearchCases(ctx context.Context, q CaseQuery) (CasePage, error) {
+	var page CasePage
+	from := ` FROM cases c`
+	if q.Queue || q.Card != "" {
+		from += ` JOIN case_clock k ON k.case_id = c.id`
+	}
+	if db.d.dollar && !q.All && q.Root != "" {
+		// PostgreSQL plans a list of ids well (it estimates an array from a subquery blindly, and at 100,000
+		// cases chose to hash the whole clock table); SQLite runs the path range as a subquery once
+		ids, err := db.orgIDsUnder(ctx, q.Root)
+		if err != nil {
+			return page, err
+		}
+		q.rootIDs = append(ids, "") // never empty: an empty subtree finds nothing
+	}
+	where, args := q.where(db.d, true)
+	// the count, up to CountCap: a search matching half a million cases need not count them all
+	if err := db.queryRow(ctx, `SELECT count(*) FROM (SELECT 1`+from+where+` LIMIT ?) t`, append(args, CountCap+1)...).Scan(&page.Total); err != nil {
+		return page, errs.Wrap(err, "count cases")
+	}
+	if page.Total > CountCap {
+		page.Total, page.Capped = CountCap, true
+	}
+	sortKey, order := `c.received_on`, ` ORDER BY c.received_on DESC, c.id DESC`
+	var sortArgs []any
+	if q.Queue {
+		sortKey, sortArgs = q.rank()
+		order = ` ORDER BY ` + sortKey + `, c.id`
+	}
+	conds, cargs := q.where(db.d, false)
+	args = cargs
+	if q.After != "" {
+		cur, err := parseCursor(q.After, q.Queue)
+		if err != nil {
+			return page, err
+		}
+		keyset := `(` + sortKey + ` < ? OR (` + sortKey + ` = ? AND c.id < ?))`
+		if q.Queue {
+			keyset = `(` + sortKey + ` > ? OR (` + sortKey + ` = ? AND c.id > ?))`
+		}
+		if conds == "" {
+			conds = " WHERE " + keyset
+		} else {
+			conds += " AND " + keyset
+		}
+		cargs = append(append(append(append([]any{}, args...), sortArgs...), cur.Key), sortArgs...)
+		cargs = append(cargs, cur.Key, cur.ID)
+	}
+	all := append(append(append([]any{}, sortArgs...), cargs...), sortArgs...)
+	// the page's ids first, in order, without their documents (a sort that carried every matching case's
+	// document would read them all); then the documents of those alone
+	rows, err := db.query(ctx, `SELECT t.k, t.id, c.doc, (SELECT a.name FROM applicants a WHERE a.id = c.applicant_id)
+		FROM (SELECT `+sortKey+` AS k, c.id AS id`+from+conds+order+` LIMIT ?) t JOIN cases c ON c.id = t.id
+		ORDER BY t.k`+map[bool]string{true: ", t.id", false: " DESC, t.id DESC"}[q.Queue], append(all, q.Limit+1)...)
+	if err != nil {
+		return page, errs.Wrap(err, "search cases")
+	}
+	defer rows.Close()
+	var last cursor
+	page.Names = map[string]string{}
+	for rows.Next() {
+		var key int64
+		var id, doc string
+		var name sql.NullString
+		if err := rows.Scan(&key, &id, &doc, &name); err != nil {
+			return page, err
+		}
+		if len(page.Cases) == q.Limit {
+			page.Next = last.String()
+			break
+		}
+		var c cases.Case
+		if err := json.Unmarshal([]byte(doc), &c); err != nil {
+			return page, errs.Wrap(err, "case doc")
+		}
+		page.Cases = append(page.Cases, c)
+		page.Names[c.ID] = name.String
+		last = cursor{Queue: q.Queue, Key: key, ID: id}
+	}
+	return page, rows.Err()
+}
+
+// ApplicantQuery is a search of applicants: the organisations they belong to, the search box, the page.
+type ApplicantQuery struct {
+	Root  string // the scope: the actor's subtree (its path)
+	All   bool   // which holds every organisation
+	Key   Key
+	After string
+	Limit int
+}
+
+// ApplicantPage is one page of applicants, newest first.
+type ApplicantPage struct {
+	List   []people.Applicant
+	Total  int
+	Capped bool
+	Next   string
+}
+
+func (q ApplicantQuery) where() (string, []any) {
+	var w []string
+	var args []any
+	if !q.All {
+		if q.Root == "" {
+			w = append(w, "1 = 0")
+		} else {
+			lo, hi := subtreeRange(q.Root)
+			w = append(w, `o.path >= ? AND o.path < ?`)
+			args = append(args, lo, hi)
+		}
+	}
+	switch k := q.Key; k.Kind {
+	case KeyIDNumber:
+		w = append(w, `a.id_number = ?`)
+		args = append(args, k.Digits)
+	case KeyDigits:
+		w = append(w, `((a.id_tail = ? AND a.id_number LIKE ?) OR (a.phone_tail = ? AND a.phone LIKE ?) OR a.credit_code LIKE ?)`)
+		args = append(args, last4(k.Digits), "%"+k.Digits, last4(k.Digits), "%"+k.Digits, "%"+k.Digits)
+	case KeyCaseNo, KeyText:
+		t := k.Text
+		if k.Kind == KeyCaseNo {
+			t = k.Prefix + k.Digits
+		}
+		w = append(w, `(a.name LIKE ? OR a.name_key LIKE ? OR a.credit_code = ?)`)
+		args = append(args, "%"+t+"%", "%"+strings.ToLower(t)+"%", strings.ToUpper(t))
+	}
+	if len(w) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(w, " AND "), args
+}
+
+// SearchApplicants finds one page of applicants, newest first (ids are UUIDv7: they sort by creation),
+// and counts them all.
+func (db *DB) SearchApplicants(ctx context.Context, q ApplicantQuery) (ApplicantPage, error) {
+	var page ApplicantPage
+	from := ` FROM applicants a JOIN orgs o ON o.id = a.org_id`
+	where, args := q.where()
+	if err := db.queryRow(ctx, `SELECT count(*) FROM (SELECT 1`+from+where+` LIMIT ?) t`, append(args, CountCap+1)...).Scan(&page.Total); err != nil {
+		return page, errs.Wrap(err, "count applicants")
+	}
+	if page.Total > CountCap {
+		page.Total, page.Capped = CountCap, true
+	}
+	if q.After != "" {
+		cur, err := parseCursor(q.After, false)
+		if err != nil {
+			return page, err
+		}
+		if where == "" {
+			where = " WHERE a.id < ?"
+		} else {
+			where += " AND a.id < ?"
+		}
+		args = append(args, cur.ID)
+	}
+	rows, err := db.query(ctx, `SELECT `+applicantCols+from+where+` ORDER BY a.id DESC LIMIT ?`, append(args, q.Limit+1)...)
+	if err != nil {
+		return page, errs.Wrap(err, "search applicants")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		a, err := scanApplicant(rows)
+		if err != nil {
+			return page, err
+		}
+		if len(page.List) == q.Limit {
+			page.Next = cursor{ID: page.List[len(page.List)-1].ID}.String()
+			break
+		}
+		page.List = append(page.List, a)
+	}
+	return page, rows.Err()
+}
+
+// WholeWorld reports whether a subtree holds every organisation there is (then a search's scope needs no
+// condition).
+func (db *DB) WholeWorld(ctx context.Context, rootPath string) (bool, error) {
+	lo, hi := subtreeRange(rootPath)
+	var in, total int
+	err := db.queryRow(ctx, `SELECT (SELECT count(*) FROM orgs WHERE path >= ? AND path < ?), (SELECT count(*) FROM orgs)`, lo, hi).Scan(&in, &total)
+	return err == nil && in == total, err
+}
+
+func (db *DB) orgIDsUnder(ctx context.Context, rootPath string) ([]string, error) {
+	lo, hi := subtreeRange(rootPath)
+	rows, err := db.query(ctx, `SELECT id FROM orgs WHERE path >= ? AND path < ?`, lo, hi)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}

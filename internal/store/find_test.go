@@ -1,0 +1,207 @@
+package store_test
+
+import (
+	"testing"
+	"time"
+
+	"bianmin/internal/cases"
+	"bianmin/internal/catalog"
+	"bianmin/internal/clock"
+	"bianmin/internal/gen"
+	"bianmin/internal/service"
+	"bianmin/internal/store"
+	"bianmin/internal/testkit"
+)
+
+// What the search box was given: a case number with or without its prefix, an ID number whole or its last
+// digits (an X at the end too), a phone's last four, a name or pinyin.
+func TestParseKey(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want store.Key
+	}{
+		{"", store.Key{}},
+		{"   ", store.Key{}},
+		{"2026000518", store.Key{Kind: store.KeyDigits, Digits: "2026000518"}},
+		{"天山2026000518", store.Key{Kind: store.KeyCaseNo, Prefix: "天山", Digits: "2026000518"}},
+		{" 天山 2026000518 ", store.Key{Kind: store.KeyCaseNo, Prefix: "天山", Digits: "2026000518"}},
+		{"150421198503152018", store.Key{Kind: store.KeyIDNumber, Digits: "150421198503152018"}},
+		{"15042119850315201x", store.Key{Kind: store.KeyIDNumber, Digits: "15042119850315201X"}},
+		{"2018", store.Key{Kind: store.KeyDigits, Digits: "2018"}},
+		{"15201x", store.Key{Kind: store.KeyDigits, Digits: "15201X"}},
+		{"201", store.Key{Kind: store.KeyText, Text: "201"}},
+		{"巴特尔", store.Key{Kind: store.KeyText, Text: "巴特尔"}},
+		{"bateer", store.Key{Kind: store.KeyText, Text: "bateer"}},
+		{"低保%_", store.Key{Kind: store.KeyText, Text: "低保"}},
+		{"天山202600051", store.Key{Kind: store.KeyText, Text: "天山202600051"}},
+	} {
+		if got := store.ParseKey(tc.in); got != tc.want {
+			t.Errorf("ParseKey(%q) = %+v, want %+v", tc.in, got, tc.want)
+		}
+	}
+}
+
+// genWorld is the demo world with n generated cases of the last four months.
+func genWorld(t *testing.T, db *store.DB, n int) (*service.Service, string) {
+	t.Helper()
+	svc := testkit.Demo(t, db)
+	to := time.Date(2026, 11, 20, 18, 0, 0, 0, clock.DefaultRules().Location)
+	if _, err := gen.Run(ctx, svc, gen.Config{N: n, Seed: 7, From: to.AddDate(0, -4, 0), To: to}); err != nil {
+		t.Fatal(err)
+	}
+	banner, err := db.OrgByCode(ctx, "150421")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc, banner.Path
+}
+
+// Paging by keyset, in both orders (the queue's and newest first): every case that matches comes exactly
+// once across the pages, none is left out, the count is right, and cases received while someone pages
+// neither repeat nor push a case out of the pages still to come.
+func TestSearchCasesKeysetPages(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, db *store.DB) {
+		svc, root := genWorld(t, db, 400)
+		for _, q := range []store.CaseQuery{
+			{Root: root},
+			{Root: root, Open: "open", Queue: true, ActOn: []cases.State{cases.Received, cases.Decided}},
+			{Root: root, Open: "closed"},
+		} {
+			all := q
+			all.Limit = store.CountCap
+			whole, err := db.SearchCases(ctx, all)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(whole.Cases) == 0 || whole.Total != len(whole.Cases) || whole.Next != "" {
+				t.Fatalf("%+v: one page of %d, total %d, next %q", q, len(whole.Cases), whole.Total, whole.Next)
+			}
+			seen := map[string]int{}
+			q.Limit = 37
+			pages := 0
+			for {
+				p, err := db.SearchCases(ctx, q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if p.Total < whole.Total {
+					t.Fatalf("count %d on page %d, want at least %d", p.Total, pages, whole.Total)
+				}
+				if len(p.Cases) > q.Limit {
+					t.Fatalf("page of %d", len(p.Cases))
+				}
+				for _, c := range p.Cases {
+					seen[c.ID]++
+				}
+				pages++
+				if pages == 2 { // a window receives a case in the middle of the paging
+					insertCase(t, svc, db)
+				}
+				if p.Next == "" {
+					break
+				}
+				q.After = p.Next
+			}
+			for id, n := range seen {
+				if n != 1 {
+					t.Fatalf("case %s came %d times", id, n)
+				}
+			}
+			for i, c := range whole.Cases {
+				if seen[c.ID] != 1 {
+					t.Fatalf("case %d (%s) of the whole list is missing from the pages", i, c.No)
+				}
+			}
+			if pages < 2 {
+				t.Fatalf("only %d page(s)", pages)
+			}
+		}
+		// a cursor that was not made by the search is refused, naming the field
+		if _, err := db.SearchCases(ctx, store.CaseQuery{Root: root, Limit: 10, After: "not-a-cursor"}); err == nil {
+			t.Fatal("a forged cursor was taken")
+		}
+	})
+}
+
+// insertCase receives one case at 天山镇's window now.
+func insertCase(t *testing.T, svc *service.Service, db *store.DB) {
+	t.Helper()
+	res, err := svc.Search(ctx, "最低生活保障", 1)
+	if err != nil || len(res) == 0 {
+		t.Fatal(err)
+	}
+	banner, _ := db.OrgByCode(ctx, "150421")
+	staff, err := db.StaffIn(ctx, banner.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range staff {
+		if s.Username != "tianshan.clerk" {
+			continue
+		}
+		list, err := db.SearchApplicants(ctx, store.ApplicantQuery{Root: s.Actor().OrgPath, Limit: 1})
+		if err != nil || len(list.List) == 0 {
+			t.Fatalf("an applicant of 天山镇: %v", err)
+		}
+		if _, err := svc.Receive(ctx, s.Actor(), service.ReceiveInput{ItemID: res[0].Card.ID, ApplicantID: list.List[0].ID}, ""); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	t.Fatal("no tianshan.clerk")
+}
+
+// Applicants page the same way, and each kind of key finds the one it names.
+func TestSearchApplicants(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, db *store.DB) {
+		_, root := genWorld(t, db, 150)
+		whole, err := db.SearchApplicants(ctx, store.ApplicantQuery{Root: root, Limit: store.CountCap})
+		if err != nil || len(whole.List) < 15 || whole.Total != len(whole.List) {
+			t.Fatalf("%d applicants, total %d: %v", len(whole.List), whole.Total, err)
+		}
+		seen := map[string]bool{}
+		q := store.ApplicantQuery{Root: root, Limit: 4}
+		for {
+			p, err := db.SearchApplicants(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, a := range p.List {
+				if seen[a.ID] {
+					t.Fatalf("%s twice", a.ID)
+				}
+				seen[a.ID] = true
+			}
+			if p.Next == "" {
+				break
+			}
+			q.After = p.Next
+		}
+		if len(seen) != len(whole.List) {
+			t.Fatalf("pages held %d of %d", len(seen), len(whole.List))
+		}
+		a := whole.List[len(whole.List)/2]
+		for _, key := range []string{a.IDNumber, a.IDNumber[12:], a.Phone[len(a.Phone)-4:], a.Name, pinyinOf(a.Name)} {
+			p, err := db.SearchApplicants(ctx, store.ApplicantQuery{Root: root, Key: store.ParseKey(key), Limit: store.CountCap})
+			if err != nil {
+				t.Fatal(err)
+			}
+			found := false
+			for _, b := range p.List {
+				found = found || b.ID == a.ID
+			}
+			if !found {
+				t.Errorf("%q does not find %s %s", key, a.Name, a.IDNumber)
+			}
+		}
+		// outside the scope, nothing
+		if p, err := db.SearchApplicants(ctx, store.ApplicantQuery{Root: "/none/", Key: store.ParseKey(a.IDNumber), Limit: 10}); err != nil || len(p.List) != 0 || p.Total != 0 {
+			t.Fatalf("outside the scope: %+v %v", p, err)
+		}
+	})
+}
+
+func pinyinOf(s string) string {
+	full, _ := catalog.Pinyin(s)
+	return full
+}
