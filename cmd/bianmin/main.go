@@ -23,6 +23,7 @@ import (
 	"bianmin/internal/demo"
 	"bianmin/internal/errs"
 	"bianmin/internal/gen"
+	"bianmin/internal/logs"
 	"bianmin/internal/service"
 	"bianmin/internal/store"
 )
@@ -100,6 +101,8 @@ flags (also from the environment):
   -cutoff HH:MM           ($BIANMIN_CUTOFF, default 17:30) an instant item received later is due the next working day
   -yellow PERCENT, -yellow-min DAYS   yellow card at the larger of the two (default 20% and 1 working day)
   -count-from-acceptance  count the acceptance day itself (default: from the day after, 受理当日不计)
+  -metrics-addr ADDR      ($BIANMIN_METRICS_ADDR) the operator's listener: /metrics, /healthz, /readyz (default: none)
+  -log-format text|json   ($BIANMIN_LOG_FORMAT, default text) json: one object a line, with the request id
 `
 
 func main() {
@@ -150,6 +153,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 	fs.StringVar(&cfg.PublicURL, "public-url", env("BIANMIN_PUBLIC_URL", ""), "the address people reach Bianmin at, printed in QR codes (default: the listen address)")
 	fs.StringVar(&cfg.SMSURL, "sms", env("BIANMIN_SMS_URL", ""), "SMS gateway URL (messages are logged when unset)")
 	fs.StringVar(&cfg.CodeKeyFile, "code-key", env("BIANMIN_CODE_KEY", ""), "file of the key for result codes' hash (default: result-code.key in the data directory, made when missing)")
+	fs.StringVar(&cfg.MetricsAddr, "metrics-addr", env("BIANMIN_METRICS_ADDR", ""), "the operator's listener: /metrics, /healthz, /readyz (default: none; /metrics is never on -addr)")
+	logFormat := fs.String("log-format", env("BIANMIN_LOG_FORMAT", "text"), "log lines as text or json (one object a line, with the request id)")
 	fs.StringVar(&cfg.TrustedProxy, "trusted-proxy", env("BIANMIN_TRUSTED_PROXY", ""), "address of the reverse proxy whose X-Forwarded-For names the client")
 	fs.StringVar(&cfg.AuditKeyFile, "audit-key", env("BIANMIN_AUDIT_KEY", ""), "file of the audit chain's key (default: audit.key in the data directory, made when missing)")
 	fs.StringVar(&cfg.CheckpointFile, "audit-checkpoints", env("BIANMIN_AUDIT_CHECKPOINTS", ""), "append-only log of signed audit checkpoints (default: audit-checkpoints.log in the data directory)")
@@ -187,6 +192,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 			break
 		}
 		files, args = append(files, fs.Arg(0)), fs.Args()[1:]
+	}
+	var err error
+	if cfg.Log, err = logs.New(os.Stderr, *logFormat, slog.LevelInfo); err != nil {
+		return err
 	}
 	cut, err := time.Parse("15:04", *cutoff)
 	if err != nil || *yellow < 0 || *yellow > 100 || *yellowMin < 0 {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"bianmin/internal/i18n"
+	"bianmin/internal/logs"
 	"bianmin/internal/service"
 	"bianmin/internal/store"
 	"bianmin/internal/web"
@@ -44,6 +45,9 @@ type Config struct {
 	// PublicURL is the address people reach Bianmin at (https://bianmin.example.gov.cn), printed in QR codes;
 	// "" takes the listen address.
 	PublicURL string
+	// MetricsAddr is the operator's listener: /metrics (Prometheus), /healthz, /readyz ("": none). The site's
+	// own listener serves /healthz and /readyz but never /metrics.
+	MetricsAddr string
 }
 
 // Main is a running Bianmin.
@@ -54,6 +58,8 @@ type Main struct {
 	Web     *web.Server
 	ln      net.Listener
 	srv     *http.Server
+	opLn    net.Listener // the operator's listener (MetricsAddr), nil when none
+	opSrv   *http.Server
 }
 
 // Open connects the database, applies migrations and prepares the web server.
@@ -61,6 +67,8 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
+	// Lines logged while serving a request name its id (X-Request-Id), the store's among them.
+	cfg.Log = slog.New(logs.WithRequestID(cfg.Log.Handler()))
 	if cfg.Service.Hash == nil {
 		cfg.Service = service.DefaultConfig()
 	}
@@ -68,6 +76,7 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 	if err != nil {
 		return nil, err
 	}
+	db.Log = cfg.Log
 	if _, err := db.Migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("migrate: %w", err)
@@ -130,11 +139,25 @@ func (m *Main) Listen() (string, error) {
 		return "", err
 	}
 	m.ln = ln
+	if m.Config.MetricsAddr != "" && m.opLn == nil {
+		if m.opLn, err = net.Listen("tcp", m.Config.MetricsAddr); err != nil {
+			ln.Close()
+			return "", fmt.Errorf("-metrics-addr: %w", err)
+		}
+	}
 	if m.Web.PublicURL == "" {
 		m.Web.PublicURL = web.DefaultPublicURL(ln.Addr().String())
 		m.Config.Log.Debug("no public address set (-public-url): QR codes print the listen address", "url", m.Web.PublicURL)
 	}
 	return ln.Addr().String(), nil
+}
+
+// OperatorAddr is the address the operator's listener got ("" when there is none); after Listen.
+func (m *Main) OperatorAddr() string {
+	if m.opLn == nil {
+		return ""
+	}
+	return m.opLn.Addr().String()
 }
 
 // Run serves until ctx is cancelled, then lets requests in flight finish.
@@ -151,8 +174,17 @@ func (m *Main) Run(ctx context.Context) error {
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 	}
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- m.srv.Serve(m.ln) }()
+	if m.opLn != nil {
+		m.opSrv = &http.Server{Handler: m.Web.OperatorHandler(), ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second}
+		go func() {
+			if err := m.opSrv.Serve(m.opLn); !errors.Is(err, http.ErrServerClosed) {
+				errc <- fmt.Errorf("operator listener: %w", err)
+			}
+		}()
+		m.Config.Log.Info("operator listener: /metrics, /healthz, /readyz", "addr", m.opLn.Addr().String())
+	}
 	var sender service.Sender = service.LogSender{Log: m.Config.Log}
 	if m.Config.SMSURL != "" {
 		sender = service.HTTPSender{URL: m.Config.SMSURL}
@@ -191,6 +223,9 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	if m.opSrv != nil {
+		m.opSrv.Shutdown(shut)
+	}
 	if err := m.srv.Shutdown(shut); err != nil {
 		return err
 	}

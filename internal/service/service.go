@@ -67,6 +67,8 @@ type Service struct {
 	// dummyHash is verified against when a username does not exist, so that a login takes as long for an
 	// unknown name as for a wrong password.
 	dummyHash string
+	// sweeps times the supervision job, for the operator's metrics (jobstats.go).
+	sweeps sweepStats
 }
 
 // New makes a service over an open store.

@@ -129,7 +129,10 @@ func (s *Service) Rollup(ctx context.Context, days ...clock.Date) error {
 func (s *Service) RunSupervision(ctx context.Context, every time.Duration, logger *slog.Logger) {
 	log := quietOnStop{ctx, logger} // a job cut short by shutting down is no error
 	tick := func() {
+		start, failed := time.Now(), false
+		defer func() { s.sweeps.observe(time.Since(start), failed) }()
 		if r, err := s.Sweep(ctx, false); err != nil {
+			failed = true
 			if ctx.Err() != nil {
 				return // shutting down
 			}

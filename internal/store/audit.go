@@ -37,6 +37,7 @@ func (tx *Tx) Audit(actor access.Actor, action, entity, entityID, orgID string, 
 	if _, err := tx.exec(`UPDATE audit_head SET seq = ?, hash = ?, keyed_from = ? WHERE id = 1`, e.Seq, e.Hash, keyedFrom); err != nil {
 		return errs.Wrap(err, "audit head update")
 	}
+	tx.linkRequest(e)
 	return nil
 }
 

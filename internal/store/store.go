@@ -57,6 +57,8 @@ type DB struct {
 	writes chan *writeReq
 	stop   chan struct{}
 	wg     sync.WaitGroup
+	// groups counts the writer's group commits by size, for the operator's metrics (metrics.go).
+	groups groupStats
 }
 
 // writeReq is one transaction's work waiting for the SQLite writer.
@@ -362,6 +364,7 @@ func (db *DB) commitBatch(batch []*writeReq) {
 		fail(errs.Wrap(err, "commit"))
 		return
 	}
+	db.groups.observe(len(batch))
 	// the connection is free: prepare what this batch met for the first time
 	db.wStmts.preparePending(context.Background(), db.w)
 	for _, f := range after {

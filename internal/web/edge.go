@@ -69,6 +69,7 @@ func (s *Server) edge(mux *http.ServeMux) http.Handler {
 			}
 		}
 		_, pattern := mux.Handler(r)
+		noteRoute(r, pattern)
 		limit, files := routeLimit(r, pattern)
 		if r.ContentLength > limit {
 			s.edgeFail(w, r, tooLarge(limit))

@@ -8,15 +8,6 @@ import (
 	"bianmin/internal/org"
 )
 
-func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
-	if err := s.svc.DB.Ping(r.Context()); err != nil {
-		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
-		return
-	}
-	w.Header().Set("Content-Type", "text/plain")
-	w.Write([]byte("ok\n"))
-}
-
 // home is the public front page: the banner's bilingual sign and its townships.
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	p := s.page(r, "title.home")

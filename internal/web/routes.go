@@ -11,7 +11,8 @@ func (s *Server) Handler() http.Handler {
 	static, _ := fs.Sub(assets, "static")
 
 	// public
-	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /healthz", s.healthz) // live: the process answers (health.go)
+	mux.HandleFunc("GET /readyz", s.readyz)   // ready: the database answers, migrations applied
 	mux.Handle("GET /static/", http.StripPrefix("/static/", staticFiles(static)))
 	mux.HandleFunc("GET /{$}", s.home)
 	mux.HandleFunc("GET /lang/{lang}", s.switchLang)  // this device only
@@ -99,7 +100,8 @@ func (s *Server) Handler() http.Handler {
 
 	// The browser's cross-origin check (Sec-Fetch-Site / Origin) guards every unsafe request; the edge
 	// (edge.go) caps every body by route and refuses text no form of ours sends.
-	return s.logged(secure(http.NewCrossOriginProtection().Handler(s.identify(s.edge(mux)))))
+	// observed (metrics.go) gives each request its id and counts it by the route the edge found.
+	return s.observed(s.logged(secure(http.NewCrossOriginProtection().Handler(s.identify(s.edge(mux))))))
 }
 
 func staticFiles(fsys fs.FS) http.Handler {

@@ -37,6 +37,7 @@ type Server struct {
 	proxy  net.IP // the trusted reverse proxy (TrustProxy); nil: none
 	// PublicURL is the address people reach Bianmin at, without a trailing slash: QR codes print it.
 	PublicURL string
+	metrics   *metrics // the operator's view (metrics.go)
 }
 
 // CheckPublicURL checks a configured public address: http or https, a host, no query; it returns it without
@@ -64,7 +65,7 @@ func DefaultPublicURL(listen string) string {
 
 // New parses the templates once; a template error stops the program at start-up, not at first use.
 func New(svc *service.Service, log *slog.Logger) (*Server, error) {
-	s := &Server{svc: svc, cat: svc.Catalog, log: log, pages: map[string]*template.Template{}}
+	s := &Server{svc: svc, cat: svc.Catalog, log: log, pages: map[string]*template.Template{}, metrics: newMetrics(svc)}
 	base, err := template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html")
 	if err != nil {
 		return nil, err
@@ -254,10 +255,10 @@ func (s *Server) logged(next http.Handler) http.Handler {
 		sw := &statusWriter{ResponseWriter: w, status: 200}
 		defer func() {
 			if v := recover(); v != nil {
-				s.log.Error("panic", "path", r.URL.Path, "panic", v)
+				s.log.ErrorContext(r.Context(), "panic", "path", r.URL.Path, "panic", v)
 				http.Error(sw, "internal error", http.StatusInternalServerError)
 			}
-			s.log.Debug("http", "method", r.Method, "path", r.URL.Path, "status", sw.status, "ms", time.Since(start).Milliseconds())
+			s.log.DebugContext(r.Context(), "http", "method", r.Method, "path", r.URL.Path, "status", sw.status, "ms", time.Since(start).Milliseconds())
 		}()
 		next.ServeHTTP(sw, r)
 	})

@@ -1,0 +1,94 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"sync/atomic"
+	"time"
+)
+
+// What an operator's metrics read from the store. The store keeps no metrics of its own (no registry in the
+// storage package): it answers these questions, and the web layer's collector asks them at each scrape.
+
+// WriterQueue is the number of transactions waiting for SQLite's one writer (0 on PostgreSQL, which has no
+// queue of its own in Bianmin).
+func (db *DB) WriterQueue() int {
+	if db.writes == nil {
+		return 0
+	}
+	return len(db.writes)
+}
+
+// WriterQueueCap is the writer queue's capacity (0 on PostgreSQL).
+func (db *DB) WriterQueueCap() int { return cap(db.writes) }
+
+// PoolStats returns the statistics of the writing and the reading pool (the same pool on PostgreSQL: read
+// is then false).
+func (db *DB) PoolStats() (write, read sql.DBStats, separate bool) {
+	write = db.w.Stats()
+	if db.r == db.w {
+		return write, write, false
+	}
+	return write, db.r.Stats(), true
+}
+
+// OldestUnsent returns the age of the oldest message in the outbox not yet sent, and whether there is one.
+func (db *DB) OldestUnsent(ctx context.Context) (time.Duration, bool, error) {
+	// ORDER BY and not min(): SQLite's driver gives a time only for a column declared TIMESTAMP, and an
+	// aggregate has no declared type. Unsent messages are few, and the query is made once a scrape.
+	var at time.Time
+	err := db.queryRow(ctx, `SELECT created_at FROM outbox WHERE sent_at IS NULL ORDER BY created_at LIMIT 1`).Scan(&at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, err
+	}
+	return db.Now().Sub(at), true, nil
+}
+
+// Ready reports whether the database answers and every embedded migration is applied: a process whose
+// database is behind its code must not take requests.
+func (db *DB) Ready(ctx context.Context) (pending []string, err error) {
+	if err := db.w.PingContext(ctx); err != nil {
+		return nil, err
+	}
+	if db.r != db.w {
+		if err := db.r.PingContext(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return db.Pending(ctx)
+}
+
+// GroupCommitBounds are the upper bounds of the group-commit size buckets (the writer takes at most 64).
+var GroupCommitBounds = []int{1, 2, 4, 8, 16, 32, 64}
+
+// groupStats counts group commits by size: one counter per bucket of GroupCommitBounds, and the sums.
+type groupStats struct {
+	buckets [7]atomic.Uint64
+	count   atomic.Uint64
+	sum     atomic.Uint64
+}
+
+func (g *groupStats) observe(n int) {
+	for i, b := range GroupCommitBounds {
+		if n <= b {
+			g.buckets[i].Add(1)
+			break
+		}
+	}
+	g.count.Add(1)
+	g.sum.Add(uint64(n))
+}
+
+// GroupCommits returns how many group commits SQLite's writer made, how many transactions they held in all,
+// and how many commits fell in each bucket of GroupCommitBounds (not cumulative). All zero on PostgreSQL.
+func (db *DB) GroupCommits() (count, txs uint64, buckets []uint64) {
+	buckets = make([]uint64, len(GroupCommitBounds))
+	for i := range buckets {
+		buckets[i] = db.groups.buckets[i].Load()
+	}
+	return db.groups.count.Load(), db.groups.sum.Load(), buckets
+}
