@@ -60,9 +60,9 @@ func TestChainNamesFirstBrokenEntry(t *testing.T) {
 	}
 }
 
-// A verification resumed after a checkpoint checks what was added as a whole walk does: an entry that does
-// not link to the checkpoint's, or a changed one, breaks it.
-func TestResumeChecksWhatWasAdded(t *testing.T) {
+// A verification started after a checkpoint (StartAfter) checks what was added as a whole walk does: an
+// entry that does not link to the checkpoint's, or a changed one, breaks it.
+func TestStartAfterChecksWhatWasAdded(t *testing.T) {
 	var chain []Entry
 	prev := Genesis
 	for i := int64(1); i <= 4; i++ {
@@ -71,7 +71,8 @@ func TestResumeChecksWhatWasAdded(t *testing.T) {
 		prev = e.Hash
 		chain = append(chain, e)
 	}
-	v := Resume(chain[1], 2)
+	var v Verifier
+	v.StartAfter(2, chain[1].Hash)
 	for _, e := range chain[2:] {
 		if err := v.Next(e); err != nil {
 			t.Fatalf("intact chain: %v", err)
@@ -82,11 +83,13 @@ func TestResumeChecksWhatWasAdded(t *testing.T) {
 	}
 	changed := chain[2]
 	changed.Action = "y"
-	v = Resume(chain[1], 2)
+	v = Verifier{}
+	v.StartAfter(2, chain[1].Hash)
 	if err := v.Next(changed); err == nil {
 		t.Fatal("a changed entry after the checkpoint was not noticed")
 	}
-	v = Resume(chain[0], 1) // the checkpoint's entry is not the one entry 3 links to
+	v = Verifier{}
+	v.StartAfter(1, chain[0].Hash) // the checkpoint's entry is not the one entry 3 links to
 	if err := v.Next(chain[2]); err == nil {
 		t.Fatal("an entry out of place after the checkpoint was not noticed")
 	}
