@@ -77,7 +77,7 @@ func TestSearchCasesKeysetPages(t *testing.T) {
 				t.Fatalf("%+v: one page of %d, total %d, next %q", q, len(whole.Cases), whole.Total, whole.Next)
 			}
 			seen := map[string]int{}
-			q.Limit = 37
+			q.Limit = 13
 			pages := 0
 			for {
 				p, err := db.SearchCases(ctx, q)
@@ -113,7 +113,7 @@ func TestSearchCasesKeysetPages(t *testing.T) {
 				}
 			}
 			if pages < 2 {
-				t.Fatalf("only %d page(s)", pages)
+				t.Fatalf("only %d page(s) of %d cases for %+v", pages, whole.Total, q)
 			}
 		}
 		// a cursor that was not made by the search is refused, naming the field
