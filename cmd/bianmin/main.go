@@ -135,6 +135,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 	fs.StringVar(&cfg.SMSURL, "sms", env("BIANMIN_SMS_URL", ""), "SMS gateway URL (messages are logged when unset)")
 	fs.StringVar(&cfg.CodeKeyFile, "code-key", env("BIANMIN_CODE_KEY", ""), "file of the key for result codes' hash (default: result-code.key in the data directory, made when missing)")
 	fs.StringVar(&cfg.TrustedProxy, "trusted-proxy", env("BIANMIN_TRUSTED_PROXY", ""), "address of the reverse proxy whose X-Forwarded-For names the client")
+	fs.StringVar(&cfg.TLSCert, "tls-cert", env("BIANMIN_TLS_CERT", ""), "certificate file (PEM): serve HTTPS directly, with -tls-key")
+	fs.StringVar(&cfg.TLSKey, "tls-key", env("BIANMIN_TLS_KEY", ""), "private key file (PEM) of -tls-cert")
 	cutoff := fs.String("cutoff", env("BIANMIN_CUTOFF", "17:30"), "time of day after which an instant item is due the next working day")
 	yellow := fs.Float64("yellow", 20, "yellow card at this share of the limit (percent), but at least -yellow-min working days")
 	yellowMin := fs.Int("yellow-min", 1, "yellow card at least this many working days before the due day")

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"bianmin/internal/i18n"
@@ -33,6 +34,10 @@ type Config struct {
 	// PublicURL is the address people reach Bianmin at (https://bianmin.example.gov.cn), printed in QR codes;
 	// "" takes the listen address.
 	PublicURL string
+	// TLSCert and TLSKey are PEM files: when both are set Bianmin serves HTTPS itself, and its cookies are
+	// Secure and its answers carry Strict-Transport-Security. Behind a TLS-terminating proxy, set
+	// TrustedProxy instead: its X-Forwarded-Proto: https does the same.
+	TLSCert, TLSKey string
 }
 
 // Main is a running Bianmin.
@@ -99,6 +104,10 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 		db.Close()
 		return nil, err
 	}
+	if (cfg.TLSCert == "") != (cfg.TLSKey == "") {
+		db.Close()
+		return nil, errors.New("-tls-cert and -tls-key go together")
+	}
 	if cfg.PublicURL != "" {
 		if w.PublicURL, err = web.CheckPublicURL(cfg.PublicURL); err != nil {
 			db.Close()
@@ -117,6 +126,9 @@ func (m *Main) Listen() (string, error) {
 	m.ln = ln
 	if m.Web.PublicURL == "" {
 		m.Web.PublicURL = web.DefaultPublicURL(ln.Addr().String())
+		if m.Config.TLSCert != "" {
+			m.Web.PublicURL = "https" + strings.TrimPrefix(m.Web.PublicURL, "http")
+		}
 		m.Config.Log.Debug("no public address set (-public-url): QR codes print the listen address", "url", m.Web.PublicURL)
 	}
 	return ln.Addr().String(), nil
@@ -137,7 +149,11 @@ func (m *Main) Run(ctx context.Context) error {
 		IdleTimeout:       120 * time.Second,
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- m.srv.Serve(m.ln) }()
+	if m.Config.TLSCert != "" {
+		go func() { errc <- m.srv.ServeTLS(m.ln, m.Config.TLSCert, m.Config.TLSKey) }()
+	} else {
+		go func() { errc <- m.srv.Serve(m.ln) }()
+	}
 	var sender service.Sender = service.LogSender{Log: m.Config.Log}
 	if m.Config.SMSURL != "" {
 		sender = service.HTTPSender{URL: m.Config.SMSURL}

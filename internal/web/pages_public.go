@@ -46,7 +46,7 @@ func (s *Server) switchLang(w http.ResponseWriter, r *http.Request) {
 			_ = s.svc.SetLang(r.Context(), *c.me, string(lang))
 		}
 	}
-	s.setCookie(w, langCookie, string(lang), 365*24*3600)
+	s.setCookie(w, r, langCookie, string(lang), 365*24*3600)
 	http.Redirect(w, r, safeBack(back), http.StatusSeeOther)
 }
 
@@ -55,7 +55,7 @@ func (s *Server) switchView(w http.ResponseWriter, r *http.Request) {
 	if r.PathValue("mode") == "large" {
 		mode = "large"
 	}
-	s.setCookie(w, viewCookie, mode, 365*24*3600)
+	s.setCookie(w, r, viewCookie, mode, 365*24*3600)
 	http.Redirect(w, r, safeBack(r.URL.Query().Get("back")), http.StatusSeeOther)
 }
 
@@ -78,9 +78,9 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.render(w, status(err), "login", p)
 		return
 	}
-	s.setCookie(w, sessionCookie, sess.Token, int(s.svc.SessionTTL().Seconds()))
+	s.setCookie(w, r, sessionCookie, sess.Token, int(s.svc.SessionTTL().Seconds()))
 	if _, err := r.Cookie(langCookie); err != nil {
-		s.setCookie(w, langCookie, me.Lang, 365*24*3600)
+		s.setCookie(w, r, langCookie, me.Lang, 365*24*3600)
 	}
 	dest := safeBack(r.FormValue("back"))
 	if me.MustChangePassword {
@@ -91,7 +91,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	_ = s.svc.Logout(r.Context(), rc(r).token)
-	s.setCookie(w, sessionCookie, "", -1)
+	s.setCookie(w, r, sessionCookie, "", -1)
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 

@@ -43,7 +43,7 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 		s.registerPage(w, r, status(err), p)
 		return
 	}
-	s.setCookie(w, residentCookie, sess.Token, int(s.svc.SessionTTL().Seconds()))
+	s.setCookie(w, r, residentCookie, sess.Token, int(s.svc.SessionTTL().Seconds()))
 	http.Redirect(w, r, residentBack(r.FormValue("back"), "registered"), http.StatusSeeOther)
 }
 
@@ -71,13 +71,13 @@ func (s *Server) residentLogin(w http.ResponseWriter, r *http.Request) {
 		s.render(w, status(err), "resident_login", p)
 		return
 	}
-	s.setCookie(w, residentCookie, sess.Token, int(s.svc.SessionTTL().Seconds()))
+	s.setCookie(w, r, residentCookie, sess.Token, int(s.svc.SessionTTL().Seconds()))
 	http.Redirect(w, r, residentBack(r.FormValue("back"), "signed_in"), http.StatusSeeOther)
 }
 
 func (s *Server) residentLogout(w http.ResponseWriter, r *http.Request) {
 	_ = s.svc.ResidentLogout(r.Context(), rc(r).rtoken)
-	s.setCookie(w, residentCookie, "", -1)
+	s.setCookie(w, r, residentCookie, "", -1)
 	http.Redirect(w, r, "/portal", http.StatusSeeOther)
 }
 

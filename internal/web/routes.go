@@ -99,7 +99,7 @@ func (s *Server) Handler() http.Handler {
 
 	// The browser's cross-origin check (Sec-Fetch-Site / Origin) guards every unsafe request; the edge
 	// (edge.go) caps every body by route and refuses text no form of ours sends.
-	return s.logged(secure(http.NewCrossOriginProtection().Handler(s.identify(s.edge(mux)))))
+	return s.logged(s.transport(secure(http.NewCrossOriginProtection().Handler(s.identify(s.edge(mux))))))
 }
 
 func staticFiles(fsys fs.FS) http.Handler {

@@ -311,8 +311,5 @@ func safeBack(p string) string {
 	return p
 }
 
-func (s *Server) setCookie(w http.ResponseWriter, name, value string, maxAge int) {
-	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge, HttpOnly: true, Secure: s.Secure, SameSite: http.SameSiteLaxMode})
-}
 
 var errNoTemplate = errors.New("no such template")
