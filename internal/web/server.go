@@ -311,5 +311,4 @@ func safeBack(p string) string {
 	return p
 }
 
-
 var errNoTemplate = errors.New("no such template")
