@@ -92,12 +92,12 @@ func (db *DB) ResidentCredentialsByIDNumber(ctx context.Context, idNumber string
 // StartResidentSession clears the failure count of a successful login and opens a resident session. Its token
 // starts with ResidentTokenPrefix, so that a request says which kind of session it carries.
 func (tx *Tx) StartResidentSession(r people.ResidentAccount, ttl time.Duration) (Session, error) {
-	sess := Session{Token: ResidentTokenPrefix + ids.Token(32), StaffID: "", CSRF: ids.Token(16), Expires: tx.now.Add(ttl)}
+	sess := Session{Token: ResidentTokenPrefix + ids.Token(32), StaffID: "", CSRF: ids.Token(16), Expires: tx.now.Add(ttl), Seen: tx.now}
 	if _, err := tx.exec(`UPDATE residents SET failed_logins = 0, locked_until = NULL WHERE id = ?`, r.ID); err != nil {
 		return sess, errs.Wrap(err, "login reset")
 	}
-	if _, err := tx.exec(`INSERT INTO resident_sessions (token_hash, resident_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
-		hashToken(sess.Token), r.ID, sess.CSRF, tx.now, sess.Expires); err != nil {
+	if _, err := tx.exec(`INSERT INTO resident_sessions (token_hash, resident_id, csrf, created_at, expires_at, seen_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		hashToken(sess.Token), r.ID, sess.CSRF, tx.now, sess.Expires, tx.now); err != nil {
 		return sess, errs.Wrap(err, "insert session")
 	}
 	return sess, tx.Audit(r.Actor(), "resident.session.start", "resident", r.ID, r.OrgID, nil, nil)
@@ -109,8 +109,8 @@ const ResidentTokenPrefix = "r_"
 // SessionResident resolves a resident session token; expired sessions are refused.
 func (db *DB) SessionResident(ctx context.Context, token string) (people.ResidentAccount, Session, error) {
 	var sess Session
-	r, err := scanResident(db.queryRow(ctx, `SELECT `+residentCols+`, x.csrf, x.expires_at FROM resident_sessions x JOIN residents r ON r.id = x.resident_id
-		JOIN orgs o ON o.id = r.org_id WHERE x.token_hash = ?`, hashToken(token)), &sess.CSRF, &sess.Expires)
+	r, err := scanResident(db.queryRow(ctx, `SELECT `+residentCols+`, x.csrf, x.expires_at, COALESCE(x.seen_at, x.created_at) FROM resident_sessions x JOIN residents r ON r.id = x.resident_id
+		JOIN orgs o ON o.id = r.org_id WHERE x.token_hash = ?`, hashToken(token)), &sess.CSRF, &sess.Expires, &sess.Seen)
 	if err != nil {
 		if err == sql.ErrNoRows {
 			return r, sess, errs.New(errs.Unauthenticated, "err.session")
