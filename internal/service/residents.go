@@ -144,7 +144,14 @@ func (s *Service) AuthenticateResident(ctx context.Context, token string) (peopl
 	if !strings.HasPrefix(token, store.ResidentTokenPrefix) {
 		return people.ResidentAccount{}, store.Session{}, errs.New(errs.Unauthenticated, "err.session")
 	}
-	return s.DB.SessionResident(ctx, token)
+	r, sess, err := s.DB.SessionResident(ctx, token)
+	if err != nil {
+		return r, sess, err
+	}
+	if err := s.idle(ctx, token, sess.Seen, s.DB.Now(), (*store.Tx).TouchResidentSession, (*store.Tx).EndResidentSession); err != nil {
+		return people.ResidentAccount{}, store.Session{}, err
+	}
+	return r, sess, nil
 }
 
 // ResidentLogout ends a resident session.

@@ -109,8 +109,9 @@ const ResidentTokenPrefix = "r_"
 // SessionResident resolves a resident session token; expired sessions are refused.
 func (db *DB) SessionResident(ctx context.Context, token string) (people.ResidentAccount, Session, error) {
 	var sess Session
-	r, err := scanResident(db.queryRow(ctx, `SELECT `+residentCols+`, x.csrf, x.expires_at, COALESCE(x.seen_at, x.created_at) FROM resident_sessions x JOIN residents r ON r.id = x.resident_id
-		JOIN orgs o ON o.id = r.org_id WHERE x.token_hash = ?`, hashToken(token)), &sess.CSRF, &sess.Expires, &sess.Seen)
+	var seen sql.NullTime
+	r, err := scanResident(db.queryRow(ctx, `SELECT `+residentCols+`, x.csrf, x.expires_at, x.seen_at FROM resident_sessions x JOIN residents r ON r.id = x.resident_id
+		JOIN orgs o ON o.id = r.org_id WHERE x.token_hash = ?`, hashToken(token)), &sess.CSRF, &sess.Expires, &seen)
 	if err != nil {
 		if err == sql.ErrNoRows {
 			return r, sess, errs.New(errs.Unauthenticated, "err.session")
@@ -119,6 +120,10 @@ func (db *DB) SessionResident(ctx context.Context, token string) (people.Residen
 	}
 	if db.Now().After(sess.Expires) {
 		return r, sess, errs.New(errs.Unauthenticated, "err.session")
+	}
+	sess.Seen = seen.Time
+	if !seen.Valid { // a session from before migration 022: counted as used now
+		sess.Seen = db.Now()
 	}
 	return r, sess, nil
 }

@@ -161,8 +161,9 @@ func (tx *Tx) StartSessionWith(s people.Staff, ttl time.Duration, secondFactor b
 func (db *DB) SessionStaff(ctx context.Context, token string) (people.Staff, Session, error) {
 	var sess Session
 	var s people.Staff
-	row := db.queryRow(ctx, `SELECT `+staffCols+`, x.csrf, x.expires_at, x.second_factor, COALESCE(x.seen_at, x.created_at) FROM sessions x JOIN staff s ON s.id = x.staff_id JOIN orgs o ON o.id = s.org_id WHERE x.token_hash = ?`, hashToken(token))
-	err := row.Scan(&s.ID, &s.Username, &s.Name, &s.Phone, &s.Role, &s.OrgID, &s.OrgPath, &s.Lang, &s.Active, &s.MustChangePassword, &s.Version, &s.Created, &sess.CSRF, &sess.Expires, &sess.SecondFactor, &sess.Seen)
+	var seen sql.NullTime
+	row := db.queryRow(ctx, `SELECT `+staffCols+`, x.csrf, x.expires_at, x.second_factor, x.seen_at FROM sessions x JOIN staff s ON s.id = x.staff_id JOIN orgs o ON o.id = s.org_id WHERE x.token_hash = ?`, hashToken(token))
+	err := row.Scan(&s.ID, &s.Username, &s.Name, &s.Phone, &s.Role, &s.OrgID, &s.OrgPath, &s.Lang, &s.Active, &s.MustChangePassword, &s.Version, &s.Created, &sess.CSRF, &sess.Expires, &sess.SecondFactor, &seen)
 	if err != nil {
 		if err == sql.ErrNoRows {
 			return s, sess, errs.New(errs.Unauthenticated, "err.session")
@@ -173,6 +174,10 @@ func (db *DB) SessionStaff(ctx context.Context, token string) (people.Staff, Ses
 		return s, sess, errs.New(errs.Unauthenticated, "err.session")
 	}
 	sess.StaffID = s.ID
+	sess.Seen = seen.Time // a session from before migration 022 was never touched: counted as used now
+	if !seen.Valid {
+		sess.Seen = db.Now()
+	}
 	return s, sess, nil
 }
 

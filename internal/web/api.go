@@ -171,6 +171,8 @@ func applicantJSON(a people.Applicant) ApplicantJSON {
 type LoginInput struct {
 	Username string `json:"username"`
 	Password string `json:"password"`
+	// TOTP is the second factor (TOTP or a recovery code) of an account that has one.
+	TOTP string `json:"totp,omitempty"`
 }
 
 type SessionJSON struct {
@@ -295,7 +297,7 @@ func (s *Server) apiOps() []apiOp {
 	return []apiOp{
 		op(s, "POST", "/api/v1/session", "login", "Log in; the token goes in Authorization: Bearer or the bm_session cookie", false,
 			func(r *http.Request, c *reqCtx, in LoginInput) (SessionJSON, error) {
-				me, sess, err := s.svc.Login(r.Context(), in.Username, in.Password, s.clientAddr(r))
+				me, sess, err := s.svc.LoginWithCode(r.Context(), in.Username, in.Password, in.TOTP, s.clientAddr(r))
 				return SessionJSON{sess.Token, sess.CSRF, sess.Expires, staffJSON(me)}, err
 			}),
 		op(s, "DELETE", "/api/v1/session", "logout", "Log out", true,
@@ -345,6 +347,10 @@ func (s *Server) apiOps() []apiOp {
 		op(s, "DELETE", "/api/v1/staff/{id}/signin-waits", "clearSignInWaits", "End the waits an account's failed sign-ins caused, from every address (whoever manages the account)", true,
 			func(r *http.Request, c *reqCtx, _ empty) (empty, error) {
 				return empty{}, s.svc.ClearSignInWaits(r.Context(), c.me.Actor(), r.PathValue("id"))
+			}),
+		op(s, "DELETE", "/api/v1/staff/{id}/second-factor", "removeSecondFactor", "Remove an account's second factor (a lost phone): its sessions end and it enrols again (whoever manages the account)", true,
+			func(r *http.Request, c *reqCtx, _ empty) (empty, error) {
+				return empty{}, s.svc.RemoveSecondFactor(r.Context(), c.me.Actor(), r.PathValue("id"))
 			}),
 		op(s, "POST", "/api/v1/staff", "createStaff", "Create an account", true,
 			func(r *http.Request, c *reqCtx, in service.StaffInput) (StaffJSON, error) {

@@ -73,20 +73,16 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	p := s.page(r, "title.login")
 	p.Form = formValues(r, "username", "back")
 	me, sess, err := s.svc.Login(r.Context(), r.FormValue("username"), r.FormValue("password"), s.clientAddr(r))
+	if challenge, ok := secondFactorNeeded(err); ok { // the password was right: the code comes next
+		s.askCode(w, r, challenge, safeBack(r.FormValue("back")), http.StatusOK, nil)
+		return
+	}
 	if err != nil {
 		p.Errors = s.fieldErrors(p.Lang, err)
 		s.render(w, status(err), "login", p)
 		return
 	}
-	s.setCookie(w, r, sessionCookie, sess.Token, int(s.svc.SessionTTL().Seconds()))
-	if _, err := r.Cookie(langCookie); err != nil {
-		s.setCookie(w, r, langCookie, me.Lang, 365*24*3600)
-	}
-	dest := safeBack(r.FormValue("back"))
-	if me.MustChangePassword {
-		dest = "/account/password?ok=must_change"
-	}
-	http.Redirect(w, r, dest, http.StatusSeeOther)
+	s.signedIn(w, r, me, sess.Token, safeBack(r.FormValue("back")))
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {

@@ -19,6 +19,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /view/{mode}", s.switchView)
 	mux.HandleFunc("GET /login", s.loginForm)
 	mux.HandleFunc("POST /login", s.login)
+	mux.HandleFunc("POST /login/code", s.loginCode) // the second factor's code after the password (pages_factors.go)
 	mux.HandleFunc("POST /logout", s.needLogin(s.logout))
 
 	// public portal: the catalog and its guides (pages_portal.go)
@@ -65,6 +66,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /applicants/{id}", s.needLogin(s.applicantShow))
 	mux.HandleFunc("GET /account/password", s.needLogin(s.passwordForm))
 	mux.HandleFunc("POST /account/password", s.needLogin(s.passwordChange))
+	mux.HandleFunc("GET /account/2fa", s.needLogin(s.twoFactorForm))
+	mux.HandleFunc("POST /account/2fa", s.needLogin(s.twoFactorEnrol))
 	mux.HandleFunc("GET /admin/translations", s.needLogin(s.translationList))
 	mux.HandleFunc("POST /admin/translations", s.needLogin(s.translationSave))
 	mux.HandleFunc("GET /admin/import", s.needLogin(s.importForm))
