@@ -56,7 +56,7 @@ func TestBrowserSecondFactor(t *testing.T) {
 	r.DB.Now = func() time.Time { return time.Now().Add(35 * time.Second) }
 	do(t, ctx,
 		chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)),
-		chromedp.WaitVisible(chromedp.CSS(`body`)),
+		chromedp.WaitVisible(chromedp.CSS(`nav a[href="/login"]`)),
 		chromedp.Navigate(r.URL+"/login"),
 		chromedp.WaitVisible(chromedp.CSS(`#f-username`)),
 		chromedp.SendKeys(chromedp.CSS(`#f-username`), "admin"),
