@@ -100,3 +100,35 @@ func TestNormalizeRecoveryCode(t *testing.T) {
 		}
 	}
 }
+
+// The password policy: length, not the username, not on the common list (in any case).
+func TestCheckPassword(t *testing.T) {
+	for _, tc := range []struct {
+		pw, user, key string
+	}{
+		{"Bianmin-2026", "clerk", ""},
+		{"short1", "clerk", "err.password.short"},
+		{"clerk.tianshan", "clerk.tianshan", "err.password.username"},
+		{"password123", "clerk", "err.password.common"},
+		{"Password123", "clerk", "err.password.common"},
+		{"1234567890", "clerk", "err.password.common"},
+		{"qwertyuiop", "clerk", "err.password.common"},
+		{"1qaz2wsx3edc", "clerk", "err.password.common"},
+		{"woaini1314", "clerk", "err.password.common"},
+		{"zhangwei2024", "clerk", "err.password.common"},
+		{"Admin@2026", "clerk", "err.password.common"},
+		{"sun-fox-river-42", "clerk", ""},
+	} {
+		e := CheckPassword("password", tc.pw, tc.user)
+		got := ""
+		if e != nil {
+			got = e.Key
+		}
+		if got != tc.key {
+			t.Errorf("%q: %q, want %q", tc.pw, got, tc.key)
+		}
+	}
+	if n := len(commonPasswords()); n < 3000 {
+		t.Errorf("the common list has %d passwords", n)
+	}
+}

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 
@@ -245,12 +246,42 @@ func (s *Service) ChangePassword(ctx context.Context, me people.Staff, token, ol
 	if ok, _ := argon2id.ComparePasswordAndHash(old, hash); !ok {
 		return errs.Field("old_password", "err.password.old")
 	}
+	account := "staff:" + me.ID
+	if err := s.notRecent(ctx, account, hash, new, "new_password"); err != nil {
+		return err
+	}
 	newHash, err := argon2id.CreateHash(new, s.cfg.Hash)
 	if err != nil {
 		return errs.Wrap(err, "hash")
 	}
 	defer s.forgetSessions(me.ID)
-	return s.DB.Write(ctx, func(tx *store.Tx) error { return tx.SetPassword(me.Actor(), me.ID, newHash, token) })
+	return s.DB.Write(ctx, func(tx *store.Tx) error {
+		if s.cfg.PasswordHistory > 1 {
+			if err := tx.AddPasswordHistory(account, hash, s.cfg.PasswordHistory-1); err != nil {
+				return err
+			}
+		}
+		return tx.SetPassword(me.Actor(), me.ID, newHash, token)
+	})
+}
+
+// notRecent refuses a new password that is the current one or one of the account's last
+// PasswordHistory (等保 2.0 三级 8.1.4.1 a, 定期更换: a change that returns to an old password changes nothing).
+// The history keeps only argon2id hashes of earlier passwords.
+func (s *Service) notRecent(ctx context.Context, account, current, pw, field string) error {
+	if s.cfg.PasswordHistory <= 0 {
+		return nil
+	}
+	hashes, err := s.DB.PasswordHistory(ctx, account, s.cfg.PasswordHistory-1)
+	if err != nil {
+		return err
+	}
+	for _, h := range append([]string{current}, hashes...) {
+		if same, _ := argon2id.ComparePasswordAndHash(pw, h); same {
+			return errs.Field(field, "err.password.reused").With("n", strconv.Itoa(s.cfg.PasswordHistory))
+		}
+	}
+	return nil
 }
 
 // SetLang remembers a staff member's language.

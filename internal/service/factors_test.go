@@ -220,3 +220,52 @@ func TestIdleTimeout(t *testing.T) {
 		}
 	})
 }
+
+// The password policy on a change: the common list, and none of the last five passwords (the current one
+// included); the sixth back may come again.
+func TestPasswordPolicy(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, db *store.DB) {
+		svc, _ := factorService(t, db, nil)
+		me, sess, err := svc.Login(ctx, "tianshan.clerk", demo.Password, "203.0.113.3")
+		if err != nil {
+			t.Fatal(err)
+		}
+		refused := func(old, pw, key string) {
+			t.Helper()
+			err := svc.ChangePassword(ctx, me, sess.Token, old, pw, pw)
+			l := errs.All(err)
+			if len(l) != 1 || l[0].Field != "new_password" || l[0].Key != key {
+				t.Errorf("%q: %v, want %s on new_password", pw, err, key)
+			}
+		}
+		refused(demo.Password, "Password2026", "err.password.common")
+		refused(demo.Password, demo.Password, "err.password.reused")
+		pws := []string{demo.Password, "Grass-wind-01", "Grass-wind-02", "Grass-wind-03", "Grass-wind-04", "Grass-wind-05"}
+		for i := 1; i < len(pws); i++ {
+			if err := svc.ChangePassword(ctx, me, sess.Token, pws[i-1], pws[i], pws[i]); err != nil {
+				t.Fatalf("change %d: %v", i, err)
+			}
+		}
+		// now current: Grass-wind-05; the last five are 01..05
+		for _, old := range pws[1:] {
+			refused("Grass-wind-05", old, "err.password.reused")
+		}
+		// the first is six back: allowed again
+		if err := svc.ChangePassword(ctx, me, sess.Token, "Grass-wind-05", demo.Password, demo.Password); err != nil {
+			t.Errorf("the sixth password back: %v", err)
+		}
+		// the message names the number, in both languages
+		cat := i18n.MustLoad()
+		for _, lang := range []i18n.Lang{i18n.Zh, i18n.Mn} {
+			if m := cat.T(lang, "err.password.reused", "n", "5"); !strings.Contains(m, "5") {
+				t.Errorf("%s: %q", lang, m)
+			}
+		}
+		// registration refuses common passwords too
+		_, _, err = svc.RegisterResident(ctx, service.RegisterInput{Name: "乌兰", IDNumber: "11010519491231002X", Phone: "13912345678",
+			OrgID: me.OrgID, Password: "woaini1314", Confirm: "woaini1314"}, "203.0.113.3")
+		if l := errs.All(err); len(l) == 0 || l[0].Field != "password" || l[0].Key != "err.password.common" {
+			t.Errorf("a resident registered with a common password: %v", err)
+		}
+	})
+}

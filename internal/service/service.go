@@ -42,7 +42,7 @@ func DefaultConfig() Config {
 	return Config{
 		SessionTTL:      12 * time.Hour,
 		Idle:            30 * time.Minute,
-		PasswordHistory: 5,
+		PasswordHistory: people.PasswordHistory,
 		LoginsPerMinute: people.SignInsPerAddress,
 		Clock:           clock.DefaultRules(),
 		// OWASP's argon2id setting (19 MiB, 2 passes): about 30 ms a hash on a 2-core machine.

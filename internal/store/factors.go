@@ -140,7 +140,7 @@ func (tx *Tx) EndChallenge(token string) error {
 
 // PasswordHistory reads the hashes of an account's last n passwords, newest first.
 func (db *DB) PasswordHistory(ctx context.Context, account string, n int) ([]string, error) {
-	rows, err := db.query(ctx, `SELECT hash FROM password_history WHERE account = ? ORDER BY set_at DESC LIMIT ?`, account, n)
+	rows, err := db.query(ctx, `SELECT hash FROM password_history WHERE account = ? ORDER BY n DESC LIMIT ?`, account, n)
 	if err != nil {
 		return nil, errs.Wrap(err, "password history")
 	}
@@ -158,11 +158,14 @@ func (db *DB) PasswordHistory(ctx context.Context, account string, n int) ([]str
 
 // AddPasswordHistory remembers a password's hash and forgets all but the account's newest keep.
 func (tx *Tx) AddPasswordHistory(account, hash string, keep int) error {
-	if _, err := tx.exec(`INSERT INTO password_history (account, hash, set_at) VALUES (?, ?, ?)`, account, hash, tx.now); err != nil {
+	var last int64
+	if err := tx.queryRow(`SELECT COALESCE(MAX(n), 0) FROM password_history WHERE account = ?`, account).Scan(&last); err != nil {
 		return errs.Wrap(err, "password history")
 	}
-	_, err := tx.exec(`DELETE FROM password_history WHERE account = ? AND set_at NOT IN
-		(SELECT set_at FROM password_history WHERE account = ? ORDER BY set_at DESC LIMIT ?)`, account, account, keep)
+	if _, err := tx.exec(`INSERT INTO password_history (account, n, hash, set_at) VALUES (?, ?, ?, ?)`, account, last+1, hash, tx.now); err != nil {
+		return errs.Wrap(err, "password history")
+	}
+	_, err := tx.exec(`DELETE FROM password_history WHERE account = ? AND n <= ?`, account, last+1-int64(keep))
 	return errs.Wrap(err, "password history")
 }
 

@@ -32,10 +32,11 @@ ALTER TABLE resident_sessions ADD COLUMN seen_at TIMESTAMPTZ;
 -- again.
 CREATE TABLE password_history (
   account TEXT NOT NULL,
+  n INTEGER NOT NULL, -- 1, 2, 3 ... per account: the order of the changes
   hash TEXT NOT NULL,
-  set_at TIMESTAMPTZ NOT NULL
+  set_at TIMESTAMPTZ NOT NULL,
+  PRIMARY KEY (account, n)
 );
-CREATE INDEX password_history_account ON password_history(account, set_at);
 
 -- How a resident account's owner was shown to hold the ID number it gives: 'phone' (an SMS code to the phone
 -- already on record for that person), 'window' (identity seen at a window), or 'unverified' (its first online
