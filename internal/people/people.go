@@ -178,6 +178,8 @@ type ResidentAccount struct {
 	Lang        string
 	Version     int
 	Created     time.Time
+	// Identity says how the owner was shown to hold the ID number (identity.go).
+	Identity string
 }
 
 // Actor is the resident as the subject of audit entries. It has no role: every permission check refuses it.

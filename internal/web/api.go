@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -536,7 +537,20 @@ func (s *Server) residentOps() []apiOp {
 		op(s, "POST", "/api/v1/residents", "registerResident", "A resident registers (name, ID number, mobile, residence, password) and is signed in; the token is a resident token", false,
 			func(r *http.Request, c *reqCtx, in service.RegisterInput) (ResidentSessionJSON, error) {
 				res, sess, err := s.svc.RegisterResident(r.Context(), in, s.clientAddr(r))
+				var pending *service.RegistrationPending
+				if errors.As(err, &pending) { // the person is on record with a phone: the code went there
+					err = errs.Field("sms_code", "err.resident.sms_sent").With("phone", pending.Phone)
+				}
 				return ResidentSessionJSON{sess.Token, sess.Expires, residentJSON(res)}, err
+			}),
+		op(s, "POST", "/api/v1/cases/{id}/verify-identity", "verifyResidentIdentity", "The window saw the identity card of the applicant of a case handed in online: the account that filed it may file further cases online", true,
+			func(r *http.Request, c *reqCtx, _ empty) (ResidentJSON, error) {
+				res, err := s.svc.VerifyResidentIdentity(r.Context(), c.me.Actor(), r.PathValue("id"))
+				return residentJSON(res), err
+			}),
+		op(s, "POST", "/api/v1/applicants/{id}/reclaim-account", "reclaimIDNumber", "The person, seen at the window, takes their ID number back from a resident account someone else made with it; the phone they bring goes on record and they register again", true,
+			func(r *http.Request, c *reqCtx, in service.ReclaimInput) (OK, error) {
+				return OK{true}, s.svc.ReclaimIDNumber(r.Context(), c.me.Actor(), r.PathValue("id"), in)
 			}),
 		op(s, "POST", "/api/v1/resident/session", "residentLogin", "A resident signs in with ID number and password; throttled and locked like staff logins", false,
 			func(r *http.Request, c *reqCtx, in ResidentLoginInput) (ResidentSessionJSON, error) {

@@ -52,3 +52,8 @@ CREATE TABLE registration_codes (
   failures INTEGER NOT NULL DEFAULT 0,
   expires_at TIMESTAMPTZ NOT NULL
 );
+
+-- The registration code goes through the outbox like every message, but belongs to no case: case_id may be
+-- NULL.
+ALTER TABLE outbox ALTER COLUMN case_id DROP NOT NULL;
+CREATE INDEX outbox_phone ON outbox(phone) WHERE case_id IS NULL;

@@ -52,3 +52,25 @@ CREATE TABLE registration_codes (
   failures INTEGER NOT NULL DEFAULT 0,
   expires_at TIMESTAMP NOT NULL
 );
+
+-- The registration code goes through the outbox like every message, but belongs to no case: case_id may be
+-- NULL. SQLite changes a column's constraint by rebuilding the table.
+CREATE TABLE outbox_022 (
+  id TEXT PRIMARY KEY,
+  case_id TEXT REFERENCES cases(id),
+  phone TEXT NOT NULL,
+  lang TEXT NOT NULL,
+  template TEXT NOT NULL,
+  body TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_at TIMESTAMP NOT NULL,
+  sent_at TIMESTAMP,
+  last_error TEXT NOT NULL DEFAULT '',
+  created_at TIMESTAMP NOT NULL
+);
+INSERT INTO outbox_022 (id, case_id, phone, lang, template, body, attempts, next_at, sent_at, last_error, created_at)
+  SELECT id, case_id, phone, lang, template, body, attempts, next_at, sent_at, last_error, created_at FROM outbox;
+DROP TABLE outbox;
+ALTER TABLE outbox_022 RENAME TO outbox;
+CREATE INDEX outbox_due ON outbox(sent_at, next_at);
+CREATE INDEX outbox_phone ON outbox(phone) WHERE case_id IS NULL;
