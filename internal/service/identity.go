@@ -33,7 +33,9 @@ type RegistrationPending struct {
 	Phone string // the phone on record, masked (138****5678)
 }
 
-func (e *RegistrationPending) Error() string { return "registration waits for the code sent to " + e.Phone }
+func (e *RegistrationPending) Error() string {
+	return "registration waits for the code sent to " + e.Phone
+}
 
 // pendingDoc is what a pending registration keeps of the input.
 type pendingDoc struct {
