@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -85,5 +86,33 @@ func TestIdentityAndSecondFactorThroughTheAPI(t *testing.T) {
 				t.Fatalf("with the code: %d %v", code, res)
 			}
 		})
+	}
+}
+
+// The registration page of a known person's number asks for the code sent to the phone on record, and the
+// code completes it.
+func TestRegisterPageAsksForTheSMSCode(t *testing.T) {
+	r := testkit.Start(t, testkit.SQLite(t))
+	ctx := t.Context()
+	t1, _ := r.DB.OrgsByName(ctx, org.Township, "天山镇")
+	known, err := r.Service.CreateApplicant(ctx, access.System, service.ApplicantInput{Kind: "resident", Name: "其其格", IDNumber: "11010519491231002X", Phone: "13912345678", OrgID: t1[0].ID}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := newClient(t, r.URL)
+	code, page, _ := res.post("/resident/register", url.Values{"name": {"其其格"}, "id_number": {known.IDNumber}, "phone": {"13912345678"},
+		"org": {t1[0].ID}, "password": {"Qiqige-2026-pw"}, "confirm_password": {"Qiqige-2026-pw"}})
+	if code != http.StatusOK || !strings.Contains(page, `name="sms_code"`) || !strings.Contains(page, "139****5678") {
+		t.Fatalf("register: %d\n%s", code, page)
+	}
+	code, page, _ = res.post("/resident/register", url.Values{"id_number": {known.IDNumber}, "sms_code": {"000000"}})
+	if code != http.StatusUnprocessableEntity || !strings.Contains(page, `name="sms_code"`) {
+		t.Fatalf("a wrong code: %d\n%s", code, page)
+	}
+	sent, _ := r.DB.AccountMessages(ctx, known.Phone)
+	sms := regexp.MustCompile(`验证码为(\d{6})`).FindStringSubmatch(sent[len(sent)-1].Body)[1]
+	code, _, loc := res.post("/resident/register", url.Values{"id_number": {known.IDNumber}, "sms_code": {sms}})
+	if code != http.StatusSeeOther || !strings.HasPrefix(loc, "/my") {
+		t.Fatalf("the right code: %d %s", code, loc)
 	}
 }
