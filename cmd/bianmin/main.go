@@ -162,6 +162,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 	fs.DurationVar(&cfg.BackupEvery, "backup-every", 0, "take a scheduled backup this often while serving (0: none)")
 	fs.IntVar(&cfg.BackupKeep, "backup-keep", 7, "scheduled backups kept")
 	fs.StringVar(&cfg.BackupDir, "backup-dir", env("BIANMIN_BACKUP_DIR", ""), "directory of scheduled backups (default: backups in the data directory)")
+	fs.StringVar(&cfg.TLSCert, "tls-cert", env("BIANMIN_TLS_CERT", ""), "certificate file (PEM): serve HTTPS directly, with -tls-key")
+	fs.StringVar(&cfg.TLSKey, "tls-key", env("BIANMIN_TLS_KEY", ""), "private key file (PEM) of -tls-cert")
+	fs.BoolVar(&cfg.Service.Require2FA, "require-2fa", envBool("BIANMIN_REQUIRE_2FA"), "administrators, supervisors and directors must enrol a second factor (TOTP) before anything else (default: they are warned on every page)")
+	fs.DurationVar(&cfg.Service.Idle, "idle", envDuration("BIANMIN_IDLE", cfg.Service.Idle), "end a session unused this long (0: only its 12-hour lifetime ends it)")
 	cutoff := fs.String("cutoff", env("BIANMIN_CUTOFF", "17:30"), "time of day after which an instant item is due the next working day")
 	yellow := fs.Float64("yellow", 20, "yellow card at this share of the limit (percent), but at least -yellow-min working days")
 	yellowMin := fs.Int("yellow-min", 1, "yellow card at least this many working days before the due day")
@@ -580,4 +584,21 @@ func check(ctx context.Context, cfg app.Config, out io.Writer, repair bool) erro
 	}
 	fmt.Fprintln(out, "consistent")
 	return nil
+}
+
+// envBool reads a yes/no setting from the environment (1, true, yes, on).
+func envBool(name string) bool {
+	switch strings.ToLower(os.Getenv(name)) {
+	case "1", "true", "yes", "on":
+		return true
+	}
+	return false
+}
+
+// envDuration reads a duration (30m, 1h) from the environment; def when unset or unreadable.
+func envDuration(name string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(os.Getenv(name)); err == nil {
+		return d
+	}
+	return def
 }

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"bianmin/internal/i18n"
@@ -48,6 +49,10 @@ type Config struct {
 	// MetricsAddr is the operator's listener: /metrics (Prometheus), /healthz, /readyz ("": none). The site's
 	// own listener serves /healthz and /readyz but never /metrics.
 	MetricsAddr string
+	// TLSCert and TLSKey are PEM files: when both are set Bianmin serves HTTPS itself, and its cookies are
+	// Secure and its answers carry Strict-Transport-Security. Behind a TLS-terminating proxy, set
+	// TrustedProxy instead: its X-Forwarded-Proto: https does the same.
+	TLSCert, TLSKey string
 }
 
 // Main is a running Bianmin.
@@ -123,6 +128,10 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 		db.Close()
 		return nil, err
 	}
+	if (cfg.TLSCert == "") != (cfg.TLSKey == "") {
+		db.Close()
+		return nil, errors.New("-tls-cert and -tls-key go together")
+	}
 	if cfg.PublicURL != "" {
 		if w.PublicURL, err = web.CheckPublicURL(cfg.PublicURL); err != nil {
 			db.Close()
@@ -147,6 +156,9 @@ func (m *Main) Listen() (string, error) {
 	}
 	if m.Web.PublicURL == "" {
 		m.Web.PublicURL = web.DefaultPublicURL(ln.Addr().String())
+		if m.Config.TLSCert != "" {
+			m.Web.PublicURL = "https" + strings.TrimPrefix(m.Web.PublicURL, "http")
+		}
 		m.Config.Log.Debug("no public address set (-public-url): QR codes print the listen address", "url", m.Web.PublicURL)
 	}
 	return ln.Addr().String(), nil
@@ -175,7 +187,11 @@ func (m *Main) Run(ctx context.Context) error {
 		IdleTimeout:       120 * time.Second,
 	}
 	errc := make(chan error, 2)
-	go func() { errc <- m.srv.Serve(m.ln) }()
+	if m.Config.TLSCert != "" {
+		go func() { errc <- m.srv.ServeTLS(m.ln, m.Config.TLSCert, m.Config.TLSKey) }()
+	} else {
+		go func() { errc <- m.srv.Serve(m.ln) }()
+	}
 	if m.opLn != nil {
 		m.opSrv = &http.Server{Handler: m.Web.OperatorHandler(), ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second}
 		go func() {

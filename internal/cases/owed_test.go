@@ -13,7 +13,7 @@ func TestOwedByBound(t *testing.T) {
 		by  string
 		key string // "" when accepted
 	}{
-		{"", "err.required"}, // empty: missing, not early
+		{"", "err.required"},               // empty: missing, not early
 		{"2026-03-03", "err.case.owed_by"}, // today
 		{"2026-03-04", ""},
 		{"2027-03-04", ""}, // 366 days on

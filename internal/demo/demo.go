@@ -13,6 +13,7 @@ import (
 
 	"bianmin/internal/access"
 	"bianmin/internal/org"
+	"bianmin/internal/people"
 	"bianmin/internal/service"
 	"bianmin/internal/store"
 )
@@ -329,11 +330,13 @@ func loadResident(ctx context.Context, svc *service.Service) error {
 	if err != nil || len(vs) == 0 {
 		return fmt.Errorf("demo: no village %s for the demo resident (%v)", Resident.Village, err)
 	}
-	if _, _, err := svc.RegisterResident(ctx, service.RegisterInput{Name: Resident.Name, IDNumber: Resident.IDNumber, Phone: Resident.Phone,
-		OrgID: vs[0].ID, Password: Password, Confirm: Password, Lang: "zh"}, "demo"); err != nil {
+	res, _, err := svc.RegisterResident(ctx, service.RegisterInput{Name: Resident.Name, IDNumber: Resident.IDNumber, Phone: Resident.Phone,
+		OrgID: vs[0].ID, Password: Password, Confirm: Password, Lang: "zh"}, "demo")
+	if err != nil {
 		return fmt.Errorf("demo resident: %w", err)
 	}
-	return nil
+	// The demo resident's identity card was seen at the window: the account files online freely.
+	return svc.DB.Write(ctx, func(tx *store.Tx) error { return tx.SetResidentIdentity(access.System, res, people.IdentityWindow) })
 }
 
 type demoPerson struct {

@@ -60,7 +60,8 @@ func (s Staff) Validate() error {
 // MinPassword is the shortest password accepted.
 const MinPassword = 10
 
-// CheckPassword applies the password policy: long enough, not too long for the hash, not the username.
+// CheckPassword applies the password policy: long enough, not too long for the hash, not the username, not on
+// the common list (password.go).
 func CheckPassword(field, pw, username string) *errs.Error {
 	switch {
 	case utf8.RuneCountInString(pw) < MinPassword:
@@ -69,6 +70,8 @@ func CheckPassword(field, pw, username string) *errs.Error {
 		return errs.Field(field, "err.too_long").With("max", strconv.Itoa(MaxPassword))
 	case strings.EqualFold(pw, username):
 		return errs.Field(field, "err.password.username")
+	case CommonPassword(pw):
+		return errs.Field(field, "err.password.common")
 	}
 	return nil
 }
@@ -175,6 +178,8 @@ type ResidentAccount struct {
 	Lang        string
 	Version     int
 	Created     time.Time
+	// Identity says how the owner was shown to hold the ID number (identity.go).
+	Identity string
 }
 
 // Actor is the resident as the subject of audit entries. It has no role: every permission check refuses it.

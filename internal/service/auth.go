@@ -2,6 +2,8 @@ package service
 
 import (
 	"context"
+	"errors"
+	"strconv"
 	"strings"
 	"time"
 
@@ -42,6 +44,21 @@ func (s *Service) Login(ctx context.Context, username, password, client string) 
 	if err != nil || !ok {
 		return people.Staff{}, none, err
 	}
+	// An account with a second factor gets a challenge, not a session: the code comes next (CompleteLogin).
+	if _, has, err := s.DB.SecondFactor(ctx, c.Staff.ID); err != nil {
+		return people.Staff{}, none, err
+	} else if has {
+		var challenge string
+		err := s.DB.Write(ctx, func(tx *store.Tx) error {
+			var err error
+			challenge, err = tx.StartChallenge(c.Staff.ID, challengeTTL)
+			return err
+		})
+		if err != nil {
+			return people.Staff{}, none, err
+		}
+		return people.Staff{}, none, &SecondFactorNeeded{Challenge: challenge}
+	}
 	var sess store.Session
 	err = s.DB.Write(ctx, func(tx *store.Tx) error {
 		if err := tx.ClearLoginBackoff(account, client); err != nil {
@@ -52,6 +69,22 @@ func (s *Service) Login(ctx context.Context, username, password, client string) 
 		return err
 	})
 	return c.Staff, sess, err
+}
+
+// LoginWithCode signs in in one call, for the API: the password and, for an account with a second factor,
+// the code (TOTP or recovery code). Without the code such an account is refused naming the field "totp".
+func (s *Service) LoginWithCode(ctx context.Context, username, password, code, client string) (people.Staff, store.Session, error) {
+	st, sess, err := s.Login(ctx, username, password, client)
+	var need *SecondFactorNeeded
+	if !errors.As(err, &need) {
+		return st, sess, err
+	}
+	if code == "" {
+		e := errs.New(errs.Unauthenticated, "err.2fa.needed")
+		e.Field = "totp"
+		return st, sess, e
+	}
+	return s.CompleteLogin(ctx, need.Challenge, code, client)
 }
 
 // errSignIn is the one reply to every failed sign-in.
@@ -155,10 +188,31 @@ func (s *Service) Authenticate(ctx context.Context, token string) (people.Staff,
 		s.sessions.Delete(token)
 	}
 	staff, sess, err := s.DB.SessionStaff(ctx, token)
-	if err == nil {
-		s.sessions.Store(token, cachedSession{staff, sess, now})
+	if err != nil {
+		return staff, sess, err
 	}
-	return staff, sess, err
+	if err := s.idle(ctx, token, sess.Seen, now, (*store.Tx).TouchSession, (*store.Tx).EndSession); err != nil {
+		return people.Staff{}, store.Session{}, err
+	}
+	s.sessions.Store(token, cachedSession{staff, sess, now})
+	return staff, sess, nil
+}
+
+// idle ends a session unused for longer than the idle timeout (等保 2.0 三级 身份鉴别: "登录连接超时自动退出"),
+// and otherwise records its use, at most once a minute so that a busy window does not write on every
+// request.
+func (s *Service) idle(ctx context.Context, token string, seen, now time.Time, touch, end func(*store.Tx, string) error) error {
+	if s.cfg.Idle <= 0 {
+		return nil
+	}
+	if now.Sub(seen) > s.cfg.Idle {
+		_ = s.DB.Write(ctx, func(tx *store.Tx) error { return end(tx, token) })
+		return errs.New(errs.Unauthenticated, "err.session")
+	}
+	if now.Sub(seen) > min(time.Minute, s.cfg.Idle/4) {
+		return s.DB.Write(ctx, func(tx *store.Tx) error { return touch(tx, token) })
+	}
+	return nil
 }
 
 // forgetSessions drops the cached sessions of an account whose account changed.
@@ -192,12 +246,42 @@ func (s *Service) ChangePassword(ctx context.Context, me people.Staff, token, ol
 	if ok, _ := argon2id.ComparePasswordAndHash(old, hash); !ok {
 		return errs.Field("old_password", "err.password.old")
 	}
+	account := "staff:" + me.ID
+	if err := s.notRecent(ctx, account, hash, new, "new_password"); err != nil {
+		return err
+	}
 	newHash, err := argon2id.CreateHash(new, s.cfg.Hash)
 	if err != nil {
 		return errs.Wrap(err, "hash")
 	}
 	defer s.forgetSessions(me.ID)
-	return s.DB.Write(ctx, func(tx *store.Tx) error { return tx.SetPassword(me.Actor(), me.ID, newHash, token) })
+	return s.DB.Write(ctx, func(tx *store.Tx) error {
+		if s.cfg.PasswordHistory > 1 {
+			if err := tx.AddPasswordHistory(account, hash, s.cfg.PasswordHistory-1); err != nil {
+				return err
+			}
+		}
+		return tx.SetPassword(me.Actor(), me.ID, newHash, token)
+	})
+}
+
+// notRecent refuses a new password that is the current one or one of the account's last
+// PasswordHistory (等保 2.0 三级 8.1.4.1 a, 定期更换: a change that returns to an old password changes nothing).
+// The history keeps only argon2id hashes of earlier passwords.
+func (s *Service) notRecent(ctx context.Context, account, current, pw, field string) error {
+	if s.cfg.PasswordHistory <= 0 {
+		return nil
+	}
+	hashes, err := s.DB.PasswordHistory(ctx, account, s.cfg.PasswordHistory-1)
+	if err != nil {
+		return err
+	}
+	for _, h := range append([]string{current}, hashes...) {
+		if same, _ := argon2id.ComparePasswordAndHash(pw, h); same {
+			return errs.Field(field, "err.password.reused").With("n", strconv.Itoa(s.cfg.PasswordHistory))
+		}
+	}
+	return nil
 }
 
 // SetLang remembers a staff member's language.

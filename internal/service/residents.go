@@ -36,6 +36,9 @@ type RegisterInput struct {
 	Password string `json:"password"`
 	Confirm  string `json:"confirm_password"`
 	Lang     string `json:"lang,omitempty"`
+	// SMSCode confirms a registration whose code went to the phone on record (the rest of the input is then
+	// what the first request gave).
+	SMSCode string `json:"sms_code,omitempty"`
 }
 
 // RegisterResident makes a resident account and signs it in. The account is linked to the applicant record
@@ -45,6 +48,9 @@ func (s *Service) RegisterResident(ctx context.Context, in RegisterInput, client
 	var none store.Session
 	if !s.limiter.allow("register:"+client, s.DB.Now()) {
 		return people.ResidentAccount{}, none, errs.New(errs.Locked, "err.login.throttled")
+	}
+	if in.SMSCode != "" {
+		return s.confirmRegistration(ctx, in.IDNumber, in.SMSCode)
 	}
 	if err := textLimits(limit("id_number", in.IDNumber, people.MaxUsername), limit("phone", in.Phone, cases.MaxWord),
 		limit("org", in.OrgID, cases.MaxWord), limit("confirm_password", in.Confirm, people.MaxPassword), limit("lang", in.Lang, cases.MaxWord)); err != nil {
@@ -70,6 +76,14 @@ func (s *Service) RegisterResident(ctx context.Context, in RegisterInput, client
 	hash, err := argon2id.CreateHash(in.Password, s.cfg.Hash)
 	if err != nil {
 		return r, none, errs.Wrap(err, "hash")
+	}
+	// The person is known with a phone on record: the account is theirs only if that phone answers (the code
+	// goes there, never to the phone typed in). identity.go.
+	if pending, err := s.bindToPhoneOnRecord(ctx, r, hash); err != nil || pending != nil {
+		if err == nil {
+			err = pending
+		}
+		return r, none, err
 	}
 	var sess store.Session
 	err = s.DB.Write(ctx, func(tx *store.Tx) error {
@@ -144,7 +158,14 @@ func (s *Service) AuthenticateResident(ctx context.Context, token string) (peopl
 	if !strings.HasPrefix(token, store.ResidentTokenPrefix) {
 		return people.ResidentAccount{}, store.Session{}, errs.New(errs.Unauthenticated, "err.session")
 	}
-	return s.DB.SessionResident(ctx, token)
+	r, sess, err := s.DB.SessionResident(ctx, token)
+	if err != nil {
+		return r, sess, err
+	}
+	if err := s.idle(ctx, token, sess.Seen, s.DB.Now(), (*store.Tx).TouchResidentSession, (*store.Tx).EndResidentSession); err != nil {
+		return people.ResidentAccount{}, store.Session{}, err
+	}
+	return r, sess, nil
 }
 
 // ResidentLogout ends a resident session.
@@ -176,6 +197,9 @@ func (s *Service) ApplyOnline(ctx context.Context, r people.ResidentAccount, ite
 	}
 	if !OnlineApplicable(it) {
 		return cases.Case{}, errs.Field("item_id", "err.online.not_online")
+	}
+	if err := s.mayFileOnline(ctx, r, key); err != nil {
+		return cases.Case{}, err
 	}
 	a, err := s.DB.Applicant(ctx, r.ApplicantID)
 	if err != nil {

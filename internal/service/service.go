@@ -28,12 +28,21 @@ type Config struct {
 	CodeKey []byte
 	Hash    *argon2id.Params
 	Clock   clock.Rules // counting from the day after acceptance, the 即办 cut-off, the yellow threshold
+	// Require2FA makes administrators, supervisors and directors enrol a second factor (TOTP) before anything
+	// else; off, they are warned on every page until they enrol.
+	Require2FA bool
+	// Idle ends a session not used for this long (0: only SessionTTL ends it).
+	Idle time.Duration
+	// PasswordHistory is how many of an account's last passwords may not be taken again.
+	PasswordHistory int
 }
 
 // DefaultConfig is what a hall runs with.
 func DefaultConfig() Config {
 	return Config{
 		SessionTTL:      12 * time.Hour,
+		Idle:            30 * time.Minute,
+		PasswordHistory: people.PasswordHistory,
 		LoginsPerMinute: people.SignInsPerAddress,
 		Clock:           clock.DefaultRules(),
 		// OWASP's argon2id setting (19 MiB, 2 passes): about 30 ms a hash on a 2-core machine.

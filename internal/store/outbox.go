@@ -23,7 +23,7 @@ type Message struct {
 // Enqueue adds a message in the transaction of the move that causes it.
 func (tx *Tx) Enqueue(m Message) error {
 	_, err := tx.exec(`INSERT INTO outbox (id, case_id, phone, lang, template, body, attempts, next_at, created_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)`,
-		ids.New(), m.CaseID, m.Phone, m.Lang, m.Template, m.Body, tx.now, tx.now)
+		ids.New(), nullIfEmpty(m.CaseID), m.Phone, m.Lang, m.Template, m.Body, tx.now, tx.now)
 	return errs.Wrap(err, "enqueue")
 }
 
@@ -32,7 +32,7 @@ func (db *DB) DueMessages(ctx context.Context, limit int) ([]Message, error) {
 	return db.messages(ctx, `SELECT `+messageCols+` FROM outbox WHERE sent_at IS NULL AND next_at <= ? ORDER BY next_at LIMIT ?`, db.Now().UTC(), limit)
 }
 
-const messageCols = `id, case_id, phone, lang, template, body, attempts`
+const messageCols = `id, COALESCE(case_id, ''), phone, lang, template, body, attempts`
 
 func (db *DB) messages(ctx context.Context, q string, args ...any) ([]Message, error) {
 	rows, err := db.query(ctx, q, args...)
@@ -156,4 +156,18 @@ func (db *DB) NoticesOf(ctx context.Context, caseID string) ([]Notice, error) {
 		out = append(out, n)
 	}
 	return out, rows.Err()
+}
+
+// nullIfEmpty stores "" as NULL: a message about an account (a registration code) belongs to no case.
+func nullIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// AccountMessages lists the messages sent to a phone that belong to no case (registration codes), newest
+// last: for tests and for the window that helps a resident.
+func (db *DB) AccountMessages(ctx context.Context, phone string) ([]Message, error) {
+	return db.messages(ctx, `SELECT `+messageCols+` FROM outbox WHERE case_id IS NULL AND phone = ? ORDER BY created_at, id`, phone)
 }

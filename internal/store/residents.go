@@ -3,8 +3,10 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"time"
 
+	"bianmin/internal/access"
 	"bianmin/internal/cases"
 	"bianmin/internal/errs"
 	"bianmin/internal/ids"
@@ -13,17 +15,17 @@ import (
 
 // Residents' own accounts (the online channel): their own table and their own sessions, never the staff's.
 
-const residentCols = `r.id, r.id_number, r.name, r.phone, r.org_id, o.path, r.applicant_id, r.lang, r.version, r.created_at`
+const residentCols = `r.id, r.id_number, r.name, r.phone, r.org_id, o.path, r.applicant_id, r.lang, r.version, r.created_at, r.identity`
 
 func scanResident(row interface{ Scan(...any) error }, extra ...any) (people.ResidentAccount, error) {
 	var r people.ResidentAccount
-	err := row.Scan(append([]any{&r.ID, &r.IDNumber, &r.Name, &r.Phone, &r.OrgID, &r.OrgPath, &r.ApplicantID, &r.Lang, &r.Version, &r.Created}, extra...)...)
+	err := row.Scan(append([]any{&r.ID, &r.IDNumber, &r.Name, &r.Phone, &r.OrgID, &r.OrgPath, &r.ApplicantID, &r.Lang, &r.Version, &r.Created, &r.Identity}, extra...)...)
 	return r, err
 }
 
 // residentAudit is what the trail keeps of an account: never the password hash.
 type residentAudit struct {
-	IDNumber, Name, Phone, OrgID, ApplicantID string
+	IDNumber, Name, Phone, OrgID, ApplicantID, Identity string
 }
 
 // ApplicantByIDNumber finds the applicant record of an ID number, inside the transaction.
@@ -45,16 +47,19 @@ func (tx *Tx) CreateResident(r *people.ResidentAccount, passwordHash string) err
 		return errs.Field("org", "err.not_found").With("what", "org")
 	}
 	r.OrgPath, r.Version, r.Created = o.Path, 1, tx.now
-	_, err = tx.exec(`INSERT INTO residents (id, id_number, name, phone, org_id, applicant_id, password_hash, lang, version, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		r.ID, r.IDNumber, r.Name, r.Phone, r.OrgID, r.ApplicantID, passwordHash, r.Lang, 1, tx.now, tx.now)
+	if r.Identity == "" {
+		r.Identity = people.IdentityUnverified
+	}
+	_, err = tx.exec(`INSERT INTO residents (id, id_number, name, phone, org_id, applicant_id, password_hash, lang, version, created_at, updated_at, identity)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.ID, r.IDNumber, r.Name, r.Phone, r.OrgID, r.ApplicantID, passwordHash, r.Lang, 1, tx.now, tx.now, r.Identity)
 	if tx.d.isUnique(err) {
 		return errs.Field("id_number", "err.resident.taken")
 	}
 	if err != nil {
 		return errs.Wrap(err, "insert resident")
 	}
-	return tx.Audit(r.Actor(), "resident.register", "resident", r.ID, r.OrgID, nil, residentAudit{r.IDNumber, r.Name, r.Phone, r.OrgID, r.ApplicantID})
+	return tx.Audit(r.Actor(), "resident.register", "resident", r.ID, r.OrgID, nil, residentAudit{r.IDNumber, r.Name, r.Phone, r.OrgID, r.ApplicantID, r.Identity})
 }
 
 // Resident reads one account.
@@ -92,12 +97,12 @@ func (db *DB) ResidentCredentialsByIDNumber(ctx context.Context, idNumber string
 // StartResidentSession clears the failure count of a successful login and opens a resident session. Its token
 // starts with ResidentTokenPrefix, so that a request says which kind of session it carries.
 func (tx *Tx) StartResidentSession(r people.ResidentAccount, ttl time.Duration) (Session, error) {
-	sess := Session{Token: ResidentTokenPrefix + ids.Token(32), StaffID: "", CSRF: ids.Token(16), Expires: tx.now.Add(ttl)}
+	sess := Session{Token: ResidentTokenPrefix + ids.Token(32), StaffID: "", CSRF: ids.Token(16), Expires: tx.now.Add(ttl), Seen: tx.now}
 	if _, err := tx.exec(`UPDATE residents SET failed_logins = 0, locked_until = NULL WHERE id = ?`, r.ID); err != nil {
 		return sess, errs.Wrap(err, "login reset")
 	}
-	if _, err := tx.exec(`INSERT INTO resident_sessions (token_hash, resident_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
-		hashToken(sess.Token), r.ID, sess.CSRF, tx.now, sess.Expires); err != nil {
+	if _, err := tx.exec(`INSERT INTO resident_sessions (token_hash, resident_id, csrf, created_at, expires_at, seen_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		hashToken(sess.Token), r.ID, sess.CSRF, tx.now, sess.Expires, tx.now); err != nil {
 		return sess, errs.Wrap(err, "insert session")
 	}
 	return sess, tx.Audit(r.Actor(), "resident.session.start", "resident", r.ID, r.OrgID, nil, nil)
@@ -109,8 +114,9 @@ const ResidentTokenPrefix = "r_"
 // SessionResident resolves a resident session token; expired sessions are refused.
 func (db *DB) SessionResident(ctx context.Context, token string) (people.ResidentAccount, Session, error) {
 	var sess Session
-	r, err := scanResident(db.queryRow(ctx, `SELECT `+residentCols+`, x.csrf, x.expires_at FROM resident_sessions x JOIN residents r ON r.id = x.resident_id
-		JOIN orgs o ON o.id = r.org_id WHERE x.token_hash = ?`, hashToken(token)), &sess.CSRF, &sess.Expires)
+	var seen sql.NullTime
+	r, err := scanResident(db.queryRow(ctx, `SELECT `+residentCols+`, x.csrf, x.expires_at, x.seen_at FROM resident_sessions x JOIN residents r ON r.id = x.resident_id
+		JOIN orgs o ON o.id = r.org_id WHERE x.token_hash = ?`, hashToken(token)), &sess.CSRF, &sess.Expires, &seen)
 	if err != nil {
 		if err == sql.ErrNoRows {
 			return r, sess, errs.New(errs.Unauthenticated, "err.session")
@@ -119,6 +125,10 @@ func (db *DB) SessionResident(ctx context.Context, token string) (people.Residen
 	}
 	if db.Now().After(sess.Expires) {
 		return r, sess, errs.New(errs.Unauthenticated, "err.session")
+	}
+	sess.Seen = seen.Time
+	if !seen.Valid { // a session from before migration 022: counted as used now
+		sess.Seen = db.Now()
 	}
 	return r, sess, nil
 }
@@ -146,4 +156,94 @@ func (db *DB) ResidentHasCase(ctx context.Context, residentID, caseID string) (b
 	var n int
 	err := db.queryRow(ctx, `SELECT count(*) FROM resident_cases WHERE resident_id = ? AND case_id = ?`, residentID, caseID).Scan(&n)
 	return n > 0, err
+}
+
+// PendingRegistration is a registration waiting for the SMS code sent to the phone on record.
+type PendingRegistration struct {
+	IDNumber string
+	CodeHash string
+	Doc      string // JSON: what was typed, the password only as its hash
+	Failures int
+	Expires  time.Time
+}
+
+// SetPendingRegistration stores (or replaces: a new code for the same ID number) a pending registration.
+func (tx *Tx) SetPendingRegistration(p PendingRegistration) error {
+	if _, err := tx.exec(`DELETE FROM registration_codes WHERE id_number = ? OR expires_at < ?`, p.IDNumber, tx.now); err != nil {
+		return errs.Wrap(err, "registration code")
+	}
+	_, err := tx.exec(`INSERT INTO registration_codes (id_number, code_hash, doc, failures, expires_at) VALUES (?, ?, ?, 0, ?)`, p.IDNumber, p.CodeHash, p.Doc, p.Expires)
+	return errs.Wrap(err, "registration code")
+}
+
+// PendingRegistration reads the pending registration of an ID number; NotFound when none or expired.
+func (db *DB) PendingRegistration(ctx context.Context, idNumber string) (PendingRegistration, error) {
+	p := PendingRegistration{IDNumber: idNumber}
+	err := db.queryRow(ctx, `SELECT code_hash, doc, failures, expires_at FROM registration_codes WHERE id_number = ?`, idNumber).Scan(&p.CodeHash, &p.Doc, &p.Failures, &p.Expires)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && db.Now().After(p.Expires)) {
+		return p, errs.New(errs.NotFound, "err.not_found").With("what", "registration")
+	}
+	return p, errs.Wrap(err, "registration code")
+}
+
+// PendingRegistrationFailed counts a wrong code; at max the pending registration ends.
+func (tx *Tx) PendingRegistrationFailed(idNumber string, max int) error {
+	if _, err := tx.exec(`UPDATE registration_codes SET failures = failures + 1 WHERE id_number = ?`, idNumber); err != nil {
+		return errs.Wrap(err, "registration code")
+	}
+	_, err := tx.exec(`DELETE FROM registration_codes WHERE id_number = ? AND failures >= ?`, idNumber, max)
+	return errs.Wrap(err, "registration code")
+}
+
+// EndPendingRegistration deletes a pending registration once it has been confirmed.
+func (tx *Tx) EndPendingRegistration(idNumber string) error {
+	_, err := tx.exec(`DELETE FROM registration_codes WHERE id_number = ?`, idNumber)
+	return errs.Wrap(err, "registration code")
+}
+
+// SetResidentIdentity records how an account's owner was shown to hold its ID number. Audited.
+func (tx *Tx) SetResidentIdentity(actor access.Actor, r people.ResidentAccount, identity string) error {
+	if _, err := tx.exec(`UPDATE residents SET identity = ?, version = version + 1, updated_at = ? WHERE id = ?`, identity, tx.now, r.ID); err != nil {
+		return errs.Wrap(err, "resident identity")
+	}
+	return tx.Audit(actor, "resident.identity", "resident", r.ID, r.OrgID, map[string]string{"identity": r.Identity}, map[string]string{"identity": identity})
+}
+
+// ResidentByIDNumber reads the account that holds an ID number, inside the transaction.
+func (tx *Tx) ResidentByIDNumber(idNumber string) (people.ResidentAccount, error) {
+	r, err := scanResident(tx.queryRow(`SELECT `+residentCols+` FROM residents r JOIN orgs o ON o.id = r.org_id WHERE r.id_number = ?`, idNumber))
+	if err != nil {
+		return r, notFound(err, "resident")
+	}
+	return r, nil
+}
+
+// ResidentOfCase reads the account that handed a case in online; NotFound for a case taken in elsewhere.
+func (db *DB) ResidentOfCase(ctx context.Context, caseID string) (people.ResidentAccount, error) {
+	r, err := scanResident(db.queryRow(ctx, `SELECT `+residentCols+` FROM resident_cases x JOIN residents r ON r.id = x.resident_id JOIN orgs o ON o.id = r.org_id WHERE x.case_id = ?`, caseID))
+	if err != nil {
+		return r, notFound(err, "resident")
+	}
+	return r, nil
+}
+
+// CountResidentCases counts the cases an account handed in online.
+func (db *DB) CountResidentCases(ctx context.Context, residentID string) (int, error) {
+	var n int
+	err := db.queryRow(ctx, `SELECT COUNT(*) FROM resident_cases WHERE resident_id = ?`, residentID).Scan(&n)
+	return n, errs.Wrap(err, "resident cases")
+}
+
+// ReclaimIDNumber takes an ID number back from the account that holds it (the owner, seen at a window, says it
+// is not theirs): the account keeps its history under a retired number and can no longer sign in; its
+// sessions end. The owner then registers, bound to the phone on record. Audited.
+func (tx *Tx) ReclaimIDNumber(actor access.Actor, r people.ResidentAccount) error {
+	retired := r.IDNumber + "#reclaimed-" + r.ID
+	if _, err := tx.exec(`UPDATE residents SET id_number = ?, password_hash = '!', version = version + 1, updated_at = ? WHERE id = ?`, retired, tx.now, r.ID); err != nil {
+		return errs.Wrap(err, "reclaim")
+	}
+	if _, err := tx.exec(`DELETE FROM resident_sessions WHERE resident_id = ?`, r.ID); err != nil {
+		return errs.Wrap(err, "reclaim")
+	}
+	return tx.Audit(actor, "resident.reclaim", "resident", r.ID, r.OrgID, map[string]string{"id_number": r.IDNumber}, map[string]string{"id_number": retired})
 }

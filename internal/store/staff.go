@@ -128,6 +128,10 @@ type Session struct {
 	StaffID string
 	CSRF    string
 	Expires time.Time
+	// SecondFactor says the session was opened (or its account enrolled) with a second factor.
+	SecondFactor bool
+	// Seen is the session's last recorded use (idle timeout); its start when never touched.
+	Seen time.Time
 }
 
 func hashToken(t string) string {
@@ -137,12 +141,17 @@ func hashToken(t string) string {
 
 // StartSession clears the failure count of a successful login and opens a session.
 func (tx *Tx) StartSession(s people.Staff, ttl time.Duration) (Session, error) {
-	sess := Session{Token: ids.Token(32), StaffID: s.ID, CSRF: ids.Token(16), Expires: tx.now.Add(ttl)}
+	return tx.StartSessionWith(s, ttl, false)
+}
+
+// StartSessionWith opens a session, saying whether the sign-in gave a second factor.
+func (tx *Tx) StartSessionWith(s people.Staff, ttl time.Duration, secondFactor bool) (Session, error) {
+	sess := Session{Token: ids.Token(32), StaffID: s.ID, CSRF: ids.Token(16), Expires: tx.now.Add(ttl), SecondFactor: secondFactor, Seen: tx.now}
 	if _, err := tx.exec(`UPDATE staff SET failed_logins = 0, locked_until = NULL WHERE id = ?`, s.ID); err != nil {
 		return sess, errs.Wrap(err, "login reset")
 	}
-	if _, err := tx.exec(`INSERT INTO sessions (token_hash, staff_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
-		hashToken(sess.Token), s.ID, sess.CSRF, tx.now, sess.Expires); err != nil {
+	if _, err := tx.exec(`INSERT INTO sessions (token_hash, staff_id, csrf, created_at, expires_at, second_factor, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		hashToken(sess.Token), s.ID, sess.CSRF, tx.now, sess.Expires, secondFactor, tx.now); err != nil {
 		return sess, errs.Wrap(err, "insert session")
 	}
 	return sess, tx.Audit(s.Actor(), "session.start", "staff", s.ID, s.OrgID, nil, nil)
@@ -152,8 +161,9 @@ func (tx *Tx) StartSession(s people.Staff, ttl time.Duration) (Session, error) {
 func (db *DB) SessionStaff(ctx context.Context, token string) (people.Staff, Session, error) {
 	var sess Session
 	var s people.Staff
-	row := db.queryRow(ctx, `SELECT `+staffCols+`, x.csrf, x.expires_at FROM sessions x JOIN staff s ON s.id = x.staff_id JOIN orgs o ON o.id = s.org_id WHERE x.token_hash = ?`, hashToken(token))
-	err := row.Scan(&s.ID, &s.Username, &s.Name, &s.Phone, &s.Role, &s.OrgID, &s.OrgPath, &s.Lang, &s.Active, &s.MustChangePassword, &s.Version, &s.Created, &sess.CSRF, &sess.Expires)
+	var seen sql.NullTime
+	row := db.queryRow(ctx, `SELECT `+staffCols+`, x.csrf, x.expires_at, x.second_factor, x.seen_at FROM sessions x JOIN staff s ON s.id = x.staff_id JOIN orgs o ON o.id = s.org_id WHERE x.token_hash = ?`, hashToken(token))
+	err := row.Scan(&s.ID, &s.Username, &s.Name, &s.Phone, &s.Role, &s.OrgID, &s.OrgPath, &s.Lang, &s.Active, &s.MustChangePassword, &s.Version, &s.Created, &sess.CSRF, &sess.Expires, &sess.SecondFactor, &seen)
 	if err != nil {
 		if err == sql.ErrNoRows {
 			return s, sess, errs.New(errs.Unauthenticated, "err.session")
@@ -164,6 +174,10 @@ func (db *DB) SessionStaff(ctx context.Context, token string) (people.Staff, Ses
 		return s, sess, errs.New(errs.Unauthenticated, "err.session")
 	}
 	sess.StaffID = s.ID
+	sess.Seen = seen.Time // a session from before migration 022 was never touched: counted as used now
+	if !seen.Valid {
+		sess.Seen = db.Now()
+	}
 	return s, sess, nil
 }
 

@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -171,6 +172,8 @@ func applicantJSON(a people.Applicant) ApplicantJSON {
 type LoginInput struct {
 	Username string `json:"username"`
 	Password string `json:"password"`
+	// TOTP is the second factor (TOTP or a recovery code) of an account that has one.
+	TOTP string `json:"totp,omitempty"`
 }
 
 type SessionJSON struct {
@@ -295,7 +298,7 @@ func (s *Server) apiOps() []apiOp {
 	return []apiOp{
 		op(s, "POST", "/api/v1/session", "login", "Log in; the token goes in Authorization: Bearer or the bm_session cookie", false,
 			func(r *http.Request, c *reqCtx, in LoginInput) (SessionJSON, error) {
-				me, sess, err := s.svc.Login(r.Context(), in.Username, in.Password, s.clientAddr(r))
+				me, sess, err := s.svc.LoginWithCode(r.Context(), in.Username, in.Password, in.TOTP, s.clientAddr(r))
 				return SessionJSON{sess.Token, sess.CSRF, sess.Expires, staffJSON(me)}, err
 			}),
 		op(s, "DELETE", "/api/v1/session", "logout", "Log out", true,
@@ -345,6 +348,10 @@ func (s *Server) apiOps() []apiOp {
 		op(s, "DELETE", "/api/v1/staff/{id}/signin-waits", "clearSignInWaits", "End the waits an account's failed sign-ins caused, from every address (whoever manages the account)", true,
 			func(r *http.Request, c *reqCtx, _ empty) (empty, error) {
 				return empty{}, s.svc.ClearSignInWaits(r.Context(), c.me.Actor(), r.PathValue("id"))
+			}),
+		op(s, "DELETE", "/api/v1/staff/{id}/second-factor", "removeSecondFactor", "Remove an account's second factor (a lost phone): its sessions end and it enrols again (whoever manages the account)", true,
+			func(r *http.Request, c *reqCtx, _ empty) (empty, error) {
+				return empty{}, s.svc.RemoveSecondFactor(r.Context(), c.me.Actor(), r.PathValue("id"))
 			}),
 		op(s, "POST", "/api/v1/staff", "createStaff", "Create an account", true,
 			func(r *http.Request, c *reqCtx, in service.StaffInput) (StaffJSON, error) {
@@ -529,7 +536,20 @@ func (s *Server) residentOps() []apiOp {
 		op(s, "POST", "/api/v1/residents", "registerResident", "A resident registers (name, ID number, mobile, residence, password) and is signed in; the token is a resident token", false,
 			func(r *http.Request, c *reqCtx, in service.RegisterInput) (ResidentSessionJSON, error) {
 				res, sess, err := s.svc.RegisterResident(r.Context(), in, s.clientAddr(r))
+				var pending *service.RegistrationPending
+				if errors.As(err, &pending) { // the person is on record with a phone: the code went there
+					err = errs.Field("sms_code", "err.resident.sms_sent").With("phone", pending.Phone)
+				}
 				return ResidentSessionJSON{sess.Token, sess.Expires, residentJSON(res)}, err
+			}),
+		op(s, "POST", "/api/v1/cases/{id}/verify-identity", "verifyResidentIdentity", "The window saw the identity card of the applicant of a case handed in online: the account that filed it may file further cases online", true,
+			func(r *http.Request, c *reqCtx, _ empty) (ResidentJSON, error) {
+				res, err := s.svc.VerifyResidentIdentity(r.Context(), c.me.Actor(), r.PathValue("id"))
+				return residentJSON(res), err
+			}),
+		op(s, "POST", "/api/v1/applicants/{id}/reclaim-account", "reclaimIDNumber", "The person, seen at the window, takes their ID number back from a resident account someone else made with it; the phone they bring goes on record and they register again", true,
+			func(r *http.Request, c *reqCtx, in service.ReclaimInput) (OK, error) {
+				return OK{true}, s.svc.ReclaimIDNumber(r.Context(), c.me.Actor(), r.PathValue("id"), in)
 			}),
 		op(s, "POST", "/api/v1/resident/session", "residentLogin", "A resident signs in with ID number and password; throttled and locked like staff logins", false,
 			func(r *http.Request, c *reqCtx, in ResidentLoginInput) (ResidentSessionJSON, error) {

@@ -37,7 +37,7 @@ func (s *Server) switchLang(w http.ResponseWriter, r *http.Request) {
 			_ = s.svc.SetLang(r.Context(), *c.me, string(lang))
 		}
 	}
-	s.setCookie(w, langCookie, string(lang), 365*24*3600)
+	s.setCookie(w, r, langCookie, string(lang), 365*24*3600)
 	http.Redirect(w, r, safeBack(back), http.StatusSeeOther)
 }
 
@@ -46,7 +46,7 @@ func (s *Server) switchView(w http.ResponseWriter, r *http.Request) {
 	if r.PathValue("mode") == "large" {
 		mode = "large"
 	}
-	s.setCookie(w, viewCookie, mode, 365*24*3600)
+	s.setCookie(w, r, viewCookie, mode, 365*24*3600)
 	http.Redirect(w, r, safeBack(r.URL.Query().Get("back")), http.StatusSeeOther)
 }
 
@@ -64,25 +64,21 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	p := s.page(r, "title.login")
 	p.Form = formValues(r, "username", "back")
 	me, sess, err := s.svc.Login(r.Context(), r.FormValue("username"), r.FormValue("password"), s.clientAddr(r))
+	if challenge, ok := secondFactorNeeded(err); ok { // the password was right: the code comes next
+		s.askCode(w, r, challenge, safeBack(r.FormValue("back")), http.StatusOK, nil)
+		return
+	}
 	if err != nil {
 		p.Errors = s.fieldErrors(p.Lang, err)
 		s.render(w, status(err), "login", p)
 		return
 	}
-	s.setCookie(w, sessionCookie, sess.Token, int(s.svc.SessionTTL().Seconds()))
-	if _, err := r.Cookie(langCookie); err != nil {
-		s.setCookie(w, langCookie, me.Lang, 365*24*3600)
-	}
-	dest := safeBack(r.FormValue("back"))
-	if me.MustChangePassword {
-		dest = "/account/password?ok=must_change"
-	}
-	http.Redirect(w, r, dest, http.StatusSeeOther)
+	s.signedIn(w, r, me, sess.Token, safeBack(r.FormValue("back")))
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	_ = s.svc.Logout(r.Context(), rc(r).token)
-	s.setCookie(w, sessionCookie, "", -1)
+	s.setCookie(w, r, sessionCookie, "", -1)
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 
@@ -35,7 +36,23 @@ func (s *Server) registerForm(w http.ResponseWriter, r *http.Request) {
 func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 	in := service.RegisterInput{Name: r.FormValue("name"), IDNumber: r.FormValue("id_number"), Phone: r.FormValue("phone"), OrgID: r.FormValue("org"),
 		Password: r.FormValue("password"), Confirm: r.FormValue("confirm_password"), Lang: string(rc(r).lang)}
+	in.SMSCode = r.FormValue("sms_code")
 	_, sess, err := s.svc.RegisterResident(r.Context(), in, s.clientAddr(r))
+	var pending *service.RegistrationPending
+	if errors.As(err, &pending) || (err != nil && in.SMSCode != "") {
+		// the code went to the phone on record (identity.go): the page asks for it
+		p := s.page(r, "title.register_code")
+		p.Form = formValues(r, "id_number", "back")
+		code := http.StatusOK
+		if pending != nil {
+			p.Data = pending.Phone
+		} else {
+			p.Errors = s.fieldErrors(p.Lang, err)
+			code = status(err)
+		}
+		s.render(w, code, "register_code", p)
+		return
+	}
 	if err != nil {
 		p := s.page(r, "title.register")
 		p.Form = formValues(r, "name", "id_number", "phone", "org", "back")
@@ -43,7 +60,7 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 		s.registerPage(w, r, status(err), p)
 		return
 	}
-	s.setCookie(w, residentCookie, sess.Token, int(s.svc.SessionTTL().Seconds()))
+	s.setCookie(w, r, residentCookie, sess.Token, int(s.svc.SessionTTL().Seconds()))
 	http.Redirect(w, r, residentBack(r.FormValue("back"), "registered"), http.StatusSeeOther)
 }
 
@@ -71,13 +88,13 @@ func (s *Server) residentLogin(w http.ResponseWriter, r *http.Request) {
 		s.render(w, status(err), "resident_login", p)
 		return
 	}
-	s.setCookie(w, residentCookie, sess.Token, int(s.svc.SessionTTL().Seconds()))
+	s.setCookie(w, r, residentCookie, sess.Token, int(s.svc.SessionTTL().Seconds()))
 	http.Redirect(w, r, residentBack(r.FormValue("back"), "signed_in"), http.StatusSeeOther)
 }
 
 func (s *Server) residentLogout(w http.ResponseWriter, r *http.Request) {
 	_ = s.svc.ResidentLogout(r.Context(), rc(r).rtoken)
-	s.setCookie(w, residentCookie, "", -1)
+	s.setCookie(w, r, residentCookie, "", -1)
 	http.Redirect(w, r, "/portal", http.StatusSeeOther)
 }
 

@@ -42,6 +42,8 @@ type Page struct {
 	cat  *i18n.Catalog
 	// MissingYear is a year whose official holiday schedule is missing when it matters (warnCalendar).
 	MissingYear int
+	// NoSecondFactor warns a privileged account signed in without a second factor to enrol one.
+	NoSecondFactor bool
 
 	// Resident is a resident signed in to their own account; RCSRF is their session's form token.
 	Resident *people.ResidentAccount
@@ -137,6 +139,7 @@ func (s *Server) page(r *http.Request, title string) *Page {
 		p.Flash = "flash." + ok
 	}
 	p.Nav = navFor(c.me, c.resident != nil, r.URL.Path)
+	p.NoSecondFactor = c.me != nil && people.NeedsSecondFactor(c.me.Role) && !c.sess.SecondFactor
 	return p
 }
 

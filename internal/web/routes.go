@@ -20,6 +20,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /view/{mode}", s.switchView)
 	mux.HandleFunc("GET /login", s.loginForm)
 	mux.HandleFunc("POST /login", s.login)
+	mux.HandleFunc("POST /login/code", s.loginCode) // the second factor's code after the password (pages_factors.go)
 	mux.HandleFunc("POST /logout", s.needLogin(s.logout))
 
 	// public portal: the catalog and its guides (pages_portal.go)
@@ -66,6 +67,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /applicants/{id}", s.needLogin(s.applicantShow))
 	mux.HandleFunc("GET /account/password", s.needLogin(s.passwordForm))
 	mux.HandleFunc("POST /account/password", s.needLogin(s.passwordChange))
+	mux.HandleFunc("GET /account/2fa", s.needLogin(s.twoFactorForm))
+	mux.HandleFunc("POST /account/2fa", s.needLogin(s.twoFactorEnrol))
 	mux.HandleFunc("GET /admin/translations", s.needLogin(s.translationList))
 	mux.HandleFunc("POST /admin/translations", s.needLogin(s.translationSave))
 	mux.HandleFunc("GET /admin/import", s.needLogin(s.importForm))
@@ -100,8 +103,9 @@ func (s *Server) Handler() http.Handler {
 
 	// The browser's cross-origin check (Sec-Fetch-Site / Origin) guards every unsafe request; the edge
 	// (edge.go) caps every body by route and refuses text no form of ours sends.
-	// observed (metrics.go) gives each request its id and counts it by the route the edge found.
-	return s.observed(s.logged(secure(http.NewCrossOriginProtection().Handler(s.identify(s.edge(mux))))))
+	// observed (metrics.go) gives each request its id and counts it by the route the edge found; transport
+	// (transport.go) marks cookies Secure and adds HSTS over HTTPS.
+	return s.observed(s.logged(s.transport(secure(http.NewCrossOriginProtection().Handler(s.identify(s.edge(mux)))))))
 }
 
 func staticFiles(fsys fs.FS) http.Handler {

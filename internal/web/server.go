@@ -215,6 +215,11 @@ func (s *Server) needLogin(h http.HandlerFunc) http.HandlerFunc {
 			http.Redirect(w, r, "/account/password?ok=must_change", http.StatusSeeOther)
 			return
 		}
+		// -require-2fa: a privileged account enrols its second factor before anything else.
+		if !c.sess.SecondFactor && s.svc.RequiresSecondFactor(*c.me) && r.URL.Path != "/account/2fa" && r.URL.Path != "/logout" {
+			http.Redirect(w, r, "/account/2fa", http.StatusSeeOther)
+			return
+		}
 		h(w, r)
 	}
 }
@@ -310,10 +315,6 @@ func safeBack(p string) string {
 		return "/desk"
 	}
 	return p
-}
-
-func (s *Server) setCookie(w http.ResponseWriter, name, value string, maxAge int) {
-	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge, HttpOnly: true, Secure: s.Secure, SameSite: http.SameSiteLaxMode})
 }
 
 var errNoTemplate = errors.New("no such template")

@@ -1,0 +1,20 @@
+package people
+
+// A resident account's identity (finding 9 of issue 16: an account could give another person's ID number and
+// file cases in their name). 网络安全法 第24条 (网络运营者为用户办理网络接入... 应当要求用户提供真实身份信息) and
+// 行政许可法 第31条 (申请人应当如实提交有关材料，对其申请材料实质内容的真实性负责) call for knowing who applies. Without a
+// real-name service, Bianmin binds an account to what it already knows of the person: the phone on record.
+const (
+	// IdentityPhone: an SMS code went to the phone already on record for the ID number, and came back.
+	IdentityPhone = "phone"
+	// IdentityWindow: a window saw the person's identity card and confirmed the account.
+	IdentityWindow = "window"
+	// IdentityUnverified: nobody has confirmed it yet. Such an account may hand in one online case; the next
+	// waits until that case's applicant has been seen at a window.
+	IdentityUnverified = "unverified"
+)
+
+// MayFileOnline tells whether an account may hand in another online case, given how many it already has.
+func MayFileOnline(identity string, filed int) bool {
+	return identity == IdentityPhone || identity == IdentityWindow || filed == 0
+}
