@@ -158,7 +158,7 @@ func TestBrowserPrintOnA4(t *testing.T) {
 	do(t, ctx, chromedp.Navigate(w.r.URL+"/portal/search?q=低保"), chromedp.WaitVisible(chromedp.CSS(`ul.items a`)),
 		chromedp.Click(chromedp.CSS(`ul.items a`)), chromedp.WaitVisible(chromedp.CSS(`article.guide`)))
 	checkPrint(t, ctx, "print-guide-zh", false, 2)
-	do(t, ctx, chromedp.Click(chromedp.CSS(`a.switch[lang="mn-Mong"]`)), chromedp.WaitVisible(chromedp.CSS(`html[lang="mn-Mong"] article.guide`)))
+	do(t, ctx, chromedp.Click(chromedp.CSS(`.switch[lang="mn-Mong"]`)), chromedp.WaitVisible(chromedp.CSS(`html[lang="mn-Mong"] article.guide`)))
 	checkPrint(t, ctx, "print-guide-mn", true, 6)
 
 	// the 送达回证 of case a, printed at the receiving window
@@ -244,7 +244,7 @@ func TestBrowserPrintReport(t *testing.T) {
 	}
 	shot(ctx, t, "report-chart-zh")
 	checkPrint(t, ctx, "print-report-zh", false, 4)
-	do(t, ctx, chromedp.Click(chromedp.CSS(`a.switch[lang="mn-Mong"]`)), chromedp.WaitVisible(chromedp.CSS(`html[lang="mn-Mong"] svg.chart`)))
+	do(t, ctx, chromedp.Click(chromedp.CSS(`.switch[lang="mn-Mong"]`)), chromedp.WaitVisible(chromedp.CSS(`html[lang="mn-Mong"] svg.chart`)))
 	for _, p := range eval[[]string](t, ctx, chartOverlaps) {
 		t.Errorf("mn: %s", p)
 	}
