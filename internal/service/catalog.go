@@ -283,8 +283,9 @@ type ImportOptions struct {
 	AfterBatch func(batch, of int) error
 }
 
-// ImportItems adds items all or nothing (written in short batches that go live together): each item's errors are reported under
-// "items[i].field"; with publish, items without gaps that pass every rule are published at once.
+// ImportItems adds items all or nothing (written in short batches that go live together): each item's errors
+// are reported under "items[i].field"; with publish, items without gaps that pass every rule are published at
+// once.
 func (s *Service) ImportItems(ctx context.Context, actor access.Actor, items []catalog.Item, publish bool) (ImportReport, error) {
 	return s.ImportItemsWith(ctx, actor, items, ImportOptions{Publish: publish})
 }
@@ -384,7 +385,7 @@ func (s *Service) writeImport(ctx context.Context, actor access.Actor, staged []
 	if len(staged) == 0 {
 		return nil
 	}
-	if _, err := s.DB.DropStaleStaged(ctx, time.Now().Add(-staleStaged)); err != nil {
+	if _, err := s.DB.DropStaleStaged(ctx, s.DB.Now().Add(-staleStaged)); err != nil {
 		return err
 	}
 	importID := ids.New()

@@ -10,6 +10,7 @@ import (
 	"bianmin/internal/access"
 	"bianmin/internal/catalog"
 	"bianmin/internal/demo"
+	"bianmin/internal/org"
 	"bianmin/internal/service"
 	"bianmin/internal/store"
 	"bianmin/internal/testkit"
@@ -212,4 +213,45 @@ func TestImportFailingLateLeavesNothing(t *testing.T) {
 			})
 		})
 	}
+}
+
+// An import killed between its batches (kill -9: no cleanup ran) leaves staged rows that nobody sees; the
+// next import, hours later, removes them, and makes only its own items live.
+func TestImportRemovesWhatAKilledImportStaged(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, db *store.DB) {
+		svc := testkit.Demo(t, db)
+		before := seeCatalog(t, db)
+		var rows int
+		if err := db.QueryRowRaw(ctx, `SELECT count(*) FROM items`).Scan(&rows); err != nil {
+			t.Fatal(err)
+		}
+		dept, err := db.OrgsByName(ctx, org.Department, manyItems(1)[0].Department)
+		if err != nil || len(dept) == 0 {
+			t.Fatal(dept, err)
+		}
+		var killed []store.StagedItem
+		for _, it := range manyItems(3) {
+			killed = append(killed, store.PrepareItem(it, dept[0].ID, true))
+		}
+		if err := db.Write(ctx, func(tx *store.Tx) error { return tx.StageItems(access.System, killed) }); err != nil {
+			t.Fatal(err)
+		}
+		if got := seeCatalog(t, db); got != before {
+			t.Fatalf("staged rows are seen: %+v, before %+v", got, before)
+		}
+		now := db.Now
+		defer func() { db.Now = now }()
+		db.Now = func() time.Time { return now().Add(7 * time.Hour) }
+		rep, err := svc.ImportItems(ctx, access.System, manyItems(2), true)
+		if err != nil || rep.Published != 2 {
+			t.Fatalf("%+v %v", rep, err)
+		}
+		var after int
+		if err := db.QueryRowRaw(ctx, `SELECT count(*) FROM items`).Scan(&after); err != nil || after != rows+2 {
+			t.Fatalf("%d rows, want %d: the killed import's staged rows are still there (%v)", after, rows+2, err)
+		}
+		if got := seeCatalog(t, db); got.items != before.items+2 || got.published != before.published+2 {
+			t.Fatalf("after: %+v, before %+v", got, before)
+		}
+	})
 }
