@@ -298,11 +298,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 		if err != nil {
 			return describe(m, err)
 		}
-		fmt.Fprintf(out, "importing %d items (one transaction) ...\n", len(items))
+		fmt.Fprintf(out, "importing %d items (written in batches that go live together: all or nothing) ...\n", len(items))
 		rep, err := m.Service.ImportItemsWith(ctx, access.System, items, service.ImportOptions{Publish: *publish, PerItem: catalogfile.IsGuides(files[0], body)})
 		if err != nil {
 			if stoppedBy(ctx, err) {
-				return &stopped{"import stopped: nothing was imported (the import is one transaction, rolled back)"}
+				return &stopped{"import stopped: nothing was imported (the batches already written were removed before they went live)"}
 			}
 			return describe(m, err)
 		}

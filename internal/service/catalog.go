@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"bianmin/internal/access"
 	"bianmin/internal/catalog"
 	"bianmin/internal/errs"
+	"bianmin/internal/ids"
 	"bianmin/internal/org"
 	"bianmin/internal/store"
 )
@@ -261,6 +263,7 @@ type ImportReport struct {
 // ImportOutcome is what became of one item of an imported file.
 type ImportOutcome struct {
 	Name   string         `json:"name"`
+	ID     string         `json:"id,omitempty"`     // the item made; empty when refused or when the import failed
 	Status catalog.Status `json:"status,omitempty"` // draft or published; empty when refused
 	// Reasons say why a refused item was refused, or what a draft lacks or must settle before it is published.
 	Reasons []*errs.Error `json:"-"`
@@ -275,15 +278,20 @@ type ImportOptions struct {
 	// with the contradiction among its reasons. For published guides, where one bad guide must not cost the
 	// others. Without it the import is all or nothing.
 	PerItem bool
+	// AfterBatch, when set, is called after each staged batch is written (batch counts from 1 to of), before
+	// the import goes live: for progress, and for tests that act between batches. An error abandons the import.
+	AfterBatch func(batch, of int) error
 }
 
-// ImportItems adds items in one transaction, all or nothing: each item's errors are reported under
-// "items[i].field"; with publish, items without gaps that pass every rule are published at once.
+// ImportItems adds items all or nothing (written in short batches that go live together): each item's errors
+// are reported under "items[i].field"; with publish, items without gaps that pass every rule are published at
+// once.
 func (s *Service) ImportItems(ctx context.Context, actor access.Actor, items []catalog.Item, publish bool) (ImportReport, error) {
 	return s.ImportItemsWith(ctx, actor, items, ImportOptions{Publish: publish})
 }
 
-// ImportItemsWith adds items in one transaction as the options say.
+// ImportItemsWith adds items as the options say. Whatever the options, the import's items go live together
+// or not at all: a failure, or the context's end, part way leaves none of them seen.
 func (s *Service) ImportItemsWith(ctx context.Context, actor access.Actor, items []catalog.Item, opt ImportOptions) (ImportReport, error) {
 	rep := ImportReport{Gaps: map[string][]string{}, Items: make([]ImportOutcome, len(items))}
 	if !actor.System && !actor.Role.Has(access.CatalogEdit) {
@@ -326,42 +334,91 @@ func (s *Service) ImportItemsWith(ctx context.Context, actor access.Actor, items
 	if err := l.Err(); err != nil {
 		return rep, err
 	}
-	defer s.catalogChanged()
-	err := s.DB.Write(ctx, func(tx *store.Tx) error {
-		rep.Created, rep.Published, rep.Drafts, rep.Gaps = 0, 0, 0, map[string][]string{} // a retried transaction counts afresh
-		for i := range items {
-			if refused[i] {
-				continue
-			}
-			it := items[i]
-			it.ID, it.Version = "", 0
-			it.Missing = catalog.Gaps(it)
-			// Whatever stands between the item and publishing: its gaps, its contradictions, the online promise.
-			why := errs.All(it.CheckPublish())
-			status := catalog.Draft
-			if opt.Publish && len(why) == 0 {
-				status = catalog.Published
-			}
-			if err := tx.CreateItem(actor, depts[i].ID, &it, status); err != nil {
+	// Everything is prepared before the writer is asked for anything: ids, gaps, what stands between each
+	// item and publishing, its document and topics. Then the items are written staged, ImportBatch at a time,
+	// so that case intake goes on between the batches, and go live together in one short last transaction.
+	staged := make([]store.StagedItem, 0, len(items))
+	at := make([]int, 0, len(items)) // staged[k] is items[at[k]]
+	for i := range items {
+		if refused[i] {
+			continue
+		}
+		it := items[i]
+		it.Missing = catalog.Gaps(it)
+		// Whatever stands between the item and publishing: its gaps, its contradictions, the online promise.
+		why := errs.All(it.CheckPublish())
+		staged = append(staged, store.PrepareItem(it, depts[i].ID, opt.Publish && len(why) == 0))
+		at = append(at, i)
+		rep.Items[i].Reasons = why
+	}
+	if err := s.writeImport(ctx, actor, staged, opt.AfterBatch); err != nil {
+		for i := range rep.Items {
+			rep.Items[i].ID, rep.Items[i].Status = "", ""
+		}
+		return rep, err
+	}
+	for k, st := range staged {
+		i := at[k]
+		rep.Created++
+		rep.Items[i].ID = st.Item.ID
+		if len(st.Item.Missing) > 0 {
+			rep.Gaps[st.Item.NameZh] = st.Item.Missing
+		}
+		if st.Publish {
+			rep.Items[i].Status = catalog.Published
+			rep.Published++
+		} else {
+			rep.Items[i].Status = catalog.Draft
+			rep.Drafts++
+		}
+	}
+	return rep, nil
+}
+
+// staleStaged is how old staged rows must be before an import takes them for the leftovers of an import
+// that never finished (the process was killed between batches): far longer than any import runs.
+const staleStaged = 6 * time.Hour
+
+// writeImport writes prepared items staged, in batches, and makes them live together; on any failure, the
+// context's end included, it removes what it staged, so that nothing of the import is seen.
+func (s *Service) writeImport(ctx context.Context, actor access.Actor, staged []store.StagedItem, after func(batch, of int) error) error {
+	if len(staged) == 0 {
+		return nil
+	}
+	if _, err := s.DB.DropStaleStaged(ctx, s.DB.Now().Add(-staleStaged)); err != nil {
+		return err
+	}
+	importID := ids.New()
+	of := (len(staged) + store.ImportBatch - 1) / store.ImportBatch
+	// staged[:done] is written; staged[:tried] may be (a batch whose commit failed with the connection may
+	// still have committed).
+	done, tried := 0, 0
+	err := func() error {
+		for b := range of {
+			batch := staged[done:min(done+store.ImportBatch, len(staged))]
+			tried = done + len(batch)
+			if err := s.DB.Write(ctx, func(tx *store.Tx) error { return tx.StageItems(actor, batch) }); err != nil {
 				return err
 			}
-			if len(it.Missing) > 0 {
-				rep.Gaps[it.NameZh] = it.Missing
-			}
-			rep.Created++
-			rep.Items[i].Status, rep.Items[i].Reasons = status, why
-			if status == catalog.Published {
-				rep.Published++
-			} else {
-				rep.Drafts++
+			done += len(batch)
+			if after != nil {
+				if err := after(b+1, of); err != nil {
+					return err
+				}
 			}
 		}
-		return nil
-	})
-	if err != nil {
-		rep.Created, rep.Published, rep.Drafts = 0, 0, 0
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		defer s.catalogChanged()
+		return s.DB.Write(ctx, func(tx *store.Tx) error { return tx.GoLive(actor, importID, staged) })
+	}()
+	if err != nil && tried > 0 {
+		if derr := s.DB.DropStaged(ctx, actor, importID, staged[:tried], err); derr != nil {
+			return errors.Join(err, derr)
+		}
 	}
-	return rep, err
+	return err
 }
 
 // SetImplementation records where an item is implemented and its local details. The organisation's own

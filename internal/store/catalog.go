@@ -327,9 +327,9 @@ func (db *DB) ItemsIn(ctx context.Context, rootPath string) ([]catalog.Item, err
 	return collectItems(rows, err)
 }
 
-// Topics lists the topics of published items with their counts.
+// Topics lists the topics of published items with their counts (not of items an import has only staged).
 func (db *DB) Topics(ctx context.Context) (map[string]int, error) {
-	rows, err := db.query(ctx, `SELECT topic, count(*) FROM item_topics GROUP BY topic`)
+	rows, err := db.query(ctx, `SELECT t.topic, count(*) FROM item_topics t JOIN items i ON i.id = t.item_id WHERE i.published > 0 GROUP BY t.topic`)
 	if err != nil {
 		return nil, err
 	}
@@ -450,10 +450,10 @@ func (db *DB) Bundles(ctx context.Context) ([]catalog.Bundle, error) {
 	return out, rows.Err()
 }
 
-// CountItems counts items.
+// CountItems counts items (not those an import has only staged).
 func (db *DB) CountItems(ctx context.Context) (int, error) {
 	var n int
-	err := db.queryRow(ctx, `SELECT count(*) FROM items`).Scan(&n)
+	err := db.queryRow(ctx, `SELECT count(*) FROM items WHERE latest > 0`).Scan(&n)
 	return n, err
 }
 
