@@ -511,18 +511,5 @@ func (db *DB) WholeWorld(ctx context.Context, rootPath string) (bool, error) {
 
 func (db *DB) orgIDsUnder(ctx context.Context, rootPath string) ([]string, error) {
 	lo, hi := subtreeRange(rootPath)
-	rows, err := db.query(ctx, `SELECT id FROM orgs WHERE path >= ? AND path < ?`, lo, hi)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return db.queryStrings(ctx, `SELECT id FROM orgs WHERE path >= ? AND path < ?`, lo, hi)
 }

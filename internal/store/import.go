@@ -190,21 +190,8 @@ func (tx *Tx) dropStaged(list []string) (int, error) {
 // between its batches); an import calls it before it begins, with a time well before any import still
 // running could have begun.
 func (db *DB) DropStaleStaged(ctx context.Context, before time.Time) (int, error) {
-	var list []string
-	rows, err := db.query(ctx, `SELECT id FROM items WHERE latest = 0 AND created_at < ?`, before.UTC())
-	if err != nil {
-		return 0, err
-	}
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		list = append(list, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil || len(list) == 0 {
+	list, err := db.queryStrings(ctx, `SELECT id FROM items WHERE latest = 0 AND created_at < ?`, before.UTC())
+	if err != nil || len(list) == 0 {
 		return 0, err
 	}
 	var n int

@@ -28,19 +28,6 @@ func (db *DB) OpenCasesOf(ctx context.Context, applicantID string, limit int) ([
 // TopItems lists the ids of the items most often received among an organisation's latest `recent` cases,
 // most first: what the window takes in now, whatever the season.
 func (db *DB) TopItems(ctx context.Context, orgID string, recent, limit int) ([]string, error) {
-	rows, err := db.query(ctx, `SELECT item_id FROM (SELECT item_id FROM cases WHERE receiving_org = ?
+	return db.queryStrings(ctx, `SELECT item_id FROM (SELECT item_id FROM cases WHERE receiving_org = ?
 		ORDER BY received_at DESC LIMIT ?) AS recent GROUP BY item_id ORDER BY count(*) DESC, item_id LIMIT ?`, orgID, recent, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
 }

@@ -549,3 +549,21 @@ func (db *DB) QueryRowRaw(ctx context.Context, q string, args ...any) *sql.Row {
 func (db *DB) QueryRaw(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	return db.query(ctx, q, args...)
 }
+
+// queryStrings reads a query's one text column, in order.
+func (db *DB) queryStrings(ctx context.Context, q string, args ...any) ([]string, error) {
+	rows, err := db.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
