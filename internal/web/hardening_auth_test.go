@@ -11,11 +11,9 @@ import (
 	"strings"
 	"testing"
 
-	"bianmin/internal/access"
 	"bianmin/internal/cases"
 	"bianmin/internal/demo"
 	"bianmin/internal/i18n"
-	"bianmin/internal/org"
 	"bianmin/internal/people"
 	"bianmin/internal/service"
 	"bianmin/internal/testkit"
@@ -24,35 +22,9 @@ import (
 // an electronic result issued through the service, for the API to read
 func electronicCase(t *testing.T, r *testkit.Running) cases.Case {
 	t.Helper()
-	ctx := t.Context()
-	t1, _ := r.DB.OrgsByName(ctx, org.Township, "天山镇")
-	ap, err := r.Service.CreateApplicant(ctx, access.System, service.ApplicantInput{Kind: "resident", Name: "其其格", IDNumber: "11010519491231002X", Phone: "13912345678", OrgID: t1[0].ID}, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dibao, _ := r.Service.Search(ctx, "最低生活保障", 1)
-	it, err := r.DB.ItemVersion(ctx, dibao[0].Card.ID, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var checks []cases.MaterialCheck
-	for _, m := range it.Materials {
-		checks = append(checks, cases.MaterialCheck{Name: m.Name, Check: cases.SeenOriginal})
-	}
-	c, err := r.Service.Receive(ctx, access.System, service.ReceiveInput{ItemID: it.ID, ApplicantID: ap.ID, ReceivingOrg: t1[0].ID}, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range []struct {
-		a  cases.Action
-		in cases.Input
-	}{{cases.Accept, cases.Input{Materials: checks}}, {cases.Pass, cases.Input{}}, {cases.Pass, cases.Input{}},
-		{cases.Decide, cases.Input{Grant: true, Reason: "符合条件"}}, {cases.Issue, cases.Input{Method: "electronic"}}} {
-		if c, err = r.Service.Act(ctx, access.System, c.ID, c.Version, m.a, m.in); err != nil {
-			t.Fatalf("%s: %v", m.a, err)
-		}
-	}
-	return c
+	c, seen := dibaoCase(t, r, "13912345678")
+	return actAll(t, r, c, caseMove{cases.Accept, cases.Input{Materials: seen}}, caseMove{cases.Pass, cases.Input{}}, caseMove{cases.Pass, cases.Input{}},
+		caseMove{cases.Decide, cases.Input{Grant: true, Reason: "符合条件"}}, caseMove{cases.Issue, cases.Input{Method: "electronic"}})
 }
 
 func rawCall(t *testing.T, base, method, path, token string, body []byte) (int, []byte) {

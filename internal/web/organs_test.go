@@ -22,36 +22,9 @@ import (
 func TestElectronicDenialShowsTheRemedies(t *testing.T) {
 	r := testkit.Start(t, testkit.SQLite(t))
 	ctx := t.Context()
-	t1, err := r.DB.OrgsByName(ctx, org.Township, "天山镇")
-	if err != nil || len(t1) != 1 {
-		t.Fatal(err)
-	}
-	ap, err := r.Service.CreateApplicant(ctx, access.System, service.ApplicantInput{Kind: "resident", Name: "其其格", IDNumber: "11010519491231002X", Phone: "13912345678", OrgID: t1[0].ID}, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dibao, _ := r.Service.Search(ctx, "最低生活保障", 1)
-	it, err := r.DB.ItemVersion(ctx, dibao[0].Card.ID, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var seen []cases.MaterialCheck
-	for _, m := range it.Materials {
-		seen = append(seen, cases.MaterialCheck{Name: m.Name, Check: cases.SeenOriginal})
-	}
-	c, err := r.Service.Receive(ctx, access.System, service.ReceiveInput{ItemID: it.ID, ApplicantID: ap.ID, ReceivingOrg: t1[0].ID}, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range []struct {
-		a  cases.Action
-		in cases.Input
-	}{{cases.Accept, cases.Input{Materials: seen}}, {cases.Pass, cases.Input{}}, {cases.Pass, cases.Input{}},
-		{cases.Decide, cases.Input{Grant: false, Reason: "家庭人均收入高于当地低保标准"}}, {cases.Issue, cases.Input{Method: "electronic"}}} {
-		if c, err = r.Service.Act(ctx, access.System, c.ID, c.Version, m.a, m.in); err != nil {
-			t.Fatalf("%s: %v", m.a, err)
-		}
-	}
+	c, seen := dibaoCase(t, r, "13912345678")
+	c = actAll(t, r, c, caseMove{cases.Accept, cases.Input{Materials: seen}}, caseMove{cases.Pass, cases.Input{}}, caseMove{cases.Pass, cases.Input{}},
+		caseMove{cases.Decide, cases.Input{Grant: false, Reason: "家庭人均收入高于当地低保标准"}}, caseMove{cases.Issue, cases.Input{Method: "electronic"}})
 	msgs, _ := r.DB.Messages(ctx, c.ID)
 	code := regexp.MustCompile(`验证码(\d{6})`).FindStringSubmatch(msgs[len(msgs)-1].Body)
 	if code == nil {
