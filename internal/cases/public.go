@@ -92,7 +92,7 @@ func PublicTimeline(c Case, events []Event) PublicView {
 		add(StageTerminated, last(Terminate), true)
 	default:
 		add(StageAccepted, accepted, !accepted.IsZero())
-		reviewing := c.State == Accepted || c.State == Suspended
+		reviewing := c.State.running()
 		add(StageReview, accepted, !accepted.IsZero() && !reviewing)
 		if c.State == Terminated {
 			add(StageTerminated, last(Terminate), true)
@@ -117,7 +117,7 @@ func PublicTimeline(c Case, events []Event) PublicView {
 	// The current stage is the last one reached, unless the case waits in review or correction.
 	cur := -1
 	for i, s := range v.Steps {
-		if s.Done || (s.Stage == StageReview && (c.State == Accepted || c.State == Suspended)) ||
+		if s.Done || (s.Stage == StageReview && (c.State.running())) ||
 			(s.Stage == StageCorrection && c.State == Correction) {
 			cur = i
 		}

@@ -128,14 +128,22 @@ func (s *Service) signIn(ctx context.Context, account, client, password string, 
 	if ok {
 		return true, nil
 	}
-	b.Failures++
-	b.NextAt = now.Add(people.SignInDelay(b.Failures))
-	if err := s.DB.Write(ctx, func(tx *store.Tx) error {
-		return tx.SetLoginBackoff(account, client, b, people.SignInForget)
-	}); err != nil {
+	if err := s.recordFailure(ctx, account, client, b, now); err != nil {
 		return false, err
 	}
 	return false, errSignIn()
+}
+
+// recordFailure counts one more failed sign-in (a password or a second factor's code) for an account and
+// address, and sets how long they wait before the next try (people.SignInDelay); failures older than
+// people.SignInForget are forgotten first.
+func (s *Service) recordFailure(ctx context.Context, account, client string, b store.Backoff, now time.Time) error {
+	if now.Sub(b.NextAt) > people.SignInForget {
+		b = store.Backoff{}
+	}
+	b.Failures++
+	b.NextAt = now.Add(people.SignInDelay(b.Failures))
+	return s.DB.Write(ctx, func(tx *store.Tx) error { return tx.SetLoginBackoff(account, client, b, people.SignInForget) })
 }
 
 // ClearSignInWaits ends the backoff of a staff account's failed sign-ins from every address: an

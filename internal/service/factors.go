@@ -234,9 +234,7 @@ func (s *Service) countFailure(ctx context.Context, account, client string) {
 	if err != nil {
 		return
 	}
-	b.Failures++
-	b.NextAt = now.Add(people.SignInDelay(b.Failures))
-	_ = s.DB.Write(ctx, func(tx *store.Tx) error { return tx.SetLoginBackoff(account, client, b, people.SignInForget) })
+	_ = s.recordFailure(ctx, account, client, b, now)
 }
 
 // RemoveSecondFactor lets whoever manages an account's organisation remove its second factor (a lost phone);

@@ -122,7 +122,7 @@ func dayNumber(field, s string) (int, *errs.Error) {
 	if err != nil {
 		return 0, errs.Field(field, "err.find.date")
 	}
-	return d.Y*10000 + int(d.M)*100 + d.D, nil
+	return d.Int(), nil
 }
 
 // FindCases is the desk's case list: without a search, the actor's queue (open cases, what the actor acts

@@ -3,12 +3,10 @@ package service
 import (
 	"context"
 	"crypto/hmac"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"math/big"
 	"time"
 
 	"bianmin/internal/access"
@@ -65,11 +63,7 @@ func (s *Service) bindToPhoneOnRecord(ctx context.Context, r people.ResidentAcco
 		} else if errs.CodeOf(err) != errs.NotFound {
 			return err
 		}
-		n, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
-		if err != nil {
-			return err
-		}
-		code := fmt.Sprintf("%06d", n.Int64())
+		code := resultCode() // six digits, as the result codes
 		doc, _ := json.Marshal(pendingDoc{r.Name, r.Phone, r.OrgID, r.Lang, hash})
 		if err := tx.SetPendingRegistration(store.PendingRegistration{IDNumber: r.IDNumber, CodeHash: s.registrationHash(r.IDNumber, code),
 			Doc: string(doc), Expires: tx.Now().Add(registrationTTL)}); err != nil {

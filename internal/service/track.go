@@ -51,6 +51,7 @@ func (s *Service) TrackCases(ctx context.Context, q TrackQuery, client string) (
 	}
 	notFound := errs.New(errs.NotFound, "err.case.track_not_found")
 	var found []cases.Case
+	phones := map[string]bool{} // applicant -> the phone's last four digits match
 	if no != "" {
 		nos, err := s.caseNoCandidates(ctx, no)
 		if err != nil {
@@ -64,11 +65,11 @@ func (s *Service) TrackCases(ctx context.Context, q TrackQuery, client string) (
 		if err != nil {
 			return nil, notFound
 		}
+		phones[a.ID] = len(a.Phone) >= 4 && a.Phone[len(a.Phone)-4:] == phone4 // read once, not again per case
 		if found, err = s.DB.CasesOfApplicant(ctx, a.ID, maxTracked); err != nil {
 			return nil, err
 		}
 	}
-	phones := map[string]bool{}
 	var out []Tracking
 	for _, c := range found {
 		ok, seen := phones[c.ApplicantID]

@@ -376,20 +376,7 @@ func restoreRows(ctx context.Context, tx *sql.Tx, sc *bufio.Scanner, tables []st
 }
 
 func (db *DB) appliedMigrations(ctx context.Context) ([]string, error) {
-	rows, err := db.query(ctx, `SELECT version FROM schema_migrations ORDER BY version`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var v string
-		if err := rows.Scan(&v); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+	return db.queryStrings(ctx, `SELECT version FROM schema_migrations ORDER BY version`)
 }
 
 func last(s []string) string {

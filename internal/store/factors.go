@@ -140,20 +140,8 @@ func (tx *Tx) EndChallenge(token string) error {
 
 // PasswordHistory reads the hashes of an account's last n passwords, newest first.
 func (db *DB) PasswordHistory(ctx context.Context, account string, n int) ([]string, error) {
-	rows, err := db.query(ctx, `SELECT hash FROM password_history WHERE account = ? ORDER BY n DESC LIMIT ?`, account, n)
-	if err != nil {
-		return nil, errs.Wrap(err, "password history")
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var h string
-		if err := rows.Scan(&h); err != nil {
-			return nil, errs.Wrap(err, "password history")
-		}
-		out = append(out, h)
-	}
-	return out, errs.Wrap(rows.Err(), "password history")
+	out, err := db.queryStrings(ctx, `SELECT hash FROM password_history WHERE account = ? ORDER BY n DESC LIMIT ?`, account, n)
+	return out, errs.Wrap(err, "password history")
 }
 
 // AddPasswordHistory remembers a password's hash and forgets all but the account's newest keep.

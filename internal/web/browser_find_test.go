@@ -114,8 +114,9 @@ func TestBrowserFindByEveryKey(t *testing.T) {
 	}
 	audit(ctx, t, "case search")
 	shot(ctx, t, "find-cases")
-	// the list pages (ten a page here): every page's cases are new
-	do(t, ctx, chromedp.Navigate(r.URL+"/cases?open=all&limit=10"), chromedp.WaitVisible(chromedp.CSS(`main table caption`)))
+	// the list pages (five a page here, fewer than a township's share of the generated cases whatever day the
+	// test runs): every page's cases are new
+	do(t, ctx, chromedp.Navigate(r.URL+"/cases?open=all&limit=5"), chromedp.WaitVisible(chromedp.CSS(`main table caption`)))
 	seen := map[string]bool{}
 	for page := 0; page < 3; page++ {
 		for _, n := range eval[[]string](t, ctx, `[...document.querySelectorAll("main tbody td:first-child a")].map(a => a.textContent)`) {
@@ -130,7 +131,7 @@ func TestBrowserFindByEveryKey(t *testing.T) {
 		next := eval[string](t, ctx, `document.querySelector("nav.pager a[rel=next]").href`)
 		do(t, ctx, chromedp.Navigate(next), chromedp.WaitVisible(chromedp.CSS(`main table caption`)))
 	}
-	if len(seen) <= 20 {
+	if len(seen) <= 10 {
 		t.Errorf("three pages held only %d cases", len(seen))
 	}
 	// applicants: by name, pinyin, ID number's last six, phone's last four

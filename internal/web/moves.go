@@ -83,6 +83,9 @@ func (p *Page) MoveV(name, action string) string {
 func (p *Page) MaxReason() int { return cases.MaxReason }
 func (p *Page) MaxNote() int   { return cases.MaxNote }
 
+// MaxTracking is the longest postal tracking number the service takes (cases.MaxTracking).
+func (p *Page) MaxTracking() int { return cases.MaxTracking }
+
 // Done is the confirmation after a move: what happened, what comes next, and the notice it gave, to print.
 type Done struct {
 	Action string
