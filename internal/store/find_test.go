@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -65,6 +66,7 @@ func TestSearchCasesKeysetPages(t *testing.T) {
 		for _, q := range []store.CaseQuery{
 			{Root: root},
 			{Root: root, Open: "open", Queue: true, ActOn: []cases.State{cases.Received, cases.Decided}},
+			{All: true, Open: "open", Queue: true}, // the administrator: acts on none, every open case by its day
 			{Root: root, Open: "closed"},
 		} {
 			all := q
@@ -75,6 +77,9 @@ func TestSearchCasesKeysetPages(t *testing.T) {
 			}
 			if len(whole.Cases) == 0 || whole.Total != len(whole.Cases) || whole.Next != "" {
 				t.Fatalf("%+v: one page of %d, total %d, next %q", q, len(whole.Cases), whole.Total, whole.Next)
+			}
+			if q.Queue {
+				queueOrdered(t, svc, whole.Cases, q.ActOn)
 			}
 			seen := map[string]int{}
 			q.Limit = 13
@@ -121,6 +126,48 @@ func TestSearchCasesKeysetPages(t *testing.T) {
 			t.Fatal("a forged cursor was taken")
 		}
 	})
+}
+
+// queueOrdered checks the queue's order against the rule, computed here from the cases themselves: open
+// cases only, those in a state acted on first, then by the nearest due day (none last), then by id. A
+// standing clock's due day moves every day it stands: those are checked for their part only.
+func queueOrdered(t *testing.T, svc *service.Service, list []cases.Case, acts []cases.State) {
+	t.Helper()
+	clk, err := svc.Clock(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := svc.DB.Now()
+	for i := range list {
+		list[i].Standing = list[i].StandingOn(clk, now)
+	}
+	key := func(c cases.Case) (int, int, string) {
+		seg := 1
+		if slices.Contains(acts, c.State) {
+			seg = 0
+		}
+		due := 99999999
+		if !c.Standing.Due.IsZero() {
+			due = c.Standing.Due.Int()
+		}
+		return seg, due, c.ID
+	}
+	for i, c := range list {
+		if c.State.Closed() {
+			t.Fatalf("closed case %s in the queue", c.No)
+		}
+		if i == 0 {
+			continue
+		}
+		s0, d0, id0 := key(list[i-1])
+		s1, d1, id1 := key(c)
+		if list[i-1].Standing.Stands || c.Standing.Stands {
+			d0, d1, id0, id1 = 0, 0, "", ""
+		}
+		if s0 > s1 || (s0 == s1 && (d0 > d1 || (d0 == d1 && id0 > id1))) {
+			t.Fatalf("queue out of order at %d: %s %s (%d, %d, %s) before %s %s (%d, %d, %s)", i, list[i-1].No, list[i-1].State, s0, d0, id0, c.No, c.State, s1, d1, id1)
+		}
+	}
 }
 
 // insertCase receives one case at 天山镇's window now.
