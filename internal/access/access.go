@@ -47,19 +47,22 @@ const (
 	CatalogEdit       Action = "catalog.edit"     // items of one's own department (or all, for administrators)
 	CatalogPublish    Action = "catalog.publish"  // publish and retire item versions
 	SupervisionRead   Action = "supervision.read" // the supervision dashboard and its cases
+	OrderIssue        Action = "order.issue"      // 督办, 催办: an order on a case, a window or a person (internal/oversight)
+	OrderAnswer       Action = "order.answer"     // answer an order addressed to one's organisation
 )
 
 // Actions lists every action, for the permission matrix and its test.
 var Actions = []Action{OrgRead, OrgEdit, OrgImport, StaffRead, StaffManage, ApplicantRead, ApplicantReadFull,
-	ApplicantWrite, ApplicantOverride, TranslationEdit, AuditRead, CatalogEdit, CatalogPublish, SupervisionRead}
+	ApplicantWrite, ApplicantOverride, TranslationEdit, AuditRead, CatalogEdit, CatalogPublish, SupervisionRead, OrderIssue, OrderAnswer}
 
 var grants = map[Role][]Action{
-	Clerk:      {OrgRead, ApplicantRead, ApplicantReadFull, ApplicantWrite},
-	Agent:      {OrgRead, ApplicantRead, ApplicantReadFull, ApplicantWrite},
-	Reviewer:   {OrgRead, ApplicantRead},
-	Department: {OrgRead, ApplicantRead, CatalogEdit},
-	Director:   {OrgRead, OrgEdit, StaffRead, StaffManage, ApplicantRead, ApplicantReadFull, ApplicantWrite, ApplicantOverride, SupervisionRead},
-	Supervisor: {OrgRead, StaffRead, ApplicantRead, AuditRead, SupervisionRead},
+	Clerk:      {OrgRead, ApplicantRead, ApplicantReadFull, ApplicantWrite, OrderAnswer},
+	Agent:      {OrgRead, ApplicantRead, ApplicantReadFull, ApplicantWrite, OrderAnswer},
+	Reviewer:   {OrgRead, ApplicantRead, OrderAnswer},
+	Department: {OrgRead, ApplicantRead, CatalogEdit, OrderAnswer},
+	Director:   {OrgRead, OrgEdit, StaffRead, StaffManage, ApplicantRead, ApplicantReadFull, ApplicantWrite, ApplicantOverride, SupervisionRead, OrderIssue, OrderAnswer},
+	// a supervisor changes no case; an order (督办) is the supervisor's own act, kept beside the case
+	Supervisor: {OrgRead, StaffRead, ApplicantRead, AuditRead, SupervisionRead, OrderIssue},
 	Admin:      Actions,
 }
 

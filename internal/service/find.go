@@ -9,6 +9,7 @@ import (
 	"bianmin/internal/cases"
 	"bianmin/internal/clock"
 	"bianmin/internal/errs"
+	"bianmin/internal/org"
 	"bianmin/internal/people"
 	"bianmin/internal/store"
 )
@@ -54,6 +55,10 @@ type FindPage struct {
 	Capped bool
 	Next   string
 	Key    store.KeyKind
+	// On the queue's first page: the extension requests waiting for the actor's approval (行政许可法 第42条)
+	// and the open orders (督办) the actor answers, all of them, whatever the queue's page holds.
+	Asking []Work
+	Orders []OrderView
 }
 
 var allStates = []cases.State{cases.Received, cases.Correction, cases.Accepted, cases.Suspended, cases.Decided,
@@ -186,9 +191,6 @@ func (s *Service) FindCases(ctx context.Context, actor access.Actor, in FindInpu
 		return page, err
 	}
 	page.Total, page.Capped, page.Next, page.Names = res.Total, res.Capped, res.Next, res.Names
-	if len(res.Cases) == 0 {
-		return page, nil
-	}
 	clk, err := s.Clock(ctx)
 	if err != nil {
 		return page, err
@@ -198,7 +200,34 @@ func (s *Service) FindCases(ctx context.Context, actor access.Actor, in FindInpu
 	for _, c := range res.Cases {
 		page.Work = append(page.Work, s.work(ctx, actor, c, clk, today))
 	}
+	if q.Queue && in.Cursor == "" {
+		if page.Asking, err = s.asking(ctx, actor, q, clk, today); err != nil {
+			return page, err
+		}
+		if page.Orders, err = s.DeskOrders(ctx, actor); err != nil {
+			return page, err
+		}
+	}
 	return page, nil
+}
+
+// asking are the cases of the actor's scope whose extension request waits for the actor's own approval, as
+// head of the organ that decides (行政许可法 第42条: "经本机关负责人批准"); only a director can be one.
+func (s *Service) asking(ctx context.Context, actor access.Actor, q store.CaseQuery, clk clock.Clock, today clock.Date) ([]Work, error) {
+	if actor.Role != access.Director {
+		return nil, nil
+	}
+	list, err := s.DB.AskingCases(ctx, q, MaxPage)
+	if err != nil {
+		return nil, err
+	}
+	var out []Work
+	for _, c := range list {
+		if w := s.work(ctx, actor, c, clk, today); slices.Contains(w.Mine, cases.ApproveExtension) {
+			out = append(out, w)
+		}
+	}
+	return out, nil
 }
 
 // ApplicantPage is a page of applicants (masked, as every list is), with the count and the next cursor.
@@ -231,4 +260,68 @@ func (s *Service) FindApplicants(ctx context.Context, actor access.Actor, text, 
 		res.List[i] = res.List[i].Masked()
 	}
 	return ApplicantPage{List: res.List, Total: res.Total, Capped: res.Capped, Next: res.Next}, nil
+}
+
+// StaffPage is a page of staff (phones masked unless the reader may see them), with the next cursor.
+type StaffPage struct {
+	List []people.Staff
+	Next string
+}
+
+// FindStaff lists the staff of the actor's subtree by sign-in name, a page at a time, matching the search
+// box (a sign-in name, a name, a phone).
+func (s *Service) FindStaff(ctx context.Context, actor access.Actor, text, cursor string, limit int) (StaffPage, error) {
+	var page StaffPage
+	if err := actor.Check(access.StaffRead, actor.OrgPath); err != nil {
+		return page, err
+	}
+	if len([]rune(text)) > maxQuery || len(cursor) > 200 {
+		return page, errs.Field("q", "err.too_long").With("max", "50")
+	}
+	n := pageLimit(limit)
+	list, err := s.DB.SearchStaff(ctx, actor.OrgPath, text, cursor, n+1)
+	if err != nil {
+		return page, err
+	}
+	if len(list) > n {
+		list = list[:n]
+		page.Next = list[n-1].Username
+	}
+	full := actor.Can(access.ApplicantReadFull, actor.OrgPath)
+	for i := range list {
+		if !full {
+			list[i].Phone = people.MaskPhone(list[i].Phone)
+		}
+	}
+	page.List = list
+	return page, nil
+}
+
+// OrgPage is a page of organisations in tree order, with the next cursor.
+type OrgPage struct {
+	List []org.Org
+	Next string
+}
+
+// FindOrgs lists the organisations of the actor's subtree of the given kinds in tree order, a page at a
+// time, matching the search box (a name in either language, a division code).
+func (s *Service) FindOrgs(ctx context.Context, actor access.Actor, kinds []org.Kind, text, cursor string, limit int) (OrgPage, error) {
+	var page OrgPage
+	if !actor.Role.Has(access.OrgRead) && !actor.System {
+		return page, errs.New(errs.Forbidden, "err.forbidden")
+	}
+	if len([]rune(text)) > maxQuery || len(cursor) > 2000 {
+		return page, errs.Field("q", "err.too_long").With("max", "50")
+	}
+	n := pageLimit(limit)
+	list, err := s.DB.SearchOrgs(ctx, actor.OrgPath, kinds, text, cursor, n+1)
+	if err != nil {
+		return page, err
+	}
+	if len(list) > n {
+		list = list[:n]
+		page.Next = list[n-1].Path
+	}
+	page.List = list
+	return page, nil
 }

@@ -135,7 +135,7 @@ func bulkCases(tx *Tx, list []cases.Case, events [][]CaseEvent) error {
 	if err != nil {
 		return err
 	}
-	err = bulkInsert(tx, `INSERT INTO case_clock (`+clockCols+`) VALUES `, 23, len(list), func(i int) []any {
+	err = bulkInsert(tx, `INSERT INTO case_clock (`+clockCols+`) VALUES `, 24, len(list), func(i int) []any {
 		c := list[i]
 		return clockRow(c, max(c.Standing.ReceivedOn, 1))
 	})

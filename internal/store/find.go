@@ -10,6 +10,7 @@ import (
 	"bianmin/internal/cases"
 	"bianmin/internal/catalog"
 	"bianmin/internal/errs"
+	"bianmin/internal/org"
 	"bianmin/internal/people"
 )
 
@@ -616,4 +617,54 @@ func (db *DB) WholeWorld(ctx context.Context, rootPath string) (bool, error) {
 func (db *DB) orgIDsUnder(ctx context.Context, rootPath string) ([]string, error) {
 	lo, hi := subtreeRange(rootPath)
 	return db.queryStrings(ctx, `SELECT id FROM orgs WHERE path >= ? AND path < ?`, lo, hi)
+}
+
+// like is a LIKE pattern for text typed into a search box (its wildcards taken literally out).
+func like(text string) string {
+	return "%" + strings.NewReplacer("%", "", "_", "", "\\", "").Replace(strings.TrimSpace(text)) + "%"
+}
+
+// SearchStaff lists one page of the staff of a subtree, by sign-in name (keyset: after the last of the page
+// before), matching a text in the sign-in name, the name or the phone.
+func (db *DB) SearchStaff(ctx context.Context, rootPath, text, after string, limit int) ([]people.Staff, error) {
+	lo, hi := subtreeRange(rootPath)
+	q := `SELECT ` + staffCols + ` FROM staff s JOIN orgs o ON o.id = s.org_id WHERE o.path >= ? AND o.path < ? AND s.username > ?`
+	args := []any{lo, hi, after}
+	if strings.TrimSpace(text) != "" {
+		q += ` AND (s.username LIKE ? OR s.name LIKE ? OR s.phone LIKE ?)`
+		args = append(args, like(strings.ToLower(text)), like(text), like(text))
+	}
+	rows, err := db.query(ctx, q+` ORDER BY s.username LIMIT ?`, append(args, limit)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []people.Staff
+	for rows.Next() {
+		s, err := scanStaff(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// SearchOrgs lists one page of a subtree's organisations of the given kinds in tree order (keyset: after the
+// path of the last of the page before), matching a text in either name or the code.
+func (db *DB) SearchOrgs(ctx context.Context, rootPath string, kinds []org.Kind, text, after string, limit int) ([]org.Org, error) {
+	lo, hi := subtreeRange(rootPath)
+	q := `SELECT ` + orgCols + ` FROM orgs WHERE path >= ? AND path < ? AND path > ?`
+	args := []any{lo, hi, after}
+	if len(kinds) > 0 {
+		q += ` AND kind IN (` + marks(len(kinds)) + `)`
+		for _, k := range kinds {
+			args = append(args, k)
+		}
+	}
+	if strings.TrimSpace(text) != "" {
+		q += ` AND (name_zh LIKE ? OR name_mn LIKE ? OR code LIKE ?)`
+		args = append(args, like(text), like(text), like(text))
+	}
+	return collectOrgs(db.query(ctx, q+` ORDER BY path LIMIT ?`, append(args, limit)...))
 }

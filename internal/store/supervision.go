@@ -19,10 +19,10 @@ const (
 	factCols  = `corrected, received_on, accepted_on, decided_on, days_used, on_time, late_intake_on, late_issue_on, recorrections`
 	factSets  = `corrected = ?, received_on = ?, accepted_on = ?, decided_on = ?, days_used = ?, on_time = ?, late_intake_on = ?, late_issue_on = ?, recorrections = ?`
 	clockCols = `case_id, running, handling_org, receiving_township, receiving_org, received_by, department, item_id, channel,
-		phase, due_on, yellow_on, red_on, card, turn_on, step_due_on, step_yellow_on, step_red_on, step_card, step_turn_on, standing_of, state, queue_due`
+		phase, due_on, yellow_on, red_on, card, turn_on, step_due_on, step_yellow_on, step_red_on, step_card, step_turn_on, standing_of, state, queue_due, asks`
 	clockSets = `running = ?, phase = ?, due_on = ?, yellow_on = ?, red_on = ?, card = ?, turn_on = ?,
-		step_due_on = ?, step_yellow_on = ?, step_red_on = ?, step_card = ?, step_turn_on = ?, standing_of = ?, state = ?, queue_due = ?`
-	clockMarks = `?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?`
+		step_due_on = ?, step_yellow_on = ?, step_red_on = ?, step_card = ?, step_turn_on = ?, standing_of = ?, state = ?, queue_due = ?, asks = ?`
+	clockMarks = `?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?`
 )
 
 func placeArgs(c cases.Case) []any {
@@ -48,17 +48,26 @@ func running(s cases.Standing) int {
 
 // clockArgs are the values of clockSets, for the day the standing was computed for.
 func clockArgs(c cases.Case, of int) []any {
-	return append(append([]any{running(c.Standing), phaseOf(c.Standing)}, clockDays(c)...), of, string(c.State), queueDue(c))
+	return append(append([]any{running(c.Standing), phaseOf(c.Standing)}, clockDays(c)...), of, string(c.State), queueDue(c), asks(c))
 }
 
 // clockRow is a whole clock row, in clockCols order.
 func clockRow(c cases.Case, of int) []any {
 	return append(append([]any{c.ID, running(c.Standing), c.Handling, c.ReceivingTownship, c.Receiving, c.ReceivedBy, c.Department, c.ItemID, c.Channel,
-		phaseOf(c.Standing)}, clockDays(c)...), of, string(c.State), queueDue(c))
+		phaseOf(c.Standing)}, clockDays(c)...), of, string(c.State), queueDue(c), asks(c))
 }
 
 // noDue places an open case without a running clock after every dated one in the queue (migration 023).
 const noDue = 99999999
+
+// asks is what the case waits for from a head (migration 024): "extension" while a request for more days
+// waits for approval.
+func asks(c cases.Case) string {
+	if c.ExtensionRequest != nil {
+		return "extension"
+	}
+	return ""
+}
 
 // queueDue is the queue's order kept with the clock row: the running clock's due day, noDue without one,
 // 0 for a closed case (never in a queue).

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"bianmin/internal/cases"
-	"bianmin/internal/service"
 	"bianmin/internal/store"
 )
 
@@ -96,6 +95,9 @@ type Done struct {
 
 // done builds the confirmation of a move just made on the case as it now stands.
 func (s *Server) done(p *Page, v caseView, action string) *Done {
+	if action == "order" || action == "order_answer" { // 督办 issued or answered on the case's page
+		return &Done{Action: action, What: p.T("done." + action)}
+	}
 	a := cases.Action(action)
 	if !slices.Contains(cases.Actions, a) || len(v.Events) == 0 {
 		return nil
@@ -139,15 +141,3 @@ type MoveForm struct {
 
 // Move prepares a move's form.
 func (p *Page) Move(a string) MoveForm { return MoveForm{P: p, Action: a} }
-
-// PendingExtensions are the cases of a queue whose extension request waits for the viewer's approval, as
-// head of the organ that decides (行政许可法 第42条): the director's queue shows them first, marked.
-func (p *Page) PendingExtensions(list []service.Work) []service.Work {
-	var out []service.Work
-	for _, w := range list {
-		if w.Case.ExtensionRequest != nil && slices.Contains(w.Mine, cases.ApproveExtension) {
-			out = append(out, w)
-		}
-	}
-	return out
-}

@@ -184,6 +184,10 @@ type caseView struct {
 	Settled map[string]cases.Check
 	// Done confirms the move just made (moves.go)
 	Done *Done
+	// Orders (督办) about the case; MayOrder: the viewer may issue one; OrderIdem keys the form's submission
+	Orders    []service.OrderView
+	MayOrder  bool
+	OrderIdem string
 }
 
 func (s *Server) caseView(r *http.Request, id string) (caseView, error) {
@@ -232,6 +236,10 @@ func (s *Server) caseView(r *http.Request, id string) (caseView, error) {
 		v.Materials = service.Asked(it) // nothing pre-selected: each row is chosen
 	}
 	v.Settled = settledChecks(work.Case)
+	if v.Orders, err = s.svc.CaseOrders(r.Context(), actor, id); err != nil {
+		return v, err
+	}
+	v.MayOrder, v.OrderIdem = service.MayOrder(actor, v.Handling.Path), ids.Token(16)
 	// The back office sees the applicant masked; the front desk in full (受办分离).
 	if a, err := s.svc.Applicant(r.Context(), actor, work.Case.ApplicantID); err == nil {
 		v.Applicant = a

@@ -57,6 +57,18 @@ func pageURL(r *http.Request, cursor string) string {
 	return r.URL.Path + "?" + q.Encode()
 }
 
+// pagerURLs are a list's links to its next page (when there is one) and back to its first (when not on it).
+func pagerURLs(r *http.Request, next string) (string, string) {
+	var n, f string
+	if next != "" {
+		n = pageURL(r, next)
+	}
+	if r.URL.Query().Get("cursor") != "" {
+		f = pageURL(r, "")
+	}
+	return n, f
+}
+
 func (s *Server) caseFind(w http.ResponseWriter, r *http.Request) {
 	me := rc(r).me
 	in := findInput(r.URL.Query())
@@ -72,12 +84,7 @@ func (s *Server) caseFind(w http.ResponseWriter, r *http.Request) {
 	d := casesData{Page: page, In: in, Searching: in.Searching(), Key: keyNames[page.Key],
 		States: allCaseStates, Channels: []cases.Channel{cases.AtWindow, cases.ByStation, cases.Online}}
 	d.Filtered = in.State != "" || in.Card != "" || in.Channel != "" || in.Item != "" || in.Window != "" || in.Person != "" || in.From != "" || in.Until != "" || in.Open != ""
-	if page.Next != "" {
-		d.NextURL = pageURL(r, page.Next)
-	}
-	if in.Cursor != "" {
-		d.FirstURL = pageURL(r, "")
-	}
+	d.NextURL, d.FirstURL = pagerURLs(r, page.Next)
 	// the filters' choices: published items, the receiving townships and villages, the people at them
 	if d.Items, err = s.svc.DB.PublishedItems(r.Context(), store.ItemFilter{}); err != nil {
 		s.fail(w, r, err)

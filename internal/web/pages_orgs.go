@@ -21,18 +21,28 @@ type orgRow struct {
 func (s *Server) orgList(w http.ResponseWriter, r *http.Request) {
 	p := s.page(r, "title.orgs")
 	me := rc(r).me
-	list, err := s.svc.Visible(r.Context(), me.Actor(), org.Region, org.City, org.Banner, org.Township, org.Village, org.Department)
+	q := r.URL.Query()
+	page, err := s.svc.FindOrgs(r.Context(), me.Actor(), []org.Kind{org.Region, org.City, org.Banner, org.Township, org.Village, org.Department},
+		q.Get("q"), q.Get("cursor"), 0)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	base := depth(me.OrgPath)
-	rows := make([]orgRow, len(list))
-	for i, o := range list {
-		rows[i] = orgRow{o, depth(o.Path) - base}
+	d := orgsData{Q: q.Get("q"), Rows: make([]orgRow, len(page.List))}
+	for i, o := range page.List {
+		d.Rows[i] = orgRow{o, depth(o.Path) - base}
 	}
-	p.Data = rows
+	d.NextURL, d.FirstURL = pagerURLs(r, page.Next)
+	p.Data = d
 	s.render(w, http.StatusOK, "orgs", p)
+}
+
+// orgsData is a page of the organisation tree, with its search box and pages.
+type orgsData struct {
+	Rows              []orgRow
+	Q                 string
+	NextURL, FirstURL string
 }
 
 func depth(path string) int {

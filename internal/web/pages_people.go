@@ -15,11 +15,15 @@ type staffData struct {
 	Orgs  map[string]org.Org
 	Roles []access.Role
 	Units []org.Org // where a new account may be placed
+	// the list's search box and pages
+	Q                 string
+	NextURL, FirstURL string
 }
 
 func (s *Server) staffList(w http.ResponseWriter, r *http.Request) {
 	me := rc(r).me
-	list, err := s.svc.ListStaff(r.Context(), me.Actor(), me.OrgID)
+	q := r.URL.Query()
+	page, err := s.svc.FindStaff(r.Context(), me.Actor(), q.Get("q"), q.Get("cursor"), 0)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -30,7 +34,9 @@ func (s *Server) staffList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.page(r, "title.staff")
-	p.Data = staffData{List: list, Orgs: orgs}
+	d := staffData{List: page.List, Orgs: orgs, Q: q.Get("q")}
+	d.NextURL, d.FirstURL = pagerURLs(r, page.Next)
+	p.Data = d
 	s.render(w, http.StatusOK, "staff", p)
 }
 

@@ -167,6 +167,7 @@ func navFor(me *people.Staff, resident bool, path string) []NavItem {
 	}
 	add(access.ApplicantRead, "/cases", "nav.cases")
 	add(access.SupervisionRead, "/supervision", "nav.supervision")
+	add(access.OrderIssue, "/orders", "nav.orders")
 	if me.Role == access.Clerk || me.Role == access.Director { // a township's front desk sends and receives 通办 originals
 		items = append(items, NavItem{Href: "/transfers", Key: "nav.transfers"})
 	}
