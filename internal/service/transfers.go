@@ -32,7 +32,15 @@ type TransferBoard struct {
 	Pending  []TransferGroup
 	Sent     []store.Handoff
 	Incoming []store.Handoff
+	// the cursors of the next page of each list ("" on the last)
+	SentNext, IncomingNext string
 }
+
+// transferPage is how many lists of each kind the page shows at a time.
+const transferPage = 20
+
+// TransferCursors are where the page's two lists of lists start: "" for their first page.
+type TransferCursors struct{ Sent, Incoming string }
 
 // transferDesk finds the township whose front desk the actor works (clerks and directors of a township):
 // only they send and receive originals.
@@ -64,7 +72,7 @@ func listed(list []cases.Case) []store.HandoffCase {
 }
 
 // Transfers is the actor's township's transfer page.
-func (s *Service) Transfers(ctx context.Context, actor access.Actor) (TransferBoard, error) {
+func (s *Service) Transfers(ctx context.Context, actor access.Actor, at TransferCursors) (TransferBoard, error) {
 	t, err := s.transferDesk(ctx, actor)
 	if err != nil {
 		return TransferBoard{}, err
@@ -102,10 +110,20 @@ func (s *Service) Transfers(ctx context.Context, actor access.Actor) (TransferBo
 		}
 		return 0
 	})
-	if b.Sent, err = s.DB.Handoffs(ctx, t.ID, false, 50); err != nil {
+	page := func(incoming bool, after string) ([]store.Handoff, string, error) {
+		if len(after) > 64 {
+			return nil, "", errs.Field("cursor", "err.find.cursor")
+		}
+		list, err := s.DB.Handoffs(ctx, t.ID, incoming, after, transferPage+1)
+		if err != nil || len(list) <= transferPage {
+			return list, "", err
+		}
+		return list[:transferPage], list[transferPage-1].ID, nil
+	}
+	if b.Sent, b.SentNext, err = page(false, at.Sent); err != nil {
 		return b, err
 	}
-	b.Incoming, err = s.DB.Handoffs(ctx, t.ID, true, 50)
+	b.Incoming, b.IncomingNext, err = page(true, at.Incoming)
 	return b, err
 }
 

@@ -44,7 +44,7 @@ func TestTransferOriginals(t *testing.T) {
 		accept(receive("shaogen.clerk", "T2"))          // handled where received: nothing travels
 		accept(receive("tianshan.clerk", "T1"))         // the other way round is not 绍根镇's
 
-		board, err := w.svc.Transfers(ctx, sender)
+		board, err := w.svc.Transfers(ctx, sender, service.TransferCursors{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -58,7 +58,7 @@ func TestTransferOriginals(t *testing.T) {
 
 		// refusals: not the front desk of the sending township
 		for _, who := range []string{"shaogen.reviewer", "agetan.agent", "yangshulin.agent", "minzheng", "supervisor", "admin"} {
-			if _, err := w.svc.Transfers(ctx, w.actors[who]); errs.CodeOf(err) != errs.Forbidden {
+			if _, err := w.svc.Transfers(ctx, w.actors[who], service.TransferCursors{}); errs.CodeOf(err) != errs.Forbidden {
 				t.Errorf("%s reads a transfer page: %v", who, err)
 			}
 			if _, err := w.svc.SendTransfer(ctx, w.actors[who], w.targets["T1"].ID, ""); errs.CodeOf(err) != errs.Forbidden {
@@ -110,7 +110,7 @@ func TestTransferOriginals(t *testing.T) {
 		if _, err := w.svc.SendTransfer(ctx, sender, w.targets["T1"].ID, "send-2"); errs.CodeOf(err) != errs.Invalid {
 			t.Fatalf("sending twice: %v", err)
 		}
-		if b, _ := w.svc.Transfers(ctx, sender); len(b.Pending) != 0 || len(b.Sent) != 1 {
+		if b, _ := w.svc.Transfers(ctx, sender, service.TransferCursors{}); len(b.Pending) != 0 || len(b.Sent) != 1 {
 			t.Fatalf("after sending: %+v", b)
 		}
 
@@ -126,7 +126,7 @@ func TestTransferOriginals(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if b, err := w.svc.Transfers(ctx, stranger.Actor()); err != nil || b.Township.ID != other.ID {
+		if b, err := w.svc.Transfers(ctx, stranger.Actor(), service.TransferCursors{}); err != nil || b.Township.ID != other.ID {
 			t.Fatalf("the third township's own page: %v", err) // so that the refusals below are about the list
 		}
 		if _, err := w.svc.Transfer(ctx, stranger.Actor(), h.ID); errs.CodeOf(err) != errs.Forbidden {
@@ -135,7 +135,7 @@ func TestTransferOriginals(t *testing.T) {
 		if _, err := w.svc.ReceiveTransfer(ctx, stranger.Actor(), h.ID); errs.CodeOf(err) != errs.Forbidden {
 			t.Errorf("a third township receives the list: %v", err)
 		}
-		if b, _ := w.svc.Transfers(ctx, receiver); len(b.Incoming) != 1 || b.Incoming[0].ID != h.ID {
+		if b, _ := w.svc.Transfers(ctx, receiver, service.TransferCursors{}); len(b.Incoming) != 1 || b.Incoming[0].ID != h.ID {
 			t.Fatalf("天山镇's incoming lists: %+v", b.Incoming)
 		}
 		auditBefore, _ = db.CountAudit(ctx)

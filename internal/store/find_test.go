@@ -5,10 +5,12 @@ import (
 	"testing"
 	"time"
 
+	"bianmin/internal/access"
 	"bianmin/internal/cases"
 	"bianmin/internal/catalog"
 	"bianmin/internal/clock"
 	"bianmin/internal/gen"
+	"bianmin/internal/org"
 	"bianmin/internal/service"
 	"bianmin/internal/store"
 	"bianmin/internal/testkit"
@@ -251,4 +253,57 @@ func TestSearchApplicants(t *testing.T) {
 func pinyinOf(s string) string {
 	full, _ := catalog.Pinyin(s)
 	return full
+}
+
+// A township's lists of originals are paged newest first by keyset: every list once, in order.
+func TestHandoffsPage(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, db *store.DB) {
+		testkit.Demo(t, db)
+		tw, err := db.OrgsByName(ctx, org.Township, "天山镇")
+		if err != nil || len(tw) != 1 {
+			t.Fatal(err)
+		}
+		to, err := db.OrgsByName(ctx, org.Township, "绍根镇")
+		if err != nil || len(to) != 1 {
+			t.Fatal(err)
+		}
+		made := map[string]bool{}
+		for range 7 {
+			if err := db.Write(ctx, func(tx *store.Tx) error {
+				h := store.Handoff{From: tw[0].ID, To: to[0].ID}
+				err := tx.CreateHandoff(access.System, &h, "天山", 2026)
+				made[h.ID] = true
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, incoming := range []bool{false, true} {
+			org := tw[0].ID
+			if incoming {
+				org = to[0].ID
+			}
+			seen, after, last := 0, "", "~"
+			for {
+				list, err := db.Handoffs(ctx, org, incoming, after, 3)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, h := range list {
+					if !made[h.ID] || h.ID >= last {
+						t.Fatalf("list %s unknown or out of order", h.No)
+					}
+					last = h.ID
+					seen++
+				}
+				if len(list) < 3 {
+					break
+				}
+				after = list[len(list)-1].ID
+			}
+			if seen != 7 {
+				t.Fatalf("incoming %v: %d lists over the pages, want 7", incoming, seen)
+			}
+		}
+	})
 }

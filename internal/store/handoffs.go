@@ -161,13 +161,18 @@ func (db *DB) HandoffOfCase(ctx context.Context, caseID string) (*Handoff, error
 
 // Handoffs lists the latest lists sent from (or, with incoming, to) a township, newest first, with their
 // cases.
-func (db *DB) Handoffs(ctx context.Context, orgID string, incoming bool, limit int) ([]Handoff, error) {
+func (db *DB) Handoffs(ctx context.Context, orgID string, incoming bool, after string, limit int) ([]Handoff, error) {
 	col := "from_org"
 	if incoming {
 		col = "to_org"
 	}
-	latest := `SELECT ` + handoffCols + ` FROM handoffs WHERE ` + col + ` = ? ORDER BY sent_at DESC, list_no DESC LIMIT ?`
-	rows, err := db.query(ctx, latest, orgID, limit)
+	// newest first by keyset: ids are UUIDv7, in the order the lists were made; after "" is the first page
+	// ("~" sorts after every id)
+	if after == "" {
+		after = "~"
+	}
+	latest := `SELECT ` + handoffCols + ` FROM handoffs WHERE ` + col + ` = ? AND id < ? ORDER BY id DESC LIMIT ?`
+	rows, err := db.query(ctx, latest, orgID, after, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -186,7 +191,7 @@ func (db *DB) Handoffs(ctx context.Context, orgID string, incoming bool, limit i
 	if err := rows.Err(); err != nil || len(out) == 0 {
 		return out, err
 	}
-	rows, err = db.query(ctx, `SELECT handoff_id, doc FROM handoff_cases WHERE handoff_id IN (SELECT id FROM (`+latest+`) l)`, orgID, limit)
+	rows, err = db.query(ctx, `SELECT handoff_id, doc FROM handoff_cases WHERE handoff_id IN (SELECT id FROM (`+latest+`) l)`, orgID, after, limit)
 	if err != nil {
 		return nil, err
 	}

@@ -286,6 +286,9 @@ type TransferBoardJSON struct {
 	Pending  []TransferGroupJSON `json:"pending"`
 	Sent     []HandoffJSON       `json:"sent"`
 	Incoming []HandoffJSON       `json:"incoming"`
+	// the cursors of the next page of each list (?sent=, ?incoming=), none on the last
+	SentNext     string `json:"sent_next,omitempty"`
+	IncomingNext string `json:"incoming_next,omitempty"`
 }
 
 // SendTransferInput names the handling township whose waiting originals go on one list.
@@ -419,10 +422,11 @@ func (s *Server) apiOps() []apiOp {
 				list, err := s.svc.Notices(r.Context(), c.me.Actor(), r.PathValue("id"))
 				return mapAll(list, noticeJSON), err
 			}),
-		op(s, "GET", "/api/v1/transfers", "listTransfers", "The caller's township's 通办 originals: waiting by handling township, lists sent, lists coming in (township front desk)", true,
+		op(s, "GET", "/api/v1/transfers", "listTransfers", "The caller's township's 通办 originals: waiting by handling township, lists sent, lists coming in (township front desk), 20 lists of each a page: ?sent= and ?incoming= take the cursors sent_next and incoming_next", true,
 			func(r *http.Request, c *reqCtx, _ empty) (TransferBoardJSON, error) {
-				b, err := s.svc.Transfers(r.Context(), c.me.Actor())
-				out := TransferBoardJSON{Township: orgJSON(b.Township), Sent: mapAll(b.Sent, handoffJSON), Incoming: mapAll(b.Incoming, handoffJSON)}
+				b, err := s.svc.Transfers(r.Context(), c.me.Actor(), transferCursors(r))
+				out := TransferBoardJSON{Township: orgJSON(b.Township), Sent: mapAll(b.Sent, handoffJSON), Incoming: mapAll(b.Incoming, handoffJSON),
+					SentNext: b.SentNext, IncomingNext: b.IncomingNext}
 				out.Pending = mapAll(b.Pending, func(g service.TransferGroup) TransferGroupJSON {
 					return TransferGroupJSON{orgJSON(g.To), g.Originals(), g.Cases}
 				})

@@ -62,17 +62,46 @@ type transfersPage struct {
 type listSection struct {
 	Key   string
 	Lists []store.Handoff
+	// the section's next page and its first (the other section's place is kept)
+	NextURL, FirstURL string
+}
+
+// transferCursors are where the page's lists of lists start (?sent=, ?incoming=).
+func transferCursors(r *http.Request) service.TransferCursors {
+	q := r.URL.Query()
+	return service.TransferCursors{Sent: q.Get("sent"), Incoming: q.Get("incoming")}
 }
 
 func (s *Server) transfersData(r *http.Request, p *Page, b service.TransferBoard) transfersPage {
+	link := func(key, cursor string) string {
+		q := r.URL.Query()
+		q.Del(key)
+		if cursor != "" {
+			q.Set(key, cursor)
+		}
+		if len(q) == 0 {
+			return "/transfers"
+		}
+		return "/transfers?" + q.Encode()
+	}
+	section := func(key string, lists []store.Handoff, next string) listSection {
+		sec := listSection{Key: key, Lists: lists}
+		if next != "" {
+			sec.NextURL = link(key, next)
+		}
+		if r.URL.Query().Get(key) != "" {
+			sec.FirstURL = link(key, "")
+		}
+		return sec
+	}
 	return transfersPage{Board: b, Names: s.townshipNames(r, p, slices.Concat(b.Sent, b.Incoming)...),
-		Sections: []listSection{{"incoming", b.Incoming}, {"sent", b.Sent}}}
+		Sections: []listSection{section("incoming", b.Incoming, b.IncomingNext), section("sent", b.Sent, b.SentNext)}}
 }
 
 // transfers is the township's transfer page: originals waiting to go, by handling township; lists sent;
 // lists coming in.
 func (s *Server) transfers(w http.ResponseWriter, r *http.Request) {
-	b, err := s.svc.Transfers(r.Context(), rc(r).me.Actor())
+	b, err := s.svc.Transfers(r.Context(), rc(r).me.Actor(), transferCursors(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -91,7 +120,7 @@ func (s *Server) transferSend(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		b, berr := s.svc.Transfers(r.Context(), rc(r).me.Actor())
+		b, berr := s.svc.Transfers(r.Context(), rc(r).me.Actor(), transferCursors(r))
 		if berr != nil {
 			s.fail(w, r, berr)
 			return
