@@ -5,6 +5,7 @@ import (
 	"io"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"bianmin/internal/access"
@@ -141,21 +142,31 @@ func (s *Service) dueMoves(ctx context.Context, y clock.Year) ([]DueMove, error)
 		}
 	}
 	after := clock.New(clock.NewCalendar(ys...), before.Rules)
-	list, err := s.DB.OpenCasesDueFrom(ctx, clock.Date{Y: y.Year, M: time.January, D: 1}.Int())
-	if err != nil {
-		return nil, err
-	}
 	today := clock.DateOf(s.DB.Now().In(before.Rules.Location))
 	var out []DueMove
-	for _, c := range list {
-		from, ok := c.Due(before, today)
-		to, _ := c.Due(after, today)
-		if ok && from != to {
-			out = append(out, DueMove{Case: c, From: from, To: to})
+	for last := ""; ; {
+		list, err := s.DB.OpenCasesDueFrom(ctx, clock.Date{Y: y.Year, M: time.January, D: 1}.Int(), last, dueMovesBatch)
+		if err != nil {
+			return nil, err
 		}
+		for _, c := range list {
+			from, ok := c.Due(before, today)
+			to, _ := c.Due(after, today)
+			if ok && from != to {
+				out = append(out, DueMove{Case: c, From: from, To: to})
+			}
+		}
+		if len(list) < dueMovesBatch {
+			break
+		}
+		last = list[len(list)-1].ID
 	}
+	slices.SortFunc(out, func(a, b DueMove) int { return strings.Compare(a.Case.No, b.Case.No) })
 	return out, nil
 }
+
+// dueMovesBatch is how many open cases a calendar's preview reads at a time.
+const dueMovesBatch = 1000
 
 // tellDueMoved queues the message that a case's due day moved, as every message to an applicant is queued
 // (Mongolian first, then Chinese, signed with the handling township's name).

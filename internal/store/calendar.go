@@ -56,9 +56,11 @@ func (tx *Tx) SaveCalendarYear(actor access.Actor, y clock.Year) error {
 	return tx.Audit(actor, "calendar.save", "calendar", strconv.Itoa(y.Year), actor.OrgID, b, y)
 }
 
-// OpenCasesDueFrom lists the open cases (the clock running or standing) whose due day, as last computed, is
-// on or after the given yyyymmdd day, or was never computed: the cases a year's schedule may move.
-func (db *DB) OpenCasesDueFrom(ctx context.Context, from int) ([]cases.Case, error) {
+// OpenCasesDueFrom lists a batch of the open cases (the clock running or standing) whose due day, as last
+// computed, is on or after the given yyyymmdd day, or was never computed: the cases a year's schedule may
+// move. Batches follow the case id (after: the last of the batch before, "" first), so that the tens of
+// thousands of open cases of a busy year are never held at once.
+func (db *DB) OpenCasesDueFrom(ctx context.Context, from int, after string, limit int) ([]cases.Case, error) {
 	return collectCases(db.query(ctx, `SELECT c.doc FROM case_clock k JOIN cases c ON c.id = k.case_id
-		WHERE k.running > 0 AND (k.due_on >= ? OR k.due_on = 0) ORDER BY c.case_no`, from))
+		WHERE k.running > 0 AND (k.due_on >= ? OR k.due_on = 0) AND k.case_id > ? ORDER BY k.case_id LIMIT ?`, from, after, limit))
 }
