@@ -15,6 +15,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"time"
 
 	"bianmin/internal/errs"
 )
@@ -249,3 +250,24 @@ func mb(n int64) string { return strconv.FormatFloat(float64(n)/(1<<20), 'f', -1
 
 // image.Decode knows only the formats whose packages are linked in: PNG's is, by this reference.
 var _ = png.Decode
+
+// File is a stored file standing for a material of a case.
+type File struct {
+	ID       string    `json:"id"`
+	CaseID   string    `json:"case_id"`
+	Material string    `json:"material"` // the material's name, as the item version of the case names it
+	Name     string    `json:"name"`     // as sent; personal data, shown to the front desk only
+	Type     string    `json:"type"`
+	Size     int64     `json:"bytes"`
+	Original int64     `json:"original_bytes"` // as sent, before recompression
+	Pages    int       `json:"pages"`
+	Width    int       `json:"width,omitempty"`
+	Height   int       `json:"height,omitempty"`
+	SHA256   string    `json:"sha256"`
+	Desk     string    `json:"desk"` // front, station or applicant: where it was handed in
+	By       string    `json:"by"`
+	At       time.Time `json:"at"`
+}
+
+// Image reports whether the file is shown as a picture (a PDF is linked).
+func (f File) Image() bool { return f.Type == JPEG || f.Type == PNG }
