@@ -47,19 +47,23 @@ const (
 	CatalogEdit       Action = "catalog.edit"     // items of one's own department (or all, for administrators)
 	CatalogPublish    Action = "catalog.publish"  // publish and retire item versions
 	SupervisionRead   Action = "supervision.read" // the supervision dashboard and its cases
+	// The electronic materials of a case (issue 13): read by whoever may read the case (the back office too,
+	// without the applicant's file names: 受办分离); attached by the front desk and the village station.
+	CaseFileRead   Action = "case.file.read"
+	CaseFileAttach Action = "case.file.attach"
 )
 
 // Actions lists every action, for the permission matrix and its test.
 var Actions = []Action{OrgRead, OrgEdit, OrgImport, StaffRead, StaffManage, ApplicantRead, ApplicantReadFull,
-	ApplicantWrite, ApplicantOverride, TranslationEdit, AuditRead, CatalogEdit, CatalogPublish, SupervisionRead}
+	ApplicantWrite, ApplicantOverride, TranslationEdit, AuditRead, CatalogEdit, CatalogPublish, SupervisionRead, CaseFileRead, CaseFileAttach}
 
 var grants = map[Role][]Action{
-	Clerk:      {OrgRead, ApplicantRead, ApplicantReadFull, ApplicantWrite},
-	Agent:      {OrgRead, ApplicantRead, ApplicantReadFull, ApplicantWrite},
-	Reviewer:   {OrgRead, ApplicantRead},
-	Department: {OrgRead, ApplicantRead, CatalogEdit},
-	Director:   {OrgRead, OrgEdit, StaffRead, StaffManage, ApplicantRead, ApplicantReadFull, ApplicantWrite, ApplicantOverride, SupervisionRead},
-	Supervisor: {OrgRead, StaffRead, ApplicantRead, AuditRead, SupervisionRead},
+	Clerk:      {OrgRead, ApplicantRead, ApplicantReadFull, ApplicantWrite, CaseFileRead, CaseFileAttach},
+	Agent:      {OrgRead, ApplicantRead, ApplicantReadFull, ApplicantWrite, CaseFileRead, CaseFileAttach},
+	Reviewer:   {OrgRead, ApplicantRead, CaseFileRead},
+	Department: {OrgRead, ApplicantRead, CatalogEdit, CaseFileRead},
+	Director:   {OrgRead, OrgEdit, StaffRead, StaffManage, ApplicantRead, ApplicantReadFull, ApplicantWrite, ApplicantOverride, SupervisionRead, CaseFileRead, CaseFileAttach},
+	Supervisor: {OrgRead, StaffRead, ApplicantRead, AuditRead, SupervisionRead, CaseFileRead},
 	Admin:      Actions,
 }
 
