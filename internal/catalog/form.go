@@ -91,11 +91,11 @@ var fieldKeyRE = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)
 // condition on an earlier choice field and one of its values.
 func checkForm(l *errs.List, it Item) {
 	if len(it.Form) > MaxFormFields {
-		l.Add(errs.Field("form", "err.form.too_many").With("max", strconv.Itoa(MaxFormFields)))
+		l.Add(errs.Field("application_form", "err.form.too_many").With("max", strconv.Itoa(MaxFormFields)))
 	}
 	seen := map[string]FormField{}
 	for i, f := range it.Form {
-		p := "form[" + strconv.Itoa(i) + "]"
+		p := "application_form[" + strconv.Itoa(i) + "]"
 		if !fieldKeyRE.MatchString(f.Key) {
 			l.Add(errs.Field(p+".key", "err.form.key").With("key", f.Key))
 		} else if _, dup := seen[f.Key]; dup {

@@ -65,13 +65,13 @@ func TestCheckForm(t *testing.T) {
 		field string
 	}{
 		{"good", testForm, ""},
-		{"bad key", []FormField{{Key: "Name!", LabelZh: "姓名", Type: FieldText}}, "form[0].key"},
-		{"key twice", []FormField{{Key: "a", LabelZh: "甲", Type: FieldText}, {Key: "a", LabelZh: "乙", Type: FieldText}}, "form[1].key"},
-		{"no label", []FormField{{Key: "a", Type: FieldText}}, "form[0].label_zh"},
-		{"unknown type", []FormField{{Key: "a", LabelZh: "甲", Type: "file"}}, "form[0].type"},
-		{"choice without options", []FormField{{Key: "a", LabelZh: "甲", Type: FieldChoice}}, "form[0].choices"},
-		{"condition on a later field", []FormField{{Key: "b", LabelZh: "乙", Type: FieldText, When: &Condition{Field: "a", Equals: "x"}}, {Key: "a", LabelZh: "甲", Type: FieldChoice, Choices: []Choice{{Value: "x", Zh: "x"}}}}, "form[0].when"},
-		{"condition on a value not offered", []FormField{{Key: "a", LabelZh: "甲", Type: FieldChoice, Choices: []Choice{{Value: "x", Zh: "x"}}}, {Key: "b", LabelZh: "乙", Type: FieldText, When: &Condition{Field: "a", Equals: "y"}}}, "form[1].when"},
+		{"bad key", []FormField{{Key: "Name!", LabelZh: "姓名", Type: FieldText}}, "application_form[0].key"},
+		{"key twice", []FormField{{Key: "a", LabelZh: "甲", Type: FieldText}, {Key: "a", LabelZh: "乙", Type: FieldText}}, "application_form[1].key"},
+		{"no label", []FormField{{Key: "a", Type: FieldText}}, "application_form[0].label_zh"},
+		{"unknown type", []FormField{{Key: "a", LabelZh: "甲", Type: "file"}}, "application_form[0].type"},
+		{"choice without options", []FormField{{Key: "a", LabelZh: "甲", Type: FieldChoice}}, "application_form[0].choices"},
+		{"condition on a later field", []FormField{{Key: "b", LabelZh: "乙", Type: FieldText, When: &Condition{Field: "a", Equals: "x"}}, {Key: "a", LabelZh: "甲", Type: FieldChoice, Choices: []Choice{{Value: "x", Zh: "x"}}}}, "application_form[0].when"},
+		{"condition on a value not offered", []FormField{{Key: "a", LabelZh: "甲", Type: FieldChoice, Choices: []Choice{{Value: "x", Zh: "x"}}}, {Key: "b", LabelZh: "乙", Type: FieldText, When: &Condition{Field: "a", Equals: "y"}}}, "application_form[1].when"},
 	} {
 		var l errs.List
 		checkForm(&l, Item{Form: c.form})

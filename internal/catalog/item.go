@@ -168,7 +168,7 @@ type Item struct {
 	Steps      []Step     `json:"steps,omitempty"`
 	Materials  []Material `json:"materials,omitempty"`
 	// Form is the item's application form (申请表, form.go): filled at the window, a station or online.
-	Form []FormField `json:"form,omitempty"`
+	Form []FormField `json:"application_form,omitempty"`
 
 	Free          bool   `json:"free"`
 	Fees          []Fee  `json:"fees,omitempty"`

@@ -584,7 +584,7 @@ func (pl place) cellOf(i int, field string, index map[string]int, cols []column)
 	if s, ok := sub("materials", pl.materials[i], materialHeaders, materialFields, SheetMaterials); ok {
 		return s
 	}
-	if s, ok := sub("form", pl.form[i], formHeaders, formFields, SheetForm); ok {
+	if s, ok := sub("application_form", pl.form[i], formHeaders, formFields, SheetForm); ok {
 		return s
 	}
 	if s, ok := sub("steps", pl.steps[i], stepHeaders, stepFields, SheetSteps); ok {

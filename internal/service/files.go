@@ -310,3 +310,37 @@ func (s *Service) PutChunk(ctx context.Context, h Hand, id string, offset int64,
 	}
 	return u, made, err
 }
+
+// CasePaper is what a case's page shows of its paper side: the item version's form and materials, the
+// form's values, the files; whether the reader sees the applicant in full (else ID numbers and phones in
+// the form are masked, and file names withheld) and may hand in files.
+type CasePaper struct {
+	Case   cases.Case
+	Item   catalog.Item
+	Files  []files.File
+	Full   bool
+	Attach bool
+}
+
+// CasePaper reads it for whoever may read the case.
+func (s *Service) CasePaper(ctx context.Context, h Hand, caseID string) (CasePaper, error) {
+	v, err := s.sight(ctx, h, caseID)
+	if err != nil {
+		return CasePaper{}, err
+	}
+	it, err := s.DB.ItemVersion(ctx, v.c.ItemID, v.c.ItemVersion)
+	if err != nil {
+		return CasePaper{}, err
+	}
+	list, err := s.DB.CaseFiles(ctx, caseID)
+	if err != nil {
+		return CasePaper{}, err
+	}
+	for i := range list {
+		list[i] = masked(list[i], v.full)
+	}
+	return CasePaper{Case: v.c, Item: it, Files: list, Full: v.full, Attach: v.attach}, nil
+}
+
+// FileLimits are the limits of electronic materials in force (the page's weight for the browser to aim at).
+func (s *Service) FileLimits() files.Limits { return s.cfg.Files }
