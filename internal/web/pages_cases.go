@@ -184,6 +184,8 @@ type caseView struct {
 	Settled map[string]cases.Check
 	// Done confirms the move just made (moves.go)
 	Done *Done
+	// Paper is the case's application form values and electronic materials (pages_files.go)
+	Paper paperView
 }
 
 func (s *Server) caseView(r *http.Request, id string) (caseView, error) {
@@ -232,6 +234,9 @@ func (s *Server) caseView(r *http.Request, id string) (caseView, error) {
 		v.Materials = service.Asked(it) // nothing pre-selected: each row is chosen
 	}
 	v.Settled = settledChecks(work.Case)
+	if v.Paper, err = s.paperView(r, staffHand(r), id, "/cases/"+id); err != nil {
+		return v, err
+	}
 	// The back office sees the applicant masked; the front desk in full (受办分离).
 	if a, err := s.svc.Applicant(r.Context(), actor, work.Case.ApplicantID); err == nil {
 		v.Applicant = a
@@ -275,7 +280,8 @@ func (s *Server) caseAct(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 		in.Materials = append(in.Materials, cases.MaterialCheck{Name: name, Required: r.FormValue("m"+strconv.Itoa(i)+"_required") == "1",
-			Check: cases.Check(r.FormValue("m" + strconv.Itoa(i) + "_check")), Note: r.FormValue("m" + strconv.Itoa(i) + "_note")})
+			Check: cases.Check(r.FormValue("m" + strconv.Itoa(i) + "_check")), Note: r.FormValue("m" + strconv.Itoa(i) + "_note"),
+			Files: r.Form["m"+strconv.Itoa(i)+"_files"]})
 	}
 	a := cases.Action(r.FormValue("action"))
 	if a == cases.OwedArrived {

@@ -10,6 +10,7 @@ import (
 	"bianmin/internal/catalog"
 	"bianmin/internal/errs"
 	"bianmin/internal/files"
+	"bianmin/internal/i18n"
 	"bianmin/internal/ids"
 	"bianmin/internal/people"
 	"bianmin/internal/service"
@@ -315,3 +316,11 @@ func applyNeedsPage(it catalog.Item) bool {
 	return false
 }
 
+
+// KB writes a size in kilobytes, as the hall reads it.
+func (p *Page) KB(n int64) string { return p.T("paper.kb", "n", strconv.FormatInt((n+512)/1024, 10)) }
+
+// TIn renders a key in a given language, for papers that carry both whatever the reader's.
+func (p *Page) TIn(lang, key string, args ...string) string {
+	return p.cat.T(i18n.Parse(lang), key, args...)
+}
