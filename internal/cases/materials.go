@@ -47,7 +47,9 @@ type PledgeCheck struct {
 }
 
 // Seen reports a check that found the material as it should be.
-func (k Check) Seen() bool { return k == SeenOriginal || k == SeenCopy || k == Scanned || k == Electronic }
+func (k Check) Seen() bool {
+	return k == SeenOriginal || k == SeenCopy || k == Scanned || k == Electronic
+}
 
 // Key reports a key material (主要材料): required, and not one that may be owed. 容缺 needs every key
 // material present (FACTS.md §5.4: 主要材料齐全且符合法定形式).

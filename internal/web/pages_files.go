@@ -213,8 +213,10 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, h service.Han
 	w.Write(body)
 }
 
-func (s *Server) caseFile(w http.ResponseWriter, r *http.Request)   { s.serveFile(w, r, staffHand(r)) }
-func (s *Server) myCaseFile(w http.ResponseWriter, r *http.Request) { s.serveFile(w, r, residentHand(r)) }
+func (s *Server) caseFile(w http.ResponseWriter, r *http.Request) { s.serveFile(w, r, staffHand(r)) }
+func (s *Server) myCaseFile(w http.ResponseWriter, r *http.Request) {
+	s.serveFile(w, r, residentHand(r))
+}
 
 // caseAttach takes a file for a material at the window or station (or, on the resident's case page, from
 // the resident before acceptance), checked and brought down on the server when the browser did not.
@@ -315,7 +317,6 @@ func applyNeedsPage(it catalog.Item) bool {
 	}
 	return false
 }
-
 
 // KB writes a size in kilobytes, as the hall reads it.
 func (p *Page) KB(n int64) string { return p.T("paper.kb", "n", strconv.FormatInt((n+512)/1024, 10)) }
