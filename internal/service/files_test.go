@@ -43,7 +43,10 @@ func onlineItem(t *testing.T, w *world) string {
 	return res[0].Card.ID
 }
 
-var onlineForm = map[string]string{"name": "斯琴", "id_number": "", "phone": "13904765678", "child_name": "小明", "child_born": "2001-09-01", "marriage": "married", "spouse_id": ""}
+// onlineForm is the demo 全程网办 item's form filled in for an applicant.
+func onlineForm(idNumber, marriage, spouse string) map[string]string {
+	return map[string]string{"name": "斯琴", "id_number": idNumber, "phone": "13904765678", "child_name": "小明", "child_born": "2001-09-01", "marriage": marriage, "spouse_id": spouse}
+}
 
 // 全程网办 on both databases: a resident applies with the form and two photos in one transaction; whoever
 // may read the case sees its files (the back office without the names they were sent under), nobody else;
@@ -55,11 +58,7 @@ func TestApplyOnlineWithFormAndFiles(t *testing.T) {
 		r := register(t, w, "斯琴", idn, "V1")
 		other := register(t, w, "其木格", idFor(962), "V1")
 		item := onlineItem(t, w)
-		form := map[string]string{}
-		for k, v := range onlineForm {
-			form[k] = v
-		}
-		form["id_number"], form["spouse_id"] = idn, idFor(963)
+		form := onlineForm(idn, "married", idFor(963))
 		idPhoto, marriagePhoto := photoJPEG(t, 320, 200, 1), photoJPEG(t, 300, 220, 2)
 		in := service.OnlineApplication{Form: form, Files: []service.FileIn{
 			{Material: "居民身份证（正反面照片）", Field: "file_1", Name: "斯琴身份证.jpg", Body: idPhoto},
@@ -161,11 +160,7 @@ func TestResumableUpload(t *testing.T) {
 	testkit.Each(t, func(t *testing.T, db *store.DB) {
 		w := demoWorld(t, db)
 		r := register(t, w, "斯琴", idFor(971), "V1")
-		form := map[string]string{}
-		for k, v := range onlineForm {
-			form[k] = v
-		}
-		form["id_number"], form["marriage"] = idFor(971), "divorced"
+		form := onlineForm(idFor(971), "divorced", "")
 		c, err := w.svc.ApplyOnlineWith(ctx, r, onlineItem(t, w), "k", service.OnlineApplication{Form: form})
 		if err != nil {
 			t.Fatal(err)
@@ -245,11 +240,7 @@ func TestBlobDirectory(t *testing.T) {
 		}
 		w := demoWorld(t, db)
 		r := register(t, w, "斯琴", idFor(981), "V1")
-		form := map[string]string{}
-		for k, v := range onlineForm {
-			form[k] = v
-		}
-		form["id_number"], form["marriage"] = idFor(981), "widowed"
+		form := onlineForm(idFor(981), "widowed", "")
 		photo := photoJPEG(t, 200, 100, 5)
 		c, err := w.svc.ApplyOnlineWith(ctx, r, onlineItem(t, w), "k", service.OnlineApplication{Form: form,
 			Files: []service.FileIn{{Material: "结婚证（照片）", Field: "file_1", Name: "a.jpg", Body: photo}}})

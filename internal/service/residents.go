@@ -346,17 +346,9 @@ func (s *Service) MyCases(ctx context.Context, r people.ResidentAccount) ([]MyCa
 // MyCase reads the public timeline of one of the resident's own applications; another's case is not found,
 // the same way as a case that does not exist.
 func (s *Service) MyCase(ctx context.Context, r people.ResidentAccount, caseID string) (Tracking, error) {
-	notFound := errs.New(errs.NotFound, "err.not_found").With("what", "case")
-	mine, err := s.DB.ResidentHasCase(ctx, r.ID, caseID)
+	v, err := s.sight(ctx, ResidentHand(r), caseID) // files.go: theirs, or not found
 	if err != nil {
 		return Tracking{}, err
 	}
-	if !mine {
-		return Tracking{}, notFound
-	}
-	c, err := s.DB.Case(ctx, caseID)
-	if err != nil {
-		return Tracking{}, notFound
-	}
-	return s.publicTimeline(ctx, c)
+	return s.publicTimeline(ctx, v.c)
 }

@@ -105,10 +105,7 @@ func (s *Server) fileOps() []apiOp {
 				s.apiError(w, r, err)
 				return
 			}
-			w.Header().Set("Content-Type", f.Type)
-			w.Header().Set("X-Content-Type-Options", "nosniff")
-			w.Header().Set("X-Content-SHA256", f.SHA256)
-			w.Write(body)
+			writeFile(w, f, body)
 		}
 		return o
 	}

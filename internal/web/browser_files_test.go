@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -115,38 +116,7 @@ func TestBrowserFullyOnline(t *testing.T) {
 	audit(ctx, t, "the resident's case page")
 	do(t, ctx, chromedp.Click(chromedp.CSS(`.tools form[action="/resident/logout"] button`)), chromedp.WaitVisible(chromedp.CSS(`nav a[href="/resident/login"]`)))
 
-	login := func(user string) {
-		t.Helper()
-		do(t, ctx,
-			chromedp.Navigate(r.URL+"/login"),
-			chromedp.WaitVisible(chromedp.CSS(`#f-username`)),
-			chromedp.SendKeys(chromedp.CSS(`#f-username`), user),
-			chromedp.SendKeys(chromedp.CSS(`#f-password`), demo.Password),
-			chromedp.Click(chromedp.CSS(`form.form button[type=submit]`)),
-			chromedp.WaitVisible(chromedp.CSS(`ul.tiles`)),
-		)
-	}
-	logout := func() {
-		t.Helper()
-		do(t, ctx, chromedp.Click(chromedp.CSS(`.tools form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.CSS(`a[href="/login"]`)))
-	}
-	move := func(action string) {
-		t.Helper()
-		eval[bool](t, ctx, `window.__before = true`)
-		do(t, ctx, chromedp.Click(chromedp.CSS(`button[name=action][value=`+action+`]`)))
-		for i := 0; ; i++ {
-			if done, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!window.__before && document.readyState === "complete" && !!document.querySelector("ol.timeline")`)); err == nil && done {
-				break
-			}
-			if i > 200 {
-				t.Fatalf("%s: the page did not come back", action)
-			}
-			time.Sleep(25 * time.Millisecond)
-		}
-		if errs := eval[string](t, ctx, `(document.querySelector(".errors") || {textContent: ""}).textContent`); errs != "" {
-			t.Fatalf("%s: %s", action, errs)
-		}
-	}
+	login, logout, move := deskSteps(t, ctx, r.URL)
 
 	// the township's window checks on screen: the photos as electronic materials, their files ticked
 	login("tianshan.clerk")
@@ -215,4 +185,42 @@ func TestBrowserFullyOnline(t *testing.T) {
 	if visits != 0 {
 		t.Errorf("the case went through a station %d times", visits)
 	}
+}
+
+// deskSteps are a member of staff's steps in the browser: sign in, sign out, make a move on the case page
+// and wait for the page that answers it (failing on an error it shows).
+func deskSteps(t *testing.T, ctx context.Context, base string) (login func(string), logout func(), move func(string)) {
+	login = func(user string) {
+		t.Helper()
+		do(t, ctx,
+			chromedp.Navigate(base+"/login"),
+			chromedp.WaitVisible(chromedp.CSS(`#f-username`)),
+			chromedp.SendKeys(chromedp.CSS(`#f-username`), user),
+			chromedp.SendKeys(chromedp.CSS(`#f-password`), demo.Password),
+			chromedp.Click(chromedp.CSS(`form.form button[type=submit]`)),
+			chromedp.WaitVisible(chromedp.CSS(`ul.tiles`)),
+		)
+	}
+	logout = func() {
+		t.Helper()
+		do(t, ctx, chromedp.Click(chromedp.CSS(`.tools form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.CSS(`a[href="/login"]`)))
+	}
+	move = func(action string) {
+		t.Helper()
+		eval[bool](t, ctx, `window.__before = true`)
+		do(t, ctx, chromedp.Click(chromedp.CSS(`button[name=action][value=`+action+`]`)))
+		for i := 0; ; i++ {
+			if done, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!window.__before && document.readyState === "complete" && !!document.querySelector("ol.timeline")`)); err == nil && done {
+				break
+			}
+			if i > 200 {
+				t.Fatalf("%s: the page did not come back", action)
+			}
+			time.Sleep(25 * time.Millisecond)
+		}
+		if errs := eval[string](t, ctx, `(document.querySelector(".errors") || {textContent: ""}).textContent`); errs != "" {
+			t.Fatalf("%s: %s", action, errs)
+		}
+	}
+	return login, logout, move
 }
