@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -98,6 +99,8 @@ flags (also from the environment):
   -checkpoint-every D     sign an audit checkpoint this often while serving (default 10m)
   -backup-every D, -backup-keep N, -backup-dir DIR
                           a scheduled backup while serving (default none; keep 7; DIR data/backups)
+  -page-kb N              ($BIANMIN_PAGE_KB, default 300) what a stored page of an electronic material may weigh; photos are recompressed to it
+  -files-dir DIR          ($BIANMIN_FILES_DIR) PostgreSQL only: keep the bytes of electronic materials as files under DIR (default: in the database)
   -cutoff HH:MM           ($BIANMIN_CUTOFF, default 17:30) an instant item received later is due the next working day
   -yellow PERCENT, -yellow-min DAYS   yellow card at the larger of the two (default 20% and 1 working day)
   -count-from-acceptance  count the acceptance day itself (default: from the day after, 受理当日不计)
@@ -166,6 +169,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 	fs.StringVar(&cfg.TLSKey, "tls-key", env("BIANMIN_TLS_KEY", ""), "private key file (PEM) of -tls-cert")
 	fs.BoolVar(&cfg.Service.Require2FA, "require-2fa", envBool("BIANMIN_REQUIRE_2FA"), "administrators, supervisors and directors must enrol a second factor (TOTP) before anything else (default: they are warned on every page)")
 	fs.DurationVar(&cfg.Service.Idle, "idle", envDuration("BIANMIN_IDLE", cfg.Service.Idle), "end a session unused this long (0: only its 12-hour lifetime ends it)")
+	fs.StringVar(&cfg.FilesDir, "files-dir", env("BIANMIN_FILES_DIR", ""), "keep the bytes of electronic materials under this directory (PostgreSQL only; default: in the database)")
+	pageKB := fs.Int64("page-kb", envInt64("BIANMIN_PAGE_KB", 300), "what a stored page of an electronic material may weigh, in KB: photos are recompressed to it")
 	cutoff := fs.String("cutoff", env("BIANMIN_CUTOFF", "17:30"), "time of day after which an instant item is due the next working day")
 	yellow := fs.Float64("yellow", 20, "yellow card at this share of the limit (percent), but at least -yellow-min working days")
 	yellowMin := fs.Int("yellow-min", 1, "yellow card at least this many working days before the due day")
@@ -205,6 +210,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 	if err != nil || *yellow < 0 || *yellow > 100 || *yellowMin < 0 {
 		return fmt.Errorf("-cutoff takes HH:MM (got %q), -yellow a percentage, -yellow-min a number of days", *cutoff)
 	}
+	if *pageKB < 50 || *pageKB > 5000 {
+		return fmt.Errorf("-page-kb takes 50 to 5000 (got %d)", *pageKB)
+	}
+	cfg.Service.Files.PageBytes = *pageKB << 10
 	cfg.Service.Clock.Cutoff = time.Duration(cut.Hour())*time.Hour + time.Duration(cut.Minute())*time.Minute
 	cfg.Service.Clock.YellowShare, cfg.Service.Clock.YellowMin = *yellow/100, *yellowMin
 	cfg.Service.Clock.CountFromNextDay = !*sameDay
@@ -599,6 +608,15 @@ func envBool(name string) bool {
 func envDuration(name string, def time.Duration) time.Duration {
 	if d, err := time.ParseDuration(os.Getenv(name)); err == nil {
 		return d
+	}
+	return def
+}
+
+func envInt64(name string, def int64) int64 {
+	if v := os.Getenv(name); v != "" {
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+			return n
+		}
 	}
 	return def
 }

@@ -49,20 +49,26 @@ const (
 	SupervisionRead   Action = "supervision.read" // the supervision dashboard and its cases
 	OrderIssue        Action = "order.issue"      // 督办, 催办: an order on a case, a window or a person (internal/oversight)
 	OrderAnswer       Action = "order.answer"     // answer an order addressed to one's organisation
+	// The electronic materials of a case (issue 13): read by whoever may read the case (the back office too,
+	// without the applicant's file names: 受办分离); attached by the front desk and the village station.
+	CaseFileRead   Action = "case.file.read"
+	CaseFileAttach Action = "case.file.attach"
 )
 
 // Actions lists every action, for the permission matrix and its test.
 var Actions = []Action{OrgRead, OrgEdit, OrgImport, StaffRead, StaffManage, ApplicantRead, ApplicantReadFull,
-	ApplicantWrite, ApplicantOverride, TranslationEdit, AuditRead, CatalogEdit, CatalogPublish, SupervisionRead, OrderIssue, OrderAnswer}
+	ApplicantWrite, ApplicantOverride, TranslationEdit, AuditRead, CatalogEdit, CatalogPublish, SupervisionRead, OrderIssue, OrderAnswer,
+	CaseFileRead, CaseFileAttach}
 
 var grants = map[Role][]Action{
-	Clerk:      {OrgRead, ApplicantRead, ApplicantReadFull, ApplicantWrite, OrderAnswer},
-	Agent:      {OrgRead, ApplicantRead, ApplicantReadFull, ApplicantWrite, OrderAnswer},
-	Reviewer:   {OrgRead, ApplicantRead, OrderAnswer},
-	Department: {OrgRead, ApplicantRead, CatalogEdit, OrderAnswer},
-	Director:   {OrgRead, OrgEdit, StaffRead, StaffManage, ApplicantRead, ApplicantReadFull, ApplicantWrite, ApplicantOverride, SupervisionRead, OrderIssue, OrderAnswer},
+	Clerk:      {OrgRead, ApplicantRead, ApplicantReadFull, ApplicantWrite, OrderAnswer, CaseFileRead, CaseFileAttach},
+	Agent:      {OrgRead, ApplicantRead, ApplicantReadFull, ApplicantWrite, OrderAnswer, CaseFileRead, CaseFileAttach},
+	Reviewer:   {OrgRead, ApplicantRead, OrderAnswer, CaseFileRead},
+	Department: {OrgRead, ApplicantRead, CatalogEdit, OrderAnswer, CaseFileRead},
+	Director: {OrgRead, OrgEdit, StaffRead, StaffManage, ApplicantRead, ApplicantReadFull, ApplicantWrite, ApplicantOverride, SupervisionRead,
+		OrderIssue, OrderAnswer, CaseFileRead, CaseFileAttach},
 	// a supervisor changes no case; an order (督办) is the supervisor's own act, kept beside the case
-	Supervisor: {OrgRead, StaffRead, ApplicantRead, AuditRead, SupervisionRead, OrderIssue},
+	Supervisor: {OrgRead, StaffRead, ApplicantRead, AuditRead, SupervisionRead, OrderIssue, CaseFileRead},
 	Admin:      Actions,
 }
 

@@ -53,6 +53,9 @@ type Config struct {
 	// Secure and its answers carry Strict-Transport-Security. Behind a TLS-terminating proxy, set
 	// TrustedProxy instead: its X-Forwarded-Proto: https does the same.
 	TLSCert, TLSKey string
+	// FilesDir keeps the bytes of electronic materials as files under this directory (PostgreSQL only; ""
+	// keeps them in the database, the only way on SQLite).
+	FilesDir string
 }
 
 // Main is a running Bianmin.
@@ -82,6 +85,12 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 		return nil, err
 	}
 	db.Log = cfg.Log
+	if cfg.FilesDir != "" {
+		if err := db.UseBlobDir(cfg.FilesDir); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
 	if _, err := db.Migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("migrate: %w", err)

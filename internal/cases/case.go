@@ -158,6 +158,7 @@ const (
 	Defective    Check = "defective" // 有误
 	Owed         Check = "owed"      // 容缺后补
 	Pledged      Check = "pledged"   // 告知承诺代替
+	Electronic   Check = "file"      // 电子材料已核验: seen on screen, the files that stand for it recorded
 )
 
 // MaterialCheck is what the window found of one material.
@@ -170,10 +171,13 @@ type MaterialCheck struct {
 	// owed (容缺后补), it is a proof a pledge may replace (告知承诺, 证明事项)
 	Deferrable bool `json:"deferrable,omitempty"`
 	Pledgeable bool `json:"pledgeable,omitempty"`
+	// Files are the electronic materials (ids of the case's files) that stand for this material, as the
+	// window recorded them at its check.
+	Files []string `json:"files,omitempty"`
 }
 
 // Checks lists the values a material check may take.
-var Checks = []Check{SeenOriginal, SeenCopy, Scanned, Missing, Defective, Owed, Pledged, NotApplicable}
+var Checks = []Check{SeenOriginal, SeenCopy, Scanned, Electronic, Missing, Defective, Owed, Pledged, NotApplicable}
 
 // Reconcile sets the window's checks against the materials the item asks for (names and whether each is
 // required, deferrable or pledgeable come from the item, never from the form): a material not checked is left
@@ -333,6 +337,10 @@ type Case struct {
 
 	// the one-time notice and what follows it, 告知承诺 and its check: see materials.go
 	MaterialRules
+
+	// Form holds the values of the item's application form (申请表) as filled at intake, by field key
+	// (catalog.FillForm); they travel with the case to the back office.
+	Form map[string]string `json:"form,omitempty"`
 
 	// Standing is the case's deadline standing, filled in before the case is stored (see StandingOn); it is
 	// kept beside the document, not in it.

@@ -47,7 +47,9 @@ type PledgeCheck struct {
 }
 
 // Seen reports a check that found the material as it should be.
-func (k Check) Seen() bool { return k == SeenOriginal || k == SeenCopy || k == Scanned }
+func (k Check) Seen() bool {
+	return k == SeenOriginal || k == SeenCopy || k == Scanned || k == Electronic
+}
 
 // Key reports a key material (主要材料): required, and not one that may be owed. 容缺 needs every key
 // material present (FACTS.md §5.4: 主要材料齐全且符合法定形式).
@@ -113,6 +115,12 @@ func (c Case) windowCheck(a Action, in []MaterialCheck, l *errs.List) []Material
 				l.Add(errs.Field(f, "err.case.owed_needs_conditional"))
 			case !m.Deferrable:
 				l.Add(errs.Field(f, "err.case.not_deferrable").With("name", m.Name))
+			}
+		case Electronic:
+			// 电子材料: seen on screen, so the window says which files it saw (issue 13); that they are
+			// the case's own files of this material is the service's check
+			if len(m.Files) == 0 {
+				l.Add(errs.Field(f, "err.case.no_file").With("name", m.Name))
 			}
 		case Pledged:
 			switch {

@@ -37,6 +37,12 @@ func with(m []MaterialCheck, i int, k Check) []MaterialCheck {
 	return m
 }
 
+func withFiles(m []MaterialCheck, i int, ids ...string) []MaterialCheck {
+	m = slices.Clone(m)
+	m[i].Files = ids
+	return m
+}
+
 func pledging() Case {
 	c := dibao()
 	c.PledgeAllowed = true
@@ -99,6 +105,9 @@ func TestMaterialRules(t *testing.T) {
 		{"the application form pledged", pledging, nil, step{Accept, Front, Input{Materials: with(fine(), 0, Pledged), CheckBy: day}}, "materials[0]", "err.case.not_pledgeable", "最低生活保障申请表"},
 		{"a pledge without the check's date", pledging, nil, step{Accept, Front, Input{Materials: with(fine(), 3, Pledged)}}, "check_by", "err.required", ""},
 		{"a proof pledged", pledging, nil, step{Accept, Front, Input{Materials: with(fine(), 3, Pledged), CheckBy: day}}, "", "", ""},
+		// 电子材料 (issue 13): a material checked on screen names the files that stand for it
+		{"an electronic material without its file", dibao, nil, step{Accept, Front, Input{Materials: with(fine(), 1, Electronic)}}, "materials[1]", "err.case.no_file", "居民身份证"},
+		{"an electronic material with its file", dibao, nil, step{Accept, Front, Input{Materials: withFiles(with(fine(), 1, Electronic), 1, "f1")}}, "", "", ""},
 	}
 	for _, tc := range tests {
 		c := tc.c()

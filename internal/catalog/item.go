@@ -119,9 +119,9 @@ type Material struct {
 }
 
 // HandedInOnline reports whether the material can be handed in without coming to the window: it exists in
-// electronic form and no original has to be seen. Bianmin takes no uploads yet, so a paper-only material, one
-// whose form is not stated, or one whose original the window must see (or whose count of originals is not
-// stated) cannot.
+// electronic form (a file uploaded, internal/files) and no original has to be seen. A paper-only material,
+// one whose form is not stated, or one whose original the window must see (or whose count of originals is
+// not stated) cannot. The application form itself can, where the item defines it (Item.FilledOnline).
 func (m Material) HandedInOnline() bool {
 	return (m.Form == "electronic" || m.Form == "both") && m.Originals == 0
 }
@@ -167,6 +167,8 @@ type Item struct {
 	Conditions string     `json:"conditions,omitempty"`
 	Steps      []Step     `json:"steps,omitempty"`
 	Materials  []Material `json:"materials,omitempty"`
+	// Form is the item's application form (申请表, form.go): filled at the window, a station or online.
+	Form []FormField `json:"application_form,omitempty"`
 
 	Free          bool   `json:"free"`
 	Fees          []Fee  `json:"fees,omitempty"`
@@ -346,6 +348,7 @@ func (it Item) Check() error {
 		}
 	}
 	checkMaterialRules(&l, it)
+	checkForm(&l, it)
 	// Both phones, and different ones.
 	if strings.TrimSpace(it.ConsultPhone) == "" {
 		l.Add(errs.Field("consult_phone", "err.required"))

@@ -75,6 +75,13 @@ func TestRoundTrip(t *testing.T) {
 	if natural == 0 {
 		t.Fatal("no item to extend in natural days")
 	}
+	// the application form's sheet (申请表) goes both ways too: choices in both languages and a condition
+	if !slices.ContainsFunc(items, func(it catalog.Item) bool {
+		return slices.ContainsFunc(it.Form, func(f catalog.FormField) bool { return f.When != nil }) &&
+			slices.ContainsFunc(it.Form, func(f catalog.FormField) bool { return len(f.Choices) > 1 && f.Choices[0].Mn != "" })
+	}) {
+		t.Fatal("no demo item has a form with a condition and bilingual choices")
+	}
 	var js bytes.Buffer
 	if err := WriteJSON(&js, items); err != nil {
 		t.Fatal(err)

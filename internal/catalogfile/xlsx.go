@@ -300,6 +300,7 @@ func WriteXLSX(w io.Writer, items []catalog.Item) error {
 	f.NewSheet(SheetSteps)
 	f.NewSheet(SheetSources)
 	f.NewSheet(SheetUnmapped)
+	f.NewSheet(SheetForm)
 	cols := itemColumns()
 	f.SetCellValue(SheetItems, cell(1, 1), "序号")
 	for i, c := range cols {
@@ -317,7 +318,10 @@ func WriteXLSX(w io.Writer, items []catalog.Item) error {
 	for i, h := range unmappedHeaders {
 		f.SetCellValue(SheetUnmapped, cell(i+1, 1), h)
 	}
-	mrow, srow, orow, urow := 2, 2, 2, 2
+	for i, h := range formHeaders {
+		f.SetCellValue(SheetForm, cell(i+1, 1), h)
+	}
+	mrow, srow, orow, urow, frow := 2, 2, 2, 2, 2
 	put := func(sheet string, r *int, vals ...any) {
 		for i, v := range vals {
 			if s, ok := v.(string); ok {
@@ -339,6 +343,9 @@ func WriteXLSX(w io.Writer, items []catalog.Item) error {
 		}
 		for _, m := range it.Materials {
 			put(SheetMaterials, &mrow, n+1, m.Name, name(forms, m.Form), count(m.Originals), count(m.Copies), name(necessities, m.Necessity), m.Source, m.BlankForm, m.Sample, m.Notes, m.Standard, yesNo(m.Pledge))
+		}
+		for _, ff := range it.Form {
+			put(SheetForm, &frow, append([]any{n + 1}, formRow(ff)...)...)
 		}
 		if src := it.Source; src != nil {
 			put(SheetSources, &orow, n+1, src.URL, src.Region, src.Title, src.Published)
@@ -379,6 +386,7 @@ type place struct {
 	itemRow   []int
 	materials [][]int
 	steps     [][]int
+	form      [][]int
 }
 
 // ReadXLSX reads the template. Cell-level faults (a number that is not one, a row tied to no item) and the
@@ -442,6 +450,7 @@ func ReadXLSXWith(body []byte, lim Limits) ([]catalog.Item, error) {
 		pl.itemRow = append(pl.itemRow, r+1)
 		pl.materials = append(pl.materials, nil)
 		pl.steps = append(pl.steps, nil)
+		pl.form = append(pl.form, nil)
 	}
 	var over error // a limit passed: the read stops there
 	readSub := func(sheet string, headers []string, fn func(i int, vals []string, row int) error) {
@@ -454,7 +463,7 @@ func ReadXLSXWith(body []byte, lim Limits) ([]catalog.Item, error) {
 			return
 		}
 		if err != nil {
-			if sheet != SheetSources && sheet != SheetUnmapped { // provenance is optional
+			if sheet != SheetSources && sheet != SheetUnmapped && sheet != SheetForm { // provenance and forms are optional
 				l.Add(errs.Field("file", "err.import.sheet").With("sheet", sheet))
 			}
 			return
@@ -510,6 +519,11 @@ func ReadXLSXWith(body []byte, lim Limits) ([]catalog.Item, error) {
 		}
 		items[i].Steps = append(items[i].Steps, catalog.Step{Name: v[1], Role: v[2], Level: lv, Limit: catalog.Limit{Value: limit, Unit: unitOf(v[5])}, Special: v[6]})
 		pl.steps[i] = append(pl.steps[i], row)
+		return nil
+	})
+	readSub(SheetForm, formHeaders, func(i int, v []string, row int) error {
+		items[i].Form = append(items[i].Form, readFormRow(v))
+		pl.form[i] = append(pl.form[i], row)
 		return nil
 	})
 	source := func(i int) *catalog.Source {
@@ -568,6 +582,9 @@ func (pl place) cellOf(i int, field string, index map[string]int, cols []column)
 		return sheet, true
 	}
 	if s, ok := sub("materials", pl.materials[i], materialHeaders, materialFields, SheetMaterials); ok {
+		return s
+	}
+	if s, ok := sub("application_form", pl.form[i], formHeaders, formFields, SheetForm); ok {
 		return s
 	}
 	if s, ok := sub("steps", pl.steps[i], stepHeaders, stepFields, SheetSteps); ok {

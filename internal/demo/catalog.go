@@ -115,9 +115,9 @@ func buildItem(s itemSpec, bannerPhone int) catalog.Item {
 	if s.topics != "" {
 		it.Topics = strings.Fields(s.topics)
 	}
-	// No demo item is 全程网办 (Ⅳ级) or promises 0 visits: every one asks for the ID card or another paper
-	// original that the window must see, and Bianmin takes no uploads yet (catalog.checkOnlinePromise). 异地就医
-	// 备案 and 社会保险费缴纳, published at Ⅳ级 before that rule, are Ⅲ级 with one visit to show the ID card.
+	// Most demo items ask for the ID card or another paper original that the window must see, so they promise
+	// one visit (catalog.checkOnlinePromise). 异地就医备案 and 社会保险费缴纳, published at Ⅳ级 before that rule,
+	// are Ⅲ级 with one visit to show the ID card. 独生子女父母奖励 is 全程网办 (fullyOnline).
 	if s.zh == "异地就医备案" || s.zh == "城乡居民社会保险费缴纳" {
 		it.VisitReason = "需到窗口核验居民身份证原件（暂不支持在线提交材料）"
 		it.OnlineURL = "https://zwfw.nmg.gov.cn/"
@@ -134,6 +134,9 @@ func buildItem(s itemSpec, bannerPhone int) catalog.Item {
 		it.Materials = append(it.Materials, pool[k])
 		// 告知承诺 where the item has a proof a pledge may replace (国办发〔2020〕42号)
 		it.PledgeAllowed = it.PledgeAllowed || pool[k].Pledgeable()
+	}
+	if s.zh == fullyOnlineItem {
+		fullyOnline(&it)
 	}
 	switch s.flow {
 	case "instant":
@@ -274,4 +277,35 @@ next:
 		}
 	}
 	return nil
+}
+
+// fullyOnlineItem is the demo's 全程网办 item (网上办理深度 Ⅳ, 0 visits): its application form is filled in on
+// the item's form and every other material is a photo or scan handed in as a file (issue 13).
+const fullyOnlineItem = "独生子女父母奖励"
+
+func fullyOnline(it *catalog.Item) {
+	it.Visits, it.VisitReason, it.OnlineDepth = 0, "", 4
+	it.HandlingForms = []int{catalog.AtWindow, catalog.OnlinePC, catalog.Mobile}
+	it.Delivery = []string{"window", "electronic"}
+	photo := func(name, standard string) catalog.Material {
+		return catalog.Material{Name: name, Form: "electronic", Originals: 0, Copies: 1, Necessity: catalog.Required, Source: "申请人自备",
+			Standard: standard, Notes: "手机拍照或扫描上传（JPEG、PNG、PDF），每页不超过300KB，系统自动压缩"}
+	}
+	it.Materials = []catalog.Material{
+		{Name: it.NameZh + "申请表", Form: "both", Originals: 1, Necessity: catalog.Required, Source: "在线填报或窗口领取",
+			BlankForm: "/static/forms/application.pdf", Sample: "/static/forms/application-sample.pdf", Notes: "在线填写，打印后签字"},
+		photo("居民身份证（正反面照片）", "在有效期内，与申请人一致，四角完整、字迹清晰"),
+		photo("结婚证（照片）", "持证人页清晰可辨"),
+	}
+	married := catalog.Condition{Field: "marriage", Equals: "married"}
+	it.Form = []catalog.FormField{
+		{Key: "name", LabelZh: "申请人姓名", LabelMn: "ᠭᠤᠶᠤᠴᠢᠯᠠᠭᠴᠢ ᠶᠢᠨ ᠨᠡᠷ᠎ᠡ", Type: catalog.FieldText, Required: true},
+		{Key: "id_number", LabelZh: "申请人身份证号", LabelMn: "ᠪᠡᠶ᠎ᠡ ᠶᠢᠨ ᠦᠨᠡᠮᠯᠡᠯ ᠦᠨ ᠳ᠋ᠤᠭᠠᠷ", Type: catalog.FieldIDNumber, Required: true},
+		{Key: "phone", LabelZh: "联系电话", LabelMn: "ᠬᠠᠷᠢᠯᠴᠠᠬᠤ ᠤᠲᠠᠰᠤ", Type: catalog.FieldPhone, Required: true},
+		{Key: "child_name", LabelZh: "独生子女姓名", LabelMn: "ᠭᠠᠭᠴᠠ ᠬᠡᠦᠬᠡᠳ ᠦᠨ ᠨᠡᠷ᠎ᠡ", Type: catalog.FieldText, Required: true},
+		{Key: "child_born", LabelZh: "子女出生日期", LabelMn: "ᠬᠡᠦᠬᠡᠳ ᠦᠨ ᠲᠥᠷᠥᠭᠰᠡᠨ ᠡᠳᠦᠷ", Type: catalog.FieldDate, Required: true, HintZh: "例如 2001-09-01", HintMn: "2001-09-01"},
+		{Key: "marriage", LabelZh: "婚姻状况", LabelMn: "ᠭᠡᠷᠯᠡᠯᠲᠡ ᠶᠢᠨ ᠪᠠᠢᠳᠠᠯ", Type: catalog.FieldChoice, Required: true, Choices: []catalog.Choice{
+			{Value: "married", Zh: "已婚", Mn: "ᠭᠡᠷᠯᠡᠭᠰᠡᠨ"}, {Value: "widowed", Zh: "丧偶", Mn: "ᠪᠡᠯᠪᠡᠰᠦᠷᠡᠭᠰᠡᠨ"}, {Value: "divorced", Zh: "离异", Mn: "ᠰᠠᠯᠤᠭᠰᠠᠨ"}}},
+		{Key: "spouse_id", LabelZh: "配偶身份证号", LabelMn: "ᠬᠠᠨᠢ ᠶᠢᠨ ᠪᠡᠶ᠎ᠡ ᠶᠢᠨ ᠦᠨᠡᠮᠯᠡᠯ ᠦᠨ ᠳ᠋ᠤᠭᠠᠷ", Type: catalog.FieldIDNumber, Required: true, When: &married},
+	}
 }

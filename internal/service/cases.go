@@ -383,6 +383,9 @@ func (s *Service) Act(ctx context.Context, actor access.Actor, caseID string, ve
 		if in.Materials, err = cases.Reconcile(Asked(it), in.Materials); err != nil {
 			return c, err
 		}
+		if err := s.filesStand(ctx, c.ID, in.Materials); err != nil { // files.go
+			return c, err
+		}
 		c.PledgeAllowed = it.PledgeAllowed // the pinned version's, for cases taken in before cases kept it
 	}
 	if (a == cases.Accept || a == cases.AcceptOwed) && c.WaitsFor != "" {

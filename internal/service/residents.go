@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/alexedwards/argon2id"
@@ -10,6 +11,7 @@ import (
 	"bianmin/internal/catalog"
 	"bianmin/internal/clock"
 	"bianmin/internal/errs"
+	"bianmin/internal/files"
 	"bianmin/internal/ids"
 	"bianmin/internal/org"
 	"bianmin/internal/people"
@@ -187,6 +189,28 @@ func (s *Service) Residences(ctx context.Context) ([]org.Org, error) {
 // is the resident's own record; it is handled by the township of the resident's residence and waits at that
 // township's front desk, in state received, for the material check. key makes the submission idempotent.
 func (s *Service) ApplyOnline(ctx context.Context, r people.ResidentAccount, itemID, key string) (cases.Case, error) {
+	return s.ApplyOnlineWith(ctx, r, itemID, key, OnlineApplication{})
+}
+
+// OnlineApplication is what a resident hands in with an online application: the item's form filled in,
+// and files for its materials (全程网办, issue 13).
+type OnlineApplication struct {
+	Form  map[string]string
+	Files []FileIn
+}
+
+// FileIn is a file handed in with an application: for which material, from which input (named in a
+// refusal), as what name.
+type FileIn struct {
+	Material, Field, Name string
+	Body                  []byte
+}
+
+// ApplyOnlineWith is ApplyOnline with the form's values and the files: the values are checked against the
+// item's form (each fault named by the field's label), every file is checked and brought down to a page's
+// weight before anything is written, and the case, its values and its files are stored in one transaction
+// (each file with its hash in the audit trail), or nothing is.
+func (s *Service) ApplyOnlineWith(ctx context.Context, r people.ResidentAccount, itemID, key string, in OnlineApplication) (cases.Case, error) {
 	row, err := s.DB.Item(ctx, itemID)
 	if err != nil || row.Published == 0 {
 		return cases.Case{}, errs.Field("item_id", "err.not_found").With("what", "item")
@@ -197,6 +221,10 @@ func (s *Service) ApplyOnline(ctx context.Context, r people.ResidentAccount, ite
 	}
 	if !OnlineApplicable(it) {
 		return cases.Case{}, errs.Field("item_id", "err.online.not_online")
+	}
+	values, prepared, err := s.onlineParts(it, in)
+	if err != nil {
+		return cases.Case{}, err
 	}
 	if err := s.mayFileOnline(ctx, r, key); err != nil {
 		return cases.Case{}, err
@@ -225,9 +253,17 @@ func (s *Service) ApplyOnline(ctx context.Context, r people.ResidentAccount, ite
 		_, replay, err := tx.IdempotentFor(key, "online", r.ID, fingerprint(itemID), func() (string, error) {
 			// received online by the handling township itself; nobody at a window took it in
 			c := newCase(it, row.DepartmentID, cases.Online, handling, handling, handling, a.ID, "", now, clk)
+			c.Form = values
 			ev := cases.Event{Action: "receive", To: cases.Received, At: now, Desk: cases.Applicant}
 			if err := tx.CreateCase(actor, &c, numberPrefix(handling), localYear(now), ev, handling.ID); err != nil {
 				return "", err
+			}
+			for i, p := range prepared {
+				f := files.File{CaseID: c.ID, Material: in.Files[i].Material, Name: in.Files[i].Name, Type: p.Type, Size: int64(len(p.Body)),
+					Original: p.Original, Pages: p.Pages, Width: p.Width, Height: p.Height, SHA256: p.SHA256, Desk: "applicant", By: actor.ID}
+				if err := tx.AddFile(actor, handling.ID, &f, p.Body); err != nil {
+					return "", err
+				}
 			}
 			made = append(made, c.ID)
 			return c.ID, tx.LinkResidentCase(r.ID, c.ID)
@@ -245,6 +281,32 @@ func (s *Service) ApplyOnline(ctx context.Context, r people.ResidentAccount, ite
 		return cases.Case{}, err
 	}
 	return list[0], nil
+}
+
+// onlineParts checks an online application's form values and files before anything is written.
+func (s *Service) onlineParts(it catalog.Item, in OnlineApplication) (map[string]string, []files.Prepared, error) {
+	var l errs.List
+	var values map[string]string
+	if len(it.Form) > 0 {
+		v, err := catalog.FillForm(it.Form, in.Form)
+		for _, e := range errs.All(err) {
+			l.Add(e)
+		}
+		values = v
+	}
+	prepared := make([]files.Prepared, len(in.Files))
+	for i, f := range in.Files {
+		if !slices.ContainsFunc(it.Materials, func(m catalog.Material) bool { return m.Name == f.Material }) {
+			l.Add(errs.Field(f.Field, "err.case.unknown_material").With("name", f.Material))
+			continue
+		}
+		p, err := files.Prepare(f.Field, f.Name, f.Body, s.cfg.Files)
+		for _, e := range errs.All(err) {
+			l.Add(fileLabel(e, f.Material))
+		}
+		prepared[i] = p
+	}
+	return values, prepared, l.Err()
 }
 
 // MyCase is one of a resident's applications as "my applications" shows it.
@@ -284,17 +346,9 @@ func (s *Service) MyCases(ctx context.Context, r people.ResidentAccount) ([]MyCa
 // MyCase reads the public timeline of one of the resident's own applications; another's case is not found,
 // the same way as a case that does not exist.
 func (s *Service) MyCase(ctx context.Context, r people.ResidentAccount, caseID string) (Tracking, error) {
-	notFound := errs.New(errs.NotFound, "err.not_found").With("what", "case")
-	mine, err := s.DB.ResidentHasCase(ctx, r.ID, caseID)
+	v, err := s.sight(ctx, ResidentHand(r), caseID) // files.go: theirs, or not found
 	if err != nil {
 		return Tracking{}, err
 	}
-	if !mine {
-		return Tracking{}, notFound
-	}
-	c, err := s.DB.Case(ctx, caseID)
-	if err != nil {
-		return Tracking{}, notFound
-	}
-	return s.publicTimeline(ctx, c)
+	return s.publicTimeline(ctx, v.c)
 }

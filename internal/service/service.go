@@ -13,6 +13,7 @@ import (
 	"github.com/alexedwards/argon2id"
 
 	"bianmin/internal/clock"
+	"bianmin/internal/files"
 	"bianmin/internal/i18n"
 	"bianmin/internal/people"
 	"bianmin/internal/store"
@@ -35,6 +36,8 @@ type Config struct {
 	Idle time.Duration
 	// PasswordHistory is how many of an account's last passwords may not be taken again.
 	PasswordHistory int
+	// Files are the limits of electronic materials: a page's weight (-page-kb), the largest upload.
+	Files files.Limits
 }
 
 // DefaultConfig is what a hall runs with.
@@ -43,6 +46,7 @@ func DefaultConfig() Config {
 		SessionTTL:      12 * time.Hour,
 		Idle:            30 * time.Minute,
 		PasswordHistory: people.PasswordHistory,
+		Files:           files.DefaultLimits,
 		LoginsPerMinute: people.SignInsPerAddress,
 		Clock:           clock.DefaultRules(),
 		// OWASP's argon2id setting (19 MiB, 2 passes): about 30 ms a hash on a 2-core machine.

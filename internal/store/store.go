@@ -57,6 +57,8 @@ type DB struct {
 	writes chan *writeReq
 	stop   chan struct{}
 	wg     sync.WaitGroup
+	// blobs keeps the bytes of electronic materials (files.go); nil: in the database.
+	blobs Blobs
 	// groups counts the writer's group commits by size, for the operator's metrics (metrics.go).
 	groups groupStats
 }

@@ -291,40 +291,7 @@ func TestBrowserResidentFindsGuide(t *testing.T) {
 func TestBrowserCaseWholePath(t *testing.T) {
 	r := testkit.Start(t, testkit.SQLite(t))
 	ctx := browser(t)
-	login := func(user string) {
-		t.Helper()
-		do(t, ctx,
-			chromedp.Navigate(r.URL+"/login"),
-			chromedp.WaitVisible(chromedp.CSS(`#f-username`)),
-			chromedp.SendKeys(chromedp.CSS(`#f-username`), user),
-			chromedp.SendKeys(chromedp.CSS(`#f-password`), demo.Password),
-			chromedp.Click(chromedp.CSS(`form.form button[type=submit]`)),
-			chromedp.WaitVisible(chromedp.CSS(`ul.tiles`)),
-		)
-	}
-	logout := func() {
-		t.Helper()
-		do(t, ctx, chromedp.Click(chromedp.CSS(`.tools form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.CSS(`a[href="/login"]`)))
-	}
-	move := func(action string) {
-		t.Helper()
-		// The page after the move has a timeline too: mark this one, and wait for a page without the mark.
-		eval[bool](t, ctx, `window.__before = true`)
-		do(t, ctx, chromedp.Click(chromedp.CSS(`button[name=action][value=`+action+`]`)))
-		for i := 0; ; i++ {
-			// during the navigation the page's context may be gone for a moment: that is not an answer yet
-			if done, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!window.__before && document.readyState === "complete" && !!document.querySelector("ol.timeline")`)); err == nil && done {
-				break
-			}
-			if i > 200 {
-				t.Fatalf("%s: the page did not come back", action)
-			}
-			time.Sleep(25 * time.Millisecond)
-		}
-		if errs := eval[string](t, ctx, `(document.querySelector(".errors") || {textContent: ""}).textContent`); errs != "" {
-			t.Fatalf("%s: %s", action, errs)
-		}
-	}
+	login, logout, move := deskSteps(t, ctx, r.URL)
 	// the agent registers the resident and applies on her behalf
 	login("yangshulin.agent")
 	do(t, ctx,

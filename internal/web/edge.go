@@ -35,6 +35,10 @@ var uploadLimits = map[string]int64{
 	"POST /catalog/import": catalogUploadLimit + 64<<10,
 	"POST /admin/import":   divisionUploadLimit + 64<<10,
 	"POST /admin/calendar": calendarUploadLimit + 64<<10,
+	// electronic materials (pages_files.go): an application's files, one file at the window or station
+	"POST /portal/guide/{id}/apply": maxFilesPerApplication*materialUploadLimit + 256<<10,
+	"POST /cases/{id}/files":        materialUploadLimit + 64<<10,
+	"POST /my/cases/{id}/files":     materialUploadLimit + 64<<10,
 }
 
 // bodyLimits are routes whose body is larger than their kind's default.
@@ -48,6 +52,7 @@ const (
 	catalogUploadLimit  = 20 << 20
 	divisionUploadLimit = 10 << 20
 	calendarUploadLimit = 1 << 20
+	materialUploadLimit = 20 << 20 // files.DefaultLimits.MaxUpload: a phone's photo as taken
 )
 
 // edge guards a request before routing: mux finds the route, the route gives the cap.

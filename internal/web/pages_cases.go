@@ -188,6 +188,8 @@ type caseView struct {
 	Orders    []service.OrderView
 	MayOrder  bool
 	OrderIdem string
+	// Paper is the case's application form values and electronic materials (pages_files.go)
+	Paper paperView
 }
 
 func (s *Server) caseView(r *http.Request, id string) (caseView, error) {
@@ -240,6 +242,9 @@ func (s *Server) caseView(r *http.Request, id string) (caseView, error) {
 		return v, err
 	}
 	v.MayOrder, v.OrderIdem = service.MayOrder(actor, v.Handling.Path), ids.Token(16)
+	if v.Paper, err = s.paperView(r, staffHand(r), id, "/cases/"+id); err != nil {
+		return v, err
+	}
 	// The back office sees the applicant masked; the front desk in full (受办分离).
 	if a, err := s.svc.Applicant(r.Context(), actor, work.Case.ApplicantID); err == nil {
 		v.Applicant = a
@@ -283,7 +288,8 @@ func (s *Server) caseAct(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 		in.Materials = append(in.Materials, cases.MaterialCheck{Name: name, Required: r.FormValue("m"+strconv.Itoa(i)+"_required") == "1",
-			Check: cases.Check(r.FormValue("m" + strconv.Itoa(i) + "_check")), Note: r.FormValue("m" + strconv.Itoa(i) + "_note")})
+			Check: cases.Check(r.FormValue("m" + strconv.Itoa(i) + "_check")), Note: r.FormValue("m" + strconv.Itoa(i) + "_note"),
+			Files: r.Form["m"+strconv.Itoa(i)+"_files"]})
 	}
 	a := cases.Action(r.FormValue("action"))
 	if a == cases.OwedArrived {

@@ -1,6 +1,9 @@
 package web
 
-import "bianmin/internal/cases"
+import (
+	"bianmin/internal/cases"
+	"bianmin/internal/files"
+)
 
 // settledChecks are the materials of a resubmitted case whose checks stand (行政许可法 第32条: after the
 // one-time notice only what it asked for is checked again).
@@ -28,9 +31,14 @@ func (v caseView) Offers(m cases.MaterialCheck, k cases.Check) bool {
 		return m.Deferrable
 	case cases.Pledged:
 		return m.Pledgeable && v.Work.Case.PledgeAllowed
+	case cases.Electronic:
+		return len(v.Paper.ByMaterial[m.Name]) > 0 // seen on screen: there are files to see
 	}
 	return true
 }
+
+// FilesOf are the files handed in for a material, which the check records as standing for it.
+func (v caseView) FilesOf(name string) []files.File { return v.Paper.ByMaterial[name] }
 
 // keepChecked puts what the desk chose back on the rows after a refused move, so that nothing typed is lost.
 func keepChecked(rows, sent []cases.MaterialCheck) {

@@ -182,6 +182,8 @@ type guideData struct {
 	// Online says whether residents may apply for the item from this page; Idem keys the application form.
 	Online bool
 	Idem   string
+	// Page: the item is applied for on its application page (a form to fill, files to hand in).
+	Page bool
 }
 
 // guideItem reads the public version asked for (?v=), else the published one.
@@ -205,7 +207,8 @@ func (s *Server) guide(w http.ResponseWriter, r *http.Request) {
 	p.TitleText = p.ItemName(it)
 	// only the current published version is applied for, not an earlier one read with ?v=
 	current := r.URL.Query().Get("v") == ""
-	p.Data = guideData{Guide: g, QR: r.URL.Path + "/qr.png", Gaps: catalog.Gaps(it), Online: current && service.OnlineApplicable(it), Idem: ids.Token(16)}
+	p.Data = guideData{Guide: g, QR: r.URL.Path + "/qr.png", Gaps: catalog.Gaps(it), Online: current && service.OnlineApplicable(it), Idem: ids.Token(16),
+		Page: applyNeedsPage(it)}
 	s.render(w, http.StatusOK, "guide", p)
 }
 

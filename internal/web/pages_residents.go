@@ -108,13 +108,3 @@ func (s *Server) myCases(w http.ResponseWriter, r *http.Request) {
 	p.Data = list
 	s.render(w, http.StatusOK, "my", p)
 }
-
-// applyOnline hands in an application from a guide; the form carries an idempotency key.
-func (s *Server) applyOnline(w http.ResponseWriter, r *http.Request) {
-	_, err := s.svc.ApplyOnline(r.Context(), *rc(r).resident, r.PathValue("id"), r.FormValue("idem"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/my?ok=applied", http.StatusSeeOther)
-}

@@ -226,9 +226,20 @@ func (s *Server) fieldErrors(lang i18n.Lang, err error) []FieldError {
 			}
 			args = append(args, k, v)
 		}
+		// a field defined by data (an item's form field, a file for a material) carries its own label
+		label := e.Args["label_"+string(lang)]
+		if label == "" {
+			label = e.Args["label_zh"]
+		}
+		if label != "" {
+			args = append(args, "label", label)
+		}
 		fe := FieldError{Field: e.Field, Message: s.cat.T(lang, e.Key, args...)}
 		if e.Field != "" {
 			fe.Label = s.fieldLabel(lang, e.Field, e.Args["name"])
+		}
+		if label != "" {
+			fe.Label = label
 		}
 		out = append(out, fe)
 	}

@@ -48,7 +48,12 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /resident/login", s.residentLogin)
 	mux.HandleFunc("POST /resident/logout", s.needResident(s.residentLogout))
 	mux.HandleFunc("GET /my", s.needResident(s.myCases))
+	mux.HandleFunc("GET /portal/guide/{id}/apply", s.needResident(s.applyForm)) // the form and the files (pages_files.go)
 	mux.HandleFunc("POST /portal/guide/{id}/apply", s.needResident(s.applyOnline))
+	mux.HandleFunc("GET /my/cases/{id}", s.needResident(s.myCasePage))
+	mux.HandleFunc("POST /my/cases/{id}/files", s.needResident(s.myCaseAttach))
+	mux.HandleFunc("GET /my/cases/{id}/files/{fid}", s.needResident(s.myCaseFile))
+	mux.HandleFunc("GET /my/cases/{id}/form", s.needResident(s.myCaseFormPrint))
 
 	// staff pages
 	mux.HandleFunc("GET /desk", s.needLogin(s.desk))
@@ -85,6 +90,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /orders", s.needLogin(s.orderList))
 	mux.HandleFunc("POST /orders/{id}/answer", s.needLogin(s.orderAnswer))
 	mux.HandleFunc("POST /cases/{id}/result-code", s.needLogin(s.caseResendCode))
+	mux.HandleFunc("POST /cases/{id}/files", s.needLogin(s.caseAttach)) // electronic materials (pages_files.go)
+	mux.HandleFunc("GET /cases/{id}/files/{fid}", s.needLogin(s.caseFile))
+	mux.HandleFunc("GET /cases/{id}/form", s.needLogin(s.caseFormPrint)) // the 申请表 to print and sign
 	mux.HandleFunc("GET /cases/{id}/notice", s.needLogin(s.caseNoticeLatest))
 	mux.HandleFunc("GET /cases/{id}/notices/{nid}", s.needLogin(s.caseNoticePrint))
 	mux.HandleFunc("GET /transfers", s.needLogin(s.transfers))
