@@ -199,3 +199,24 @@ func (s *Service) Visits(ctx context.Context, actor access.Actor, state string, 
 	}
 	return s.DB.Visits(ctx, actor.OrgPath, state, after, afterID, limit)
 }
+
+// AssistedQueue is the open cases of applicants who need help, for the front desk and the station, which
+// take them first (seed 三.(六)); anyone else gets none.
+func (s *Service) AssistedQueue(ctx context.Context, actor access.Actor) ([]Work, error) {
+	if actor.System || !actor.Role.Has(access.NeedsRead) {
+		return nil, nil
+	}
+	list, err := s.DB.AssistedOpen(ctx, actor.OrgPath, 20)
+	if err != nil || len(list) == 0 {
+		return nil, err
+	}
+	clk, err := s.Clock(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Work, 0, len(list))
+	for _, c := range list {
+		out = append(out, s.work(ctx, actor, c, clk, s.today(clk)))
+	}
+	return out, nil
+}

@@ -528,7 +528,11 @@ func (s *Service) Queue(ctx context.Context, actor access.Actor) ([]Work, error)
 	for _, c := range list {
 		out = append(out, s.work(ctx, actor, c, clk, today))
 	}
+	front := actor.Role == access.Clerk || actor.Role == access.Director || actor.Role == access.Agent
 	slices.SortStableFunc(out, func(a, b Work) int {
+		if front && a.Case.Helped != b.Case.Helped { // 帮办: those who need help first at the desk (assist.go)
+			return map[bool]int{true: -1, false: 1}[a.Case.Helped]
+		}
 		ak, bk := a.Due.IsZero(), b.Due.IsZero()
 		switch {
 		case ak && bk:

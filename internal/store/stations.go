@@ -470,3 +470,13 @@ func (db *DB) HandoverOf(ctx context.Context, caseID string) (*stations.Handover
 	var h stations.Handover
 	return &h, errs.Wrap(json.Unmarshal([]byte(doc), &h), "handover doc")
 }
+
+// AssistedOpen lists the open cases received in a subtree for applicants marked as needing help (帮办),
+// oldest first: they come first at the desk.
+func (db *DB) AssistedOpen(ctx context.Context, rootPath string, limit int) ([]cases.Case, error) {
+	lo, hi := subtreeRange(rootPath)
+	return collectCases(db.query(ctx, `SELECT c.doc FROM cases c JOIN orgs r ON r.id = c.receiving_org
+		WHERE c.applicant_id IN (SELECT applicant_id FROM applicant_needs WHERE active = 1)
+		AND c.state NOT IN ('delivered', 'refused', 'terminated', 'revoked') AND r.path >= ? AND r.path < ?
+		AND c.doc LIKE '%"helped":true%' ORDER BY c.received_at LIMIT ?`, lo, hi, limit))
+}
