@@ -272,3 +272,23 @@ func (s *Service) RevokeStanding(ctx context.Context, actor access.Actor, id str
 	}
 	return s.DB.Standing(ctx, id)
 }
+
+// StandingsInForce lists an applicant's standing authorisations at the actor's station that hold today, for
+// the intake form.
+func (s *Service) StandingsInForce(ctx context.Context, actor access.Actor, applicantID string) ([]stations.Authorisation, error) {
+	list, err := s.Standings(ctx, actor, applicantID, time.Time{}, "", 20)
+	if err != nil {
+		return nil, err
+	}
+	clk, err := s.Clock(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []stations.Authorisation
+	for _, a := range list {
+		if a.Holds(s.today(clk)) {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
