@@ -256,7 +256,8 @@ func (s *Server) caseShow(w http.ResponseWriter, r *http.Request) {
 		v.Done = s.done(p, v, a)
 	}
 	p.Data = v
-	w.Header().Set("X-Case-No", v.Work.Case.No) // a station's outbox (static/outbox.js) shows what it sent by number
+	// a station's outbox (static/outbox.js) shows what it sent by number; escaped, as headers are ASCII
+	w.Header().Set("X-Case-No", url.PathEscape(v.Work.Case.No))
 	s.render(w, http.StatusOK, "case", p)
 }
 

@@ -118,7 +118,9 @@
     return fetch(e.action, { method: "POST", body: body, credentials: "same-origin", redirect: "follow" }).then(function (r) {
       var path = new URL(r.url).pathname;
       if (r.ok && r.redirected && /^\/cases\/[^/]+$/.test(path)) {
-        return { state: "sent", url: path, no: r.headers.get("X-Case-No") || "" };
+        var no = "";
+        try { no = decodeURIComponent(r.headers.get("X-Case-No") || ""); } catch (e) { no = ""; }
+        return { state: "sent", url: path, no: no };
       }
       if (path === "/login" || r.status === 403 || r.status >= 500) {
         throw new Error("not now"); // signed out, a stale token, a server in trouble: it waits
