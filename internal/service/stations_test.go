@@ -238,3 +238,97 @@ func TestAssistanceAndHomeVisit(t *testing.T) {
 		}
 	})
 }
+
+// The way between station and township (item 6): the station's papers go up on a list its township's front
+// desk receives; the result, issued via the station, comes back on a list the station receives; the agent
+// hands it over with the signature of the one who receives it, which delivers the case. Everyone else is
+// refused; each list is made once whatever the retries.
+func TestStationListsAndHandover(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, db *store.DB) {
+		w := demoWorld(t, db)
+		item := dibaoItem(t, w)
+		agent, clerk := w.actors["yangshulin.agent"], w.actors["tianshan.clerk"]
+		c, err := w.svc.Receive(ctx, agent, service.ReceiveInput{ItemID: item, ApplicantID: w.seeded["V1"], Authorisation: "委托书"}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for who, actor := range map[string]access.Actor{"another village's agent": w.actors["xishuangshan.agent"], "a reviewer": w.actors["tianshan.reviewer"],
+			"the supervisor": w.actors["supervisor"], "department staff": w.actors["minzheng"], "a stranger": stranger} {
+			if _, err := w.svc.SendStationList(ctx, actor, "", ""); who != "another village's agent" && errs.CodeOf(err) != errs.Forbidden {
+				t.Errorf("%s sends a list: %v", who, err)
+			}
+		}
+		board, err := w.svc.StationLists(ctx, agent)
+		if err != nil || len(board.Pending) != 1 || len(board.Pending[0].Cases) != 1 || len(board.Pending[0].Cases[0].Papers) == 0 {
+			t.Fatalf("the station's pending papers: %+v %v", board.Pending, err)
+		}
+		up, err := w.svc.SendStationList(ctx, agent, "", "up1")
+		if err != nil || up.Kind != stations.Originals || up.Township != w.targets["T1"].ID {
+			t.Fatalf("up: %+v %v", up, err)
+		}
+		if again, err := w.svc.SendStationList(ctx, agent, "", "up1"); err != nil || again.ID != up.ID {
+			t.Fatalf("the same list again: %v", err)
+		}
+		if _, err := w.svc.SendStationList(ctx, agent, "", "up2"); errs.CodeOf(err) != errs.Invalid {
+			t.Errorf("nothing more to send: %v", err)
+		}
+		for _, who := range []string{"xishuangshan.agent", "shaogen.clerk", "agetan.agent"} {
+			if _, err := w.svc.ReceiveStationList(ctx, w.actors[who], up.ID); errs.CodeOf(err) != errs.Forbidden {
+				t.Errorf("%s receives it: %v", who, err)
+			}
+		}
+		if _, err := w.svc.ReceiveStationList(ctx, agent, up.ID); errs.CodeOf(err) != errs.Forbidden {
+			t.Errorf("the sender receives its own list: %v", err)
+		}
+		if got, err := w.svc.ReceiveStationList(ctx, clerk, up.ID); err != nil || got.Received.IsZero() {
+			t.Fatalf("the township receives: %v", err)
+		}
+
+		// decided, issued via the station, sent back
+		act := func(who access.Actor, a cases.Action, in cases.Input) {
+			t.Helper()
+			if c, err = w.svc.Act(ctx, who, c.ID, c.Version, a, in); err != nil {
+				t.Fatalf("%s: %v", a, err)
+			}
+		}
+		act(access.System, cases.Accept, cases.Input{Materials: mats(false)})
+		act(access.System, cases.Pass, cases.Input{})
+		act(access.System, cases.Pass, cases.Input{})
+		act(access.System, cases.Decide, cases.Input{Grant: true, Reason: "符合条件"})
+		act(clerk, cases.Issue, cases.Input{Method: cases.ViaStation})
+		tb, err := w.svc.StationLists(ctx, clerk)
+		if err != nil || len(tb.Pending) != 1 || tb.Pending[0].To.ID != w.targets["V1"].ID {
+			t.Fatalf("the township's results to send: %+v %v", tb.Pending, err)
+		}
+		if _, err := w.svc.SendStationList(ctx, w.actors["shaogen.clerk"], w.targets["V1"].ID, ""); errs.CodeOf(err) != errs.Invalid {
+			t.Errorf("another township sends to this station: %v", err)
+		}
+		back, err := w.svc.SendStationList(ctx, clerk, w.targets["V1"].ID, "back1")
+		if err != nil || back.Kind != stations.Results || len(back.Cases) != 1 {
+			t.Fatalf("back: %+v %v", back, err)
+		}
+		h := stations.Handover{Signer: "居民V1", Signed: true}
+		if _, err := w.svc.HandOver(ctx, agent, c.ID, h); fieldOf(err) != "case_id" {
+			t.Errorf("handed over before the list arrived: %v", err)
+		}
+		if _, err := w.svc.ReceiveStationList(ctx, agent, back.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.svc.HandOver(ctx, w.actors["xishuangshan.agent"], c.ID, h); errs.CodeOf(err) != errs.Forbidden {
+			t.Errorf("another station hands it over: %v", err)
+		}
+		if _, err := w.svc.HandOver(ctx, agent, c.ID, stations.Handover{Signer: "邻居"}); fieldOf(err) != "signed" {
+			t.Errorf("without a signature: %v", err)
+		}
+		c, err = w.svc.HandOver(ctx, agent, c.ID, h)
+		if err != nil || c.State != cases.Delivered {
+			t.Fatalf("handed over: %s %v", c.State, err)
+		}
+		if got, _ := db.HandoverOf(ctx, c.ID); got == nil || got.Signer != "居民V1" || got.By != agent.ID {
+			t.Fatalf("the handover: %+v", got)
+		}
+		if _, err := w.svc.HandOver(ctx, agent, c.ID, h); errs.CodeOf(err) != errs.Conflict {
+			t.Errorf("handed over twice: %v", err)
+		}
+	})
+}
