@@ -7,11 +7,14 @@ import (
 	"strings"
 	"time"
 
+	"bianmin/internal/access"
 	"bianmin/internal/cases"
 	"bianmin/internal/catalog"
 	"bianmin/internal/clock"
 	"bianmin/internal/errs"
 	"bianmin/internal/ids"
+	"bianmin/internal/org"
+	"bianmin/internal/people"
 	"bianmin/internal/service"
 	"bianmin/internal/stations"
 	"bianmin/internal/store"
@@ -371,4 +374,40 @@ func (s *Server) visitMove(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/visits/"+r.PathValue("id")+"?ok=saved", http.StatusSeeOther)
+}
+
+// stationColumn is a village's station on its township's portal page (seed 三.(五): villages are columns of
+// their township's pages; 三.(四): staff shown by name and role): who works there, the hours it keeps, and
+// its items split into those it concludes itself (嘎查村可直接办理, organ.go) and those it receives and
+// forwards to the township.
+type stationColumn struct {
+	Staff  []people.Staff
+	Places []org.Org // the station's own organisations (便民服务站) under the village, with their notes
+	Handle []catalog.Item
+	Proxy  []catalog.Item
+}
+
+func (s *Server) stationColumn(r *http.Request, village org.Org, items []catalog.Item) (*stationColumn, error) {
+	c := &stationColumn{}
+	staff, err := s.svc.DB.StaffIn(r.Context(), village.Path)
+	if err != nil {
+		return nil, err
+	}
+	for _, st := range staff {
+		if st.Active && st.Role == access.Agent {
+			c.Staff = append(c.Staff, people.Staff{Name: st.Name, Role: st.Role}) // name and role only, as a notice board shows them
+		}
+	}
+	if c.Places, err = s.svc.DB.Subtree(r.Context(), village.Path, org.Station); err != nil {
+		return nil, err
+	}
+	for _, it := range items {
+		switch it.Village {
+		case catalog.VillageHandle:
+			c.Handle = append(c.Handle, it)
+		case catalog.VillageProxy:
+			c.Proxy = append(c.Proxy, it)
+		}
+	}
+	return c, nil
 }
