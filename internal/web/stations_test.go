@@ -75,16 +75,7 @@ func TestStationPages(t *testing.T) {
 	pages := []string{"/station", "/visits", "/visits?state=done", "/visits/" + visit, "/visits?applicant=" + a.ID, "/standing/" + standing,
 		"/standing/new?applicant=" + a.ID, "/applicants/" + a.ID, "/cases/new?id_number=" + a.IDNumber + "&item=" + item, "/cases"}
 	for _, lang := range []string{"zh", "mn"} {
-		agent.lang(lang)
-		for _, p := range pages {
-			code, body := agent.get(p)
-			if code != http.StatusOK {
-				t.Errorf("%s %s: %d", lang, p, code)
-			}
-			if k := unknownKey.FindString(body); k != "" {
-				t.Errorf("%s %s shows a key without a translation: %s", lang, p, k)
-			}
-		}
+		agent.rendersIn(lang, pages)
 	}
 	// the resident's case, received now, comes first at the station's desk and the township's
 	c, err := r.Service.Receive(t.Context(), staffActor(t, r, "yangshulin.agent"), service.ReceiveInput{ItemID: item, ApplicantID: a.ID, Mode: "assisted"}, "")
