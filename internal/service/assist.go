@@ -11,6 +11,7 @@ import (
 	"bianmin/internal/people"
 	"bianmin/internal/stations"
 	"bianmin/internal/store"
+	"bianmin/internal/supervision"
 )
 
 // 帮办 for special groups (issue 13, item 7; stations/needs.go, stations/visits.go): an applicant's mark, read
@@ -217,6 +218,30 @@ func (s *Service) AssistedQueue(ctx context.Context, actor access.Actor) ([]Work
 	out := make([]Work, 0, len(list))
 	for _, c := range list {
 		out = append(out, s.work(ctx, actor, c, clk, s.today(clk)))
+	}
+	return out, nil
+}
+
+// assistanceOf counts the 帮办 figures of the townships of a scope that are shown, over a period of local
+// days.
+func (s *Service) assistanceOf(ctx context.Context, scope []org.Org, shown map[string]bool, p supervision.Period) (supervision.Assistance, error) {
+	var out supervision.Assistance
+	clk, err := s.Clock(ctx)
+	if err != nil {
+		return out, err
+	}
+	loc := clk.Rules.Location
+	from := time.Date(p.From.Y, p.From.M, p.From.D, 0, 0, 0, 0, loc)
+	to := time.Date(p.To.Y, p.To.M, p.To.D, 0, 0, 0, 0, loc).AddDate(0, 0, 1)
+	for _, t := range scope {
+		if !shown[t.ID] {
+			continue
+		}
+		assisted, requested, done, err := s.DB.AssistanceCounts(ctx, t.Path, from, to)
+		if err != nil {
+			return out, err
+		}
+		out.Add(supervision.Assistance{Assisted: assisted, VisitsRequested: requested, VisitsDone: done})
 	}
 	return out, nil
 }

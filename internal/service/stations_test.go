@@ -6,10 +6,12 @@ import (
 
 	"bianmin/internal/access"
 	"bianmin/internal/cases"
+	"bianmin/internal/clock"
 	"bianmin/internal/errs"
 	"bianmin/internal/service"
 	"bianmin/internal/stations"
 	"bianmin/internal/store"
+	"bianmin/internal/supervision"
 	"bianmin/internal/testkit"
 )
 
@@ -235,6 +237,13 @@ func TestAssistanceAndHomeVisit(t *testing.T) {
 		}
 		if assisted, _, done, _ := db.AssistanceCounts(ctx, w.targets["T2"].Path, from, from.AddDate(0, 1, 0)); assisted != 0 || done != 0 {
 			t.Errorf("another township counts %d, %d", assisted, done)
+		}
+		march := supervision.Period{From: clock.Date{Y: 2026, M: 3, D: 1}, To: clock.Date{Y: 2026, M: 3, D: 31}}
+		for who, want := range map[string]int{"supervisor": 1, "tianshan.director": 1, "shaogen.director": 0} {
+			d, err := w.svc.Dashboard(ctx, w.actors[who], service.DashboardQuery{Dim: supervision.Township, Period: march})
+			if err != nil || d.Assistance.Assisted != want || d.Assistance.VisitsDone != want {
+				t.Errorf("%s's dashboard: %+v %v", who, d.Assistance, err)
+			}
 		}
 	})
 }

@@ -411,3 +411,6 @@ func (s *Server) stationColumn(r *http.Request, village org.Org, items []catalog
 	}
 	return c, nil
 }
+
+// Percent renders a rate as the dashboard shows it (Figure).
+func (p *Page) Percent(rate float64) string { return Figure(rate, true) }
