@@ -241,7 +241,7 @@ func (s *Service) assistanceOf(ctx context.Context, scope []org.Org, shown map[s
 		if err != nil {
 			return out, err
 		}
-		out.Add(supervision.Assistance{Assisted: assisted, VisitsRequested: requested, VisitsDone: done})
+		out.Assisted, out.VisitsRequested, out.VisitsDone = out.Assisted+assisted, out.VisitsRequested+requested, out.VisitsDone+done
 	}
 	return out, nil
 }

@@ -11,14 +11,6 @@ type Assistance struct {
 	VisitsDone      int `json:"visits_done"`
 }
 
-// Add adds another township's figures.
-func (a *Assistance) Add(o Assistance) {
-	a.Received += o.Received
-	a.Assisted += o.Assisted
-	a.VisitsRequested += o.VisitsRequested
-	a.VisitsDone += o.VisitsDone
-}
-
 // AssistedShare is the share of received cases that were assisted.
 func (a Assistance) AssistedShare() float64 { return share(a.Assisted, a.Received) }
 
