@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -131,5 +132,63 @@ func TestStationPages(t *testing.T) {
 	handles := page[strings.Index(page, `id="station-handles"`):strings.Index(page, `id="station-forwards"`)]
 	if !strings.Contains(handles, "城乡居民基本养老保险参保登记") || strings.Contains(handles, "最低生活保障") {
 		t.Error("the items the station concludes are not apart from those it forwards")
+	}
+}
+
+// apiDo sends a JSON request with a bearer token ("" for none) and returns the status and body.
+func apiDo(t *testing.T, method, u, token, body string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(method, u, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Idempotency-Key", "k-"+method+u)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// The station's API rows refuse as the pages do: a standing authorisation made by 杨树林村's agent is read by
+// it and refused to another village's agent, another township's clerk and a caller without a token; the 帮办
+// mark likewise; a 代理 past its expiry is refused at intake through the API too.
+func TestStationAPI(t *testing.T) {
+	r := testkit.Start(t, testkit.SQLite(t))
+	cst := time.FixedZone("CST", 8*3600)
+	r.DB.Now = func() time.Time { return time.Date(2026, 3, 2, 10, 0, 0, 0, cst) }
+	a, item := stationResident(t, r, "萨仁", "15042119480101007")
+	agent := apiToken(t, r.URL, "yangshulin.agent")
+	code, body := apiDo(t, "POST", r.URL+"/api/v1/standing", agent, `{"applicant_id":"`+a.ID+`","items":["`+item+`"],"from":"2026-03-02","until":"2026-03-31","reason":"卧床","signed_ref":"原件存站"}`)
+	if code != http.StatusCreated {
+		t.Fatalf("create: %d %s", code, body)
+	}
+	id := regexp.MustCompile(`"id":"([^"]+)"`).FindStringSubmatch(body)[1]
+	if code, body := apiDo(t, "GET", r.URL+"/api/v1/standing/"+id, agent, ""); code != http.StatusOK || !strings.Contains(body, `"holds":true`) {
+		t.Fatalf("read: %d %s", code, body)
+	}
+	if code, body := apiDo(t, "PUT", r.URL+"/api/v1/applicants/"+a.ID+"/needs", agent, `{"needs":["elderly"],"consent":true,"consent_by":"本人","version":0}`); code != http.StatusOK {
+		t.Fatalf("mark: %d %s", code, body)
+	}
+	for _, who := range []string{"xishuangshan.agent", "shaogen.clerk", ""} {
+		token, want := "", http.StatusUnauthorized
+		if who != "" {
+			token, want = apiToken(t, r.URL, who), http.StatusForbidden
+		}
+		for _, u := range []string{"/api/v1/standing/" + id, "/api/v1/applicants/" + a.ID + "/needs"} {
+			if code, _ := apiDo(t, "GET", r.URL+u, token, ""); code != want {
+				t.Errorf("%q reads %s: %d", who, u, code)
+			}
+		}
+	}
+	// past its last day, an intake under it is refused naming the field
+	r.DB.Now = func() time.Time { return time.Date(2026, 4, 1, 10, 0, 0, 0, cst) }
+	agent = apiToken(t, r.URL, "yangshulin.agent")
+	code, body = apiDo(t, "POST", r.URL+"/api/v1/cases", agent, `{"item_id":"`+item+`","applicant_id":"`+a.ID+`","proxy_mode":"standing","standing_id":"`+id+`"}`)
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, `"field":"standing"`) || !strings.Contains(body, "2026-03-31") {
+		t.Fatalf("an intake past the expiry: %d %s", code, body)
 	}
 }
