@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -138,19 +137,8 @@ func TestStationPages(t *testing.T) {
 // apiDo sends a JSON request with a bearer token ("" for none) and returns the status and body.
 func apiDo(t *testing.T, method, u, token, body string) (int, string) {
 	t.Helper()
-	req, _ := http.NewRequest(method, u, strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Idempotency-Key", "k-"+method+u)
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	code, b := rawCall(t, "", method, u, token, []byte(body))
+	return code, string(b)
 }
 
 // The station's API rows refuse as the pages do: a standing authorisation made by 杨树林村's agent is read by
