@@ -4,6 +4,8 @@
 package access
 
 import (
+	"slices"
+
 	"bianmin/internal/errs"
 	"bianmin/internal/org"
 )
@@ -53,23 +55,42 @@ const (
 	// without the applicant's file names: 受办分离); attached by the front desk and the village station.
 	CaseFileRead   Action = "case.file.read"
 	CaseFileAttach Action = "case.file.attach"
+	// Village stations (issue 13): a standing authorisation (代理) is the station's own paper; the lists of
+	// originals and results travel between a station and its township's front desk; 帮办 marks are health
+	// information (个人信息保护法 第28条), so only the front desk and the station read or write them, never an
+	// administrator or supervisor (who see counts); home visits are made by a station or a center.
+	StandingWrite Action = "standing.write"
+	StationLists  Action = "station.lists"
+	NeedsRead     Action = "needs.read"
+	NeedsWrite    Action = "needs.write"
+	VisitWrite    Action = "visit.write"
 )
 
 // Actions lists every action, for the permission matrix and its test.
 var Actions = []Action{OrgRead, OrgEdit, OrgImport, StaffRead, StaffManage, ApplicantRead, ApplicantReadFull,
 	ApplicantWrite, ApplicantOverride, TranslationEdit, AuditRead, CatalogEdit, CatalogPublish, SupervisionRead, OrderIssue, OrderAnswer,
-	CaseFileRead, CaseFileAttach}
+	CaseFileRead, CaseFileAttach, StandingWrite, StationLists, NeedsRead, NeedsWrite, VisitWrite}
 
 var grants = map[Role][]Action{
-	Clerk:      {OrgRead, ApplicantRead, ApplicantReadFull, ApplicantWrite, OrderAnswer, CaseFileRead, CaseFileAttach},
-	Agent:      {OrgRead, ApplicantRead, ApplicantReadFull, ApplicantWrite, OrderAnswer, CaseFileRead, CaseFileAttach},
+	Clerk:      {OrgRead, ApplicantRead, ApplicantReadFull, ApplicantWrite, OrderAnswer, CaseFileRead, CaseFileAttach, StationLists, NeedsRead, NeedsWrite, VisitWrite},
+	Agent:      {OrgRead, ApplicantRead, ApplicantReadFull, ApplicantWrite, OrderAnswer, CaseFileRead, CaseFileAttach, StandingWrite, StationLists, NeedsRead, NeedsWrite, VisitWrite},
 	Reviewer:   {OrgRead, ApplicantRead, OrderAnswer, CaseFileRead},
 	Department: {OrgRead, ApplicantRead, CatalogEdit, OrderAnswer, CaseFileRead},
 	Director: {OrgRead, OrgEdit, StaffRead, StaffManage, ApplicantRead, ApplicantReadFull, ApplicantWrite, ApplicantOverride, SupervisionRead,
-		OrderIssue, OrderAnswer, CaseFileRead, CaseFileAttach},
+		OrderIssue, OrderAnswer, CaseFileRead, CaseFileAttach, StationLists, NeedsRead, NeedsWrite, VisitWrite},
 	// a supervisor changes no case; an order (督办) is the supervisor's own act, kept beside the case
 	Supervisor: {OrgRead, StaffRead, ApplicantRead, AuditRead, SupervisionRead, OrderIssue, CaseFileRead},
-	Admin:      Actions,
+	Admin:      without(Actions, StandingWrite, StationLists, NeedsRead, NeedsWrite, VisitWrite), // the desk's and the station's work is theirs
+}
+
+func without(all []Action, not ...Action) []Action {
+	var out []Action
+	for _, a := range all {
+		if !slices.Contains(not, a) {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // Has reports whether the role carries the action at all, wherever.

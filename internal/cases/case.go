@@ -243,7 +243,7 @@ type Decision struct {
 // Delivery of the result. An electronic result's code is kept apart from the case (store.SetResultCode):
 // the case document goes to every case reader, into notices and into the audit trail.
 type Delivery struct {
-	Method   string    `json:"method"` // window, post, electronic
+	Method   string    `json:"method"` // window, post, electronic, station (ViaStation)
 	Tracking string    `json:"tracking,omitempty"`
 	At       time.Time `json:"at,omitzero"`
 }
@@ -349,6 +349,11 @@ type Case struct {
 	// StationHandles marks a case received at a village station for an item published 嘎查村可直接办理: the
 	// station concludes it (organ.go); any other station case is only received and forwarded there.
 	StationHandles bool `json:"station_handles,omitempty"`
+
+	// Proxy is how a station applied (代办, 协办, 代理: proxy.go); Helped marks an applicant recorded as needing
+	// help (帮办: elderly, disabled ...) when the case was received, which puts it first in the desk's queue.
+	Proxy
+	Helped bool `json:"helped,omitempty"`
 	// WaitsFor is the case of the same bundle whose grant this one waits for (waits.go).
 	WaitsFor string `json:"waits_for,omitempty"`
 }
@@ -524,8 +529,11 @@ func (c *Case) Apply(a Action, d Desk, in Input, now time.Time, clk clock.Clock)
 		next.Decision = &Decision{Grant: in.Grant, Reasons: in.Reason, At: now}
 		next.ExtensionRequest = nil // decided within the limit: a waiting request has nothing left to extend
 	case Issue:
-		if !slices.Contains([]string{"window", "post", "electronic"}, in.Method) {
+		if !slices.Contains([]string{"window", "post", "electronic", ViaStation}, in.Method) {
 			l.Add(errs.Field("method", "err.item.code_set"))
+		}
+		if in.Method == ViaStation && c.Channel != ByStation { // the way back goes where the case came from
+			l.Add(errs.Field("method", "err.case.not_station_case"))
 		}
 		if in.Method == "post" && strings.TrimSpace(in.Tracking) == "" {
 			l.Add(errs.Field("tracking", "err.required"))

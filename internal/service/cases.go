@@ -37,6 +37,10 @@ type ReceiveInput struct {
 	ApplicantID   string `json:"applicant_id"`
 	Authorisation string `json:"authorisation,omitempty"` // a station's agent: how the resident authorised them
 	ReceivingOrg  string `json:"receiving_org,omitempty"` // only for system intake; staff receive at their own organisation
+	// a station's mode (代办, 协办, 代理) and what it rests on: see stations.go
+	Mode       string `json:"proxy_mode,omitempty"`
+	StandingID string `json:"standing_id,omitempty"`
+	AuthImage  string `json:"auth_image,omitempty"`
 }
 
 // frontDesk reports whether the actor works the front desk of an organisation: clerks and directors of its
@@ -118,9 +122,6 @@ func (s *Service) receive(ctx context.Context, actor access.Actor, itemIDs []str
 	channel := cases.AtWindow
 	if recv.Kind == org.Village {
 		channel = cases.ByStation
-		if strings.TrimSpace(in.Authorisation) == "" {
-			l.Add(errs.Field("authorisation", "err.required"))
-		}
 	}
 	var items []catalog.Item
 	depts := map[string]string{} // item id -> owning department id
@@ -139,6 +140,13 @@ func (s *Service) receive(ctx context.Context, actor access.Actor, itemIDs []str
 			l.Add(errs.Field("item_id", "err.case.not_at_station"))
 		}
 		items = append(items, it)
+	}
+	help, err := s.intakeHelp(ctx, actor, channel, recv, a.ID, itemIDs, in)
+	if errs.CodeOf(err) != errs.Invalid && err != nil {
+		return nil, err
+	}
+	for _, e := range errs.All(err) { // the mode's errors with the rest of the form's
+		l.Add(e)
 	}
 	if err := l.Err(); err != nil {
 		return nil, err
@@ -178,9 +186,7 @@ func (s *Service) receive(ctx context.Context, actor access.Actor, itemIDs []str
 				c := newCase(it, depts[it.ID], channel, recv, recvTownship, handling, a.ID, actor.ID, now, clk)
 				c.Bundle, c.Authorised = bundle, strings.TrimSpace(in.Authorisation)
 				c.WaitsFor = byItem[waits[it.ID]] // the one waited for is listed, so taken in, first
-				if channel == cases.ByStation {
-					c.AgentID = actor.ID
-				}
+				help.apply(&c, actor)
 				if err := tx.CreateCase(actor, &c, numberPrefix(handling), localYear(now), ev, recv.ID); err != nil {
 					return "", err
 				}
@@ -525,7 +531,11 @@ func (s *Service) Queue(ctx context.Context, actor access.Actor) ([]Work, error)
 	for _, c := range list {
 		out = append(out, s.work(ctx, actor, c, clk, today))
 	}
+	front := actor.Role == access.Clerk || actor.Role == access.Director || actor.Role == access.Agent
 	slices.SortStableFunc(out, func(a, b Work) int {
+		if front && a.Case.Helped != b.Case.Helped { // 帮办: those who need help first at the desk (assist.go)
+			return map[bool]int{true: -1, false: 1}[a.Case.Helped]
+		}
 		ak, bk := a.Due.IsZero(), b.Due.IsZero()
 		switch {
 		case ak && bk:

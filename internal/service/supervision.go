@@ -241,6 +241,8 @@ type Dashboard struct {
 	Labels   map[string]Label // value -> name in both languages
 	AsOf     time.Time        // when the figures of the period's days were last rolled up
 	Township string           // when the dashboard is narrowed to one township ("" for the whole scope)
+	// Assistance is the 帮办 figures of the townships shown (assist.go)
+	Assistance supervision.Assistance
 }
 
 // Label is a name in both languages.
@@ -309,6 +311,10 @@ func (s *Service) Dashboard(ctx context.Context, actor access.Actor, q Dashboard
 		}
 		return strings.Compare(d.Labels[a.Value].Zh, d.Labels[b.Value].Zh)
 	})
+	if d.Assistance, err = s.assistanceOf(ctx, scope, in, q.Period); err != nil {
+		return d, err
+	}
+	d.Assistance.Received = d.Total.Received
 	d.AsOf, err = s.DB.LastRollup(ctx)
 	return d, err
 }

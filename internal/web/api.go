@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -604,7 +605,7 @@ func withHeader(o apiOp, h ...string) apiOp {
 }
 
 func (s *Server) mountAPI(mux *http.ServeMux) {
-	ops := append(append(s.apiOps(), s.residentOps()...), s.fileOps()...)
+	ops := slices.Concat(s.apiOps(), s.residentOps(), s.fileOps(), s.stationOps())
 	for _, o := range ops {
 		mux.HandleFunc(o.Method+" "+o.Path, o.handle)
 	}

@@ -22,6 +22,14 @@ import (
 // without Chromium fails them (scripts/test installs it), unless BIANMIN_SKIP_BROWSER says otherwise.
 func browser(t *testing.T) context.Context {
 	t.Helper()
+	ctx, _ := browserAt(t, t.TempDir())
+	return ctx
+}
+
+// browserAt starts Chromium on a profile directory of the test's choosing, so that a test can stop the
+// browser (the function returned) and start it again on the same profile: a browser restart.
+func browserAt(t *testing.T, profile string) (context.Context, func()) {
+	t.Helper()
 	path := os.Getenv("BIANMIN_CHROMIUM")
 	if path == "" {
 		for _, p := range []string{"/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"} {
@@ -45,11 +53,15 @@ func browser(t *testing.T) context.Context {
 		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU,
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.Flag("no-first-run", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900))
+		chromedp.UserDataDir(profile), chromedp.WindowSize(1280, 900))
 	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
 	t.Cleanup(cancel)
 	ctx, cancel2 := chromedp.NewContext(actx)
 	t.Cleanup(cancel2)
+	stop := func() {
+		chromedp.Cancel(ctx) // closes the browser as a person would, so that it writes its profile
+		cancel()
+	}
 	// The first run starts the browser; only later steps may carry a deadline (a deadline on the first would
 	// end the browser with it).
 	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
@@ -57,7 +69,7 @@ func browser(t *testing.T) context.Context {
 	}
 	ctx, cancel3 := context.WithTimeout(ctx, 60*time.Second)
 	t.Cleanup(cancel3)
-	return ctx
+	return ctx, stop
 }
 
 func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {

@@ -73,6 +73,11 @@ func (s *Server) intake(r *http.Request, p *Page, d *caseNewData) error {
 		return err
 	}
 	d.Looked, d.Found = true, found
+	if d.Station && found.Found {
+		if d.Standings, err = s.svc.StandingsInForce(r.Context(), actor, found.Applicant.ID); err != nil {
+			return err
+		}
+	}
 	if !found.Found {
 		if d.Units, err = s.applicantUnits(r); err != nil {
 			return err

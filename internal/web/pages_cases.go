@@ -17,6 +17,7 @@ import (
 	"bianmin/internal/org"
 	"bianmin/internal/people"
 	"bianmin/internal/service"
+	"bianmin/internal/stations"
 	"bianmin/internal/store"
 )
 
@@ -30,6 +31,8 @@ type caseNewData struct {
 	Station    bool
 	// intake from an ID number (intake.go)
 	Intake
+	// a station's: the found applicant's standing authorisations in force (代理, pages_stations.go)
+	Standings []stations.Authorisation
 }
 
 func (s *Server) caseNewData(r *http.Request) (caseNewData, error) {
@@ -80,7 +83,8 @@ func (s *Server) caseNew(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) caseReceive(w http.ResponseWriter, r *http.Request) {
-	in := service.ReceiveInput{ItemID: r.FormValue("item"), ApplicantID: r.FormValue("applicant"), Authorisation: r.FormValue("authorisation")}
+	in := service.ReceiveInput{ItemID: r.FormValue("item"), ApplicantID: r.FormValue("applicant"), Authorisation: r.FormValue("authorisation"),
+		Mode: r.FormValue("proxy_mode"), StandingID: r.FormValue("standing"), AuthImage: r.FormValue("auth_image")}
 	if in.ItemID == "" {
 		in.ItemID = r.FormValue("item_other") // chosen from the whole list rather than the most used or found
 	}
@@ -117,7 +121,7 @@ func (s *Server) caseReceive(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.page(r, "title.case_new")
-	p.Form = formValues(r, "item", "bundle", "applicant", "authorisation", "idem", "id_number", "q", "name", "phone", "address", "org")
+	p.Form = formValues(r, "item", "bundle", "applicant", "authorisation", "idem", "id_number", "q", "name", "phone", "address", "org", "proxy_mode", "standing", "auth_image")
 	if p.Form["item"] == "" {
 		p.Form["item"] = r.FormValue("item_other")
 	}
@@ -265,6 +269,8 @@ func (s *Server) caseShow(w http.ResponseWriter, r *http.Request) {
 		v.Done = s.done(p, v, a)
 	}
 	p.Data = v
+	// a station's outbox (static/outbox.js) shows what it sent by number; escaped, as headers are ASCII
+	w.Header().Set("X-Case-No", url.PathEscape(v.Work.Case.No))
 	s.render(w, http.StatusOK, "case", p)
 }
 

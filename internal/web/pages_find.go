@@ -40,6 +40,8 @@ type casesData struct {
 	Channels  []cases.Channel
 	NextURL   string
 	FirstURL  string // set on a later page
+	// Assisted is the open cases of applicants who need help (帮办), shown first on the queue's first page
+	Assisted []service.Work
 }
 
 var keyNames = map[store.KeyKind]string{store.KeyCaseNo: "caseno", store.KeyIDNumber: "idnumber", store.KeyDigits: "digits", store.KeyText: "text"}
@@ -85,6 +87,12 @@ func (s *Server) caseFind(w http.ResponseWriter, r *http.Request) {
 		States: allCaseStates, Channels: []cases.Channel{cases.AtWindow, cases.ByStation, cases.Online}}
 	d.Filtered = in.State != "" || in.Card != "" || in.Channel != "" || in.Item != "" || in.Window != "" || in.Person != "" || in.From != "" || in.Until != "" || in.Open != ""
 	d.NextURL, d.FirstURL = pagerURLs(r, page.Next)
+	if in.Cursor == "" && !in.Searching() {
+		if d.Assisted, err = s.svc.AssistedQueue(r.Context(), me.Actor()); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	// the filters' choices: published items, the receiving townships and villages, the people at them
 	if d.Items, err = s.svc.DB.PublishedItems(r.Context(), store.ItemFilter{}); err != nil {
 		s.fail(w, r, err)

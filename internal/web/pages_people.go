@@ -8,6 +8,7 @@ import (
 	"bianmin/internal/org"
 	"bianmin/internal/people"
 	"bianmin/internal/service"
+	"bianmin/internal/stations"
 )
 
 type staffData struct {
@@ -139,11 +140,18 @@ func (s *Server) applicantCreate(w http.ResponseWriter, r *http.Request) {
 type applicantView struct {
 	A   people.Applicant
 	Org org.Org
+	// the 帮办 mark, for the front desk and station of the applicant's place only (pages_stations.go)
+	NeedsDesk bool
+	Needs     stations.Mark
 }
 
 func (s *Server) applicantShow(w http.ResponseWriter, r *http.Request) {
+	s.applicantRender(w, r, r.PathValue("id"), nil)
+}
+
+func (s *Server) applicantRender(w http.ResponseWriter, r *http.Request, id string, ferr error) {
 	actor := rc(r).me.Actor()
-	a, err := s.svc.Applicant(r.Context(), actor, r.PathValue("id"))
+	a, err := s.svc.Applicant(r.Context(), actor, id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -154,6 +162,14 @@ func (s *Server) applicantShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.page(r, "title.applicant")
-	p.Data = applicantView{A: a, Org: o}
-	s.render(w, http.StatusOK, "applicant", p)
+	v := applicantView{A: a, Org: o}
+	if m, _, err := s.svc.Needs(r.Context(), actor, a.ID); err == nil {
+		v.NeedsDesk, v.Needs = true, m
+	}
+	p.Data = v
+	if ferr != nil {
+		p.Errors = s.fieldErrors(p.Lang, ferr)
+		p.Form = formValues(r, "note", "consent_by")
+	}
+	s.render(w, status(ferr), "applicant", p)
 }

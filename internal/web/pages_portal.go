@@ -78,6 +78,8 @@ type itemList struct {
 	Villages []org.Org
 	Village  *org.Org
 	At       string // organisation id the guides are read at
+	// Station is the village's station as a column of its township's page (issue 13, item 8)
+	Station *stationColumn
 }
 
 func (s *Server) portalSearch(w http.ResponseWriter, r *http.Request) {
@@ -140,6 +142,12 @@ func (s *Server) portalTownship(w http.ResponseWriter, r *http.Request) {
 	if d.Items, err = s.svc.DB.PublishedItems(ctx, f); err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	if d.Village != nil {
+		if d.Station, err = s.stationColumn(r, *d.Village, d.Items); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
 	p.Data = d
 	s.render(w, http.StatusOK, "portal_list", p)

@@ -171,6 +171,8 @@ func navFor(me *people.Staff, resident bool, path string) []NavItem {
 	if me.Role == access.Clerk || me.Role == access.Director { // a township's front desk sends and receives 通办 originals
 		items = append(items, NavItem{Href: "/transfers", Key: "nav.transfers"})
 	}
+	add(access.StationLists, "/station", "nav.station")
+	add(access.VisitWrite, "/visits", "nav.visits")
 	add(access.OrgRead, "/orgs", "nav.orgs")
 	add(access.ApplicantRead, "/applicants", "nav.applicants")
 	add(access.StaffRead, "/staff", "nav.staff")

@@ -81,6 +81,25 @@ func (c *client) lang(l string) {
 	}
 }
 
+// rendersIn switches to a language and checks that each page renders, marked in it, with every text
+// translated.
+func (c *client) rendersIn(lang string, pages []string) {
+	c.t.Helper()
+	c.lang(lang)
+	for _, p := range pages {
+		code, body := c.get(p)
+		if code != http.StatusOK {
+			c.t.Errorf("%s %s: %d", lang, p, code)
+		}
+		if k := unknownKey.FindString(body); k != "" {
+			c.t.Errorf("%s %s shows a key without a translation: %s", lang, p, k)
+		}
+		if lang == "mn" && !strings.Contains(body, `lang="mn-Mong"`) {
+			c.t.Errorf("%s: not marked as Mongolian", p)
+		}
+	}
+}
+
 var unknownKey = regexp.MustCompile(`\[[a-z]+\.[a-z0-9_.]+\]`)
 var hrefID = regexp.MustCompile(`href="/(orgs|applicants)/([0-9a-f-]{36})"`)
 
@@ -130,19 +149,7 @@ func TestEveryPageRenders(t *testing.T) {
 	pages = append(pages, "/cases", "/cases/new", "/cases/"+kase.ID, "/track?no="+kase.No+"&phone4=5678")
 	pages = append(pages, "/orgs/"+townshipID+"/items", "/portal", "/portal/search?q=低保", village[1], guide[1], guide[1]+"?at="+guide[2], guide[1]+"/history", "/catalog", item[1])
 	for _, lang := range []string{"zh", "mn"} {
-		admin.lang(lang)
-		for _, p := range pages {
-			code, body := admin.get(p)
-			if code != http.StatusOK {
-				t.Errorf("%s %s: %d", lang, p, code)
-			}
-			if k := unknownKey.FindString(body); k != "" {
-				t.Errorf("%s %s shows a key without a translation: %s", lang, p, k)
-			}
-			if lang == "mn" && !strings.Contains(body, `lang="mn-Mong"`) {
-				t.Errorf("%s: not marked as Mongolian", p)
-			}
-		}
+		admin.rendersIn(lang, pages)
 		anon := newClient(t, r.URL)
 		anon.lang(lang)
 		for _, p := range []string{"/", "/login", "/portal", "/portal/search?q=dibao", guide[1], "/results", "/track"} {
