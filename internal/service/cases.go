@@ -260,11 +260,11 @@ func (s *Service) desks(ctx context.Context, actor access.Actor, c cases.Case) (
 	if actor.System {
 		return map[cases.Desk]bool{cases.Front: true, cases.Back: true, cases.Director: true, cases.Head: true}, nil
 	}
-	recv, err := s.DB.Org(ctx, c.Receiving)
+	recv, err := s.org(ctx, c.Receiving)
 	if err != nil {
 		return nil, err
 	}
-	handling, err := s.DB.Org(ctx, c.Handling)
+	handling, err := s.org(ctx, c.Handling)
 	if err != nil {
 		return nil, err
 	}
@@ -273,7 +273,7 @@ func (s *Service) desks(ctx context.Context, actor access.Actor, c cases.Case) (
 	station := front && actor.Role == access.Agent
 	deciding := handling
 	if id := c.DecidingOrg(); id != handling.ID {
-		if deciding, err = s.DB.Org(ctx, id); err != nil {
+		if deciding, err = s.org(ctx, id); err != nil {
 			return nil, err
 		}
 	}
@@ -341,7 +341,7 @@ func (s *Service) ownsItem(ctx context.Context, actor access.Actor, itemID strin
 		deptID = row.DepartmentID
 		s.itemDept.Store(itemID, deptID)
 	}
-	dept, err := s.DB.Org(ctx, deptID.(string))
+	dept, err := s.org(ctx, deptID.(string))
 	return err == nil && org.InSubtree(actor.OrgPath, dept.Path)
 }
 

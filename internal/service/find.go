@@ -134,6 +134,7 @@ func dayNumber(field, s string) (int, *errs.Error) {
 // on first, then the nearest due day); with one, every case that matches, open or closed, newest first.
 func (s *Service) FindCases(ctx context.Context, actor access.Actor, in FindInput) (FindPage, error) {
 	var page FindPage
+	ctx = withOrgMemo(ctx)
 	all, dept, err := s.findScope(ctx, actor)
 	if err != nil {
 		return page, err

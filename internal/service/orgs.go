@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"strings"
+	"sync"
 
 	"bianmin/internal/access"
 	"bianmin/internal/errs"
@@ -152,4 +153,43 @@ func (s *Service) ImportDivisions(ctx context.Context, actor access.Actor, r io.
 	})
 	res.Townships, res.Villages = plan.Count(org.Township), plan.Count(org.Village)
 	return res, err
+}
+
+// orgMemo keeps the organisations read while one page is made: a queue of fifty cases asks for the same
+// handful of townships and departments a hundred times (who receives, who handles, who decides), each a
+// query; within one request they do not change. Outside a memo, org reads the database.
+type orgMemo struct {
+	mu sync.Mutex
+	m  map[string]org.Org
+}
+
+type orgMemoKey struct{}
+
+// withOrgMemo gives a request's work its memo of organisations.
+func withOrgMemo(ctx context.Context) context.Context {
+	if _, ok := ctx.Value(orgMemoKey{}).(*orgMemo); ok {
+		return ctx
+	}
+	return context.WithValue(ctx, orgMemoKey{}, &orgMemo{m: map[string]org.Org{}})
+}
+
+// org reads an organisation, once per request where the request has a memo.
+func (s *Service) org(ctx context.Context, id string) (org.Org, error) {
+	memo, ok := ctx.Value(orgMemoKey{}).(*orgMemo)
+	if !ok {
+		return s.DB.Org(ctx, id)
+	}
+	memo.mu.Lock()
+	o, hit := memo.m[id]
+	memo.mu.Unlock()
+	if hit {
+		return o, nil
+	}
+	o, err := s.DB.Org(ctx, id)
+	if err == nil {
+		memo.mu.Lock()
+		memo.m[id] = o
+		memo.mu.Unlock()
+	}
+	return o, err
 }
