@@ -373,8 +373,10 @@ type Input struct {
 	Result    string          `json:"result,omitempty"`    // pledge_checked: confirmed, false
 }
 
-// SuspendKinds are the kinds of a back-office suspension.
-var SuspendKinds = []string{"补正", "听证", "检验", "鉴定", "专家评审", "公示", "其他"}
+// SuspendKinds are the kinds of a back-office suspension: 补正, every procedure 行政许可法 第45条 names
+// ("听证、招标、拍卖、检验、检测、检疫、鉴定和专家评审"), 公示, and 其他. They are the catalog's special steps
+// (catalog.SpecialKinds) with 补正: a step the catalog names stands the clock under its own kind.
+var SuspendKinds = []string{"补正", "听证", "招标", "拍卖", "检验", "检测", "检疫", "鉴定", "专家评审", "公示", "其他"}
 
 // Event is the record of one move, for the timeline and the audit trail.
 type Event struct {

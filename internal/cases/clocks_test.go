@@ -2,8 +2,10 @@ package cases
 
 import (
 	"errors"
+	"slices"
 	"testing"
 
+	"bianmin/internal/catalog"
 	"bianmin/internal/clock"
 	"bianmin/internal/errs"
 )
@@ -286,5 +288,21 @@ func TestSpecialStepStandsTheClock(t *testing.T) {
 				t.Errorf("standing %+v", st)
 			}
 		})
+	}
+}
+
+// Every special procedure the catalog may name (行政许可法 第45条: 听证、招标、拍卖、检验、检测、检疫、鉴定和专家评审,
+// and 公示) stands the clock under its own kind, never as 其他; a step naming none is 其他.
+func TestSpecialKindOfEveryCatalogProcedure(t *testing.T) {
+	for _, k := range catalog.SpecialKinds {
+		if got := SpecialKind(Step{Special: k}); got != k {
+			t.Errorf("special step %s stands as %s", k, got)
+		}
+		if !slices.Contains(SuspendKinds, k) || SuspendKindCode(k) == "" || (k != "其他" && SuspendKindCode(k) == "other") {
+			t.Errorf("%s is not a suspension kind with its own code", k)
+		}
+	}
+	if got := SpecialKind(Step{Special: "现场勘验"}); got != "其他" {
+		t.Errorf("an unnamed procedure stands as %s", got)
 	}
 }

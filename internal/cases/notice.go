@@ -95,8 +95,9 @@ func (c Case) ItemNameIn(lang string) string {
 
 // suspendCodes name the kinds of suspension for the translation catalog (suspend_kind.<code>); the kind
 // itself is stored as its Chinese name.
-var suspendCodes = map[string]string{"补正": "correction", "听证": "hearing", "检验": "inspection", "鉴定": "appraisal",
-	"专家评审": "expert_review", "公示": "publicity", "其他": "other"}
+var suspendCodes = map[string]string{"补正": "correction", "听证": "hearing", "招标": "tender", "拍卖": "auction",
+	"检验": "inspection", "检测": "testing", "检疫": "quarantine", "鉴定": "appraisal", "专家评审": "expert_review",
+	"公示": "publicity", "其他": "other"}
 
 // SuspendKindCode is the catalog code of a suspension kind ("other" for one not in SuspendKinds).
 func SuspendKindCode(kind string) string {
