@@ -15,12 +15,14 @@ import (
 //     record; 国办发〔2022〕5号 全程留痕);
 //   - suspend (中止, 特别程序): 行政许可法 第45条, the time excluded must be told to the applicant in writing;
 //   - request_extension, reject_extension (延期): 行政许可法 第42条, 并应当将延长期限的理由告知申请人;
-//   - terminate (终止办理): 行政许可法 第32条 and 国办发〔2020〕42号 (容缺 not brought), reasons told.
+//   - terminate (终止办理): 行政许可法 第32条 and 国办发〔2020〕42号 (容缺 not brought), reasons told;
+//   - revoke (撤销, a pledge proved false): 国办发〔2020〕42号 ("撤销行政决定"), 行政许可法 第69条第2款; the
+//     撤销决定书 states its reasons and the remedies.
 //
 // approve_extension takes the request's own reasons when none are given (Apply), so it needs none here.
 func ReasonKey(a Action, in Input) string {
 	switch a {
-	case Refuse, Return, Suspend, RequestExtension, RejectExtension, Terminate:
+	case Refuse, Return, Suspend, RequestExtension, RejectExtension, Terminate, Revoke:
 		return "err.required"
 	case Decide:
 		if !in.Grant {

@@ -109,3 +109,29 @@ func TestEmptyDateIsRequired(t *testing.T) {
 		t.Fatalf("empty owed_by not refused: %v", err)
 	}
 }
+
+// Which moves must state reasons, as one table: the rule the service enforces and the forms mark.
+func TestReasonKeyTable(t *testing.T) {
+	for _, tc := range []struct {
+		a    Action
+		in   Input
+		want string
+	}{
+		{Refuse, Input{}, "err.required"},
+		{Return, Input{}, "err.required"},
+		{Suspend, Input{}, "err.required"},
+		{RequestExtension, Input{}, "err.required"},
+		{RejectExtension, Input{}, "err.required"},
+		{Terminate, Input{}, "err.required"},
+		{Revoke, Input{}, "err.required"},
+		{Decide, Input{Grant: false}, "err.case.deny_reason"},
+		{Decide, Input{Grant: true}, ""},
+		{ApproveExtension, Input{}, ""},
+		{Accept, Input{}, ""},
+		{Issue, Input{}, ""},
+	} {
+		if got := ReasonKey(tc.a, tc.in); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.a, got, tc.want)
+		}
+	}
+}

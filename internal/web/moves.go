@@ -50,7 +50,7 @@ func (p *Page) ReasonField(a string) bool {
 }
 
 func (p *Page) ReasonRequired(a string) bool {
-	return cases.ReasonKey(cases.Action(a), cases.Input{Grant: true}) != "" || cases.Action(a) == cases.Revoke
+	return cases.ReasonKey(cases.Action(a), cases.Input{Grant: true}) != ""
 }
 
 // Fid is the id of a move form's field: the form of the move that was just refused gets the plain id, which
