@@ -62,6 +62,11 @@ func generate(ctx context.Context, m *app.Main, out io.Writer, n int, seed uint6
 		return err
 	}
 	fmt.Fprintf(out, "rolled up in %s\n", time.Since(start).Round(time.Millisecond))
+	start = time.Now()
+	if err := m.DB.AfterBulkLoad(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "planner statistics made in %s\n", time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
