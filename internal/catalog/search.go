@@ -215,9 +215,12 @@ func Query(q string) [][]string {
 // Pinyin returns the full pinyin and the initials of the Chinese in s, without tones or spaces:
 // 低保 → "dibao", "db".
 func Pinyin(s string) (full, initials string) {
-	for _, syl := range pinyin.LazyPinyin(s, pinyinArgs) {
+	for _, syl := range PinyinSyllables(s) {
 		full += syl
 		initials += syl[:1]
 	}
 	return
 }
+
+// PinyinSyllables returns the pinyin of each Chinese character of s, without tones: 王秀英 → wang, xiu, ying.
+func PinyinSyllables(s string) []string { return pinyin.LazyPinyin(s, pinyinArgs) }

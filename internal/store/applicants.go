@@ -89,6 +89,9 @@ func (tx *Tx) CreateApplicant(actor access.Actor, a *people.Applicant) error {
 	if err != nil {
 		return errs.Wrap(err, "insert applicant")
 	}
+	if err := tx.writeTerms(a.ID, a.Name); err != nil {
+		return err
+	}
 	action := "applicant.create"
 	if a.CreditOverride != "" {
 		action = "applicant.create.credit_override"
@@ -113,6 +116,11 @@ func (tx *Tx) UpdateApplicant(actor access.Actor, a people.Applicant, version in
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
 		return errs.New(errs.Conflict, "err.conflict")
+	}
+	if a.Name != before.Name {
+		if err := tx.writeTerms(a.ID, a.Name); err != nil {
+			return err
+		}
 	}
 	after := before
 	after.Name, after.Phone, after.Address, after.Version = a.Name, a.Phone, a.Address, version+1

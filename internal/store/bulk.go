@@ -61,11 +61,22 @@ func (db *DB) WriteGenBatch(ctx context.Context, b GenBatch) error {
 			list[i].No = s.Format(next[s.Scope])
 			next[s.Scope]++
 		}
-		if err := bulkInsert(tx, `INSERT INTO applicants (id, kind, name, id_number, credit_code, credit_override, phone, address, org_id, version, created_at, updated_at, name_key, id_tail, phone_tail) VALUES `,
-			15, len(b.Applicants), func(i int) []any {
+		if err := bulkInsert(tx, `INSERT INTO applicants (id, kind, name, id_number, credit_code, credit_override, phone, address, org_id, version, created_at, updated_at, name_key, id_tail, phone_tail, terms_of) VALUES `,
+			16, len(b.Applicants), func(i int) []any {
 				a := b.Applicants[i]
-				return append([]any{a.ID, a.Kind, a.Name, a.IDNumber, a.CreditCode, a.CreditOverride, a.Phone, a.Address, a.OrgID, 1, a.Created, a.Created}, findKeys(a)...)
+				return append(append([]any{a.ID, a.Kind, a.Name, a.IDNumber, a.CreditCode, a.CreditOverride, a.Phone, a.Address, a.OrgID, 1, a.Created, a.Created}, findKeys(a)...), 1)
 			}); err != nil {
+			return err
+		}
+		var terms [][2]string
+		for _, a := range b.Applicants {
+			for _, t := range nameTerms(a.Name) {
+				terms = append(terms, [2]string{t, a.ID})
+			}
+		}
+		if err := bulkInsert(tx, `INSERT INTO applicant_terms (term, applicant_id) VALUES `, 2, len(terms), func(i int) []any {
+			return []any{terms[i][0], terms[i][1]}
+		}); err != nil {
 			return err
 		}
 		if err := bulkCases(tx, list, b.Events); err != nil {

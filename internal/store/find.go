@@ -6,6 +6,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"bianmin/internal/cases"
 	"bianmin/internal/catalog"
@@ -106,10 +108,12 @@ func last4(s string) string {
 	return s[len(s)-4:]
 }
 
-// fillFindKeys gives the applicants stored before the search columns existed their pinyin, once.
+// fillFindKeys gives the applicants stored before the search columns and terms existed (or by a bulk load,
+// which leaves them to this) their pinyin, last digits and name terms, a thousand at a time; the partial
+// index on terms_of = 0 finds them, so that a start with nothing to fill reads nothing.
 func (db *DB) fillFindKeys(ctx context.Context) error {
 	for {
-		rows, err := db.w.QueryContext(ctx, db.d.q(`SELECT id, name, id_number, phone FROM applicants WHERE name_key = '' LIMIT 1000`))
+		rows, err := db.w.QueryContext(ctx, db.d.q(`SELECT id, name, id_number, phone FROM applicants WHERE terms_of = 0 LIMIT 1000`))
 		if err != nil {
 			return err
 		}
@@ -132,12 +136,105 @@ func (db *DB) fillFindKeys(ctx context.Context) error {
 				if _, err := tx.exec(`UPDATE applicants SET name_key = ?, id_tail = ?, phone_tail = ? WHERE id = ?`, k[0], k[1], k[2], a.ID); err != nil {
 					return err
 				}
+				if err := tx.writeTerms(a.ID, a.Name); err != nil {
+					return err
+				}
 			}
 			return nil
 		}); err != nil {
 			return err
 		}
 	}
+}
+
+// maxTerm is the longest term kept, in bytes (a pinyin of a long organisation's name goes on and on).
+const maxTerm = 96
+
+// nameTerms are the search terms of an applicant's name (migration 026): each character and each pair of
+// characters, so that a search for 秀英 finds 王秀英 by its pair and one for 王 by its character; the pinyin
+// and its initials from each syllable on, so that xiuying, wangxiu and xy find it as a prefix of a term.
+func nameTerms(name string) []string {
+	var rs []rune
+	for _, r := range name {
+		if !unicode.IsSpace(r) {
+			rs = append(rs, unicode.ToLower(r))
+		}
+	}
+	seen := map[string]bool{}
+	var out []string
+	add := func(t string) {
+		if len(t) > maxTerm {
+			t = t[:maxTerm]
+			for !utf8.ValidString(t) {
+				t = t[:len(t)-1]
+			}
+		}
+		if !seen[t] {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	for i, r := range rs {
+		add("c:" + string(r))
+		if i+1 < len(rs) {
+			add("b:" + string(rs[i:i+2]))
+		}
+	}
+	syl := catalog.PinyinSyllables(string(rs))
+	for i := range syl {
+		ini := ""
+		for _, s := range syl[i:] {
+			ini += s[:1]
+		}
+		add("p:" + strings.Join(syl[i:], ""))
+		add("i:" + ini)
+	}
+	return out
+}
+
+// writeTerms replaces an applicant's name terms and marks them made.
+func (tx *Tx) writeTerms(id, name string) error {
+	if _, err := tx.exec(`DELETE FROM applicant_terms WHERE applicant_id = ?`, id); err != nil {
+		return errs.Wrap(err, "applicant terms")
+	}
+	terms := nameTerms(name)
+	if len(terms) > 0 {
+		args := make([]any, 0, 2*len(terms))
+		for _, t := range terms {
+			args = append(args, t, id)
+		}
+		if _, err := tx.exec(`INSERT INTO applicant_terms (term, applicant_id) VALUES `+strings.TrimSuffix(strings.Repeat("(?, ?), ", len(terms)), ", "), args...); err != nil {
+			return errs.Wrap(err, "applicant terms")
+		}
+	}
+	_, err := tx.exec(`UPDATE applicants SET terms_of = 1 WHERE id = ?`, id)
+	return errs.Wrap(err, "applicant terms")
+}
+
+// termCond is the condition that finds the applicants whose name holds a text, by its term (nameTerms): a
+// character, a pair of characters, or a prefix of a pinyin or of its initials. The text's own LIKE is kept
+// beside it by the caller, so that a longer text must still appear whole.
+func termCond(d dialect, col, text string) (string, []any) {
+	t := strings.ToLower(strings.Join(strings.Fields(text), ""))
+	rs := []rune(t)
+	ascii := true
+	for _, r := range rs {
+		if r >= utf8.RuneSelf {
+			ascii = false
+		}
+	}
+	sub := `SELECT applicant_id FROM applicant_terms WHERE `
+	switch {
+	case len(rs) == 0:
+		return "1 = 0", nil
+	case !ascii && len(rs) == 1:
+		return d.inSelect(col, sub+`term = ?`), []any{"c:" + t}
+	case !ascii:
+		return d.inSelect(col, sub+`term = ?`), []any{"b:" + string(rs[:2])}
+	}
+	// a prefix: the terms from "p:wang" up to the next string after every "p:wang..."
+	return d.inSelect(col, sub+`(term >= ? AND term < ?) OR (term >= ? AND term < ?)`),
+		[]any{"p:" + t, "p:" + t + "\uffff", "i:" + t, "i:" + t + "\uffff"}
 }
 
 // CaseQuery is a search of cases: the actor's scope, the search box, the filters, the order and the page.
@@ -228,8 +325,9 @@ func (q CaseQuery) where(d dialect, lead bool) (string, []any) {
 		args = append(args, subArgs...)
 		w = append(w, "("+strings.Join(or, " OR ")+")")
 	case KeyText:
-		or := []string{d.inSelect(`c.applicant_id`, `SELECT id FROM applicants WHERE name LIKE ? OR name_key LIKE ?`)}
-		args = append(args, "%"+k.Text+"%", "%"+strings.ToLower(k.Text)+"%")
+		cond, cargs := termCond(d, "id", k.Text)
+		or := []string{d.inSelect(`c.applicant_id`, `SELECT id FROM applicants WHERE `+cond+` AND (name LIKE ? OR name_key LIKE ?)`)}
+		args = append(append(args, cargs...), "%"+k.Text+"%", "%"+strings.ToLower(k.Text)+"%")
 		if len(q.ItemIDs) > 0 {
 			or = append(or, `c.item_id IN (`+marks(len(q.ItemIDs))+`)`)
 			args = append(args, strs(q.ItemIDs)...)
@@ -539,7 +637,7 @@ type ApplicantPage struct {
 	Next   string
 }
 
-func (q ApplicantQuery) where() (string, []any) {
+func (q ApplicantQuery) where(d dialect) (string, []any) {
 	var w []string
 	var args []any
 	if !q.All {
@@ -563,8 +661,10 @@ func (q ApplicantQuery) where() (string, []any) {
 		if k.Kind == KeyCaseNo {
 			t = k.Prefix + k.Digits
 		}
-		w = append(w, `(a.name LIKE ? OR a.name_key LIKE ? OR a.credit_code = ?)`)
-		args = append(args, "%"+t+"%", "%"+strings.ToLower(t)+"%", strings.ToUpper(t))
+		// the name by its terms (an index), then whole; or a credit code, exactly
+		cond, cargs := termCond(d, "a.id", t)
+		w = append(w, `((`+cond+` AND (a.name LIKE ? OR a.name_key LIKE ?)) OR a.credit_code = ?)`)
+		args = append(append(args, cargs...), "%"+t+"%", "%"+strings.ToLower(t)+"%", strings.ToUpper(t))
 	}
 	if len(w) == 0 {
 		return "", nil
@@ -577,7 +677,7 @@ func (q ApplicantQuery) where() (string, []any) {
 func (db *DB) SearchApplicants(ctx context.Context, q ApplicantQuery) (ApplicantPage, error) {
 	var page ApplicantPage
 	from := ` FROM applicants a JOIN orgs o ON o.id = a.org_id`
-	where, args := q.where()
+	where, args := q.where(db.d)
 	if err := db.queryRow(ctx, `SELECT count(*) FROM (SELECT 1`+from+where+` LIMIT ?) t`, append(args, CountCap+1)...).Scan(&page.Total); err != nil {
 		return page, errs.Wrap(err, "count applicants")
 	}

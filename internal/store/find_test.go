@@ -307,3 +307,45 @@ func TestHandoffsPage(t *testing.T) {
 		}
 	})
 }
+
+// An applicant is found by a part of the name through its terms (migration 026): a character, two or more
+// characters in a row, the pinyin or the initials from any syllable on; a renamed applicant by the new name
+// only; the whole text must still appear.
+func TestApplicantNameTerms(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, db *store.DB) {
+		svc := testkit.Demo(t, db)
+		tw, err := db.OrgsByName(ctx, org.Township, "天山镇")
+		if err != nil || len(tw) != 1 {
+			t.Fatal(err)
+		}
+		a, err := svc.CreateApplicant(ctx, access.System, service.ApplicantInput{Kind: "resident", Name: "王秀英", IDNumber: "11010519491231002X", Phone: "13904761234", OrgID: tw[0].ID}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := func(q string) bool {
+			t.Helper()
+			p, err := db.SearchApplicants(ctx, store.ApplicantQuery{All: true, Key: store.ParseKey(q), Limit: 50})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, x := range p.List {
+				if x.ID == a.ID {
+					return true
+				}
+			}
+			return false
+		}
+		for q, want := range map[string]bool{"王": true, "秀英": true, "王秀英": true, "王秀": true, "英": true, "xiuying": true, "XiuYing": true,
+			"wang": true, "wangxiuying": true, "wxy": true, "xy": true, "ying": true, "秀芳": false, "王英": false, "zhang": false, "xiuyingx": false} {
+			if got := found(q); got != want {
+				t.Errorf("%q finds 王秀英: %v, want %v", q, got, want)
+			}
+		}
+		if _, err := svc.UpdateApplicant(ctx, access.System, a.ID, a.Version, "王淑芬", "13904761234", ""); err != nil {
+			t.Fatal(err)
+		}
+		if found("秀英") || !found("淑芬") || !found("shufen") {
+			t.Error("the renamed applicant's terms")
+		}
+	})
+}
