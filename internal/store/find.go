@@ -76,6 +76,15 @@ func ParseKey(q string) Key {
 	return Key{Kind: KeyText, Text: strings.NewReplacer("%", "", "_", "", "\\", "").Replace(q)}
 }
 
+func isAlnum(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !(s[i] >= '0' && s[i] <= '9') && !(s[i] >= 'A' && s[i] <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
 func allDigits(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
@@ -661,10 +670,16 @@ func (q ApplicantQuery) where(d dialect) (string, []any) {
 		if k.Kind == KeyCaseNo {
 			t = k.Prefix + k.Digits
 		}
-		// the name by its terms (an index), then whole; or a credit code, exactly
-		cond, cargs := termCond(d, "a.id", t)
-		w = append(w, `((`+cond+` AND (a.name LIKE ? OR a.name_key LIKE ?)) OR a.credit_code = ?)`)
-		args = append(append(args, cargs...), "%"+t+"%", "%"+strings.ToLower(t)+"%", strings.ToUpper(t))
+		// a credit code (GB 32100: eighteen letters and digits), exactly; otherwise the name by its terms (an
+		// index), then whole. Not both at once: an OR of the two reads every applicant.
+		if cc := strings.ToUpper(t); len(cc) == 18 && isAlnum(cc) {
+			w = append(w, `a.credit_code = ?`)
+			args = append(args, cc)
+		} else {
+			cond, cargs := termCond(d, "a.id", t)
+			w = append(w, cond+` AND (a.name LIKE ? OR a.name_key LIKE ?)`)
+			args = append(append(args, cargs...), "%"+t+"%", "%"+strings.ToLower(t)+"%")
+		}
 	}
 	if len(w) == 0 {
 		return "", nil
