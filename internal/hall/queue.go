@@ -125,3 +125,19 @@ func Figures(day []Ticket) []CategoryFigures {
 	}
 	return out
 }
+
+// WindowSession is a clerk signed on at a window (one window a clerk, one clerk a window).
+type WindowSession struct {
+	Window     string
+	WindowName string
+	Center     string
+	Staff      string
+	StaffName  string
+	Categories []Category // empty: every category
+	Paused     bool       // 暂停: the window calls nobody until it resumes
+	Since      time.Time
+	Version    int
+}
+
+// Desk is the session as the queue sees it.
+func (w WindowSession) Desk() Desk { return Desk{Window: w.Window, Categories: w.Categories} }
