@@ -47,18 +47,22 @@ const (
 	CatalogEdit       Action = "catalog.edit"     // items of one's own department (or all, for administrators)
 	CatalogPublish    Action = "catalog.publish"  // publish and retire item versions
 	SupervisionRead   Action = "supervision.read" // the supervision dashboard and its cases
+	// HallOperate is the hall's front desk: sign on at a window, call tickets, issue them at the reception
+	// desk, book and check in appointments by phone. Clerks and directors of the center's township.
+	HallOperate Action = "hall.operate"
+	HoursEdit   Action = "hours.edit" // a center's or station's opening hours
 )
 
 // Actions lists every action, for the permission matrix and its test.
 var Actions = []Action{OrgRead, OrgEdit, OrgImport, StaffRead, StaffManage, ApplicantRead, ApplicantReadFull,
-	ApplicantWrite, ApplicantOverride, TranslationEdit, AuditRead, CatalogEdit, CatalogPublish, SupervisionRead}
+	ApplicantWrite, ApplicantOverride, TranslationEdit, AuditRead, CatalogEdit, CatalogPublish, SupervisionRead, HallOperate, HoursEdit}
 
 var grants = map[Role][]Action{
-	Clerk:      {OrgRead, ApplicantRead, ApplicantReadFull, ApplicantWrite},
+	Clerk:      {OrgRead, ApplicantRead, ApplicantReadFull, ApplicantWrite, HallOperate},
 	Agent:      {OrgRead, ApplicantRead, ApplicantReadFull, ApplicantWrite},
 	Reviewer:   {OrgRead, ApplicantRead},
 	Department: {OrgRead, ApplicantRead, CatalogEdit},
-	Director:   {OrgRead, OrgEdit, StaffRead, StaffManage, ApplicantRead, ApplicantReadFull, ApplicantWrite, ApplicantOverride, SupervisionRead},
+	Director:   {OrgRead, OrgEdit, StaffRead, StaffManage, ApplicantRead, ApplicantReadFull, ApplicantWrite, ApplicantOverride, SupervisionRead, HallOperate, HoursEdit},
 	Supervisor: {OrgRead, StaffRead, ApplicantRead, AuditRead, SupervisionRead},
 	Admin:      Actions,
 }
