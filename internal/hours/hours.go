@@ -171,7 +171,7 @@ const (
 func (h Hours) Validate() error {
 	var l errs.List
 	for d, spans := range h.Week {
-		l.Add(checkSpans("week."+strconv.Itoa(d), spans))
+		l.Add(checkSpans("week_"+strconv.Itoa(d), spans))
 	}
 	if len(h.Exceptions) > MaxExceptions {
 		l.Add(errs.Field("exceptions", "err.too_many").With("max", strconv.Itoa(MaxExceptions)))

@@ -92,10 +92,10 @@ func TestParseAndValidate(t *testing.T) {
 		{"08:00-12:00, 11:00-13:00", "", "err.hours.overlap"},
 		{"25:00-26:00", "", "err.hours.format"},
 	} {
-		got, err := ParseSpans("week.1", c.in)
+		got, err := ParseSpans("week_1", c.in)
 		if c.key != "" {
-			if e, ok := err.(*errs.Error); !ok || e.Key != c.key || e.Field != "week.1" {
-				t.Errorf("%q: %v, want %s on week.1", c.in, err, c.key)
+			if e, ok := err.(*errs.Error); !ok || e.Key != c.key || e.Field != "week_1" {
+				t.Errorf("%q: %v, want %s on week_1", c.in, err, c.key)
 			}
 			continue
 		}

@@ -68,10 +68,10 @@ func (s *Service) Hours(ctx context.Context, orgID string) (hours.Hours, int, er
 
 // HoursDay is what the portal shows of a hall's hours: the next seven days with their spans and why.
 type HoursDay struct {
-	Day      clock.Date
-	Spans    []hours.Span
-	Holiday  bool // a holiday of the calendar
-	Workday  bool // a weekend day worked by the yearly notice (调休)
+	Day       clock.Date
+	Spans     []hours.Span
+	Holiday   bool // a holiday of the calendar
+	Workday   bool // a weekend day worked by the yearly notice (调休)
 	Exception *hours.Exception
 }
 
@@ -510,6 +510,7 @@ type Board struct {
 	Calling []hall.Ticket // called now, the latest call first
 	Figures []hall.CategoryFigures
 	Open    bool
+	Windows map[string]org.Org // the center's windows by id: their names in both languages
 }
 
 // boardCalls is how many calls the board shows at once: as many as a screen read at 3 m holds.
@@ -538,7 +539,12 @@ func (s *Service) Board(ctx context.Context, centerID string) (Board, error) {
 	}
 	b.Figures = hall.Figures(all)
 	b.Open = s.hallOpen(ctx, c.ID) == nil
-	return b, nil
+	kids, err := s.DB.Children(ctx, c.ID)
+	b.Windows = make(map[string]org.Org, len(kids))
+	for _, k := range kids {
+		b.Windows[k.ID] = k
+	}
+	return b, err
 }
 
 // --- appointments
@@ -717,7 +723,7 @@ func (s *Service) CheckIn(ctx context.Context, actor *access.Actor, centerID, co
 	}
 	code = strings.TrimSpace(code)
 	if len(code) != 6 || strings.Trim(code, "0123456789") != "" {
-		return hall.Ticket{}, errs.Field("code", "err.hall.code")
+		return hall.Ticket{}, errs.Field("appointment_code", "err.hall.code")
 	}
 	if err := s.hallOpen(ctx, c.ID); err != nil {
 		return hall.Ticket{}, err
@@ -727,7 +733,7 @@ func (s *Service) CheckIn(ctx context.Context, actor *access.Actor, centerID, co
 	err = s.DB.Write(ctx, func(tx *store.Tx) error {
 		before, err := tx.AppointmentByCode(c.ID, today.String(), code)
 		if err != nil {
-			return errs.Field("code", "err.hall.code")
+			return errs.Field("appointment_code", "err.hall.code")
 		}
 		after, err := hall.ApplyAppointment(before, "check_in", today, minute)
 		if err != nil {
@@ -742,4 +748,17 @@ func (s *Service) CheckIn(ctx context.Context, actor *access.Actor, centerID, co
 		return tx.UpdateAppointment(who, "appointment.check_in", before, after)
 	})
 	return t, err
+}
+
+// DeskTicket reads a ticket for the front desk of its center.
+func (s *Service) DeskTicket(ctx context.Context, actor access.Actor, id string) (hall.Ticket, error) {
+	t, err := s.DB.Ticket(ctx, id)
+	if err != nil {
+		return t, err
+	}
+	c, err := s.center(ctx, t.Center)
+	if err != nil {
+		return t, err
+	}
+	return t, hallOperator(actor, c)
 }
