@@ -193,7 +193,7 @@ type BoardJSON struct {
 }
 
 type BoardCall struct {
-	No     string `json:"no"`
+	No       string `json:"no"`
 	Window   string `json:"window"`
 	WindowMn string `json:"window_mn"`
 	At       string `json:"at"`
