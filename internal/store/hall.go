@@ -99,20 +99,25 @@ func scanTicket(row interface{ Scan(...any) error }) (hall.Ticket, error) {
 	return t, err
 }
 
-func collectTickets(rows *sql.Rows, err error) ([]hall.Ticket, error) {
+// collectHall reads the rows of a hall query with its scanner.
+func collectHall[T any](rows *sql.Rows, err error, scan func(interface{ Scan(...any) error }) (T, error)) ([]T, error) {
 	if err != nil {
-		return nil, errs.Wrap(err, "tickets")
+		return nil, errs.Wrap(err, "hall rows")
 	}
 	defer rows.Close()
-	var out []hall.Ticket
+	var out []T
 	for rows.Next() {
-		t, err := scanTicket(rows)
+		x, err := scan(rows)
 		if err != nil {
-			return nil, errs.Wrap(err, "ticket")
+			return nil, errs.Wrap(err, "hall row")
 		}
-		out = append(out, t)
+		out = append(out, x)
 	}
 	return out, rows.Err()
+}
+
+func collectTickets(rows *sql.Rows, err error) ([]hall.Ticket, error) {
+	return collectHall(rows, err, scanTicket)
 }
 
 func nullable(s string) any {
@@ -217,19 +222,7 @@ func joinCategories(cs []hall.Category) string {
 // Windows lists the sessions of a center's windows.
 func (db *DB) Windows(ctx context.Context, center string) ([]hall.WindowSession, error) {
 	rows, err := db.query(ctx, `SELECT `+windowCols+` FROM hall_windows WHERE center_id = ? ORDER BY window_name`, center)
-	if err != nil {
-		return nil, errs.Wrap(err, "windows")
-	}
-	defer rows.Close()
-	var out []hall.WindowSession
-	for rows.Next() {
-		w, err := scanWindow(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, w)
-	}
-	return out, rows.Err()
+	return collectHall(rows, err, scanWindow)
 }
 
 // WindowOf reads the session of the staff member (false when they sit at no window).
@@ -300,19 +293,7 @@ func scanAppointment(row interface{ Scan(...any) error }) (hall.Appointment, err
 }
 
 func collectAppointments(rows *sql.Rows, err error) ([]hall.Appointment, error) {
-	if err != nil {
-		return nil, errs.Wrap(err, "appointments")
-	}
-	defer rows.Close()
-	var out []hall.Appointment
-	for rows.Next() {
-		a, err := scanAppointment(rows)
-		if err != nil {
-			return nil, errs.Wrap(err, "appointment")
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return collectHall(rows, err, scanAppointment)
 }
 
 // Booked counts the live bookings (booked or checked in) of a slot and category.
