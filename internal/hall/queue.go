@@ -115,12 +115,12 @@ func Figures(day []Ticket) []CategoryFigures {
 		}
 		if !t.FirstCalled.IsZero() {
 			out[i].Served++
-			sum[i] += t.Wait()
+			sum[i] += t.Wait().Truncate(time.Millisecond) // waits are kept in whole milliseconds
 		}
 	}
 	for i := range out {
 		if out[i].Served > 0 {
-			out[i].AvgWait = sum[i] / time.Duration(out[i].Served)
+			out[i].AvgWait = (sum[i] / time.Duration(out[i].Served)).Truncate(time.Millisecond)
 		}
 	}
 	return out

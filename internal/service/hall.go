@@ -181,6 +181,7 @@ func (s *Service) issue(ctx context.Context, who access.Actor, t hall.Ticket, ke
 	if err != nil {
 		return hall.Ticket{}, err
 	}
+	s.boardMoved(t.Center)
 	return s.DB.Ticket(ctx, id)
 }
 
@@ -203,12 +204,12 @@ func (s *Service) Ticket(ctx context.Context, id string) (TicketView, error) {
 	}
 	v := TicketView{Ticket: t, Center: c}
 	if t.State == hall.Waiting {
-		all, err := s.DB.DayTickets(ctx, t.Center, t.Day)
+		waiting, err := s.DB.WaitingTickets(ctx, t.Center, t.Day)
 		if err != nil {
 			return v, err
 		}
 		_, minute, _ := s.hallDay()
-		v.Ahead = hall.Ahead(t, all, minute)
+		v.Ahead = hall.Ahead(t, waiting, minute)
 	}
 	return v, nil
 }
@@ -291,14 +292,16 @@ func (s *Service) HallDesk(ctx context.Context, actor access.Actor) (Desk, error
 			d.Mine = &d.Sessions[i]
 		}
 	}
-	all, err := s.DB.DayTickets(ctx, c.ID, d.Day)
-	if err != nil {
+	if d.Figures, err = s.DB.DayFigures(ctx, c.ID, d.Day); err != nil {
 		return d, err
 	}
-	d.Figures = hall.Figures(all)
 	if d.Mine != nil {
-		for _, t := range all {
-			if t.State == hall.Called && t.Window == d.Mine.Window {
+		calling, err := s.DB.Calling(ctx, c.ID, d.Day, 100)
+		if err != nil {
+			return d, err
+		}
+		for _, t := range calling {
+			if t.Window == d.Mine.Window {
 				d.Serving = append(d.Serving, t)
 			}
 		}
@@ -430,6 +433,9 @@ func (s *Service) CallNext(ctx context.Context, actor access.Actor) (hall.Ticket
 		if w.Paused {
 			return errs.New(errs.Conflict, "err.hall.paused")
 		}
+		if err := tx.LockCenter(w.Center); err != nil {
+			return err
+		}
 		serving, err := tx.CalledAt(w.Window, day.String())
 		if err != nil {
 			return err
@@ -443,7 +449,7 @@ func (s *Service) CallNext(ctx context.Context, actor access.Actor) (hall.Ticket
 				return err
 			}
 		}
-		waiting, err := tx.WaitingTickets(w.Center, day.String())
+		waiting, err := tx.CallCandidates(w.Center, day.String(), w.Window)
 		if err != nil {
 			return err
 		}
@@ -457,6 +463,7 @@ func (s *Service) CallNext(ctx context.Context, actor access.Actor) (hall.Ticket
 		}
 		return tx.UpdateTicket(actor, "ticket.call", next, called)
 	})
+	s.boardMoved(called.Center)
 	return called, err
 }
 
@@ -497,6 +504,7 @@ func (s *Service) MoveTicket(ctx context.Context, actor access.Actor, ticketID s
 		}
 		return tx.UpdateTicket(actor, "ticket."+string(m), before, after)
 	})
+	s.boardMoved(after.Center)
 	return after, err
 }
 
@@ -516,28 +524,46 @@ type Board struct {
 // boardCalls is how many calls the board shows at once: as many as a screen read at 3 m holds.
 const boardCalls = 6
 
+// boardTTL is how long an instance answers a center's board from memory: every display and phone of a
+// hall asks every few seconds, and they may see a call a second late (a call on this instance shows at once).
+const boardTTL = time.Second
+
+type cachedBoard struct {
+	b      Board
+	at     time.Time
+	minute int // the hall's minute it was read in: whether the hall is open changes by the minute
+}
+
 // Board reads a center's board (public: numbers and windows, nobody's name).
 func (s *Service) Board(ctx context.Context, centerID string) (Board, error) {
+	day, minute, _ := s.hallDay()
+	stamp := day.Int()*24*60 + minute
+	if v, ok := s.boards.Load(centerID); ok && v.(cachedBoard).minute == stamp && time.Since(v.(cachedBoard).at) < boardTTL {
+		return v.(cachedBoard).b, nil
+	}
+	b, err := s.readBoard(ctx, centerID)
+	if err == nil {
+		s.boards.Store(centerID, cachedBoard{b, time.Now(), stamp})
+	}
+	return b, err
+}
+
+// boardMoved drops a center's board from memory after a call or a move here.
+func (s *Service) boardMoved(center string) { s.boards.Delete(center) }
+
+func (s *Service) readBoard(ctx context.Context, centerID string) (Board, error) {
 	c, err := s.center(ctx, centerID)
 	if err != nil {
 		return Board{}, err
 	}
 	day, _, _ := s.hallDay()
 	b := Board{Center: c, Day: day.String()}
-	all, err := s.DB.DayTickets(ctx, c.ID, b.Day)
-	if err != nil {
+	if b.Calling, err = s.DB.Calling(ctx, c.ID, b.Day, boardCalls); err != nil {
 		return b, err
 	}
-	for _, t := range all {
-		if t.State == hall.Called {
-			b.Calling = append(b.Calling, t)
-		}
+	if b.Figures, err = s.DB.DayFigures(ctx, c.ID, b.Day); err != nil {
+		return b, err
 	}
-	slices.SortFunc(b.Calling, func(x, y hall.Ticket) int { return y.Called.Compare(x.Called) })
-	if len(b.Calling) > boardCalls {
-		b.Calling = b.Calling[:boardCalls]
-	}
-	b.Figures = hall.Figures(all)
 	b.Open = s.hallOpen(ctx, c.ID) == nil
 	kids, err := s.DB.Children(ctx, c.ID)
 	b.Windows = make(map[string]org.Org, len(kids))
@@ -747,6 +773,7 @@ func (s *Service) CheckIn(ctx context.Context, actor *access.Actor, centerID, co
 		after.TicketID = t.ID
 		return tx.UpdateAppointment(who, "appointment.check_in", before, after)
 	})
+	s.boardMoved(c.ID)
 	return t, err
 }
 

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -167,18 +168,87 @@ func (db *DB) DayTickets(ctx context.Context, center, day string) ([]hall.Ticket
 	return collectTickets(db.query(ctx, `SELECT `+ticketCols+` FROM hall_tickets WHERE center_id = ? AND day = ? ORDER BY issued_at, ticket_no`, center, day))
 }
 
-// WaitingTickets lists a center's waiting tickets of a day, read inside the transaction that calls one.
-func (tx *Tx) WaitingTickets(center, day string) ([]hall.Ticket, error) {
-	return collectTickets(tx.query(`SELECT `+ticketCols+` FROM hall_tickets WHERE center_id = ? AND day = ? AND state = 'waiting'`, center, day))
+// WaitingTickets lists a center's waiting tickets of a day (what is before a ticket, for its holder).
+func (db *DB) WaitingTickets(ctx context.Context, center, day string) ([]hall.Ticket, error) {
+	return collectTickets(db.query(ctx, `SELECT `+ticketCols+` FROM hall_tickets WHERE center_id = ? AND day = ? AND state = 'waiting'`, center, day))
+}
+
+func waitMS(t hall.Ticket) any {
+	if t.FirstCalled.IsZero() {
+		return nil
+	}
+	return t.Wait().Milliseconds()
+}
+
+// callCandidates selects, of a center's waiting tickets, the only ones hall.Next can pick for a window: the
+// first walk-in of each category by the time taken (within a class the queue is first come first served),
+// every appointment's ticket (they are ordered by their slots), and the first ticket transferred to the
+// window. A day of thousands of tickets is read a handful at a time.
+var callCandidates = func() string {
+	first := func(where string) string {
+		return `SELECT * FROM (SELECT ` + ticketCols + ` FROM hall_tickets WHERE center_id = ? AND day = ? AND state = 'waiting' AND ` + where +
+			` ORDER BY issued_at, ticket_no LIMIT 1) q`
+	}
+	parts := []string{first(`target_window = ?`)}
+	for _, c := range hall.Categories {
+		parts = append(parts, first(`category = '`+string(c)+`' AND target_window = '' AND appointment_id IS NULL`))
+	}
+	parts = append(parts, `SELECT `+ticketCols+` FROM hall_tickets WHERE center_id = ? AND day = ? AND state = 'waiting' AND target_window = '' AND appointment_id IS NOT NULL`)
+	return strings.Join(parts, " UNION ALL ")
+}()
+
+// CallCandidates reads the tickets a window may call next, inside the transaction that calls one.
+func (tx *Tx) CallCandidates(center, day, window string) ([]hall.Ticket, error) {
+	args := []any{center, day, window}
+	for range hall.Categories {
+		args = append(args, center, day)
+	}
+	args = append(args, center, day)
+	return collectTickets(tx.query(callCandidates, args...))
+}
+
+// Calling lists a center's tickets being called on a day, the latest call first.
+func (db *DB) Calling(ctx context.Context, center, day string, limit int) ([]hall.Ticket, error) {
+	return collectTickets(db.query(ctx, `SELECT `+ticketCols+` FROM hall_tickets WHERE center_id = ? AND day = ? AND state = 'called' ORDER BY called_at DESC LIMIT ?`, center, day, limit))
+}
+
+// DayFigures counts a center's tickets of a day by category in the database: waiting now, called at least
+// once, and their average wait (hall.Figures over the same tickets gives the same).
+func (db *DB) DayFigures(ctx context.Context, center, day string) ([]hall.CategoryFigures, error) {
+	rows, err := db.query(ctx, `SELECT category, sum(CASE WHEN state = 'waiting' THEN 1 ELSE 0 END), count(wait_ms), coalesce(sum(wait_ms), 0)
+		FROM hall_tickets WHERE center_id = ? AND day = ? GROUP BY category`, center, day)
+	if err != nil {
+		return nil, errs.Wrap(err, "day figures")
+	}
+	defer rows.Close()
+	out := make([]hall.CategoryFigures, len(hall.Categories))
+	for i, c := range hall.Categories {
+		out[i].Category = c
+	}
+	for rows.Next() {
+		var c string
+		var waiting, served int
+		var sum int64
+		if err := rows.Scan(&c, &waiting, &served, &sum); err != nil {
+			return nil, err
+		}
+		if i := slices.Index(hall.Categories, hall.Category(c)); i >= 0 {
+			out[i].Waiting, out[i].Served = waiting, served
+			if served > 0 {
+				out[i].AvgWait = time.Duration(sum/int64(served)) * time.Millisecond
+			}
+		}
+	}
+	return out, rows.Err()
 }
 
 // UpdateTicket writes a ticket moved from before (still at its version: otherwise another window moved it
 // first, and the caller tries again) and audits the move.
 func (tx *Tx) UpdateTicket(actor access.Actor, action string, before, after hall.Ticket) error {
 	res, err := tx.exec(`UPDATE hall_tickets SET category = ?, state = ?, first_called_at = ?, called_at = ?, finished_at = ?, window_id = ?, window_name = ?,
-		called_by = ?, target_window = ?, calls = ?, case_id = ?, enquiry_id = ?, version = ? WHERE id = ? AND version = ?`,
+		called_by = ?, target_window = ?, calls = ?, wait_ms = ?, case_id = ?, enquiry_id = ?, version = ? WHERE id = ? AND version = ?`,
 		after.Category, after.State, nullTime(after.FirstCalled), nullTime(after.Called), nullTime(after.Finished), after.Window, after.WindowName,
-		after.CalledBy, after.TargetWindow, after.Calls, nullable(after.CaseID), nullable(after.EnquiryID), after.Version, before.ID, before.Version)
+		after.CalledBy, after.TargetWindow, after.Calls, waitMS(after), nullable(after.CaseID), nullable(after.EnquiryID), after.Version, before.ID, before.Version)
 	if err != nil {
 		return errs.Wrap(err, "update ticket")
 	}
@@ -186,6 +256,18 @@ func (tx *Tx) UpdateTicket(actor access.Actor, action string, before, after hall
 		return errRetry
 	}
 	return tx.Audit(actor, action, "ticket", before.ID, before.Center, before, after)
+}
+
+// LockCenter makes the calls of one center's windows take turns: twenty windows calling at once would all
+// pick the same next ticket, and all but one lose the race again and again. On PostgreSQL it locks the
+// center's organisation row for the transaction (a plain row lock, as distributed engines have it too);
+// SQLite's one writer takes turns already.
+func (tx *Tx) LockCenter(id string) error {
+	if tx.d.forUpdate == "" {
+		return nil
+	}
+	var x string
+	return errs.Wrap(tx.queryRow(`SELECT id FROM orgs WHERE id = ?`+tx.d.forUpdate, id).Scan(&x), "lock center")
 }
 
 // CalledAt lists the tickets a window has called and not finished: what it is serving now.

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -84,6 +85,33 @@ func TestHallTables(t *testing.T) {
 		day, _ := db.DayTickets(ctx, center.ID, "2026-03-10")
 		if len(day) != 5 {
 			t.Errorf("the day's tickets: %d", len(day))
+		}
+		// the board's figures, counted by the database, equal the domain's count over the tickets
+		figs, err := db.DayFigures(ctx, center.ID, "2026-03-10")
+		if want := hall.Figures(day); err != nil || fmt.Sprint(figs) != fmt.Sprint(want) {
+			t.Errorf("figures %v, want %v (%v)", figs, want, err)
+		}
+		// the call candidates of a window hold what hall.Next picks over the whole queue
+		err = db.Write(ctx, func(tx *store.Tx) error {
+			cands, err := tx.CallCandidates(center.ID, "2026-03-10", win.ID)
+			if err != nil {
+				return err
+			}
+			var waiting []hall.Ticket
+			for _, x := range day {
+				if x.State == hall.Waiting {
+					waiting = append(waiting, x)
+				}
+			}
+			got, _ := hall.Next(cands, hall.Desk{Window: win.ID}, 9*60)
+			want, _ := hall.Next(waiting, hall.Desk{Window: win.ID}, 9*60)
+			if got.ID != want.ID || len(cands) >= len(waiting) {
+				t.Errorf("candidates %d of %d: next %s, want %s", len(cands), len(waiting), got.No, want.No)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
 
 		// hours: the default until saved, then optimistic locking

@@ -30,11 +30,15 @@ CREATE TABLE hall_tickets (
   called_by TEXT NOT NULL DEFAULT '',
   target_window TEXT NOT NULL DEFAULT '',
   calls INTEGER NOT NULL DEFAULT 0,
+  wait_ms INTEGER, -- from taking the ticket to its first call: the board's average waits add these up
   case_id TEXT,
   enquiry_id TEXT,
   version INTEGER NOT NULL
 );
 CREATE INDEX hall_tickets_day ON hall_tickets(center_id, day, state);
+-- the next ticket of a category: the first of its queue by the time taken
+CREATE INDEX hall_tickets_queue ON hall_tickets(center_id, day, state, category, issued_at);
+CREATE INDEX hall_tickets_window ON hall_tickets(window_id, state);
 CREATE INDEX hall_tickets_case ON hall_tickets(case_id);
 
 -- who sits at which window now: one row a window, one window a clerk
