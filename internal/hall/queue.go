@@ -50,7 +50,7 @@ func before(a, b Ticket) int {
 	if c := a.Issued.Compare(b.Issued); c != 0 {
 		return c
 	}
-	return cmp.Compare(a.No, b.No)
+	return cmp.Compare(a.Seq, b.Seq)
 }
 
 // Next picks, among the hall's waiting tickets, the one the window calls next at the given minute of the

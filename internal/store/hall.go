@@ -187,19 +187,21 @@ func waitMS(t hall.Ticket) any {
 var callCandidates = func() string {
 	first := func(where string) string {
 		return `SELECT * FROM (SELECT ` + ticketCols + ` FROM hall_tickets WHERE center_id = ? AND day = ? AND state = 'waiting' AND ` + where +
-			` ORDER BY issued_at, ticket_no LIMIT 1) q`
+			` ORDER BY issued_at, seq LIMIT 1) q`
 	}
-	parts := []string{first(`target_window = ?`)}
+	// a window's id names its center: the transferred tickets are found by the window alone (its own index)
+	parts := []string{`SELECT * FROM (SELECT ` + ticketCols + ` FROM hall_tickets WHERE target_window = ? AND state = 'waiting' AND day = ?
+		ORDER BY issued_at, seq LIMIT 1) q`}
 	for _, c := range hall.Categories {
-		parts = append(parts, first(`category = '`+string(c)+`' AND target_window = '' AND appointment_id IS NULL`))
+		parts = append(parts, first(`category = '`+string(c)+`' AND target_window = '' AND slot_start = -1`))
 	}
-	parts = append(parts, `SELECT `+ticketCols+` FROM hall_tickets WHERE center_id = ? AND day = ? AND state = 'waiting' AND target_window = '' AND appointment_id IS NOT NULL`)
+	parts = append(parts, `SELECT `+ticketCols+` FROM hall_tickets WHERE center_id = ? AND day = ? AND state = 'waiting' AND slot_start >= 0 AND target_window = ''`)
 	return strings.Join(parts, " UNION ALL ")
 }()
 
 // CallCandidates reads the tickets a window may call next, inside the transaction that calls one.
 func (tx *Tx) CallCandidates(center, day, window string) ([]hall.Ticket, error) {
-	args := []any{center, day, window}
+	args := []any{window, day}
 	for range hall.Categories {
 		args = append(args, center, day)
 	}

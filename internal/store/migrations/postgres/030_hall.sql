@@ -35,10 +35,12 @@ CREATE TABLE hall_tickets (
   enquiry_id TEXT,
   version INTEGER NOT NULL
 );
-CREATE INDEX hall_tickets_day ON hall_tickets(center_id, day, state);
--- the next ticket of a category: the first of its queue by the time taken
-CREATE INDEX hall_tickets_queue ON hall_tickets(center_id, day, state, category, issued_at);
+-- a day's tickets by state; appointments' tickets (slot_start >= 0) apart from the walk-ins (-1)
+CREATE INDEX hall_tickets_day ON hall_tickets(center_id, day, state, slot_start);
+-- the next walk-in of a category: the first of its queue by the time taken
+CREATE INDEX hall_tickets_queue ON hall_tickets(center_id, day, state, category, slot_start, issued_at, seq);
 CREATE INDEX hall_tickets_window ON hall_tickets(window_id, state);
+CREATE INDEX hall_tickets_target ON hall_tickets(target_window, state); -- tickets transferred to a window
 CREATE INDEX hall_tickets_case ON hall_tickets(case_id);
 
 -- who sits at which window now: one row a window, one window a clerk
