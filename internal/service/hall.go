@@ -284,6 +284,16 @@ func (s *Service) HallDesk(ctx context.Context, actor access.Actor) (Desk, error
 			d.Windows = append(d.Windows, k)
 		}
 	}
+	// the general windows (综合受理) first: most clerks sit there
+	slices.SortStableFunc(d.Windows, func(a, b org.Org) int {
+		switch {
+		case a.General == b.General:
+			return 0
+		case a.General:
+			return -1
+		}
+		return 1
+	})
 	if d.Sessions, err = s.DB.Windows(ctx, c.ID); err != nil {
 		return d, err
 	}
