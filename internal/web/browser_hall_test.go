@@ -46,10 +46,10 @@ func TestBrowserHallMorning(t *testing.T) {
 		t.Fatal(err)
 	}
 	kids, _ := r.DB.Children(ctx, center.ID)
-	var windows []org.Org
+	var second org.Org // the window the clerk transfers to, where the director sits
 	for _, k := range kids {
-		if k.Kind == org.Window && k.Desk == org.FrontDesk {
-			windows = append(windows, k)
+		if k.NameZh == "综合受理窗口二" {
+			second = k
 		}
 	}
 
@@ -141,7 +141,7 @@ func TestBrowserHallMorning(t *testing.T) {
 	at("08:41")
 	press(t, clerk, `#call-next`, `#serving-C001`)
 	board("C001")
-	do(t, clerk, chromedp.SetValue(chromedp.CSS(`#serving-C001 select[name=target]`), windows[1].ID))
+	do(t, clerk, chromedp.SetValue(chromedp.CSS(`#serving-C001 select[name=target]`), second.ID))
 	press(t, clerk, `#serving-C001 #transfer`, `#call-next`)
 	at("09:01") // the appointment's slot has begun: it goes before the walk-ins
 	press(t, clerk, `#call-next`, `#serving-A002`)
@@ -150,7 +150,7 @@ func TestBrowserHallMorning(t *testing.T) {
 	eval[bool](t, kiosk, `(window.__same = 1) > 0`)
 	director := browser(t)
 	browserLogin(t, director, r.URL, "tianshan.director")
-	do(t, director, chromedp.Navigate(r.URL+"/hall"), chromedp.WaitVisible(chromedp.CSS(`#window-1`)), chromedp.Click(chromedp.CSS(`#window-1`)))
+	do(t, director, chromedp.Navigate(r.URL+"/hall"), chromedp.WaitVisible(chromedp.CSS(`#sign-on`)), chromedp.Click(chromedp.CSS(`input[name=window][value="`+second.ID+`"]`)))
 	press(t, director, `#sign-on`, `#call-next`)
 	press(t, director, `#call-next`, `#serving-C001`)
 	do(t, kiosk, chromedp.WaitVisible(chromedp.CSS(`#calling tr:nth-child(2)`)))
@@ -182,7 +182,7 @@ func TestBrowserHallMorning(t *testing.T) {
 	if states["A001"].State != hall.NoShow || states["A001"].Calls != 2 {
 		t.Errorf("A001: %+v", states["A001"])
 	}
-	if c := states["C001"]; c.State != hall.Called || c.Window != windows[1].ID || c.Calls != 2 {
+	if c := states["C001"]; c.State != hall.Called || c.Window != second.ID || c.Calls != 2 {
 		t.Errorf("C001, transferred to the second window and called there: %+v", c)
 	}
 	if w := states["A002"].Wait(); w <= 0 {

@@ -118,6 +118,7 @@ type ticketData struct {
 }
 
 func (s *Server) ticketView(w http.ResponseWriter, r *http.Request) (service.TicketView, bool) {
+	w.Header().Set("Cache-Control", "no-store") // a place in the queue changes by the minute
 	v, err := s.svc.Ticket(r.Context(), r.PathValue("id"))
 	if err != nil {
 		s.fail(w, r, err)
