@@ -64,20 +64,25 @@ const (
 	NeedsRead     Action = "needs.read"
 	NeedsWrite    Action = "needs.write"
 	VisitWrite    Action = "visit.write"
+	// HallOperate is the hall's front desk: sign on at a window, call tickets, issue them at the reception
+	// desk, book and check in appointments by phone. Clerks and directors of the center's township.
+	HallOperate Action = "hall.operate"
+	HoursEdit   Action = "hours.edit" // a center's or station's opening hours
 )
 
 // Actions lists every action, for the permission matrix and its test.
 var Actions = []Action{OrgRead, OrgEdit, OrgImport, StaffRead, StaffManage, ApplicantRead, ApplicantReadFull,
 	ApplicantWrite, ApplicantOverride, TranslationEdit, AuditRead, CatalogEdit, CatalogPublish, SupervisionRead, OrderIssue, OrderAnswer,
-	CaseFileRead, CaseFileAttach, StandingWrite, StationLists, NeedsRead, NeedsWrite, VisitWrite}
+	CaseFileRead, CaseFileAttach, StandingWrite, StationLists, NeedsRead, NeedsWrite, VisitWrite, HallOperate, HoursEdit}
 
 var grants = map[Role][]Action{
-	Clerk:      {OrgRead, ApplicantRead, ApplicantReadFull, ApplicantWrite, OrderAnswer, CaseFileRead, CaseFileAttach, StationLists, NeedsRead, NeedsWrite, VisitWrite},
+	Clerk: {OrgRead, ApplicantRead, ApplicantReadFull, ApplicantWrite, OrderAnswer, CaseFileRead, CaseFileAttach, StationLists, NeedsRead, NeedsWrite, VisitWrite,
+		HallOperate},
 	Agent:      {OrgRead, ApplicantRead, ApplicantReadFull, ApplicantWrite, OrderAnswer, CaseFileRead, CaseFileAttach, StandingWrite, StationLists, NeedsRead, NeedsWrite, VisitWrite},
 	Reviewer:   {OrgRead, ApplicantRead, OrderAnswer, CaseFileRead},
 	Department: {OrgRead, ApplicantRead, CatalogEdit, OrderAnswer, CaseFileRead},
 	Director: {OrgRead, OrgEdit, StaffRead, StaffManage, ApplicantRead, ApplicantReadFull, ApplicantWrite, ApplicantOverride, SupervisionRead,
-		OrderIssue, OrderAnswer, CaseFileRead, CaseFileAttach, StationLists, NeedsRead, NeedsWrite, VisitWrite},
+		OrderIssue, OrderAnswer, CaseFileRead, CaseFileAttach, StationLists, NeedsRead, NeedsWrite, VisitWrite, HallOperate, HoursEdit},
 	// a supervisor changes no case; an order (督办) is the supervisor's own act, kept beside the case
 	Supervisor: {OrgRead, StaffRead, ApplicantRead, AuditRead, SupervisionRead, OrderIssue, CaseFileRead},
 	Admin:      without(Actions, StandingWrite, StationLists, NeedsRead, NeedsWrite, VisitWrite), // the desk's and the station's work is theirs

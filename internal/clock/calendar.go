@@ -241,6 +241,18 @@ func (c *Calendar) IsWorkingDay(d Date) bool {
 	return wd != time.Saturday && wd != time.Sunday
 }
 
+// IsHoliday reports a day off of the official schedule (or, for a year without it, a statutory one): a
+// holiday, not a plain weekend. A hall's weekend service stays closed on it (internal/hours).
+func (c *Calendar) IsHoliday(d Date) bool {
+	if c.on[d] {
+		return false
+	}
+	if c.off[d] {
+		return true
+	}
+	return !c.years[d.Y] && c.statutoryOff(d)
+}
+
 // NextWorkingDay is the first working day after d.
 func (c *Calendar) NextWorkingDay(d Date) Date {
 	for {

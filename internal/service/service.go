@@ -80,6 +80,8 @@ type Service struct {
 	// dummyHash is verified against when a username does not exist, so that a login takes as long for an
 	// unknown name as for a wrong password.
 	dummyHash string
+	// boards keeps each center's display board for a moment (center id -> cachedBoard; hall.go).
+	boards sync.Map
 	// sweeps times the supervision job, for the operator's metrics (jobstats.go).
 	sweeps sweepStats
 }

@@ -68,7 +68,7 @@ func (s *Server) caseNew(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.page(r, "title.case_new")
 	p.Form = map[string]string{"idem": ids.Token(16)}
-	for _, k := range []string{"id_number", "q", "item"} {
+	for _, k := range []string{"id_number", "q", "item", "ticket"} {
 		p.Form[k] = r.URL.Query().Get(k)
 	}
 	if err := s.intake(r, p, &d); err != nil {
@@ -110,6 +110,7 @@ func (s *Server) caseReceive(w http.ResponseWriter, r *http.Request) {
 		} else {
 			var c cases.Case
 			if c, err = s.svc.Receive(r.Context(), rc(r).me.Actor(), in, r.FormValue("idem")); err == nil {
+				s.linkTicketCase(r, c.ID) // a case opened from a called ticket (pages_hall.go)
 				http.Redirect(w, r, "/cases/"+c.ID+"?ok=received", http.StatusSeeOther)
 				return
 			}
@@ -121,7 +122,7 @@ func (s *Server) caseReceive(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.page(r, "title.case_new")
-	p.Form = formValues(r, "item", "bundle", "applicant", "authorisation", "idem", "id_number", "q", "name", "phone", "address", "org", "proxy_mode", "standing", "auth_image")
+	p.Form = formValues(r, "item", "bundle", "applicant", "authorisation", "idem", "id_number", "q", "name", "phone", "address", "org", "proxy_mode", "standing", "auth_image", "ticket")
 	if p.Form["item"] == "" {
 		p.Form["item"] = r.FormValue("item_other")
 	}

@@ -80,6 +80,9 @@ type itemList struct {
 	At       string // organisation id the guides are read at
 	// Station is the village's station as a column of its township's page (issue 13, item 8)
 	Station *stationColumn
+	// Center and Hours: the township's service center and its hours of the coming week (pages_hall.go)
+	Center *org.Org
+	Hours  []service.HoursDay
 }
 
 func (s *Server) portalSearch(w http.ResponseWriter, r *http.Request) {
@@ -116,6 +119,13 @@ func (s *Server) portalTownship(w http.ResponseWriter, r *http.Request) {
 	p := s.page(r, "title.township")
 	p.TitleText = p.Name(t)
 	d := itemList{Township: &t, Villages: villages, At: t.ID, Heading: p.Name(t)}
+	if c, ok, err := s.svc.CenterOf(ctx, t); err == nil && ok {
+		d.Center = &c
+		if d.Hours, _, err = s.svc.HoursAhead(ctx, c.ID, 7); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	ims, err := s.svc.DB.ImplementationsAt(ctx, t.ID)
 	if err != nil {
 		s.fail(w, r, err)

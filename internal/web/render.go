@@ -45,6 +45,11 @@ type Page struct {
 	// NoSecondFactor warns a privileged account signed in without a second factor to enrol one.
 	NoSecondFactor bool
 
+	// Kiosk is the service center whose hall terminal shows the page (kiosk mode, pages_hall.go); Refresh
+	// reloads a page by itself every so many seconds (a ticket's phone page, the board).
+	Kiosk   string
+	Refresh int
+
 	// Resident is a resident signed in to their own account; RCSRF is their session's form token.
 	Resident *people.ResidentAccount
 	RCSRF    string
@@ -126,6 +131,9 @@ var funcs = template.FuncMap{
 	"neg": func(n int) int { return -n },
 	// inc counts from one, for numbered rows.
 	"inc": func(i int) int { return i + 1 },
+	// the hall's pages (pages_hall.go)
+	"kioskIdle": func() int { return kioskIdle },
+	"minutes":   Minutes,
 }
 
 // page builds the base of a page for the request.
@@ -139,6 +147,9 @@ func (s *Server) page(r *http.Request, title string) *Page {
 		p.Flash = "flash." + ok
 	}
 	p.Nav = navFor(c.me, c.resident != nil, r.URL.Path)
+	if ck, err := r.Cookie(kioskCookie); err == nil && ck.Value != "" && c.me == nil && c.resident == nil {
+		p.Kiosk, p.Large, p.Nav = ck.Value, true, kioskNav(ck.Value)
+	}
 	p.NoSecondFactor = c.me != nil && people.NeedsSecondFactor(c.me.Role) && !c.sess.SecondFactor
 	return p
 }
@@ -168,6 +179,7 @@ func navFor(me *people.Staff, resident bool, path string) []NavItem {
 	add(access.ApplicantRead, "/cases", "nav.cases")
 	add(access.SupervisionRead, "/supervision", "nav.supervision")
 	add(access.OrderIssue, "/orders", "nav.orders")
+	add(access.HallOperate, "/hall", "nav.hall")
 	if me.Role == access.Clerk || me.Role == access.Director { // a township's front desk sends and receives 通办 originals
 		items = append(items, NavItem{Href: "/transfers", Key: "nav.transfers"})
 	}

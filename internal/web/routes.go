@@ -41,6 +41,22 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /reports", s.reportsPage)
 	mux.HandleFunc("GET /reports/{period}/{org}", s.reportPage)
 
+	// the hall (pages_hall.go): the kiosk, a ticket's slip and phone page, the display board, booking
+	mux.HandleFunc("GET /kiosk/{center}", s.kioskHome) // opening it makes this device a kiosk of the center
+	mux.HandleFunc("POST /kiosk/{center}/ticket", s.kioskTicket)
+	mux.HandleFunc("POST /kiosk/{center}/checkin", s.kioskCheckIn)
+	mux.HandleFunc("GET /kiosk/{center}/verify", s.kioskVerify)
+	mux.HandleFunc("GET /kiosk-exit", s.kioskExit)
+	mux.HandleFunc("GET /queue/{id}", s.ticketPage)
+	mux.HandleFunc("GET /queue/{id}/slip", s.ticketSlip)
+	mux.HandleFunc("GET /queue/{id}/qr.png", s.ticketQR)
+	mux.HandleFunc("GET /board/{center}", s.board)
+	mux.HandleFunc("GET /board/{center}/live", s.boardLive)
+	mux.HandleFunc("GET /portal/center/{id}/book", s.bookForm)
+	mux.HandleFunc("POST /portal/center/{id}/book", s.needResident(s.book))
+	mux.HandleFunc("GET /my/appointments", s.needResident(s.myAppointments))
+	mux.HandleFunc("POST /my/appointments/{id}/cancel", s.needResident(s.cancelAppointment))
+
 	// residents' own accounts: the online channel (pages_residents.go); nothing here reaches the back office
 	mux.HandleFunc("GET /resident/register", s.registerForm)
 	mux.HandleFunc("POST /resident/register", s.register)
@@ -114,6 +130,19 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /visits/{id}", s.needLogin(s.visitShow))
 	mux.HandleFunc("POST /visits/{id}", s.needLogin(s.visitMove))
 	mux.HandleFunc("POST /applicants/{id}/needs", s.needLogin(s.needsSave))
+	mux.HandleFunc("GET /hall", s.needLogin(s.hallDesk)) // the hall's front desk: windows, calling, desk tickets, appointments
+	mux.HandleFunc("POST /hall/signon", s.needLogin(s.hallSignOn))
+	mux.HandleFunc("POST /hall/signoff", s.needLogin(s.hallSignOff))
+	mux.HandleFunc("POST /hall/pause", s.needLogin(s.hallPause))
+	mux.HandleFunc("POST /hall/call", s.needLogin(s.hallCall))
+	mux.HandleFunc("POST /hall/tickets", s.needLogin(s.hallIssue))
+	mux.HandleFunc("POST /hall/tickets/{id}/{move}", s.needLogin(s.hallMove)) // recall, skip, finish, transfer
+	mux.HandleFunc("GET /hall/tickets/{id}/case", s.needLogin(s.ticketCase))
+	mux.HandleFunc("POST /hall/checkin", s.needLogin(s.hallCheckIn))
+	mux.HandleFunc("POST /hall/appointments", s.needLogin(s.hallBook))
+	mux.HandleFunc("POST /hall/appointments/{id}/{move}", s.needLogin(s.hallAppointment)) // cancel, no_show
+	mux.HandleFunc("GET /hall/hours/{org}", s.needLogin(s.hoursForm))
+	mux.HandleFunc("POST /hall/hours/{org}", s.needLogin(s.hoursSave))
 	mux.HandleFunc("GET /supervision", s.needLogin(s.supervisionPage))
 	mux.HandleFunc("GET /supervision/cases", s.needLogin(s.supervisionCases))
 	mux.HandleFunc("GET /supervision/export.xlsx", s.needLogin(s.supervisionExport))
