@@ -19,10 +19,14 @@ const (
 	Department Role = "department" // banner department staff
 	Supervisor Role = "supervisor" // 政务服务局 / 监察: reads, never changes
 	Admin      Role = "admin"      // administrator of a banner or region
+	// Translator is a native Mongolian reviewer (蒙古文译审员): composes, corrects and accepts the Mongolian of
+	// the strings owned within their organisation (a banner's: the interface, the catalog and every name; a
+	// township's: its own villages, stations and windows).
+	Translator Role = "translator"
 )
 
 // Roles in the order the UI lists them.
-var Roles = []Role{Clerk, Reviewer, Agent, Director, Department, Supervisor, Admin}
+var Roles = []Role{Clerk, Reviewer, Agent, Director, Department, Supervisor, Admin, Translator}
 
 func (r Role) Valid() bool {
 	_, ok := grants[r]
@@ -43,6 +47,9 @@ const (
 	ApplicantWrite    Action = "applicant.write"
 	ApplicantOverride Action = "applicant.override" // accept a credit code that fails its check digit
 	TranslationEdit   Action = "translation.edit"
+	// TranslationReview accepts a Mongolian as right (status reviewed) and reverts changes; composing is
+	// TranslationEdit.
+	TranslationReview Action = "translation.review"
 	AuditRead         Action = "audit.read"
 	CatalogEdit       Action = "catalog.edit"     // items of one's own department (or all, for administrators)
 	CatalogPublish    Action = "catalog.publish"  // publish and retire item versions
@@ -51,7 +58,7 @@ const (
 
 // Actions lists every action, for the permission matrix and its test.
 var Actions = []Action{OrgRead, OrgEdit, OrgImport, StaffRead, StaffManage, ApplicantRead, ApplicantReadFull,
-	ApplicantWrite, ApplicantOverride, TranslationEdit, AuditRead, CatalogEdit, CatalogPublish, SupervisionRead}
+	ApplicantWrite, ApplicantOverride, TranslationEdit, TranslationReview, AuditRead, CatalogEdit, CatalogPublish, SupervisionRead}
 
 var grants = map[Role][]Action{
 	Clerk:      {OrgRead, ApplicantRead, ApplicantReadFull, ApplicantWrite},
@@ -61,6 +68,7 @@ var grants = map[Role][]Action{
 	Director:   {OrgRead, OrgEdit, StaffRead, StaffManage, ApplicantRead, ApplicantReadFull, ApplicantWrite, ApplicantOverride, SupervisionRead},
 	Supervisor: {OrgRead, StaffRead, ApplicantRead, AuditRead, SupervisionRead},
 	Admin:      Actions,
+	Translator: {OrgRead, TranslationEdit, TranslationReview},
 }
 
 // Has reports whether the role carries the action at all, wherever.
@@ -128,6 +136,8 @@ func RoleFits(r Role, k org.Kind) bool {
 		return k == org.Department
 	case Supervisor, Admin:
 		return k == org.Banner || k == org.City || k == org.Region || (r == Supervisor && k == org.Department)
+	case Translator:
+		return k == org.Banner || k == org.City || k == org.Region || k == org.Township
 	}
 	return false
 }

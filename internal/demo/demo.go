@@ -369,6 +369,10 @@ var demoPeople = []demoPerson{
 	{"yangshulin.agent", "杨树林村代办员", "agent", org.Village, "杨树林村"},
 	{"xishuangshan.agent", "西双山村代办员", "agent", org.Village, "西双山村"},
 	{"agetan.agent", "阿格坦塔拉嘎查代办员", "agent", org.Village, "阿格坦塔拉嘎查"},
+	// native Mongolian reviewers: one for the banner (the interface, the catalog, every name), one for a
+	// township's own names (issue 17)
+	{"fanyi", "蒙古文译审员", "translator", org.Banner, "阿鲁科尔沁旗"},
+	{"tianshan.fanyi", "天山镇蒙古文译审员", "translator", org.Township, "天山镇"},
 }
 
 // Logins lists the demo accounts without touching the database (for a restart of the demo).

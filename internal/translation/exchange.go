@@ -188,7 +188,9 @@ func Compare(rows []Row, current map[string]String) ([]Diff, error) {
 			l.Add(errs.Field(r.Place(colMn), "err.name_mn.script"))
 			continue
 		}
-		if mn == cur.Mn {
+		// The stored text may predate normalisation (a plain space before a suffix): the same words typed
+		// back are no change.
+		if normCur, _ := Normalize("mn", cur.Mn); mn == cur.Mn || mn == normCur {
 			continue
 		}
 		if r.Version != cur.Version {
