@@ -180,6 +180,10 @@ func Load(ctx context.Context, svc *service.Service) ([]Login, error) {
 	if err := svc.RebuildSearchIndex(ctx); err != nil {
 		return nil, err
 	}
+	// every string a person reads, listed for the Mongolian reviewers (issue 17)
+	if err := svc.SyncMn(ctx); err != nil {
+		return nil, err
+	}
 	if err := svc.DB.MarkStep(ctx, StepWorld); err != nil {
 		return nil, err
 	}

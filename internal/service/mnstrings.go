@@ -147,6 +147,10 @@ func (s *Service) MnSeeds(ctx context.Context) ([]store.MnSeed, error) {
 			}
 			seen[key] = true
 			st, where, ctxURL := translation.Missing, t.Field+" · "+it.NameZh, "/portal/guide/"+it.ID
+			// A text that says no more than an attested term takes the term's spelling: attested, not composed.
+			if term, ok := g.Exact(t.Zh); ok && t.Mn == "" {
+				t.Mn = term.Mn
+			}
 			if t.Mn != "" {
 				st = translation.Composed
 				if _, ok := g.Attested(t.Zh, t.Mn); ok {
@@ -237,6 +241,12 @@ func (s *Service) mnScope(ctx context.Context, actor access.Actor) (root string,
 		return "", false, err
 	}
 	return home.Path, home.Kind == org.Banner || home.Kind == org.City || home.Kind == org.Region, nil
+}
+
+// MnWorker reports whether the actor works on Mongolian strings at all (forbidden otherwise).
+func (s *Service) MnWorker(ctx context.Context, actor access.Actor) error {
+	_, _, err := s.mnScope(ctx, actor)
+	return err
 }
 
 // mnMay checks an action on a string owned at ownerPath.
@@ -408,7 +418,7 @@ func (s *Service) afterMnChange(ctx context.Context, after translation.String) {
 		m.Mn, m.Review = after.Mn, after.Status == translation.Composed
 		s.Catalog.Override(k, m)
 	}
-	if after.Kind == translation.Content {
+	if after.Kind == translation.Content || after.Kind == translation.Orgs {
 		_ = s.loadMnContent(ctx)
 	}
 	if after.Status == translation.Reviewed {

@@ -351,9 +351,10 @@ func (db *DB) MnImport(ctx context.Context, actor access.Actor, id string) ([]tr
 	return diff, applied.Valid, err
 }
 
-// MnContent reads the Mongolian of every catalog text that has one (Chinese → Mongolian), for pages.
+// MnContent reads the Mongolian of every catalog text and organisation name that has one (Chinese →
+// Mongolian), for pages: an item names its department by its Chinese name. A catalog text wins over a name.
 func (db *DB) MnContent(ctx context.Context) (map[string]string, error) {
-	rows, err := db.query(ctx, `SELECT zh, mn FROM mn_strings WHERE kind = 'catalog' AND status <> 'missing' AND mn <> ''`)
+	rows, err := db.query(ctx, `SELECT zh, mn FROM mn_strings WHERE kind IN ('catalog', 'orgs') AND status <> 'missing' AND mn <> '' ORDER BY kind DESC, key`)
 	if err != nil {
 		return nil, errs.Wrap(err, "mn content")
 	}

@@ -80,11 +80,11 @@ func WriteXLSX(w io.Writer, strs []String) error {
 // column) are errors of the file; faults of a row's cells are named by sheet, cell and column.
 func ReadXLSX(body []byte) ([]Row, error) {
 	if len(body) > MaxFileBytes {
-		return nil, errs.Field("file", "err.too_large_file").With("max", "8 MiB")
+		return nil, errs.Field("file", "err.mn.too_large").With("max", "8 MiB")
 	}
 	f, err := excelize.OpenReader(bytes.NewReader(body), excelize.Options{UnzipSizeLimit: 64 << 20, UnzipXMLSizeLimit: 32 << 20})
 	if err != nil {
-		return nil, errs.Field("file", "err.import.format")
+		return nil, errs.Field("file", "err.mn.format")
 	}
 	defer f.Close()
 	rows, err := f.GetRows(Sheet)
@@ -92,7 +92,7 @@ func ReadXLSX(body []byte) ([]Row, error) {
 		return nil, errs.Field("file", "err.import.sheet").With("sheet", Sheet)
 	}
 	if len(rows) > MaxRows+1 {
-		return nil, errs.Field("file", "err.import.rows").With("max", strconv.Itoa(MaxRows))
+		return nil, errs.Field("file", "err.import.rows").With("n", strconv.Itoa(MaxRows))
 	}
 	index := map[string]int{}
 	for i, h := range rows[0] {
@@ -101,7 +101,7 @@ func ReadXLSX(body []byte) ([]Row, error) {
 	var l errs.List
 	for _, h := range []string{headers[colKey], headers[colZh], headers[colMn], headers[colVersion]} {
 		if _, ok := index[h]; !ok {
-			l.Add(errs.Field("file", "err.import.column").With("column", h))
+			l.Add(errs.Field("file", "err.mn.column").With("column", h))
 		}
 	}
 	if err := l.Err(); err != nil {
@@ -259,15 +259,15 @@ func WriteXLIFF(w io.Writer, strs []String) error {
 // ReadXLIFF reads an XLIFF 2.0 document back into rows; a fault is named by the unit's id and the element.
 func ReadXLIFF(body []byte) ([]Row, error) {
 	if len(body) > MaxFileBytes {
-		return nil, errs.Field("file", "err.too_large_file").With("max", "8 MiB")
+		return nil, errs.Field("file", "err.mn.too_large").With("max", "8 MiB")
 	}
 	var doc xliffDoc
 	dec := xml.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(&doc); err != nil || doc.Version != "2.0" {
-		return nil, errs.Field("file", "err.import.format")
+		return nil, errs.Field("file", "err.mn.format")
 	}
 	if len(doc.File.Units) > MaxRows {
-		return nil, errs.Field("file", "err.import.rows").With("max", strconv.Itoa(MaxRows))
+		return nil, errs.Field("file", "err.import.rows").With("n", strconv.Itoa(MaxRows))
 	}
 	var l errs.List
 	var out []Row

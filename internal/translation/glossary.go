@@ -96,6 +96,23 @@ func (g *Glossary) Attested(zh, mn string) (Term, bool) {
 	return Term{}, false
 }
 
+// Exact returns the trusted attested spelling of exactly this Chinese (no reviewed string, no low or
+// medium-low term), for content that says nothing more than an attested term (居民户口簿).
+func (g *Glossary) Exact(zh string) (Term, bool) {
+	rank := map[string]int{"high": 0, "medium-high": 1, "medium": 2}
+	var best Term
+	found := false
+	for _, t := range g.byZh[strings.TrimSpace(zh)] {
+		if t.Reviewed || !t.trusted() {
+			continue
+		}
+		if !found || rank[t.Confidence] < rank[best.Confidence] {
+			best, found = t, true
+		}
+	}
+	return best, found
+}
+
 // Warning is a reason to look at a string again: it contradicts an attested term, or uses a known-wrong
 // pairing.
 type Warning struct {

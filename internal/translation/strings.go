@@ -165,7 +165,7 @@ func Apply(cur String, c Change) (String, error) {
 			return cur, errs.Field("comment", "err.required")
 		}
 	default:
-		return cur, errs.Field("action", "err.invalid")
+		return cur, errs.Field("action", "err.mn.action")
 	}
 	if len([]rune(c.Comment)) > MaxComment {
 		return cur, errs.Field("comment", "err.too_long").With("max", "500")

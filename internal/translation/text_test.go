@@ -92,7 +92,7 @@ func TestApply(t *testing.T) {
 		{"empty comment", cur, Change{Action: Comment}, "", "err.required"},
 		{"comment", cur, Change{Action: Comment, Comment: "请核对"}, Missing, ""},
 		{"long comment", cur, Change{Action: Comment, Comment: strings.Repeat("字", MaxComment+1)}, "", "err.too_long"},
-		{"unknown action", cur, Change{Action: "x"}, "", "err.invalid"},
+		{"unknown action", cur, Change{Action: "x"}, "", "err.mn.action"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"bianmin/internal/translation"
+
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -32,9 +34,10 @@ const (
 
 // uploadLimits are the routes that take a file, with the cap of their whole body (the file and its form).
 var uploadLimits = map[string]int64{
-	"POST /catalog/import": catalogUploadLimit + 64<<10,
-	"POST /admin/import":   divisionUploadLimit + 64<<10,
-	"POST /admin/calendar": calendarUploadLimit + 64<<10,
+	"POST /catalog/import":   catalogUploadLimit + 64<<10,
+	"POST /admin/import":     divisionUploadLimit + 64<<10,
+	"POST /admin/calendar":   calendarUploadLimit + 64<<10,
+	"POST /translate/import": translation.MaxFileBytes + 64<<10,
 }
 
 // bodyLimits are routes whose body is larger than their kind's default.

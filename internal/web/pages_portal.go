@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -71,13 +72,16 @@ func (s *Server) portal(w http.ResponseWriter, r *http.Request) {
 }
 
 type itemList struct {
-	Heading  string // already in the page's language
-	Items    []catalog.Item
-	Query    string
-	Township *org.Org
-	Villages []org.Org
-	Village  *org.Org
-	At       string // organisation id the guides are read at
+	Heading string // already in the page's language
+	// HeadingHTML, when set, is the heading with names marked by language (a name without Mongolian is
+	// marked as Chinese: Page.OrgName, Page.C).
+	HeadingHTML template.HTML
+	Items       []catalog.Item
+	Query       string
+	Township    *org.Org
+	Villages    []org.Org
+	Village     *org.Org
+	At          string // organisation id the guides are read at
 }
 
 func (s *Server) portalSearch(w http.ResponseWriter, r *http.Request) {
@@ -113,7 +117,7 @@ func (s *Server) portalTownship(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.page(r, "title.township")
 	p.TitleText = p.Name(t)
-	d := itemList{Township: &t, Villages: villages, At: t.ID, Heading: p.Name(t)}
+	d := itemList{Township: &t, Villages: villages, At: t.ID, Heading: p.Name(t), HeadingHTML: p.OrgName(t)}
 	ims, err := s.svc.DB.ImplementationsAt(ctx, t.ID)
 	if err != nil {
 		s.fail(w, r, err)
@@ -136,6 +140,7 @@ func (s *Server) portalTownship(w http.ResponseWriter, r *http.Request) {
 		}
 		f.Village = true
 		d.Heading = p.T("portal.village_items", "village", p.Name(*d.Village))
+		d.HeadingHTML = template.HTML(strings.Replace(template.HTMLEscapeString(p.T("portal.village_items", "village", "\x00")), "\x00", string(p.OrgName(*d.Village)), 1))
 	}
 	if d.Items, err = s.svc.DB.PublishedItems(ctx, f); err != nil {
 		s.fail(w, r, err)
@@ -154,7 +159,7 @@ func (s *Server) portalTopic(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.page(r, "title.topic")
 	p.TitleText = topic
-	p.Data = itemList{Heading: topic, Items: items}
+	p.Data = itemList{Heading: topic, HeadingHTML: p.C(topic), Items: items}
 	s.render(w, http.StatusOK, "portal_list", p)
 }
 
@@ -171,7 +176,7 @@ func (s *Server) portalDepartment(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.page(r, "title.department")
 	p.TitleText = p.Name(d)
-	p.Data = itemList{Heading: p.Name(d), Items: items}
+	p.Data = itemList{Heading: p.Name(d), HeadingHTML: p.OrgName(d), Items: items}
 	s.render(w, http.StatusOK, "portal_list", p)
 }
 
