@@ -104,6 +104,7 @@ func ItemTexts(it catalog.Item) []Text {
 	}
 	for i, s := range it.Steps {
 		add("steps["+strconv.Itoa(i)+"].name", s.Name, "")
+		add("steps["+strconv.Itoa(i)+"].special", s.Special, "")
 	}
 	add("place", it.Place, "")
 	add("hours", it.Hours, "")

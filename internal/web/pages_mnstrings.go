@@ -77,6 +77,16 @@ func (p *Page) itemMn(it catalog.Item) string {
 	return it.NameMn
 }
 
+// Special renders a step's special procedure (公示, 听证 ...) inside its sentence: the kind named in the
+// page's language where the catalog names it, else as a catalog text (C).
+func (p *Page) Special(kind string) template.HTML {
+	name := p.C(kind)
+	if code := cases.SuspendKindCode(kind); code != "other" || kind == "其他" {
+		name = template.HTML(template.HTMLEscapeString(p.T("suspend_kind." + code)))
+	}
+	return template.HTML(strings.Replace(template.HTMLEscapeString(p.T("guide.special", "kind", "\x00")), "\x00", string(name), 1))
+}
+
 // StatusName names a string's status.
 func (p *Page) StatusName(s translation.Status) string { return p.T("mn.status." + string(s)) }
 
