@@ -361,6 +361,9 @@ func (s *Service) ChangeMn(ctx context.Context, actor access.Actor, c translatio
 		if next.Status == translation.Reviewed && c.Action == translation.Correct && s.mnMay(ctx, actor, access.TranslationReview, owner) != nil {
 			next.Status = translation.Composed
 		}
+		if c.Action != translation.Comment {
+			next.Version = cur.Version + 1
+		}
 		after = next
 		return tx.ChangeMnString(actor, cur, next, c, mnOrg(cur, actor))
 	})
@@ -391,7 +394,7 @@ func (s *Service) RevertMn(ctx context.Context, actor access.Actor, key string, 
 			return err
 		}
 		after = cur
-		after.Mn, after.Status = h.BeforeMn, h.BeforeStatus
+		after.Mn, after.Status, after.Version = h.BeforeMn, h.BeforeStatus, cur.Version+1
 		return tx.ChangeMnString(actor, cur, after, translation.Change{Key: key, Action: translation.Revert, Version: version,
 			Comment: "#" + strconv.FormatInt(seq, 10)}, mnOrg(cur, actor))
 	})

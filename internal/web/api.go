@@ -600,7 +600,7 @@ func withHeader(o apiOp, h ...string) apiOp {
 }
 
 func (s *Server) mountAPI(mux *http.ServeMux) {
-	ops := append(s.apiOps(), s.residentOps()...)
+	ops := append(append(s.apiOps(), s.residentOps()...), s.mnOps()...)
 	for _, o := range ops {
 		mux.HandleFunc(o.Method+" "+o.Path, o.handle)
 	}

@@ -413,3 +413,91 @@ func (s *Server) mnImportApply(w http.ResponseWriter, r *http.Request) {
 	}
 	http.Redirect(w, r, "/translate?ok=mn_imported&n="+strconv.Itoa(n), http.StatusSeeOther)
 }
+
+// MnStringJSON is a string as the API tells it.
+type MnStringJSON struct {
+	Key      string `json:"key"`
+	Kind     string `json:"kind"`
+	Zh       string `json:"zh"`
+	Mn       string `json:"mn"`
+	Status   string `json:"status"`
+	Where    string `json:"where"`
+	Context  string `json:"context,omitempty"`
+	Township string `json:"township,omitempty"`
+	Version  int    `json:"version"`
+}
+
+func mnStringJSON(s translation.String) MnStringJSON {
+	return MnStringJSON{Key: s.Key, Kind: string(s.Kind), Zh: s.Zh, Mn: s.Mn, Status: string(s.Status), Where: s.Where, Context: s.Context, Township: s.Township, Version: s.Version}
+}
+
+// MnPageJSON is a page of the queue: next is the key to pass as ?after= for the following page.
+type MnPageJSON struct {
+	Strings []MnStringJSON `json:"strings"`
+	Total   int            `json:"total"`
+	Next    string         `json:"next,omitempty"`
+}
+
+// MnChangeJSON is a reviewer's change.
+type MnChangeJSON struct {
+	Key     string `json:"key"`
+	Action  string `json:"action"` // accept, correct, compose, comment
+	Mn      string `json:"mn,omitempty"`
+	Comment string `json:"comment,omitempty"`
+	Version int    `json:"version"`
+}
+
+// MnTallyJSON counts strings by status.
+type MnTallyJSON struct {
+	Attested int `json:"attested"`
+	Reviewed int `json:"reviewed"`
+	Composed int `json:"composed"`
+	Missing  int `json:"missing"`
+	Total    int `json:"total"`
+}
+
+// MnCoverageJSON is the coverage report.
+type MnCoverageJSON struct {
+	ByKind     map[string]MnTallyJSON `json:"by_kind"`
+	Total      MnTallyJSON            `json:"total"`
+	ByTownship map[string]MnTallyJSON `json:"by_township"` // township id → its organisation names
+}
+
+func mnTallyJSON(t translation.Tally) MnTallyJSON {
+	return MnTallyJSON{t.Attested, t.Reviewed, t.Composed, t.Missing, t.Total()}
+}
+
+// mnOps are the API operations of the Mongolian workflow.
+func (s *Server) mnOps() []apiOp {
+	return []apiOp{
+		op(s, "GET", "/api/v1/mn/strings", "listMnStrings", "Strings for Mongolian reviewers in the caller's scope, by key: ?kind= (interface, catalog, orgs, notices), ?status=, ?pending=1, ?township=, ?q= (Chinese or Mongolian, compared folded), ?after=", true,
+			func(r *http.Request, c *reqCtx, _ empty) (MnPageJSON, error) {
+				list, total, err := s.svc.MnQueue(r.Context(), c.me.Actor(), mnQueryOf(r))
+				out := MnPageJSON{Strings: make([]MnStringJSON, 0, len(list)), Total: total}
+				for _, x := range list {
+					out.Strings = append(out.Strings, mnStringJSON(x))
+				}
+				if len(list) == service.MnQueuePage {
+					out.Next = list[len(list)-1].Key
+				}
+				return out, err
+			}),
+		op(s, "POST", "/api/v1/mn/strings", "changeMnString", "Accept, correct, compose or comment a string's Mongolian; version must be the one read (optimistic locking); the text is normalised (FVS, U+180E, U+202F as the standard needs; Latin or Cyrillic look-alikes refused)", true,
+			func(r *http.Request, c *reqCtx, in MnChangeJSON) (MnStringJSON, error) {
+				after, err := s.svc.ChangeMn(r.Context(), c.me.Actor(), translation.Change{Key: in.Key, Action: translation.Action(in.Action), Mn: in.Mn, Comment: in.Comment, Version: in.Version})
+				return mnStringJSON(after), err
+			}),
+		op(s, "GET", "/api/v1/mn/coverage", "mnCoverage", "How much is in Mongolian: attested, reviewed, composed, missing, by kind and by township (banner-level translators and administrators)", true,
+			func(r *http.Request, c *reqCtx, _ empty) (MnCoverageJSON, error) {
+				cov, err := s.svc.Coverage(r.Context(), c.me.Actor())
+				out := MnCoverageJSON{ByKind: map[string]MnTallyJSON{}, Total: mnTallyJSON(cov.Total), ByTownship: map[string]MnTallyJSON{}}
+				for k, t := range cov.ByKind {
+					out.ByKind[string(k)] = mnTallyJSON(t)
+				}
+				for _, t := range cov.Townships {
+					out.ByTownship[t.Org.ID] = mnTallyJSON(t.Tally)
+				}
+				return out, err
+			}),
+	}
+}
