@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"bianmin/internal/cases"
 	"bianmin/internal/catalog"
 )
 
@@ -104,7 +105,10 @@ func ItemTexts(it catalog.Item) []Text {
 	}
 	for i, s := range it.Steps {
 		add("steps["+strconv.Itoa(i)+"].name", s.Name, "")
-		add("steps["+strconv.Itoa(i)+"].special", s.Special, "")
+		// a special procedure the interface names (公示, 听证 ...: suspend_kind.*) is no catalog text
+		if cases.SuspendKindCode(s.Special) == "other" && s.Special != "其他" {
+			add("steps["+strconv.Itoa(i)+"].special", s.Special, "")
+		}
 	}
 	add("place", it.Place, "")
 	add("hours", it.Hours, "")
