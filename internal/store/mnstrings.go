@@ -57,15 +57,12 @@ func (tx *Tx) SyncMnStrings(seeds []MnSeed) (added, changed int, err error) {
 	if err := rows.Err(); err != nil {
 		return 0, 0, errs.Wrap(err, "mn strings")
 	}
+	var fresh []MnSeed
 	for _, sd := range seeds {
 		cur, ok := have[sd.Key]
 		if !ok {
-			if _, err := tx.exec(`INSERT INTO mn_strings (key, kind, zh, mn, status, fold, place, context, township_id, owner_path, version, updated_by, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '', ?)`, sd.Key, sd.Kind, sd.Zh, sd.Mn, sd.Status, mnFold(sd.String), sd.Where, sd.Context, sd.Township, sd.OwnerPath, tx.now); err != nil {
-				return added, changed, errs.Wrap(err, "mn string")
-			}
 			have[sd.Key] = sd
-			added++
+			fresh = append(fresh, sd)
 			continue
 		}
 		next := cur
@@ -81,6 +78,22 @@ func (tx *Tx) SyncMnStrings(seeds []MnSeed) (added, changed int, err error) {
 			return added, changed, errs.Wrap(err, "mn string")
 		}
 		changed++
+	}
+	// New strings go in by the hundred: a first sync lists a banner's two thousand strings, and a demo
+	// world or a test makes one.
+	for len(fresh) > 0 {
+		n := min(len(fresh), 100)
+		q := `INSERT INTO mn_strings (key, kind, zh, mn, status, fold, place, context, township_id, owner_path, version, updated_by, updated_at) VALUES ` +
+			strings.TrimSuffix(strings.Repeat(`(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '', ?),`, n), ",")
+		args := make([]any, 0, 11*n)
+		for _, sd := range fresh[:n] {
+			args = append(args, sd.Key, sd.Kind, sd.Zh, sd.Mn, sd.Status, mnFold(sd.String), sd.Where, sd.Context, sd.Township, sd.OwnerPath, tx.now)
+		}
+		if _, err := tx.exec(q, args...); err != nil {
+			return added, changed, errs.Wrap(err, "mn string")
+		}
+		added += n
+		fresh = fresh[n:]
 	}
 	return added, changed, nil
 }
