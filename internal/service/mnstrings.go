@@ -376,7 +376,7 @@ func (s *Service) ChangeMn(ctx context.Context, actor access.Actor, c translatio
 
 // RevertMn puts back what a string had before one of its history entries, as a new change (audited and
 // itself revertible).
-func (s *Service) RevertMn(ctx context.Context, actor access.Actor, key string, seq int64, version int) (translation.String, error) {
+func (s *Service) RevertMn(ctx context.Context, actor access.Actor, key, seq string, version int) (translation.String, error) {
 	var after translation.String
 	err := s.DB.Write(ctx, func(tx *store.Tx) error {
 		cur, owner, err := tx.MnStringTx(key)
@@ -396,7 +396,7 @@ func (s *Service) RevertMn(ctx context.Context, actor access.Actor, key string, 
 		after = cur
 		after.Mn, after.Status, after.Version = h.BeforeMn, h.BeforeStatus, cur.Version+1
 		return tx.ChangeMnString(actor, cur, after, translation.Change{Key: key, Action: translation.Revert, Version: version,
-			Comment: "#" + strconv.FormatInt(seq, 10)}, mnOrg(cur, actor))
+			Comment: "#" + seq}, mnOrg(cur, actor))
 	})
 	if err != nil {
 		return after, err

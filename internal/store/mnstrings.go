@@ -9,6 +9,7 @@ import (
 
 	"bianmin/internal/access"
 	"bianmin/internal/errs"
+	"bianmin/internal/ids"
 	"bianmin/internal/translation"
 )
 
@@ -219,7 +220,7 @@ func (db *DB) MnCounts(ctx context.Context) (map[translation.Kind]map[translatio
 
 // MnHistoryEntry is one change of a string.
 type MnHistoryEntry struct {
-	Seq                       int64
+	Seq                       string
 	Key                       string
 	Action                    translation.Action
 	BeforeMn, AfterMn         string
@@ -231,7 +232,7 @@ type MnHistoryEntry struct {
 
 // MnHistory lists a string's changes, newest first.
 func (db *DB) MnHistory(ctx context.Context, key string) ([]MnHistoryEntry, error) {
-	rows, err := db.query(ctx, `SELECT seq, key, action, before_mn, after_mn, before_status, after_status, comment, actor_id, actor_name, at FROM mn_history WHERE key = ? ORDER BY seq DESC`, key)
+	rows, err := db.query(ctx, `SELECT seq, key, action, before_mn, after_mn, before_status, after_status, comment, actor_id, actor_name, at FROM mn_history WHERE key = ? ORDER BY at DESC, seq DESC`, key)
 	if err != nil {
 		return nil, errs.Wrap(err, "mn history")
 	}
@@ -248,7 +249,7 @@ func (db *DB) MnHistory(ctx context.Context, key string) ([]MnHistoryEntry, erro
 }
 
 // MnHistoryAt reads one history entry.
-func (tx *Tx) MnHistoryAt(key string, seq int64) (MnHistoryEntry, error) {
+func (tx *Tx) MnHistoryAt(key, seq string) (MnHistoryEntry, error) {
 	var h MnHistoryEntry
 	err := tx.queryRow(`SELECT seq, key, action, before_mn, after_mn, before_status, after_status, comment, actor_id, actor_name, at FROM mn_history WHERE key = ? AND seq = ?`, key, seq).
 		Scan(&h.Seq, &h.Key, &h.Action, &h.BeforeMn, &h.AfterMn, &h.BeforeStatus, &h.AfterStatus, &h.Comment, &h.ActorID, &h.ActorName, &h.At)
@@ -281,8 +282,8 @@ func (tx *Tx) ChangeMnString(actor access.Actor, before, after translation.Strin
 			return err
 		}
 	}
-	if _, err := tx.exec(`INSERT INTO mn_history (key, action, before_mn, after_mn, before_status, after_status, comment, actor_id, actor_name, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		before.Key, c.Action, before.Mn, after.Mn, before.Status, after.Status, strings.TrimSpace(c.Comment), actor.ID, actor.Name, tx.now); err != nil {
+	if _, err := tx.exec(`INSERT INTO mn_history (seq, key, action, before_mn, after_mn, before_status, after_status, comment, actor_id, actor_name, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		ids.New(), before.Key, c.Action, before.Mn, after.Mn, before.Status, after.Status, strings.TrimSpace(c.Comment), actor.ID, actor.Name, tx.now); err != nil {
 		return errs.Wrap(err, "mn history")
 	}
 	type side struct {

@@ -189,8 +189,7 @@ func (s *Server) mnChange(w http.ResponseWriter, r *http.Request) {
 	version, _ := strconv.Atoi(r.FormValue("version"))
 	var err error
 	if seq := r.FormValue("revert"); seq != "" {
-		n, _ := strconv.ParseInt(seq, 10, 64)
-		_, err = s.svc.RevertMn(r.Context(), rc(r).me.Actor(), key, n, version)
+		_, err = s.svc.RevertMn(r.Context(), rc(r).me.Actor(), key, seq, version)
 	} else {
 		_, err = s.svc.ChangeMn(r.Context(), rc(r).me.Actor(), translation.Change{Key: key, Mn: r.FormValue("mn"), Comment: r.FormValue("comment"),
 			Action: translation.Action(r.FormValue("action")), Version: version})

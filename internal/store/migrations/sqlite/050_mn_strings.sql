@@ -25,7 +25,7 @@ CREATE INDEX mn_strings_kind ON mn_strings(kind, key);
 CREATE INDEX mn_strings_township ON mn_strings(township_id, key);
 
 CREATE TABLE mn_history (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  seq TEXT PRIMARY KEY,
   key TEXT NOT NULL,
   action TEXT NOT NULL,
   before_mn TEXT NOT NULL,
@@ -37,7 +37,8 @@ CREATE TABLE mn_history (
   actor_name TEXT NOT NULL,
   at TIMESTAMP NOT NULL
 );
-CREATE INDEX mn_history_key ON mn_history(key, seq);
+-- seq: a time-ordered id (ids.New), not a sequence, so that a PostgreSQL backup restored keeps numbering
+CREATE INDEX mn_history_key ON mn_history(key, at, seq);
 
 CREATE TABLE mn_imports (
   id TEXT PRIMARY KEY,
