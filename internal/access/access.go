@@ -21,10 +21,14 @@ const (
 	Department Role = "department" // banner department staff
 	Supervisor Role = "supervisor" // 政务服务局 / 监察: reads, never changes
 	Admin      Role = "admin"      // administrator of a banner or region
+	// Translator is a native Mongolian reviewer (蒙古文译审员): composes, corrects and accepts the Mongolian of
+	// the strings owned within their organisation (a banner's: the interface, the catalog and every name; a
+	// township's: its own villages, stations and windows).
+	Translator Role = "translator"
 )
 
 // Roles in the order the UI lists them.
-var Roles = []Role{Clerk, Reviewer, Agent, Director, Department, Supervisor, Admin}
+var Roles = []Role{Clerk, Reviewer, Agent, Director, Department, Supervisor, Admin, Translator}
 
 func (r Role) Valid() bool {
 	_, ok := grants[r]
@@ -45,6 +49,9 @@ const (
 	ApplicantWrite    Action = "applicant.write"
 	ApplicantOverride Action = "applicant.override" // accept a credit code that fails its check digit
 	TranslationEdit   Action = "translation.edit"
+	// TranslationReview accepts a Mongolian as right (status reviewed) and reverts changes; composing is
+	// TranslationEdit.
+	TranslationReview Action = "translation.review"
 	AuditRead         Action = "audit.read"
 	CatalogEdit       Action = "catalog.edit"     // items of one's own department (or all, for administrators)
 	CatalogPublish    Action = "catalog.publish"  // publish and retire item versions
@@ -73,7 +80,8 @@ const (
 // Actions lists every action, for the permission matrix and its test.
 var Actions = []Action{OrgRead, OrgEdit, OrgImport, StaffRead, StaffManage, ApplicantRead, ApplicantReadFull,
 	ApplicantWrite, ApplicantOverride, TranslationEdit, AuditRead, CatalogEdit, CatalogPublish, SupervisionRead, OrderIssue, OrderAnswer,
-	CaseFileRead, CaseFileAttach, StandingWrite, StationLists, NeedsRead, NeedsWrite, VisitWrite, HallOperate, HoursEdit}
+	CaseFileRead, CaseFileAttach, StandingWrite, StationLists, NeedsRead, NeedsWrite, VisitWrite, HallOperate, HoursEdit,
+	TranslationReview}
 
 var grants = map[Role][]Action{
 	Clerk: {OrgRead, ApplicantRead, ApplicantReadFull, ApplicantWrite, OrderAnswer, CaseFileRead, CaseFileAttach, StationLists, NeedsRead, NeedsWrite, VisitWrite,
@@ -85,6 +93,7 @@ var grants = map[Role][]Action{
 		OrderIssue, OrderAnswer, CaseFileRead, CaseFileAttach, StationLists, NeedsRead, NeedsWrite, VisitWrite, HallOperate, HoursEdit},
 	// a supervisor changes no case; an order (督办) is the supervisor's own act, kept beside the case
 	Supervisor: {OrgRead, StaffRead, ApplicantRead, AuditRead, SupervisionRead, OrderIssue, CaseFileRead},
+	Translator: {OrgRead, TranslationEdit, TranslationReview},
 	Admin:      without(Actions, StandingWrite, StationLists, NeedsRead, NeedsWrite, VisitWrite), // the desk's and the station's work is theirs
 }
 
@@ -163,6 +172,8 @@ func RoleFits(r Role, k org.Kind) bool {
 		return k == org.Department
 	case Supervisor, Admin:
 		return k == org.Banner || k == org.City || k == org.Region || (r == Supervisor && k == org.Department)
+	case Translator:
+		return k == org.Banner || k == org.City || k == org.Region || k == org.Township
 	}
 	return false
 }

@@ -123,6 +123,11 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 		db.Close()
 		return nil, err
 	}
+	// The strings for Mongolian reviewers follow the interface catalog this binary ships (issue 17).
+	if err := svc.SyncMn(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	// The search index is built before the first visitor, not by them.
 	if err := svc.RebuildSearchIndex(ctx); err != nil {
 		db.Close()

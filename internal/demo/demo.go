@@ -180,6 +180,10 @@ func Load(ctx context.Context, svc *service.Service) ([]Login, error) {
 	if err := svc.RebuildSearchIndex(ctx); err != nil {
 		return nil, err
 	}
+	// every string a person reads, listed for the Mongolian reviewers (issue 17)
+	if err := svc.SyncMn(ctx); err != nil {
+		return nil, err
+	}
 	if err := svc.DB.MarkStep(ctx, StepWorld); err != nil {
 		return nil, err
 	}
@@ -369,6 +373,10 @@ var demoPeople = []demoPerson{
 	{"yangshulin.agent", "杨树林村代办员", "agent", org.Village, "杨树林村"},
 	{"xishuangshan.agent", "西双山村代办员", "agent", org.Village, "西双山村"},
 	{"agetan.agent", "阿格坦塔拉嘎查代办员", "agent", org.Village, "阿格坦塔拉嘎查"},
+	// native Mongolian reviewers: one for the banner (the interface, the catalog, every name), one for a
+	// township's own names (issue 17)
+	{"fanyi", "蒙古文译审员", "translator", org.Banner, "阿鲁科尔沁旗"},
+	{"tianshan.fanyi", "天山镇蒙古文译审员", "translator", org.Township, "天山镇"},
 }
 
 // Logins lists the demo accounts without touching the database (for a restart of the demo).

@@ -84,6 +84,8 @@ type Service struct {
 	boards sync.Map
 	// sweeps times the supervision job, for the operator's metrics (jobstats.go).
 	sweeps sweepStats
+	// mn is the Mongolian workflow's memory: catalog texts' Mongolian, the glossary (mnstrings.go).
+	mn mnState
 }
 
 // New makes a service over an open store.

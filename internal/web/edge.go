@@ -1,6 +1,8 @@
 package web
 
 import (
+	"bianmin/internal/translation"
+
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -39,6 +41,7 @@ var uploadLimits = map[string]int64{
 	"POST /portal/guide/{id}/apply": maxFilesPerApplication*materialUploadLimit + 256<<10,
 	"POST /cases/{id}/files":        materialUploadLimit + 64<<10,
 	"POST /my/cases/{id}/files":     materialUploadLimit + 64<<10,
+	"POST /translate/import":        translation.MaxFileBytes + 64<<10,
 }
 
 // bodyLimits are routes whose body is larger than their kind's default.

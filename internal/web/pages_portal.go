@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -71,13 +72,16 @@ func (s *Server) portal(w http.ResponseWriter, r *http.Request) {
 }
 
 type itemList struct {
-	Heading  string // already in the page's language
-	Items    []catalog.Item
-	Query    string
-	Township *org.Org
-	Villages []org.Org
-	Village  *org.Org
-	At       string // organisation id the guides are read at
+	Heading string // already in the page's language
+	// HeadingHTML, when set, is the heading with names marked by language (a name without Mongolian is
+	// marked as Chinese: Page.OrgName, Page.C).
+	HeadingHTML template.HTML
+	Items       []catalog.Item
+	Query       string
+	Township    *org.Org
+	Villages    []org.Org
+	Village     *org.Org
+	At          string // organisation id the guides are read at
 	// Station is the village's station as a column of its township's page (issue 13, item 8)
 	Station *stationColumn
 	// Center and Hours: the township's service center and its hours of the coming week (pages_hall.go)
@@ -118,7 +122,7 @@ func (s *Server) portalTownship(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.page(r, "title.township")
 	p.TitleText = p.Name(t)
-	d := itemList{Township: &t, Villages: villages, At: t.ID, Heading: p.Name(t)}
+	d := itemList{Township: &t, Villages: villages, At: t.ID, Heading: p.Name(t), HeadingHTML: p.OrgName(t)}
 	if c, ok, err := s.svc.CenterOf(ctx, t); err == nil && ok {
 		d.Center = &c
 		if d.Hours, _, err = s.svc.HoursAhead(ctx, c.ID, 7); err != nil {
@@ -148,6 +152,7 @@ func (s *Server) portalTownship(w http.ResponseWriter, r *http.Request) {
 		}
 		f.Village = true
 		d.Heading = p.T("portal.village_items", "village", p.Name(*d.Village))
+		d.HeadingHTML = template.HTML(strings.Replace(template.HTMLEscapeString(p.T("portal.village_items", "village", "\x00")), "\x00", string(p.OrgName(*d.Village)), 1))
 	}
 	if d.Items, err = s.svc.DB.PublishedItems(ctx, f); err != nil {
 		s.fail(w, r, err)
@@ -172,7 +177,7 @@ func (s *Server) portalTopic(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.page(r, "title.topic")
 	p.TitleText = topic
-	p.Data = itemList{Heading: topic, Items: items}
+	p.Data = itemList{Heading: topic, HeadingHTML: p.C(topic), Items: items}
 	s.render(w, http.StatusOK, "portal_list", p)
 }
 
@@ -189,7 +194,7 @@ func (s *Server) portalDepartment(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.page(r, "title.department")
 	p.TitleText = p.Name(d)
-	p.Data = itemList{Heading: p.Name(d), Items: items}
+	p.Data = itemList{Heading: p.Name(d), HeadingHTML: p.OrgName(d), Items: items}
 	s.render(w, http.StatusOK, "portal_list", p)
 }
 

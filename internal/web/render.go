@@ -53,6 +53,9 @@ type Page struct {
 	// Resident is a resident signed in to their own account; RCSRF is their session's form token.
 	Resident *people.ResidentAccount
 	RCSRF    string
+
+	// mnText is the Mongolian of a catalog text or an organisation's name, "" when it has none (C, pages_mnstrings.go).
+	mnText func(string) string
 }
 
 // NavItem is one link of the navigation.
@@ -139,7 +142,7 @@ var funcs = template.FuncMap{
 // page builds the base of a page for the request.
 func (s *Server) page(r *http.Request, title string) *Page {
 	c := rc(r)
-	p := &Page{Lang: c.lang, Large: c.large, Me: c.me, CSRF: c.sess.CSRF, Resident: c.resident, RCSRF: c.rsess.CSRF, Path: r.URL.Path, Back: r.URL.Path, Title: title, cat: s.cat, Form: map[string]string{}}
+	p := &Page{Lang: c.lang, Large: c.large, Me: c.me, CSRF: c.sess.CSRF, Resident: c.resident, RCSRF: c.rsess.CSRF, Path: r.URL.Path, Back: r.URL.Path, Title: title, cat: s.cat, Form: map[string]string{}, mnText: s.svc.MnText}
 	if r.Method == http.MethodGet || r.Method == http.MethodHead {
 		p.Back = safeBack(r.URL.RequestURI())
 	}
@@ -189,7 +192,10 @@ func navFor(me *people.Staff, resident bool, path string) []NavItem {
 	add(access.ApplicantRead, "/applicants", "nav.applicants")
 	add(access.StaffRead, "/staff", "nav.staff")
 	add(access.CatalogEdit, "/catalog", "nav.catalog")
-	add(access.TranslationEdit, "/admin/translations", "nav.translations")
+	add(access.TranslationEdit, "/translate", "nav.mn_queue")
+	if me.Role == access.Admin {
+		items = append(items, NavItem{Href: "/admin/translations", Key: "nav.translations"})
+	}
 	add(access.OrgImport, "/admin/import", "nav.import")
 	add(access.AuditRead, "/admin/audit", "nav.audit")
 	if me.Role == access.Admin {
@@ -394,10 +400,15 @@ func (p *Page) Limit(l catalog.Limit) string {
 }
 
 // ItemName is an item's name in the page's language.
-func (p *Page) ItemName(it catalog.Item) string { return it.Name(string(p.Lang)) }
+func (p *Page) ItemName(it catalog.Item) string {
+	if mn := p.itemMn(it); p.Lang == i18n.Mn && mn != "" {
+		return mn
+	}
+	return it.NameZh
+}
 
 // BiItem renders an item's names together, Mongolian first.
-func (p *Page) BiItem(it catalog.Item) template.HTML { return bilingual(it.NameMn, it.NameZh) }
+func (p *Page) BiItem(it catalog.Item) template.HTML { return bilingual(p.itemMn(it), it.NameZh) }
 
 // BiItemish renders a pair of names together, Mongolian first.
 func (p *Page) BiItemish(mn, zh string) template.HTML { return bilingual(mn, zh) }

@@ -148,6 +148,7 @@ func TestEveryPageRenders(t *testing.T) {
 	}
 	pages = append(pages, "/cases", "/cases/new", "/cases/"+kase.ID, "/track?no="+kase.No+"&phone4=5678")
 	pages = append(pages, "/orgs/"+townshipID+"/items", "/portal", "/portal/search?q=低保", village[1], guide[1], guide[1]+"?at="+guide[2], guide[1]+"/history", "/catalog", item[1])
+	pages = append(pages, "/translate", "/translate?pending=1&q=低保", "/translate/string?key=i:nav.home", "/translate/coverage", "/translate/import", "/translate/propose?zh=宝力嘎查")
 	for _, lang := range []string{"zh", "mn"} {
 		admin.rendersIn(lang, pages)
 		anon := newClient(t, r.URL)
