@@ -47,19 +47,31 @@ const (
 	CatalogEdit       Action = "catalog.edit"     // items of one's own department (or all, for administrators)
 	CatalogPublish    Action = "catalog.publish"  // publish and retire item versions
 	SupervisionRead   Action = "supervision.read" // the supervision dashboard and its cases
+
+	// The hall's enquiry register and 好差评 (internal/enquiry, internal/rating). Reading a rating is reading
+	// what was said and of what; who said it is no action's: staff never read the rater (国办发〔2019〕51号).
+	EnquiryRead   Action = "enquiry.read"
+	EnquiryWrite  Action = "enquiry.write"  // record, answer, hand over, link to a case (front desk)
+	RatingRead    Action = "rating.read"    // ratings' content, rectifications, appeals
+	RatingEnter   Action = "rating.enter"   // pair an evaluator tablet, ask it for a rating, type in a 书面评价表
+	RatingRectify Action = "rating.rectify" // 核实, 整改, 反馈 of a 差评
+	RatingAppeal  Action = "rating.appeal"  // appeal a rating believed mistaken or malicious
+	RatingDecide  Action = "rating.decide"  // decide an appeal (申诉复核): supervisors
 )
 
 // Actions lists every action, for the permission matrix and its test.
 var Actions = []Action{OrgRead, OrgEdit, OrgImport, StaffRead, StaffManage, ApplicantRead, ApplicantReadFull,
-	ApplicantWrite, ApplicantOverride, TranslationEdit, AuditRead, CatalogEdit, CatalogPublish, SupervisionRead}
+	ApplicantWrite, ApplicantOverride, TranslationEdit, AuditRead, CatalogEdit, CatalogPublish, SupervisionRead,
+	EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingRectify, RatingAppeal, RatingDecide}
 
 var grants = map[Role][]Action{
-	Clerk:      {OrgRead, ApplicantRead, ApplicantReadFull, ApplicantWrite},
-	Agent:      {OrgRead, ApplicantRead, ApplicantReadFull, ApplicantWrite},
-	Reviewer:   {OrgRead, ApplicantRead},
+	Clerk:      {OrgRead, ApplicantRead, ApplicantReadFull, ApplicantWrite, EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingRectify, RatingAppeal},
+	Agent:      {OrgRead, ApplicantRead, ApplicantReadFull, ApplicantWrite, EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingAppeal},
+	Reviewer:   {OrgRead, ApplicantRead, EnquiryRead, RatingRead},
 	Department: {OrgRead, ApplicantRead, CatalogEdit},
-	Director:   {OrgRead, OrgEdit, StaffRead, StaffManage, ApplicantRead, ApplicantReadFull, ApplicantWrite, ApplicantOverride, SupervisionRead},
-	Supervisor: {OrgRead, StaffRead, ApplicantRead, AuditRead, SupervisionRead},
+	Director: {OrgRead, OrgEdit, StaffRead, StaffManage, ApplicantRead, ApplicantReadFull, ApplicantWrite, ApplicantOverride, SupervisionRead,
+		EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingRectify, RatingAppeal},
+	Supervisor: {OrgRead, StaffRead, ApplicantRead, AuditRead, SupervisionRead, EnquiryRead, RatingRead, RatingDecide},
 	Admin:      Actions,
 }
 

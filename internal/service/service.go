@@ -35,6 +35,8 @@ type Config struct {
 	Idle time.Duration
 	// PasswordHistory is how many of an account's last passwords may not be taken again.
 	PasswordHistory int
+	// RectifyDays is the working days a 差评's rectification has (FACTS.md §2.4: no national number; 5 by default).
+	RectifyDays int
 }
 
 // DefaultConfig is what a hall runs with.
@@ -45,6 +47,7 @@ func DefaultConfig() Config {
 		PasswordHistory: people.PasswordHistory,
 		LoginsPerMinute: people.SignInsPerAddress,
 		Clock:           clock.DefaultRules(),
+		RectifyDays:     5,
 		// OWASP's argon2id setting (19 MiB, 2 passes): about 30 ms a hash on a 2-core machine.
 		Hash: &argon2id.Params{Memory: 19 * 1024, Iterations: 2, Parallelism: 1, SaltLength: 16, KeyLength: 32},
 	}
@@ -78,6 +81,9 @@ type Service struct {
 	dummyHash string
 	// sweeps times the supervision job, for the operator's metrics (jobstats.go).
 	sweeps sweepStats
+	// PublicURL is the address people reach Bianmin at, for the links messages carry (rating, 回访); app sets
+	// it before serving.
+	PublicURL string
 }
 
 // New makes a service over an open store.
