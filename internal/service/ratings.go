@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -201,7 +202,7 @@ type RateInput struct {
 }
 
 // record stores a rating and, for a 差评, opens its rectification, in one transaction.
-func (s *Service) record(ctx context.Context, actor access.Actor, r rating.Rating, who rating.Rater, dept string, in RateInput, during func(tx *store.Tx) error) (rating.Rating, error) {
+func (s *Service) record(ctx context.Context, actor access.Actor, r rating.Rating, who rating.Rater, dept string, in RateInput, during func(tx *store.Tx, r rating.Rating) error) (rating.Rating, error) {
 	r.ID, r.Level, r.Indicators, r.Text, r.Times = ids.New(), in.Level, in.Indicators, strings.TrimSpace(in.Text), 1
 	r.Named = !who.Empty()
 	if err := r.Validate(); err != nil {
@@ -214,7 +215,7 @@ func (s *Service) record(ctx context.Context, actor access.Actor, r rating.Ratin
 	err = s.DB.Write(ctx, func(tx *store.Tx) error {
 		r.RatedAt = tx.Now()
 		if during != nil {
-			if err := during(tx); err != nil {
+			if err := during(tx, r); err != nil {
 				return err
 			}
 		}
@@ -363,7 +364,7 @@ func (s *Service) RateOnDevice(ctx context.Context, token, promptID string, in R
 		return rating.Rating{}, err
 	}
 	r.Channel = rating.Pad
-	return s.record(ctx, store.RaterActor(rating.Pad), r, who, dept, in, func(tx *store.Tx) error {
+	return s.record(ctx, store.RaterActor(rating.Pad), r, who, dept, in, func(tx *store.Tx, r rating.Rating) error {
 		ok, err := tx.UsePrompt(p.ID, d.ID, r.ID)
 		if err == nil && !ok {
 			err = errs.New(errs.Conflict, "err.rating.prompt_used")
@@ -486,22 +487,23 @@ func (s *Service) EnterPaperRating(ctx context.Context, actor access.Actor, subj
 		return r, err
 	}
 	r.Channel, r.EnteredBy = rating.Paper, actor.ID
-	if key != "" {
-		var id string
-		err := s.DB.Write(ctx, func(tx *store.Tx) error {
-			var err error
-			id, _, err = tx.IdempotentFor(key, "rating", actor.ID, fingerprint(subj, in), func() (string, error) { return "", nil })
-			return err
-		})
-		if err != nil {
-			return r, err
+	var replayed string
+	rt, err := s.record(ctx, actor, r, who, dept, in, func(tx *store.Tx, r rating.Rating) error {
+		id, replay, err := tx.IdempotentFor(key, "rating", actor.ID, fingerprint(subj, in), func() (string, error) { return r.ID, nil })
+		if err == nil && replay {
+			replayed = id
+			return errReplayed
 		}
-		if id != "" {
-			return s.DB.Rating(ctx, id)
-		}
+		return err
+	})
+	if errors.Is(err, errReplayed) { // the same form submitted again: the rating it made
+		return s.DB.Rating(ctx, replayed)
 	}
-	return s.record(ctx, actor, r, who, dept, in, nil)
+	return rt, err
 }
+
+// errReplayed rolls back a submission already made once.
+var errReplayed = errors.New("replayed submission")
 
 // --- reading ratings (never the rater)
 

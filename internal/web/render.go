@@ -45,6 +45,9 @@ type Page struct {
 	// NoSecondFactor warns a privileged account signed in without a second factor to enrol one.
 	NoSecondFactor bool
 
+	// Links are per-row links a page adds to its list (the tracking page's rating links, by case number).
+	Links map[string]string
+
 	// Resident is a resident signed in to their own account; RCSRF is their session's form token.
 	Resident *people.ResidentAccount
 	RCSRF    string
@@ -126,6 +129,8 @@ var funcs = template.FuncMap{
 	"neg": func(n int) int { return -n },
 	// inc counts from one, for numbered rows.
 	"inc": func(i int) int { return i + 1 },
+	// rateable: a case in this state may be rated online (pages_rating.go)
+	"rateable": rateable,
 }
 
 // page builds the base of a page for the request.
@@ -167,6 +172,8 @@ func navFor(me *people.Staff, resident bool, path string) []NavItem {
 	}
 	add(access.ApplicantRead, "/cases", "nav.cases")
 	add(access.SupervisionRead, "/supervision", "nav.supervision")
+	add(access.EnquiryRead, "/enquiries", "nav.enquiries")
+	add(access.RatingRead, "/ratings", "nav.ratings")
 	if me.Role == access.Clerk || me.Role == access.Director { // a township's front desk sends and receives 通办 originals
 		items = append(items, NavItem{Href: "/transfers", Key: "nav.transfers"})
 	}
