@@ -188,7 +188,9 @@ type ratingData struct {
 	Verdicts []rating.Verdict
 }
 
-func (s *Server) ratingShow(w http.ResponseWriter, r *http.Request) { s.ratingPage(w, r, http.StatusOK, nil) }
+func (s *Server) ratingShow(w http.ResponseWriter, r *http.Request) {
+	s.ratingPage(w, r, http.StatusOK, nil)
+}
 
 func (s *Server) ratingPage(w http.ResponseWriter, r *http.Request, code int, formErr error) {
 	me := rc(r).me
@@ -515,4 +517,6 @@ func (p *Page) RatingOf(b service.RatingBoard, value string) rating.Figures { re
 func (p *Page) RatingChannels() []rating.Channel { return rating.Channels }
 
 // ChannelFigures is the figures of one channel of a board.
-func (p *Page) ChannelFigures(b service.RatingBoard, c rating.Channel) rating.Figures { return b.ByChannel[c] }
+func (p *Page) ChannelFigures(b service.RatingBoard, c rating.Channel) rating.Figures {
+	return b.ByChannel[c]
+}
