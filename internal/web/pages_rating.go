@@ -181,11 +181,10 @@ func (s *Server) ratingPaper(w http.ResponseWriter, r *http.Request) {
 
 type ratingData struct {
 	service.RatingDetail
-	Moves    []rating.Move
-	Decide   bool
-	Appeal   bool
-	Rectify  bool
-	Verdicts []rating.Verdict
+	Moves     []rating.Move
+	MayDecide bool
+	Rectify   bool
+	Verdicts  []rating.Verdict
 }
 
 func (s *Server) ratingShow(w http.ResponseWriter, r *http.Request) {
@@ -201,7 +200,7 @@ func (s *Server) ratingPage(w http.ResponseWriter, r *http.Request, code int, fo
 	}
 	p := s.page(r, "title.rating")
 	data := ratingData{RatingDetail: d, Verdicts: rating.Verdicts, Rectify: me.Role.Has("rating.rectify"),
-		Appeal: d.Appeal == nil && me.Role.Has("rating.appeal"), Decide: d.Appeal != nil && d.Appeal.Decision == rating.Pending && me.Role.Has("rating.decide") && d.Appeal.FiledBy != me.ID}
+		MayDecide: d.Appeal != nil && d.Appeal.Decision == rating.Pending && me.Role.Has("rating.decide") && d.Appeal.FiledBy != me.ID}
 	if d.Rectification != nil {
 		for _, m := range rating.StaffMoves {
 			if _, err := d.Rectification.Apply(m, rating.Input{Note: "-"}, s.svc.DB.Now(), "", "", s.svc.Today(r.Context())); err == nil && (m != rating.NoReach || !d.Rating.Named) {
