@@ -344,3 +344,43 @@ func TestEnquiryRegister(t *testing.T) {
 		}
 	})
 }
+
+// Scope on both databases: a stranger (no role), a department, a village agent of the same township and
+// another township's director are refused the township's ratings and register; the banner's supervisor reads
+// them.
+func TestRatingScope(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, db *store.DB) {
+		w := demoWorld(t, db)
+		c := deliveredCase(t, w)
+		rt, err := w.svc.EnterPaperRating(ctx, w.actors["tianshan.director"], rating.Subject{CaseID: c.ID}, service.RateInput{Level: 4}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		stranger := access.Actor{ID: "x", Name: "x", OrgID: w.targets["T1"].ID, OrgPath: w.targets["T1"].Path}
+		for name, a := range map[string]access.Actor{"stranger": stranger, "department": w.actors["minzheng"], "agent": w.actors["yangshulin.agent"], "other": w.actors["shaogen.director"]} {
+			if _, err := w.svc.Rating(ctx, a, rt.ID); code(err) != errs.Forbidden {
+				t.Errorf("%s read the rating: %v", name, err)
+			}
+			if _, err := w.svc.FileAppeal(ctx, a, rt.ID, "x"); code(err) != errs.Forbidden {
+				t.Errorf("%s appealed: %v", name, err)
+			}
+			if _, err := w.svc.Rater(ctx, a, rt.ID); code(err) != errs.Forbidden {
+				t.Errorf("%s read the rater: %v", name, err)
+			}
+		}
+		for name, a := range map[string]access.Actor{"stranger": stranger, "department": w.actors["minzheng"]} {
+			if _, err := w.svc.FindRatings(ctx, a, service.RatingFind{}); code(err) != errs.Forbidden {
+				t.Errorf("%s listed ratings: %v", name, err)
+			}
+			if _, err := w.svc.RecordEnquiry(ctx, a, service.EnquiryInput{Question: "q"}, ""); code(err) != errs.Forbidden {
+				t.Errorf("%s recorded an enquiry: %v", name, err)
+			}
+		}
+		if page, err := w.svc.FindRatings(ctx, w.actors["shaogen.director"], service.RatingFind{}); err != nil || len(page.List) != 0 {
+			t.Fatalf("another township listed %d: %v", len(page.List), err)
+		}
+		if page, err := w.svc.FindRatings(ctx, w.actors["supervisor"], service.RatingFind{Bad: true}); err != nil || len(page.List) != 1 {
+			t.Fatalf("the supervisor: %+v %v", page, err)
+		}
+	})
+}

@@ -601,6 +601,7 @@ func withHeader(o apiOp, h ...string) apiOp {
 
 func (s *Server) mountAPI(mux *http.ServeMux) {
 	ops := append(s.apiOps(), s.residentOps()...)
+	ops = append(ops, s.ratingOps()...) // the enquiry register and 好差评 (api_rating.go)
 	for _, o := range ops {
 		mux.HandleFunc(o.Method+" "+o.Path, o.handle)
 	}
