@@ -123,4 +123,3 @@ func (s *Server) ratingOps() []apiOp {
 			}),
 	}
 }
-

@@ -12,8 +12,6 @@ import (
 	"bianmin/internal/testkit"
 )
 
-
-
 // The API of 好差评 and the register: staff type in paper forms only (marked, idempotent); another
 // township, a wrong role and a stranger are refused; no answer carries the rater.
 func TestRatingAPIRefusals(t *testing.T) {
@@ -21,15 +19,7 @@ func TestRatingAPIRefusals(t *testing.T) {
 	c, seen := dibaoCase(t, r, "13800001234")
 	c = actAll(t, r, c, caseMove{cases.Accept, cases.Input{Materials: seen}}, caseMove{cases.Pass, cases.Input{}}, caseMove{cases.Pass, cases.Input{}},
 		caseMove{cases.Decide, cases.Input{Grant: true, Reason: "符合条件"}}, caseMove{cases.Issue, cases.Input{Method: "window"}}, caseMove{cases.Deliver, cases.Input{}})
-	token := func(user string) string {
-		t.Helper()
-		code, sess, _ := apiCall(t, r.URL, "POST", "/api/v1/session", "", map[string]string{"username": user, "password": demo.Password})
-		if code != http.StatusCreated {
-			t.Fatalf("%s: %d", user, code)
-		}
-		return sess["token"].(string)
-	}
-	clerk, other, reviewer := token("tianshan.clerk"), token("shaogen.clerk"), token("tianshan.reviewer")
+	clerk, other, reviewer := apiLogin(t, r, "tianshan.clerk"), apiLogin(t, r, "shaogen.clerk"), apiLogin(t, r, "tianshan.reviewer")
 	form := map[string]any{"case_id": c.ID, "level": 4, "indicators": map[string]int{"service_attitude": 4}, "text": "态度生硬"}
 	if code, _, _ := apiCall(t, r.URL, "POST", "/api/v1/ratings/paper", reviewer, form); code != http.StatusForbidden {
 		t.Fatalf("a reviewer typed in a rating: %d", code)
@@ -125,6 +115,16 @@ func TestRatingAPIRefusals(t *testing.T) {
 	if code, _, _ := apiCall(t, r.URL, "POST", "/api/v1/enquiries", reviewer, map[string]string{"question": "q"}); code != http.StatusForbidden {
 		t.Fatalf("a reviewer recorded an enquiry: %d", code)
 	}
+}
+
+// apiLogin signs a demo account in to the API and returns its token.
+func apiLogin(t *testing.T, r *testkit.Running, user string) string {
+	t.Helper()
+	code, sess, _ := apiCall(t, r.URL, "POST", "/api/v1/session", "", map[string]string{"username": user, "password": demo.Password})
+	if code != http.StatusCreated {
+		t.Fatalf("login %s: %d", user, code)
+	}
+	return sess["token"].(string)
 }
 
 func stringify(v any) string {
