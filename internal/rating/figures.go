@@ -41,3 +41,37 @@ func (f Figures) RectifyRate() float64 { return rate(f.Rectified, f.Bad) }
 
 // RevisitRate is 回访满意率: raters satisfied with the rectification over raters revisited.
 func (f Figures) RevisitRate() float64 { return rate(f.RevisitSatisfied, f.Revisited) }
+
+// Sub is the difference of two figures, for a tally moved by a change.
+func (f Figures) Sub(o Figures) Figures {
+	return Figures{Total: f.Total - o.Total, Good: f.Good - o.Good, Bad: f.Bad - o.Bad, Rectified: f.Rectified - o.Rectified,
+		Revisited: f.Revisited - o.Revisited, RevisitSatisfied: f.RevisitSatisfied - o.RevisitSatisfied, Overdue: f.Overdue - o.Overdue,
+		Excluded: f.Excluded - o.Excluded}
+}
+
+// Contribution is what one rating adds to the figures, with its rectification (nil for a 好评): one rating,
+// good or bad; a bad one rectified when fed back, revisited when its rater answered, satisfied when 满意 or
+// 基本满意. A rating excluded by an upheld appeal adds only to Excluded (国办发〔2019〕51号: 排除误评和恶意差评).
+func Contribution(r Rating, x *Rectification) Figures {
+	if r.Excluded {
+		return Figures{Excluded: 1}
+	}
+	f := Figures{Total: 1}
+	if !r.Level.Bad() {
+		f.Good = 1
+		return f
+	}
+	f.Bad = 1
+	if x != nil {
+		if x.Done() {
+			f.Rectified = 1
+		}
+		if x.Verdict != "" {
+			f.Revisited = 1
+			if x.Verdict.Satisfied() {
+				f.RevisitSatisfied = 1
+			}
+		}
+	}
+	return f
+}

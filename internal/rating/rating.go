@@ -174,6 +174,7 @@ type Rating struct {
 	Staff      string            `json:"staff,omitempty"` // who served
 	StaffName  string            `json:"staff_name,omitempty"`
 	Item       string            `json:"item,omitempty"`
+	Department string            `json:"department,omitempty"` // the item's banner department
 	ItemName   string            `json:"item_name,omitempty"`
 	ItemNameMn string            `json:"item_name_mn,omitempty"`
 	Served     string            `json:"served,omitempty"`     // the case's channel: window, station, online

@@ -157,3 +157,30 @@ func TestFigures(t *testing.T) {
 		t.Fatalf("%v %v %v", f.GoodRate(), f.RectifyRate(), f.RevisitRate())
 	}
 }
+
+func TestContribution(t *testing.T) {
+	open := &Rectification{Step: Open}
+	fed := &Rectification{Step: FedBack}
+	happy := &Rectification{Step: Closed, Verdict: VerdictBasic}
+	sad := &Rectification{Step: Closed, Verdict: VerdictUnsatisfied}
+	for _, c := range []struct {
+		r    Rating
+		x    *Rectification
+		want Figures
+	}{
+		{Rating{Level: 1}, nil, Figures{Total: 1, Good: 1}},
+		{Rating{Level: 3}, nil, Figures{Total: 1, Good: 1}},
+		{Rating{Level: 4}, open, Figures{Total: 1, Bad: 1}},
+		{Rating{Level: 5}, fed, Figures{Total: 1, Bad: 1, Rectified: 1}},
+		{Rating{Level: 5}, happy, Figures{Total: 1, Bad: 1, Rectified: 1, Revisited: 1, RevisitSatisfied: 1}},
+		{Rating{Level: 4}, sad, Figures{Total: 1, Bad: 1, Rectified: 1, Revisited: 1}},
+		{Rating{Level: 5, Excluded: true}, happy, Figures{Excluded: 1}},
+	} {
+		if got := Contribution(c.r, c.x); got != c.want {
+			t.Errorf("%+v %+v: %+v", c.r, c.x, got)
+		}
+	}
+	if d := Contribution(Rating{Level: 5, Excluded: true}, fed).Sub(Contribution(Rating{Level: 5}, fed)); d != (Figures{Total: -1, Bad: -1, Rectified: -1, Excluded: 1}) {
+		t.Errorf("exclusion moves %+v", d)
+	}
+}

@@ -15,7 +15,7 @@ import (
 
 // ratingCols are a rating's columns in the order scanRating reads them. Who rated is not among them.
 const ratingCols = `r.id, r.case_id, r.enquiry_id, r.ticket_id, r.case_no, r.channel, r.level, r.indicators, r.body, r.rated_at,
-	r.division, r.township_id, r.window_id, r.staff_id, r.staff_name, r.item_id, r.item_name, r.item_name_mn, r.served, r.entered_by, r.named, r.excluded`
+	r.division, r.township_id, r.window_id, r.staff_id, r.staff_name, r.item_id, r.department_id, r.item_name, r.item_name_mn, r.served, r.entered_by, r.named, r.excluded`
 
 func scanRating(row interface{ Scan(...any) error }) (rating.Rating, error) {
 	var r rating.Rating
@@ -23,7 +23,7 @@ func scanRating(row interface{ Scan(...any) error }) (rating.Rating, error) {
 	var ind string
 	var named, excluded int
 	err := row.Scan(&r.ID, &caseID, &enqID, &ticketID, &r.CaseNo, &r.Channel, &r.Level, &ind, &r.Text, &r.RatedAt,
-		&r.Division, &r.Township, &r.Window, &r.Staff, &r.StaffName, &r.Item, &r.ItemName, &r.ItemNameMn, &r.Served, &r.EnteredBy, &named, &excluded)
+		&r.Division, &r.Township, &r.Window, &r.Staff, &r.StaffName, &r.Item, &r.Department, &r.ItemName, &r.ItemNameMn, &r.Served, &r.EnteredBy, &named, &excluded)
 	if err != nil {
 		return r, err
 	}
@@ -61,6 +61,9 @@ func RaterActor(c rating.Channel) access.Actor {
 // rater). A second rating of the same subject on the same channel is refused with a conflict (GB/T 39734-2020
 // 7.1 评价次数规则).
 func (tx *Tx) CreateRating(actor access.Actor, r rating.Rating, who rating.Rater, day clock.Date, dept string) error {
+	if r.Department == "" {
+		r.Department = dept
+	}
 	ind := "{}"
 	if len(r.Indicators) > 0 {
 		b, _ := json.Marshal(r.Indicators)
@@ -70,13 +73,16 @@ func (tx *Tx) CreateRating(actor access.Actor, r rating.Rating, who rating.Rater
 		division, township_id, window_id, staff_id, staff_name, item_id, item_name, department_id, item_name_mn, served, entered_by, named)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		r.ID, nullable(r.CaseID), nullable(r.EnquiryID), nullable(r.TicketID), r.CaseNo, string(r.Channel), int(r.Level), ind, r.Text,
-		r.RatedAt, day.Int(), r.Division, r.Township, r.Window, r.Staff, r.StaffName, r.Item, r.ItemName, dept, r.ItemNameMn, r.Served,
+		r.RatedAt, day.Int(), r.Division, r.Township, r.Window, r.Staff, r.StaffName, r.Item, r.ItemName, r.Department, r.ItemNameMn, r.Served,
 		r.EnteredBy, boolInt(r.Named))
 	if tx.d.isUnique(err) {
 		return errs.New(errs.Conflict, "err.rating.once")
 	}
 	if err != nil {
 		return errs.Wrap(err, "insert rating")
+	}
+	if err := tx.tally(r, day.Int(), rating.Contribution(r, nil)); err != nil {
+		return err
 	}
 	if !who.Empty() {
 		if _, err := tx.exec(`INSERT INTO rating_raters (rating_id, name, phone, account) VALUES (?, ?, ?, ?)`, r.ID, who.Name, who.Phone, who.Account); err != nil {
@@ -212,6 +218,13 @@ func (tx *Tx) SaveRectification(actor access.Actor, action string, before, after
 	if n, _ := res.RowsAffected(); n != 1 {
 		return errs.New(errs.Conflict, "err.conflict")
 	}
+	r, day, err := tx.ratingOn(after.RatingID)
+	if err != nil {
+		return err
+	}
+	if err := tx.tally(r, day, rating.Contribution(r, &after).Sub(rating.Contribution(r, &before))); err != nil {
+		return err
+	}
 	return tx.Audit(actor, action, "rectification", after.ID, after.Township, before, after)
 }
 
@@ -286,8 +299,25 @@ func (tx *Tx) DecideAppeal(actor access.Actor, before, after rating.Appeal) erro
 		return errs.New(errs.Conflict, "err.rating.decided")
 	}
 	if after.Decision == rating.Upheld {
+		r, day, err := tx.ratingOn(after.RatingID)
+		if err != nil {
+			return err
+		}
+		var x *rating.Rectification
+		var doc string
+		if err := tx.queryRow(`SELECT doc FROM rectifications WHERE rating_id = ?`, r.ID).Scan(&doc); err == nil {
+			x = &rating.Rectification{}
+			if err := json.Unmarshal([]byte(doc), x); err != nil {
+				return err
+			}
+		}
 		if _, err := tx.exec(`UPDATE ratings SET excluded = 1 WHERE id = ?`, after.RatingID); err != nil {
 			return errs.Wrap(err, "exclude rating")
+		}
+		ex := r
+		ex.Excluded = true
+		if err := tx.tally(r, day, rating.Contribution(ex, x).Sub(rating.Contribution(r, x))); err != nil {
+			return err
 		}
 	}
 	return tx.Audit(actor, "rating.appeal_decide", "rating_appeal", after.ID, after.Township, before, after)
@@ -468,32 +498,59 @@ func (tx *Tx) Prompt(id, deviceID string) (Prompt, error) {
 var RatingDims = map[string]string{"township": "r.township_id", "department": "r.department_id", "window": "r.window_id",
 	"person": "r.staff_id", "item": "r.item_id", "channel": "r.served", "rating_channel": "r.channel"}
 
+// tallyValues are the values a rating counts under in each dimension of the figures.
+func tallyValues(r rating.Rating) [][2]string {
+	return [][2]string{{"township", r.Township}, {"department", r.Department}, {"window", r.Window}, {"person", r.Staff},
+		{"item", r.Item}, {"channel", r.Served}, {"rating_channel", string(r.Channel)}}
+}
+
+// tally adds what a change moved to the day's tally of the rating's township, in every dimension.
+func (tx *Tx) tally(r rating.Rating, day int, d rating.Figures) error {
+	if d == (rating.Figures{}) {
+		return nil
+	}
+	for _, dv := range tallyValues(r) {
+		_, err := tx.exec(`INSERT INTO rating_tally (dim, day, township_id, value, total, good, bad, rectified, revisited, satisfied, dropped)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (dim, day, township_id, value) DO UPDATE SET total = rating_tally.total + excluded.total,
+			good = rating_tally.good + excluded.good, bad = rating_tally.bad + excluded.bad, rectified = rating_tally.rectified + excluded.rectified,
+			revisited = rating_tally.revisited + excluded.revisited, satisfied = rating_tally.satisfied + excluded.satisfied,
+			dropped = rating_tally.dropped + excluded.dropped`,
+			dv[0], day, r.Township, dv[1], d.Total, d.Good, d.Bad, d.Rectified, d.Revisited, d.RevisitSatisfied, d.Excluded)
+		if err != nil {
+			return errs.Wrap(err, "rating tally")
+		}
+	}
+	return nil
+}
+
+// ratingOn reads a rating and its day inside a transaction.
+func (tx *Tx) ratingOn(id string) (rating.Rating, int, error) {
+	var day int
+	r, err := scanRating(tx.queryRow(`SELECT `+ratingCols+` FROM ratings r WHERE r.id = ?`, id))
+	if err == nil {
+		err = tx.queryRow(`SELECT rated_on FROM ratings WHERE id = ?`, id).Scan(&day)
+	}
+	return r, day, notFound(err, "rating")
+}
+
 // RatingFigureRow is the figures of one township and value.
 type RatingFigureRow struct {
 	Township, Value string
 	rating.Figures
 }
 
-// RatingFigures counts the ratings made from day from to day to (yyyymmdd) by township and a dimension, with
-// their rectifications; overdue counts rectifications not fed back whose due day is before today. Excluded
-// ratings are counted apart, never in the figures.
+// RatingFigures adds up the daily tally of the ratings made from day from to day to (yyyymmdd) by township
+// and a dimension ("township", "department", "window", "person", "item", "channel" — the case's — or
+// "rating_channel"); and, apart, the rectifications standing overdue today (not fed back after their due
+// day, whenever rated). Excluded ratings are counted apart, never in the figures.
 func (db *DB) RatingFigures(ctx context.Context, dim string, from, to, today int) ([]RatingFigureRow, error) {
 	col, ok := RatingDims[dim]
 	if !ok {
-		col = RatingDims["township"]
+		dim, col = "township", RatingDims["township"]
 	}
-	rows, err := db.query(ctx, `SELECT r.township_id, `+col+`,
-		sum(CASE WHEN r.excluded = 0 THEN 1 ELSE 0 END),
-		sum(CASE WHEN r.excluded = 0 AND r.level <= 3 THEN 1 ELSE 0 END),
-		sum(CASE WHEN r.excluded = 0 AND r.level >= 4 THEN 1 ELSE 0 END),
-		sum(CASE WHEN r.excluded = 0 THEN COALESCE(x.done, 0) ELSE 0 END),
-		sum(CASE WHEN r.excluded = 0 THEN COALESCE(x.revisited, 0) ELSE 0 END),
-		sum(CASE WHEN r.excluded = 0 THEN COALESCE(x.satisfied, 0) ELSE 0 END),
-		sum(CASE WHEN r.excluded = 0 AND x.done = 0 AND x.due_on < ? THEN 1 ELSE 0 END),
-		sum(r.excluded)
-		FROM ratings r LEFT JOIN rectifications x ON x.rating_id = r.id
-		WHERE r.rated_on >= ? AND r.rated_on <= ?
-		GROUP BY r.township_id, `+col, today, from, to)
+	rows, err := db.query(ctx, `SELECT township_id, value, sum(total), sum(good), sum(bad), sum(rectified), sum(revisited), sum(satisfied), sum(dropped)
+		FROM rating_tally WHERE dim = ? AND day >= ? AND day <= ? GROUP BY township_id, value`, dim, from, to)
 	if err != nil {
 		return nil, errs.Wrap(err, "rating figures")
 	}
@@ -501,12 +558,28 @@ func (db *DB) RatingFigures(ctx context.Context, dim string, from, to, today int
 	var out []RatingFigureRow
 	for rows.Next() {
 		var f RatingFigureRow
-		if err := rows.Scan(&f.Township, &f.Value, &f.Total, &f.Good, &f.Bad, &f.Rectified, &f.Revisited, &f.RevisitSatisfied, &f.Overdue, &f.Excluded); err != nil {
+		if err := rows.Scan(&f.Township, &f.Value, &f.Total, &f.Good, &f.Bad, &f.Rectified, &f.Revisited, &f.RevisitSatisfied, &f.Excluded); err != nil {
 			return nil, err
 		}
 		out = append(out, f)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	late, err := db.query(ctx, `SELECT r.township_id, `+col+`, count(*) FROM rectifications x JOIN ratings r ON r.id = x.rating_id
+		WHERE x.done = 0 AND x.due_on < ? AND r.excluded = 0 GROUP BY r.township_id, `+col, today)
+	if err != nil {
+		return nil, errs.Wrap(err, "overdue rectifications")
+	}
+	defer late.Close()
+	for late.Next() {
+		var f RatingFigureRow
+		if err := late.Scan(&f.Township, &f.Value, &f.Overdue); err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, late.Err()
 }
 
 // ExportRatings streams the ratings of a subtree made from day from to day to, oldest first, a page at a
@@ -515,4 +588,31 @@ func (db *DB) ExportRatings(ctx context.Context, path string, from, to int, afte
 	lo, hi := subtreeRange(path)
 	return collectRatings(db.query(ctx, `SELECT `+ratingCols+` FROM ratings r JOIN orgs o ON o.id = r.township_id
 		WHERE o.path >= ? AND o.path < ? AND r.rated_on >= ? AND r.rated_on <= ? AND r.id > ? ORDER BY r.id LIMIT ?`, lo, hi, from, to, after, limit))
+}
+
+// RebuildRatingTally counts the tally again from the ratings themselves (after a bulk load of past ratings,
+// which writes past the transactions that keep it).
+func (db *DB) RebuildRatingTally(ctx context.Context) error {
+	return db.Write(ctx, func(tx *Tx) error {
+		if _, err := tx.exec(`DELETE FROM rating_tally`); err != nil {
+			return err
+		}
+		for _, dim := range []string{"township", "department", "window", "person", "item", "channel", "rating_channel"} {
+			col := RatingDims[dim]
+			if _, err := tx.exec(`INSERT INTO rating_tally (dim, day, township_id, value, total, good, bad, rectified, revisited, satisfied, dropped)
+				SELECT ?, r.rated_on, r.township_id, `+col+`,
+				sum(CASE WHEN r.excluded = 0 THEN 1 ELSE 0 END),
+				sum(CASE WHEN r.excluded = 0 AND r.level <= 3 THEN 1 ELSE 0 END),
+				sum(CASE WHEN r.excluded = 0 AND r.level >= 4 THEN 1 ELSE 0 END),
+				sum(CASE WHEN r.excluded = 0 THEN COALESCE(x.done, 0) ELSE 0 END),
+				sum(CASE WHEN r.excluded = 0 THEN COALESCE(x.revisited, 0) ELSE 0 END),
+				sum(CASE WHEN r.excluded = 0 THEN COALESCE(x.satisfied, 0) ELSE 0 END),
+				sum(r.excluded)
+				FROM ratings r LEFT JOIN rectifications x ON x.rating_id = r.id
+				GROUP BY r.rated_on, r.township_id, `+col, dim); err != nil {
+				return errs.Wrap(err, "rebuild rating tally")
+			}
+		}
+		return nil
+	})
 }

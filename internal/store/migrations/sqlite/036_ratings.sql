@@ -91,6 +91,26 @@ CREATE TABLE rectifications (
   doc TEXT NOT NULL
 );
 CREATE INDEX rectifications_township ON rectifications(township_id, step, due_on);
+CREATE INDEX rectifications_open ON rectifications(done, due_on);
+
+-- The figures' daily tally: each rating counted under its day, township and each dimension's value, kept by
+-- the transaction that changes what a rating contributes (made, rectified, revisited, excluded by an
+-- upheld appeal), so that a period's figures add up days instead of reading every rating and its
+-- rectification (store.RatingFigures), and always equal a plain count of the ratings.
+CREATE TABLE rating_tally (
+  dim TEXT NOT NULL,
+  day INTEGER NOT NULL,
+  township_id TEXT NOT NULL,
+  value TEXT NOT NULL,
+  total INTEGER NOT NULL DEFAULT 0,
+  good INTEGER NOT NULL DEFAULT 0,
+  bad INTEGER NOT NULL DEFAULT 0,
+  rectified INTEGER NOT NULL DEFAULT 0,
+  revisited INTEGER NOT NULL DEFAULT 0,
+  satisfied INTEGER NOT NULL DEFAULT 0,
+  dropped INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (dim, day, township_id, value)
+);
 
 CREATE TABLE rating_appeals (
   id TEXT PRIMARY KEY,
