@@ -75,24 +75,36 @@ const (
 	// desk, book and check in appointments by phone. Clerks and directors of the center's township.
 	HallOperate Action = "hall.operate"
 	HoursEdit   Action = "hours.edit" // a center's or station's opening hours
+
+	// The hall's enquiry register and 好差评 (internal/enquiry, internal/rating). Reading a rating is reading
+	// what was said and of what; who said it is no action's: staff never read the rater (国办发〔2019〕51号).
+	EnquiryRead   Action = "enquiry.read"
+	EnquiryWrite  Action = "enquiry.write"  // record, answer, hand over, link to a case (front desk)
+	RatingRead    Action = "rating.read"    // ratings' content, rectifications, appeals
+	RatingEnter   Action = "rating.enter"   // pair an evaluator tablet, ask it for a rating, type in a 书面评价表
+	RatingRectify Action = "rating.rectify" // 核实, 整改, 反馈 of a 差评
+	RatingAppeal  Action = "rating.appeal"  // appeal a rating believed mistaken or malicious
+	RatingDecide  Action = "rating.decide"  // decide an appeal (申诉复核): supervisors
 )
 
 // Actions lists every action, for the permission matrix and its test.
 var Actions = []Action{OrgRead, OrgEdit, OrgImport, StaffRead, StaffManage, ApplicantRead, ApplicantReadFull,
 	ApplicantWrite, ApplicantOverride, TranslationEdit, AuditRead, CatalogEdit, CatalogPublish, SupervisionRead, OrderIssue, OrderAnswer,
 	CaseFileRead, CaseFileAttach, StandingWrite, StationLists, NeedsRead, NeedsWrite, VisitWrite, HallOperate, HoursEdit,
-	TranslationReview}
+	TranslationReview, EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingRectify, RatingAppeal, RatingDecide}
 
 var grants = map[Role][]Action{
 	Clerk: {OrgRead, ApplicantRead, ApplicantReadFull, ApplicantWrite, OrderAnswer, CaseFileRead, CaseFileAttach, StationLists, NeedsRead, NeedsWrite, VisitWrite,
-		HallOperate},
-	Agent:      {OrgRead, ApplicantRead, ApplicantReadFull, ApplicantWrite, OrderAnswer, CaseFileRead, CaseFileAttach, StandingWrite, StationLists, NeedsRead, NeedsWrite, VisitWrite},
-	Reviewer:   {OrgRead, ApplicantRead, OrderAnswer, CaseFileRead},
+		HallOperate, EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingRectify, RatingAppeal},
+	Agent: {OrgRead, ApplicantRead, ApplicantReadFull, ApplicantWrite, OrderAnswer, CaseFileRead, CaseFileAttach, StandingWrite, StationLists, NeedsRead, NeedsWrite, VisitWrite,
+		EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingAppeal},
+	Reviewer:   {OrgRead, ApplicantRead, OrderAnswer, CaseFileRead, EnquiryRead, RatingRead},
 	Department: {OrgRead, ApplicantRead, CatalogEdit, OrderAnswer, CaseFileRead},
 	Director: {OrgRead, OrgEdit, StaffRead, StaffManage, ApplicantRead, ApplicantReadFull, ApplicantWrite, ApplicantOverride, SupervisionRead,
-		OrderIssue, OrderAnswer, CaseFileRead, CaseFileAttach, StationLists, NeedsRead, NeedsWrite, VisitWrite, HallOperate, HoursEdit},
+		OrderIssue, OrderAnswer, CaseFileRead, CaseFileAttach, StationLists, NeedsRead, NeedsWrite, VisitWrite, HallOperate, HoursEdit,
+		EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingRectify, RatingAppeal},
 	// a supervisor changes no case; an order (督办) is the supervisor's own act, kept beside the case
-	Supervisor: {OrgRead, StaffRead, ApplicantRead, AuditRead, SupervisionRead, OrderIssue, CaseFileRead},
+	Supervisor: {OrgRead, StaffRead, ApplicantRead, AuditRead, SupervisionRead, OrderIssue, CaseFileRead, EnquiryRead, RatingRead, RatingDecide},
 	Translator: {OrgRead, TranslationEdit, TranslationReview},
 	Admin:      without(Actions, StandingWrite, StationLists, NeedsRead, NeedsWrite, VisitWrite), // the desk's and the station's work is theirs
 }

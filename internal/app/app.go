@@ -175,6 +175,7 @@ func (m *Main) Listen() (string, error) {
 		}
 		m.Config.Log.Debug("no public address set (-public-url): QR codes print the listen address", "url", m.Web.PublicURL)
 	}
+	m.Service.PublicURL = m.Web.PublicURL
 	return ln.Addr().String(), nil
 }
 

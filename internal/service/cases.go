@@ -418,7 +418,7 @@ func (s *Service) Act(ctx context.Context, actor access.Actor, caseID string, ve
 		orgID = c.Handling
 	}
 	phone := ""
-	if tpl, _ := messageFor(c, ev); tpl != "" { // only moves that tell the applicant need the phone
+	if tpl, _ := messageFor(c, ev); tpl != "" || a == cases.Deliver { // moves that tell the applicant (delivery: the link to rate) need the phone
 		if a, err := s.DB.Applicant(ctx, c.ApplicantID); err == nil {
 			phone = a.Phone
 		}
@@ -452,6 +452,9 @@ func (s *Service) Act(ctx context.Context, actor access.Actor, caseID string, ve
 			if err := tx.SetResultCode(c.ID, codeHash); err != nil {
 				return err
 			}
+		}
+		if err := s.inviteRating(tx, c, ev, phone, handling); err != nil { // 一事一评 by 短信 (ratings.go)
+			return err
 		}
 		return s.tell(tx, c, ev, phone, handling, extra...)
 	})

@@ -38,6 +38,8 @@ type Config struct {
 	PasswordHistory int
 	// Files are the limits of electronic materials: a page's weight (-page-kb), the largest upload.
 	Files files.Limits
+	// RectifyDays is the working days a 差评's rectification has (FACTS.md §2.4: no national number; 5 by default).
+	RectifyDays int
 }
 
 // DefaultConfig is what a hall runs with.
@@ -49,6 +51,7 @@ func DefaultConfig() Config {
 		Files:           files.DefaultLimits,
 		LoginsPerMinute: people.SignInsPerAddress,
 		Clock:           clock.DefaultRules(),
+		RectifyDays:     5,
 		// OWASP's argon2id setting (19 MiB, 2 passes): about 30 ms a hash on a 2-core machine.
 		Hash: &argon2id.Params{Memory: 19 * 1024, Iterations: 2, Parallelism: 1, SaltLength: 16, KeyLength: 32},
 	}
@@ -86,6 +89,9 @@ type Service struct {
 	sweeps sweepStats
 	// mn is the Mongolian workflow's memory: catalog texts' Mongolian, the glossary (mnstrings.go).
 	mn mnState
+	// PublicURL is the address people reach Bianmin at, for the links messages carry (rating, 回访); app sets
+	// it before serving.
+	PublicURL string
 }
 
 // New makes a service over an open store.

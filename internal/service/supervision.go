@@ -243,6 +243,7 @@ type Dashboard struct {
 	Township string           // when the dashboard is narrowed to one township ("" for the whole scope)
 	// Assistance is the 帮办 figures of the townships shown (assist.go)
 	Assistance supervision.Assistance
+	Ratings    RatingBoard // 好差评 of the same period, townships and dimension (rating_figures.go)
 }
 
 // Label is a name in both languages.
@@ -298,6 +299,12 @@ func (s *Service) Dashboard(ctx context.Context, actor access.Actor, q Dashboard
 		}
 	}
 	d := Dashboard{Dim: q.Dim, Period: q.Period, Township: q.Township}
+	if d.Ratings, err = s.ratingBoard(ctx, q.Dim, q.Period, in); err != nil {
+		return d, err
+	}
+	for v := range d.Ratings.ByValue {
+		line(v) // a window or person rated for enquiries only still has its line
+	}
 	for _, l := range byValue {
 		d.Lines = append(d.Lines, *l)
 	}
@@ -397,17 +404,20 @@ func (s *Service) Drill(ctx context.Context, actor access.Actor, q DrillQuery) (
 // Report is a monthly public report (通报): the figures of a banner's townships, or of one township's items,
 // for a month, fixed when made.
 type Report struct {
-	Period   string             `json:"period"` // 2026-10
-	OrgID    string             `json:"org_id"`
-	OrgName  Label              `json:"org_name"`
-	Dim      supervision.Dim    `json:"dim"` // township for a banner, item for a township
-	Lines    []supervision.Line `json:"lines"`
-	Labels   map[string]Label   `json:"labels"`
-	Total    supervision.Line   `json:"total"`
-	Rank     int                `json:"rank,omitempty"`      // a township's place among the banner's by on-time rate
-	Of       int                `json:"of,omitempty"`        // how many townships
-	BannerID string             `json:"banner_id,omitempty"` // a township's banner report
-	MadeAt   time.Time          `json:"made_at"`
+	Period  string             `json:"period"` // 2026-10
+	OrgID   string             `json:"org_id"`
+	OrgName Label              `json:"org_name"`
+	Dim     supervision.Dim    `json:"dim"` // township for a banner, item for a township
+	Lines   []supervision.Line `json:"lines"`
+	Labels  map[string]Label   `json:"labels"`
+	Total   supervision.Line   `json:"total"`
+	// Ratings are the month's 好差评 figures by the report's lines and by channel: counts and rectification
+	// results, never raters (国办发〔2019〕51号: 评价结果及整改情况向社会公开).
+	Ratings  RatingBoard `json:"ratings"`
+	Rank     int         `json:"rank,omitempty"`      // a township's place among the banner's by on-time rate
+	Of       int         `json:"of,omitempty"`        // how many townships
+	BannerID string      `json:"banner_id,omitempty"` // a township's banner report
+	MadeAt   time.Time   `json:"made_at"`
 }
 
 // MakeMissingReports makes the month's reports of every banner and its townships not made yet.
@@ -458,7 +468,7 @@ func (s *Service) MakeReports(ctx context.Context, banner org.Org, m supervision
 	})
 	now := s.DB.Now()
 	br := Report{Period: m.String(), OrgID: banner.ID, OrgName: Label{banner.NameZh, banner.NameMn}, Dim: supervision.Township,
-		Lines: ranked, Labels: d.Labels, Total: d.Total, MadeAt: now}
+		Lines: ranked, Labels: d.Labels, Total: d.Total, Ratings: d.Ratings, MadeAt: now}
 	if err := s.saveReport(ctx, br); err != nil {
 		return err
 	}
@@ -472,7 +482,7 @@ func (s *Service) MakeReports(ctx context.Context, banner org.Org, m supervision
 			return err
 		}
 		tr := Report{Period: m.String(), OrgID: t.ID, OrgName: Label{t.NameZh, t.NameMn}, Dim: supervision.Item,
-			Lines: td.Lines, Labels: td.Labels, Total: td.Total, Rank: i + 1, Of: len(ranked), BannerID: banner.ID, MadeAt: now}
+			Lines: td.Lines, Labels: td.Labels, Total: td.Total, Ratings: td.Ratings, Rank: i + 1, Of: len(ranked), BannerID: banner.ID, MadeAt: now}
 		if err := s.saveReport(ctx, tr); err != nil {
 			return err
 		}

@@ -129,7 +129,7 @@ func (f MnFilter) where() (string, []any) {
 		w, args = append(w, `township_id = ?`), append(args, f.Township)
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
-		w = append(w, `fold LIKE ?`)
+		w = append(w, `fold LIKE ? ESCAPE '\'`)
 		args = append(args, "%"+likeEscape(strings.ToLower(translation.Fold(q)))+"%")
 	}
 	if f.Root != "" {
@@ -144,10 +144,6 @@ func (f MnFilter) where() (string, []any) {
 		return "", nil
 	}
 	return ` WHERE ` + strings.Join(w, " AND "), args
-}
-
-func likeEscape(s string) string {
-	return strings.NewReplacer(`%`, ``, `_`, ``).Replace(s)
 }
 
 // MnStrings lists strings by key after f.After, at most f.Limit, and how many match in all.

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"bianmin/internal/catalog"
+	"bianmin/internal/enquiry"
 	"bianmin/internal/org"
 	"bianmin/internal/service"
 )
@@ -22,6 +23,8 @@ type Intake struct {
 	Search  bool           // Choices are a search's results
 	Chosen  *catalog.Item  // the item chosen, when it is not among Choices
 	Units   []org.Org      // where a new applicant may be registered
+	// Enquiries are the applicant's open enquiries (首问 not yet answered), beside their open cases.
+	Enquiries []enquiry.Enquiry
 }
 
 // topItems is how many of the most used items the intake page offers.
@@ -75,6 +78,11 @@ func (s *Server) intake(r *http.Request, p *Page, d *caseNewData) error {
 	d.Looked, d.Found = true, found
 	if d.Station && found.Found {
 		if d.Standings, err = s.svc.StandingsInForce(r.Context(), actor, found.Applicant.ID); err != nil {
+			return err
+		}
+	}
+	if found.Found {
+		if d.Enquiries, err = s.svc.OpenEnquiriesOf(r.Context(), actor, found.Applicant.ID); err != nil {
 			return err
 		}
 	}

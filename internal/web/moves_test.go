@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"bianmin/internal/cases"
-	"bianmin/internal/demo"
 	"bianmin/internal/testkit"
 )
 
@@ -18,14 +17,7 @@ func TestAPIRefusesMovesWithoutReasons(t *testing.T) {
 			ctx := t.Context()
 			c, seen := dibaoCase(t, r, "")
 			c = actAll(t, r, c, caseMove{cases.Accept, cases.Input{Materials: seen}})
-			login := func(user string) string {
-				t.Helper()
-				code, sess, _ := apiCall(t, r.URL, "POST", "/api/v1/session", "", map[string]string{"username": user, "password": demo.Password})
-				if code != http.StatusCreated {
-					t.Fatalf("login %s: %d", user, code)
-				}
-				return sess["token"].(string)
-			}
+			login := func(user string) string { return apiLogin(t, r, user) }
 			refused := func(token, action string, input map[string]any, version int, wantZh, wantMn string) {
 				t.Helper()
 				for _, lang := range []struct{ accept, label, message string }{{"zh", "理由", wantZh}, {"mn", "ᠰᠢᠯᠲᠠᠭᠠᠨ", wantMn}} {

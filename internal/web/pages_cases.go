@@ -346,6 +346,12 @@ func (s *Server) track(w http.ResponseWriter, r *http.Request) {
 			code = status(err)
 		} else {
 			p.Data = list
+			p.Links = map[string]string{} // 一事一评 from the tracking page (pages_rating.go)
+			for _, t := range list {
+				if l := s.svc.TrackRateLink(r.Context(), t.No); l != "" {
+					p.Links[t.No] = "/rate/" + l
+				}
+			}
 		}
 	}
 	s.render(w, code, "track", p)

@@ -15,6 +15,7 @@ import (
 	"bianmin/internal/errs"
 	"bianmin/internal/i18n"
 	"bianmin/internal/org"
+	"bianmin/internal/rating"
 	"bianmin/internal/service"
 	"bianmin/internal/supervision"
 )
@@ -177,8 +178,22 @@ func (s *Server) supervisionExport(w http.ResponseWriter, r *http.Request) {
 			cell, _ := excelize.CoordinatesToCellName(i+2, row+1)
 			f.SetCellStr(sheet, cell, s.cat.T(l, c.Key))
 		}
+		for i, c := range ratingColumns { // 好差评 beside the case figures (pages_rating.go)
+			cell, _ := excelize.CoordinatesToCellName(len(dashboardColumns)+i+2, row+1)
+			f.SetCellStr(sheet, cell, s.cat.T(l, c.Key))
+		}
 	}
-	write := func(row int, name string, line supervision.Line) {
+	write := func(row int, name string, line supervision.Line, rf rating.Figures) {
+		for i, c := range ratingColumns {
+			cell, _ := excelize.CoordinatesToCellName(len(dashboardColumns)+i+2, row)
+			v := c.Get(rf)
+			if c.Rate {
+				f.SetCellFloat(sheet, cell, rounded(v), 3, 64)
+				f.SetCellStyle(sheet, cell, cell, pct)
+			} else {
+				f.SetCellFloat(sheet, cell, v, -1, 64)
+			}
+		}
 		cell, _ := excelize.CoordinatesToCellName(1, row)
 		f.SetCellStr(sheet, cell, name)
 		for i, c := range dashboardColumns {
@@ -202,9 +217,9 @@ func (s *Server) supervisionExport(w http.ResponseWriter, r *http.Request) {
 		if name == "" {
 			name = l.Value
 		}
-		write(i+3, name, l)
+		write(i+3, name, l, d.Ratings.ByValue[l.Value])
 	}
-	write(len(d.Lines)+3, s.cat.T(lang, "sv.total"), d.Total)
+	write(len(d.Lines)+3, s.cat.T(lang, "sv.total"), d.Total, d.Ratings.Total)
 	name := fmt.Sprintf("supervision-%s-%s-%s.xlsx", d.Dim, d.Period.From, d.Period.To)
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)

@@ -49,6 +49,8 @@ type Page struct {
 	// reloads a page by itself every so many seconds (a ticket's phone page, the board).
 	Kiosk   string
 	Refresh int
+	// Links are per-row links a page adds to its list (the tracking page's rating links, by case number).
+	Links map[string]string
 
 	// Resident is a resident signed in to their own account; RCSRF is their session's form token.
 	Resident *people.ResidentAccount
@@ -137,6 +139,8 @@ var funcs = template.FuncMap{
 	// the hall's pages (pages_hall.go)
 	"kioskIdle": func() int { return kioskIdle },
 	"minutes":   Minutes,
+	// rateable: a case in this state may be rated online (pages_rating.go)
+	"rateable": rateable,
 }
 
 // page builds the base of a page for the request.
@@ -183,6 +187,8 @@ func navFor(me *people.Staff, resident bool, path string) []NavItem {
 	add(access.SupervisionRead, "/supervision", "nav.supervision")
 	add(access.OrderIssue, "/orders", "nav.orders")
 	add(access.HallOperate, "/hall", "nav.hall")
+	add(access.EnquiryRead, "/enquiries", "nav.enquiries")
+	add(access.RatingRead, "/ratings", "nav.ratings")
 	if me.Role == access.Clerk || me.Role == access.Director { // a township's front desk sends and receives 通办 originals
 		items = append(items, NavItem{Href: "/transfers", Key: "nav.transfers"})
 	}

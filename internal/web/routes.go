@@ -56,6 +56,15 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /portal/center/{id}/book", s.needResident(s.book))
 	mux.HandleFunc("GET /my/appointments", s.needResident(s.myAppointments))
 	mux.HandleFunc("POST /my/appointments/{id}/cancel", s.needResident(s.cancelAppointment))
+	// 好差评 (pages_rating.go): the window's evaluator tablet (its own token, never a staff session), rating
+	// online by a signed link (tracking page, SMS at delivery), the rater's 回访 of a rectification
+	mux.HandleFunc("GET /evaluator", s.evaluator)
+	mux.HandleFunc("POST /evaluator/pair", s.evaluatorPair)
+	mux.HandleFunc("POST /evaluator/rate", s.evaluatorRate)
+	mux.HandleFunc("GET /rate/{token}", s.rateLink)
+	mux.HandleFunc("POST /rate/{token}", s.rateLink)
+	mux.HandleFunc("GET /revisit/{token}", s.revisit)
+	mux.HandleFunc("POST /revisit/{token}", s.revisit)
 
 	// residents' own accounts: the online channel (pages_residents.go); nothing here reaches the back office
 	mux.HandleFunc("GET /resident/register", s.registerForm)
@@ -70,6 +79,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /my/cases/{id}/files", s.needResident(s.myCaseAttach))
 	mux.HandleFunc("GET /my/cases/{id}/files/{fid}", s.needResident(s.myCaseFile))
 	mux.HandleFunc("GET /my/cases/{id}/form", s.needResident(s.myCaseFormPrint))
+	mux.HandleFunc("GET /my/rate/{id}", s.needResident(s.myRate)) // 一事一评 from the resident's account
+	mux.HandleFunc("POST /my/rate/{id}", s.needResident(s.myRate))
 
 	// staff pages
 	mux.HandleFunc("GET /desk", s.needLogin(s.desk))
@@ -154,6 +165,19 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /hall/appointments/{id}/{move}", s.needLogin(s.hallAppointment)) // cancel, no_show
 	mux.HandleFunc("GET /hall/hours/{org}", s.needLogin(s.hoursForm))
 	mux.HandleFunc("POST /hall/hours/{org}", s.needLogin(s.hoursSave))
+	mux.HandleFunc("GET /enquiries", s.needLogin(s.enquiries)) // the enquiry register, 首问 and 一次告知 (pages_enquiry.go)
+	mux.HandleFunc("POST /enquiries", s.needLogin(s.enquiryCreate))
+	mux.HandleFunc("GET /enquiries/{id}", s.needLogin(s.enquiryShow))
+	mux.HandleFunc("POST /enquiries/{id}", s.needLogin(s.enquiryAct))
+	mux.HandleFunc("GET /enquiries/{id}/notice", s.needLogin(s.enquiryNotice))
+	mux.HandleFunc("GET /ratings", s.needLogin(s.ratings)) // 好差评: ratings, rectifications, appeals, tablets (pages_rating.go)
+	mux.HandleFunc("GET /ratings/new", s.needLogin(s.ratingNew))
+	mux.HandleFunc("POST /ratings/pair", s.needLogin(s.ratingPair))
+	mux.HandleFunc("POST /ratings/prompt", s.needLogin(s.ratingPrompt))
+	mux.HandleFunc("POST /ratings/paper", s.needLogin(s.ratingPaper))
+	mux.HandleFunc("GET /ratings/export/{format}", s.needLogin(s.ratingExport)) // GB/T 39046 表9, csv or json
+	mux.HandleFunc("GET /ratings/{id}", s.needLogin(s.ratingShow))
+	mux.HandleFunc("POST /ratings/{id}", s.needLogin(s.ratingAct))
 	mux.HandleFunc("GET /supervision", s.needLogin(s.supervisionPage))
 	mux.HandleFunc("GET /supervision/cases", s.needLogin(s.supervisionCases))
 	mux.HandleFunc("GET /supervision/export.xlsx", s.needLogin(s.supervisionExport))
