@@ -33,7 +33,6 @@ func deliveredCase(t *testing.T, w *world) cases.Case {
 	return c
 }
 
-
 // plainCounts counts the stored ratings of a township by hand, as a reader of the table would.
 func plainCounts(t *testing.T, db *store.DB, township string) rating.Figures {
 	t.Helper()

@@ -190,6 +190,21 @@ func TestBrowserHallMorning(t *testing.T) {
 	}
 	do(t, clerk, chromedp.Navigate(r.URL+"/hall"), chromedp.WaitVisible(chromedp.CSS(`#ticket-case`)))
 
+	// the consultation called at the second window becomes an enquiry, and its ticket keeps it
+	do(t, director, chromedp.Navigate(r.URL+"/hall"), chromedp.WaitVisible(chromedp.CSS(`#serving-C001`)))
+	press(t, director, `#serving-C001 #open-enquiry`, `#enquiry-new`)
+	do(t, director, chromedp.SendKeys(chromedp.CSS(`#f-question`), "高龄津贴要带什么材料"))
+	submit(t, director, `#enquiry-new button[type=submit]`)
+	enquiryURL := eval[string](t, director, `location.pathname`)
+	if tickets, err = r.DB.DayTickets(ctx, center.ID, "2026-03-10"); err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range tickets {
+		if x.No == "C001" && "/enquiries/"+x.EnquiryID != enquiryURL {
+			t.Errorf("the ticket keeps its enquiry: %q vs %q", x.EnquiryID, enquiryURL)
+		}
+	}
+
 	// the board in Mongolian: vertical Mongolian first
 	do(t, kiosk, chromedp.Navigate(r.URL+"/lang/mn?back=/board/"+center.ID), chromedp.WaitVisible(chromedp.CSS(`#calling`)))
 	if got := eval[string](t, kiosk, `getComputedStyle(document.querySelector(".board-head .mn")).writingMode`); got != "vertical-lr" {

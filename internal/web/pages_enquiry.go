@@ -55,7 +55,8 @@ func (s *Server) enquiries(w http.ResponseWriter, r *http.Request) {
 		p.Errors, code = s.fieldErrors(p.Lang, err), http.StatusBadRequest
 	}
 	p.Data = d
-	p.Form = map[string]string{"q": in.Q, "idem": ids.Token(16), "item": q.Get("item"), "id_number": q.Get("id_number")}
+	// a ticket called at a window (the hall's 转为咨询) comes along, to keep what became of it
+	p.Form = map[string]string{"q": in.Q, "idem": ids.Token(16), "item": q.Get("item"), "id_number": q.Get("id_number"), "ticket": q.Get("ticket")}
 	s.render(w, code, "enquiries", p)
 }
 
@@ -64,6 +65,10 @@ func (s *Server) enquiryCreate(w http.ResponseWriter, r *http.Request) {
 	in := service.EnquiryInput{ItemID: r.FormValue("item"), AskerName: r.FormValue("asker_name"), AskerPhone: r.FormValue("asker_phone"),
 		IDNumber: r.FormValue("id_number"), Question: r.FormValue("question"), Told: r.FormValue("told")}
 	e, err := s.svc.RecordEnquiry(r.Context(), rc(r).me.Actor(), in, r.FormValue("idem"))
+	if t := r.FormValue("ticket"); err == nil && t != "" {
+		// the ticket keeps the enquiry it became (the hall's visit becomes work, issue 10 item 4)
+		_, err = s.svc.LinkTicket(r.Context(), rc(r).me.Actor(), t, "", e.ID)
+	}
 	if err != nil {
 		if errs.CodeOf(err) != errs.Invalid {
 			s.fail(w, r, err)
@@ -77,7 +82,7 @@ func (s *Server) enquiryCreate(w http.ResponseWriter, r *http.Request) {
 		}
 		p.Data = d
 		p.Errors = s.fieldErrors(p.Lang, err)
-		p.Form = formValues(r, "item", "asker_name", "asker_phone", "id_number", "question", "told", "idem")
+		p.Form = formValues(r, "item", "asker_name", "asker_phone", "id_number", "question", "told", "idem", "ticket")
 		s.render(w, status(err), "enquiries", p)
 		return
 	}
