@@ -383,42 +383,31 @@ func (q CaseQuery) where(d dialect, lead bool) (string, []any) {
 // the columns of the table aliased by t ("c." cases, "k." case_clock: both hold the handling and receiving
 // organisations and the item). Unless lead, the columns are wrapped so that no index on them is chosen.
 func (q CaseQuery) scope(d dialect, t string, lead bool) (string, []any) {
-	parts, partArgs := q.scopeParts(d, t, lead)
-	if len(parts) == 0 {
-		return "1 = 0", nil // nobody's scope is empty by accident: an empty one finds nothing
-	}
-	var args []any
-	for _, a := range partArgs {
-		args = append(args, a...)
-	}
-	return "(" + strings.Join(parts, " OR ") + ")", args
-}
-
-// scopeParts are the scope's alternatives, each with its arguments: handled in the subtree, received in it,
-// of the department's items. A count can read each by its own index (see queuePage).
-func (q CaseQuery) scopeParts(d dialect, t string, lead bool) ([]string, [][]any) {
 	wrap := func(col string) string { return "(" + t + col + " || '')" }
 	if lead {
 		wrap = func(col string) string { return t + col }
 	}
-	var parts []string
-	var args [][]any
+	var or []string
+	var args []any
 	if len(q.rootIDs) > 0 {
-		parts = append(parts, wrap("handling_org")+` IN (`+marks(len(q.rootIDs))+`)`, wrap("receiving_org")+` IN (`+marks(len(q.rootIDs))+`)`)
-		args = append(args, strs(q.rootIDs), strs(q.rootIDs))
+		or = append(or, wrap("handling_org")+` IN (`+marks(len(q.rootIDs))+`)`, wrap("receiving_org")+` IN (`+marks(len(q.rootIDs))+`)`)
+		args = append(append(args, strs(q.rootIDs)...), strs(q.rootIDs)...)
 	} else if q.Root != "" {
 		// the subtree's organisations by their paths: a short query text whatever the subtree's size
 		// (a list of a banner's three hundred ids cost more to parse and plan than to run)
 		lo, hi := subtreeRange(q.Root)
 		sub := `SELECT id FROM orgs WHERE path >= ? AND path < ?`
-		parts = append(parts, d.inSelect(wrap("handling_org"), sub), d.inSelect(wrap("receiving_org"), sub))
-		args = append(args, []any{lo, hi}, []any{lo, hi})
+		or = append(or, d.inSelect(wrap("handling_org"), sub), d.inSelect(wrap("receiving_org"), sub))
+		args = append(args, lo, hi, lo, hi)
 	}
 	if q.Department != "" {
-		parts = append(parts, d.inSelect(wrap("item_id"), `SELECT id FROM items WHERE department_id = ?`))
-		args = append(args, []any{q.Department})
+		or = append(or, d.inSelect(wrap("item_id"), `SELECT id FROM items WHERE department_id = ?`))
+		args = append(args, q.Department)
 	}
-	return parts, args
+	if len(or) == 0 {
+		return "1 = 0", nil // nobody's scope is empty by accident: an empty one finds nothing
+	}
+	return "(" + strings.Join(or, " OR ") + ")", args
 }
 
 type cursor struct {
@@ -541,23 +530,9 @@ func (db *DB) queuePage(ctx context.Context, q CaseQuery, page *CasePage) error 
 		scope, scopeArgs = q.scope(db.d, "k.", true)
 		scope = " AND " + scope
 	}
-	// the count, from the clock rows' indexes alone (the cases' own rows carry their documents): each of the
-	// scope's alternatives by its own index of open rows (migration 025), united, rather than one scan of
-	// every open row of the banner tested against them all
-	count, countArgs := `SELECT 1 FROM case_clock k WHERE k.queue_due > 0`, []any{}
-	if !q.All {
-		parts, partArgs := q.scopeParts(db.d, "k.", true)
-		arms := make([]string, len(parts))
-		for i, p := range parts {
-			arms[i] = `SELECT k.case_id FROM case_clock k WHERE k.queue_due > 0 AND ` + p
-			countArgs = append(countArgs, partArgs[i]...)
-		}
-		count = strings.Join(arms, " UNION ")
-		if len(arms) == 0 {
-			count = `SELECT 1 WHERE 1 = 0`
-		}
-	}
-	if err := db.queryRow(ctx, `SELECT count(*) FROM (`+count+` LIMIT ?) t`, append(countArgs, CountCap+1)...).Scan(&page.Total); err != nil {
+	// the count, from the clock rows' index alone (the cases' own rows carry their documents)
+	if err := db.queryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM case_clock k WHERE k.queue_due > 0`+scope+` LIMIT ?) t`,
+		append(append([]any{}, scopeArgs...), CountCap+1)...).Scan(&page.Total); err != nil {
 		return errs.Wrap(err, "count queue")
 	}
 	if page.Total > CountCap {
