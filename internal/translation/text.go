@@ -62,7 +62,9 @@ const MaxText = 2000
 // Mongolian word (look-alikes typed on the wrong layout: Latin a, Cyrillic о) or with any Cyrillic letter is
 // refused, naming the word; Latin words standing alone (PDF, QR) and {placeholders} are kept.
 func Normalize(field, s string) (string, error) {
-	s = strings.ReplaceAll(s, "\r\n", "\n")
+	// line ends as one: a lone carriage return too (the fuzzer found "\r \n" becoming "\r\n" on the first
+	// pass and "\n" on the second: normalising must be done in one)
+	s = strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
 	rs := []rune(s)
 	out := make([]rune, 0, len(rs))
 	for i, r := range rs {
