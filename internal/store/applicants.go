@@ -140,19 +140,7 @@ func (db *DB) Applicant(ctx context.Context, id string) (people.Applicant, error
 func (db *DB) ApplicantsIn(ctx context.Context, rootPath string, limit int) ([]people.Applicant, error) {
 	lo, hi := subtreeRange(rootPath)
 	rows, err := db.query(ctx, `SELECT `+applicantCols+` FROM applicants a JOIN orgs o ON o.id = a.org_id WHERE o.path >= ? AND o.path < ? ORDER BY a.created_at DESC, a.id DESC LIMIT ?`, lo, hi, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []people.Applicant
-	for rows.Next() {
-		a, err := scanApplicant(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return collect(rows, err, scanApplicant)
 }
 
 // CountApplicants counts all applicants (tests: "nothing was written").

@@ -150,19 +150,7 @@ func (tx *Tx) AddFile(actor access.Actor, orgID string, f *files.File, body []by
 // CaseFiles lists a case's files, oldest first.
 func (db *DB) CaseFiles(ctx context.Context, caseID string) ([]files.File, error) {
 	rows, err := db.query(ctx, `SELECT `+fileCols+` FROM case_files WHERE case_id = ? ORDER BY created_at, id`, caseID)
-	if err != nil {
-		return nil, errs.Wrap(err, "case files")
-	}
-	defer rows.Close()
-	var out []files.File
-	for rows.Next() {
-		f, err := scanFile(rows)
-		if err != nil {
-			return nil, errs.Wrap(err, "case file")
-		}
-		out = append(out, f)
-	}
-	return out, errs.Wrap(rows.Err(), "case files")
+	return collect(rows, err, scanFile)
 }
 
 // CaseFile reads one file's record.

@@ -760,19 +760,7 @@ func (db *DB) SearchStaff(ctx context.Context, rootPath, text, after string, lim
 		args = append(args, like(strings.ToLower(text)), like(text), like(text))
 	}
 	rows, err := db.query(ctx, q+` ORDER BY s.username LIMIT ?`, append(args, limit)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []people.Staff
-	for rows.Next() {
-		s, err := scanStaff(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return collect(rows, err, scanStaff)
 }
 
 // SearchOrgs lists one page of a subtree's organisations of the given kinds in tree order (keyset: after the

@@ -103,19 +103,8 @@ func (db *DB) Orders(ctx context.Context, q OrderQuery) ([]oversight.Order, erro
 		args = append(args, q.After)
 	}
 	rows, err := db.query(ctx, `SELECT `+orderCols+orderFrom+where+order+` LIMIT ?`, append(args, q.Limit)...)
-	if err != nil {
-		return nil, errs.Wrap(err, "orders")
-	}
-	defer rows.Close()
-	var out []oversight.Order
-	for rows.Next() {
-		o, err := scanOrder(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
+	list, err := collect(rows, err, scanOrder)
+	return list, errs.Wrap(err, "orders")
 }
 
 // AskingCases are the open cases of a subtree (or, for a department, of its items) whose extension request

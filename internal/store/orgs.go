@@ -21,21 +21,7 @@ func scanOrg(r interface{ Scan(...any) error }) (org.Org, error) {
 	return o, err
 }
 
-func collectOrgs(rows *sql.Rows, err error) ([]org.Org, error) {
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []org.Org
-	for rows.Next() {
-		o, err := scanOrg(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
-}
+func collectOrgs(rows *sql.Rows, err error) ([]org.Org, error) { return collect(rows, err, scanOrg) }
 
 // subtreeRange turns a path prefix into a half-open range [lo, hi) that a B-tree index answers on both
 // engines: paths are ids and slashes, and '0' is the byte after '/'.

@@ -143,19 +143,7 @@ func (db *DB) NoticeByID(ctx context.Context, id string) (Notice, error) {
 // NoticesOf lists a case's notices, oldest first.
 func (db *DB) NoticesOf(ctx context.Context, caseID string) ([]Notice, error) {
 	rows, err := db.query(ctx, `SELECT `+noticeCols+` FROM notices WHERE case_id = ? ORDER BY issued_at, notice_no`, caseID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Notice
-	for rows.Next() {
-		n, err := scanNotice(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
+	return collect(rows, err, scanNotice)
 }
 
 // nullIfEmpty stores "" as NULL: a message about an account (a registration code) belongs to no case.

@@ -90,19 +90,7 @@ func (db *DB) RatingsOfCase(ctx context.Context, caseID string) ([]rating.Rating
 }
 
 func collectRatings(rows *sql.Rows, err error) ([]rating.Rating, error) {
-	if err != nil {
-		return nil, errs.Wrap(err, "ratings")
-	}
-	defer rows.Close()
-	var out []rating.Rating
-	for rows.Next() {
-		r, err := scanRating(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return collect(rows, errs.Wrap(err, "ratings"), scanRating)
 }
 
 // RaterOf reads who rated. Only the service's own messages (核实, 回访) call it; no page or API shows it.

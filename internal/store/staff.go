@@ -70,19 +70,7 @@ func (db *DB) Staff(ctx context.Context, id string) (people.Staff, error) {
 func (db *DB) StaffIn(ctx context.Context, rootPath string) ([]people.Staff, error) {
 	lo, hi := subtreeRange(rootPath)
 	rows, err := db.query(ctx, `SELECT `+staffCols+` FROM staff s JOIN orgs o ON o.id = s.org_id WHERE o.path >= ? AND o.path < ? ORDER BY o.path, s.username`, lo, hi)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []people.Staff
-	for rows.Next() {
-		s, err := scanStaff(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return collect(rows, err, scanStaff)
 }
 
 // Credentials is what a login needs to know about an account.

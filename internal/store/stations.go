@@ -438,20 +438,8 @@ func (db *DB) StationLists(ctx context.Context, byTownship bool, orgID string, l
 		col = "township_org"
 	}
 	rows, err := db.query(ctx, `SELECT `+stationListCols+` FROM station_lists WHERE `+col+` = ? ORDER BY sent_at DESC, list_no DESC LIMIT ?`, orgID, limit)
+	out, err := collect(rows, err, scanStationList)
 	if err != nil {
-		return nil, err
-	}
-	var out []StationList
-	for rows.Next() {
-		l, err := scanStationList(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, l)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	return out, db.stationListCases(ctx, out)

@@ -552,6 +552,23 @@ func (db *DB) QueryRaw(ctx context.Context, q string, args ...any) (*sql.Rows, e
 	return db.query(ctx, q, args...)
 }
 
+// collect reads every row of a list with its row's scanner: the one loop the list readers share.
+func collect[T any](rows *sql.Rows, err error, scan func(interface{ Scan(...any) error }) (T, error)) ([]T, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
 // queryStrings reads a query's one text column, in order.
 func (db *DB) queryStrings(ctx context.Context, q string, args ...any) ([]string, error) {
 	rows, err := db.query(ctx, q, args...)
