@@ -146,7 +146,7 @@ func (s *Server) enquiryAct(w http.ResponseWriter, r *http.Request) {
 		err = errs.Field("do", "err.required")
 	}
 	if err != nil {
-		if errs.CodeOf(err) == errs.Forbidden || errs.CodeOf(err) == errs.NotFound {
+		if !onForm(err) {
 			s.fail(w, r, err)
 			return
 		}

@@ -5,7 +5,6 @@ import (
 	"slices"
 
 	"bianmin/internal/clock"
-	"bianmin/internal/errs"
 	"bianmin/internal/ids"
 	"bianmin/internal/org"
 	"bianmin/internal/people"
@@ -116,7 +115,7 @@ func (s *Server) transfers(w http.ResponseWriter, r *http.Request) {
 func (s *Server) transferSend(w http.ResponseWriter, r *http.Request) {
 	h, err := s.svc.SendTransfer(r.Context(), rc(r).me.Actor(), r.FormValue("to"), r.FormValue("idem"))
 	if err != nil {
-		if errs.CodeOf(err) == errs.Forbidden {
+		if !onForm(err) {
 			s.fail(w, r, err)
 			return
 		}

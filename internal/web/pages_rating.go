@@ -369,7 +369,7 @@ func (s *Server) evaluatorRate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, err := s.svc.RateOnDevice(r.Context(), ck.Value, r.FormValue("prompt"), ratingInput(r, rating.Pad)); err != nil {
-		if errs.CodeOf(err) == errs.Forbidden {
+		if !onForm(err) {
 			s.fail(w, r, err)
 			return
 		}

@@ -82,7 +82,7 @@ func (s *Server) stationRender(w http.ResponseWriter, r *http.Request, ferr erro
 func (s *Server) stationSend(w http.ResponseWriter, r *http.Request) {
 	l, err := s.svc.SendStationList(r.Context(), rc(r).me.Actor(), r.FormValue("to"), r.FormValue("idem"))
 	if err != nil {
-		if errs.CodeOf(err) == errs.Forbidden {
+		if !onForm(err) {
 			s.fail(w, r, err)
 			return
 		}
@@ -93,13 +93,10 @@ func (s *Server) stationSend(w http.ResponseWriter, r *http.Request) {
 }
 
 type stationListPage struct {
-	List             store.StationList
-	From, To         string
-	FromBi, ToBi     string
-	Mine             bool // the viewer's end receives it
-	Station          bool // the viewer is the station: results are handed over here
-	ApplicantNames   map[string]string
-	HandoverRequired bool
+	List     store.StationList
+	From, To string
+	Mine     bool // the viewer's end receives it
+	Station  bool // the viewer is the station: results are handed over here
 }
 
 // stationList prints one list.
@@ -117,9 +114,9 @@ func (s *Server) stationList(w http.ResponseWriter, r *http.Request) {
 	}
 	if o, err := s.svc.DB.Org(r.Context(), l.To()); err == nil {
 		d.To = p.Name(o)
-		d.Mine = strings.HasPrefix(actor.OrgPath, o.Path) || actor.OrgID == o.ID
+		d.Mine = org.InSubtree(o.Path, actor.OrgPath)
 	}
-	d.Station = l.Kind == stations.Results && d.Mine && rc(r).me.Role == "agent"
+	d.Station = l.Kind == stations.Results && d.Mine && rc(r).me.Role == access.Agent
 	p.Data = d
 	s.render(w, http.StatusOK, "station_list", p)
 }
@@ -139,7 +136,7 @@ func (s *Server) stationHandover(w http.ResponseWriter, r *http.Request) {
 	h := stations.Handover{Signer: r.FormValue("signer"), Relation: r.FormValue("relation"), Signed: r.FormValue("signed") == "1", SigRef: r.FormValue("sig_ref")}
 	c, err := s.svc.HandOver(r.Context(), rc(r).me.Actor(), r.PathValue("case"), h)
 	if err != nil {
-		if errs.CodeOf(err) == errs.Forbidden {
+		if !onForm(err) {
 			s.fail(w, r, err)
 			return
 		}
@@ -195,7 +192,7 @@ func (s *Server) standingCreate(w http.ResponseWriter, r *http.Request) {
 		Reason: r.FormValue("reason"), SignedRef: r.FormValue("signed_ref")}
 	a, err := s.svc.CreateStanding(r.Context(), rc(r).me.Actor(), in, r.FormValue("idem"))
 	if err != nil {
-		if errs.CodeOf(err) == errs.Forbidden {
+		if !onForm(err) {
 			s.fail(w, r, err)
 			return
 		}
@@ -236,7 +233,7 @@ func (s *Server) needsSave(w http.ResponseWriter, r *http.Request) {
 		Withdrawn: r.FormValue("withdrawn") == "1", Version: version}
 	id := r.PathValue("id")
 	if _, err := s.svc.SaveNeeds(r.Context(), rc(r).me.Actor(), id, in); err != nil {
-		if errs.CodeOf(err) == errs.Forbidden || errs.CodeOf(err) == errs.NotFound {
+		if !onForm(err) {
 			s.fail(w, r, err)
 			return
 		}
@@ -321,7 +318,7 @@ func (s *Server) visitCreate(w http.ResponseWriter, r *http.Request) {
 	v, err := s.svc.RequestVisit(r.Context(), rc(r).me.Actor(), service.VisitRequest{ApplicantID: r.FormValue("applicant"), ItemID: r.FormValue("item"),
 		Reason: r.FormValue("reason")}, r.FormValue("idem"))
 	if err != nil {
-		if errs.CodeOf(err) == errs.Forbidden {
+		if !onForm(err) {
 			s.fail(w, r, err)
 			return
 		}

@@ -233,6 +233,13 @@ func (s *Server) render(w http.ResponseWriter, code int, name string, p *Page) {
 	buf.WriteTo(w)
 }
 
+// onForm reports whether an error goes back onto the form that made it, to be mended there: bad input, or a
+// conflict with what someone else just did. Anything else (forbidden, not found, a fault) is the error page.
+func onForm(err error) bool {
+	c := errs.CodeOf(err)
+	return c == errs.Invalid || c == errs.Conflict
+}
+
 // fieldErrors turns an error into messages for people, in the page's language.
 func (s *Server) fieldErrors(lang i18n.Lang, err error) []FieldError {
 	var out []FieldError
