@@ -98,15 +98,22 @@ func (tx *Tx) CreateHandoff(actor access.Actor, h *Handoff, prefix string, year 
 func (tx *Tx) ReceiveHandoff(actor access.Actor, before Handoff) (Handoff, bool, error) {
 	after := before
 	after.Received, after.ReceivedBy, after.ReceivedByName = tx.now, actor.ID, actor.Name
-	res, err := tx.exec(`UPDATE handoffs SET received_at = ?, received_by = ?, received_by_name = ? WHERE id = ? AND received_at IS NULL`,
-		after.Received, after.ReceivedBy, after.ReceivedByName, before.ID)
-	if err != nil {
-		return before, false, errs.Wrap(err, "receive handoff")
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return before, false, nil
+	if ok, err := tx.markReceived("handoffs", before.ID, actor); !ok || err != nil {
+		return before, false, err
 	}
 	return after, true, tx.Audit(actor, "handoff.receive", "handoff", before.ID, before.To, before, after)
+}
+
+// markReceived sets a list's received mark (通办 originals, a station's lists), once: false, and nothing
+// written, when it already was. table is one of the lists' own tables, never typed by anyone.
+func (tx *Tx) markReceived(table, id string, actor access.Actor) (bool, error) {
+	res, err := tx.exec(`UPDATE `+table+` SET received_at = ?, received_by = ?, received_by_name = ? WHERE id = ? AND received_at IS NULL`,
+		tx.now, actor.ID, actor.Name, id)
+	if err != nil {
+		return false, errs.Wrap(err, "receive "+table)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
 }
 
 const handoffCols = `id, list_no, from_org, to_org, sent_at, sent_by, sent_by_name, received_at, received_by, received_by_name`

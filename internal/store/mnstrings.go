@@ -364,27 +364,19 @@ func (db *DB) MnImport(ctx context.Context, actor access.Actor, id string) ([]tr
 // MnContent reads the Mongolian of every catalog text and organisation name that has one (Chinese →
 // Mongolian), for pages: an item names its department by its Chinese name. A catalog text wins over a name.
 func (db *DB) MnContent(ctx context.Context) (map[string]string, error) {
-	rows, err := db.query(ctx, `SELECT zh, mn FROM mn_strings WHERE kind IN ('catalog', 'orgs') AND status <> 'missing' AND mn <> '' ORDER BY kind DESC, key`)
-	if err != nil {
-		return nil, errs.Wrap(err, "mn content")
-	}
-	defer rows.Close()
-	out := map[string]string{}
-	for rows.Next() {
-		var zh, mn string
-		if err := rows.Scan(&zh, &mn); err != nil {
-			return nil, err
-		}
-		out[zh] = mn
-	}
-	return out, rows.Err()
+	return db.zhToMn(ctx, `SELECT zh, mn FROM mn_strings WHERE kind IN ('catalog', 'orgs') AND status <> 'missing' AND mn <> '' ORDER BY kind DESC, key`)
 }
 
 // MnReviewed reads reviewed strings (Chinese → Mongolian), which join the glossary.
 func (db *DB) MnReviewed(ctx context.Context) (map[string]string, error) {
-	rows, err := db.query(ctx, `SELECT zh, mn FROM mn_strings WHERE status = 'reviewed' AND mn <> ''`)
+	return db.zhToMn(ctx, `SELECT zh, mn FROM mn_strings WHERE status = 'reviewed' AND mn <> ''`)
+}
+
+// zhToMn reads a query's (Chinese, Mongolian) pairs into a map; a later row wins over an earlier one.
+func (db *DB) zhToMn(ctx context.Context, q string) (map[string]string, error) {
+	rows, err := db.query(ctx, q)
 	if err != nil {
-		return nil, errs.Wrap(err, "mn reviewed")
+		return nil, errs.Wrap(err, "mn strings")
 	}
 	defer rows.Close()
 	out := map[string]string{}

@@ -347,13 +347,8 @@ func (tx *Tx) CreateStationList(actor access.Actor, l *StationList, prefix strin
 func (tx *Tx) ReceiveStationList(actor access.Actor, before StationList) (StationList, bool, error) {
 	after := before
 	after.Received, after.ReceivedBy, after.ReceivedByName = tx.now, actor.ID, actor.Name
-	res, err := tx.exec(`UPDATE station_lists SET received_at = ?, received_by = ?, received_by_name = ? WHERE id = ? AND received_at IS NULL`,
-		after.Received, after.ReceivedBy, after.ReceivedByName, before.ID)
-	if err != nil {
-		return before, false, errs.Wrap(err, "receive station list")
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return before, false, nil
+	if ok, err := tx.markReceived("station_lists", before.ID, actor); !ok || err != nil {
+		return before, false, err
 	}
 	return after, true, tx.Audit(actor, "stationlist.receive", "stationlist", before.ID, before.To(), before, after)
 }
