@@ -306,3 +306,26 @@ func TestSpecialKindOfEveryCatalogProcedure(t *testing.T) {
 		t.Errorf("an unnamed procedure stands as %s", got)
 	}
 }
+
+// A desk's queue orders open cases by their running clock's due day, those without one last, and holds no
+// closed case.
+func TestQueueDay(t *testing.T) {
+	due := clock.Date{Y: 2026, M: 12, D: 21}
+	for _, tc := range []struct {
+		state State
+		due   clock.Date
+		want  int
+	}{
+		{Accepted, due, 20261221},
+		{Received, due, 20261221},
+		{Suspended, clock.Date{}, NoDueDay},
+		{Issued, clock.Date{}, NoDueDay},
+		{Delivered, due, 0},
+		{Refused, clock.Date{}, 0},
+	} {
+		c := Case{State: tc.state, Standing: Standing{Due: tc.due}}
+		if got := c.QueueDay(); got != tc.want {
+			t.Errorf("%s due %s: %d, want %d", tc.state, tc.due, got, tc.want)
+		}
+	}
+}

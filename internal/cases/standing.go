@@ -112,6 +112,22 @@ func (c Case) stepStanding(clk clock.Clock, today clock.Date) (due, yellow clock
 	return
 }
 
+// NoDueDay places an open case without a due day after every dated one in a desk's queue.
+const NoDueDay = 99999999
+
+// QueueDay is the day that orders the case in a desk's queue (nearest first; kept with the clock row,
+// migration 023): its running clock's due day as yyyymmdd, NoDueDay without one, 0 once closed (a closed case
+// is in no queue). Standing must be computed.
+func (c Case) QueueDay() int {
+	switch {
+	case c.State.Closed():
+		return 0
+	case c.Standing.Due.IsZero():
+		return NoDueDay
+	}
+	return c.Standing.Due.Int()
+}
+
 func dayInt(t time.Time, loc *time.Location) int {
 	if t.IsZero() {
 		return 0

@@ -509,8 +509,8 @@ func (db *DB) SearchCases(ctx context.Context, q CaseQuery) (CasePage, error) {
 }
 
 // queueSegment separates the queue's two parts in its cursor's key: what the actor acts on (0 + the due
-// day), then the other open cases (queueSegment + the due day); a due day is at most noDue.
-const queueSegment = noDue + 1
+// day), then the other open cases (queueSegment + the due day); a queue day is at most cases.NoDueDay.
+const queueSegment = cases.NoDueDay + 1
 
 // queuePage reads a page of the queue in its order from the clock rows' index (migration 023): first the
 // open cases in a state the actor acts on, then the other open ones, each by the nearest due day. Each part

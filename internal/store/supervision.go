@@ -48,17 +48,14 @@ func running(s cases.Standing) int {
 
 // clockArgs are the values of clockSets, for the day the standing was computed for.
 func clockArgs(c cases.Case, of int) []any {
-	return append(append([]any{running(c.Standing), phaseOf(c.Standing)}, clockDays(c)...), of, string(c.State), queueDue(c), asks(c))
+	return append(append([]any{running(c.Standing), phaseOf(c.Standing)}, clockDays(c)...), of, string(c.State), c.QueueDay(), asks(c))
 }
 
 // clockRow is a whole clock row, in clockCols order.
 func clockRow(c cases.Case, of int) []any {
 	return append(append([]any{c.ID, running(c.Standing), c.Handling, c.ReceivingTownship, c.Receiving, c.ReceivedBy, c.Department, c.ItemID, c.Channel,
-		phaseOf(c.Standing)}, clockDays(c)...), of, string(c.State), queueDue(c), asks(c))
+		phaseOf(c.Standing)}, clockDays(c)...), of, string(c.State), c.QueueDay(), asks(c))
 }
-
-// noDue places an open case without a running clock after every dated one in the queue (migration 023).
-const noDue = 99999999
 
 // asks is what the case waits for from a head (migration 024): "extension" while a request for more days
 // waits for approval.
@@ -67,18 +64,6 @@ func asks(c cases.Case) string {
 		return "extension"
 	}
 	return ""
-}
-
-// queueDue is the queue's order kept with the clock row: the running clock's due day, noDue without one,
-// 0 for a closed case (never in a queue).
-func queueDue(c cases.Case) int {
-	switch {
-	case c.State.Closed():
-		return 0
-	case c.Standing.Due.IsZero():
-		return noDue
-	}
-	return c.Standing.Due.Int()
 }
 
 func phaseOf(s cases.Standing) string {
