@@ -89,7 +89,7 @@ func (tx *Tx) CreateApplicant(actor access.Actor, a *people.Applicant) error {
 	if err != nil {
 		return errs.Wrap(err, "insert applicant")
 	}
-	if err := tx.writeTerms(a.ID, a.Name); err != nil {
+	if err := tx.writeTerms(a.ID, a.OrgID, a.Name); err != nil {
 		return err
 	}
 	action := "applicant.create"
@@ -118,7 +118,7 @@ func (tx *Tx) UpdateApplicant(actor access.Actor, a people.Applicant, version in
 		return errs.New(errs.Conflict, "err.conflict")
 	}
 	if a.Name != before.Name {
-		if err := tx.writeTerms(a.ID, a.Name); err != nil {
+		if err := tx.writeTerms(a.ID, before.OrgID, a.Name); err != nil {
 			return err
 		}
 	}

@@ -68,14 +68,14 @@ func (db *DB) WriteGenBatch(ctx context.Context, b GenBatch) error {
 			}); err != nil {
 			return err
 		}
-		var terms [][2]string
+		var terms [][3]string
 		for _, a := range b.Applicants {
 			for _, t := range nameTerms(a.Name) {
-				terms = append(terms, [2]string{t, a.ID})
+				terms = append(terms, [3]string{t, a.OrgID, a.ID})
 			}
 		}
-		if err := bulkInsert(tx, `INSERT INTO applicant_terms (term, applicant_id) VALUES `, 2, len(terms), func(i int) []any {
-			return []any{terms[i][0], terms[i][1]}
+		if err := bulkInsert(tx, `INSERT INTO applicant_terms (term, org_id, applicant_id) VALUES `, 3, len(terms), func(i int) []any {
+			return []any{terms[i][0], terms[i][1], terms[i][2]}
 		}); err != nil {
 			return err
 		}

@@ -1,10 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/base64"
 	"encoding/json"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -122,14 +124,14 @@ func last4(s string) string {
 // index on terms_of = 0 finds them, so that a start with nothing to fill reads nothing.
 func (db *DB) fillFindKeys(ctx context.Context) error {
 	for {
-		rows, err := db.w.QueryContext(ctx, db.d.q(`SELECT id, name, id_number, phone FROM applicants WHERE terms_of = 0 LIMIT 1000`))
+		rows, err := db.w.QueryContext(ctx, db.d.q(`SELECT id, name, id_number, phone, org_id FROM applicants WHERE terms_of = 0 LIMIT 1000`))
 		if err != nil {
 			return err
 		}
 		var list []people.Applicant
 		for rows.Next() {
 			var a people.Applicant
-			if err := rows.Scan(&a.ID, &a.Name, &a.IDNumber, &a.Phone); err != nil {
+			if err := rows.Scan(&a.ID, &a.Name, &a.IDNumber, &a.Phone, &a.OrgID); err != nil {
 				rows.Close()
 				return err
 			}
@@ -145,7 +147,7 @@ func (db *DB) fillFindKeys(ctx context.Context) error {
 				if _, err := tx.exec(`UPDATE applicants SET name_key = ?, id_tail = ?, phone_tail = ? WHERE id = ?`, k[0], k[1], k[2], a.ID); err != nil {
 					return err
 				}
-				if err := tx.writeTerms(a.ID, a.Name); err != nil {
+				if err := tx.writeTerms(a.ID, a.OrgID, a.Name); err != nil {
 					return err
 				}
 			}
@@ -202,17 +204,17 @@ func nameTerms(name string) []string {
 }
 
 // writeTerms replaces an applicant's name terms and marks them made.
-func (tx *Tx) writeTerms(id, name string) error {
+func (tx *Tx) writeTerms(id, orgID, name string) error {
 	if _, err := tx.exec(`DELETE FROM applicant_terms WHERE applicant_id = ?`, id); err != nil {
 		return errs.Wrap(err, "applicant terms")
 	}
 	terms := nameTerms(name)
 	if len(terms) > 0 {
-		args := make([]any, 0, 2*len(terms))
+		args := make([]any, 0, 3*len(terms))
 		for _, t := range terms {
-			args = append(args, t, id)
+			args = append(args, t, orgID, id)
 		}
-		if _, err := tx.exec(`INSERT INTO applicant_terms (term, applicant_id) VALUES `+strings.TrimSuffix(strings.Repeat("(?, ?), ", len(terms)), ", "), args...); err != nil {
+		if _, err := tx.exec(`INSERT INTO applicant_terms (term, org_id, applicant_id) VALUES `+strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", len(terms)), ", "), args...); err != nil {
 			return errs.Wrap(err, "applicant terms")
 		}
 	}
@@ -222,8 +224,10 @@ func (tx *Tx) writeTerms(id, name string) error {
 
 // termCond is the condition that finds the applicants whose name holds a text, by its term (nameTerms): a
 // character, a pair of characters, or a prefix of a pinyin or of its initials. The text's own LIKE is kept
-// beside it by the caller, so that a longer text must still appear whole.
-func termCond(d dialect, col, text string) (string, []any) {
+// beside it by the caller, so that a longer text must still appear whole. orgs, when not empty, keeps the
+// terms to applicants of some organisations (a condition on org_id with its arguments), read from the same
+// index (migration 034).
+func termCond(d dialect, col, text, orgs string, orgArgs ...any) (string, []any) {
 	t := strings.ToLower(strings.Join(strings.Fields(text), ""))
 	rs := []rune(t)
 	ascii := true
@@ -233,17 +237,24 @@ func termCond(d dialect, col, text string) (string, []any) {
 		}
 	}
 	sub := `SELECT applicant_id FROM applicant_terms WHERE `
+	var cond string
+	var args []any
 	switch {
 	case len(rs) == 0:
 		return "1 = 0", nil
 	case !ascii && len(rs) == 1:
-		return d.inSelect(col, sub+`term = ?`), []any{"c:" + t}
+		cond, args = `term = ?`, []any{"c:" + t}
 	case !ascii:
-		return d.inSelect(col, sub+`term = ?`), []any{"b:" + string(rs[:2])}
+		cond, args = `term = ?`, []any{"b:" + string(rs[:2])}
+	default:
+		// a prefix: the terms from "p:wang" up to the next string after every "p:wang..."
+		cond, args = `((term >= ? AND term < ?) OR (term >= ? AND term < ?))`, []any{"p:" + t, "p:" + t + "\uffff", "i:" + t, "i:" + t + "\uffff"}
 	}
-	// a prefix: the terms from "p:wang" up to the next string after every "p:wang..."
-	return d.inSelect(col, sub+`(term >= ? AND term < ?) OR (term >= ? AND term < ?)`),
-		[]any{"p:" + t, "p:" + t + "\uffff", "i:" + t, "i:" + t + "\uffff"}
+	if orgs != "" {
+		cond += ` AND ` + orgs
+		args = append(args, orgArgs...)
+	}
+	return d.inSelect(col, sub+cond), args
 }
 
 // CaseQuery is a search of cases: the actor's scope, the search box, the filters, the order and the page.
@@ -334,7 +345,7 @@ func (q CaseQuery) where(d dialect, lead bool) (string, []any) {
 		args = append(args, subArgs...)
 		w = append(w, "("+strings.Join(or, " OR ")+")")
 	case KeyText:
-		cond, cargs := termCond(d, "id", k.Text)
+		cond, cargs := termCond(d, "id", k.Text, "")
 		or := []string{d.inSelect(`c.applicant_id`, `SELECT id FROM applicants WHERE `+cond+` AND (name LIKE ? OR name_key LIKE ?)`)}
 		args = append(append(args, cargs...), "%"+k.Text+"%", "%"+strings.ToLower(k.Text)+"%")
 		if len(q.ItemIDs) > 0 {
@@ -512,10 +523,11 @@ func (db *DB) SearchCases(ctx context.Context, q CaseQuery) (CasePage, error) {
 // day), then the other open cases (queueSegment + the due day); a queue day is at most cases.NoDueDay.
 const queueSegment = cases.NoDueDay + 1
 
-// queuePage reads a page of the queue in its order from the clock rows' index (migration 023): first the
-// open cases in a state the actor acts on, then the other open ones, each by the nearest due day. Each part
-// is read in index order and stops at the page's end, so that a queue over a whole banner costs a page and
-// not a sort of every open case (22,000 at a year of a million).
+// queuePage reads a page of the queue in its order: first the open cases in a state the actor acts on, then
+// the other open ones, each by the nearest due day. A scope of up to CountCap open cases (a township, a
+// station, most departments) is read whole from its own open-row indexes and put in order here; a larger one
+// (a banner, a busy township) is read in index order from the clock rows' index (migration 023) and stops at
+// the page's end, so that a queue over a whole banner costs a page and not a sort of every open case.
 func (db *DB) queuePage(ctx context.Context, q CaseQuery, page *CasePage) error {
 	var cur cursor
 	if q.After != "" {
@@ -524,67 +536,26 @@ func (db *DB) queuePage(ctx context.Context, q CaseQuery, page *CasePage) error 
 			return err
 		}
 	}
-	var scope string
-	var scopeArgs []any
-	if !q.All {
-		scope, scopeArgs = q.scope(db.d, "k.", true)
-		scope = " AND " + scope
+	var got []queueEntry
+	var err error
+	if q.All {
+		err = db.queueCount(ctx, `SELECT count(*) FROM (SELECT 1 FROM case_clock k WHERE k.queue_due > 0 LIMIT ?) t`, nil, &page.Total)
+	} else {
+		err = db.queueArmsCount(ctx, q, &page.Total)
 	}
-	// the count, from the clock rows' index alone (the cases' own rows carry their documents)
-	if err := db.queryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM case_clock k WHERE k.queue_due > 0`+scope+` LIMIT ?) t`,
-		append(append([]any{}, scopeArgs...), CountCap+1)...).Scan(&page.Total); err != nil {
-		return errs.Wrap(err, "count queue")
+	if err != nil {
+		return err
+	}
+	if q.All || page.Total > queueArmsMax {
+		got, err = db.queueWalk(ctx, q, cur)
+	} else {
+		got, err = db.queueArms(ctx, q, cur)
 	}
 	if page.Total > CountCap {
 		page.Total, page.Capped = CountCap, true
 	}
-	acts := make([]any, len(q.ActOn))
-	for i, st := range q.ActOn {
-		acts[i] = string(st)
-	}
-	type entry struct {
-		key int64
-		id  string
-	}
-	var got []entry
-	for seg := range 2 {
-		base := int64(seg) * queueSegment
-		if len(got) > q.Limit || (q.After != "" && cur.Key >= base+queueSegment) {
-			continue
-		}
-		cond, args := ` WHERE k.queue_due > 0`, []any{}
-		switch {
-		case len(acts) == 0 && seg == 0:
-			continue // nothing the actor acts on: the queue is the open cases by due day
-		case len(acts) > 0 && seg == 0:
-			cond += ` AND k.state IN (` + marks(len(acts)) + `)`
-			args = append(args, acts...)
-		case len(acts) > 0:
-			cond += ` AND k.state NOT IN (` + marks(len(acts)) + `)`
-			args = append(args, acts...)
-		}
-		if q.After != "" && cur.Key >= base {
-			cond += ` AND (k.queue_due, k.case_id) > (?, ?)`
-			args = append(args, cur.Key-base, cur.ID)
-		}
-		args = append(append(args, scopeArgs...), q.Limit+1-len(got))
-		rows, err := db.query(ctx, `SELECT k.queue_due, k.case_id FROM case_clock k`+cond+scope+` ORDER BY k.queue_due, k.case_id LIMIT ?`, args...)
-		if err != nil {
-			return errs.Wrap(err, "queue")
-		}
-		for rows.Next() {
-			var e entry
-			if err := rows.Scan(&e.key, &e.id); err != nil {
-				rows.Close()
-				return err
-			}
-			e.key += base
-			got = append(got, e)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
+	if err != nil {
+		return err
 	}
 	if len(got) > q.Limit {
 		got = got[:q.Limit]
@@ -627,6 +598,181 @@ func (db *DB) queuePage(ctx context.Context, q CaseQuery, page *CasePage) error 
 		}
 	}
 	return nil
+}
+
+// queueArmsMax is the most open cases a scope may have for its queue to be read whole from its own
+// indexes and ordered here; a larger one walks the banner's index in order (a variable for the tests, which
+// check that both ways give one order).
+var queueArmsMax = CountCap
+
+// queueEntry is a case's place in the queue: its segment and due day as one key (queueSegment), and its id.
+type queueEntry struct {
+	key int64
+	id  string
+}
+
+// queueKey places a clock row in the queue: what the actor acts on first, then the rest, each by due day.
+func queueKey(due int64, state string, actOn []cases.State) int64 {
+	if len(actOn) > 0 && !slices.Contains(actOn, cases.State(state)) {
+		return queueSegment + due
+	}
+	return due
+}
+
+func (db *DB) queueCount(ctx context.Context, query string, args []any, n *int) error {
+	var c int
+	if err := db.queryRow(ctx, query, append(args, CountCap+1-*n)...).Scan(&c); err != nil {
+		return errs.Wrap(err, "count queue")
+	}
+	*n += c
+	return nil
+}
+
+// queueArm is one disjoint part of a scope's open rows, on the columns of case_clock aliased k.
+type queueArm struct {
+	cond string
+	args []any
+}
+
+// queueArms splits the scope into parts no case is in twice, each served by its own open-row index
+// (migration 033): the cases handled in the subtree; those received in it and handled elsewhere; and, for a
+// department, those of its items handled and received elsewhere.
+func (q CaseQuery) queueArms(d dialect) []queueArm {
+	var in, notIn func(col string) (string, []any)
+	switch {
+	case len(q.rootIDs) > 0:
+		in = func(col string) (string, []any) { return col + ` IN (` + marks(len(q.rootIDs)) + `)`, strs(q.rootIDs) }
+		notIn = func(col string) (string, []any) {
+			return col + ` NOT IN (` + marks(len(q.rootIDs)) + `)`, strs(q.rootIDs)
+		}
+	case q.Root != "":
+		lo, hi := subtreeRange(q.Root)
+		sub := `SELECT id FROM orgs WHERE path >= ? AND path < ?`
+		in = func(col string) (string, []any) { return d.inSelect(col, sub), []any{lo, hi} }
+		notIn = func(col string) (string, []any) { return `NOT (` + d.inSelect(col, sub) + `)`, []any{lo, hi} }
+	}
+	var arms []queueArm
+	join := func(parts ...func() (string, []any)) queueArm {
+		var a queueArm
+		var conds []string
+		for _, p := range parts {
+			c, args := p()
+			conds = append(conds, c)
+			a.args = append(a.args, args...)
+		}
+		a.cond = strings.Join(conds, " AND ")
+		return a
+	}
+	if in != nil {
+		arms = append(arms,
+			join(func() (string, []any) { return in("k.handling_org") }),
+			join(func() (string, []any) { return in("k.receiving_org") }, func() (string, []any) { return notIn("k.handling_org") }))
+	}
+	if q.Department != "" {
+		parts := []func() (string, []any){func() (string, []any) {
+			return d.inSelect("k.item_id", `SELECT id FROM items WHERE department_id = ?`), []any{q.Department}
+		}}
+		if notIn != nil {
+			parts = append(parts, func() (string, []any) { return notIn("k.handling_org") }, func() (string, []any) { return notIn("k.receiving_org") })
+		}
+		arms = append(arms, join(parts...))
+	}
+	return arms
+}
+
+// queueArmsCount counts the scope's open rows, up to CountCap+1, arm by arm.
+func (db *DB) queueArmsCount(ctx context.Context, q CaseQuery, n *int) error {
+	for _, a := range q.queueArms(db.d) {
+		if *n > CountCap {
+			break
+		}
+		if err := db.queueCount(ctx, `SELECT count(*) FROM (SELECT 1 FROM case_clock k WHERE k.queue_due > 0 AND `+a.cond+` LIMIT ?) t`, a.args, n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// queueArms reads all of a small scope's open rows (at most CountCap) and puts them in the queue's order.
+func (db *DB) queueArms(ctx context.Context, q CaseQuery, cur cursor) ([]queueEntry, error) {
+	var all []queueEntry
+	for _, a := range q.queueArms(db.d) {
+		rows, err := db.query(ctx, `SELECT k.queue_due, k.case_id, k.state FROM case_clock k WHERE k.queue_due > 0 AND `+a.cond, a.args...)
+		list, err := collect(rows, err, func(r interface{ Scan(...any) error }) (queueEntry, error) {
+			var e queueEntry
+			var state string
+			err := r.Scan(&e.key, &e.id, &state)
+			e.key = queueKey(e.key, state, q.ActOn)
+			return e, err
+		})
+		if err != nil {
+			return nil, errs.Wrap(err, "queue")
+		}
+		all = append(all, list...)
+	}
+	slices.SortFunc(all, func(a, b queueEntry) int {
+		return cmp.Or(cmp.Compare(a.key, b.key), strings.Compare(a.id, b.id))
+	})
+	if q.After != "" {
+		at, _ := slices.BinarySearchFunc(all, cur, func(e queueEntry, c cursor) int {
+			return cmp.Or(cmp.Compare(e.key, c.Key), strings.Compare(e.id, c.ID))
+		})
+		if at < len(all) && all[at].key == cur.Key && all[at].id == cur.ID {
+			at++
+		}
+		all = all[at:]
+	}
+	return all[:min(len(all), q.Limit+1)], nil
+}
+
+// queueWalk reads a page of a large scope's queue in index order, in its two parts, each stopping at the
+// page's end.
+func (db *DB) queueWalk(ctx context.Context, q CaseQuery, cur cursor) ([]queueEntry, error) {
+	var scope string
+	var scopeArgs []any
+	if !q.All {
+		scope, scopeArgs = q.scope(db.d, "k.", true)
+		scope = " AND " + scope
+	}
+	acts := make([]any, len(q.ActOn))
+	for i, st := range q.ActOn {
+		acts[i] = string(st)
+	}
+	var got []queueEntry
+	for seg := range 2 {
+		base := int64(seg) * queueSegment
+		if len(got) > q.Limit || (q.After != "" && cur.Key >= base+queueSegment) {
+			continue
+		}
+		cond, args := ` WHERE k.queue_due > 0`, []any{}
+		switch {
+		case len(acts) == 0 && seg == 0:
+			continue // nothing the actor acts on: the queue is the open cases by due day
+		case len(acts) > 0 && seg == 0:
+			cond += ` AND k.state IN (` + marks(len(acts)) + `)`
+			args = append(args, acts...)
+		case len(acts) > 0:
+			cond += ` AND k.state NOT IN (` + marks(len(acts)) + `)`
+			args = append(args, acts...)
+		}
+		if q.After != "" && cur.Key >= base {
+			cond += ` AND (k.queue_due, k.case_id) > (?, ?)`
+			args = append(args, cur.Key-base, cur.ID)
+		}
+		args = append(append(args, scopeArgs...), q.Limit+1-len(got))
+		rows, err := db.query(ctx, `SELECT k.queue_due, k.case_id FROM case_clock k`+cond+scope+` ORDER BY k.queue_due, k.case_id LIMIT ?`, args...)
+		list, err := collect(rows, err, func(r interface{ Scan(...any) error }) (queueEntry, error) {
+			var e queueEntry
+			err := r.Scan(&e.key, &e.id)
+			e.key += base
+			return e, err
+		})
+		if err != nil {
+			return nil, errs.Wrap(err, "queue")
+		}
+		got = append(got, list...)
+	}
+	return got, nil
 }
 
 // ApplicantQuery is a search of applicants: the organisations they belong to, the search box, the page.
@@ -676,7 +822,13 @@ func (q ApplicantQuery) where(d dialect) (string, []any) {
 			w = append(w, `a.credit_code = ?`)
 			args = append(args, cc)
 		} else {
-			cond, cargs := termCond(d, "a.id", t)
+			var orgs string
+			var orgArgs []any
+			if !q.All && q.Root != "" {
+				lo, hi := subtreeRange(q.Root)
+				orgs, orgArgs = d.inSelect("org_id", `SELECT id FROM orgs WHERE path >= ? AND path < ?`), []any{lo, hi}
+			}
+			cond, cargs := termCond(d, "a.id", t, orgs, orgArgs...)
 			w = append(w, cond+` AND (a.name LIKE ? OR a.name_key LIKE ?)`)
 			args = append(append(args, cargs...), "%"+t+"%", "%"+strings.ToLower(t)+"%")
 		}

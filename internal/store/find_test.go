@@ -11,6 +11,7 @@ import (
 	"bianmin/internal/clock"
 	"bianmin/internal/gen"
 	"bianmin/internal/org"
+	"bianmin/internal/people"
 	"bianmin/internal/service"
 	"bianmin/internal/store"
 	"bianmin/internal/testkit"
@@ -123,11 +124,42 @@ func TestSearchCasesKeysetPages(t *testing.T) {
 				t.Fatalf("only %d page(s) of %d cases for %+v", pages, whole.Total, q)
 			}
 		}
+		// a township's queue read whole from its own indexes and the same queue walked along the banner's
+		// index in order (a scope of more than store.CountCap open cases) are one list, page by page
+		for _, acts := range [][]cases.State{{cases.Received, cases.Decided}, {cases.Accepted}, nil} {
+			q := store.CaseQuery{Root: root, Open: "open", Queue: true, ActOn: acts, Limit: 7}
+			arms := queueIDs(t, db, q)
+			restore := store.SetQueueArmsMax(0)
+			walked := queueIDs(t, db, q)
+			restore()
+			if len(arms) == 0 || !slices.Equal(arms, walked) {
+				t.Fatalf("acting on %v: %d cases read whole, %d walked, or in another order", acts, len(arms), len(walked))
+			}
+		}
 		// a cursor that was not made by the search is refused, naming the field
 		if _, err := db.SearchCases(ctx, store.CaseQuery{Root: root, Limit: 10, After: "not-a-cursor"}); err == nil {
 			t.Fatal("a forged cursor was taken")
 		}
 	})
+}
+
+// queueIDs pages through a queue and lists its cases' ids in order.
+func queueIDs(t *testing.T, db *store.DB, q store.CaseQuery) []string {
+	t.Helper()
+	var ids []string
+	for {
+		p, err := db.SearchCases(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range p.Cases {
+			ids = append(ids, c.ID)
+		}
+		if p.Next == "" {
+			return ids
+		}
+		q.After = p.Next
+	}
 }
 
 // queueOrdered checks the queue's order against the rule, computed here from the cases themselves: open
@@ -346,6 +378,26 @@ func TestApplicantNameTerms(t *testing.T) {
 		}
 		if found("秀英") || !found("淑芬") || !found("shufen") {
 			t.Error("the renamed applicant's terms")
+		}
+		// within a township, the terms find its own applicants and not another's (migration 034)
+		other, err := db.OrgsByName(ctx, org.Township, "绍根镇")
+		if err != nil || len(other) != 1 {
+			t.Fatal(err)
+		}
+		for _, q := range []string{"淑芬", "王淑芬", "shufen", "wsf", "王"} {
+			for _, in := range []struct {
+				root string
+				want bool
+			}{{tw[0].Path, true}, {other[0].Path, false}} {
+				p, err := db.SearchApplicants(ctx, store.ApplicantQuery{Root: in.root, Key: store.ParseKey(q), Limit: 50})
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := slices.ContainsFunc(p.List, func(x people.Applicant) bool { return x.ID == a.ID })
+				if got != in.want || (got && p.Total == 0) {
+					t.Errorf("%q under %s finds 王淑芬: %v (count %d), want %v", q, in.root, got, p.Total, in.want)
+				}
+			}
 		}
 	})
 }

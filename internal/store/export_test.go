@@ -1,0 +1,8 @@
+package store
+
+// SetQueueArmsMax lets a test send every queue through the banner-wide walk (0) or back.
+func SetQueueArmsMax(n int) (restore func()) {
+	was := queueArmsMax
+	queueArmsMax = n
+	return func() { queueArmsMax = was }
+}
