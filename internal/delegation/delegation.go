@@ -95,19 +95,19 @@ func (t Township) Handed() bool { return !t.HandedAt.IsZero() }
 func (t Township) Missing() []string {
 	var out []string
 	if !t.Materials {
-		out = append(out, "materials")
+		out = append(out, "deleg_materials")
 	}
 	if !t.Templates {
-		out = append(out, "templates")
+		out = append(out, "deleg_templates")
 	}
 	if !t.SystemAccess {
-		out = append(out, "system_access")
+		out = append(out, "deleg_access")
 	}
 	if isBlank(t.TrainedStaff) {
-		out = append(out, "trained_staff")
+		out = append(out, "deleg_trained")
 	}
 	if !t.Ready() {
-		out = append(out, "ready")
+		out = append(out, "deleg_ready")
 	}
 	return out
 }
@@ -214,24 +214,24 @@ func (in Input) Check(today clock.Date) (Scope, clock.Date, clock.Date, error) {
 	var l errs.List
 	sc := Scope(in.Scope)
 	if !slices.Contains(Scopes, sc) {
-		l.Add(errs.Field("scope", "err.find.choice"))
+		l.Add(errs.Field("deleg_scope", "err.find.choice"))
 	}
 	if in.ItemID == "" {
 		l.Add(errs.Field("item_id", "err.required"))
 	}
-	l.Add(Text("doc_no", in.DocNo, MaxDocNo))
-	doc, docErr := date("doc_date", in.DocDate)
+	l.Add(Text("deleg_doc_no", in.DocNo, MaxDocNo))
+	doc, docErr := date("deleg_doc_date", in.DocDate)
 	if docErr == nil && doc.After(today) {
-		docErr = errs.Field("doc_date", "err.deleg.future")
+		docErr = errs.Field("deleg_doc_date", "err.deleg.future")
 	}
 	l.Add(docErr)
-	start, startErr := date("start", in.Start)
+	start, startErr := date("deleg_start", in.Start)
 	if startErr == nil && docErr == nil && start.Before(doc) {
-		startErr = errs.Field("start", "err.deleg.start_before_doc")
+		startErr = errs.Field("deleg_start", "err.deleg.start_before_doc")
 	}
 	l.Add(startErr)
 	if len(in.Townships) == 0 {
-		l.Add(errs.Field("townships", "err.required"))
+		l.Add(errs.Field("deleg_townships", "err.required"))
 	}
 	return sc, doc, start, l.Err()
 }
@@ -266,7 +266,7 @@ func (d *Delegation) SetChecklist(township string, c Checklist) error {
 		return errs.New(errs.Conflict, "err.deleg.handed")
 	}
 	if len(c.TrainedStaff) > MaxStaff && utf8.RuneCountInString(c.TrainedStaff) > MaxStaff {
-		return errs.Field("trained_staff", "err.too_long").With("max", strconv.Itoa(MaxStaff))
+		return errs.Field("deleg_trained", "err.too_long").With("max", strconv.Itoa(MaxStaff))
 	}
 	t.Materials, t.Templates, t.SystemAccess, t.TrainedStaff = c.Materials, c.Templates, c.SystemAccess, c.TrainedStaff
 	d.Townships[i] = t
@@ -303,8 +303,8 @@ func (d *Delegation) HandOver(township, handedBy, receivedBy, recordedBy string,
 	for _, f := range t.Missing() {
 		l.Add(errs.Field(f, "err.deleg.checklist"))
 	}
-	l.Add(Text("handed_by", handedBy, MaxName))
-	l.Add(Text("received_by", receivedBy, MaxName))
+	l.Add(Text("deleg_handed_by", handedBy, MaxName))
+	l.Add(Text("deleg_received_by", receivedBy, MaxName))
 	if err := l.Err(); err != nil {
 		return err
 	}
@@ -319,14 +319,14 @@ func (d *Delegation) HandOver(township, handedBy, receivedBy, recordedBy string,
 func (d *Delegation) Stop(to State, day, today clock.Date, reason string) error {
 	var l errs.List
 	if to != Paused && to != Revoked {
-		l.Add(errs.Field("state", "err.find.choice"))
+		l.Add(errs.Field("deleg_state", "err.find.choice"))
 	}
 	if d.State != Active {
 		return errs.New(errs.Conflict, "err.deleg.not_active")
 	}
 	n := len(d.Periods)
 	if day.Before(today) || (n > 0 && day.Before(d.Periods[n-1].From)) {
-		l.Add(errs.Field("day", "err.deleg.day_past"))
+		l.Add(errs.Field("deleg_day", "err.deleg.day_past"))
 	}
 	l.Add(Text("reason", reason, MaxReason))
 	if err := l.Err(); err != nil {
@@ -345,7 +345,7 @@ func (d *Delegation) Resume(day, today clock.Date) error {
 		return errs.New(errs.Conflict, "err.deleg.not_paused")
 	}
 	if day.Before(today) || (len(d.Periods) > 0 && day.Before(d.Periods[len(d.Periods)-1].Until)) {
-		return errs.Field("day", "err.deleg.day_past")
+		return errs.Field("deleg_day", "err.deleg.day_past")
 	}
 	d.Periods = append(d.Periods, Period{From: day})
 	d.State, d.Reason = Active, ""

@@ -107,11 +107,11 @@ func TestInputCheck(t *testing.T) {
 		field string
 	}{
 		{"fine", func(*Input) {}, ""},
-		{"no doc number", func(i *Input) { i.DocNo = " " }, "doc_no"},
-		{"document in the future", func(i *Input) { i.DocDate = "2026-12-05" }, "doc_date"},
-		{"start before the document", func(i *Input) { i.Start = "2020-08-01" }, "start"},
-		{"bad scope", func(i *Input) { i.Scope = "all" }, "scope"},
-		{"no township", func(i *Input) { i.Townships = nil }, "townships"},
+		{"no doc number", func(i *Input) { i.DocNo = " " }, "deleg_doc_no"},
+		{"document in the future", func(i *Input) { i.DocDate = "2026-12-05" }, "deleg_doc_date"},
+		{"start before the document", func(i *Input) { i.Start = "2020-08-01" }, "deleg_start"},
+		{"bad scope", func(i *Input) { i.Scope = "all" }, "deleg_scope"},
+		{"no township", func(i *Input) { i.Townships = nil }, "deleg_townships"},
 	} {
 		in := ok
 		c.edit(&in)
@@ -218,7 +218,7 @@ func TestGuide(t *testing.T) {
 func TestFindingMoves(t *testing.T) {
 	r := Round{}
 	today := d("2026-12-01")
-	if err := r.RecordVisit(Visit{ItemsHandled: 3, FilesSampled: 2, Findings: []string{"卷宗缺少现场勘查记录"}, Due: "2026-12-01"}, time.Now(), today); errs.All(err)[0].Field != "due" {
+	if err := r.RecordVisit(Visit{ItemsHandled: 3, FilesSampled: 2, Findings: []string{"卷宗缺少现场勘查记录"}, Due: "2026-12-01"}, time.Now(), today); errs.All(err)[0].Field != "round_due" {
 		t.Errorf("a deadline not after the visit: %v", err)
 	}
 	if err := r.RecordVisit(Visit{ItemsHandled: 3, FilesSampled: 2, Findings: []string{"卷宗缺少现场勘查记录", " "}, Due: "2026-12-10"}, time.Now(), today); err != nil || len(r.Findings) != 1 {

@@ -104,13 +104,13 @@ func (r *Round) RecordVisit(v Visit, at time.Time, today clock.Date) error {
 	}
 	var l errs.List
 	if v.ItemsHandled < 0 || v.ItemsHandled > 100000 {
-		l.Add(errs.Field("items_handled", "err.deleg.count"))
+		l.Add(errs.Field("round_items", "err.deleg.count"))
 	}
 	if v.FilesSampled < 0 || v.FilesSampled > 100000 {
-		l.Add(errs.Field("files_sampled", "err.deleg.count"))
+		l.Add(errs.Field("round_files", "err.deleg.count"))
 	}
 	if !isBlank(v.Notes) {
-		l.Add(Text("notes", v.Notes, MaxNotes))
+		l.Add(Text("round_notes", v.Notes, MaxNotes))
 	}
 	var due clock.Date
 	var findings []Finding
@@ -118,16 +118,16 @@ func (r *Round) RecordVisit(v Visit, at time.Time, today clock.Date) error {
 		if isBlank(f) {
 			continue
 		}
-		if e := Text("findings", f, MaxFinding); e != nil {
+		if e := Text("round_findings", f, MaxFinding); e != nil {
 			l.Add(e)
 			continue
 		}
 		findings = append(findings, Finding{Text: f, Step: ToRectify})
 	}
 	if len(findings) > 0 {
-		d, e := date("due", v.Due)
+		d, e := date("round_due", v.Due)
 		if e == nil && !d.After(today) {
-			e = errs.Field("due", "err.deleg.due_future")
+			e = errs.Field("round_due", "err.deleg.due_future")
 		}
 		l.Add(e)
 		due = d
@@ -161,12 +161,12 @@ func (r *Round) Move(i int, m FindMove, township bool, text, by string, at time.
 	}
 	switch m {
 	case Rectify:
-		if e := Text("fix", text, MaxFix); e != nil {
+		if e := Text("finding_fix", text, MaxFix); e != nil {
 			return e
 		}
 		f.Fix, f.FixedBy, f.FixedAt = text, by, at
 	case Reject:
-		if e := Text("check_note", text, MaxFix); e != nil {
+		if e := Text("finding_note", text, MaxFix); e != nil {
 			return e
 		}
 		f.CheckNote, f.CheckedBy, f.CheckedAt = text, by, at

@@ -72,8 +72,8 @@ func (s *Service) CreateDelegation(ctx context.Context, actor access.Actor, in d
 	if !actor.Role.Has(access.DelegationManage) && !actor.System {
 		return delegation.Delegation{}, forbidden(access.DelegationManage)
 	}
-	if err := textLimits(limit("item_id", in.ItemID, cases.MaxWord), limit("scope", in.Scope, cases.MaxWord), limit("doc_date", in.DocDate, cases.MaxWord),
-		limit("start", in.Start, cases.MaxWord)); err != nil {
+	if err := textLimits(limit("item_id", in.ItemID, cases.MaxWord), limit("deleg_scope", in.Scope, cases.MaxWord), limit("deleg_doc_date", in.DocDate, cases.MaxWord),
+		limit("deleg_start", in.Start, cases.MaxWord)); err != nil {
 		return delegation.Delegation{}, err
 	}
 	_, today, err := s.clockToday(ctx)
@@ -109,7 +109,7 @@ func (s *Service) CreateDelegation(ctx context.Context, actor access.Actor, in d
 	for _, id := range in.Townships {
 		t, err := s.DB.Org(ctx, id)
 		if err != nil || t.Kind != org.Township || paths[id] != "" {
-			l.Add(errs.Field("townships", "err.not_found").With("what", "org"))
+			l.Add(errs.Field("deleg_townships", "err.not_found").With("what", "org"))
 			continue
 		}
 		paths[id] = t.Path
@@ -271,7 +271,7 @@ func (s *Service) StopDelegation(ctx context.Context, actor access.Actor, id str
 	}
 	on, e := clock.ParseDate(day)
 	if e != nil {
-		return d, errs.Field("day", "err.find.date")
+		return d, errs.Field("deleg_day", "err.find.date")
 	}
 	return s.editDelegation(ctx, actor, id, version, "delegation."+state, d.DeptID, func(d *delegation.Delegation) error {
 		return d.Stop(delegation.State(state), on, today, reason)
@@ -290,7 +290,7 @@ func (s *Service) ResumeDelegation(ctx context.Context, actor access.Actor, id s
 	}
 	on, e := clock.ParseDate(day)
 	if e != nil {
-		return d, errs.Field("day", "err.find.date")
+		return d, errs.Field("deleg_day", "err.find.date")
 	}
 	return s.editDelegation(ctx, actor, id, version, "delegation.resume", d.DeptID, func(d *delegation.Delegation) error { return d.Resume(on, today) })
 }
@@ -309,11 +309,11 @@ func (s *Service) SetPair(ctx context.Context, actor access.Actor, itemID, towns
 	}
 	hand, err := s.DB.Staff(ctx, townshipStaff)
 	if err != nil {
-		l.Add(errs.Field("township_staff", "err.not_found").With("what", "staff"))
+		l.Add(errs.Field("pair_township_staff", "err.not_found").With("what", "staff"))
 	}
 	counter, err := s.DB.Staff(ctx, deptStaff)
 	if err != nil {
-		l.Add(errs.Field("dept_staff", "err.not_found").With("what", "staff"))
+		l.Add(errs.Field("pair_dept_staff", "err.not_found").With("what", "staff"))
 	}
 	if err := l.Err(); err != nil {
 		return p, err
@@ -326,7 +326,7 @@ func (s *Service) SetPair(ctx context.Context, actor access.Actor, itemID, towns
 		return p, forbidden(access.DelegationManage)
 	}
 	if !org.InSubtree(dept.Path, counter.OrgPath) {
-		l.Add(errs.Field("dept_staff", "err.deleg.not_department"))
+		l.Add(errs.Field("pair_dept_staff", "err.deleg.not_department"))
 	}
 	ho, err := s.org(ctx, hand.OrgID)
 	if err != nil {
@@ -334,7 +334,7 @@ func (s *Service) SetPair(ctx context.Context, actor access.Actor, itemID, towns
 	}
 	town, err := s.township(ctx, ho)
 	if err != nil || !slices.Contains([]access.Role{access.Clerk, access.Reviewer, access.Director}, hand.Role) {
-		l.Add(errs.Field("township_staff", "err.deleg.not_handler"))
+		l.Add(errs.Field("pair_township_staff", "err.deleg.not_handler"))
 	}
 	if err := l.Err(); err != nil {
 		return p, err
@@ -393,8 +393,8 @@ func (s *Service) AskHelp(ctx context.Context, actor access.Actor, in HelpInput,
 		return h, err
 	}
 	var l errs.List
-	l.Add(delegation.Text("subject", in.Subject, delegation.MaxSubject))
-	l.Add(delegation.Text("question", in.Question, delegation.MaxQuestion))
+	l.Add(delegation.Text("help_subject", in.Subject, delegation.MaxSubject))
+	l.Add(delegation.Text("help_question", in.Question, delegation.MaxQuestion))
 	me, err := s.org(ctx, actor.OrgID)
 	if err != nil {
 		return h, err
@@ -562,7 +562,7 @@ func (s *Service) MoveHelp(ctx context.Context, actor access.Actor, id string, m
 	switch {
 	case m.FAQ > 0:
 		if !answer || m.FAQ > len(after.Posts) || !after.Posts[m.FAQ-1].Answer {
-			return before, errs.Field("faq", "err.deleg.faq")
+			return before, errs.Field("help_faq", "err.deleg.faq")
 		}
 		after.Posts[m.FAQ-1].FAQ, action = true, "help.faq"
 	case m.Resolve:
@@ -574,7 +574,7 @@ func (s *Service) MoveHelp(ctx context.Context, actor access.Actor, id string, m
 		if before.Resolved() {
 			return before, errs.New(errs.Conflict, "err.deleg.resolved")
 		}
-		if e := delegation.Text("body", m.Body, delegation.MaxPost); e != nil {
+		if e := delegation.Text("help_body", m.Body, delegation.MaxPost); e != nil {
 			return before, e
 		}
 		after.Posts = append(after.Posts, delegation.Post{By: actor.ID, Name: actor.Name, Body: m.Body, At: now, Answer: answer})
@@ -645,7 +645,7 @@ func (s *Service) CommentCase(ctx context.Context, actor access.Actor, caseID, b
 	if !actor.Role.Has(access.GuidanceComment) || s.GuidanceSight(ctx, actor, c) != delegation.Comment {
 		return delegation.CaseComment{}, forbidden(access.GuidanceComment)
 	}
-	if e := delegation.Text("body", body, delegation.MaxComment); e != nil {
+	if e := delegation.Text("help_body", body, delegation.MaxComment); e != nil {
 		return delegation.CaseComment{}, e
 	}
 	cm := delegation.CaseComment{CaseID: c.ID, Body: body}
@@ -683,9 +683,9 @@ func (s *Service) PlanRound(ctx context.Context, actor access.Actor, in RoundInp
 	var l errs.List
 	t, err := s.org(ctx, in.TownshipID)
 	if err != nil || t.Kind != org.Township {
-		l.Add(errs.Field("township_id", "err.not_found").With("what", "org"))
+		l.Add(errs.Field("round_township", "err.not_found").With("what", "org"))
 	}
-	l.Add(delegation.Text("area", in.Area, delegation.MaxArea))
+	l.Add(delegation.Text("round_area", in.Area, delegation.MaxArea))
 	_, today, err := s.clockToday(ctx)
 	if err != nil {
 		return r, err
@@ -693,11 +693,11 @@ func (s *Service) PlanRound(ctx context.Context, actor access.Actor, in RoundInp
 	day, e := clock.ParseDate(in.Planned)
 	switch {
 	case in.Planned == "":
-		l.Add(errs.Field("planned", "err.required"))
+		l.Add(errs.Field("round_planned", "err.required"))
 	case e != nil || len(in.Planned) > 10:
-		l.Add(errs.Field("planned", "err.find.date"))
+		l.Add(errs.Field("round_planned", "err.find.date"))
 	case day.Before(today) && !in.Unannounced:
-		l.Add(errs.Field("planned", "err.deleg.day_past"))
+		l.Add(errs.Field("round_planned", "err.deleg.day_past"))
 	}
 	if err := l.Err(); err != nil {
 		return r, err
