@@ -85,28 +85,51 @@ const (
 	RatingRectify Action = "rating.rectify" // 核实, 整改, 反馈 of a 差评
 	RatingAppeal  Action = "rating.appeal"  // appeal a rating believed mistaken or malicious
 	RatingDecide  Action = "rating.decide"  // decide an appeal (申诉复核): supervisors
+
+	// Delegated powers (issue 14, internal/delegation; the seed 四.(一), 四.(二)). A delegation, its pairs, the
+	// help requests addressed to a department and its inspection rounds belong to the department (its path);
+	// the township's side (readiness, questions, rectifications) to the township. Reading reaches either side.
+	DelegationManage  Action = "delegation.manage"  // delegate, the checklist, the hand-over, pause, revoke, pairs
+	DelegationRead    Action = "delegation.read"    // delegations, pairs, the guidance period's figures
+	DelegationReady   Action = "delegation.ready"   // the township director confirms readiness
+	HelpAsk           Action = "help.ask"           // a township handler asks for help
+	HelpAnswer        Action = "help.answer"        // the department answers (its staff, its head on escalation)
+	HelpRead          Action = "help.read"          // read requests of one's side
+	GuidanceComment   Action = "guidance.comment"   // comment on a case in the guidance period (delegation.Guide)
+	InspectionManage  Action = "inspection.manage"  // plan rounds, record visits, check rectifications
+	InspectionRectify Action = "inspection.rectify" // the township rectifies a finding
+	InspectionRead    Action = "inspection.read"
 )
 
 // Actions lists every action, for the permission matrix and its test.
 var Actions = []Action{OrgRead, OrgEdit, OrgImport, StaffRead, StaffManage, ApplicantRead, ApplicantReadFull,
 	ApplicantWrite, ApplicantOverride, TranslationEdit, AuditRead, CatalogEdit, CatalogPublish, SupervisionRead, OrderIssue, OrderAnswer,
 	CaseFileRead, CaseFileAttach, StandingWrite, StationLists, NeedsRead, NeedsWrite, VisitWrite, HallOperate, HoursEdit,
-	TranslationReview, EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingRectify, RatingAppeal, RatingDecide}
+	TranslationReview, EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingRectify, RatingAppeal, RatingDecide,
+	DelegationManage, DelegationRead, DelegationReady, HelpAsk, HelpAnswer, HelpRead, GuidanceComment, InspectionManage, InspectionRectify, InspectionRead}
 
 var grants = map[Role][]Action{
 	Clerk: {OrgRead, ApplicantRead, ApplicantReadFull, ApplicantWrite, OrderAnswer, CaseFileRead, CaseFileAttach, StationLists, NeedsRead, NeedsWrite, VisitWrite,
-		HallOperate, EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingRectify, RatingAppeal},
+		HallOperate, EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingRectify, RatingAppeal, DelegationRead, HelpAsk, HelpRead, InspectionRead},
 	Agent: {OrgRead, ApplicantRead, ApplicantReadFull, ApplicantWrite, OrderAnswer, CaseFileRead, CaseFileAttach, StandingWrite, StationLists, NeedsRead, NeedsWrite, VisitWrite,
 		EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingAppeal},
-	Reviewer:   {OrgRead, ApplicantRead, OrderAnswer, CaseFileRead, EnquiryRead, RatingRead},
-	Department: {OrgRead, ApplicantRead, CatalogEdit, OrderAnswer, CaseFileRead},
+	Reviewer: {OrgRead, ApplicantRead, OrderAnswer, CaseFileRead, EnquiryRead, RatingRead, DelegationRead, HelpAsk, HelpRead, InspectionRead},
+	Department: {OrgRead, ApplicantRead, CatalogEdit, OrderAnswer, CaseFileRead, DelegationManage, DelegationRead, HelpAnswer, HelpRead, GuidanceComment,
+		InspectionManage, InspectionRead},
 	Director: {OrgRead, OrgEdit, StaffRead, StaffManage, ApplicantRead, ApplicantReadFull, ApplicantWrite, ApplicantOverride, SupervisionRead,
 		OrderIssue, OrderAnswer, CaseFileRead, CaseFileAttach, StationLists, NeedsRead, NeedsWrite, VisitWrite, HallOperate, HoursEdit,
-		EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingRectify, RatingAppeal},
+		EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingRectify, RatingAppeal,
+		// a township's director confirms readiness and rectifies findings; a department's head (本部门负责人)
+		// answers the help requests escalated to it
+		DelegationRead, DelegationReady, HelpAsk, HelpAnswer, HelpRead, InspectionRectify, InspectionRead},
 	// a supervisor changes no case; an order (督办) is the supervisor's own act, kept beside the case
-	Supervisor: {OrgRead, StaffRead, ApplicantRead, AuditRead, SupervisionRead, OrderIssue, CaseFileRead, EnquiryRead, RatingRead, RatingDecide},
+	// the banner's service bureau inspects unannounced with the same records (the seed 四.(二) 不定期督导检查)
+	Supervisor: {OrgRead, StaffRead, ApplicantRead, AuditRead, SupervisionRead, OrderIssue, CaseFileRead, EnquiryRead, RatingRead, RatingDecide,
+		DelegationRead, HelpRead, InspectionManage, InspectionRead},
 	Translator: {OrgRead, TranslationEdit, TranslationReview},
-	Admin:      without(Actions, StandingWrite, StationLists, NeedsRead, NeedsWrite, VisitWrite), // the desk's and the station's work is theirs
+	// the desk's and the station's work is theirs; so are a township's readiness, questions and rectifications,
+	// and the counterpart's guidance
+	Admin: without(Actions, StandingWrite, StationLists, NeedsRead, NeedsWrite, VisitWrite, DelegationReady, HelpAsk, GuidanceComment, InspectionRectify),
 }
 
 func without(all []Action, not ...Action) []Action {

@@ -296,27 +296,30 @@ type Case struct {
 	Handling    string  `json:"handling"`  // organisation that decides it (办理地)
 	// the township of the receiving organisation, the person who received, and the item's department:
 	// fixed at intake, they place the case in the supervision figures
-	ReceivingTownship string          `json:"receiving_township,omitempty"`
-	ReceivedBy        string          `json:"received_by,omitempty"`
-	Department        string          `json:"department,omitempty"`
-	ApplicantID       string          `json:"applicant_id"`
-	Bundle            string          `json:"bundle,omitempty"`        // the intake of a bundle (一件事) this case is one item of
-	AgentID           string          `json:"agent_id,omitempty"`      // the village agent applying on the resident's behalf
-	Authorised        string          `json:"authorisation,omitempty"` // how the resident authorised the agent (委托书 ...)
-	State             State           `json:"state"`
-	Steps             []Step          `json:"steps"`
-	Step              int             `json:"step"`
-	StepSince         time.Time       `json:"step_since,omitzero"` // when the current step began, for the step's card
-	Assignee          string          `json:"assignee,omitempty"`  // who has taken the case at its step (承办人); "" for the step's pool
-	Corrected         bool            `json:"corrected,omitempty"` // a correction notice was given (not first-time)
-	Materials         []MaterialCheck `json:"materials"`
-	Received          time.Time       `json:"received"`
-	Accepted          time.Time       `json:"accepted,omitzero"`
-	LimitUnit         clock.Unit      `json:"limit_unit"`
-	LimitDays         int             `json:"limit_days"`
-	OwedBy            clock.Date      `json:"owed_by,omitzero"`
-	Suspensions       []Suspension    `json:"suspensions,omitempty"`
-	Extension         int             `json:"extension,omitempty"` // days approved beyond the limit, in ExtensionUnit
+	ReceivingTownship string `json:"receiving_township,omitempty"`
+	ReceivedBy        string `json:"received_by,omitempty"`
+	Department        string `json:"department,omitempty"`
+	ApplicantID       string `json:"applicant_id"`
+	Bundle            string `json:"bundle,omitempty"` // the intake of a bundle (一件事) this case is one item of
+	// Delegation is the delegation (赋权, internal/delegation) in force on the day the case was received, whose
+	// steps it took: the township handles what the department did (the seed 四.(一)); "" when none.
+	Delegation  string          `json:"delegation,omitempty"`
+	AgentID     string          `json:"agent_id,omitempty"`      // the village agent applying on the resident's behalf
+	Authorised  string          `json:"authorisation,omitempty"` // how the resident authorised the agent (委托书 ...)
+	State       State           `json:"state"`
+	Steps       []Step          `json:"steps"`
+	Step        int             `json:"step"`
+	StepSince   time.Time       `json:"step_since,omitzero"` // when the current step began, for the step's card
+	Assignee    string          `json:"assignee,omitempty"`  // who has taken the case at its step (承办人); "" for the step's pool
+	Corrected   bool            `json:"corrected,omitempty"` // a correction notice was given (not first-time)
+	Materials   []MaterialCheck `json:"materials"`
+	Received    time.Time       `json:"received"`
+	Accepted    time.Time       `json:"accepted,omitzero"`
+	LimitUnit   clock.Unit      `json:"limit_unit"`
+	LimitDays   int             `json:"limit_days"`
+	OwedBy      clock.Date      `json:"owed_by,omitzero"`
+	Suspensions []Suspension    `json:"suspensions,omitempty"`
+	Extension   int             `json:"extension,omitempty"` // days approved beyond the limit, in ExtensionUnit
 	// ExtensionUnit is the unit extensions are counted in, from the item at intake: working days for a
 	// 行政许可 (第82条) or when the item says nothing (clocks.go).
 	ExtensionUnit clock.Unit `json:"extension_unit,omitempty"`

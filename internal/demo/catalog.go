@@ -76,7 +76,7 @@ var demoItems = []itemSpec{
 	{"计划生育特别扶助", "ᠲᠥᠷᠥᠯᠲᠡ ᠶᠢᠨ ᠣᠨᠴᠠᠭᠠᠢ ᠳᠡᠮᠵᠢᠯᠭᠡ", "特别扶助 计生特扶", "05", "卫生健康委员会", 30, 20, "proxy", "计划生育", "assist", "app id hukou death bank", "", 2},
 	{"独生子女父母奖励", "ᠭᠠᠭᠴᠠ ᠬᠡᠦᠬᠡᠳ ᠦᠨ ᠡᠴᠢᠭᠡ ᠡᠬᠡ ᠶᠢᠨ ᠰᠢᠭᠠᠩᠨᠠᠯ", "独生子女奖励", "05", "卫生健康委员会", 20, 10, "proxy", "计划生育", "simple", "app id hukou marriage", "", 2},
 	{"家庭医生签约服务", "ᠠᠢᠯ ᠦᠨ ᠡᠮᠴᠢ ᠶᠢᠨ ᠦᠢᠯᠡᠴᠢᠯᠡᠭᠡ", "家庭医生", "20", "卫生健康委员会", 0, 0, "handle", "就医", "instant", "id", "", 3},
-	{"乡村建设规划许可证核发", "ᠬᠥᠳᠡᠭᠡ ᠶᠢᠨ ᠪᠠᠷᠢᠯᠭ᠎ᠠ ᠶᠢᠨ ᠲᠥᠯᠥᠪᠯᠡᠭᠡ ᠶᠢᠨ ᠵᠥᠪᠰᠢᠶᠡᠷᠡᠯ", "乡村规划许可", "01", "自然资源局", 20, 15, "proxy", "置业", "simple", "app id hukou land", "乡村建设规划许可证", 2},
+	{"乡村建设规划许可证核发", "ᠬᠥᠳᠡᠭᠡ ᠶᠢᠨ ᠪᠠᠷᠢᠯᠭ᠎ᠠ ᠶᠢᠨ ᠲᠥᠯᠥᠪᠯᠡᠭᠡ ᠶᠢᠨ ᠵᠥᠪᠰᠢᠶᠡᠷᠡᠯ", "乡村规划许可", "01", "自然资源局", 20, 15, "proxy", "置业", "banner", "app id hukou land", "乡村建设规划许可证", 2},
 	{"农村村民宅基地审批", "ᠬᠥᠳᠡᠭᠡ ᠶᠢᠨ ᠰᠠᠭᠤᠴᠠ ᠶᠢᠨ ᠭᠠᠵᠠᠷ ᠤᠨ ᠵᠥᠪᠰᠢᠶᠡᠷᠡᠯ", "宅基地 宅基地申请", "01", "农牧局", 20, 15, "proxy", "置业", "assist", "app id hukou land", "农村宅基地批准书", 2},
 	{"耕地地力保护补贴", "ᠲᠠᠷᠢᠶᠠᠯᠠᠩ ᠤᠨ ᠭᠠᠵᠠᠷ ᠤᠨ ᠨᠥᠬᠥᠪᠥᠷᠢ", "地力补贴 种粮补贴", "05", "农牧局", 20, 15, "proxy", "农牧业", "assist", "app id land bank", "", 2},
 	{"草原生态保护补助奖励", "ᠨᠤᠲᠤᠭ ᠤᠨ ᠠᠮᠢ ᠠᠬᠤᠢ ᠶᠢᠨ ᠬᠠᠮᠠᠭᠠᠯᠠᠯᠲᠠ ᠶᠢᠨ ᠨᠥᠬᠥᠪᠥᠷᠢ", "草原补奖 禁牧补助 草畜平衡奖励", "05", "农牧局", 30, 20, "proxy", "农牧业", "assist", "app id land bank", "", 2},
@@ -165,6 +165,16 @@ func buildItem(s itemSpec, bannerPhone int) catalog.Item {
 			{Name: "苏木乡镇窗口代收", Role: "clerk", Level: 5, Limit: catalog.Limit{Value: 1, Unit: catalog.WorkingDays}},
 			{Name: "旗公安局审核签发", Role: "department", Level: 4, Limit: catalog.Limit{Value: s.promised - 1, Unit: catalog.WorkingDays}},
 		}
+	case "banner":
+		// received at the township window, reviewed and decided by the banner department until it delegates
+		// the item to the township (赋权, the seed 四.(一); internal/delegation hands the step down)
+		it.LegalLimit = catalog.Limit{Value: s.legal, Unit: catalog.WorkingDays}
+		it.PromisedLimit = catalog.Limit{Value: s.promised, Unit: catalog.WorkingDays}
+		it.CaseKind = catalog.PromisedCase
+		it.Steps = []catalog.Step{
+			{Name: "受理", Role: "clerk", Level: 5, Limit: catalog.Limit{Value: 1, Unit: catalog.WorkingDays}},
+			{Name: "审核决定", Role: "department", Level: 4, Limit: catalog.Limit{Value: s.promised - 1, Unit: catalog.WorkingDays}},
+		}
 	default:
 		it.LegalLimit = catalog.Limit{Value: s.legal, Unit: catalog.WorkingDays}
 		it.PromisedLimit = catalog.Limit{Value: s.promised, Unit: catalog.WorkingDays}
@@ -191,7 +201,7 @@ func DemoItems() []catalog.Item {
 }
 
 // LoadCatalog publishes the demo catalog, implements every township item at every township of the banner
-// (the 乡村建设规划许可 delegated from 自然资源局), and adds two bundles.
+// and adds two bundles. The 乡村建设规划许可 is 自然资源局's to decide until it delegates it (/delegations).
 func LoadCatalog(ctx context.Context, svc *service.Service) error {
 	for _, f := range []func(context.Context, *service.Service) error{loadItems, loadPlaces, loadBundles} {
 		if err := f(ctx, svc); err != nil {
@@ -223,15 +233,10 @@ func loadPlaces(ctx context.Context, svc *service.Service) error {
 	if err != nil {
 		return err
 	}
-	ziran, _ := svc.DB.OrgsByName(ctx, org.Department, "自然资源局")
 	return svc.DB.Write(ctx, func(tx *store.Tx) error {
 		for _, t := range townships {
 			for _, it := range all {
 				im := store.Implementation{ItemID: it.ID, OrgID: t.ID, Window: "综合受理窗口", Place: t.NameZh + "便民服务中心综合受理窗口"}
-				if it.NameZh == "乡村建设规划许可证核发" && len(ziran) > 0 {
-					im.DelegatedFrom, im.DelegatedAt = ziran[0].ID, tx.Now()
-					im.Basis = "阿政发〔2020〕52号 向苏木乡镇和街道下放部分行政权力事项实施方案"
-				}
 				if err := tx.SetImplementation(access.System, im); err != nil {
 					return err
 				}

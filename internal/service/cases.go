@@ -10,6 +10,7 @@ import (
 	"bianmin/internal/cases"
 	"bianmin/internal/catalog"
 	"bianmin/internal/clock"
+	"bianmin/internal/delegation"
 	"bianmin/internal/errs"
 	"bianmin/internal/i18n"
 	"bianmin/internal/ids"
@@ -184,6 +185,9 @@ func (s *Service) receive(ctx context.Context, actor access.Actor, itemIDs []str
 			byItem := map[string]string{} // item id → its case, for the items that wait for another
 			for _, it := range items {
 				c := newCase(it, depts[it.ID], channel, recv, recvTownship, handling, a.ID, actor.ID, now, clk)
+				if err := handDown(tx, &c, clk); err != nil {
+					return "", err
+				}
 				c.Bundle, c.Authorised = bundle, strings.TrimSpace(in.Authorisation)
 				c.WaitsFor = byItem[waits[it.ID]] // the one waited for is listed, so taken in, first
 				help.apply(&c, actor)
@@ -604,7 +608,8 @@ func (s *Service) CaseFor(ctx context.Context, actor access.Actor, id string) (W
 		return Work{}, nil, err
 	}
 	if !actor.Can(access.ApplicantRead, recv.Path) && !actor.Can(access.ApplicantRead, handling.Path) &&
-		!((actor.Role == access.Department || actor.Role == access.Director) && s.ownsItem(ctx, actor, c.ItemID)) {
+		!((actor.Role == access.Department || actor.Role == access.Director) && s.ownsItem(ctx, actor, c.ItemID) && !handedDown(c)) &&
+		s.GuidanceSight(ctx, actor, c) == delegation.NoSight {
 		return Work{}, nil, errs.New(errs.Forbidden, "err.forbidden").With("action", "case.read")
 	}
 	clk, err := s.Clock(ctx)
@@ -613,6 +618,21 @@ func (s *Service) CaseFor(ctx context.Context, actor access.Actor, id string) (W
 	}
 	events, err := s.DB.CaseEvents(ctx, id)
 	return s.work(ctx, actor, c, clk, clock.DateOf(s.DB.Now().In(clk.Rules.Location))), events, err
+}
+
+// handedDown reports whether a delegation handed all of the case's steps down to the township: the
+// department then reads it only as the guidance rule allows (delegation.Guide: its paired counterpart, in the
+// guidance period; the seed 四.(一)).
+func handedDown(c cases.Case) bool {
+	if c.Delegation == "" {
+		return false
+	}
+	for _, st := range c.Steps {
+		if st.Level >= 1 && st.Level <= 4 {
+			return false
+		}
+	}
+	return true
 }
 
 // Tracking is what the public tracking page shows: the case's number, item, state and timeline by role,

@@ -6,10 +6,12 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"bianmin/internal/access"
 	"bianmin/internal/catalog"
 	"bianmin/internal/catalogfile"
+	"bianmin/internal/clock"
 	"bianmin/internal/errs"
 	"bianmin/internal/service"
 	"bianmin/internal/store"
@@ -224,6 +226,8 @@ func TestLocalDetails(t *testing.T) {
 		t1 := w.targets["T1"]
 		res, _ := w.svc.Search(ctx, "乡村建设规划许可证核发", 1)
 		item := res[0].Card.ID
+		clk, _ := w.svc.Clock(ctx)
+		delegateLicence(t, w, clock.DateOf(time.Now().In(clk.Rules.Location)), "T1")
 		im := store.Implementation{ItemID: item, OrgID: t1.ID, Window: "3号综合窗口", Hours: "周一至周五 8:00-17:00", ConsultPhone: "0476-7810001", ComplaintPhone: "0476-7810002"}
 		for _, who := range []string{"tianshan.clerk", "shaogen.director", "yangshulin.agent"} {
 			if err := w.svc.SetImplementation(ctx, w.actors[who], im); errs.CodeOf(err) != errs.Forbidden {
@@ -250,7 +254,7 @@ func TestLocalDetails(t *testing.T) {
 			if got.Hours != im.Hours || got.ConsultPhone != im.ConsultPhone || got.Place != "3号综合窗口" {
 				t.Errorf("localized: %+v", got)
 			}
-			if l.Implementation.DelegatedFrom == "" || !strings.Contains(l.Implementation.Basis, "阿政发") {
+			if l.Implementation.DelegatedFrom == "" || !strings.Contains(l.Implementation.Basis, "阿政发") || l.Implementation.DelegatedAt.IsZero() {
 				t.Errorf("the delegation record was lost: %+v", l.Implementation)
 			}
 			return

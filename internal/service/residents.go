@@ -253,6 +253,9 @@ func (s *Service) ApplyOnlineWith(ctx context.Context, r people.ResidentAccount,
 		_, replay, err := tx.IdempotentFor(key, "online", r.ID, fingerprint(itemID), func() (string, error) {
 			// received online by the handling township itself; nobody at a window took it in
 			c := newCase(it, row.DepartmentID, cases.Online, handling, handling, handling, a.ID, "", now, clk)
+			if err := handDown(tx, &c, clk); err != nil {
+				return "", err
+			}
 			c.Form = values
 			ev := cases.Event{Action: "receive", To: cases.Received, At: now, Desk: cases.Applicant}
 			if err := tx.CreateCase(actor, &c, numberPrefix(handling), localYear(now), ev, handling.ID); err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/alexedwards/argon2id"
 
 	"bianmin/internal/clock"
+	"bianmin/internal/delegation"
 	"bianmin/internal/files"
 	"bianmin/internal/i18n"
 	"bianmin/internal/people"
@@ -40,6 +41,11 @@ type Config struct {
 	Files files.Limits
 	// RectifyDays is the working days a 差评's rectification has (FACTS.md §2.4: no national number; 5 by default).
 	RectifyDays int
+	// HelpClock is the help requests' response clock (internal/delegation: the seed 四.(一) names the 求助响应
+	// mechanism and no times, so they are Bianmin's settings: 2 working hours to the first answer, 2 working
+	// days to resolve); GuidanceMonths the guidance period after a hand-over (四.(一) "移交后3个月内": 3).
+	HelpClock      delegation.HelpClock
+	GuidanceMonths int
 }
 
 // DefaultConfig is what a hall runs with.
@@ -52,6 +58,8 @@ func DefaultConfig() Config {
 		LoginsPerMinute: people.SignInsPerAddress,
 		Clock:           clock.DefaultRules(),
 		RectifyDays:     5,
+		HelpClock:       delegation.DefaultHelpClock,
+		GuidanceMonths:  delegation.DefaultGuidanceMonths,
 		// OWASP's argon2id setting (19 MiB, 2 passes): about 30 ms a hash on a 2-core machine.
 		Hash: &argon2id.Params{Memory: 19 * 1024, Iterations: 2, Parallelism: 1, SaltLength: 16, KeyLength: 32},
 	}

@@ -195,6 +195,9 @@ type caseView struct {
 	OrderIdem string
 	// Paper is the case's application form values and electronic materials (pages_files.go)
 	Paper paperView
+	// Guidance is the delegation's side of the case: comments, whether the viewer comments, asks for help
+	// (pages_delegation.go)
+	Guidance guidanceView
 }
 
 func (s *Server) caseView(r *http.Request, id string) (caseView, error) {
@@ -248,6 +251,9 @@ func (s *Server) caseView(r *http.Request, id string) (caseView, error) {
 	}
 	v.MayOrder, v.OrderIdem = service.MayOrder(actor, v.Handling.Path), ids.Token(16)
 	if v.Paper, err = s.paperView(r, staffHand(r), id, "/cases/"+id); err != nil {
+		return v, err
+	}
+	if v.Guidance, err = s.guidanceOf(r, work.Case); err != nil {
 		return v, err
 	}
 	// The back office sees the applicant masked; the front desk in full (受办分离).

@@ -192,6 +192,12 @@ func navFor(me *people.Staff, resident bool, path string) []NavItem {
 	if me.Role == access.Clerk || me.Role == access.Director { // a township's front desk sends and receives 通办 originals
 		items = append(items, NavItem{Href: "/transfers", Key: "nav.transfers"})
 	}
+	add(access.DelegationRead, "/delegations", "nav.delegations") // delegated powers (pages_delegation.go)
+	add(access.HelpRead, "/help", "nav.help")
+	add(access.InspectionRead, "/inspections", "nav.inspections")
+	if me.Role == access.Supervisor || me.Role == access.Admin {
+		items = append(items, NavItem{Href: "/assessment", Key: "nav.assessment"})
+	}
 	add(access.StationLists, "/station", "nav.station")
 	add(access.VisitWrite, "/visits", "nav.visits")
 	add(access.OrgRead, "/orgs", "nav.orgs")

@@ -1,0 +1,267 @@
+package delegation
+
+import (
+	"testing"
+	"time"
+
+	"bianmin/internal/cases"
+	"bianmin/internal/clock"
+	"bianmin/internal/errs"
+	"bianmin/internal/hours"
+)
+
+var d = clock.MustDate
+
+func handed(town string, day clock.Date) Township {
+	return Township{OrgID: town, Materials: true, Templates: true, SystemAccess: true, TrainedStaff: "张三",
+		ReadyAt: time.Now(), HandedAt: time.Now(), HandedDay: day}
+}
+
+// 四.(一): a delegation decides a case only for a township whose hand-over is recorded, from the start date,
+// and not from a pause's or revocation's date on; a case takes what is in force on the day it is received.
+func TestInForce(t *testing.T) {
+	del := Delegation{ItemID: "i", State: Active, Periods: []Period{{From: d("2026-12-01"), Until: d("2027-01-04")}, {From: d("2027-02-01")}},
+		Townships: []Township{handed("A", d("2026-11-20")), {OrgID: "B", Materials: true}}}
+	for _, c := range []struct {
+		town string
+		day  string
+		want bool
+	}{
+		{"A", "2026-11-30", false}, // before the start date: stays at the department
+		{"A", "2026-12-01", true},  // on it
+		{"A", "2027-01-03", true},  // the day before the pause
+		{"A", "2027-01-04", false}, // paused from this day
+		{"A", "2027-02-01", true},  // resumed
+		{"B", "2026-12-15", false}, // not handed over
+		{"C", "2026-12-15", false}, // not in the delegation
+	} {
+		if got := del.InForce(c.town, d(c.day)); got != c.want {
+			t.Errorf("%s on %s: %v, want %v", c.town, c.day, got, c.want)
+		}
+	}
+}
+
+// The steps handed down: banner steps become the township's back office: all for the whole item, the last for
+// the decision step; the deciding organ follows the last step (行政许可法 第38条).
+func TestSteps(t *testing.T) {
+	steps := []cases.Step{{Name: "受理", Role: "clerk", Level: 5}, {Name: "审查", Role: "department", Level: 4}, {Name: "审核决定", Role: "department", Level: 4}}
+	for _, c := range []struct {
+		scope Scope
+		want  []int
+	}{
+		{WholeItem, []int{5, 5, 5}},
+		{DecisionStep, []int{5, 4, 5}},
+	} {
+		got := Delegation{Scope: c.scope}.Steps(steps)
+		for i, s := range got {
+			if s.Level != c.want[i] || (s.Level == 5 && i > 0 && s.Role != "reviewer") {
+				t.Errorf("%s: step %d is %+v", c.scope, i, s)
+			}
+		}
+		if steps[2].Level != 4 {
+			t.Fatal("the item's steps were changed in place")
+		}
+		kase := cases.Case{Handling: "T", Department: "D", Steps: got}
+		if kase.DecidingOrg() != "T" {
+			t.Errorf("%s: decided by %s", c.scope, kase.DecidingOrg())
+		}
+	}
+	if (cases.Case{Handling: "T", Department: "D", Steps: steps}).DecidingOrg() != "D" {
+		t.Error("without the delegation the department decides")
+	}
+}
+
+// The hand-over only once the checklist is done and readiness confirmed, naming what is missing.
+func TestHandOver(t *testing.T) {
+	now := time.Now()
+	for _, c := range []struct {
+		name    string
+		town    Township
+		missing []string
+	}{
+		{"nothing done", Township{OrgID: "A"}, []string{"materials", "templates", "system_access", "trained_staff", "ready"}},
+		{"not ready", Township{OrgID: "A", Materials: true, Templates: true, SystemAccess: true, TrainedStaff: "李四"}, []string{"ready"}},
+		{"all done", Township{OrgID: "A", Materials: true, Templates: true, SystemAccess: true, TrainedStaff: "李四", ReadyAt: now}, nil},
+	} {
+		del := Delegation{State: Active, Townships: []Township{c.town}}
+		err := del.HandOver("A", "王局", "李镇", "u", now, d("2026-12-01"))
+		var got []string
+		for _, e := range errs.All(err) {
+			got = append(got, e.Field)
+		}
+		if len(got) != len(c.missing) {
+			t.Errorf("%s: %v, want %v", c.name, got, c.missing)
+		}
+		if c.missing == nil && (err != nil || !del.Townships[0].Handed()) {
+			t.Errorf("%s: %v", c.name, err)
+		}
+	}
+}
+
+func TestInputCheck(t *testing.T) {
+	today := d("2026-11-30")
+	ok := Input{ItemID: "i", Scope: "item", DocNo: "阿政发〔2020〕52号", DocDate: "2020-09-01", Start: "2026-12-01", Townships: []string{"A"}}
+	for _, c := range []struct {
+		name  string
+		edit  func(*Input)
+		field string
+	}{
+		{"fine", func(*Input) {}, ""},
+		{"no doc number", func(i *Input) { i.DocNo = " " }, "deleg_doc_no"},
+		{"document in the future", func(i *Input) { i.DocDate = "2026-12-05" }, "deleg_doc_date"},
+		{"start before the document", func(i *Input) { i.Start = "2020-08-01" }, "deleg_start"},
+		{"bad scope", func(i *Input) { i.Scope = "all" }, "deleg_scope"},
+		{"no township", func(i *Input) { i.Townships = nil }, "deleg_townships"},
+	} {
+		in := ok
+		c.edit(&in)
+		_, _, _, err := in.Check(today)
+		all := errs.All(err)
+		if (c.field == "") != (len(all) == 0) || (c.field != "" && all[0].Field != c.field) {
+			t.Errorf("%s: %v", c.name, err)
+		}
+	}
+}
+
+// The help clock counts working hours in the opening hours: a lunch break, an evening, a weekend and a
+// holiday do not count (四.(一) 求助响应; the times are Bianmin's settings).
+func TestHelpClock(t *testing.T) {
+	loc := time.FixedZone("CST", 8*3600)
+	cal := clock.Default()
+	h := hours.Default()
+	at := func(s string) time.Time {
+		v, err := time.ParseInLocation("2006-01-02 15:04", s, loc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	for _, c := range []struct {
+		asked, answer, resolve string
+	}{
+		{"2026-12-01 09:00", "2026-12-01 11:00", "2026-12-03 17:30"}, // a Tuesday morning
+		{"2026-12-01 11:00", "2026-12-01 15:30", "2026-12-03 17:30"}, // over lunch (12:00-14:30)
+		{"2026-12-04 17:00", "2026-12-07 10:00", "2026-12-08 17:30"}, // a Friday evening: Monday morning
+		{"2026-12-05 10:00", "2026-12-07 10:30", "2026-12-08 17:30"}, // asked on Saturday: from Monday's opening
+		{"2026-12-31 16:30", "2027-01-04 09:30", "2027-01-05 17:30"}, // over New Year (1-3 January off)
+	} {
+		a, r := DefaultHelpClock.Dues(h, cal, loc, at(c.asked))
+		if !a.Equal(at(c.answer)) || !r.Equal(at(c.resolve)) {
+			t.Errorf("asked %s: answer %s, resolve %s; want %s, %s", c.asked, a.Format("2006-01-02 15:04"), r.Format("2006-01-02 15:04"), c.answer, c.resolve)
+		}
+	}
+}
+
+// A request's card and escalation: red and escalated once late, to the first answer or to resolution.
+func TestHelpLate(t *testing.T) {
+	base := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	r := Help{AskedAt: base, AnswerDue: base.Add(2 * time.Hour), ResolveDue: base.Add(56 * time.Hour)}
+	answered := r
+	answered.FirstAnswerAt = base.Add(time.Hour)
+	resolved := answered
+	resolved.ResolvedAt = base.Add(3 * time.Hour)
+	lateAnswer := r
+	lateAnswer.FirstAnswerAt = base.Add(3 * time.Hour)
+	for _, c := range []struct {
+		name      string
+		r         Help
+		now       time.Duration
+		card      clock.Card
+		escalated bool
+		inTime    bool
+	}{
+		{"fresh", r, time.Hour, "", false, false},
+		{"nearly due", r, 100 * time.Minute, clock.Yellow, false, false},
+		{"unanswered past due", r, 3 * time.Hour, clock.Red, true, false},
+		{"answered in time", answered, 3 * time.Hour, "", false, true},
+		{"answered, unresolved past resolution", answered, 57 * time.Hour, clock.Red, true, true},
+		{"resolved", resolved, 100 * time.Hour, "", false, true},
+		{"answered late", lateAnswer, 4 * time.Hour, "", false, false},
+	} {
+		now := base.Add(c.now)
+		if c.r.Card(now) != c.card || c.r.Escalated(now) != c.escalated || c.r.AnsweredInTime() != c.inTime {
+			t.Errorf("%s: card %q escalated %v in time %v", c.name, c.r.Card(now), c.r.Escalated(now), c.r.AnsweredInTime())
+		}
+	}
+}
+
+// The guidance rule (四.(一) "移交后3个月内"): the paired counterpart reads and comments on a case of the
+// item at the township received in the period, while it runs; nothing else.
+func TestGuide(t *testing.T) {
+	dels := []Delegation{{ItemID: "i", Townships: []Township{handed("A", d("2026-12-01")), {OrgID: "B"}}}}
+	pairs := []Pair{{ItemID: "i", TownshipID: "A", DeptStaff: "p"}, {ItemID: "i", TownshipID: "B", DeptStaff: "p"},
+		{ItemID: "i", TownshipID: "A", DeptStaff: "old", Until: time.Now()}}
+	for _, c := range []struct {
+		name  string
+		staff string
+		kase  Guided
+		today string
+		want  Sight
+	}{
+		{"in the period", "p", Guided{"i", "A", d("2026-12-10")}, "2026-12-11", Comment},
+		{"last day of the period", "p", Guided{"i", "A", d("2026-12-10")}, "2027-02-28", Comment},
+		{"after the period", "p", Guided{"i", "A", d("2026-12-10")}, "2027-03-01", NoSight},
+		{"received before the hand-over", "p", Guided{"i", "A", d("2026-11-30")}, "2026-12-11", NoSight},
+		{"another item", "p", Guided{"j", "A", d("2026-12-10")}, "2026-12-11", NoSight},
+		{"a township not handed over", "p", Guided{"i", "B", d("2026-12-10")}, "2026-12-11", NoSight},
+		{"not paired", "q", Guided{"i", "A", d("2026-12-10")}, "2026-12-11", NoSight},
+		{"a pair changed away", "old", Guided{"i", "A", d("2026-12-10")}, "2026-12-11", NoSight},
+	} {
+		if got := Guide(c.staff, pairs, dels, c.kase, d(c.today), DefaultGuidanceMonths); got != c.want {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+// A finding's rectification: the township rectifies, the inspecting side accepts or sends it back; each
+// move only from its step and by its side.
+func TestFindingMoves(t *testing.T) {
+	r := Round{}
+	today := d("2026-12-01")
+	if err := r.RecordVisit(Visit{ItemsHandled: 3, FilesSampled: 2, Findings: []string{"卷宗缺少现场勘查记录"}, Due: "2026-12-01"}, time.Now(), today); errs.All(err)[0].Field != "round_due" {
+		t.Errorf("a deadline not after the visit: %v", err)
+	}
+	if err := r.RecordVisit(Visit{ItemsHandled: 3, FilesSampled: 2, Findings: []string{"卷宗缺少现场勘查记录", " "}, Due: "2026-12-10"}, time.Now(), today); err != nil || len(r.Findings) != 1 {
+		t.Fatalf("visit: %v %+v", err, r.Findings)
+	}
+	for _, c := range []struct {
+		move     FindMove
+		township bool
+		text     string
+		code     errs.Code
+		step     FindStep
+	}{
+		{Accept, false, "", errs.Conflict, ToRectify},     // nothing to accept yet
+		{Rectify, false, "补齐", errs.Forbidden, ToRectify}, // not the inspector's move
+		{Rectify, true, "", errs.Invalid, ToRectify},      // what was done is required
+		{Rectify, true, "已补齐勘查记录", "", Fixed},
+		{Reject, false, "", errs.Invalid, Fixed},
+		{Reject, false, "照片不清楚", "", ToRectify},
+		{Rectify, true, "重新拍照补充", "", Fixed},
+		{Accept, false, "", "", Accepted},
+	} {
+		err := r.Move(0, c.move, c.township, c.text, "u", time.Now())
+		if errs.CodeOf(err) != c.code || r.Findings[0].Step != c.step {
+			t.Errorf("%s: %v, step %s", c.move, err, r.Findings[0].Step)
+		}
+	}
+	if (Finding{Step: ToRectify, Due: today}).Card(today.AddDays(1)) != clock.Red || (Finding{Step: Fixed, Due: today}).Card(today.AddDays(1)) != "" {
+		t.Error("a finding's card")
+	}
+}
+
+func TestAssess(t *testing.T) {
+	y := Year{Year: 2026,
+		Dels: []Delegation{{DeptID: "D", Periods: []Period{{From: d("2026-12-01")}}, Townships: []Township{handed("A", d("2026-11-30")), {OrgID: "B"}}}},
+		Help: []Help{{DeptID: "D", Day: d("2026-12-02"), AnswerDue: time.Unix(100, 0), FirstAnswerAt: time.Unix(50, 0)},
+			{DeptID: "D", Day: d("2026-12-02"), AnswerDue: time.Unix(100, 0), FirstAnswerAt: time.Unix(150, 0)}, {DeptID: "D", Day: d("2025-12-02")}},
+		Rounds:    []Round{{DeptID: "E", Planned: d("2026-12-03"), VisitedAt: time.Now(), Findings: []Finding{{Step: Accepted}, {Step: Fixed}}}},
+		CaseFacts: []CaseFact{{DeptID: "D", OnTime: true}, {DeptID: "D"}},
+	}
+	got := Assess(y)
+	want := []Figures{{DeptID: "D", Items: 1, Townships: 2, Handovers: 1, Help: 2, HelpInTime: 1, Cases: 2, CasesOnTime: 1},
+		{DeptID: "E", Rounds: 1, Visited: 1, Findings: 2, Rectified: 1}}
+	if len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("%+v", got)
+	}
+}

@@ -1,0 +1,852 @@
+package service
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"bianmin/internal/access"
+	"bianmin/internal/cases"
+	"bianmin/internal/clock"
+	"bianmin/internal/delegation"
+	"bianmin/internal/errs"
+	"bianmin/internal/org"
+	"bianmin/internal/store"
+)
+
+// Delegated powers (issue 14; the seed 四.(一), 四.(二); rules in internal/delegation): a department delegates
+// an item to townships with a hand-over checklist; intake hands a case's steps down when a delegation is in
+// force on its day (handDown); pairs, help requests with their clock, the guidance period's comments,
+// inspection rounds and the assessment.
+
+func forbidden(action access.Action) error {
+	return errs.New(errs.Forbidden, "err.forbidden").With("action", string(action))
+}
+
+// handDown gives a case just received the steps of the delegation in force for its handling township on
+// the day it is received, and names it on the case (open cases finish as they began: a case's steps are
+// its own from receipt on).
+func handDown(tx *store.Tx, c *cases.Case, clk clock.Clock) error {
+	dels, err := tx.DelegationsOfItem(c.ItemID)
+	if err != nil || len(dels) == 0 {
+		return err
+	}
+	day := clock.DateOf(c.Received.In(clk.Rules.Location))
+	if d, ok := delegation.In(dels, c.ItemID, c.Handling, day); ok {
+		c.Steps, c.Delegation = d.Steps(c.Steps), d.ID
+		c.Standing = c.StandingOn(clk, c.Received)
+	}
+	return nil
+}
+
+func (s *Service) clockToday(ctx context.Context) (clock.Clock, clock.Date, error) {
+	clk, err := s.Clock(ctx)
+	if err != nil {
+		return clk, clock.Date{}, err
+	}
+	return clk, clock.DateOf(s.DB.Now().In(clk.Rules.Location)), nil
+}
+
+func (s *Service) guidanceMonths() int {
+	if s.cfg.GuidanceMonths > 0 {
+		return s.cfg.GuidanceMonths
+	}
+	return delegation.DefaultGuidanceMonths
+}
+
+func (s *Service) helpClock() delegation.HelpClock {
+	c := s.cfg.HelpClock
+	if c.AnswerHours <= 0 {
+		c.AnswerHours = delegation.DefaultHelpClock.AnswerHours
+	}
+	if c.ResolveDays <= 0 {
+		c.ResolveDays = delegation.DefaultHelpClock.ResolveDays
+	}
+	return c
+}
+
+// CreateDelegation records a department's delegation of one of its items (an administrator's of any item,
+// in the name of its department) to townships. key makes it idempotent.
+func (s *Service) CreateDelegation(ctx context.Context, actor access.Actor, in delegation.Input, key string) (delegation.Delegation, error) {
+	if !actor.Role.Has(access.DelegationManage) && !actor.System {
+		return delegation.Delegation{}, forbidden(access.DelegationManage)
+	}
+	if err := textLimits(limit("item_id", in.ItemID, cases.MaxWord), limit("deleg_scope", in.Scope, cases.MaxWord), limit("deleg_doc_date", in.DocDate, cases.MaxWord),
+		limit("deleg_start", in.Start, cases.MaxWord)); err != nil {
+		return delegation.Delegation{}, err
+	}
+	_, today, err := s.clockToday(ctx)
+	if err != nil {
+		return delegation.Delegation{}, err
+	}
+	scope, docDate, start, err := in.Check(today)
+	var l errs.List
+	for _, e := range errs.All(err) {
+		l.Add(e)
+	}
+	d := delegation.Delegation{Scope: scope, DocNo: strings.TrimSpace(in.DocNo), DocDate: docDate, State: delegation.Active, Periods: []delegation.Period{{From: start}}}
+	if in.ItemID != "" {
+		row, err := s.DB.Item(ctx, in.ItemID)
+		if err != nil || row.Published == 0 {
+			l.Add(errs.Field("item_id", "err.not_found").With("what", "item"))
+		} else {
+			it, err := s.DB.ItemVersion(ctx, row.ID, row.Published)
+			if err != nil {
+				return d, err
+			}
+			dept, err := s.DB.Org(ctx, row.DepartmentID)
+			if err != nil {
+				return d, err
+			}
+			if !actor.Can(access.DelegationManage, dept.Path) {
+				return d, forbidden(access.DelegationManage)
+			}
+			d.ItemID, d.ItemName, d.ItemNameMn, d.DeptID, d.DeptPath = it.ID, it.NameZh, it.NameMn, dept.ID, dept.Path
+		}
+	}
+	paths := map[string]string{}
+	for _, id := range in.Townships {
+		t, err := s.DB.Org(ctx, id)
+		if err != nil || t.Kind != org.Township || paths[id] != "" {
+			l.Add(errs.Field("deleg_townships", "err.not_found").With("what", "org"))
+			continue
+		}
+		paths[id] = t.Path
+		d.Townships = append(d.Townships, delegation.Township{OrgID: id})
+	}
+	if err := l.Err(); err != nil {
+		return delegation.Delegation{}, err
+	}
+	var id string
+	err = s.DB.Write(ctx, func(tx *store.Tx) error {
+		var err error
+		id, _, err = tx.IdempotentFor(key, "delegation", actor.ID, fingerprint(in.ItemID, in.Scope, in.DocNo, in.DocDate, in.Start, strings.Join(in.Townships, ",")), func() (string, error) {
+			if err := tx.CreateDelegation(actor, &d, paths); err != nil {
+				return "", err
+			}
+			return d.ID, nil
+		})
+		return err
+	})
+	if err != nil {
+		return delegation.Delegation{}, err
+	}
+	return s.DB.Delegation(ctx, id)
+}
+
+// Delegation reads one delegation for whoever reads either side of it.
+func (s *Service) Delegation(ctx context.Context, actor access.Actor, id string) (delegation.Delegation, error) {
+	d, err := s.DB.Delegation(ctx, id)
+	if err != nil {
+		return d, err
+	}
+	if actor.Can(access.DelegationRead, d.DeptPath) {
+		return d, nil
+	}
+	for _, t := range d.Townships {
+		if o, err := s.org(ctx, t.OrgID); err == nil && actor.Can(access.DelegationRead, o.Path) {
+			return d, nil
+		}
+	}
+	return delegation.Delegation{}, forbidden(access.DelegationRead)
+}
+
+// Delegations lists the delegations the actor reads: those their department made, or those made to their
+// township; a banner's supervisor or administrator reads all of the banner's.
+func (s *Service) Delegations(ctx context.Context, actor access.Actor, after string) ([]delegation.Delegation, error) {
+	if !actor.Role.Has(access.DelegationRead) && !actor.System {
+		return nil, forbidden(access.DelegationRead)
+	}
+	q := store.DelegationQuery{After: after, Limit: 25, All: actor.System}
+	if o, err := s.org(ctx, actor.OrgID); err == nil && o.Kind == org.Township {
+		q.Town = actor.OrgPath
+	} else {
+		q.Dept = actor.OrgPath
+	}
+	return s.DB.Delegations(ctx, q)
+}
+
+// editDelegation reads a delegation, checks the version the actor read, applies change and stores it with
+// its audit entry, in one transaction.
+func (s *Service) editDelegation(ctx context.Context, actor access.Actor, id string, version int, action string, orgID string, change func(*delegation.Delegation) error) (delegation.Delegation, error) {
+	var out delegation.Delegation
+	err := s.DB.Write(ctx, func(tx *store.Tx) error {
+		before, err := s.DB.Delegation(ctx, id)
+		if err != nil {
+			return err
+		}
+		if before.Version != version {
+			return errs.New(errs.Conflict, "err.conflict")
+		}
+		after := before
+		after.Townships = slices.Clone(before.Townships)
+		after.Periods = slices.Clone(before.Periods)
+		if err := change(&after); err != nil {
+			return err
+		}
+		out, err = tx.SaveDelegation(actor, before, after, action, orgID)
+		return err
+	})
+	return out, err
+}
+
+func (s *Service) mayManage(ctx context.Context, actor access.Actor, id string) (delegation.Delegation, error) {
+	d, err := s.DB.Delegation(ctx, id)
+	if err != nil {
+		return d, err
+	}
+	if !actor.Can(access.DelegationManage, d.DeptPath) {
+		return d, forbidden(access.DelegationManage)
+	}
+	return d, nil
+}
+
+// SetChecklist records the department's checklist for one township of a delegation.
+func (s *Service) SetChecklist(ctx context.Context, actor access.Actor, id, township string, version int, c delegation.Checklist) (delegation.Delegation, error) {
+	d, err := s.mayManage(ctx, actor, id)
+	if err != nil {
+		return d, err
+	}
+	return s.editDelegation(ctx, actor, id, version, "delegation.checklist", d.DeptID, func(d *delegation.Delegation) error { return d.SetChecklist(township, c) })
+}
+
+// ConfirmReady records the township director's confirmation that the township is ready (四.(一)).
+func (s *Service) ConfirmReady(ctx context.Context, actor access.Actor, id, township string, version int) (delegation.Delegation, error) {
+	t, err := s.org(ctx, township)
+	if err != nil {
+		return delegation.Delegation{}, err
+	}
+	if t.Kind != org.Township || !actor.Can(access.DelegationReady, t.Path) {
+		return delegation.Delegation{}, forbidden(access.DelegationReady)
+	}
+	return s.editDelegation(ctx, actor, id, version, "delegation.ready", township, func(d *delegation.Delegation) error {
+		return d.ConfirmReady(township, actor.ID, actor.Name, s.DB.Now())
+	})
+}
+
+// HandOverDelegation records the face-to-face hand-over of one township (四.(一) 当面移交), once its checklist is done.
+// The guide of the item at the township then says it was delegated, from the start date, on what basis.
+func (s *Service) HandOverDelegation(ctx context.Context, actor access.Actor, id, township string, version int, handedBy, receivedBy string) (delegation.Delegation, error) {
+	d, err := s.mayManage(ctx, actor, id)
+	if err != nil {
+		return d, err
+	}
+	_, today, err := s.clockToday(ctx)
+	if err != nil {
+		return d, err
+	}
+	var out delegation.Delegation
+	err = s.DB.Write(ctx, func(tx *store.Tx) error {
+		before, err := s.DB.Delegation(ctx, id)
+		if err != nil {
+			return err
+		}
+		if before.Version != version {
+			return errs.New(errs.Conflict, "err.conflict")
+		}
+		after := before
+		after.Townships = slices.Clone(before.Townships)
+		if err := after.HandOver(township, strings.TrimSpace(handedBy), strings.TrimSpace(receivedBy), actor.ID, tx.Now(), today); err != nil {
+			return err
+		}
+		if out, err = tx.SaveDelegation(actor, before, after, "delegation.handover", d.DeptID); err != nil {
+			return err
+		}
+		return tx.MarkDelegated(actor, after.ItemID, township, after.DeptID, after.Start(), after.DocNo)
+	})
+	return out, err
+}
+
+// StopDelegation pauses or revokes a delegation from a day on (cases received from then go back to the
+// department; open ones finish as they began), with reasons.
+func (s *Service) StopDelegation(ctx context.Context, actor access.Actor, id string, version int, state, day, reason string) (delegation.Delegation, error) {
+	d, err := s.mayManage(ctx, actor, id)
+	if err != nil {
+		return d, err
+	}
+	_, today, err := s.clockToday(ctx)
+	if err != nil {
+		return d, err
+	}
+	on, e := clock.ParseDate(day)
+	if e != nil {
+		return d, errs.Field("deleg_day", "err.find.date")
+	}
+	return s.editDelegation(ctx, actor, id, version, "delegation."+state, d.DeptID, func(d *delegation.Delegation) error {
+		return d.Stop(delegation.State(state), on, today, reason)
+	})
+}
+
+// ResumeDelegation puts a paused delegation back in force from a day on.
+func (s *Service) ResumeDelegation(ctx context.Context, actor access.Actor, id string, version int, day string) (delegation.Delegation, error) {
+	d, err := s.mayManage(ctx, actor, id)
+	if err != nil {
+		return d, err
+	}
+	_, today, err := s.clockToday(ctx)
+	if err != nil {
+		return d, err
+	}
+	on, e := clock.ParseDate(day)
+	if e != nil {
+		return d, errs.Field("deleg_day", "err.find.date")
+	}
+	return s.editDelegation(ctx, actor, id, version, "delegation.resume", d.DeptID, func(d *delegation.Delegation) error { return d.Resume(on, today) })
+}
+
+// SetPair names a township handler's counterpart at the department for a delegated item (结对); a standing
+// pair of the handler for the item is closed, so the history stays.
+func (s *Service) SetPair(ctx context.Context, actor access.Actor, itemID, townshipStaff, deptStaff string) (delegation.Pair, error) {
+	var p delegation.Pair
+	if !actor.Role.Has(access.DelegationManage) && !actor.System {
+		return p, forbidden(access.DelegationManage)
+	}
+	var l errs.List
+	row, err := s.DB.Item(ctx, itemID)
+	if err != nil {
+		l.Add(errs.Field("item_id", "err.not_found").With("what", "item"))
+	}
+	hand, err := s.DB.Staff(ctx, townshipStaff)
+	if err != nil {
+		l.Add(errs.Field("pair_township_staff", "err.not_found").With("what", "staff"))
+	}
+	counter, err := s.DB.Staff(ctx, deptStaff)
+	if err != nil {
+		l.Add(errs.Field("pair_dept_staff", "err.not_found").With("what", "staff"))
+	}
+	if err := l.Err(); err != nil {
+		return p, err
+	}
+	dept, err := s.org(ctx, row.DepartmentID)
+	if err != nil {
+		return p, err
+	}
+	if !actor.Can(access.DelegationManage, dept.Path) {
+		return p, forbidden(access.DelegationManage)
+	}
+	if !org.InSubtree(dept.Path, counter.OrgPath) {
+		l.Add(errs.Field("pair_dept_staff", "err.deleg.not_department"))
+	}
+	ho, err := s.org(ctx, hand.OrgID)
+	if err != nil {
+		return p, err
+	}
+	town, err := s.township(ctx, ho)
+	if err != nil || !slices.Contains([]access.Role{access.Clerk, access.Reviewer, access.Director}, hand.Role) {
+		l.Add(errs.Field("pair_township_staff", "err.deleg.not_handler"))
+	}
+	if err := l.Err(); err != nil {
+		return p, err
+	}
+	it, err := s.DB.ItemVersion(ctx, row.ID, row.Published)
+	if err != nil {
+		return p, err
+	}
+	p = delegation.Pair{ItemID: itemID, ItemName: it.NameZh, DeptID: dept.ID, TownshipID: town.ID, TownshipStaff: hand.ID, TownshipName: hand.Name,
+		DeptStaff: counter.ID, DeptName: counter.Name}
+	err = s.DB.Write(ctx, func(tx *store.Tx) error { return tx.CreatePair(actor, &p, dept.Path, town.Path) })
+	return p, err
+}
+
+// Pairs lists the pairs the actor reads: their department's, or their township's; with the history when
+// asked.
+func (s *Service) Pairs(ctx context.Context, actor access.Actor, history bool) ([]delegation.Pair, error) {
+	if !actor.Role.Has(access.DelegationRead) && !actor.System {
+		return nil, forbidden(access.DelegationRead)
+	}
+	q := store.PairQuery{History: history}
+	if o, err := s.org(ctx, actor.OrgID); err == nil && o.Kind == org.Township {
+		q.Town = actor.OrgPath
+	} else {
+		q.Dept = actor.OrgPath
+	}
+	return s.DB.Pairs(ctx, q)
+}
+
+// HelpInput is a help request as typed.
+type HelpInput struct {
+	ItemID   string `json:"item_id"`
+	CaseID   string `json:"case_id"`
+	Subject  string `json:"subject"`
+	Question string `json:"question"`
+	Pool     bool   `json:"pool"` // ask the department's pool rather than the counterpart
+}
+
+// HelpView is a request with its card and escalation now, and what the viewer may do with it.
+type HelpView struct {
+	delegation.Help
+	Card      clock.Card
+	Escalated bool
+	MayAnswer bool
+	MayFollow bool
+}
+
+// AskHelp records a township handler's question to their counterpart for the item (or the department's
+// pool), from a case, an item or freely, with its clock (四.(一) 求助响应). key makes it idempotent.
+func (s *Service) AskHelp(ctx context.Context, actor access.Actor, in HelpInput, key string) (delegation.Help, error) {
+	var h delegation.Help
+	if !actor.Role.Has(access.HelpAsk) {
+		return h, forbidden(access.HelpAsk)
+	}
+	if err := textLimits(limit("item_id", in.ItemID, cases.MaxWord), limit("case_id", in.CaseID, cases.MaxWord)); err != nil {
+		return h, err
+	}
+	var l errs.List
+	l.Add(delegation.Text("help_subject", in.Subject, delegation.MaxSubject))
+	l.Add(delegation.Text("help_question", in.Question, delegation.MaxQuestion))
+	me, err := s.org(ctx, actor.OrgID)
+	if err != nil {
+		return h, err
+	}
+	town, err := s.township(ctx, me)
+	if err != nil {
+		return h, forbidden(access.HelpAsk)
+	}
+	if !actor.Can(access.HelpAsk, town.Path) && !actor.Can(access.HelpAsk, me.Path) {
+		return h, forbidden(access.HelpAsk)
+	}
+	if in.CaseID != "" {
+		c, err := s.DB.Case(ctx, in.CaseID)
+		if err != nil || c.Handling != town.ID {
+			l.Add(errs.Field("case_id", "err.not_found").With("what", "case"))
+		} else {
+			h.CaseID, h.CaseNo, in.ItemID = c.ID, c.No, c.ItemID
+		}
+	}
+	row, err := s.DB.Item(ctx, in.ItemID)
+	if err != nil || row.Published == 0 {
+		l.Add(errs.Field("item_id", "err.not_found").With("what", "item"))
+	}
+	if err := l.Err(); err != nil {
+		return h, err
+	}
+	it, err := s.DB.ItemVersion(ctx, row.ID, row.Published)
+	if err != nil {
+		return h, err
+	}
+	dept, err := s.org(ctx, row.DepartmentID)
+	if err != nil {
+		return h, err
+	}
+	h.ItemID, h.ItemName, h.TownshipID, h.TownshipPath, h.DeptID, h.DeptPath = it.ID, it.NameZh, town.ID, town.Path, dept.ID, dept.Path
+	h.Subject, h.Question = strings.TrimSpace(in.Subject), in.Question
+	if !in.Pool {
+		pairs, err := s.DB.Pairs(ctx, store.PairQuery{Item: it.ID, Staff: actor.ID})
+		if err != nil {
+			return h, err
+		}
+		for _, p := range pairs {
+			if p.TownshipStaff == actor.ID {
+				h.CounterpartID, h.CounterpartName = p.DeptStaff, p.DeptName
+			}
+		}
+	}
+	clk, err := s.Clock(ctx)
+	if err != nil {
+		return h, err
+	}
+	hrs, _, err := s.DB.Hours(ctx, dept.ID)
+	if err != nil {
+		return h, err
+	}
+	now := s.DB.Now()
+	h.Day = clock.DateOf(now.In(clk.Rules.Location))
+	h.AnswerDue, h.ResolveDue = s.helpClock().Dues(hrs, clk.Cal, clk.Rules.Location, now)
+	var id string
+	err = s.DB.Write(ctx, func(tx *store.Tx) error {
+		var err error
+		id, _, err = tx.IdempotentFor(key, "help", actor.ID, fingerprint(in.ItemID, in.CaseID, in.Subject, in.Question), func() (string, error) {
+			if err := tx.CreateHelp(actor, &h); err != nil {
+				return "", err
+			}
+			return h.ID, nil
+		})
+		return err
+	})
+	if err != nil {
+		return h, err
+	}
+	return s.DB.Help(ctx, id)
+}
+
+// helpSides says whether the actor answers a request (the department's side: its staff, or its head) and
+// whether they follow it up (the asking township's side).
+func (s *Service) helpSides(actor access.Actor, h delegation.Help) (answer, follow bool) {
+	return actor.Can(access.HelpAnswer, h.DeptPath), actor.Can(access.HelpAsk, h.TownshipPath)
+}
+
+func (s *Service) helpView(actor access.Actor, h delegation.Help, now time.Time) HelpView {
+	a, f := s.helpSides(actor, h)
+	return HelpView{Help: h, Card: h.Card(now), Escalated: h.Escalated(now), MayAnswer: a, MayFollow: f}
+}
+
+// HelpRequest reads one request for either side (and the banner's supervisors).
+func (s *Service) HelpRequest(ctx context.Context, actor access.Actor, id string) (HelpView, error) {
+	h, err := s.DB.Help(ctx, id)
+	if err != nil {
+		return HelpView{}, err
+	}
+	if !actor.Can(access.HelpRead, h.DeptPath) && !actor.Can(access.HelpRead, h.TownshipPath) {
+		return HelpView{}, forbidden(access.HelpRead)
+	}
+	return s.helpView(actor, h, s.DB.Now()), nil
+}
+
+// HelpList lists the requests of the actor's side matching text, newest first: a department's addressed
+// to it, a township's asked by it; a department's head sees the escalated ones first.
+func (s *Service) HelpList(ctx context.Context, actor access.Actor, text, after string) ([]HelpView, error) {
+	if !actor.Role.Has(access.HelpRead) && !actor.System {
+		return nil, forbidden(access.HelpRead)
+	}
+	if err := textLimits(limit("q", text, 100)); err != nil {
+		return nil, err
+	}
+	q := store.HelpQuery{Text: strings.TrimSpace(text), After: after, Limit: 25, All: actor.System}
+	if o, err := s.org(ctx, actor.OrgID); err == nil && o.Kind == org.Department {
+		q.Dept = actor.OrgPath
+	} else if err == nil && (o.Kind == org.Banner || o.Kind == org.City || o.Kind == org.Region) {
+		q.Dept = actor.OrgPath
+	} else {
+		q.Town = actor.OrgPath
+	}
+	list, err := s.DB.Helps(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	now := s.DB.Now()
+	out := make([]HelpView, len(list))
+	for i, h := range list {
+		out[i] = s.helpView(actor, h, now)
+	}
+	if actor.Role == access.Director {
+		slices.SortStableFunc(out, func(a, b HelpView) int {
+			switch {
+			case a.Escalated && !b.Escalated:
+				return -1
+			case b.Escalated && !a.Escalated:
+				return 1
+			}
+			return 0
+		})
+	}
+	return out, nil
+}
+
+// HelpMove is a move on a request: a post (an answer from the department, a follow-up from the township),
+// resolution by the asker, or marking an answer for the item's FAQ.
+type HelpMove struct {
+	Version int    `json:"version"`
+	Body    string `json:"body"`
+	Resolve bool   `json:"resolve"`
+	FAQ     int    `json:"faq"` // 1-based index of the post to promote; 0 none
+}
+
+// MoveHelp makes a move on a request, with the version the actor read.
+func (s *Service) MoveHelp(ctx context.Context, actor access.Actor, id string, m HelpMove) (delegation.Help, error) {
+	before, err := s.DB.Help(ctx, id)
+	if err != nil {
+		return before, err
+	}
+	answer, follow := s.helpSides(actor, before)
+	if !answer && !follow {
+		return before, forbidden(access.HelpAnswer)
+	}
+	if before.Version != m.Version {
+		return before, errs.New(errs.Conflict, "err.conflict")
+	}
+	after := before
+	after.Posts = slices.Clone(before.Posts)
+	now := s.DB.Now()
+	action := "help.post"
+	switch {
+	case m.FAQ > 0:
+		if !answer || m.FAQ > len(after.Posts) || !after.Posts[m.FAQ-1].Answer {
+			return before, errs.Field("help_faq", "err.deleg.faq")
+		}
+		after.Posts[m.FAQ-1].FAQ, action = true, "help.faq"
+	case m.Resolve:
+		if !follow || before.Resolved() {
+			return before, errs.New(errs.Conflict, "err.deleg.resolved")
+		}
+		after.ResolvedAt, action = now, "help.resolve"
+	default:
+		if before.Resolved() {
+			return before, errs.New(errs.Conflict, "err.deleg.resolved")
+		}
+		if e := delegation.Text("help_body", m.Body, delegation.MaxPost); e != nil {
+			return before, e
+		}
+		after.Posts = append(after.Posts, delegation.Post{By: actor.ID, Name: actor.Name, Body: m.Body, At: now, Answer: answer})
+		if answer && !after.Answered() {
+			after.FirstAnswerAt = now
+		}
+	}
+	var out delegation.Help
+	err = s.DB.Write(ctx, func(tx *store.Tx) error {
+		var err error
+		out, err = tx.SaveHelp(actor, before, after, action)
+		return err
+	})
+	return out, err
+}
+
+// FAQ is an answer promoted to an item's internal FAQ.
+type FAQ struct {
+	Question, Answer string
+	HelpID           string
+}
+
+// ItemFAQ lists the answers promoted to an item's internal FAQ, seen by every handler of the item.
+func (s *Service) ItemFAQ(ctx context.Context, actor access.Actor, itemID string) ([]FAQ, error) {
+	if !actor.Role.Has(access.HelpRead) && !actor.System {
+		return nil, forbidden(access.HelpRead)
+	}
+	list, err := s.DB.Helps(ctx, store.HelpQuery{All: true, Item: itemID, Limit: 200})
+	var out []FAQ
+	for _, h := range list {
+		for _, p := range h.Posts {
+			if p.FAQ {
+				out = append(out, FAQ{Question: h.Question, Answer: p.Body, HelpID: h.ID})
+			}
+		}
+	}
+	return out, err
+}
+
+// GuidanceSight is what the guidance rule lets a department's staff do with a case (delegation.Guide).
+func (s *Service) GuidanceSight(ctx context.Context, actor access.Actor, c cases.Case) delegation.Sight {
+	if actor.Role != access.Department || c.Delegation == "" {
+		return delegation.NoSight
+	}
+	pairs, err := s.DB.Pairs(ctx, store.PairQuery{Item: c.ItemID, Staff: actor.ID})
+	if err != nil {
+		return delegation.NoSight
+	}
+	dels, err := s.DB.DelegationsOfItem(ctx, c.ItemID)
+	if err != nil {
+		return delegation.NoSight
+	}
+	clk, today, err := s.clockToday(ctx)
+	if err != nil {
+		return delegation.NoSight
+	}
+	return delegation.Guide(actor.ID, pairs, dels, delegation.Guided{ItemID: c.ItemID, Township: c.Handling, Received: clock.DateOf(c.Received.In(clk.Rules.Location))},
+		today, s.guidanceMonths())
+}
+
+// CommentCase adds the counterpart's guidance comment to a case, in the guidance period only (四.(一) "移交后3
+// 个月内……实时在线指导"; delegation.Guide). The applicant never sees it.
+func (s *Service) CommentCase(ctx context.Context, actor access.Actor, caseID, body string) (delegation.CaseComment, error) {
+	c, err := s.DB.Case(ctx, caseID)
+	if err != nil {
+		return delegation.CaseComment{}, err
+	}
+	if !actor.Role.Has(access.GuidanceComment) || s.GuidanceSight(ctx, actor, c) != delegation.Comment {
+		return delegation.CaseComment{}, forbidden(access.GuidanceComment)
+	}
+	if e := delegation.Text("help_body", body, delegation.MaxComment); e != nil {
+		return delegation.CaseComment{}, e
+	}
+	cm := delegation.CaseComment{CaseID: c.ID, Body: body}
+	err = s.DB.Write(ctx, func(tx *store.Tx) error { return tx.AddComment(actor, &cm, c.Handling) })
+	return cm, err
+}
+
+// CaseComments lists a case's guidance comments for whoever reads the case.
+func (s *Service) CaseComments(ctx context.Context, actor access.Actor, caseID string) ([]delegation.CaseComment, error) {
+	if _, _, err := s.CaseFor(ctx, actor, caseID); err != nil {
+		return nil, err
+	}
+	return s.DB.CaseComments(ctx, caseID)
+}
+
+// RoundInput is a round as planned.
+type RoundInput struct {
+	TownshipID  string `json:"township_id"`
+	Area        string `json:"area"`
+	Planned     string `json:"planned"`
+	Unannounced bool   `json:"unannounced"`
+}
+
+// PlanRound plans an inspection round of a township by its area and day (四.(一) 定时划片), by the
+// department's staff, or unannounced by the banner's service bureau (四.(二)).
+func (s *Service) PlanRound(ctx context.Context, actor access.Actor, in RoundInput, key string) (delegation.Round, error) {
+	var r delegation.Round
+	me, err := s.org(ctx, actor.OrgID)
+	if err != nil {
+		return r, err
+	}
+	if !actor.Can(access.InspectionManage, me.Path) {
+		return r, forbidden(access.InspectionManage)
+	}
+	var l errs.List
+	t, err := s.org(ctx, in.TownshipID)
+	if err != nil || t.Kind != org.Township {
+		l.Add(errs.Field("round_township", "err.not_found").With("what", "org"))
+	}
+	l.Add(delegation.Text("round_area", in.Area, delegation.MaxArea))
+	_, today, err := s.clockToday(ctx)
+	if err != nil {
+		return r, err
+	}
+	day, e := clock.ParseDate(in.Planned)
+	switch {
+	case in.Planned == "":
+		l.Add(errs.Field("round_planned", "err.required"))
+	case e != nil || len(in.Planned) > 10:
+		l.Add(errs.Field("round_planned", "err.find.date"))
+	case day.Before(today) && !in.Unannounced:
+		l.Add(errs.Field("round_planned", "err.deleg.day_past"))
+	}
+	if err := l.Err(); err != nil {
+		return r, err
+	}
+	r = delegation.Round{DeptID: me.ID, DeptPath: me.Path, TownshipID: t.ID, TownshipPath: t.Path, Area: strings.TrimSpace(in.Area), Inspector: actor.ID,
+		InspectorName: actor.Name, Planned: day, Unannounced: in.Unannounced}
+	var id string
+	err = s.DB.Write(ctx, func(tx *store.Tx) error {
+		var err error
+		id, _, err = tx.IdempotentFor(key, "round", actor.ID, fingerprint(in.TownshipID, in.Area, in.Planned), func() (string, error) {
+			if err := tx.CreateRound(actor, &r); err != nil {
+				return "", err
+			}
+			return r.ID, nil
+		})
+		return err
+	})
+	if err != nil {
+		return r, err
+	}
+	return s.DB.Round(ctx, id)
+}
+
+// Round reads one round for either side.
+func (s *Service) Round(ctx context.Context, actor access.Actor, id string) (delegation.Round, error) {
+	r, err := s.DB.Round(ctx, id)
+	if err != nil {
+		return r, err
+	}
+	if !actor.Can(access.InspectionRead, r.DeptPath) && !actor.Can(access.InspectionRead, r.TownshipPath) {
+		return delegation.Round{}, forbidden(access.InspectionRead)
+	}
+	return r, nil
+}
+
+// Rounds lists the rounds of the actor's side: a department's (or the bureau's) made, a township's received.
+func (s *Service) Rounds(ctx context.Context, actor access.Actor) ([]delegation.Round, error) {
+	if !actor.Role.Has(access.InspectionRead) && !actor.System {
+		return nil, forbidden(access.InspectionRead)
+	}
+	q := store.RoundQuery{All: actor.System, Limit: 100}
+	if o, err := s.org(ctx, actor.OrgID); err == nil && o.Kind == org.Township {
+		q.Town = actor.OrgPath
+	} else {
+		q.Dept = actor.OrgPath
+	}
+	return s.DB.Rounds(ctx, q)
+}
+
+func (s *Service) editRound(ctx context.Context, actor access.Actor, id string, version int, action string, change func(*delegation.Round) error) (delegation.Round, error) {
+	var out delegation.Round
+	err := s.DB.Write(ctx, func(tx *store.Tx) error {
+		before, err := s.DB.Round(ctx, id)
+		if err != nil {
+			return err
+		}
+		if before.Version != version {
+			return errs.New(errs.Conflict, "err.conflict")
+		}
+		after := before
+		after.Findings = slices.Clone(before.Findings)
+		if err := change(&after); err != nil {
+			return err
+		}
+		out, err = tx.SaveRound(actor, before, after, action)
+		return err
+	})
+	return out, err
+}
+
+// RecordVisit records the visit of a round with its checklist and findings.
+func (s *Service) RecordVisit(ctx context.Context, actor access.Actor, id string, version int, v delegation.Visit) (delegation.Round, error) {
+	r, err := s.DB.Round(ctx, id)
+	if err != nil {
+		return r, err
+	}
+	if !actor.Can(access.InspectionManage, r.DeptPath) {
+		return r, forbidden(access.InspectionManage)
+	}
+	_, today, err := s.clockToday(ctx)
+	if err != nil {
+		return r, err
+	}
+	return s.editRound(ctx, actor, id, version, "inspection.visit", func(r *delegation.Round) error { return r.RecordVisit(v, s.DB.Now(), today) })
+}
+
+// MoveFinding makes a move on a finding: the township's director rectifies, the inspecting side accepts or
+// sends it back.
+func (s *Service) MoveFinding(ctx context.Context, actor access.Actor, id string, version, finding int, move, text string) (delegation.Round, error) {
+	r, err := s.DB.Round(ctx, id)
+	if err != nil {
+		return r, err
+	}
+	township := actor.Can(access.InspectionRectify, r.TownshipPath)
+	if !township && !actor.Can(access.InspectionManage, r.DeptPath) {
+		return r, forbidden(access.InspectionRectify)
+	}
+	return s.editRound(ctx, actor, id, version, "inspection."+move, func(r *delegation.Round) error {
+		return r.Move(finding, delegation.FindMove(move), township, text, actor.Name, s.DB.Now())
+	})
+}
+
+// AssessmentRow is one department's figures with its name.
+type AssessmentRow struct {
+	delegation.Figures
+	Dept org.Org
+}
+
+// Assessment is the year's table of the departments' follow-up (四.(二)), for a supervisor or administrator
+// of the banner: counted from the stored records by delegation.Assess.
+func (s *Service) Assessment(ctx context.Context, actor access.Actor, year int) ([]AssessmentRow, error) {
+	if !actor.Role.Has(access.SupervisionRead) || actor.Role == access.Director {
+		return nil, forbidden(access.SupervisionRead)
+	}
+	root := actor.OrgPath
+	clk, err := s.Clock(ctx)
+	if err != nil {
+		return nil, err
+	}
+	y := delegation.Year{Year: year}
+	if y.Dels, err = s.DB.Delegations(ctx, store.DelegationQuery{Dept: root, Limit: 100000}); err != nil {
+		return nil, err
+	}
+	if y.Help, err = s.DB.Helps(ctx, store.HelpQuery{Dept: root, Year: year, Limit: 1000000}); err != nil {
+		return nil, err
+	}
+	if y.Rounds, err = s.DB.Rounds(ctx, store.RoundQuery{Dept: root, Year: year, Limit: 100000}); err != nil {
+		return nil, err
+	}
+	list, err := s.DB.DelegatedCases(ctx, year, clk.Rules.Location)
+	if err != nil {
+		return nil, err
+	}
+	now := s.DB.Now()
+	for _, c := range list {
+		dept, err := s.org(ctx, c.Department)
+		if err != nil || !org.InSubtree(root, dept.Path) {
+			continue
+		}
+		st := c.StandingOn(clk, now)
+		y.CaseFacts = append(y.CaseFacts, delegation.CaseFact{DeptID: c.Department, OnTime: c.Decision != nil && st.OnTime})
+	}
+	var out []AssessmentRow
+	for _, f := range delegation.Assess(y) {
+		d, err := s.org(ctx, f.DeptID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, AssessmentRow{Figures: f, Dept: d})
+	}
+	return out, nil
+}

@@ -1,0 +1,361 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"strings"
+	"time"
+
+	"bianmin/internal/access"
+	"bianmin/internal/cases"
+	"bianmin/internal/clock"
+	"bianmin/internal/delegation"
+	"bianmin/internal/errs"
+	"bianmin/internal/ids"
+)
+
+// Delegated powers (issue 14): delegations, pairs, help requests, guidance comments and inspection rounds,
+// each a document with the columns lists read (migrations 037-039); edits carry a version and each change
+// its audit entry.
+
+// CreateDelegation stores a delegation and its townships (paths by id), with its audit entry.
+func (tx *Tx) CreateDelegation(actor access.Actor, d *delegation.Delegation, townPaths map[string]string) error {
+	d.ID, d.CreatedBy, d.CreatedAt, d.Version = ids.New(), actor.ID, tx.now, 1
+	doc, _ := json.Marshal(d)
+	if _, err := tx.exec(`INSERT INTO delegations (id, dept_id, dept_path, item_id, start_on, created_at, version, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		d.ID, d.DeptID, d.DeptPath, d.ItemID, d.Start().Int(), tx.now, d.Version, string(doc)); err != nil {
+		return errs.Wrap(err, "insert delegation")
+	}
+	for _, t := range d.Townships {
+		if _, err := tx.exec(`INSERT INTO delegation_towns (delegation_id, township_id, township_path) VALUES (?, ?, ?)`, d.ID, t.OrgID, townPaths[t.OrgID]); err != nil {
+			return errs.Wrap(err, "insert delegation township")
+		}
+	}
+	return tx.Audit(actor, "delegation.create", "delegation", d.ID, d.DeptID, nil, d)
+}
+
+// SaveDelegation stores an edited delegation if nobody changed it since before was read.
+func (tx *Tx) SaveDelegation(actor access.Actor, before, after delegation.Delegation, action, orgID string) (delegation.Delegation, error) {
+	after.Version = before.Version + 1
+	doc, _ := json.Marshal(after)
+	if err := updated(tx.exec(`UPDATE delegations SET version = ?, doc = ? WHERE id = ? AND version = ?`, after.Version, string(doc), before.ID, before.Version)); err != nil {
+		return before, err
+	}
+	return after, tx.Audit(actor, action, "delegation", before.ID, orgID, before, after)
+}
+
+// Delegation reads one delegation.
+func (db *DB) Delegation(ctx context.Context, id string) (delegation.Delegation, error) {
+	var d delegation.Delegation
+	return d, readDoc(db.queryRow(ctx, `SELECT doc FROM delegations WHERE id = ?`, id), "delegation", &d)
+}
+
+// DelegationsOfItem lists every delegation of an item (a handful: intake reads them to find the one in force).
+func (tx *Tx) DelegationsOfItem(itemID string) ([]delegation.Delegation, error) {
+	return readDocs[delegation.Delegation](tx.query(`SELECT doc FROM delegations WHERE item_id = ? ORDER BY id`, itemID))
+}
+
+// DelegationsOfItem lists every delegation of an item.
+func (db *DB) DelegationsOfItem(ctx context.Context, itemID string) ([]delegation.Delegation, error) {
+	return readDocs[delegation.Delegation](db.query(ctx, `SELECT doc FROM delegations WHERE item_id = ? ORDER BY id`, itemID))
+}
+
+// DelegationQuery is a list of delegations: made by departments within Dept (a path), or delegated to
+// townships within Town; newest first by keyset.
+type DelegationQuery struct {
+	Dept, Town string
+	All        bool
+	Year       int // start date's year, 0 for any
+	After      string
+	Limit      int
+}
+
+// Delegations lists delegations, newest first.
+func (db *DB) Delegations(ctx context.Context, q DelegationQuery) ([]delegation.Delegation, error) {
+	where, args := ` WHERE 1 = 1`, []any{}
+	switch {
+	case q.All:
+	case q.Dept != "":
+		lo, hi := subtreeRange(q.Dept)
+		where, args = where+` AND d.dept_path >= ? AND d.dept_path < ?`, append(args, lo, hi)
+	default:
+		lo, hi := subtreeRange(q.Town)
+		where, args = where+` AND d.id IN (SELECT delegation_id FROM delegation_towns WHERE township_path >= ? AND township_path < ?)`, append(args, lo, hi)
+	}
+	if q.Year > 0 {
+		where, args = where+` AND d.start_on >= ? AND d.start_on < ?`, append(args, q.Year*10000, (q.Year+1)*10000)
+	}
+	if q.After != "" {
+		where, args = where+` AND d.id < ?`, append(args, q.After)
+	}
+	if q.Limit <= 0 {
+		q.Limit = 1000
+	}
+	return readDocs[delegation.Delegation](db.query(ctx, `SELECT d.doc FROM delegations d`+where+` ORDER BY d.id DESC LIMIT ?`, append(args, q.Limit)...))
+}
+
+// CreatePair closes the handler's standing pair for the item (if any) and opens the new one, with its audit
+// entry: a change keeps the history.
+func (tx *Tx) CreatePair(actor access.Actor, p *delegation.Pair, deptPath, townPath string) error {
+	var old []delegation.Pair
+	old, err := readDocs[delegation.Pair](tx.query(`SELECT doc FROM delegation_pairs WHERE township_staff = ? AND item_id = ? AND until_at IS NULL`, p.TownshipStaff, p.ItemID))
+	if err != nil {
+		return err
+	}
+	for _, o := range old {
+		closed := o
+		closed.Until = tx.now
+		doc, _ := json.Marshal(closed)
+		if _, err := tx.exec(`UPDATE delegation_pairs SET until_at = ?, doc = ? WHERE id = ?`, tx.now, string(doc), o.ID); err != nil {
+			return errs.Wrap(err, "close pair")
+		}
+		if err := tx.Audit(actor, "pair.close", "pair", o.ID, p.DeptID, o, closed); err != nil {
+			return err
+		}
+	}
+	p.ID, p.Since, p.By = ids.New(), tx.now, actor.ID
+	doc, _ := json.Marshal(p)
+	if _, err := tx.exec(`INSERT INTO delegation_pairs (id, item_id, dept_id, dept_path, township_id, township_path, township_staff, dept_staff, since_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		p.ID, p.ItemID, p.DeptID, deptPath, p.TownshipID, townPath, p.TownshipStaff, p.DeptStaff, tx.now, string(doc)); err != nil {
+		return errs.Wrap(err, "insert pair")
+	}
+	return tx.Audit(actor, "pair.create", "pair", p.ID, p.DeptID, nil, p)
+}
+
+// PairQuery lists pairs: of an item, of a department's subtree or a township's, of one person (either
+// side); current only or with history.
+type PairQuery struct {
+	Item, Dept, Town, Staff string
+	History                 bool
+	Limit                   int
+}
+
+// Pairs lists pairs, newest first.
+func (db *DB) Pairs(ctx context.Context, q PairQuery) ([]delegation.Pair, error) {
+	where, args := ` WHERE 1 = 1`, []any{}
+	if q.Item != "" {
+		where, args = where+` AND item_id = ?`, append(args, q.Item)
+	}
+	if q.Dept != "" {
+		lo, hi := subtreeRange(q.Dept)
+		where, args = where+` AND dept_path >= ? AND dept_path < ?`, append(args, lo, hi)
+	}
+	if q.Town != "" {
+		lo, hi := subtreeRange(q.Town)
+		where, args = where+` AND township_path >= ? AND township_path < ?`, append(args, lo, hi)
+	}
+	if q.Staff != "" {
+		where, args = where+` AND (dept_staff = ? OR township_staff = ?)`, append(args, q.Staff, q.Staff)
+	}
+	if !q.History {
+		where += ` AND until_at IS NULL`
+	}
+	if q.Limit <= 0 {
+		q.Limit = 500
+	}
+	return readDocs[delegation.Pair](db.query(ctx, `SELECT doc FROM delegation_pairs`+where+` ORDER BY id DESC LIMIT ?`, append(args, q.Limit)...))
+}
+
+func helpSearch(h delegation.Help) string {
+	var b strings.Builder
+	b.WriteString(h.Subject + "\n" + h.Question + "\n" + h.ItemName + "\n" + h.CaseNo)
+	for _, p := range h.Posts {
+		b.WriteString("\n" + p.Body)
+	}
+	return strings.ToLower(b.String())
+}
+
+// CreateHelp stores a help request with its audit entry.
+func (tx *Tx) CreateHelp(actor access.Actor, h *delegation.Help) error {
+	h.ID, h.AskerID, h.AskerName, h.AskedAt, h.Version = ids.New(), actor.ID, actor.Name, tx.now, 1
+	doc, _ := json.Marshal(h)
+	if _, err := tx.exec(`INSERT INTO help_requests (id, dept_id, dept_path, township_id, township_path, item_id, case_id, asker_id, counterpart_id, asked_on, is_open, search, version, doc)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`, h.ID, h.DeptID, h.DeptPath, h.TownshipID, h.TownshipPath, h.ItemID, h.CaseID, h.AskerID, h.CounterpartID,
+		h.Day.Int(), helpSearch(*h), h.Version, string(doc)); err != nil {
+		return errs.Wrap(err, "insert help request")
+	}
+	return tx.Audit(actor, "help.ask", "help", h.ID, h.TownshipID, nil, h)
+}
+
+// SaveHelp stores an edited request (a post, resolution, an FAQ mark) if nobody changed it since.
+func (tx *Tx) SaveHelp(actor access.Actor, before, after delegation.Help, action string) (delegation.Help, error) {
+	after.Version = before.Version + 1
+	open := 1
+	if after.Resolved() {
+		open = 0
+	}
+	doc, _ := json.Marshal(after)
+	if err := updated(tx.exec(`UPDATE help_requests SET is_open = ?, search = ?, version = ?, doc = ? WHERE id = ? AND version = ?`,
+		open, helpSearch(after), after.Version, string(doc), before.ID, before.Version)); err != nil {
+		return before, err
+	}
+	return after, tx.Audit(actor, action, "help", before.ID, before.DeptID, before, after)
+}
+
+// Help reads one help request.
+func (db *DB) Help(ctx context.Context, id string) (delegation.Help, error) {
+	var h delegation.Help
+	return h, readDoc(db.queryRow(ctx, `SELECT doc FROM help_requests WHERE id = ?`, id), "help", &h)
+}
+
+// HelpQuery is a list of help requests: asked within a township subtree, or addressed to a department
+// subtree, or of one item or case; matching a text; newest first by keyset.
+type HelpQuery struct {
+	Town, Dept, Item, Case string
+	All                    bool
+	Text                   string
+	Open                   bool
+	Year                   int
+	After                  string
+	Limit                  int
+}
+
+// Helps lists help requests, newest first.
+func (db *DB) Helps(ctx context.Context, q HelpQuery) ([]delegation.Help, error) {
+	where, args := ` WHERE 1 = 1`, []any{}
+	switch {
+	case q.All:
+	case q.Dept != "":
+		lo, hi := subtreeRange(q.Dept)
+		where, args = where+` AND dept_path >= ? AND dept_path < ?`, append(args, lo, hi)
+	case q.Town != "":
+		lo, hi := subtreeRange(q.Town)
+		where, args = where+` AND township_path >= ? AND township_path < ?`, append(args, lo, hi)
+	default:
+		return nil, nil
+	}
+	if q.Item != "" {
+		where, args = where+` AND item_id = ?`, append(args, q.Item)
+	}
+	if q.Case != "" {
+		where, args = where+` AND case_id = ?`, append(args, q.Case)
+	}
+	if q.Text != "" {
+		where, args = where+` AND search LIKE ?`, append(args, "%"+likeEscape(strings.ToLower(q.Text))+"%")
+	}
+	if q.Open {
+		where += ` AND is_open = 1`
+	}
+	if q.Year > 0 {
+		where, args = where+` AND asked_on >= ? AND asked_on < ?`, append(args, q.Year*10000, (q.Year+1)*10000)
+	}
+	if q.After != "" {
+		where, args = where+` AND id < ?`, append(args, q.After)
+	}
+	if q.Limit <= 0 {
+		q.Limit = 1000
+	}
+	return readDocs[delegation.Help](db.query(ctx, `SELECT doc FROM help_requests`+where+` ORDER BY id DESC LIMIT ?`, append(args, q.Limit)...))
+}
+
+// AddComment stores a guidance comment on a case with its audit entry.
+func (tx *Tx) AddComment(actor access.Actor, c *delegation.CaseComment, orgID string) error {
+	c.ID, c.By, c.Name, c.At = ids.New(), actor.ID, actor.Name, tx.now
+	if _, err := tx.exec(`INSERT INTO case_comments (id, case_id, by_id, by_name, body, at) VALUES (?, ?, ?, ?, ?, ?)`, c.ID, c.CaseID, c.By, c.Name, c.Body, c.At); err != nil {
+		return errs.Wrap(err, "insert comment")
+	}
+	return tx.Audit(actor, "case.comment", "case", c.CaseID, orgID, nil, c)
+}
+
+// CaseComments lists a case's guidance comments, oldest first.
+func (db *DB) CaseComments(ctx context.Context, caseID string) ([]delegation.CaseComment, error) {
+	rows, err := db.query(ctx, `SELECT id, case_id, by_id, by_name, body, at FROM case_comments WHERE case_id = ? ORDER BY id`, caseID)
+	return collect(rows, err, func(r interface{ Scan(...any) error }) (delegation.CaseComment, error) {
+		var c delegation.CaseComment
+		err := r.Scan(&c.ID, &c.CaseID, &c.By, &c.Name, &c.Body, &c.At)
+		return c, err
+	})
+}
+
+// CreateRound stores an inspection round with its audit entry.
+func (tx *Tx) CreateRound(actor access.Actor, r *delegation.Round) error {
+	r.ID, r.Version = ids.New(), 1
+	doc, _ := json.Marshal(r)
+	if _, err := tx.exec(`INSERT INTO inspection_rounds (id, dept_id, dept_path, township_id, township_path, planned_on, version, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.ID, r.DeptID, r.DeptPath, r.TownshipID, r.TownshipPath, r.Planned.Int(), r.Version, string(doc)); err != nil {
+		return errs.Wrap(err, "insert round")
+	}
+	return tx.Audit(actor, "inspection.plan", "inspection", r.ID, r.DeptID, nil, r)
+}
+
+// SaveRound stores an edited round if nobody changed it since.
+func (tx *Tx) SaveRound(actor access.Actor, before, after delegation.Round, action string) (delegation.Round, error) {
+	after.Version = before.Version + 1
+	doc, _ := json.Marshal(after)
+	if err := updated(tx.exec(`UPDATE inspection_rounds SET version = ?, doc = ? WHERE id = ? AND version = ?`, after.Version, string(doc), before.ID, before.Version)); err != nil {
+		return before, err
+	}
+	return after, tx.Audit(actor, action, "inspection", before.ID, before.TownshipID, before, after)
+}
+
+// Round reads one inspection round.
+func (db *DB) Round(ctx context.Context, id string) (delegation.Round, error) {
+	var r delegation.Round
+	return r, readDoc(db.queryRow(ctx, `SELECT doc FROM inspection_rounds WHERE id = ?`, id), "inspection", &r)
+}
+
+// RoundQuery lists rounds of an inspecting subtree or of a township subtree, of a year.
+type RoundQuery struct {
+	Dept, Town string
+	All        bool
+	Year       int
+	Limit      int
+}
+
+// Rounds lists rounds, by planned day, newest first.
+func (db *DB) Rounds(ctx context.Context, q RoundQuery) ([]delegation.Round, error) {
+	where, args := ` WHERE 1 = 1`, []any{}
+	switch {
+	case q.All:
+	case q.Dept != "":
+		lo, hi := subtreeRange(q.Dept)
+		where, args = where+` AND dept_path >= ? AND dept_path < ?`, append(args, lo, hi)
+	case q.Town != "":
+		lo, hi := subtreeRange(q.Town)
+		where, args = where+` AND township_path >= ? AND township_path < ?`, append(args, lo, hi)
+	default:
+		return nil, nil
+	}
+	if q.Year > 0 {
+		where, args = where+` AND planned_on >= ? AND planned_on < ?`, append(args, q.Year*10000, (q.Year+1)*10000)
+	}
+	if q.Limit <= 0 {
+		q.Limit = 1000
+	}
+	return readDocs[delegation.Round](db.query(ctx, `SELECT doc FROM inspection_rounds`+where+` ORDER BY planned_on DESC, id DESC LIMIT ?`, append(args, q.Limit)...))
+}
+
+// DelegatedCases reads, for the assessment, the cases received in a year whose steps a delegation handed
+// down (their document names it).
+func (db *DB) DelegatedCases(ctx context.Context, year int, loc *time.Location) ([]cases.Case, error) {
+	from, to := time.Date(year, 1, 1, 0, 0, 0, 0, loc), time.Date(year+1, 1, 1, 0, 0, 0, 0, loc)
+	list, err := collectCases(db.query(ctx, `SELECT doc FROM cases WHERE received_at >= ? AND received_at < ? AND doc LIKE ?`, from, to, `%"delegation":"%`))
+	out := list[:0]
+	for _, c := range list {
+		if c.Delegation != "" {
+			out = append(out, c)
+		}
+	}
+	return out, err
+}
+
+// MarkDelegated records on the item's implementation at the township that the department delegated it,
+// from the start date, on the document: what the township's guide shows (guide.delegated).
+func (tx *Tx) MarkDelegated(actor access.Actor, itemID, township, deptID string, start clock.Date, basis string) error {
+	im := Implementation{ItemID: itemID, OrgID: township}
+	var doc string
+	var v int
+	switch err := tx.queryRow(`SELECT doc, version FROM implementations WHERE item_id = ? AND org_id = ?`, itemID, township).Scan(&doc, &v); {
+	case err == nil:
+		if err := json.Unmarshal([]byte(doc), &im); err != nil {
+			return errs.Wrap(err, "implementation doc")
+		}
+	case errors.Is(err, sql.ErrNoRows):
+	default:
+		return errs.Wrap(err, "implementation")
+	}
+	im.DelegatedFrom, im.DelegatedAt, im.Basis = deptID, time.Date(start.Y, start.M, start.D, 0, 0, 0, 0, time.UTC), basis
+	return tx.SetImplementation(actor, im)
+}
