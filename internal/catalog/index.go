@@ -38,6 +38,9 @@ func NewIndex(items []Item) *Index {
 	return ix
 }
 
+// Cards are the items indexed, in the order they were given; shared, not to be changed.
+func (ix *Index) Cards() []Card { return ix.cards }
+
 // Len is the number of items indexed.
 func (ix *Index) Len() int { return len(ix.cards) }
 

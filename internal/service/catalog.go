@@ -247,6 +247,22 @@ func (s *Service) Search(ctx context.Context, q string, limit int) ([]SearchResu
 	return ix.Search(q, limit), nil
 }
 
+// ItemChoices are the published items as cards, in the catalog's order, for a form's or a filter's list of
+// items: read from the search index, which is rebuilt when the catalog changes, instead of decoding every
+// published item on each page of the desk.
+func (s *Service) ItemChoices(ctx context.Context) ([]catalog.Item, error) {
+	ix, err := s.searchIndex(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cards := ix.Cards()
+	out := make([]catalog.Item, len(cards))
+	for i, c := range cards {
+		out[i] = c.Item()
+	}
+	return out, nil
+}
+
 // ImportReport lists what an import did: how many items it published, left as drafts and refused, and why
 // for each draft and refused one.
 type ImportReport struct {

@@ -36,7 +36,7 @@ func (s *Server) enquiriesData(r *http.Request, in service.EnquiryFind) (enquiri
 	if in.Cursor != "" {
 		d.FirstURL = pageURL(r, "")
 	}
-	d.Items, err = s.svc.DB.PublishedItems(r.Context(), store.ItemFilter{})
+	d.Items, err = s.svc.ItemChoices(r.Context())
 	return d, err
 }
 

@@ -94,7 +94,7 @@ func (s *Server) caseFind(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	// the filters' choices: published items, the receiving townships and villages, the people at them
-	if d.Items, err = s.svc.DB.PublishedItems(r.Context(), store.ItemFilter{}); err != nil {
+	if d.Items, err = s.svc.ItemChoices(r.Context()); err != nil {
 		s.fail(w, r, err)
 		return
 	}
