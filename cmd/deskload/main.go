@@ -4,7 +4,8 @@
 // applicant search and (those who may) the supervision dashboard. It prints p50 and p99 per page.
 //
 //	bianmin gen -n 100000 -data DIR && bianmin serve -data DIR -addr 127.0.0.1:8090 &
-//	go run ./cmd/deskload -url http://127.0.0.1:8090 -duration 60s
+//	go run ./cmd/deskload -url http://127.0.0.1:8090 -duration 60s             # saturation: no time to read
+//	go run ./cmd/deskload -url http://127.0.0.1:8090 -duration 60s -think 2s   # staff reading each page
 package main
 
 import (
@@ -13,6 +14,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"os"
@@ -40,6 +42,10 @@ func main() {
 	password := flag.String("password", "Bianmin-2026", "the demo accounts' password")
 	dur := flag.Duration("duration", 60*time.Second, "how long to load")
 	n := flag.Int("c", len(users), "concurrent staff (at most 16)")
+	// A person reads a page before the next: with -think 0 each sends the next request the moment the last
+	// answers (a closed loop: the server's saturation); with -think 2s each waits a random time averaging two
+	// seconds (exponentially distributed) after each answer, as staff at work would.
+	think := flag.Duration("think", 0, "mean time a person reads a page before the next request (0: none)")
 	flag.Parse()
 	client := &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 	var team []*staff
@@ -101,12 +107,15 @@ func main() {
 				lat[kind] = append(lat[kind], d)
 				size[kind] = max(size[kind], len(b))
 				mu.Unlock()
+				if *think > 0 {
+					time.Sleep(time.Duration(rand.ExpFloat64() * float64(*think)))
+				}
 			}
 		}()
 	}
 	wg.Wait()
 	var all []time.Duration
-	fmt.Printf("%d staff, %s\n| page | requests | p50 | p99 | largest response |\n|---|---|---|---|---|\n", len(team), *dur)
+	fmt.Printf("%d staff, %s, reading each page %s on average\n| page | requests | p50 | p99 | largest response |\n|---|---|---|---|---|\n", len(team), *dur, *think)
 	for _, k := range kinds {
 		l := lat[k]
 		all = append(all, l...)
