@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"strings"
 	"time"
 
 	"bianmin/internal/access"
@@ -484,18 +485,62 @@ func (tx *Tx) tally(r rating.Rating, day int, d rating.Figures) error {
 		return nil
 	}
 	for _, dv := range tallyValues(r) {
-		_, err := tx.exec(`INSERT INTO rating_tally (dim, day, township_id, value, total, good, bad, rectified, revisited, satisfied, dropped)
+		for _, day := range []int{day, monthRow(day)} {
+			_, err := tx.exec(`INSERT INTO rating_tally (dim, day, township_id, value, total, good, bad, rectified, revisited, satisfied, dropped)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (dim, day, township_id, value) DO UPDATE SET total = rating_tally.total + excluded.total,
 			good = rating_tally.good + excluded.good, bad = rating_tally.bad + excluded.bad, rectified = rating_tally.rectified + excluded.rectified,
 			revisited = rating_tally.revisited + excluded.revisited, satisfied = rating_tally.satisfied + excluded.satisfied,
 			dropped = rating_tally.dropped + excluded.dropped`,
-			dv[0], day, r.Township, dv[1], d.Total, d.Good, d.Bad, d.Rectified, d.Revisited, d.RevisitSatisfied, d.Excluded)
-		if err != nil {
-			return errs.Wrap(err, "rating tally")
+				dv[0], day, r.Township, dv[1], d.Total, d.Good, d.Bad, d.Rectified, d.Revisited, d.RevisitSatisfied, d.Excluded)
+			if err != nil {
+				return errs.Wrap(err, "rating tally")
+			}
 		}
 	}
 	return nil
+}
+
+// monthRow is the tally's row for a whole month: day 00 of the day's month (yyyymm00), which no day has.
+// A year's figures by item or person add twelve months instead of a row per day, item and township.
+func monthRow(day int) int { return day / 100 * 100 }
+
+// tallyDays is the condition that picks a period's tally rows: the month rows of the months it holds whole,
+// the day rows of the months it holds in part.
+func tallyDays(from, to int) (string, []any) {
+	var or []string
+	var args []any
+	var months []any
+	for m := monthRow(from); m <= monthRow(to); m = nextMonth(m) {
+		first, last := m+1, m+31
+		if from <= first && to >= m+daysIn(m) {
+			months = append(months, m)
+			continue
+		}
+		or = append(or, `(day >= ? AND day <= ?)`)
+		args = append(args, max(from, first), min(to, last))
+	}
+	if len(months) > 0 {
+		or = append(or, `day IN (`+marks(len(months))+`)`)
+		args = append(args, months...)
+	}
+	if len(or) == 0 {
+		return "1 = 0", nil
+	}
+	return "(" + strings.Join(or, " OR ") + ")", args
+}
+
+// nextMonth is the month row after m (yyyymm00).
+func nextMonth(m int) int {
+	if m/100%100 == 12 {
+		return (m/10000+1)*10000 + 100
+	}
+	return m + 100
+}
+
+// daysIn is the number of days of the month of the month row m.
+func daysIn(m int) int {
+	return time.Date(m/10000, time.Month(m/100%100)+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }
 
 // ratingOn reads a rating and its day inside a transaction.
@@ -523,8 +568,9 @@ func (db *DB) RatingFigures(ctx context.Context, dim string, from, to, today int
 	if !ok {
 		dim, col = "township", RatingDims["township"]
 	}
+	days, dargs := tallyDays(from, to)
 	rows, err := db.query(ctx, `SELECT township_id, value, sum(total), sum(good), sum(bad), sum(rectified), sum(revisited), sum(satisfied), sum(dropped)
-		FROM rating_tally WHERE dim = ? AND day >= ? AND day <= ? GROUP BY township_id, value`, dim, from, to)
+		FROM rating_tally WHERE dim = ? AND `+days+` GROUP BY township_id, value`, append([]any{dim}, dargs...)...)
 	if err != nil {
 		return nil, errs.Wrap(err, "rating figures")
 	}
@@ -564,6 +610,14 @@ func (db *DB) ExportRatings(ctx context.Context, path string, from, to int, afte
 		WHERE o.path >= ? AND o.path < ? AND r.rated_on >= ? AND r.rated_on <= ? AND r.id > ? ORDER BY r.id LIMIT ?`, lo, hi, from, to, after, limit))
 }
 
+// tallyMonths adds the days' rows up into month rows (monthRow).
+func (tx *Tx) tallyMonths() error {
+	_, err := tx.exec(`INSERT INTO rating_tally (dim, day, township_id, value, total, good, bad, rectified, revisited, satisfied, dropped)
+		SELECT dim, day / 100 * 100, township_id, value, sum(total), sum(good), sum(bad), sum(rectified), sum(revisited), sum(satisfied), sum(dropped)
+		FROM rating_tally WHERE day % 100 <> 0 GROUP BY dim, day / 100 * 100, township_id, value`)
+	return errs.Wrap(err, "rating tally by month")
+}
+
 // RebuildRatingTally counts the tally again from the ratings themselves (after a bulk load of past ratings,
 // which writes past the transactions that keep it).
 func (db *DB) RebuildRatingTally(ctx context.Context) error {
@@ -587,6 +641,6 @@ func (db *DB) RebuildRatingTally(ctx context.Context) error {
 				return errs.Wrap(err, "rebuild rating tally")
 			}
 		}
-		return nil
+		return tx.tallyMonths()
 	})
 }
