@@ -92,6 +92,15 @@ func (s *Service) RateLink(caseID string) string {
 	return s.sign("case", caseID, s.DB.Now().Add(RateLinkTTL))
 }
 
+// RateQR is the link to rate a case by the QR code printed on a notice that ends it (二维码, GB/T 39046 表9):
+// empty while the case may not be rated yet. A code printed today works for RateLinkTTL.
+func (s *Service) RateQR(c cases.Case) string {
+	if !Rateable(c) {
+		return ""
+	}
+	return s.sign("qr", c.ID, s.DB.Now().Add(RateLinkTTL))
+}
+
 // Rateable reports whether a case may be rated online: once its outcome is known (一事一评 rates the whole
 // matter: decided, issued, delivered, refused or ended).
 func Rateable(c cases.Case) bool {
@@ -399,12 +408,14 @@ func (s *Service) rateView(ctx context.Context, caseID string, ch rating.Channel
 	return v, err
 }
 
-// linkChannel is the channel a link was sent by: "sms" links are 短信; the tracking page's are PC or mobile,
-// as the device says.
+// linkChannel is the channel a link was sent by: "sms" links are 短信, "qr" links (printed on the notices
+// that end a case) 二维码; the tracking page's are PC or mobile, as the device says.
 func linkChannel(kind string, mobile bool) rating.Channel {
 	switch {
 	case kind == "sms":
 		return rating.SMS
+	case kind == "qr":
+		return rating.QR
 	case mobile:
 		return rating.Mobile
 	}
@@ -413,7 +424,7 @@ func linkChannel(kind string, mobile bool) rating.Channel {
 
 // OpenRateLink reads a rating link: the case it rates, on which channel.
 func (s *Service) OpenRateLink(ctx context.Context, token string, mobile bool) (RateView, rating.Channel, error) {
-	for _, kind := range []string{"sms", "case"} {
+	for _, kind := range []string{"sms", "qr", "case"} {
 		if id, err := s.opened(kind, token); err == nil {
 			ch := linkChannel(kind, mobile)
 			v, err := s.rateView(ctx, id, ch)

@@ -125,6 +125,20 @@ func TestRatingWholePath(t *testing.T) {
 		if _, err := w.svc.RateByLink(ctx, link, true, service.RateInput{Level: 2}); code(err) != errs.Conflict {
 			t.Fatalf("the case rated twice on mobile: %v", err)
 		}
+		// the QR code printed on the notice that ended the case: channel 二维码, once; a case still open has none
+		qr := w.svc.RateQR(c)
+		if qr == "" {
+			t.Fatal("no QR link for a case to be rated")
+		}
+		if r, err := w.svc.RateByLink(ctx, qr, true, service.RateInput{Level: 2}); err != nil || r.Channel != rating.QR {
+			t.Fatalf("by the QR code: %+v %v", r, err)
+		}
+		if _, err := w.svc.RateByLink(ctx, qr, false, service.RateInput{Level: 1}); code(err) != errs.Conflict {
+			t.Fatalf("the case rated twice by QR code: %v", err)
+		}
+		if open := (cases.Case{ID: c.ID, State: cases.Accepted}); w.svc.RateQR(open) != "" {
+			t.Fatal("a QR link for a case not yet decided")
+		}
 		// paper: staff type it in, marked; not another township's, not a reviewer
 		if _, err := w.svc.EnterPaperRating(ctx, other, rating.Subject{CaseID: c.ID}, service.RateInput{Level: 2}, ""); code(err) != errs.Forbidden {
 			t.Fatalf("another township typed in a paper rating: %v", err)
@@ -197,7 +211,7 @@ func TestRatingWholePath(t *testing.T) {
 			t.Fatal(err)
 		}
 		got, want := dash.Ratings.ByValue[w.targets["T1"].ID], plainCounts(t, db, w.targets["T1"].ID)
-		if got.Total != want.Total || got.Good != want.Good || got.Bad != want.Bad || got.Total != 3 || got.Bad != 1 || got.Rectified != 1 || got.Revisited != 1 || got.RevisitSatisfied != 1 {
+		if got.Total != want.Total || got.Good != want.Good || got.Bad != want.Bad || got.Total != 4 || got.Bad != 1 || got.Rectified != 1 || got.Revisited != 1 || got.RevisitSatisfied != 1 {
 			t.Fatalf("figures %+v, plain count %+v", got, want)
 		}
 		if dash.Ratings.ByChannel[rating.Pad].Bad != 1 || dash.Ratings.ByChannel[rating.Paper].Total != 1 {
@@ -229,7 +243,7 @@ func TestRatingWholePath(t *testing.T) {
 		}
 		dash, _ = w.svc.Dashboard(ctx, w.actors["supervisor"], service.DashboardQuery{Dim: supervision.Township, Period: month})
 		got, want = dash.Ratings.ByValue[w.targets["T1"].ID], plainCounts(t, db, w.targets["T1"].ID)
-		if got.Total != want.Total || got.Total != 2 || got.Bad != 0 || got.Excluded != 1 {
+		if got.Total != want.Total || got.Total != 3 || got.Bad != 0 || got.Excluded != 1 {
 			t.Fatalf("after the appeal: %+v, plain %+v", got, want)
 		}
 		if err := db.ExecRaw(ctx, `DELETE FROM ratings WHERE id = ?`, bad.ID); err == nil {
@@ -246,7 +260,7 @@ func TestRatingWholePath(t *testing.T) {
 		if err := w.svc.ExportRatings(ctx, w.actors["supervisor"], month, func(r []service.Table9Row) error { rows = append(rows, r...); return nil }); err != nil {
 			t.Fatal(err)
 		}
-		if len(rows) != 3 || rows[0].Rater != "" || rows[0].CaseNo != c.No || rows[0].Channel != "政务大厅平板电脑" || rows[0].LevelCode != 5 || !rows[0].Excluded {
+		if len(rows) != 4 || rows[2].Channel != "二维码" || rows[0].Rater != "" || rows[0].CaseNo != c.No || rows[0].Channel != "政务大厅平板电脑" || rows[0].LevelCode != 5 || !rows[0].Excluded {
 			t.Fatalf("%+v", rows)
 		}
 		if err := w.svc.ExportRatings(ctx, w.actors["minzheng"], month, func([]service.Table9Row) error { return nil }); code(err) != errs.Forbidden {

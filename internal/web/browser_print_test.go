@@ -179,6 +179,11 @@ func TestBrowserPrintOnA4(t *testing.T) {
 			kind := eval[string](t, ctx, `document.querySelector("article.paper").dataset.kind`)
 			// every notice prints whole; the 送达回证 keeps its date and both signature lines
 			checkPrint(t, ctx, "print-"+kind+"-"+lang, lang == "mn", 2)
+			// the notices that end a case carry a QR code to rate it (二维码), the others none
+			rateQR := eval[int](t, ctx, `(() => { const i = document.querySelector(".rate-qr img"); return i ? (i.complete && i.naturalWidth > 0 ? 1 : -1) : 0 })()`)
+			if ends := kind == "delivery" || kind == "grant" || kind == "deny" || kind == "refuse"; (rateQR == 1) != ends {
+				t.Errorf("%s %s: rating QR code %d (1 drawn, 0 none, -1 broken)", lang, kind, rateQR)
+			}
 			if kind != "delivery" {
 				continue
 			}

@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -14,6 +15,8 @@ import (
 	"bianmin/internal/service"
 	"bianmin/internal/store"
 	"bianmin/internal/supervision"
+
+	qrcode "github.com/skip2/go-qrcode"
 )
 
 // 好差评 pages (issue 10, item 6). Staff: the ratings of their subtree, a rating with its rectification and
@@ -518,4 +521,37 @@ func (p *Page) RatingChannels() []rating.Channel { return rating.Channels }
 // ChannelFigures is the figures of one channel of a board.
 func (p *Page) ChannelFigures(b service.RatingBoard, c rating.Channel) rating.Figures {
 	return b.ByChannel[c]
+}
+
+// ratesOnPaper are the notices that end a case, which carry a QR code to rate it (二维码, 一事一评).
+var ratesOnPaper = []string{"grant", "deny", "refuse", "delivery"}
+
+// rateQR is the QR code, printed on a notice that ends a case, that opens the case's rating on the phone that
+// scans it (channel 二维码). A notice of another kind, or a case not yet to be rated, has none.
+func (s *Server) rateQR(w http.ResponseWriter, r *http.Request) {
+	code := r.PathValue("code")
+	none := errs.New(errs.NotFound, "err.notice.unknown")
+	if len(code) > maxNoticeCode {
+		s.fail(w, r, none)
+		return
+	}
+	n, err := s.svc.DB.NoticeByCode(r.Context(), code)
+	if err != nil || !slices.Contains(ratesOnPaper, n.Kind) {
+		s.fail(w, r, none)
+		return
+	}
+	c, err := s.svc.DB.Case(r.Context(), n.CaseID)
+	token := s.svc.RateQR(c)
+	if err != nil || token == "" {
+		s.fail(w, r, none)
+		return
+	}
+	png, err := qrcode.Encode(s.absolute("/rate/"+token), qrcode.Medium, 256)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "image/png")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(png)
 }

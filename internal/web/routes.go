@@ -38,6 +38,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /results", s.results)
 	mux.HandleFunc("GET /verify/{code}", s.verifyNotice)
 	mux.HandleFunc("GET /verify/{code}/qr.png", s.verifyQR)
+	mux.HandleFunc("GET /verify/{code}/rate.png", s.rateQR) // on a notice that ends a case: rate it by phone (二维码)
 	mux.HandleFunc("GET /reports", s.reportsPage)
 	mux.HandleFunc("GET /reports/{period}/{org}", s.reportPage)
 
