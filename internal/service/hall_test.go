@@ -224,6 +224,10 @@ func TestHallAppointments(t *testing.T) {
 		if _, err := svc.Book(ctx, nil, &clerk, service.BookInput{Center: h.center.ID, Category: "general", Day: "2026-03-10", Slot: "09:00", Name: "电话", Phone: "13904769999"}, ""); err != nil {
 			t.Fatal(err)
 		}
+		late, err := svc.Book(ctx, nil, &clerk, service.BookInput{Center: h.center.ID, Category: "consult", Day: "2026-03-10", Slot: "10:00", Name: "乌云", Phone: "13904768888"}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
 		if _, err := svc.Book(ctx, &res2, nil, in, ""); !hasKey(err, "err.hall.slot_full") {
 			t.Errorf("a third booking of a slot of two: %v", err)
 		}
@@ -267,16 +271,36 @@ func TestHallAppointments(t *testing.T) {
 		list, _ := db.AppointmentsOn(ctx, h.center.ID, "2026-03-10")
 		var phoned hall.Appointment
 		for _, x := range list {
-			if x.Channel == hall.Phone {
+			if x.Channel == hall.Phone && x.Slot == "09:00" {
 				phoned = x
 			}
 		}
 		if _, err := svc.MoveAppointment(ctx, nil, &clerk, phoned.ID, "no_show"); code(err) != errs.Conflict {
 			t.Errorf("a no-show during its slot: %v", err)
 		}
+		if n, err := svc.SweepMissedAppointments(ctx); err != nil || n != 0 {
+			t.Errorf("the sweep during the slot recorded %d no-shows: %v", n, err)
+		}
 		hallAt(db, "2026-03-10", "09:31")
 		if x, err := svc.MoveAppointment(ctx, nil, &clerk, phoned.ID, "no_show"); err != nil || x.State != hall.Missed {
 			t.Errorf("no-show: %+v %v", x, err)
+		}
+		// the day's sweep records the bookings whose slot ended without a check-in, once; the checked-in and
+		// the cancelled stay as they are
+		hallAt(db, "2026-03-10", "10:31")
+		if n, err := svc.SweepMissedAppointments(ctx); err != nil || n != 1 {
+			t.Errorf("the sweep after 10:30 recorded %d no-shows, want 1: %v", n, err)
+		}
+		if n, _ := svc.SweepMissedAppointments(ctx); n != 0 {
+			t.Errorf("a second sweep recorded %d", n)
+		}
+		for id, want := range map[string]hall.AppointmentState{late.ID: hall.Missed, a.ID: hall.CheckedIn, b2.ID: hall.Cancelled} {
+			if x, _ := db.Appointment(ctx, id); x.State != want {
+				t.Errorf("%s after the sweep: %s, want %s", x.Slot, x.State, want)
+			}
+		}
+		if trail, _ := db.AuditOf(ctx, "appointment", late.ID, 10); len(trail) == 0 || trail[0].Action != "appointment.no_show" {
+			t.Errorf("the sweep's no-show unaudited: %+v", trail)
 		}
 	})
 }

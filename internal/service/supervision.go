@@ -140,6 +140,11 @@ func (s *Service) RunSupervision(ctx context.Context, every time.Duration, logge
 		} else if r.Red+r.Yellow+r.StepRed+r.StepYellow+r.Restood > 0 {
 			log.Info("sweep", "red", r.Red, "yellow", r.Yellow, "step_red", r.StepRed, "step_yellow", r.StepYellow, "restood", r.Restood)
 		}
+		if n, err := s.SweepMissedAppointments(ctx); err != nil && ctx.Err() == nil {
+			log.Error("appointment no-shows", "err", err)
+		} else if n > 0 {
+			log.Info("appointment no-shows", "recorded", n)
+		}
 		clk, err := s.Clock(ctx)
 		if err != nil {
 			log.Error("supervision clock", "err", err)

@@ -464,6 +464,13 @@ func (db *DB) AppointmentsOn(ctx context.Context, center, day string) ([]hall.Ap
 	return collectAppointments(db.query(ctx, `SELECT `+apptCols+` FROM hall_appointments WHERE center_id = ? AND day = ? ORDER BY slot, created_at`, center, day))
 }
 
+// EndedBookings lists up to limit bookings still booked whose slot ended before the minute of the day
+// (yyyy-mm-dd) given: the no-shows the day's sweep records.
+func (db *DB) EndedBookings(ctx context.Context, day string, minute, limit int) ([]hall.Appointment, error) {
+	return collectAppointments(db.query(ctx, `SELECT `+apptCols+` FROM hall_appointments
+		WHERE state = ? AND (day < ? OR (day = ? AND slot_end <= ?)) ORDER BY day, slot_end LIMIT ?`, hall.Booked, day, day, minute, limit))
+}
+
 // ResidentAppointments lists a resident's bookings from a day on.
 func (db *DB) ResidentAppointments(ctx context.Context, residentID, from string) ([]hall.Appointment, error) {
 	return collectAppointments(db.query(ctx, `SELECT `+apptCols+` FROM hall_appointments WHERE resident_id = ? AND day >= ? ORDER BY day, slot`, residentID, from))
