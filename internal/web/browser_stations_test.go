@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -162,6 +163,42 @@ func TestBrowserStationIntakeSurvivesTheLink(t *testing.T) {
 		t.Fatalf("the first intake now has %d cases", n)
 	}
 	shot(ctx, t, "station-outbox-sent")
+
+	// a photo of a material attached on the case's page while the link is down: kept in the browser, queued,
+	// and sent by the resumable upload once the link is back; nothing reached the server before
+	photo := filepath.Join(t.TempDir(), "户口簿.jpg")
+	phonePhoto(t, photo, 1200, 900, 85)
+	do(t, ctx, chromedp.Navigate(r.URL+"/cases/"+c.ID), chromedp.WaitVisible(chromedp.CSS(`#attach-file`)), link(offline),
+		chromedp.SetUploadFiles(chromedp.CSS(`#attach-file #f-file`), []string{photo}),
+		chromedp.WaitReady(chromedp.CSS(`#f-file[data-shrunk]`)),
+		chromedp.Click(chromedp.CSS(`#attach-file button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#outbox li.outbox-waiting`)))
+	if fs, _ := r.DB.CaseFiles(t.Context(), c.ID); len(fs) != 0 {
+		t.Fatalf("%d files stored while offline", len(fs))
+	}
+	if got := j0(t, ctx, `#attach-file .upload-status`); !strings.Contains(got, "保存在本机") {
+		t.Errorf("the form says: %q", got)
+	}
+	do(t, ctx, link(restored))
+	// the API refuses the page's cookie without the page's form token
+	bare, err := chromedp.Run(ctx, chromedp.Evaluate[int](`fetch("/api/v1/cases/`+c.ID+`/files", {credentials: "same-origin"}).then(r => r.status)`, chromedp.EvalAwaitPromise))
+	if err != nil || bare != 401 {
+		t.Errorf("the API answered a bare cookie: %d %v", bare, err)
+	}
+	forged, err := chromedp.Run(ctx, chromedp.Evaluate[int](`fetch("/api/v1/cases/`+c.ID+`/files", {credentials: "same-origin", headers: {"X-CSRF-Token": "not-the-token"}}).then(r => r.status)`, chromedp.EvalAwaitPromise))
+	if err != nil || forged != 401 {
+		t.Errorf("the API answered the cookie with a wrong form token: %d %v", forged, err)
+	}
+	do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`li.file[data-sha256]`)))
+	fs, _ := r.DB.CaseFiles(t.Context(), c.ID)
+	if len(fs) != 1 {
+		t.Fatalf("%d files stored after the link came back", len(fs))
+	}
+	left, err2 := chromedp.Run(ctx, chromedp.Evaluate[int](`new Promise(ok => { const q = indexedDB.open("bianmin-files"); q.onsuccess = () => { const c = q.result.transaction("files").objectStore("files").count(); c.onsuccess = () => ok(c.result); }; })`, chromedp.EvalAwaitPromise))
+	if err2 != nil || left != 0 {
+		t.Errorf("the browser still keeps %d files once sent: %v", left, err2)
+	}
+	audit(ctx, t, "case page with a sent upload")
 }
 
 // Without JavaScript the station's intake posts as it always did (the outbox is an enhancement).

@@ -148,20 +148,25 @@ func (s *Server) identify(next http.Handler) http.Handler {
 		}
 		// The API takes only the Bearer token: a cookie would let another site's form post to it from an old
 		// browser that sends no Origin, and API callers (kiosks, the upper platform) have no forms to protect.
+		// One exception: a page's own script (a station's resumable upload, uploads.js) calls the API with
+		// the page's session when it sends that session's form token in X-CSRF-Token. Another site can read
+		// neither the token nor send a header of its own without a CORS preflight, which Bianmin never grants.
 		token := ""
+		pageCSRF := r.Header.Get("X-CSRF-Token")
+		cookieOK := !strings.HasPrefix(r.URL.Path, "/api/") || pageCSRF != ""
 		if h := r.Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") {
-			token = strings.TrimPrefix(h, "Bearer ")
-		} else if ck, err := r.Cookie(sessionCookie); err == nil && !strings.HasPrefix(r.URL.Path, "/api/") {
+			token, pageCSRF = strings.TrimPrefix(h, "Bearer "), ""
+		} else if ck, err := r.Cookie(sessionCookie); err == nil && cookieOK {
 			token = ck.Value
 		}
 		rtoken := ""
 		if strings.HasPrefix(token, store.ResidentTokenPrefix) {
 			rtoken, token = token, "" // a resident's Bearer token
-		} else if ck, err := r.Cookie(residentCookie); err == nil && !strings.HasPrefix(r.URL.Path, "/api/") {
+		} else if ck, err := r.Cookie(residentCookie); err == nil && cookieOK {
 			rtoken = ck.Value
 		}
 		if rtoken != "" {
-			if res, sess, err := s.svc.AuthenticateResident(r.Context(), rtoken); err == nil {
+			if res, sess, err := s.svc.AuthenticateResident(r.Context(), rtoken); err == nil && (pageCSRF == "" || pageCSRF == sess.CSRF) {
 				c.resident, c.rsess, c.rtoken = &res, sess, rtoken
 				if !chosen {
 					c.lang = i18n.Parse(res.Lang)
@@ -169,7 +174,7 @@ func (s *Server) identify(next http.Handler) http.Handler {
 			}
 		}
 		if token != "" {
-			if me, sess, err := s.svc.Authenticate(r.Context(), token); err == nil {
+			if me, sess, err := s.svc.Authenticate(r.Context(), token); err == nil && (pageCSRF == "" || pageCSRF == sess.CSRF) {
 				c.me, c.sess, c.token = &me, sess, token
 				if !chosen {
 					c.lang = i18n.Parse(me.Lang)

@@ -9,10 +9,9 @@
 // lost is sent again without making a second case: the server returns the first one. An entry leaves the
 // queue only when the server has answered it.
 //
-// Entries have a kind, and each kind its sender. "form" is built in. File uploads join later as kind
-// "upload" (the resumable upload of issue 13, item 1: chunks sent to an upload id from an offset), with
-// the file's bytes kept in IndexedDB; a form entry lists in "after" the upload ids it needs, and waits
-// until they are sent. Register a sender with BianminOutbox.register(kind, function (entry) -> Promise)
+// Entries have a kind, and each kind its sender. "form" is built in; uploads.js adds "upload" (the
+// resumable upload of issue 13, item 1: chunks sent to an upload id from an offset), with the file's bytes
+// kept in IndexedDB. An entry may list in "after" the entries it needs sent first. Register a sender with BianminOutbox.register(kind, function (entry) -> Promise)
 // resolving {state: "sent", url, no} or {state: "refused"}, and rejecting on a network failure (the entry
 // then waits); BianminOutbox.add(entry) queues an entry of any kind.
 (function () {
@@ -136,16 +135,19 @@
     var run = function () {
       var q = queue();
       var sentIDs = q.filter(function (e) { return e.state === "sent"; }).map(function (e) { return e.id; });
+      // the first entry this page can send: a kind whose sender another page registers waits for that page
       var next = q.filter(function (e) {
-        return (e.state === "waiting" || e.state === "sending") && (e.after || []).every(function (id) { return sentIDs.indexOf(id) >= 0; });
+        return (e.state === "waiting" || e.state === "sending") && senders[e.kind] && (e.after || []).every(function (id) { return sentIDs.indexOf(id) >= 0; });
       })[0];
-      if (!next || !senders[next.kind]) return Promise.resolve();
+      if (!next) return Promise.resolve();
       update(next.id, { state: "sending", tries: (next.tries || 0) + 1 });
       render();
       return senders[next.kind](next).then(function (res) {
         update(next.id, { state: res.state, url: res.url || "", no: res.no || "", sent: new Date().toISOString() });
         if (res.state === "sent") dropDrafts(next.id);
         render();
+        // the page may want to show what arrived (a file on its case page)
+        window.dispatchEvent(new CustomEvent("bianmin:outbox", { detail: { id: next.id, kind: next.kind, state: res.state, url: res.url || "" } }));
         return run();
       }, function () {
         update(next.id, { state: "waiting" });
@@ -170,6 +172,10 @@
     register: function (kind, send) { senders[kind] = send; },
     add: function (entry) { var ok = add(entry); render(); flush(); return ok; },
     flush: flush,
+    // entry reads a queued entry; note records what a sender learnt on the way (an upload's id), so that
+    // a later attempt goes on from there
+    entry: function (id) { return queue().filter(function (e) { return e.id === id; })[0]; },
+    note: function (id, change) { update(id, change); },
   };
 
   // drafts: what is typed into an outbox form, kept under the page's address and its key
