@@ -85,28 +85,46 @@ const (
 	RatingRectify Action = "rating.rectify" // 核实, 整改, 反馈 of a 差评
 	RatingAppeal  Action = "rating.appeal"  // appeal a rating believed mistaken or malicious
 	RatingDecide  Action = "rating.decide"  // decide an appeal (申诉复核): supervisors
+
+	// The people of the hall (issue 11, internal/roster; the seed 三.(一).5 and 三.(四)): the director makes
+	// the roster and decides leave; everyone of the hall asks for their own leave, signs in and declares
+	// relations (回避); others' attendance and the coverage of the hall are read by the director and the
+	// supervising office.
+	RosterEdit     Action = "people.roster.edit"
+	RosterRead     Action = "people.roster.read"
+	LeaveRequest   Action = "people.leave.request"
+	LeaveDecide    Action = "people.leave.decide"
+	AttendanceSign Action = "people.attendance.sign"
+	AttendanceRead Action = "people.attendance.read" // others' attendance; one's own is always one's own
+	CoverageRead   Action = "people.coverage.read"
+	RecusalDeclare Action = "people.recusal.declare"
 )
 
 // Actions lists every action, for the permission matrix and its test.
 var Actions = []Action{OrgRead, OrgEdit, OrgImport, StaffRead, StaffManage, ApplicantRead, ApplicantReadFull,
 	ApplicantWrite, ApplicantOverride, TranslationEdit, AuditRead, CatalogEdit, CatalogPublish, SupervisionRead, OrderIssue, OrderAnswer,
 	CaseFileRead, CaseFileAttach, StandingWrite, StationLists, NeedsRead, NeedsWrite, VisitWrite, HallOperate, HoursEdit,
-	TranslationReview, EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingRectify, RatingAppeal, RatingDecide}
+	TranslationReview, EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingRectify, RatingAppeal, RatingDecide,
+	RosterEdit, RosterRead, LeaveRequest, LeaveDecide, AttendanceSign, AttendanceRead, CoverageRead, RecusalDeclare}
 
 var grants = map[Role][]Action{
 	Clerk: {OrgRead, ApplicantRead, ApplicantReadFull, ApplicantWrite, OrderAnswer, CaseFileRead, CaseFileAttach, StationLists, NeedsRead, NeedsWrite, VisitWrite,
-		HallOperate, EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingRectify, RatingAppeal},
+		HallOperate, EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingRectify, RatingAppeal,
+		RosterRead, LeaveRequest, AttendanceSign, RecusalDeclare},
 	Agent: {OrgRead, ApplicantRead, ApplicantReadFull, ApplicantWrite, OrderAnswer, CaseFileRead, CaseFileAttach, StandingWrite, StationLists, NeedsRead, NeedsWrite, VisitWrite,
-		EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingAppeal},
-	Reviewer:   {OrgRead, ApplicantRead, OrderAnswer, CaseFileRead, EnquiryRead, RatingRead},
-	Department: {OrgRead, ApplicantRead, CatalogEdit, OrderAnswer, CaseFileRead},
+		EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingAppeal, RecusalDeclare},
+	Reviewer:   {OrgRead, ApplicantRead, OrderAnswer, CaseFileRead, EnquiryRead, RatingRead, RosterRead, LeaveRequest, AttendanceSign, RecusalDeclare},
+	Department: {OrgRead, ApplicantRead, CatalogEdit, OrderAnswer, CaseFileRead, RecusalDeclare},
 	Director: {OrgRead, OrgEdit, StaffRead, StaffManage, ApplicantRead, ApplicantReadFull, ApplicantWrite, ApplicantOverride, SupervisionRead,
 		OrderIssue, OrderAnswer, CaseFileRead, CaseFileAttach, StationLists, NeedsRead, NeedsWrite, VisitWrite, HallOperate, HoursEdit,
-		EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingRectify, RatingAppeal},
+		EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingRectify, RatingAppeal,
+		RosterEdit, RosterRead, LeaveRequest, LeaveDecide, AttendanceSign, AttendanceRead, CoverageRead, RecusalDeclare},
 	// a supervisor changes no case; an order (督办) is the supervisor's own act, kept beside the case
-	Supervisor: {OrgRead, StaffRead, ApplicantRead, AuditRead, SupervisionRead, OrderIssue, CaseFileRead, EnquiryRead, RatingRead, RatingDecide},
+	Supervisor: {OrgRead, StaffRead, ApplicantRead, AuditRead, SupervisionRead, OrderIssue, CaseFileRead, EnquiryRead, RatingRead, RatingDecide,
+		RosterRead, AttendanceRead, CoverageRead},
 	Translator: {OrgRead, TranslationEdit, TranslationReview},
-	Admin:      without(Actions, StandingWrite, StationLists, NeedsRead, NeedsWrite, VisitWrite), // the desk's and the station's work is theirs
+	// the desk's and the station's work is theirs; so is one's own leave, sign-in and declaration at a hall
+	Admin: without(Actions, StandingWrite, StationLists, NeedsRead, NeedsWrite, VisitWrite, LeaveRequest, AttendanceSign, RecusalDeclare),
 }
 
 func without(all []Action, not ...Action) []Action {

@@ -40,6 +40,9 @@ type Config struct {
 	Files files.Limits
 	// RectifyDays is the working days a 差评's rectification has (FACTS.md §2.4: no national number; 5 by default).
 	RectifyDays int
+	// LateGrace is how long after the rostered opening a sign-in still counts as on time (考勤; the seed
+	// names none: Bianmin's choice, 5 minutes by default, roster.Grace).
+	LateGrace time.Duration
 }
 
 // DefaultConfig is what a hall runs with.
