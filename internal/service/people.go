@@ -495,6 +495,9 @@ func (s *Service) RotationOf(ctx context.Context, actor access.Actor, id string)
 // RequestLeave records the actor's own request for leave (请假), with its substitute. It is refused when a
 // rostered half-day of its days would be empty (roster.CheckCover, 三.(一).5). key makes it idempotent.
 func (s *Service) RequestLeave(ctx context.Context, actor access.Actor, in roster.LeaveInput, key string) (roster.Leave, error) {
+	if !actor.Role.Has(access.LeaveRequest) {
+		return roster.Leave{}, errs.New(errs.Forbidden, "err.forbidden").With("action", string(access.LeaveRequest))
+	}
 	c, err := s.homeCenter(ctx, actor.OrgID)
 	if err != nil {
 		return roster.Leave{}, err
@@ -669,6 +672,9 @@ func (s *Service) Leaves(ctx context.Context, actor access.Actor, cursor string)
 
 // SignIn records the actor's arrival at their center today, with the address the request came from.
 func (s *Service) SignIn(ctx context.Context, actor access.Actor, addr string) error {
+	if !actor.Role.Has(access.AttendanceSign) {
+		return errs.New(errs.Forbidden, "err.forbidden").With("action", string(access.AttendanceSign))
+	}
 	c, err := s.homeCenter(ctx, actor.OrgID)
 	if err != nil {
 		return err
