@@ -58,7 +58,7 @@ func (in DeclarationInput) Check(staff string) (Declaration, error) {
 		valid = valid || r == d.Relation
 	}
 	if !valid {
-		l.Add(errs.Field("relation", "err.find.choice"))
+		l.Add(errs.Field("people_relation", "err.find.choice"))
 	}
 	if d.Relation == FormerEmployer {
 		d.Number = people.NormalizeCreditCode(in.Number)

@@ -363,7 +363,9 @@ type RosterWeek struct {
 }
 
 // Key is the At key of a seat's half-day.
-func Key(seat string, d clock.Date, h roster.Half) string { return seat + " " + d.String() + " " + string(h) }
+func Key(seat string, d clock.Date, h roster.Half) string {
+	return seat + " " + d.String() + " " + string(h)
+}
 
 // Eligible are the active staff qualified for the seat, by name.
 func (w RosterWeek) Eligible(seat roster.Seat) []store.StaffRecord {
@@ -905,8 +907,8 @@ func (s *Service) coverageNow(ctx context.Context, c org.Org) (Coverage, error) 
 
 // CenterCoverage is one center's line of the banner's coverage view.
 type CenterCoverage struct {
-	Center                               org.Org
-	Open                                 bool
+	Center                                 org.Org
+	Open                                   bool
 	Seats, Present, Covered, Empty, Absent int
 }
 
@@ -1014,4 +1016,101 @@ func (s *Service) recuse(ctx context.Context, actor access.Actor, c cases.Case, 
 		}
 	}
 	return nil
+}
+
+// NameOf is a member of staff's name ("" when unknown), for the roster's grid.
+func (w RosterWeek) NameOf(id string) string { return w.Staff[id].Name }
+
+// NameOf is a member of staff's name, for the coverage page.
+func (c Coverage) NameOf(id string) string { return c.Staff[id].Name }
+
+// --- the public staff page (point 9): who is on duty today (亮身份), seat cards (置座牌)
+
+// OnDuty is one person on the public page: their record (never the phone), their seat and whether they cover
+// for someone on leave.
+type OnDuty struct {
+	Rec      store.StaffRecord
+	Seat     roster.Seat
+	Covering bool
+}
+
+// DutyDay is a center's people of a day.
+type DutyDay struct {
+	Center org.Org
+	Day    clock.Date
+	People []OnDuty
+}
+
+// OnDutyToday is a center's people on duty today, from the roster and the approved leaves (public).
+func (s *Service) OnDutyToday(ctx context.Context, centerID string) (DutyDay, error) {
+	c, err := s.center(ctx, centerID)
+	if err != nil {
+		return DutyDay{}, err
+	}
+	day, _ := s.hallNow()
+	d := DutyDay{Center: c, Day: day}
+	seats, staff, err := s.hallOf(ctx, c)
+	if err != nil {
+		return d, err
+	}
+	sm := seatMap(seats)
+	entries, err := s.DB.Roster(ctx, c.ID, day, day)
+	if err != nil {
+		return d, err
+	}
+	leaves, err := s.DB.LeavesOver(ctx, c.ID, day, day, roster.Approved, roster.Returned)
+	if err != nil {
+		return d, err
+	}
+	seen := map[string]bool{}
+	for _, e := range entries {
+		who, covering := e.Staff, false
+		for _, l := range leaves {
+			if l.Staff == e.Staff && l.On(day) {
+				who, covering = l.Substitute, true
+			}
+		}
+		r, ok := staff[who]
+		if !ok || !r.Active || seen[who] {
+			continue
+		}
+		seen[who] = true
+		r.Phone = ""
+		d.People = append(d.People, OnDuty{Rec: r, Seat: sm[e.Seat], Covering: covering})
+	}
+	return d, nil
+}
+
+// OnDutyAll is every active person of a center's hall with their first qualified seat, for the seat cards.
+func (s *Service) OnDutyAll(ctx context.Context, centerID string) (DutyDay, error) {
+	c, err := s.center(ctx, centerID)
+	if err != nil {
+		return DutyDay{}, err
+	}
+	day, _ := s.hallNow()
+	d := DutyDay{Center: c, Day: day}
+	seats, staff, err := s.hallOf(ctx, c)
+	if err != nil {
+		return d, err
+	}
+	sm := seatMap(seats)
+	for _, r := range staff {
+		if !r.Active || len(r.Seats) == 0 {
+			continue
+		}
+		r.Phone = ""
+		d.People = append(d.People, OnDuty{Rec: r, Seat: sm[r.Seats[0]]})
+	}
+	slices.SortFunc(d.People, func(a, b OnDuty) int { return strings.Compare(a.Rec.Username, b.Rec.Username) })
+	return d, nil
+}
+
+// SeatName is a seat's name in a language, for the alerts' list.
+func (c Coverage) SeatName(id, lang string) string {
+	for _, x := range c.Seats {
+		if x.Seat.ID == id {
+			return x.Seat.Name(lang)
+		}
+	}
+	return ""
 }
