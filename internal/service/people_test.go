@@ -1,6 +1,9 @@
 package service_test
 
 import (
+	"bytes"
+	"image"
+	"image/png"
 	"testing"
 	"time"
 
@@ -8,6 +11,7 @@ import (
 	"bianmin/internal/cases"
 	"bianmin/internal/clock"
 	"bianmin/internal/errs"
+	"bianmin/internal/files"
 	"bianmin/internal/org"
 	"bianmin/internal/roster"
 	"bianmin/internal/service"
@@ -259,6 +263,43 @@ func TestPeopleOfTheHall(t *testing.T) {
 		}
 		if err := w.svc.SetStaffActive(ctx, h.director, h.rev2.ID, r2.Version, true); err != nil {
 			t.Fatal(err)
+		}
+	})
+}
+
+// A staff photo is checked as any material, brought down to PhotoEdge and kept by its hash; only the township's
+// director (or the person themself) sets it; a file that is not an image is refused naming the field.
+func TestStaffPhoto(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, db *store.DB) {
+		w := demoWorld(t, db)
+		img := image.NewRGBA(image.Rect(0, 0, 1200, 1600))
+		for i := range img.Pix {
+			img.Pix[i] = byte(i % 251)
+		}
+		var buf bytes.Buffer
+		if err := png.Encode(&buf, img); err != nil {
+			t.Fatal(err)
+		}
+		clerk := w.actors["tianshan.clerk"]
+		if err := w.svc.SetStaffPhoto(ctx, w.actors["shaogen.director"], clerk.ID, "me.png", buf.Bytes()); errs.CodeOf(err) != errs.Forbidden {
+			t.Errorf("another township's director set a photo: %v", err)
+		}
+		if err := w.svc.SetStaffPhoto(ctx, w.actors["tianshan.director"], clerk.ID, "me.png", []byte("MZ not an image")); errs.CodeOf(err) != errs.Invalid || errs.All(err)[0].Field != "photo" {
+			t.Errorf("not an image: %v", err)
+		}
+		if err := w.svc.SetStaffPhoto(ctx, w.actors["tianshan.director"], clerk.ID, "me.png", buf.Bytes()); err != nil {
+			t.Fatal(err)
+		}
+		body, sha, err := w.svc.StaffPhoto(ctx, clerk.ID)
+		if err != nil || sha != files.Address(body) {
+			t.Fatalf("photo: %v %s", err, sha)
+		}
+		cfg, _, err := image.DecodeConfig(bytes.NewReader(body))
+		if err != nil || cfg.Height != service.PhotoEdge || cfg.Width != 360 {
+			t.Errorf("resized to %dx%d: %v", cfg.Width, cfg.Height, err)
+		}
+		if r, _ := db.StaffRecord(ctx, clerk.ID); r.Photo != sha {
+			t.Errorf("the record keeps %q", r.Photo)
 		}
 	})
 }
