@@ -98,6 +98,7 @@ const (
 	AttendanceRead Action = "people.attendance.read" // others' attendance; one's own is always one's own
 	CoverageRead   Action = "people.coverage.read"
 	RecusalDeclare Action = "people.recusal.declare"
+	BoardEdit      Action = "people.board.edit" // publish the 六有 board's documents of a center
 )
 
 // Actions lists every action, for the permission matrix and its test.
@@ -105,7 +106,7 @@ var Actions = []Action{OrgRead, OrgEdit, OrgImport, StaffRead, StaffManage, Appl
 	ApplicantWrite, ApplicantOverride, TranslationEdit, AuditRead, CatalogEdit, CatalogPublish, SupervisionRead, OrderIssue, OrderAnswer,
 	CaseFileRead, CaseFileAttach, StandingWrite, StationLists, NeedsRead, NeedsWrite, VisitWrite, HallOperate, HoursEdit,
 	TranslationReview, EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingRectify, RatingAppeal, RatingDecide,
-	RosterEdit, RosterRead, LeaveRequest, LeaveDecide, AttendanceSign, AttendanceRead, CoverageRead, RecusalDeclare}
+	RosterEdit, RosterRead, LeaveRequest, LeaveDecide, AttendanceSign, AttendanceRead, CoverageRead, RecusalDeclare, BoardEdit}
 
 var grants = map[Role][]Action{
 	Clerk: {OrgRead, ApplicantRead, ApplicantReadFull, ApplicantWrite, OrderAnswer, CaseFileRead, CaseFileAttach, StationLists, NeedsRead, NeedsWrite, VisitWrite,
@@ -118,7 +119,7 @@ var grants = map[Role][]Action{
 	Director: {OrgRead, OrgEdit, StaffRead, StaffManage, ApplicantRead, ApplicantReadFull, ApplicantWrite, ApplicantOverride, SupervisionRead,
 		OrderIssue, OrderAnswer, CaseFileRead, CaseFileAttach, StationLists, NeedsRead, NeedsWrite, VisitWrite, HallOperate, HoursEdit,
 		EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingRectify, RatingAppeal,
-		RosterEdit, RosterRead, LeaveRequest, LeaveDecide, AttendanceSign, AttendanceRead, CoverageRead, RecusalDeclare},
+		RosterEdit, RosterRead, LeaveRequest, LeaveDecide, AttendanceSign, AttendanceRead, CoverageRead, RecusalDeclare, BoardEdit},
 	// a supervisor changes no case; an order (督办) is the supervisor's own act, kept beside the case
 	Supervisor: {OrgRead, StaffRead, ApplicantRead, AuditRead, SupervisionRead, OrderIssue, CaseFileRead, EnquiryRead, RatingRead, RatingDecide,
 		RosterRead, AttendanceRead, CoverageRead},

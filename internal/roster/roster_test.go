@@ -1,6 +1,7 @@
 package roster
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -273,5 +274,47 @@ func TestDeclaration(t *testing.T) {
 	}
 	if _, ok := Conflict([]Declaration{{Number: ""}}, "", ""); ok {
 		t.Error("an empty number matched an organisation's empty ID number")
+	}
+}
+
+func TestDocCheckAndCurrent(t *testing.T) {
+	today := mon
+	good := DocInput{Kind: "norms", TitleZh: "服务规范", TitleMn: "ᠦᠢᠯᠡᠴᠢᠯᠡᠭᠡ ᠶᠢᠨ ᠵᠠᠰᠠᠭ", BodyZh: "一、首问负责", BodyMn: "ᠨᠢᠭᠡ", Effective: "2026-12-07"}
+	if _, err := good.Check(today); err != nil {
+		t.Fatal(err)
+	}
+	for name, c := range map[string]struct {
+		in     DocInput
+		fields []string
+	}{
+		"no Mongolian": {DocInput{Kind: "norms", TitleZh: "x", BodyZh: "y", Effective: "2026-12-08"}, []string{"doc_title_mn", "doc_body_mn"}},
+		"past":         {DocInput{Kind: "rules", TitleZh: "x", TitleMn: "ᠠ", BodyZh: "y", BodyMn: "ᠠ", Effective: "2026-12-01"}, []string{"effective"}},
+		"kind":         {DocInput{Kind: "menu", TitleZh: "x", TitleMn: "ᠠ", BodyZh: "y", BodyMn: "ᠠ", Effective: "2026-12-08"}, []string{"doc_kind"}},
+		"long":         {DocInput{Kind: "duties", TitleZh: strings.Repeat("长", 101), TitleMn: "ᠠ", BodyZh: "y", BodyMn: "ᠠ", Effective: "2026-12-08"}, []string{"doc_title_zh"}},
+	} {
+		_, err := c.in.Check(today)
+		var got []string
+		for _, e := range errs.All(err) {
+			got = append(got, e.Field)
+		}
+		if strings.Join(got, " ") != strings.Join(c.fields, " ") {
+			t.Errorf("%s: %v, want %v", name, got, c.fields)
+		}
+	}
+	docs := []Doc{
+		{Kind: Norms, Version: 1, Effective: mon.AddDays(-30)},
+		{Kind: Norms, Version: 2, Effective: mon},
+		{Kind: Norms, Version: 3, Effective: mon.AddDays(10)}, // not yet in force
+		{Kind: Rules, Version: 1, Effective: mon.AddDays(1)},
+	}
+	cur := Current(docs, mon)
+	if cur[Norms].Version != 2 {
+		t.Errorf("norms in force: v%d", cur[Norms].Version)
+	}
+	if _, ok := cur[Rules]; ok {
+		t.Error("rules in force before their date")
+	}
+	if Current(docs, mon.AddDays(10))[Norms].Version != 3 {
+		t.Error("the newer version did not come into force")
 	}
 }

@@ -1114,3 +1114,127 @@ func (c Coverage) SeatName(id, lang string) string {
 	}
 	return ""
 }
+
+// --- the 六有 board (point 10) and the window signs (point 11)
+
+// PublishDoc publishes a new version of one of a center's board documents (the director; 内政办发〔1996〕32号:
+// both scripts).
+func (s *Service) PublishDoc(ctx context.Context, actor access.Actor, centerID string, in roster.DocInput) (roster.Doc, error) {
+	c, err := s.peopleCenter(ctx, actor, centerID, access.BoardEdit)
+	if err != nil {
+		return roster.Doc{}, err
+	}
+	if err := textLimits(limit("doc_kind", in.Kind, 20), limit("effective", in.Effective, 20)); err != nil {
+		return roster.Doc{}, err
+	}
+	today, _ := s.hallNow()
+	d, err := in.Check(today)
+	if err != nil {
+		return d, err
+	}
+	for _, f := range []struct{ field, v string }{{"doc_title_mn", d.TitleMn}, {"doc_body_mn", d.BodyMn}} {
+		if e := mnOnly(f.field, f.v); e != nil {
+			return d, e
+		}
+	}
+	d.Center = c.ID
+	err = s.DB.Write(ctx, func(tx *store.Tx) error { return tx.PublishDoc(actor, &d) })
+	return d, err
+}
+
+// mnOnly refuses a Mongolian text without a Mongolian letter (a Chinese pasted in the Mongolian field).
+func mnOnly(field, v string) error {
+	for _, r := range v {
+		if r >= 0x1820 && r <= 0x18AF {
+			return nil
+		}
+	}
+	return errs.Field(field, "err.people.not_mongolian")
+}
+
+// Board6 is what the 六有 board of a center shows, generated from the data.
+type Board6 struct {
+	Center, Township org.Org
+	Day              clock.Date
+	Docs             map[roster.DocKind]roster.Doc // in force today
+	All              []roster.Doc                  // every version, for the director's page
+	People           []OnDuty                      // 人员信息: today's roster
+	Items            []BoardItem                   // 服务项目: the township's published items
+	Week             []HoursDay                    // opening hours of the next seven days
+	Phones           []string                      // 咨询电话 of the township's items
+	Complaint        []string                      // 监督投诉电话
+}
+
+// BoardItem is one service on the board.
+type BoardItem struct {
+	ID, NameZh, NameMn string
+}
+
+// Doc is the document of a kind in force ("" title when none is published).
+func (b Board6) Doc(kind string) roster.Doc { return b.Docs[roster.DocKind(kind)] }
+
+// BoardOf reads a center's 六有 board (public).
+func (s *Service) BoardOf(ctx context.Context, centerID string) (Board6, error) {
+	c, err := s.center(ctx, centerID)
+	if err != nil {
+		return Board6{}, err
+	}
+	b := Board6{Center: c}
+	if b.Township, err = s.DB.Org(ctx, c.ParentID); err != nil {
+		return b, err
+	}
+	duty, err := s.OnDutyToday(ctx, c.ID)
+	if err != nil {
+		return b, err
+	}
+	b.Day, b.People = duty.Day, duty.People
+	if b.All, err = s.DB.BoardDocs(ctx, c.ID); err != nil {
+		return b, err
+	}
+	b.Docs = roster.Current(b.All, b.Day)
+	ims, err := s.DB.ImplementationsAt(ctx, b.Township.ID)
+	if err != nil {
+		return b, err
+	}
+	ids := make([]string, 0, len(ims))
+	for _, im := range ims {
+		ids = append(ids, im.ItemID)
+		if im.ConsultPhone != "" && !slices.Contains(b.Phones, im.ConsultPhone) {
+			b.Phones = append(b.Phones, im.ConsultPhone)
+		}
+		if im.ComplaintPhone != "" && !slices.Contains(b.Complaint, im.ComplaintPhone) {
+			b.Complaint = append(b.Complaint, im.ComplaintPhone)
+		}
+	}
+	if len(ids) > 0 {
+		items, err := s.DB.PublishedItems(ctx, store.ItemFilter{IDs: ids})
+		if err != nil {
+			return b, err
+		}
+		for _, it := range items {
+			b.Items = append(b.Items, BoardItem{ID: it.ID, NameZh: it.NameZh, NameMn: it.NameMn})
+			if it.ComplaintPhone != "" && !slices.Contains(b.Complaint, it.ComplaintPhone) {
+				b.Complaint = append(b.Complaint, it.ComplaintPhone)
+			}
+		}
+	}
+	b.Week, _, err = s.HoursAhead(ctx, c.ID, 7)
+	return b, err
+}
+
+// Signs are a center's window signs: every window and back-office seat, and the five zones.
+type Signs struct {
+	Center org.Org
+	Seats  []roster.Seat
+	Zones  []roster.Zone
+}
+
+// SignsOf reads what a center's signs say (public: they hang in the hall).
+func (s *Service) SignsOf(ctx context.Context, centerID string) (Signs, error) {
+	c, err := s.center(ctx, centerID)
+	if err != nil {
+		return Signs{}, err
+	}
+	seats, _, err := s.hallOf(ctx, c)
+	return Signs{Center: c, Seats: seats, Zones: roster.Zones}, err
+}

@@ -12,7 +12,7 @@ import (
 )
 
 // The permission matrix of the hall's people (issue 11), written out: who may, at 天山镇's center, make the
-// roster, read it, decide a leave, read a colleague's attendance, read the coverage, edit a record, sign in
+// roster, read it, decide a leave, publish the 六有 board's documents, read a colleague's attendance, read the coverage, edit a record, sign in
 // and declare a relation. Every refusal is forbidden and writes nothing.
 func TestPeoplePermissionMatrix(t *testing.T) {
 	want := map[string]string{
@@ -23,6 +23,7 @@ func TestPeoplePermissionMatrix(t *testing.T) {
 		"coverage":    "admin supervisor tianshan.director",
 		"staffEdit":   "admin tianshan.director",
 		"signIn":      "tianshan.clerk tianshan.reviewer tianshan.director shaogen.clerk shaogen.director",
+		"boardEdit":   "admin tianshan.director",
 		"declare":     "minzheng tianshan.clerk tianshan.reviewer tianshan.director shaogen.clerk shaogen.director yangshulin.agent",
 	}
 	users := []string{"admin", "supervisor", "minzheng", "fanyi", "tianshan.clerk", "tianshan.reviewer", "tianshan.director", "shaogen.clerk", "shaogen.director", "yangshulin.agent"}
@@ -50,6 +51,11 @@ func TestPeoplePermissionMatrix(t *testing.T) {
 				"staffEdit": func() error {
 					_, err := w.svc.EditStaff(ctx, actor, h.clerk2.ID, service.StaffEdit{Version: r.Version + 100, Name: r.Name, Role: "clerk"})
 					return okIf(err, errs.Conflict)
+				},
+				// an empty document: past the permission check, refused as bad input (nothing written)
+				"boardEdit": func() error {
+					_, err := w.svc.PublishDoc(ctx, actor, h.center.ID, roster.DocInput{Kind: "norms"})
+					return okIf(err, errs.Invalid)
 				},
 				"signIn": func() error { return w.svc.SignIn(ctx, actor, "10.0.0.1") },
 				"declare": func() error {

@@ -303,3 +303,46 @@ func TestStaffPhoto(t *testing.T) {
 		}
 	})
 }
+
+// The 六有 board: the director publishes a bilingual document in force from a date; the board shows the version
+// in force, today's people from the roster and the township's items; a Mongolian field in Chinese is refused.
+func TestBoard6(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, db *store.DB) {
+		defer func() { db.Now = time.Now }()
+		w := demoWorld(t, db)
+		at(w, "2026-12-07 09:00")
+		h := setUpHall(t, w)
+		mon := clock.MustDate("2026-12-07")
+		if err := w.svc.SaveRoster(ctx, h.director, h.center.ID, mon, []roster.Entry{{Day: mon, Half: roster.AM, Seat: h.front[0].ID, Staff: h.clerk.ID}}); err != nil {
+			t.Fatal(err)
+		}
+		in := roster.DocInput{Kind: "norms", TitleZh: "服务规范", TitleMn: "服务规范", BodyZh: "首问负责", BodyMn: "ᠠ", Effective: "2026-12-07"}
+		if _, err := w.svc.PublishDoc(ctx, h.director, h.center.ID, in); errs.CodeOf(err) != errs.Invalid || errs.All(err)[0].Field != "doc_title_mn" {
+			t.Fatalf("a Chinese title in the Mongolian field: %v", err)
+		}
+		in.TitleMn = "ᠦᠢᠯᠡᠴᠢᠯᠡᠭᠡ ᠶᠢᠨ ᠵᠢᠷᠤᠮ"
+		if _, err := w.svc.PublishDoc(ctx, h.away, h.center.ID, in); errs.CodeOf(err) != errs.Forbidden {
+			t.Errorf("another township's director published: %v", err)
+		}
+		if _, err := w.svc.PublishDoc(ctx, h.director, h.center.ID, in); err != nil {
+			t.Fatal(err)
+		}
+		in.BodyZh, in.Effective = "首问负责，一次告知", "2026-12-20"
+		if d, err := w.svc.PublishDoc(ctx, h.director, h.center.ID, in); err != nil || d.Version != 2 {
+			t.Fatalf("version 2: %+v %v", d, err)
+		}
+		b, err := w.svc.BoardOf(ctx, h.center.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := b.Doc("norms"); d.Version != 1 || d.BodyZh != "首问负责" {
+			t.Errorf("the norms in force: %+v", d)
+		}
+		if len(b.People) != 1 || b.People[0].Rec.ID != h.clerk.ID || b.People[0].Rec.Phone != "" {
+			t.Errorf("today's people: %+v", b.People)
+		}
+		if len(b.Items) == 0 || len(b.Week) != 7 {
+			t.Errorf("items %d, week %d", len(b.Items), len(b.Week))
+		}
+	})
+}

@@ -384,3 +384,34 @@ func (db *DB) Declarations(ctx context.Context, staffID string) ([]roster.Declar
 func (tx *Tx) Recused(actor access.Actor, c cases.Case, d roster.Declaration, move string) error {
 	return tx.Audit(actor, "recusal.refuse", "case", c.ID, c.Handling, nil, map[string]string{"move": move, "declaration": d.ID, "relation": string(d.Relation)})
 }
+
+// --- the 六有 board's documents
+
+// PublishDoc stores a new version of a center's document of its kind (the next number).
+func (tx *Tx) PublishDoc(actor access.Actor, d *roster.Doc) error {
+	if err := tx.queryRow(`SELECT coalesce(max(version), 0) + 1 FROM board_docs WHERE center_id = ? AND kind = ?`, d.Center, string(d.Kind)).Scan(&d.Version); err != nil {
+		return errs.Wrap(err, "doc version")
+	}
+	d.ID, d.PublishedBy, d.Published = ids.New(), actor.ID, tx.now
+	if _, err := tx.exec(`INSERT INTO board_docs (id, center_id, kind, version, title_zh, title_mn, body_zh, body_mn, effective_on, published_by, published_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, d.ID, d.Center, string(d.Kind), d.Version, d.TitleZh, d.TitleMn, d.BodyZh, d.BodyMn, d.Effective.Int(), actor.ID, tx.now); err != nil {
+		if tx.d.isUnique(err) {
+			return errs.New(errs.Conflict, "err.people.doc_conflict")
+		}
+		return errs.Wrap(err, "publish doc")
+	}
+	return tx.Audit(actor, "board.publish", "org", d.Center, d.Center, nil, d)
+}
+
+// BoardDocs are every version of a center's documents, newest first.
+func (db *DB) BoardDocs(ctx context.Context, centerID string) ([]roster.Doc, error) {
+	rows, err := db.query(ctx, `SELECT id, center_id, kind, version, title_zh, title_mn, body_zh, body_mn, effective_on, published_by, published_at
+		FROM board_docs WHERE center_id = ? ORDER BY kind, version DESC`, centerID)
+	return collect(rows, err, func(r interface{ Scan(...any) error }) (roster.Doc, error) {
+		var d roster.Doc
+		var eff int
+		err := r.Scan(&d.ID, &d.Center, &d.Kind, &d.Version, &d.TitleZh, &d.TitleMn, &d.BodyZh, &d.BodyMn, &eff, &d.PublishedBy, &d.Published)
+		d.Effective = clock.DateFromInt(eff)
+		return d, err
+	})
+}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -547,4 +548,91 @@ type LeaveItem struct {
 // LeaveItem prepares one leave for the "leaveitem" template.
 func (p *Page) LeaveItem(l roster.Leave, decide bool) LeaveItem {
 	return LeaveItem{P: p, L: l, Decide: decide}
+}
+
+// --- the 六有 board and the window signs (public: they hang in the hall and on the portal)
+
+// MnOf and ZhOf are a key's text in each script, whatever the page's language: the board and the signs write
+// both (内政办发〔1996〕32号).
+func (p *Page) MnOf(key string) string { m, _ := p.cat.Get(key); return m.Mn }
+func (p *Page) ZhOf(key string) string { m, _ := p.cat.Get(key); return m.Zh }
+
+// SignPair is a sign's text in both scripts, Mongolian on the left, the same size.
+func (p *Page) SignPair(key string) template.HTML {
+	m, _ := p.cat.Get(key)
+	return template.HTML(`<span class="sign-mn" lang="mn-Mong">` + template.HTMLEscapeString(m.Mn) + `</span><span class="sign-zh" lang="zh-Hans">` +
+		template.HTMLEscapeString(m.Zh) + `</span>`)
+}
+
+func (s *Server) board6(w http.ResponseWriter, r *http.Request) {
+	b, err := s.svc.BoardOf(r.Context(), r.PathValue("center"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.page(r, "people.board.title")
+	p.TitleText = p.Name(b.Center)
+	if paper := r.URL.Query().Get("paper"); paper == "a1" || paper == "a2" {
+		p.Form["paper"] = paper
+	}
+	p.Data = b
+	s.render(w, http.StatusOK, "roster_board6", p)
+}
+
+func (s *Server) signs(w http.ResponseWriter, r *http.Request) {
+	d, err := s.svc.SignsOf(r.Context(), r.PathValue("center"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.page(r, "people.title.signs")
+	p.TitleText = p.Name(d.Center)
+	p.Data = d
+	s.render(w, http.StatusOK, "roster_signs", p)
+}
+
+type docsData struct {
+	Center org.Org
+	All    []roster.Doc
+	Kinds  []roster.DocKind
+}
+
+func (s *Server) boardDocs(w http.ResponseWriter, r *http.Request) { s.boardDocsRender(w, r, nil) }
+
+func (s *Server) boardDocsRender(w http.ResponseWriter, r *http.Request, ferr error) {
+	me := rc(r).me.Actor()
+	b, err := s.svc.BoardOf(r.Context(), r.PathValue("center"))
+	if err == nil {
+		err = me.Check(access.BoardEdit, b.Center.Path)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.page(r, "people.title.board_docs")
+	p.Data = docsData{Center: b.Center, All: b.All, Kinds: roster.DocKinds}
+	if ferr != nil {
+		p.Errors = s.fieldErrors(p.Lang, ferr)
+		p.Form = formValues(r, "doc_kind", "doc_title_mn", "doc_title_zh", "doc_body_mn", "doc_body_zh", "effective")
+	}
+	if f := r.URL.Query().Get("done"); f != "" {
+		p.Flash = "people.done." + f
+	}
+	s.render(w, status(ferr), "roster_docs", p)
+}
+
+func (s *Server) boardPublish(w http.ResponseWriter, r *http.Request) {
+	in := roster.DocInput{Kind: r.FormValue("doc_kind"), TitleZh: r.FormValue("doc_title_zh"), TitleMn: r.FormValue("doc_title_mn"),
+		BodyZh: r.FormValue("doc_body_zh"), BodyMn: r.FormValue("doc_body_mn"), Effective: r.FormValue("effective")}
+	center := r.PathValue("center")
+	_, err := s.svc.PublishDoc(r.Context(), rc(r).me.Actor(), center, in)
+	if err == nil {
+		http.Redirect(w, r, "/people/board/"+center+"?done=doc_published", http.StatusSeeOther)
+		return
+	}
+	if !onForm(err) {
+		s.fail(w, r, err)
+		return
+	}
+	s.boardDocsRender(w, r, err)
 }

@@ -209,6 +209,10 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /people/recusal", s.needLogin(s.recusalPage))
 	mux.HandleFunc("POST /people/recusal", s.needLogin(s.recusalDeclare))
 	mux.HandleFunc("GET /people/cards/{center}", s.needLogin(s.seatCards))
+	mux.HandleFunc("GET /portal/center/{center}/board", s.board6) // 六有: web page, kiosk, poster (?paper=a1|a2)
+	mux.HandleFunc("GET /portal/center/{center}/signs", s.signs)  // bilingual window and zone signs, one a sheet
+	mux.HandleFunc("GET /people/board/{center}", s.needLogin(s.boardDocs))
+	mux.HandleFunc("POST /people/board/{center}", s.needLogin(s.boardPublish))
 
 	// JSON API (api.go has its table; the OpenAPI document is generated from it)
 	s.mountAPI(mux)
