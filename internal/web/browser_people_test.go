@@ -147,6 +147,61 @@ func TestBrowserPeopleOfTheHall(t *testing.T) {
 		t.Errorf("the public staff page: %q", got)
 	}
 	audit(ctx, t, "staff on duty")
+
+	// the window and zone signs print one to an A4 sheet with every Mongolian word whole; the 六有 board as an A1
+	// poster, in Mongolian too
+	do(t, ctx, chromedp.Navigate(r.URL+"/portal/center/"+center.ID+"/signs"), chromedp.WaitVisible(chromedp.CSS(`.signs`)))
+	sheets := eval[int](t, ctx, `document.querySelectorAll(".sign-sheet").length`)
+	if sheets != len(kids)+5 {
+		t.Errorf("%d signs for %d windows and 5 zones", sheets, len(kids))
+	}
+	if pages := checkPrint(t, ctx, "people-signs", true, sheets); len(pages) != sheets {
+		t.Errorf("%d sheets printed on %d pages", sheets, len(pages))
+	}
+	shot(ctx, t, "people-signs")
+	do(t, ctx, chromedp.Navigate(r.URL+"/portal/center/"+center.ID+"/board?paper=a1"), chromedp.WaitVisible(chromedp.CSS(`.board6`)))
+	if got := j0(t, ctx, `#b6-people`); !strings.Contains(got, "其其格") {
+		t.Errorf("the board's people: %q", got)
+	}
+	if got := j0(t, ctx, `#b6-items`); !strings.Contains(got, "最低生活保障") {
+		t.Errorf("the board's items: %q", got)
+	}
+	audit(ctx, t, "六有 board")
+	checkPoster(t, ctx, "people-board-a1")
+	do(t, ctx, chromedp.Click(chromedp.CSS(`.switch[lang="mn-Mong"]`)), chromedp.WaitVisible(chromedp.CSS(`html[lang="mn-Mong"] .board6`)))
+	checkPoster(t, ctx, "people-board-a1-mn")
+	shot(ctx, t, "people-board-mn")
+}
+
+// checkPoster prints the page and checks the paper: one A1 sheet (594 × 841 mm, as the page's @page asks),
+// every Mongolian and Chinese word a person sees on it.
+func checkPoster(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	do(t, ctx, media("print"))
+	words := eval[[]string](t, ctx, printedWords+"(false)")
+	do(t, ctx, media(""))
+	pages := readPDF(t, printPDF(t, ctx), name)
+	if len(pages) != 1 {
+		t.Errorf("%s: %d sheets", name, len(pages))
+	}
+	const a1W, a1H = 594 / 25.4 * 72, 841 / 25.4 * 72
+	var text strings.Builder
+	for i, p := range pages {
+		if p.W < a1W-2 || p.W > a1W+2 || p.H < a1H-2 || p.H > a1H+2 {
+			t.Errorf("%s: sheet %d is %.0f × %.0f pt, not A1", name, i+1, p.W, p.H)
+		}
+		text.WriteString(p.Text)
+	}
+	all := bare(text.String())
+	var missing []string
+	for _, w := range words {
+		if !strings.Contains(all, bare(w)) {
+			missing = append(missing, w)
+		}
+	}
+	if len(missing) > 0 {
+		t.Errorf("%s: %d of %d words are not on the paper: %q", name, len(missing), len(words), missing[:min(len(missing), 20)])
+	}
 }
 
 func logout(t *testing.T, ctx context.Context) {
