@@ -16,8 +16,10 @@ import (
 	"bianmin/internal/hours"
 	"bianmin/internal/org"
 	"bianmin/internal/people"
+	"bianmin/internal/rating"
 	"bianmin/internal/roster"
 	"bianmin/internal/store"
+	"bianmin/internal/supervision"
 )
 
 // The people of the hall (issue 11): staff records with the hand-over of open work, rosters, leave with its
@@ -1237,4 +1239,85 @@ func (s *Service) SignsOf(ctx context.Context, centerID string) (Signs, error) {
 	}
 	seats, _, err := s.hallOf(ctx, c)
 	return Signs{Center: c, Seats: seats, Zones: roster.Zones}, err
+}
+
+// --- per-person figures (point 12)
+
+// PersonFigures is one person's month for the director (绩效考评): the cases they received (and of those,
+// accepted, decided, decided on time: the supervision figures' person dimension counts by who received), the
+// 好差评 of their window work, their attendance by the roster, their leave days, the 督办 they answered.
+type PersonFigures struct {
+	Rec                           store.StaffRecord
+	Received, Accepted, Completed int
+	OnTime                        int
+	Ratings                       rating.Figures
+	OnDuty, Late, Absent, Leave   int // rostered days: signed in on time, late, absent without leave, on leave
+	Answered                      int
+}
+
+// OnTimeRate is the share of decided cases decided on time.
+func (f PersonFigures) OnTimeRate() float64 {
+	if f.Completed == 0 {
+		return 0
+	}
+	return float64(f.OnTime) / float64(f.Completed)
+}
+
+// PeopleFigures are the month's figures of every person of the director's township (or of a township the
+// supervisor names), by username.
+func (s *Service) PeopleFigures(ctx context.Context, actor access.Actor, townshipID string, m supervision.Month) ([]PersonFigures, error) {
+	t, err := s.DB.Org(ctx, townshipID)
+	if err != nil {
+		return nil, err
+	}
+	if t.Kind != org.Township {
+		return nil, errs.Field("township", "err.not_found").With("what", "org")
+	}
+	if err := actor.Check(access.AttendanceRead, t.Path); err != nil {
+		return nil, err
+	}
+	d, err := s.Dashboard(ctx, actor, DashboardQuery{Dim: supervision.Person, Period: m.Period(), Township: t.ID})
+	if err != nil {
+		return nil, err
+	}
+	byPerson := map[string]supervision.Line{}
+	for _, l := range d.Lines {
+		byPerson[l.Value] = l
+	}
+	staff, err := s.DB.StaffRecordsIn(ctx, t.Path)
+	if err != nil {
+		return nil, err
+	}
+	loc := s.hallLoc()
+	p := m.Period()
+	answered, err := s.DB.OrdersAnswered(ctx, t.Path, time.Date(p.From.Y, p.From.M, p.From.D, 0, 0, 0, 0, loc), time.Date(p.To.Y, p.To.M, p.To.D, 0, 0, 0, 0, loc).AddDate(0, 0, 1))
+	if err != nil {
+		return nil, err
+	}
+	var out []PersonFigures
+	for _, r := range staff {
+		l := byPerson[r.ID]
+		f := PersonFigures{Rec: r, Received: l.Received, Accepted: l.Accepted, Completed: l.Completed, OnTime: l.OnTime,
+			Ratings: d.Ratings.ByValue[r.ID], Answered: answered[r.ID]}
+		if r.Role.Has(access.AttendanceSign) {
+			_, days, err := s.AttendanceMonth(ctx, actor, r.ID, p.From)
+			if err != nil {
+				return nil, err
+			}
+			for _, dm := range days {
+				switch dm.Mark {
+				case roster.OnTime:
+					f.OnDuty++
+				case roster.Late:
+					f.Late++
+				case roster.AbsentNL:
+					f.Absent++
+				case roster.OnLeave:
+					f.Leave++
+				}
+			}
+		}
+		out = append(out, f)
+	}
+	return out, nil
 }

@@ -8,6 +8,7 @@ import (
 	"bianmin/internal/roster"
 	"bianmin/internal/service"
 	"bianmin/internal/store"
+	"bianmin/internal/supervision"
 	"bianmin/internal/testkit"
 )
 
@@ -24,6 +25,7 @@ func TestPeoplePermissionMatrix(t *testing.T) {
 		"staffEdit":   "admin tianshan.director",
 		"signIn":      "tianshan.clerk tianshan.reviewer tianshan.director shaogen.clerk shaogen.director",
 		"boardEdit":   "admin tianshan.director",
+		"figures":     "admin supervisor tianshan.director",
 		"declare":     "minzheng tianshan.clerk tianshan.reviewer tianshan.director shaogen.clerk shaogen.director yangshulin.agent",
 	}
 	users := []string{"admin", "supervisor", "minzheng", "fanyi", "tianshan.clerk", "tianshan.reviewer", "tianshan.director", "shaogen.clerk", "shaogen.director", "yangshulin.agent"}
@@ -56,6 +58,10 @@ func TestPeoplePermissionMatrix(t *testing.T) {
 				"boardEdit": func() error {
 					_, err := w.svc.PublishDoc(ctx, actor, h.center.ID, roster.DocInput{Kind: "norms"})
 					return okIf(err, errs.Invalid)
+				},
+				"figures": func() error {
+					_, err := w.svc.PeopleFigures(ctx, actor, w.targets["T1"].ID, supervision.MonthOf(today))
+					return err
 				},
 				"signIn": func() error { return w.svc.SignIn(ctx, actor, "10.0.0.1") },
 				"declare": func() error {

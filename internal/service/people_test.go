@@ -16,6 +16,7 @@ import (
 	"bianmin/internal/roster"
 	"bianmin/internal/service"
 	"bianmin/internal/store"
+	"bianmin/internal/supervision"
 	"bianmin/internal/testkit"
 )
 
@@ -215,6 +216,22 @@ func TestPeopleOfTheHall(t *testing.T) {
 		_, days, _ = w.svc.AttendanceMonth(ctx, h.clerk, h.clerk.ID, tue)
 		if days[7].Mark != roster.OnLeave {
 			t.Errorf("the clerk on leave: %s", days[7].Mark)
+		}
+		figs, err := w.svc.PeopleFigures(ctx, h.director, w.targets["T1"].ID, supervision.MonthOf(tue))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range figs {
+			switch f.Rec.ID {
+			case h.clerk.ID:
+				if f.Leave != 1 || f.Absent != 1 { // Monday not signed in, Tuesday on leave
+					t.Errorf("the clerk's month: %+v", f)
+				}
+			case h.rev.ID:
+				if f.Absent != 2 {
+					t.Errorf("the reviewer's month: %+v", f)
+				}
+			}
 		}
 
 		// 回避: the reviewer declares the applicant a relative, and is refused a move on their case

@@ -415,3 +415,25 @@ func (db *DB) BoardDocs(ctx context.Context, centerID string) ([]roster.Doc, err
 		return d, err
 	})
 }
+
+// OrdersAnswered counts, by who answered, the orders answered within a subtree from..to (督办 answered, for the
+// per-person figures).
+func (db *DB) OrdersAnswered(ctx context.Context, root string, from, to time.Time) (map[string]int, error) {
+	lo, hi := subtreeRange(root)
+	rows, err := db.query(ctx, `SELECT answered_by, count(*) FROM orders WHERE org_path >= ? AND org_path < ? AND is_open = 0 AND answered_at >= ? AND answered_at < ? GROUP BY answered_by`,
+		lo, hi, from, to)
+	if err != nil {
+		return nil, errs.Wrap(err, "orders answered")
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var id string
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, errs.Wrap(err, "orders answered")
+		}
+		out[id] = n
+	}
+	return out, errs.Wrap(rows.Err(), "orders answered")
+}

@@ -121,6 +121,12 @@ func TestBrowserPeopleOfTheHall(t *testing.T) {
 	}
 	audit(ctx, t, "coverage")
 	shot(ctx, t, "people-coverage")
+	// the month's figures per person: the clerk's day of leave, the reviewer's absence
+	do(t, ctx, chromedp.Navigate(r.URL+"/people/figures?month=2026-12"), chromedp.WaitVisible(chromedp.CSS(`table.figures`)))
+	if got := j0(t, ctx, `table.figures`); !strings.Contains(got, "其其格") || !strings.Contains(got, "天山镇审办员") {
+		t.Errorf("the figures: %q", got)
+	}
+	audit(ctx, t, "figures")
 	logout(t, ctx)
 
 	// the reviewer declares the applicant a relative and is refused the claim on her case

@@ -8,15 +8,18 @@ import (
 	"strings"
 
 	qrcode "github.com/skip2/go-qrcode"
+	"github.com/xuri/excelize/v2"
 
 	"bianmin/internal/access"
 	"bianmin/internal/clock"
 	"bianmin/internal/errs"
+	"bianmin/internal/i18n"
 	"bianmin/internal/ids"
 	"bianmin/internal/org"
 	"bianmin/internal/roster"
 	"bianmin/internal/service"
 	"bianmin/internal/store"
+	"bianmin/internal/supervision"
 )
 
 // The people of the hall (issue 11): a staff record with its hand-over, the roster of a week, leave,
@@ -635,4 +638,92 @@ func (s *Server) boardPublish(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.boardDocsRender(w, r, err)
+}
+
+// --- per-person figures (绩效考评), monthly, exportable
+
+type figuresData struct {
+	Month    string
+	Township org.Org
+	Lines    []service.PersonFigures
+	Towns    []org.Org
+}
+
+// figuresQuery reads the month (this month by default) and the township (the director's own by default).
+func (s *Server) figuresQuery(r *http.Request) (supervision.Month, org.Org, error) {
+	me := rc(r).me.Actor()
+	m := supervision.MonthOf(s.hallToday())
+	if v := r.URL.Query().Get("month"); v != "" {
+		pm, err := supervision.ParseMonth(v)
+		if err != nil {
+			return m, org.Org{}, errs.Field("month", "err.find.date")
+		}
+		m = pm
+	}
+	id := r.URL.Query().Get("township")
+	if id == "" {
+		id = me.OrgID
+	}
+	t, err := s.svc.DB.Org(r.Context(), id)
+	return m, t, err
+}
+
+func (s *Server) figuresPage(w http.ResponseWriter, r *http.Request) {
+	m, t, err := s.figuresQuery(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	lines, err := s.svc.PeopleFigures(r.Context(), rc(r).me.Actor(), t.ID, m)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.page(r, "people.title.figures")
+	p.TitleText = p.Name(t)
+	p.Data = figuresData{Month: m.String(), Township: t, Lines: lines}
+	s.render(w, http.StatusOK, "roster_figures", p)
+}
+
+// figureColumns are the export's columns, after the name.
+var figureColumns = []string{"people.fig.received", "people.fig.accepted", "people.fig.completed", "people.fig.on_time", "people.fig.good", "people.fig.bad",
+	"people.fig.on_duty", "people.fig.late", "people.fig.absent", "people.fig.leave", "people.fig.answered"}
+
+func (s *Server) figuresExport(w http.ResponseWriter, r *http.Request) {
+	m, t, err := s.figuresQuery(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	lines, err := s.svc.PeopleFigures(r.Context(), rc(r).me.Actor(), t.ID, m)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	sheet := "Sheet1"
+	for row, l := range []i18n.Lang{i18n.Mn, i18n.Zh} { // two header rows, Mongolian first
+		f.SetCellStr(sheet, cellName(1, row+1), s.cat.T(l, "field.name"))
+		f.SetCellStr(sheet, cellName(2, row+1), s.cat.T(l, "field.people_staff_no"))
+		for i, k := range figureColumns {
+			f.SetCellStr(sheet, cellName(i+3, row+1), s.cat.T(l, k))
+		}
+	}
+	for i, x := range lines {
+		row := i + 3
+		f.SetCellStr(sheet, cellName(1, row), x.Rec.Name)
+		f.SetCellStr(sheet, cellName(2, row), x.Rec.StaffNo)
+		for j, v := range []int{x.Received, x.Accepted, x.Completed, x.OnTime, x.Ratings.Good, x.Ratings.Bad, x.OnDuty, x.Late, x.Absent, x.Leave, x.Answered} {
+			f.SetCellInt(sheet, cellName(j+3, row), int64(v))
+		}
+	}
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", `attachment; filename="people-`+m.String()+`.xlsx"`)
+	f.Write(w)
+}
+
+func cellName(col, row int) string {
+	c, _ := excelize.CoordinatesToCellName(col, row)
+	return c
 }
