@@ -14,7 +14,9 @@ import (
 	"bianmin/internal/errs"
 	"bianmin/internal/files"
 	"bianmin/internal/hours"
+	"bianmin/internal/i18n"
 	"bianmin/internal/org"
+	"bianmin/internal/oversight"
 	"bianmin/internal/people"
 	"bianmin/internal/rating"
 	"bianmin/internal/roster"
@@ -1320,4 +1322,75 @@ func (s *Service) PeopleFigures(ctx context.Context, actor access.Actor, townshi
 		out = append(out, f)
 	}
 	return out, nil
+}
+
+// --- 督办 cards told to staff (point 8)
+
+// AlertOrders tells the people an open order concerns when its card turns yellow and again when it turns red
+// (the seed 三.(四): 不间断督导检查; the card by the clock's own rule, oversight.Order.Card), by SMS in their
+// language and once each; the desk shows the same card at the top of their queue. Who is told: the person the
+// order names; else, for a case, who has taken it (承办), or the directors of the organisation addressed. It
+// reports how many messages it queued.
+func (s *Service) AlertOrders(ctx context.Context) (int, error) {
+	list, err := s.DB.OpenOrdersToTell(ctx)
+	if err != nil || len(list) == 0 {
+		return 0, err
+	}
+	clk, err := s.Clock(ctx)
+	if err != nil {
+		return 0, err
+	}
+	today := clock.DateOf(s.DB.Now().In(clk.Rules.Location))
+	n := 0
+	for _, o := range list {
+		card := o.Card(clk, today)
+		if (card != clock.Yellow && card != clock.Red) || string(card) == o.Told {
+			continue
+		}
+		to, err := s.orderPeople(ctx, o.Order)
+		if err != nil {
+			return n, err
+		}
+		var msgs []store.Message
+		for _, st := range to {
+			if st.Phone == "" || !st.Active {
+				continue
+			}
+			lang := i18n.Lang(st.Lang)
+			what := o.CaseNo
+			if what == "" {
+				what = o.OrgNameIn(st.Lang)
+			}
+			body := s.Catalog.T(lang, "people.order_alert."+string(card), "what", what, "due", o.Due.String())
+			msgs = append(msgs, store.Message{CaseID: o.CaseID, Phone: st.Phone, Lang: st.Lang, Template: "order." + string(card), Body: body})
+		}
+		if err := s.DB.Write(ctx, func(tx *store.Tx) error { return tx.TellOrder(o.ID, string(card), msgs) }); err != nil {
+			return n, err
+		}
+		n += len(msgs)
+	}
+	return n, nil
+}
+
+// orderPeople are the staff an order concerns.
+func (s *Service) orderPeople(ctx context.Context, o oversight.Order) ([]people.Staff, error) {
+	if o.StaffID != "" {
+		st, err := s.DB.Staff(ctx, o.StaffID)
+		return []people.Staff{st}, err
+	}
+	if o.CaseID != "" {
+		if c, err := s.DB.Case(ctx, o.CaseID); err == nil && c.Assignee != "" {
+			if st, err := s.DB.Staff(ctx, c.Assignee); err == nil {
+				return []people.Staff{st}, nil
+			}
+		}
+	}
+	all, err := s.DB.StaffIn(ctx, o.OrgPath)
+	var out []people.Staff
+	for _, st := range all {
+		if st.Role == access.Director {
+			out = append(out, st)
+		}
+	}
+	return out, err
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"image"
 	"image/png"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"bianmin/internal/errs"
 	"bianmin/internal/files"
 	"bianmin/internal/org"
+	"bianmin/internal/oversight"
 	"bianmin/internal/roster"
 	"bianmin/internal/service"
 	"bianmin/internal/store"
@@ -360,6 +362,52 @@ func TestBoard6(t *testing.T) {
 		}
 		if len(b.Items) == 0 || len(b.Week) != 7 {
 			t.Errorf("items %d, week %d", len(b.Items), len(b.Week))
+		}
+	})
+}
+
+// A 督办 addressed to a person tells them by SMS when its card turns yellow, and again when it turns red, once
+// each; an answered order tells nobody.
+func TestOrderCardsToldToStaff(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, db *store.DB) {
+		defer func() { db.Now = time.Now }()
+		w := demoWorld(t, db)
+		at(w, "2026-12-07 09:00") // Monday
+		clerk := w.actors["tianshan.clerk"]
+		r, _ := db.StaffRecord(ctx, clerk.ID)
+		if _, err := w.svc.EditStaff(ctx, w.actors["tianshan.director"], clerk.ID, service.StaffEdit{Version: r.Version, Name: r.Name, Role: "clerk", Phone: "13904760001"}); err != nil {
+			t.Fatal(err)
+		}
+		o, err := w.svc.IssueOrder(ctx, w.actors["tianshan.director"], service.OrderTarget{StaffID: clerk.ID}, oversight.Input{Content: "请说明窗口排队过长的原因", Due: "2026-12-09"}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		told := func() int {
+			t.Helper()
+			list, err := db.AccountMessages(ctx, "13904760001")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(list)
+		}
+		for _, c := range []struct {
+			at   string
+			want int
+		}{{"2026-12-07 10:00", 0}, {"2026-12-08 09:00", 1}, {"2026-12-08 15:00", 1}, {"2026-12-10 09:00", 2}, {"2026-12-11 09:00", 2}} {
+			at(w, c.at)
+			if _, err := w.svc.AlertOrders(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if got := told(); got != c.want {
+				t.Errorf("%s: %d messages, want %d", c.at, got, c.want)
+			}
+		}
+		list, _ := db.AccountMessages(ctx, "13904760001")
+		if len(list) == 2 && (!strings.Contains(list[0].Body+list[1].Body, "黄牌") || !strings.Contains(list[0].Body+list[1].Body, "红牌")) {
+			t.Errorf("messages: %q / %q", list[0].Body, list[1].Body)
+		}
+		if _, err := w.svc.AnswerOrder(ctx, clerk, o.ID, "已增开窗口"); err != nil {
+			t.Fatal(err)
 		}
 	})
 }

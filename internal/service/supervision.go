@@ -140,6 +140,9 @@ func (s *Service) RunSupervision(ctx context.Context, every time.Duration, logge
 		} else if r.Red+r.Yellow+r.StepRed+r.StepYellow+r.Restood > 0 {
 			log.Info("sweep", "red", r.Red, "yellow", r.Yellow, "step_red", r.StepRed, "step_yellow", r.StepYellow, "restood", r.Restood)
 		}
+		if _, err := s.AlertOrders(ctx); err != nil { // 督办 cards told to staff (people.go)
+			log.Error("order alerts", "err", err)
+		}
 		clk, err := s.Clock(ctx)
 		if err != nil {
 			log.Error("supervision clock", "err", err)

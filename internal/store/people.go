@@ -11,6 +11,7 @@ import (
 	"bianmin/internal/clock"
 	"bianmin/internal/errs"
 	"bianmin/internal/ids"
+	"bianmin/internal/oversight"
 	"bianmin/internal/people"
 	"bianmin/internal/roster"
 )
@@ -436,4 +437,34 @@ func (db *DB) OrdersAnswered(ctx context.Context, root string, from, to time.Tim
 		out[id] = n
 	}
 	return out, errs.Wrap(rows.Err(), "orders answered")
+}
+
+// OrderToTell is an open order with the card its people were last told of.
+type OrderToTell struct {
+	oversight.Order
+	Told string
+}
+
+// OpenOrdersToTell lists every open order with its told card.
+func (db *DB) OpenOrdersToTell(ctx context.Context) ([]OrderToTell, error) {
+	rows, err := db.query(ctx, `SELECT `+orderCols+`, o.told_card`+orderFrom+` WHERE o.is_open = 1 ORDER BY o.id`)
+	return collect(rows, err, func(r interface{ Scan(...any) error }) (OrderToTell, error) {
+		var t OrderToTell
+		var err error
+		t.Order, err = scanOrderWith(r, &t.Told)
+		return t, err
+	})
+}
+
+// TellOrder records the card told of an order and queues the messages that tell it, together.
+func (tx *Tx) TellOrder(id, card string, msgs []Message) error {
+	if _, err := tx.exec(`UPDATE orders SET told_card = ? WHERE id = ?`, card, id); err != nil {
+		return errs.Wrap(err, "tell order")
+	}
+	for _, m := range msgs {
+		if err := tx.Enqueue(m); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -15,3 +15,7 @@ CREATE TABLE board_docs (
   published_at TIMESTAMP NOT NULL,
   UNIQUE (center_id, kind, version)
 );
+
+-- The card of an order (督办) its people were last told of (issue 11 point 8): the sweep tells them by SMS when
+-- it turns yellow, and again when it turns red, once each.
+ALTER TABLE orders ADD COLUMN told_card TEXT NOT NULL DEFAULT '';
