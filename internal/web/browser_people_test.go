@@ -146,6 +146,22 @@ func TestBrowserPeopleOfTheHall(t *testing.T) {
 	}
 	logout(t, ctx)
 
+	// the supervisor orders action on the case (督办), the township's clerk answers it from the queue
+	browserLogin(t, ctx, r.URL, "supervisor")
+	do(t, ctx, chromedp.Navigate(r.URL+"/cases/"+c.ID), chromedp.WaitVisible(chromedp.CSS(`#order-new`)))
+	do(t, ctx, chromedp.SetValue(chromedp.CSS(`#order-due`), "2026-12-10"), chromedp.SendKeys(chromedp.CSS(`#order-content`), "申请人反映进度缓慢，请说明"))
+	submit(t, ctx, `#order-new button`)
+	logout(t, ctx)
+	browserLogin(t, ctx, r.URL, "tianshan.clerk")
+	do(t, ctx, chromedp.Navigate(r.URL+"/cases"), chromedp.WaitVisible(chromedp.CSS(`#desk-orders`)))
+	do(t, ctx, chromedp.SendKeys(chromedp.CSS(`#desk-orders textarea`), "已电话联系申请人，明日办结"))
+	submit(t, ctx, `#desk-orders button`)
+	do(t, ctx, chromedp.Navigate(r.URL+"/cases/"+c.ID), chromedp.WaitVisible(chromedp.CSS(`ul.orders`)))
+	if got := j0(t, ctx, `ul.orders`); !strings.Contains(got, "已电话联系申请人，明日办结") {
+		t.Errorf("the clerk's answer: %q", got)
+	}
+	logout(t, ctx)
+
 	// the public page of the center shows today's people: the substitute and the reviewer
 	do(t, ctx, chromedp.Navigate(r.URL+"/portal/center/"+center.ID+"/staff"), chromedp.WaitVisible(chromedp.CSS(`.on-duty`)))
 	got := j0(t, ctx, `.on-duty`)
