@@ -891,8 +891,22 @@ func (s *Service) coverageNow(ctx context.Context, c org.Org) (Coverage, error) 
 	}
 	v.Seats = roster.Now(seats, half, leaves, in, day, v.Open, begun)
 	var raise []store.CoverageAlert
+	var raised map[string]bool // the seats already alerted this half-day: a page read writes nothing new
 	for _, x := range v.Seats {
-		if x.State.Alert() {
+		if !x.State.Alert() {
+			continue
+		}
+		if raised == nil {
+			old, err := s.DB.Alerts(ctx, c.Path, day, day, 200)
+			if err != nil {
+				return v, err
+			}
+			raised = map[string]bool{}
+			for _, a := range old {
+				raised[a.Seat+string(a.Half)] = true
+			}
+		}
+		if !raised[x.Seat.ID+string(v.Half)] {
 			raise = append(raise, store.CoverageAlert{Seat: x.Seat.ID, Center: c.ID, Staff: x.Rostered, Day: day, Half: v.Half, State: x.State})
 		}
 	}
