@@ -19,7 +19,9 @@ const orderCols = `o.id, o.kind, o.case_id, o.case_no, o.org_id, g.name_zh, g.na
 
 const orderFrom = ` FROM orders o JOIN orgs g ON g.id = o.org_id`
 
-func scanOrder(row interface{ Scan(...any) error }) (oversight.Order, error) { return scanOrderWith(row) }
+func scanOrder(row interface{ Scan(...any) error }) (oversight.Order, error) {
+	return scanOrderWith(row)
+}
 
 // scanOrderWith scans an order and the columns selected after orderCols into extra.
 func scanOrderWith(row interface{ Scan(...any) error }, extra ...any) (oversight.Order, error) {
