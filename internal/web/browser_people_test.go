@@ -127,6 +127,16 @@ func TestBrowserPeopleOfTheHall(t *testing.T) {
 		t.Errorf("the figures: %q", got)
 	}
 	audit(ctx, t, "figures")
+	// the seat cards (置座牌) of the center's people, each with its QR code; a record with its seats
+	do(t, ctx, chromedp.Navigate(r.URL+"/people/cards/"+center.ID), chromedp.WaitVisible(chromedp.CSS(`.seat-cards`)))
+	if n := eval[int](t, ctx, `document.querySelectorAll(".seat-card img.qr").length`); n != 3 {
+		t.Errorf("%d seat cards with a QR code", n)
+	}
+	do(t, ctx, chromedp.Navigate(r.URL+"/staff/"+clerk2.ID), chromedp.WaitVisible(chromedp.CSS(`#save-record`)))
+	if n := eval[int](t, ctx, `document.querySelectorAll("input[name=seats]:checked").length`); n != 1 {
+		t.Errorf("the record's seats: %d checked", n)
+	}
+	audit(ctx, t, "staff record")
 	logout(t, ctx)
 
 	// the reviewer declares the applicant a relative and is refused the claim on her case
