@@ -928,6 +928,7 @@ type CenterCoverage struct {
 	Center                                 org.Org
 	Open                                   bool
 	Seats, Present, Covered, Empty, Absent int
+	Month                                  int // alerts raised this month: the empty windows and seats supervision counts
 }
 
 // BannerCoverage is the supervising office's view: every center of the subtree now, the emptiest first.
@@ -959,6 +960,14 @@ func (s *Service) BannerCoverage(ctx context.Context, actor access.Actor) ([]Cen
 			}
 		}
 		out = append(out, line)
+	}
+	today, _ := s.hallNow()
+	month, err := s.DB.AlertCounts(ctx, actor.OrgPath, clock.Date{Y: today.Y, M: today.M, D: 1}, today)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].Month = month[out[i].Center.ID]
 	}
 	slices.SortStableFunc(out, func(a, b CenterCoverage) int { return (b.Empty + b.Absent) - (a.Empty + a.Absent) })
 	return out, nil

@@ -203,6 +203,11 @@ func TestPeopleOfTheHall(t *testing.T) {
 		if err != nil || len(lines) < 2 {
 			t.Fatalf("banner coverage: %v", err)
 		}
+		for _, l := range lines {
+			if l.Center.ID == h.center.ID && (l.Month != 3 || l.Covered != 1 || l.Absent != 1) {
+				t.Errorf("天山镇 in the banner's view: %+v", l)
+			}
+		}
 
 		// attendance: one's own, or others' for the director; never a colleague's
 		if _, _, err := w.svc.AttendanceMonth(ctx, h.clerk, h.clerk2.ID, tue); errs.CodeOf(err) != errs.Forbidden {

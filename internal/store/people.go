@@ -468,3 +468,24 @@ func (tx *Tx) TellOrder(id, card string, msgs []Message) error {
 	}
 	return nil
 }
+
+// AlertCounts counts the alerts of a subtree's centers from..to, by center.
+func (db *DB) AlertCounts(ctx context.Context, root string, from, to clock.Date) (map[string]int, error) {
+	lo, hi := subtreeRange(root)
+	rows, err := db.query(ctx, `SELECT center_id, count(*) FROM coverage_alerts WHERE center_path >= ? AND center_path < ? AND day >= ? AND day <= ? GROUP BY center_id`,
+		lo, hi, from.Int(), to.Int())
+	if err != nil {
+		return nil, errs.Wrap(err, "alert counts")
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var id string
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, errs.Wrap(err, "alert counts")
+		}
+		out[id] = n
+	}
+	return out, errs.Wrap(rows.Err(), "alert counts")
+}
