@@ -1070,12 +1070,15 @@ type DutyDay struct {
 
 // OnDutyToday is a center's people on duty today, from the roster and the approved leaves (public).
 func (s *Service) OnDutyToday(ctx context.Context, centerID string) (DutyDay, error) {
-	c, err := s.center(ctx, centerID)
+	c, err := s.hallPlace(ctx, centerID)
 	if err != nil {
 		return DutyDay{}, err
 	}
 	day, _ := s.hallNow()
 	d := DutyDay{Center: c, Day: day}
+	if c.Kind == org.Station {
+		return s.stationDuty(ctx, d)
+	}
 	seats, staff, err := s.hallOf(ctx, c)
 	if err != nil {
 		return d, err
@@ -1202,7 +1205,7 @@ func (b Board6) Doc(kind string) roster.Doc { return b.Docs[roster.DocKind(kind)
 
 // BoardOf reads a center's 六有 board (public).
 func (s *Service) BoardOf(ctx context.Context, centerID string) (Board6, error) {
-	c, err := s.center(ctx, centerID)
+	c, err := s.hallPlace(ctx, centerID)
 	if err != nil {
 		return Board6{}, err
 	}
@@ -1416,4 +1419,31 @@ func (s *Service) orderPeople(ctx context.Context, o oversight.Order) ([]people.
 		}
 	}
 	return out, err
+}
+
+// hallPlace reads a service center or a village station (not found for anything else): the public staff page
+// and the 六有 board are for both.
+func (s *Service) hallPlace(ctx context.Context, id string) (org.Org, error) {
+	c, err := s.DB.Org(ctx, id)
+	if err != nil || (c.Kind != org.Center && c.Kind != org.Station) {
+		return org.Org{}, errs.New(errs.NotFound, "err.not_found").With("what", "org")
+	}
+	return c, nil
+}
+
+// stationDuty is a village station's people: its active agents (a station keeps no roster; its agent is there
+// in its opening hours), the station itself their seat.
+func (s *Service) stationDuty(ctx context.Context, d DutyDay) (DutyDay, error) {
+	village, err := s.DB.Org(ctx, d.Center.ParentID)
+	if err != nil {
+		return d, err
+	}
+	list, err := s.DB.StaffRecordsIn(ctx, village.Path)
+	for _, r := range list {
+		if r.Active && r.Role == access.Agent {
+			r.Phone = ""
+			d.People = append(d.People, OnDuty{Rec: r, Seat: roster.SeatOf(d.Center)})
+		}
+	}
+	return d, err
 }

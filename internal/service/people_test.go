@@ -416,3 +416,24 @@ func TestOrderCardsToldToStaff(t *testing.T) {
 		}
 	})
 }
+
+// A village station has its public staff page and its 六有 board too: its agents, its village's items.
+func TestStationBoard(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, db *store.DB) {
+		w := demoWorld(t, db)
+		stations, err := db.Subtree(ctx, w.targets["V1"].Path, org.Station)
+		if err != nil || len(stations) != 1 {
+			t.Fatalf("stations: %v %v", stations, err)
+		}
+		b, err := w.svc.BoardOf(ctx, stations[0].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(b.People) != 1 || b.People[0].Rec.ID != w.actors["yangshulin.agent"].ID || b.Township.ID != w.targets["V1"].ID {
+			t.Errorf("the station's board: %+v", b.People)
+		}
+		if _, err := w.svc.BoardOf(ctx, w.targets["V1"].ID); errs.CodeOf(err) != errs.NotFound {
+			t.Errorf("a village's board: %v", err)
+		}
+	})
+}
