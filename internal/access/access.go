@@ -99,6 +99,19 @@ const (
 	InspectionManage  Action = "inspection.manage"  // plan rounds, record visits, check rectifications
 	InspectionRectify Action = "inspection.rectify" // the township rectifies a finding
 	InspectionRead    Action = "inspection.read"
+	// The people of the hall (issue 11, internal/roster; the seed 三.(一).5 and 三.(四)): the director makes
+	// the roster and decides leave; everyone of the hall asks for their own leave, signs in and declares
+	// relations (回避); others' attendance and the coverage of the hall are read by the director and the
+	// supervising office.
+	RosterEdit     Action = "people.roster.edit"
+	RosterRead     Action = "people.roster.read"
+	LeaveRequest   Action = "people.leave.request"
+	LeaveDecide    Action = "people.leave.decide"
+	AttendanceSign Action = "people.attendance.sign"
+	AttendanceRead Action = "people.attendance.read" // others' attendance; one's own is always one's own
+	CoverageRead   Action = "people.coverage.read"
+	RecusalDeclare Action = "people.recusal.declare"
+	BoardEdit      Action = "people.board.edit" // publish the 六有 board's documents of a center
 )
 
 // Actions lists every action, for the permission matrix and its test.
@@ -106,30 +119,35 @@ var Actions = []Action{OrgRead, OrgEdit, OrgImport, StaffRead, StaffManage, Appl
 	ApplicantWrite, ApplicantOverride, TranslationEdit, AuditRead, CatalogEdit, CatalogPublish, SupervisionRead, OrderIssue, OrderAnswer,
 	CaseFileRead, CaseFileAttach, StandingWrite, StationLists, NeedsRead, NeedsWrite, VisitWrite, HallOperate, HoursEdit,
 	TranslationReview, EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingRectify, RatingAppeal, RatingDecide,
-	DelegationManage, DelegationRead, DelegationReady, HelpAsk, HelpAnswer, HelpRead, GuidanceComment, InspectionManage, InspectionRectify, InspectionRead}
+	DelegationManage, DelegationRead, DelegationReady, HelpAsk, HelpAnswer, HelpRead, GuidanceComment, InspectionManage, InspectionRectify, InspectionRead,
+	RosterEdit, RosterRead, LeaveRequest, LeaveDecide, AttendanceSign, AttendanceRead, CoverageRead, RecusalDeclare, BoardEdit}
 
 var grants = map[Role][]Action{
 	Clerk: {OrgRead, ApplicantRead, ApplicantReadFull, ApplicantWrite, OrderAnswer, CaseFileRead, CaseFileAttach, StationLists, NeedsRead, NeedsWrite, VisitWrite,
-		HallOperate, EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingRectify, RatingAppeal, DelegationRead, HelpAsk, HelpRead, InspectionRead},
+		HallOperate, EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingRectify, RatingAppeal, DelegationRead, HelpAsk, HelpRead, InspectionRead,
+		RosterRead, LeaveRequest, AttendanceSign, RecusalDeclare},
 	Agent: {OrgRead, ApplicantRead, ApplicantReadFull, ApplicantWrite, OrderAnswer, CaseFileRead, CaseFileAttach, StandingWrite, StationLists, NeedsRead, NeedsWrite, VisitWrite,
-		EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingAppeal},
-	Reviewer: {OrgRead, ApplicantRead, OrderAnswer, CaseFileRead, EnquiryRead, RatingRead, DelegationRead, HelpAsk, HelpRead, InspectionRead},
+		EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingAppeal, RecusalDeclare},
+	Reviewer: {OrgRead, ApplicantRead, OrderAnswer, CaseFileRead, EnquiryRead, RatingRead, DelegationRead, HelpAsk, HelpRead, InspectionRead,
+		RosterRead, LeaveRequest, AttendanceSign, RecusalDeclare},
 	Department: {OrgRead, ApplicantRead, CatalogEdit, OrderAnswer, CaseFileRead, DelegationManage, DelegationRead, HelpAnswer, HelpRead, GuidanceComment,
-		InspectionManage, InspectionRead},
+		InspectionManage, InspectionRead, RecusalDeclare},
 	Director: {OrgRead, OrgEdit, StaffRead, StaffManage, ApplicantRead, ApplicantReadFull, ApplicantWrite, ApplicantOverride, SupervisionRead,
 		OrderIssue, OrderAnswer, CaseFileRead, CaseFileAttach, StationLists, NeedsRead, NeedsWrite, VisitWrite, HallOperate, HoursEdit,
 		EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingRectify, RatingAppeal,
 		// a township's director confirms readiness and rectifies findings; a department's head (本部门负责人)
 		// answers the help requests escalated to it
-		DelegationRead, DelegationReady, HelpAsk, HelpAnswer, HelpRead, InspectionRectify, InspectionRead},
+		DelegationRead, DelegationReady, HelpAsk, HelpAnswer, HelpRead, InspectionRectify, InspectionRead,
+		RosterEdit, RosterRead, LeaveRequest, LeaveDecide, AttendanceSign, AttendanceRead, CoverageRead, RecusalDeclare, BoardEdit},
 	// a supervisor changes no case; an order (督办) is the supervisor's own act, kept beside the case
 	// the banner's service bureau inspects unannounced with the same records (the seed 四.(二) 不定期督导检查)
 	Supervisor: {OrgRead, StaffRead, ApplicantRead, AuditRead, SupervisionRead, OrderIssue, CaseFileRead, EnquiryRead, RatingRead, RatingDecide,
-		DelegationRead, HelpRead, InspectionManage, InspectionRead},
+		DelegationRead, HelpRead, InspectionManage, InspectionRead, RosterRead, AttendanceRead, CoverageRead},
 	Translator: {OrgRead, TranslationEdit, TranslationReview},
 	// the desk's and the station's work is theirs; so are a township's readiness, questions and rectifications,
-	// and the counterpart's guidance
-	Admin: without(Actions, StandingWrite, StationLists, NeedsRead, NeedsWrite, VisitWrite, DelegationReady, HelpAsk, GuidanceComment, InspectionRectify),
+	// the counterpart's guidance, and one's own leave, sign-in and declaration at a hall
+	Admin: without(Actions, StandingWrite, StationLists, NeedsRead, NeedsWrite, VisitWrite, DelegationReady, HelpAsk, GuidanceComment, InspectionRectify,
+		LeaveRequest, AttendanceSign, RecusalDeclare),
 }
 
 func without(all []Action, not ...Action) []Action {

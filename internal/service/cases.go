@@ -369,6 +369,9 @@ func (s *Service) Act(ctx context.Context, actor access.Actor, caseID string, ve
 	if c.HeldBy(actor.ID, a, desk) {
 		return c, errs.New(errs.Forbidden, "err.case.claimed")
 	}
+	if err := s.recuse(ctx, actor, c, a, in); err != nil { // 回避 (people.go)
+		return c, err
+	}
 	switch a {
 	case cases.Claim:
 		in.Assignee = actor.ID

@@ -46,6 +46,9 @@ type Config struct {
 	// days to resolve); GuidanceMonths the guidance period after a hand-over (四.(一) "移交后3个月内": 3).
 	HelpClock      delegation.HelpClock
 	GuidanceMonths int
+	// LateGrace is how long after the rostered opening a sign-in still counts as on time (考勤; the seed
+	// names none: Bianmin's choice, 5 minutes by default, roster.Grace).
+	LateGrace time.Duration
 }
 
 // DefaultConfig is what a hall runs with.

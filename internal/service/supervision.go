@@ -145,6 +145,9 @@ func (s *Service) RunSupervision(ctx context.Context, every time.Duration, logge
 		} else if n > 0 {
 			log.Info("appointment no-shows", "recorded", n)
 		}
+		if _, err := s.AlertOrders(ctx); err != nil && ctx.Err() == nil { // 督办 cards told to staff (people.go)
+			log.Error("order alerts", "err", err)
+		}
 		clk, err := s.Clock(ctx)
 		if err != nil {
 			log.Error("supervision clock", "err", err)

@@ -20,11 +20,16 @@ const orderCols = `o.id, o.kind, o.case_id, o.case_no, o.org_id, g.name_zh, g.na
 const orderFrom = ` FROM orders o JOIN orgs g ON g.id = o.org_id`
 
 func scanOrder(row interface{ Scan(...any) error }) (oversight.Order, error) {
+	return scanOrderWith(row)
+}
+
+// scanOrderWith scans an order and the columns selected after orderCols into extra.
+func scanOrderWith(row interface{ Scan(...any) error }, extra ...any) (oversight.Order, error) {
 	var o oversight.Order
 	var due int
 	var at sql.NullTime
-	err := row.Scan(&o.ID, &o.Kind, &o.CaseID, &o.CaseNo, &o.OrgID, &o.OrgName, &o.OrgNameMn, &o.OrgPath, &o.StaffID, &o.Content, &o.IssuedBy, &o.IssuerName,
-		&o.IssuedAt, &due, &o.Answer, &o.AnsweredBy, &o.AnswererName, &at)
+	err := row.Scan(append([]any{&o.ID, &o.Kind, &o.CaseID, &o.CaseNo, &o.OrgID, &o.OrgName, &o.OrgNameMn, &o.OrgPath, &o.StaffID, &o.Content, &o.IssuedBy, &o.IssuerName,
+		&o.IssuedAt, &due, &o.Answer, &o.AnsweredBy, &o.AnswererName, &at}, extra...)...)
 	o.Due = clock.DateFromInt(due)
 	if at.Valid {
 		o.AnsweredAt = at.Time

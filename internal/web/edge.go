@@ -42,6 +42,7 @@ var uploadLimits = map[string]int64{
 	"POST /cases/{id}/files":        materialUploadLimit + 64<<10,
 	"POST /my/cases/{id}/files":     materialUploadLimit + 64<<10,
 	"POST /translate/import":        translation.MaxFileBytes + 64<<10,
+	"POST /staff/{id}/photo":        materialUploadLimit + 64<<10, // a staff member's photo (pages_roster.go)
 }
 
 // bodyLimits are routes whose body is larger than their kind's default.

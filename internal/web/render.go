@@ -203,6 +203,9 @@ func navFor(me *people.Staff, resident bool, path string) []NavItem {
 	add(access.OrgRead, "/orgs", "nav.orgs")
 	add(access.ApplicantRead, "/applicants", "nav.applicants")
 	add(access.StaffRead, "/staff", "nav.staff")
+	if me.Role.Has(access.RecusalDeclare) || me.Role.Has(access.CoverageRead) { // the people of the hall (pages_roster.go)
+		items = append(items, NavItem{Href: "/people", Key: "people.nav"})
+	}
 	add(access.CatalogEdit, "/catalog", "nav.catalog")
 	add(access.TranslationEdit, "/translate", "nav.mn_queue")
 	if me.Role == access.Admin {

@@ -207,6 +207,34 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /catalog/{id}", s.needLogin(s.catalogSave))
 	mux.HandleFunc("POST /catalog/{id}/status", s.needLogin(s.catalogStatus))
 
+	// the people of the hall (issue 11, pages_roster.go): staff records with the hand-over of open work, rosters,
+	// leave with its substitute, attendance, coverage now, recusal; public: who is on duty today, photos, seat cards
+	mux.HandleFunc("GET /portal/center/{center}/staff", s.staffOnDuty)
+	mux.HandleFunc("GET /portal/center/{center}/staff/qr.png", s.staffQR)
+	mux.HandleFunc("GET /staff/{id}/photo", s.staffPhoto)
+	mux.HandleFunc("GET /staff/{id}", s.needLogin(s.staffRecord))
+	mux.HandleFunc("POST /staff/{id}", s.needLogin(s.staffRecordSave))
+	mux.HandleFunc("POST /staff/{id}/photo", s.needLogin(s.staffPhotoUpload))
+	mux.HandleFunc("GET /people", s.needLogin(s.peopleHome))
+	mux.HandleFunc("POST /people/attendance/{move}", s.needLogin(s.attendanceSign)) // in, out
+	mux.HandleFunc("GET /people/attendance/{id}", s.needLogin(s.attendancePage))
+	mux.HandleFunc("GET /people/roster/{center}", s.needLogin(s.rosterPage))
+	mux.HandleFunc("POST /people/roster/{center}", s.needLogin(s.rosterSave))
+	mux.HandleFunc("GET /people/leave", s.needLogin(s.leavePage))
+	mux.HandleFunc("POST /people/leave", s.needLogin(s.leaveRequest))
+	mux.HandleFunc("POST /people/leave/{id}/{move}", s.needLogin(s.leaveMove)) // approve, reject, return
+	mux.HandleFunc("GET /people/coverage", s.needLogin(s.coverageBanner))
+	mux.HandleFunc("GET /people/coverage/{center}", s.needLogin(s.coveragePage))
+	mux.HandleFunc("GET /people/recusal", s.needLogin(s.recusalPage))
+	mux.HandleFunc("POST /people/recusal", s.needLogin(s.recusalDeclare))
+	mux.HandleFunc("GET /people/cards/{center}", s.needLogin(s.seatCards))
+	mux.HandleFunc("GET /portal/center/{center}/board", s.board6)     // 六有: web page, kiosk, poster (?paper=a1|a2)
+	mux.HandleFunc("GET /portal/center/{center}/signs", s.signs)      // bilingual window and zone signs, one a sheet
+	mux.HandleFunc("GET /people/figures", s.needLogin(s.figuresPage)) // 绩效考评 per person, ?month=&township=
+	mux.HandleFunc("GET /people/figures.xlsx", s.needLogin(s.figuresExport))
+	mux.HandleFunc("GET /people/board/{center}", s.needLogin(s.boardDocs))
+	mux.HandleFunc("POST /people/board/{center}", s.needLogin(s.boardPublish))
+
 	// JSON API (api.go has its table; the OpenAPI document is generated from it)
 	s.mountAPI(mux)
 
