@@ -6,3 +6,10 @@ func SetQueueArmsMax(n int) (restore func()) {
 	queueArmsMax = n
 	return func() { queueArmsMax = was }
 }
+
+// SetWideName lets a test treat every name as common (0) or back.
+func SetWideName(n int) (restore func()) {
+	was := wideName
+	wideName = n
+	return func() { wideName = was }
+}

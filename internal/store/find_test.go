@@ -136,6 +136,20 @@ func TestSearchCasesKeysetPages(t *testing.T) {
 				t.Fatalf("acting on %v: %d cases read whole, %d walked, or in another order", acts, len(arms), len(walked))
 			}
 		}
+		// a name held by many is found walking the cases newest first: the same cases, in the same order
+		some, err := db.SearchCases(ctx, store.CaseQuery{Root: root, Limit: 1})
+		if err != nil || len(some.Cases) == 0 {
+			t.Fatal(err)
+		}
+		name := []rune(some.Names[some.Cases[0].ID])
+		byName := store.CaseQuery{Root: root, Key: store.ParseKey(string(name[len(name)-2:])), Limit: 5}
+		few := queueIDs(t, db, byName)
+		restore := store.SetWideName(0)
+		common := queueIDs(t, db, byName)
+		restore()
+		if len(few) == 0 || !slices.Equal(few, common) {
+			t.Fatalf("%s: %d cases gathered by applicant, %d walked, or in another order", string(name), len(few), len(common))
+		}
 		// a cursor that was not made by the search is refused, naming the field
 		if _, err := db.SearchCases(ctx, store.CaseQuery{Root: root, Limit: 10, After: "not-a-cursor"}); err == nil {
 			t.Fatal("a forged cursor was taken")
@@ -143,7 +157,7 @@ func TestSearchCasesKeysetPages(t *testing.T) {
 	})
 }
 
-// queueIDs pages through a queue and lists its cases' ids in order.
+// queueIDs pages through a search (the queue or any other) and lists its cases' ids in order.
 func queueIDs(t *testing.T, db *store.DB, q store.CaseQuery) []string {
 	t.Helper()
 	var ids []string
