@@ -923,6 +923,21 @@ func (s *Service) coverageNow(ctx context.Context, c org.Org) (Coverage, error) 
 	return v, err
 }
 
+// SweepCoverage looks at every center's seats now, so that a seat empty during opening hours raises its
+// alert (三.(一).5) whether or not anyone has the coverage page open; it runs with the supervision job.
+func (s *Service) SweepCoverage(ctx context.Context) error {
+	centers, err := s.DB.Subtree(ctx, "/", org.Center)
+	if err != nil {
+		return err
+	}
+	for _, c := range centers {
+		if _, err := s.coverageNow(ctx, c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // CenterCoverage is one center's line of the banner's coverage view.
 type CenterCoverage struct {
 	Center                                 org.Org

@@ -172,6 +172,13 @@ func TestPeopleOfTheHall(t *testing.T) {
 		if err := w.svc.SignIn(ctx, h.clerk2, "10.0.0.7"); err != nil {
 			t.Fatal(err)
 		}
+		// the supervision job's sweep raises the alerts with nobody looking at the coverage page
+		if err := w.svc.SweepCoverage(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if swept, err := w.svc.DB.Alerts(ctx, h.center.Path, clock.MustDate("2000-01-01"), clock.MustDate("2100-01-01"), 200); err != nil || len(swept) != 3 {
+			t.Errorf("the sweep raised %d alerts, want 3: %v", len(swept), err)
+		}
 		if _, err := w.svc.HallCoverage(ctx, h.clerk, h.center.ID); errs.CodeOf(err) != errs.Forbidden {
 			t.Errorf("a clerk read the coverage: %v", err)
 		}

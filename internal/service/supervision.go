@@ -148,6 +148,9 @@ func (s *Service) RunSupervision(ctx context.Context, every time.Duration, logge
 		if _, err := s.AlertOrders(ctx); err != nil && ctx.Err() == nil { // 督办 cards told to staff (people.go)
 			log.Error("order alerts", "err", err)
 		}
+		if err := s.SweepCoverage(ctx); err != nil && ctx.Err() == nil { // empty seats during opening hours (people.go)
+			log.Error("coverage alerts", "err", err)
+		}
 		clk, err := s.Clock(ctx)
 		if err != nil {
 			log.Error("supervision clock", "err", err)
