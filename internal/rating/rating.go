@@ -103,9 +103,11 @@ func (c Channel) Table9() string {
 // online, rated on the online ones (国办发〔2019〕51号: 现场服务"一次一评", 网上服务"一事一评").
 func (c Channel) OnSite() bool { return c == Pad || c == Paper }
 
-// ByStaff reports the one channel staff may type a rating in for: the paper form the applicant filled in. Every
-// other channel takes a rating only from the rater (GB/T 39734-2020 4.1 自愿真实: 不得强迫或者干扰).
-func (c Channel) ByStaff() bool { return c == Paper }
+// ByStaff reports the channels staff record a rating on for the rater: the paper form the applicant filled in,
+// and the rating the rater gives on the telephone (电话: a 回访 call), typed in by whoever took the call, as
+// the rater says it. Both are marked as typed in. Every other channel takes a rating only from the rater
+// (GB/T 39734-2020 4.1 自愿真实: 不得强迫或者干扰).
+func (c Channel) ByStaff() bool { return c == Paper || c == Phone }
 
 // Indicators (FACTS.md §2.2, a provincial 好差评 spec): offline 服务效率, 服务水平, 服务态度; online 办事效率,
 // 办事指南精确度, 办事便捷度, 平台操作性. Each is rated on the levels of A.8, and each is optional: the overall

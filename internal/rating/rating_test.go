@@ -32,7 +32,7 @@ func TestChannels(t *testing.T) {
 		firstIndicator string
 	}{{Pad, true, false, "政务大厅平板电脑", "service_efficiency"}, {Paper, true, true, "书面评价表格", "service_efficiency"},
 		{QR, false, false, "二维码", "handling_efficiency"}, {PC, false, false, "PC端", "handling_efficiency"},
-		{Mobile, false, false, "移动服务端", "handling_efficiency"}, {SMS, false, false, "短信", "handling_efficiency"}, {Phone, false, false, "电话", "handling_efficiency"}} {
+		{Mobile, false, false, "移动服务端", "handling_efficiency"}, {SMS, false, false, "短信", "handling_efficiency"}, {Phone, false, true, "电话", "handling_efficiency"}} {
 		if !c.ch.Valid() || c.ch.OnSite() != c.onSite || c.ch.ByStaff() != c.staff || c.ch.Table9() != c.table9 || IndicatorsOf(c.ch)[0] != c.firstIndicator {
 			t.Errorf("%s", c.ch)
 		}

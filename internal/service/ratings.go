@@ -487,8 +487,17 @@ func (s *Service) rateCase(ctx context.Context, caseID string, ch rating.Channel
 // EnterPaperRating types in a paper rating form the applicant filled in: channel 书面, marked with who typed it.
 // key makes it idempotent.
 func (s *Service) EnterPaperRating(ctx context.Context, actor access.Actor, subj rating.Subject, in RateInput, key string) (rating.Rating, error) {
+	return s.EnterStaffRating(ctx, actor, rating.Paper, subj, in, key)
+}
+
+// EnterStaffRating records a rating staff type in for the rater on a channel that allows it (rating.ByStaff:
+// 书面, or 电话 as the rater says it on a call), marked with who typed it. key makes it idempotent.
+func (s *Service) EnterStaffRating(ctx context.Context, actor access.Actor, ch rating.Channel, subj rating.Subject, in RateInput, key string) (rating.Rating, error) {
 	if actor.System || !actor.Role.Has(access.RatingEnter) {
 		return rating.Rating{}, errs.New(errs.Forbidden, "err.forbidden").With("action", string(access.RatingEnter))
+	}
+	if !ch.ByStaff() {
+		return rating.Rating{}, errs.Field("channel", "err.find.choice")
 	}
 	r, who, dept, err := s.subjectOf(ctx, subj, actor)
 	if err != nil {
@@ -497,10 +506,10 @@ func (s *Service) EnterPaperRating(ctx context.Context, actor access.Actor, subj
 	if err := s.subjectInScope(ctx, actor, r, access.RatingEnter); err != nil {
 		return r, err
 	}
-	r.Channel, r.EnteredBy = rating.Paper, actor.ID
+	r.Channel, r.EnteredBy = ch, actor.ID
 	var replayed string
 	rt, err := s.record(ctx, actor, r, who, dept, in, func(tx *store.Tx, r rating.Rating) error {
-		id, replay, err := tx.IdempotentFor(key, "rating", actor.ID, fingerprint(subj, in), func() (string, error) { return r.ID, nil })
+		id, replay, err := tx.IdempotentFor(key, "rating", actor.ID, fingerprint(subj, string(ch), in), func() (string, error) { return r.ID, nil })
 		if err == nil && replay {
 			replayed = id
 			return errReplayed

@@ -153,6 +153,17 @@ func TestRatingWholePath(t *testing.T) {
 		if again, err := w.svc.EnterPaperRating(ctx, clerk, rating.Subject{CaseID: c.ID}, service.RateInput{Level: 3}, "k1"); err != nil || again.ID != paper.ID {
 			t.Fatalf("the same form twice: %+v %v", again, err)
 		}
+		// 电话: what the rater says on a 回访 call, typed in by who took it, marked; staff type in no other channel
+		if _, err := w.svc.EnterStaffRating(ctx, clerk, rating.SMS, rating.Subject{CaseID: c.ID}, service.RateInput{Level: 1}, ""); code(err) != errs.Invalid {
+			t.Fatalf("staff typed in an SMS rating: %v", err)
+		}
+		phoned, err := w.svc.EnterStaffRating(ctx, clerk, rating.Phone, rating.Subject{CaseID: c.ID}, service.RateInput{Level: 2, Indicators: map[string]rating.Level{"handling_efficiency": 2}}, "k2")
+		if err != nil || phoned.Channel != rating.Phone || phoned.EnteredBy != clerk.ID {
+			t.Fatalf("by phone: %+v %v", phoned, err)
+		}
+		if _, err := w.svc.EnterStaffRating(ctx, clerk, rating.Phone, rating.Subject{CaseID: c.ID}, service.RateInput{Level: 1}, "k3"); code(err) != errs.Conflict {
+			t.Fatalf("the case rated twice by phone: %v", err)
+		}
 
 		// the rater is nobody's to read
 		for name, a := range w.actors {
@@ -211,7 +222,7 @@ func TestRatingWholePath(t *testing.T) {
 			t.Fatal(err)
 		}
 		got, want := dash.Ratings.ByValue[w.targets["T1"].ID], plainCounts(t, db, w.targets["T1"].ID)
-		if got.Total != want.Total || got.Good != want.Good || got.Bad != want.Bad || got.Total != 4 || got.Bad != 1 || got.Rectified != 1 || got.Revisited != 1 || got.RevisitSatisfied != 1 {
+		if got.Total != want.Total || got.Good != want.Good || got.Bad != want.Bad || got.Total != 5 || got.Bad != 1 || got.Rectified != 1 || got.Revisited != 1 || got.RevisitSatisfied != 1 {
 			t.Fatalf("figures %+v, plain count %+v", got, want)
 		}
 		if dash.Ratings.ByChannel[rating.Pad].Bad != 1 || dash.Ratings.ByChannel[rating.Paper].Total != 1 {
@@ -243,7 +254,7 @@ func TestRatingWholePath(t *testing.T) {
 		}
 		dash, _ = w.svc.Dashboard(ctx, w.actors["supervisor"], service.DashboardQuery{Dim: supervision.Township, Period: month})
 		got, want = dash.Ratings.ByValue[w.targets["T1"].ID], plainCounts(t, db, w.targets["T1"].ID)
-		if got.Total != want.Total || got.Total != 3 || got.Bad != 0 || got.Excluded != 1 {
+		if got.Total != want.Total || got.Total != 4 || got.Bad != 0 || got.Excluded != 1 {
 			t.Fatalf("after the appeal: %+v, plain %+v", got, want)
 		}
 		if err := db.ExecRaw(ctx, `DELETE FROM ratings WHERE id = ?`, bad.ID); err == nil {
@@ -260,7 +271,7 @@ func TestRatingWholePath(t *testing.T) {
 		if err := w.svc.ExportRatings(ctx, w.actors["supervisor"], month, func(r []service.Table9Row) error { rows = append(rows, r...); return nil }); err != nil {
 			t.Fatal(err)
 		}
-		if len(rows) != 4 || rows[2].Channel != "二维码" || rows[0].Rater != "" || rows[0].CaseNo != c.No || rows[0].Channel != "政务大厅平板电脑" || rows[0].LevelCode != 5 || !rows[0].Excluded {
+		if len(rows) != 5 || rows[2].Channel != "二维码" || rows[0].Rater != "" || rows[0].CaseNo != c.No || rows[0].Channel != "政务大厅平板电脑" || rows[0].LevelCode != 5 || !rows[0].Excluded {
 			t.Fatalf("%+v", rows)
 		}
 		if err := w.svc.ExportRatings(ctx, w.actors["minzheng"], month, func([]service.Table9Row) error { return nil }); code(err) != errs.Forbidden {

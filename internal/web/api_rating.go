@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
 
 	"bianmin/internal/enquiry"
@@ -37,6 +38,8 @@ type RatingPageJSON struct {
 type PaperRatingJSON struct {
 	rating.Subject
 	service.RateInput
+	// Channel is "paper" (the default: a 书面评价表) or "phone" (given on a call, typed in by who took it)
+	Channel rating.Channel `json:"channel,omitempty"`
 }
 
 // RectifyJSON is a rectification step.
@@ -101,9 +104,9 @@ func (s *Server) ratingOps() []apiOp {
 			func(r *http.Request, c *reqCtx, _ empty) (service.RatingDetail, error) {
 				return s.svc.Rating(r.Context(), c.me.Actor(), r.PathValue("id"))
 			}),
-		withHeader(op(s, "POST", "/api/v1/ratings/paper", "enterPaperRating", "Type in a paper rating form (书面评价表) the applicant filled in; marked with who typed it; send Idempotency-Key", true,
+		withHeader(op(s, "POST", "/api/v1/ratings/paper", "enterPaperRating", "Type in a rating staff record for the rater: a paper form (书面评价表) the applicant filled in, or with channel phone a rating given on a call; marked with who typed it; send Idempotency-Key", true,
 			func(r *http.Request, c *reqCtx, in PaperRatingJSON) (rating.Rating, error) {
-				return s.svc.EnterPaperRating(r.Context(), c.me.Actor(), in.Subject, in.RateInput, r.Header.Get("Idempotency-Key"))
+				return s.svc.EnterStaffRating(r.Context(), c.me.Actor(), cmp.Or(in.Channel, rating.Paper), in.Subject, in.RateInput, r.Header.Get("Idempotency-Key"))
 			}), "Idempotency-Key"),
 		op(s, "POST", "/api/v1/rectifications/{id}/steps", "rectify", "A rectification step: verify (核实), rectify (整改), feedback (反馈), noreach (an anonymous rater); version must be the one read", true,
 			func(r *http.Request, c *reqCtx, in RectifyJSON) (rating.Rectification, error) {

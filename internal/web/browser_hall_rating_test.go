@@ -100,6 +100,12 @@ func TestBrowserHallRating(t *testing.T) {
 	do(t, ctx, chromedp.Navigate(r.URL+"/cases/"+c.ID), chromedp.WaitVisible(chromedp.CSS(`#rate-case`)), chromedp.Click(chromedp.CSS(`#rate-case`)))
 	waitPage(t, ctx, `#prompt`)
 	audit(ctx, t, "rating-new")
+	// the same page for a rating given on a 回访 call: the online indicators, marked as typed in
+	do(t, ctx, chromedp.Click(chromedp.CSS(`#phone-tab`)), chromedp.WaitVisible(chromedp.CSS(`#phone-tab[aria-current="page"]`)))
+	if n := eval[int](t, ctx, `document.querySelectorAll("#paper input[name=handling_efficiency]").length`); n != 5 {
+		t.Errorf("the phone form has %d levels of 办事效率", n)
+	}
+	audit(ctx, t, "rating-new phone")
 	do(t, ctx, chromedp.Click(chromedp.CSS(`#prompt button[type=submit]`)))
 	waitPage(t, ctx, `#rate-case`)
 	st, err := chromedp.Run(ctx, chromedp.Evaluate[int](`fetch("/evaluator/rate", {method: "POST", body: new URLSearchParams({prompt: "x", level: "1"})}).then(r => r.status)`, chromedp.EvalAwaitPromise))

@@ -1,9 +1,11 @@
 package web
 
 import (
+	"cmp"
 	"encoding/csv"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -128,7 +130,9 @@ func subjectOf(r *http.Request) rating.Subject {
 type ratingNewData struct {
 	Subject rating.Subject
 	Devices []store.Device
-	Paper   rateForm
+	Paper   rateForm // the form staff type in: a 书面评价表, or (Channel phone) a rating given on a call
+	// the same page for the other channel staff type in
+	PaperURL, PhoneURL string
 }
 
 // ratingNew offers, for what was just served, to ask the window's tablet for a rating, or to type in the
@@ -141,8 +145,15 @@ func (s *Server) ratingNewPage(w http.ResponseWriter, r *http.Request, code int,
 	subj := subjectOf(r)
 	p := s.page(r, "title.rating_new")
 	devs, _ := s.svc.MyDevices(r.Context(), rc(r).me.Actor())
-	hidden := map[string]string{"case_id": subj.CaseID, "enquiry_id": subj.EnquiryID, "ticket_id": subj.TicketID, "idem": ids.Token(16)}
-	p.Data = ratingNewData{Subject: subj, Devices: devs, Paper: newRateForm("/ratings/paper", rating.Paper, hidden)}
+	ch := rating.Paper
+	if r.FormValue("channel") == string(rating.Phone) {
+		ch = rating.Phone
+	}
+	hidden := map[string]string{"case_id": subj.CaseID, "enquiry_id": subj.EnquiryID, "ticket_id": subj.TicketID, "idem": ids.Token(16), "channel": string(ch)}
+	q := url.Values{"case_id": {subj.CaseID}, "enquiry_id": {subj.EnquiryID}, "ticket_id": {subj.TicketID}}
+	paperURL := "/ratings/new?" + q.Encode()
+	q.Set("channel", string(rating.Phone))
+	p.Data = ratingNewData{Subject: subj, Devices: devs, Paper: newRateForm("/ratings/paper", ch, hidden), PaperURL: paperURL, PhoneURL: "/ratings/new?" + q.Encode()}
 	if formErr != nil {
 		p.Errors = s.fieldErrors(p.Lang, formErr)
 	}
@@ -170,7 +181,8 @@ func (s *Server) ratingPrompt(w http.ResponseWriter, r *http.Request) {
 
 // ratingPaper types in a 书面评价表, marked with who typed it.
 func (s *Server) ratingPaper(w http.ResponseWriter, r *http.Request) {
-	rt, err := s.svc.EnterPaperRating(r.Context(), rc(r).me.Actor(), subjectOf(r), ratingInput(r, rating.Paper), r.FormValue("idem"))
+	ch := rating.Channel(cmp.Or(r.FormValue("channel"), string(rating.Paper)))
+	rt, err := s.svc.EnterStaffRating(r.Context(), rc(r).me.Actor(), ch, subjectOf(r), ratingInput(r, ch), r.FormValue("idem"))
 	if err != nil {
 		if errs.CodeOf(err) == errs.Invalid || errs.CodeOf(err) == errs.Conflict {
 			s.ratingNewPage(w, r, status(err), err)
