@@ -85,26 +85,34 @@ const (
 	RatingRectify Action = "rating.rectify" // 核实, 整改, 反馈 of a 差评
 	RatingAppeal  Action = "rating.appeal"  // appeal a rating believed mistaken or malicious
 	RatingDecide  Action = "rating.decide"  // decide an appeal (申诉复核): supervisors
+
+	// The complaint register (internal/complaint). Who complained is no action's: staff never read the
+	// complainant (国办发〔2019〕51号, as for raters). Reading reaches the complaints a subtree answers or received;
+	// answering and extending are the responsible body's (谁办理、谁负责): a township's director, a department.
+	ComplaintRead   Action = "complaint.read"
+	ComplaintWrite  Action = "complaint.write"  // record one received at a window or station, typed in from a call, or from a 差评
+	ComplaintAnswer Action = "complaint.answer" // answer, extend with reasons
 )
 
 // Actions lists every action, for the permission matrix and its test.
 var Actions = []Action{OrgRead, OrgEdit, OrgImport, StaffRead, StaffManage, ApplicantRead, ApplicantReadFull,
 	ApplicantWrite, ApplicantOverride, TranslationEdit, AuditRead, CatalogEdit, CatalogPublish, SupervisionRead, OrderIssue, OrderAnswer,
 	CaseFileRead, CaseFileAttach, StandingWrite, StationLists, NeedsRead, NeedsWrite, VisitWrite, HallOperate, HoursEdit,
-	TranslationReview, EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingRectify, RatingAppeal, RatingDecide}
+	TranslationReview, EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingRectify, RatingAppeal, RatingDecide,
+	ComplaintRead, ComplaintWrite, ComplaintAnswer}
 
 var grants = map[Role][]Action{
 	Clerk: {OrgRead, ApplicantRead, ApplicantReadFull, ApplicantWrite, OrderAnswer, CaseFileRead, CaseFileAttach, StationLists, NeedsRead, NeedsWrite, VisitWrite,
-		HallOperate, EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingRectify, RatingAppeal},
+		HallOperate, EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingRectify, RatingAppeal, ComplaintRead, ComplaintWrite},
 	Agent: {OrgRead, ApplicantRead, ApplicantReadFull, ApplicantWrite, OrderAnswer, CaseFileRead, CaseFileAttach, StandingWrite, StationLists, NeedsRead, NeedsWrite, VisitWrite,
-		EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingAppeal},
+		EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingAppeal, ComplaintRead, ComplaintWrite},
 	Reviewer:   {OrgRead, ApplicantRead, OrderAnswer, CaseFileRead, EnquiryRead, RatingRead},
-	Department: {OrgRead, ApplicantRead, CatalogEdit, OrderAnswer, CaseFileRead},
+	Department: {OrgRead, ApplicantRead, CatalogEdit, OrderAnswer, CaseFileRead, ComplaintRead, ComplaintAnswer},
 	Director: {OrgRead, OrgEdit, StaffRead, StaffManage, ApplicantRead, ApplicantReadFull, ApplicantWrite, ApplicantOverride, SupervisionRead,
 		OrderIssue, OrderAnswer, CaseFileRead, CaseFileAttach, StationLists, NeedsRead, NeedsWrite, VisitWrite, HallOperate, HoursEdit,
-		EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingRectify, RatingAppeal},
+		EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingRectify, RatingAppeal, ComplaintRead, ComplaintWrite, ComplaintAnswer},
 	// a supervisor changes no case; an order (督办) is the supervisor's own act, kept beside the case
-	Supervisor: {OrgRead, StaffRead, ApplicantRead, AuditRead, SupervisionRead, OrderIssue, CaseFileRead, EnquiryRead, RatingRead, RatingDecide},
+	Supervisor: {OrgRead, StaffRead, ApplicantRead, AuditRead, SupervisionRead, OrderIssue, CaseFileRead, EnquiryRead, RatingRead, RatingDecide, ComplaintRead},
 	Translator: {OrgRead, TranslationEdit, TranslationReview},
 	Admin:      without(Actions, StandingWrite, StationLists, NeedsRead, NeedsWrite, VisitWrite), // the desk's and the station's work is theirs
 }

@@ -40,6 +40,9 @@ type Config struct {
 	Files files.Limits
 	// RectifyDays is the working days a 差评's rectification has (FACTS.md §2.4: no national number; 5 by default).
 	RectifyDays int
+	// ComplaintDays is the working days a complaint's answer has (GB/T 39046-2020 6.7 承诺时限, no national
+	// number: Bianmin's choice, complaint.DefaultDays by default).
+	ComplaintDays int
 }
 
 // DefaultConfig is what a hall runs with.
@@ -52,6 +55,7 @@ func DefaultConfig() Config {
 		LoginsPerMinute: people.SignInsPerAddress,
 		Clock:           clock.DefaultRules(),
 		RectifyDays:     5,
+		ComplaintDays:   5,
 		// OWASP's argon2id setting (19 MiB, 2 passes): about 30 ms a hash on a 2-core machine.
 		Hash: &argon2id.Params{Memory: 19 * 1024, Iterations: 2, Parallelism: 1, SaltLength: 16, KeyLength: 32},
 	}
