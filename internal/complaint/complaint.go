@@ -147,17 +147,17 @@ func (c Complaint) Check() error {
 		l.Add(errs.Field("channel", "err.required"))
 	}
 	if !slices.Contains(Abouts, c.About) {
-		l.Add(errs.Field("about", "err.required"))
+		l.Add(errs.Field("complaint_about", "err.required"))
 	}
-	need := map[About]struct{ field, v string }{AboutCase: {"case_no", c.CaseID}, AboutStaff: {"staff", c.StaffID},
+	need := map[About]struct{ field, v string }{AboutCase: {"complaint_case", c.CaseNo}, AboutStaff: {"complaint_staff", c.StaffID},
 		AboutWindow: {"window", c.WindowID}, AboutItem: {"item", c.ItemID}}
 	if n, ok := need[c.About]; ok && n.v == "" {
 		l.Add(errs.Field(n.field, "err.required"))
 	}
 	if c.Body == "" {
-		l.Add(errs.Field("body", "err.required"))
+		l.Add(errs.Field("complaint", "err.required"))
 	}
-	l.Add(tooLong("body", c.Body, MaxBody))
+	l.Add(tooLong("complaint", c.Body, MaxBody))
 	return l.Err()
 }
 
@@ -235,7 +235,7 @@ func (c Complaint) Rate(v Verdict, at time.Time) (Complaint, error) {
 		return c, errs.New(errs.Conflict, "err.joint.complaint.not_answered")
 	}
 	if !slices.Contains(Verdicts, v) {
-		return c, errs.Field("verdict", "err.required")
+		return c, errs.Field("complaint_verdict", "err.required")
 	}
 	c.Verdict, c.VerdictAt, c.State = v, at, Closed
 	c.Version++

@@ -37,12 +37,12 @@ func TestCheck(t *testing.T) {
 		{"fine", func(c Complaint) Complaint { return c }, ""},
 		{"the service in general names nothing", func(c Complaint) Complaint { c.About, c.WindowID = AboutService, ""; return c }, ""},
 		{"a window not named", func(c Complaint) Complaint { c.WindowID = ""; return c }, "window"},
-		{"a case not named", func(c Complaint) Complaint { c.About = AboutCase; return c }, "case_no"},
-		{"a person not named", func(c Complaint) Complaint { c.About = AboutStaff; return c }, "staff"},
+		{"a case not named", func(c Complaint) Complaint { c.About = AboutCase; return c }, "complaint_case"},
+		{"a person not named", func(c Complaint) Complaint { c.About = AboutStaff; return c }, "complaint_staff"},
 		{"an item not named", func(c Complaint) Complaint { c.About = AboutItem; return c }, "item"},
-		{"no body", func(c Complaint) Complaint { c.Body = ""; return c }, "body"},
-		{"too long", func(c Complaint) Complaint { c.Body = strings.Repeat("投", MaxBody+1); return c }, "body"},
-		{"unknown channel and subject", func(c Complaint) Complaint { c.Channel, c.About = "fax", "weather"; return c }, "channel about"},
+		{"no body", func(c Complaint) Complaint { c.Body = ""; return c }, "complaint"},
+		{"too long", func(c Complaint) Complaint { c.Body = strings.Repeat("投", MaxBody+1); return c }, "complaint"},
+		{"unknown channel and subject", func(c Complaint) Complaint { c.Channel, c.About = "fax", "weather"; return c }, "channel complaint_about"},
 	} {
 		if got := fields(c.c(ok).Check()); got != c.want {
 			t.Errorf("%s: fields %q, want %q", c.name, got, c.want)
@@ -138,7 +138,7 @@ func TestReplyAndRate(t *testing.T) {
 	if _, err := y.Reply("again", "t", at("2026-03-09 10:00"), clock.MustDate("2026-03-09")); errs.CodeOf(err) != errs.Conflict {
 		t.Errorf("answered twice: %v", err)
 	}
-	if _, err := y.Rate("great", at("2026-03-09 11:00")); fields(err) != "verdict" {
+	if _, err := y.Rate("great", at("2026-03-09 11:00")); fields(err) != "complaint_verdict" {
 		t.Errorf("a verdict not on the list: %v", err)
 	}
 	z, err := y.Rate(Basic, at("2026-03-09 11:00"))

@@ -38,14 +38,14 @@ func (s *Service) complaintDays() int {
 // ComplaintInput is a complaint as typed, at a desk or online.
 type ComplaintInput struct {
 	Channel  complaint.Channel `json:"channel,omitempty"` // at a desk: window, station, phone or rating (online: always online)
-	About    complaint.About   `json:"about"`
-	CaseNo   string            `json:"case_no,omitempty"`
-	StaffID  string            `json:"staff,omitempty"`
+	About    complaint.About   `json:"complaint_about"`
+	CaseNo   string            `json:"complaint_case,omitempty"`
+	StaffID  string            `json:"complaint_staff,omitempty"`
 	WindowID string            `json:"window,omitempty"`
 	ItemID   string            `json:"item,omitempty"`
 	Township string            `json:"township,omitempty"` // online, about the service in general: which township
 	RatingID string            `json:"rating_id,omitempty"`
-	Body     string            `json:"body"`
+	Body     string            `json:"complaint"`
 	Name     string            `json:"name,omitempty"`  // optional: a complaint may be anonymous
 	Phone    string            `json:"phone,omitempty"` // where the answer is sent
 }
@@ -55,7 +55,7 @@ type ComplaintInput struct {
 func (s *Service) responsibleOf(ctx context.Context, o org.Org) (org.Org, error) {
 	for o.Kind != org.Township && o.Kind != org.Department {
 		if o.ParentID == "" {
-			return o, errs.Field("about", "err.joint.complaint.nobody")
+			return o, errs.Field("complaint_about", "err.joint.complaint.nobody")
 		}
 		p, err := s.DB.Org(ctx, o.ParentID)
 		if err != nil {
@@ -72,18 +72,19 @@ func (s *Service) responsibleOf(ctx context.Context, o org.Org) (org.Org, error)
 func (s *Service) route(ctx context.Context, c *complaint.Complaint, in ComplaintInput, home org.Org) (org.Org, error) {
 	var at org.Org
 	var err error
+	c.CaseNo, c.StaffID, c.WindowID, c.ItemID = "", "", "", "" // only the subject chosen is kept
 	switch c.About {
 	case complaint.AboutCase:
 		k, e := s.DB.CaseByNo(ctx, strings.TrimSpace(in.CaseNo))
 		if e != nil {
-			return at, errs.Field("case_no", "err.not_found").With("what", "case")
+			return at, errs.Field("complaint_case", "err.not_found").With("what", "case")
 		}
 		c.CaseID, c.CaseNo, c.ItemID, c.ItemName, c.ItemNameMn = k.ID, k.No, k.ItemID, k.ItemName, k.ItemNameMn
 		at, err = s.DB.Org(ctx, k.Handling)
 	case complaint.AboutStaff:
 		p, e := s.DB.Staff(ctx, in.StaffID)
 		if e != nil || !p.Active {
-			return at, errs.Field("staff", "err.not_found").With("what", "staff")
+			return at, errs.Field("complaint_staff", "err.not_found").With("what", "staff")
 		}
 		c.StaffID, c.StaffName = p.ID, p.Name
 		at, err = s.DB.Org(ctx, p.OrgID)
@@ -124,10 +125,12 @@ func (s *Service) route(ctx context.Context, c *complaint.Complaint, in Complain
 // fileComplaint checks, routes, starts the clock and stores a complaint with its complainant, in one
 // transaction with its audit entry (idempotent on key for the filer).
 func (s *Service) fileComplaint(ctx context.Context, actor access.Actor, c complaint.Complaint, in ComplaintInput, who store.Complainant, home, received org.Org, key, filer string) (complaint.Complaint, error) {
-	if err := textLimits(limit("case_no", in.CaseNo, 64), limit("staff", in.StaffID, 64), limit("window", in.WindowID, 64), limit("item", in.ItemID, 64),
+	if err := textLimits(limit("complaint_case", in.CaseNo, 64), limit("complaint_staff", in.StaffID, 64), limit("window", in.WindowID, 64), limit("item", in.ItemID, 64),
 		limit("township", in.Township, 64), limit("rating_id", in.RatingID, 64)); err != nil {
 		return c, err
 	}
+	// what was typed names the subject; routing reads it and fills in its names
+	c.CaseNo, c.StaffID, c.WindowID, c.ItemID = strings.TrimSpace(in.CaseNo), in.StaffID, in.WindowID, in.ItemID
 	var l errs.List
 	for _, e := range errs.All(c.Check()) {
 		l.Add(e)
@@ -217,7 +220,7 @@ func (s *Service) FileComplaint(ctx context.Context, actor access.Actor, in Comp
 func (s *Service) FileComplaintOnline(ctx context.Context, acct *people.ResidentAccount, in ComplaintInput, key string) (complaint.Complaint, error) {
 	c := complaint.Complaint{ID: ids.New(), Channel: complaint.Online, About: in.About, Body: in.Body, At: s.DB.Now()}
 	if in.About == complaint.AboutStaff {
-		return c, errs.Field("about", "err.joint.complaint.online_staff") // a person is named at a desk, where staff find them
+		return c, errs.Field("complaint_about", "err.joint.complaint.online_staff") // a person is named at a desk, where staff find them
 	}
 	who := store.Complainant{Name: in.Name, Phone: in.Phone}
 	filer := "anonymous"

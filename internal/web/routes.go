@@ -63,6 +63,10 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /evaluator/rate", s.evaluatorRate)
 	mux.HandleFunc("GET /rate/{token}", s.rateLink)
 	mux.HandleFunc("POST /rate/{token}", s.rateLink)
+	mux.HandleFunc("GET /complain", s.complain) // a complaint online, signed in or anonymous, and the answer's rating (pages_complaint.go)
+	mux.HandleFunc("POST /complain", s.complain)
+	mux.HandleFunc("GET /complaint-answer/{token}", s.complaintAnswer)
+	mux.HandleFunc("POST /complaint-answer/{token}", s.complaintAnswer)
 	mux.HandleFunc("GET /revisit/{token}", s.revisit)
 	mux.HandleFunc("POST /revisit/{token}", s.revisit)
 
@@ -178,6 +182,12 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /ratings/export/{format}", s.needLogin(s.ratingExport)) // GB/T 39046 表9, csv or json
 	mux.HandleFunc("GET /ratings/{id}", s.needLogin(s.ratingShow))
 	mux.HandleFunc("POST /ratings/{id}", s.needLogin(s.ratingAct))
+	// the complaint register (pages_complaint.go): 投诉 routed to the responsible body, answered by a deadline
+	mux.HandleFunc("GET /complaints", s.needLogin(s.complaints))
+	mux.HandleFunc("POST /complaints", s.needLogin(s.complaintCreate))
+	mux.HandleFunc("GET /complaints/export/{format}", s.needLogin(s.complaintExport)) // GB/T 39046 6.7, csv or json
+	mux.HandleFunc("GET /complaints/{id}", s.needLogin(s.complaintShow))
+	mux.HandleFunc("POST /complaints/{id}", s.needLogin(s.complaintAct))
 	mux.HandleFunc("GET /supervision", s.needLogin(s.supervisionPage))
 	mux.HandleFunc("GET /supervision/cases", s.needLogin(s.supervisionCases))
 	mux.HandleFunc("GET /supervision/export.xlsx", s.needLogin(s.supervisionExport))
