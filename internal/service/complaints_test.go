@@ -67,9 +67,12 @@ func TestComplaintRegister(t *testing.T) {
 		for user, fn := range map[string]func(access.Actor) error{
 			"shaogen.director": func(a access.Actor) error { _, err := w.svc.AnswerComplaint(ctx, a, c.ID, c.Version, "x"); return err },
 			"tianshan.clerk":   func(a access.Actor) error { _, err := w.svc.AnswerComplaint(ctx, a, c.ID, c.Version, "x"); return err },
-			"supervisor":       func(a access.Actor) error { _, err := w.svc.ExtendComplaint(ctx, a, c.ID, c.Version, 2, "x"); return err },
-			"minzheng":         func(a access.Actor) error { _, err := w.svc.AnswerComplaint(ctx, a, c.ID, c.Version, "x"); return err },
-			"shaogen.clerk":    func(a access.Actor) error { _, err := w.svc.Complaint(ctx, a, c.ID); return err },
+			"supervisor": func(a access.Actor) error {
+				_, err := w.svc.ExtendComplaint(ctx, a, c.ID, c.Version, 2, "x")
+				return err
+			},
+			"minzheng":      func(a access.Actor) error { _, err := w.svc.AnswerComplaint(ctx, a, c.ID, c.Version, "x"); return err },
+			"shaogen.clerk": func(a access.Actor) error { _, err := w.svc.Complaint(ctx, a, c.ID); return err },
 			"tianshan.reviewer": func(a access.Actor) error {
 				_, err := w.svc.FileComplaint(ctx, a, service.ComplaintInput{About: complaint.AboutService, Body: "x"}, "")
 				return err

@@ -167,7 +167,9 @@ func (s *Server) complaintCreate(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/complaints/"+c.ID+"?ok=joint_complaint_filed", http.StatusSeeOther)
 }
 
-func (s *Server) complaintShow(w http.ResponseWriter, r *http.Request) { s.complaintPage(w, r, http.StatusOK, nil) }
+func (s *Server) complaintShow(w http.ResponseWriter, r *http.Request) {
+	s.complaintPage(w, r, http.StatusOK, nil)
+}
 
 func (s *Server) complaintPage(w http.ResponseWriter, r *http.Request, code int, formErr error) {
 	v, err := s.svc.Complaint(r.Context(), rc(r).me.Actor(), r.PathValue("id"))
