@@ -64,8 +64,8 @@ type Parallel struct {
 	Bodies   []string  `json:"bodies"` // the organisations that review, in the item's order
 	Lead     string    `json:"lead,omitempty"`
 	Rule     Rule      `json:"rule"`
-	Round    int       `json:"round"`       // 1 at the first review; a return starts the next when the case comes back
-	Since    time.Time `json:"since"`       // when the current round began: each body's time runs from here
+	Round    int       `json:"round"` // 1 at the first review; a return starts the next when the case comes back
+	Since    time.Time `json:"since"` // when the current round began: each body's time runs from here
 	Opinions []Opinion `json:"opinions,omitempty"`
 	// LeadVerdict is the lead body's decision of a round whose opinions differ (LeadDecides).
 	LeadVerdict Verdict `json:"lead_verdict,omitempty"`
