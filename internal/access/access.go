@@ -92,6 +92,9 @@ const (
 	ComplaintRead   Action = "complaint.read"
 	ComplaintWrite  Action = "complaint.write"  // record one received at a window or station, typed in from a call, or from a 差评
 	ComplaintAnswer Action = "complaint.answer" // answer, extend with reasons
+	// CaseHandover hands a case the township handles to the competent body (转办, internal/joint) and answers
+	// one handed to it: the front desk and the director of the township on either side.
+	CaseHandover Action = "case.handover"
 )
 
 // Actions lists every action, for the permission matrix and its test.
@@ -99,18 +102,18 @@ var Actions = []Action{OrgRead, OrgEdit, OrgImport, StaffRead, StaffManage, Appl
 	ApplicantWrite, ApplicantOverride, TranslationEdit, AuditRead, CatalogEdit, CatalogPublish, SupervisionRead, OrderIssue, OrderAnswer,
 	CaseFileRead, CaseFileAttach, StandingWrite, StationLists, NeedsRead, NeedsWrite, VisitWrite, HallOperate, HoursEdit,
 	TranslationReview, EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingRectify, RatingAppeal, RatingDecide,
-	ComplaintRead, ComplaintWrite, ComplaintAnswer}
+	ComplaintRead, ComplaintWrite, ComplaintAnswer, CaseHandover}
 
 var grants = map[Role][]Action{
 	Clerk: {OrgRead, ApplicantRead, ApplicantReadFull, ApplicantWrite, OrderAnswer, CaseFileRead, CaseFileAttach, StationLists, NeedsRead, NeedsWrite, VisitWrite,
-		HallOperate, EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingRectify, RatingAppeal, ComplaintRead, ComplaintWrite},
+		HallOperate, EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingRectify, RatingAppeal, ComplaintRead, ComplaintWrite, CaseHandover},
 	Agent: {OrgRead, ApplicantRead, ApplicantReadFull, ApplicantWrite, OrderAnswer, CaseFileRead, CaseFileAttach, StandingWrite, StationLists, NeedsRead, NeedsWrite, VisitWrite,
 		EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingAppeal, ComplaintRead, ComplaintWrite},
 	Reviewer:   {OrgRead, ApplicantRead, OrderAnswer, CaseFileRead, EnquiryRead, RatingRead},
 	Department: {OrgRead, ApplicantRead, CatalogEdit, OrderAnswer, CaseFileRead, ComplaintRead, ComplaintAnswer},
 	Director: {OrgRead, OrgEdit, StaffRead, StaffManage, ApplicantRead, ApplicantReadFull, ApplicantWrite, ApplicantOverride, SupervisionRead,
 		OrderIssue, OrderAnswer, CaseFileRead, CaseFileAttach, StationLists, NeedsRead, NeedsWrite, VisitWrite, HallOperate, HoursEdit,
-		EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingRectify, RatingAppeal, ComplaintRead, ComplaintWrite, ComplaintAnswer},
+		EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingRectify, RatingAppeal, ComplaintRead, ComplaintWrite, ComplaintAnswer, CaseHandover},
 	// a supervisor changes no case; an order (督办) is the supervisor's own act, kept beside the case
 	Supervisor: {OrgRead, StaffRead, ApplicantRead, AuditRead, SupervisionRead, OrderIssue, CaseFileRead, EnquiryRead, RatingRead, RatingDecide, ComplaintRead},
 	Translator: {OrgRead, TranslationEdit, TranslationReview},

@@ -40,6 +40,8 @@ type Handover struct {
 	ID         string        `json:"id"`
 	CaseID     string        `json:"case_id"`
 	CaseNo     string        `json:"case_no"`
+	ItemName   string        `json:"item_name"`
+	ItemNameMn string        `json:"item_name_mn,omitempty"`
 	From       string        `json:"from"` // the body handing it over
 	FromName   string        `json:"from_name"`
 	To         string        `json:"to"` // the body asked to take it

@@ -9,7 +9,6 @@ import (
 	"bianmin/internal/clock"
 	"bianmin/internal/complaint"
 	"bianmin/internal/errs"
-	"bianmin/internal/i18n"
 	"bianmin/internal/ids"
 	"bianmin/internal/org"
 	"bianmin/internal/people"
@@ -337,12 +336,7 @@ func (s *Service) changeComplaint(ctx context.Context, actor access.Actor, id st
 // tellComplainant queues a message to the complainant in both languages, Mongolian first, signed with the
 // responsible body's name; staff never see where it goes. Nothing is sent to one who left no phone.
 func (s *Service) tellComplainant(tx *store.Tx, c complaint.Complaint, who store.Complainant, from org.Org, key string, args ...string) error {
-	if who.Phone == "" {
-		return nil
-	}
-	mn := "【" + from.Name("mn") + "】" + s.Catalog.T(i18n.Mn, key, args...)
-	zh := "【" + from.NameZh + "】" + s.Catalog.T(i18n.Zh, key, args...)
-	return tx.Enqueue(store.Message{CaseID: c.CaseID, Phone: who.Phone, Lang: "mn+zh", Template: key, Body: mn + " / " + zh})
+	return s.text(tx, c.CaseID, who.Phone, from, key, args, args)
 }
 
 // ComplaintAnswerView is what the complainant's link shows: the complaint, its answer, and whether it was rated.
