@@ -37,9 +37,18 @@ func TestCaseHandover(t *testing.T) {
 		before, _ := db.CountAudit(ctx)
 		for name, fn := range map[string]func() error{
 			"another township's clerk": func() error { _, err := w.svc.HandOverCase(ctx, other, c.ID, c.Version, shaogen, "x"); return err },
-			"a reviewer":               func() error { _, err := w.svc.HandOverCase(ctx, w.actors["tianshan.reviewer"], c.ID, c.Version, shaogen, "x"); return err },
-			"a supervisor":             func() error { _, err := w.svc.HandOverCase(ctx, w.actors["supervisor"], c.ID, c.Version, shaogen, "x"); return err },
-			"a village agent":          func() error { _, err := w.svc.HandOverCase(ctx, w.actors["yangshulin.agent"], c.ID, c.Version, shaogen, "x"); return err },
+			"a reviewer": func() error {
+				_, err := w.svc.HandOverCase(ctx, w.actors["tianshan.reviewer"], c.ID, c.Version, shaogen, "x")
+				return err
+			},
+			"a supervisor": func() error {
+				_, err := w.svc.HandOverCase(ctx, w.actors["supervisor"], c.ID, c.Version, shaogen, "x")
+				return err
+			},
+			"a village agent": func() error {
+				_, err := w.svc.HandOverCase(ctx, w.actors["yangshulin.agent"], c.ID, c.Version, shaogen, "x")
+				return err
+			},
 		} {
 			if err := fn(); errs.CodeOf(err) != errs.Forbidden {
 				t.Errorf("%s: want forbidden, got %v", name, err)
