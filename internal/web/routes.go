@@ -141,6 +141,11 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /transfers", s.needLogin(s.transferSend))
 	mux.HandleFunc("GET /transfers/{id}", s.needLogin(s.transferShow))
 	mux.HandleFunc("POST /transfers/{id}/received", s.needLogin(s.transferReceive))
+	// 转办 to the competent township (pages_handover.go): a case's hand-overs, the township's incoming and outgoing
+	mux.HandleFunc("GET /cases/{id}/handover", s.needLogin(s.caseHandover))
+	mux.HandleFunc("POST /cases/{id}/handover", s.needLogin(s.caseHandoverAsk))
+	mux.HandleFunc("GET /handovers", s.needLogin(s.handovers))
+	mux.HandleFunc("POST /handovers/{id}", s.needLogin(s.handoverAnswer))
 	// village stations (pages_stations.go): lists to and from the township, 代理, home visits, 帮办 marks
 	mux.HandleFunc("GET /station", s.needLogin(s.station))
 	mux.HandleFunc("POST /station/lists", s.needLogin(s.stationSend))
