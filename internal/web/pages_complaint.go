@@ -24,7 +24,6 @@ type complaintsData struct {
 	In       service.ComplaintFind
 	Figures  complaint.Figures
 	Month    string
-	Form     complaintForm
 	NextURL  string
 	FirstURL string
 }
@@ -109,12 +108,7 @@ func (s *Server) complaintsData(r *http.Request, in service.ComplaintFind) (comp
 	if err != nil {
 		return d, err
 	}
-	if d.Figures, err = s.svc.ComplaintFigures(r.Context(), actor, from, to); err != nil {
-		return d, err
-	}
-	if actor.Role.Has("complaint.write") {
-		d.Form, err = s.complaintFormData(r, true)
-	}
+	d.Figures, err = s.svc.ComplaintFigures(r.Context(), actor, from, to)
 	return d, err
 }
 
@@ -146,6 +140,30 @@ func complaintInput(r *http.Request) service.ComplaintInput {
 
 var complaintFields = []string{"channel", "complaint_about", "complaint_case", "complaint_staff", "window", "item", "township", "rating_id", "complaint", "name", "phone", "idem"}
 
+// complaintNew is the desk's form of a complaint received at the window or station, or by phone.
+func (s *Server) complaintNew(w http.ResponseWriter, r *http.Request) {
+	s.complaintNewPage(w, r, http.StatusOK, nil)
+}
+
+func (s *Server) complaintNewPage(w http.ResponseWriter, r *http.Request, code int, formErr error) {
+	if !rc(r).me.Role.Has("complaint.write") {
+		s.fail(w, r, errs.New(errs.Forbidden, "err.forbidden").With("action", "complaint.write"))
+		return
+	}
+	f, err := s.complaintFormData(r, true)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.page(r, "joint.complaint.new")
+	p.Data = complainData{Form: f}
+	p.Form = map[string]string{"idem": ids.Token(16)}
+	if formErr != nil {
+		p.Errors, p.Form = s.fieldErrors(p.Lang, formErr), formValues(r, complaintFields...)
+	}
+	s.render(w, code, "complain", p)
+}
+
 // complaintCreate records a complaint at the desk; with errors the form comes back with what was typed.
 func (s *Server) complaintCreate(w http.ResponseWriter, r *http.Request) {
 	c, err := s.svc.FileComplaint(r.Context(), rc(r).me.Actor(), complaintInput(r), r.FormValue("idem"))
@@ -154,14 +172,7 @@ func (s *Server) complaintCreate(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		p := s.page(r, "joint.title.complaints")
-		d, derr := s.complaintsData(r, service.ComplaintFind{})
-		if derr != nil {
-			s.fail(w, r, derr)
-			return
-		}
-		p.Data, p.Errors, p.Form = d, s.fieldErrors(p.Lang, err), formValues(r, complaintFields...)
-		s.render(w, status(err), "complaints", p)
+		s.complaintNewPage(w, r, status(err), err)
 		return
 	}
 	http.Redirect(w, r, "/complaints/"+c.ID+"?ok=joint_complaint_filed", http.StatusSeeOther)

@@ -190,6 +190,7 @@ func (s *Server) Handler() http.Handler {
 	// the complaint register (pages_complaint.go): 投诉 routed to the responsible body, answered by a deadline
 	mux.HandleFunc("GET /complaints", s.needLogin(s.complaints))
 	mux.HandleFunc("POST /complaints", s.needLogin(s.complaintCreate))
+	mux.HandleFunc("GET /complaints/new", s.needLogin(s.complaintNew))
 	mux.HandleFunc("GET /complaints/export/{format}", s.needLogin(s.complaintExport)) // GB/T 39046 6.7, csv or json
 	mux.HandleFunc("GET /complaints/{id}", s.needLogin(s.complaintShow))
 	mux.HandleFunc("POST /complaints/{id}", s.needLogin(s.complaintAct))

@@ -1,0 +1,148 @@
+package web_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"bianmin/internal/cases"
+	"bianmin/internal/org"
+	"bianmin/internal/testkit"
+)
+
+// Joint handling and complaints in Chromium (issue 19): a complaint filed online, anonymously but with a
+// phone, about a window of 天山镇 goes to 天山镇; answered after its deadline it keeps a red card, the
+// complainant gets the answer by SMS and rates it through the link, and staff never see who complained. A case
+// that belongs to 绍根镇 is handed over by 天山镇's clerk with reasons, refused once with reasons, handed again
+// and accepted; the applicant was told by SMS and the case is 绍根镇's, its timeline showing the hand-overs.
+func TestBrowserJoint(t *testing.T) {
+	r := testkit.Start(t, testkit.SQLite(t))
+	ctx := browser(t)
+	cst := time.FixedZone("CST", 8*3600)
+	r.DB.Now = func() time.Time { return time.Date(2026, 3, 2, 10, 0, 0, 0, cst) } // a Monday
+	signOut := func() {
+		t.Helper()
+		do(t, ctx, chromedp.Click(chromedp.CSS(`.tools form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.CSS(`a[href="/login"]`)))
+	}
+	text := func(sel string) string {
+		t.Helper()
+		return eval[string](t, ctx, `(document.querySelector(`+"`"+sel+"`"+`) || {textContent: ""}).textContent`)
+	}
+	tianshan, _ := r.DB.OrgsByName(t.Context(), org.Township, "天山镇")
+	shaogen, _ := r.DB.OrgsByName(t.Context(), org.Township, "绍根镇")
+	windows, err := r.DB.Subtree(t.Context(), tianshan[0].Path, org.Window)
+	if err != nil || len(windows) == 0 {
+		t.Fatal(windows, err)
+	}
+
+	// 1. a complaint online, about a window, without a name
+	do(t, ctx, chromedp.Navigate(r.URL+"/complain"), chromedp.WaitVisible(chromedp.CSS(`#complain`)))
+	audit(ctx, t, "complain")
+	do(t, ctx, chromedp.Click(chromedp.CSS(`#complain button[type=submit]`)))
+	if n := eval[int](t, ctx, `document.querySelectorAll("#filed").length`); n != 0 {
+		t.Fatal("an empty complaint was filed")
+	}
+	do(t, ctx,
+		chromedp.Click(chromedp.CSS(`input[name=complaint_about][value=window]`)),
+		chromedp.SetValue(chromedp.CSS(`#f-window`), windows[0].ID),
+		chromedp.SendKeys(chromedp.CSS(`#f-complaint`), "下午三点窗口无人，等了四十分钟"),
+		chromedp.Click(chromedp.CSS(`#complain summary`)),
+		chromedp.SendKeys(chromedp.CSS(`#f-phone`), "13700001111"),
+		chromedp.Click(chromedp.CSS(`#complain button[type=submit]`)))
+	waitPage(t, ctx, `#filed`)
+	if got := text(`#responsible`); !strings.Contains(got, "天山镇") || text(`#due`) != "2026-03-09" {
+		t.Fatalf("routed to %q, due %q", got, text(`#due`))
+	}
+
+	// 2. nine days later the director answers it: late, the card stays red
+	r.DB.Now = func() time.Time { return time.Date(2026, 3, 11, 10, 0, 0, 0, cst) }
+	signIn(t, ctx, r.URL, "tianshan.director")
+	do(t, ctx, chromedp.Navigate(r.URL+"/complaints?overdue=1"), chromedp.WaitVisible(chromedp.CSS(`#complaints`)))
+	audit(ctx, t, "complaints")
+	if got := text(`#complaints tbody`); !strings.Contains(got, "四十分钟") || !strings.Contains(got, "超期") || strings.Contains(got, "13700001111") {
+		t.Fatalf("the overdue list: %q", got)
+	}
+	do(t, ctx, chromedp.Click(chromedp.CSS(`#complaints tbody a`)))
+	waitPage(t, ctx, `#answer`)
+	audit(ctx, t, "complaint")
+	if strings.Contains(eval[string](t, ctx, `document.body.innerText`), "13700001111") {
+		t.Fatal("staff read the complainant's phone")
+	}
+	do(t, ctx, chromedp.SendKeys(chromedp.CSS(`#f-answer`), "经核实，该窗口人员擅离岗位，已通报批评并调整排班"), chromedp.Click(chromedp.CSS(`#answer button`)))
+	waitPage(t, ctx, `#answer-text`)
+	if text(`#card`) == "" || !strings.Contains(text(`#overdue`), "2") {
+		t.Fatalf("answered late: card %q overdue %q", text(`#card`), text(`#overdue`))
+	}
+	signOut()
+
+	// 3. the complainant opens the SMS's link and rates the answer
+	msgs, _ := r.DB.AccountMessages(t.Context(), "13700001111")
+	if len(msgs) != 2 {
+		t.Fatalf("messages to the complainant: %+v", msgs)
+	}
+	body := msgs[1].Body
+	i := strings.Index(body, "/complaint-answer/")
+	if i < 0 {
+		t.Fatalf("no link in %q", body)
+	}
+	link := strings.Fields(body[i:])[0]
+	do(t, ctx, chromedp.Navigate(r.URL+link), chromedp.WaitVisible(chromedp.CSS(`#rate-answer`)))
+	audit(ctx, t, "complaint answer")
+	do(t, ctx, chromedp.Click(chromedp.CSS(`input[name=complaint_verdict][value=basic]`)), chromedp.Click(chromedp.CSS(`#rate-answer button`)))
+	waitPage(t, ctx, `#thanks`)
+
+	// 4. 转办: 天山镇 accepted a case of 绍根镇
+	c, seen := dibaoCase(t, r, "13800002222")
+	c = actAll(t, r, c, caseMove{cases.Accept, cases.Input{Materials: seen}})
+	handOver := func(reasons string) {
+		t.Helper()
+		signIn(t, ctx, r.URL, "tianshan.clerk")
+		do(t, ctx, chromedp.Navigate(r.URL+"/cases/"+c.ID), chromedp.WaitVisible(chromedp.CSS(`#handover-link`)), chromedp.Click(chromedp.CSS(`#handover-link`)))
+		waitPage(t, ctx, `#handover`)
+		audit(ctx, t, "handover")
+		do(t, ctx, chromedp.SetValue(chromedp.CSS(`#f-to`), shaogen[0].ID), chromedp.SendKeys(chromedp.CSS(`#f-reasons`), reasons),
+			chromedp.Click(chromedp.CSS(`#handover button`)))
+		waitPage(t, ctx, `#handovers`)
+		signOut()
+	}
+	answer := func(user, do_, why string) {
+		t.Helper()
+		signIn(t, ctx, r.URL, user)
+		do(t, ctx, chromedp.Navigate(r.URL+"/handovers"), chromedp.WaitVisible(chromedp.CSS(`#incoming form.handover-answer`)))
+		audit(ctx, t, "handovers")
+		if why != "" {
+			do(t, ctx, chromedp.SendKeys(chromedp.CSS(`#incoming form.handover-answer input[name=answer]`), why))
+		}
+		do(t, ctx, chromedp.Click(chromedp.CSS(`#incoming form.handover-answer button[value=`+do_+`]`)))
+		waitPage(t, ctx, `.flash`)
+		signOut()
+	}
+	handOver("申请人户籍在绍根镇")
+	answer("shaogen.clerk", "refuse", "该户已迁出本镇")
+	if got, _ := r.DB.Case(t.Context(), c.ID); got.Handling != tianshan[0].ID {
+		t.Fatalf("a refused hand-over moved the case")
+	}
+	handOver("经派出所核实户籍仍在绍根镇")
+	answer("shaogen.director", "accept", "")
+	got, _ := r.DB.Case(t.Context(), c.ID)
+	if got.Handling != shaogen[0].ID {
+		t.Fatalf("the case is handled by %s", got.Handling)
+	}
+	told := 0
+	msgs, _ = r.DB.Messages(t.Context(), c.ID)
+	for _, m := range msgs {
+		if strings.Contains(m.Body, "绍根镇") && strings.Contains(m.Body, c.No) {
+			told++
+		}
+	}
+	if told != 3 {
+		t.Fatalf("the applicant was told %d times: %+v", told, msgs)
+	}
+	signIn(t, ctx, r.URL, "shaogen.clerk")
+	do(t, ctx, chromedp.Navigate(r.URL+"/cases/"+c.ID+"/handover"), chromedp.WaitVisible(chromedp.CSS(`#handovers`)))
+	if rows := text(`#handovers tbody`); !strings.Contains(rows, "该户已迁出本镇") || !strings.Contains(rows, "已接收") {
+		t.Fatalf("the hand-overs: %q", rows)
+	}
+}
