@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"bianmin/internal/cases"
 	"bianmin/internal/clock"
 	"bianmin/internal/errs"
 )
@@ -268,34 +267,29 @@ func TestHandoverRules(t *testing.T) {
 	}
 }
 
-// 联合办理: two to ten cases of one applicant, different items, open; issued together only when all are decided.
+// 联合办理: two to ten cases of one applicant, different items, open.
 func TestLinked(t *testing.T) {
-	mk := func(item, applicant string, st cases.State) cases.Case {
-		return cases.Case{ItemID: item, ItemName: item, ApplicantID: applicant, State: st}
-	}
+	mk := func(item, applicant string, closed bool) Member { return Member{ItemID: item, ApplicantID: applicant, Closed: closed} }
 	for _, c := range []struct {
 		name string
-		list []cases.Case
+		list []Member
 		ok   bool
 	}{
-		{"three", []cases.Case{mk("a", "p", cases.Received), mk("b", "p", cases.Accepted), mk("c", "p", cases.Received)}, true},
-		{"one", []cases.Case{mk("a", "p", cases.Received)}, false},
-		{"two applicants", []cases.Case{mk("a", "p", cases.Received), mk("b", "q", cases.Received)}, false},
-		{"the same item", []cases.Case{mk("a", "p", cases.Received), mk("a", "p", cases.Received)}, false},
-		{"a closed case", []cases.Case{mk("a", "p", cases.Received), mk("b", "p", cases.Refused)}, false},
+		{"three", []Member{mk("a", "p", false), mk("b", "p", false), mk("c", "p", false)}, true},
+		{"one", []Member{mk("a", "p", false)}, false},
+		{"eleven", func() []Member {
+			var l []Member
+			for i := range 11 {
+				l = append(l, mk(string(rune('a'+i)), "p", false))
+			}
+			return l
+		}(), false},
+		{"two applicants", []Member{mk("a", "p", false), mk("b", "q", false)}, false},
+		{"the same item", []Member{mk("a", "p", false), mk("a", "p", false)}, false},
+		{"a closed case", []Member{mk("a", "p", false), mk("b", "p", true)}, false},
 	} {
 		if err := CheckLinked(c.list); (err == nil) != c.ok {
 			t.Errorf("%s: %v", c.name, err)
 		}
-	}
-	set := LinkedSet{Together: true}
-	if MayIssue(set, []cases.Case{mk("a", "p", cases.Decided), mk("b", "p", cases.Accepted)}) == nil {
-		t.Error("issued before all were decided")
-	}
-	if MayIssue(set, []cases.Case{mk("a", "p", cases.Decided), mk("b", "p", cases.Decided), mk("c", "p", cases.Refused)}) != nil {
-		t.Error("held back by a refused case")
-	}
-	if MayIssue(LinkedSet{}, []cases.Case{mk("a", "p", cases.Decided), mk("b", "p", cases.Accepted)}) != nil {
-		t.Error("a set not issued together held one back")
 	}
 }

@@ -1,14 +1,11 @@
 package joint
 
-import (
-	"bianmin/internal/cases"
-	"bianmin/internal/errs"
-)
+import "bianmin/internal/errs"
 
 // 联合办理 at the window (seed 三.(一).3 "发起联合办理"): a clerk starts several related cases for one applicant
 // that are not a predefined bundle (一件事), links them, and chooses whether their results are issued together.
 // Each case keeps its own item, steps, clock and deciding organ; the link only lets every back office see the
-// others and, when chosen, holds each result until all are decided (cases.IssueTogether, the bundle's rule).
+// others and, when chosen, holds each result until all are decided (the bundle's rule, cases.IssueTogether).
 
 // MaxLinked is the most cases one linked set holds (Bianmin's choice: a window's visit, not a project).
 const MaxLinked = 10
@@ -22,9 +19,15 @@ type LinkedSet struct {
 	Note      string   `json:"note,omitempty"`
 }
 
+// Member is what the link's rule reads of a case.
+type Member struct {
+	ItemID, ApplicantID string
+	Closed              bool
+}
+
 // CheckLinked validates the cases of a linked set: two at least, MaxLinked at most, different items, one
 // applicant, all still open.
-func CheckLinked(list []cases.Case) error {
+func CheckLinked(list []Member) error {
 	if len(list) < 2 || len(list) > MaxLinked {
 		return errs.Field("items", "err.joint.linked.count")
 	}
@@ -37,18 +40,9 @@ func CheckLinked(list []cases.Case) error {
 			return errs.Field("items", "err.joint.linked.same_item")
 		}
 		items[c.ItemID] = true
-		if c.State.Closed() {
+		if c.Closed {
 			return errs.Field("items", "err.joint.linked.closed")
 		}
 	}
 	return nil
-}
-
-// MayIssue reports whether one case of a linked set may be issued: always when the set is not issued
-// together; else only when every open case of the set is decided (cases.IssueTogether).
-func MayIssue(set LinkedSet, siblings []cases.Case) error {
-	if !set.Together {
-		return nil
-	}
-	return cases.IssueTogether(siblings)
 }
