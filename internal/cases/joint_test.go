@@ -24,8 +24,12 @@ func TestJointSteps(t *testing.T) {
 		code   errs.Code // "" when it goes through
 		toStep int
 	}
-	sign := func(agree bool, why string) Input { return Input{Agree: agree, Reason: why, Signer: 0, By: "d", ByName: "主任"} }
-	op := func(body, v, why string) Input { return Input{Body: body, BodyName: body, Verdict: v, Reason: why, By: "p", ByName: "审核员"} }
+	sign := func(agree bool, why string) Input {
+		return Input{Agree: agree, Reason: why, Signer: 0, By: "d", ByName: "主任"}
+	}
+	op := func(body, v, why string) Input {
+		return Input{Body: body, BodyName: body, Verdict: v, Reason: why, By: "p", ByName: "审核员"}
+	}
 	for i, s := range []step{
 		{Accept, Input{Materials: []MaterialCheck{{Name: "x", Check: SeenOriginal}}}, "", 1},
 		{Sign, sign(true, ""), errs.Conflict, 1}, // nothing submitted yet

@@ -269,7 +269,9 @@ func TestHandoverRules(t *testing.T) {
 
 // 联合办理: two to ten cases of one applicant, different items, open.
 func TestLinked(t *testing.T) {
-	mk := func(item, applicant string, closed bool) Member { return Member{ItemID: item, ApplicantID: applicant, Closed: closed} }
+	mk := func(item, applicant string, closed bool) Member {
+		return Member{ItemID: item, ApplicantID: applicant, Closed: closed}
+	}
 	for _, c := range []struct {
 		name string
 		list []Member
