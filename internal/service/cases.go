@@ -141,6 +141,7 @@ func (s *Service) receive(ctx context.Context, actor access.Actor, itemIDs []str
 		}
 		items = append(items, it)
 	}
+	joints := map[string]jointSet{} // the items' joint steps resolved for the handling township (joint.go)
 	help, err := s.intakeHelp(ctx, actor, channel, recv, a.ID, itemIDs, in)
 	if errs.CodeOf(err) != errs.Invalid && err != nil {
 		return nil, err
@@ -163,6 +164,11 @@ func (s *Service) receive(ctx context.Context, actor access.Actor, itemIDs []str
 	if err != nil {
 		return nil, err
 	}
+	for _, it := range items {
+		if joints[it.ID], err = s.resolveJoint(ctx, it, handling); err != nil {
+			return nil, err
+		}
+	}
 	clk, err := s.Clock(ctx)
 	if err != nil {
 		return nil, err
@@ -184,6 +190,7 @@ func (s *Service) receive(ctx context.Context, actor access.Actor, itemIDs []str
 			byItem := map[string]string{} // item id → its case, for the items that wait for another
 			for _, it := range items {
 				c := newCase(it, depts[it.ID], channel, recv, recvTownship, handling, a.ID, actor.ID, now, clk)
+				joints[it.ID].apply(&c)
 				c.Bundle, c.Authorised = bundle, strings.TrimSpace(in.Authorisation)
 				c.WaitsFor = byItem[waits[it.ID]] // the one waited for is listed, so taken in, first
 				help.apply(&c, actor)
@@ -283,6 +290,7 @@ func (s *Service) desks(ctx context.Context, actor access.Actor, c cases.Case) (
 		cases.Director: actor.Role == access.Director && inHandling,
 		cases.Head:     actor.Role == access.Director && org.InSubtree(actor.OrgPath, deciding.Path),
 	}
+	defer s.jointDesk(ctx, actor, c, out) // a parallel step's bodies, a countersign's signers (joint.go)
 	switch step := c.Steps[c.Step]; {
 	case step.Role == "clerk": // 即办: the window decides its own items, and a station those it concludes
 		out[cases.Back] = (frontDesk(actor, handling) && actor.Role != access.Agent) || (station && c.StationHandles)
@@ -366,6 +374,10 @@ func (s *Service) Act(ctx context.Context, actor access.Actor, caseID string, ve
 		return c, errs.New(errs.Forbidden, "err.case.claimed")
 	}
 	switch a {
+	case cases.Opinion, cases.LeadDecide, cases.Sign:
+		if err := s.jointInput(ctx, actor, c, a, &in); err != nil {
+			return c, err
+		}
 	case cases.Claim:
 		in.Assignee = actor.ID
 	case cases.Assign:
@@ -604,7 +616,7 @@ func (s *Service) CaseFor(ctx context.Context, actor access.Actor, id string) (W
 		return Work{}, nil, err
 	}
 	if !actor.Can(access.ApplicantRead, recv.Path) && !actor.Can(access.ApplicantRead, handling.Path) &&
-		!((actor.Role == access.Department || actor.Role == access.Director) && s.ownsItem(ctx, actor, c.ItemID)) {
+		!((actor.Role == access.Department || actor.Role == access.Director) && s.ownsItem(ctx, actor, c.ItemID)) && !s.jointReader(ctx, actor, c) {
 		return Work{}, nil, errs.New(errs.Forbidden, "err.forbidden").With("action", "case.read")
 	}
 	clk, err := s.Clock(ctx)
