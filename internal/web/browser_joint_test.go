@@ -7,8 +7,10 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"bianmin/internal/access"
 	"bianmin/internal/cases"
 	"bianmin/internal/org"
+	"bianmin/internal/service"
 	"bianmin/internal/testkit"
 )
 
@@ -16,7 +18,10 @@ import (
 // phone, about a window of 天山镇 goes to 天山镇; answered after its deadline it keeps a red card, the
 // complainant gets the answer by SMS and rates it through the link, and staff never see who complained. A case
 // that belongs to 绍根镇 is handed over by 天山镇's clerk with reasons, refused once with reasons, handed again
-// and accepted; the applicant was told by SMS and the case is 绍根镇's, its timeline showing the hand-overs.
+// and accepted; the applicant was told by SMS and the case is 绍根镇's, its timeline showing the hand-overs. A
+// 宅基地 application's 初审 is countersigned: 天山镇's director refuses it with a comment, then signs, then 农牧局's
+// head; at the parallel step 农牧局 returns it, and when it comes back both departments pass it; 农牧局, which
+// decides, sees both departments' opinions of both rounds.
 func TestBrowserJoint(t *testing.T) {
 	r := testkit.Start(t, testkit.SQLite(t))
 	ctx := browser(t)
@@ -104,7 +109,7 @@ func TestBrowserJoint(t *testing.T) {
 		audit(ctx, t, "handover")
 		do(t, ctx, chromedp.SetValue(chromedp.CSS(`#f-to`), shaogen[0].ID), chromedp.SendKeys(chromedp.CSS(`#f-reasons`), reasons),
 			chromedp.Click(chromedp.CSS(`#handover button`)))
-		waitPage(t, ctx, `#handovers`)
+		waitPage(t, ctx, `.flash`) // the list was there before: the flash says the page is the next one
 		signOut()
 	}
 	answer := func(user, do_, why string) {
@@ -144,5 +149,101 @@ func TestBrowserJoint(t *testing.T) {
 	do(t, ctx, chromedp.Navigate(r.URL+"/cases/"+c.ID+"/handover"), chromedp.WaitVisible(chromedp.CSS(`#handovers`)))
 	if rows := text(`#handovers tbody`); !strings.Contains(rows, "该户已迁出本镇") || !strings.Contains(rows, "已接收") {
 		t.Fatalf("the hand-overs: %q", rows)
+	}
+	signOut()
+
+	// 5. 会签 and 并联审批 of a 宅基地 application (the reviewer's own passes are made through the service)
+	found, _ := r.Service.Search(t.Context(), "农村村民宅基地审批", 1)
+	it, err := r.DB.ItemVersion(t.Context(), found[0].Card.ID, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all []cases.MaterialCheck
+	for _, m := range it.Materials {
+		all = append(all, cases.MaterialCheck{Name: m.Name, Check: cases.SeenOriginal})
+	}
+	h, err := r.Service.Receive(t.Context(), access.System, service.ReceiveInput{ItemID: it.ID, ApplicantID: c.ApplicantID, ReceivingOrg: tianshan[0].ID}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h = actAll(t, r, h, caseMove{cases.Accept, cases.Input{Materials: all}}, caseMove{cases.Pass, cases.Input{}}) // 初审 submitted for signature
+	open := func(user string) {
+		t.Helper()
+		signIn(t, ctx, r.URL, user)
+		do(t, ctx, chromedp.Navigate(r.URL+"/cases/"+h.ID), chromedp.WaitVisible(chromedp.CSS(`main`)))
+		if eval[int](t, ctx, `document.querySelectorAll("#joint-1").length`) == 0 {
+			t.Fatalf("%s reads: %s", user, eval[string](t, ctx, `document.querySelector("main").innerText`))
+		}
+	}
+	sign := func(agree, why string) {
+		t.Helper()
+		do(t, ctx, chromedp.Click(chromedp.CSS(`#move-sign input[name=agree][value="`+agree+`"]`)))
+		if why != "" {
+			do(t, ctx, chromedp.SendKeys(chromedp.CSS(`#move-sign textarea`), why))
+		}
+		do(t, ctx, chromedp.Click(chromedp.CSS(`#move-sign button`)))
+		waitPage(t, ctx, `#done`)
+	}
+	opinion := func(verdict, why string) {
+		t.Helper()
+		do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#move-opinion`)), chromedp.Click(chromedp.CSS(`#move-opinion input[name=verdict][value=`+verdict+`]`)))
+		if why != "" {
+			do(t, ctx, chromedp.SendKeys(chromedp.CSS(`#move-opinion textarea`), why))
+		}
+		do(t, ctx, chromedp.Click(chromedp.CSS(`#move-opinion button`)))
+		waitPage(t, ctx, `#done`)
+	}
+	reload := func() {
+		t.Helper()
+		h, _ = r.DB.Case(t.Context(), h.ID)
+		do(t, ctx, chromedp.Navigate(r.URL+"/cases/"+h.ID), chromedp.WaitVisible(chromedp.CSS(`#joint-1`)))
+	}
+	open("tianshan.director")
+	audit(ctx, t, "case with a countersign")
+	sign("0", "四至不清，请补测后重报")
+	if got := text(`#signatures-1 tbody`); !strings.Contains(got, "不同意") || !strings.Contains(got, "四至不清") {
+		t.Fatalf("the refusal: %q", got)
+	}
+	h, _ = r.DB.Case(t.Context(), h.ID)
+	if h.Step != 1 {
+		t.Fatalf("a refused countersign moved the case to step %d", h.Step)
+	}
+	h = actAll(t, r, h, caseMove{cases.Pass, cases.Input{}}) // submitted again
+	reload()
+	sign("1", "")
+	signOut()
+	open("nongmu.head")
+	sign("1", "同意")
+	signOut()
+	h, _ = r.DB.Case(t.Context(), h.ID)
+	h = actAll(t, r, h, caseMove{cases.Pass, cases.Input{}}) // 公示 over: the parallel step begins
+	open("ziran")
+	opinion("pass", "")
+	signOut()
+	open("nongmu")
+	if n := eval[int](t, ctx, `document.querySelectorAll("#move-pass, #move-return").length`); n != 0 {
+		t.Fatal("a parallel step offers pass or return")
+	}
+	opinion("return", "缺宅基地四至图")
+	signOut()
+	h, _ = r.DB.Case(t.Context(), h.ID)
+	if h.Step != 2 {
+		t.Fatalf("returned to step %d", h.Step)
+	}
+	h = actAll(t, r, h, caseMove{cases.Pass, cases.Input{}})
+	open("ziran")
+	opinion("pass", "符合国土空间规划")
+	signOut()
+	open("nongmu")
+	opinion("pass", "")
+	reload()
+	audit(ctx, t, "case after the parallel step")
+	ops := text(`#opinions-3 tbody`)
+	if n := eval[int](t, ctx, `document.querySelectorAll("#opinions-3 tbody tr").length`); n != 4 || !strings.Contains(ops, "自然资源局") ||
+		!strings.Contains(ops, "缺宅基地四至图") || !strings.Contains(ops, "符合国土空间规划") {
+		t.Fatalf("the decider reads %d opinions: %q", n, ops)
+	}
+	if n := eval[int](t, ctx, `document.querySelectorAll("#move-decide").length`); n != 1 {
+		t.Fatal("the decider has no decision form")
 	}
 }

@@ -289,6 +289,7 @@ func (s *Server) caseAct(w http.ResponseWriter, r *http.Request) {
 		in.CheckBy, _ = clock.ParseDate(d)
 	}
 	in.Result = r.FormValue("result")
+	in.Verdict, in.Agree = r.FormValue("verdict"), r.FormValue("agree") == "1" // 并联审批 and 会签 (joint.go)
 	for i := 0; ; i++ {
 		name := r.FormValue("m" + strconv.Itoa(i) + "_name")
 		if name == "" {

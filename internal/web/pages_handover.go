@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"bianmin/internal/errs"
+	"bianmin/internal/joint"
 	"bianmin/internal/service"
 )
 
@@ -86,3 +87,6 @@ func (s *Server) handoverAnswer(w http.ResponseWriter, r *http.Request) {
 	}
 	http.Redirect(w, r, "/handovers?ok=joint_handover_answered", http.StatusSeeOther)
 }
+
+// JointVerdicts are the opinions a body of a parallel step may give, in order.
+func (p *Page) JointVerdicts() []joint.Verdict { return joint.Verdicts }
