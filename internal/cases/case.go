@@ -365,6 +365,10 @@ type Case struct {
 	Helped bool `json:"helped,omitempty"`
 	// WaitsFor is the case of the same bundle whose grant this one waits for (waits.go).
 	WaitsFor string `json:"waits_for,omitempty"`
+	// Linked marks a case of an ad-hoc 联合办理 started at the window (internal/joint/linked.go): Bundle holds
+	// the link, as for a bundle's intake; IssueApart says its results are not held to be issued together.
+	Linked     bool `json:"linked,omitempty"`
+	IssueApart bool `json:"issue_apart,omitempty"`
 }
 
 // Input carries what a move needs beyond its name.

@@ -41,6 +41,8 @@ type ReceiveInput struct {
 	Mode       string `json:"proxy_mode,omitempty"`
 	StandingID string `json:"standing_id,omitempty"`
 	AuthImage  string `json:"auth_image,omitempty"`
+	// an ad-hoc 联合办理 (joint.go, ReceiveLinked): set by the service, never by the form
+	linked, issueApart bool
 }
 
 // frontDesk reports whether the actor works the front desk of an organisation: clerks and directors of its
@@ -191,6 +193,7 @@ func (s *Service) receive(ctx context.Context, actor access.Actor, itemIDs []str
 			for _, it := range items {
 				c := newCase(it, depts[it.ID], channel, recv, recvTownship, handling, a.ID, actor.ID, now, clk)
 				joints[it.ID].apply(&c)
+				c.Linked, c.IssueApart = in.linked, in.issueApart
 				c.Bundle, c.Authorised = bundle, strings.TrimSpace(in.Authorisation)
 				c.WaitsFor = byItem[waits[it.ID]] // the one waited for is listed, so taken in, first
 				help.apply(&c, actor)
@@ -415,7 +418,7 @@ func (s *Service) Act(ctx context.Context, actor access.Actor, caseID string, ve
 			return c, e
 		}
 	}
-	if a == cases.Issue && c.Bundle != "" {
+	if a == cases.Issue && c.Bundle != "" && !c.IssueApart {
 		return s.issueBundle(ctx, actor, c, version, desk, in, clk)
 	}
 	before := c

@@ -8,6 +8,7 @@ import (
 	"bianmin/internal/cases"
 	"bianmin/internal/catalog"
 	"bianmin/internal/errs"
+	"bianmin/internal/ids"
 	"bianmin/internal/joint"
 	"bianmin/internal/org"
 )
@@ -173,4 +174,45 @@ func (s *Service) jointReader(ctx context.Context, actor access.Actor, c cases.C
 		}
 	}
 	return false
+}
+
+// ReceiveLinked starts an ad-hoc 联合办理 at the window (seed 三.(一).3 "发起联合办理"): several related items for
+// one applicant that are not a predefined bundle, taken in together as linked cases (each with its own item,
+// steps, clock and organ); together says whether their results are issued together (held until all are
+// decided, as a bundle's: cases.IssueTogether).
+func (s *Service) ReceiveLinked(ctx context.Context, actor access.Actor, itemIDs []string, together bool, in ReceiveInput, key string) ([]cases.Case, error) {
+	members := make([]joint.Member, len(itemIDs))
+	for i, id := range itemIDs {
+		members[i] = joint.Member{ItemID: id, ApplicantID: in.ApplicantID}
+	}
+	if err := joint.CheckLinked(members); err != nil {
+		return nil, err
+	}
+	in.linked, in.issueApart = true, !together
+	return s.receive(ctx, actor, itemIDs, in, key, ids.New(), nil)
+}
+
+// LinkedCase is what a linked case's page shows of the others: number, item, state (no personal data).
+type LinkedCase struct {
+	ID, No, ItemName, ItemNameMn string
+	State                        cases.State
+}
+
+// LinkedOf lists the other cases of a case's 联合办理 or bundle, for whoever reads the case (the reader was
+// checked by CaseFor): every back office sees what else the applicant applied for with it.
+func (s *Service) LinkedOf(ctx context.Context, c cases.Case) ([]LinkedCase, error) {
+	if c.Bundle == "" {
+		return nil, nil
+	}
+	sibs, err := s.DB.CasesOfBundle(ctx, c.Bundle)
+	if err != nil {
+		return nil, err
+	}
+	var out []LinkedCase
+	for _, x := range sibs {
+		if x.ID != c.ID {
+			out = append(out, LinkedCase{ID: x.ID, No: x.No, ItemName: x.ItemName, ItemNameMn: x.ItemNameMn, State: x.State})
+		}
+	}
+	return out, nil
 }

@@ -3,6 +3,7 @@ package service_test
 import (
 	"testing"
 
+	"bianmin/internal/access"
 	"bianmin/internal/cases"
 	"bianmin/internal/errs"
 	"bianmin/internal/service"
@@ -13,11 +14,7 @@ import (
 // homesteadCase takes in a 宅基地 application at 天山镇's window and accepts it with every material seen.
 func homesteadCase(t *testing.T, w *world) cases.Case {
 	t.Helper()
-	res, err := w.svc.Search(ctx, "农村村民宅基地审批", 1)
-	if err != nil || len(res) == 0 {
-		t.Fatal(err)
-	}
-	it, err := w.db.ItemVersion(ctx, res[0].Card.ID, 1)
+	it, err := w.db.ItemVersion(ctx, itemNamed(t, w, "农村村民宅基地审批"), 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,6 +94,81 @@ func TestJointCase(t *testing.T) {
 		act("nongmu", cases.Decide, cases.Input{Grant: true, Reason: "准予"}, "")
 		if c.State != cases.Decided {
 			t.Fatalf("state %s", c.State)
+		}
+	})
+}
+
+// decide accepts a case with every material seen, passes it through its steps and grants it, as Bianmin.
+func decide(t *testing.T, w *world, c cases.Case) cases.Case {
+	t.Helper()
+	it, err := w.db.ItemVersion(ctx, c.ItemID, c.ItemVersion)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seen []cases.MaterialCheck
+	for _, m := range it.Materials {
+		seen = append(seen, cases.MaterialCheck{Name: m.Name, Check: cases.SeenOriginal})
+	}
+	sys := access.System
+	if c, err = w.svc.Act(ctx, sys, c.ID, c.Version, cases.Accept, cases.Input{Materials: seen}); err != nil {
+		t.Fatal(err)
+	}
+	for c.Step < len(c.Steps)-1 {
+		if c, err = w.svc.Act(ctx, sys, c.ID, c.Version, cases.Pass, cases.Input{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if c, err = w.svc.Act(ctx, sys, c.ID, c.Version, cases.Decide, cases.Input{Grant: true, Reason: "符合条件"}); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// 联合办理 on both databases: three related items of one applicant taken in together at the window, linked,
+// each case seeing the others; issued together, none is issued before all are decided, then all at once; a set
+// issued apart issues each alone; fewer than two items or one item twice is refused.
+func TestLinkedCases(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, db *store.DB) {
+		w := demoWorld(t, db)
+		clerk := w.actors["tianshan.clerk"]
+		three := []string{itemNamed(t, w, "高龄津贴"), itemNamed(t, w, "惠民殡葬补贴"), itemNamed(t, w, "经济困难老年人护理补贴")}
+		in := service.ReceiveInput{ApplicantID: w.seeded["T1"]}
+		if _, err := w.svc.ReceiveLinked(ctx, clerk, three[:1], true, in, ""); !hasFields(err, "items") {
+			t.Errorf("one item: %v", err)
+		}
+		if _, err := w.svc.ReceiveLinked(ctx, clerk, []string{three[0], three[0]}, true, in, ""); !hasFields(err, "items") {
+			t.Errorf("one item twice: %v", err)
+		}
+		list, err := w.svc.ReceiveLinked(ctx, clerk, three, true, in, "linked-1")
+		if err != nil || len(list) != 3 || list[0].Bundle == "" || list[0].Bundle != list[2].Bundle || !list[1].Linked || list[1].IssueApart {
+			t.Fatalf("%+v %v", list, err)
+		}
+		if again, err := w.svc.ReceiveLinked(ctx, clerk, three, true, in, "linked-1"); err != nil || len(again) != 3 || again[0].ID != list[0].ID {
+			t.Fatalf("a retried form took them in again: %v", err)
+		}
+		if others, err := w.svc.LinkedOf(ctx, list[0]); err != nil || len(others) != 2 {
+			t.Fatalf("linked: %+v %v", others, err)
+		}
+		a, b := decide(t, w, list[0]), decide(t, w, list[1])
+		if _, err := w.svc.Act(ctx, clerk, a.ID, a.Version, cases.Issue, cases.Input{Method: "window"}); errs.CodeOf(err) != errs.Conflict {
+			t.Fatalf("issued before all were decided: %v", err)
+		}
+		decide(t, w, list[2])
+		if _, err := w.svc.Act(ctx, clerk, b.ID, b.Version, cases.Issue, cases.Input{Method: "window"}); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range list {
+			if got, _ := db.Case(ctx, c.ID); got.State != cases.Issued {
+				t.Errorf("%s: %s", got.ItemName, got.State)
+			}
+		}
+		apart, err := w.svc.ReceiveLinked(ctx, clerk, three[:2], false, in, "")
+		if err != nil || !apart[0].IssueApart {
+			t.Fatalf("%+v %v", apart, err)
+		}
+		x := decide(t, w, apart[0])
+		if _, err := w.svc.Act(ctx, clerk, x.ID, x.Version, cases.Issue, cases.Input{Method: "window"}); err != nil {
+			t.Fatalf("a set issued apart held one back: %v", err)
 		}
 	})
 }

@@ -171,6 +171,7 @@ func (s *Server) verifyQR(w http.ResponseWriter, r *http.Request) {
 }
 
 type caseView struct {
+	Linked     []service.LinkedCase // the other cases of its 联合办理 or bundle
 	Work       service.Work
 	Events     []store.CaseEvent
 	Materials  []cases.MaterialCheck // to check at the window: the case's, else the item's
@@ -217,6 +218,9 @@ func (s *Server) caseView(r *http.Request, id string) (caseView, error) {
 		return v, err
 	}
 	if v.Handoff, err = s.svc.DB.HandoffOfCase(r.Context(), id); err != nil {
+		return v, err
+	}
+	if v.Linked, err = s.svc.LinkedOf(r.Context(), work.Case); err != nil { // 联合办理 and bundles (service/joint.go)
 		return v, err
 	}
 	if v.Receiving, err = s.svc.DB.Org(r.Context(), work.Case.Receiving); err != nil {

@@ -191,6 +191,7 @@ func navFor(me *people.Staff, resident bool, path string) []NavItem {
 	add(access.RatingRead, "/ratings", "nav.ratings")
 	add(access.ComplaintRead, "/complaints", "joint.nav.complaints")
 	add(access.CaseHandover, "/handovers", "joint.nav.handovers")
+	add(access.CaseHandover, "/cases/linked", "joint.nav.linked")
 	if me.Role == access.Clerk || me.Role == access.Director { // a township's front desk sends and receives 通办 originals
 		items = append(items, NavItem{Href: "/transfers", Key: "nav.transfers"})
 	}

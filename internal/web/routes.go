@@ -126,6 +126,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /cases", s.needLogin(s.caseFind))
 	mux.HandleFunc("GET /cases/new", s.needLogin(s.caseNew))
 	mux.HandleFunc("POST /cases", s.needLogin(s.caseReceive))
+	mux.HandleFunc("GET /cases/linked", s.needLogin(s.linkedNew)) // 联合办理 at the window (pages_linked.go)
+	mux.HandleFunc("POST /cases/linked", s.needLogin(s.linkedCreate))
 	mux.HandleFunc("GET /cases/{id}", s.needLogin(s.caseShow))
 	mux.HandleFunc("POST /cases/{id}", s.needLogin(s.caseAct))
 	mux.HandleFunc("POST /cases/{id}/orders", s.needLogin(s.caseOrder)) // 督办 on a case (pages_orders.go)
