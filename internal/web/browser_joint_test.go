@@ -21,7 +21,9 @@ import (
 // and accepted; the applicant was told by SMS and the case is 绍根镇's, its timeline showing the hand-overs. A
 // 宅基地 application's 初审 is countersigned: 天山镇's director refuses it with a comment, then signs, then 农牧局's
 // head; at the parallel step 农牧局 returns it, and when it comes back both departments pass it; 农牧局, which
-// decides, sees both departments' opinions of both rounds.
+// decides, sees both departments' opinions of both rounds. At the window the clerk starts a 联合办理 of three
+// related items issued together: each case lists the others, none is issued before all are decided, then one
+// issue hands out all three.
 func TestBrowserJoint(t *testing.T) {
 	r := testkit.Start(t, testkit.SQLite(t))
 	ctx := browser(t)
@@ -245,5 +247,63 @@ func TestBrowserJoint(t *testing.T) {
 	}
 	if n := eval[int](t, ctx, `document.querySelectorAll("#move-decide").length`); n != 1 {
 		t.Fatal("the decider has no decision form")
+	}
+	signOut()
+
+	// 6. 联合办理 of three items for the same applicant, issued together
+	var three []string
+	for _, name := range []string{"高龄津贴", "惠民殡葬补贴", "经济困难老年人护理补贴"} {
+		f, _ := r.Service.Search(t.Context(), name, 1)
+		three = append(three, f[0].Card.ID)
+	}
+	signIn(t, ctx, r.URL, "tianshan.clerk")
+	do(t, ctx, chromedp.Navigate(r.URL+"/cases/linked"), chromedp.WaitVisible(chromedp.CSS(`#linked-new`)))
+	audit(ctx, t, "linked")
+	do(t, ctx, chromedp.SendKeys(chromedp.CSS(`#f-id_number`), "11010519491231002X"))
+	for _, id := range three {
+		do(t, ctx, chromedp.Click(chromedp.CSS(`input[name=items][value="`+id+`"]`)))
+	}
+	do(t, ctx, chromedp.Click(chromedp.CSS(`#linked-new button`)))
+	waitPage(t, ctx, `#linked`)
+	if n := eval[int](t, ctx, `document.querySelectorAll("#linked li").length`); n != 2 {
+		t.Fatalf("the case lists %d linked cases", n)
+	}
+	first, _ := r.DB.Case(t.Context(), strings.TrimPrefix(eval[string](t, ctx, `location.pathname`), "/cases/"))
+	set, _ := r.DB.CasesOfBundle(t.Context(), first.Bundle)
+	if len(set) != 3 {
+		t.Fatalf("%d cases in the set", len(set))
+	}
+	decided := func(c cases.Case) {
+		t.Helper()
+		it, _ := r.DB.ItemVersion(t.Context(), c.ItemID, c.ItemVersion)
+		var seen []cases.MaterialCheck
+		for _, m := range it.Materials {
+			seen = append(seen, cases.MaterialCheck{Name: m.Name, Check: cases.SeenOriginal})
+		}
+		c = actAll(t, r, c, caseMove{cases.Accept, cases.Input{Materials: seen}})
+		for c.Step < len(c.Steps)-1 {
+			c = actAll(t, r, c, caseMove{cases.Pass, cases.Input{}})
+		}
+		actAll(t, r, c, caseMove{cases.Decide, cases.Input{Grant: true, Reason: "符合条件"}})
+	}
+	decided(set[0])
+	decided(set[1])
+	issue := func() {
+		t.Helper()
+		do(t, ctx, chromedp.Navigate(r.URL+"/cases/"+set[0].ID), chromedp.WaitVisible(chromedp.CSS(`#move-issue`)),
+			chromedp.Click(chromedp.CSS(`#move-issue button[name=action]`)))
+	}
+	issue()
+	waitPage(t, ctx, `#errors`)
+	if got, _ := r.DB.Case(t.Context(), set[0].ID); got.State != cases.Decided {
+		t.Fatalf("issued before all were decided: %s", got.State)
+	}
+	decided(set[2])
+	issue()
+	waitPage(t, ctx, `#done`)
+	for _, c := range set {
+		if got, _ := r.DB.Case(t.Context(), c.ID); got.State != cases.Issued {
+			t.Errorf("%s not issued with the others: %s", got.ItemName, got.State)
+		}
 	}
 }
