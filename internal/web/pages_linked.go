@@ -39,7 +39,9 @@ func (s *Server) linkedPage(w http.ResponseWriter, r *http.Request, code int, fo
 	s.render(w, code, "linked", p)
 }
 
-func (s *Server) linkedNew(w http.ResponseWriter, r *http.Request) { s.linkedPage(w, r, http.StatusOK, nil) }
+func (s *Server) linkedNew(w http.ResponseWriter, r *http.Request) {
+	s.linkedPage(w, r, http.StatusOK, nil)
+}
 
 // linkedCreate takes in the linked cases and opens the first.
 func (s *Server) linkedCreate(w http.ResponseWriter, r *http.Request) {
