@@ -14,20 +14,12 @@ import (
 // homesteadCase takes in a 宅基地 application at 天山镇's window and accepts it with every material seen.
 func homesteadCase(t *testing.T, w *world) cases.Case {
 	t.Helper()
-	it, err := w.db.ItemVersion(ctx, itemNamed(t, w, "农村村民宅基地审批"), 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var seen []cases.MaterialCheck
-	for _, m := range it.Materials {
-		seen = append(seen, cases.MaterialCheck{Name: m.Name, Check: cases.SeenOriginal})
-	}
 	clerk := w.actors["tianshan.clerk"]
-	c, err := w.svc.Receive(ctx, clerk, service.ReceiveInput{ItemID: it.ID, ApplicantID: w.seeded["T1"]}, "")
+	c, err := w.svc.Receive(ctx, clerk, service.ReceiveInput{ItemID: itemNamed(t, w, "农村村民宅基地审批"), ApplicantID: w.seeded["T1"]}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c, err = w.svc.Act(ctx, clerk, c.ID, c.Version, cases.Accept, cases.Input{Materials: seen}); err != nil {
+	if c, err = w.svc.Act(ctx, clerk, c.ID, c.Version, cases.Accept, cases.Input{Materials: seenAll(t, w.db, c)}); err != nil {
 		t.Fatal(err)
 	}
 	return c
@@ -101,16 +93,9 @@ func TestJointCase(t *testing.T) {
 // decide accepts a case with every material seen, passes it through its steps and grants it, as Bianmin.
 func decide(t *testing.T, w *world, c cases.Case) cases.Case {
 	t.Helper()
-	it, err := w.db.ItemVersion(ctx, c.ItemID, c.ItemVersion)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var seen []cases.MaterialCheck
-	for _, m := range it.Materials {
-		seen = append(seen, cases.MaterialCheck{Name: m.Name, Check: cases.SeenOriginal})
-	}
 	sys := access.System
-	if c, err = w.svc.Act(ctx, sys, c.ID, c.Version, cases.Accept, cases.Input{Materials: seen}); err != nil {
+	var err error
+	if c, err = w.svc.Act(ctx, sys, c.ID, c.Version, cases.Accept, cases.Input{Materials: seenAll(t, w.db, c)}); err != nil {
 		t.Fatal(err)
 	}
 	for c.Step < len(c.Steps)-1 {
