@@ -245,6 +245,9 @@ func TestBrowserJoint(t *testing.T) {
 		!strings.Contains(ops, "缺宅基地四至图") || !strings.Contains(ops, "符合国土空间规划") {
 		t.Fatalf("the decider reads %d opinions: %q", n, ops)
 	}
+	if bt := text(`#body-times-3`); !strings.Contains(bt, "自然资源局") || !strings.Contains(bt, "农牧局") {
+		t.Fatalf("each body's time: %q", bt)
+	}
 	if n := eval[int](t, ctx, `document.querySelectorAll("#move-decide").length`); n != 1 {
 		t.Fatal("the decider has no decision form")
 	}

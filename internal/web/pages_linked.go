@@ -4,7 +4,9 @@ import (
 	"net/http"
 	"slices"
 
+	"bianmin/internal/cases"
 	"bianmin/internal/catalog"
+	"bianmin/internal/clock"
 	"bianmin/internal/errs"
 	"bianmin/internal/ids"
 	"bianmin/internal/people"
@@ -70,4 +72,37 @@ func (s *Server) linkedCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/cases/"+made[0]+"#linked", http.StatusSeeOther)
+}
+
+// bodyTime is a body's working days in the current round of a parallel step: what supervision attributes to
+// it (the case's clock runs once for all).
+type bodyTime struct {
+	Name string
+	Days int
+	Done bool
+}
+
+// jointTimes gives each parallel step's bodies their time in the current round.
+func (s *Server) jointTimes(r *http.Request, c cases.Case) map[int][]bodyTime {
+	clk, err := s.svc.Clock(r.Context())
+	if err != nil {
+		return nil
+	}
+	today := clock.DateOf(s.svc.DB.Now().In(clk.Rules.Location))
+	out := map[int][]bodyTime{}
+	for i, st := range c.Steps {
+		p := st.Parallel
+		if p == nil || p.Round == 0 {
+			continue
+		}
+		days := p.BodyTime(clk.Cal, clk.Rules.Location, today)
+		for _, b := range p.Bodies {
+			name := b
+			if o, err := s.svc.DB.Org(r.Context(), b); err == nil {
+				name = o.NameZh
+			}
+			out[i] = append(out[i], bodyTime{Name: name, Days: days[b], Done: p.Answered(b)})
+		}
+	}
+	return out
 }
