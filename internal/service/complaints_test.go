@@ -9,6 +9,7 @@ import (
 	"bianmin/internal/complaint"
 	"bianmin/internal/errs"
 	"bianmin/internal/org"
+	"bianmin/internal/rating"
 	"bianmin/internal/service"
 	"bianmin/internal/store"
 	"bianmin/internal/testkit"
@@ -146,6 +147,20 @@ func TestComplaintRegister(t *testing.T) {
 			if r.ID == c.ID && (r.PromiseDays != 5 || r.ExtendDays != 2 || r.OverdueDays != 2 || r.Verdict != "basic" || r.Dept != "天山镇") {
 				t.Errorf("row %+v", r)
 			}
+		}
+		// a 差评 becomes a complaint about its case, routed to the township that handled it
+		db.Now = func() time.Time { return time.Date(2026, 3, 20, 10, 0, 0, 0, time.FixedZone("CST", 8*3600)) }
+		dc := deliveredCase(t, w)
+		bad, err := w.svc.EnterPaperRating(ctx, clerk, rating.Subject{CaseID: dc.ID}, service.RateInput{Level: 5, Indicators: map[string]rating.Level{"service_attitude": 5}}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.svc.FileComplaint(ctx, w.actors["shaogen.clerk"], service.ComplaintInput{Channel: complaint.Rating, RatingID: bad.ID, About: complaint.AboutCase, Body: "x"}, ""); !hasFields(err, "rating_id") {
+			t.Errorf("another township's 差评: %v", err)
+		}
+		fromRating, err := w.svc.FileComplaint(ctx, clerk, service.ComplaintInput{Channel: complaint.Rating, RatingID: bad.ID, About: complaint.AboutCase, Body: "评价时反映办理太慢"}, "")
+		if err != nil || fromRating.RatingID != bad.ID || fromRating.CaseNo != dc.No || fromRating.Responsible != dc.Handling {
+			t.Fatalf("from a rating: %+v %v", fromRating, err)
 		}
 		var n int
 		if err := db.QueryRowRaw(ctx, `SELECT count(*) FROM audit_log WHERE after_json LIKE ? OR before_json LIKE ?`, "%13900009999%", "%某居民%").Scan(&n); err != nil || n != 0 {

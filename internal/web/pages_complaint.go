@@ -36,6 +36,8 @@ type complaintForm struct {
 	Windows   []windowChoice
 	Items     []catalog.Item
 	Townships []org.Org
+	// FromRating is the 差评 a desk's complaint is made from (its rater, unseen, is the complainant)
+	FromRating string
 }
 
 type windowChoice struct{ ID, Label string }
@@ -54,9 +56,12 @@ func (p *Page) ComplaintFields(f complaintForm) struct {
 func (s *Server) complaintFormData(r *http.Request, staff bool) (complaintForm, error) {
 	ctx := r.Context()
 	f := complaintForm{Staff: staff, Abouts: complaint.Abouts}
-	if staff {
+	switch {
+	case staff && r.FormValue("rating_id") != "": // a 差评 whose rater complained: its rater is the complainant
+		f.Channels, f.FromRating = []complaint.Channel{complaint.Rating}, r.FormValue("rating_id")
+	case staff:
 		f.Channels = []complaint.Channel{complaint.Window, complaint.Station, complaint.Phone}
-	} else {
+	default:
 		f.Abouts = []complaint.About{complaint.AboutWindow, complaint.AboutCase, complaint.AboutItem, complaint.AboutService}
 	}
 	roots, err := s.svc.DB.Roots(ctx)
