@@ -82,6 +82,10 @@ func TestBrowserJoint(t *testing.T) {
 	if text(`#card`) == "" || !strings.Contains(text(`#overdue`), "2") {
 		t.Fatalf("answered late: card %q overdue %q", text(`#card`), text(`#overdue`))
 	}
+	do(t, ctx, chromedp.Navigate(r.URL+"/supervision?month=2026-03"), chromedp.WaitVisible(chromedp.CSS(`#complaint-figures`)))
+	if got := text(`#sv-complaints`); got != "1" {
+		t.Fatalf("supervision counts %q complaints", got)
+	}
 	signOut()
 
 	// 3. the complainant opens the SMS's link and rates the answer
