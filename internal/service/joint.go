@@ -181,6 +181,9 @@ func (s *Service) jointReader(ctx context.Context, actor access.Actor, c cases.C
 // steps, clock and organ); together says whether their results are issued together (held until all are
 // decided, as a bundle's: cases.IssueTogether).
 func (s *Service) ReceiveLinked(ctx context.Context, actor access.Actor, itemIDs []string, together bool, in ReceiveInput, key string) ([]cases.Case, error) {
+	if actor.Role == access.Agent { // the township's general window starts it (seed 三.(一).3); a station applies item by item
+		return nil, errs.New(errs.Forbidden, "err.forbidden").With("action", "case.receive")
+	}
 	members := make([]joint.Member, len(itemIDs))
 	for i, id := range itemIDs {
 		members[i] = joint.Member{ItemID: id, ApplicantID: in.ApplicantID}
