@@ -66,7 +66,10 @@ func TestJointPermissionMatrix(t *testing.T) {
 					}
 					return err
 				}},
-				{"take", want.take, func() error { _, err := w.svc.AnswerHandover(ctx, actor, h.ID, h.Version, false, "不属本镇"); return err }},
+				{"take", want.take, func() error {
+					_, err := w.svc.AnswerHandover(ctx, actor, h.ID, h.Version, false, "不属本镇")
+					return err
+				}},
 				{"linked", want.linked, func() error {
 					_, err := w.svc.ReceiveLinked(ctx, actor, two, true, service.ReceiveInput{ApplicantID: w.seeded["T1"]}, "")
 					return err
