@@ -106,6 +106,7 @@ flags (also from the environment):
   -count-from-acceptance  count the acceptance day itself (default: from the day after, 受理当日不计)
   -rectify-days N         working days a 差评's rectification has (default 5; no national number, FACTS.md §2.4)
   -late-grace D           a sign-in this long after the rostered opening is still on time (default 5m; the seed names none)
+  -complaint-days N       working days a complaint's answer has (default 5; GB/T 39046 6.7 sets no number: Bianmin's choice)
   -metrics-addr ADDR      ($BIANMIN_METRICS_ADDR) the operator's listener: /metrics, /healthz, /readyz (default: none)
   -log-format text|json   ($BIANMIN_LOG_FORMAT, default text) json: one object a line, with the request id
 `
@@ -178,6 +179,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 	yellowMin := fs.Int("yellow-min", 1, "yellow card at least this many working days before the due day")
 	fs.IntVar(&cfg.Service.RectifyDays, "rectify-days", cfg.Service.RectifyDays, "working days a 差评's rectification has (整改, then 反馈)")
 	fs.DurationVar(&cfg.Service.LateGrace, "late-grace", 5*time.Minute, "a sign-in this long after the rostered opening still counts as on time (考勤)")
+	fs.IntVar(&cfg.Service.ComplaintDays, "complaint-days", cfg.Service.ComplaintDays, "working days a complaint's answer has (承诺时限)")
 	sameDay := fs.Bool("count-from-acceptance", false, "count the acceptance day itself when it is a working day (default: from the day after)")
 	orgCode := fs.String("org", "", "division code of the organisation (admin create)")
 	username := fs.String("username", "", "username (admin create)")
@@ -211,8 +213,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 		return err
 	}
 	cut, err := time.Parse("15:04", *cutoff)
-	if err != nil || *yellow < 0 || *yellow > 100 || *yellowMin < 0 || cfg.Service.RectifyDays < 1 || cfg.Service.LateGrace < 0 || cfg.Service.LateGrace > 2*time.Hour {
-		return fmt.Errorf("-cutoff takes HH:MM (got %q), -yellow a percentage, -yellow-min a number of days, -rectify-days at least 1, -late-grace 0 to 2h", *cutoff)
+	if err != nil || *yellow < 0 || *yellow > 100 || *yellowMin < 0 || cfg.Service.RectifyDays < 1 || cfg.Service.ComplaintDays < 1 || cfg.Service.LateGrace < 0 || cfg.Service.LateGrace > 2*time.Hour {
+		return fmt.Errorf("-cutoff takes HH:MM (got %q), -yellow a percentage, -yellow-min a number of days, -rectify-days and -complaint-days at least 1, -late-grace 0 to 2h", *cutoff)
 	}
 	if *pageKB < 50 || *pageKB > 5000 {
 		return fmt.Errorf("-page-kb takes 50 to 5000 (got %d)", *pageKB)

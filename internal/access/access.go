@@ -112,6 +112,15 @@ const (
 	CoverageRead   Action = "people.coverage.read"
 	RecusalDeclare Action = "people.recusal.declare"
 	BoardEdit      Action = "people.board.edit" // publish the 六有 board's documents of a center
+	// The complaint register (internal/complaint). Who complained is no action's: staff never read the
+	// complainant (国办发〔2019〕51号, as for raters). Reading reaches the complaints a subtree answers or received;
+	// answering and extending are the responsible body's (谁办理、谁负责): a township's director, a department.
+	ComplaintRead   Action = "complaint.read"
+	ComplaintWrite  Action = "complaint.write"  // record one received at a window or station, typed in from a call, or from a 差评
+	ComplaintAnswer Action = "complaint.answer" // answer, extend with reasons
+	// CaseHandover hands a case the township handles to the competent body (转办, internal/joint) and answers
+	// one handed to it: the front desk and the director of the township on either side.
+	CaseHandover Action = "case.handover"
 )
 
 // Actions lists every action, for the permission matrix and its test.
@@ -120,29 +129,31 @@ var Actions = []Action{OrgRead, OrgEdit, OrgImport, StaffRead, StaffManage, Appl
 	CaseFileRead, CaseFileAttach, StandingWrite, StationLists, NeedsRead, NeedsWrite, VisitWrite, HallOperate, HoursEdit,
 	TranslationReview, EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingRectify, RatingAppeal, RatingDecide,
 	DelegationManage, DelegationRead, DelegationReady, HelpAsk, HelpAnswer, HelpRead, GuidanceComment, InspectionManage, InspectionRectify, InspectionRead,
-	RosterEdit, RosterRead, LeaveRequest, LeaveDecide, AttendanceSign, AttendanceRead, CoverageRead, RecusalDeclare, BoardEdit}
+	RosterEdit, RosterRead, LeaveRequest, LeaveDecide, AttendanceSign, AttendanceRead, CoverageRead, RecusalDeclare, BoardEdit,
+	ComplaintRead, ComplaintWrite, ComplaintAnswer, CaseHandover}
 
 var grants = map[Role][]Action{
 	Clerk: {OrgRead, ApplicantRead, ApplicantReadFull, ApplicantWrite, OrderAnswer, CaseFileRead, CaseFileAttach, StationLists, NeedsRead, NeedsWrite, VisitWrite,
 		HallOperate, EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingRectify, RatingAppeal, DelegationRead, HelpAsk, HelpRead, InspectionRead,
-		RosterRead, LeaveRequest, AttendanceSign, RecusalDeclare},
+		RosterRead, LeaveRequest, AttendanceSign, RecusalDeclare, ComplaintRead, ComplaintWrite, CaseHandover},
 	Agent: {OrgRead, ApplicantRead, ApplicantReadFull, ApplicantWrite, OrderAnswer, CaseFileRead, CaseFileAttach, StandingWrite, StationLists, NeedsRead, NeedsWrite, VisitWrite,
-		EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingAppeal, RecusalDeclare},
+		EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingAppeal, RecusalDeclare, ComplaintRead, ComplaintWrite},
 	Reviewer: {OrgRead, ApplicantRead, OrderAnswer, CaseFileRead, EnquiryRead, RatingRead, DelegationRead, HelpAsk, HelpRead, InspectionRead,
 		RosterRead, LeaveRequest, AttendanceSign, RecusalDeclare},
 	Department: {OrgRead, ApplicantRead, CatalogEdit, OrderAnswer, CaseFileRead, DelegationManage, DelegationRead, HelpAnswer, HelpRead, GuidanceComment,
-		InspectionManage, InspectionRead, RecusalDeclare},
+		InspectionManage, InspectionRead, RecusalDeclare, ComplaintRead, ComplaintAnswer},
 	Director: {OrgRead, OrgEdit, StaffRead, StaffManage, ApplicantRead, ApplicantReadFull, ApplicantWrite, ApplicantOverride, SupervisionRead,
 		OrderIssue, OrderAnswer, CaseFileRead, CaseFileAttach, StationLists, NeedsRead, NeedsWrite, VisitWrite, HallOperate, HoursEdit,
 		EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingRectify, RatingAppeal,
 		// a township's director confirms readiness and rectifies findings; a department's head (本部门负责人)
 		// answers the help requests escalated to it
 		DelegationRead, DelegationReady, HelpAsk, HelpAnswer, HelpRead, InspectionRectify, InspectionRead,
-		RosterEdit, RosterRead, LeaveRequest, LeaveDecide, AttendanceSign, AttendanceRead, CoverageRead, RecusalDeclare, BoardEdit},
+		RosterEdit, RosterRead, LeaveRequest, LeaveDecide, AttendanceSign, AttendanceRead, CoverageRead, RecusalDeclare, BoardEdit,
+		ComplaintRead, ComplaintWrite, ComplaintAnswer, CaseHandover},
 	// a supervisor changes no case; an order (督办) is the supervisor's own act, kept beside the case
 	// the banner's service bureau inspects unannounced with the same records (the seed 四.(二) 不定期督导检查)
 	Supervisor: {OrgRead, StaffRead, ApplicantRead, AuditRead, SupervisionRead, OrderIssue, CaseFileRead, EnquiryRead, RatingRead, RatingDecide,
-		DelegationRead, HelpRead, InspectionManage, InspectionRead, RosterRead, AttendanceRead, CoverageRead},
+		DelegationRead, HelpRead, InspectionManage, InspectionRead, RosterRead, AttendanceRead, CoverageRead, ComplaintRead},
 	Translator: {OrgRead, TranslationEdit, TranslationReview},
 	// the desk's and the station's work is theirs; so are a township's readiness, questions and rectifications,
 	// the counterpart's guidance, and one's own leave, sign-in and declaration at a hall

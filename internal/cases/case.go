@@ -12,6 +12,7 @@ import (
 
 	"bianmin/internal/clock"
 	"bianmin/internal/errs"
+	"bianmin/internal/joint"
 )
 
 // Channel is how a case came in.
@@ -129,12 +130,17 @@ var moves = map[Action]move{
 	Terminate:        {from: []State{Received, Correction, Accepted, Suspended}, to: Terminated, desk: []Desk{Front, Station, Director}},
 	// 告知承诺 核查 and, when a pledge proves false, revocation by the organ that decided (行政许可法 第69条)
 	PledgeChecked: {from: afterAcceptance, desk: []Desk{Back, Director, Head}},
-	Revoke:        {from: afterAcceptance, to: Revoked, desk: []Desk{Head}},
+	// joint handling (joint.go): a parallel step's bodies and its lead, a countersign's signers
+	Opinion:    {from: []State{Accepted}, desk: []Desk{Back}},
+	LeadDecide: {from: []State{Accepted}, desk: []Desk{Back}},
+	Sign:       {from: []State{Accepted}, desk: []Desk{Back}},
+	Revoke:     {from: afterAcceptance, to: Revoked, desk: []Desk{Head}},
 }
 
 // Actions lists every action, for the table's test.
 var Actions = []Action{AskCorrection, Resubmit, Accept, AcceptOwed, Refuse, Pass, Return, Suspend, Resume, RequestExtension,
-	ApproveExtension, RejectExtension, OwedArrived, Claim, Release, Assign, Decide, Issue, Deliver, Terminate, PledgeChecked, Revoke}
+	ApproveExtension, RejectExtension, OwedArrived, Claim, Release, Assign, Decide, Issue, Deliver, Terminate, PledgeChecked, Revoke,
+	Opinion, LeadDecide, Sign}
 
 // Allowed reports whether a desk may make a move from a state. Once a case is accepted, only the handling
 // township's director may end it without a decision: the receiving window (perhaps another township, perhaps
@@ -223,6 +229,9 @@ type Step struct {
 	// the step's own limit from the item's process (0 days and no unit: none)
 	Unit clock.Unit `json:"unit,omitempty"`
 	Days int        `json:"days,omitempty"`
+	// joint handling, resolved at intake from the item (joint.go): the bodies' opinions, the signatures
+	Parallel    *joint.Parallel    `json:"parallel,omitempty"`
+	Countersign *joint.Countersign `json:"countersign,omitempty"`
 }
 
 // Suspension of the clock, with its kind and reason.
@@ -359,6 +368,10 @@ type Case struct {
 	Helped bool `json:"helped,omitempty"`
 	// WaitsFor is the case of the same bundle whose grant this one waits for (waits.go).
 	WaitsFor string `json:"waits_for,omitempty"`
+	// Linked marks a case of an ad-hoc 联合办理 started at the window (internal/joint/linked.go): Bundle holds
+	// the link, as for a bundle's intake; IssueApart says its results are not held to be issued together.
+	Linked     bool `json:"linked,omitempty"`
+	IssueApart bool `json:"issue_apart,omitempty"`
 }
 
 // Input carries what a move needs beyond its name.
@@ -374,6 +387,14 @@ type Input struct {
 	Tracking  string          `json:"tracking,omitempty"`  // issue by post
 	CheckBy   clock.Date      `json:"check_by,omitzero"`   // accept, accept_owed with pledges: the 核查 due date
 	Result    string          `json:"result,omitempty"`    // pledge_checked: confirmed, false
+	Verdict   string          `json:"verdict,omitempty"`   // opinion, lead_decide: pass, return, deny
+	Agree     bool            `json:"agree,omitempty"`     // sign: signs (true) or refuses
+	// set by the service from who acts, never from the form: the body an opinion is of, the signer's place
+	Body     string `json:"-"`
+	BodyName string `json:"-"`
+	By       string `json:"-"`
+	ByName   string `json:"-"`
+	Signer   int    `json:"-"`
 }
 
 // SuspendKinds are the kinds of a back-office suspension: 补正, every procedure 行政许可法 第45条 names
@@ -408,6 +429,9 @@ func (c *Case) Apply(a Action, d Desk, in Input, now time.Time, clk clock.Clock)
 	ev := Event{Action: a, From: c.State, At: now, Desk: d, Step: c.Step}
 	var l errs.List
 	checkReason(a, in, &l) // reasons.go: where the law requires reasons
+	if e := c.heldByJoint(a); e != nil {
+		return Event{}, e
+	}
 	switch a {
 	case AskCorrection:
 		next.Materials = c.windowCheck(a, in.Materials, &l)
@@ -432,6 +456,9 @@ func (c *Case) Apply(a Action, d Desk, in Input, now time.Time, clk clock.Clock)
 	case Refuse:
 		next.Refusal = in.Reason
 	case Pass:
+		if c.submitForSignature(&next) { // a countersign step: submitted for signature, it stays (joint.go)
+			break
+		}
 		if c.Step+1 >= len(c.Steps) {
 			l.Add(errs.Field("step", "err.case.last_step"))
 		}
@@ -552,12 +579,17 @@ func (c *Case) Apply(a Action, d Desk, in Input, now time.Time, clk clock.Clock)
 		next.Refusal = in.Reason
 	case PledgeChecked, Revoke:
 		c.pledgeMove(a, in, now, &next, &l)
+	case Opinion, LeadDecide, Sign:
+		c.jointMove(a, in, now, &next, &l)
 	}
 	if err := l.Err(); err != nil {
 		return Event{}, err
 	}
 	if to := moves[a].to; to != "" {
 		next.State = to
+	}
+	if next.State == Accepted && (next.Step != c.Step || a == Accept || a == AcceptOwed) {
+		next.enterStep(now) // a parallel step's round begins (joint.go)
 	}
 	next.keepClocks(*c, a, now, clk)
 	next.Version = c.Version + 1
@@ -578,13 +610,15 @@ func (c Case) Ready(a Action) bool {
 	case OwedArrived:
 		return len(c.OwedMaterials()) > 0
 	case Claim:
-		return c.Assignee == ""
+		return c.Assignee == "" && c.heldByJoint(Claim) == nil
 	case Release:
 		return c.Assignee != ""
 	case PledgeChecked, Revoke:
 		return c.pledgeReady(a)
 	case Decide: // only the last step decides (Apply refuses it before)
 		return c.Step == len(c.Steps)-1
+	case Opinion, LeadDecide, Sign, Pass, Return:
+		return c.jointReady(a)
 	}
 	return true
 }

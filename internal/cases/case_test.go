@@ -61,6 +61,10 @@ func TestTransitionTable(t *testing.T) {
 			"decided/back", "decided/director", "decided/head", "issued/back", "issued/director", "issued/head",
 			"delivered/back", "delivered/director", "delivered/head"},
 		Revoke: {"accepted/head", "suspended/head", "decided/head", "issued/head", "delivered/head"},
+		// joint handling (joint.go): which member of the back office is decided by the step's bodies and signers
+		Opinion:    {"accepted/back"},
+		LeadDecide: {"accepted/back"},
+		Sign:       {"accepted/back"},
 	}
 	states := []State{Received, Correction, Accepted, Suspended, Decided, Issued, Delivered, Refused, Terminated, Revoked}
 	for _, a := range Actions {

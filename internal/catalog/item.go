@@ -94,6 +94,9 @@ type Step struct {
 	Level   int    `json:"level,omitempty"` // A.2 level of the organisation that does it
 	Limit   Limit  `json:"limit"`
 	Special string `json:"special,omitempty"` // a special procedure: its time does not count
+	// joint handling (joint.go): reviewed by several departments at once, signed off by named roles
+	Parallel    *StepParallel    `json:"parallel,omitempty"`
+	Countersign *StepCountersign `json:"countersign,omitempty"`
 }
 
 // Counts reports whether the step's time counts toward the case's limit.
@@ -327,6 +330,7 @@ func (it Item) Check() error {
 		if s.Limit.Unit != "" {
 			checkLimit(&l, f+".limit", s.Limit)
 		}
+		checkJoint(&l, i, s, i == len(it.Steps)-1)
 		if s.Counts() && s.Limit.Unit == it.PromisedLimit.Unit {
 			sum += s.Limit.Value
 		}

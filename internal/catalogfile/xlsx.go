@@ -1,6 +1,7 @@
 package catalogfile
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -283,7 +284,23 @@ var materialHeaders = []string{"事项序号", "材料名称", "材料形式", "
 var materialFields = []string{"", "name", "form", "copies", "copies", "necessity", "source", "blank_form", "sample", "notes", "standard", "pledge"}
 var sourceHeaders = []string{"事项序号", "来源地址", "来源地区", "来源标题", "发布日期"}
 var unmappedHeaders = []string{"事项序号", "来源字段", "原文"}
-var stepHeaders = []string{"事项序号", "环节名称", "办理角色", "行使层级代码", "环节时限", "环节时限单位", "特别程序"}
+var stepHeaders = []string{"事项序号", "环节名称", "办理角色", "行使层级代码", "环节时限", "环节时限单位", "特别程序", "联合办理"}
+
+// stepJoint is a step's 并联审批 and 会签 in the template's last column, as JSON (catalog.StepParallel,
+// catalog.StepCountersign); blank for the usual step.
+type stepJoint struct {
+	Parallel    *catalog.StepParallel    `json:"parallel,omitempty"`
+	Countersign *catalog.StepCountersign `json:"countersign,omitempty"`
+}
+
+func jointCell(s catalog.Step) string {
+	if s.Parallel == nil && s.Countersign == nil {
+		return ""
+	}
+	b, _ := json.Marshal(stepJoint{s.Parallel, s.Countersign})
+	return string(b)
+}
+
 var stepFields = []string{"", "name", "role", "level", "limit", "limit", "special"}
 
 func cell(col, row int) string {
@@ -363,7 +380,7 @@ func WriteXLSX(w io.Writer, items []catalog.Item) error {
 			if s.Limit.Unit != catalog.Instant && s.Limit.Unit != "" {
 				lv = strconv.Itoa(s.Limit.Value)
 			}
-			vals := []any{n + 1, s.Name, s.Role, s.Level, lv, unitName(s.Limit.Unit), s.Special}
+			vals := []any{n + 1, s.Name, s.Role, s.Level, lv, unitName(s.Limit.Unit), s.Special, jointCell(s)}
 			for i, v := range vals {
 				f.SetCellValue(SheetSteps, cell(i+1, srow), v)
 			}
@@ -517,7 +534,12 @@ func ReadXLSXWith(body []byte, lim Limits) ([]catalog.Item, error) {
 		if err1 != nil || err2 != nil {
 			return errs.New(errs.Invalid, "err.import.number")
 		}
-		items[i].Steps = append(items[i].Steps, catalog.Step{Name: v[1], Role: v[2], Level: lv, Limit: catalog.Limit{Value: limit, Unit: unitOf(v[5])}, Special: v[6]})
+		var j stepJoint
+		if v[7] != "" && json.Unmarshal([]byte(v[7]), &j) != nil {
+			return errs.New(errs.Invalid, "err.joint.import")
+		}
+		items[i].Steps = append(items[i].Steps, catalog.Step{Name: v[1], Role: v[2], Level: lv, Limit: catalog.Limit{Value: limit, Unit: unitOf(v[5])}, Special: v[6],
+			Parallel: j.Parallel, Countersign: j.Countersign})
 		pl.steps[i] = append(pl.steps[i], row)
 		return nil
 	})

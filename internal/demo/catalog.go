@@ -7,6 +7,7 @@ import (
 
 	"bianmin/internal/access"
 	"bianmin/internal/catalog"
+	"bianmin/internal/joint"
 	"bianmin/internal/org"
 	"bianmin/internal/service"
 	"bianmin/internal/store"
@@ -184,6 +185,9 @@ func buildItem(s itemSpec, bannerPhone int) catalog.Item {
 			it.Steps = append(it.Steps, catalog.Step{Name: "审核决定", Role: "reviewer", Level: 5, Limit: catalog.Limit{Value: s.promised - 1, Unit: catalog.WorkingDays}})
 		}
 	}
+	if s.zh == "农村村民宅基地审批" {
+		it.Steps = homesteadSteps()
+	}
 	// the competent organ (实施主体) is the organ whose step decides: the banner department for a banner step
 	if n := len(it.Steps); n > 0 && it.Steps[n-1].Level <= 4 {
 		it.Implementer = "阿鲁科尔沁旗" + s.dept
@@ -312,5 +316,21 @@ func fullyOnline(it *catalog.Item) {
 		{Key: "marriage", LabelZh: "婚姻状况", LabelMn: "ᠭᠡᠷᠯᠡᠯᠲᠡ ᠶᠢᠨ ᠪᠠᠢᠳᠠᠯ", Type: catalog.FieldChoice, Required: true, Choices: []catalog.Choice{
 			{Value: "married", Zh: "已婚", Mn: "ᠭᠡᠷᠯᠡᠭᠰᠡᠨ"}, {Value: "widowed", Zh: "丧偶", Mn: "ᠪᠡᠯᠪᠡᠰᠦᠷᠡᠭᠰᠡᠨ"}, {Value: "divorced", Zh: "离异", Mn: "ᠰᠠᠯᠤᠭᠰᠠᠨ"}}},
 		{Key: "spouse_id", LabelZh: "配偶身份证号", LabelMn: "ᠬᠠᠨᠢ ᠶᠢᠨ ᠪᠡᠶ᠎ᠡ ᠶᠢᠨ ᠦᠨᠡᠮᠯᠡᠯ ᠦᠨ ᠳ᠋ᠤᠭᠠᠷ", Type: catalog.FieldIDNumber, Required: true, When: &married},
+	}
+}
+
+// homesteadSteps are 宅基地审批's steps with joint handling (issue 19): the township's 初审 signed off by its
+// 分管领导 and then the head of 农牧局 (会签, in sequence); after the village's 公示, 自然资源局 and 农牧局 review
+// it at once (并联审批: a denial or return by either counts, deny-on-any; 农牧局 leads); 农牧局 decides.
+func homesteadSteps() []catalog.Step {
+	wd := func(n int) catalog.Limit { return catalog.Limit{Value: n, Unit: catalog.WorkingDays} }
+	return []catalog.Step{
+		{Name: "受理", Role: "clerk", Level: 5, Limit: wd(1)},
+		{Name: "苏木乡镇入户调查与初审", Role: "reviewer", Level: 5, Limit: wd(6), Countersign: &catalog.StepCountersign{Mode: joint.InSequence,
+			Signers: []catalog.StepSigner{{Title: "分管领导", Role: "director", Org: catalog.HandlingTownship}, {Title: "部门负责人", Role: "director", Org: "农牧局"}}}},
+		{Name: "嘎查村公示", Role: "reviewer", Level: 6, Limit: catalog.Limit{Value: 7, Unit: catalog.NaturalDays}, Special: "公示"},
+		{Name: "旗自然资源局、农牧局并联审查", Role: "department", Level: 4, Limit: wd(4),
+			Parallel: &catalog.StepParallel{Bodies: []string{"自然资源局", "农牧局"}, Lead: "农牧局", Rule: joint.DenyOnAny}},
+		{Name: "旗农牧局审批", Role: "department", Level: 4, Limit: wd(4)},
 	}
 }

@@ -362,10 +362,12 @@ var demoPeople = []demoPerson{
 	{"yibao.head", "医疗保障局局长", "director", org.Department, "医疗保障局"},
 	{"weijian.head", "卫生健康委员会主任", "director", org.Department, "卫生健康委员会"},
 	{"nongmu.head", "农牧局局长", "director", org.Department, "农牧局"},
-	{"canlian", "残联审核员", "department", org.Department, "残疾人联合会"},
-	// 自然资源局 decides the 乡村建设规划许可 until it delegates it to townships (issue 14): its reviewer is the
-	// townships' counterpart, its head answers the help requests that go late
+	// 宅基地's 并联审批 (issue 19): the two departments' reviewers; 自然资源局's also decides the 乡村建设规划许可
+	// until it delegates it to townships (issue 14), and is the townships' counterpart; its head answers the
+	// help requests that go late
+	{"nongmu", "农牧局审核员", "department", org.Department, "农牧局"},
 	{"ziran", "自然资源局审核员", "department", org.Department, "自然资源局"},
+	{"canlian", "残联审核员", "department", org.Department, "残疾人联合会"},
 	{"ziran.head", "自然资源局局长", "director", org.Department, "自然资源局"},
 	{"canlian.head", "残疾人联合会理事长", "director", org.Department, "残疾人联合会"},
 	{"tianshan.clerk", "天山镇综合受理员", "clerk", org.Township, "天山镇"},

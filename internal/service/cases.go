@@ -42,6 +42,8 @@ type ReceiveInput struct {
 	Mode       string `json:"proxy_mode,omitempty"`
 	StandingID string `json:"standing_id,omitempty"`
 	AuthImage  string `json:"auth_image,omitempty"`
+	// an ad-hoc 联合办理 (joint.go, ReceiveLinked): set by the service, never by the form
+	linked, issueApart bool
 }
 
 // frontDesk reports whether the actor works the front desk of an organisation: clerks and directors of its
@@ -142,6 +144,7 @@ func (s *Service) receive(ctx context.Context, actor access.Actor, itemIDs []str
 		}
 		items = append(items, it)
 	}
+	joints := map[string]jointSet{} // the items' joint steps resolved for the handling township (joint.go)
 	help, err := s.intakeHelp(ctx, actor, channel, recv, a.ID, itemIDs, in)
 	if errs.CodeOf(err) != errs.Invalid && err != nil {
 		return nil, err
@@ -164,6 +167,11 @@ func (s *Service) receive(ctx context.Context, actor access.Actor, itemIDs []str
 	if err != nil {
 		return nil, err
 	}
+	for _, it := range items {
+		if joints[it.ID], err = s.resolveJoint(ctx, it, handling); err != nil {
+			return nil, err
+		}
+	}
 	clk, err := s.Clock(ctx)
 	if err != nil {
 		return nil, err
@@ -185,6 +193,8 @@ func (s *Service) receive(ctx context.Context, actor access.Actor, itemIDs []str
 			byItem := map[string]string{} // item id → its case, for the items that wait for another
 			for _, it := range items {
 				c := newCase(it, depts[it.ID], channel, recv, recvTownship, handling, a.ID, actor.ID, now, clk)
+				joints[it.ID].apply(&c)
+				c.Linked, c.IssueApart = in.linked, in.issueApart
 				if err := handDown(tx, &c, clk); err != nil {
 					return "", err
 				}
@@ -287,6 +297,7 @@ func (s *Service) desks(ctx context.Context, actor access.Actor, c cases.Case) (
 		cases.Director: actor.Role == access.Director && inHandling,
 		cases.Head:     actor.Role == access.Director && org.InSubtree(actor.OrgPath, deciding.Path),
 	}
+	defer s.jointDesk(ctx, actor, c, out) // a parallel step's bodies, a countersign's signers (joint.go)
 	switch step := c.Steps[c.Step]; {
 	case step.Role == "clerk": // 即办: the window decides its own items, and a station those it concludes
 		out[cases.Back] = (frontDesk(actor, handling) && actor.Role != access.Agent) || (station && c.StationHandles)
@@ -373,6 +384,10 @@ func (s *Service) Act(ctx context.Context, actor access.Actor, caseID string, ve
 		return c, err
 	}
 	switch a {
+	case cases.Opinion, cases.LeadDecide, cases.Sign:
+		if err := s.jointInput(ctx, actor, c, a, &in); err != nil {
+			return c, err
+		}
 	case cases.Claim:
 		in.Assignee = actor.ID
 	case cases.Assign:
@@ -410,7 +425,7 @@ func (s *Service) Act(ctx context.Context, actor access.Actor, caseID string, ve
 			return c, e
 		}
 	}
-	if a == cases.Issue && c.Bundle != "" {
+	if a == cases.Issue && c.Bundle != "" && !c.IssueApart {
 		return s.issueBundle(ctx, actor, c, version, desk, in, clk)
 	}
 	before := c
@@ -612,7 +627,7 @@ func (s *Service) CaseFor(ctx context.Context, actor access.Actor, id string) (W
 	}
 	if !actor.Can(access.ApplicantRead, recv.Path) && !actor.Can(access.ApplicantRead, handling.Path) &&
 		!((actor.Role == access.Department || actor.Role == access.Director) && s.ownsItem(ctx, actor, c.ItemID) && !handedDown(c)) &&
-		s.GuidanceSight(ctx, actor, c) == delegation.NoSight {
+		s.GuidanceSight(ctx, actor, c) == delegation.NoSight && !s.jointReader(ctx, actor, c) {
 		return Work{}, nil, errs.New(errs.Forbidden, "err.forbidden").With("action", "case.read")
 	}
 	clk, err := s.Clock(ctx)

@@ -241,6 +241,10 @@ func (s *Service) ApplyOnlineWith(ctx context.Context, r people.ResidentAccount,
 	if err != nil {
 		return cases.Case{}, err
 	}
+	joints, err := s.resolveJoint(ctx, it, handling) // the item's joint steps (joint.go)
+	if err != nil {
+		return cases.Case{}, err
+	}
 	clk, err := s.Clock(ctx)
 	if err != nil {
 		return cases.Case{}, err
@@ -253,6 +257,7 @@ func (s *Service) ApplyOnlineWith(ctx context.Context, r people.ResidentAccount,
 		_, replay, err := tx.IdempotentFor(key, "online", r.ID, fingerprint(itemID), func() (string, error) {
 			// received online by the handling township itself; nobody at a window took it in
 			c := newCase(it, row.DepartmentID, cases.Online, handling, handling, handling, a.ID, "", now, clk)
+			joints.apply(&c)
 			if err := handDown(tx, &c, clk); err != nil {
 				return "", err
 			}

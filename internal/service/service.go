@@ -49,6 +49,9 @@ type Config struct {
 	// LateGrace is how long after the rostered opening a sign-in still counts as on time (考勤; the seed
 	// names none: Bianmin's choice, 5 minutes by default, roster.Grace).
 	LateGrace time.Duration
+	// ComplaintDays is the working days a complaint's answer has (GB/T 39046-2020 6.7 承诺时限, no national
+	// number: Bianmin's choice, complaint.DefaultDays by default).
+	ComplaintDays int
 }
 
 // DefaultConfig is what a hall runs with.
@@ -63,6 +66,7 @@ func DefaultConfig() Config {
 		RectifyDays:     5,
 		HelpClock:       delegation.DefaultHelpClock,
 		GuidanceMonths:  delegation.DefaultGuidanceMonths,
+		ComplaintDays:   5,
 		// OWASP's argon2id setting (19 MiB, 2 passes): about 30 ms a hash on a 2-core machine.
 		Hash: &argon2id.Params{Memory: 19 * 1024, Iterations: 2, Parallelism: 1, SaltLength: 16, KeyLength: 32},
 	}

@@ -171,6 +171,8 @@ func (s *Server) verifyQR(w http.ResponseWriter, r *http.Request) {
 }
 
 type caseView struct {
+	Linked     []service.LinkedCase // the other cases of its 联合办理 or bundle
+	BodyTimes  map[int][]bodyTime   // each parallel step's bodies' working days this round (pages_linked.go)
 	Work       service.Work
 	Events     []store.CaseEvent
 	Materials  []cases.MaterialCheck // to check at the window: the case's, else the item's
@@ -222,6 +224,10 @@ func (s *Server) caseView(r *http.Request, id string) (caseView, error) {
 	if v.Handoff, err = s.svc.DB.HandoffOfCase(r.Context(), id); err != nil {
 		return v, err
 	}
+	if v.Linked, err = s.svc.LinkedOf(r.Context(), work.Case); err != nil { // 联合办理 and bundles (service/joint.go)
+		return v, err
+	}
+	v.BodyTimes = s.jointTimes(r, work.Case)
 	if v.Receiving, err = s.svc.DB.Org(r.Context(), work.Case.Receiving); err != nil {
 		return v, err
 	}
@@ -295,6 +301,7 @@ func (s *Server) caseAct(w http.ResponseWriter, r *http.Request) {
 		in.CheckBy, _ = clock.ParseDate(d)
 	}
 	in.Result = r.FormValue("result")
+	in.Verdict, in.Agree = r.FormValue("verdict"), r.FormValue("agree") == "1" // 并联审批 and 会签 (joint.go)
 	for i := 0; ; i++ {
 		name := r.FormValue("m" + strconv.Itoa(i) + "_name")
 		if name == "" {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bianmin/internal/complaint"
 	"fmt"
 	"html/template"
 	"math"
@@ -60,6 +61,8 @@ type dashboardData struct {
 	Townships []org.Org
 	Month     string
 	Chart     template.HTML
+	// Complaints are the period's complaint figures (投诉: received, answered, late, average working days)
+	Complaints *complaint.Figures
 }
 
 func (s *Server) supervisionPage(w http.ResponseWriter, r *http.Request) {
@@ -75,6 +78,9 @@ func (s *Server) supervisionPage(w http.ResponseWriter, r *http.Request) {
 			}
 			data.Townships, _ = s.svc.SupervisedTownships(r.Context(), rc(r).me.Actor())
 			data.Chart = onTimeChart(p, d.Lines, d.Labels)
+			if f, err := s.svc.ComplaintFigures(r.Context(), rc(r).me.Actor(), q.Period.From.Int(), q.Period.To.Int()); err == nil {
+				data.Complaints = &f // the complaint register's figures of the period (service/complaints.go)
+			}
 			p.Data = data
 			p.Form = map[string]string{"dim": string(q.Dim), "month": data.Month, "from": r.URL.Query().Get("from"), "until": r.URL.Query().Get("until"), "township": q.Township}
 			s.render(w, http.StatusOK, "supervision", p)

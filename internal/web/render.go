@@ -164,7 +164,7 @@ func (s *Server) page(r *http.Request, title string) *Page {
 // navFor is the navigation for a role: each person sees what their role can use.
 func navFor(me *people.Staff, resident bool, path string) []NavItem {
 	if me == nil {
-		items := []NavItem{{Href: "/", Key: "nav.home"}, {Href: "/portal", Key: "nav.portal"}, {Href: "/track", Key: "nav.track"}, {Href: "/results", Key: "nav.result"}, {Href: "/reports", Key: "nav.reports"}}
+		items := []NavItem{{Href: "/", Key: "nav.home"}, {Href: "/portal", Key: "nav.portal"}, {Href: "/track", Key: "nav.track"}, {Href: "/results", Key: "nav.result"}, {Href: "/reports", Key: "nav.reports"}, {Href: "/complain", Key: "joint.nav.complain"}}
 		// A resident's sign-in and the staff's are two doors, each named for whom it is; a signed-in resident
 		// sees their applications, not a door to the staff login.
 		if resident {
@@ -189,6 +189,9 @@ func navFor(me *people.Staff, resident bool, path string) []NavItem {
 	add(access.HallOperate, "/hall", "nav.hall")
 	add(access.EnquiryRead, "/enquiries", "nav.enquiries")
 	add(access.RatingRead, "/ratings", "nav.ratings")
+	add(access.ComplaintRead, "/complaints", "joint.nav.complaints")
+	add(access.CaseHandover, "/handovers", "joint.nav.handovers")
+	add(access.CaseHandover, "/cases/linked", "joint.nav.linked")
 	if me.Role == access.Clerk || me.Role == access.Director { // a township's front desk sends and receives 通办 originals
 		items = append(items, NavItem{Href: "/transfers", Key: "nav.transfers"})
 	}

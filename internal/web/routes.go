@@ -64,6 +64,10 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /evaluator/rate", s.evaluatorRate)
 	mux.HandleFunc("GET /rate/{token}", s.rateLink)
 	mux.HandleFunc("POST /rate/{token}", s.rateLink)
+	mux.HandleFunc("GET /complain", s.complain) // a complaint online, signed in or anonymous, and the answer's rating (pages_complaint.go)
+	mux.HandleFunc("POST /complain", s.complain)
+	mux.HandleFunc("GET /complaint-answer/{token}", s.complaintAnswer)
+	mux.HandleFunc("POST /complaint-answer/{token}", s.complaintAnswer)
 	mux.HandleFunc("GET /revisit/{token}", s.revisit)
 	mux.HandleFunc("POST /revisit/{token}", s.revisit)
 
@@ -123,6 +127,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /cases", s.needLogin(s.caseFind))
 	mux.HandleFunc("GET /cases/new", s.needLogin(s.caseNew))
 	mux.HandleFunc("POST /cases", s.needLogin(s.caseReceive))
+	mux.HandleFunc("GET /cases/linked", s.needLogin(s.linkedNew)) // 联合办理 at the window (pages_linked.go)
+	mux.HandleFunc("POST /cases/linked", s.needLogin(s.linkedCreate))
 	mux.HandleFunc("GET /cases/{id}", s.needLogin(s.caseShow))
 	mux.HandleFunc("POST /cases/{id}", s.needLogin(s.caseAct))
 	mux.HandleFunc("POST /cases/{id}/orders", s.needLogin(s.caseOrder)) // 督办 on a case (pages_orders.go)
@@ -138,6 +144,11 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /transfers", s.needLogin(s.transferSend))
 	mux.HandleFunc("GET /transfers/{id}", s.needLogin(s.transferShow))
 	mux.HandleFunc("POST /transfers/{id}/received", s.needLogin(s.transferReceive))
+	// 转办 to the competent township (pages_handover.go): a case's hand-overs, the township's incoming and outgoing
+	mux.HandleFunc("GET /cases/{id}/handover", s.needLogin(s.caseHandover))
+	mux.HandleFunc("POST /cases/{id}/handover", s.needLogin(s.caseHandoverAsk))
+	mux.HandleFunc("GET /handovers", s.needLogin(s.handovers))
+	mux.HandleFunc("POST /handovers/{id}", s.needLogin(s.handoverAnswer))
 	// village stations (pages_stations.go): lists to and from the township, 代理, home visits, 帮办 marks
 	mux.HandleFunc("GET /station", s.needLogin(s.station))
 	mux.HandleFunc("POST /station/lists", s.needLogin(s.stationSend))
@@ -179,6 +190,13 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /ratings/export/{format}", s.needLogin(s.ratingExport)) // GB/T 39046 表9, csv or json
 	mux.HandleFunc("GET /ratings/{id}", s.needLogin(s.ratingShow))
 	mux.HandleFunc("POST /ratings/{id}", s.needLogin(s.ratingAct))
+	// the complaint register (pages_complaint.go): 投诉 routed to the responsible body, answered by a deadline
+	mux.HandleFunc("GET /complaints", s.needLogin(s.complaints))
+	mux.HandleFunc("POST /complaints", s.needLogin(s.complaintCreate))
+	mux.HandleFunc("GET /complaints/new", s.needLogin(s.complaintNew))
+	mux.HandleFunc("GET /complaints/export/{format}", s.needLogin(s.complaintExport)) // GB/T 39046 6.7, csv or json
+	mux.HandleFunc("GET /complaints/{id}", s.needLogin(s.complaintShow))
+	mux.HandleFunc("POST /complaints/{id}", s.needLogin(s.complaintAct))
 	mux.HandleFunc("GET /supervision", s.needLogin(s.supervisionPage))
 	mux.HandleFunc("GET /supervision/cases", s.needLogin(s.supervisionCases))
 	mux.HandleFunc("GET /supervision/export.xlsx", s.needLogin(s.supervisionExport))

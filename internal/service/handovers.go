@@ -1,0 +1,270 @@
+package service
+
+import (
+	"context"
+	"slices"
+
+	"bianmin/internal/access"
+	"bianmin/internal/cases"
+	"bianmin/internal/clock"
+	"bianmin/internal/errs"
+	"bianmin/internal/i18n"
+	"bianmin/internal/ids"
+	"bianmin/internal/joint"
+	"bianmin/internal/org"
+	"bianmin/internal/store"
+)
+
+// 转办 (issue 19, item 3; internal/joint/handover.go): the township handling a case that is not competent
+// hands it, with reasons, to the township that is; that township's front desk or director accepts it (the
+// case is then theirs, its clock not counting the days of the hand-over) or refuses it with reasons (the case
+// stays with the sender). The applicant is told both the hand-over and its acceptance. 行政许可法 第32条(二)
+// is the law's own answer (不予受理, and tell the applicant where to apply); the hand-over spares the applicant
+// the second trip (seed 三.(一).1-3, 首问负责), which is Bianmin's choice.
+
+// HandoverStates are the states a case may be handed over from: before a decision.
+var HandoverStates = []cases.State{cases.Received, cases.Correction, cases.Accepted}
+
+// handoverKind is the suspension kind that keeps the days of an accepted hand-over out of the receiver's
+// limit, shown on the case (cases.Suspension).
+const handoverKind = "转办"
+
+// HandoverView is a hand-over with its card and the working days it took.
+type HandoverView struct {
+	joint.Handover
+	Card  clock.Card `json:"card,omitempty"`
+	Taken int        `json:"days_taken"`
+	Mine  bool       `json:"-"` // the reader may answer it
+}
+
+func (s *Service) handoverView(actor access.Actor, h joint.Handover, clk clock.Clock, toPath string) HandoverView {
+	today := s.today(clk)
+	return HandoverView{Handover: h, Card: h.Card(today), Taken: h.DaysTaken(clk.Cal, today),
+		Mine: h.State == joint.Pending && toPath != "" && actor.Can(access.CaseHandover, toPath)}
+}
+
+// HandOverCase hands a case to another township, with reasons: by the front desk or the director of the
+// township that handles it, before a decision, one hand-over at a time.
+func (s *Service) HandOverCase(ctx context.Context, actor access.Actor, caseID string, version int, to, reasons string) (joint.Handover, error) {
+	if err := textLimits(limit("to", to, 64)); err != nil {
+		return joint.Handover{}, err
+	}
+	c, err := s.DB.Case(ctx, caseID)
+	if err != nil {
+		return joint.Handover{}, err
+	}
+	from, err := s.DB.Org(ctx, c.Handling)
+	if err != nil {
+		return joint.Handover{}, err
+	}
+	if err := actor.Check(access.CaseHandover, from.Path); err != nil {
+		return joint.Handover{}, err
+	}
+	if !slices.Contains(HandoverStates, c.State) {
+		return joint.Handover{}, errs.New(errs.Conflict, "err.joint.handover.state")
+	}
+	if c.Version != version {
+		return joint.Handover{}, errs.New(errs.Conflict, "err.case.conflict")
+	}
+	target, err := s.DB.Org(ctx, to)
+	if err != nil || target.Kind != org.Township {
+		target = org.Org{}
+	}
+	pending, err := s.DB.PendingHandoverOf(ctx, c.ID)
+	if err != nil {
+		return joint.Handover{}, err
+	}
+	clk, err := s.Clock(ctx)
+	if err != nil {
+		return joint.Handover{}, err
+	}
+	now := s.DB.Now()
+	h, err := joint.Ask(joint.Handover{ID: ids.New(), CaseID: c.ID, CaseNo: c.No, ItemName: c.ItemName, ItemNameMn: c.ItemNameMn,
+		From: from.ID, FromName: from.NameZh, To: target.ID, ToName: target.NameZh, Reasons: reasons, By: actor.Name, At: now}, pending != nil, clk)
+	if err != nil {
+		return h, err
+	}
+	before := c
+	c.Version++
+	c.Standing = c.StandingOn(clk, now)
+	ev := cases.Event{Action: "handover_ask", From: c.State, To: c.State, Step: c.Step, At: now, Desk: cases.Front, Note: target.NameZh + ": " + reasons}
+	phone := s.applicantPhone(ctx, c.ApplicantID)
+	return h, s.DB.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.CreateHandover(actor, h, from.Path, target.Path); err != nil {
+			return err
+		}
+		if err := tx.SaveCase(actor, c, version, before, ev, actor.OrgID); err != nil {
+			return err
+		}
+		return s.tellHandover(tx, c, phone, from, target, "joint.msg.handover_asked")
+	})
+}
+
+// applicantPhone is the phone of a case's applicant, for the messages Bianmin sends ("" when none).
+func (s *Service) applicantPhone(ctx context.Context, applicantID string) string {
+	if a, err := s.DB.Applicant(ctx, applicantID); err == nil {
+		return a.Phone
+	}
+	return ""
+}
+
+// text queues a message in both languages, Mongolian first, each signed with the organisation's name in its
+// language; mnArgs fill the Mongolian text, zhArgs the Chinese. Nothing is sent to no phone.
+func (s *Service) text(tx *store.Tx, caseID, phone string, from org.Org, key string, mnArgs, zhArgs []string) error {
+	if phone == "" {
+		return nil
+	}
+	mn := "【" + from.Name("mn") + "】" + s.Catalog.T(i18n.Mn, key, mnArgs...)
+	zh := "【" + from.NameZh + "】" + s.Catalog.T(i18n.Zh, key, zhArgs...)
+	return tx.Enqueue(store.Message{CaseID: caseID, Phone: phone, Lang: "mn+zh", Template: key, Body: mn + " / " + zh})
+}
+
+// tellHandover tells the applicant where their case went, naming the township in each language.
+func (s *Service) tellHandover(tx *store.Tx, c cases.Case, phone string, from, to org.Org, key string) error {
+	return s.text(tx, c.ID, phone, from, key, []string{"no", c.No, "to", to.Name("mn")}, []string{"no", c.No, "to", to.NameZh})
+}
+
+// AnswerHandover is the receiving township's answer: accept (the case becomes theirs; the days of the
+// hand-over stand outside their limit, as a suspension of kind 转办 on the case, and the applicant is told) or
+// refuse with reasons (the case stays with the sender, who may hand it elsewhere or keep it).
+func (s *Service) AnswerHandover(ctx context.Context, actor access.Actor, id string, version int, accept bool, reasons string) (joint.Handover, error) {
+	h, err := s.DB.Handover(ctx, id)
+	if err != nil {
+		return h, err
+	}
+	to, err := s.DB.Org(ctx, h.To)
+	if err != nil {
+		return h, err
+	}
+	if err := actor.Check(access.CaseHandover, to.Path); err != nil {
+		return h, err
+	}
+	if h.Version != version {
+		return h, errs.New(errs.Conflict, "err.conflict")
+	}
+	clk, err := s.Clock(ctx)
+	if err != nil {
+		return h, err
+	}
+	now := s.DB.Now()
+	after, err := h.Take(accept, reasons, actor.Name, now, s.today(clk))
+	if err != nil {
+		return h, err
+	}
+	c, err := s.DB.Case(ctx, h.CaseID)
+	if err != nil {
+		return h, err
+	}
+	before, version0 := c, c.Version
+	c.Version++
+	ev := cases.Event{Action: "handover_refuse", From: c.State, To: c.State, Step: c.Step, At: now, Desk: cases.Front, Note: to.NameZh + ": " + reasons}
+	if accept {
+		ev.Action, ev.Note = "handover_accept", to.NameZh
+		c.Handling, c.Assignee = to.ID, ""
+		if from, to, ok := after.NotCounted(); ok && c.State != cases.Received && c.State != cases.Correction {
+			c.Suspensions = append(slices.Clone(c.Suspensions), cases.Suspension{Suspension: clock.Suspension{Kind: handoverKind, From: from, To: to}, Reason: h.Reasons})
+		}
+		if c.State == cases.Received {
+			c.IntakeSince = now // the receiving window's five days (第32条) run from the acceptance of the hand-over
+		}
+		if c.Step > 0 && c.State == cases.Accepted {
+			c.StepSince = now
+		}
+	}
+	c.Standing = c.StandingOn(clk, now)
+	phone := s.applicantPhone(ctx, c.ApplicantID)
+	return after, s.DB.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.SaveHandover(actor, h, after); err != nil {
+			return err
+		}
+		if accept {
+			if err := tx.MoveCase(c.ID, to.ID); err != nil {
+				return err
+			}
+		}
+		if err := tx.SaveCase(actor, c, version0, before, ev, actor.OrgID); err != nil {
+			return err
+		}
+		if accept {
+			return s.tellHandover(tx, c, phone, to, to, "joint.msg.handover_accepted")
+		}
+		return nil
+	})
+}
+
+// CaseHandovers lists a case's hand-overs for whoever may read the case, with what may be done: the townships
+// it may be handed to, when the reader may hand it over now.
+type CaseHandovers struct {
+	Work      Work
+	List      []HandoverView
+	Townships []org.Org // where it may go, when the reader may hand it over now
+}
+
+// HandoversOfCase reads a case's hand-overs.
+func (s *Service) HandoversOfCase(ctx context.Context, actor access.Actor, caseID string) (CaseHandovers, error) {
+	w, _, err := s.CaseFor(ctx, actor, caseID)
+	if err != nil {
+		return CaseHandovers{}, err
+	}
+	list, err := s.DB.HandoversOfCase(ctx, caseID)
+	if err != nil {
+		return CaseHandovers{}, err
+	}
+	clk, err := s.Clock(ctx)
+	if err != nil {
+		return CaseHandovers{}, err
+	}
+	out := CaseHandovers{Work: w}
+	pending := false
+	for _, h := range list {
+		to, _ := s.DB.Org(ctx, h.To)
+		out.List = append(out.List, s.handoverView(actor, h, clk, to.Path))
+		pending = pending || h.State == joint.Pending
+	}
+	handling, err := s.DB.Org(ctx, w.Case.Handling)
+	if err != nil {
+		return out, err
+	}
+	if !pending && slices.Contains(HandoverStates, w.Case.State) && actor.Can(access.CaseHandover, handling.Path) {
+		banner, err := s.DB.Org(ctx, handling.ParentID)
+		if err != nil {
+			return out, err
+		}
+		all, err := s.DB.Subtree(ctx, banner.Path, org.Township)
+		if err != nil {
+			return out, err
+		}
+		for _, t := range all {
+			if t.ID != handling.ID {
+				out.Townships = append(out.Townships, t)
+			}
+		}
+	}
+	return out, nil
+}
+
+// Handovers lists the hand-overs the actor's township received (waiting first) and made.
+func (s *Service) Handovers(ctx context.Context, actor access.Actor) (incoming, outgoing []HandoverView, err error) {
+	if err := actor.Check(access.CaseHandover, actor.OrgPath); err != nil {
+		return nil, nil, err
+	}
+	clk, err := s.Clock(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	in, err := s.DB.HandoversIn(ctx, actor.OrgPath, true, 50)
+	if err != nil {
+		return nil, nil, err
+	}
+	outs, err := s.DB.HandoversIn(ctx, actor.OrgPath, false, 50)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, h := range in {
+		incoming = append(incoming, s.handoverView(actor, h, clk, actor.OrgPath))
+	}
+	for _, h := range outs {
+		outgoing = append(outgoing, s.handoverView(actor, h, clk, ""))
+	}
+	return incoming, outgoing, nil
+}
