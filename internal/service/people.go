@@ -930,7 +930,16 @@ func (s *Service) SweepCoverage(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	day, _ := s.hallNow()
 	for _, c := range centers {
+		// a center with no roster for today keeps none (it has not taken rosters up, or is closed): the sweep
+		// leaves it, and its coverage page still shows its seats empty
+		if entries, err := s.DB.Roster(ctx, c.ID, day, day); err != nil || len(entries) == 0 {
+			if err != nil {
+				return err
+			}
+			continue
+		}
 		if _, err := s.coverageNow(ctx, c); err != nil {
 			return err
 		}
