@@ -152,19 +152,49 @@ func (s *Service) Delegation(ctx context.Context, actor access.Actor, id string)
 	return delegation.Delegation{}, forbidden(access.DelegationRead)
 }
 
-// Delegations lists the delegations the actor reads: those their department made, or those made to their
-// township; a banner's supervisor or administrator reads all of the banner's.
-func (s *Service) Delegations(ctx context.Context, actor access.Actor, after string) ([]delegation.Delegation, error) {
-	if !actor.Role.Has(access.DelegationRead) && !actor.System {
-		return nil, forbidden(access.DelegationRead)
+// listPageSize is how many rows a page of the delegation's lists holds (as the desk's lists).
+const listPageSize = 25
+
+// ListPage is one page of a list read by key: the rows, and the cursor of the next page ("" on the last).
+type ListPage[T any] struct {
+	List []T    `json:"list"`
+	Next string `json:"next,omitempty"`
+}
+
+// pageOf cuts a list read one row longer than a page into the page and the next page's cursor.
+func pageOf[T any](list []T, err error, key func(T) string) (ListPage[T], error) {
+	if err != nil {
+		return ListPage[T]{}, err
 	}
-	q := store.DelegationQuery{After: after, Limit: 25, All: actor.System}
+	p := ListPage[T]{List: list}
+	if list == nil {
+		p.List = []T{} // an empty page is an empty list, not null, on the wire
+	}
+	if len(list) > listPageSize {
+		p.List = list[:listPageSize]
+		p.Next = key(p.List[listPageSize-1])
+	}
+	return p, nil
+}
+
+// Delegations lists the delegations the actor reads matching text, a page at a time from after: those their
+// department made, or those made to their township; a banner's supervisor or administrator reads all of the
+// banner's.
+func (s *Service) Delegations(ctx context.Context, actor access.Actor, text, after string) (ListPage[delegation.Delegation], error) {
+	if !actor.Role.Has(access.DelegationRead) && !actor.System {
+		return ListPage[delegation.Delegation]{}, forbidden(access.DelegationRead)
+	}
+	if err := textLimits(limit("q", text, 100), limit("cursor", after, cases.MaxWord)); err != nil {
+		return ListPage[delegation.Delegation]{}, err
+	}
+	q := store.DelegationQuery{Text: strings.TrimSpace(text), After: after, Limit: listPageSize + 1, All: actor.System}
 	if o, err := s.org(ctx, actor.OrgID); err == nil && o.Kind == org.Township {
 		q.Town = actor.OrgPath
 	} else {
 		q.Dept = actor.OrgPath
 	}
-	return s.DB.Delegations(ctx, q)
+	list, err := s.DB.Delegations(ctx, q)
+	return pageOf(list, err, func(d delegation.Delegation) string { return d.ID })
 }
 
 // editDelegation reads a delegation, checks the version the actor read, applies change and stores it with
@@ -493,16 +523,18 @@ func (s *Service) HelpRequest(ctx context.Context, actor access.Actor, id string
 	return s.helpView(actor, h, s.DB.Now()), nil
 }
 
-// HelpList lists the requests of the actor's side matching text, newest first: a department's addressed
-// to it, a township's asked by it; a department's head sees the escalated ones first.
-func (s *Service) HelpList(ctx context.Context, actor access.Actor, text, after string) ([]HelpView, error) {
+// HelpList lists the requests of the actor's side matching text, newest first, a page at a time from after:
+// a department's addressed to it, a township's asked by it; on a department head's page the escalated ones
+// come first.
+func (s *Service) HelpList(ctx context.Context, actor access.Actor, text, after string) (ListPage[HelpView], error) {
+	var none ListPage[HelpView]
 	if !actor.Role.Has(access.HelpRead) && !actor.System {
-		return nil, forbidden(access.HelpRead)
+		return none, forbidden(access.HelpRead)
 	}
-	if err := textLimits(limit("q", text, 100)); err != nil {
-		return nil, err
+	if err := textLimits(limit("q", text, 100), limit("cursor", after, cases.MaxWord)); err != nil {
+		return none, err
 	}
-	q := store.HelpQuery{Text: strings.TrimSpace(text), After: after, Limit: 25, All: actor.System}
+	q := store.HelpQuery{Text: strings.TrimSpace(text), After: after, Limit: listPageSize + 1, All: actor.System}
 	if o, err := s.org(ctx, actor.OrgID); err == nil && o.Kind == org.Department {
 		q.Dept = actor.OrgPath
 	} else if err == nil && (o.Kind == org.Banner || o.Kind == org.City || o.Kind == org.Region) {
@@ -511,16 +543,17 @@ func (s *Service) HelpList(ctx context.Context, actor access.Actor, text, after 
 		q.Town = actor.OrgPath
 	}
 	list, err := s.DB.Helps(ctx, q)
+	page, err := pageOf(list, err, func(h delegation.Help) string { return h.ID })
 	if err != nil {
-		return nil, err
+		return none, err
 	}
 	now := s.DB.Now()
-	out := make([]HelpView, len(list))
-	for i, h := range list {
-		out[i] = s.helpView(actor, h, now)
+	out := ListPage[HelpView]{List: make([]HelpView, len(page.List)), Next: page.Next}
+	for i, h := range page.List {
+		out.List[i] = s.helpView(actor, h, now)
 	}
 	if actor.Role == access.Director {
-		slices.SortStableFunc(out, func(a, b HelpView) int {
+		slices.SortStableFunc(out.List, func(a, b HelpView) int {
 			switch {
 			case a.Escalated && !b.Escalated:
 				return -1
@@ -593,8 +626,9 @@ func (s *Service) MoveHelp(ctx context.Context, actor access.Actor, id string, m
 
 // FAQ is an answer promoted to an item's internal FAQ.
 type FAQ struct {
-	Question, Answer string
-	HelpID           string
+	Question string `json:"question"`
+	Answer   string `json:"answer"`
+	HelpID   string `json:"help_id"`
 }
 
 // ItemFAQ lists the answers promoted to an item's internal FAQ, seen by every handler of the item.
@@ -733,18 +767,23 @@ func (s *Service) Round(ctx context.Context, actor access.Actor, id string) (del
 	return r, nil
 }
 
-// Rounds lists the rounds of the actor's side: a department's (or the bureau's) made, a township's received.
-func (s *Service) Rounds(ctx context.Context, actor access.Actor) ([]delegation.Round, error) {
+// Rounds lists the rounds of the actor's side matching text, a page at a time from after: a department's
+// (or the bureau's) made, a township's received.
+func (s *Service) Rounds(ctx context.Context, actor access.Actor, text, after string) (ListPage[delegation.Round], error) {
 	if !actor.Role.Has(access.InspectionRead) && !actor.System {
-		return nil, forbidden(access.InspectionRead)
+		return ListPage[delegation.Round]{}, forbidden(access.InspectionRead)
 	}
-	q := store.RoundQuery{All: actor.System, Limit: 100}
+	if err := textLimits(limit("q", text, 100), limit("cursor", after, cases.MaxWord)); err != nil {
+		return ListPage[delegation.Round]{}, err
+	}
+	q := store.RoundQuery{All: actor.System, Text: strings.TrimSpace(text), After: after, Limit: listPageSize + 1}
 	if o, err := s.org(ctx, actor.OrgID); err == nil && o.Kind == org.Township {
 		q.Town = actor.OrgPath
 	} else {
 		q.Dept = actor.OrgPath
 	}
-	return s.DB.Rounds(ctx, q)
+	list, err := s.DB.Rounds(ctx, q)
+	return pageOf(list, err, store.RoundCursor)
 }
 
 func (s *Service) editRound(ctx context.Context, actor access.Actor, id string, version int, action string, change func(*delegation.Round) error) (delegation.Round, error) {

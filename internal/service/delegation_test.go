@@ -173,8 +173,8 @@ func TestDelegationFollowUp(t *testing.T) {
 		if _, err := w.svc.HelpRequest(ctx, w.actors["shaogen.reviewer"], h.ID); errs.CodeOf(err) != errs.Forbidden {
 			t.Errorf("another township reads the request: %v", err)
 		}
-		if list, _ := w.svc.HelpList(ctx, w.actors["minzheng"], "", ""); len(list) != 0 {
-			t.Errorf("民政局 lists 自然资源局's requests: %d", len(list))
+		if list, _ := w.svc.HelpList(ctx, w.actors["minzheng"], "", ""); len(list.List) != 0 {
+			t.Errorf("民政局 lists 自然资源局's requests: %d", len(list.List))
 		}
 		if h, err = w.svc.MoveHelp(ctx, ziran, h.ID, service.HelpMove{Version: h.Version, Body: "以村委会出具的四至证明为准"}); err != nil || !h.AnsweredInTime() {
 			t.Fatalf("answer: %v %+v", err, h)
@@ -192,7 +192,8 @@ func TestDelegationFollowUp(t *testing.T) {
 		}
 		lateAt := late.AnswerDue.Add(time.Minute)
 		w.db.Now = func() time.Time { return lateAt }
-		heads, err := w.svc.HelpList(ctx, w.actors["ziran.head"], "公示", "")
+		headPage, err := w.svc.HelpList(ctx, w.actors["ziran.head"], "公示", "")
+		heads := headPage.List
 		if err != nil || len(heads) != 1 || !heads[0].Escalated || heads[0].Card != clock.Red || !heads[0].MayAnswer {
 			t.Fatalf("the head's list: %v %+v", err, heads)
 		}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 
@@ -20,12 +21,30 @@ import (
 // each a document with the columns lists read (migrations 037-039); edits carry a version and each change
 // its audit entry.
 
+// delegationSearch is what the list's search reads of a delegation: its item's names, the document's number,
+// the state and the townships' names (read from the organisations).
+func (tx *Tx) delegationSearch(d delegation.Delegation) (string, error) {
+	parts := []string{d.ItemName, d.ItemNameMn, d.DocNo, string(d.State)}
+	for _, t := range d.Townships {
+		var zh, mn string
+		if err := tx.queryRow(`SELECT name_zh, name_mn FROM orgs WHERE id = ?`, t.OrgID).Scan(&zh, &mn); err != nil {
+			return "", errs.Wrap(err, "township of a delegation")
+		}
+		parts = append(parts, zh, mn)
+	}
+	return strings.ToLower(strings.Join(parts, "\n")), nil
+}
+
 // CreateDelegation stores a delegation and its townships (paths by id), with its audit entry.
 func (tx *Tx) CreateDelegation(actor access.Actor, d *delegation.Delegation, townPaths map[string]string) error {
 	d.ID, d.CreatedBy, d.CreatedAt, d.Version = ids.New(), actor.ID, tx.now, 1
 	doc, _ := json.Marshal(d)
-	if _, err := tx.exec(`INSERT INTO delegations (id, dept_id, dept_path, item_id, start_on, created_at, version, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		d.ID, d.DeptID, d.DeptPath, d.ItemID, d.Start().Int(), tx.now, d.Version, string(doc)); err != nil {
+	search, err := tx.delegationSearch(*d)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.exec(`INSERT INTO delegations (id, dept_id, dept_path, item_id, start_on, created_at, version, search, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		d.ID, d.DeptID, d.DeptPath, d.ItemID, d.Start().Int(), tx.now, d.Version, search, string(doc)); err != nil {
 		return errs.Wrap(err, "insert delegation")
 	}
 	for _, t := range d.Townships {
@@ -40,7 +59,11 @@ func (tx *Tx) CreateDelegation(actor access.Actor, d *delegation.Delegation, tow
 func (tx *Tx) SaveDelegation(actor access.Actor, before, after delegation.Delegation, action, orgID string) (delegation.Delegation, error) {
 	after.Version = before.Version + 1
 	doc, _ := json.Marshal(after)
-	if err := updated(tx.exec(`UPDATE delegations SET version = ?, doc = ? WHERE id = ? AND version = ?`, after.Version, string(doc), before.ID, before.Version)); err != nil {
+	search, err := tx.delegationSearch(after)
+	if err != nil {
+		return before, err
+	}
+	if err := updated(tx.exec(`UPDATE delegations SET version = ?, search = ?, doc = ? WHERE id = ? AND version = ?`, after.Version, search, string(doc), before.ID, before.Version)); err != nil {
 		return before, err
 	}
 	return after, tx.Audit(actor, action, "delegation", before.ID, orgID, before, after)
@@ -63,10 +86,12 @@ func (db *DB) DelegationsOfItem(ctx context.Context, itemID string) ([]delegatio
 }
 
 // DelegationQuery is a list of delegations: made by departments within Dept (a path), or delegated to
-// townships within Town; newest first by keyset.
+// townships within Town; matching Text (item, document number, township); newest first by keyset (After: the
+// last id of the page before).
 type DelegationQuery struct {
 	Dept, Town string
 	All        bool
+	Text       string
 	Year       int // start date's year, 0 for any
 	After      string
 	Limit      int
@@ -83,6 +108,9 @@ func (db *DB) Delegations(ctx context.Context, q DelegationQuery) ([]delegation.
 	default:
 		lo, hi := subtreeRange(q.Town)
 		where, args = where+` AND d.id IN (SELECT delegation_id FROM delegation_towns WHERE township_path >= ? AND township_path < ?)`, append(args, lo, hi)
+	}
+	if q.Text != "" {
+		where, args = where+` AND d.search LIKE ? ESCAPE '\'`, append(args, "%"+likeEscape(strings.ToLower(q.Text))+"%")
 	}
 	if q.Year > 0 {
 		where, args = where+` AND d.start_on >= ? AND d.start_on < ?`, append(args, q.Year*10000, (q.Year+1)*10000)
@@ -233,7 +261,7 @@ func (db *DB) Helps(ctx context.Context, q HelpQuery) ([]delegation.Help, error)
 		where, args = where+` AND case_id = ?`, append(args, q.Case)
 	}
 	if q.Text != "" {
-		where, args = where+` AND search LIKE ?`, append(args, "%"+likeEscape(strings.ToLower(q.Text))+"%")
+		where, args = where+` AND search LIKE ? ESCAPE '\'`, append(args, "%"+likeEscape(strings.ToLower(q.Text))+"%")
 	}
 	if q.Open {
 		where += ` AND is_open = 1`
@@ -269,12 +297,30 @@ func (db *DB) CaseComments(ctx context.Context, caseID string) ([]delegation.Cas
 	})
 }
 
+// roundSearch is what the list's search reads of a round: its area, inspector, township's names, notes and
+// findings.
+func (tx *Tx) roundSearch(r delegation.Round) (string, error) {
+	var zh, mn string
+	if err := tx.queryRow(`SELECT name_zh, name_mn FROM orgs WHERE id = ?`, r.TownshipID).Scan(&zh, &mn); err != nil {
+		return "", errs.Wrap(err, "township of a round")
+	}
+	parts := []string{r.Area, r.InspectorName, zh, mn, r.Notes}
+	for _, f := range r.Findings {
+		parts = append(parts, f.Text, f.Fix)
+	}
+	return strings.ToLower(strings.Join(parts, "\n")), nil
+}
+
 // CreateRound stores an inspection round with its audit entry.
 func (tx *Tx) CreateRound(actor access.Actor, r *delegation.Round) error {
 	r.ID, r.Version = ids.New(), 1
 	doc, _ := json.Marshal(r)
-	if _, err := tx.exec(`INSERT INTO inspection_rounds (id, dept_id, dept_path, township_id, township_path, planned_on, version, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		r.ID, r.DeptID, r.DeptPath, r.TownshipID, r.TownshipPath, r.Planned.Int(), r.Version, string(doc)); err != nil {
+	search, err := tx.roundSearch(*r)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.exec(`INSERT INTO inspection_rounds (id, dept_id, dept_path, township_id, township_path, planned_on, version, search, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.ID, r.DeptID, r.DeptPath, r.TownshipID, r.TownshipPath, r.Planned.Int(), r.Version, search, string(doc)); err != nil {
 		return errs.Wrap(err, "insert round")
 	}
 	return tx.Audit(actor, "inspection.plan", "inspection", r.ID, r.DeptID, nil, r)
@@ -284,7 +330,11 @@ func (tx *Tx) CreateRound(actor access.Actor, r *delegation.Round) error {
 func (tx *Tx) SaveRound(actor access.Actor, before, after delegation.Round, action string) (delegation.Round, error) {
 	after.Version = before.Version + 1
 	doc, _ := json.Marshal(after)
-	if err := updated(tx.exec(`UPDATE inspection_rounds SET version = ?, doc = ? WHERE id = ? AND version = ?`, after.Version, string(doc), before.ID, before.Version)); err != nil {
+	search, err := tx.roundSearch(after)
+	if err != nil {
+		return before, err
+	}
+	if err := updated(tx.exec(`UPDATE inspection_rounds SET version = ?, search = ?, doc = ? WHERE id = ? AND version = ?`, after.Version, search, string(doc), before.ID, before.Version)); err != nil {
 		return before, err
 	}
 	return after, tx.Audit(actor, action, "inspection", before.ID, before.TownshipID, before, after)
@@ -296,13 +346,19 @@ func (db *DB) Round(ctx context.Context, id string) (delegation.Round, error) {
 	return r, readDoc(db.queryRow(ctx, `SELECT doc FROM inspection_rounds WHERE id = ?`, id), "inspection", &r)
 }
 
-// RoundQuery lists rounds of an inspecting subtree or of a township subtree, of a year.
+// RoundQuery lists rounds of an inspecting subtree or of a township subtree, of a year, matching Text;
+// After is the cursor of the page before (RoundCursor of its last round).
 type RoundQuery struct {
 	Dept, Town string
 	All        bool
+	Text       string
 	Year       int
+	After      string
 	Limit      int
 }
+
+// RoundCursor is the key a page of rounds ends at: the planned day and the id (the list's order).
+func RoundCursor(r delegation.Round) string { return strconv.Itoa(r.Planned.Int()) + "." + r.ID }
 
 // Rounds lists rounds, by planned day, newest first.
 func (db *DB) Rounds(ctx context.Context, q RoundQuery) ([]delegation.Round, error) {
@@ -320,6 +376,17 @@ func (db *DB) Rounds(ctx context.Context, q RoundQuery) ([]delegation.Round, err
 	}
 	if q.Year > 0 {
 		where, args = where+` AND planned_on >= ? AND planned_on < ?`, append(args, q.Year*10000, (q.Year+1)*10000)
+	}
+	if q.Text != "" {
+		where, args = where+` AND search LIKE ? ESCAPE '\'`, append(args, "%"+likeEscape(strings.ToLower(q.Text))+"%")
+	}
+	if q.After != "" {
+		day, id, ok := strings.Cut(q.After, ".")
+		n, err := strconv.Atoi(day)
+		if !ok || err != nil {
+			return nil, errs.Field("cursor", "err.find.cursor")
+		}
+		where, args = where+` AND (planned_on < ? OR (planned_on = ? AND id < ?))`, append(args, n, n, id)
 	}
 	if q.Limit <= 0 {
 		q.Limit = 1000

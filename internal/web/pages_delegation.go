@@ -75,6 +75,9 @@ func (s *Server) formAgain(w http.ResponseWriter, r *http.Request, err error, ag
 
 type delegationsData struct {
 	List      []delegation.Delegation
+	Q         string
+	NextURL   string
+	FirstURL  string
 	Pairs     []delegation.Pair
 	Items     []catalog.Item // the department's items it may delegate
 	Townships []org.Org
@@ -87,11 +90,14 @@ type delegationsData struct {
 func (s *Server) delegationsView(r *http.Request) (*Page, string, error) {
 	actor := rc(r).me.Actor()
 	ctx := r.Context()
-	d := delegationsData{Idem: ids.Token(16), Orgs: map[string]org.Org{}}
-	var err error
-	if d.List, err = s.svc.Delegations(ctx, actor, ""); err != nil {
+	q := r.URL.Query()
+	d := delegationsData{Idem: ids.Token(16), Orgs: map[string]org.Org{}, Q: q.Get("q")}
+	page, err := s.svc.Delegations(ctx, actor, d.Q, q.Get("cursor"))
+	if err != nil {
 		return nil, "", err
 	}
+	d.List = page.List
+	d.NextURL, d.FirstURL = pagerURLs(r, page.Next)
 	if d.Pairs, err = s.svc.Pairs(ctx, actor, true); err != nil {
 		return nil, "", err
 	}
@@ -274,16 +280,12 @@ func (s *Server) helpView(r *http.Request) (*Page, string, error) {
 	ctx := r.Context()
 	q := r.URL.Query()
 	d := helpData{Q: q.Get("q"), MayAsk: actor.Role.Has(access.HelpAsk), Idem: ids.Token(16)}
-	list, err := s.svc.HelpList(ctx, actor, d.Q, q.Get("cursor"))
+	page, err := s.svc.HelpList(ctx, actor, d.Q, q.Get("cursor"))
 	if err != nil {
 		return nil, "", err
 	}
-	d.List = list
-	next := ""
-	if len(list) == 25 {
-		next = list[len(list)-1].ID
-	}
-	d.NextURL, d.FirstURL = pagerURLs(r, next)
+	d.List = page.List
+	d.NextURL, d.FirstURL = pagerURLs(r, page.Next)
 	if id := q.Get("case"); id != "" && d.MayAsk {
 		if w, _, err := s.svc.CaseFor(ctx, actor, id); err == nil {
 			d.Case = &w.Case
@@ -352,6 +354,9 @@ func (s *Server) helpAct(w http.ResponseWriter, r *http.Request) {
 
 type inspectionsData struct {
 	List      []delegation.Round
+	Q         string
+	NextURL   string
+	FirstURL  string
 	Townships []org.Org
 	MayPlan   bool
 	Idem      string
@@ -361,11 +366,14 @@ type inspectionsData struct {
 func (s *Server) inspectionsView(r *http.Request) (*Page, string, error) {
 	actor := rc(r).me.Actor()
 	ctx := r.Context()
-	d := inspectionsData{Idem: ids.Token(16), Orgs: map[string]org.Org{}, MayPlan: actor.Role.Has(access.InspectionManage)}
-	var err error
-	if d.List, err = s.svc.Rounds(ctx, actor); err != nil {
+	q := r.URL.Query()
+	d := inspectionsData{Idem: ids.Token(16), Orgs: map[string]org.Org{}, MayPlan: actor.Role.Has(access.InspectionManage), Q: q.Get("q")}
+	page, err := s.svc.Rounds(ctx, actor, d.Q, q.Get("cursor"))
+	if err != nil {
 		return nil, "", err
 	}
+	d.List = page.List
+	d.NextURL, d.FirstURL = pagerURLs(r, page.Next)
 	for _, x := range d.List {
 		if o, err := s.svc.DB.Org(ctx, x.TownshipID); err == nil {
 			d.Orgs[o.ID] = o
