@@ -18,6 +18,11 @@ type Figures struct {
 	Rectified   int    `json:"rectified"`     // of them, rectified and accepted
 	Cases       int    `json:"cases"`         // cases of the delegated items received at the townships under the delegation in the year
 	CasesOnTime int    `json:"cases_on_time"` // of them, closed on time
+	// 好差评 of those cases (internal/rating; ratings excluded by an upheld appeal are not counted): all
+	// counted ratings, and of them the good (levels 1-3) and the bad (差评, levels 4-5)
+	Ratings     int `json:"ratings"`
+	GoodRatings int `json:"good_ratings"`
+	BadRatings  int `json:"bad_ratings"`
 }
 
 // Year is a year's records, as the store reads them (cases as facts: their delegation, received day, closed
@@ -32,8 +37,9 @@ type Year struct {
 
 // CaseFact is what the assessment needs of a case decided under a delegation.
 type CaseFact struct {
-	DeptID string
-	OnTime bool
+	DeptID    string
+	OnTime    bool
+	Good, Bad int // the case's counted ratings, good and bad
 }
 
 // Assess counts a year's figures per department, in the order the departments first appear.
@@ -92,6 +98,9 @@ func Assess(y Year) []Figures {
 		if c.OnTime {
 			f.CasesOnTime++
 		}
+		f.Ratings += c.Good + c.Bad
+		f.GoodRatings += c.Good
+		f.BadRatings += c.Bad
 	}
 	out := make([]Figures, len(order))
 	for i, id := range order {

@@ -12,7 +12,9 @@ import (
 	"bianmin/internal/delegation"
 	"bianmin/internal/errs"
 	"bianmin/internal/org"
+	"bianmin/internal/rating"
 	"bianmin/internal/store"
+	"bianmin/internal/supervision"
 )
 
 // Delegated powers (issue 14; the seed 四.(一), 四.(二); rules in internal/delegation): a department delegates
@@ -870,6 +872,10 @@ func (s *Service) Assessment(ctx context.Context, actor access.Actor, year int) 
 	if err != nil {
 		return nil, err
 	}
+	levels, err := s.DB.DelegatedRatings(ctx, year, clk.Rules.Location)
+	if err != nil {
+		return nil, err
+	}
 	now := s.DB.Now()
 	for _, c := range list {
 		dept, err := s.org(ctx, c.Department)
@@ -877,7 +883,15 @@ func (s *Service) Assessment(ctx context.Context, actor access.Actor, year int) 
 			continue
 		}
 		st := c.StandingOn(clk, now)
-		y.CaseFacts = append(y.CaseFacts, delegation.CaseFact{DeptID: c.Department, OnTime: c.Decision != nil && st.OnTime})
+		fact := delegation.CaseFact{DeptID: c.Department, OnTime: c.Decision != nil && st.OnTime}
+		for _, level := range levels[c.ID] {
+			if rating.Level(level).Bad() {
+				fact.Bad++
+			} else {
+				fact.Good++
+			}
+		}
+		y.CaseFacts = append(y.CaseFacts, fact)
 	}
 	var out []AssessmentRow
 	for _, f := range delegation.Assess(y) {
@@ -888,4 +902,131 @@ func (s *Service) Assessment(ctx context.Context, actor access.Actor, year int) 
 		out = append(out, AssessmentRow{Figures: f, Dept: d})
 	}
 	return out, nil
+}
+
+// GuidanceMonths is the guidance period's length in months (the setting, or the seed's three).
+func (s *Service) GuidanceMonths() int { return s.guidanceMonths() }
+
+// TownGuidance is one township's guidance period of a delegation, with its figures.
+type TownGuidance struct {
+	Delegation delegation.Delegation
+	Township   org.Org
+	Figures    delegation.PeriodFigures
+}
+
+// periodFigures counts one handed-over township's guidance period of d (delegation.Guidance).
+func (s *Service) periodFigures(ctx context.Context, d delegation.Delegation, t delegation.Township, town org.Org, clk clock.Clock, today clock.Date) (delegation.PeriodFigures, error) {
+	from, until := delegation.GuidancePeriod(t.HandedDay, s.guidanceMonths())
+	loc := clk.Rules.Location
+	list, err := s.DB.GuidedCases(ctx, d.ID, d.ItemID, t.OrgID, time.Date(from.Y, from.M, from.D, 0, 0, 0, 0, loc), time.Date(until.Y, until.M, until.D, 0, 0, 0, 0, loc))
+	if err != nil {
+		return delegation.PeriodFigures{}, err
+	}
+	now := s.DB.Now()
+	cs := make([]delegation.PeriodCase, len(list))
+	for i, g := range list {
+		cs[i] = delegation.PeriodCase{Decided: g.Case.Decision != nil, OnTime: g.Case.Decision != nil && g.Case.StandingOn(clk, now).OnTime, Returns: g.Returns}
+	}
+	hs, err := s.DB.Helps(ctx, store.HelpQuery{Town: town.Path, Item: d.ItemID, Limit: 100000})
+	if err != nil {
+		return delegation.PeriodFigures{}, err
+	}
+	return delegation.Guidance(from, until, today, t.OrgID, d.ItemID, cs, hs), nil
+}
+
+// ItemGuidance is the guidance periods of an item's delegations the actor reads (四.(一) 移交后3个月内), one per
+// township handed over: a department's staff read all of their delegations' townships, a township's its own.
+func (s *Service) ItemGuidance(ctx context.Context, actor access.Actor, itemID string) ([]TownGuidance, error) {
+	if !actor.Role.Has(access.DelegationRead) && !actor.System {
+		return nil, forbidden(access.DelegationRead)
+	}
+	dels, err := s.DB.DelegationsOfItem(ctx, itemID)
+	if err != nil {
+		return nil, err
+	}
+	clk, today, err := s.clockToday(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []TownGuidance
+	for _, d := range dels {
+		dept := actor.Can(access.DelegationRead, d.DeptPath)
+		for _, t := range d.Townships {
+			if !t.Handed() {
+				continue
+			}
+			o, err := s.org(ctx, t.OrgID)
+			if err != nil {
+				return nil, err
+			}
+			if !dept && !actor.Can(access.DelegationRead, o.Path) {
+				continue
+			}
+			f, err := s.periodFigures(ctx, d, t, o, clk, today)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, TownGuidance{Delegation: d, Township: o, Figures: f})
+		}
+	}
+	return out, nil
+}
+
+// monthOfDelegated is a month's delegated cases and help requests of a banner, by handling township.
+type monthOfDelegated struct {
+	cases map[string][]delegation.PeriodCase // by handling township
+	help  map[string][]delegation.Help       // by asking township
+}
+
+// line is the report's line for one township, or the whole banner for "" (nil when nothing was delegated).
+func (m monthOfDelegated) line(township string) *delegation.PeriodFigures {
+	var cs []delegation.PeriodCase
+	var hs []delegation.Help
+	for t, list := range m.cases {
+		if township == "" || t == township {
+			cs = append(cs, list...)
+		}
+	}
+	for t, list := range m.help {
+		if township == "" || t == township {
+			hs = append(hs, list...)
+		}
+	}
+	if len(cs) == 0 && len(hs) == 0 {
+		return nil
+	}
+	f := delegation.Tally(cs, hs)
+	return &f
+}
+
+// delegatedMonth reads a month's cases received under a delegation at the banner's townships and the help
+// requests their handlers asked, once for the banner's report and its townships'.
+func (s *Service) delegatedMonth(ctx context.Context, banner org.Org, p supervision.Period) (monthOfDelegated, error) {
+	m := monthOfDelegated{cases: map[string][]delegation.PeriodCase{}, help: map[string][]delegation.Help{}}
+	clk, err := s.Clock(ctx)
+	if err != nil {
+		return m, err
+	}
+	loc := clk.Rules.Location
+	until := p.To.AddDays(1)
+	list, err := s.DB.DelegatedCasesIn(ctx, time.Date(p.From.Y, p.From.M, p.From.D, 0, 0, 0, 0, loc), time.Date(until.Y, until.M, until.D, 0, 0, 0, 0, loc))
+	if err != nil {
+		return m, err
+	}
+	now := s.DB.Now()
+	for _, c := range list {
+		t, err := s.org(ctx, c.Handling)
+		if err != nil || !org.InSubtree(banner.Path, t.Path) {
+			continue
+		}
+		m.cases[c.Handling] = append(m.cases[c.Handling], delegation.PeriodCase{Decided: c.Decision != nil, OnTime: c.Decision != nil && c.StandingOn(clk, now).OnTime})
+	}
+	hs, err := s.DB.Helps(ctx, store.HelpQuery{Town: banner.Path, From: p.From.Int(), Until: until.Int(), Limit: 1000000})
+	if err != nil {
+		return m, err
+	}
+	for _, h := range hs {
+		m.help[h.TownshipID] = append(m.help[h.TownshipID], h)
+	}
+	return m, nil
 }

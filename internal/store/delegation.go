@@ -236,6 +236,7 @@ type HelpQuery struct {
 	Text                   string
 	Open                   bool
 	Year                   int
+	From, Until            int // asked on days in [From, Until), yyyymmdd; 0 for no bound
 	After                  string
 	Limit                  int
 }
@@ -268,6 +269,12 @@ func (db *DB) Helps(ctx context.Context, q HelpQuery) ([]delegation.Help, error)
 	}
 	if q.Year > 0 {
 		where, args = where+` AND asked_on >= ? AND asked_on < ?`, append(args, q.Year*10000, (q.Year+1)*10000)
+	}
+	if q.From > 0 {
+		where, args = where+` AND asked_on >= ?`, append(args, q.From)
+	}
+	if q.Until > 0 {
+		where, args = where+` AND asked_on < ?`, append(args, q.Until)
 	}
 	if q.After != "" {
 		where, args = where+` AND id < ?`, append(args, q.After)
@@ -397,7 +404,11 @@ func (db *DB) Rounds(ctx context.Context, q RoundQuery) ([]delegation.Round, err
 // DelegatedCases reads, for the assessment, the cases received in a year whose steps a delegation handed
 // down (their document names it).
 func (db *DB) DelegatedCases(ctx context.Context, year int, loc *time.Location) ([]cases.Case, error) {
-	from, to := time.Date(year, 1, 1, 0, 0, 0, 0, loc), time.Date(year+1, 1, 1, 0, 0, 0, 0, loc)
+	return db.DelegatedCasesIn(ctx, time.Date(year, 1, 1, 0, 0, 0, 0, loc), time.Date(year+1, 1, 1, 0, 0, 0, 0, loc))
+}
+
+// DelegatedCasesIn reads the cases received in [from, to) whose steps a delegation handed down.
+func (db *DB) DelegatedCasesIn(ctx context.Context, from, to time.Time) ([]cases.Case, error) {
 	list, err := collectCases(db.query(ctx, `SELECT doc FROM cases WHERE received_at >= ? AND received_at < ? AND doc LIKE ?`, from, to, `%"delegation":"%`))
 	out := list[:0]
 	for _, c := range list {
@@ -425,4 +436,53 @@ func (tx *Tx) MarkDelegated(actor access.Actor, itemID, township, deptID string,
 	}
 	im.DelegatedFrom, im.DelegatedAt, im.Basis = deptID, time.Date(start.Y, start.M, start.D, 0, 0, 0, 0, time.UTC), basis
 	return tx.SetImplementation(actor, im)
+}
+
+// GuidedCase is a case received under a delegation, with the back office's returns (退回) on it.
+type GuidedCase struct {
+	Case    cases.Case
+	Returns int
+}
+
+// GuidedCases reads the cases of an item handled by a township and received in [from, until) under the
+// delegation, each with its count of return moves: the guidance period's figures.
+func (db *DB) GuidedCases(ctx context.Context, delegationID, itemID, township string, from, until time.Time) ([]GuidedCase, error) {
+	rows, err := db.query(ctx, `SELECT c.doc, (SELECT count(*) FROM case_events e WHERE e.case_id = c.id AND e.action = 'return') FROM cases c
+		WHERE c.item_id = ? AND c.handling_org = ? AND c.received_at >= ? AND c.received_at < ?`, itemID, township, from, until)
+	list, err := collect(rows, err, func(r interface{ Scan(...any) error }) (GuidedCase, error) {
+		var g GuidedCase
+		var doc string
+		if err := r.Scan(&doc, &g.Returns); err != nil {
+			return g, err
+		}
+		return g, json.Unmarshal([]byte(doc), &g.Case)
+	})
+	out := list[:0]
+	for _, g := range list {
+		if g.Case.Delegation == delegationID {
+			out = append(out, g)
+		}
+	}
+	return out, err
+}
+
+// DelegatedRatings reads the counted ratings (not excluded by an upheld appeal) of the cases received in a
+// year whose steps a delegation handed down: their levels by case.
+func (db *DB) DelegatedRatings(ctx context.Context, year int, loc *time.Location) (map[string][]int, error) {
+	from, to := time.Date(year, 1, 1, 0, 0, 0, 0, loc), time.Date(year+1, 1, 1, 0, 0, 0, 0, loc)
+	rows, err := db.query(ctx, `SELECT r.case_id, r.level FROM ratings r JOIN cases c ON c.id = r.case_id
+		WHERE c.received_at >= ? AND c.received_at < ? AND c.doc LIKE ? AND r.excluded = 0`, from, to, `%"delegation":"%`)
+	type pair struct {
+		id    string
+		level int
+	}
+	list, err := collect(rows, err, func(r interface{ Scan(...any) error }) (pair, error) {
+		var p pair
+		return p, r.Scan(&p.id, &p.level)
+	})
+	out := map[string][]int{}
+	for _, p := range list {
+		out[p.id] = append(out[p.id], p.level)
+	}
+	return out, err
 }

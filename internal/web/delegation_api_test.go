@@ -3,6 +3,7 @@ package web_test
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"bianmin/internal/clock"
 	"bianmin/internal/org"
 	"bianmin/internal/service"
+	"bianmin/internal/supervision"
 	"bianmin/internal/testkit"
 )
 
@@ -202,6 +204,49 @@ func TestDelegationAPI(t *testing.T) {
 	if f["items"] != 1.0 || f["handovers"] != 1.0 || f["help"] != 1.0 || f["rectified"] != 1.0 || f["findings"] != 1.0 {
 		t.Errorf("the figures: %v", f)
 	}
+	// the pages: the item's page with the guidance period's figures and the FAQ, the help request with the
+	// FAQ, the lists searched and paged, the assessment's rating columns, the monthly report's line; both
+	// languages; the public guide never shows the internal FAQ
+	web := newClient(t, r.URL)
+	web.login("ziran")
+	_, body := web.get("/delegations/items/" + item)
+	if !strings.Contains(body, `id="period-`+town+`"`) || !strings.Contains(body, "四至证明为准") || !strings.Contains(body, `<td class="cases">1</td>`) || !strings.Contains(body, `<td class="help">1</td>`) {
+		t.Errorf("the item's page:\n%s", body)
+	}
+	if _, body := web.get("/help/" + hid); !strings.Contains(body, `id="faq"`) {
+		t.Errorf("the request's page has no FAQ")
+	}
+	if _, body := web.get("/delegations?q=" + url.QueryEscape("绍根")); !strings.Contains(body, "/delegations/"+id) {
+		t.Errorf("/delegations searched by township")
+	}
+	if _, body := web.get("/delegations?q=" + url.QueryEscape("民政")); strings.Contains(body, "/delegations/"+id+`"`) {
+		t.Errorf("/delegations searched for nothing shows the delegation")
+	}
+	if _, body := web.get("/inspections"); !strings.Contains(body, `rel="next"`) || strings.Count(body, `href="/inspections/`) != 25 {
+		t.Errorf("/inspections' first page: %d rounds", strings.Count(body, `href="/inspections/`))
+	}
+	if _, body := web.get("/inspections?q=" + url.QueryEscape("北片07")); strings.Count(body, `href="/inspections/`) != 1 {
+		t.Errorf("/inspections searched")
+	}
+	if _, body := web.get("/portal/guide/" + item); strings.Contains(body, "四至证明为准") {
+		t.Errorf("the public guide shows the internal FAQ")
+	}
+	web.rendersIn("mn", []string{"/delegations/items/" + item, "/delegations/" + id, "/help/" + hid, "/delegations", "/inspections"})
+	sup := newClient(t, r.URL)
+	sup.login("supervisor")
+	if _, body := sup.get(fmt.Sprintf("/assessment?year=%d", today.Y)); !strings.Contains(body, "好评数") || !strings.Contains(body, "差评数") {
+		t.Errorf("the assessment's rating columns")
+	}
+	banner, _ := r.DB.OrgByCode(bg, "150421")
+	month := supervision.Month{Y: today.Y, M: today.M}
+	if err := r.Service.MakeReports(bg, banner, month); err != nil {
+		t.Fatal(err)
+	}
+	// the banner's report (a township's is made for the townships with tallied cases, which today's are not yet)
+	if _, body := newClient(t, r.URL).get("/reports/" + month.String() + "/" + banner.ID); !strings.Contains(body, `id="report-delegated"`) || !strings.Contains(body, "收件 1 件") || !strings.Contains(body, "求助 1 次") {
+		t.Errorf("the monthly report has no line on delegated items:\n%s", body)
+	}
+
 	// the operations are in the OpenAPI document
 	_, doc, _ := apiCall(t, r.URL, "GET", "/api/openapi.json", "", nil)
 	paths := doc["paths"].(map[string]any)

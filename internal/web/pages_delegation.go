@@ -185,6 +185,7 @@ type delegationData struct {
 	Today       string
 	InPeriod    map[string]bool
 	GuidanceEnd map[string]string
+	Guidance    []service.TownGuidance // the guidance periods' figures of its townships handed over
 }
 
 func (s *Server) delegationView(r *http.Request) (*Page, string, error) {
@@ -194,8 +195,17 @@ func (s *Server) delegationView(r *http.Request) (*Page, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	v := delegationData{D: d, Orgs: map[string]org.Org{}, MayManage: actor.Can(access.DelegationManage, d.DeptPath), Months: 3,
+	v := delegationData{D: d, Orgs: map[string]org.Org{}, MayManage: actor.Can(access.DelegationManage, d.DeptPath), Months: s.svc.GuidanceMonths(),
 		InPeriod: map[string]bool{}, GuidanceEnd: map[string]string{}}
+	all, err := s.svc.ItemGuidance(ctx, actor, d.ItemID)
+	if err != nil {
+		return nil, "", err
+	}
+	for _, g := range all {
+		if g.Delegation.ID == d.ID {
+			v.Guidance = append(v.Guidance, g)
+		}
+	}
 	if v.Dept, err = s.svc.DB.Org(ctx, d.DeptID); err != nil {
 		return nil, "", err
 	}
@@ -215,9 +225,9 @@ func (s *Server) delegationView(r *http.Request) (*Page, string, error) {
 			v.ReadyFor = o.ID
 		}
 		if t.Handed() {
-			_, until := delegation.GuidancePeriod(t.HandedDay, delegation.DefaultGuidanceMonths)
+			_, until := delegation.GuidancePeriod(t.HandedDay, v.Months)
 			v.GuidanceEnd[o.ID] = until.AddDays(-1).String()
-			v.InPeriod[o.ID] = d.InPeriod(o.ID, today, delegation.DefaultGuidanceMonths)
+			v.InPeriod[o.ID] = d.InPeriod(o.ID, today, v.Months)
 		}
 	}
 	p := s.page(r, "title.deleg")
@@ -266,6 +276,7 @@ func (s *Server) delegationAct(w http.ResponseWriter, r *http.Request) {
 
 type helpData struct {
 	List     []service.HelpView
+	FAQ      []service.FAQ // the internal FAQ of the case's item, when asking from a case
 	Q        string
 	Case     *cases.Case
 	Items    []catalog.Item
@@ -289,6 +300,9 @@ func (s *Server) helpView(r *http.Request) (*Page, string, error) {
 	if id := q.Get("case"); id != "" && d.MayAsk {
 		if w, _, err := s.svc.CaseFor(ctx, actor, id); err == nil {
 			d.Case = &w.Case
+			if d.FAQ, err = s.svc.ItemFAQ(ctx, actor, w.Case.ItemID); err != nil {
+				return nil, "", err
+			}
 		}
 	}
 	if d.MayAsk && d.Case == nil {
@@ -321,13 +335,24 @@ func (s *Server) helpAsk(w http.ResponseWriter, r *http.Request) {
 	s.formAgain(w, r, err, func() (*Page, string, error) { return s.helpView(r) }, "item_id", "help_subject", "help_question", "idem")
 }
 
+// helpOneData is a request with the internal FAQ of its item (the answers promoted so far).
+type helpOneData struct {
+	service.HelpView
+	FAQ []service.FAQ
+}
+
 func (s *Server) helpOneView(r *http.Request) (*Page, string, error) {
-	h, err := s.svc.HelpRequest(r.Context(), rc(r).me.Actor(), r.PathValue("id"))
+	actor := rc(r).me.Actor()
+	h, err := s.svc.HelpRequest(r.Context(), actor, r.PathValue("id"))
 	if err != nil {
 		return nil, "", err
 	}
+	d := helpOneData{HelpView: h}
+	if d.FAQ, err = s.svc.ItemFAQ(r.Context(), actor, h.ItemID); err != nil {
+		return nil, "", err
+	}
 	p := s.page(r, "title.help")
-	p.Data = h
+	p.Data = d
 	return p, "help_one", nil
 }
 
@@ -527,6 +552,10 @@ var AssessColumns = []struct {
 	{"deleg.col.rectified", func(f delegation.Figures) int { return f.Rectified }},
 	{"deleg.col.cases", func(f delegation.Figures) int { return f.Cases }},
 	{"deleg.col.on_time", func(f delegation.Figures) int { return f.CasesOnTime }},
+	// 好差评 of the delegated items' cases (internal/rating; an appeal upheld takes a rating out)
+	{"deleg2.col.ratings", func(f delegation.Figures) int { return f.Ratings }},
+	{"deleg2.col.good_ratings", func(f delegation.Figures) int { return f.GoodRatings }},
+	{"deleg2.col.bad_ratings", func(f delegation.Figures) int { return f.BadRatings }},
 }
 
 // AssessCells are a row's figures in the columns' order.

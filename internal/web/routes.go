@@ -199,6 +199,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /inspections/{id}", s.needLogin(s.roundAct))
 	mux.HandleFunc("GET /assessment", s.needLogin(s.assessment))
 	mux.HandleFunc("GET /assessment.xlsx", s.needLogin(s.assessmentExport))
+	// delegated powers, second round (pages_delegation2.go; issue 14): the delegated item's page for staff, with
+	// the guidance periods' figures and the item's internal FAQ (never on the public portal)
+	mux.HandleFunc("GET /delegations/items/{item}", s.needLogin(s.delegationItem))
 	mux.HandleFunc("GET /catalog", s.needLogin(s.catalogList))
 	mux.HandleFunc("POST /catalog/import", s.needLogin(s.catalogImport))
 	mux.HandleFunc("GET /catalog/export/{format}", s.needLogin(s.catalogExport))

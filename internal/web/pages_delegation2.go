@@ -1,0 +1,75 @@
+package web
+
+import (
+	"net/http"
+
+	"bianmin/internal/access"
+	"bianmin/internal/catalog"
+	"bianmin/internal/errs"
+	"bianmin/internal/service"
+)
+
+// Delegated powers, second round (issue 14): the delegated item's page for staff (/delegations/items/{item}):
+// the guidance period's figures of each township handed over (四.(一) 移交后3个月内) and the item's internal FAQ
+// (answers promoted from help requests: every handler of the item sees them, the public never does).
+
+type delegItemData struct {
+	Item     catalog.Item
+	Guidance []service.TownGuidance
+	FAQ      []service.FAQ
+	Months   int
+}
+
+func (s *Server) delegationItem(w http.ResponseWriter, r *http.Request) {
+	actor := rc(r).me.Actor()
+	ctx := r.Context()
+	row, err := s.svc.DB.Item(ctx, r.PathValue("item"))
+	if err != nil || row.Published == 0 {
+		s.fail(w, r, errs.New(errs.NotFound, "err.not_found").With("what", "item"))
+		return
+	}
+	d := delegItemData{Months: s.svc.GuidanceMonths()}
+	if d.Item, err = s.svc.DB.ItemVersion(ctx, row.ID, row.Published); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if d.Guidance, err = s.svc.ItemGuidance(ctx, actor, row.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if actor.Role.Has(access.HelpRead) {
+		if d.FAQ, err = s.svc.ItemFAQ(ctx, actor, row.ID); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	p := s.page(r, "deleg2.title.item")
+	p.Data = d
+	s.render(w, http.StatusOK, "delegation_item", p)
+}
+
+// PartRate is part of whole as the supervision figures write a rate ("12.5%"), or "—" without a whole.
+func (p *Page) PartRate(part, whole int) string {
+	if whole == 0 {
+		return "—"
+	}
+	return Figure(float64(part)/float64(whole), true)
+}
+
+// PeriodRows is what the "periodtable" template needs: the page and the townships' guidance periods.
+type PeriodRows struct {
+	P    *Page
+	Rows []service.TownGuidance
+}
+
+// PeriodTable prepares the guidance periods for the "periodtable" template.
+func (p *Page) PeriodTable(rows []service.TownGuidance) PeriodRows { return PeriodRows{p, rows} }
+
+// FAQRows is what the "faqlist" template needs.
+type FAQRows struct {
+	P   *Page
+	FAQ []service.FAQ
+}
+
+// FAQList prepares an item's FAQ for the "faqlist" template.
+func (p *Page) FAQList(faq []service.FAQ) FAQRows { return FAQRows{p, faq} }
