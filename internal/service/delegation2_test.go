@@ -1,0 +1,80 @@
+package service_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"bianmin/internal/clock"
+	"bianmin/internal/errs"
+	"bianmin/internal/service"
+	"bianmin/internal/store"
+	"bianmin/internal/testkit"
+)
+
+// The delegations' and the rounds' lists are searched and read a page at a time by key (issue 14, second
+// round), on both databases: a page of 25 and the rest, no row twice, a search by township and by area, a
+// cursor that is no cursor refused by its field; the help list pages the same way.
+func TestDelegationListsPaged(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, db *store.DB) {
+		w := demoWorld(t, db)
+		clk, err := w.svc.Clock(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := clk.Cal.NextWorkingDay(clock.DateOf(time.Now().In(clk.Rules.Location)))
+		setDay(t, w, start)
+		delegateLicence(t, w, start, "T1", "T2")
+		ziran := w.actors["ziran"]
+		for i := range 27 {
+			// two rounds a day, so that the key's second part (the id) decides within a day
+			if _, err := w.svc.PlanRound(ctx, ziran, service.RoundInput{TownshipID: w.targets["T1"].ID, Area: fmt.Sprintf("片区%02d", i), Planned: start.AddDays(i / 2).String()}, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		first, err := w.svc.Rounds(ctx, ziran, "", "")
+		if err != nil || len(first.List) != 25 || first.Next == "" {
+			t.Fatalf("the first page: %d %q %v", len(first.List), first.Next, err)
+		}
+		second, err := w.svc.Rounds(ctx, ziran, "", first.Next)
+		if err != nil || len(second.List) != 2 || second.Next != "" {
+			t.Fatalf("the second page: %d %q %v", len(second.List), second.Next, err)
+		}
+		seen := map[string]bool{}
+		for _, r := range append(first.List, second.List...) {
+			if seen[r.ID] {
+				t.Errorf("round %s twice", r.Area)
+			}
+			seen[r.ID] = true
+		}
+		if len(seen) != 27 {
+			t.Errorf("%d rounds over the pages", len(seen))
+		}
+		if found, err := w.svc.Rounds(ctx, ziran, "片区07", ""); err != nil || len(found.List) != 1 || found.List[0].Area != "片区07" {
+			t.Errorf("search by area: %+v %v", found.List, err)
+		}
+		if found, err := w.svc.Rounds(ctx, w.actors["tianshan.director"], "天山", ""); err != nil || len(found.List) != 25 {
+			t.Errorf("the township's rounds searched by its name: %d %v", len(found.List), err)
+		}
+		if none, err := w.svc.Rounds(ctx, w.actors["shaogen.director"], "", ""); err != nil || len(none.List) != 0 {
+			t.Errorf("another township's rounds: %d %v", len(none.List), err)
+		}
+		if _, err := w.svc.Rounds(ctx, ziran, "", "x"); len(errs.All(err)) != 1 || errs.All(err)[0].Field != "cursor" {
+			t.Errorf("a cursor that is no cursor: %v", err)
+		}
+		if _, err := w.svc.Rounds(ctx, ziran, "100%_", ""); err != nil {
+			t.Errorf("a search with LIKE's wildcards: %v", err)
+		}
+		for _, c := range []struct {
+			q    string
+			want int
+		}{{"绍根", 1}, {"阿政发", 1}, {"乡村建设", 1}, {"民政", 0}, {"%", 0}} {
+			if p, err := w.svc.Delegations(ctx, ziran, c.q, ""); err != nil || len(p.List) != c.want {
+				t.Errorf("delegations searched for %q: %d %v", c.q, len(p.List), err)
+			}
+		}
+		if p, err := w.svc.Delegations(ctx, w.actors["shaogen.clerk"], "", ""); err != nil || len(p.List) != 1 || p.Next != "" {
+			t.Errorf("the township's delegations: %+v %v", p, err)
+		}
+	})
+}
