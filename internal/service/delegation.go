@@ -11,6 +11,7 @@ import (
 	"bianmin/internal/clock"
 	"bianmin/internal/delegation"
 	"bianmin/internal/errs"
+	"bianmin/internal/files"
 	"bianmin/internal/org"
 	"bianmin/internal/rating"
 	"bianmin/internal/store"
@@ -1029,4 +1030,95 @@ func (s *Service) delegatedMonth(ctx context.Context, banner org.Org, p supervis
 		m.help[h.TownshipID] = append(m.help[h.TownshipID], h)
 	}
 	return m, nil
+}
+
+// The files of delegated powers: the delegation's legal document (its department's to hand in, either side
+// to read) and a help request's attachments (either side of the request, until it is resolved), each checked
+// by files.Prepare as a case's material is (type sniffed, size capped, images brought down to a page).
+
+func (s *Service) prepareDelegFile(field, name string, body []byte) (files.File, files.Prepared, error) {
+	if err := textLimits(limit(field, name, files.MaxName)); err != nil {
+		return files.File{}, files.Prepared{}, err
+	}
+	p, err := files.Prepare(field, name, body, s.cfg.Files)
+	if err != nil {
+		return files.File{}, p, err
+	}
+	return files.File{Name: name, Type: p.Type, Size: int64(len(p.Body)), Original: p.Original, Pages: p.Pages, Width: p.Width, Height: p.Height, SHA256: p.SHA256}, p, nil
+}
+
+// AttachDelegationDoc hands in the file of a delegation's legal document (文件), by its department.
+func (s *Service) AttachDelegationDoc(ctx context.Context, actor access.Actor, id, name string, body []byte) (files.File, error) {
+	d, err := s.mayManage(ctx, actor, id)
+	if err != nil {
+		return files.File{}, err
+	}
+	f, p, err := s.prepareDelegFile("deleg2_doc_file", name, body)
+	if err != nil {
+		return f, err
+	}
+	err = s.DB.Write(ctx, func(tx *store.Tx) error { return tx.AddDelegFile(actor, store.FilesOfDelegation, d.ID, d.DeptID, &f, p.Body) })
+	return f, err
+}
+
+// DelegationDocs lists a delegation's files for whoever reads the delegation.
+func (s *Service) DelegationDocs(ctx context.Context, actor access.Actor, id string) ([]files.File, error) {
+	if _, err := s.Delegation(ctx, actor, id); err != nil {
+		return nil, err
+	}
+	return s.DB.DelegFiles(ctx, store.FilesOfDelegation, id)
+}
+
+// DelegationDoc reads one file of a delegation with its bytes.
+func (s *Service) DelegationDoc(ctx context.Context, actor access.Actor, id, fileID string) (files.File, []byte, error) {
+	if _, err := s.Delegation(ctx, actor, id); err != nil {
+		return files.File{}, nil, err
+	}
+	f, err := s.DB.DelegFile(ctx, store.FilesOfDelegation, id, fileID)
+	if err != nil {
+		return f, nil, err
+	}
+	body, err := s.DB.FileBytes(ctx, f)
+	return f, body, err
+}
+
+// AttachHelpFile adds an attachment to a help request, by either side of it, while it is not resolved.
+func (s *Service) AttachHelpFile(ctx context.Context, actor access.Actor, id, name string, body []byte) (files.File, error) {
+	h, err := s.DB.Help(ctx, id)
+	if err != nil {
+		return files.File{}, err
+	}
+	if answer, follow := s.helpSides(actor, h); !answer && !follow {
+		return files.File{}, forbidden(access.HelpAnswer)
+	}
+	if h.Resolved() {
+		return files.File{}, errs.New(errs.Conflict, "err.deleg.resolved")
+	}
+	f, p, err := s.prepareDelegFile("deleg2_help_file", name, body)
+	if err != nil {
+		return f, err
+	}
+	err = s.DB.Write(ctx, func(tx *store.Tx) error { return tx.AddDelegFile(actor, store.FilesOfHelp, h.ID, h.TownshipID, &f, p.Body) })
+	return f, err
+}
+
+// HelpFiles lists a help request's attachments for whoever reads the request.
+func (s *Service) HelpFiles(ctx context.Context, actor access.Actor, id string) ([]files.File, error) {
+	if _, err := s.HelpRequest(ctx, actor, id); err != nil {
+		return nil, err
+	}
+	return s.DB.DelegFiles(ctx, store.FilesOfHelp, id)
+}
+
+// HelpFile reads one attachment of a help request with its bytes.
+func (s *Service) HelpFile(ctx context.Context, actor access.Actor, id, fileID string) (files.File, []byte, error) {
+	if _, err := s.HelpRequest(ctx, actor, id); err != nil {
+		return files.File{}, nil, err
+	}
+	f, err := s.DB.DelegFile(ctx, store.FilesOfHelp, id, fileID)
+	if err != nil {
+		return f, nil, err
+	}
+	body, err := s.DB.FileBytes(ctx, f)
+	return f, body, err
 }

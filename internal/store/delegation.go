@@ -14,6 +14,7 @@ import (
 	"bianmin/internal/clock"
 	"bianmin/internal/delegation"
 	"bianmin/internal/errs"
+	"bianmin/internal/files"
 	"bianmin/internal/ids"
 )
 
@@ -485,4 +486,45 @@ func (db *DB) DelegatedRatings(ctx context.Context, year int, loc *time.Location
 		out[p.id] = append(out[p.id], p.level)
 	}
 	return out, err
+}
+
+// Files of delegated powers (migration 049): a delegation's legal document, a help request's attachments.
+const (
+	FilesOfDelegation = "delegation"
+	FilesOfHelp       = "help"
+)
+
+const delegFileCols = `id, owner_id, name, type, size, original_size, pages, width, height, sha256, by_id, created_at`
+
+// scanDelegFile reads a file's record into files.File (its CaseID holds the owner's id).
+func scanDelegFile(row interface{ Scan(...any) error }) (files.File, error) {
+	var f files.File
+	err := row.Scan(&f.ID, &f.CaseID, &f.Name, &f.Type, &f.Size, &f.Original, &f.Pages, &f.Width, &f.Height, &f.SHA256, &f.By, &f.At)
+	return f, err
+}
+
+// AddDelegFile stores a prepared file of a delegation or a help request (kind, owner), its bytes once by
+// address, with the audit entry that carries the hash.
+func (tx *Tx) AddDelegFile(actor access.Actor, kind, owner, orgID string, f *files.File, body []byte) error {
+	if err := tx.db.BlobStore().Put(tx, f.SHA256, body); err != nil {
+		return err
+	}
+	f.ID, f.At, f.CaseID, f.By = ids.New(), tx.now, owner, actor.ID
+	if _, err := tx.exec(`INSERT INTO deleg_files (owner_kind, `+delegFileCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		kind, f.ID, owner, f.Name, f.Type, f.Size, f.Original, f.Pages, f.Width, f.Height, f.SHA256, f.By, f.At); err != nil {
+		return errs.Wrap(err, "insert file")
+	}
+	return tx.Audit(actor, kind+".file", kind, owner, orgID, nil, map[string]any{"file": f.ID, "name": f.Name, "sha256": f.SHA256, "bytes": f.Size, "type": f.Type})
+}
+
+// DelegFiles lists the files of a delegation or a help request, oldest first.
+func (db *DB) DelegFiles(ctx context.Context, kind, owner string) ([]files.File, error) {
+	rows, err := db.query(ctx, `SELECT `+delegFileCols+` FROM deleg_files WHERE owner_kind = ? AND owner_id = ? ORDER BY created_at, id`, kind, owner)
+	return collect(rows, err, scanDelegFile)
+}
+
+// DelegFile reads one file's record of an owner: a file of another owner is not found under this one.
+func (db *DB) DelegFile(ctx context.Context, kind, owner, id string) (files.File, error) {
+	f, err := scanDelegFile(db.queryRow(ctx, `SELECT `+delegFileCols+` FROM deleg_files WHERE owner_kind = ? AND owner_id = ? AND id = ?`, kind, owner, id))
+	return f, notFound(err, "file")
 }

@@ -1,10 +1,14 @@
 package web
 
 import (
+	"encoding/base64"
 	"net/http"
 	"strconv"
+	"time"
 
 	"bianmin/internal/delegation"
+	"bianmin/internal/errs"
+	"bianmin/internal/files"
 	"bianmin/internal/service"
 )
 
@@ -114,6 +118,43 @@ type FindingMoveJSON struct {
 	Text    string `json:"text,omitempty"`
 }
 
+// FileUploadJSON is a file sent whole in JSON: its name and its bytes in standard base64 (the API's body cap,
+// 1 MB, holds a document of about 750 KB; larger ones go through the pages).
+type FileUploadJSON struct {
+	Name   string `json:"name"`
+	Base64 string `json:"base64"`
+}
+
+func (f FileUploadJSON) bytes(field string) ([]byte, error) {
+	b, err := base64.StdEncoding.DecodeString(f.Base64)
+	if err != nil {
+		return nil, errs.Field(field, "err.file.malformed").With("file", f.Name)
+	}
+	return b, nil
+}
+
+// DelegFileJSON is a delegation's or a help request's file: its owner, type, size and content address.
+type DelegFileJSON struct {
+	ID       string    `json:"id"`
+	Owner    string    `json:"owner_id"`
+	Name     string    `json:"name"`
+	Type     string    `json:"type"`
+	Size     int64     `json:"bytes"`
+	Original int64     `json:"original_bytes"`
+	Pages    int       `json:"pages"`
+	SHA256   string    `json:"sha256"`
+	By       string    `json:"by"`
+	At       time.Time `json:"at"`
+}
+
+func delegFileJSON(f files.File) DelegFileJSON {
+	return DelegFileJSON{f.ID, f.CaseID, f.Name, f.Type, f.Size, f.Original, f.Pages, f.SHA256, f.By, f.At}
+}
+
+func delegFile(f files.File, err error) (DelegFileJSON, error) { return delegFileJSON(f), err }
+
+func delegFiles(list []files.File, err error) ([]DelegFileJSON, error) { return mapAll(list, delegFileJSON), err }
+
 // AssessmentJSON is one department's row of the year's assessment.
 type AssessmentJSON struct {
 	Dept    OrgJSON            `json:"dept"`
@@ -156,6 +197,18 @@ func (s *Server) delegationOps() []apiOp {
 			func(r *http.Request, c *reqCtx, in StopJSON) (delegation.Delegation, error) {
 				return s.svc.ResumeDelegation(r.Context(), c.me.Actor(), r.PathValue("id"), in.Version, in.Day)
 			}),
+		op(s, "GET", "/api/v1/delegations/{id}/files", "listDelegationFiles", "The files of a delegation's legal document (type, size, SHA-256; the bytes at /delegations/{id}/files/{file})", true,
+			func(r *http.Request, c *reqCtx, _ empty) ([]DelegFileJSON, error) {
+				return delegFiles(s.svc.DelegationDocs(r.Context(), c.me.Actor(), r.PathValue("id")))
+			}),
+		op(s, "POST", "/api/v1/delegations/{id}/files", "attachDelegationFile", "The department hands in its legal document's file (PDF, JPEG or PNG, checked as a case's material)", true,
+			func(r *http.Request, c *reqCtx, in FileUploadJSON) (DelegFileJSON, error) {
+				body, err := in.bytes("deleg2_doc_file")
+				if err != nil {
+					return DelegFileJSON{}, err
+				}
+				return delegFile(s.svc.AttachDelegationDoc(r.Context(), c.me.Actor(), r.PathValue("id"), in.Name, body))
+			}),
 		op(s, "GET", "/api/v1/pairs", "listPairs", "Pairs (结对) of the caller's department or township; ?history=1 adds the closed ones", true,
 			func(r *http.Request, c *reqCtx, _ empty) ([]delegation.Pair, error) {
 				return s.svc.Pairs(r.Context(), c.me.Actor(), r.URL.Query().Get("history") == "1")
@@ -189,6 +242,18 @@ func (s *Server) delegationOps() []apiOp {
 		op(s, "POST", "/api/v1/help-requests/{id}/faq", "promoteHelpAnswer", "The department promotes an answer (post, 1-based) to the item's internal FAQ, seen by every handler of the item and never by the public", true,
 			func(r *http.Request, c *reqCtx, in FAQMarkJSON) (delegation.Help, error) {
 				return s.svc.MoveHelp(r.Context(), c.me.Actor(), r.PathValue("id"), service.HelpMove{Version: in.Version, FAQ: in.Post})
+			}),
+		op(s, "GET", "/api/v1/help-requests/{id}/files", "listHelpFiles", "A help request's attachments (the bytes at /help/{id}/files/{file})", true,
+			func(r *http.Request, c *reqCtx, _ empty) ([]DelegFileJSON, error) {
+				return delegFiles(s.svc.HelpFiles(r.Context(), c.me.Actor(), r.PathValue("id")))
+			}),
+		op(s, "POST", "/api/v1/help-requests/{id}/files", "attachHelpFile", "Either side attaches a file (PDF, JPEG or PNG) to a request not resolved", true,
+			func(r *http.Request, c *reqCtx, in FileUploadJSON) (DelegFileJSON, error) {
+				body, err := in.bytes("deleg2_help_file")
+				if err != nil {
+					return DelegFileJSON{}, err
+				}
+				return delegFile(s.svc.AttachHelpFile(r.Context(), c.me.Actor(), r.PathValue("id"), in.Name, body))
 			}),
 		op(s, "GET", "/api/v1/items/{id}/faq", "itemFAQ", "The item's internal FAQ: answers promoted from help requests (staff only)", true,
 			func(r *http.Request, c *reqCtx, _ empty) ([]service.FAQ, error) {

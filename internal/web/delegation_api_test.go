@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"encoding/base64"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -130,6 +131,35 @@ func TestDelegationAPI(t *testing.T) {
 	if code, hl, _ := apiCall(t, r.URL, "GET", "/api/v1/help-requests?q=四至", ziran, nil); code != http.StatusOK || len(hl["requests"].([]any)) != 1 {
 		t.Errorf("the department's requests: %d %v", code, hl)
 	}
+	// an attachment to the request and the delegation's document, through internal/files: checked, hashed,
+	// read by either side, refused to another department
+	pdf := "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n3 0 obj << /Type /Page /Parent 2 0 R >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+	b64 := base64.StdEncoding.EncodeToString
+	if code, e, _ := apiCall(t, r.URL, "POST", "/api/v1/help-requests/"+hid+"/files", reviewer, map[string]any{"name": "四至.pdf", "base64": b64([]byte("MZ\x90\x00 program"))}); code != http.StatusUnprocessableEntity || !strings.Contains(stringify(e), "deleg2_help_file") {
+		t.Errorf("an executable attached: %d %v", code, e)
+	}
+	if code, _, _ := apiCall(t, r.URL, "POST", "/api/v1/help-requests/"+hid+"/files", minzheng, map[string]any{"name": "x.pdf", "base64": b64([]byte(pdf))}); code != http.StatusForbidden {
+		t.Errorf("another department attaches: %d", code)
+	}
+	code, file, _ := apiCall(t, r.URL, "POST", "/api/v1/help-requests/"+hid+"/files", reviewer, map[string]any{"name": "四至.pdf", "base64": b64([]byte(pdf))})
+	if code != http.StatusCreated || file["sha256"] == "" || file["owner_id"] != hid {
+		t.Fatalf("attach: %d %v", code, file)
+	}
+	if code, _, list := apiCall(t, r.URL, "GET", "/api/v1/help-requests/"+hid+"/files", ziran, nil); code != http.StatusOK || len(list) != 1 {
+		t.Errorf("the counterpart lists the attachments: %d %v", code, list)
+	}
+	if code, _, _ := apiCall(t, r.URL, "GET", "/api/v1/help-requests/"+hid+"/files", minzheng, nil); code != http.StatusForbidden {
+		t.Errorf("another department lists the attachments: %d", code)
+	}
+	if code, _, _ := apiCall(t, r.URL, "POST", "/api/v1/delegations/"+id+"/files", director, map[string]any{"name": "文件.pdf", "base64": b64([]byte(pdf))}); code != http.StatusForbidden {
+		t.Errorf("a township hands in the department's document: %d", code)
+	}
+	if code, f, _ := apiCall(t, r.URL, "POST", "/api/v1/delegations/"+id+"/files", ziran, map[string]any{"name": "阿政发〔2020〕52号.pdf", "base64": b64([]byte(pdf))}); code != http.StatusCreated || f["type"] != "application/pdf" {
+		t.Errorf("the delegation's document: %d %v", code, f)
+	}
+	if code, _, list := apiCall(t, r.URL, "GET", "/api/v1/delegations/"+id+"/files", director, nil); code != http.StatusOK || len(list) != 1 {
+		t.Errorf("the township reads the document's file: %d %v", code, list)
+	}
 	if code, h, _ = apiCall(t, r.URL, "POST", "/api/v1/help-requests/"+hid+"/resolve", reviewer, map[string]any{"version": 3}); code != http.StatusCreated || h["resolved_at"] == nil {
 		t.Errorf("resolve: %d %v", code, h)
 	}
@@ -213,8 +243,25 @@ func TestDelegationAPI(t *testing.T) {
 	if !strings.Contains(body, `id="period-`+town+`"`) || !strings.Contains(body, "四至证明为准") || !strings.Contains(body, `<td class="cases">1</td>`) || !strings.Contains(body, `<td class="help">1</td>`) {
 		t.Errorf("the item's page:\n%s", body)
 	}
-	if _, body := web.get("/help/" + hid); !strings.Contains(body, `id="faq"`) {
-		t.Errorf("the request's page has no FAQ")
+	if _, body := web.get("/help/" + hid); !strings.Contains(body, `id="faq"`) || !strings.Contains(body, "/help/"+hid+"/files/"+file["id"].(string)) {
+		t.Errorf("the request's page has no FAQ or attachment")
+	}
+	if code, body := web.get("/help/" + hid + "/files/" + file["id"].(string)); code != http.StatusOK || body != pdf {
+		t.Errorf("the attachment's bytes: %d", code)
+	}
+	if code, _ := newClientLoggedIn(t, r.URL, "minzheng").get("/help/" + hid + "/files/" + file["id"].(string)); code != http.StatusForbidden {
+		t.Errorf("another department reads the attachment: %d", code)
+	}
+	// the document's file handed in from the delegation's page; a file that is not one is refused on the form
+	web.get("/delegations/" + id) // the form's token
+	if code, body, _ := web.postFiles("/delegations/"+id+"/files", nil, map[string][2]any{"deleg2_doc_file": {"文件.pdf", []byte("not a pdf")}}); code != http.StatusUnprocessableEntity || !strings.Contains(body, "下放文件（扫描件）") {
+		t.Errorf("a file that is no document: %d", code)
+	}
+	if code, _, loc := web.postFiles("/delegations/"+id+"/files", nil, map[string][2]any{"deleg2_doc_file": {"文件2.pdf", []byte(pdf)}}); code != http.StatusSeeOther || !strings.Contains(loc, "ok=file") {
+		t.Errorf("the document from the page: %d %s", code, loc)
+	}
+	if _, dpage := web.get("/delegations/" + id); strings.Count(dpage, "/delegations/"+id+"/files/") != 2 {
+		t.Errorf("the delegation's page lists %d files", strings.Count(dpage, "/delegations/"+id+"/files/"))
 	}
 	if _, body := web.get("/delegations?q=" + url.QueryEscape("绍根")); !strings.Contains(body, "/delegations/"+id) {
 		t.Errorf("/delegations searched by township")

@@ -14,6 +14,7 @@ import (
 	"bianmin/internal/clock"
 	"bianmin/internal/delegation"
 	"bianmin/internal/errs"
+	"bianmin/internal/files"
 	"bianmin/internal/i18n"
 	"bianmin/internal/ids"
 	"bianmin/internal/org"
@@ -186,6 +187,7 @@ type delegationData struct {
 	InPeriod    map[string]bool
 	GuidanceEnd map[string]string
 	Guidance    []service.TownGuidance // the guidance periods' figures of its townships handed over
+	Docs        []files.File           // the legal document's files
 }
 
 func (s *Server) delegationView(r *http.Request) (*Page, string, error) {
@@ -197,6 +199,9 @@ func (s *Server) delegationView(r *http.Request) (*Page, string, error) {
 	}
 	v := delegationData{D: d, Orgs: map[string]org.Org{}, MayManage: actor.Can(access.DelegationManage, d.DeptPath), Months: s.svc.GuidanceMonths(),
 		InPeriod: map[string]bool{}, GuidanceEnd: map[string]string{}}
+	if v.Docs, err = s.svc.DelegationDocs(ctx, actor, d.ID); err != nil {
+		return nil, "", err
+	}
 	all, err := s.svc.ItemGuidance(ctx, actor, d.ItemID)
 	if err != nil {
 		return nil, "", err
@@ -338,7 +343,8 @@ func (s *Server) helpAsk(w http.ResponseWriter, r *http.Request) {
 // helpOneData is a request with the internal FAQ of its item (the answers promoted so far).
 type helpOneData struct {
 	service.HelpView
-	FAQ []service.FAQ
+	FAQ   []service.FAQ
+	Files []files.File // its attachments
 }
 
 func (s *Server) helpOneView(r *http.Request) (*Page, string, error) {
@@ -349,6 +355,9 @@ func (s *Server) helpOneView(r *http.Request) (*Page, string, error) {
 	}
 	d := helpOneData{HelpView: h}
 	if d.FAQ, err = s.svc.ItemFAQ(r.Context(), actor, h.ItemID); err != nil {
+		return nil, "", err
+	}
+	if d.Files, err = s.svc.HelpFiles(r.Context(), actor, h.ID); err != nil {
 		return nil, "", err
 	}
 	p := s.page(r, "title.help")

@@ -73,3 +73,59 @@ type FAQRows struct {
 
 // FAQList prepares an item's FAQ for the "faqlist" template.
 func (p *Page) FAQList(faq []service.FAQ) FAQRows { return FAQRows{p, faq} }
+
+// uploaded reads the one file of a form's input, or refuses the field as required.
+func uploaded(r *http.Request, field string) (string, []byte, error) {
+	if r.MultipartForm == nil || len(r.MultipartForm.File[field]) == 0 || r.MultipartForm.File[field][0].Filename == "" {
+		return "", nil, errs.Field(field, "err.required")
+	}
+	hdr := r.MultipartForm.File[field][0]
+	body, err := readUpload(hdr)
+	return hdr.Filename, body, err
+}
+
+// delegationDocAttach takes the file of a delegation's legal document from its page.
+func (s *Server) delegationDocAttach(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	name, body, err := uploaded(r, "deleg2_doc_file")
+	if err == nil {
+		_, err = s.svc.AttachDelegationDoc(r.Context(), rc(r).me.Actor(), id, name, body)
+	}
+	if err == nil {
+		http.Redirect(w, r, "/delegations/"+id+"?ok=file#deleg-docs", http.StatusSeeOther)
+		return
+	}
+	s.formAgain(w, r, err, func() (*Page, string, error) { return s.delegationView(r) })
+}
+
+func (s *Server) delegationDoc(w http.ResponseWriter, r *http.Request) {
+	f, body, err := s.svc.DelegationDoc(r.Context(), rc(r).me.Actor(), r.PathValue("id"), r.PathValue("fid"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeFile(w, f, body)
+}
+
+// helpFileAttach takes an attachment of a help request from its page.
+func (s *Server) helpFileAttach(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	name, body, err := uploaded(r, "deleg2_help_file")
+	if err == nil {
+		_, err = s.svc.AttachHelpFile(r.Context(), rc(r).me.Actor(), id, name, body)
+	}
+	if err == nil {
+		http.Redirect(w, r, "/help/"+id+"?ok=file#help-files", http.StatusSeeOther)
+		return
+	}
+	s.formAgain(w, r, err, func() (*Page, string, error) { return s.helpOneView(r) })
+}
+
+func (s *Server) helpFile(w http.ResponseWriter, r *http.Request) {
+	f, body, err := s.svc.HelpFile(r.Context(), rc(r).me.Actor(), r.PathValue("id"), r.PathValue("fid"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeFile(w, f, body)
+}
