@@ -1057,7 +1057,9 @@ func (s *Service) AttachDelegationDoc(ctx context.Context, actor access.Actor, i
 	if err != nil {
 		return f, err
 	}
-	err = s.DB.Write(ctx, func(tx *store.Tx) error { return tx.AddDelegFile(actor, store.FilesOfDelegation, d.ID, d.DeptID, &f, p.Body) })
+	err = s.DB.Write(ctx, func(tx *store.Tx) error {
+		return tx.AddDelegFile(actor, store.FilesOfDelegation, d.ID, d.DeptID, &f, p.Body)
+	})
 	return f, err
 }
 
@@ -1098,7 +1100,9 @@ func (s *Service) AttachHelpFile(ctx context.Context, actor access.Actor, id, na
 	if err != nil {
 		return f, err
 	}
-	err = s.DB.Write(ctx, func(tx *store.Tx) error { return tx.AddDelegFile(actor, store.FilesOfHelp, h.ID, h.TownshipID, &f, p.Body) })
+	err = s.DB.Write(ctx, func(tx *store.Tx) error {
+		return tx.AddDelegFile(actor, store.FilesOfHelp, h.ID, h.TownshipID, &f, p.Body)
+	})
 	return f, err
 }
 

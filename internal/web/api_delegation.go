@@ -153,7 +153,9 @@ func delegFileJSON(f files.File) DelegFileJSON {
 
 func delegFile(f files.File, err error) (DelegFileJSON, error) { return delegFileJSON(f), err }
 
-func delegFiles(list []files.File, err error) ([]DelegFileJSON, error) { return mapAll(list, delegFileJSON), err }
+func delegFiles(list []files.File, err error) ([]DelegFileJSON, error) {
+	return mapAll(list, delegFileJSON), err
+}
 
 // AssessmentJSON is one department's row of the year's assessment.
 type AssessmentJSON struct {
