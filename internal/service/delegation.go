@@ -1076,7 +1076,12 @@ func (s *Service) DelegationDoc(ctx context.Context, actor access.Actor, id, fil
 	if _, err := s.Delegation(ctx, actor, id); err != nil {
 		return files.File{}, nil, err
 	}
-	f, err := s.DB.DelegFile(ctx, store.FilesOfDelegation, id, fileID)
+	return s.delegFile(ctx, store.FilesOfDelegation, id, fileID)
+}
+
+// delegFile reads a file of an owner the reader may read, with its bytes checked against its address.
+func (s *Service) delegFile(ctx context.Context, kind, owner, fileID string) (files.File, []byte, error) {
+	f, err := s.DB.DelegFile(ctx, kind, owner, fileID)
 	if err != nil {
 		return f, nil, err
 	}
@@ -1119,10 +1124,5 @@ func (s *Service) HelpFile(ctx context.Context, actor access.Actor, id, fileID s
 	if _, err := s.HelpRequest(ctx, actor, id); err != nil {
 		return files.File{}, nil, err
 	}
-	f, err := s.DB.DelegFile(ctx, store.FilesOfHelp, id, fileID)
-	if err != nil {
-		return f, nil, err
-	}
-	body, err := s.DB.FileBytes(ctx, f)
-	return f, body, err
+	return s.delegFile(ctx, store.FilesOfHelp, id, fileID)
 }

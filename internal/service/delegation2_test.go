@@ -18,12 +18,7 @@ import (
 func TestDelegationListsPaged(t *testing.T) {
 	testkit.Each(t, func(t *testing.T, db *store.DB) {
 		w := demoWorld(t, db)
-		clk, err := w.svc.Clock(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		start := clk.Cal.NextWorkingDay(clock.DateOf(time.Now().In(clk.Rules.Location)))
-		setDay(t, w, start)
+		start := nextWorkingDay(t, w)
 		delegateLicence(t, w, start, "T1", "T2")
 		ziran := w.actors["ziran"]
 		for i := range 27 {
@@ -86,12 +81,7 @@ func TestDelegationFiles(t *testing.T) {
 	const pdf = "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n3 0 obj << /Type /Page /Parent 2 0 R >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 	testkit.Each(t, func(t *testing.T, db *store.DB) {
 		w := demoWorld(t, db)
-		clk, err := w.svc.Clock(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		start := clk.Cal.NextWorkingDay(clock.DateOf(time.Now().In(clk.Rules.Location)))
-		setDay(t, w, start)
+		start := nextWorkingDay(t, w)
 		d := delegateLicence(t, w, start, "T1")
 		ziran, reviewer := w.actors["ziran"], w.actors["tianshan.reviewer"]
 		if _, err := w.svc.AttachDelegationDoc(ctx, w.actors["minzheng"], d.ID, "x.pdf", []byte(pdf)); errs.CodeOf(err) != errs.Forbidden {
@@ -134,4 +124,16 @@ func TestDelegationFiles(t *testing.T) {
 			t.Errorf("an attachment after resolution: %v", err)
 		}
 	})
+}
+
+// nextWorkingDay moves the store's clock to the next working day after today and returns it.
+func nextWorkingDay(t *testing.T, w *world) clock.Date {
+	t.Helper()
+	clk, err := w.svc.Clock(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := clk.Cal.NextWorkingDay(clock.DateOf(time.Now().In(clk.Rules.Location)))
+	setDay(t, w, day)
+	return day
 }

@@ -138,12 +138,7 @@ func TestDelegationNewCasesOnly(t *testing.T) {
 func TestDelegationFollowUp(t *testing.T) {
 	testkit.Each(t, func(t *testing.T, db *store.DB) {
 		w := demoWorld(t, db)
-		clk, err := w.svc.Clock(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		start := clk.Cal.NextWorkingDay(clock.DateOf(time.Now().In(clk.Rules.Location)))
-		setDay(t, w, start)
+		start := nextWorkingDay(t, w)
 		item := licenceItem(t, w)
 		delegateLicence(t, w, start, "T1")
 		c, err := w.svc.Receive(ctx, w.actors["tianshan.clerk"], service.ReceiveInput{ItemID: item, ApplicantID: w.seeded["T1"]}, "")

@@ -6,10 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"bianmin/internal/access"
-	"bianmin/internal/clock"
 	"bianmin/internal/delegation"
 	"bianmin/internal/errs"
 	"bianmin/internal/org"
@@ -210,12 +208,7 @@ func TestDelegationPermissionMatrix(t *testing.T) {
 	}
 	testkit.Each(t, func(t *testing.T, db *store.DB) {
 		w := demoWorld(t, db)
-		clk, err := w.svc.Clock(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		start := clk.Cal.NextWorkingDay(clock.DateOf(time.Now().In(clk.Rules.Location)))
-		setDay(t, w, start)
+		start := nextWorkingDay(t, w)
 		item := licenceItem(t, w)
 		d := delegateLicence(t, w, start, "T1", "T2")
 		ziran, reviewer := w.actors["ziran"], w.actors["tianshan.reviewer"]

@@ -25,23 +25,10 @@ import (
 func TestBrowserDelegation(t *testing.T) {
 	r := testkit.Start(t, testkit.SQLite(t))
 	bg := t.Context()
-	clk, err := r.Service.Clock(bg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	today := clock.DateOf(time.Now().In(clk.Rules.Location))
-	start := clk.Cal.AddWorkingDays(today, 2)
-	setDay := func(d clock.Date) {
-		at := time.Date(d.Y, d.M, d.D, 9, 0, 0, 0, clk.Rules.Location)
-		r.DB.Now = func() time.Time { return at }
-	}
+	l := licence(t, r)
+	today, item, setDay, tianshan := l.today, l.item, l.setDay, []org.Org{l.tianshan}
+	start := l.clk.Cal.AddWorkingDays(today, 2)
 	setDay(today)
-	tianshan, _ := r.DB.OrgsByName(bg, org.Township, "天山镇")
-	res, err := r.Service.Search(bg, "乡村建设规划许可证核发", 1)
-	if err != nil || len(res) == 0 || len(tianshan) != 1 {
-		t.Fatal(err)
-	}
-	item := res[0].Card.ID
 	a, err := r.Service.CreateApplicant(bg, access.System, service.ApplicantInput{Kind: "resident", Name: "宝音", IDNumber: "11010519491231002X", Phone: "13800001234", OrgID: tianshan[0].ID}, "")
 	if err != nil {
 		t.Fatal(err)

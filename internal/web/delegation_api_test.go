@@ -25,20 +25,13 @@ import (
 func TestDelegationAPI(t *testing.T) {
 	r := testkit.Start(t, testkit.SQLite(t))
 	bg := t.Context()
-	clk, err := r.Service.Clock(bg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	today := clock.DateOf(time.Now().In(clk.Rules.Location))
-	at := time.Date(today.Y, today.M, today.D, 9, 0, 0, 0, clk.Rules.Location)
-	r.DB.Now = func() time.Time { return at }
-	tianshan, _ := r.DB.OrgsByName(bg, org.Township, "天山镇")
+	l := licence(t, r)
+	today, item, town := l.today, l.item, l.tianshan.ID
+	l.setDay(today)
 	shaogen, _ := r.DB.OrgsByName(bg, org.Township, "绍根镇")
-	res, err := r.Service.Search(bg, "乡村建设规划许可证核发", 1)
-	if err != nil || len(res) == 0 || len(tianshan) != 1 || len(shaogen) != 1 {
-		t.Fatal(err)
+	if len(shaogen) != 1 {
+		t.Fatal(shaogen)
 	}
-	item, town := res[0].Card.ID, tianshan[0].ID
 	ziran, minzheng, director := apiLogin(t, r, "ziran"), apiLogin(t, r, "minzheng"), apiLogin(t, r, "tianshan.director")
 	reviewer, other := apiLogin(t, r, "tianshan.reviewer"), apiLogin(t, r, "shaogen.director")
 
@@ -302,4 +295,32 @@ func TestDelegationAPI(t *testing.T) {
 			t.Errorf("no %s in the OpenAPI document", p)
 		}
 	}
+}
+
+// licenceWorld is what the delegation's web tests start from: the clock, today, 天山镇 and the 乡村建设规划许可证核发
+// (自然资源局's item), and a way to set the server's day (9:00 of it).
+type licenceWorld struct {
+	clk      clock.Clock
+	today    clock.Date
+	tianshan org.Org
+	item     string
+	setDay   func(clock.Date)
+}
+
+func licence(t *testing.T, r *testkit.Running) licenceWorld {
+	t.Helper()
+	clk, err := r.Service.Clock(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tianshan, _ := r.DB.OrgsByName(t.Context(), org.Township, "天山镇")
+	res, err := r.Service.Search(t.Context(), "乡村建设规划许可证核发", 1)
+	if err != nil || len(res) == 0 || len(tianshan) != 1 {
+		t.Fatal(err)
+	}
+	return licenceWorld{clk: clk, today: clock.DateOf(time.Now().In(clk.Rules.Location)), tianshan: tianshan[0], item: res[0].Card.ID,
+		setDay: func(d clock.Date) {
+			at := time.Date(d.Y, d.M, d.D, 9, 0, 0, 0, clk.Rules.Location)
+			r.DB.Now = func() time.Time { return at }
+		}}
 }

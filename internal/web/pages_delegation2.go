@@ -1,11 +1,13 @@
 package web
 
 import (
+	"context"
 	"net/http"
 
 	"bianmin/internal/access"
 	"bianmin/internal/catalog"
 	"bianmin/internal/errs"
+	"bianmin/internal/files"
 	"bianmin/internal/service"
 )
 
@@ -84,48 +86,50 @@ func uploaded(r *http.Request, field string) (string, []byte, error) {
 	return hdr.Filename, body, err
 }
 
-// delegationDocAttach takes the file of a delegation's legal document from its page.
-func (s *Server) delegationDocAttach(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	name, body, err := uploaded(r, "deleg2_doc_file")
+// fileAttach takes the one file of a form's field and hands it to attach; back on success, the page again
+// with the field's error otherwise.
+func (s *Server) fileAttach(w http.ResponseWriter, r *http.Request, field, back string, attach func(name string, body []byte) error, again func(*http.Request) (*Page, string, error)) {
+	name, body, err := uploaded(r, field)
 	if err == nil {
-		_, err = s.svc.AttachDelegationDoc(r.Context(), rc(r).me.Actor(), id, name, body)
+		err = attach(name, body)
 	}
 	if err == nil {
-		http.Redirect(w, r, "/delegations/"+id+"?ok=file#deleg-docs", http.StatusSeeOther)
+		http.Redirect(w, r, back, http.StatusSeeOther)
 		return
 	}
-	s.formAgain(w, r, err, func() (*Page, string, error) { return s.delegationView(r) })
+	s.formAgain(w, r, err, func() (*Page, string, error) { return again(r) })
 }
 
-func (s *Server) delegationDoc(w http.ResponseWriter, r *http.Request) {
-	f, body, err := s.svc.DelegationDoc(r.Context(), rc(r).me.Actor(), r.PathValue("id"), r.PathValue("fid"))
+// sendFile sends a stored file read by read, or the error page.
+func (s *Server) sendFile(w http.ResponseWriter, r *http.Request, read func(ctx context.Context, a access.Actor, id, fid string) (files.File, []byte, error)) {
+	f, body, err := read(r.Context(), rc(r).me.Actor(), r.PathValue("id"), r.PathValue("fid"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	writeFile(w, f, body)
+}
+
+// delegationDocAttach takes the file of a delegation's legal document from its page.
+func (s *Server) delegationDocAttach(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	s.fileAttach(w, r, "deleg2_doc_file", "/delegations/"+id+"?ok=file#deleg-docs", func(name string, body []byte) error {
+		_, err := s.svc.AttachDelegationDoc(r.Context(), rc(r).me.Actor(), id, name, body)
+		return err
+	}, s.delegationView)
+}
+
+func (s *Server) delegationDoc(w http.ResponseWriter, r *http.Request) {
+	s.sendFile(w, r, s.svc.DelegationDoc)
 }
 
 // helpFileAttach takes an attachment of a help request from its page.
 func (s *Server) helpFileAttach(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	name, body, err := uploaded(r, "deleg2_help_file")
-	if err == nil {
-		_, err = s.svc.AttachHelpFile(r.Context(), rc(r).me.Actor(), id, name, body)
-	}
-	if err == nil {
-		http.Redirect(w, r, "/help/"+id+"?ok=file#help-files", http.StatusSeeOther)
-		return
-	}
-	s.formAgain(w, r, err, func() (*Page, string, error) { return s.helpOneView(r) })
+	s.fileAttach(w, r, "deleg2_help_file", "/help/"+id+"?ok=file#help-files", func(name string, body []byte) error {
+		_, err := s.svc.AttachHelpFile(r.Context(), rc(r).me.Actor(), id, name, body)
+		return err
+	}, s.helpOneView)
 }
 
-func (s *Server) helpFile(w http.ResponseWriter, r *http.Request) {
-	f, body, err := s.svc.HelpFile(r.Context(), rc(r).me.Actor(), r.PathValue("id"), r.PathValue("fid"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeFile(w, f, body)
-}
+func (s *Server) helpFile(w http.ResponseWriter, r *http.Request) { s.sendFile(w, r, s.svc.HelpFile) }
