@@ -639,7 +639,7 @@ func (s *Service) ItemFAQ(ctx context.Context, actor access.Actor, itemID string
 	if !actor.Role.Has(access.HelpRead) && !actor.System {
 		return nil, forbidden(access.HelpRead)
 	}
-	list, err := s.DB.Helps(ctx, store.HelpQuery{All: true, Item: itemID, Limit: 200})
+	list, err := s.DB.Helps(ctx, store.HelpQuery{All: true, Item: itemID, FAQ: true, Limit: 1000})
 	var out []FAQ
 	for _, h := range list {
 		for _, p := range h.Posts {

@@ -236,6 +236,7 @@ type HelpQuery struct {
 	All                    bool
 	Text                   string
 	Open                   bool
+	FAQ                    bool // only requests with an answer promoted to the item's FAQ
 	Year                   int
 	From, Until            int // asked on days in [From, Until), yyyymmdd; 0 for no bound
 	After                  string
@@ -267,6 +268,9 @@ func (db *DB) Helps(ctx context.Context, q HelpQuery) ([]delegation.Help, error)
 	}
 	if q.Open {
 		where += ` AND is_open = 1`
+	}
+	if q.FAQ {
+		where += ` AND doc LIKE '%"faq":true%'`
 	}
 	if q.Year > 0 {
 		where, args = where+` AND asked_on >= ? AND asked_on < ?`, append(args, q.Year*10000, (q.Year+1)*10000)
