@@ -157,6 +157,13 @@ func delegFiles(list []files.File, err error) ([]DelegFileJSON, error) {
 	return mapAll(list, delegFileJSON), err
 }
 
+// GuidanceJSON is one township's guidance period of a delegated item, with its figures.
+type GuidanceJSON struct {
+	Delegation string                   `json:"delegation_id"`
+	Township   OrgJSON                  `json:"township"`
+	Figures    delegation.PeriodFigures `json:"figures"`
+}
+
 // AssessmentJSON is one department's row of the year's assessment.
 type AssessmentJSON struct {
 	Dept    OrgJSON            `json:"dept"`
@@ -260,6 +267,13 @@ func (s *Server) delegationOps() []apiOp {
 		op(s, "GET", "/api/v1/items/{id}/faq", "itemFAQ", "The item's internal FAQ: answers promoted from help requests (staff only)", true,
 			func(r *http.Request, c *reqCtx, _ empty) ([]service.FAQ, error) {
 				return s.svc.ItemFAQ(r.Context(), c.me.Actor(), r.PathValue("id"))
+			}),
+		op(s, "GET", "/api/v1/items/{id}/guidance", "itemGuidance", "The guidance periods (四.(一) 移交后3个月内) of a delegated item's townships handed over, with their figures: cases, decided, on time, returns, help requests, answered in time, mean minutes to the first answer", true,
+			func(r *http.Request, c *reqCtx, _ empty) ([]GuidanceJSON, error) {
+				list, err := s.svc.ItemGuidance(r.Context(), c.me.Actor(), r.PathValue("id"))
+				return mapAll(list, func(g service.TownGuidance) GuidanceJSON {
+					return GuidanceJSON{g.Delegation.ID, orgJSON(g.Township), g.Figures}
+				}), err
 			}),
 		op(s, "GET", "/api/v1/cases/{id}/comments", "listCaseComments", "A case's guidance comments (staff only, never the applicant)", true,
 			func(r *http.Request, c *reqCtx, _ empty) ([]delegation.CaseComment, error) {

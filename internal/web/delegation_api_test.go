@@ -121,6 +121,13 @@ func TestDelegationAPI(t *testing.T) {
 	if code, _, _ := apiCall(t, r.URL, "GET", "/api/v1/items/"+item+"/faq", "", nil); code != http.StatusUnauthorized {
 		t.Errorf("the public reads the internal FAQ: %d", code)
 	}
+	if code, _, g := apiCall(t, r.URL, "GET", "/api/v1/items/"+item+"/guidance", ziran, nil); code != http.StatusOK || len(g) != 1 ||
+		g[0].(map[string]any)["figures"].(map[string]any)["cases"] != 1.0 || g[0].(map[string]any)["figures"].(map[string]any)["help"] != 1.0 {
+		t.Errorf("the item's guidance figures: %d %v", code, g)
+	}
+	if code, _, g := apiCall(t, r.URL, "GET", "/api/v1/items/"+item+"/guidance", other, nil); code != http.StatusOK || len(g) != 0 {
+		t.Errorf("another township reads 天山镇's guidance figures: %d %v", code, g)
+	}
 	if code, hl, _ := apiCall(t, r.URL, "GET", "/api/v1/help-requests?q=四至", ziran, nil); code != http.StatusOK || len(hl["requests"].([]any)) != 1 {
 		t.Errorf("the department's requests: %d %v", code, hl)
 	}
