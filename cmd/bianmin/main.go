@@ -107,6 +107,9 @@ flags (also from the environment):
   -rectify-days N         working days a 差评's rectification has (default 5; no national number, FACTS.md §2.4)
   -late-grace D           a sign-in this long after the rostered opening is still on time (default 5m; the seed names none)
   -complaint-days N       working days a complaint's answer has (default 5; GB/T 39046 6.7 sets no number: Bianmin's choice)
+  -help-answer-hours N, -help-resolve-days N
+                          a help request's clock (求助响应): working hours to the first answer, working days to resolve (default 2 and 2; Bianmin's choice)
+  -guidance-months N      months of guidance after a delegated item's hand-over (default 3, the seed 四.(一) 移交后3个月内)
   -metrics-addr ADDR      ($BIANMIN_METRICS_ADDR) the operator's listener: /metrics, /healthz, /readyz (default: none)
   -log-format text|json   ($BIANMIN_LOG_FORMAT, default text) json: one object a line, with the request id
 `
@@ -180,6 +183,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 	fs.IntVar(&cfg.Service.RectifyDays, "rectify-days", cfg.Service.RectifyDays, "working days a 差评's rectification has (整改, then 反馈)")
 	fs.DurationVar(&cfg.Service.LateGrace, "late-grace", 5*time.Minute, "a sign-in this long after the rostered opening still counts as on time (考勤)")
 	fs.IntVar(&cfg.Service.ComplaintDays, "complaint-days", cfg.Service.ComplaintDays, "working days a complaint's answer has (承诺时限)")
+	// the delegated powers' clocks (internal/delegation): the seed 四.(一) names the 求助响应 mechanism without
+	// times (Bianmin's choice, 2 working hours and 2 working days) and the guidance period "移交后3个月内"
+	fs.IntVar(&cfg.Service.HelpClock.AnswerHours, "help-answer-hours", cfg.Service.HelpClock.AnswerHours, "working hours a help request has to its first answer (求助响应)")
+	fs.IntVar(&cfg.Service.HelpClock.ResolveDays, "help-resolve-days", cfg.Service.HelpClock.ResolveDays, "working days a help request has to be resolved")
+	fs.IntVar(&cfg.Service.GuidanceMonths, "guidance-months", cfg.Service.GuidanceMonths, "months of guidance after a delegated item's hand-over (移交后3个月内)")
 	sameDay := fs.Bool("count-from-acceptance", false, "count the acceptance day itself when it is a working day (default: from the day after)")
 	orgCode := fs.String("org", "", "division code of the organisation (admin create)")
 	username := fs.String("username", "", "username (admin create)")
@@ -215,6 +223,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 	cut, err := time.Parse("15:04", *cutoff)
 	if err != nil || *yellow < 0 || *yellow > 100 || *yellowMin < 0 || cfg.Service.RectifyDays < 1 || cfg.Service.ComplaintDays < 1 || cfg.Service.LateGrace < 0 || cfg.Service.LateGrace > 2*time.Hour {
 		return fmt.Errorf("-cutoff takes HH:MM (got %q), -yellow a percentage, -yellow-min a number of days, -rectify-days and -complaint-days at least 1, -late-grace 0 to 2h", *cutoff)
+	}
+	if h := cfg.Service.HelpClock; h.AnswerHours < 1 || h.AnswerHours > 200 || h.ResolveDays < 1 || h.ResolveDays > 60 || cfg.Service.GuidanceMonths < 1 || cfg.Service.GuidanceMonths > 36 {
+		return fmt.Errorf("-help-answer-hours takes 1 to 200, -help-resolve-days 1 to 60, -guidance-months 1 to 36")
 	}
 	if *pageKB < 50 || *pageKB > 5000 {
 		return fmt.Errorf("-page-kb takes 50 to 5000 (got %d)", *pageKB)

@@ -142,3 +142,19 @@ func TestCatalogCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// The delegated powers' clocks are settings: a help clock or guidance period out of its range is refused at
+// start, naming the flags.
+func TestDelegationFlags(t *testing.T) {
+	for _, args := range [][]string{{"-help-answer-hours", "0"}, {"-help-resolve-days", "0"}, {"-guidance-months", "0"}, {"-guidance-months", "99"}} {
+		var out bytes.Buffer
+		err := run(context.Background(), append([]string{"version"}, args...), nil, &out)
+		if err == nil || !strings.Contains(err.Error(), "-guidance-months") {
+			t.Errorf("%v: %v", args, err)
+		}
+	}
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"version", "-help-answer-hours", "4", "-help-resolve-days", "3", "-guidance-months", "6"}, nil, &out); err != nil {
+		t.Errorf("settings in range: %v", err)
+	}
+}

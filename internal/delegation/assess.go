@@ -6,18 +6,23 @@ package delegation
 
 // Figures are one department's figures for one year.
 type Figures struct {
-	DeptID      string
-	Items       int // delegations whose start date falls in the year (items delegated)
-	Townships   int // townships in those delegations
-	Handovers   int // hand-overs recorded in the year
-	Help        int // help requests asked in the year
-	HelpInTime  int // of them, first answered by the clock's due time
-	Rounds      int // inspection rounds planned in the year
-	Visited     int // of them, visited
-	Findings    int // findings of those rounds
-	Rectified   int // of them, rectified and accepted
-	Cases       int // cases of the delegated items received at the townships under the delegation in the year
-	CasesOnTime int // of them, closed on time
+	DeptID      string `json:"dept_id"`
+	Items       int    `json:"items"`         // delegations whose start date falls in the year (items delegated)
+	Townships   int    `json:"townships"`     // townships in those delegations
+	Handovers   int    `json:"handovers"`     // hand-overs recorded in the year
+	Help        int    `json:"help"`          // help requests asked in the year
+	HelpInTime  int    `json:"help_in_time"`  // of them, first answered by the clock's due time
+	Rounds      int    `json:"rounds"`        // inspection rounds planned in the year
+	Visited     int    `json:"visited"`       // of them, visited
+	Findings    int    `json:"findings"`      // findings of those rounds
+	Rectified   int    `json:"rectified"`     // of them, rectified and accepted
+	Cases       int    `json:"cases"`         // cases of the delegated items received at the townships under the delegation in the year
+	CasesOnTime int    `json:"cases_on_time"` // of them, closed on time
+	// 好差评 of those cases (internal/rating; ratings excluded by an upheld appeal are not counted): all
+	// counted ratings, and of them the good (levels 1-3) and the bad (差评, levels 4-5)
+	Ratings     int `json:"ratings"`
+	GoodRatings int `json:"good_ratings"`
+	BadRatings  int `json:"bad_ratings"`
 }
 
 // Year is a year's records, as the store reads them (cases as facts: their delegation, received day, closed
@@ -32,8 +37,9 @@ type Year struct {
 
 // CaseFact is what the assessment needs of a case decided under a delegation.
 type CaseFact struct {
-	DeptID string
-	OnTime bool
+	DeptID    string
+	OnTime    bool
+	Good, Bad int // the case's counted ratings, good and bad
 }
 
 // Assess counts a year's figures per department, in the order the departments first appear.
@@ -92,6 +98,9 @@ func Assess(y Year) []Figures {
 		if c.OnTime {
 			f.CasesOnTime++
 		}
+		f.Ratings += c.Good + c.Bad
+		f.GoodRatings += c.Good
+		f.BadRatings += c.Bad
 	}
 	out := make([]Figures, len(order))
 	for i, id := range order {

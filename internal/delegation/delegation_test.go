@@ -256,12 +256,53 @@ func TestAssess(t *testing.T) {
 		Help: []Help{{DeptID: "D", Day: d("2026-12-02"), AnswerDue: time.Unix(100, 0), FirstAnswerAt: time.Unix(50, 0)},
 			{DeptID: "D", Day: d("2026-12-02"), AnswerDue: time.Unix(100, 0), FirstAnswerAt: time.Unix(150, 0)}, {DeptID: "D", Day: d("2025-12-02")}},
 		Rounds:    []Round{{DeptID: "E", Planned: d("2026-12-03"), VisitedAt: time.Now(), Findings: []Finding{{Step: Accepted}, {Step: Fixed}}}},
-		CaseFacts: []CaseFact{{DeptID: "D", OnTime: true}, {DeptID: "D"}},
+		CaseFacts: []CaseFact{{DeptID: "D", OnTime: true, Good: 2}, {DeptID: "D", Bad: 1}},
 	}
 	got := Assess(y)
-	want := []Figures{{DeptID: "D", Items: 1, Townships: 2, Handovers: 1, Help: 2, HelpInTime: 1, Cases: 2, CasesOnTime: 1},
+	want := []Figures{{DeptID: "D", Items: 1, Townships: 2, Handovers: 1, Help: 2, HelpInTime: 1, Cases: 2, CasesOnTime: 1, Ratings: 3, GoodRatings: 2, BadRatings: 1},
 		{DeptID: "E", Rounds: 1, Visited: 1, Findings: 2, Rectified: 1}}
 	if len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
 		t.Errorf("%+v", got)
+	}
+}
+
+// The guidance period's figures (四.(一) 移交后3个月内): the cases given, decided on time, returns; the township's
+// requests on the item asked in the period, answered, in time, and the mean wait for the first answer.
+func TestPeriod(t *testing.T) {
+	asked := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
+	help := func(town, item, day string, answerAfter time.Duration, due time.Duration) Help {
+		h := Help{TownshipID: town, ItemID: item, Day: d(day), AskedAt: asked, AnswerDue: asked.Add(due)}
+		if answerAfter > 0 {
+			h.FirstAnswerAt = asked.Add(answerAfter)
+		}
+		return h
+	}
+	hs := []Help{
+		help("A", "i", "2026-12-02", 30*time.Minute, time.Hour), // in time
+		help("A", "i", "2026-12-03", 90*time.Minute, time.Hour), // late
+		help("A", "i", "2026-12-04", 0, time.Hour),              // unanswered
+		help("B", "i", "2026-12-02", time.Minute, time.Hour),    // another township
+		help("A", "j", "2026-12-02", time.Minute, time.Hour),    // another item
+		help("A", "i", "2027-03-01", time.Minute, time.Hour),    // after the period
+		help("A", "i", "2026-11-30", time.Minute, time.Hour),    // before it
+	}
+	cs := []PeriodCase{{Decided: true, OnTime: true}, {Decided: true, Returns: 2}, {Returns: 1}, {}}
+	from, until := GuidancePeriod(d("2026-12-01"), 3)
+	for _, c := range []struct {
+		today   string
+		running bool
+	}{{"2026-11-30", false}, {"2026-12-01", true}, {"2027-02-28", true}, {"2027-03-01", false}} {
+		f := Guidance(from, until, d(c.today), "A", "i", cs, hs)
+		want := PeriodFigures{From: d("2026-12-01"), Until: d("2027-03-01"), Running: c.running, Cases: 4, Decided: 2, OnTime: 1, Returns: 3,
+			Help: 3, Answered: 2, AnsweredInTime: 1, AnswerMinutes: 60}
+		if f != want {
+			t.Errorf("%s: %+v", c.today, f)
+		}
+		if r, ok := f.OnTimeRate(); !ok || r != 50 {
+			t.Errorf("on-time rate %v %v", r, ok)
+		}
+	}
+	if _, ok := Guidance(from, until, from, "A", "i", nil, nil).OnTimeRate(); ok {
+		t.Error("a rate without a decided case")
 	}
 }

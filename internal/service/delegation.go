@@ -11,8 +11,11 @@ import (
 	"bianmin/internal/clock"
 	"bianmin/internal/delegation"
 	"bianmin/internal/errs"
+	"bianmin/internal/files"
 	"bianmin/internal/org"
+	"bianmin/internal/rating"
 	"bianmin/internal/store"
+	"bianmin/internal/supervision"
 )
 
 // Delegated powers (issue 14; the seed 四.(一), 四.(二); rules in internal/delegation): a department delegates
@@ -152,19 +155,49 @@ func (s *Service) Delegation(ctx context.Context, actor access.Actor, id string)
 	return delegation.Delegation{}, forbidden(access.DelegationRead)
 }
 
-// Delegations lists the delegations the actor reads: those their department made, or those made to their
-// township; a banner's supervisor or administrator reads all of the banner's.
-func (s *Service) Delegations(ctx context.Context, actor access.Actor, after string) ([]delegation.Delegation, error) {
-	if !actor.Role.Has(access.DelegationRead) && !actor.System {
-		return nil, forbidden(access.DelegationRead)
+// listPageSize is how many rows a page of the delegation's lists holds (as the desk's lists).
+const listPageSize = 25
+
+// ListPage is one page of a list read by key: the rows, and the cursor of the next page ("" on the last).
+type ListPage[T any] struct {
+	List []T    `json:"list"`
+	Next string `json:"next,omitempty"`
+}
+
+// pageOf cuts a list read one row longer than a page into the page and the next page's cursor.
+func pageOf[T any](list []T, err error, key func(T) string) (ListPage[T], error) {
+	if err != nil {
+		return ListPage[T]{}, err
 	}
-	q := store.DelegationQuery{After: after, Limit: 25, All: actor.System}
+	p := ListPage[T]{List: list}
+	if list == nil {
+		p.List = []T{} // an empty page is an empty list, not null, on the wire
+	}
+	if len(list) > listPageSize {
+		p.List = list[:listPageSize]
+		p.Next = key(p.List[listPageSize-1])
+	}
+	return p, nil
+}
+
+// Delegations lists the delegations the actor reads matching text, a page at a time from after: those their
+// department made, or those made to their township; a banner's supervisor or administrator reads all of the
+// banner's.
+func (s *Service) Delegations(ctx context.Context, actor access.Actor, text, after string) (ListPage[delegation.Delegation], error) {
+	if !actor.Role.Has(access.DelegationRead) && !actor.System {
+		return ListPage[delegation.Delegation]{}, forbidden(access.DelegationRead)
+	}
+	if err := textLimits(limit("q", text, 100), limit("cursor", after, cases.MaxWord)); err != nil {
+		return ListPage[delegation.Delegation]{}, err
+	}
+	q := store.DelegationQuery{Text: strings.TrimSpace(text), After: after, Limit: listPageSize + 1, All: actor.System}
 	if o, err := s.org(ctx, actor.OrgID); err == nil && o.Kind == org.Township {
 		q.Town = actor.OrgPath
 	} else {
 		q.Dept = actor.OrgPath
 	}
-	return s.DB.Delegations(ctx, q)
+	list, err := s.DB.Delegations(ctx, q)
+	return pageOf(list, err, func(d delegation.Delegation) string { return d.ID })
 }
 
 // editDelegation reads a delegation, checks the version the actor read, applies change and stores it with
@@ -493,16 +526,18 @@ func (s *Service) HelpRequest(ctx context.Context, actor access.Actor, id string
 	return s.helpView(actor, h, s.DB.Now()), nil
 }
 
-// HelpList lists the requests of the actor's side matching text, newest first: a department's addressed
-// to it, a township's asked by it; a department's head sees the escalated ones first.
-func (s *Service) HelpList(ctx context.Context, actor access.Actor, text, after string) ([]HelpView, error) {
+// HelpList lists the requests of the actor's side matching text, newest first, a page at a time from after:
+// a department's addressed to it, a township's asked by it; on a department head's page the escalated ones
+// come first.
+func (s *Service) HelpList(ctx context.Context, actor access.Actor, text, after string) (ListPage[HelpView], error) {
+	var none ListPage[HelpView]
 	if !actor.Role.Has(access.HelpRead) && !actor.System {
-		return nil, forbidden(access.HelpRead)
+		return none, forbidden(access.HelpRead)
 	}
-	if err := textLimits(limit("q", text, 100)); err != nil {
-		return nil, err
+	if err := textLimits(limit("q", text, 100), limit("cursor", after, cases.MaxWord)); err != nil {
+		return none, err
 	}
-	q := store.HelpQuery{Text: strings.TrimSpace(text), After: after, Limit: 25, All: actor.System}
+	q := store.HelpQuery{Text: strings.TrimSpace(text), After: after, Limit: listPageSize + 1, All: actor.System}
 	if o, err := s.org(ctx, actor.OrgID); err == nil && o.Kind == org.Department {
 		q.Dept = actor.OrgPath
 	} else if err == nil && (o.Kind == org.Banner || o.Kind == org.City || o.Kind == org.Region) {
@@ -511,16 +546,17 @@ func (s *Service) HelpList(ctx context.Context, actor access.Actor, text, after 
 		q.Town = actor.OrgPath
 	}
 	list, err := s.DB.Helps(ctx, q)
+	page, err := pageOf(list, err, func(h delegation.Help) string { return h.ID })
 	if err != nil {
-		return nil, err
+		return none, err
 	}
 	now := s.DB.Now()
-	out := make([]HelpView, len(list))
-	for i, h := range list {
-		out[i] = s.helpView(actor, h, now)
+	out := ListPage[HelpView]{List: make([]HelpView, len(page.List)), Next: page.Next}
+	for i, h := range page.List {
+		out.List[i] = s.helpView(actor, h, now)
 	}
 	if actor.Role == access.Director {
-		slices.SortStableFunc(out, func(a, b HelpView) int {
+		slices.SortStableFunc(out.List, func(a, b HelpView) int {
 			switch {
 			case a.Escalated && !b.Escalated:
 				return -1
@@ -593,8 +629,9 @@ func (s *Service) MoveHelp(ctx context.Context, actor access.Actor, id string, m
 
 // FAQ is an answer promoted to an item's internal FAQ.
 type FAQ struct {
-	Question, Answer string
-	HelpID           string
+	Question string `json:"question"`
+	Answer   string `json:"answer"`
+	HelpID   string `json:"help_id"`
 }
 
 // ItemFAQ lists the answers promoted to an item's internal FAQ, seen by every handler of the item.
@@ -602,7 +639,7 @@ func (s *Service) ItemFAQ(ctx context.Context, actor access.Actor, itemID string
 	if !actor.Role.Has(access.HelpRead) && !actor.System {
 		return nil, forbidden(access.HelpRead)
 	}
-	list, err := s.DB.Helps(ctx, store.HelpQuery{All: true, Item: itemID, Limit: 200})
+	list, err := s.DB.Helps(ctx, store.HelpQuery{All: true, Item: itemID, FAQ: true, Limit: 1000})
 	var out []FAQ
 	for _, h := range list {
 		for _, p := range h.Posts {
@@ -733,18 +770,23 @@ func (s *Service) Round(ctx context.Context, actor access.Actor, id string) (del
 	return r, nil
 }
 
-// Rounds lists the rounds of the actor's side: a department's (or the bureau's) made, a township's received.
-func (s *Service) Rounds(ctx context.Context, actor access.Actor) ([]delegation.Round, error) {
+// Rounds lists the rounds of the actor's side matching text, a page at a time from after: a department's
+// (or the bureau's) made, a township's received.
+func (s *Service) Rounds(ctx context.Context, actor access.Actor, text, after string) (ListPage[delegation.Round], error) {
 	if !actor.Role.Has(access.InspectionRead) && !actor.System {
-		return nil, forbidden(access.InspectionRead)
+		return ListPage[delegation.Round]{}, forbidden(access.InspectionRead)
 	}
-	q := store.RoundQuery{All: actor.System, Limit: 100}
+	if err := textLimits(limit("q", text, 100), limit("cursor", after, cases.MaxWord)); err != nil {
+		return ListPage[delegation.Round]{}, err
+	}
+	q := store.RoundQuery{All: actor.System, Text: strings.TrimSpace(text), After: after, Limit: listPageSize + 1}
 	if o, err := s.org(ctx, actor.OrgID); err == nil && o.Kind == org.Township {
 		q.Town = actor.OrgPath
 	} else {
 		q.Dept = actor.OrgPath
 	}
-	return s.DB.Rounds(ctx, q)
+	list, err := s.DB.Rounds(ctx, q)
+	return pageOf(list, err, store.RoundCursor)
 }
 
 func (s *Service) editRound(ctx context.Context, actor access.Actor, id string, version int, action string, change func(*delegation.Round) error) (delegation.Round, error) {
@@ -831,6 +873,10 @@ func (s *Service) Assessment(ctx context.Context, actor access.Actor, year int) 
 	if err != nil {
 		return nil, err
 	}
+	levels, err := s.DB.DelegatedRatings(ctx, year, clk.Rules.Location)
+	if err != nil {
+		return nil, err
+	}
 	now := s.DB.Now()
 	for _, c := range list {
 		dept, err := s.org(ctx, c.Department)
@@ -838,7 +884,15 @@ func (s *Service) Assessment(ctx context.Context, actor access.Actor, year int) 
 			continue
 		}
 		st := c.StandingOn(clk, now)
-		y.CaseFacts = append(y.CaseFacts, delegation.CaseFact{DeptID: c.Department, OnTime: c.Decision != nil && st.OnTime})
+		fact := delegation.CaseFact{DeptID: c.Department, OnTime: c.Decision != nil && st.OnTime}
+		for _, level := range levels[c.ID] {
+			if rating.Level(level).Bad() {
+				fact.Bad++
+			} else {
+				fact.Good++
+			}
+		}
+		y.CaseFacts = append(y.CaseFacts, fact)
 	}
 	var out []AssessmentRow
 	for _, f := range delegation.Assess(y) {
@@ -849,4 +903,226 @@ func (s *Service) Assessment(ctx context.Context, actor access.Actor, year int) 
 		out = append(out, AssessmentRow{Figures: f, Dept: d})
 	}
 	return out, nil
+}
+
+// GuidanceMonths is the guidance period's length in months (the setting, or the seed's three).
+func (s *Service) GuidanceMonths() int { return s.guidanceMonths() }
+
+// TownGuidance is one township's guidance period of a delegation, with its figures.
+type TownGuidance struct {
+	Delegation delegation.Delegation
+	Township   org.Org
+	Figures    delegation.PeriodFigures
+}
+
+// periodFigures counts one handed-over township's guidance period of d (delegation.Guidance).
+func (s *Service) periodFigures(ctx context.Context, d delegation.Delegation, t delegation.Township, town org.Org, clk clock.Clock, today clock.Date) (delegation.PeriodFigures, error) {
+	from, until := delegation.GuidancePeriod(t.HandedDay, s.guidanceMonths())
+	loc := clk.Rules.Location
+	list, err := s.DB.GuidedCases(ctx, d.ID, d.ItemID, t.OrgID, time.Date(from.Y, from.M, from.D, 0, 0, 0, 0, loc), time.Date(until.Y, until.M, until.D, 0, 0, 0, 0, loc))
+	if err != nil {
+		return delegation.PeriodFigures{}, err
+	}
+	now := s.DB.Now()
+	cs := make([]delegation.PeriodCase, len(list))
+	for i, g := range list {
+		cs[i] = delegation.PeriodCase{Decided: g.Case.Decision != nil, OnTime: g.Case.Decision != nil && g.Case.StandingOn(clk, now).OnTime, Returns: g.Returns}
+	}
+	hs, err := s.DB.Helps(ctx, store.HelpQuery{Town: town.Path, Item: d.ItemID, Limit: 100000})
+	if err != nil {
+		return delegation.PeriodFigures{}, err
+	}
+	return delegation.Guidance(from, until, today, t.OrgID, d.ItemID, cs, hs), nil
+}
+
+// ItemGuidance is the guidance periods of an item's delegations the actor reads (四.(一) 移交后3个月内), one per
+// township handed over: a department's staff read all of their delegations' townships, a township's its own.
+func (s *Service) ItemGuidance(ctx context.Context, actor access.Actor, itemID string) ([]TownGuidance, error) {
+	if !actor.Role.Has(access.DelegationRead) && !actor.System {
+		return nil, forbidden(access.DelegationRead)
+	}
+	dels, err := s.DB.DelegationsOfItem(ctx, itemID)
+	if err != nil {
+		return nil, err
+	}
+	clk, today, err := s.clockToday(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []TownGuidance
+	for _, d := range dels {
+		dept := actor.Can(access.DelegationRead, d.DeptPath)
+		for _, t := range d.Townships {
+			if !t.Handed() {
+				continue
+			}
+			o, err := s.org(ctx, t.OrgID)
+			if err != nil {
+				return nil, err
+			}
+			if !dept && !actor.Can(access.DelegationRead, o.Path) {
+				continue
+			}
+			f, err := s.periodFigures(ctx, d, t, o, clk, today)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, TownGuidance{Delegation: d, Township: o, Figures: f})
+		}
+	}
+	return out, nil
+}
+
+// monthOfDelegated is a month's delegated cases and help requests of a banner, by handling township.
+type monthOfDelegated struct {
+	cases map[string][]delegation.PeriodCase // by handling township
+	help  map[string][]delegation.Help       // by asking township
+}
+
+// line is the report's line for one township, or the whole banner for "" (nil when nothing was delegated).
+func (m monthOfDelegated) line(township string) *delegation.PeriodFigures {
+	var cs []delegation.PeriodCase
+	var hs []delegation.Help
+	for t, list := range m.cases {
+		if township == "" || t == township {
+			cs = append(cs, list...)
+		}
+	}
+	for t, list := range m.help {
+		if township == "" || t == township {
+			hs = append(hs, list...)
+		}
+	}
+	if len(cs) == 0 && len(hs) == 0 {
+		return nil
+	}
+	f := delegation.Tally(cs, hs)
+	return &f
+}
+
+// delegatedMonth reads a month's cases received under a delegation at the banner's townships and the help
+// requests their handlers asked, once for the banner's report and its townships'.
+func (s *Service) delegatedMonth(ctx context.Context, banner org.Org, p supervision.Period) (monthOfDelegated, error) {
+	m := monthOfDelegated{cases: map[string][]delegation.PeriodCase{}, help: map[string][]delegation.Help{}}
+	clk, err := s.Clock(ctx)
+	if err != nil {
+		return m, err
+	}
+	loc := clk.Rules.Location
+	until := p.To.AddDays(1)
+	list, err := s.DB.DelegatedCasesIn(ctx, time.Date(p.From.Y, p.From.M, p.From.D, 0, 0, 0, 0, loc), time.Date(until.Y, until.M, until.D, 0, 0, 0, 0, loc))
+	if err != nil {
+		return m, err
+	}
+	now := s.DB.Now()
+	for _, c := range list {
+		t, err := s.org(ctx, c.Handling)
+		if err != nil || !org.InSubtree(banner.Path, t.Path) {
+			continue
+		}
+		m.cases[c.Handling] = append(m.cases[c.Handling], delegation.PeriodCase{Decided: c.Decision != nil, OnTime: c.Decision != nil && c.StandingOn(clk, now).OnTime})
+	}
+	hs, err := s.DB.Helps(ctx, store.HelpQuery{Town: banner.Path, From: p.From.Int(), Until: until.Int(), Limit: 1000000})
+	if err != nil {
+		return m, err
+	}
+	for _, h := range hs {
+		m.help[h.TownshipID] = append(m.help[h.TownshipID], h)
+	}
+	return m, nil
+}
+
+// The files of delegated powers: the delegation's legal document (its department's to hand in, either side
+// to read) and a help request's attachments (either side of the request, until it is resolved), each checked
+// by files.Prepare as a case's material is (type sniffed, size capped, images brought down to a page).
+
+func (s *Service) prepareDelegFile(field, name string, body []byte) (files.File, files.Prepared, error) {
+	if err := textLimits(limit(field, name, files.MaxName)); err != nil {
+		return files.File{}, files.Prepared{}, err
+	}
+	p, err := files.Prepare(field, name, body, s.cfg.Files)
+	if err != nil {
+		return files.File{}, p, err
+	}
+	return files.File{Name: name, Type: p.Type, Size: int64(len(p.Body)), Original: p.Original, Pages: p.Pages, Width: p.Width, Height: p.Height, SHA256: p.SHA256}, p, nil
+}
+
+// AttachDelegationDoc hands in the file of a delegation's legal document (文件), by its department.
+func (s *Service) AttachDelegationDoc(ctx context.Context, actor access.Actor, id, name string, body []byte) (files.File, error) {
+	d, err := s.mayManage(ctx, actor, id)
+	if err != nil {
+		return files.File{}, err
+	}
+	f, p, err := s.prepareDelegFile("deleg2_doc_file", name, body)
+	if err != nil {
+		return f, err
+	}
+	err = s.DB.Write(ctx, func(tx *store.Tx) error {
+		return tx.AddDelegFile(actor, store.FilesOfDelegation, d.ID, d.DeptID, &f, p.Body)
+	})
+	return f, err
+}
+
+// DelegationDocs lists a delegation's files for whoever reads the delegation.
+func (s *Service) DelegationDocs(ctx context.Context, actor access.Actor, id string) ([]files.File, error) {
+	if _, err := s.Delegation(ctx, actor, id); err != nil {
+		return nil, err
+	}
+	return s.DB.DelegFiles(ctx, store.FilesOfDelegation, id)
+}
+
+// DelegationDoc reads one file of a delegation with its bytes.
+func (s *Service) DelegationDoc(ctx context.Context, actor access.Actor, id, fileID string) (files.File, []byte, error) {
+	if _, err := s.Delegation(ctx, actor, id); err != nil {
+		return files.File{}, nil, err
+	}
+	return s.delegFile(ctx, store.FilesOfDelegation, id, fileID)
+}
+
+// delegFile reads a file of an owner the reader may read, with its bytes checked against its address.
+func (s *Service) delegFile(ctx context.Context, kind, owner, fileID string) (files.File, []byte, error) {
+	f, err := s.DB.DelegFile(ctx, kind, owner, fileID)
+	if err != nil {
+		return f, nil, err
+	}
+	body, err := s.DB.FileBytes(ctx, f)
+	return f, body, err
+}
+
+// AttachHelpFile adds an attachment to a help request, by either side of it, while it is not resolved.
+func (s *Service) AttachHelpFile(ctx context.Context, actor access.Actor, id, name string, body []byte) (files.File, error) {
+	h, err := s.DB.Help(ctx, id)
+	if err != nil {
+		return files.File{}, err
+	}
+	if answer, follow := s.helpSides(actor, h); !answer && !follow {
+		return files.File{}, forbidden(access.HelpAnswer)
+	}
+	if h.Resolved() {
+		return files.File{}, errs.New(errs.Conflict, "err.deleg.resolved")
+	}
+	f, p, err := s.prepareDelegFile("deleg2_help_file", name, body)
+	if err != nil {
+		return f, err
+	}
+	err = s.DB.Write(ctx, func(tx *store.Tx) error {
+		return tx.AddDelegFile(actor, store.FilesOfHelp, h.ID, h.TownshipID, &f, p.Body)
+	})
+	return f, err
+}
+
+// HelpFiles lists a help request's attachments for whoever reads the request.
+func (s *Service) HelpFiles(ctx context.Context, actor access.Actor, id string) ([]files.File, error) {
+	if _, err := s.HelpRequest(ctx, actor, id); err != nil {
+		return nil, err
+	}
+	return s.DB.DelegFiles(ctx, store.FilesOfHelp, id)
+}
+
+// HelpFile reads one attachment of a help request with its bytes.
+func (s *Service) HelpFile(ctx context.Context, actor access.Actor, id, fileID string) (files.File, []byte, error) {
+	if _, err := s.HelpRequest(ctx, actor, id); err != nil {
+		return files.File{}, nil, err
+	}
+	return s.delegFile(ctx, store.FilesOfHelp, id, fileID)
 }

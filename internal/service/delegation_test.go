@@ -138,12 +138,7 @@ func TestDelegationNewCasesOnly(t *testing.T) {
 func TestDelegationFollowUp(t *testing.T) {
 	testkit.Each(t, func(t *testing.T, db *store.DB) {
 		w := demoWorld(t, db)
-		clk, err := w.svc.Clock(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		start := clk.Cal.NextWorkingDay(clock.DateOf(time.Now().In(clk.Rules.Location)))
-		setDay(t, w, start)
+		start := nextWorkingDay(t, w)
 		item := licenceItem(t, w)
 		delegateLicence(t, w, start, "T1")
 		c, err := w.svc.Receive(ctx, w.actors["tianshan.clerk"], service.ReceiveInput{ItemID: item, ApplicantID: w.seeded["T1"]}, "")
@@ -173,8 +168,8 @@ func TestDelegationFollowUp(t *testing.T) {
 		if _, err := w.svc.HelpRequest(ctx, w.actors["shaogen.reviewer"], h.ID); errs.CodeOf(err) != errs.Forbidden {
 			t.Errorf("another township reads the request: %v", err)
 		}
-		if list, _ := w.svc.HelpList(ctx, w.actors["minzheng"], "", ""); len(list) != 0 {
-			t.Errorf("民政局 lists 自然资源局's requests: %d", len(list))
+		if list, _ := w.svc.HelpList(ctx, w.actors["minzheng"], "", ""); len(list.List) != 0 {
+			t.Errorf("民政局 lists 自然资源局's requests: %d", len(list.List))
 		}
 		if h, err = w.svc.MoveHelp(ctx, ziran, h.ID, service.HelpMove{Version: h.Version, Body: "以村委会出具的四至证明为准"}); err != nil || !h.AnsweredInTime() {
 			t.Fatalf("answer: %v %+v", err, h)
@@ -192,7 +187,8 @@ func TestDelegationFollowUp(t *testing.T) {
 		}
 		lateAt := late.AnswerDue.Add(time.Minute)
 		w.db.Now = func() time.Time { return lateAt }
-		heads, err := w.svc.HelpList(ctx, w.actors["ziran.head"], "公示", "")
+		headPage, err := w.svc.HelpList(ctx, w.actors["ziran.head"], "公示", "")
+		heads := headPage.List
 		if err != nil || len(heads) != 1 || !heads[0].Escalated || heads[0].Card != clock.Red || !heads[0].MayAnswer {
 			t.Fatalf("the head's list: %v %+v", err, heads)
 		}

@@ -3,10 +3,12 @@ package service_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
 	"bianmin/internal/access"
+	"bianmin/internal/delegation"
 	"bianmin/internal/errs"
 	"bianmin/internal/org"
 	"bianmin/internal/people"
@@ -175,6 +177,125 @@ func TestRoleGrants(t *testing.T) {
 		_, err := w.svc.CreateStaff(ctx, dir, service.StaffInput{Username: "agent.at.township", Name: "x", Role: "agent", OrgID: w.targets["T1"].ID, Password: "long-enough-pw"})
 		if e := errs.All(err); len(e) != 1 || e[0].Field != "org" {
 			t.Errorf("an agent belongs at a village: %v", err)
+		}
+	})
+}
+
+// The permission matrix of delegated powers (issue 14; the seed 四.(一), 四.(二)): 自然资源局's delegation of the
+// 乡村建设规划许可 to 天山镇 (handed over) and 绍根镇 (not yet), its pair, a request asked from 天山镇, a round of
+// 天山镇 with a finding, and a case in the guidance period; for every account, which moves it may make. Written
+// out, not derived from the role table, so that a widened permission fails here. A refusal is forbidden and
+// writes no audit entry; an allowed move is not forbidden (a second of it may meet a conflict).
+func TestDelegationPermissionMatrix(t *testing.T) {
+	ops := []string{"readDelegation", "delegate", "checklist", "ready", "readHelp", "answer", "readRound", "planRound", "rectify", "comment", "readCase", "readOtherCase", "assessment"}
+	matrix := map[string]string{
+		"admin":      "readDelegation delegate checklist readHelp answer readRound planRound readCase readOtherCase assessment",
+		"supervisor": "readDelegation readHelp readRound planRound readCase readOtherCase assessment",
+		"ziran":      "readDelegation delegate checklist readHelp answer readRound planRound comment readCase",
+		"ziran.head": "readDelegation readHelp answer readRound",
+		// 民政局 reads its own item's case (低保, the other case) as its back office; nothing of 自然资源局's
+		"minzheng":           "planRound readOtherCase",
+		"minzheng.head":      "readOtherCase",
+		"tianshan.clerk":     "readDelegation readHelp answer readRound readCase readOtherCase",
+		"tianshan.reviewer":  "readDelegation readHelp answer readRound readCase readOtherCase",
+		"tianshan.director":  "readDelegation readHelp answer readRound rectify readCase readOtherCase",
+		"shaogen.clerk":      "readDelegation",
+		"shaogen.director":   "readDelegation ready",
+		"yangshulin.agent":   "",
+		"fanyi":              "",
+		"tianshan.fanyi":     "",
+		"xishuangshan.agent": "",
+	}
+	testkit.Each(t, func(t *testing.T, db *store.DB) {
+		w := demoWorld(t, db)
+		start := nextWorkingDay(t, w)
+		item := licenceItem(t, w)
+		d := delegateLicence(t, w, start, "T1", "T2")
+		ziran, reviewer := w.actors["ziran"], w.actors["tianshan.reviewer"]
+		if _, err := w.svc.SetPair(ctx, ziran, item, reviewer.ID, ziran.ID); err != nil {
+			t.Fatal(err)
+		}
+		c, err := w.svc.Receive(ctx, w.actors["tianshan.clerk"], service.ReceiveInput{ItemID: item, ApplicantID: w.seeded["T1"]}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		other, err := w.svc.Receive(ctx, w.actors["tianshan.clerk"], service.ReceiveInput{ItemID: dibaoItem(t, w), ApplicantID: w.seeded["T1"]}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, err := w.svc.AskHelp(ctx, reviewer, service.HelpInput{CaseID: c.ID, Subject: "四至", Question: "四至不清的如何审查？"}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := w.svc.PlanRound(ctx, ziran, service.RoundInput{TownshipID: w.targets["T1"].ID, Area: "北片", Planned: start.String()}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r, err = w.svc.RecordVisit(ctx, ziran, r.ID, r.Version, delegation.Visit{Findings: []string{"缺少现场勘查记录"}, Due: start.AddDays(10).String()}); err != nil {
+			t.Fatal(err)
+		}
+		t2 := w.targets["T2"].ID
+		n := 0
+		for user, want := range matrix {
+			actor, ok := w.actors[user]
+			if !ok {
+				t.Fatalf("no demo account %s", user)
+			}
+			run := map[string]func() error{
+				"readDelegation": func() error { _, err := w.svc.Delegation(ctx, actor, d.ID); return err },
+				"delegate": func() error {
+					n++
+					_, err := w.svc.CreateDelegation(ctx, actor, delegation.Input{ItemID: item, Scope: "decision", DocNo: fmt.Sprintf("阿政发〔2020〕%d号", n), DocDate: "2020-09-01",
+						Start: start.String(), Townships: []string{t2}}, "")
+					return err
+				},
+				"checklist": func() error {
+					cur, _ := db.Delegation(ctx, d.ID)
+					_, err := w.svc.SetChecklist(ctx, actor, d.ID, t2, cur.Version, delegation.Checklist{Materials: true, TrainedStaff: "绍根镇审办员"})
+					return err
+				},
+				"ready": func() error {
+					cur, _ := db.Delegation(ctx, d.ID)
+					_, err := w.svc.ConfirmReady(ctx, actor, d.ID, t2, cur.Version)
+					return err
+				},
+				"readHelp": func() error { _, err := w.svc.HelpRequest(ctx, actor, h.ID); return err },
+				"answer": func() error {
+					cur, _ := db.Help(ctx, h.ID)
+					_, err := w.svc.MoveHelp(ctx, actor, h.ID, service.HelpMove{Version: cur.Version, Body: "以村委会出具的证明为准"})
+					return err
+				},
+				"readRound": func() error { _, err := w.svc.Round(ctx, actor, r.ID); return err },
+				"planRound": func() error {
+					_, err := w.svc.PlanRound(ctx, actor, service.RoundInput{TownshipID: w.targets["T1"].ID, Area: "南片", Planned: start.String()}, "")
+					return err
+				},
+				"rectify": func() error {
+					cur, _ := db.Round(ctx, r.ID)
+					_, err := w.svc.MoveFinding(ctx, actor, r.ID, cur.Version, 0, "rectify", "已补充")
+					return err
+				},
+				"comment":  func() error { _, err := w.svc.CommentCase(ctx, actor, c.ID, "注意核对"); return err },
+				"readCase": func() error { _, _, err := w.svc.CaseFor(ctx, actor, c.ID); return err },
+				// the counterpart reads the cases of the delegated item only (delegation.Guide), not another item's
+				"readOtherCase": func() error { _, _, err := w.svc.CaseFor(ctx, actor, other.ID); return err },
+				"assessment":    func() error { _, err := w.svc.Assessment(ctx, actor, start.Y); return err },
+			}
+			for _, name := range ops {
+				allowed := slices.Contains(strings.Fields(want), name)
+				before, _ := db.CountAudit(ctx)
+				err := run[name]()
+				after, _ := db.CountAudit(ctx)
+				forbidden := errs.CodeOf(err) == errs.Forbidden
+				switch {
+				case allowed && forbidden:
+					t.Errorf("%s %s: refused: %v", user, name, err)
+				case !allowed && !forbidden:
+					t.Errorf("%s %s: want forbidden, got %v", user, name, err)
+				case !allowed && after != before:
+					t.Errorf("%s %s: a refusal wrote %d audit entries", user, name, after-before)
+				}
+			}
 		}
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"bianmin/internal/clock"
 	"bianmin/internal/delegation"
 	"bianmin/internal/errs"
+	"bianmin/internal/files"
 	"bianmin/internal/ids"
 )
 
@@ -20,12 +22,30 @@ import (
 // each a document with the columns lists read (migrations 037-039); edits carry a version and each change
 // its audit entry.
 
+// delegationSearch is what the list's search reads of a delegation: its item's names, the document's number,
+// the state and the townships' names (read from the organisations).
+func (tx *Tx) delegationSearch(d delegation.Delegation) (string, error) {
+	parts := []string{d.ItemName, d.ItemNameMn, d.DocNo, string(d.State)}
+	for _, t := range d.Townships {
+		var zh, mn string
+		if err := tx.queryRow(`SELECT name_zh, name_mn FROM orgs WHERE id = ?`, t.OrgID).Scan(&zh, &mn); err != nil {
+			return "", errs.Wrap(err, "township of a delegation")
+		}
+		parts = append(parts, zh, mn)
+	}
+	return strings.ToLower(strings.Join(parts, "\n")), nil
+}
+
 // CreateDelegation stores a delegation and its townships (paths by id), with its audit entry.
 func (tx *Tx) CreateDelegation(actor access.Actor, d *delegation.Delegation, townPaths map[string]string) error {
 	d.ID, d.CreatedBy, d.CreatedAt, d.Version = ids.New(), actor.ID, tx.now, 1
 	doc, _ := json.Marshal(d)
-	if _, err := tx.exec(`INSERT INTO delegations (id, dept_id, dept_path, item_id, start_on, created_at, version, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		d.ID, d.DeptID, d.DeptPath, d.ItemID, d.Start().Int(), tx.now, d.Version, string(doc)); err != nil {
+	search, err := tx.delegationSearch(*d)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.exec(`INSERT INTO delegations (id, dept_id, dept_path, item_id, start_on, created_at, version, search, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		d.ID, d.DeptID, d.DeptPath, d.ItemID, d.Start().Int(), tx.now, d.Version, search, string(doc)); err != nil {
 		return errs.Wrap(err, "insert delegation")
 	}
 	for _, t := range d.Townships {
@@ -40,7 +60,11 @@ func (tx *Tx) CreateDelegation(actor access.Actor, d *delegation.Delegation, tow
 func (tx *Tx) SaveDelegation(actor access.Actor, before, after delegation.Delegation, action, orgID string) (delegation.Delegation, error) {
 	after.Version = before.Version + 1
 	doc, _ := json.Marshal(after)
-	if err := updated(tx.exec(`UPDATE delegations SET version = ?, doc = ? WHERE id = ? AND version = ?`, after.Version, string(doc), before.ID, before.Version)); err != nil {
+	search, err := tx.delegationSearch(after)
+	if err != nil {
+		return before, err
+	}
+	if err := updated(tx.exec(`UPDATE delegations SET version = ?, search = ?, doc = ? WHERE id = ? AND version = ?`, after.Version, search, string(doc), before.ID, before.Version)); err != nil {
 		return before, err
 	}
 	return after, tx.Audit(actor, action, "delegation", before.ID, orgID, before, after)
@@ -63,10 +87,12 @@ func (db *DB) DelegationsOfItem(ctx context.Context, itemID string) ([]delegatio
 }
 
 // DelegationQuery is a list of delegations: made by departments within Dept (a path), or delegated to
-// townships within Town; newest first by keyset.
+// townships within Town; matching Text (item, document number, township); newest first by keyset (After: the
+// last id of the page before).
 type DelegationQuery struct {
 	Dept, Town string
 	All        bool
+	Text       string
 	Year       int // start date's year, 0 for any
 	After      string
 	Limit      int
@@ -83,6 +109,9 @@ func (db *DB) Delegations(ctx context.Context, q DelegationQuery) ([]delegation.
 	default:
 		lo, hi := subtreeRange(q.Town)
 		where, args = where+` AND d.id IN (SELECT delegation_id FROM delegation_towns WHERE township_path >= ? AND township_path < ?)`, append(args, lo, hi)
+	}
+	if q.Text != "" {
+		where, args = where+` AND d.search LIKE ? ESCAPE '\'`, append(args, "%"+likeEscape(strings.ToLower(q.Text))+"%")
 	}
 	if q.Year > 0 {
 		where, args = where+` AND d.start_on >= ? AND d.start_on < ?`, append(args, q.Year*10000, (q.Year+1)*10000)
@@ -207,7 +236,9 @@ type HelpQuery struct {
 	All                    bool
 	Text                   string
 	Open                   bool
+	FAQ                    bool // only requests with an answer promoted to the item's FAQ
 	Year                   int
+	From, Until            int // asked on days in [From, Until), yyyymmdd; 0 for no bound
 	After                  string
 	Limit                  int
 }
@@ -233,13 +264,22 @@ func (db *DB) Helps(ctx context.Context, q HelpQuery) ([]delegation.Help, error)
 		where, args = where+` AND case_id = ?`, append(args, q.Case)
 	}
 	if q.Text != "" {
-		where, args = where+` AND search LIKE ?`, append(args, "%"+likeEscape(strings.ToLower(q.Text))+"%")
+		where, args = where+` AND search LIKE ? ESCAPE '\'`, append(args, "%"+likeEscape(strings.ToLower(q.Text))+"%")
 	}
 	if q.Open {
 		where += ` AND is_open = 1`
 	}
+	if q.FAQ {
+		where += ` AND doc LIKE '%"faq":true%'`
+	}
 	if q.Year > 0 {
 		where, args = where+` AND asked_on >= ? AND asked_on < ?`, append(args, q.Year*10000, (q.Year+1)*10000)
+	}
+	if q.From > 0 {
+		where, args = where+` AND asked_on >= ?`, append(args, q.From)
+	}
+	if q.Until > 0 {
+		where, args = where+` AND asked_on < ?`, append(args, q.Until)
 	}
 	if q.After != "" {
 		where, args = where+` AND id < ?`, append(args, q.After)
@@ -269,12 +309,30 @@ func (db *DB) CaseComments(ctx context.Context, caseID string) ([]delegation.Cas
 	})
 }
 
+// roundSearch is what the list's search reads of a round: its area, inspector, township's names, notes and
+// findings.
+func (tx *Tx) roundSearch(r delegation.Round) (string, error) {
+	var zh, mn string
+	if err := tx.queryRow(`SELECT name_zh, name_mn FROM orgs WHERE id = ?`, r.TownshipID).Scan(&zh, &mn); err != nil {
+		return "", errs.Wrap(err, "township of a round")
+	}
+	parts := []string{r.Area, r.InspectorName, zh, mn, r.Notes}
+	for _, f := range r.Findings {
+		parts = append(parts, f.Text, f.Fix)
+	}
+	return strings.ToLower(strings.Join(parts, "\n")), nil
+}
+
 // CreateRound stores an inspection round with its audit entry.
 func (tx *Tx) CreateRound(actor access.Actor, r *delegation.Round) error {
 	r.ID, r.Version = ids.New(), 1
 	doc, _ := json.Marshal(r)
-	if _, err := tx.exec(`INSERT INTO inspection_rounds (id, dept_id, dept_path, township_id, township_path, planned_on, version, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		r.ID, r.DeptID, r.DeptPath, r.TownshipID, r.TownshipPath, r.Planned.Int(), r.Version, string(doc)); err != nil {
+	search, err := tx.roundSearch(*r)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.exec(`INSERT INTO inspection_rounds (id, dept_id, dept_path, township_id, township_path, planned_on, version, search, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.ID, r.DeptID, r.DeptPath, r.TownshipID, r.TownshipPath, r.Planned.Int(), r.Version, search, string(doc)); err != nil {
 		return errs.Wrap(err, "insert round")
 	}
 	return tx.Audit(actor, "inspection.plan", "inspection", r.ID, r.DeptID, nil, r)
@@ -284,7 +342,11 @@ func (tx *Tx) CreateRound(actor access.Actor, r *delegation.Round) error {
 func (tx *Tx) SaveRound(actor access.Actor, before, after delegation.Round, action string) (delegation.Round, error) {
 	after.Version = before.Version + 1
 	doc, _ := json.Marshal(after)
-	if err := updated(tx.exec(`UPDATE inspection_rounds SET version = ?, doc = ? WHERE id = ? AND version = ?`, after.Version, string(doc), before.ID, before.Version)); err != nil {
+	search, err := tx.roundSearch(after)
+	if err != nil {
+		return before, err
+	}
+	if err := updated(tx.exec(`UPDATE inspection_rounds SET version = ?, search = ?, doc = ? WHERE id = ? AND version = ?`, after.Version, search, string(doc), before.ID, before.Version)); err != nil {
 		return before, err
 	}
 	return after, tx.Audit(actor, action, "inspection", before.ID, before.TownshipID, before, after)
@@ -296,13 +358,19 @@ func (db *DB) Round(ctx context.Context, id string) (delegation.Round, error) {
 	return r, readDoc(db.queryRow(ctx, `SELECT doc FROM inspection_rounds WHERE id = ?`, id), "inspection", &r)
 }
 
-// RoundQuery lists rounds of an inspecting subtree or of a township subtree, of a year.
+// RoundQuery lists rounds of an inspecting subtree or of a township subtree, of a year, matching Text;
+// After is the cursor of the page before (RoundCursor of its last round).
 type RoundQuery struct {
 	Dept, Town string
 	All        bool
+	Text       string
 	Year       int
+	After      string
 	Limit      int
 }
+
+// RoundCursor is the key a page of rounds ends at: the planned day and the id (the list's order).
+func RoundCursor(r delegation.Round) string { return strconv.Itoa(r.Planned.Int()) + "." + r.ID }
 
 // Rounds lists rounds, by planned day, newest first.
 func (db *DB) Rounds(ctx context.Context, q RoundQuery) ([]delegation.Round, error) {
@@ -321,6 +389,17 @@ func (db *DB) Rounds(ctx context.Context, q RoundQuery) ([]delegation.Round, err
 	if q.Year > 0 {
 		where, args = where+` AND planned_on >= ? AND planned_on < ?`, append(args, q.Year*10000, (q.Year+1)*10000)
 	}
+	if q.Text != "" {
+		where, args = where+` AND search LIKE ? ESCAPE '\'`, append(args, "%"+likeEscape(strings.ToLower(q.Text))+"%")
+	}
+	if q.After != "" {
+		day, id, ok := strings.Cut(q.After, ".")
+		n, err := strconv.Atoi(day)
+		if !ok || err != nil {
+			return nil, errs.Field("cursor", "err.find.cursor")
+		}
+		where, args = where+` AND (planned_on < ? OR (planned_on = ? AND id < ?))`, append(args, n, n, id)
+	}
 	if q.Limit <= 0 {
 		q.Limit = 1000
 	}
@@ -330,7 +409,11 @@ func (db *DB) Rounds(ctx context.Context, q RoundQuery) ([]delegation.Round, err
 // DelegatedCases reads, for the assessment, the cases received in a year whose steps a delegation handed
 // down (their document names it).
 func (db *DB) DelegatedCases(ctx context.Context, year int, loc *time.Location) ([]cases.Case, error) {
-	from, to := time.Date(year, 1, 1, 0, 0, 0, 0, loc), time.Date(year+1, 1, 1, 0, 0, 0, 0, loc)
+	return db.DelegatedCasesIn(ctx, time.Date(year, 1, 1, 0, 0, 0, 0, loc), time.Date(year+1, 1, 1, 0, 0, 0, 0, loc))
+}
+
+// DelegatedCasesIn reads the cases received in [from, to) whose steps a delegation handed down.
+func (db *DB) DelegatedCasesIn(ctx context.Context, from, to time.Time) ([]cases.Case, error) {
 	list, err := collectCases(db.query(ctx, `SELECT doc FROM cases WHERE received_at >= ? AND received_at < ? AND doc LIKE ?`, from, to, `%"delegation":"%`))
 	out := list[:0]
 	for _, c := range list {
@@ -358,4 +441,94 @@ func (tx *Tx) MarkDelegated(actor access.Actor, itemID, township, deptID string,
 	}
 	im.DelegatedFrom, im.DelegatedAt, im.Basis = deptID, time.Date(start.Y, start.M, start.D, 0, 0, 0, 0, time.UTC), basis
 	return tx.SetImplementation(actor, im)
+}
+
+// GuidedCase is a case received under a delegation, with the back office's returns (退回) on it.
+type GuidedCase struct {
+	Case    cases.Case
+	Returns int
+}
+
+// GuidedCases reads the cases of an item handled by a township and received in [from, until) under the
+// delegation, each with its count of return moves: the guidance period's figures.
+func (db *DB) GuidedCases(ctx context.Context, delegationID, itemID, township string, from, until time.Time) ([]GuidedCase, error) {
+	rows, err := db.query(ctx, `SELECT c.doc, (SELECT count(*) FROM case_events e WHERE e.case_id = c.id AND e.action = 'return') FROM cases c
+		WHERE c.item_id = ? AND c.handling_org = ? AND c.received_at >= ? AND c.received_at < ?`, itemID, township, from, until)
+	list, err := collect(rows, err, func(r interface{ Scan(...any) error }) (GuidedCase, error) {
+		var g GuidedCase
+		var doc string
+		if err := r.Scan(&doc, &g.Returns); err != nil {
+			return g, err
+		}
+		return g, json.Unmarshal([]byte(doc), &g.Case)
+	})
+	out := list[:0]
+	for _, g := range list {
+		if g.Case.Delegation == delegationID {
+			out = append(out, g)
+		}
+	}
+	return out, err
+}
+
+// DelegatedRatings reads the counted ratings (not excluded by an upheld appeal) of the cases received in a
+// year whose steps a delegation handed down: their levels by case.
+func (db *DB) DelegatedRatings(ctx context.Context, year int, loc *time.Location) (map[string][]int, error) {
+	from, to := time.Date(year, 1, 1, 0, 0, 0, 0, loc), time.Date(year+1, 1, 1, 0, 0, 0, 0, loc)
+	rows, err := db.query(ctx, `SELECT r.case_id, r.level FROM ratings r JOIN cases c ON c.id = r.case_id
+		WHERE c.received_at >= ? AND c.received_at < ? AND c.doc LIKE ? AND r.excluded = 0`, from, to, `%"delegation":"%`)
+	type pair struct {
+		id    string
+		level int
+	}
+	list, err := collect(rows, err, func(r interface{ Scan(...any) error }) (pair, error) {
+		var p pair
+		return p, r.Scan(&p.id, &p.level)
+	})
+	out := map[string][]int{}
+	for _, p := range list {
+		out[p.id] = append(out[p.id], p.level)
+	}
+	return out, err
+}
+
+// Files of delegated powers (migration 049): a delegation's legal document, a help request's attachments.
+const (
+	FilesOfDelegation = "delegation"
+	FilesOfHelp       = "help"
+)
+
+const delegFileCols = `id, owner_id, name, type, size, original_size, pages, width, height, sha256, by_id, created_at`
+
+// scanDelegFile reads a file's record into files.File (its CaseID holds the owner's id).
+func scanDelegFile(row interface{ Scan(...any) error }) (files.File, error) {
+	var f files.File
+	err := row.Scan(&f.ID, &f.CaseID, &f.Name, &f.Type, &f.Size, &f.Original, &f.Pages, &f.Width, &f.Height, &f.SHA256, &f.By, &f.At)
+	return f, err
+}
+
+// AddDelegFile stores a prepared file of a delegation or a help request (kind, owner), its bytes once by
+// address, with the audit entry that carries the hash.
+func (tx *Tx) AddDelegFile(actor access.Actor, kind, owner, orgID string, f *files.File, body []byte) error {
+	if err := tx.db.BlobStore().Put(tx, f.SHA256, body); err != nil {
+		return err
+	}
+	f.ID, f.At, f.CaseID, f.By = ids.New(), tx.now, owner, actor.ID
+	if _, err := tx.exec(`INSERT INTO deleg_files (owner_kind, `+delegFileCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		kind, f.ID, owner, f.Name, f.Type, f.Size, f.Original, f.Pages, f.Width, f.Height, f.SHA256, f.By, f.At); err != nil {
+		return errs.Wrap(err, "insert file")
+	}
+	return tx.Audit(actor, kind+".file", kind, owner, orgID, nil, map[string]any{"file": f.ID, "name": f.Name, "sha256": f.SHA256, "bytes": f.Size, "type": f.Type})
+}
+
+// DelegFiles lists the files of a delegation or a help request, oldest first.
+func (db *DB) DelegFiles(ctx context.Context, kind, owner string) ([]files.File, error) {
+	rows, err := db.query(ctx, `SELECT `+delegFileCols+` FROM deleg_files WHERE owner_kind = ? AND owner_id = ? ORDER BY created_at, id`, kind, owner)
+	return collect(rows, err, scanDelegFile)
+}
+
+// DelegFile reads one file's record of an owner: a file of another owner is not found under this one.
+func (db *DB) DelegFile(ctx context.Context, kind, owner, id string) (files.File, error) {
+	f, err := scanDelegFile(db.queryRow(ctx, `SELECT `+delegFileCols+` FROM deleg_files WHERE owner_kind = ? AND owner_id = ? AND id = ?`, kind, owner, id))
+	return f, notFound(err, "file")
 }

@@ -25,23 +25,10 @@ import (
 func TestBrowserDelegation(t *testing.T) {
 	r := testkit.Start(t, testkit.SQLite(t))
 	bg := t.Context()
-	clk, err := r.Service.Clock(bg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	today := clock.DateOf(time.Now().In(clk.Rules.Location))
-	start := clk.Cal.AddWorkingDays(today, 2)
-	setDay := func(d clock.Date) {
-		at := time.Date(d.Y, d.M, d.D, 9, 0, 0, 0, clk.Rules.Location)
-		r.DB.Now = func() time.Time { return at }
-	}
+	l := licence(t, r)
+	today, item, setDay, tianshan := l.today, l.item, l.setDay, []org.Org{l.tianshan}
+	start := l.clk.Cal.AddWorkingDays(today, 2)
 	setDay(today)
-	tianshan, _ := r.DB.OrgsByName(bg, org.Township, "天山镇")
-	res, err := r.Service.Search(bg, "乡村建设规划许可证核发", 1)
-	if err != nil || len(res) == 0 || len(tianshan) != 1 {
-		t.Fatal(err)
-	}
-	item := res[0].Card.ID
 	a, err := r.Service.CreateApplicant(bg, access.System, service.ApplicantInput{Kind: "resident", Name: "宝音", IDNumber: "11010519491231002X", Phone: "13800001234", OrgID: tianshan[0].ID}, "")
 	if err != nil {
 		t.Fatal(err)
@@ -155,6 +142,39 @@ func TestBrowserDelegation(t *testing.T) {
 	if got := j0(t, ctx, `#comments`); !strings.Contains(got, "注意核对宅基地四至") {
 		t.Errorf("the comment: %q", got)
 	}
+	// the item's page: the guidance period's figures and the FAQ; the new pages pass the accessibility checks
+	do(t, ctx, chromedp.Click(chromedp.CSS(`#case-deleg-item`)), chromedp.WaitVisible(chromedp.CSS(`#period`)))
+	if got := j0(t, ctx, `#period-`+tianshan[0].ID); !strings.Contains(got, "天山镇") || !strings.Contains(got, "指导期内") {
+		t.Errorf("the guidance period's figures: %q", got)
+	}
+	audit(ctx, t, "the delegated item")
+	for _, page := range []string{delegURL, helpURL, "/delegations", "/help?q=" + "四至"} {
+		do(t, ctx, chromedp.Navigate(r.URL+page), chromedp.WaitVisible(chromedp.CSS(`main`)))
+		audit(ctx, t, page)
+	}
+	// an inspection round by area and date: the visit's finding becomes 天山镇's rectification
+	do(t, ctx, chromedp.Navigate(r.URL+"/inspections"), chromedp.WaitVisible(chromedp.CSS(`#round-new`)))
+	audit(ctx, t, "/inspections")
+	do(t, ctx, chromedp.SetValue(chromedp.CSS(`#f-round_township`), tianshan[0].ID), chromedp.SendKeys(chromedp.CSS(`#f-round_area`), "北片"),
+		chromedp.SetValue(chromedp.CSS(`#f-round_planned`), start.String()))
+	submit(t, ctx, `#round-new button`)
+	do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#round-visit`)))
+	roundURL := eval[string](t, ctx, `location.pathname`)
+	do(t, ctx, chromedp.SendKeys(chromedp.CSS(`#f-round_items`), "3"), chromedp.SendKeys(chromedp.CSS(`#f-round_files`), "2"),
+		chromedp.SendKeys(chromedp.CSS(`#f-round_findings`), "缺少现场勘查记录"), chromedp.SetValue(chromedp.CSS(`#f-round_due`), start.AddDays(10).String()))
+	submit(t, ctx, `#round-visit button`)
+	if got := j0(t, ctx, `#findings`); !strings.Contains(got, "缺少现场勘查记录") || !strings.Contains(got, "待整改") {
+		t.Errorf("the finding: %q", got)
+	}
+	audit(ctx, t, "the round")
+	logout()
+	browserLogin(t, ctx, r.URL, "tianshan.director")
+	do(t, ctx, chromedp.Navigate(r.URL+roundURL), chromedp.WaitVisible(chromedp.CSS(`.rectify-form`)))
+	do(t, ctx, chromedp.SendKeys(chromedp.CSS(`.rectify-form textarea`), "已补充勘查记录"))
+	submit(t, ctx, `.rectify-form button`)
+	if got := j0(t, ctx, `#findings`); !strings.Contains(got, "已整改，待验收") || !strings.Contains(got, "已补充勘查记录") {
+		t.Errorf("the rectification: %q", got)
+	}
 	logout()
 
 	// a second request goes late: the head sees it escalated
@@ -182,6 +202,12 @@ func TestBrowserDelegation(t *testing.T) {
 	if _, err := r.Service.CommentCase(bg, staff(t, r, "ziran"), after.ID, "x"); err == nil {
 		t.Error("a comment after the guidance period was taken")
 	}
+	// the department checks the rectification and accepts it
+	do(t, ctx, chromedp.Navigate(r.URL+roundURL), chromedp.WaitVisible(chromedp.CSS(`.check-form`)))
+	submit(t, ctx, `.check-form button[value=accept]`)
+	if got := j0(t, ctx, `#findings`); !strings.Contains(got, "已验收") {
+		t.Errorf("the accepted rectification: %q", got)
+	}
 	logout()
 
 	// the assessment equals plain counts of the stored records
@@ -198,8 +224,10 @@ func TestBrowserDelegation(t *testing.T) {
 	}
 	y := start.Y * 10000
 	want := []string{count(`SELECT count(*) FROM delegations WHERE start_on >= ? AND start_on < ?`, y, y+10000), "1",
-		count(`SELECT count(*) FROM help_requests WHERE asked_on >= ? AND asked_on < ?`, y, y+10000), "1", "0", "0", "0", "0",
-		count(`SELECT count(*) FROM cases WHERE doc LIKE ?`, `%"delegation":"%`), "0"}
+		count(`SELECT count(*) FROM help_requests WHERE asked_on >= ? AND asked_on < ?`, y, y+10000), "1",
+		count(`SELECT count(*) FROM inspection_rounds WHERE planned_on >= ? AND planned_on < ?`, y, y+10000), "1", "1", "1",
+		count(`SELECT count(*) FROM cases WHERE doc LIKE ?`, `%"delegation":"%`), "0",
+		count(`SELECT count(*) FROM ratings`), "0", "0"}
 	if strings.Join(cells, ",") != strings.Join(want, ",") {
 		t.Errorf("the assessment %v, counted %v", cells, want)
 	}

@@ -43,6 +43,9 @@ var uploadLimits = map[string]int64{
 	"POST /my/cases/{id}/files":     materialUploadLimit + 64<<10,
 	"POST /translate/import":        translation.MaxFileBytes + 64<<10,
 	"POST /staff/{id}/photo":        materialUploadLimit + 64<<10, // a staff member's photo (pages_roster.go)
+	// delegated powers: the legal document's file, a help request's attachment (pages_delegation2.go)
+	"POST /delegations/{id}/files": materialUploadLimit + 64<<10,
+	"POST /help/{id}/files":        materialUploadLimit + 64<<10,
 }
 
 // bodyLimits are routes whose body is larger than their kind's default.

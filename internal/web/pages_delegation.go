@@ -14,6 +14,7 @@ import (
 	"bianmin/internal/clock"
 	"bianmin/internal/delegation"
 	"bianmin/internal/errs"
+	"bianmin/internal/files"
 	"bianmin/internal/i18n"
 	"bianmin/internal/ids"
 	"bianmin/internal/org"
@@ -75,6 +76,9 @@ func (s *Server) formAgain(w http.ResponseWriter, r *http.Request, err error, ag
 
 type delegationsData struct {
 	List      []delegation.Delegation
+	Q         string
+	NextURL   string
+	FirstURL  string
 	Pairs     []delegation.Pair
 	Items     []catalog.Item // the department's items it may delegate
 	Townships []org.Org
@@ -87,11 +91,14 @@ type delegationsData struct {
 func (s *Server) delegationsView(r *http.Request) (*Page, string, error) {
 	actor := rc(r).me.Actor()
 	ctx := r.Context()
-	d := delegationsData{Idem: ids.Token(16), Orgs: map[string]org.Org{}}
-	var err error
-	if d.List, err = s.svc.Delegations(ctx, actor, ""); err != nil {
+	q := r.URL.Query()
+	d := delegationsData{Idem: ids.Token(16), Orgs: map[string]org.Org{}, Q: q.Get("q")}
+	page, err := s.svc.Delegations(ctx, actor, d.Q, q.Get("cursor"))
+	if err != nil {
 		return nil, "", err
 	}
+	d.List = page.List
+	d.NextURL, d.FirstURL = pagerURLs(r, page.Next)
 	if d.Pairs, err = s.svc.Pairs(ctx, actor, true); err != nil {
 		return nil, "", err
 	}
@@ -179,6 +186,8 @@ type delegationData struct {
 	Today       string
 	InPeriod    map[string]bool
 	GuidanceEnd map[string]string
+	Guidance    []service.TownGuidance // the guidance periods' figures of its townships handed over
+	Docs        []files.File           // the legal document's files
 }
 
 func (s *Server) delegationView(r *http.Request) (*Page, string, error) {
@@ -188,8 +197,20 @@ func (s *Server) delegationView(r *http.Request) (*Page, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	v := delegationData{D: d, Orgs: map[string]org.Org{}, MayManage: actor.Can(access.DelegationManage, d.DeptPath), Months: 3,
+	v := delegationData{D: d, Orgs: map[string]org.Org{}, MayManage: actor.Can(access.DelegationManage, d.DeptPath), Months: s.svc.GuidanceMonths(),
 		InPeriod: map[string]bool{}, GuidanceEnd: map[string]string{}}
+	if v.Docs, err = s.svc.DelegationDocs(ctx, actor, d.ID); err != nil {
+		return nil, "", err
+	}
+	all, err := s.svc.ItemGuidance(ctx, actor, d.ItemID)
+	if err != nil {
+		return nil, "", err
+	}
+	for _, g := range all {
+		if g.Delegation.ID == d.ID {
+			v.Guidance = append(v.Guidance, g)
+		}
+	}
 	if v.Dept, err = s.svc.DB.Org(ctx, d.DeptID); err != nil {
 		return nil, "", err
 	}
@@ -209,9 +230,9 @@ func (s *Server) delegationView(r *http.Request) (*Page, string, error) {
 			v.ReadyFor = o.ID
 		}
 		if t.Handed() {
-			_, until := delegation.GuidancePeriod(t.HandedDay, delegation.DefaultGuidanceMonths)
+			_, until := delegation.GuidancePeriod(t.HandedDay, v.Months)
 			v.GuidanceEnd[o.ID] = until.AddDays(-1).String()
-			v.InPeriod[o.ID] = d.InPeriod(o.ID, today, delegation.DefaultGuidanceMonths)
+			v.InPeriod[o.ID] = d.InPeriod(o.ID, today, v.Months)
 		}
 	}
 	p := s.page(r, "title.deleg")
@@ -260,6 +281,7 @@ func (s *Server) delegationAct(w http.ResponseWriter, r *http.Request) {
 
 type helpData struct {
 	List     []service.HelpView
+	FAQ      []service.FAQ // the internal FAQ of the case's item, when asking from a case
 	Q        string
 	Case     *cases.Case
 	Items    []catalog.Item
@@ -274,19 +296,18 @@ func (s *Server) helpView(r *http.Request) (*Page, string, error) {
 	ctx := r.Context()
 	q := r.URL.Query()
 	d := helpData{Q: q.Get("q"), MayAsk: actor.Role.Has(access.HelpAsk), Idem: ids.Token(16)}
-	list, err := s.svc.HelpList(ctx, actor, d.Q, q.Get("cursor"))
+	page, err := s.svc.HelpList(ctx, actor, d.Q, q.Get("cursor"))
 	if err != nil {
 		return nil, "", err
 	}
-	d.List = list
-	next := ""
-	if len(list) == 25 {
-		next = list[len(list)-1].ID
-	}
-	d.NextURL, d.FirstURL = pagerURLs(r, next)
+	d.List = page.List
+	d.NextURL, d.FirstURL = pagerURLs(r, page.Next)
 	if id := q.Get("case"); id != "" && d.MayAsk {
 		if w, _, err := s.svc.CaseFor(ctx, actor, id); err == nil {
 			d.Case = &w.Case
+			if d.FAQ, err = s.svc.ItemFAQ(ctx, actor, w.Case.ItemID); err != nil {
+				return nil, "", err
+			}
 		}
 	}
 	if d.MayAsk && d.Case == nil {
@@ -319,13 +340,28 @@ func (s *Server) helpAsk(w http.ResponseWriter, r *http.Request) {
 	s.formAgain(w, r, err, func() (*Page, string, error) { return s.helpView(r) }, "item_id", "help_subject", "help_question", "idem")
 }
 
+// helpOneData is a request with the internal FAQ of its item (the answers promoted so far).
+type helpOneData struct {
+	service.HelpView
+	FAQ   []service.FAQ
+	Files []files.File // its attachments
+}
+
 func (s *Server) helpOneView(r *http.Request) (*Page, string, error) {
-	h, err := s.svc.HelpRequest(r.Context(), rc(r).me.Actor(), r.PathValue("id"))
+	actor := rc(r).me.Actor()
+	h, err := s.svc.HelpRequest(r.Context(), actor, r.PathValue("id"))
 	if err != nil {
 		return nil, "", err
 	}
+	d := helpOneData{HelpView: h}
+	if d.FAQ, err = s.svc.ItemFAQ(r.Context(), actor, h.ItemID); err != nil {
+		return nil, "", err
+	}
+	if d.Files, err = s.svc.HelpFiles(r.Context(), actor, h.ID); err != nil {
+		return nil, "", err
+	}
 	p := s.page(r, "title.help")
-	p.Data = h
+	p.Data = d
 	return p, "help_one", nil
 }
 
@@ -352,6 +388,9 @@ func (s *Server) helpAct(w http.ResponseWriter, r *http.Request) {
 
 type inspectionsData struct {
 	List      []delegation.Round
+	Q         string
+	NextURL   string
+	FirstURL  string
 	Townships []org.Org
 	MayPlan   bool
 	Idem      string
@@ -361,11 +400,14 @@ type inspectionsData struct {
 func (s *Server) inspectionsView(r *http.Request) (*Page, string, error) {
 	actor := rc(r).me.Actor()
 	ctx := r.Context()
-	d := inspectionsData{Idem: ids.Token(16), Orgs: map[string]org.Org{}, MayPlan: actor.Role.Has(access.InspectionManage)}
-	var err error
-	if d.List, err = s.svc.Rounds(ctx, actor); err != nil {
+	q := r.URL.Query()
+	d := inspectionsData{Idem: ids.Token(16), Orgs: map[string]org.Org{}, MayPlan: actor.Role.Has(access.InspectionManage), Q: q.Get("q")}
+	page, err := s.svc.Rounds(ctx, actor, d.Q, q.Get("cursor"))
+	if err != nil {
 		return nil, "", err
 	}
+	d.List = page.List
+	d.NextURL, d.FirstURL = pagerURLs(r, page.Next)
 	for _, x := range d.List {
 		if o, err := s.svc.DB.Org(ctx, x.TownshipID); err == nil {
 			d.Orgs[o.ID] = o
@@ -519,6 +561,10 @@ var AssessColumns = []struct {
 	{"deleg.col.rectified", func(f delegation.Figures) int { return f.Rectified }},
 	{"deleg.col.cases", func(f delegation.Figures) int { return f.Cases }},
 	{"deleg.col.on_time", func(f delegation.Figures) int { return f.CasesOnTime }},
+	// 好差评 of the delegated items' cases (internal/rating; an appeal upheld takes a rating out)
+	{"deleg2.col.ratings", func(f delegation.Figures) int { return f.Ratings }},
+	{"deleg2.col.good_ratings", func(f delegation.Figures) int { return f.GoodRatings }},
+	{"deleg2.col.bad_ratings", func(f delegation.Figures) int { return f.BadRatings }},
 }
 
 // AssessCells are a row's figures in the columns' order.

@@ -218,6 +218,13 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /inspections/{id}", s.needLogin(s.roundAct))
 	mux.HandleFunc("GET /assessment", s.needLogin(s.assessment))
 	mux.HandleFunc("GET /assessment.xlsx", s.needLogin(s.assessmentExport))
+	// delegated powers, second round (pages_delegation2.go; issue 14): the delegated item's page for staff, with
+	// the guidance periods' figures and the item's internal FAQ (never on the public portal)
+	mux.HandleFunc("GET /delegations/items/{item}", s.needLogin(s.delegationItem))
+	mux.HandleFunc("POST /delegations/{id}/files", s.needLogin(s.delegationDocAttach)) // the legal document's file
+	mux.HandleFunc("GET /delegations/{id}/files/{fid}", s.needLogin(s.delegationDoc))
+	mux.HandleFunc("POST /help/{id}/files", s.needLogin(s.helpFileAttach)) // a help request's attachments
+	mux.HandleFunc("GET /help/{id}/files/{fid}", s.needLogin(s.helpFile))
 	mux.HandleFunc("GET /catalog", s.needLogin(s.catalogList))
 	mux.HandleFunc("POST /catalog/import", s.needLogin(s.catalogImport))
 	mux.HandleFunc("GET /catalog/export/{format}", s.needLogin(s.catalogExport))
