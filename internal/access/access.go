@@ -85,13 +85,18 @@ const (
 	RatingRectify Action = "rating.rectify" // 核实, 整改, 反馈 of a 差评
 	RatingAppeal  Action = "rating.appeal"  // appeal a rating believed mistaken or malicious
 	RatingDecide  Action = "rating.decide"  // decide an appeal (申诉复核): supervisors
+
+	// UpstreamManage sets up receivers (the upper platform, local systems' webhooks) for an organisation's
+	// subtree, switches classes of personal data off for them, reads their delivery logs and resends parked
+	// records (issue 15). Administrators: what leaves Bianmin is the region's decision.
+	UpstreamManage Action = "upstream.manage"
 )
 
 // Actions lists every action, for the permission matrix and its test.
 var Actions = []Action{OrgRead, OrgEdit, OrgImport, StaffRead, StaffManage, ApplicantRead, ApplicantReadFull,
 	ApplicantWrite, ApplicantOverride, TranslationEdit, AuditRead, CatalogEdit, CatalogPublish, SupervisionRead, OrderIssue, OrderAnswer,
 	CaseFileRead, CaseFileAttach, StandingWrite, StationLists, NeedsRead, NeedsWrite, VisitWrite, HallOperate, HoursEdit,
-	TranslationReview, EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingRectify, RatingAppeal, RatingDecide}
+	TranslationReview, EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingRectify, RatingAppeal, RatingDecide, UpstreamManage}
 
 var grants = map[Role][]Action{
 	Clerk: {OrgRead, ApplicantRead, ApplicantReadFull, ApplicantWrite, OrderAnswer, CaseFileRead, CaseFileAttach, StationLists, NeedsRead, NeedsWrite, VisitWrite,

@@ -40,6 +40,10 @@ type Config struct {
 	Files files.Limits
 	// RectifyDays is the working days a 差评's rectification has (FACTS.md §2.4: no national number; 5 by default).
 	RectifyDays int
+	// OutboxWaits are the waits between attempts of a record that could not be sent (upstream.go).
+	OutboxWaits OutboxWaits
+	// UpstreamFrom is the division code a batch to the upper platform names as its sender.
+	UpstreamFrom string
 }
 
 // DefaultConfig is what a hall runs with.
