@@ -73,7 +73,7 @@ var schema = map[Table]map[string]rule{
 	},
 	Process: {
 		"project_no": {required: true, max: 50}, "task_code": {required: true, max: 36}, "process_name": {required: true, max: 100},
-		"event_name": {required: true, codes: []string{"通过", "退回", "其他"}}, // GB/T 39046 6.4 业务动作
+		"event_name":       {required: true, codes: []string{"通过", "退回", "其他"}}, // GB/T 39046 6.4 业务动作
 		"event_start_time": {required: true, stamp: true}, "event_end_time": {stamp: true}, "handle_user_name": {max: 50},
 		"handle_explain": {max: 2000}, "process_state": {codes: []string{"1", "2"}}, "is_delivery_results": {codes: []string{"", "0", "1"}}, "area_code": {max: 12},
 	},
@@ -90,12 +90,12 @@ var schema = map[Table]map[string]rule{
 	Evaluation: {
 		"evaluate_id": {required: true, max: 50}, "project_no": {max: 50}, "channel": {required: true, max: 20},
 		"evaluate_time": {required: true, stamp: true}, "evaluate_times": {required: true, max: 3},
-		"satisfaction": {required: true, codes: []string{"1", "2", "3", "4", "5"}}, // A.8
+		"satisfaction":  {required: true, codes: []string{"1", "2", "3", "4", "5"}}, // A.8
 		"evaluate_text": {max: 2000}, "area_code": {required: true, max: 12}, "subject": {max: 20}, "task_name": {max: 200},
 	},
 	Supervise: {
 		"supervise_no": {required: true, max: 50}, "project_no": {required: true, max: 50}, "rule_no": {required: true, max: 20},
-		"warn_type": {required: true, codes: []string{"1", "2"}}, // 监察预警类型代码: 1 黄牌 (预警), 2 红牌 (超期)
+		"warn_type":  {required: true, codes: []string{"1", "2"}}, // 监察预警类型代码: 1 黄牌 (预警), 2 红牌 (超期)
 		"state_time": {required: true, stamp: true}, "result_explain": {max: 2000}, "dept_name": {max: 100}, "area_code": {max: 12},
 	},
 }

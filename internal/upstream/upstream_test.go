@@ -20,7 +20,7 @@ func move(a cases.Action) Move {
 		Steps: []cases.Step{{Name: "初审"}, {Name: "审批"}}, Decision: &cases.Decision{Grant: true}, Suspensions: []cases.Suspension{{Suspension: clock.Suspension{Kind: "公示"}}}}
 	return Move{Case: c, Event: cases.Event{Action: a, At: time.Date(2026, 3, 3, 10, 0, 0, 0, loc), Step: 1, Note: "理由"}, By: "张三", OrgCode: "150421100",
 		Applicant: Person{Kind: "1", Name: "巴特尔", CardType: "111", CardNo: "150421198503152018", Phone: "13800001234", Address: "潘家湾村"},
-		Item: ItemCodes{ImplCode: "11150421MB1234567X4000012345", Name: "最低生活保障", Version: 2, CaseKind: 2}, Due: "2026-03-20", Loc: loc}
+		Item:      ItemCodes{ImplCode: "11150421MB1234567X4000012345", Name: "最低生活保障", Version: 2, CaseKind: 2}, Due: "2026-03-20", Loc: loc}
 }
 
 // Which moves send what up (issue 15 point 1: accepted, moved, suspended, decided, delivered), and every
