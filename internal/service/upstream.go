@@ -227,7 +227,7 @@ func (s *Service) RunOutboxes(ctx context.Context, sender Sender, client *http.C
 	for _, ch := range []string{ChannelUpstream, ChannelWebhook} {
 		go func() {
 			defer func() { done <- struct{}{} }()
-			s.runChannel(ctx, interval, log, ch, func() (int, error) { return s.SendRecords(ctx, ch, client) })
+			s.RunChannel(ctx, ch, client, interval, log)
 		}()
 	}
 	s.RunOutbox(ctx, sender, interval, log)
@@ -235,9 +235,11 @@ func (s *Service) RunOutboxes(ctx context.Context, sender Sender, client *http.C
 	<-done
 }
 
-func (s *Service) runChannel(ctx context.Context, interval time.Duration, log *slog.Logger, ch string, send func() (int, error)) {
+// RunChannel sends the records of one channel (upstream or webhook) until ctx ends: what is due, then again
+// at once while there was some, else after interval. Several instances may run it on one database.
+func (s *Service) RunChannel(ctx context.Context, ch string, client *http.Client, interval time.Duration, log *slog.Logger) {
 	for {
-		n, err := send()
+		n, err := s.SendRecords(ctx, ch, client)
 		if err != nil && ctx.Err() == nil {
 			log.Warn("outbox", "channel", ch, "err", err)
 		}

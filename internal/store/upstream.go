@@ -188,7 +188,10 @@ func (db *DB) Deliveries(ctx context.Context, receiverID string, parkedOnly bool
 
 // OutboxCounts counts a receiver's records by where they stand.
 type OutboxCounts struct {
-	Pending, Parked, Sent int
+	Pending int `json:"pending"` // not yet received, not parked
+	Blocked int `json:"blocked"` // of those, waiting behind a parked record of their key
+	Parked  int `json:"parked"`
+	Sent    int `json:"sent"`
 }
 
 // CountOutbox counts a receiver's records.
@@ -198,6 +201,11 @@ func (db *DB) CountOutbox(ctx context.Context, receiverID string) (OutboxCounts,
 		COALESCE(SUM(CASE WHEN sent_at IS NULL AND parked_at IS NULL THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN parked_at IS NOT NULL THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN sent_at IS NOT NULL THEN 1 ELSE 0 END), 0) FROM outbox WHERE receiver_id = ?`, receiverID).Scan(&c.Pending, &c.Parked, &c.Sent)
+	if err != nil || c.Parked == 0 {
+		return c, err
+	}
+	err = db.queryRow(ctx, `SELECT count(*) FROM outbox o WHERE o.receiver_id = ? AND o.sent_at IS NULL AND o.parked_at IS NULL AND o.order_key <> ''
+		AND EXISTS (SELECT 1 FROM outbox p WHERE p.receiver_id = o.receiver_id AND p.order_key = o.order_key AND p.seq < o.seq AND p.parked_at IS NOT NULL)`, receiverID).Scan(&c.Blocked)
 	return c, err
 }
 

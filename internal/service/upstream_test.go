@@ -1,0 +1,437 @@
+package service_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"bianmin/internal/access"
+	"bianmin/internal/cases"
+	"bianmin/internal/catalog"
+	"bianmin/internal/errs"
+	"bianmin/internal/service"
+	"bianmin/internal/store"
+	"bianmin/internal/testkit"
+	"bianmin/internal/upstream"
+)
+
+// The reference receiver runs as a process of its own: the same binary a region runs (`bianmin upstream
+// serve`), built once per test run.
+var bin struct {
+	once sync.Once
+	path string
+	err  error
+}
+
+func bianminBinary(t *testing.T) string {
+	t.Helper()
+	bin.once.Do(func() {
+		goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
+		if _, err := os.Stat(goTool); err != nil {
+			goTool = "go"
+		}
+		dir, err := os.MkdirTemp("", "bianmin-bin-")
+		if err != nil {
+			bin.err = err
+			return
+		}
+		bin.path = filepath.Join(dir, "bianmin")
+		out, err := exec.Command(goTool, "build", "-o", bin.path, "bianmin/cmd/bianmin").CombinedOutput()
+		if err != nil {
+			bin.err = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if bin.err != nil {
+		t.Fatal(bin.err)
+	}
+	return bin.path
+}
+
+type receiverProc struct {
+	t         *testing.T
+	addr, dir string
+	cmd       *exec.Cmd
+}
+
+// startReceiver starts the receiver on addr (a fixed port, so that a restart answers at the same address)
+// with its ledger in dir.
+func startReceiver(t *testing.T, addr, dir string) *receiverProc {
+	p := &receiverProc{t: t, addr: addr, dir: dir}
+	p.start()
+	t.Cleanup(p.kill)
+	return p
+}
+
+func (p *receiverProc) start() {
+	p.t.Helper()
+	p.cmd = exec.Command(bianminBinary(p.t), "upstream", "serve", "-addr", p.addr, "-dir", p.dir)
+	p.cmd.Stdout, p.cmd.Stderr = io.Discard, os.Stderr
+	if err := p.cmd.Start(); err != nil {
+		p.t.Fatal(err)
+	}
+	for range 200 {
+		if resp, err := http.Get("http://" + p.addr + "/healthz"); err == nil {
+			resp.Body.Close()
+			return
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	p.t.Fatal("the receiver did not start")
+}
+
+// kill ends the process at once (SIGKILL): whatever it was writing is cut where it stood.
+func (p *receiverProc) kill() {
+	if p.cmd != nil && p.cmd.Process != nil {
+		p.cmd.Process.Kill()
+		p.cmd.Wait()
+		p.cmd = nil
+	}
+}
+
+func (p *receiverProc) get(path string, v any) {
+	p.t.Helper()
+	resp, err := http.Get("http://" + p.addr + path)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+		p.t.Fatal(err)
+	}
+}
+
+func freeAddr(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// upstreamMoves is how many case moves the push test makes: BIANMIN_UPSTREAM_MOVES (10,000 for the issue's
+// figure), else a few hundred, which walk the same paths in seconds.
+func upstreamMoves() int {
+	if n, err := strconv.Atoi(os.Getenv("BIANMIN_UPSTREAM_MOVES")); err == nil && n > 0 {
+		return n
+	}
+	return 240
+}
+
+// withCodes gives the item its 实施编码 and 基本编码 (as the catalog sync brings them) and publishes it.
+func withCodes(t *testing.T, svc *service.Service, db *store.DB, item string) {
+	t.Helper()
+	it, row, _, err := svc.ItemForEdit(ctx, access.System, item)
+	if err != nil {
+		t.Fatal(err)
+	}
+	it.ImplCode, it.BaseCode = "11150421MB1234567X400001234500", "000123456000"
+	saved, err := svc.SaveItem(ctx, access.System, it, row.RowVersion)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.SetItemStatus(ctx, access.System, saved.ID, saved.Version, catalog.Published); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// lifecycle walks a case through every move the upper platform hears of: accept, two steps, decide,
+// issue, deliver (6 moves, 8 records).
+func lifecycle(w *world, item string) error {
+	c, err := w.svc.Receive(ctx, w.actors["tianshan.clerk"], service.ReceiveInput{ItemID: item, ApplicantID: w.seeded["T1"]}, "")
+	if err != nil {
+		return err
+	}
+	for _, m := range []struct {
+		who string
+		a   cases.Action
+		in  cases.Input
+	}{
+		{"tianshan.clerk", cases.Accept, cases.Input{Materials: mats(false)}},
+		{"tianshan.reviewer", cases.Pass, cases.Input{}},
+		{"tianshan.reviewer", cases.Pass, cases.Input{}},
+		{"minzheng", cases.Decide, cases.Input{Grant: true, Reason: "经审核符合条件"}},
+		{"tianshan.clerk", cases.Issue, cases.Input{Method: "window"}},
+		{"tianshan.clerk", cases.Deliver, cases.Input{}},
+	} {
+		if c, err = w.svc.Act(ctx, w.actors[m.who], c.ID, c.Version, m.a, m.in); err != nil {
+			return fmt.Errorf("%s: %w", m.a, err)
+		}
+	}
+	return nil
+}
+
+// runCases runs n lifecycles from four workers; half is signalled once half of them are done.
+func runCases(t *testing.T, w *world, item string, n int, half chan<- struct{}) {
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	done := 0
+	next := make(chan int)
+	go func() {
+		for i := range n {
+			next <- i
+		}
+		close(next)
+	}()
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range next {
+				if err := lifecycle(w, item); err != nil {
+					t.Error(err)
+				}
+				mu.Lock()
+				done++
+				if done == n/2 && half != nil {
+					close(half)
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// drainWait is how long drained waits before it reports what is stuck.
+var drainWait = 60 * time.Second
+
+// drained waits until the receiver has nothing pending (records sent or parked).
+func drained(t *testing.T, db *store.DB, receiver string) store.OutboxCounts {
+	t.Helper()
+	deadline := time.Now().Add(drainWait)
+	for {
+		c, err := db.CountOutbox(ctx, receiver)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Pending == c.Blocked {
+			return c
+		}
+		if time.Now().After(deadline) {
+			rows, _ := db.QueryRaw(ctx, `SELECT order_key, seq, attempts, last_error, next_at FROM outbox WHERE receiver_id = ? AND sent_at IS NULL AND parked_at IS NULL ORDER BY order_key, seq LIMIT 5`, receiver)
+			for rows.Next() {
+				var k, e string
+				var seq, a int
+				var next time.Time
+				rows.Scan(&k, &seq, &a, &e, &next)
+				t.Logf("pending: %s %d attempts %d next %v: %s", k, seq, a, next, e)
+			}
+			rows.Close()
+			t.Fatalf("still pending after five minutes: %+v", c)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// exactlyOnce checks the receiver's ledger against the outbox: every record kept once, each key's records
+// in their order 1, 2, 3 ...
+func exactlyOnce(t *testing.T, db *store.DB, p *receiverProc) []upstream.Kept {
+	t.Helper()
+	var kept []upstream.Kept
+	p.get("/records", &kept)
+	rows, err := db.QueryRaw(ctx, `SELECT id FROM outbox WHERE channel = 'upstream'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{}
+	for rows.Next() {
+		var id string
+		rows.Scan(&id)
+		want[id] = true
+	}
+	rows.Close()
+	seen, last := map[string]int{}, map[string]int{}
+	for _, k := range kept {
+		seen[k.ID]++
+		if k.Seq != last[k.Key]+1 {
+			t.Errorf("key %s: %d after %d", k.Key, k.Seq, last[k.Key])
+		}
+		last[k.Key] = k.Seq
+	}
+	for id := range want {
+		if seen[id] != 1 {
+			t.Errorf("record %s kept %d times", id, seen[id])
+		}
+	}
+	if len(kept) != len(want) {
+		t.Errorf("%d kept for %d records", len(kept), len(want))
+	}
+	return kept
+}
+
+// lag reports the push's throughput and the p99 of move to receipt, from the outbox's own times.
+func lag(t *testing.T, db *store.DB, name string) {
+	rows, err := db.QueryRaw(ctx, `SELECT created_at, sent_at FROM outbox WHERE channel = 'upstream' AND sent_at IS NOT NULL`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d []time.Duration
+	var first, lastAt time.Time
+	for rows.Next() {
+		var c, s time.Time
+		rows.Scan(&c, &s)
+		d = append(d, s.Sub(c))
+		if first.IsZero() || c.Before(first) {
+			first = c
+		}
+		if s.After(lastAt) {
+			lastAt = s
+		}
+	}
+	rows.Close()
+	if len(d) == 0 {
+		return
+	}
+	slices.Sort(d)
+	t.Logf("%s: %d records pushed, %.0f records/s, move to receipt p50 %v p99 %v", name, len(d), float64(len(d))/lastAt.Sub(first).Seconds(),
+		d[len(d)/2].Round(time.Millisecond), d[len(d)*99/100].Round(time.Millisecond))
+}
+
+// Issue 15, must show: case moves pushed to the reference receiver in a process of its own; the receiver
+// killed and restarted mid-stream; a record the receiver refuses (a case accepted before its item had its
+// 实施编码) parked with the reason, its case's later records waiting behind it, fixed and resent; afterwards
+// every record kept exactly once, in its case's order. A class of personal data switched off (phones) never
+// leaves.
+func TestUpstreamPush(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, db *store.DB) {
+		w := demoWorld(t, db)
+		item := dibaoItem(t, w)
+		p := startReceiver(t, freeAddr(t), t.TempDir())
+		admin := w.actors["admin"]
+		banner, _ := db.OrgByCode(ctx, "150421")
+		r, _, err := w.svc.CreateReceiver(ctx, admin, service.ReceiverInput{OrgID: banner.ID, Channel: service.ChannelUpstream, Name: "内蒙古政务服务平台",
+			URL: "http://" + p.addr + "/records", Withheld: []string{"phone"}, Active: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// accepted while the item has no 实施编码: the receiver will refuse its first record
+		early, err := w.svc.Receive(ctx, w.actors["tianshan.clerk"], service.ReceiveInput{ItemID: item, ApplicantID: w.seeded["T1"]}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if early, err = w.svc.Act(ctx, w.actors["tianshan.clerk"], early.ID, early.Version, cases.Accept, cases.Input{Materials: mats(false)}); err != nil {
+			t.Fatal(err)
+		}
+		withCodes(t, w.svc, db, item)
+
+		sctx, stop := context.WithCancel(ctx)
+		defer stop()
+		var senders sync.WaitGroup
+		senders.Add(1)
+		go func() {
+			defer senders.Done()
+			w.svc.RunChannel(sctx, service.ChannelUpstream, nil, 20*time.Millisecond, slog.New(slog.DiscardHandler))
+		}()
+		n := upstreamMoves() / 6
+		half := make(chan struct{})
+		restarted := make(chan struct{})
+		go func() {
+			defer close(restarted)
+			<-half
+			p.kill() // mid-stream: batches in flight are cut
+			p.start()
+		}()
+		runCases(t, w, item, n, half)
+		<-restarted
+		c := drained(t, db, r.ID)
+		// the refused record is parked with its reason; the case's next record waits behind it
+		page, err := w.svc.Deliveries(ctx, admin, r.ID, true, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Parked != 1 || len(page.Records) != 1 || page.Records[0].CaseID != early.ID || page.Records[0].ParkReason != "task_code: required" {
+			t.Fatalf("parked: %+v %+v", c, page.Records)
+		}
+		refused := page.Records[0].ID
+		// the operator fixes what the receiver refused and resends, as often as the case's records need it
+		for range 4 {
+			page, _ = w.svc.Deliveries(ctx, admin, r.ID, true, "")
+			if len(page.Records) == 0 {
+				break
+			}
+			var rec upstream.Record
+			json.Unmarshal([]byte(page.Records[0].Body), &rec)
+			rec.Data["task_code"] = "11150421MB1234567X400001234500"
+			b, _ := json.Marshal(rec)
+			if _, err := w.svc.Resend(ctx, admin, page.Records[0].ID, string(b)); err != nil {
+				t.Fatal(err)
+			}
+			drained(t, db, r.ID)
+		}
+		stop()
+		senders.Wait()
+		if c, _ := db.CountOutbox(ctx, r.ID); c.Parked != 0 || c.Pending != 0 || c.Sent != 8*n+2 {
+			t.Fatalf("after the fixes: %+v, want %d sent", c, 8*n+2)
+		}
+		kept := exactlyOnce(t, db, p)
+		for _, k := range kept {
+			if k.Table == upstream.Accept && (k.Data["contact_mobile"] != "" || k.Data["applyer_name"] == "") {
+				t.Fatalf("phones are switched off for this receiver, names are not: %v", k.Data)
+			}
+		}
+		var st struct{ Kept, Duplicates int }
+		p.get("/stats", &st)
+		t.Logf("%s: %d moves, %d records kept, %d resent after a lost receipt", db.Dialect(), 6*n+1, st.Kept, st.Duplicates)
+		lag(t, db, db.Dialect())
+		// a record not parked cannot be resent; a fix may not change which record it is
+		if _, err := w.svc.Resend(ctx, admin, refused, ""); errs.CodeOf(err) != errs.Conflict {
+			t.Errorf("resending a record already received: %v", err)
+		}
+	})
+}
+
+// Issue 15, must show: two Bianmin instances on one PostgreSQL send the same outbox, and the receiver gets
+// no record twice.
+func TestUpstreamTwoInstances(t *testing.T) {
+	for _, e := range testkit.Engines(t) {
+		if e.Name != "postgres" {
+			continue
+		}
+		db1 := testkit.Open(t, e)
+		w := demoWorld(t, db1)
+		db2 := testkit.Open(t, e) // the second instance: its own pool, its own service, the same database
+		svc2 := testkit.Service(t, db2)
+		item := dibaoItem(t, w)
+		withCodes(t, w.svc, db1, item)
+		p := startReceiver(t, freeAddr(t), t.TempDir())
+		banner, _ := db1.OrgByCode(ctx, "150421")
+		r, _, err := w.svc.CreateReceiver(ctx, w.actors["admin"], service.ReceiverInput{OrgID: banner.ID, Channel: service.ChannelUpstream, Name: "平台",
+			URL: "http://" + p.addr + "/records", Active: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sctx, stop := context.WithCancel(ctx)
+		var senders sync.WaitGroup
+		for _, s := range []*service.Service{w.svc, svc2} {
+			senders.Add(1)
+			go func() {
+				defer senders.Done()
+				s.RunChannel(sctx, service.ChannelUpstream, nil, 5*time.Millisecond, slog.New(slog.DiscardHandler))
+			}()
+		}
+		runCases(t, w, item, 30, nil)
+		drained(t, db1, r.ID)
+		stop()
+		senders.Wait()
+		exactlyOnce(t, db1, p)
+		var st struct{ Kept, Duplicates int }
+		p.get("/stats", &st)
+		if st.Duplicates != 0 || st.Kept != 30*8 {
+			t.Fatalf("two instances: %+v", st)
+		}
+	}
+}
