@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,6 +23,7 @@ import (
 	"bianmin/internal/cases"
 	"bianmin/internal/catalog"
 	"bianmin/internal/errs"
+	"bianmin/internal/rating"
 	"bianmin/internal/service"
 	"bianmin/internal/store"
 	"bianmin/internal/testkit"
@@ -434,4 +436,123 @@ func TestUpstreamTwoInstances(t *testing.T) {
 			t.Fatalf("two instances: %+v", st)
 		}
 	}
+}
+
+// Issue 15, must show: a webhook delivery verified by its signature. A local system subscribes to the cases,
+// ratings and supervision records of the banner with names and ID numbers switched off; its first answer
+// is an error, and the delivery comes again; the test button sends a test event; everything arrives signed.
+func TestWebhooks(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, db *store.DB) {
+		w := demoWorld(t, db)
+		item := dibaoItem(t, w)
+		withCodes(t, w.svc, db, item)
+		var mu sync.Mutex
+		var secret []byte
+		var events []upstream.Event
+		bad, calls := 0, 0
+		hook := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+			body, _ := io.ReadAll(r.Body)
+			mu.Lock()
+			defer mu.Unlock()
+			calls++
+			if calls == 1 {
+				http.Error(rw, "busy", http.StatusServiceUnavailable)
+				return
+			}
+			if !upstream.Verify(secret, r.Header.Get(upstream.HeaderTimestamp), r.Header.Get(upstream.HeaderSignature), body, time.Now()) {
+				bad++
+				http.Error(rw, "bad signature", http.StatusUnauthorized)
+				return
+			}
+			var ev upstream.Event
+			json.Unmarshal(body, &ev)
+			events = append(events, ev)
+		}))
+		defer hook.Close()
+		banner, _ := db.OrgByCode(ctx, "150421")
+		admin := w.actors["admin"]
+		in := service.ReceiverInput{OrgID: banner.ID, Channel: service.ChannelWebhook, Name: "民政局业务系统", URL: hook.URL,
+			Events: []string{"case", "rating", "supervision"}, Withheld: []string{"name", "id_number"}, Active: true}
+		// a director manages no receivers; a webhook needs its events; an address must be http(s)
+		if _, _, err := w.svc.CreateReceiver(ctx, w.actors["tianshan.director"], in); errs.CodeOf(err) != errs.Forbidden {
+			t.Fatalf("a director: %v", err)
+		}
+		for _, bad := range []func(i *service.ReceiverInput){
+			func(i *service.ReceiverInput) { i.Events = nil },
+			func(i *service.ReceiverInput) { i.URL = "ftp://x" },
+			func(i *service.ReceiverInput) { i.Withheld = []string{"blood_type"} },
+		} {
+			x := in
+			bad(&x)
+			if _, _, err := w.svc.CreateReceiver(ctx, admin, x); errs.CodeOf(err) != errs.Invalid {
+				t.Fatalf("%+v: %v", x, err)
+			}
+		}
+		r, hex, err := w.svc.CreateReceiver(ctx, admin, in)
+		if err != nil || len(hex) != 64 {
+			t.Fatal(err)
+		}
+		mu.Lock()
+		secret = []byte(hex)
+		mu.Unlock()
+		if err := lifecycle(w, item); err != nil {
+			t.Fatal(err)
+		}
+		cs, _ := db.QueryRaw(ctx, `SELECT id FROM cases ORDER BY received_at DESC LIMIT 1`)
+		var caseID string
+		for cs.Next() {
+			cs.Scan(&caseID)
+		}
+		cs.Close()
+		if _, err := w.svc.EnterPaperRating(ctx, w.actors["tianshan.clerk"], rating.Subject{CaseID: caseID}, service.RateInput{Level: rating.Unsatisfied, Text: "等了很久"}, "k"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.svc.TestDelivery(ctx, admin, r.ID); err != nil {
+			t.Fatal(err)
+		}
+		sctx, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			w.svc.RunChannel(sctx, service.ChannelWebhook, nil, 10*time.Millisecond, slog.New(slog.DiscardHandler))
+		}()
+		drained(t, db, r.ID)
+		stop()
+		<-done
+		mu.Lock()
+		defer mu.Unlock()
+		kinds := map[string]int{}
+		for _, ev := range events {
+			kinds[ev.Kind]++
+			if ev.Record.Table == upstream.Accept && (ev.Record.Data["applyer_name"] != "" || ev.Record.Data["applyer_page_code"] != "" || ev.Record.Data["contact_mobile"] == "") {
+				t.Errorf("names and ID numbers are off for this receiver, phones are not: %v", ev.Record.Data)
+			}
+			if ev.Kind == "rating" && (ev.Record.Data["satisfaction"] != "4" || ev.Record.Data["channel"] == "") {
+				t.Errorf("rating in 表9 fields: %v", ev.Record.Data)
+			}
+		}
+		if bad != 0 || kinds["case"] != 8 || kinds["rating"] != 1 || kinds["test"] != 1 || calls != len(events)+1 {
+			t.Fatalf("%d bad signatures, %d calls, events %v", bad, calls, kinds)
+		}
+		log, err := w.svc.Deliveries(ctx, admin, r.ID, false, "")
+		if err != nil || log.Counts.Sent != 10 || len(log.Records) != 10 {
+			t.Fatalf("log: %+v %v", log.Counts, err)
+		}
+		retried := 0
+		for _, o := range log.Records {
+			if o.Attempts == 2 {
+				retried++
+			}
+		}
+		if retried != 1 {
+			t.Errorf("the delivery the hook refused first was tried twice: %d", retried)
+		}
+		// another banner's administrator does not see this log; nobody may edit without the version read
+		if _, err := w.svc.UpdateReceiver(ctx, admin, r.ID, r.Version+1, in); errs.CodeOf(err) != errs.Conflict {
+			t.Errorf("a stale version: %v", err)
+		}
+		if _, err := w.svc.Deliveries(ctx, w.actors["supervisor"], r.ID, false, ""); errs.CodeOf(err) != errs.Forbidden {
+			t.Errorf("a supervisor reads the log: %v", err)
+		}
+	})
 }
