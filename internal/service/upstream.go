@@ -20,6 +20,7 @@ import (
 	"bianmin/internal/cases"
 	"bianmin/internal/clock"
 	"bianmin/internal/errs"
+	"bianmin/internal/i18n"
 	"bianmin/internal/ids"
 	"bianmin/internal/org"
 	"bianmin/internal/people"
@@ -411,6 +412,18 @@ type ReceiverInput struct {
 	Active   bool     `json:"active"`
 }
 
+// labelled gives each field error the label of its field (up.field.<name>) in both languages.
+func (s *Service) labelled(err error) error {
+	var l errs.List
+	for _, e := range errs.All(err) {
+		if e.Field != "" && s.Catalog.Has("up.field."+e.Field) {
+			e = e.With("label_zh", s.Catalog.T(i18n.Zh, "up.field."+e.Field)).With("label_mn", s.Catalog.T(i18n.Mn, "up.field."+e.Field))
+		}
+		l.Add(e)
+	}
+	return l.Err()
+}
+
 func (in ReceiverInput) check() error {
 	var l errs.List
 	l.Add(limit("name", in.Name, 100))
@@ -453,7 +466,7 @@ func (s *Service) CreateReceiver(ctx context.Context, actor access.Actor, in Rec
 		return store.Receiver{}, "", err
 	}
 	if err := in.check(); err != nil {
-		return store.Receiver{}, "", err
+		return store.Receiver{}, "", s.labelled(err)
 	}
 	r := store.Receiver{ID: ids.New(), OrgID: o.ID, OrgPath: o.Path, Channel: in.Channel, Name: strings.TrimSpace(in.Name), URL: in.URL,
 		Events: in.Events, Withheld: in.Withheld, Active: in.Active, Version: 1}
@@ -484,7 +497,7 @@ func (s *Service) UpdateReceiver(ctx context.Context, actor access.Actor, id str
 	}
 	in.Channel = before.Channel
 	if err := in.check(); err != nil {
-		return before, err
+		return before, s.labelled(err)
 	}
 	r := before
 	r.Name, r.URL, r.Events, r.Withheld, r.Active = strings.TrimSpace(in.Name), in.URL, in.Events, in.Withheld, in.Active
@@ -565,10 +578,10 @@ func (s *Service) Resend(ctx context.Context, actor access.Actor, id, body strin
 	}
 	if body = strings.TrimSpace(body); body != "" {
 		if len(body) > MaxRecordBody {
-			return o, errs.Field("body", "err.too_long").With("max", strconv.Itoa(MaxRecordBody))
+			return o, s.labelled(errs.Field("body", "err.too_long").With("max", strconv.Itoa(MaxRecordBody)))
 		}
 		if err := sameRecord(o, body); err != nil {
-			return o, err
+			return o, s.labelled(err)
 		}
 	}
 	var out store.Outgoing

@@ -188,6 +188,15 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /catalog/{id}", s.needLogin(s.catalogSave))
 	mux.HandleFunc("POST /catalog/{id}/status", s.needLogin(s.catalogStatus))
 
+	// what leaves Bianmin (pages_upstream.go): receivers (the upper platform, webhooks), their logs, the
+	// classes of personal data switched off, a parked record's fix and resend, a webhook's test
+	mux.HandleFunc("GET /upstream", s.needLogin(s.receivers))
+	mux.HandleFunc("POST /upstream", s.needLogin(s.receiverCreate))
+	mux.HandleFunc("GET /upstream/{id}", s.needLogin(s.receiverShow))
+	mux.HandleFunc("POST /upstream/{id}", s.needLogin(s.receiverSave))
+	mux.HandleFunc("POST /upstream/{id}/test", s.needLogin(s.receiverTest))
+	mux.HandleFunc("POST /outbox/{id}/resend", s.needLogin(s.recordResend))
+
 	// JSON API (api.go has its table; the OpenAPI document is generated from it)
 	s.mountAPI(mux)
 
