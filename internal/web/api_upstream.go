@@ -5,6 +5,7 @@ import (
 
 	"bianmin/internal/service"
 	"bianmin/internal/store"
+	"bianmin/internal/upstream"
 )
 
 // The API of what leaves Bianmin (issue 15; pages_upstream.go): receivers (the upper platform, local systems'
@@ -64,5 +65,16 @@ func (s *Server) upstreamOps() []apiOp {
 			func(r *http.Request, c *reqCtx, in ResendJSON) (store.Outgoing, error) {
 				return s.svc.Resend(r.Context(), c.me.Actor(), r.PathValue("id"), in.Body)
 			}),
+		op(s, "POST", "/api/v1/catalog/sync", "syncCatalog", "Take the upper platform's 实施清单: each item's differences from the local version become a draft (a new version of a published item) to review and publish; codes checked against their layout; nothing is published", true,
+			func(r *http.Request, c *reqCtx, in CatalogSyncJSON) (service.SyncReport, error) {
+				return s.svc.SyncCatalog(r.Context(), c.me.Actor(), in.TaskFile, in.Department)
+			}),
 	}
+}
+
+// CatalogSyncJSON is the upper platform's 实施清单 (up_task_general_basic, extend, material) and the department
+// new items go to ("": each item's 实施主体).
+type CatalogSyncJSON struct {
+	upstream.TaskFile
+	Department string `json:"department,omitempty"`
 }

@@ -1,9 +1,11 @@
 package web
 
 import (
+	"encoding/json"
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"bianmin/internal/errs"
 	"bianmin/internal/service"
@@ -166,4 +168,66 @@ func (s *Server) recordResend(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/upstream/"+o.ReceiverID+"?ok=resent", http.StatusSeeOther)
+}
+
+// catalogSyncForm offers the upload of the upper platform's 实施清单.
+func (s *Server) catalogSyncForm(w http.ResponseWriter, r *http.Request) {
+	if !s.needCatalog(w, r) {
+		return
+	}
+	p := s.page(r, "up.sync.title")
+	p.Data = syncData{}
+	s.render(w, http.StatusOK, "catalog_sync", p)
+}
+
+// catalogSync takes the file and shows, item by item, the drafts it made and how each differs from the
+// local version, for the department to review and publish.
+func (s *Server) catalogSync(w http.ResponseWriter, r *http.Request) {
+	if !s.needCatalog(w, r) {
+		return
+	}
+	p := s.page(r, "up.sync.title")
+	p.Data = syncData{}
+	fail := func(err error) {
+		p.Errors = s.fieldErrors(p.Lang, err)
+		s.render(w, status(err), "catalog_sync", p)
+	}
+	f, _, err := r.FormFile("file")
+	if err != nil {
+		fail(errs.Field("file", "err.required"))
+		return
+	}
+	defer f.Close()
+	var file upstream.TaskFile
+	if err := json.NewDecoder(http.MaxBytesReader(w, f, catalogUploadLimit)).Decode(&file); err != nil {
+		fail(errs.Field("file", "err.import.format"))
+		return
+	}
+	rep, err := s.svc.SyncCatalog(r.Context(), rc(r).me.Actor(), file, strings.TrimSpace(r.FormValue("department")))
+	if err != nil {
+		fail(err)
+		return
+	}
+	d := syncData{Report: rep, Done: true}
+	for _, e := range rep.Entries {
+		row := syncRow{SyncEntry: e}
+		for _, x := range e.Errors {
+			row.Why = append(row.Why, s.fieldErrors(p.Lang, x)...)
+		}
+		d.Rows = append(d.Rows, row)
+	}
+	p.Data = d
+	s.render(w, http.StatusOK, "catalog_sync", p)
+}
+
+// syncData is a sync's report with each refusal as people read it.
+type syncData struct {
+	Report service.SyncReport
+	Rows   []syncRow
+	Done   bool
+}
+
+type syncRow struct {
+	service.SyncEntry
+	Why []FieldError
 }

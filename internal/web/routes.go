@@ -196,6 +196,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /upstream/{id}", s.needLogin(s.receiverSave))
 	mux.HandleFunc("POST /upstream/{id}/test", s.needLogin(s.receiverTest))
 	mux.HandleFunc("POST /outbox/{id}/resend", s.needLogin(s.recordResend))
+	mux.HandleFunc("GET /catalog/sync", s.needLogin(s.catalogSyncForm)) // the upper platform's 实施清单 as drafts, with their differences
+	mux.HandleFunc("POST /catalog/sync", s.needLogin(s.catalogSync))
 
 	// JSON API (api.go has its table; the OpenAPI document is generated from it)
 	s.mountAPI(mux)

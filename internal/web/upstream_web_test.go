@@ -205,4 +205,21 @@ func TestUpstreamPages(t *testing.T) {
 	if code, _ := get(token("tianshan.clerk"), "/api/v1/receivers"); code != http.StatusForbidden {
 		t.Errorf("a clerk lists receivers: %d", code)
 	}
+	// the catalog sync: the upper platform's file becomes drafts whose differences are listed for review
+	file, err := os.ReadFile("../upstream/testdata/task-general.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dept := newClient(t, r.URL)
+	dept.login("minzheng")
+	dept.get("/catalog/sync")
+	code, body, _ = dept.postFiles("/catalog/sync", map[string]string{}, map[string][2]any{"file": {"task-general.json", file}})
+	if code != http.StatusOK || !strings.Contains(body, `id="sync-report"`) || strings.Count(body, `class="sync-entry`) != 3 ||
+		!strings.Contains(body, "11150421MB1234567X400001234500") || !strings.Contains(body, "最低生活保障金领取证") {
+		t.Fatalf("sync: %d %s", code, body)
+	}
+	dept.rendersIn("mn", []string{"/catalog/sync"})
+	if code, _, _ = clerk.postFiles("/catalog/sync", map[string]string{}, map[string][2]any{"file": {"f.json", file}}); code != http.StatusForbidden {
+		t.Errorf("a clerk syncs the catalog: %d", code)
+	}
 }
