@@ -27,7 +27,7 @@ type SyncEntry struct {
 
 // SyncReport is a sync's outcome, item by item.
 type SyncReport struct {
-	Entries                           []SyncEntry `json:"entries"`
+	Entries                          []SyncEntry `json:"entries"`
 	New, Changed, Unchanged, Refused int
 }
 

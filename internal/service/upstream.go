@@ -184,6 +184,41 @@ func (s *Service) pushCards(ctx context.Context, tx *store.Tx, c cases.Case, han
 	return nil
 }
 
+// pushSweptCards writes the supervision records of the cards the sweep turned (a case overdue without a
+// move), for each receiver that takes them, a few hundred a sweep.
+func (s *Service) pushSweptCards(ctx context.Context) error {
+	rs, err := s.DB.Receivers(ctx, "/")
+	if err != nil {
+		return err
+	}
+	for _, r := range rs {
+		if !r.Active || (r.Channel == ChannelWebhook && !slices.Contains(r.Events, upstream.EventSupervision)) {
+			continue
+		}
+		rows, err := s.DB.CardsToPush(ctx, r.ID, 500)
+		if err != nil || len(rows) == 0 {
+			return err
+		}
+		err = s.DB.Write(ctx, func(tx *store.Tx) error {
+			for _, row := range rows {
+				o, err := s.DB.Org(ctx, row.HandlingOrg)
+				if err != nil {
+					return err
+				}
+				c := cases.Case{ID: row.CaseID, No: row.CaseNo, Standing: cases.Standing{Card: clock.Card(row.Card), StepCard: clock.Card(row.StepCard)}}
+				if err := s.pushCards(ctx, tx, c, o); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // pushRating writes a rating's 表9 record for the receivers of its township, in the rating's transaction.
 func (s *Service) pushRating(ctx context.Context, tx *store.Tx, r rating.Rating) error {
 	o, err := s.DB.Org(ctx, r.Township)

@@ -556,3 +556,96 @@ func TestWebhooks(t *testing.T) {
 		}
 	})
 }
+
+// The permission matrix of what leaves Bianmin: only an administrator, within their subtree, sets up
+// receivers, reads their logs, resends and tests; every other role is refused each, on both databases.
+func TestUpstreamPermissions(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, db *store.DB) {
+		w := demoWorld(t, db)
+		banner, _ := db.OrgByCode(ctx, "150421")
+		in := service.ReceiverInput{OrgID: banner.ID, Channel: service.ChannelWebhook, Name: "x", URL: "http://127.0.0.1:9/", Events: []string{"case"}, Active: true}
+		r, _, err := w.svc.CreateReceiver(ctx, w.actors["admin"], in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t1 := in
+		t1.OrgID = w.targets["T1"].ID
+		for _, who := range []string{"supervisor", "minzheng", "tianshan.clerk", "tianshan.reviewer", "tianshan.director", "yangshulin.agent"} {
+			a := w.actors[who]
+			for name, err := range map[string]error{
+				"create":     third(w.svc.CreateReceiver(ctx, a, in)),
+				"create-own": third(w.svc.CreateReceiver(ctx, a, t1)),
+				"list":       second(w.svc.ReceiversOf(ctx, a)),
+				"log":        second(w.svc.Deliveries(ctx, a, r.ID, false, "")),
+				"update":     second(w.svc.UpdateReceiver(ctx, a, r.ID, r.Version, in)),
+				"test":       second(w.svc.TestDelivery(ctx, a, r.ID)),
+			} {
+				if errs.CodeOf(err) != errs.Forbidden {
+					t.Errorf("%s %s: %v", who, name, err)
+				}
+			}
+		}
+	})
+}
+
+func second[T any](_ T, err error) error { return err }
+
+func third[T, U any](_ T, _ U, err error) error { return err }
+
+// E-supervision records go up (GB/T 39046 表11): a case overdue without a move gets its red card from the
+// sweep, and the card is pushed once, whatever sweeps and moves follow.
+func TestSupervisionPushed(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, db *store.DB) {
+		w := demoWorld(t, db)
+		item := dibaoItem(t, w)
+		banner, _ := db.OrgByCode(ctx, "150421")
+		r, _, err := w.svc.CreateReceiver(ctx, w.actors["admin"], service.ReceiverInput{OrgID: banner.ID, Channel: service.ChannelUpstream, Name: "平台",
+			URL: "http://127.0.0.1:9/records", Active: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := w.svc.Receive(ctx, w.actors["tianshan.clerk"], service.ReceiveInput{ItemID: item, ApplicantID: w.seeded["T1"]}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c, err = w.svc.Act(ctx, w.actors["tianshan.clerk"], c.ID, c.Version, cases.Accept, cases.Input{Materials: mats(false)}); err != nil {
+			t.Fatal(err)
+		}
+		cards := func() []string {
+			rows, err := db.QueryRaw(ctx, `SELECT body FROM outbox WHERE receiver_id = ? AND template = 'up_pro_supervise' ORDER BY created_at, seq`, r.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			var out []string
+			for rows.Next() {
+				var b string
+				rows.Scan(&b)
+				var rec upstream.Record
+				json.Unmarshal([]byte(b), &rec)
+				if rec.Data["project_no"] != c.No || upstream.Validate(rec) != nil {
+					t.Errorf("a card record: %v", rec)
+				}
+				out = append(out, rec.Data["rule_no"]+"/"+rec.Data["warn_type"])
+			}
+			return out
+		}
+		if got := cards(); len(got) != 0 {
+			t.Fatalf("a fresh case has no card: %v", got)
+		}
+		db.Now = func() time.Time { return time.Now().AddDate(0, 3, 0) }
+		defer func() { db.Now = time.Now }()
+		for range 2 {
+			if _, err := w.svc.Sweep(ctx, false); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := w.svc.Act(ctx, w.actors["tianshan.reviewer"], c.ID, c.Version, cases.Pass, cases.Input{}); err != nil {
+			t.Fatal(err)
+		}
+		got := cards()
+		if !slices.Contains(got, "case.red/2") || len(got) != len(slices.Compact(slices.Sorted(slices.Values(got)))) {
+			t.Fatalf("cards pushed: %v", got)
+		}
+	})
+}

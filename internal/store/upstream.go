@@ -289,3 +289,24 @@ func (tx *Tx) ActiveReceivers() ([]Receiver, error) {
 	rows, err := tx.query(`SELECT ` + receiverCols + ` FROM receivers r JOIN orgs g ON g.id = r.org_id WHERE r.active = 1 ORDER BY r.id`)
 	return collect(rows, err, scanReceiver)
 }
+
+// CardRow is a running case whose card or step card stands yellow or red.
+type CardRow struct {
+	CaseID, CaseNo, HandlingOrg string
+	Card, StepCard              string
+}
+
+// CardsToPush lists up to limit running cases with a yellow or red card (of the case or of its step) that
+// was not yet pushed to the receiver: the cards the sweep turned without a move (issue 15 point 4).
+func (db *DB) CardsToPush(ctx context.Context, receiverID string, limit int) ([]CardRow, error) {
+	rows, err := db.query(ctx, `SELECT k.case_id, c.case_no, k.handling_org, k.card, k.step_card FROM case_clock k JOIN cases c ON c.id = k.case_id
+		WHERE k.running > 0 AND (
+		  (k.card IN ('yellow', 'red') AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.receiver_id = ? AND o.order_key = 'sv:' || k.case_id || ':case.' || k.card))
+		  OR (k.step_card IN ('yellow', 'red') AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.receiver_id = ? AND o.order_key = 'sv:' || k.case_id || ':step.' || k.step_card)))
+		LIMIT ?`, receiverID, receiverID, limit)
+	return collect(rows, err, func(row interface{ Scan(...any) error }) (CardRow, error) {
+		var r CardRow
+		err := row.Scan(&r.CaseID, &r.CaseNo, &r.HandlingOrg, &r.Card, &r.StepCard)
+		return r, err
+	})
+}
