@@ -77,17 +77,9 @@ func (s *Service) SyncCatalog(ctx context.Context, actor access.Actor, f upstrea
 			if err == nil {
 				next, err = s.SaveItem(ctx, actor, next, row.RowVersion)
 			}
-			if err != nil {
-				if errs.CodeOf(err) == errs.Internal {
-					return rep, err
-				}
-				e.Outcome, e.Errors = "refused", errs.All(err)
-				rep.Refused++
-			} else {
-				e.Outcome, e.Version = "changed", next.Version
-				rep.Changed++
+			if err := rep.add(e, next, err, "changed", &rep.Changed); err != nil {
+				return rep, err
 			}
-			rep.Entries = append(rep.Entries, e)
 			continue
 		}
 		dept := department
@@ -97,17 +89,26 @@ func (s *Service) SyncCatalog(ctx context.Context, actor access.Actor, f upstrea
 		it := upstream.Overlay(catalog.Item{Department: dept, ExtensionUnit: catalog.WorkingDays}, t)
 		e.Changes = catalog.Diff(catalog.Item{Department: dept, ExtensionUnit: catalog.WorkingDays}, it)
 		created, err := s.CreateItem(ctx, actor, it)
-		if err != nil {
-			if errs.CodeOf(err) == errs.Internal {
-				return rep, err
-			}
-			e.Outcome, e.Errors = "refused", errs.All(err)
-			rep.Refused++
-		} else {
-			e.Outcome, e.ItemID, e.Version = "new", created.ID, created.Version
-			rep.New++
+		if err := rep.add(e, created, err, "new", &rep.New); err != nil {
+			return rep, err
 		}
-		rep.Entries = append(rep.Entries, e)
 	}
 	return rep, nil
+}
+
+// add records what became of an item written as a draft: the outcome and its count, or a refusal with its
+// reasons; a fault (not the item's) ends the sync.
+func (rep *SyncReport) add(e SyncEntry, saved catalog.Item, err error, outcome string, count *int) error {
+	switch {
+	case errs.CodeOf(err) == errs.Internal:
+		return err
+	case err != nil:
+		e.Outcome, e.Errors = "refused", errs.All(err)
+		rep.Refused++
+	default:
+		e.Outcome, e.ItemID, e.Version = outcome, saved.ID, saved.Version
+		*count++
+	}
+	rep.Entries = append(rep.Entries, e)
+	return nil
 }
