@@ -559,7 +559,9 @@ func TestWebhooks(t *testing.T) {
 
 // The permission matrix of what leaves Bianmin: only an administrator, within their subtree, sets up
 // receivers, reads their logs, resends and tests; every other role is refused each, on both databases.
-func TestUpstreamPermissions(t *testing.T) {
+// E-supervision records go up (GB/T 39046 表11): a case overdue without a move gets its red card from the
+// sweep, and the card is pushed once, whatever sweeps and moves follow.
+func TestUpstreamScopeAndCards(t *testing.T) {
 	testkit.Each(t, func(t *testing.T, db *store.DB) {
 		w := demoWorld(t, db)
 		banner, _ := db.OrgByCode(ctx, "150421")
@@ -585,21 +587,8 @@ func TestUpstreamPermissions(t *testing.T) {
 				}
 			}
 		}
-	})
-}
-
-func second[T any](_ T, err error) error { return err }
-
-func third[T, U any](_ T, _ U, err error) error { return err }
-
-// E-supervision records go up (GB/T 39046 表11): a case overdue without a move gets its red card from the
-// sweep, and the card is pushed once, whatever sweeps and moves follow.
-func TestSupervisionPushed(t *testing.T) {
-	testkit.Each(t, func(t *testing.T, db *store.DB) {
-		w := demoWorld(t, db)
 		item := dibaoItem(t, w)
-		banner, _ := db.OrgByCode(ctx, "150421")
-		r, _, err := w.svc.CreateReceiver(ctx, w.actors["admin"], service.ReceiverInput{OrgID: banner.ID, Channel: service.ChannelUpstream, Name: "平台",
+		up, _, err := w.svc.CreateReceiver(ctx, w.actors["admin"], service.ReceiverInput{OrgID: banner.ID, Channel: service.ChannelUpstream, Name: "平台",
 			URL: "http://127.0.0.1:9/records", Active: true})
 		if err != nil {
 			t.Fatal(err)
@@ -612,7 +601,7 @@ func TestSupervisionPushed(t *testing.T) {
 			t.Fatal(err)
 		}
 		cards := func() []string {
-			rows, err := db.QueryRaw(ctx, `SELECT body FROM outbox WHERE receiver_id = ? AND template = 'up_pro_supervise' ORDER BY created_at, seq`, r.ID)
+			rows, err := db.QueryRaw(ctx, `SELECT body FROM outbox WHERE receiver_id = ? AND template = 'up_pro_supervise' ORDER BY created_at, seq`, up.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -649,3 +638,7 @@ func TestSupervisionPushed(t *testing.T) {
 		}
 	})
 }
+
+func second[T any](_ T, err error) error { return err }
+
+func third[T, U any](_ T, _ U, err error) error { return err }
