@@ -380,6 +380,23 @@ func TestUpstreamPush(t *testing.T) {
 			t.Fatalf("after the fixes: %+v, want %d sent", c, 8*n+2)
 		}
 		kept := exactlyOnce(t, db, p)
+		// each push is audited with its receiver: the records it took, the one it refused
+		trail, err := db.AuditOf(ctx, "receiver", r.ID, 1_000_000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pushed, refusedSeen := 0, false
+		for _, e := range trail {
+			if e.Action == "outbox.push" {
+				var got struct{ Received, Refused []string }
+				json.Unmarshal([]byte(e.After), &got)
+				pushed += len(got.Received)
+				refusedSeen = refusedSeen || slices.Contains(got.Refused, refused)
+			}
+		}
+		if pushed < len(kept) || !refusedSeen {
+			t.Errorf("audited pushes: %d records for %d kept, the refusal audited: %v", pushed, len(kept), refusedSeen)
+		}
 		for _, k := range kept {
 			if k.Table == upstream.Accept && (k.Data["contact_mobile"] != "" || k.Data["applyer_name"] == "") {
 				t.Fatalf("phones are switched off for this receiver, names are not: %v", k.Data)

@@ -4,14 +4,18 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
 	"bianmin/internal/demo"
 	"bianmin/internal/testkit"
+	"bianmin/internal/upstream"
+	"bianmin/internal/web"
 )
 
 // pageActions says, for every page action (each POST route of routes.go, and the pages that export), the API
@@ -221,5 +225,32 @@ func TestUpstreamPages(t *testing.T) {
 	dept.rendersIn("mn", []string{"/catalog/sync"})
 	if code, _, _ = clerk.postFiles("/catalog/sync", map[string]string{}, map[string][2]any{"file": {"f.json", file}}); code != http.StatusForbidden {
 		t.Errorf("a clerk syncs the catalog: %d", code)
+	}
+}
+
+// The reference receiver documents its protocol: its OpenAPI document, generated from its table, holds the
+// operation that takes records and the shapes of a batch and of a receipt.
+func TestReceiverOpenAPI(t *testing.T) {
+	l, err := upstream.OpenLedger(filepath.Join(t.TempDir(), "r.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	srv := httptest.NewServer(web.ReceiverHandler(l, nil))
+	defer srv.Close()
+	resp, err := http.Get(srv.URL + "/openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var doc struct {
+		Paths map[string]map[string]struct {
+			OperationID string `json:"operationId"`
+		}
+		Components struct{ Schemas map[string]any }
+	}
+	json.NewDecoder(resp.Body).Decode(&doc)
+	if doc.Paths["/records"]["post"].OperationID != "takeRecords" || doc.Components.Schemas["Batch"] == nil || doc.Components.Schemas["Receipt"] == nil {
+		t.Fatalf("the protocol's document: %+v", doc)
 	}
 }
