@@ -336,7 +336,7 @@ func TestUpstreamPush(t *testing.T) {
 		senders.Add(1)
 		go func() {
 			defer senders.Done()
-			w.svc.RunChannel(sctx, service.ChannelUpstream, nil, 20*time.Millisecond, slog.New(slog.DiscardHandler))
+			w.svc.RunChannel(sctx, service.ChannelUpstream, nil, 20*time.Millisecond, testLog())
 		}()
 		n := upstreamMoves() / 6
 		half := make(chan struct{})
@@ -347,6 +347,15 @@ func TestUpstreamPush(t *testing.T) {
 			p.kill() // mid-stream: batches in flight are cut
 			p.start()
 		}()
+		if os.Getenv("BIANMIN_TEST_LOG") != "" {
+			go func() {
+				for sctx.Err() == nil {
+					c, _ := db.CountOutbox(ctx, r.ID)
+					t.Logf("%s %+v", time.Now().Format("15:04:05"), c)
+					time.Sleep(5 * time.Second)
+				}
+			}()
+		}
 		runCases(t, w, item, n, half)
 		<-restarted
 		c := drained(t, db, r.ID)
@@ -659,3 +668,11 @@ func TestUpstreamScopeAndCards(t *testing.T) {
 func second[T any](_ T, err error) error { return err }
 
 func third[T, U any](_ T, _ U, err error) error { return err }
+
+// testLog shows the senders' warnings when BIANMIN_TEST_LOG is set.
+func testLog() *slog.Logger {
+	if os.Getenv("BIANMIN_TEST_LOG") != "" {
+		return slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	return slog.New(slog.DiscardHandler)
+}

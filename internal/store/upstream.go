@@ -46,6 +46,9 @@ func scanOutgoing(row interface{ Scan(...any) error }) (Outgoing, error) {
 	return o, err
 }
 
+// The lookups by key repeat the outbox_order index's condition (order_key <> ''): a partial index serves a
+// query only when the query says its condition itself (PostgreSQL's generic plans, SQLite).
+
 // Push adds a record for a receiver in the transaction of what causes it, after every earlier record of
 // its key for that receiver. Moves of one case are serialised by the case's version, so two pushes never
 // race for one place; the unique index of migration 051 would refuse the second if they did.
@@ -56,7 +59,7 @@ func (tx *Tx) Push(o Outgoing, body func(Outgoing) string) (Outgoing, error) {
 	}
 	if o.Key != "" {
 		var last int
-		if err := tx.queryRow(`SELECT COALESCE(MAX(seq), 0) FROM outbox WHERE receiver_id = ? AND order_key = ?`, o.ReceiverID, o.Key).Scan(&last); err != nil {
+		if err := tx.queryRow(`SELECT COALESCE(MAX(seq), 0) FROM outbox WHERE receiver_id = ? AND order_key = ? AND order_key <> ''`, o.ReceiverID, o.Key).Scan(&last); err != nil {
 			return o, errs.Wrap(err, "push")
 		}
 		o.Seq = last + 1
@@ -72,7 +75,7 @@ func (tx *Tx) Push(o Outgoing, body func(Outgoing) string) (Outgoing, error) {
 // Pushed reports whether a receiver was ever given a record of a key (a supervision card is pushed once).
 func (tx *Tx) Pushed(receiverID, key string) (bool, error) {
 	var n int
-	err := tx.queryRow(`SELECT count(*) FROM outbox WHERE receiver_id = ? AND order_key = ?`, receiverID, key).Scan(&n)
+	err := tx.queryRow(`SELECT count(*) FROM outbox WHERE receiver_id = ? AND order_key = ? AND order_key <> ''`, receiverID, key).Scan(&n)
 	return n > 0, errs.Wrap(err, "pushed")
 }
 
@@ -85,21 +88,23 @@ func (db *DB) Claim(ctx context.Context, channel string, limit int, lease time.D
 	var out []Outgoing
 	err := db.Write(ctx, func(tx *Tx) error {
 		rows, err := tx.query(`SELECT `+outgoingCols+` FROM outbox o WHERE o.channel = ? AND o.sent_at IS NULL AND o.parked_at IS NULL AND o.next_at <= ?
-			AND (o.order_key = '' OR NOT EXISTS (SELECT 1 FROM outbox p WHERE p.receiver_id = o.receiver_id AND p.order_key = o.order_key AND p.seq < o.seq AND p.sent_at IS NULL))
+			AND (o.order_key = '' OR NOT EXISTS (SELECT 1 FROM outbox p WHERE p.receiver_id = o.receiver_id AND p.order_key = o.order_key AND p.order_key <> '' AND p.seq < o.seq AND p.sent_at IS NULL))
 			ORDER BY o.next_at, o.seq LIMIT ?`+tx.d.skipLocked, channel, tx.now, limit)
 		list, err := collect(rows, err, scanOutgoing)
 		if err != nil {
 			return errs.Wrap(err, "claim")
 		}
-		out = list[:0]
-		for _, o := range list {
-			if _, err := tx.exec(`UPDATE outbox SET next_at = ? WHERE id = ?`, tx.now.Add(lease), o.ID); err != nil {
-				return errs.Wrap(err, "claim")
-			}
-			o.Next = tx.now.Add(lease)
-			out = append(out, o)
+		out = list
+		if len(list) == 0 {
+			return nil
 		}
-		return nil
+		args := []any{tx.now.Add(lease)}
+		for i := range out {
+			out[i].Next = tx.now.Add(lease)
+			args = append(args, out[i].ID)
+		}
+		_, err = tx.exec(`UPDATE outbox SET next_at = ? WHERE id IN (`+strings.TrimSuffix(strings.Repeat("?,", len(out)), ",")+`)`, args...)
+		return errs.Wrap(err, "claim")
 	})
 	return out, err
 }
@@ -205,7 +210,7 @@ func (db *DB) CountOutbox(ctx context.Context, receiverID string) (OutboxCounts,
 		return c, err
 	}
 	err = db.queryRow(ctx, `SELECT count(*) FROM outbox o WHERE o.receiver_id = ? AND o.sent_at IS NULL AND o.parked_at IS NULL AND o.order_key <> ''
-		AND EXISTS (SELECT 1 FROM outbox p WHERE p.receiver_id = o.receiver_id AND p.order_key = o.order_key AND p.seq < o.seq AND p.parked_at IS NOT NULL)`, receiverID).Scan(&c.Blocked)
+		AND EXISTS (SELECT 1 FROM outbox p WHERE p.receiver_id = o.receiver_id AND p.order_key = o.order_key AND p.order_key <> '' AND p.seq < o.seq AND p.parked_at IS NOT NULL)`, receiverID).Scan(&c.Blocked)
 	return c, err
 }
 
@@ -301,8 +306,8 @@ type CardRow struct {
 func (db *DB) CardsToPush(ctx context.Context, receiverID string, limit int) ([]CardRow, error) {
 	rows, err := db.query(ctx, `SELECT k.case_id, c.case_no, k.handling_org, k.card, k.step_card FROM case_clock k JOIN cases c ON c.id = k.case_id
 		WHERE k.running > 0 AND (
-		  (k.card IN ('yellow', 'red') AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.receiver_id = ? AND o.order_key = 'sv:' || k.case_id || ':case.' || k.card))
-		  OR (k.step_card IN ('yellow', 'red') AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.receiver_id = ? AND o.order_key = 'sv:' || k.case_id || ':step.' || k.step_card)))
+		  (k.card IN ('yellow', 'red') AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.receiver_id = ? AND o.order_key <> '' AND o.order_key = 'sv:' || k.case_id || ':case.' || k.card))
+		  OR (k.step_card IN ('yellow', 'red') AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.receiver_id = ? AND o.order_key <> '' AND o.order_key = 'sv:' || k.case_id || ':step.' || k.step_card)))
 		LIMIT ?`, receiverID, receiverID, limit)
 	return collect(rows, err, func(row interface{ Scan(...any) error }) (CardRow, error) {
 		var r CardRow
