@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"io"
@@ -124,7 +125,10 @@ func (s *stopped) Error() string { return s.msg }
 
 // stoppedBy reports whether err comes from the command being stopped.
 func stoppedBy(ctx context.Context, err error) bool {
-	return ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || strings.Contains(err.Error(), "context canceled"))
+	// PostgreSQL's driver answers a query its context ended with a closed connection ("driver: bad
+	// connection") when the end came at the wrong moment, as a migration's did once they took longer
+	return ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, driver.ErrBadConn) ||
+		strings.Contains(err.Error(), "context canceled"))
 }
 
 // progress prints a line now and then: done of total, the rate and the time left.

@@ -87,6 +87,10 @@ usage:
   bianmin bench supervision [flags] [-runs R] [-ahead D] [-full]
                              measure the banner-month dashboard (p50/p99 over R runs) and the card sweep
                              (as if D days had passed, so that cards turn)
+  bianmin upstream serve [-addr ADDR] [-dir DIR] [-refuse FIELD=VALUE]
+                             the reference receiver of the upper platform's protocol (OpenAPI at /openapi.json):
+                             validates the national fields and code sets, keeps receipts in DIR, idempotent on
+                             record id; -refuse also refuses records whose FIELD is VALUE (to rehearse a refusal)
   bianmin version
 
 flags (also from the environment):
@@ -150,8 +154,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 		return nil
 	}
 	cmd, args := args[0], args[1:]
-	if (cmd == "admin" || cmd == "import" || cmd == "export" || cmd == "audit" || cmd == "bench" || cmd == "calendar") && len(args) > 0 {
+	if (cmd == "admin" || cmd == "import" || cmd == "export" || cmd == "audit" || cmd == "bench" || cmd == "calendar" || cmd == "upstream") && len(args) > 0 {
 		cmd, args = cmd+" "+args[0], args[1:]
+	}
+	if cmd == "upstream serve" {
+		return upstreamServe(ctx, args, out) // upstream.go: a process of its own, with flags of its own
 	}
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	fs.SetOutput(out)

@@ -121,6 +121,10 @@ const (
 	// CaseHandover hands a case the township handles to the competent body (转办, internal/joint) and answers
 	// one handed to it: the front desk and the director of the township on either side.
 	CaseHandover Action = "case.handover"
+	// UpstreamManage sets up receivers (the upper platform, local systems' webhooks) for an organisation's
+	// subtree, switches classes of personal data off for them, reads their delivery logs and resends parked
+	// records (issue 15). Administrators: what leaves Bianmin is the region's decision.
+	UpstreamManage Action = "upstream.manage"
 )
 
 // Actions lists every action, for the permission matrix and its test.
@@ -130,7 +134,8 @@ var Actions = []Action{OrgRead, OrgEdit, OrgImport, StaffRead, StaffManage, Appl
 	TranslationReview, EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingRectify, RatingAppeal, RatingDecide,
 	DelegationManage, DelegationRead, DelegationReady, HelpAsk, HelpAnswer, HelpRead, GuidanceComment, InspectionManage, InspectionRectify, InspectionRead,
 	RosterEdit, RosterRead, LeaveRequest, LeaveDecide, AttendanceSign, AttendanceRead, CoverageRead, RecusalDeclare, BoardEdit,
-	ComplaintRead, ComplaintWrite, ComplaintAnswer, CaseHandover}
+	ComplaintRead, ComplaintWrite, ComplaintAnswer, CaseHandover,
+	UpstreamManage}
 
 var grants = map[Role][]Action{
 	Clerk: {OrgRead, ApplicantRead, ApplicantReadFull, ApplicantWrite, OrderAnswer, CaseFileRead, CaseFileAttach, StationLists, NeedsRead, NeedsWrite, VisitWrite,

@@ -223,7 +223,8 @@ func (m *Main) Run(ctx context.Context) error {
 	outboxDone := make(chan struct{})
 	go func() {
 		defer close(outboxDone)
-		m.Service.RunOutbox(ctx, sender, 5*time.Second, m.Config.Log)
+		// one outbox, three senders: SMS, the upper platform, webhooks (service/upstream.go)
+		m.Service.RunOutboxes(ctx, sender, nil, 5*time.Second, m.Config.Log)
 	}()
 	// The outbox stops with the server, before the database closes.
 	defer func() { <-outboxDone }()

@@ -478,6 +478,9 @@ func (s *Service) Act(ctx context.Context, actor access.Actor, caseID string, ve
 		if err := s.inviteRating(tx, c, ev, phone, handling); err != nil { // 一事一评 by 短信 (ratings.go)
 			return err
 		}
+		if err := s.pushMove(ctx, tx, actor, c, ev, handling, due); err != nil { // to the upper platform and webhooks (upstream.go)
+			return err
+		}
 		return s.tell(tx, c, ev, phone, handling, extra...)
 	})
 	if err != nil {
@@ -751,6 +754,9 @@ func (s *Service) issueBundle(ctx context.Context, actor access.Actor, c cases.C
 				return err
 			}
 			if err := s.issueNotice(tx, actor, sib, ev, issuer, clock.DueDay{}); err != nil {
+				return err
+			}
+			if err := s.pushMove(ctx, tx, actor, sib, ev, handling, clock.DueDay{}); err != nil {
 				return err
 			}
 			if sib.ID == c.ID {

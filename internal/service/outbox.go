@@ -172,32 +172,25 @@ func (s *Service) RunOutbox(ctx context.Context, sender Sender, interval time.Du
 	}
 }
 
-// SendDue sends the messages that are due once.
+// SendDue sends the messages that are due once. They are claimed from the one outbox (store.Claim), so
+// that with several instances only the one whose claim lands sends each.
 func (s *Service) SendDue(ctx context.Context, sender Sender) error {
-	msgs, err := s.DB.DueMessages(ctx, 100)
+	msgs, err := s.DB.Claim(ctx, ChannelSMS, 100, claimLease)
 	if err != nil {
 		return err
 	}
+	out := make([]store.Outcome, 0, len(msgs))
 	for _, m := range msgs {
-		// Claim it first: with several instances, only the one whose claim lands sends it.
-		if ok, err := s.DB.ClaimMessage(ctx, m.ID, time.Minute); err != nil || !ok {
-			if err != nil {
-				return err
-			}
-			continue
-		}
 		if err := sender.Send(ctx, m.Phone, m.Body); err != nil {
-			wait := min(time.Duration(1<<min(m.Attempts, 10))*time.Second, 10*time.Minute)
-			if err := s.DB.MarkFailed(ctx, m.ID, err, wait); err != nil {
-				return err
-			}
+			out = append(out, store.Outcome{ID: m.ID, Failed: err.Error(), Wait: min(time.Duration(1<<min(m.Attempts, 10))*time.Second, 10*time.Minute)})
 			continue
 		}
-		if err := s.DB.MarkSent(ctx, m.ID); err != nil {
-			return err
-		}
+		out = append(out, store.Outcome{ID: m.ID, Receipt: "sent"})
 	}
-	return nil
+	if len(out) == 0 {
+		return nil
+	}
+	return s.DB.Settle(ctx, "", "", out)
 }
 
 // NoticeCheck is what the public verification page confirms about a notice: that it exists, what it is and

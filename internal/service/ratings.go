@@ -231,6 +231,9 @@ func (s *Service) record(ctx context.Context, actor access.Actor, r rating.Ratin
 		if err := tx.CreateRating(actor, r, who, clock.DateOf(r.RatedAt.In(clk.Rules.Location)), dept); err != nil {
 			return err
 		}
+		if err := s.pushRating(ctx, tx, r); err != nil { // to the region's unified 好差评 system (upstream.go)
+			return err
+		}
 		if !r.Level.Bad() {
 			return nil
 		}

@@ -52,6 +52,10 @@ type Config struct {
 	// ComplaintDays is the working days a complaint's answer has (GB/T 39046-2020 6.7 承诺时限, no national
 	// number: Bianmin's choice, complaint.DefaultDays by default).
 	ComplaintDays int
+	// OutboxWaits are the waits between attempts of a record that could not be sent (upstream.go).
+	OutboxWaits OutboxWaits
+	// UpstreamFrom is the division code a batch to the upper platform names as its sender.
+	UpstreamFrom string
 }
 
 // DefaultConfig is what a hall runs with.

@@ -59,6 +59,9 @@ func (s *Service) Sweep(ctx context.Context, all bool) (SweepResult, error) {
 		return r, err
 	}
 	r.Cards, t = time.Since(t), time.Now()
+	if err := s.pushSweptCards(ctx); err != nil { // e-supervision records upward (upstream.go)
+		return r, err
+	}
 	err = s.DB.SnapshotNow(ctx, today)
 	r.Snapshot = time.Since(t)
 	return r, err

@@ -14,6 +14,9 @@ type dialect struct {
 	name      string
 	dollar    bool   // PostgreSQL numbers its placeholders: $1, $2 ...
 	forUpdate string // row lock suffix; SQLite needs none, its write transactions are exclusive
+	// skipLocked locks the rows read and passes over rows another transaction holds (the outbox's senders
+	// on several instances); SQLite's one writer needs none.
+	skipLocked string
 	// byCode orders text by code point on both engines (PostgreSQL would otherwise use the server's locale),
 	// so that lists come out in the same order everywhere.
 	byCode string
@@ -21,7 +24,7 @@ type dialect struct {
 
 var (
 	sqlite   = dialect{name: "sqlite"}
-	postgres = dialect{name: "postgres", dollar: true, forUpdate: " FOR UPDATE", byCode: ` COLLATE "C"`}
+	postgres = dialect{name: "postgres", dollar: true, forUpdate: " FOR UPDATE", skipLocked: " FOR UPDATE SKIP LOCKED", byCode: ` COLLATE "C"`}
 )
 
 // q rewrites ? placeholders to $n for PostgreSQL, leaving quoted text alone.

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"bianmin/internal/errs"
@@ -20,78 +19,33 @@ type Message struct {
 	Attempts int
 }
 
-// Enqueue adds a message in the transaction of the move that causes it.
+// Enqueue adds a message to an applicant (channel sms) in the transaction of the move that causes it.
 func (tx *Tx) Enqueue(m Message) error {
-	_, err := tx.exec(`INSERT INTO outbox (id, case_id, phone, lang, template, body, attempts, next_at, created_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)`,
+	_, err := tx.exec(`INSERT INTO outbox (id, case_id, phone, lang, template, body, attempts, next_at, created_at, channel) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, 'sms')`,
 		ids.New(), nullIfEmpty(m.CaseID), m.Phone, m.Lang, m.Template, m.Body, tx.now, tx.now)
 	return errs.Wrap(err, "enqueue")
-}
-
-// DueMessages lists unsent messages whose next attempt is due.
-func (db *DB) DueMessages(ctx context.Context, limit int) ([]Message, error) {
-	return db.messages(ctx, `SELECT `+messageCols+` FROM outbox WHERE sent_at IS NULL AND next_at <= ? ORDER BY next_at LIMIT ?`, db.Now().UTC(), limit)
 }
 
 const messageCols = `id, COALESCE(case_id, ''), phone, lang, template, body, attempts`
 
 func (db *DB) messages(ctx context.Context, q string, args ...any) ([]Message, error) {
 	rows, err := db.query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Message
-	for rows.Next() {
+	return collect(rows, err, func(row interface{ Scan(...any) error }) (Message, error) {
 		var m Message
-		if err := rows.Scan(&m.ID, &m.CaseID, &m.Phone, &m.Lang, &m.Template, &m.Body, &m.Attempts); err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
-}
-
-// ClaimMessage takes a due message for sending by moving its next attempt a lease ahead, if no other sender
-// took it first.
-func (db *DB) ClaimMessage(ctx context.Context, id string, lease time.Duration) (bool, error) {
-	var claimed bool
-	err := db.Write(ctx, func(tx *Tx) error {
-		res, err := tx.exec(`UPDATE outbox SET next_at = ? WHERE id = ? AND sent_at IS NULL AND next_at <= ?`, tx.now.Add(lease), id, tx.now)
-		if err != nil {
-			return errs.Wrap(err, "claim")
-		}
-		n, _ := res.RowsAffected()
-		claimed = n == 1
-		return nil
-	})
-	return claimed, err
-}
-
-// MarkSent records a delivered message.
-func (db *DB) MarkSent(ctx context.Context, id string) error {
-	return db.Write(ctx, func(tx *Tx) error {
-		_, err := tx.exec(`UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = '' WHERE id = ?`, tx.now, id)
-		return errs.Wrap(err, "mark sent")
+		err := row.Scan(&m.ID, &m.CaseID, &m.Phone, &m.Lang, &m.Template, &m.Body, &m.Attempts)
+		return m, err
 	})
 }
 
-// MarkFailed records a failed attempt and when to try again.
-func (db *DB) MarkFailed(ctx context.Context, id string, cause error, retryIn time.Duration) error {
-	return db.Write(ctx, func(tx *Tx) error {
-		_, err := tx.exec(`UPDATE outbox SET attempts = attempts + 1, next_at = ?, last_error = ? WHERE id = ?`, tx.now.Add(retryIn), fmt.Sprint(cause), id)
-		return errs.Wrap(err, "mark failed")
-	})
-}
-
-// Messages lists a case's messages (tests and the case page).
+// Messages lists a case's messages to its applicant (tests and the case page).
 func (db *DB) Messages(ctx context.Context, caseID string) ([]Message, error) {
-	return db.messages(ctx, `SELECT `+messageCols+` FROM outbox WHERE case_id = ? ORDER BY created_at, id`, caseID)
+	return db.messages(ctx, `SELECT `+messageCols+` FROM outbox WHERE case_id = ? AND channel = 'sms' ORDER BY created_at, id`, caseID)
 }
 
-// UnsentCount counts messages not yet delivered.
+// UnsentCount counts messages to applicants not yet delivered.
 func (db *DB) UnsentCount(ctx context.Context) (int, error) {
 	var n int
-	err := db.queryRow(ctx, `SELECT count(*) FROM outbox WHERE sent_at IS NULL`).Scan(&n)
+	err := db.queryRow(ctx, `SELECT count(*) FROM outbox WHERE sent_at IS NULL AND channel = 'sms'`).Scan(&n)
 	return n, err
 }
 
@@ -157,5 +111,5 @@ func nullIfEmpty(s string) any {
 // AccountMessages lists the messages sent to a phone that belong to no case (registration codes), newest
 // last: for tests and for the window that helps a resident.
 func (db *DB) AccountMessages(ctx context.Context, phone string) ([]Message, error) {
-	return db.messages(ctx, `SELECT `+messageCols+` FROM outbox WHERE case_id IS NULL AND phone = ? ORDER BY created_at, id`, phone)
+	return db.messages(ctx, `SELECT `+messageCols+` FROM outbox WHERE case_id IS NULL AND phone = ? AND channel = 'sms' ORDER BY created_at, id`, phone)
 }

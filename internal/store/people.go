@@ -43,13 +43,6 @@ func scanRecord(r interface{ Scan(...any) error }) (StaffRecord, error) {
 	return s, err
 }
 
-func splitList(s string) []string {
-	if s == "" {
-		return nil
-	}
-	return strings.Split(s, ",")
-}
-
 // StaffRecord reads one account with its record.
 func (db *DB) StaffRecord(ctx context.Context, id string) (StaffRecord, error) {
 	s, err := scanRecord(db.queryRow(ctx, `SELECT `+recordCols+` FROM staff s JOIN orgs o ON o.id = s.org_id WHERE s.id = ?`, id))

@@ -605,7 +605,7 @@ func withHeader(o apiOp, h ...string) apiOp {
 }
 
 func (s *Server) mountAPI(mux *http.ServeMux) {
-	ops := slices.Concat(s.apiOps(), s.residentOps(), s.fileOps(), s.stationOps(), s.hallOps(), s.mnOps(), s.ratingOps(), s.rosterOps(), s.jointOps(), s.delegationOps())
+	ops := slices.Concat(s.apiOps(), s.residentOps(), s.fileOps(), s.stationOps(), s.hallOps(), s.mnOps(), s.ratingOps(), s.rosterOps(), s.jointOps(), s.delegationOps(), s.upstreamOps(), s.pageOps())
 	for _, o := range ops {
 		mux.HandleFunc(o.Method+" "+o.Path, o.handle)
 	}

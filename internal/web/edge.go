@@ -35,6 +35,7 @@ const (
 // uploadLimits are the routes that take a file, with the cap of their whole body (the file and its form).
 var uploadLimits = map[string]int64{
 	"POST /catalog/import": catalogUploadLimit + 64<<10,
+	"POST /catalog/sync":   catalogUploadLimit + 64<<10, // the upper platform's 实施清单 (pages_upstream.go)
 	"POST /admin/import":   divisionUploadLimit + 64<<10,
 	"POST /admin/calendar": calendarUploadLimit + 64<<10,
 	// electronic materials (pages_files.go): an application's files, one file at the window or station

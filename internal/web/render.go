@@ -216,6 +216,7 @@ func navFor(me *people.Staff, resident bool, path string) []NavItem {
 	}
 	add(access.OrgImport, "/admin/import", "nav.import")
 	add(access.AuditRead, "/admin/audit", "nav.audit")
+	add(access.UpstreamManage, "/upstream", "up.nav")
 	if me.Role == access.Admin {
 		items = append(items, NavItem{Href: "/admin/calendar", Key: "nav.calendar"})
 	}

@@ -260,6 +260,17 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /people/board/{center}", s.needLogin(s.boardDocs))
 	mux.HandleFunc("POST /people/board/{center}", s.needLogin(s.boardPublish))
 
+	// what leaves Bianmin (pages_upstream.go): receivers (the upper platform, webhooks), their logs, the
+	// classes of personal data switched off, a parked record's fix and resend, a webhook's test
+	mux.HandleFunc("GET /upstream", s.needLogin(s.receivers))
+	mux.HandleFunc("POST /upstream", s.needLogin(s.receiverCreate))
+	mux.HandleFunc("GET /upstream/{id}", s.needLogin(s.receiverShow))
+	mux.HandleFunc("POST /upstream/{id}", s.needLogin(s.receiverSave))
+	mux.HandleFunc("POST /upstream/{id}/test", s.needLogin(s.receiverTest))
+	mux.HandleFunc("POST /outbox/{id}/resend", s.needLogin(s.recordResend))
+	mux.HandleFunc("GET /catalog/sync", s.needLogin(s.catalogSyncForm)) // the upper platform's 实施清单 as drafts, with their differences
+	mux.HandleFunc("POST /catalog/sync", s.needLogin(s.catalogSync))
+
 	// JSON API (api.go has its table; the OpenAPI document is generated from it)
 	s.mountAPI(mux)
 
