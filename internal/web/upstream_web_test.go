@@ -22,6 +22,34 @@ import (
 // operation that does the same under the same rules, or, after "-", why there is none. A new page action
 // fails the test until it is listed here.
 var pageActions = map[string]string{
+	// joint handling and complaints (issue 19)
+	"POST /complain":                 "fileComplaint",
+	"POST /complaint-answer/{token}": "-a signed link's rating of a complaint's answer: the complainant at a browser",
+	"POST /cases/linked":             "receiveLinked",
+	"POST /cases/{id}/handover":      "handOverCase",
+	"POST /handovers/{id}":           "answerHandover",
+	"POST /complaints":               "fileComplaint",
+	"POST /complaints/{id}":          "answerComplaint",
+	// delegated powers (issue 14): one page form each, several operations
+	"POST /delegations":            "createDelegation",
+	"POST /delegations/{id}":       "setDelegationChecklist",
+	"POST /pairs":                  "setPair",
+	"POST /help":                   "askHelp",
+	"POST /help/{id}":              "postHelp",
+	"POST /cases/{id}/comments":    "commentCase",
+	"POST /inspections":            "planInspection",
+	"POST /inspections/{id}":       "recordInspectionVisit",
+	"POST /delegations/{id}/files": "attachDelegationFile",
+	"POST /help/{id}/files":        "attachHelpFile",
+	// the people of the hall (issue 11)
+	"POST /staff/{id}":                    "staffEdit",
+	"POST /staff/{id}/photo":              "-a staff photo from a browser's file field (not yet in the API)",
+	"POST /people/attendance/{move}":      "attendanceSign",
+	"POST /people/roster/{center}":        "rosterSave",
+	"POST /people/leave":                  "leaveRequest",
+	"POST /people/leave/{id}/{move}":      "leaveMove",
+	"POST /people/recusal":                "recusalDeclare",
+	"POST /people/board/{center}":         "-the 六有 board's documents (not yet in the API)",
 	"POST /lang/{lang}":                   "-the language of this device: an API caller sends Accept-Language",
 	"POST /login":                         "login",
 	"POST /login/code":                    "-the second factor at a page sign-in (API tokens of accounts with a second factor: not yet)",
