@@ -665,6 +665,12 @@ func (s *Server) figuresQuery(r *http.Request) (supervision.Month, org.Org, erro
 		id = me.OrgID
 	}
 	t, err := s.svc.DB.Org(r.Context(), id)
+	if err == nil && t.Kind != org.Township && r.URL.Query().Get("township") == "" {
+		// a banner's supervisor or administrator: the first township of their subtree, the others to choose
+		if towns, terr := s.svc.DB.Subtree(r.Context(), me.OrgPath, org.Township); terr == nil && len(towns) > 0 {
+			t = towns[0]
+		}
+	}
 	return m, t, err
 }
 
@@ -681,7 +687,11 @@ func (s *Server) figuresPage(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.page(r, "people.title.figures")
 	p.TitleText = p.Name(t)
-	p.Data = figuresData{Month: m.String(), Township: t, Lines: lines}
+	d := figuresData{Month: m.String(), Township: t, Lines: lines}
+	if me := rc(r).me; me.Actor().OrgPath != t.Path {
+		d.Towns, _ = s.svc.DB.Subtree(r.Context(), me.Actor().OrgPath, org.Township)
+	}
+	p.Data = d
 	s.render(w, http.StatusOK, "roster_figures", p)
 }
 
