@@ -1,6 +1,7 @@
 package service_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"bianmin/internal/rating"
 	"bianmin/internal/service"
 	"bianmin/internal/store"
+	"bianmin/internal/supervision"
 	"bianmin/internal/testkit"
 )
 
@@ -138,6 +140,19 @@ func TestComplaintRegister(t *testing.T) {
 		f, err := w.svc.ComplaintFigures(ctx, w.actors["admin"], from, to)
 		if err != nil || f.Received != 2 || f.Answered != 1 || f.Late != 1 || f.OpenOverdue != 1 || f.Rated != 1 || f.Satisfied != 1 {
 			t.Fatalf("figures %+v %v", f, err)
+		}
+		// the month's public report of the banner carries the same counts, and the empty seats' line
+		banner, _ := db.OrgByCode(ctx, "150421")
+		if err := w.svc.MakeReports(ctx, banner, supervision.Month{Y: 2026, M: 3}); err != nil {
+			t.Fatal(err)
+		}
+		stored, err := db.ReportOf(ctx, "2026-03", banner.ID)
+		var rep service.Report
+		if err == nil {
+			err = json.Unmarshal([]byte(stored.Doc), &rep)
+		}
+		if err != nil || rep.Complaints == nil || *rep.Complaints != f || rep.EmptySeats == nil || *rep.EmptySeats != 0 {
+			t.Fatalf("the report's complaints %+v (figures %+v), empty seats %v: %v", rep.Complaints, f, rep.EmptySeats, err)
 		}
 		rows, err := w.svc.ExportComplaints(ctx, w.actors["admin"], from, to)
 		if err != nil || len(rows) != 2 {
