@@ -114,6 +114,7 @@ flags (also from the environment):
   -help-answer-hours N, -help-resolve-days N
                           a help request's clock (求助响应): working hours to the first answer, working days to resolve (default 2 and 2; Bianmin's choice)
   -guidance-months N      months of guidance after a delegated item's hand-over (default 3, the seed 四.(一) 移交后3个月内)
+  -upstream-from CODE     ($BIANMIN_UPSTREAM_FROM) the division code a batch to the upper platform names as its sender (default: none)
   -metrics-addr ADDR      ($BIANMIN_METRICS_ADDR) the operator's listener: /metrics, /healthz, /readyz (default: none)
   -log-format text|json   ($BIANMIN_LOG_FORMAT, default text) json: one object a line, with the request id
 `
@@ -169,6 +170,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 	fs.StringVar(&cfg.PublicURL, "public-url", env("BIANMIN_PUBLIC_URL", ""), "the address people reach Bianmin at, printed in QR codes (default: the listen address)")
 	fs.StringVar(&cfg.SMSURL, "sms", env("BIANMIN_SMS_URL", ""), "SMS gateway URL (messages are logged when unset)")
 	fs.StringVar(&cfg.CodeKeyFile, "code-key", env("BIANMIN_CODE_KEY", ""), "file of the key for result codes' hash (default: result-code.key in the data directory, made when missing)")
+	fs.StringVar(&cfg.Service.UpstreamFrom, "upstream-from", env("BIANMIN_UPSTREAM_FROM", ""), "the division code (6, 9 or 12 digits) a batch to the upper platform names as its sender")
 	fs.StringVar(&cfg.MetricsAddr, "metrics-addr", env("BIANMIN_METRICS_ADDR", ""), "the operator's listener: /metrics, /healthz, /readyz (default: none; /metrics is never on -addr)")
 	logFormat := fs.String("log-format", env("BIANMIN_LOG_FORMAT", "text"), "log lines as text or json (one object a line, with the request id)")
 	fs.StringVar(&cfg.TrustedProxy, "trusted-proxy", env("BIANMIN_TRUSTED_PROXY", ""), "address of the reverse proxy whose X-Forwarded-For names the client")
@@ -233,6 +235,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 	}
 	if h := cfg.Service.HelpClock; h.AnswerHours < 1 || h.AnswerHours > 200 || h.ResolveDays < 1 || h.ResolveDays > 60 || cfg.Service.GuidanceMonths < 1 || cfg.Service.GuidanceMonths > 36 {
 		return fmt.Errorf("-help-answer-hours takes 1 to 200, -help-resolve-days 1 to 60, -guidance-months 1 to 36")
+	}
+	if c := cfg.Service.UpstreamFrom; c != "" && !divisionCode(c) {
+		return fmt.Errorf("-upstream-from takes a division code of 6, 9 or 12 digits (got %q)", c)
 	}
 	if *pageKB < 50 || *pageKB > 5000 {
 		return fmt.Errorf("-page-kb takes 50 to 5000 (got %d)", *pageKB)
@@ -643,4 +648,18 @@ func envInt64(name string, def int64) int64 {
 		}
 	}
 	return def
+}
+
+// divisionCode reports a division code's shape: 6 digits (GB/T 2260), 9 (GB/T 10114, a township) or 12 (a
+// village's statistical code).
+func divisionCode(c string) bool {
+	if len(c) != 6 && len(c) != 9 && len(c) != 12 {
+		return false
+	}
+	for _, r := range c {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }

@@ -158,3 +158,21 @@ func TestDelegationFlags(t *testing.T) {
 		t.Errorf("settings in range: %v", err)
 	}
 }
+
+// The sender named upward is a division code: anything else is refused at start, naming the flag; so is a
+// late-sign-in grace out of its range.
+func TestUpstreamFromAndGraceFlags(t *testing.T) {
+	for _, args := range [][]string{{"-upstream-from", "15042"}, {"-upstream-from", "15042110A"}, {"-late-grace", "3h"}} {
+		var out bytes.Buffer
+		err := run(context.Background(), append([]string{"version"}, args...), nil, &out)
+		if err == nil || !strings.Contains(err.Error(), args[0]) {
+			t.Errorf("%v: %v", args, err)
+		}
+	}
+	for _, code := range []string{"150421", "150421100", "150421100201"} {
+		var out bytes.Buffer
+		if err := run(context.Background(), []string{"version", "-upstream-from", code}, nil, &out); err != nil {
+			t.Errorf("%s: %v", code, err)
+		}
+	}
+}
