@@ -348,8 +348,19 @@ func (db *DB) commitBatch(batch []*writeReq) {
 		}
 		if err != nil {
 			if _, rerr := sqlTx.Exec(`ROLLBACK TO w`); rerr != nil {
+				// SQLite may have rolled the whole transaction back itself (a statement interrupted because
+				// the request's context ended: "no such savepoint"). The request that failed keeps its own
+				// error, and its context's, beside the rollback's, so that a command being stopped sees it
+				// was stopped; the others of the batch fail with the rollback's.
 				sqlTx.Rollback()
-				fail(errs.Wrap(rerr, "rollback to savepoint"))
+				rb := errs.Wrap(rerr, "rollback to savepoint")
+				for j, o := range batch {
+					if j == i {
+						o.done <- errors.Join(err, r.ctx.Err(), rb)
+					} else {
+						o.done <- rb
+					}
+				}
 				return
 			}
 		} else {
