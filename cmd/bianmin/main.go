@@ -25,6 +25,7 @@ import (
 	"bianmin/internal/errs"
 	"bianmin/internal/gen"
 	"bianmin/internal/logs"
+	"bianmin/internal/org"
 	"bianmin/internal/service"
 	"bianmin/internal/store"
 )
@@ -650,16 +651,13 @@ func envInt64(name string, def int64) int64 {
 	return def
 }
 
-// divisionCode reports a division code's shape: 6 digits (GB/T 2260), 9 (GB/T 10114, a township) or 12 (a
-// village's statistical code).
+// divisionCode reports whether c is a division code of some level (org.CheckCode: a banner's or a higher
+// level's 6 digits, a township's 9 or 12, a village's 12).
 func divisionCode(c string) bool {
-	if len(c) != 6 && len(c) != 9 && len(c) != 12 {
-		return false
-	}
-	for _, r := range c {
-		if r < '0' || r > '9' {
-			return false
+	for _, k := range []org.Kind{org.Banner, org.Township, org.Village} {
+		if org.CheckCode(k, c, nil, false) == nil {
+			return true
 		}
 	}
-	return true
+	return false
 }

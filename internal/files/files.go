@@ -118,16 +118,9 @@ func Prepare(field, name string, body []byte, lim Limits) (Prepared, error) {
 		p.SHA256 = Address(body)
 		return p, nil
 	}
-	cfg, _, err := image.DecodeConfig(bytes.NewReader(body))
-	if err != nil || cfg.Width <= 0 || cfg.Height <= 0 {
-		return p, errs.Field(field, "err.file.malformed").With("file", name)
-	}
-	if cfg.Width*cfg.Height > lim.MaxPixels {
-		return p, errs.Field(field, "err.file.too_many_pixels").With("file", name)
-	}
-	img, _, err := image.Decode(bytes.NewReader(body))
+	img, cfg, err := decodeImage(field, name, body, lim)
 	if err != nil {
-		return p, errs.Field(field, "err.file.malformed").With("file", name)
+		return p, err
 	}
 	p.Pages, p.Width, p.Height = 1, cfg.Width, cfg.Height
 	if int64(len(body)) <= lim.PageBytes && max(cfg.Width, cfg.Height) <= lim.MaxEdge {
@@ -271,3 +264,20 @@ type File struct {
 
 // Image reports whether the file is shown as a picture (a PDF is linked).
 func (f File) Image() bool { return f.Type == JPEG || f.Type == PNG }
+
+// decodeImage decodes an image handed in for field, refusing one that is malformed or has more pixels than
+// the limit (checked from its header before the whole is decoded).
+func decodeImage(field, name string, body []byte, lim Limits) (image.Image, image.Config, error) {
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(body))
+	if err != nil || cfg.Width <= 0 || cfg.Height <= 0 {
+		return nil, cfg, errs.Field(field, "err.file.malformed").With("file", name)
+	}
+	if cfg.Width*cfg.Height > lim.MaxPixels {
+		return nil, cfg, errs.Field(field, "err.file.too_many_pixels").With("file", name)
+	}
+	img, _, err := image.Decode(bytes.NewReader(body))
+	if err != nil {
+		return nil, cfg, errs.Field(field, "err.file.malformed").With("file", name)
+	}
+	return img, cfg, nil
+}

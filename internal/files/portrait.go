@@ -2,7 +2,6 @@ package files
 
 import (
 	"bytes"
-	"image"
 	"image/jpeg"
 	"strconv"
 
@@ -27,16 +26,9 @@ func Portrait(field, name string, body []byte, lim Limits, edge int) (Prepared, 
 	case claimed != "" && claimed != sniffed:
 		return p, errs.Field(field, "err.file.not_what_it_claims").With("file", name).With("claimed", claimed)
 	}
-	cfg, _, err := image.DecodeConfig(bytes.NewReader(body))
-	if err != nil || cfg.Width <= 0 || cfg.Height <= 0 {
-		return p, errs.Field(field, "err.file.malformed").With("file", name)
-	}
-	if cfg.Width*cfg.Height > lim.MaxPixels {
-		return p, errs.Field(field, "err.file.too_many_pixels").With("file", name)
-	}
-	img, _, err := image.Decode(bytes.NewReader(body))
+	img, _, err := decodeImage(field, name, body, lim)
 	if err != nil {
-		return p, errs.Field(field, "err.file.malformed").With("file", name)
+		return p, err
 	}
 	small := downscale(toRGBA(img), edge)
 	var buf bytes.Buffer

@@ -329,21 +329,7 @@ func (db *DB) ItemsIn(ctx context.Context, rootPath string) ([]catalog.Item, err
 
 // Topics lists the topics of published items with their counts (not of items an import has only staged).
 func (db *DB) Topics(ctx context.Context) (map[string]int, error) {
-	rows, err := db.query(ctx, `SELECT t.topic, count(*) FROM item_topics t JOIN items i ON i.id = t.item_id WHERE i.published > 0 GROUP BY t.topic`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var t string
-		var n int
-		if err := rows.Scan(&t, &n); err != nil {
-			return nil, err
-		}
-		out[t] = n
-	}
-	return out, rows.Err()
+	return db.countsBy(ctx, "topics", `SELECT t.topic, count(*) FROM item_topics t JOIN items i ON i.id = t.item_id WHERE i.published > 0 GROUP BY t.topic`)
 }
 
 // Implementation is where an item is implemented, with the local details that override the item's

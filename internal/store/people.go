@@ -414,22 +414,8 @@ func (db *DB) BoardDocs(ctx context.Context, centerID string) ([]roster.Doc, err
 // per-person figures).
 func (db *DB) OrdersAnswered(ctx context.Context, root string, from, to time.Time) (map[string]int, error) {
 	lo, hi := subtreeRange(root)
-	rows, err := db.query(ctx, `SELECT answered_by, count(*) FROM orders WHERE org_path >= ? AND org_path < ? AND is_open = 0 AND answered_at >= ? AND answered_at < ? GROUP BY answered_by`,
+	return db.countsBy(ctx, "orders answered", `SELECT answered_by, count(*) FROM orders WHERE org_path >= ? AND org_path < ? AND is_open = 0 AND answered_at >= ? AND answered_at < ? GROUP BY answered_by`,
 		lo, hi, from, to)
-	if err != nil {
-		return nil, errs.Wrap(err, "orders answered")
-	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var id string
-		var n int
-		if err := rows.Scan(&id, &n); err != nil {
-			return nil, errs.Wrap(err, "orders answered")
-		}
-		out[id] = n
-	}
-	return out, errs.Wrap(rows.Err(), "orders answered")
 }
 
 // OrderToTell is an open order with the card its people were last told of.
@@ -465,20 +451,6 @@ func (tx *Tx) TellOrder(id, card string, msgs []Message) error {
 // AlertCounts counts the alerts of a subtree's centers from..to, by center.
 func (db *DB) AlertCounts(ctx context.Context, root string, from, to clock.Date) (map[string]int, error) {
 	lo, hi := subtreeRange(root)
-	rows, err := db.query(ctx, `SELECT center_id, count(*) FROM coverage_alerts WHERE center_path >= ? AND center_path < ? AND day >= ? AND day <= ? GROUP BY center_id`,
+	return db.countsBy(ctx, "alert counts", `SELECT center_id, count(*) FROM coverage_alerts WHERE center_path >= ? AND center_path < ? AND day >= ? AND day <= ? GROUP BY center_id`,
 		lo, hi, from.Int(), to.Int())
-	if err != nil {
-		return nil, errs.Wrap(err, "alert counts")
-	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var id string
-		var n int
-		if err := rows.Scan(&id, &n); err != nil {
-			return nil, errs.Wrap(err, "alert counts")
-		}
-		out[id] = n
-	}
-	return out, errs.Wrap(rows.Err(), "alert counts")
 }

@@ -580,6 +580,25 @@ func collect[T any](rows *sql.Rows, err error, scan func(interface{ Scan(...any)
 	return out, rows.Err()
 }
 
+// countsBy reads a query of (key, count) rows into a map: what names it in errors.
+func (db *DB) countsBy(ctx context.Context, what, q string, args ...any) (map[string]int, error) {
+	rows, err := db.query(ctx, q, args...)
+	if err != nil {
+		return nil, errs.Wrap(err, what)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var key string
+		var n int
+		if err := rows.Scan(&key, &n); err != nil {
+			return nil, errs.Wrap(err, what)
+		}
+		out[key] = n
+	}
+	return out, errs.Wrap(rows.Err(), what)
+}
+
 // queryStrings reads a query's one text column, in order.
 func (db *DB) queryStrings(ctx context.Context, q string, args ...any) ([]string, error) {
 	rows, err := db.query(ctx, q, args...)

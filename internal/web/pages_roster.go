@@ -210,15 +210,7 @@ func (s *Server) staffRecordSave(w http.ResponseWriter, r *http.Request) {
 			Phone: r.FormValue("phone"), Role: r.FormValue("role"), Title: r.FormValue("title"), StaffNo: r.FormValue("staff_no"),
 			Duties: r.FormValue("duties"), Seats: r.PostForm["seats"], Domains: splitDomains(r.FormValue("domains"))})
 	}
-	if err == nil {
-		http.Redirect(w, r, "/staff/"+id+"?done="+done, http.StatusSeeOther)
-		return
-	}
-	if !onForm(err) {
-		s.fail(w, r, err)
-		return
-	}
-	s.staffRecordPage(w, r, id, err)
+	s.afterForm(w, r, err, "/staff/"+id+"?done="+done, func(err error) { s.staffRecordPage(w, r, id, err) })
 }
 
 func (s *Server) staffPhotoUpload(w http.ResponseWriter, r *http.Request) {
@@ -233,15 +225,7 @@ func (s *Server) staffPhotoUpload(w http.ResponseWriter, r *http.Request) {
 			err = s.svc.SetStaffPhoto(r.Context(), rc(r).me.Actor(), id, hdr.Filename, body)
 		}
 	}
-	if err == nil {
-		http.Redirect(w, r, "/staff/"+id+"?done=photo", http.StatusSeeOther)
-		return
-	}
-	if !onForm(err) {
-		s.fail(w, r, err)
-		return
-	}
-	s.staffRecordPage(w, r, id, err)
+	s.afterForm(w, r, err, "/staff/"+id+"?done=photo", func(err error) { s.staffRecordPage(w, r, id, err) })
 }
 
 // staffPhoto is an active person's photo: public, for the staff page and the seat cards (亮身份).
@@ -330,15 +314,7 @@ func (s *Server) rosterSave(w http.ResponseWriter, r *http.Request) {
 		}
 		err = s.svc.SaveRoster(r.Context(), me, center, week, entries)
 	}
-	if err == nil {
-		http.Redirect(w, r, "/people/roster/"+center+"?week="+week.String()+"&done="+done, http.StatusSeeOther)
-		return
-	}
-	if !onForm(err) {
-		s.fail(w, r, err)
-		return
-	}
-	s.rosterRender(w, r, err)
+	s.afterForm(w, r, err, "/people/roster/"+center+"?week="+week.String()+"&done="+done, func(err error) { s.rosterRender(w, r, err) })
 }
 
 // --- leave
@@ -377,15 +353,7 @@ func (s *Server) leaveRender(w http.ResponseWriter, r *http.Request, ferr error)
 func (s *Server) leaveRequest(w http.ResponseWriter, r *http.Request) {
 	in := roster.LeaveInput{From: r.FormValue("leave_from"), To: r.FormValue("leave_to"), Substitute: r.FormValue("substitute"), Reason: r.FormValue("leave_reason")}
 	_, err := s.svc.RequestLeave(r.Context(), rc(r).me.Actor(), in, r.FormValue("idem"))
-	if err == nil {
-		http.Redirect(w, r, "/people/leave?done=leave_requested", http.StatusSeeOther)
-		return
-	}
-	if !onForm(err) {
-		s.fail(w, r, err)
-		return
-	}
-	s.leaveRender(w, r, err)
+	s.afterForm(w, r, err, "/people/leave?done=leave_requested", func(err error) { s.leaveRender(w, r, err) })
 }
 
 func (s *Server) leaveMove(w http.ResponseWriter, r *http.Request) {
@@ -401,15 +369,7 @@ func (s *Server) leaveMove(w http.ResponseWriter, r *http.Request) {
 	default:
 		err = errs.New(errs.NotFound, "err.not_found").With("what", "leave")
 	}
-	if err == nil {
-		http.Redirect(w, r, "/people/leave?done=leave_"+move, http.StatusSeeOther)
-		return
-	}
-	if !onForm(err) {
-		s.fail(w, r, err)
-		return
-	}
-	s.leaveRender(w, r, err)
+	s.afterForm(w, r, err, "/people/leave?done=leave_"+move, func(err error) { s.leaveRender(w, r, err) })
 }
 
 // --- coverage
@@ -467,15 +427,7 @@ func (s *Server) recusalRender(w http.ResponseWriter, r *http.Request, ferr erro
 func (s *Server) recusalDeclare(w http.ResponseWriter, r *http.Request) {
 	in := roster.DeclarationInput{Relation: r.FormValue("people_relation"), Number: r.FormValue("number"), Name: r.FormValue("relation_name"), Note: r.FormValue("note")}
 	_, err := s.svc.Declare(r.Context(), rc(r).me.Actor(), in)
-	if err == nil {
-		http.Redirect(w, r, "/people/recusal?done=declared", http.StatusSeeOther)
-		return
-	}
-	if !onForm(err) {
-		s.fail(w, r, err)
-		return
-	}
-	s.recusalRender(w, r, err)
+	s.afterForm(w, r, err, "/people/recusal?done=declared", func(err error) { s.recusalRender(w, r, err) })
 }
 
 // --- public: staff on duty today (亮身份), seat cards (置座牌)
@@ -629,15 +581,7 @@ func (s *Server) boardPublish(w http.ResponseWriter, r *http.Request) {
 		BodyZh: r.FormValue("doc_body_zh"), BodyMn: r.FormValue("doc_body_mn"), Effective: r.FormValue("effective")}
 	center := r.PathValue("center")
 	_, err := s.svc.PublishDoc(r.Context(), rc(r).me.Actor(), center, in)
-	if err == nil {
-		http.Redirect(w, r, "/people/board/"+center+"?done=doc_published", http.StatusSeeOther)
-		return
-	}
-	if !onForm(err) {
-		s.fail(w, r, err)
-		return
-	}
-	s.boardDocsRender(w, r, err)
+	s.afterForm(w, r, err, "/people/board/"+center+"?done=doc_published", func(err error) { s.boardDocsRender(w, r, err) })
 }
 
 // --- per-person figures (绩效考评), monthly, exportable

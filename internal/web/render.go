@@ -253,6 +253,19 @@ func onForm(err error) bool {
 	return c == errs.Invalid || c == errs.Conflict
 }
 
+// afterForm ends a form's POST: on success to the page it leads to (next), bad input or a conflict back onto
+// the form with its messages (again), anything else the error page.
+func (s *Server) afterForm(w http.ResponseWriter, r *http.Request, err error, next string, again func(error)) {
+	switch {
+	case err == nil:
+		http.Redirect(w, r, next, http.StatusSeeOther)
+	case onForm(err):
+		again(err)
+	default:
+		s.fail(w, r, err)
+	}
+}
+
 // fieldErrors turns an error into messages for people, in the page's language.
 func (s *Server) fieldErrors(lang i18n.Lang, err error) []FieldError {
 	var out []FieldError
