@@ -105,6 +105,13 @@ flags (also from the environment):
   -backup-every D, -backup-keep N, -backup-dir DIR
                           a scheduled backup while serving (default none; keep 7; DIR data/backups)
   -page-kb N              ($BIANMIN_PAGE_KB, default 300) what a stored page of an electronic material may weigh; photos are recompressed to it
+  -db-read URL            ($BIANMIN_DB_READ) a streaming replica of the -db primary: dashboards, reports, the portal and
+                          search read there; a person who just wrote reads the primary until the replica has their write
+  -db-read-lag D          ($BIANMIN_DB_READ_LAG, default 5s) the replica takes no reads while it lags more than D
+  -leader-every D         (default 2s) an instance that does not run the background jobs asks to this often
+  -cache-poll D           ($BIANMIN_CACHE_POLL, default 500ms) how often an instance reads the caches' versions
+  -sweep-every D          (default 1m) how often the leader runs the supervision job
+  -instance NAME          ($BIANMIN_INSTANCE, default host:pid) this instance's name in job_runs
   -files-dir DIR          ($BIANMIN_FILES_DIR) PostgreSQL only: keep the bytes of electronic materials as files under DIR (default: in the database)
   -cutoff HH:MM           ($BIANMIN_CUTOFF, default 17:30) an instant item received later is due the next working day
   -yellow PERCENT, -yellow-min DAYS   yellow card at the larger of the two (default 20% and 1 working day)
@@ -185,6 +192,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 	fs.StringVar(&cfg.TLSKey, "tls-key", env("BIANMIN_TLS_KEY", ""), "private key file (PEM) of -tls-cert")
 	fs.BoolVar(&cfg.Service.Require2FA, "require-2fa", envBool("BIANMIN_REQUIRE_2FA"), "administrators, supervisors and directors must enrol a second factor (TOTP) before anything else (default: they are warned on every page)")
 	fs.DurationVar(&cfg.Service.Idle, "idle", envDuration("BIANMIN_IDLE", cfg.Service.Idle), "end a session unused this long (0: only its 12-hour lifetime ends it)")
+	// several instances on one PostgreSQL (issue 18; README "Several instances", "Read replica")
+	fs.StringVar(&cfg.DBRead, "db-read", env("BIANMIN_DB_READ", ""), "a streaming replica's URL: dashboards, reports, the portal and search read there (PostgreSQL only)")
+	fs.DurationVar(&cfg.ReplicaLag, "db-read-lag", envDuration("BIANMIN_DB_READ_LAG", 5*time.Second), "the replica takes no reads while it lags more than this behind the primary")
+	fs.DurationVar(&cfg.LeaderEvery, "leader-every", 2*time.Second, "how often an instance that does not run the background jobs asks to (the takeover bound when the leader dies)")
+	fs.DurationVar(&cfg.CachePoll, "cache-poll", envDuration("BIANMIN_CACHE_POLL", 500*time.Millisecond), "how often each instance asks whether another changed what its caches hold (the staleness bound)")
+	fs.DurationVar(&cfg.SweepEvery, "sweep-every", time.Minute, "how often the leader runs the supervision job (card sweep, roll-ups, reports, alerts)")
+	fs.StringVar(&cfg.Instance, "instance", env("BIANMIN_INSTANCE", ""), "this instance's name in job_runs (default: host:pid)")
 	fs.StringVar(&cfg.FilesDir, "files-dir", env("BIANMIN_FILES_DIR", ""), "keep the bytes of electronic materials under this directory (PostgreSQL only; default: in the database)")
 	pageKB := fs.Int64("page-kb", envInt64("BIANMIN_PAGE_KB", 300), "what a stored page of an electronic material may weigh, in KB: photos are recompressed to it")
 	cutoff := fs.String("cutoff", env("BIANMIN_CUTOFF", "17:30"), "time of day after which an instant item is due the next working day")
@@ -239,6 +253,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 	}
 	if c := cfg.Service.UpstreamFrom; c != "" && !divisionCode(c) {
 		return fmt.Errorf("-upstream-from takes a division code of 6, 9 or 12 digits (got %q)", c)
+	}
+	if cfg.ReplicaLag < 100*time.Millisecond || cfg.LeaderEvery < 100*time.Millisecond || cfg.LeaderEvery > time.Minute || cfg.CachePoll < 50*time.Millisecond || cfg.CachePoll > time.Minute || cfg.SweepEvery < time.Second {
+		return fmt.Errorf("-db-read-lag takes at least 100ms, -leader-every and -cache-poll 100ms (50ms) to 1m, -sweep-every at least 1s")
 	}
 	if *pageKB < 50 || *pageKB > 5000 {
 		return fmt.Errorf("-page-kb takes 50 to 5000 (got %d)", *pageKB)

@@ -8,8 +8,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"bianmin/internal/i18n"
@@ -56,6 +58,17 @@ type Config struct {
 	// FilesDir keeps the bytes of electronic materials as files under this directory (PostgreSQL only; ""
 	// keeps them in the database, the only way on SQLite).
 	FilesDir string
+	// Several instances on one PostgreSQL (instances.go): DBRead is a streaming replica's URL ("": none) whose
+	// reads are trusted while it lags at most ReplicaLag (0: 5s); LeaderEvery how often an instance that does
+	// not lead asks to (0: 2s); CachePoll how often each instance reads the caches' versions (0: 500ms);
+	// SweepEvery how often the leader runs the supervision job (0: a minute); Instance names this instance
+	// in job_runs ("": host and process id).
+	DBRead      string
+	ReplicaLag  time.Duration
+	LeaderEvery time.Duration
+	CachePoll   time.Duration
+	SweepEvery  time.Duration
+	Instance    string
 }
 
 // Main is a running Bianmin.
@@ -94,6 +107,16 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 	if _, err := db.Migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	cfg.defaults()
+	if cfg.DBRead != "" {
+		if err := db.UseReplica(ctx, cfg.DBRead, cfg.ReplicaLag, min(cfg.ReplicaLag/4, time.Second), cfg.Log); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	if cfg.Service.Instance == "" {
+		cfg.Service.Instance = cfg.Instance
 	}
 	cat, err := i18n.Load()
 	if err != nil {
@@ -220,34 +243,17 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.Config.SMSURL != "" {
 		sender = service.HTTPSender{URL: m.Config.SMSURL}
 	}
-	outboxDone := make(chan struct{})
-	go func() {
-		defer close(outboxDone)
+	// The background work stops with the server, before the database closes. The outbox runs on every
+	// instance: each record is claimed by one sender (store.Claim, FOR UPDATE SKIP LOCKED), so none is sent
+	// twice; so do the caches' watch. The jobs that must run once across instances run on the leader only.
+	var jobs sync.WaitGroup
+	defer jobs.Wait()
+	jobs.Go(func() {
 		// one outbox, three senders: SMS, the upper platform, webhooks (service/upstream.go)
 		m.Service.RunOutboxes(ctx, sender, nil, 5*time.Second, m.Config.Log)
-	}()
-	// The outbox stops with the server, before the database closes.
-	defer func() { <-outboxDone }()
-	supDone := make(chan struct{})
-	go func() {
-		defer close(supDone)
-		m.Service.RunSupervision(ctx, time.Minute, m.Config.Log)
-	}()
-	defer func() { <-supDone }()
-	auditDone := make(chan struct{})
-	go func() {
-		defer close(auditDone)
-		m.runCheckpoints(ctx)
-	}()
-	defer func() { <-auditDone }()
-	if m.Config.BackupEvery > 0 {
-		backupDone := make(chan struct{})
-		go func() {
-			defer close(backupDone)
-			m.runBackups(ctx)
-		}()
-		defer func() { <-backupDone }()
-	}
+	})
+	jobs.Go(func() { m.Service.WatchCaches(ctx, m.Config.CachePoll, m.Config.Log) })
+	jobs.Go(func() { m.DB.Lead(ctx, m.Config.LeaderEvery, m.leaderJobs, m.Config.Log) })
 	select {
 	case err := <-errc:
 		return err
@@ -265,6 +271,39 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	return nil
+}
+
+// leaderJobs runs the jobs that run once across instances (the supervision job: card sweep, no-shows, order
+// and coverage alerts, roll-ups, monthly reports; audit checkpoints; scheduled backups) until ctx ends: the
+// server stops, or this instance stops leading.
+func (m *Main) leaderJobs(ctx context.Context) {
+	var jobs sync.WaitGroup
+	jobs.Go(func() { m.Service.RunSupervision(ctx, m.Config.SweepEvery, m.Config.Log) })
+	jobs.Go(func() { m.runCheckpoints(ctx) })
+	if m.Config.BackupEvery > 0 {
+		jobs.Go(func() { m.runBackups(ctx) })
+	}
+	jobs.Wait()
+}
+
+// defaults fills the settings of several instances left unset.
+func (c *Config) defaults() {
+	if c.ReplicaLag <= 0 {
+		c.ReplicaLag = 5 * time.Second
+	}
+	if c.LeaderEvery <= 0 {
+		c.LeaderEvery = 2 * time.Second
+	}
+	if c.CachePoll <= 0 {
+		c.CachePoll = 500 * time.Millisecond
+	}
+	if c.SweepEvery <= 0 {
+		c.SweepEvery = time.Minute
+	}
+	if c.Instance == "" {
+		host, _ := os.Hostname()
+		c.Instance = fmt.Sprintf("%s:%d", host, os.Getpid())
+	}
 }
 
 // Close releases the database.

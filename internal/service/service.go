@@ -56,6 +56,8 @@ type Config struct {
 	OutboxWaits OutboxWaits
 	// UpstreamFrom is the division code a batch to the upper platform names as its sender.
 	UpstreamFrom string
+	// Instance names this instance in job_runs (which instance ran the background jobs); "" counts no runs.
+	Instance string
 }
 
 // DefaultConfig is what a hall runs with.

@@ -136,6 +136,7 @@ func (s *Service) RunSupervision(ctx context.Context, every time.Duration, logge
 	tick := func() {
 		start, failed := time.Now(), false
 		defer func() { s.sweeps.observe(time.Since(start), failed) }()
+		defer s.jobRan(ctx, "supervision", log)
 		if r, err := s.Sweep(ctx, false); err != nil {
 			failed = true
 			if ctx.Err() != nil {

@@ -49,6 +49,9 @@ func (tx *Tx) SaveCalendarYear(actor access.Actor, y clock.Year) error {
 	if err != nil {
 		return errs.Wrap(err, "calendar")
 	}
+	if err := tx.Changed(CacheCalendar); err != nil {
+		return err
+	}
 	var b any
 	if before != "" {
 		b = json.RawMessage(before)

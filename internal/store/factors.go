@@ -53,6 +53,9 @@ func (tx *Tx) EnrolSecondFactor(actor access.Actor, staffID, sealed string, step
 	if _, err := tx.exec(`UPDATE sessions SET second_factor = ? WHERE token_hash = ?`, true, hashToken(token)); err != nil {
 		return errs.Wrap(err, "session")
 	}
+	if err := tx.Changed(CacheSessions); err != nil {
+		return err
+	}
 	return tx.Audit(actor, "staff.2fa.enrol", "staff", staffID, actor.OrgID, nil, map[string]any{"method": "totp", "recovery_codes": len(codeHashes)})
 }
 
@@ -64,6 +67,9 @@ func (tx *Tx) RemoveSecondFactor(actor access.Actor, st people.Staff) error {
 		if _, err := tx.exec(q, st.ID); err != nil {
 			return errs.Wrap(err, "remove second factor")
 		}
+	}
+	if err := tx.Changed(CacheSessions); err != nil {
+		return err
 	}
 	return tx.Audit(actor, "staff.2fa.remove", "staff", st.ID, st.OrgID, nil, map[string]string{"username": st.Username})
 }

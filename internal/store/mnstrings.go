@@ -307,11 +307,13 @@ func (tx *Tx) mirrorMn(actor access.Actor, s translation.String) error {
 				return errs.Wrap(err, "translation")
 			}
 		}
+		return tx.Changed(CacheTranslations)
 	case "o:":
 		if _, err := tx.exec(`UPDATE orgs SET name_mn = ?, mn_review = ?, version = version + 1, updated_at = ? WHERE id = ?`, s.Mn, review, tx.now, rest); err != nil {
 			return errs.Wrap(err, "org name")
 		}
 		tx.afterCommit = append(tx.afterCommit, func() { tx.db.orgs.Delete(rest) })
+		return tx.Changed(CacheOrgs)
 	}
 	return nil
 }

@@ -103,6 +103,9 @@ func (tx *Tx) UpdateOrgNames(actor access.Actor, id string, version int, nameZh,
 		return org.Org{}, errs.New(errs.Conflict, "err.conflict")
 	}
 	tx.afterCommit = append(tx.afterCommit, func() { tx.db.orgs.Delete(id) })
+	if err := tx.Changed(CacheOrgs); err != nil {
+		return org.Org{}, err
+	}
 	return after, tx.Audit(actor, "org.update", "org", id, id, before, after)
 }
 

@@ -83,6 +83,10 @@ func (tx *Tx) UpdateStaffRecord(actor access.Actor, action string, before, after
 			return errs.Wrap(err, "end sessions")
 		}
 	}
+	// a session holds its account (role, organisation, whether active): other instances read it again
+	if err := tx.Changed(CacheSessions); err != nil {
+		return err
+	}
 	after.Version = before.Version + 1
 	return tx.Audit(actor, action, "staff", before.ID, before.OrgID, auditRecord(before), auditRecord(after))
 }

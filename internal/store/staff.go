@@ -171,8 +171,10 @@ func (db *DB) SessionStaff(ctx context.Context, token string) (people.Staff, Ses
 
 // EndSession deletes a session (logout).
 func (tx *Tx) EndSession(token string) error {
-	_, err := tx.exec(`DELETE FROM sessions WHERE token_hash = ?`, hashToken(token))
-	return errs.Wrap(err, "end session")
+	if _, err := tx.exec(`DELETE FROM sessions WHERE token_hash = ?`, hashToken(token)); err != nil {
+		return errs.Wrap(err, "end session")
+	}
+	return tx.Changed(CacheSessions) // other instances forget the session they may hold
 }
 
 // SetPassword replaces the hash, ends every other session of the account, and audits the change (without
@@ -188,6 +190,9 @@ func (tx *Tx) SetPassword(actor access.Actor, staffID, hash, keepToken string) e
 	if _, err := tx.exec(`DELETE FROM sessions WHERE staff_id = ? AND token_hash <> ?`, staffID, hashToken(keepToken)); err != nil {
 		return errs.Wrap(err, "end sessions")
 	}
+	if err := tx.Changed(CacheSessions); err != nil {
+		return err
+	}
 	return tx.Audit(actor, "staff.password", "staff", staffID, actor.OrgID, nil, map[string]string{"password": "changed"})
 }
 
@@ -195,6 +200,9 @@ func (tx *Tx) SetPassword(actor access.Actor, staffID, hash, keepToken string) e
 func (tx *Tx) SetLang(actor access.Actor, lang string) error {
 	if _, err := tx.exec(`UPDATE staff SET lang = ? WHERE id = ?`, lang, actor.ID); err != nil {
 		return errs.Wrap(err, "set lang")
+	}
+	if err := tx.Changed(CacheSessions); err != nil {
+		return err
 	}
 	return tx.Audit(actor, "staff.lang", "staff", actor.ID, actor.OrgID, nil, map[string]string{"lang": lang})
 }

@@ -17,6 +17,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
@@ -61,6 +62,10 @@ type DB struct {
 	blobs Blobs
 	// groups counts the writer's group commits by size, for the operator's metrics (metrics.go).
 	groups groupStats
+	// leading is whether this instance runs the background jobs now (instances.go).
+	leading atomic.Bool
+	// replica is the streaming replica some reads may go to (replica.go); nil: none.
+	replica *replica
 }
 
 // writeReq is one transaction's work waiting for the SQLite writer.
@@ -153,6 +158,10 @@ func (db *DB) Close() error {
 	db.wStmts.close()
 	db.rStmts.close()
 	err := db.w.Close()
+	if db.replica != nil {
+		db.replica.stop()
+		err = errors.Join(err, db.replica.pool.Close())
+	}
 	if db.r != db.w {
 		err = errors.Join(err, db.r.Close())
 	}
@@ -289,6 +298,7 @@ func (db *DB) writeOnce(ctx context.Context, fn func(*Tx) error) error {
 	if err := sqlTx.Commit(); err != nil {
 		return errs.Wrap(err, "commit")
 	}
+	db.noteCommit(ctx)
 	for _, f := range tx.afterCommit {
 		f()
 	}
@@ -524,7 +534,7 @@ func (db *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, erro
 	if st := db.rstmt(ctx, q); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
-	return db.r.QueryContext(ctx, q, args...)
+	return db.reader(ctx).QueryContext(ctx, q, args...)
 }
 
 func (db *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
@@ -532,7 +542,7 @@ func (db *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	if st := db.rstmt(ctx, q); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
-	return db.r.QueryRowContext(ctx, q, args...)
+	return db.reader(ctx).QueryRowContext(ctx, q, args...)
 }
 
 // Ping reports whether the database answers.

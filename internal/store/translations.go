@@ -59,5 +59,8 @@ func (tx *Tx) SaveTranslation(actor access.Actor, key string, m i18n.Message, ve
 	if n, _ := res.RowsAffected(); n != 1 {
 		return errs.New(errs.Conflict, "err.conflict")
 	}
+	if err := tx.Changed(CacheTranslations); err != nil {
+		return err
+	}
 	return tx.Audit(actor, "translation.update", "translation", key, actor.OrgID, before, m)
 }

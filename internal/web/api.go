@@ -607,7 +607,11 @@ func withHeader(o apiOp, h ...string) apiOp {
 func (s *Server) mountAPI(mux *http.ServeMux) {
 	ops := slices.Concat(s.apiOps(), s.residentOps(), s.fileOps(), s.stationOps(), s.hallOps(), s.mnOps(), s.ratingOps(), s.rosterOps(), s.jointOps(), s.delegationOps(), s.upstreamOps(), s.pageOps())
 	for _, o := range ops {
-		mux.HandleFunc(o.Method+" "+o.Path, o.handle)
+		h := o.handle
+		if replicaOps[o.ID] {
+			h = s.fromReplica(h)
+		}
+		mux.HandleFunc(o.Method+" "+o.Path, h)
 	}
 	doc := openAPI(ops)
 	mux.HandleFunc("GET /api/openapi.json", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, doc) })

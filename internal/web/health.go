@@ -9,10 +9,15 @@ import (
 
 // healthz answers whether the process is alive: it answers. It asks nothing of the database, so that a slow
 // database does not make an orchestrator kill a process that would recover (that is /readyz's question).
+// A second line says whether this instance runs the background jobs now (leader) or not (follower).
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	w.Write([]byte("ok\n"))
+	role := "follower\n"
+	if s.svc.DB.Leading() {
+		role = "leader\n"
+	}
+	w.Write([]byte("ok\n" + role))
 }
 
 // readyz answers whether the process should be sent requests: the database answers and every migration

@@ -124,6 +124,14 @@ var (
 		"Messages to applicants not yet sent.", nil, nil)
 	descUp = prometheus.NewDesc("bianmin_store_up",
 		"1 when the outbox queries of this scrape answered, 0 when the database did not.", nil, nil)
+	descLeader = prometheus.NewDesc("bianmin_leader",
+		"1 while this instance runs the background jobs (the supervision job, checkpoints, backups) for all instances on its database.", nil, nil)
+	descReplicaUsable = prometheus.NewDesc("bianmin_replica_usable",
+		"1 while the read replica (-db-read) answers and lags at most -db-read-lag; absent without a replica.", nil, nil)
+	descReplicaLag = prometheus.NewDesc("bianmin_replica_lag_seconds",
+		"How long ago the primary was where the replica has replayed to, as last measured.", nil, nil)
+	descReplicaReads = prometheus.NewDesc("bianmin_replica_reads_total",
+		"Requests whose reads were fit for the replica, by where they went: replica, or primary (the replica lagging, down, or behind the reader's own write).", []string{"to"}, nil)
 	poolLabels    = []string{"pool"}
 	descPoolOpen  = prometheus.NewDesc("bianmin_db_open_connections", "Open connections of the pool.", poolLabels, nil)
 	descPoolInUse = prometheus.NewDesc("bianmin_db_in_use_connections", "Connections in use.", poolLabels, nil)
@@ -135,7 +143,7 @@ var (
 
 func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descQueue, descQueueCap, descGroup, descSweep, descSweepLast, descSweepFailed,
-		descOutboxAge, descOutboxUnsent, descUp, descPoolOpen, descPoolInUse, descPoolIdle, descPoolMax, descPoolWaits, descPoolWait} {
+		descOutboxAge, descOutboxUnsent, descUp, descLeader, descReplicaUsable, descReplicaLag, descReplicaReads, descPoolOpen, descPoolInUse, descPoolIdle, descPoolMax, descPoolWaits, descPoolWait} {
 		ch <- d
 	}
 }
@@ -175,6 +183,15 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	ch <- prometheus.MustNewConstMetric(descUp, prometheus.GaugeValue, up)
 
+	ch <- prometheus.MustNewConstMetric(descLeader, prometheus.GaugeValue, bool01(db.Leading()))
+	if db.HasReplica() {
+		rs := db.ReplicaStats()
+		ch <- prometheus.MustNewConstMetric(descReplicaUsable, prometheus.GaugeValue, bool01(rs.Usable))
+		ch <- prometheus.MustNewConstMetric(descReplicaLag, prometheus.GaugeValue, rs.Lag.Seconds())
+		ch <- prometheus.MustNewConstMetric(descReplicaReads, prometheus.CounterValue, float64(rs.Reads), "replica")
+		ch <- prometheus.MustNewConstMetric(descReplicaReads, prometheus.CounterValue, float64(rs.ToPrimary), "primary")
+	}
+
 	write, read, separate := db.PoolStats()
 	emit := func(pool string, open, inUse, idle, max int, waits int64, wait time.Duration) {
 		ch <- prometheus.MustNewConstMetric(descPoolOpen, prometheus.GaugeValue, float64(open), pool)
@@ -190,6 +207,13 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 	} else {
 		emit("shared", write.OpenConnections, write.InUse, write.Idle, write.MaxOpenConnections, write.WaitCount, write.WaitDuration)
 	}
+}
+
+func bool01(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // cumulative turns per-bucket counts into Prometheus' cumulative buckets by upper bound.

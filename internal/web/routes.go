@@ -23,24 +23,25 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /login/code", s.loginCode) // the second factor's code after the password (pages_factors.go)
 	mux.HandleFunc("POST /logout", s.needLogin(s.logout))
 
-	// public portal: the catalog and its guides (pages_portal.go)
-	mux.HandleFunc("GET /portal", s.portal)
-	mux.HandleFunc("GET /portal/search", s.portalSearch)
-	mux.HandleFunc("GET /portal/township/{id}", s.portalTownship)
-	mux.HandleFunc("GET /portal/topic/{topic}", s.portalTopic)
-	mux.HandleFunc("GET /portal/department/{id}", s.portalDepartment)
-	mux.HandleFunc("GET /portal/guide/{id}", s.guide)
+	// public portal: the catalog and its guides (pages_portal.go). fromReplica: reads may go to the read
+	// replica (-db-read; replica.go), as on the reports and the supervision dashboard below
+	mux.HandleFunc("GET /portal", s.fromReplica(s.portal))
+	mux.HandleFunc("GET /portal/search", s.fromReplica(s.portalSearch))
+	mux.HandleFunc("GET /portal/township/{id}", s.fromReplica(s.portalTownship))
+	mux.HandleFunc("GET /portal/topic/{topic}", s.fromReplica(s.portalTopic))
+	mux.HandleFunc("GET /portal/department/{id}", s.fromReplica(s.portalDepartment))
+	mux.HandleFunc("GET /portal/guide/{id}", s.fromReplica(s.guide))
 	mux.HandleFunc("GET /portal/guide/{id}/qr.png", s.guideQR)
-	mux.HandleFunc("GET /portal/guide/{id}/history", s.guideHistory)
-	mux.HandleFunc("GET /portal/bundle/{id}", s.bundle)
+	mux.HandleFunc("GET /portal/guide/{id}/history", s.fromReplica(s.guideHistory))
+	mux.HandleFunc("GET /portal/bundle/{id}", s.fromReplica(s.bundle))
 	mux.HandleFunc("GET /track", s.track)
 	mux.HandleFunc("GET /results", s.results)
 	mux.HandleFunc("POST /results", s.results)
 	mux.HandleFunc("GET /verify/{code}", s.verifyNotice)
 	mux.HandleFunc("GET /verify/{code}/qr.png", s.verifyQR)
 	mux.HandleFunc("GET /verify/{code}/rate.png", s.rateQR) // on a notice that ends a case: rate it by phone (二维码)
-	mux.HandleFunc("GET /reports", s.reportsPage)
-	mux.HandleFunc("GET /reports/{period}/{org}", s.reportPage)
+	mux.HandleFunc("GET /reports", s.fromReplica(s.reportsPage))
+	mux.HandleFunc("GET /reports/{period}/{org}", s.fromReplica(s.reportPage))
 
 	// the hall (pages_hall.go): the kiosk, a ticket's slip and phone page, the display board, booking
 	mux.HandleFunc("GET /kiosk/{center}", s.kioskHome) // opening it makes this device a kiosk of the center
@@ -197,9 +198,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /complaints/export/{format}", s.needLogin(s.complaintExport)) // GB/T 39046 6.7, csv or json
 	mux.HandleFunc("GET /complaints/{id}", s.needLogin(s.complaintShow))
 	mux.HandleFunc("POST /complaints/{id}", s.needLogin(s.complaintAct))
-	mux.HandleFunc("GET /supervision", s.needLogin(s.supervisionPage))
-	mux.HandleFunc("GET /supervision/cases", s.needLogin(s.supervisionCases))
-	mux.HandleFunc("GET /supervision/export.xlsx", s.needLogin(s.supervisionExport))
+	mux.HandleFunc("GET /supervision", s.needLogin(s.fromReplica(s.supervisionPage)))
+	mux.HandleFunc("GET /supervision/cases", s.needLogin(s.fromReplica(s.supervisionCases)))
+	mux.HandleFunc("GET /supervision/export.xlsx", s.needLogin(s.fromReplica(s.supervisionExport)))
 	// delegated powers (pages_delegation.go; issue 14, the seed 四.(一), 四.(二)): delegations and their hand-over,
 	// pairs, help requests, guidance comments on a case, inspection rounds, the assessment
 	mux.HandleFunc("GET /delegations", s.needLogin(s.delegations))
@@ -277,8 +278,9 @@ func (s *Server) Handler() http.Handler {
 	// The browser's cross-origin check (Sec-Fetch-Site / Origin) guards every unsafe request; the edge
 	// (edge.go) caps every body by route and refuses text no form of ours sends.
 	// observed (metrics.go) gives each request its id and counts it by the route the edge found; transport
-	// (transport.go) marks cookies Secure and adds HSTS over HTTPS.
-	return s.observed(s.logged(s.transport(secure(http.NewCrossOriginProtection().Handler(s.identify(s.edge(mux)))))))
+	// (transport.go) marks cookies Secure and adds HSTS over HTTPS; notingWrites (replica.go) keeps a
+	// writer's position in the WAL for their reads from the replica.
+	return s.observed(s.logged(s.transport(secure(http.NewCrossOriginProtection().Handler(s.notingWrites(s.identify(s.edge(mux))))))))
 }
 
 func staticFiles(fsys fs.FS) http.Handler {
