@@ -92,3 +92,29 @@ func (db *DB) GroupCommits() (count, txs uint64, buckets []uint64) {
 	}
 	return db.groups.count.Load(), db.groups.sum.Load(), buckets
 }
+
+// TableBytes returns the bytes each table takes with its indexes (and, on PostgreSQL, its TOAST), by table
+// name: what a case costs to keep is measured from it. SQLite counts the pages of each b-tree (dbstat);
+// PostgreSQL counts pg_total_relation_size of the tables in the schema the connection uses.
+func (db *DB) TableBytes(ctx context.Context) (map[string]int64, error) {
+	q := `SELECT m.tbl_name, SUM(s.pgsize) FROM dbstat s JOIN sqlite_master m ON m.name = s.name GROUP BY m.tbl_name`
+	if db.d.dollar {
+		q = `SELECT c.relname, pg_total_relation_size(c.oid) FROM pg_class c
+			WHERE c.relkind IN ('r', 'p') AND c.relnamespace = to_regnamespace(current_schema())::oid`
+	}
+	rows, err := db.r.QueryContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var name string
+		var n int64
+		if err := rows.Scan(&name, &n); err != nil {
+			return nil, err
+		}
+		out[name] = n
+	}
+	return out, rows.Err()
+}
