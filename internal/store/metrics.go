@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"sync/atomic"
 	"time"
 )
@@ -118,3 +119,27 @@ func (db *DB) TableBytes(ctx context.Context) (map[string]int64, error) {
 	}
 	return out, rows.Err()
 }
+
+// Compact rewrites the tables of the store without their dead space (SQLite VACUUM; PostgreSQL VACUUM FULL
+// of each table in the connection's schema, not of other schemas), so that TableBytes measures what is kept
+// rather than how much an update left behind until vacuum reuses it. It locks each table while rewriting it:
+// for measurements, not for a serving database.
+func (db *DB) Compact(ctx context.Context) error {
+	if !db.d.dollar {
+		_, err := db.w.ExecContext(ctx, `VACUUM`)
+		return err
+	}
+	sizes, err := db.TableBytes(ctx)
+	if err != nil {
+		return err
+	}
+	for name := range sizes {
+		if _, err := db.w.ExecContext(ctx, `VACUUM FULL `+pgIdent(name)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// pgIdent quotes a PostgreSQL identifier.
+func pgIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
