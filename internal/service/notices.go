@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"encoding/json"
 	"strconv"
 
 	"bianmin/internal/access"
@@ -50,7 +49,7 @@ func (s *Service) Notice(ctx context.Context, actor access.Actor, caseID, notice
 	}
 	v := NoticeView{Notice: n, Current: w.Case, Paper: cases.Paper{Case: w.Case}}
 	if n.Doc != "" {
-		if err := json.Unmarshal([]byte(n.Doc), &v.Paper); err != nil {
+		if v.Paper, err = cases.ReadPaper(n.Kind, []byte(n.Doc), w.Case); err != nil {
 			return NoticeView{}, errs.Wrap(err, "notice doc")
 		}
 		v.Paper.Case = s.withItemMn(ctx, v.Paper.Case)

@@ -100,8 +100,8 @@ func messageFor(c cases.Case, ev cases.Event) (template, notice string) {
 	return "", ""
 }
 
-// issueNotice numbers, in the move's transaction, the notice the move issues, keeping what it says: the
-// case as it now stands, the move's reason, the deadline and who made the move.
+// issueNotice numbers, in the move's transaction, the notice the move issues, keeping what it says: what
+// the move made of the case (cases.Paper.Keep), the move's reason, the deadline and who made the move.
 func (s *Service) issueNotice(tx *store.Tx, actor access.Actor, c cases.Case, ev cases.Event, issuer org.Org, due clock.DueDay) error {
 	_, kind := messageFor(c, ev)
 	if kind == "" {
@@ -113,13 +113,13 @@ func (s *Service) issueNotice(tx *store.Tx, actor access.Actor, c cases.Case, ev
 	if !actor.System {
 		p.By = actor.Name
 	}
-	doc, err := json.Marshal(p)
-	if err != nil {
-		return err
-	}
 	for _, k := range append([]string{kind}, pledgeNotice(c, ev)...) {
 		if k == "" {
 			continue
+		}
+		doc, err := p.Keep(k)
+		if err != nil {
+			return err
 		}
 		if _, err = tx.IssueNotice(c.ID, k, prefix, localYear(tx.Now()), string(doc)); err != nil {
 			return err

@@ -13,8 +13,10 @@ import (
 )
 
 // Audit appends one entry to the trail inside the transaction that makes the change, so that a change and
-// its entry are committed or lost together. before and after are snapshotted as JSON; nil means "none".
+// its entry are committed or lost together. before and after are kept as JSON of the fields that changed
+// (audit.Changes); nil means "none", and keeps the other side whole.
 func (tx *Tx) Audit(actor access.Actor, action, entity, entityID, orgID string, before, after any) error {
+	b, a := audit.Changes(before, after)
 	head, keyedFrom, err := tx.auditHead(1)
 	if err != nil {
 		return err
@@ -22,7 +24,7 @@ func (tx *Tx) Audit(actor access.Actor, action, entity, entityID, orgID string, 
 	e := audit.Entry{
 		ID: ids.New(), At: tx.now, ActorID: actor.ID, ActorName: actor.Name, OrgID: orgID,
 		Action: action, Entity: entity, EntityID: entityID,
-		Before: audit.Snapshot(before), After: audit.Snapshot(after),
+		Before: b, After: a,
 	}
 	if head.Seq == 0 {
 		e.SealKeyed(nil, tx.db.AuditKey, keyedFrom)

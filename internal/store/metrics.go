@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"sync/atomic"
 	"time"
 )
@@ -92,3 +93,53 @@ func (db *DB) GroupCommits() (count, txs uint64, buckets []uint64) {
 	}
 	return db.groups.count.Load(), db.groups.sum.Load(), buckets
 }
+
+// TableBytes returns the bytes each table takes with its indexes (and, on PostgreSQL, its TOAST), by table
+// name: what a case costs to keep is measured from it. SQLite counts the pages of each b-tree (dbstat);
+// PostgreSQL counts pg_total_relation_size of the tables in the schema the connection uses.
+func (db *DB) TableBytes(ctx context.Context) (map[string]int64, error) {
+	q := `SELECT m.tbl_name, SUM(s.pgsize) FROM dbstat s JOIN sqlite_master m ON m.name = s.name GROUP BY m.tbl_name`
+	if db.d.dollar {
+		q = `SELECT c.relname, pg_total_relation_size(c.oid) FROM pg_class c
+			WHERE c.relkind IN ('r', 'p') AND c.relnamespace = to_regnamespace(current_schema())::oid`
+	}
+	rows, err := db.r.QueryContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var name string
+		var n int64
+		if err := rows.Scan(&name, &n); err != nil {
+			return nil, err
+		}
+		out[name] = n
+	}
+	return out, rows.Err()
+}
+
+// Compact rewrites the tables of the store without their dead space (SQLite VACUUM; PostgreSQL VACUUM FULL
+// of each table in the connection's schema, not of other schemas), so that TableBytes measures what is kept
+// rather than how much an update left behind until vacuum reuses it. It locks each table while rewriting it:
+// for measurements, not for a serving database.
+func (db *DB) Compact(ctx context.Context) error {
+	if !db.d.dollar {
+		_, err := db.w.ExecContext(ctx, `VACUUM`)
+		return err
+	}
+	sizes, err := db.TableBytes(ctx)
+	if err != nil {
+		return err
+	}
+	for name := range sizes {
+		if _, err := db.w.ExecContext(ctx, `VACUUM FULL `+pgIdent(name)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// pgIdent quotes a PostgreSQL identifier.
+func pgIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }

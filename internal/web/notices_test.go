@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -21,19 +22,21 @@ import (
 
 // noticeWorld is a running Bianmin with 通办 cases received at 绍根镇 for a resident of 天山镇, moved so that
 // every kind of notice exists: a (correction, accept, extension, grant, delivery), b (refuse), c (accept_owed,
-// deny).
+// deny), p (accept, pledge, revoke).
 type noticeWorld struct {
-	r       *testkit.Running
-	a, b, c cases.Case
-	T1, T2  org.Org
-	mz      org.Org // 民政局, which decides 低保
+	r          *testkit.Running
+	a, b, c, p cases.Case
+	T1, T2     org.Org
+	mz         org.Org // 民政局, which decides 低保
+	// moved holds each case as each move left it, by id and version: what a notice issued by the move says
+	moved map[string]cases.Case
 }
 
 func newNoticeWorld(t *testing.T) *noticeWorld {
 	t.Helper()
 	r := testkit.Start(t, testkit.SQLite(t))
 	ctx := t.Context()
-	w := &noticeWorld{r: r}
+	w := &noticeWorld{r: r, moved: map[string]cases.Case{}}
 	for _, x := range []struct {
 		o    *org.Org
 		name string
@@ -84,6 +87,7 @@ func newNoticeWorld(t *testing.T) *noticeWorld {
 			t.Fatalf("%s: %v", a, err)
 		}
 		*c = moved
+		w.moved[movedKey(moved.ID, moved.Version)] = moved
 	}
 	by, _ := clock.ParseDate(r.DB.Now().AddDate(0, 0, 10).Format("2006-01-02"))
 	w.a, w.b, w.c = receive(), receive(), receive()
@@ -99,8 +103,20 @@ func newNoticeWorld(t *testing.T) *noticeWorld {
 	move(&w.c, cases.Pass, cases.Input{})
 	move(&w.c, cases.Pass, cases.Input{})
 	move(&w.c, cases.Decide, cases.Input{Grant: false, Reason: "家庭人均收入高于低保标准"})
+	w.p = receive()
+	pledged := checks("", "")
+	for i := range pledged {
+		if pledged[i].Name == "家庭收入和财产状况声明" {
+			pledged[i].Check = cases.Pledged
+		}
+	}
+	move(&w.p, cases.Accept, cases.Input{Materials: pledged, CheckBy: by})
+	move(&w.p, cases.PledgeChecked, cases.Input{Result: cases.PledgeFalse, Reason: "入户核查：家庭有营运车辆两辆"})
+	move(&w.p, cases.Revoke, cases.Input{Reason: "虚假承诺，终止办理"})
 	return w
 }
+
+func movedKey(id string, version int) string { return id + "/" + strconv.Itoa(version) }
 
 // finish takes case a through decision and issue by post.
 func (w *noticeWorld) finish(t *testing.T) {
@@ -114,6 +130,7 @@ func (w *noticeWorld) finish(t *testing.T) {
 			t.Fatalf("%s: %v", m.a, err)
 		}
 		w.a = c
+		w.moved[movedKey(c.ID, c.Version)] = c
 	}
 }
 

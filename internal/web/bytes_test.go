@@ -1,0 +1,90 @@
+package web_test
+
+import (
+	"cmp"
+	"fmt"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"bianmin/internal/testkit"
+)
+
+// bytesPerLifecycleBound is what one six-move lifecycle may store, above the measured figure (BENCHMARKS.md:
+// 20.9 KB on SQLite, 17.4 KB on PostgreSQL, compacted): it fails when whole documents come back into audit
+// entries (+19 KB) or notices (+8 KB), not on noise. Issue 18's target is 8 KB; lower the bound as the case
+// document, the audit entry's own columns and the outbox are cut.
+const bytesPerLifecycleBound = 24 * 1024
+
+// TestBytesPerLifecycle runs lifecycles through the API on each engine and measures what they add to the
+// database, table by table (with indexes), so that what a case costs to keep stays measured. Set
+// BIANMIN_BYTES_LIFECYCLES for a longer run; the breakdown is logged.
+func TestBytesPerLifecycle(t *testing.T) {
+	n := 60
+	if v, err := strconv.Atoi(os.Getenv("BIANMIN_BYTES_LIFECYCLES")); err == nil && v > 0 {
+		n = v
+	}
+	for _, e := range testkit.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			r := testkit.Start(t, e)
+			item, applicant := lifecycleSubjects(t, r)
+			l := newLifecycler(t, r.URL, item, applicant)
+			// a first lifecycle outside the measure: tables met for the first time take their first pages
+			if l.run() == "" {
+				t.FailNow()
+			}
+			// measured compacted, before and after: what the lifecycles keep, not the dead rows their updates
+			// leave until vacuum reuses the space (logged too, as written)
+			measure := func() map[string]int64 {
+				t.Helper()
+				if err := r.DB.Compact(t.Context()); err != nil {
+					t.Fatal(err)
+				}
+				m, err := r.DB.TableBytes(t.Context())
+				if err != nil {
+					t.Fatal(err)
+				}
+				return m
+			}
+			before := measure()
+			for range n {
+				if l.run() == "" {
+					t.FailNow()
+				}
+			}
+			written, err := r.DB.TableBytes(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			var writtenTotal int64
+			for name, b := range written {
+				writtenTotal += b - before[name]
+			}
+			after := measure()
+			type grew struct {
+				table string
+				bytes int64
+			}
+			var rows []grew
+			var total int64
+			for name, b := range after {
+				if d := b - before[name]; d != 0 {
+					rows = append(rows, grew{name, d})
+					total += d
+				}
+			}
+			slices.SortFunc(rows, func(a, b grew) int { return cmp.Compare(b.bytes, a.bytes) })
+			var sb strings.Builder
+			for _, g := range rows {
+				fmt.Fprintf(&sb, "  %-24s %8.0f B/lifecycle\n", g.table, float64(g.bytes)/float64(n))
+			}
+			per := float64(total) / float64(n)
+			t.Logf("%s: %d lifecycles, %.0f bytes stored per lifecycle (%.0f as written, before compaction)\n%s", e.Name, n, per, float64(writtenTotal)/float64(n), sb.String())
+			if per > bytesPerLifecycleBound {
+				t.Errorf("%s: %.0f bytes per lifecycle, over the bound of %d", e.Name, per, bytesPerLifecycleBound)
+			}
+		})
+	}
+}
