@@ -551,7 +551,11 @@ func (s *Service) checkCover(ctx context.Context, c org.Org, l roster.Leave) err
 	if err != nil {
 		return err
 	}
-	return roster.CheckCover(l, entries, seatMap(seats), persons(staff), other)
+	split, err := s.splitOf(ctx, c)
+	if err != nil {
+		return err
+	}
+	return roster.CheckCover(l, entries, seatMap(seats), persons(staff), other, split)
 }
 
 // DecideLeave approves or refuses a request (the director of its center; never one's own). Approval is

@@ -33,6 +33,10 @@ type peopleHub struct {
 	Today     clock.Date
 	Month     []service.DayMark
 	SignedIn  bool
+	// the township's back office: split by item domain or 一人通办, for those who may read its staff
+	Split        bool
+	SplitVersion int
+	SplitShown   bool
 }
 
 // peopleHome is the hub: one's own attendance today (sign in, sign out) and links to the rest.
@@ -42,6 +46,9 @@ func (s *Server) peopleHome(w http.ResponseWriter, r *http.Request) {
 	d := peopleHub{}
 	if c, ok, _ := s.actorCenterOf(r, me); ok {
 		d.Center, d.HasCenter = c, true
+		if split, v, err := s.svc.BackOfficeSplit(r.Context(), me, c.ParentID); err == nil {
+			d.Split, d.SplitVersion, d.SplitShown = split, v, true
+		}
 	}
 	if me.Role.Has(access.AttendanceSign) {
 		_, month, err := s.svc.AttendanceMonth(r.Context(), me, me.ID, s.hallToday())
