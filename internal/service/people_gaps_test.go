@@ -8,6 +8,7 @@ import (
 	"bianmin/internal/cases"
 	"bianmin/internal/clock"
 	"bianmin/internal/errs"
+	"bianmin/internal/org"
 	"bianmin/internal/roster"
 	"bianmin/internal/service"
 	"bianmin/internal/store"
@@ -110,6 +111,126 @@ func TestBackOfficeDomains(t *testing.T) {
 		}
 		if _, err := w.svc.RequestLeave(ctx, h.rev, leave, ""); err != nil {
 			t.Errorf("一人通办: any reviewer backs up: %v", err)
+		}
+	})
+}
+
+// A station's agents are rostered the way a center's people are (issue 11): the director of the township makes
+// the station's week, only the village's agents may keep it, the public staff page and the 六有 board show who
+// is rostered today (not every agent), an agent absent at the opening raises the alert and one signed in is
+// there, leave needs another agent as substitute, and the banner's coverage view has the station's line.
+func TestStationRoster(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, db *store.DB) {
+		defer func() { db.Now = time.Now }()
+		w := demoWorld(t, db)
+		at(w, "2026-12-04 10:00") // a Friday
+		h := setUpHall(t, w)
+		list, err := db.Subtree(ctx, w.targets["V1"].Path, org.Station)
+		if err != nil || len(list) != 1 {
+			t.Fatalf("杨树林村's station: %v %v", list, err)
+		}
+		station := list[0]
+		agent := w.actors["yangshulin.agent"]
+		st2, err := w.svc.CreateStaff(ctx, access.System, service.StaffInput{Username: "yangshulin.agent2", Name: "代办员二", Role: "agent", OrgID: w.targets["V1"].ID, Password: "Bianmin-2026-x"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		agent2 := st2.Actor()
+
+		mon := clock.MustDate("2026-12-07")
+		var week []roster.Entry
+		for i := 0; i < 5; i++ {
+			for _, half := range roster.Halves {
+				week = append(week, roster.Entry{Day: mon.AddDays(i), Half: half, Seat: station.ID, Staff: agent.ID})
+			}
+		}
+		for _, who := range []access.Actor{h.away, agent, w.actors["shaogen.director"]} {
+			if err := w.svc.SaveRoster(ctx, who, station.ID, mon, week); errs.CodeOf(err) != errs.Forbidden {
+				t.Errorf("%s made the station's roster: %v", who.Name, err)
+			}
+		}
+		if err := w.svc.SaveRoster(ctx, h.director, station.ID, mon, []roster.Entry{{Day: mon, Half: roster.AM, Seat: station.ID, Staff: h.clerk.ID}}); errs.CodeOf(err) != errs.Invalid {
+			t.Errorf("a township clerk kept the station: %v", err)
+		}
+		if err := w.svc.SaveRoster(ctx, h.director, station.ID, mon, week); err != nil {
+			t.Fatal(err)
+		}
+		wk, err := w.svc.Roster(ctx, agent, station.ID, mon)
+		if err != nil || len(wk.Seats) != 1 || wk.At[service.Key(station.ID, mon, roster.AM)] != agent.ID {
+			t.Fatalf("the agent reads the station's week: %v %+v", err, wk.At)
+		}
+		if _, err := w.svc.Roster(ctx, agent, h.center.ID, mon); errs.CodeOf(err) != errs.Forbidden {
+			t.Errorf("an agent read the center's roster: %v", err)
+		}
+
+		// leave: another agent of the village substitutes
+		tue := mon.AddDays(1)
+		in := roster.LeaveInput{From: tue.String(), To: tue.String(), Reason: "家中有事"}
+		if _, err := w.svc.RequestLeave(ctx, agent, in, ""); errs.CodeOf(err) != errs.Invalid {
+			t.Errorf("an agent's leave without a substitute: %v", err)
+		}
+		in.Substitute = h.clerk.ID
+		if _, err := w.svc.RequestLeave(ctx, agent, in, ""); errs.CodeOf(err) != errs.Invalid {
+			t.Errorf("a township clerk substitutes at the station: %v", err)
+		}
+		in.Substitute = agent2.ID
+		l, err := w.svc.RequestLeave(ctx, agent, in, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.svc.DecideLeave(ctx, h.director, l.ID, l.Version, true, ""); err != nil {
+			t.Fatal(err)
+		}
+
+		// Monday 09:30: the agent has not signed in: absent, the alert; the public page names the rostered agent
+		at(w, "2026-12-07 09:30")
+		duty, err := w.svc.OnDutyToday(ctx, station.ID)
+		if err != nil || len(duty.People) != 1 || duty.People[0].Rec.ID != agent.ID {
+			t.Fatalf("the station's people today: %v %+v", err, duty.People)
+		}
+		if b, err := w.svc.BoardOf(ctx, station.ID); err != nil || len(b.People) != 1 {
+			t.Errorf("the station's board: %v %+v", err, b.People)
+		}
+		if err := w.svc.SweepCoverage(ctx); err != nil {
+			t.Fatal(err)
+		}
+		cov, err := w.svc.HallCoverage(ctx, h.director, station.ID)
+		if err != nil || cov.NoRoster || len(cov.Seats) != 1 || cov.Seats[0].State != roster.Absent || len(cov.Alerts) != 1 {
+			t.Fatalf("the station now: %v %+v", err, cov)
+		}
+		if err := w.svc.SignIn(ctx, agent, "10.0.0.9"); err != nil {
+			t.Fatal(err)
+		}
+		if cov, _ = w.svc.HallCoverage(ctx, h.director, station.ID); cov.Seats[0].State != roster.Present {
+			t.Errorf("the agent signed in: %+v", cov.Seats[0])
+		}
+		// Tuesday: the substitute is the station's person today
+		at(w, "2026-12-08 09:30")
+		if duty, _ = w.svc.OnDutyToday(ctx, station.ID); len(duty.People) != 1 || duty.People[0].Rec.ID != agent2.ID || !duty.People[0].Covering {
+			t.Errorf("the substitute at the station: %+v", duty.People)
+		}
+		lines, err := w.svc.BannerCoverage(ctx, w.actors["supervisor"])
+		if err != nil {
+			t.Fatal(err)
+		}
+		var seen, quiet int
+		for _, l := range lines {
+			switch {
+			case l.Center.ID == station.ID:
+				seen++
+				if l.NoRoster || l.Empty != 1 || l.Month != 2 { // the substitute has not signed in: empty (Monday's alert and now Tuesday's)
+					t.Errorf("the station's line: %+v", l)
+				}
+			case l.Center.Kind == org.Station && l.NoRoster:
+				quiet++
+			}
+		}
+		if seen != 1 || quiet == 0 {
+			t.Errorf("the banner's view: station %d, stations without a roster %d", seen, quiet)
+		}
+		// a station without a roster keeps no alert
+		if alerts, _ := db.Alerts(ctx, w.targets["V2"].Path, mon, tue, 10); len(alerts) != 0 {
+			t.Errorf("an unrostered station raised %d alerts", len(alerts))
 		}
 	})
 }

@@ -23,7 +23,7 @@ func TestPeoplePermissionMatrix(t *testing.T) {
 		"attendance":  "admin supervisor tianshan.director",
 		"coverage":    "admin supervisor tianshan.director",
 		"staffEdit":   "admin tianshan.director",
-		"signIn":      "tianshan.clerk tianshan.reviewer tianshan.director shaogen.clerk shaogen.director",
+		"signIn":      "tianshan.clerk tianshan.reviewer tianshan.director shaogen.clerk shaogen.director yangshulin.agent", // an agent at its station
 		"boardEdit":   "admin tianshan.director",
 		"split":       "admin tianshan.director",
 		"figures":     "admin supervisor tianshan.director",
