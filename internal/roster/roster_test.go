@@ -1,11 +1,13 @@
 package roster
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"bianmin/internal/access"
+	"bianmin/internal/catalog"
 	"bianmin/internal/clock"
 	"bianmin/internal/errs"
 	"bianmin/internal/hours"
@@ -403,5 +405,48 @@ func TestDocCheckAndCurrent(t *testing.T) {
 	}
 	if Current(docs, mon.AddDays(10))[Norms].Version != 3 {
 		t.Error("the newer version did not come into force")
+	}
+}
+
+// The board's flows come from the guides: the window's accept, the item's own steps by who does them, the
+// window's issue; items that go the same way share a flow, the most shared first; a step's Mongolian comes
+// from the translations, "" when there is none yet.
+func TestFlows(t *testing.T) {
+	wd := func(n int) catalog.Limit { return catalog.Limit{Value: n, Unit: catalog.WorkingDays} }
+	simple := []catalog.Step{{Name: "受理", Role: "clerk", Level: 5, Limit: wd(1)}, {Name: "审核决定", Role: "reviewer", Level: 5, Limit: wd(4)}}
+	items := []catalog.Item{
+		{NameZh: "高龄津贴", Steps: simple},
+		{NameZh: "身份证", Steps: []catalog.Step{{Name: "旗公安局审核签发", Role: "department", Level: 4, Limit: wd(19)}}},
+		{NameZh: "护理补贴", Steps: simple},
+		{NameZh: "低保", Steps: []catalog.Step{{Name: "受理", Role: "clerk", Level: 5, Limit: wd(1)}, {Name: "嘎查村公示", Role: "reviewer", Level: 6, Limit: catalog.Limit{Value: 7, Unit: catalog.NaturalDays}, Special: "公示"}}},
+		{NameZh: "没有流程"},
+	}
+	mn := func(zh string) string { return map[string]string{"受理": "ᠬᠦᠯᠢᠶᠡᠨ ᠠᠪᠬᠤ"}[zh] }
+	flows := Flows(items, mn)
+	if len(flows) != 4 || !slices.Equal(flows[0].Items, []int{0, 2}) {
+		t.Fatalf("flows: %+v", flows)
+	}
+	desks := func(f Flow) string {
+		var out []string
+		for _, s := range f.Steps {
+			out = append(out, s.Kind+":"+s.Desk+":"+s.NameZh)
+		}
+		return strings.Join(out, " > ")
+	}
+	for i, want := range []string{
+		"accept:front:受理 > :back:审核决定 > issue:front:",
+		"accept:front: > :department:旗公安局审核签发 > issue:front:",
+		"accept:front:受理 > :back:嘎查村公示 > issue:front:",
+		"accept:front: > issue:front:",
+	} {
+		if got := desks(flows[i]); got != want {
+			t.Errorf("flow %d: %s, want %s", i, got, want)
+		}
+	}
+	if flows[0].Steps[0].NameMn == "" || flows[0].Steps[1].NameMn != "" {
+		t.Errorf("the Mongolian of the steps: %+v", flows[0].Steps)
+	}
+	if flows[2].Steps[1].Special != "公示" {
+		t.Errorf("a special procedure: %+v", flows[2].Steps[1])
 	}
 }

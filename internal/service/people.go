@@ -1249,6 +1249,13 @@ type Board6 struct {
 	Week             []HoursDay                    // opening hours of the next seven days
 	Phones           []string                      // 咨询电话 of the township's items
 	Complaint        []string                      // 监督投诉电话
+	Flows            []BoardFlow                   // 服务流程: from the guides of the items (roster.Flows)
+}
+
+// BoardFlow is one way through the hall and the items that go that way.
+type BoardFlow struct {
+	Steps []roster.FlowStep
+	Items []BoardItem
 }
 
 // BoardItem is one service on the board.
@@ -1302,6 +1309,13 @@ func (s *Service) BoardOf(ctx context.Context, centerID string) (Board6, error) 
 			if it.ComplaintPhone != "" && !slices.Contains(b.Complaint, it.ComplaintPhone) {
 				b.Complaint = append(b.Complaint, it.ComplaintPhone)
 			}
+		}
+		for _, f := range roster.Flows(items, s.MnText) {
+			bf := BoardFlow{Steps: f.Steps}
+			for _, i := range f.Items {
+				bf.Items = append(bf.Items, b.Items[i])
+			}
+			b.Flows = append(b.Flows, bf)
 		}
 	}
 	b.Week, _, err = s.HoursAhead(ctx, c.ID, 7)

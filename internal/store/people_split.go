@@ -5,6 +5,7 @@ import (
 	"database/sql"
 
 	"bianmin/internal/access"
+	"bianmin/internal/clock"
 	"bianmin/internal/errs"
 )
 
@@ -44,4 +45,13 @@ func (tx *Tx) SetBackOfficeSplit(actor access.Actor, townshipID string, version 
 		return errs.New(errs.Conflict, "err.people_gaps.split_conflict")
 	}
 	return tx.Audit(actor, "township.back_office_split", "org", townshipID, townshipID, nil, map[string]bool{"split": split})
+}
+
+// AlertStates counts the alerts of a subtree's centers and stations from..to, by place and state (absent: a
+// rostered person not there without leave; empty: nobody rostered, or the substitute not there); the key is
+// the place's id, a space, and the state.
+func (db *DB) AlertStates(ctx context.Context, root string, from, to clock.Date) (map[string]int, error) {
+	lo, hi := subtreeRange(root)
+	return db.countsBy(ctx, "alert states", `SELECT center_id || ' ' || state, count(*) FROM coverage_alerts WHERE center_path >= ? AND center_path < ? AND day >= ? AND day <= ? GROUP BY center_id, state`,
+		lo, hi, from.Int(), to.Int())
 }

@@ -2,6 +2,13 @@ package web
 
 import (
 	"net/http"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"bianmin/internal/i18n"
+	"bianmin/internal/roster"
+	"bianmin/internal/service"
 )
 
 // BackOfficeJSON is how a township staffs its back office: split by item domain (一人负责一块) or not (一人通办).
@@ -41,3 +48,43 @@ func (s *Server) backOfficeSet(w http.ResponseWriter, r *http.Request) {
 	}
 	http.Redirect(w, r, "/people?done=back_office", http.StatusSeeOther)
 }
+
+// emptySeatsSheet adds the dashboard's empty windows and seats to its export: a sheet of its own, a line per
+// center and station, headers Mongolian first then Chinese, the total last (the banner's line).
+func (s *Server) emptySeatsSheet(f *excelize.File, e service.EmptySeats, lang i18n.Lang) {
+	sheet := strings.NewReplacer("/", "、", "\\", "、", "?", "", "*", "", "[", "(", "]", ")", ":", "：").Replace(s.cat.T(lang, "people_gaps.sv.title"))
+	if _, err := f.NewSheet(sheet); err != nil {
+		return
+	}
+	for row, l := range []i18n.Lang{i18n.Mn, i18n.Zh} {
+		for i, k := range []string{"people.center", "people.cover.absent", "people.cover.empty", "sv.total"} {
+			cell, _ := excelize.CoordinatesToCellName(i+1, row+1)
+			f.SetCellStr(sheet, cell, s.cat.T(l, k))
+		}
+	}
+	write := func(row int, name string, l service.EmptySeatLine) {
+		cell, _ := excelize.CoordinatesToCellName(1, row)
+		f.SetCellStr(sheet, cell, name)
+		for i, v := range []int{l.Absent, l.Empty, l.Total()} {
+			cell, _ := excelize.CoordinatesToCellName(i+2, row)
+			f.SetCellInt(sheet, cell, int64(v))
+		}
+	}
+	for i, l := range e.Lines {
+		name := l.Place.NameZh
+		if lang == i18n.Mn && l.Place.NameMn != "" {
+			name = l.Place.NameMn
+		}
+		write(i+3, name, l)
+	}
+	write(len(e.Lines)+3, s.cat.T(lang, "sv.total"), e.Total)
+}
+
+// FlowStepItem is what the "flowstep_mn" and "flowstep_zh" templates need: the page and one step of a flow.
+type FlowStepItem struct {
+	P *Page
+	S roster.FlowStep
+}
+
+// FlowStep prepares a step of the 六有 board's 服务流程 for its templates.
+func (p *Page) FlowStep(s roster.FlowStep) FlowStepItem { return FlowStepItem{P: p, S: s} }
