@@ -9,6 +9,7 @@ import (
 	"bianmin/internal/clock"
 	"bianmin/internal/errs"
 	"bianmin/internal/org"
+	"bianmin/internal/oversight"
 	"bianmin/internal/roster"
 	"bianmin/internal/service"
 	"bianmin/internal/store"
@@ -231,6 +232,33 @@ func TestStationRoster(t *testing.T) {
 		// a station without a roster keeps no alert
 		if alerts, _ := db.Alerts(ctx, w.targets["V2"].Path, mon, tue, 10); len(alerts) != 0 {
 			t.Errorf("an unrostered station raised %d alerts", len(alerts))
+		}
+	})
+}
+
+// The must-show's 督办 on an overdue case (issue 11 point 8): a case past its due date, red-carded; the
+// supervisor orders action, the township's clerk sees the order at their desk and answers it.
+func TestOrderOnAnOverdueCase(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, db *store.DB) {
+		defer func() { db.Now = time.Now }()
+		w := demoWorld(t, db)
+		at(w, "2026-09-01 10:00")
+		c := acceptedDibao(t, w)
+		at(w, "2026-12-15 10:00")
+		work, _, err := w.svc.CaseFor(ctx, w.actors["supervisor"], c.ID)
+		if err != nil || !work.Due.Before(clock.MustDate("2026-12-15")) || work.Card != clock.Red {
+			t.Fatalf("the case is not overdue: %v due %s card %s", err, work.Due, work.Card)
+		}
+		o, err := w.svc.IssueOrder(ctx, w.actors["supervisor"], service.OrderTarget{CaseID: c.ID}, oversight.Input{Content: "已超期，请说明原因并限期办结", Due: "2026-12-17"}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		clerk := w.actors["tianshan.clerk"]
+		if list, _ := w.svc.DeskOrders(ctx, clerk); len(list) != 1 || list[0].ID != o.ID {
+			t.Fatalf("the clerk's desk: %+v", list)
+		}
+		if done, err := w.svc.AnswerOrder(ctx, clerk, o.ID, "已联系审核人员，明日办结"); err != nil || done.Open() {
+			t.Fatalf("the clerk's answer: %+v %v", done, err)
 		}
 	})
 }
