@@ -1252,10 +1252,11 @@ type Board6 struct {
 	Flows            []BoardFlow                   // 服务流程: from the guides of the items (roster.Flows)
 }
 
-// BoardFlow is one way through the hall and the items that go that way.
+// BoardFlow is one way through the hall and the items that go that way, by their number in the board's
+// 服务项目 (a poster names each item once).
 type BoardFlow struct {
 	Steps []roster.FlowStep
-	Items []BoardItem
+	Nums  []int
 }
 
 // BoardItem is one service on the board.
@@ -1313,7 +1314,7 @@ func (s *Service) BoardOf(ctx context.Context, centerID string) (Board6, error) 
 		for _, f := range roster.Flows(items, s.MnText) {
 			bf := BoardFlow{Steps: f.Steps}
 			for _, i := range f.Items {
-				bf.Items = append(bf.Items, b.Items[i])
+				bf.Nums = append(bf.Nums, i+1)
 			}
 			b.Flows = append(b.Flows, bf)
 		}

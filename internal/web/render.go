@@ -426,20 +426,16 @@ func (p *Page) Counts(originals, copies int) string {
 }
 
 // Limit renders a time limit: "25个工作日", "即办".
-func (p *Page) Limit(l catalog.Limit) string { return p.LimitIn(string(p.Lang), l) }
-
-// LimitIn renders a time limit in a language whatever the page's (the 六有 board writes both).
-func (p *Page) LimitIn(lang string, l catalog.Limit) string {
-	t := func(key string, args ...string) string { return p.cat.T(i18n.Lang(lang), key, args...) }
+func (p *Page) Limit(l catalog.Limit) string {
 	switch l.Unit {
 	case catalog.Instant:
-		return t("unit.instant")
+		return p.T("unit.instant")
 	case catalog.WorkingDays, catalog.NaturalDays:
-		return t("unit."+string(l.Unit), "n", strconv.Itoa(l.Value))
+		return p.T("unit."+string(l.Unit), "n", strconv.Itoa(l.Value))
 	case catalog.StatedDays: // "N天" as a source said it, on a draft awaiting review
-		return t("unit.days_stated", "n", strconv.Itoa(l.Value))
+		return p.T("unit.days_stated", "n", strconv.Itoa(l.Value))
 	}
-	return t("guide.not_given")
+	return p.T("guide.not_given")
 }
 
 // ItemName is an item's name in the page's language.
