@@ -420,7 +420,7 @@ func TestFlows(t *testing.T) {
 		{NameZh: "护理补贴", Steps: simple},
 		{NameZh: "低保", Steps: []catalog.Step{{Name: "受理", Role: "clerk", Level: 5, Limit: wd(1)}, {Name: "嘎查村公示", Role: "reviewer", Level: 6, Limit: catalog.Limit{Value: 7, Unit: catalog.NaturalDays}, Special: "公示"}}},
 		{NameZh: "没有流程"},
-		{NameZh: "户口", Steps: []catalog.Step{{Name: "旗公安局审核", Role: "department", Level: 4, Limit: wd(5)}}}, // another department's name: the step is the department's
+		{NameZh: "户口", Steps: []catalog.Step{{Name: "旗公安局审核", Role: "department", Level: 4, Limit: wd(5)}}},                                                            // another department's name: the step is the department's
 		{NameZh: "经济困难老年人护理补贴", Steps: []catalog.Step{{Name: "受理", Role: "clerk", Level: 5, Limit: wd(1)}, {Name: "审核决定", Role: "reviewer", Level: 5, Limit: wd(14)}}}, // other days, the same way
 	}
 	mn := func(zh string) string { return map[string]string{"受理": "ᠬᠦᠯᠢᠶᠡᠨ ᠠᠪᠬᠤ"}[zh] }
