@@ -142,7 +142,10 @@ var grants = map[Role][]Action{
 		HallOperate, EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingRectify, RatingAppeal, DelegationRead, HelpAsk, HelpRead, InspectionRead,
 		RosterRead, LeaveRequest, AttendanceSign, RecusalDeclare, ComplaintRead, ComplaintWrite, CaseHandover},
 	Agent: {OrgRead, ApplicantRead, ApplicantReadFull, ApplicantWrite, OrderAnswer, CaseFileRead, CaseFileAttach, StandingWrite, StationLists, NeedsRead, NeedsWrite, VisitWrite,
-		EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingAppeal, RecusalDeclare, ComplaintRead, ComplaintWrite},
+		EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingAppeal, RecusalDeclare, ComplaintRead, ComplaintWrite,
+		// a station's agents are rostered at their station (issue 11): they read its roster, sign in there and
+		// ask for their leave with a substitute
+		RosterRead, LeaveRequest, AttendanceSign},
 	Reviewer: {OrgRead, ApplicantRead, OrderAnswer, CaseFileRead, EnquiryRead, RatingRead, DelegationRead, HelpAsk, HelpRead, InspectionRead,
 		RosterRead, LeaveRequest, AttendanceSign, RecusalDeclare},
 	Department: {OrgRead, ApplicantRead, CatalogEdit, OrderAnswer, CaseFileRead, DelegationManage, DelegationRead, HelpAnswer, HelpRead, GuidanceComment,

@@ -120,8 +120,9 @@ func (l Leave) Need(entries []Entry) []Entry {
 // rostered within its days must be taken by the substitute, who covers them at that seat (Covers), is not
 // on leave that day (other holds the approved leaves), and is not rostered at another seat that half-day.
 // A leave on days without a rostered half-day needs no substitute. The first half-day that would be empty
-// is named; it is checked at the request and again at the approval, for the roster may have changed.
-func CheckCover(l Leave, entries []Entry, seats map[string]Seat, people map[string]Person, other []Leave) error {
+// is named; it is checked at the request and again at the approval, for the roster may have changed. split is
+// the township's back-office setting (Covers).
+func CheckCover(l Leave, entries []Entry, seats map[string]Seat, people map[string]Person, other []Leave, split bool) error {
 	need := l.Need(entries)
 	if len(need) == 0 {
 		return nil
@@ -144,7 +145,7 @@ func CheckCover(l Leave, entries []Entry, seats map[string]Seat, people map[stri
 	for _, e := range need {
 		seat := seats[e.Seat]
 		switch {
-		case !Covers(sub, absent, seat):
+		case !Covers(sub, absent, seat, split):
 			return errs.Field("substitute", "err.people.sub_unqualified").With("name", sub.Name).With("seat", seat.NameZh)
 		case onLeave(other, sub.ID, e.Day):
 			return errs.Field("substitute", "err.people.sub_on_leave").With("name", sub.Name).With("day", e.Day.String())

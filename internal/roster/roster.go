@@ -63,8 +63,15 @@ type Seat struct {
 	General            bool
 }
 
-// SeatOf makes a seat of a window organisation.
+// StationDesk is the one seat of a village station (便民服务站): the station itself, kept by the village's
+// agents (代办员); it has no windows, so its roster names who keeps it on each half-day.
+const StationDesk org.Desk = "station"
+
+// SeatOf makes a seat of a window organisation, or the one seat of a station.
 func SeatOf(o org.Org) Seat {
+	if o.Kind == org.Station {
+		return Seat{ID: o.ID, NameZh: o.NameZh, NameMn: o.NameMn, Desk: StationDesk}
+	}
 	return Seat{ID: o.ID, NameZh: o.NameZh, NameMn: o.NameMn, Desk: o.Desk, General: o.General}
 }
 
@@ -91,10 +98,14 @@ func frontRole(r access.Role) bool { return r == access.Clerk || r == access.Dir
 func backRole(r access.Role) bool  { return r == access.Reviewer || r == access.Director }
 
 // Qualified reports whether p may sit at seat s: an active account of the side's role with the seat among
-// those they are qualified for.
+// those they are qualified for; at a station, an active agent (the station's people are its village's, and
+// every agent of the village may keep its station).
 func Qualified(p Person, s Seat) bool {
 	if !p.Active {
 		return false
+	}
+	if s.Desk == StationDesk {
+		return p.Role == access.Agent
 	}
 	if s.Desk == org.FrontDesk && !frontRole(p.Role) || s.Desk == org.BackOffice && !backRole(p.Role) {
 		return false
@@ -102,26 +113,16 @@ func Qualified(p Person, s Seat) bool {
 	return slices.Contains(p.Seats, s.ID)
 }
 
-// Covers reports whether sub may take absent's place at seat s (三.(一).5): at the front desk a substitute
-// (替岗) qualified for the window; in the back office a backup (补位) who handles every item domain the absent
-// handles (a backup of 一人通办, who names no domain, handles everything and may be backed by any reviewer
-// qualified for the seat).
-func Covers(sub, absent Person, s Seat) bool {
+// Covers reports whether sub may take absent's place at seat s (三.(一).5): at the front desk (and a
+// station) a substitute (替岗) qualified for the seat; in the back office a backup (补位) qualified for the seat
+// who, in a township that splits its back office by domain (split), handles every item domain the absent
+// handles (HandlesAll: the rule that decides who may take a case, domains.go). In a township that keeps 一人通办
+// every reviewer handles every item, so any qualified one backs up.
+func Covers(sub, absent Person, s Seat, split bool) bool {
 	if sub.ID == absent.ID || !Qualified(sub, s) {
 		return false
 	}
-	if s.Desk == org.BackOffice {
-		if len(sub.Domains) == 0 { // 一人通办: handles every domain
-			return true
-		}
-		for _, d := range absent.Domains {
-			if !slices.Contains(sub.Domains, d) {
-				return false
-			}
-		}
-		return len(absent.Domains) > 0
-	}
-	return true
+	return s.Desk != org.BackOffice || !split || HandlesAll(sub.Domains, absent.Domains)
 }
 
 // Entry is one line of the roster: a person at a seat on a half-day.

@@ -1,11 +1,13 @@
 package roster
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"bianmin/internal/access"
+	"bianmin/internal/catalog"
 	"bianmin/internal/clock"
 	"bianmin/internal/errs"
 	"bianmin/internal/hours"
@@ -57,9 +59,96 @@ func TestCovers(t *testing.T) {
 		{"rev", "all", back, false},   // nobody but another 通办 backs up 通办
 		{"clerk", "rev", back, false}, // a clerk does not sit in the back office (受办分离)
 	} {
-		if got := Covers(p[c.sub], p[c.absent], c.seat); got != c.want {
-			t.Errorf("%s for %s at %s: %v, want %v", c.sub, c.absent, c.seat.ID, got, c.want)
+		if got := Covers(p[c.sub], p[c.absent], c.seat, true); got != c.want {
+			t.Errorf("split: %s for %s at %s: %v, want %v", c.sub, c.absent, c.seat.ID, got, c.want)
 		}
+	}
+	// a township that keeps 一人通办: every qualified reviewer backs up every other; the front desk as before
+	for _, c := range []struct {
+		sub, absent string
+		seat        Seat
+		want        bool
+	}{
+		{"rev3", "rev", back, true},
+		{"rev", "all", back, true},
+		{"clerk", "rev", back, false},
+		{"cui", "ana", win, false},
+		{"rev", "rev", back, false},
+	} {
+		if got := Covers(p[c.sub], p[c.absent], c.seat, false); got != c.want {
+			t.Errorf("一人通办: %s for %s at %s: %v, want %v", c.sub, c.absent, c.seat.ID, got, c.want)
+		}
+	}
+}
+
+// Which items one handles by the domains on one's record (一人负责一块), and who may then work a case: only
+// a reviewer of a township that splits its back office is held to their domains.
+func TestDomains(t *testing.T) {
+	for _, c := range []struct {
+		domains []string
+		dept    string
+		topics  []string
+		want    bool
+	}{
+		{nil, "民政局", []string{"社会救助"}, true},                      // 一人通办
+		{[]string{"民政"}, "民政局", nil, true},                        // part of the department's name
+		{[]string{"民政"}, "阿鲁科尔沁旗民政局", nil, true},                  // the department's full name
+		{[]string{"民政"}, "医疗保障局", []string{"社会救助", "就医"}, false},  // another department, another topic
+		{[]string{"社会救助"}, "医疗保障局", []string{"社会救助", "就医"}, true}, // a topic
+		{[]string{"医保", "社会救助"}, "公安局", []string{"户籍"}, false},    // none of them
+		{[]string{"救助"}, "医疗保障局", []string{"社会救助"}, false},        // a topic is matched whole
+		{[]string{""}, "民政局", nil, false},                         // an empty domain names nothing
+	} {
+		if got := Handles(c.domains, c.dept, c.topics); got != c.want {
+			t.Errorf("%v handles %s %v: %v, want %v", c.domains, c.dept, c.topics, got, c.want)
+		}
+	}
+	for _, c := range []struct {
+		domains, others []string
+		want            bool
+	}{
+		{nil, nil, true}, {nil, []string{"民政"}, true}, {[]string{"民政"}, nil, false},
+		{[]string{"民政", "医保"}, []string{"民政"}, true}, {[]string{"民政"}, []string{"民政", "医保"}, false},
+	} {
+		if got := HandlesAll(c.domains, c.others); got != c.want {
+			t.Errorf("%v handles all of %v: %v, want %v", c.domains, c.others, got, c.want)
+		}
+	}
+	p := staff()
+	dir := Person{ID: "dir", Role: access.Director, Active: true, Domains: []string{"公安"}}
+	for _, c := range []struct {
+		who   Person
+		split bool
+		want  bool
+	}{
+		{p["rev"], false, true},  // 一人通办: the domains do not restrict
+		{p["rev"], true, true},   // 民政 item
+		{p["rev3"], true, false}, // 公安 only: refused
+		{p["all"], true, true},   // names none: handles everything
+		{dir, true, true},        // the director answers for the whole back office
+	} {
+		if got := MayWork(c.who, c.split, "民政局", []string{"社会救助"}); got != c.want {
+			t.Errorf("%s (split %v) may work a 民政 item: %v, want %v", c.who.ID, c.split, got, c.want)
+		}
+	}
+}
+
+// A station's one seat is kept by the village's agents; nobody else sits there.
+func TestStationSeat(t *testing.T) {
+	st := SeatOf(org.Org{ID: "s1", Kind: org.Station, NameZh: "嘎查便民服务站"})
+	if st.Desk != StationDesk {
+		t.Fatalf("a station's seat: %+v", st)
+	}
+	agent := Person{ID: "ag", Role: access.Agent, Active: true}
+	agent2 := Person{ID: "ag2", Role: access.Agent, Active: true}
+	if !Qualified(agent, st) || Qualified(Person{ID: "x", Role: access.Agent}, st) || Qualified(staff()["ana"], st) {
+		t.Error("who keeps a station")
+	}
+	if !Covers(agent2, agent, st, true) || Covers(staff()["ana"], agent, st, false) {
+		t.Error("who covers at a station")
+	}
+	if Qualified(agent, win) {
+		t.Error("an agent at a center's window")
 	}
 }
 
@@ -96,7 +185,7 @@ func TestCheckCover(t *testing.T) {
 		{"back office backup of another domain", Leave{Staff: "rev", From: tue, To: tue, Substitute: "rev3"}, nil, "err.people.sub_unqualified"},
 		{"unknown substitute", Leave{Staff: "ana", From: tue, To: tue, Substitute: "nobody"}, nil, "err.not_found"},
 	} {
-		err := CheckCover(c.l, w, s, p, c.other)
+		err := CheckCover(c.l, w, s, p, c.other, true)
 		got := ""
 		if e := errs.All(err); len(e) > 0 {
 			got = e[0].Key
@@ -110,7 +199,7 @@ func TestCheckCover(t *testing.T) {
 	}
 	// cui is qualified for window two only; rostered there, she cannot also sit at window one
 	busy := append(week(), Entry{tue, AM, "w2", "bat"})
-	if err := CheckCover(Leave{Staff: "ana", From: tue, To: tue, Substitute: "bat"}, busy, s, p, nil); errs.All(err)[0].Key != "err.people.sub_busy" {
+	if err := CheckCover(Leave{Staff: "ana", From: tue, To: tue, Substitute: "bat"}, busy, s, p, nil, true); errs.All(err)[0].Key != "err.people.sub_busy" {
 		t.Errorf("a substitute rostered at another seat: %v", err)
 	}
 }
@@ -316,5 +405,50 @@ func TestDocCheckAndCurrent(t *testing.T) {
 	}
 	if Current(docs, mon.AddDays(10))[Norms].Version != 3 {
 		t.Error("the newer version did not come into force")
+	}
+}
+
+// The board's flows come from the guides: the window's accept, the item's own steps by who does them, the
+// window's issue; items that go the same way share a flow, the most shared first; a step's Mongolian comes
+// from the translations, "" when there is none yet.
+func TestFlows(t *testing.T) {
+	wd := func(n int) catalog.Limit { return catalog.Limit{Value: n, Unit: catalog.WorkingDays} }
+	simple := []catalog.Step{{Name: "受理", Role: "clerk", Level: 5, Limit: wd(1)}, {Name: "审核决定", Role: "reviewer", Level: 5, Limit: wd(4)}}
+	items := []catalog.Item{
+		{NameZh: "高龄津贴", Steps: simple},
+		{NameZh: "身份证", Steps: []catalog.Step{{Name: "旗公安局审核签发", Role: "department", Level: 4, Limit: wd(19)}}},
+		{NameZh: "护理补贴", Steps: simple},
+		{NameZh: "低保", Steps: []catalog.Step{{Name: "受理", Role: "clerk", Level: 5, Limit: wd(1)}, {Name: "嘎查村公示", Role: "reviewer", Level: 6, Limit: catalog.Limit{Value: 7, Unit: catalog.NaturalDays}, Special: "公示"}}},
+		{NameZh: "没有流程"},
+		{NameZh: "户口", Steps: []catalog.Step{{Name: "旗公安局审核", Role: "department", Level: 4, Limit: wd(5)}}},                                                            // another department's name: the step is the department's
+		{NameZh: "经济困难老年人护理补贴", Steps: []catalog.Step{{Name: "受理", Role: "clerk", Level: 5, Limit: wd(1)}, {Name: "审核决定", Role: "reviewer", Level: 5, Limit: wd(14)}}}, // other days, the same way
+	}
+	mn := func(zh string) string { return map[string]string{"受理": "ᠬᠦᠯᠢᠶᠡᠨ ᠠᠪᠬᠤ"}[zh] }
+	flows := Flows(items, mn)
+	if len(flows) != 4 || !slices.Equal(flows[0].Items, []int{0, 2, 6}) {
+		t.Fatalf("flows: %+v", flows)
+	}
+	desks := func(f Flow) string {
+		var out []string
+		for _, s := range f.Steps {
+			out = append(out, s.Kind+":"+s.Desk+":"+s.NameZh)
+		}
+		return strings.Join(out, " > ")
+	}
+	for i, want := range []string{
+		"accept:front:受理 > :back:审核决定 > issue:front:",
+		"accept:front: > :department: > issue:front:",
+		"accept:front:受理 > :back:嘎查村公示 > issue:front:",
+		"accept:front: > issue:front:",
+	} {
+		if got := desks(flows[i]); got != want {
+			t.Errorf("flow %d: %s, want %s", i, got, want)
+		}
+	}
+	if flows[0].Steps[0].NameMn == "" || flows[0].Steps[1].NameMn != "" {
+		t.Errorf("the Mongolian of the steps: %+v", flows[0].Steps)
+	}
+	if flows[2].Steps[1].Special != "公示" {
+		t.Errorf("a special procedure: %+v", flows[2].Steps[1])
 	}
 }

@@ -383,6 +383,9 @@ func (s *Service) Act(ctx context.Context, actor access.Actor, caseID string, ve
 	if err := s.recuse(ctx, actor, c, a, in); err != nil { // 回避 (people.go)
 		return c, err
 	}
+	if err := s.domainRefusal(ctx, actor, c, a, desk, in); err != nil { // 一人负责一块 (people_domains.go)
+		return c, err
+	}
 	switch a {
 	case cases.Opinion, cases.LeadDecide, cases.Sign:
 		if err := s.jointInput(ctx, actor, c, a, &in); err != nil {
@@ -901,7 +904,8 @@ func (s *Service) Assignable(ctx context.Context, actor access.Actor, c cases.Ca
 	}
 	var out []people.Staff
 	for _, st := range pool {
-		if mine, err := s.desks(ctx, st.Actor(), c); err == nil && mine[cases.Back] && st.Active {
+		if mine, err := s.desks(ctx, st.Actor(), c); err == nil && mine[cases.Back] && st.Active &&
+			s.domainRefusal(ctx, actor, c, cases.Assign, cases.Director, cases.Input{Assignee: st.ID}) == nil {
 			out = append(out, st)
 		}
 	}

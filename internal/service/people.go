@@ -39,8 +39,9 @@ const (
 	PhotoEdge = 480
 )
 
-// homeCenter is the service center of the township an organisation belongs to (its windows, the center
-// itself, or the township).
+// homeCenter is the hall a member of staff belongs to: the service center of the township an organisation
+// belongs to (its windows, the center itself, or the township), or a village's station (the village, or the
+// station itself: where its agents are rostered).
 func (s *Service) homeCenter(ctx context.Context, orgID string) (org.Org, error) {
 	o, err := s.DB.Org(ctx, orgID)
 	for err == nil && o.Kind == org.Window {
@@ -49,8 +50,16 @@ func (s *Service) homeCenter(ctx context.Context, orgID string) (org.Org, error)
 	if err != nil {
 		return o, err
 	}
-	if o.Kind == org.Center {
+	if o.Kind == org.Center || o.Kind == org.Station {
 		return o, nil
+	}
+	if o.Kind == org.Village {
+		if list, err := s.DB.Subtree(ctx, o.Path, org.Station); err != nil || len(list) > 0 {
+			if err != nil {
+				return org.Org{}, err
+			}
+			return list[0], nil
+		}
 	}
 	if o.Kind == org.Township {
 		if c, ok, err := s.CenterOf(ctx, o); err != nil || ok {
@@ -61,20 +70,24 @@ func (s *Service) homeCenter(ctx context.Context, orgID string) (org.Org, error)
 }
 
 // hallOf is a center's seats (its windows and back-office seats, front desk first) and the staff of its
-// township by id.
+// township by id; or a station's one seat and the staff of its village.
 func (s *Service) hallOf(ctx context.Context, center org.Org) ([]roster.Seat, map[string]store.StaffRecord, error) {
-	kids, err := s.DB.Children(ctx, center.ID)
-	if err != nil {
-		return nil, nil, err
-	}
 	var seats []roster.Seat
-	for _, k := range kids {
-		if k.Kind == org.Window {
-			seats = append(seats, roster.SeatOf(k))
+	if center.Kind == org.Station {
+		seats = []roster.Seat{roster.SeatOf(center)}
+	} else {
+		kids, err := s.DB.Children(ctx, center.ID)
+		if err != nil {
+			return nil, nil, err
 		}
+		for _, k := range kids {
+			if k.Kind == org.Window {
+				seats = append(seats, roster.SeatOf(k))
+			}
+		}
+		slices.SortStableFunc(seats, func(a, b roster.Seat) int { return strings.Compare(string(b.Desk), string(a.Desk)) }) // front, then back
 	}
-	slices.SortStableFunc(seats, func(a, b roster.Seat) int { return strings.Compare(string(b.Desk), string(a.Desk)) }) // front, then back
-	township, err := s.DB.Org(ctx, center.ParentID)
+	township, err := s.DB.Org(ctx, center.ParentID) // the village, for a station
 	if err != nil {
 		return nil, nil, err
 	}
@@ -383,9 +396,9 @@ func (w RosterWeek) Eligible(seat roster.Seat) []store.StaffRecord {
 	return out
 }
 
-// center reads a center the actor may do act at.
+// peopleCenter reads a center or a station the actor may do act at.
 func (s *Service) peopleCenter(ctx context.Context, actor access.Actor, centerID string, act access.Action) (org.Org, error) {
-	c, err := s.center(ctx, centerID)
+	c, err := s.hallPlace(ctx, centerID)
 	if err != nil {
 		return c, err
 	}
@@ -551,7 +564,11 @@ func (s *Service) checkCover(ctx context.Context, c org.Org, l roster.Leave) err
 	if err != nil {
 		return err
 	}
-	return roster.CheckCover(l, entries, seatMap(seats), persons(staff), other)
+	split, err := s.splitOf(ctx, c)
+	if err != nil {
+		return err
+	}
+	return roster.CheckCover(l, entries, seatMap(seats), persons(staff), other, split)
 }
 
 // DecideLeave approves or refuses a request (the director of its center; never one's own). Approval is
@@ -820,6 +837,10 @@ type Coverage struct {
 	Seats  []roster.SeatNow
 	Staff  map[string]store.StaffRecord
 	Alerts []store.CoverageAlert // the center's alerts of the last 7 days
+	// NoRoster marks a station that keeps no roster for the day: its agents keep it in its opening hours as
+	// before stations were rostered, and its seat raises no alert (a center's empty roster does: its windows
+	// must be staffed, 三.(一).5).
+	NoRoster bool
 }
 
 // Empties counts the seats that raise the alert.
@@ -871,6 +892,7 @@ func (s *Service) coverageNow(ctx context.Context, c org.Org) (Coverage, error) 
 	if err != nil {
 		return v, err
 	}
+	v.NoRoster = c.Kind == org.Station && len(entries) == 0
 	var half []roster.Entry
 	for _, e := range entries {
 		if e.Half == v.Half {
@@ -893,7 +915,7 @@ func (s *Service) coverageNow(ctx context.Context, c org.Org) (Coverage, error) 
 	var raise []store.CoverageAlert
 	var raised map[string]bool // the seats already alerted this half-day: a page read writes nothing new
 	for _, x := range v.Seats {
-		if !x.State.Alert() {
+		if !x.State.Alert() || v.NoRoster {
 			continue
 		}
 		if raised == nil {
@@ -923,10 +945,11 @@ func (s *Service) coverageNow(ctx context.Context, c org.Org) (Coverage, error) 
 	return v, err
 }
 
-// SweepCoverage looks at every center's seats now, so that a seat empty during opening hours raises its
-// alert (三.(一).5) whether or not anyone has the coverage page open; it runs with the supervision job.
+// SweepCoverage looks at every center's and station's seats now, so that a seat empty during opening hours
+// raises its alert (三.(一).5) whether or not anyone has the coverage page open; it runs with the supervision
+// job.
 func (s *Service) SweepCoverage(ctx context.Context) error {
-	centers, err := s.DB.Subtree(ctx, "/", org.Center)
+	centers, err := s.hallPlaces(ctx, "/")
 	if err != nil {
 		return err
 	}
@@ -947,20 +970,22 @@ func (s *Service) SweepCoverage(ctx context.Context) error {
 	return nil
 }
 
-// CenterCoverage is one center's line of the banner's coverage view.
+// CenterCoverage is one center's (or station's) line of the banner's coverage view.
 type CenterCoverage struct {
 	Center                                 org.Org
 	Open                                   bool
+	NoRoster                               bool // a station that keeps no roster today
 	Seats, Present, Covered, Empty, Absent int
 	Month                                  int // alerts raised this month: the empty windows and seats supervision counts
 }
 
-// BannerCoverage is the supervising office's view: every center of the subtree now, the emptiest first.
+// BannerCoverage is the supervising office's view: every center and station of the subtree now, the
+// emptiest first (centers before stations among equals).
 func (s *Service) BannerCoverage(ctx context.Context, actor access.Actor) ([]CenterCoverage, error) {
 	if err := actor.Check(access.CoverageRead, actor.OrgPath); err != nil {
 		return nil, err
 	}
-	centers, err := s.DB.Subtree(ctx, actor.OrgPath, org.Center)
+	centers, err := s.hallPlaces(ctx, actor.OrgPath)
 	if err != nil {
 		return nil, err
 	}
@@ -970,8 +995,11 @@ func (s *Service) BannerCoverage(ctx context.Context, actor access.Actor) ([]Cen
 		if err != nil {
 			return nil, err
 		}
-		line := CenterCoverage{Center: c, Open: v.Open, Seats: len(v.Seats)}
+		line := CenterCoverage{Center: c, Open: v.Open, Seats: len(v.Seats), NoRoster: v.NoRoster}
 		for _, x := range v.Seats {
+			if v.NoRoster {
+				break
+			}
 			switch x.State {
 			case roster.Present:
 				line.Present++
@@ -1100,7 +1128,11 @@ func (s *Service) OnDutyToday(ctx context.Context, centerID string) (DutyDay, er
 	}
 	day, _ := s.hallNow()
 	d := DutyDay{Center: c, Day: day}
-	if c.Kind == org.Station {
+	entries, err := s.DB.Roster(ctx, c.ID, day, day)
+	if err != nil {
+		return d, err
+	}
+	if c.Kind == org.Station && len(entries) == 0 {
 		return s.stationDuty(ctx, d)
 	}
 	seats, staff, err := s.hallOf(ctx, c)
@@ -1108,10 +1140,6 @@ func (s *Service) OnDutyToday(ctx context.Context, centerID string) (DutyDay, er
 		return d, err
 	}
 	sm := seatMap(seats)
-	entries, err := s.DB.Roster(ctx, c.ID, day, day)
-	if err != nil {
-		return d, err
-	}
 	leaves, err := s.DB.LeavesOver(ctx, c.ID, day, day, roster.Approved, roster.Returned)
 	if err != nil {
 		return d, err
@@ -1135,9 +1163,10 @@ func (s *Service) OnDutyToday(ctx context.Context, centerID string) (DutyDay, er
 	return d, nil
 }
 
-// OnDutyAll is every active person of a center's hall with their first qualified seat, for the seat cards.
+// OnDutyAll is every active person of a center's hall with their first qualified seat (a station's agents
+// with the station), for the seat cards.
 func (s *Service) OnDutyAll(ctx context.Context, centerID string) (DutyDay, error) {
-	c, err := s.center(ctx, centerID)
+	c, err := s.hallPlace(ctx, centerID)
 	if err != nil {
 		return DutyDay{}, err
 	}
@@ -1149,6 +1178,9 @@ func (s *Service) OnDutyAll(ctx context.Context, centerID string) (DutyDay, erro
 	}
 	sm := seatMap(seats)
 	for _, r := range staff {
+		if c.Kind == org.Station && roster.Qualified(r.Person(), seats[0]) {
+			r.Seats = []string{c.ID}
+		}
 		if !r.Active || len(r.Seats) == 0 {
 			continue
 		}
@@ -1217,6 +1249,14 @@ type Board6 struct {
 	Week             []HoursDay                    // opening hours of the next seven days
 	Phones           []string                      // 咨询电话 of the township's items
 	Complaint        []string                      // 监督投诉电话
+	Flows            []BoardFlow                   // 服务流程: from the guides of the items (roster.Flows)
+}
+
+// BoardFlow is one way through the hall and the items that go that way, by their number in the board's
+// 服务项目 (a poster names each item once).
+type BoardFlow struct {
+	Steps []roster.FlowStep
+	Nums  []int
 }
 
 // BoardItem is one service on the board.
@@ -1270,6 +1310,13 @@ func (s *Service) BoardOf(ctx context.Context, centerID string) (Board6, error) 
 			if it.ComplaintPhone != "" && !slices.Contains(b.Complaint, it.ComplaintPhone) {
 				b.Complaint = append(b.Complaint, it.ComplaintPhone)
 			}
+		}
+		for _, f := range roster.Flows(items, s.MnText) {
+			bf := BoardFlow{Steps: f.Steps}
+			for _, i := range f.Items {
+				bf.Nums = append(bf.Nums, i+1)
+			}
+			b.Flows = append(b.Flows, bf)
 		}
 	}
 	b.Week, _, err = s.HoursAhead(ctx, c.ID, 7)
@@ -1353,6 +1400,9 @@ func (s *Service) PeopleFigures(ctx context.Context, actor access.Actor, townshi
 			Ratings: d.Ratings.ByValue[r.ID], Answered: answered[r.ID]}
 		if r.Role.Has(access.AttendanceSign) {
 			_, days, err := s.AttendanceMonth(ctx, actor, r.ID, p.From)
+			if errs.CodeOf(err) == errs.NotFound {
+				days, err = nil, nil // an agent of a village without a station: no hall, no attendance
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -1455,8 +1505,8 @@ func (s *Service) hallPlace(ctx context.Context, id string) (org.Org, error) {
 	return c, nil
 }
 
-// stationDuty is a village station's people: its active agents (a station keeps no roster; its agent is there
-// in its opening hours), the station itself their seat.
+// stationDuty is the people of a village station that keeps no roster for the day: its active agents (its
+// agent is there in its opening hours), the station itself their seat.
 func (s *Service) stationDuty(ctx context.Context, d DutyDay) (DutyDay, error) {
 	village, err := s.DB.Org(ctx, d.Center.ParentID)
 	if err != nil {
@@ -1470,4 +1520,14 @@ func (s *Service) stationDuty(ctx context.Context, d DutyDay) (DutyDay, error) {
 		}
 	}
 	return d, err
+}
+
+// hallPlaces are the centers of a subtree, then its stations: every hall whose seats are rostered.
+func (s *Service) hallPlaces(ctx context.Context, root string) ([]org.Org, error) {
+	centers, err := s.DB.Subtree(ctx, root, org.Center)
+	if err != nil {
+		return nil, err
+	}
+	stations, err := s.DB.Subtree(ctx, root, org.Station)
+	return append(centers, stations...), err
 }

@@ -23,8 +23,9 @@ func TestPeoplePermissionMatrix(t *testing.T) {
 		"attendance":  "admin supervisor tianshan.director",
 		"coverage":    "admin supervisor tianshan.director",
 		"staffEdit":   "admin tianshan.director",
-		"signIn":      "tianshan.clerk tianshan.reviewer tianshan.director shaogen.clerk shaogen.director",
+		"signIn":      "tianshan.clerk tianshan.reviewer tianshan.director shaogen.clerk shaogen.director yangshulin.agent", // an agent at its station
 		"boardEdit":   "admin tianshan.director",
+		"split":       "admin tianshan.director",
 		"figures":     "admin supervisor tianshan.director",
 		"declare":     "minzheng tianshan.clerk tianshan.reviewer tianshan.director shaogen.clerk shaogen.director yangshulin.agent",
 	}
@@ -62,6 +63,10 @@ func TestPeoplePermissionMatrix(t *testing.T) {
 				"figures": func() error {
 					_, err := w.svc.PeopleFigures(ctx, actor, w.targets["T1"].ID, supervision.MonthOf(today))
 					return err
+				},
+				// a stale version: past the permission check, refused as a conflict
+				"split": func() error {
+					return okIf(w.svc.SetBackOfficeSplit(ctx, actor, w.targets["T1"].ID, 100, true), errs.Conflict)
 				},
 				"signIn": func() error { return w.svc.SignIn(ctx, actor, "10.0.0.1") },
 				"declare": func() error {

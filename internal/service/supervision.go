@@ -261,6 +261,9 @@ type Dashboard struct {
 	// Assistance is the 帮办 figures of the townships shown (assist.go)
 	Assistance supervision.Assistance
 	Ratings    RatingBoard // 好差评 of the same period, townships and dimension (rating_figures.go)
+	// EmptySeats are the windows and seats found empty during opening hours in the period, by center and
+	// station of the townships shown (people_supervision.go)
+	EmptySeats EmptySeats
 }
 
 // Label is a name in both languages.
@@ -339,6 +342,9 @@ func (s *Service) Dashboard(ctx context.Context, actor access.Actor, q Dashboard
 		return d, err
 	}
 	d.Assistance.Received = d.Total.Received
+	if d.EmptySeats, err = s.emptySeatsOf(ctx, scope, in, q.Period); err != nil {
+		return d, err
+	}
 	d.AsOf, err = s.DB.LastRollup(ctx)
 	return d, err
 }

@@ -100,7 +100,7 @@ func entriesOf(in []EntryJSON) ([]roster.Entry, error) {
 }
 
 func (s *Server) rosterOps() []apiOp {
-	return []apiOp{
+	return append([]apiOp{
 		op(s, "GET", "/api/v1/people/rosters/{center}", "rosterWeek", "A center's roster of the week of ?week=YYYY-MM-DD (next week by default)", true,
 			func(r *http.Request, c *reqCtx, _ empty) (RosterJSON, error) {
 				day := s.hallToday().AddDays(7)
@@ -189,5 +189,5 @@ func (s *Server) rosterOps() []apiOp {
 				err := s.svc.SetStaffActive(r.Context(), c.me.Actor(), r.PathValue("id"), in.Version, in.Active)
 				return PeopleDone{err == nil}, err
 			}),
-	}
+	}, s.peopleGapOps()...)
 }

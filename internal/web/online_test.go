@@ -17,7 +17,7 @@ import (
 )
 
 // apiCall sends a JSON request with a Bearer token and decodes the answer.
-func apiCall(t *testing.T, base, method, path, token string, body any, hdr ...string) (int, map[string]any, []any) {
+func apiCall(t testing.TB, base, method, path, token string, body any, hdr ...string) (int, map[string]any, []any) {
 	t.Helper()
 	var rd io.Reader
 	if body != nil {

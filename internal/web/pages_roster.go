@@ -33,6 +33,12 @@ type peopleHub struct {
 	Today     clock.Date
 	Month     []service.DayMark
 	SignedIn  bool
+	// the township's back office: split by item domain or 一人通办, for those who may read its staff
+	Split        bool
+	SplitVersion int
+	SplitShown   bool
+	// Stations are the township's village stations, rostered as the center is (for those who read rosters)
+	Stations []org.Org
 }
 
 // peopleHome is the hub: one's own attendance today (sign in, sign out) and links to the rest.
@@ -42,6 +48,12 @@ func (s *Server) peopleHome(w http.ResponseWriter, r *http.Request) {
 	d := peopleHub{}
 	if c, ok, _ := s.actorCenterOf(r, me); ok {
 		d.Center, d.HasCenter = c, true
+		if split, v, err := s.svc.BackOfficeSplit(r.Context(), me, c.ParentID); err == nil && c.Kind == org.Center {
+			d.Split, d.SplitVersion, d.SplitShown = split, v, true
+		}
+		if t, err := s.svc.DB.Org(r.Context(), c.ParentID); err == nil && c.Kind == org.Center && me.Can(access.RosterEdit, t.Path) {
+			d.Stations, _ = s.svc.DB.Subtree(r.Context(), t.Path, org.Station)
+		}
 	}
 	if me.Role.Has(access.AttendanceSign) {
 		_, month, err := s.svc.AttendanceMonth(r.Context(), me, me.ID, s.hallToday())
@@ -66,13 +78,25 @@ func (s *Server) hallToday() clock.Date {
 	return clock.DateOf(s.svc.DB.Now().In(clock.DefaultRules().Location))
 }
 
-// actorCenterOf is the center of the actor's township, when there is one.
+// actorCenterOf is the center of the actor's township, or the station of the actor's village (an agent's
+// hall), when there is one.
 func (s *Server) actorCenterOf(r *http.Request, me access.Actor) (org.Org, bool, error) {
 	o, err := s.svc.DB.Org(r.Context(), me.OrgID)
+	if err == nil && o.Kind == org.Village {
+		list, err := s.svc.DB.Subtree(r.Context(), o.Path, org.Station)
+		return firstOrg(list), len(list) > 0, err
+	}
 	if err != nil || o.Kind != org.Township {
 		return org.Org{}, false, err
 	}
 	return s.svc.CenterOf(r.Context(), o)
+}
+
+func firstOrg(list []org.Org) org.Org {
+	if len(list) == 0 {
+		return org.Org{}
+	}
+	return list[0]
 }
 
 func (s *Server) attendanceSign(w http.ResponseWriter, r *http.Request) {

@@ -226,6 +226,7 @@ func (s *Server) supervisionExport(w http.ResponseWriter, r *http.Request) {
 		write(i+3, name, l, d.Ratings.ByValue[l.Value])
 	}
 	write(len(d.Lines)+3, s.cat.T(lang, "sv.total"), d.Total, d.Ratings.Total)
+	s.emptySeatsSheet(f, d.EmptySeats, lang)
 	name := fmt.Sprintf("supervision-%s-%s-%s.xlsx", d.Dim, d.Period.From, d.Period.To)
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)

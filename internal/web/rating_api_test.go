@@ -118,7 +118,7 @@ func TestRatingAPIRefusals(t *testing.T) {
 }
 
 // apiLogin signs a demo account in to the API and returns its token.
-func apiLogin(t *testing.T, r *testkit.Running, user string) string {
+func apiLogin(t testing.TB, r *testkit.Running, user string) string {
 	t.Helper()
 	code, sess, _ := apiCall(t, r.URL, "POST", "/api/v1/session", "", map[string]string{"username": user, "password": demo.Password})
 	if code != http.StatusCreated {

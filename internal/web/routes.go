@@ -260,6 +260,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /people/figures.xlsx", s.needLogin(s.figuresExport))
 	mux.HandleFunc("GET /people/board/{center}", s.needLogin(s.boardDocs))
 	mux.HandleFunc("POST /people/board/{center}", s.needLogin(s.boardPublish))
+	mux.HandleFunc("POST /people/back-office/{township}", s.needLogin(s.backOfficeSet)) // 一人负责一块 or 一人通办 (api_people_gaps.go)
 
 	// what leaves Bianmin (pages_upstream.go): receivers (the upper platform, webhooks), their logs, the
 	// classes of personal data switched off, a parked record's fix and resend, a webhook's test

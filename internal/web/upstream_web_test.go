@@ -49,6 +49,7 @@ var pageActions = map[string]string{
 	"POST /people/leave":                  "leaveRequest",
 	"POST /people/leave/{id}/{move}":      "leaveMove",
 	"POST /people/recusal":                "recusalDeclare",
+	"POST /people/back-office/{township}": "backOfficeSplitSet",
 	"POST /people/board/{center}":         "-the 六有 board's documents (not yet in the API)",
 	"POST /lang/{lang}":                   "-the language of this device: an API caller sends Accept-Language",
 	"POST /login":                         "login",
