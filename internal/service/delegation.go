@@ -12,6 +12,7 @@ import (
 	"bianmin/internal/delegation"
 	"bianmin/internal/errs"
 	"bianmin/internal/files"
+	"bianmin/internal/hours"
 	"bianmin/internal/org"
 	"bianmin/internal/rating"
 	"bianmin/internal/store"
@@ -932,7 +933,30 @@ func (s *Service) periodFigures(ctx context.Context, d delegation.Delegation, t 
 	if err != nil {
 		return delegation.PeriodFigures{}, err
 	}
-	return delegation.Guidance(from, until, today, t.OrgID, d.ItemID, cs, hs), nil
+	wait, err := s.helpWaits(ctx, clk, hs)
+	if err != nil {
+		return delegation.PeriodFigures{}, err
+	}
+	return delegation.Guidance(from, until, today, t.OrgID, d.ItemID, cs, hs, wait), nil
+}
+
+// helpWaits measures the answered requests' waits in working minutes, each in its department's opening hours
+// (read once a department) on the calendar: the hours its response clock ran in (AskHelp).
+func (s *Service) helpWaits(ctx context.Context, clk clock.Clock, hs []delegation.Help) (delegation.Waits, error) {
+	hrs := map[string]hours.Hours{}
+	for _, h := range hs {
+		if _, ok := hrs[h.DeptID]; ok || !h.Answered() {
+			continue
+		}
+		v, _, err := s.DB.Hours(ctx, h.DeptID)
+		if err != nil {
+			return nil, err
+		}
+		hrs[h.DeptID] = v
+	}
+	return func(h delegation.Help) int {
+		return delegation.WorkingMinutes(hrs[h.DeptID], clk.Cal, clk.Rules.Location, h.AskedAt, h.FirstAnswerAt)
+	}, nil
 }
 
 // ItemGuidance is the guidance periods of an item's delegations the actor reads (四.(一) 移交后3个月内), one per
@@ -977,6 +1001,7 @@ func (s *Service) ItemGuidance(ctx context.Context, actor access.Actor, itemID s
 type monthOfDelegated struct {
 	cases map[string][]delegation.PeriodCase // by handling township
 	help  map[string][]delegation.Help       // by asking township
+	wait  delegation.Waits                   // the answered requests' waits in working minutes
 }
 
 // line is the report's line for one township, or the whole banner for "" (nil when nothing was delegated).
@@ -996,7 +1021,7 @@ func (m monthOfDelegated) line(township string) *delegation.PeriodFigures {
 	if len(cs) == 0 && len(hs) == 0 {
 		return nil
 	}
-	f := delegation.Tally(cs, hs)
+	f := delegation.Tally(cs, hs, m.wait)
 	return &f
 }
 
@@ -1029,7 +1054,8 @@ func (s *Service) delegatedMonth(ctx context.Context, banner org.Org, p supervis
 	for _, h := range hs {
 		m.help[h.TownshipID] = append(m.help[h.TownshipID], h)
 	}
-	return m, nil
+	m.wait, err = s.helpWaits(ctx, clk, hs)
+	return m, err
 }
 
 // The files of delegated powers: the delegation's legal document (its department's to hand in, either side
