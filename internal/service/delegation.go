@@ -1070,23 +1070,55 @@ func (s *Service) prepareDelegFile(field, name string, body []byte) (files.File,
 	if err != nil {
 		return files.File{}, p, err
 	}
-	return files.File{Name: name, Type: p.Type, Size: int64(len(p.Body)), Original: p.Original, Pages: p.Pages, Width: p.Width, Height: p.Height, SHA256: p.SHA256}, p, nil
+	return delegFileOf(name, p), p, nil
+}
+
+func delegFileOf(name string, p files.Prepared) files.File {
+	return files.File{Name: name, Type: p.Type, Size: int64(len(p.Body)), Original: p.Original, Pages: p.Pages, Width: p.Width, Height: p.Height, SHA256: p.SHA256}
+}
+
+// delegFileOwner checks that the actor may attach a file to a delegation (its department) or to a help
+// request (either side of it, until it is resolved), whether the file comes whole or by the resumable upload:
+// the store's kind of owner, the form's field for a refusal, and the organisation the audit entry names.
+func (s *Service) delegFileOwner(ctx context.Context, actor access.Actor, owner, id string) (kind, field, orgID string, err error) {
+	if owner == files.OwnerDelegation {
+		d, err := s.mayManage(ctx, actor, id)
+		return store.FilesOfDelegation, delegFileFields[owner], d.DeptID, err
+	}
+	h, err := s.DB.Help(ctx, id)
+	if err != nil {
+		return "", "", "", err
+	}
+	if answer, follow := s.helpSides(actor, h); !answer && !follow {
+		return "", "", "", forbidden(access.HelpAnswer)
+	}
+	if h.Resolved() {
+		return "", "", "", errs.New(errs.Conflict, "err.deleg.resolved")
+	}
+	return store.FilesOfHelp, delegFileFields[files.OwnerHelp], h.TownshipID, nil
+}
+
+// delegFileFields are the forms' file fields of a delegation's and a help request's files, which their
+// refusals name.
+var delegFileFields = map[string]string{files.OwnerDelegation: "deleg2_doc_file", files.OwnerHelp: "deleg2_help_file"}
+
+// attachDelegFile stores a file sent whole for a delegation or a help request.
+func (s *Service) attachDelegFile(ctx context.Context, actor access.Actor, owner, id, name string, body []byte) (files.File, error) {
+	kind, field, orgID, err := s.delegFileOwner(ctx, actor, owner, id)
+	if err != nil {
+		return files.File{}, err
+	}
+	f, p, err := s.prepareDelegFile(field, name, body)
+	if err != nil {
+		return f, err
+	}
+	err = s.DB.Write(ctx, func(tx *store.Tx) error { return tx.AddDelegFile(actor, kind, id, orgID, &f, p.Body) })
+	return f, err
 }
 
 // AttachDelegationDoc hands in the file of a delegation's legal document (文件), by its department.
 func (s *Service) AttachDelegationDoc(ctx context.Context, actor access.Actor, id, name string, body []byte) (files.File, error) {
-	d, err := s.mayManage(ctx, actor, id)
-	if err != nil {
-		return files.File{}, err
-	}
-	f, p, err := s.prepareDelegFile("deleg2_doc_file", name, body)
-	if err != nil {
-		return f, err
-	}
-	err = s.DB.Write(ctx, func(tx *store.Tx) error {
-		return tx.AddDelegFile(actor, store.FilesOfDelegation, d.ID, d.DeptID, &f, p.Body)
-	})
-	return f, err
+	return s.attachDelegFile(ctx, actor, files.OwnerDelegation, id, name, body)
 }
 
 // DelegationDocs lists a delegation's files for whoever reads the delegation.
@@ -1117,24 +1149,7 @@ func (s *Service) delegFile(ctx context.Context, kind, owner, fileID string) (fi
 
 // AttachHelpFile adds an attachment to a help request, by either side of it, while it is not resolved.
 func (s *Service) AttachHelpFile(ctx context.Context, actor access.Actor, id, name string, body []byte) (files.File, error) {
-	h, err := s.DB.Help(ctx, id)
-	if err != nil {
-		return files.File{}, err
-	}
-	if answer, follow := s.helpSides(actor, h); !answer && !follow {
-		return files.File{}, forbidden(access.HelpAnswer)
-	}
-	if h.Resolved() {
-		return files.File{}, errs.New(errs.Conflict, "err.deleg.resolved")
-	}
-	f, p, err := s.prepareDelegFile("deleg2_help_file", name, body)
-	if err != nil {
-		return f, err
-	}
-	err = s.DB.Write(ctx, func(tx *store.Tx) error {
-		return tx.AddDelegFile(actor, store.FilesOfHelp, h.ID, h.TownshipID, &f, p.Body)
-	})
-	return f, err
+	return s.attachDelegFile(ctx, actor, files.OwnerHelp, id, name, body)
 }
 
 // HelpFiles lists a help request's attachments for whoever reads the request.
