@@ -18,6 +18,8 @@ import (
 type File struct {
 	Format string         `json:"format"` // "bianmin-catalog/1"
 	Items  []catalog.Item `json:"items"`
+	// Delegations is the banner's 赋权清单 travelling with its catalog (delegations.go; ReadDelegations).
+	Delegations []Delegation `json:"delegations,omitempty"`
 }
 
 // FormatName marks a Bianmin catalog file.
@@ -37,14 +39,7 @@ func ReadJSON(r io.Reader) ([]catalog.Item, error) {
 // WriteJSON writes items as a catalog file, without ids, versions or statuses: an export is what another
 // catalog imports.
 func WriteJSON(w io.Writer, items []catalog.Item) error {
-	out := File{Format: FormatName, Items: make([]catalog.Item, len(items))}
-	for i, it := range items {
-		out.Items[i] = Portable(it)
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", " ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(out)
+	return WriteWith(".json", w, items, nil)
 }
 
 // Portable strips what belongs to one catalog's storage (id, version, status, effective date). The list of

@@ -152,6 +152,48 @@ func TestHelpClock(t *testing.T) {
 	}
 }
 
+// The wait for an answer counts the working minutes the response clock counts (四.(一) 求助响应), not the wall
+// clock: each case is the help clock's due time read backwards, and a lunch, a night, a weekend and a holiday
+// count nothing.
+func TestWorkingMinutes(t *testing.T) {
+	loc := time.FixedZone("CST", 8*3600)
+	cal := clock.Default()
+	h := hours.Default()
+	at := func(s string) time.Time {
+		v, err := time.ParseInLocation("2006-01-02 15:04", s, loc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	for _, c := range []struct {
+		from, to string
+		want     int
+	}{
+		{"2026-12-01 09:00", "2026-12-01 11:00", 120}, // a Tuesday morning
+		{"2026-12-01 11:00", "2026-12-01 15:30", 120}, // over lunch (12:00-14:30)
+		{"2026-12-04 17:00", "2026-12-07 10:00", 120}, // a Friday evening to Monday morning
+		{"2026-12-05 10:00", "2026-12-07 10:30", 120}, // asked on Saturday
+		{"2026-12-31 16:30", "2027-01-04 09:30", 120}, // over New Year (1-3 January off)
+		{"2026-12-04 17:30", "2026-12-07 08:30", 0},   // Friday's close to Monday's opening: none
+		{"2026-12-01 07:00", "2026-12-01 08:29", 0},   // before the opening
+		{"2026-12-01 19:00", "2026-12-01 09:00", 0},   // an answer before the question (clocks): none
+		{"2026-12-01 09:00", "2026-12-02 09:00", 390}, // a day round: 3 h, 3 h, and the next opening's half hour
+	} {
+		if got := WorkingMinutes(h, cal, loc, at(c.from), at(c.to)); got != c.want {
+			t.Errorf("%s to %s: %d working minutes, want %d", c.from, c.to, got, c.want)
+		}
+	}
+	// the inverse of the due time, wherever it was asked
+	for _, asked := range []string{"2026-12-01 08:00", "2026-12-01 10:17", "2026-12-01 11:59", "2026-12-04 16:45", "2026-12-31 17:00"} {
+		for _, n := range []int{1, 45, 120, 600} {
+			if got := WorkingMinutes(h, cal, loc, at(asked), AddWorkingMinutes(h, cal, loc, at(asked), n)); got != n {
+				t.Errorf("%s + %d working minutes measures %d", asked, n, got)
+			}
+		}
+	}
+}
+
 // A request's card and escalation: red and escalated once late, to the first answer or to resolution.
 func TestHelpLate(t *testing.T) {
 	base := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
@@ -287,12 +329,15 @@ func TestPeriod(t *testing.T) {
 		help("A", "i", "2026-11-30", time.Minute, time.Hour),    // before it
 	}
 	cs := []PeriodCase{{Decided: true, OnTime: true}, {Decided: true, Returns: 2}, {Returns: 1}, {}}
+	wait := func(h Help) int {
+		return WorkingMinutes(hours.Default(), clock.Default(), time.UTC, h.AskedAt, h.FirstAnswerAt)
+	}
 	from, until := GuidancePeriod(d("2026-12-01"), 3)
 	for _, c := range []struct {
 		today   string
 		running bool
 	}{{"2026-11-30", false}, {"2026-12-01", true}, {"2027-02-28", true}, {"2027-03-01", false}} {
-		f := Guidance(from, until, d(c.today), "A", "i", cs, hs)
+		f := Guidance(from, until, d(c.today), "A", "i", cs, hs, wait)
 		want := PeriodFigures{From: d("2026-12-01"), Until: d("2027-03-01"), Running: c.running, Cases: 4, Decided: 2, OnTime: 1, Returns: 3,
 			Help: 3, Answered: 2, AnsweredInTime: 1, AnswerMinutes: 60}
 		if f != want {
@@ -302,7 +347,7 @@ func TestPeriod(t *testing.T) {
 			t.Errorf("on-time rate %v %v", r, ok)
 		}
 	}
-	if _, ok := Guidance(from, until, from, "A", "i", nil, nil).OnTimeRate(); ok {
+	if _, ok := Guidance(from, until, from, "A", "i", nil, nil, wait).OnTimeRate(); ok {
 		t.Error("a rate without a decided case")
 	}
 }

@@ -105,6 +105,35 @@ func AddWorkingMinutes(h hours.Hours, cal *clock.Calendar, loc *time.Location, f
 	return at(d, m, loc)
 }
 
+// WorkingMinutes counts the working minutes from from to to in the opening spans of h on the calendar, the
+// clock AddWorkingMinutes runs forward: the time a request waited for its answer as its due time was set
+// (an answer given at the evening's close of a request asked that morning waited the open hours between).
+func WorkingMinutes(h hours.Hours, cal *clock.Calendar, loc *time.Location, from, to time.Time) int {
+	from, to = from.In(loc), to.In(loc)
+	if !to.After(from) {
+		return 0
+	}
+	last := clock.DateOf(to)
+	n := 0
+	for d := clock.DateOf(from); !last.Before(d); d = d.AddDays(1) {
+		lo, hi := 0, 24*60
+		if d == clock.DateOf(from) {
+			lo = from.Hour()*60 + from.Minute()
+		}
+		if d == last {
+			hi = to.Hour()*60 + to.Minute()
+		}
+		for _, s := range h.On(d, cal) {
+			n += max(0, min(hi, s.To)-max(lo, s.From))
+		}
+	}
+	return n
+}
+
+// Waits gives the working minutes a request waited for its first answer, in its department's opening hours
+// (the hours its due time was counted in).
+type Waits func(Help) int
+
 // Answered reports whether the department's side has answered.
 func (r Help) Answered() bool { return !r.FirstAnswerAt.IsZero() }
 

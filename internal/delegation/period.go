@@ -1,8 +1,6 @@
 package delegation
 
 import (
-	"time"
-
 	"bianmin/internal/clock"
 )
 
@@ -30,7 +28,10 @@ type PeriodFigures struct {
 	Help           int        `json:"help"`
 	Answered       int        `json:"answered"`
 	AnsweredInTime int        `json:"answered_in_time"`
-	AnswerMinutes  int        `json:"answer_minutes"` // the mean time to the first answer, in minutes (0 without an answer)
+	// AnswerMinutes is the mean wait for the first answer in working minutes, counted in the department's
+	// opening hours on the calendar as the response clock is (0 without an answer): a question asked at
+	// Friday's close and answered at Monday's opening waited none.
+	AnswerMinutes int `json:"answer_minutes"`
 }
 
 // OnTimeRate is the on-time rate of the decided cases, in per cent with one decimal (false without one).
@@ -39,22 +40,22 @@ func (f PeriodFigures) OnTimeRate() (float64, bool) { return Rate(f.OnTime, f.De
 // Guidance counts the guidance period [from, until) of a township's hand-over on today: the cases given (those
 // received in it under the delegation, as the store read them) and the help requests of the township on the
 // item asked in it (requests of other items, townships or days are left out here).
-func Guidance(from, until, today clock.Date, township, itemID string, cs []PeriodCase, hs []Help) PeriodFigures {
+func Guidance(from, until, today clock.Date, township, itemID string, cs []PeriodCase, hs []Help, wait Waits) PeriodFigures {
 	var in []Help
 	for _, h := range hs {
 		if h.TownshipID == township && h.ItemID == itemID && !h.Day.Before(from) && h.Day.Before(until) {
 			in = append(in, h)
 		}
 	}
-	f := Tally(cs, in)
+	f := Tally(cs, in, wait)
 	f.From, f.Until, f.Running = from, until, !today.Before(from) && today.Before(until)
 	return f
 }
 
 // Tally counts the cases and help requests given, all of them: decided, on time, returns; asked, answered,
-// answered in time, and the mean wait for the first answer. The monthly public report's line on delegated
-// items is a tally of the month's.
-func Tally(cs []PeriodCase, hs []Help) PeriodFigures {
+// answered in time, and the mean wait for the first answer in working minutes (wait). The monthly public
+// report's line on delegated items is a tally of the month's.
+func Tally(cs []PeriodCase, hs []Help, wait Waits) PeriodFigures {
 	f := PeriodFigures{Cases: len(cs)}
 	for _, c := range cs {
 		if c.Decided {
@@ -65,19 +66,19 @@ func Tally(cs []PeriodCase, hs []Help) PeriodFigures {
 		}
 		f.Returns += c.Returns
 	}
-	var waited time.Duration
+	waited := 0
 	for _, h := range hs {
 		f.Help++
 		if h.Answered() {
 			f.Answered++
-			waited += h.FirstAnswerAt.Sub(h.AskedAt)
+			waited += wait(h)
 		}
 		if h.AnsweredInTime() {
 			f.AnsweredInTime++
 		}
 	}
 	if f.Answered > 0 {
-		f.AnswerMinutes = int((waited / time.Duration(f.Answered)).Minutes())
+		f.AnswerMinutes = waited / f.Answered
 	}
 	return f
 }

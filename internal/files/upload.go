@@ -25,7 +25,9 @@ import (
 //     the answer carries "file": {"id", "sha256", "bytes", "type"}. A refused file ends the upload with the
 //     refusal (which names the field and says why); its chunks are removed.
 //
-// An upload not finished in UploadTTL is removed with its chunks.
+// An upload not finished in UploadTTL is removed with its chunks. A delegation's legal document and a help
+// request's attachment go the same way, started at POST /api/v1/delegations/{id}/uploads and
+// /api/v1/help-requests/{id}/uploads ({"name", "size"}: no material), under the same size limit.
 
 // ChunkBytes is the largest chunk a PATCH carries: small enough to get through a 256 kbit/s link in about
 // twenty seconds, so a drop loses little.
@@ -34,9 +36,19 @@ const ChunkBytes = 512 << 10
 // UploadTTL is how long an unfinished upload waits to be resumed.
 const UploadTTL = 7 * 24 * time.Hour
 
+// Owners of an upload besides a case (issue 14): the file ends among that owner's files.
+const (
+	OwnerCase       = "case"
+	OwnerDelegation = "delegation" // a delegation's legal document
+	OwnerHelp       = "help"       // a help request's attachment
+)
+
 // Upload is a file on its way in.
 type Upload struct {
-	ID       string    `json:"id"`
+	ID string `json:"id"`
+	// Owner is what the file is for (OwnerCase, OwnerDelegation, OwnerHelp) and CaseID that owner's id: a
+	// delegation's file goes by the same protocol as a case's, from POST /api/v1/delegations/{id}/uploads.
+	Owner    string    `json:"owner"`
 	CaseID   string    `json:"case_id"`
 	Material string    `json:"material"`
 	Name     string    `json:"name"`

@@ -12,6 +12,7 @@ import (
 	"bianmin/internal/delegation"
 	"bianmin/internal/errs"
 	"bianmin/internal/files"
+	"bianmin/internal/hours"
 	"bianmin/internal/org"
 	"bianmin/internal/rating"
 	"bianmin/internal/store"
@@ -932,7 +933,30 @@ func (s *Service) periodFigures(ctx context.Context, d delegation.Delegation, t 
 	if err != nil {
 		return delegation.PeriodFigures{}, err
 	}
-	return delegation.Guidance(from, until, today, t.OrgID, d.ItemID, cs, hs), nil
+	wait, err := s.helpWaits(ctx, clk, hs)
+	if err != nil {
+		return delegation.PeriodFigures{}, err
+	}
+	return delegation.Guidance(from, until, today, t.OrgID, d.ItemID, cs, hs, wait), nil
+}
+
+// helpWaits measures the answered requests' waits in working minutes, each in its department's opening hours
+// (read once a department) on the calendar: the hours its response clock ran in (AskHelp).
+func (s *Service) helpWaits(ctx context.Context, clk clock.Clock, hs []delegation.Help) (delegation.Waits, error) {
+	hrs := map[string]hours.Hours{}
+	for _, h := range hs {
+		if _, ok := hrs[h.DeptID]; ok || !h.Answered() {
+			continue
+		}
+		v, _, err := s.DB.Hours(ctx, h.DeptID)
+		if err != nil {
+			return nil, err
+		}
+		hrs[h.DeptID] = v
+	}
+	return func(h delegation.Help) int {
+		return delegation.WorkingMinutes(hrs[h.DeptID], clk.Cal, clk.Rules.Location, h.AskedAt, h.FirstAnswerAt)
+	}, nil
 }
 
 // ItemGuidance is the guidance periods of an item's delegations the actor reads (四.(一) 移交后3个月内), one per
@@ -977,6 +1001,7 @@ func (s *Service) ItemGuidance(ctx context.Context, actor access.Actor, itemID s
 type monthOfDelegated struct {
 	cases map[string][]delegation.PeriodCase // by handling township
 	help  map[string][]delegation.Help       // by asking township
+	wait  delegation.Waits                   // the answered requests' waits in working minutes
 }
 
 // line is the report's line for one township, or the whole banner for "" (nil when nothing was delegated).
@@ -996,7 +1021,7 @@ func (m monthOfDelegated) line(township string) *delegation.PeriodFigures {
 	if len(cs) == 0 && len(hs) == 0 {
 		return nil
 	}
-	f := delegation.Tally(cs, hs)
+	f := delegation.Tally(cs, hs, m.wait)
 	return &f
 }
 
@@ -1029,7 +1054,8 @@ func (s *Service) delegatedMonth(ctx context.Context, banner org.Org, p supervis
 	for _, h := range hs {
 		m.help[h.TownshipID] = append(m.help[h.TownshipID], h)
 	}
-	return m, nil
+	m.wait, err = s.helpWaits(ctx, clk, hs)
+	return m, err
 }
 
 // The files of delegated powers: the delegation's legal document (its department's to hand in, either side
@@ -1044,23 +1070,55 @@ func (s *Service) prepareDelegFile(field, name string, body []byte) (files.File,
 	if err != nil {
 		return files.File{}, p, err
 	}
-	return files.File{Name: name, Type: p.Type, Size: int64(len(p.Body)), Original: p.Original, Pages: p.Pages, Width: p.Width, Height: p.Height, SHA256: p.SHA256}, p, nil
+	return delegFileOf(name, p), p, nil
+}
+
+func delegFileOf(name string, p files.Prepared) files.File {
+	return files.File{Name: name, Type: p.Type, Size: int64(len(p.Body)), Original: p.Original, Pages: p.Pages, Width: p.Width, Height: p.Height, SHA256: p.SHA256}
+}
+
+// delegFileOwner checks that the actor may attach a file to a delegation (its department) or to a help
+// request (either side of it, until it is resolved), whether the file comes whole or by the resumable upload:
+// the store's kind of owner, the form's field for a refusal, and the organisation the audit entry names.
+func (s *Service) delegFileOwner(ctx context.Context, actor access.Actor, owner, id string) (kind, field, orgID string, err error) {
+	if owner == files.OwnerDelegation {
+		d, err := s.mayManage(ctx, actor, id)
+		return store.FilesOfDelegation, delegFileFields[owner], d.DeptID, err
+	}
+	h, err := s.DB.Help(ctx, id)
+	if err != nil {
+		return "", "", "", err
+	}
+	if answer, follow := s.helpSides(actor, h); !answer && !follow {
+		return "", "", "", forbidden(access.HelpAnswer)
+	}
+	if h.Resolved() {
+		return "", "", "", errs.New(errs.Conflict, "err.deleg.resolved")
+	}
+	return store.FilesOfHelp, delegFileFields[files.OwnerHelp], h.TownshipID, nil
+}
+
+// delegFileFields are the forms' file fields of a delegation's and a help request's files, which their
+// refusals name.
+var delegFileFields = map[string]string{files.OwnerDelegation: "deleg2_doc_file", files.OwnerHelp: "deleg2_help_file"}
+
+// attachDelegFile stores a file sent whole for a delegation or a help request.
+func (s *Service) attachDelegFile(ctx context.Context, actor access.Actor, owner, id, name string, body []byte) (files.File, error) {
+	kind, field, orgID, err := s.delegFileOwner(ctx, actor, owner, id)
+	if err != nil {
+		return files.File{}, err
+	}
+	f, p, err := s.prepareDelegFile(field, name, body)
+	if err != nil {
+		return f, err
+	}
+	err = s.DB.Write(ctx, func(tx *store.Tx) error { return tx.AddDelegFile(actor, kind, id, orgID, &f, p.Body) })
+	return f, err
 }
 
 // AttachDelegationDoc hands in the file of a delegation's legal document (文件), by its department.
 func (s *Service) AttachDelegationDoc(ctx context.Context, actor access.Actor, id, name string, body []byte) (files.File, error) {
-	d, err := s.mayManage(ctx, actor, id)
-	if err != nil {
-		return files.File{}, err
-	}
-	f, p, err := s.prepareDelegFile("deleg2_doc_file", name, body)
-	if err != nil {
-		return f, err
-	}
-	err = s.DB.Write(ctx, func(tx *store.Tx) error {
-		return tx.AddDelegFile(actor, store.FilesOfDelegation, d.ID, d.DeptID, &f, p.Body)
-	})
-	return f, err
+	return s.attachDelegFile(ctx, actor, files.OwnerDelegation, id, name, body)
 }
 
 // DelegationDocs lists a delegation's files for whoever reads the delegation.
@@ -1091,24 +1149,7 @@ func (s *Service) delegFile(ctx context.Context, kind, owner, fileID string) (fi
 
 // AttachHelpFile adds an attachment to a help request, by either side of it, while it is not resolved.
 func (s *Service) AttachHelpFile(ctx context.Context, actor access.Actor, id, name string, body []byte) (files.File, error) {
-	h, err := s.DB.Help(ctx, id)
-	if err != nil {
-		return files.File{}, err
-	}
-	if answer, follow := s.helpSides(actor, h); !answer && !follow {
-		return files.File{}, forbidden(access.HelpAnswer)
-	}
-	if h.Resolved() {
-		return files.File{}, errs.New(errs.Conflict, "err.deleg.resolved")
-	}
-	f, p, err := s.prepareDelegFile("deleg2_help_file", name, body)
-	if err != nil {
-		return f, err
-	}
-	err = s.DB.Write(ctx, func(tx *store.Tx) error {
-		return tx.AddDelegFile(actor, store.FilesOfHelp, h.ID, h.TownshipID, &f, p.Body)
-	})
-	return f, err
+	return s.attachDelegFile(ctx, actor, files.OwnerHelp, id, name, body)
 }
 
 // HelpFiles lists a help request's attachments for whoever reads the request.

@@ -8,6 +8,7 @@ import (
 	"bianmin/internal/clock"
 	"bianmin/internal/delegation"
 	"bianmin/internal/errs"
+	"bianmin/internal/files"
 	"bianmin/internal/service"
 	"bianmin/internal/store"
 	"bianmin/internal/testkit"
@@ -116,11 +117,81 @@ func delegationFiles(t *testing.T, w *world, d delegation.Delegation) {
 	if _, err := w.svc.HelpFiles(ctx, w.actors["minzheng"], h.ID); errs.CodeOf(err) != errs.Forbidden {
 		t.Errorf("another department lists the attachments: %v", err)
 	}
+	delegationUploads(t, w, d, h.ID, []byte(pdf))
 	if h2, err := w.svc.MoveHelp(ctx, reviewer, h.ID, service.HelpMove{Version: h.Version, Resolve: true}); err != nil || !h2.Resolved() {
 		t.Fatal(err)
 	}
+	if _, err := w.svc.StartOwnedUpload(ctx, service.Staff(reviewer), h.ID, files.Upload{Owner: files.OwnerHelp, Name: "late.pdf", Size: 10}, ""); errs.CodeOf(err) != errs.Conflict {
+		t.Errorf("an upload to a resolved request: %v", err)
+	}
 	if _, err := w.svc.AttachHelpFile(ctx, reviewer, h.ID, "again.pdf", []byte(pdf)); errs.CodeOf(err) != errs.Conflict {
 		t.Errorf("an attachment after resolution: %v", err)
+	}
+}
+
+// delegationUploads sends a delegation's document and a help request's attachment by the resumable upload a
+// case's files use (a village link that drops): the start resent under its key, the link dropped after half
+// the file, the state asked, the rest sent from the held offset, the file stored among the owner's files; the
+// same size limit as a case's file; another department refused at the start and at a chunk.
+func delegationUploads(t *testing.T, w *world, d delegation.Delegation, helpID string, pdf []byte) {
+	t.Helper()
+	ziran, minzheng := service.Staff(w.actors["ziran"]), service.Staff(w.actors["minzheng"])
+	start := files.Upload{Owner: files.OwnerDelegation, Name: "移交清单.pdf", Size: int64(len(pdf))}
+	if _, err := w.svc.StartOwnedUpload(ctx, minzheng, d.ID, start, ""); errs.CodeOf(err) != errs.Forbidden {
+		t.Errorf("another department starts an upload of the document: %v", err)
+	}
+	big := start
+	big.Size = files.DefaultLimits.MaxUpload + 1
+	if _, err := w.svc.StartOwnedUpload(ctx, ziran, d.ID, big, ""); len(errs.All(err)) != 1 || errs.All(err)[0].Field != "size" {
+		t.Errorf("a document over a case file's limit: %v", err)
+	}
+	u, err := w.svc.StartOwnedUpload(ctx, ziran, d.ID, start, "deleg-up-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, err := w.svc.StartOwnedUpload(ctx, ziran, d.ID, start, "deleg-up-1"); err != nil || again.ID != u.ID {
+		t.Fatalf("a resent start: %v", err)
+	}
+	half := len(pdf) / 2
+	if st, f, err := w.svc.PutChunk(ctx, ziran, u.ID, 0, pdf[:half]); err != nil || st.Offset != int64(half) || f != nil {
+		t.Fatalf("the first half: %+v %v", st, err)
+	}
+	// the link dropped: where does it stand, then the rest from there
+	st, err := w.svc.UploadState(ctx, ziran, u.ID)
+	if err != nil || st.Offset != int64(half) || st.Owner != files.OwnerDelegation {
+		t.Fatalf("after the drop: %+v %v", st, err)
+	}
+	if _, err := w.svc.UploadState(ctx, minzheng, u.ID); errs.CodeOf(err) != errs.NotFound {
+		t.Errorf("another's upload: %v", err)
+	}
+	st, f, err := w.svc.PutChunk(ctx, ziran, u.ID, st.Offset, pdf[half:])
+	if err != nil || f == nil || !st.Done() || f.SHA256 != files.Address(pdf) {
+		t.Fatalf("the rest: %+v %+v %v", st, f, err)
+	}
+	if got, body, err := w.svc.DelegationDoc(ctx, w.actors["tianshan.director"], d.ID, f.ID); err != nil || string(body) != string(pdf) || got.Name != "移交清单.pdf" {
+		t.Errorf("the uploaded document read back: %v", err)
+	}
+	if _, again, err := w.svc.PutChunk(ctx, ziran, u.ID, int64(half), pdf[half:]); err != nil || again == nil || again.ID != f.ID {
+		t.Errorf("a resent last chunk: %+v %v", again, err)
+	}
+	// a help request's attachment the same way; a file that is none is refused naming the request's field
+	reviewer := service.Staff(w.actors["tianshan.reviewer"])
+	bad, err := w.svc.StartOwnedUpload(ctx, reviewer, helpID, files.Upload{Owner: files.OwnerHelp, Name: "x.exe", Size: 10}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := w.svc.PutChunk(ctx, reviewer, bad.ID, 0, []byte("MZ program")); len(errs.All(err)) != 1 || errs.All(err)[0].Field != "deleg2_help_file" {
+		t.Errorf("an executable attached: %v", err)
+	}
+	hu, err := w.svc.StartOwnedUpload(ctx, reviewer, helpID, files.Upload{Owner: files.OwnerHelp, Name: "现场.pdf", Size: int64(len(pdf))}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, f, err := w.svc.PutChunk(ctx, reviewer, hu.ID, 0, pdf); err != nil || f == nil {
+		t.Fatalf("an attachment by upload: %v", err)
+	}
+	if list, err := w.svc.HelpFiles(ctx, w.actors["ziran"], helpID); err != nil || len(list) != 2 {
+		t.Errorf("the request's attachments after the upload: %d %v", len(list), err)
 	}
 }
 

@@ -212,22 +212,33 @@ func (s *Service) filesStand(ctx context.Context, caseID string, checks []cases.
 // StartUpload begins a resumable upload for a material of a case (files/upload.go has the protocol); key
 // makes a resent start return the same upload.
 func (s *Service) StartUpload(ctx context.Context, h Hand, caseID string, u files.Upload, key string) (files.Upload, error) {
+	u.Owner = files.OwnerCase
+	return s.StartOwnedUpload(ctx, h, caseID, u, key)
+}
+
+// StartOwnedUpload begins a resumable upload for u.Owner's ownerID: a case's material, a delegation's legal
+// document or a help request's attachment (their files ride the village link as a case's do), under the
+// same size limit and the owner's own rule of who may attach.
+func (s *Service) StartOwnedUpload(ctx context.Context, h Hand, ownerID string, u files.Upload, key string) (files.Upload, error) {
+	u.CaseID, u.By = ownerID, h.Actor.ID
+	if f, ok := delegFileFields[u.Owner]; ok {
+		u.Material = f // a delegation's files name no material: CheckStart's is the owner's file field
+	}
 	if err := textLimits(limit("material", u.Material, 200)); err != nil {
 		return u, err
 	}
 	if err := files.CheckStart(u, s.cfg.Files); err != nil {
 		return u, err
 	}
-	v, err := s.mayAttach(ctx, h, caseID, u.Material)
+	o, err := s.uploadOwner(ctx, h, u)
 	if err != nil {
 		return u, err
 	}
-	u.CaseID, u.By = caseID, h.Actor.ID
 	var id string
 	err = s.DB.Write(ctx, func(tx *store.Tx) error {
 		var err error
-		id, _, err = tx.IdempotentFor(key, "upload", h.Actor.ID, fingerprint(caseID, u.Material, u.Name, strconv.FormatInt(u.Size, 10)), func() (string, error) {
-			err := tx.StartUpload(&u, v.desk)
+		id, _, err = tx.IdempotentFor(key, "upload", h.Actor.ID, fingerprint(u.Owner, ownerID, u.Material, u.Name, strconv.FormatInt(u.Size, 10)), func() (string, error) {
+			err := tx.StartUpload(&u, o.desk)
 			return u.ID, err
 		})
 		return err
@@ -236,6 +247,45 @@ func (s *Service) StartUpload(ctx context.Context, h Hand, caseID string, u file
 		return u, err
 	}
 	return s.DB.Upload(ctx, id)
+}
+
+// uploadTo is what an upload's owner decides: whether the hand may attach to it (checked at the start and
+// again at every chunk), the desk and the field its refusal names, how the finished file is stored, and how
+// it is read back.
+type uploadTo struct {
+	desk, field string
+	refuse      func(*errs.Error) error
+	keep        func(tx *store.Tx, name string, p files.Prepared) (files.File, error)
+	read        func(ctx context.Context, fileID string) (files.File, error)
+}
+
+func (s *Service) uploadOwner(ctx context.Context, h Hand, u files.Upload) (uploadTo, error) {
+	if u.Owner != files.OwnerCase && h.Resident != nil {
+		return uploadTo{}, errs.New(errs.NotFound, "err.not_found").With("what", "upload")
+	}
+	switch u.Owner {
+	case files.OwnerCase:
+		v, err := s.mayAttach(ctx, h, u.CaseID, u.Material)
+		return uploadTo{desk: v.desk, field: "file",
+			refuse: func(e *errs.Error) error { return fileLabel(e, u.Material) },
+			keep: func(tx *store.Tx, name string, p files.Prepared) (files.File, error) {
+				f := fileOf(v, h, u.Material, name, p)
+				return f, tx.AddFile(h.Actor, v.c.Handling, &f, p.Body)
+			},
+			read: func(ctx context.Context, id string) (files.File, error) { return s.DB.CaseFile(ctx, id) }}, err
+	case files.OwnerDelegation, files.OwnerHelp:
+		kind, field, orgID, err := s.delegFileOwner(ctx, h.Actor, u.Owner, u.CaseID)
+		return uploadTo{desk: orgID, field: field,
+			refuse: func(e *errs.Error) error { return e },
+			keep: func(tx *store.Tx, name string, p files.Prepared) (files.File, error) {
+				f := delegFileOf(name, p)
+				return f, tx.AddDelegFile(h.Actor, kind, u.CaseID, orgID, &f, p.Body)
+			},
+			read: func(ctx context.Context, id string) (files.File, error) {
+				return s.DB.DelegFile(ctx, kind, u.CaseID, id)
+			}}, err
+	}
+	return uploadTo{}, errs.Field("owner", "err.not_found").With("what", "upload")
 }
 
 // UploadState reads an upload for the hand that started it; anyone else's is not found.
@@ -247,15 +297,28 @@ func (s *Service) UploadState(ctx context.Context, h Hand, id string) (files.Upl
 	return u, nil
 }
 
+// UploadFile reads the file a finished upload made, for the hand that started it (nil before it is done).
+func (s *Service) UploadFile(ctx context.Context, h Hand, u files.Upload) (*files.File, error) {
+	if !u.Done() {
+		return nil, nil
+	}
+	o, err := s.uploadOwner(ctx, h, u)
+	if err != nil {
+		return nil, err
+	}
+	f, err := o.read(ctx, u.FileID)
+	return &f, err
+}
+
 // PutChunk takes a chunk of an upload at offset (files.Upload.Take decides what of it is new). The last
-// chunk ends the upload: the whole file is checked and stored, or refused and the upload removed; the
-// answer then carries the file, or the refusal naming the field.
+// chunk ends the upload: the whole file is checked and stored among its owner's files, or refused and the
+// upload removed; the answer then carries the file, or the refusal naming the field.
 func (s *Service) PutChunk(ctx context.Context, h Hand, id string, offset int64, chunk []byte) (files.Upload, *files.File, error) {
 	u, err := s.UploadState(ctx, h, id)
 	if err != nil {
 		return u, nil, err
 	}
-	v, err := s.mayAttach(ctx, h, u.CaseID, u.Material)
+	o, err := s.uploadOwner(ctx, h, u)
 	if err != nil {
 		return u, nil, err
 	}
@@ -286,14 +349,14 @@ func (s *Service) PutChunk(ctx context.Context, h Hand, id string, offset int64,
 		if err != nil {
 			return err
 		}
-		p, err := files.Prepare("file", cur.Name, body, s.cfg.Files)
+		p, err := files.Prepare(o.field, cur.Name, body, s.cfg.Files)
 		if err != nil {
 			// the refusal ends the upload; it is what the caller is told, and the removal is kept
-			refused = fileLabel(errs.All(err)[0], cur.Material)
+			refused = o.refuse(errs.All(err)[0])
 			return tx.EndUpload(id, "")
 		}
-		f := fileOf(v, h, cur.Material, cur.Name, p)
-		if err := tx.AddFile(h.Actor, v.c.Handling, &f, p.Body); err != nil {
+		f, err := o.keep(tx, cur.Name, p)
+		if err != nil {
 			return err
 		}
 		made, u.FileID = &f, f.ID
@@ -303,10 +366,7 @@ func (s *Service) PutChunk(ctx context.Context, h Hand, id string, offset int64,
 		err = refused
 	}
 	if made == nil && u.Done() && err == nil {
-		f, ferr := s.DB.CaseFile(ctx, u.FileID)
-		if ferr == nil {
-			made = &f
-		}
+		made, _ = s.UploadFile(ctx, h, u)
 	}
 	return u, made, err
 }

@@ -164,13 +164,13 @@ func (db *DB) FileBytes(ctx context.Context, f files.File) ([]byte, error) {
 	return db.BlobStore().Get(ctx, f.SHA256)
 }
 
-const uploadCols = `id, case_id, material, name, size, offset_bytes, desk, by_id, started_at, file_id`
+const uploadCols = `id, owner_kind, owner_id, material, name, size, offset_bytes, desk, by_id, started_at, file_id`
 
 func scanUpload(row interface{ Scan(...any) error }) (files.Upload, string, error) {
 	var u files.Upload
 	var desk string
 	var file sql.NullString
-	err := row.Scan(&u.ID, &u.CaseID, &u.Material, &u.Name, &u.Size, &u.Offset, &desk, &u.By, &u.Started, &file)
+	err := row.Scan(&u.ID, &u.Owner, &u.CaseID, &u.Material, &u.Name, &u.Size, &u.Offset, &desk, &u.By, &u.Started, &file)
 	u.FileID = file.String
 	return u, desk, err
 }
@@ -185,8 +185,11 @@ func (tx *Tx) StartUpload(u *files.Upload, desk string) error {
 		return errs.Wrap(err, "stale uploads")
 	}
 	u.ID, u.Started, u.Offset = ids.New(), tx.now, 0
-	_, err := tx.exec(`INSERT INTO uploads (id, case_id, material, name, size, offset_bytes, desk, by_id, started_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?)`,
-		u.ID, u.CaseID, u.Material, u.Name, u.Size, desk, u.By, u.Started)
+	if u.Owner == "" {
+		u.Owner = files.OwnerCase
+	}
+	_, err := tx.exec(`INSERT INTO uploads (id, owner_kind, owner_id, material, name, size, offset_bytes, desk, by_id, started_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`,
+		u.ID, u.Owner, u.CaseID, u.Material, u.Name, u.Size, desk, u.By, u.Started)
 	return errs.Wrap(err, "start upload")
 }
 

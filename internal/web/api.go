@@ -26,6 +26,7 @@ type apiOp struct {
 	Auth                      bool
 	In, Out                   reflect.Type // nil In: no body
 	Header                    []string     // request headers the operation reads
+	Raw                       string       // the content type of a body that is a file's bytes (rawOp), not JSON
 	handle                    func(w http.ResponseWriter, r *http.Request)
 }
 
@@ -605,7 +606,7 @@ func withHeader(o apiOp, h ...string) apiOp {
 }
 
 func (s *Server) mountAPI(mux *http.ServeMux) {
-	ops := slices.Concat(s.apiOps(), s.residentOps(), s.fileOps(), s.stationOps(), s.hallOps(), s.mnOps(), s.ratingOps(), s.rosterOps(), s.jointOps(), s.delegationOps(), s.upstreamOps(), s.pageOps())
+	ops := slices.Concat(s.apiOps(), s.residentOps(), s.fileOps(), s.stationOps(), s.hallOps(), s.mnOps(), s.ratingOps(), s.rosterOps(), s.jointOps(), s.delegationOps(), s.upstreamOps(), s.pageOps(), s.actionOps())
 	for _, o := range ops {
 		h := o.handle
 		if replicaOps[o.ID] {

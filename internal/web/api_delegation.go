@@ -119,7 +119,8 @@ type FindingMoveJSON struct {
 }
 
 // FileUploadJSON is a file sent whole in JSON: its name and its bytes in standard base64 (the API's body cap,
-// 1 MB, holds a document of about 750 KB; larger ones go through the pages).
+// 1 MB, holds a document of about 750 KB; a larger one, or one over a village link, goes by the resumable
+// upload: startDelegationUpload, startHelpUpload).
 type FileUploadJSON struct {
 	Name   string `json:"name"`
 	Base64 string `json:"base64"`
@@ -252,10 +253,18 @@ func (s *Server) delegationOps() []apiOp {
 			func(r *http.Request, c *reqCtx, in FAQMarkJSON) (delegation.Help, error) {
 				return s.svc.MoveHelp(r.Context(), c.me.Actor(), r.PathValue("id"), service.HelpMove{Version: in.Version, FAQ: in.Post})
 			}),
+		withHeader(op(s, "POST", "/api/v1/delegations/{id}/uploads", "startDelegationUpload", "Start a resumable upload of the legal document's file ({name, size}; the protocol of a case's files, files/upload.go, the same size limit): a village link's drop loses no more than a chunk; send Idempotency-Key", true,
+			func(r *http.Request, c *reqCtx, in UploadStart) (UploadJSON, error) {
+				return s.startOwnedUpload(r, c, files.OwnerDelegation, in)
+			}), "Idempotency-Key"),
 		op(s, "GET", "/api/v1/help-requests/{id}/files", "listHelpFiles", "A help request's attachments (the bytes at /help/{id}/files/{file})", true,
 			func(r *http.Request, c *reqCtx, _ empty) ([]DelegFileJSON, error) {
 				return delegFiles(s.svc.HelpFiles(r.Context(), c.me.Actor(), r.PathValue("id")))
 			}),
+		withHeader(op(s, "POST", "/api/v1/help-requests/{id}/uploads", "startHelpUpload", "Start a resumable upload of an attachment to a help request ({name, size}; files/upload.go, the limit of a case's files); send Idempotency-Key", true,
+			func(r *http.Request, c *reqCtx, in UploadStart) (UploadJSON, error) {
+				return s.startOwnedUpload(r, c, files.OwnerHelp, in)
+			}), "Idempotency-Key"),
 		op(s, "POST", "/api/v1/help-requests/{id}/files", "attachHelpFile", "Either side attaches a file (PDF, JPEG or PNG) to a request not resolved", true,
 			func(r *http.Request, c *reqCtx, in FileUploadJSON) (DelegFileJSON, error) {
 				body, err := in.bytes("deleg2_help_file")
@@ -315,4 +324,11 @@ func (s *Server) delegationOps() []apiOp {
 				return mapAll(d.Rows, func(a service.AssessmentRow) AssessmentJSON { return AssessmentJSON{orgJSON(a.Dept), a.Figures} }), err
 			}),
 	}
+}
+
+// startOwnedUpload starts a resumable upload of a delegation's or a help request's file; its chunks go by
+// PATCH /api/v1/uploads/{id} as a case's do.
+func (s *Server) startOwnedUpload(r *http.Request, c *reqCtx, owner string, in UploadStart) (UploadJSON, error) {
+	u, err := s.svc.StartOwnedUpload(r.Context(), service.Staff(c.me.Actor()), r.PathValue("id"), files.Upload{Owner: owner, Name: in.Name, Size: in.Size}, r.Header.Get("Idempotency-Key"))
+	return uploadJSON(u, nil), err
 }

@@ -18,7 +18,10 @@ import (
 
 // UploadJSON is an upload's state; File is set once the last chunk made the file.
 type UploadJSON struct {
-	ID       string      `json:"id"`
+	ID string `json:"id"`
+	// Owner is what the file is for: case (CaseID is the case's), delegation or help (CaseID is the
+	// delegation's or the help request's id).
+	Owner    string      `json:"owner"`
 	CaseID   string      `json:"case_id"`
 	Material string      `json:"material"`
 	Size     int64       `json:"size"`
@@ -35,7 +38,7 @@ type UploadStart struct {
 }
 
 func uploadJSON(u files.Upload, f *files.File) UploadJSON {
-	return UploadJSON{ID: u.ID, CaseID: u.CaseID, Material: u.Material, Size: u.Size, Offset: u.Offset, Chunk: files.ChunkBytes, File: f}
+	return UploadJSON{ID: u.ID, Owner: u.Owner, CaseID: u.CaseID, Material: u.Material, Size: u.Size, Offset: u.Offset, Chunk: files.ChunkBytes, File: f}
 }
 
 // handOf is the caller's hand: a member of staff or a resident, whichever token came.
@@ -126,14 +129,8 @@ func (s *Server) fileOps() []apiOp {
 			func(r *http.Request, h service.Hand, _ empty) (UploadJSON, error) {
 				u, err := s.svc.UploadState(r.Context(), h, r.PathValue("id"))
 				var f *files.File
-				if err == nil && u.Done() {
-					if fs, ferr := s.svc.CaseFiles(r.Context(), h, u.CaseID); ferr == nil {
-						for i := range fs {
-							if fs[i].ID == u.FileID {
-								f = &fs[i]
-							}
-						}
-					}
+				if err == nil {
+					f, _ = s.svc.UploadFile(r.Context(), h, u)
 				}
 				return uploadJSON(u, f), err
 			}),

@@ -2,9 +2,11 @@ package web_test
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -330,4 +332,59 @@ func licence(t *testing.T, r *testkit.Running) licenceWorld {
 			at := time.Date(d.Y, d.M, d.D, 9, 0, 0, 0, clk.Rules.Location)
 			r.DB.Now = func() time.Time { return at }
 		}}
+}
+
+// A delegation's legal document over a village link that drops (issue 14): the resumable upload of a case's
+// files, through the API: the start, half the file, the link gone, the state asked (GET /api/v1/uploads/{id}),
+// the rest from the held offset, the file among the delegation's; another department is refused the start.
+// The delegation's page offers the upload to its script (data-upload).
+func TestDelegationUploadResumed(t *testing.T) {
+	r := testkit.Start(t, testkit.SQLite(t))
+	l := licence(t, r)
+	l.setDay(l.today)
+	ziran, minzheng := apiLogin(t, r, "ziran"), apiLogin(t, r, "minzheng")
+	in := map[string]any{"item_id": l.item, "scope": "item", "doc_no": "阿政发〔2020〕52号", "doc_date": "2020-09-01", "start": l.today.String(), "townships": []string{l.tianshan.ID}}
+	code, d, _ := apiCall(t, r.URL, "POST", "/api/v1/delegations", ziran, in)
+	if code != http.StatusCreated {
+		t.Fatalf("delegate: %d %v", code, d)
+	}
+	id := d["id"].(string)
+	pdf := []byte("%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n3 0 obj << /Type /Page /Parent 2 0 R >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+	start := map[string]any{"name": "阿政发〔2020〕52号.pdf", "size": len(pdf)}
+	if code, _, _ := apiCall(t, r.URL, "POST", "/api/v1/delegations/"+id+"/uploads", minzheng, start); code != http.StatusForbidden {
+		t.Errorf("another department starts the document's upload: %d", code)
+	}
+	code, u, _ := apiCall(t, r.URL, "POST", "/api/v1/delegations/"+id+"/uploads", ziran, start, "Idempotency-Key", "doc-1")
+	if code != http.StatusCreated || u["owner"] != "delegation" {
+		t.Fatalf("start: %d %v", code, u)
+	}
+	up := "/api/v1/uploads/" + u["id"].(string)
+	patch := func(offset int, body []byte) (int, map[string]any) {
+		code, b := rawCall(t, r.URL, "PATCH", up, ziran, body, "Upload-Offset", strconv.Itoa(offset))
+		var out map[string]any
+		json.Unmarshal(b, &out)
+		return code, out
+	}
+	half := len(pdf) / 2
+	if code, st := patch(0, pdf[:half]); code != http.StatusOK || st["offset"] != float64(half) {
+		t.Fatalf("the first half: %d %v", code, st)
+	}
+	code, st, _ := apiCall(t, r.URL, "GET", up, ziran, nil)
+	if code != http.StatusOK || st["offset"] != float64(half) || st["file"] != nil {
+		t.Fatalf("after the drop: %d %v", code, st)
+	}
+	if code, st := patch(half, pdf[half:]); code != http.StatusOK || st["file"] == nil {
+		t.Fatalf("the rest: %d %v", code, st)
+	}
+	if code, st, _ := apiCall(t, r.URL, "GET", up, ziran, nil); code != http.StatusOK || st["file"] == nil {
+		t.Errorf("the finished upload names no file: %d %v", code, st)
+	}
+	if code, _, list := apiCall(t, r.URL, "GET", "/api/v1/delegations/"+id+"/files", ziran, nil); code != http.StatusOK || len(list) != 1 {
+		t.Errorf("the delegation's files: %d %v", code, list)
+	}
+	page := newClient(t, r.URL)
+	page.login("ziran")
+	if _, body := page.get("/delegations/" + id); !strings.Contains(body, `data-upload="/api/v1/delegations/`+id+`"`) || !strings.Contains(body, "/static/uploads.js") {
+		t.Error("the delegation's page does not hand its file to the resumable upload")
+	}
 }

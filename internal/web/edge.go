@@ -53,6 +53,9 @@ var uploadLimits = map[string]int64{
 var bodyLimits = map[string]int64{
 	"POST /catalog/{id}":     4 << 20,             // an item edited as its whole JSON document
 	"POST /api/v1/divisions": divisionUploadLimit, // a whole banner's or region's division file
+	// the files the API takes as bytes (api_actions.go): a staff photo as the page takes it, a translation file
+	"PUT /api/v1/staff/{id}/photo": materialUploadLimit,
+	"POST /api/v1/mn/imports":      translation.MaxFileBytes,
 }
 
 // The largest files each upload takes.

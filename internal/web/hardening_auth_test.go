@@ -27,10 +27,13 @@ func electronicCase(t *testing.T, r *testkit.Running) cases.Case {
 		caseMove{cases.Decide, cases.Input{Grant: true, Reason: "符合条件"}}, caseMove{cases.Issue, cases.Input{Method: "electronic"}})
 }
 
-func rawCall(t *testing.T, base, method, path, token string, body []byte) (int, []byte) {
+func rawCall(t *testing.T, base, method, path, token string, body []byte, hdr ...string) (int, []byte) {
 	t.Helper()
 	req, _ := http.NewRequest(method, base+path, bytes.NewReader(body))
 	req.Header.Set("Authorization", "Bearer "+token)
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

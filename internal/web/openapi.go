@@ -46,6 +46,9 @@ func openAPI(ops []apiOp) map[string]any {
 		if len(params) > 0 {
 			operation["parameters"] = params
 		}
+		if o.Raw != "" {
+			operation["requestBody"] = rawBody(o.Raw)
+		}
 		if o.In != nil {
 			operation["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": schemaOf(o.In, schemas)}}}
 		}

@@ -1,5 +1,5 @@
-// Files that survive a village station's dropped link (issue 13): a file attached on a case page is kept in
-// the browser (IndexedDB) and queued in the outbox (outbox.js) as kind "upload", then sent by the resumable
+// Files that survive a village station's dropped link (issue 13): a file attached on a case page, or a
+// delegation's or a help request's page (issue 14), is kept in the browser (IndexedDB) and queued in the outbox (outbox.js) as kind "upload", then sent by the resumable
 // upload of internal/files/upload.go: started once under the entry's idempotency key, sent in chunks from the
 // offset the server holds, asked where it stands after a drop, and forgotten by the browser only once the
 // server has stored the file. A reload or a browser restart loses nothing; the page shows where each file is.
@@ -95,7 +95,8 @@
     });
   });
 
-  // the case page's attach form: the file goes into the outbox instead of the old post
+  // the attach forms (a case's material, a delegation's legal document, a help request's attachment): the file
+  // goes into the outbox instead of the old post, and starts its upload at the form's data-upload + "/uploads"
   document.querySelectorAll("form[data-upload]").forEach(function (form) {
     var input = form.querySelector("input[type=file]");
     var status = form.querySelector(".upload-status");
