@@ -36,8 +36,8 @@ func (tx *Tx) SaveHandover(actor access.Actor, before, after joint.Handover) err
 	if err != nil {
 		return err
 	}
-	res, err := tx.exec(`UPDATE case_handovers SET state = ?, pending_case = NULL, version = ?, doc = ? WHERE id = ? AND version = ?`,
-		string(after.State), after.Version, string(doc), before.ID, before.Version)
+	res, err := tx.exec(`UPDATE case_handovers SET state = ?, pending_case = NULL, version = ?, doc = ?, card = coalesce(?, card) WHERE id = ? AND version = ?`,
+		string(after.State), after.Version, string(doc), lateCard(after.AnsweredOn.After(after.DueOn)), before.ID, before.Version)
 	if err != nil {
 		return errs.Wrap(err, "save handover")
 	}

@@ -64,6 +64,8 @@ type dashboardData struct {
 	Chart     template.HTML
 	// Complaints are the period's complaint figures (投诉: received, answered, late, average working days)
 	Complaints *complaint.Figures
+	// JointCards are the cards standing now on hand-overs and complaints ("handover.red" ...: jointcards.go)
+	JointCards map[string]int
 }
 
 func (s *Server) supervisionPage(w http.ResponseWriter, r *http.Request) {
@@ -81,6 +83,10 @@ func (s *Server) supervisionPage(w http.ResponseWriter, r *http.Request) {
 			data.Chart = onTimeChart(p, d.Lines, d.Labels)
 			if f, err := s.svc.ComplaintFigures(r.Context(), rc(r).me.Actor(), q.Period.From.Int(), q.Period.To.Int()); err == nil {
 				data.Complaints = &f // the complaint register's figures of the period (service/complaints.go)
+			}
+			if data.JointCards, err = s.svc.JointCardsNow(r.Context(), rc(r).me.Actor()); err != nil {
+				s.fail(w, r, err)
+				return
 			}
 			p.Data = data
 			p.Form = map[string]string{"dim": string(q.Dim), "month": data.Month, "from": r.URL.Query().Get("from"), "until": r.URL.Query().Get("until"), "township": q.Township}
