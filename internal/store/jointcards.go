@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 
 	"bianmin/internal/access"
+	"bianmin/internal/cases"
 	"bianmin/internal/complaint"
 	"bianmin/internal/errs"
 	"bianmin/internal/joint"
@@ -100,4 +101,47 @@ func (db *DB) JointCardCounts(ctx context.Context, path string) (map[string]int,
 // case's red card does), else the card it had.
 func lateCard(late bool) sql.NullString {
 	return sql.NullString{String: "red", Valid: late}
+}
+
+// setAwaits writes who a case waits for at its joint step (migration 065), replacing what it waited for; a
+// case with no joint step has nothing to write or clear.
+func (tx *Tx) setAwaits(c cases.Case) error {
+	if !c.Joint() {
+		return nil
+	}
+	if _, err := tx.exec(`DELETE FROM case_awaits WHERE case_id = ?`, c.ID); err != nil {
+		return errs.Wrap(err, "case awaits")
+	}
+	for _, a := range c.Awaits() {
+		if _, err := tx.exec(`INSERT INTO case_awaits (case_id, org_id, org_path, role) SELECT ?, id, path, ? FROM orgs WHERE id = ?
+			ON CONFLICT (case_id, org_id, role) DO NOTHING`, c.ID, a.Role, a.Org); err != nil {
+			return errs.Wrap(err, "case awaits")
+		}
+	}
+	return nil
+}
+
+// AwaitingCases lists the open cases waiting for an answer from an organisation of a subtree (its body's
+// opinion, or a signature of the given role), oldest first: the desk of a parallel step's body, or of a
+// countersigner, whether or not the item is its department's.
+func (db *DB) AwaitingCases(ctx context.Context, path, role string, limit int) ([]cases.Case, error) {
+	lo, hi := subtreeRange(path)
+	return collectCases(db.query(ctx, `SELECT c.doc FROM cases c WHERE c.id IN (SELECT a.case_id FROM case_awaits a WHERE a.org_path >= ? AND a.org_path < ? AND (a.role = '' OR a.role = ?))
+		ORDER BY c.received_at, c.id LIMIT ?`, lo, hi, role, limit))
+}
+
+// fillAwaits writes the awaits of the cases accepted before migration 065 (run once, when it is applied).
+func (db *DB) fillAwaits(ctx context.Context) error {
+	list, err := collectCases(db.query(ctx, `SELECT doc FROM cases WHERE state = 'accepted'`))
+	if err != nil {
+		return err
+	}
+	return db.Write(ctx, func(tx *Tx) error {
+		for _, c := range list {
+			if err := tx.setAwaits(c); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
