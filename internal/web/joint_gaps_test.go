@@ -1,6 +1,10 @@
 package web_test
 
 import (
+	"encoding/json"
+	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -83,5 +87,67 @@ func TestSupervisionExportComplaints(t *testing.T) {
 				t.Fatalf("April: %q", rows)
 			}
 		})
+	}
+}
+
+var rowRE = regexp.MustCompile(`name="row" value="(\d+)"`)
+
+// The catalog editor's joint steps (issue 19): the form sets a step's parallel review and its countersign,
+// saved as the item's draft; a parallel step of one department, or a last step made joint, is refused with the
+// step's field named and nothing saved; the draft API refuses a body no department of the banner is and a
+// role Bianmin has not, each at its field.
+func TestCatalogJointEditor(t *testing.T) {
+	r := testkit.Start(t, testkit.SQLite(t))
+	found, err := r.Service.Search(t.Context(), "高龄津贴", 1)
+	if err != nil || len(found) == 0 {
+		t.Fatal(err)
+	}
+	id := found[0].Card.ID
+	c := newClient(t, r.URL)
+	c.login("admin")
+	code, body := c.get("/catalog/" + id)
+	m := rowRE.FindStringSubmatch(body)
+	if code != 200 || m == nil || !strings.Contains(body, `id="joint-form"`) {
+		t.Fatalf("the editor: %d", code)
+	}
+	it, _, _, err := r.Service.ItemForEdit(t.Context(), staffActor(t, r, "admin"), id)
+	if err != nil || len(it.Steps) < 2 {
+		t.Fatalf("%d steps: %v", len(it.Steps), err)
+	}
+	last := strconv.Itoa(len(it.Steps) - 1)
+	post := func(f url.Values) (int, string, string) {
+		t.Helper()
+		f.Set("row", m[1])
+		return c.post("/catalog/"+id+"/joint", f)
+	}
+	code, body, _ = post(url.Values{"p0_rule": {"deny_on_any"}, "p0_bodies": {"民政局"}, "c" + last + "_mode": {"sequence"},
+		"c" + last + "_0_title": {"分管领导"}, "c" + last + "_0_role": {"director"}, "c" + last + "_0_org": {"乡镇"}})
+	if code != 422 || !strings.Contains(body, "并联审批至少要两个不同的部门") || !strings.Contains(body, "steps["+last+"].countersign") {
+		t.Fatalf("refused: %d", code)
+	}
+	if again, _, _, _ := r.Service.ItemForEdit(t.Context(), staffActor(t, r, "admin"), id); again.Steps[0].Parallel != nil {
+		t.Fatal("a refused form was saved")
+	}
+	code, _, loc := post(url.Values{"p0_rule": {"lead_decides"}, "p0_bodies": {"民政局", "卫生健康委员会"}, "p0_lead": {"民政局"},
+		"c0_mode": {"together"}, "c0_0_title": {"分管领导"}, "c0_0_role": {"director"}, "c0_0_org": {"乡镇"}, "c0_1_title": {"局长"}, "c0_1_role": {"director"}, "c0_1_org": {"民政局"}})
+	if code != 303 || !strings.HasPrefix(loc, "/catalog/"+id) {
+		t.Fatalf("saved: %d %s", code, loc)
+	}
+	saved, row, _, _ := r.Service.ItemForEdit(t.Context(), staffActor(t, r, "admin"), id)
+	p, cs := saved.Steps[0].Parallel, saved.Steps[0].Countersign
+	if p == nil || len(p.Bodies) != 2 || p.Lead != "民政局" || p.Rule != "lead_decides" || cs == nil || len(cs.Signers) != 2 || cs.Signers[1].Org != "民政局" {
+		t.Fatalf("saved steps: %+v %+v", p, cs)
+	}
+	if _, body := c.get("/catalog/" + id); !strings.Contains(body, `name="p0_bodies" value="卫生健康委员会" checked`) {
+		t.Error("the form does not show what was saved")
+	}
+
+	// the draft API: names checked against the banner's departments, roles against Bianmin's
+	saved.Steps[0].Parallel.Bodies = []string{"民政局", "气象局"}
+	saved.Steps[0].Countersign.Signers[0].Role = "mayor"
+	doc, _ := json.Marshal(map[string]any{"item": saved, "row_version": row.RowVersion})
+	code, body = apiDo(t, "PUT", r.URL+"/api/v1/catalog/"+id, apiToken(t, r.URL, "admin"), string(doc))
+	if code != 422 || !strings.Contains(body, `"steps[0].parallel.bodies"`) || !strings.Contains(body, `"steps[0].countersign.signers"`) || !strings.Contains(body, "气象局") {
+		t.Fatalf("the API: %d %s", code, body)
 	}
 }
