@@ -130,3 +130,44 @@ func (c Case) jointReady(a Action) bool {
 	}
 	return c.heldByJoint(a) == nil
 }
+
+// Await is an organisation whose answer a case waits for at a joint step: a parallel step's body that has not
+// given its opinion this round (or the lead body, when their opinions differ), or a countersigner who is due
+// (Role then names the access role that signs; "" is the body's back office). The desk of each lists the case.
+type Await struct {
+	Org  string
+	Role string
+}
+
+// Awaits lists who the case waits for at its current joint step; none elsewhere, or once the step's round
+// is over.
+func (c Case) Awaits() []Await {
+	p, cs := c.jointStep()
+	if c.State != Accepted {
+		return nil
+	}
+	var out []Await
+	if p != nil {
+		switch p.Outcome() {
+		case joint.Waiting:
+			for _, b := range p.Bodies {
+				if !p.Answered(b) {
+					out = append(out, Await{Org: b})
+				}
+			}
+		case joint.ToLead:
+			out = append(out, Await{Org: p.Lead})
+		}
+	}
+	if cs != nil {
+		for _, i := range cs.Due() {
+			out = append(out, Await{Org: cs.Signers[i].Org, Role: cs.Signers[i].Role})
+		}
+	}
+	return out
+}
+
+// Joint reports whether any step of the case is handled jointly (only such a case can wait for a body).
+func (c Case) Joint() bool {
+	return slices.ContainsFunc(c.Steps, func(s Step) bool { return s.Parallel != nil || s.Countersign != nil })
+}

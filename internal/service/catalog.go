@@ -75,6 +75,9 @@ func (s *Service) SaveItem(ctx context.Context, actor access.Actor, it catalog.I
 	if err := it.CheckDraft(); err != nil {
 		return it, err
 	}
+	if err := s.checkJointNames(ctx, it, dept); err != nil {
+		return it, err
+	}
 	it.Department = dept.NameZh
 	it.Missing = catalog.Gaps(it)
 	err = s.DB.Write(ctx, func(tx *store.Tx) error { return tx.SaveItem(actor, &it, rowVersion) })
@@ -131,6 +134,15 @@ func (s *Service) SetItemStatus(ctx context.Context, actor access.Actor, id stri
 	}
 	if err := actor.Check(need, dept.Path); err != nil {
 		return err
+	}
+	if to == catalog.Published { // an item imported or synced, never saved through the editor, is checked here
+		it, err := s.DB.ItemVersion(ctx, id, version)
+		if err != nil {
+			return err
+		}
+		if err := s.checkJointNames(ctx, it, dept); err != nil {
+			return err
+		}
 	}
 	defer s.catalogChanged()
 	return s.DB.Write(ctx, func(tx *store.Tx) error { return tx.SetItemStatus(actor, id, version, to, tx.Now()) })

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -448,20 +449,71 @@ func (s *Service) ComplaintFigures(ctx context.Context, actor access.Actor, from
 	if err != nil {
 		return complaint.Figures{}, err
 	}
+	all, err := s.complaintsIn(ctx, actor.OrgPath, from, to)
+	if err != nil {
+		return complaint.Figures{}, err
+	}
+	return complaint.Tally(all, clk.Cal, clk.Rules.Location, s.today(clk)), nil
+}
+
+// complaintsIn reads every complaint a subtree answers or received in a period, a page at a time.
+func (s *Service) complaintsIn(ctx context.Context, path string, from, to int) ([]complaint.Complaint, error) {
 	var all []complaint.Complaint
-	q := store.ComplaintQuery{Path: actor.OrgPath, From: from, To: to, Limit: 100}
+	q := store.ComplaintQuery{Path: path, From: from, To: to, Limit: 100}
 	for {
 		page, err := s.DB.SearchComplaints(ctx, q)
 		if err != nil {
-			return complaint.Figures{}, err
+			return nil, err
 		}
 		all = append(all, page.List...)
 		if page.Next == "" {
-			break
+			return all, nil
 		}
 		q.After = page.Next
 	}
-	return complaint.Tally(all, clk.Cal, clk.Rules.Location, s.today(clk)), nil
+}
+
+// ComplaintLine is one responsible body's complaint figures of a period.
+type ComplaintLine struct {
+	Body    string `json:"body"` // the responsible organisation's id
+	Name    Label  `json:"name"`
+	Figures complaint.Figures
+}
+
+// ComplaintLines counts the complaints of the actor's subtree received in a period by the body that answers
+// them (谁办理、谁负责), by name, with the total over all: the supervision export's complaint sheet, whose total
+// is the page's figures.
+func (s *Service) ComplaintLines(ctx context.Context, actor access.Actor, from, to int) ([]ComplaintLine, complaint.Figures, error) {
+	if err := actor.Check(access.ComplaintRead, actor.OrgPath); err != nil {
+		return nil, complaint.Figures{}, err
+	}
+	clk, err := s.Clock(ctx)
+	if err != nil {
+		return nil, complaint.Figures{}, err
+	}
+	all, err := s.complaintsIn(ctx, actor.OrgPath, from, to)
+	if err != nil {
+		return nil, complaint.Figures{}, err
+	}
+	today := s.today(clk)
+	by := map[string][]complaint.Complaint{}
+	var out []ComplaintLine
+	for _, c := range all {
+		if by[c.Responsible] == nil {
+			out = append(out, ComplaintLine{Body: c.Responsible, Name: Label{c.ResponsibleName, c.ResponsibleMn}})
+		}
+		by[c.Responsible] = append(by[c.Responsible], c)
+	}
+	for i := range out {
+		out[i].Figures = complaint.Tally(by[out[i].Body], clk.Cal, clk.Rules.Location, today)
+	}
+	slices.SortFunc(out, func(a, b ComplaintLine) int {
+		if d := b.Figures.Received - a.Figures.Received; d != 0 {
+			return d
+		}
+		return strings.Compare(a.Name.Zh, b.Name.Zh)
+	})
+	return out, complaint.Tally(all, clk.Cal, clk.Rules.Location, today), nil
 }
 
 // ExportComplaints gives the complaints of the actor's subtree received in a period as GB/T 39046-2020 6.7 rows.

@@ -59,6 +59,9 @@ type FindPage struct {
 	// and the open orders (督办) the actor answers, all of them, whatever the queue's page holds.
 	Asking []Work
 	Orders []OrderView
+	// Awaited are the cases waiting for the actor's body at a joint step (its opinion at a 并联 step, or the
+	// actor's signature at a 会签 step), whichever department's item they are: on the queue's first page.
+	Awaited []Work
 }
 
 var allStates = []cases.State{cases.Received, cases.Correction, cases.Accepted, cases.Suspended, cases.Decided,
@@ -208,6 +211,9 @@ func (s *Service) FindCases(ctx context.Context, actor access.Actor, in FindInpu
 		if page.Orders, err = s.DeskOrders(ctx, actor); err != nil {
 			return page, err
 		}
+		if page.Awaited, err = s.awaited(ctx, actor, clk, today); err != nil {
+			return page, err
+		}
 	}
 	return page, nil
 }
@@ -225,6 +231,27 @@ func (s *Service) asking(ctx context.Context, actor access.Actor, q store.CaseQu
 	var out []Work
 	for _, c := range list {
 		if w := s.work(ctx, actor, c, clk, today); slices.Contains(w.Mine, cases.ApproveExtension) {
+			out = append(out, w)
+		}
+	}
+	return out, nil
+}
+
+// awaited are the cases of the actor's subtree's bodies waiting for the actor's opinion or signature at a
+// joint step (store.AwaitingCases), kept only where the case's own moves offer the actor one (jointDesk): a
+// body outside the actor's subtree, or a signature of another role, never shows.
+func (s *Service) awaited(ctx context.Context, actor access.Actor, clk clock.Clock, today clock.Date) ([]Work, error) {
+	if actor.Role != access.Department && actor.Role != access.Director {
+		return nil, nil // only a department's staff or head, or a director signing, answers at a joint step
+	}
+	list, err := s.DB.AwaitingCases(ctx, actor.OrgPath, string(actor.Role), MaxPage)
+	if err != nil {
+		return nil, err
+	}
+	var out []Work
+	for _, c := range list {
+		w := s.work(ctx, actor, c, clk, today)
+		if slices.ContainsFunc(w.Mine, func(a cases.Action) bool { return a == cases.Opinion || a == cases.LeadDecide || a == cases.Sign }) {
 			out = append(out, w)
 		}
 	}

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"bianmin/internal/access"
 	"bianmin/internal/cases"
@@ -88,15 +89,15 @@ func (s *Service) HandOverCase(ctx context.Context, actor access.Actor, caseID s
 	c.Version++
 	c.Standing = c.StandingOn(clk, now)
 	ev := cases.Event{Action: "handover_ask", From: c.State, To: c.State, Step: c.Step, At: now, Desk: cases.Front, Note: target.NameZh + ": " + reasons}
-	phone := s.applicantPhone(ctx, c.ApplicantID)
+	applicant, _ := s.DB.Applicant(ctx, c.ApplicantID)
 	return h, s.DB.Write(ctx, func(tx *store.Tx) error {
-		if err := tx.CreateHandover(actor, h, from.Path, target.Path); err != nil {
+		if err := tx.CreateHandover(actor, h, from.Path, target.Path, applicant.Name); err != nil {
 			return err
 		}
 		if err := tx.SaveCase(actor, c, version, before, ev, actor.OrgID); err != nil {
 			return err
 		}
-		return s.tellHandover(tx, c, phone, from, target, "joint.msg.handover_asked")
+		return s.tellHandover(tx, c, applicant.Phone, from, target, "joint.msg.handover_asked")
 	})
 }
 
@@ -243,28 +244,57 @@ func (s *Service) HandoversOfCase(ctx context.Context, actor access.Actor, caseI
 	return out, nil
 }
 
-// Handovers lists the hand-overs the actor's township received (waiting first) and made.
-func (s *Service) Handovers(ctx context.Context, actor access.Actor) (incoming, outgoing []HandoverView, err error) {
+// HandoverFind asks for a page of the hand-overs the actor's township received (Way "in", the default) or made
+// ("out"): the search box (case number, item, body, applicant) and the state.
+type HandoverFind struct {
+	Way    string `json:"way,omitempty"`
+	Q      string `json:"q,omitempty"`
+	State  string `json:"state,omitempty"`
+	Cursor string `json:"cursor,omitempty"`
+	Limit  int    `json:"limit,omitempty"`
+}
+
+// HandoverList is a page of hand-overs with their cards, newest first.
+type HandoverList struct {
+	List []HandoverView `json:"handovers"`
+	Next string         `json:"next,omitempty"`
+}
+
+// FindHandovers lists a page of the hand-overs the actor's township received or made.
+func (s *Service) FindHandovers(ctx context.Context, actor access.Actor, f HandoverFind) (HandoverList, error) {
 	if err := actor.Check(access.CaseHandover, actor.OrgPath); err != nil {
-		return nil, nil, err
+		return HandoverList{}, err
+	}
+	if err := textLimits(limit("q", f.Q, maxQuery), limit("cursor", f.Cursor, 200)); err != nil {
+		return HandoverList{}, err
+	}
+	var bad errs.List
+	if f.Way != "" && f.Way != "in" && f.Way != "out" {
+		bad.Add(errs.Field("way", "err.find.choice"))
+	}
+	if f.State != "" && !slices.Contains([]joint.HandoverState{joint.Pending, joint.Accepted, joint.RefusedToTake}, joint.HandoverState(f.State)) {
+		bad.Add(errs.Field("state", "err.find.choice"))
+	}
+	if err := bad.Err(); err != nil {
+		return HandoverList{}, err
 	}
 	clk, err := s.Clock(ctx)
 	if err != nil {
-		return nil, nil, err
+		return HandoverList{}, err
 	}
-	in, err := s.DB.HandoversIn(ctx, actor.OrgPath, true, 50)
+	in := f.Way != "out"
+	page, err := s.DB.SearchHandovers(ctx, store.HandoverQuery{Path: actor.OrgPath, Incoming: in, Q: strings.TrimSpace(f.Q), State: joint.HandoverState(f.State),
+		After: f.Cursor, Limit: min(pageLimit(f.Limit), DefaultPage)})
 	if err != nil {
-		return nil, nil, err
+		return HandoverList{}, err
 	}
-	outs, err := s.DB.HandoversIn(ctx, actor.OrgPath, false, 50)
-	if err != nil {
-		return nil, nil, err
+	out := HandoverList{Next: page.Next, List: []HandoverView{}}
+	for _, h := range page.List {
+		toPath := ""
+		if in {
+			toPath = actor.OrgPath
+		}
+		out.List = append(out.List, s.handoverView(actor, h, clk, toPath))
 	}
-	for _, h := range in {
-		incoming = append(incoming, s.handoverView(actor, h, clk, actor.OrgPath))
-	}
-	for _, h := range outs {
-		outgoing = append(outgoing, s.handoverView(actor, h, clk, ""))
-	}
-	return incoming, outgoing, nil
+	return out, nil
 }

@@ -92,7 +92,8 @@ func TestCaseHandover(t *testing.T) {
 			t.Fatal(err)
 		}
 		db.Now = func() time.Time { return time.Date(2026, 3, 5, 10, 0, 0, 0, cst) } // Thursday
-		in, _, err := w.svc.Handovers(ctx, w.actors["shaogen.director"])
+		page, err := w.svc.FindHandovers(ctx, w.actors["shaogen.director"], service.HandoverFind{})
+		in := page.List
 		if err != nil || len(in) != 2 || in[0].ID != h.ID || in[0].Card != clock.Red || !in[0].Mine {
 			t.Fatalf("incoming: %+v %v", in, err)
 		}

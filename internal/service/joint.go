@@ -3,6 +3,8 @@ package service
 import (
 	"context"
 	"slices"
+	"strconv"
+	"unicode/utf8"
 
 	"bianmin/internal/access"
 	"bianmin/internal/cases"
@@ -218,4 +220,98 @@ func (s *Service) LinkedOf(ctx context.Context, c cases.Case) ([]LinkedCase, err
 		}
 	}
 	return out, nil
+}
+
+// maxSignerTitle is the longest title of a countersigner (分管领导, 部门负责人 ...).
+const maxSignerTitle = 50
+
+// checkJointNames checks what an item's joint steps name against the banner of the item's department, as
+// intake will resolve them (resolveJoint): every body, lead and signer's organisation a department of the
+// banner by name (a signer may also be HandlingTownship), every signer's role a role of Bianmin. The errors
+// name the step's field (steps[3].parallel.bodies ...), so that the editor shows where.
+func (s *Service) checkJointNames(ctx context.Context, it catalog.Item, dept org.Org) error {
+	known := map[string]bool{}
+	loaded := false
+	has := func(name string) (bool, error) {
+		if !loaded {
+			banner, err := s.DB.Org(ctx, dept.ParentID)
+			if err != nil {
+				return false, err
+			}
+			all, err := s.DB.Subtree(ctx, banner.Path, org.Department)
+			if err != nil {
+				return false, err
+			}
+			for _, d := range all {
+				known[d.NameZh] = true
+			}
+			loaded = true
+		}
+		return known[name], nil
+	}
+	var l errs.List
+	for i, st := range it.Steps {
+		f := "steps[" + strconv.Itoa(i) + "]"
+		if p := st.Parallel; p != nil {
+			for _, b := range append(slices.Clone(p.Bodies), p.Lead) {
+				if b == "" {
+					continue
+				}
+				ok, err := has(b)
+				if err != nil {
+					return err
+				}
+				if !ok {
+					l.Add(errs.Field(f+".parallel.bodies", "err.joint.no_body").With("name", b))
+				}
+			}
+		}
+		if c := st.Countersign; c != nil {
+			for _, x := range c.Signers {
+				if utf8.RuneCountInString(x.Title) > maxSignerTitle {
+					l.Add(errs.Field(f+".countersign.signers", "err.too_long").With("max", strconv.Itoa(maxSignerTitle)))
+				}
+				if x.Role != "" && !access.Role(x.Role).Valid() {
+					l.Add(errs.Field(f+".countersign.signers", "joint.gaps.err.role").With("name", x.Role))
+				}
+				if x.Org == "" || x.Org == catalog.HandlingTownship {
+					continue
+				}
+				ok, err := has(x.Org)
+				if err != nil {
+					return err
+				}
+				if !ok {
+					l.Add(errs.Field(f+".countersign.signers", "err.joint.no_body").With("name", x.Org))
+				}
+			}
+		}
+	}
+	return l.Err()
+}
+
+// BannerDepartments names the departments of the banner an item's department belongs to, for the catalog
+// editor's joint steps: who may edit the item may read them.
+func (s *Service) BannerDepartments(ctx context.Context, actor access.Actor, itemID string) ([]string, error) {
+	row, err := s.DB.Item(ctx, itemID)
+	if err != nil {
+		return nil, err
+	}
+	dept, err := s.DB.Org(ctx, row.DepartmentID)
+	if err != nil {
+		return nil, err
+	}
+	if err := actor.Check(access.CatalogEdit, dept.Path); err != nil {
+		return nil, err
+	}
+	banner, err := s.DB.Org(ctx, dept.ParentID)
+	if err != nil {
+		return nil, err
+	}
+	all, err := s.DB.Subtree(ctx, banner.Path, org.Department)
+	out := make([]string, len(all))
+	for i, d := range all {
+		out[i] = d.NameZh
+	}
+	return out, err
 }

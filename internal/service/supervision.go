@@ -29,7 +29,8 @@ func (s *Service) today(clk clock.Clock) clock.Date {
 // SweepResult is what a sweep did, and how long its parts took.
 type SweepResult struct {
 	store.SweepResult
-	Restood int // cases whose standing was computed afresh (suspended, never computed, or after a calendar change)
+	Restood int        // cases whose standing was computed afresh (suspended, never computed, or after a calendar change)
+	Joint   JointCards // hand-overs' and complaints' cards turned (jointcards.go)
 	// Restand: computing those in Go; Cards: turning the running cases' cards in the database; Snapshot:
 	// counting what stands open for the dashboard
 	Restand, Cards, Snapshot time.Duration
@@ -57,6 +58,9 @@ func (s *Service) Sweep(ctx context.Context, all bool) (SweepResult, error) {
 	}
 	r.Restand, t = time.Since(t), time.Now()
 	if r.SweepResult, err = s.DB.SweepRunning(ctx, today); err != nil {
+		return r, err
+	}
+	if r.Joint, err = s.SweepJointCards(ctx); err != nil {
 		return r, err
 	}
 	r.Cards, t = time.Since(t), time.Now()
@@ -143,8 +147,9 @@ func (s *Service) RunSupervision(ctx context.Context, every time.Duration, logge
 				return // shutting down
 			}
 			log.Error("sweep", "err", err)
-		} else if r.Red+r.Yellow+r.StepRed+r.StepYellow+r.Restood > 0 {
-			log.Info("sweep", "red", r.Red, "yellow", r.Yellow, "step_red", r.StepRed, "step_yellow", r.StepYellow, "restood", r.Restood)
+		} else if r.Red+r.Yellow+r.StepRed+r.StepYellow+r.Restood+r.Joint.Handovers+r.Joint.Complaints > 0 {
+			log.Info("sweep", "red", r.Red, "yellow", r.Yellow, "step_red", r.StepRed, "step_yellow", r.StepYellow, "restood", r.Restood,
+				"handover_cards", r.Joint.Handovers, "complaint_cards", r.Joint.Complaints)
 		}
 		if n, err := s.SweepMissedAppointments(ctx); err != nil && ctx.Err() == nil {
 			log.Error("appointment no-shows", "err", err)

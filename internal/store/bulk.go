@@ -163,11 +163,19 @@ func bulkCases(tx *Tx, list []cases.Case, events [][]CaseEvent) error {
 			all = append(all, ev{list[i].ID, e})
 		}
 	}
-	return bulkInsert(tx, `INSERT INTO case_events (case_id, seq, at, action, from_state, to_state, step, desk, org_id, note) VALUES `,
+	if err := bulkInsert(tx, `INSERT INTO case_events (case_id, seq, at, action, from_state, to_state, step, desk, org_id, note) VALUES `,
 		10, len(all), func(i int) []any {
 			e := all[i]
 			return []any{e.caseID, e.e.Seq, e.e.At, e.e.Action, e.e.From, e.e.To, e.e.Step, e.e.Desk, e.e.OrgID, e.e.Note}
-		})
+		}); err != nil {
+		return err
+	}
+	for _, c := range list { // a case left at a joint step waits for its bodies (only such cases write a row)
+		if err := tx.setAwaits(c); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // bulkInsert writes n rows of cols columns, as many per statement as PostgreSQL's 65,535 parameters allow.

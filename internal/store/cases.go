@@ -45,6 +45,9 @@ func (tx *Tx) CreateCase(actor access.Actor, c *cases.Case, prefix string, year 
 	if err := tx.addEvent(c.ID, 1, ev, orgID); err != nil {
 		return err
 	}
+	if err := tx.setAwaits(*c); err != nil {
+		return err
+	}
 	return tx.Audit(actor, "case.receive", "case", c.ID, c.Handling, nil, c)
 }
 
@@ -70,6 +73,9 @@ func (tx *Tx) SaveCase(actor access.Actor, c cases.Case, version int, before cas
 		return errs.Wrap(err, "update case clock")
 	}
 	if err := tx.addEvent(c.ID, c.Version, ev, orgID); err != nil {
+		return err
+	}
+	if err := tx.setAwaits(c); err != nil {
 		return err
 	}
 	return tx.Audit(actor, "case."+string(ev.Action), "case", c.ID, c.Handling, before, c)

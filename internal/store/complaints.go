@@ -59,8 +59,8 @@ func (tx *Tx) SaveComplaint(actor access.Actor, action string, before, after com
 	if err != nil {
 		return err
 	}
-	res, err := tx.exec(`UPDATE complaints SET state = ?, due_on = ?, answered_on = ?, search = ?, version = ?, doc = ? WHERE id = ? AND version = ?`,
-		string(after.State), after.DueOn.Int(), after.AnsweredOn.Int(), complaintSearch(after), after.Version, string(doc), before.ID, before.Version)
+	res, err := tx.exec(`UPDATE complaints SET state = ?, due_on = ?, answered_on = ?, search = ?, version = ?, doc = ?, card = coalesce(?, card) WHERE id = ? AND version = ?`,
+		string(after.State), after.DueOn.Int(), after.AnsweredOn.Int(), complaintSearch(after), after.Version, string(doc), lateCard(after.Late()), before.ID, before.Version)
 	if err != nil {
 		return errs.Wrap(err, "save complaint")
 	}

@@ -219,6 +219,14 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 		}
 		applied = append(applied, name)
 	}
+	if slices.Contains(applied, "065_case_awaits.sql") {
+		if err := db.fillAwaits(ctx); err != nil {
+			return applied, err
+		}
+		if err := db.fillHandoverSearch(ctx); err != nil {
+			return applied, err
+		}
+	}
 	return applied, db.fillFindKeys(ctx)
 }
 

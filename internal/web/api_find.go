@@ -20,6 +20,9 @@ type CasePageJSON struct {
 	Total  int               `json:"total"`
 	Capped bool              `json:"total_capped,omitempty"` // more than total match
 	Next   string            `json:"next,omitempty"`
+	// Awaited: on the queue's first page, the cases waiting for the caller's body's opinion or the caller's
+	// signature at a joint step (并联, 会签), whichever department's item they are.
+	Awaited []CaseWork `json:"awaited,omitempty"`
 }
 
 // ApplicantPageJSON is a page of applicants (masked).
@@ -45,7 +48,7 @@ func (s *Server) apiFindCases(r *http.Request, c *reqCtx) (CasePageJSON, error) 
 	in := findInput(r.URL.Query())
 	in.Limit = apiLimit(r)
 	p, err := s.svc.FindCases(r.Context(), c.me.Actor(), in)
-	out := CasePageJSON{Cases: mapAll(p.Work, caseWork), Names: p.Names, Total: p.Total, Capped: p.Capped, Next: p.Next}
+	out := CasePageJSON{Cases: mapAll(p.Work, caseWork), Names: p.Names, Total: p.Total, Capped: p.Capped, Next: p.Next, Awaited: mapAll(p.Awaited, caseWork)}
 	if out.Cases == nil {
 		out.Cases = []CaseWork{}
 	}

@@ -30,12 +30,6 @@ type HandoverJSON struct {
 	Answer  string `json:"answer,omitempty"`
 }
 
-// HandoversJSON are a township's hand-overs.
-type HandoversJSON struct {
-	Incoming []service.HandoverView `json:"incoming"`
-	Outgoing []service.HandoverView `json:"outgoing"`
-}
-
 // LinkedJSON starts a 联合办理: items of one applicant, issued together or apart.
 type LinkedJSON struct {
 	ApplicantID string   `json:"applicant_id"`
@@ -78,10 +72,9 @@ func (s *Server) jointOps() []apiOp {
 			func(r *http.Request, c *reqCtx, in ComplaintStepJSON) (complaint.Complaint, error) {
 				return s.svc.AnswerComplaint(r.Context(), c.me.Actor(), r.PathValue("id"), in.Version, in.Answer)
 			}),
-		op(s, "GET", "/api/v1/handovers", "listHandovers", "The 转办 the caller's township received (waiting first) and made, with their cards", true,
-			func(r *http.Request, c *reqCtx, _ empty) (HandoversJSON, error) {
-				in, out, err := s.svc.Handovers(r.Context(), c.me.Actor())
-				return HandoversJSON{in, out}, err
+		op(s, "GET", "/api/v1/handovers", "listHandovers", "The 转办 the caller's township received (?way=in, the default) or made (?way=out), newest first, with their cards: ?q= (case number, item, body, applicant) ?state= (pending, accepted, refused) ?cursor=", true,
+			func(r *http.Request, c *reqCtx, _ empty) (service.HandoverList, error) {
+				return s.svc.FindHandovers(r.Context(), c.me.Actor(), handoversFind(r))
 			}),
 		op(s, "POST", "/api/v1/cases/{id}/competent-body", "handOverCase", "Hand a case to the competent township (转办), with reasons; the applicant is told", true,
 			func(r *http.Request, c *reqCtx, in HandoverJSON) (joint.Handover, error) {

@@ -141,6 +141,7 @@ type catalogItemData struct {
 	Gaps     []string
 	Problems []FieldError
 	JSON     string
+	Joint    jointEditor // the form of the joint steps (pages_catalog_joint.go)
 }
 
 func (s *Server) catalogItemData(r *http.Request, id string) (catalogItemData, error) {
@@ -151,6 +152,7 @@ func (s *Server) catalogItemData(r *http.Request, id string) (catalogItemData, e
 	b, _ := json.MarshalIndent(catalogfile.Portable(it), "", " ")
 	d := catalogItemData{Item: it, Row: row.RowVersion, Versions: versions, Gaps: catalog.Gaps(it), JSON: string(b)}
 	d.Problems = s.fieldErrors(rc(r).lang, it.Check())
+	d.Joint = s.jointEditorOf(r, it)
 	return d, nil
 }
 

@@ -46,25 +46,50 @@ func (s *Server) caseHandoverAsk(w http.ResponseWriter, r *http.Request) {
 }
 
 type handoversData struct {
-	Incoming, Outgoing []service.HandoverView
+	Find              service.HandoverFind
+	List              []service.HandoverView
+	NextURL, FirstURL string
 }
 
 func (s *Server) handovers(w http.ResponseWriter, r *http.Request) {
 	s.handoversPage(w, r, http.StatusOK, nil)
 }
 
+// handoversFind reads the list's question from the URL (the form's own answer keeps it in back).
+func handoversFind(r *http.Request) service.HandoverFind {
+	q := r.URL.Query()
+	return service.HandoverFind{Way: q.Get("way"), Q: q.Get("q"), State: q.Get("state"), Cursor: q.Get("cursor")}
+}
+
+// handoversPage lists the township's incoming hand-overs (to accept or refuse) or those it made, a page at a
+// time, searchable by case number, item, body or applicant and by state.
 func (s *Server) handoversPage(w http.ResponseWriter, r *http.Request, code int, formErr error) {
-	in, out, err := s.svc.Handovers(r.Context(), rc(r).me.Actor())
+	f := handoversFind(r)
+	p := s.page(r, "joint.handover.title_list")
+	p.Form = map[string]string{"way": f.Way, "q": f.Q, "state": f.State}
+	list, err := s.svc.FindHandovers(r.Context(), rc(r).me.Actor(), f)
+	if errs.CodeOf(err) == errs.Invalid {
+		p.Errors, p.Data = s.fieldErrors(p.Lang, err), handoversData{Find: f}
+		s.render(w, http.StatusBadRequest, "handovers", p)
+		return
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	p := s.page(r, "joint.handover.title_list")
-	p.Data = handoversData{Incoming: in, Outgoing: out}
+	d := handoversData{Find: f, List: list.List}
+	d.NextURL, d.FirstURL = pagerURLs(r, list.Next)
+	p.Data = d
 	if formErr != nil {
-		p.Errors, p.Form = s.fieldErrors(p.Lang, formErr), map[string]string{"id": r.PathValue("id")}
+		p.Errors = s.fieldErrors(p.Lang, formErr)
+		p.Form["id"] = r.PathValue("id")
 	}
 	s.render(w, code, "handovers", p)
+}
+
+// HandoverStates are the states a hand-over list filters on.
+func (p *Page) HandoverStates() []joint.HandoverState {
+	return []joint.HandoverState{joint.Pending, joint.Accepted, joint.RefusedToTake}
 }
 
 // handoverAnswer accepts or refuses a hand-over.

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bianmin/internal/complaint"
 	"fmt"
 	"html/template"
 	"math"
@@ -12,7 +11,9 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"bianmin/internal/access"
 	"bianmin/internal/clock"
+	"bianmin/internal/complaint"
 	"bianmin/internal/errs"
 	"bianmin/internal/i18n"
 	"bianmin/internal/org"
@@ -63,6 +64,8 @@ type dashboardData struct {
 	Chart     template.HTML
 	// Complaints are the period's complaint figures (投诉: received, answered, late, average working days)
 	Complaints *complaint.Figures
+	// JointCards are the cards standing now on hand-overs and complaints ("handover.red" ...: jointcards.go)
+	JointCards map[string]int
 }
 
 func (s *Server) supervisionPage(w http.ResponseWriter, r *http.Request) {
@@ -80,6 +83,10 @@ func (s *Server) supervisionPage(w http.ResponseWriter, r *http.Request) {
 			data.Chart = onTimeChart(p, d.Lines, d.Labels)
 			if f, err := s.svc.ComplaintFigures(r.Context(), rc(r).me.Actor(), q.Period.From.Int(), q.Period.To.Int()); err == nil {
 				data.Complaints = &f // the complaint register's figures of the period (service/complaints.go)
+			}
+			if data.JointCards, err = s.svc.JointCardsNow(r.Context(), rc(r).me.Actor()); err != nil {
+				s.fail(w, r, err)
+				return
 			}
 			p.Data = data
 			p.Form = map[string]string{"dim": string(q.Dim), "month": data.Month, "from": r.URL.Query().Get("from"), "until": r.URL.Query().Get("until"), "township": q.Township}
@@ -227,12 +234,75 @@ func (s *Server) supervisionExport(w http.ResponseWriter, r *http.Request) {
 	}
 	write(len(d.Lines)+3, s.cat.T(lang, "sv.total"), d.Total, d.Ratings.Total)
 	s.emptySeatsSheet(f, d.EmptySeats, lang)
+	if err := s.complaintSheet(r, f, q.Period); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	name := fmt.Sprintf("supervision-%s-%s-%s.xlsx", d.Dim, d.Period.From, d.Period.To)
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	if err := f.Write(w); err != nil {
 		s.log.Error("export", "err", err)
 	}
+}
+
+// complaintColumns are a complaint line's figures, in the order of the export's complaint sheet (the page's
+// figures, service.ComplaintLines).
+var complaintColumns = []struct {
+	Key string
+	Get func(complaint.Figures) float64
+}{
+	{"joint.fig.received", func(f complaint.Figures) float64 { return float64(f.Received) }},
+	{"joint.fig.answered", func(f complaint.Figures) float64 { return float64(f.Answered) }},
+	{"joint.fig.late", func(f complaint.Figures) float64 { return float64(f.Late) }},
+	{"joint.fig.open_overdue", func(f complaint.Figures) float64 { return float64(f.OpenOverdue) }},
+	{"joint.fig.avg_days", func(f complaint.Figures) float64 { return math.Round(f.AvgDays*10) / 10 }},
+	{"joint.gaps.fig.satisfied", func(f complaint.Figures) float64 { return float64(f.Satisfied) }},
+	{"joint.gaps.fig.rated", func(f complaint.Figures) float64 { return float64(f.Rated) }},
+}
+
+// complaintSheet adds the period's complaints (投诉, GB/T 39046-2020 6.7) to the export: a line per responsible
+// body and the total, under the same two header rows as the figures' sheet. A reader without the register's
+// permission gets the figures without it.
+func (s *Server) complaintSheet(r *http.Request, f *excelize.File, p supervision.Period) error {
+	actor := rc(r).me.Actor()
+	if !actor.Can(access.ComplaintRead, actor.OrgPath) {
+		return nil
+	}
+	lines, total, err := s.svc.ComplaintLines(r.Context(), actor, p.From.Int(), p.To.Int())
+	if err != nil {
+		return err
+	}
+	lang := rc(r).lang
+	sheet := s.cat.T(lang, "joint.title.complaint")
+	if _, err := f.NewSheet(sheet); err != nil {
+		return err
+	}
+	for row, l := range []i18n.Lang{i18n.Mn, i18n.Zh} {
+		cell, _ := excelize.CoordinatesToCellName(1, row+1)
+		f.SetCellStr(sheet, cell, s.cat.T(l, "joint.complaint.responsible"))
+		for i, c := range complaintColumns {
+			cell, _ := excelize.CoordinatesToCellName(i+2, row+1)
+			f.SetCellStr(sheet, cell, s.cat.T(l, c.Key))
+		}
+	}
+	write := func(row int, name string, fig complaint.Figures) {
+		cell, _ := excelize.CoordinatesToCellName(1, row)
+		f.SetCellStr(sheet, cell, name)
+		for i, c := range complaintColumns {
+			cell, _ := excelize.CoordinatesToCellName(i+2, row)
+			f.SetCellFloat(sheet, cell, c.Get(fig), -1, 64)
+		}
+	}
+	for i, l := range lines {
+		name := l.Name.Zh
+		if lang == i18n.Mn && l.Name.Mn != "" {
+			name = l.Name.Mn
+		}
+		write(i+3, name, l.Figures)
+	}
+	write(len(lines)+3, s.cat.T(lang, "sv.total"), total)
+	return nil
 }
 
 // reportsPage lists the published monthly reports of every banner.

@@ -232,6 +232,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /catalog/{id}", s.needLogin(s.catalogItem))
 	mux.HandleFunc("POST /catalog/{id}", s.needLogin(s.catalogSave))
 	mux.HandleFunc("POST /catalog/{id}/status", s.needLogin(s.catalogStatus))
+	mux.HandleFunc("POST /catalog/{id}/joint", s.needLogin(s.catalogJoint)) // 并联 and 会签 of its steps (pages_catalog_joint.go)
 
 	// the people of the hall (issue 11, pages_roster.go): staff records with the hand-over of open work, rosters,
 	// leave with its substitute, attendance, coverage now, recusal; public: who is on duty today, photos, seat cards

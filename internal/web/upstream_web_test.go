@@ -28,6 +28,7 @@ var pageActions = map[string]string{
 	"POST /cases/linked":             "receiveLinked",
 	"POST /cases/{id}/handover":      "handOverCase",
 	"POST /handovers/{id}":           "answerHandover",
+	"POST /catalog/{id}/joint":       "saveCatalogItem", // the joint steps' form saves the item as the JSON editor does
 	"POST /complaints":               "fileComplaint",
 	"POST /complaints/{id}":          "answerComplaint",
 	// delegated powers (issue 14): one page form each, several operations
