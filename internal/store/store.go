@@ -22,6 +22,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
 	_ "modernc.org/sqlite"             // SQLite driver "sqlite", pure Go
 
+	"bianmin/internal/audit"
 	"bianmin/internal/errs"
 	"bianmin/internal/org"
 )
@@ -251,6 +252,8 @@ type Tx struct {
 	db  *DB
 	// afterCommit runs once the transaction committed (cache invalidations).
 	afterCommit []func()
+	// audits are the transaction's audit entries, chained and written just before it commits.
+	audits []audit.Entry
 }
 
 // Write runs fn in a transaction and commits when fn returns nil. A PostgreSQL serialization failure or
@@ -282,7 +285,11 @@ func (db *DB) writeOnce(ctx context.Context, fn func(*Tx) error) error {
 		return errs.Wrap(err, "begin")
 	}
 	tx := &Tx{tx: sqlTx, d: db.d, ctx: ctx, now: db.Now().UTC().Truncate(time.Microsecond), db: db}
-	if err := fn(tx); err != nil {
+	err = fn(tx)
+	if err == nil {
+		err = tx.appendAudit()
+	}
+	if err != nil {
 		sqlTx.Rollback()
 		return err
 	}
@@ -345,6 +352,9 @@ func (db *DB) commitBatch(batch []*writeReq) {
 		err := r.ctx.Err()
 		if err == nil {
 			err = r.fn(tx)
+		}
+		if err == nil {
+			err = tx.appendAudit()
 		}
 		if err != nil {
 			if _, rerr := sqlTx.Exec(`ROLLBACK TO w`); rerr != nil {
