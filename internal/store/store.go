@@ -17,6 +17,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
@@ -33,14 +34,16 @@ var migrations embed.FS
 // DB is an open store.
 type DB struct {
 	d dialect
+	// retries counts transactions run again after a serialization failure or a deadlock.
+	retries atomic.Int64
 	// w takes every write. On SQLite it holds one connection: SQLite has one writer, and queueing writers in
 	// Go is cheaper than letting them spin on the file lock. On PostgreSQL w and r are the same pool.
 	w, r *sql.DB
 	// Now is the clock; tests may replace it.
 	Now func() time.Time
-	// AuditKey keys the audit chain's hashes (HMAC-SHA256) from the entry recorded in audit_head.keyed_from on;
-	// it is kept outside the database. nil: entries are sealed unkeyed, and writing after the chain was keyed
-	// is refused.
+	// AuditKey keys the audit chains' hashes (HMAC-SHA256) from the entry recorded in each chain's
+	// audit_heads.keyed_from on; it is kept outside the database. nil: entries are sealed unkeyed, and
+	// writing to a chain after it was keyed is refused.
 	AuditKey []byte
 	// CheckpointFile is the log of signed audit checkpoints, outside the database ("": none kept).
 	CheckpointFile string
@@ -163,9 +166,16 @@ func (db *DB) Close() error {
 // Dialect names the engine: "sqlite" or "postgres".
 func (db *DB) Dialect() string { return db.d.name }
 
+// Retries is the number of write transactions run again since the store was opened, after a
+// serialization failure, a deadlock or a lost race.
+func (db *DB) Retries() int64 { return db.retries.Load() }
+
 // Migrate applies the embedded migrations of the engine that are not applied yet, each in its own
 // transaction. Migrations only go forward.
-func (db *DB) Migrate(ctx context.Context) ([]string, error) {
+func (db *DB) Migrate(ctx context.Context) ([]string, error) { return db.migrate(ctx, "") }
+
+// migrate applies the migrations named before stop ("": all of them).
+func (db *DB) migrate(ctx context.Context, stop string) ([]string, error) {
 	if _, err := db.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
 		return nil, err
 	}
@@ -183,6 +193,9 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 	slices.Sort(names)
 	var applied []string
 	for _, name := range names {
+		if stop != "" && name >= stop {
+			break
+		}
 		var n int
 		if err := db.w.QueryRowContext(ctx, db.d.q(`SELECT count(*) FROM schema_migrations WHERE version = ?`), name).Scan(&n); err != nil {
 			return applied, err
@@ -210,6 +223,9 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 			return applied, err
 		}
 		applied = append(applied, name)
+	}
+	if stop != "" {
+		return applied, nil
 	}
 	return applied, db.fillFindKeys(ctx)
 }
@@ -265,6 +281,7 @@ func (db *DB) Write(ctx context.Context, fn func(*Tx) error) error {
 		if err == nil || !(errors.Is(err, errRetry) || db.d.retryable(err)) {
 			return err
 		}
+		db.retries.Add(1)
 		time.Sleep(time.Duration(attempt+1) * 5 * time.Millisecond)
 	}
 	return err
