@@ -602,6 +602,18 @@ func check(ctx context.Context, cfg app.Config, out io.Writer, repair bool) erro
 			}
 			fmt.Fprintf(out, "  %s: %d, e.g. %s%s\n", f.What, f.Count, f.Example, mend)
 		}
+		// gaps are the gap policy at work (a number taken by a request that then failed is not given again),
+		// listed for the record rather than as findings
+		var missing int64
+		for i, g := range rep.Gaps {
+			missing += g.Missing
+			if i < 20 {
+				fmt.Fprintf(out, "  gaps in %s: %d of %d numbers not in use (taken by requests that failed; not a fault)\n", g.Series, g.Missing, g.Counter)
+			}
+		}
+		if len(rep.Gaps) > 20 {
+			fmt.Fprintf(out, "  ... gaps in %d series in all, %d numbers\n", len(rep.Gaps), missing)
+		}
 	}
 	print(rep)
 	if repair && len(rep.Findings) > 0 {

@@ -39,6 +39,9 @@ type DB struct {
 	// w takes every write. On SQLite it holds one connection: SQLite has one writer, and queueing writers in
 	// Go is cheaper than letting them spin on the file lock. On PostgreSQL w and r are the same pool.
 	w, r *sql.DB
+	// numbers takes numbers apart from the transactions that use them (dialect.numbersApart): a pool of its
+	// own, so that transactions holding every connection of w never wait for one to take a number.
+	numbers *sql.DB
 	// Now is the clock; tests may replace it.
 	Now func() time.Time
 	// AuditKey keys the audit chains' hashes (HMAC-SHA256) from the entry recorded in each chain's
@@ -94,6 +97,13 @@ func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
 		p.SetMaxIdleConns(32)
 		p.SetConnMaxIdleTime(5 * time.Minute)
 		db.d, db.w, db.r = postgres, p, p
+		if db.numbers, err = sql.Open("pgx", dsn); err != nil {
+			p.Close()
+			return nil, err
+		}
+		db.numbers.SetMaxOpenConns(4)
+		db.numbers.SetMaxIdleConns(4)
+		db.numbers.SetConnMaxIdleTime(5 * time.Minute)
 	} else {
 		path := strings.TrimPrefix(dsn, "sqlite://")
 		if path == "" {
@@ -159,6 +169,9 @@ func (db *DB) Close() error {
 	err := db.w.Close()
 	if db.r != db.w {
 		err = errors.Join(err, db.r.Close())
+	}
+	if db.numbers != nil {
+		err = errors.Join(err, db.numbers.Close())
 	}
 	return err
 }
