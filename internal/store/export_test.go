@@ -18,4 +18,6 @@ func SetWideName(n int) (restore func()) {
 
 // MigrateBefore applies the migrations named before stop: a test writes what an older Bianmin wrote, then
 // migrates the rest.
-func (db *DB) MigrateBefore(ctx context.Context, stop string) ([]string, error) { return db.migrate(ctx, stop) }
+func (db *DB) MigrateBefore(ctx context.Context, stop string) ([]string, error) {
+	return db.migrate(ctx, stop)
+}
