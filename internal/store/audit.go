@@ -269,14 +269,7 @@ func (db *DB) VerifyChains(ctx context.Context, chain string) ([]ChainCheck, err
 	slices.Sort(order)
 	out := make([]ChainCheck, 0, len(order))
 	for _, c := range order {
-		var h *AuditHead
-		if x, ok := heads[c]; ok {
-			h = &x
-		}
-		var cp *audit.Head
-		if x, ok := signed.Heads[c]; ok {
-			cp = &x
-		}
+		h, cp := chainAt(c, heads, signed)
 		res, err := db.verifyChain(ctx, c, h, cp, signed.At, false)
 		if err != nil {
 			return out, err
@@ -287,6 +280,19 @@ func (db *DB) VerifyChains(ctx context.Context, chain string) ([]ChainCheck, err
 		out = append(out, res)
 	}
 	return out, nil
+}
+
+// chainAt is a chain's head in the database and its newest signed head (nil where there is none).
+func chainAt(chain string, heads map[string]AuditHead, signed audit.Signed) (*AuditHead, *audit.Head) {
+	var h *AuditHead
+	if x, ok := heads[chain]; ok {
+		h = &x
+	}
+	var cp *audit.Head
+	if x, ok := signed.Heads[chain]; ok {
+		cp = &x
+	}
+	return h, cp
 }
 
 func (db *DB) signedHeads() (audit.Signed, error) {
@@ -437,14 +443,7 @@ func (db *DB) verifySince(ctx context.Context, signed audit.Signed) ([]ChainChec
 	}
 	var out []ChainCheck
 	for _, c := range names {
-		var h *AuditHead
-		if x, ok := heads[c]; ok {
-			h = &x
-		}
-		var cp *audit.Head
-		if x, ok := signed.Heads[c]; ok {
-			cp = &x
-		}
+		h, cp := chainAt(c, heads, signed)
 		if h != nil && h.Seq == 0 {
 			continue
 		}
