@@ -302,10 +302,15 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(out, "audit checkpoint signed: %d chains' heads moved, at %s\n", len(cp.Heads), cp.At.Format(time.RFC3339))
-		for _, h := range cp.Heads {
-			fmt.Fprintf(out, "  %s: %d entries, head %s, keyed from entry %d\n", h.Chain, h.Seq, h.Hash, h.KeyedFrom)
+		heads, err := m.DB.AuditHeads(ctx, "")
+		if err != nil {
+			return err
 		}
+		var n int64
+		for _, h := range heads {
+			n += h.Seq
+		}
+		fmt.Fprintf(out, "audit checkpoint signed: %d entries in %d chains, the heads of %d moved since the last, at %s\n", n, len(heads), len(cp.Heads), cp.At.Format(time.RFC3339))
 		return nil
 	case "import divisions":
 		if len(files) != 1 {

@@ -15,10 +15,11 @@ INSERT INTO audit_heads (chain, seq, hash, keyed_from) SELECT 'main', seq, hash,
 DROP TABLE audit_head;
 
 -- The guards of 021 on the new heads: each head only moves forward, its keyed_from once set stays, and no
--- head is deleted (a chain removed whole is also caught by the signed checkpoints).
+-- head of a chain with entries is deleted (a chain removed whole is also caught by the signed checkpoints;
+-- a restore replaces a fresh database's empty main head).
 CREATE TRIGGER audit_heads_forward BEFORE UPDATE ON audit_heads
   FOR EACH ROW EXECUTE FUNCTION audit_head_forward();
 CREATE TRIGGER audit_heads_no_delete BEFORE DELETE ON audit_heads
-  FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+  FOR EACH ROW WHEN (OLD.seq > 0) EXECUTE FUNCTION audit_log_append_only();
 CREATE TRIGGER audit_heads_no_truncate BEFORE TRUNCATE ON audit_heads
   FOR EACH STATEMENT EXECUTE FUNCTION audit_no_truncate();

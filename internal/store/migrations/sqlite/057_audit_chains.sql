@@ -36,8 +36,9 @@ CREATE TABLE audit_heads (
 INSERT INTO audit_heads (chain, seq, hash, keyed_from) SELECT 'main', seq, hash, keyed_from FROM audit_head;
 DROP TABLE audit_head;
 
--- Each head only moves forward, its keyed_from once set stays, and no head is deleted.
+-- Each head only moves forward, its keyed_from once set stays, and no head of a chain with entries is
+-- deleted (a restore replaces a fresh database's empty main head).
 CREATE TRIGGER audit_heads_forward BEFORE UPDATE ON audit_heads
   WHEN NEW.seq < OLD.seq OR (OLD.keyed_from <> 0 AND NEW.keyed_from <> OLD.keyed_from)
   BEGIN SELECT RAISE(ABORT, 'the audit head only moves forward'); END;
-CREATE TRIGGER audit_heads_no_delete BEFORE DELETE ON audit_heads BEGIN SELECT RAISE(ABORT, 'audit heads are not deleted'); END;
+CREATE TRIGGER audit_heads_no_delete BEFORE DELETE ON audit_heads WHEN OLD.seq > 0 BEGIN SELECT RAISE(ABORT, 'audit heads are not deleted'); END;
