@@ -84,13 +84,22 @@ func TestCommands(t *testing.T) {
 			} else {
 				db.ExecRaw(t.Context(), `ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change`)
 			}
-			if err := db.ExecRaw(t.Context(), `UPDATE audit_log SET actor_name = 'someone else' WHERE seq = 42`); err != nil {
+			// the banner's own chain: its creation, then its first administrator
+			var banner string
+			if err := db.QueryRowRaw(t.Context(), `SELECT id FROM orgs WHERE code = '150421'`).Scan(&banner); err != nil {
 				t.Fatal(err)
 			}
-			_, err = cli(t, e, "audit", "verify")
+			out, err = cli(t, e, "audit", "verify", "-chain", "150421")
+			if err != nil || !strings.Contains(out, "150421 阿鲁科尔沁旗 "+banner+": intact, 2 entries") || !strings.Contains(out, "in 1 chains") {
+				t.Fatalf("verify one chain: %q %v", out, err)
+			}
+			if err := db.ExecRaw(t.Context(), `UPDATE audit_log SET actor_name = 'someone else' WHERE chain = ? AND seq = 2`, banner); err != nil {
+				t.Fatal(err)
+			}
+			out, err = cli(t, e, "audit", "verify")
 			var b *audit.Break
-			if !errors.As(err, &b) || b.Seq != 42 || !strings.Contains(err.Error(), "entry 42") {
-				t.Fatalf("verify after tampering: %v", err)
+			if !errors.As(err, &b) || b.Chain != banner || b.Seq != 2 || !strings.Contains(err.Error(), "entry 2") || !strings.Contains(out, "BROKEN") {
+				t.Fatalf("verify after tampering: %q %v", out, err)
 			}
 		})
 	}

@@ -6,6 +6,12 @@
 //	bianmin gen -n 100000 -data DIR && bianmin serve -data DIR -addr 127.0.0.1:8090 &
 //	go run ./cmd/deskload -url http://127.0.0.1:8090 -duration 60s             # saturation: no time to read
 //	go run ./cmd/deskload -url http://127.0.0.1:8090 -duration 60s -think 2s   # staff reading each page
+//
+// With -mode lifecycle it writes instead (lifecycle.go): 16 clients run whole case lifecycles through the
+// JSON API; -pgwait URL samples PostgreSQL's wait events meanwhile (pgwait.go), -pid the server's CPU.
+//
+//	go run ./cmd/deskload -mode lifecycle -url http://127.0.0.1:8090 -duration 60s -pid $(pgrep -f 'bianmin serve') \
+//	  -pgwait 'postgres://postgres@127.0.0.1:5432/bianmin?sslmode=disable'
 package main
 
 import (
@@ -46,7 +52,14 @@ func main() {
 	// answers (a closed loop: the server's saturation); with -think 2s each waits a random time averaging two
 	// seconds (exponentially distributed) after each answer, as staff at work would.
 	think := flag.Duration("think", 0, "mean time a person reads a page before the next request (0: none)")
+	mode := flag.String("mode", "desk", "desk: staff reading pages; lifecycle: clients running case lifecycles through the JSON API")
+	pgwait := flag.String("pgwait", "", "PostgreSQL URL of Bianmin's database: sample pg_stat_activity's wait events every 100 ms during the load (lifecycle mode)")
+	pids := flag.String("pid", "", "the server's process ids, comma-separated: print its CPU time per lifecycle (lifecycle mode)")
 	flag.Parse()
+	if *mode == "lifecycle" {
+		lifecycleLoad(*base, *password, *n, *dur, *pids, *pgwait)
+		return
+	}
 	client := &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 	var team []*staff
 	for _, u := range users[:min(*n, len(users))] {

@@ -39,13 +39,13 @@ func openAudit(ctx context.Context, db *store.DB, cfg *Config) error {
 	if cpPath == "" {
 		cpPath = filepath.Join(cfg.DataDir, audit.CheckpointFile)
 	}
-	head, err := db.AuditHead(ctx)
+	keyed, err := db.AnyChainKeyed(ctx)
 	if err != nil {
 		return err
 	}
-	if head.KeyedFrom > 0 {
+	if keyed {
 		if _, err := os.Stat(keyPath); errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("audit key: the audit trail is keyed from entry %d and its key file %s is missing (give it with -audit-key)", head.KeyedFrom, keyPath)
+			return fmt.Errorf("audit key: the audit trail is keyed and its key file %s is missing (give it with -audit-key)", keyPath)
 		}
 	}
 	key, err := loadKey(keyPath)
@@ -53,22 +53,22 @@ func openAudit(ctx context.Context, db *store.DB, cfg *Config) error {
 		return fmt.Errorf("audit key: %w", err)
 	}
 	db.AuditKey, db.CheckpointFile = key, cpPath
-	if head.KeyedFrom > 0 {
-		return nil
-	}
-	from, err := db.KeyChain(ctx)
+	turned, err := db.KeyChains(ctx)
 	if err != nil {
 		return fmt.Errorf("audit key: %w", err)
 	}
+	if turned == 0 {
+		return nil
+	}
 	// the entries before the key are checked once, and the switch is published with them
 	if _, err := db.WriteCheckpoint(ctx); err != nil {
-		cfg.Log.Error("audit chain keyed, but the entries before the key do not verify: no checkpoint signed", "keyed_from", from, "err", err)
+		cfg.Log.Error("audit chains keyed, but the entries before the key do not verify: no checkpoint signed", "chains", turned, "err", err)
 	}
 	return nil
 }
 
-// runCheckpoints signs a checkpoint of the audit chain's head every CheckpointEvery while the head moves,
-// and once more at the end.
+// runCheckpoints signs a checkpoint of the audit chains' heads every CheckpointEvery while heads move, and
+// once more at the end.
 func (m *Main) runCheckpoints(ctx context.Context) {
 	every := m.Config.CheckpointEvery
 	if every <= 0 {
@@ -76,8 +76,8 @@ func (m *Main) runCheckpoints(ctx context.Context) {
 	}
 	var signed int64 = -1
 	sign := func(ctx context.Context) {
-		head, err := m.DB.AuditHead(ctx)
-		if err != nil || head.Seq == signed {
+		moved, err := m.DB.AuditMoved(ctx)
+		if err != nil || moved == signed {
 			return
 		}
 		cp, err := m.DB.WriteCheckpoint(ctx)
@@ -85,8 +85,8 @@ func (m *Main) runCheckpoints(ctx context.Context) {
 			m.Config.Log.Error("audit checkpoint not signed", "err", err)
 			return
 		}
-		signed = cp.Seq
-		m.Config.Log.Debug("audit checkpoint signed", "seq", cp.Seq)
+		signed = moved
+		m.Config.Log.Debug("audit checkpoint signed", "heads", len(cp.Heads))
 	}
 	t := time.NewTicker(every)
 	defer t.Stop()

@@ -1,11 +1,19 @@
 // Package audit defines the append-only trail (全流程留痕): every change, who made it, when, what it was before
-// and after. Entries form a hash chain: each entry's hash covers its own fields and the previous entry's hash,
-// so that editing or deleting any entry breaks the chain at that entry.
+// and after. Entries form hash chains: each entry's hash covers its own fields and the previous entry's hash
+// in its chain, so that editing or deleting any entry breaks its chain at that entry.
+//
+// There is one chain per organisation that owns the change (ChainOf: the entry's OrgID; entries without an
+// organisation, and every entry written before issue 18, are on MainChain). One chain for a whole region
+// would make every write of every township wait for the one head row; chains by organisation are the key
+// the data would be sharded by, so that no write waits for another organisation's. Each chain numbers its
+// entries 1, 2, 3 ... and has a head (its newest entry's number and hash) of its own.
 //
 // A plain SHA-256 chain can be recomputed by anyone who can write the database. From the entry recorded as
-// KeyedFrom onwards, each hash is therefore an HMAC-SHA256 under a key kept outside the database (entries
-// written before the key existed keep their plain hashes and still verify). Signed checkpoints (checkpoint.go),
-// also kept outside the database, pin the head so that a trail cut short and a head rolled back are seen.
+// the chain's KeyedFrom onwards, each hash is therefore an HMAC-SHA256 under a key kept outside the database
+// (entries written before the key existed keep their plain hashes and still verify); the hash covers the
+// chain's name, so that an entry moved to another chain does not verify there. Signed checkpoints
+// (checkpoint.go), also kept outside the database, pin every chain's head, so that a chain cut short, a head
+// rolled back and a chain removed whole are seen.
 // TODO(国密): an SM3-HMAC as an alternative keyed hash, chosen per chain and recorded in the checkpoint.
 package audit
 
@@ -23,8 +31,8 @@ import (
 
 // Entry is one line of the trail.
 type Entry struct {
-	Seq       int64  // 1, 2, 3 ... without gaps
-	Chain     string // the chain the entry belongs to; "" and MainChain are the one chain there is now
+	Seq       int64  // 1, 2, 3 ... without gaps, within its chain
+	Chain     string // the chain the entry belongs to (ChainOf(OrgID)); "" is MainChain
 	ID        string
 	At        time.Time // UTC, microsecond precision (what both databases keep)
 	ActorID   string
@@ -39,9 +47,17 @@ type Entry struct {
 	Hash      string
 }
 
-// MainChain names the one chain Bianmin keeps now. Issue 18 may keep one chain per organisation: the
-// chain's name is stored with each entry, covered by keyed hashes, and carried by every checkpoint.
+// MainChain is the chain of entries that belong to no organisation, and of every entry written before the
+// trail was chained per organisation.
 const MainChain = "main"
+
+// ChainOf names the chain of an entry of the organisation orgID.
+func ChainOf(orgID string) string {
+	if orgID == "" {
+		return MainChain
+	}
+	return orgID
+}
 
 // Genesis is the PrevHash of the first entry.
 const Genesis = "0000000000000000000000000000000000000000000000000000000000000000"
@@ -126,20 +142,27 @@ func (e *Entry) SealKeyed(prev *Entry, key []byte, keyedFrom int64) {
 	e.Hash = e.Want(key, keyedFrom)
 }
 
-// Break describes the first entry at which the chain does not hold.
+// Break describes the first entry at which a chain does not hold.
 type Break struct {
+	Chain  string // "" for MainChain
 	Seq    int64
 	ID     string
 	Reason string
 }
 
 func (b *Break) Error() string {
-	return fmt.Sprintf("audit chain broken at entry %d (%s): %s", b.Seq, b.ID, b.Reason)
+	if b.Chain == "" || b.Chain == MainChain {
+		return fmt.Sprintf("audit chain broken at entry %d (%s): %s", b.Seq, b.ID, b.Reason)
+	}
+	return fmt.Sprintf("audit chain %s broken at entry %d (%s): %s", b.Chain, b.Seq, b.ID, b.Reason)
 }
 
-// Verifier checks entries fed to it in Seq order, keeping only the previous entry in memory so that a trail
-// of any length is checked in one pass.
+// Verifier checks the entries of one chain fed to it in Seq order, keeping only the previous entry in memory
+// so that a trail of any length is checked in one pass.
 type Verifier struct {
+	// Chain is the chain checked: an entry that names another is out of place ("" accepts any, as before
+	// there were chains).
+	Chain string
 	// Key and KeyedFrom: entries from KeyedFrom on (0: none) must carry a keyed hash under Key.
 	Key       []byte
 	KeyedFrom int64
@@ -165,19 +188,22 @@ func (v *Verifier) Next(e Entry) error {
 	if v.prev != nil {
 		wantSeq, wantPrev = v.prev.Seq+1, v.prev.Hash
 	}
+	chain := ChainOf(e.Chain)
 	switch {
+	case v.Chain != "" && chain != v.Chain:
+		return &Break{Chain: v.Chain, Seq: e.Seq, ID: e.ID, Reason: fmt.Sprintf("the entry names chain %s: it was moved into this chain", chain)}
 	case e.Seq != wantSeq:
 		// a gap means rows were deleted: name the first entry after the gap
-		return &Break{Seq: e.Seq, ID: e.ID, Reason: fmt.Sprintf("expected entry %d here; entries are missing", wantSeq)}
+		return &Break{Chain: v.Chain, Seq: e.Seq, ID: e.ID, Reason: fmt.Sprintf("expected entry %d here; entries are missing", wantSeq)}
 	case e.PrevHash != wantPrev:
-		return &Break{Seq: e.Seq, ID: e.ID, Reason: "does not link to the entry before it"}
+		return &Break{Chain: v.Chain, Seq: e.Seq, ID: e.ID, Reason: "does not link to the entry before it"}
 	case v.KeyedFrom > 0 && e.Seq >= v.KeyedFrom && len(v.Key) == 0:
 		return ErrNoKey
 	case !hmac.Equal([]byte(e.Want(v.Key, v.KeyedFrom)), []byte(e.Hash)):
 		if v.KeyedFrom > 0 && e.Seq >= v.KeyedFrom && e.ComputeHash() == e.Hash {
-			return &Break{Seq: e.Seq, ID: e.ID, Reason: "carries a plain hash where the chain is keyed: the entry was written or rewritten without the key"}
+			return &Break{Chain: v.Chain, Seq: e.Seq, ID: e.ID, Reason: "carries a plain hash where the chain is keyed: the entry was written or rewritten without the key"}
 		}
-		return &Break{Seq: e.Seq, ID: e.ID, Reason: "content does not match its hash: the entry was changed"}
+		return &Break{Chain: v.Chain, Seq: e.Seq, ID: e.ID, Reason: "content does not match its hash: the entry was changed"}
 	}
 	v.prev = &e
 	v.Count++

@@ -1,7 +1,12 @@
 package audit
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -77,12 +82,16 @@ func TestKeyedChain(t *testing.T) {
 func TestCheckpointLog(t *testing.T) {
 	key := []byte(strings.Repeat("k", 32))
 	path := filepath.Join(t.TempDir(), CheckpointFile)
-	if cp, err := LatestCheckpoint(path, MainChain, key); cp != nil || err != nil {
-		t.Fatalf("no log: %v %v", cp, err)
+	if s, err := ReadCheckpoints(path, key); len(s.Heads) != 0 || err != nil {
+		t.Fatalf("no log: %v %v", s, err)
 	}
 	at := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
-	for i, seq := range []int64{5, 9} {
-		c := Checkpoint{Seq: seq, Hash: "h", KeyedFrom: 3, At: at.Add(time.Duration(i) * time.Hour)}
+	// the first checkpoint lists every chain; the next only those that moved
+	for i, heads := range [][]Head{
+		{{Chain: "main", Seq: 5, Hash: "h", KeyedFrom: 3}, {Chain: "org-a", Seq: 2, Hash: "a", KeyedFrom: 1}},
+		{{Chain: "main", Seq: 9, Hash: "h", KeyedFrom: 3}},
+	} {
+		c := Checkpoint{Heads: heads, At: at.Add(time.Duration(i) * time.Hour)}
 		c.Sign(key)
 		if err := AppendCheckpoint(path, c); err != nil {
 			t.Fatal(err)
@@ -91,25 +100,48 @@ func TestCheckpointLog(t *testing.T) {
 	if st, _ := os.Stat(path); st.Mode().Perm() != 0o600 {
 		t.Fatalf("mode %v", st.Mode())
 	}
-	cp, err := LatestCheckpoint(path, MainChain, key)
-	if err != nil || cp.Seq != 9 {
-		t.Fatalf("latest: %+v %v", cp, err)
+	s, err := ReadCheckpoints(path, key)
+	if err != nil || s.Heads["main"].Seq != 9 || s.Heads["org-a"].Seq != 2 || !s.At.Equal(at.Add(time.Hour)) {
+		t.Fatalf("latest: %+v %v", s, err)
 	}
-	if _, err := LatestCheckpoint(path, MainChain, []byte(strings.Repeat("o", 32))); err == nil {
+	if _, err := ReadCheckpoints(path, []byte(strings.Repeat("o", 32))); err == nil {
 		t.Fatal("checkpoints accepted under another key")
 	}
 	// a line edited (a head rolled back in the log too) or going back on the one before is refused
 	body, _ := os.ReadFile(path)
 	edited := filepath.Join(t.TempDir(), "edited")
 	os.WriteFile(edited, []byte(strings.Replace(string(body), `"seq":9`, `"seq":4`, 1)), 0o600)
-	if _, err := LatestCheckpoint(edited, MainChain, key); err == nil {
+	if _, err := ReadCheckpoints(edited, key); err == nil {
 		t.Fatal("an edited checkpoint accepted")
 	}
-	back := Checkpoint{Seq: 7, Hash: "h", KeyedFrom: 3, At: at.Add(3 * time.Hour)}
+	back := Checkpoint{Heads: []Head{{Chain: "org-a", Seq: 1, Hash: "a", KeyedFrom: 1}}, At: at.Add(3 * time.Hour)}
 	back.Sign(key)
 	AppendCheckpoint(path, back)
-	if _, err := LatestCheckpoint(path, MainChain, key); err == nil {
+	if _, err := ReadCheckpoints(path, key); err == nil {
 		t.Fatal("a checkpoint going back accepted")
+	}
+}
+
+// A log written before the trail was chained per organisation (one chain's head a line, signed in the
+// first format) still reads, as checkpoints of the main chain.
+func TestCheckpointLogFirstFormat(t *testing.T) {
+	key := []byte(strings.Repeat("k", 32))
+	path := filepath.Join(t.TempDir(), CheckpointFile)
+	old := legacyCheckpoint{Head: Head{Chain: MainChain, Seq: 7, Hash: "h", KeyedFrom: 3}, At: time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)}
+	h := hmac.New(sha256.New, key)
+	for _, s := range []string{"bianmin-audit-checkpoint-1", "main", "7", "h", "3", "2026-03-01T08:00:00.000000Z"} {
+		fmt.Fprintf(h, "%d:%s;", len(s), s)
+	}
+	old.MAC = hex.EncodeToString(h.Sum(nil))
+	line, _ := json.Marshal(old)
+	os.WriteFile(path, append(line, '\n'), 0o600)
+	s, err := ReadCheckpoints(path, key)
+	if err != nil || s.Heads[MainChain].Seq != 7 || s.Heads[MainChain].KeyedFrom != 3 {
+		t.Fatalf("a first-format log: %+v %v", s, err)
+	}
+	os.WriteFile(path, []byte(strings.Replace(string(line), `"seq":7`, `"seq":8`, 1)+"\n"), 0o600)
+	if _, err := ReadCheckpoints(path, key); err == nil {
+		t.Fatal("an edited first-format checkpoint accepted")
 	}
 }
 
@@ -134,21 +166,21 @@ func BenchmarkEntryHash(b *testing.B) {
 func TestCheckpointTornLine(t *testing.T) {
 	key := []byte(strings.Repeat("k", 32))
 	path := filepath.Join(t.TempDir(), CheckpointFile)
-	c := Checkpoint{Seq: 5, Hash: "h", KeyedFrom: 1, At: time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)}
+	c := Checkpoint{Heads: []Head{{Chain: MainChain, Seq: 5, Hash: "h", KeyedFrom: 1}}, At: time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)}
 	c.Sign(key)
 	AppendCheckpoint(path, c)
 	f, _ := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0o600)
-	f.Write([]byte(`{"chain":"main","seq":9,"ha`))
+	f.Write([]byte(`{"heads":[{"chain":"main","seq":9,"ha`))
 	f.Close()
-	if cp, err := LatestCheckpoint(path, MainChain, key); err != nil || cp.Seq != 5 {
-		t.Fatalf("after a torn line: %+v %v", cp, err)
+	if s, err := ReadCheckpoints(path, key); err != nil || s.Heads[MainChain].Seq != 5 {
+		t.Fatalf("after a torn line: %+v %v", s, err)
 	}
-	c.Seq = 9
+	c.Heads[0].Seq = 9
 	c.Sign(key)
 	if err := AppendCheckpoint(path, c); err != nil {
 		t.Fatal(err)
 	}
-	if cp, err := LatestCheckpoint(path, MainChain, key); err != nil || cp.Seq != 9 {
-		t.Fatalf("after the next checkpoint: %+v %v", cp, err)
+	if s, err := ReadCheckpoints(path, key); err != nil || s.Heads[MainChain].Seq != 9 {
+		t.Fatalf("after the next checkpoint: %+v %v", s, err)
 	}
 }

@@ -426,3 +426,44 @@ func TestElectronicResult(t *testing.T) {
 		t.Fatalf("download: %+v %v", res.Case.State, err)
 	}
 }
+
+// Many windows of one township receive at once: every case gets its own number. On PostgreSQL the numbers
+// are taken outside the cases' transactions (no counter row held to their end); unique all the same.
+func TestCaseNumbersConcurrent(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, db *store.DB) {
+		w := demoWorld(t, db)
+		item := dibaoItem(t, w)
+		const windows, each = 12, 5
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		nos := map[string]int{}
+		for g := 0; g < windows; g++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := 0; i < each; i++ {
+					c, err := w.svc.Receive(ctx, w.actors["tianshan.clerk"], service.ReceiveInput{ItemID: item, ApplicantID: w.seeded["T1"]}, "")
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					mu.Lock()
+					nos[c.No]++
+					mu.Unlock()
+				}
+			}()
+		}
+		wg.Wait()
+		if len(nos) != windows*each {
+			t.Fatalf("%d distinct numbers for %d cases", len(nos), windows*each)
+		}
+		for no, n := range nos {
+			if n != 1 {
+				t.Fatalf("%s given %d times", no, n)
+			}
+		}
+		if rep, err := db.Check(ctx); err != nil || len(rep.Findings) != 0 {
+			t.Fatalf("check: %+v %v", rep.Findings, err)
+		}
+	})
+}

@@ -2,8 +2,11 @@ package store
 
 import (
 	"context"
+	"crypto/hmac"
+	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"bianmin/internal/access"
@@ -12,45 +15,102 @@ import (
 	"bianmin/internal/ids"
 )
 
-// Audit appends one entry to the trail inside the transaction that makes the change, so that a change and
-// its entry are committed or lost together. before and after are kept as JSON of the fields that changed
-// (audit.Changes); nil means "none", and keeps the other side whole.
+// Audit records one entry of the trail in the transaction that makes the change, so that a change and its
+// entry are committed or lost together. before and after are kept as JSON of the fields that changed
+// (audit.Changes); nil means "none", and keeps the other side whole. The
+// entry goes on the chain of the organisation the change belongs to (orgID; "" is the main chain).
+//
+// Entries are chained when the transaction is about to commit (appendAudit), not here: the head of a chain
+// is then locked only for the few statements that append to it, rather than from the first change of the
+// transaction to its end, and a transaction that writes to several chains locks their heads in one order.
 func (tx *Tx) Audit(actor access.Actor, action, entity, entityID, orgID string, before, after any) error {
 	b, a := audit.Changes(before, after)
-	head, keyedFrom, err := tx.auditHead(1)
-	if err != nil {
-		return err
-	}
-	e := audit.Entry{
-		ID: ids.New(), At: tx.now, ActorID: actor.ID, ActorName: actor.Name, OrgID: orgID,
+	tx.audits = append(tx.audits, audit.Entry{
+		ID: ids.New(), At: tx.now, ActorID: actor.ID, ActorName: actor.Name, OrgID: orgID, Chain: audit.ChainOf(orgID),
 		Action: action, Entity: entity, EntityID: entityID,
 		Before: b, After: a,
-	}
-	if head.Seq == 0 {
-		e.SealKeyed(nil, tx.db.AuditKey, keyedFrom)
-	} else {
-		e.SealKeyed(&head, tx.db.AuditKey, keyedFrom)
-	}
-	if _, err := tx.exec(`INSERT INTO audit_log (seq, id, at, actor_id, actor_name, org_id, action, entity, entity_id, before_json, after_json, prev_hash, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.Seq, e.ID, e.At, e.ActorID, e.ActorName, e.OrgID, e.Action, e.Entity, e.EntityID, e.Before, e.After, e.PrevHash, e.Hash); err != nil {
-		return errs.Wrap(err, "audit insert")
-	}
-	if _, err := tx.exec(`UPDATE audit_head SET seq = ?, hash = ?, keyed_from = ? WHERE id = 1`, e.Seq, e.Hash, keyedFrom); err != nil {
-		return errs.Wrap(err, "audit head update")
-	}
-	tx.linkRequest(e)
+	})
 	return nil
 }
 
-// auditHead locks and reads the chain's head, and says from which entry the chain is keyed. With a key and
-// a chain not keyed yet, the chain turns keyed at the next entry (next: the number of entries about to be
-// appended is at least one). Without a key, a keyed chain cannot be continued.
-func (tx *Tx) auditHead(next int64) (audit.Entry, int64, error) {
-	var head audit.Entry
+// auditMany records entries already built (a bulk load's), each on its organisation's chain, as Audit does.
+func (tx *Tx) auditMany(actor access.Actor, entries []audit.Entry) {
+	for _, e := range entries {
+		e.ID, e.At, e.ActorID, e.ActorName, e.Chain = ids.New(), tx.now, actor.ID, actor.Name, audit.ChainOf(e.OrgID)
+		tx.audits = append(tx.audits, e)
+	}
+}
+
+// appendAudit chains the transaction's entries and writes them with their heads, last thing before the
+// commit. The chains' heads are locked in the order of their names: two transactions that touch the same
+// two organisations take their heads in the same order, so neither can hold one while waiting for the
+// other's. Entries of one chain keep the order they were recorded in.
+func (tx *Tx) appendAudit() error {
+	es := tx.audits
+	if len(es) == 0 {
+		return nil
+	}
+	tx.audits = nil
+	byChain := map[string][]int{}
+	for i := range es {
+		byChain[es[i].Chain] = append(byChain[es[i].Chain], i)
+	}
+	chains := make([]string, 0, len(byChain))
+	for c := range byChain {
+		chains = append(chains, c)
+	}
+	slices.Sort(chains)
+	for _, c := range chains {
+		at := byChain[c]
+		head, keyedFrom, err := tx.auditHead(c, int64(len(at)))
+		if err != nil {
+			return err
+		}
+		prev := &head
+		if head.Seq == 0 {
+			prev = nil
+		}
+		for _, i := range at {
+			es[i].SealKeyed(prev, tx.db.AuditKey, keyedFrom)
+			prev = &es[i]
+		}
+		if _, err := tx.exec(`UPDATE audit_heads SET seq = ?, hash = ?, keyed_from = ? WHERE chain = ?`, prev.Seq, prev.Hash, keyedFrom, c); err != nil {
+			return errs.Wrap(err, "audit head update")
+		}
+	}
+	if err := bulkInsert(tx, `INSERT INTO audit_log (chain, seq, id, at, actor_id, actor_name, org_id, action, entity, entity_id, before_json, after_json, prev_hash, hash) VALUES `,
+		14, len(es), func(i int) []any {
+			e := es[i]
+			return []any{e.Chain, e.Seq, e.ID, e.At, e.ActorID, e.ActorName, e.OrgID, e.Action, e.Entity, e.EntityID, e.Before, e.After, e.PrevHash, e.Hash}
+		}); err != nil {
+		return errs.Wrap(err, "audit insert")
+	}
+	for _, e := range es {
+		tx.linkRequest(e)
+	}
+	return nil
+}
+
+// auditHead locks and reads a chain's head (making it when the chain has no entry yet), and says from which
+// entry the chain is keyed. With a key and a chain not keyed yet, the chain turns keyed at the next entry
+// (next: the number of entries about to be appended is at least one); a chain begun with a key is keyed
+// from its first entry. Without a key, a keyed chain cannot be continued.
+func (tx *Tx) auditHead(chain string, next int64) (audit.Entry, int64, error) {
+	head := audit.Entry{Chain: chain}
 	var keyedFrom int64
-	// Locking the head row serialises appends on PostgreSQL, which keeps the chain a single line.
-	err := tx.queryRow(`SELECT seq, hash, keyed_from FROM audit_head WHERE id = 1`+tx.d.forUpdate).Scan(&head.Seq, &head.Hash, &keyedFrom)
+	// Locking the head row serialises appends to this chain on PostgreSQL, which keeps it a single line.
+	lock := `SELECT seq, hash, keyed_from FROM audit_heads WHERE chain = ?` + tx.d.forUpdate
+	err := tx.queryRow(lock, chain).Scan(&head.Seq, &head.Hash, &keyedFrom)
+	if errors.Is(err, sql.ErrNoRows) {
+		var from int64
+		if len(tx.db.AuditKey) > 0 {
+			from = 1
+		}
+		if _, err = tx.exec(`INSERT INTO audit_heads (chain, seq, hash, keyed_from) VALUES (?, 0, ?, ?) ON CONFLICT (chain) DO NOTHING`, chain, audit.Genesis, from); err != nil {
+			return head, 0, errs.Wrap(err, "audit head")
+		}
+		err = tx.queryRow(lock, chain).Scan(&head.Seq, &head.Hash, &keyedFrom)
+	}
 	if err != nil {
 		return head, 0, errs.Wrap(err, "audit head")
 	}
@@ -63,20 +123,22 @@ func (tx *Tx) auditHead(next int64) (audit.Entry, int64, error) {
 	return head, keyedFrom, nil
 }
 
-// KeyChain turns the chain keyed from its next entry on (when a key is set and it is not keyed yet) and
-// returns the entry it is keyed from. Bianmin calls it at start, then publishes a checkpoint recording it.
-func (db *DB) KeyChain(ctx context.Context) (int64, error) {
-	var from int64
+// KeyChains turns every chain not keyed yet keyed from its next entry on (when a key is set) and returns
+// how many it turned. Bianmin calls it at start, then publishes a checkpoint recording it.
+func (db *DB) KeyChains(ctx context.Context) (int64, error) {
+	if len(db.AuditKey) == 0 {
+		return 0, nil
+	}
+	var n int64
 	err := db.Write(ctx, func(tx *Tx) error {
-		_, k, err := tx.auditHead(1)
+		res, err := tx.exec(`UPDATE audit_heads SET keyed_from = seq + 1 WHERE keyed_from = 0`)
 		if err != nil {
-			return err
+			return errs.Wrap(err, "audit head")
 		}
-		from = k
-		_, err = tx.exec(`UPDATE audit_head SET keyed_from = ? WHERE id = 1 AND keyed_from = 0`, k)
-		return errs.Wrap(err, "audit head")
+		n, err = res.RowsAffected()
+		return err
 	})
-	return from, err
+	return n, err
 }
 
 const auditCols = `seq, chain, id, at, actor_id, actor_name, org_id, action, entity, entity_id, before_json, after_json, prev_hash, hash`
@@ -88,64 +150,191 @@ func scanAudit(rows interface{ Scan(...any) error }) (audit.Entry, error) {
 	return e, err
 }
 
-// AuditHead is the chain's head as the database records it.
+// AuditHead is a chain's head as the database records it.
 type AuditHead struct {
+	Chain     string
 	Seq       int64
 	Hash      string
 	KeyedFrom int64
 }
 
-// AuditHead reads the chain's head.
-func (db *DB) AuditHead(ctx context.Context) (AuditHead, error) { return db.auditHeadRow(ctx) }
-
-func (db *DB) auditHeadRow(ctx context.Context) (AuditHead, error) {
-	var h AuditHead
-	err := db.queryRow(ctx, `SELECT seq, hash, keyed_from FROM audit_head WHERE id = 1`).Scan(&h.Seq, &h.Hash, &h.KeyedFrom)
-	return h, errs.Wrap(err, "audit head")
-}
-
-// VerifyAudit walks the whole trail in order and checks the chain and its head, keyed hashes under
-// AuditKey, and the trail against the newest signed checkpoint in CheckpointFile (when there is one). It
-// returns the number of entries checked and, when the chain is broken, an *audit.Break naming the first
-// broken entry.
-func (db *DB) VerifyAudit(ctx context.Context) (int64, error) {
-	cp, err := db.latestCheckpoint()
-	if err != nil {
-		return 0, err
+// AuditHeads reads the heads of every chain (chain ""), or of one.
+func (db *DB) AuditHeads(ctx context.Context, chain string) (map[string]AuditHead, error) {
+	q, args := `SELECT chain, seq, hash, keyed_from FROM audit_heads`, []any{}
+	if chain != "" {
+		q, args = q+` WHERE chain = ?`, append(args, chain)
 	}
-	return db.verifyAudit(ctx, cp, false)
+	rows, err := db.query(ctx, q, args...)
+	if err != nil {
+		return nil, errs.Wrap(err, "audit heads")
+	}
+	defer rows.Close()
+	out := map[string]AuditHead{}
+	for rows.Next() {
+		var h AuditHead
+		if err := rows.Scan(&h.Chain, &h.Seq, &h.Hash, &h.KeyedFrom); err != nil {
+			return nil, err
+		}
+		out[h.Chain] = h
+	}
+	return out, rows.Err()
 }
 
-func (db *DB) latestCheckpoint() (*audit.Checkpoint, error) {
+// AuditMoved is a figure that changes whenever any chain's head moves (heads only move forward): the sum of
+// the chains' entries. The checkpoint job signs only when it changed.
+func (db *DB) AuditMoved(ctx context.Context) (int64, error) {
+	var n int64
+	err := db.queryRow(ctx, `SELECT coalesce(sum(seq), 0) FROM audit_heads`).Scan(&n)
+	return n, errs.Wrap(err, "audit heads")
+}
+
+// AnyChainKeyed reports whether any chain is keyed: then the key file must be there.
+func (db *DB) AnyChainKeyed(ctx context.Context) (bool, error) {
+	var n int64
+	err := db.queryRow(ctx, `SELECT count(*) FROM audit_heads WHERE keyed_from > 0`).Scan(&n)
+	return n > 0, errs.Wrap(err, "audit heads")
+}
+
+// ChainCheck is what verifying one chain found.
+type ChainCheck struct {
+	Chain string
+	Count int64        // entries in the intact chain (up to its break)
+	From  int64        // entries taken as verified at the newest signed checkpoint (incremental checks)
+	Break *audit.Break // nil: the chain holds
+}
+
+// Broken returns the first break among checks (in the order of the chains' names), nil when none.
+func Broken(checks []ChainCheck) *audit.Break {
+	for _, c := range checks {
+		if c.Break != nil {
+			return c.Break
+		}
+	}
+	return nil
+}
+
+// VerifyAudit walks every chain from its first entry and checks it and its head, keyed hashes under
+// AuditKey, and the chains against the newest signed checkpoint in CheckpointFile (when there is one). It
+// returns the number of entries checked in all and, when a chain is broken, an *audit.Break naming the
+// first broken entry (of the first broken chain).
+func (db *DB) VerifyAudit(ctx context.Context) (int64, error) {
+	checks, err := db.VerifyChains(ctx, "")
+	var n int64
+	for _, c := range checks {
+		n += c.Count
+	}
+	if err != nil {
+		return n, err
+	}
+	if b := Broken(checks); b != nil {
+		return n, b
+	}
+	return n, nil
+}
+
+// VerifyChains walks every chain (chain "") or one from its first entry, as VerifyAudit does, and reports
+// each chain. The error is for what stops the walk (no key for a keyed trail, an unreadable checkpoints
+// log, the database); a broken chain is reported in its ChainCheck. Every chain named by a head, by a
+// signed checkpoint, or by an entry is walked: a chain removed whole (entries and head) is named by the
+// checkpoint, entries left without their head by themselves.
+func (db *DB) VerifyChains(ctx context.Context, chain string) ([]ChainCheck, error) {
+	signed, err := db.signedHeads()
+	if err != nil {
+		return nil, err
+	}
+	heads, err := db.AuditHeads(ctx, chain)
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]bool{}
+	for c := range heads {
+		names[c] = true
+	}
+	if chain != "" {
+		names[chain] = true
+	} else {
+		for c := range signed.Heads {
+			names[c] = true
+		}
+		logged, err := db.queryStrings(ctx, `SELECT DISTINCT chain FROM audit_log`)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range logged {
+			names[c] = true
+		}
+	}
+	order := make([]string, 0, len(names))
+	for c := range names {
+		order = append(order, c)
+	}
+	slices.Sort(order)
+	out := make([]ChainCheck, 0, len(order))
+	for _, c := range order {
+		h, cp := chainAt(c, heads, signed)
+		res, err := db.verifyChain(ctx, c, h, cp, signed.At, false)
+		if err != nil {
+			return out, err
+		}
+		if res.Count == 0 && res.Break == nil && h != nil && h.Seq == 0 && chain == "" {
+			continue // the main chain of a new database: nothing written yet
+		}
+		out = append(out, res)
+	}
+	return out, nil
+}
+
+// chainAt is a chain's head in the database and its newest signed head (nil where there is none).
+func chainAt(chain string, heads map[string]AuditHead, signed audit.Signed) (*AuditHead, *audit.Head) {
+	var h *AuditHead
+	if x, ok := heads[chain]; ok {
+		h = &x
+	}
+	var cp *audit.Head
+	if x, ok := signed.Heads[chain]; ok {
+		cp = &x
+	}
+	return h, cp
+}
+
+func (db *DB) signedHeads() (audit.Signed, error) {
 	if db.CheckpointFile == "" {
-		return nil, nil
+		return audit.Signed{Heads: map[string]audit.Head{}}, nil
 	}
 	if len(db.AuditKey) == 0 {
-		return nil, audit.ErrNoKey
+		return audit.Signed{}, audit.ErrNoKey
 	}
-	return audit.LatestCheckpoint(db.CheckpointFile, audit.MainChain, db.AuditKey)
+	return audit.ReadCheckpoints(db.CheckpointFile, db.AuditKey)
 }
 
-// verifyAudit checks the trail; fromCheckpoint reads only the entries after cp (whose own entry is checked
-// to carry cp's hash), which is what a new checkpoint needs.
-func (db *DB) verifyAudit(ctx context.Context, cp *audit.Checkpoint, fromCheckpoint bool) (int64, error) {
-	head, err := db.auditHeadRow(ctx)
-	if err != nil {
-		return 0, err
+// verifyChain checks one chain against its head (nil: the database has none) and its newest signed
+// checkpoint (nil: none). fromCheckpoint reads only the entries after the checkpoint's (whose own entry is
+// checked to carry the checkpoint's hash), which is what a new checkpoint needs.
+func (db *DB) verifyChain(ctx context.Context, chain string, head *AuditHead, cp *audit.Head, cpAt time.Time, fromCheckpoint bool) (ChainCheck, error) {
+	res := ChainCheck{Chain: chain}
+	brk := func(seq int64, id, reason string) (ChainCheck, error) {
+		res.Break = &audit.Break{Chain: chain, Seq: seq, ID: id, Reason: reason}
+		return res, nil
 	}
-	v := audit.Verifier{Key: db.AuditKey, KeyedFrom: head.KeyedFrom}
-	if cp != nil && cp.KeyedFrom > 0 {
+	signedAt := cpAt.Format(time.RFC3339)
+	if head == nil {
+		if cp != nil {
+			return brk(1, "head", fmt.Sprintf("the chain has no head; the signed checkpoint of %s records %d entries of it: the chain was removed", signedAt, cp.Seq))
+		}
+		return brk(1, "head", "the chain has entries and no head: its head was removed")
+	}
+	v := audit.Verifier{Chain: chain, Key: db.AuditKey, KeyedFrom: head.KeyedFrom}
+	if cp != nil && cp.KeyedFrom > 0 && head.KeyedFrom != cp.KeyedFrom {
 		// The checkpoint, not the database, says where the keyed chain begins: a head whose keyed_from was
 		// moved (to pass rewritten entries off as written before the key) is caught here.
-		if head.KeyedFrom != cp.KeyedFrom {
-			return 0, &audit.Break{Seq: cp.KeyedFrom, ID: "head", Reason: fmt.Sprintf("the head says the chain is keyed from entry %d; the signed checkpoint of %s says from %d",
-				head.KeyedFrom, cp.At.Format(time.RFC3339), cp.KeyedFrom)}
-		}
+		return brk(cp.KeyedFrom, "head", fmt.Sprintf("the head says the chain is keyed from entry %d; the signed checkpoint of %s says from %d",
+			head.KeyedFrom, signedAt, cp.KeyedFrom))
 	}
 	var after int64
 	var atCheckpoint string
 	if cp != nil && fromCheckpoint && cp.Seq > 0 {
 		after = cp.Seq - 1
+		res.From = cp.Seq
 	}
 	upTo := head.Seq
 	if cp != nil {
@@ -153,31 +342,38 @@ func (db *DB) verifyAudit(ctx context.Context, cp *audit.Checkpoint, fromCheckpo
 	}
 	var last audit.Entry
 	for {
-		// Pages by seq keep memory flat however long the trail is. Entries appended after the head was read
+		// Pages by seq keep memory flat however long the chain is. Entries appended after the head was read
 		// are left for the next check (the head is read first: what it records was committed with it).
-		rows, err := db.query(ctx, `SELECT `+auditCols+` FROM audit_log WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT 5000`, after, upTo)
+		rows, err := db.query(ctx, `SELECT `+auditCols+` FROM audit_log WHERE chain = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT 5000`, chain, after, upTo)
 		if err != nil {
-			return v.Count, err
+			return res, err
 		}
 		n := 0
 		for rows.Next() {
 			e, err := scanAudit(rows)
 			if err != nil {
 				rows.Close()
-				return v.Count, err
+				return res, err
 			}
 			if cp != nil && fromCheckpoint && e.Seq == cp.Seq && v.Count == 0 {
 				// the checkpoint's own entry: it must be the one signed, unchanged since, and the chain goes on
 				// from it
 				if e.Hash != e.Want(db.AuditKey, head.KeyedFrom) {
 					rows.Close()
-					return v.Count, &audit.Break{Seq: e.Seq, ID: e.ID, Reason: "the entry of the newest checkpoint was changed since it was signed"}
+					res.Count = v.Count
+					return brk(e.Seq, e.ID, "the entry of the newest checkpoint was changed since it was signed")
 				}
 				atCheckpoint = e.Hash
 				v.StartAfter(cp.Seq, cp.Hash)
 			} else if err := v.Next(e); err != nil {
 				rows.Close()
-				return v.Count, err
+				res.Count = v.Count
+				var b *audit.Break
+				if errors.As(err, &b) {
+					res.Break = b
+					return res, nil
+				}
+				return res, err
 			}
 			if cp != nil && e.Seq == cp.Seq {
 				atCheckpoint = e.Hash
@@ -187,53 +383,124 @@ func (db *DB) verifyAudit(ctx context.Context, cp *audit.Checkpoint, fromCheckpo
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return v.Count, err
+			return res, err
 		}
 		if n == 0 {
 			break
 		}
 	}
+	res.Count = v.Count
 	if cp != nil && cp.Seq > 0 {
 		switch {
 		case last.Seq < cp.Seq:
-			return v.Count, &audit.Break{Seq: last.Seq + 1, ID: "checkpoint", Reason: fmt.Sprintf("the signed checkpoint of %s records %d entries; the trail holds %d: entries were removed (and the head rolled back)",
-				cp.At.Format(time.RFC3339), cp.Seq, last.Seq)}
+			return brk(last.Seq+1, "checkpoint", fmt.Sprintf("the signed checkpoint of %s records %d entries; the chain holds %d: entries were removed (and the head rolled back)",
+				signedAt, cp.Seq, last.Seq))
 		case atCheckpoint != cp.Hash:
-			return v.Count, &audit.Break{Seq: cp.Seq, ID: "checkpoint", Reason: fmt.Sprintf("entry %d is not the one the signed checkpoint of %s recorded: the trail was rewritten", cp.Seq, cp.At.Format(time.RFC3339))}
+			return brk(cp.Seq, "checkpoint", fmt.Sprintf("entry %d is not the one the signed checkpoint of %s recorded: the chain was rewritten", cp.Seq, signedAt))
 		}
 	}
 	if head.Seq != last.Seq || (head.Seq > 0 && head.Hash != last.Hash) {
-		return v.Count, &audit.Break{Seq: head.Seq, ID: "head", Reason: "the newest entries are missing: the head records a later entry than the trail holds"}
+		return brk(head.Seq, "head", "the newest entries are missing: the head records a later entry than the chain holds")
 	}
-	return v.Count, nil
+	return res, nil
 }
 
-// WriteCheckpoint checks the entries written since the newest checkpoint (all of them when there is
-// none), then appends a checkpoint of the head, signed with AuditKey, to CheckpointFile. A trail that does
-// not verify is not signed: the error says where it breaks.
+// verifySince checks every chain from its newest signed checkpoint on: a chain whose head has not moved
+// since is taken as verified (its head is compared with the checkpoint's); a chain that moved is walked from
+// the checkpoint's own entry on. A chain the checkpoints name and the database no longer has is a break.
+func (db *DB) verifySince(ctx context.Context, signed audit.Signed) ([]ChainCheck, map[string]AuditHead, error) {
+	heads, err := db.AuditHeads(ctx, "")
+	if err != nil {
+		return nil, nil, err
+	}
+	names := make([]string, 0, len(heads))
+	for c := range heads {
+		names = append(names, c)
+	}
+	for c := range signed.Heads {
+		if _, ok := heads[c]; !ok {
+			names = append(names, c)
+		}
+	}
+	slices.Sort(names)
+	// The newest entry of every chain, in one read: a chain that has not moved since its checkpoint is
+	// checked by its head entry alone (still there, unchanged, the one signed).
+	atHead := map[string]audit.Entry{}
+	rows, err := db.query(ctx, `SELECT a.seq, a.chain, a.id, a.at, a.actor_id, a.actor_name, a.org_id, a.action, a.entity, a.entity_id, a.before_json, a.after_json, a.prev_hash, a.hash
+		FROM audit_heads h JOIN audit_log a ON a.chain = h.chain AND a.seq = h.seq`)
+	if err != nil {
+		return nil, nil, err
+	}
+	for rows.Next() {
+		e, err := scanAudit(rows)
+		if err != nil {
+			rows.Close()
+			return nil, nil, err
+		}
+		atHead[e.Chain] = e
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	var out []ChainCheck
+	for _, c := range names {
+		h, cp := chainAt(c, heads, signed)
+		if h != nil && h.Seq == 0 {
+			continue
+		}
+		if h != nil && cp != nil && h.Seq == cp.Seq && h.Hash == cp.Hash && h.KeyedFrom == cp.KeyedFrom {
+			if e, ok := atHead[c]; ok && e.Hash == cp.Hash && hmac.Equal([]byte(e.Want(db.AuditKey, h.KeyedFrom)), []byte(e.Hash)) {
+				out = append(out, ChainCheck{Chain: c, Count: cp.Seq, From: cp.Seq})
+				continue
+			}
+		}
+		res, err := db.verifyChain(ctx, c, h, cp, signed.At, true)
+		if err != nil {
+			return out, heads, err
+		}
+		out = append(out, res)
+	}
+	return out, heads, nil
+}
+
+// WriteCheckpoint checks the entries written since the newest checkpoint (all of them when there is none),
+// then appends a checkpoint of the heads that moved since, signed with AuditKey, to CheckpointFile. A trail
+// that does not verify is not signed: the error says where it breaks.
 func (db *DB) WriteCheckpoint(ctx context.Context) (audit.Checkpoint, error) {
 	if db.CheckpointFile == "" || len(db.AuditKey) == 0 {
 		return audit.Checkpoint{}, errors.New("audit checkpoint: no checkpoint file or no audit key")
 	}
-	cp, err := db.latestCheckpoint()
+	signed, err := db.signedHeads()
 	if err != nil {
 		return audit.Checkpoint{}, err
 	}
-	if _, err := db.verifyAudit(ctx, cp, true); err != nil {
-		return audit.Checkpoint{}, err
-	}
-	head, err := db.auditHeadRow(ctx)
+	checks, heads, err := db.verifySince(ctx, signed)
 	if err != nil {
 		return audit.Checkpoint{}, err
 	}
-	c := audit.Checkpoint{Chain: audit.MainChain, Seq: head.Seq, Hash: head.Hash, KeyedFrom: head.KeyedFrom, At: db.Now()}
+	if b := Broken(checks); b != nil {
+		return audit.Checkpoint{}, b
+	}
+	c := audit.Checkpoint{At: db.Now()}
+	for _, ch := range checks {
+		h := heads[ch.Chain]
+		if cp, ok := signed.Heads[ch.Chain]; ok && cp.Seq == h.Seq && cp.Hash == h.Hash && cp.KeyedFrom == h.KeyedFrom {
+			continue
+		}
+		c.Heads = append(c.Heads, audit.Head{Chain: h.Chain, Seq: h.Seq, Hash: h.Hash, KeyedFrom: h.KeyedFrom})
+	}
+	if len(c.Heads) == 0 && len(signed.Heads) > 0 {
+		return c, nil // nothing moved: the newest checkpoint still says it all
+	}
 	c.Sign(db.AuditKey)
 	return c, audit.AppendCheckpoint(db.CheckpointFile, c)
 }
 
-// AuditOf lists the trail of one entity, newest first.
+// AuditOf lists the trail of one entity, newest first. An entity's entries may lie on several chains (a
+// case handed to another township): they are ordered by time, and within a chain by number.
 func (db *DB) AuditOf(ctx context.Context, entity, entityID string, limit int) ([]audit.Entry, error) {
-	rows, err := db.query(ctx, `SELECT `+auditCols+` FROM audit_log WHERE entity = ? AND entity_id = ? ORDER BY seq DESC LIMIT ?`, entity, entityID, limit)
+	rows, err := db.query(ctx, `SELECT `+auditCols+` FROM audit_log WHERE entity = ? AND entity_id = ? ORDER BY at DESC, chain, seq DESC LIMIT ?`, entity, entityID, limit)
 	if err != nil {
 		return nil, err
 	}

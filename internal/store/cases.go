@@ -12,12 +12,7 @@ import (
 )
 
 // NextSerial counts up a named counter and returns the new value; concurrent callers each get their own.
-func (tx *Tx) NextSerial(scope string) (int64, error) {
-	var v int64
-	err := tx.queryRow(`INSERT INTO counters (scope, value) VALUES (?, 1)
-		ON CONFLICT (scope) DO UPDATE SET value = counters.value + 1 RETURNING value`, scope).Scan(&v)
-	return v, errs.Wrap(err, "serial")
-}
+func (tx *Tx) NextSerial(scope string) (int64, error) { return tx.counterAdd(scope, 1) }
 
 // CreateCase stores a new case with its number (the handling township's prefix, the year and a serial) and
 // its first event. The counter is kept per printed prefix, so that two townships can never print the same

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -27,7 +28,19 @@ type Finding struct {
 type CheckReport struct {
 	Cases, Applicants, Counters int
 	Findings                    []Finding
-	behind                      map[string]int64 // counter scope -> highest number in use
+	// Gaps are the series whose counter has passed numbers that are not in use: numbers taken by
+	// transactions that then failed (on PostgreSQL a number is taken outside its transaction, and not given
+	// again). They are the gap policy at work, not a fault (numbers.go).
+	Gaps   []Gap
+	behind map[string]int64 // counter scope -> highest number in use
+}
+
+// Gap is one series' numbers passed and not in use.
+type Gap struct {
+	Series  string // the counter's scope
+	Counter int64  // the counter's value: numbers 1 to Counter have been handed out
+	InUse   int64  // numbers of the series in use
+	Missing int64  // Counter - InUse
 }
 
 // Check reads the database: counters at or above every number in use (cases, notices, hand-off lists),
@@ -61,12 +74,16 @@ func (db *DB) Check(ctx context.Context) (CheckReport, error) {
 		}
 	}
 	slices.SortFunc(known, func(a, b Series) int { return len(b.Head) - len(a.Head) })
-	used := map[string]int64{} // scope -> highest serial in use
+	used := map[string]int64{}  // scope -> highest serial in use
+	inUse := map[string]int64{} // scope -> numbers in use
 	var uncounted Finding
 	note := func(s Series, no string) bool {
 		n, ok := s.Parse(no)
 		if ok && n > used[s.Scope] {
 			used[s.Scope] = n
+		}
+		if ok {
+			inUse[s.Scope]++
 		}
 		return ok
 	}
@@ -158,6 +175,11 @@ func (db *DB) Check(ctx context.Context) (CheckReport, error) {
 		}
 	}
 	add(behind)
+	for _, sc := range slices.Sorted(maps.Keys(counters)) {
+		if v := counters[sc]; v >= used[sc] && v > inUse[sc] && strings.Count(sc, "/") >= 2 {
+			rep.Gaps = append(rep.Gaps, Gap{Series: sc, Counter: v, InUse: inUse[sc], Missing: v - inUse[sc]})
+		}
+	}
 	uncounted.What = "number of no series the check knows (no counter can cover it)"
 	add(uncounted)
 	if err := db.queryRow(ctx, `SELECT count(*) FROM applicants`).Scan(&rep.Applicants); err != nil {

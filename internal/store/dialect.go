@@ -20,11 +20,16 @@ type dialect struct {
 	// byCode orders text by code point on both engines (PostgreSQL would otherwise use the server's locale),
 	// so that lists come out in the same order everywhere.
 	byCode string
+	// numbersApart: a number (case, notice, hand-off list) is taken by its own short autocommitted statement
+	// outside the transaction that uses it (counterAdd). On PostgreSQL a counter row held to the end of each
+	// case's transaction made every window of a township wait for the others; SQLite has one writer anyway,
+	// and takes the number inside the transaction (a transaction that fails gives its number back).
+	numbersApart bool
 }
 
 var (
 	sqlite   = dialect{name: "sqlite"}
-	postgres = dialect{name: "postgres", dollar: true, forUpdate: " FOR UPDATE", skipLocked: " FOR UPDATE SKIP LOCKED", byCode: ` COLLATE "C"`}
+	postgres = dialect{name: "postgres", dollar: true, forUpdate: " FOR UPDATE", skipLocked: " FOR UPDATE SKIP LOCKED", byCode: ` COLLATE "C"`, numbersApart: true}
 )
 
 // q rewrites ? placeholders to $n for PostgreSQL, leaving quoted text alone.

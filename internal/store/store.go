@@ -23,6 +23,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
 	_ "modernc.org/sqlite"             // SQLite driver "sqlite", pure Go
 
+	"bianmin/internal/audit"
 	"bianmin/internal/errs"
 	"bianmin/internal/org"
 )
@@ -33,14 +34,19 @@ var migrations embed.FS
 // DB is an open store.
 type DB struct {
 	d dialect
+	// retries counts transactions run again after a serialization failure or a deadlock.
+	retries atomic.Int64
 	// w takes every write. On SQLite it holds one connection: SQLite has one writer, and queueing writers in
 	// Go is cheaper than letting them spin on the file lock. On PostgreSQL w and r are the same pool.
 	w, r *sql.DB
+	// numbers takes numbers apart from the transactions that use them (dialect.numbersApart): a pool of its
+	// own, so that transactions holding every connection of w never wait for one to take a number.
+	numbers *sql.DB
 	// Now is the clock; tests may replace it.
 	Now func() time.Time
-	// AuditKey keys the audit chain's hashes (HMAC-SHA256) from the entry recorded in audit_head.keyed_from on;
-	// it is kept outside the database. nil: entries are sealed unkeyed, and writing after the chain was keyed
-	// is refused.
+	// AuditKey keys the audit chains' hashes (HMAC-SHA256) from the entry recorded in each chain's
+	// audit_heads.keyed_from on; it is kept outside the database. nil: entries are sealed unkeyed, and
+	// writing to a chain after it was keyed is refused.
 	AuditKey []byte
 	// CheckpointFile is the log of signed audit checkpoints, outside the database ("": none kept).
 	CheckpointFile string
@@ -95,6 +101,13 @@ func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
 		p.SetMaxIdleConns(32)
 		p.SetConnMaxIdleTime(5 * time.Minute)
 		db.d, db.w, db.r = postgres, p, p
+		if db.numbers, err = sql.Open("pgx", dsn); err != nil {
+			p.Close()
+			return nil, err
+		}
+		db.numbers.SetMaxOpenConns(4)
+		db.numbers.SetMaxIdleConns(4)
+		db.numbers.SetConnMaxIdleTime(5 * time.Minute)
 	} else {
 		path := strings.TrimPrefix(dsn, "sqlite://")
 		if path == "" {
@@ -165,15 +178,25 @@ func (db *DB) Close() error {
 	if db.r != db.w {
 		err = errors.Join(err, db.r.Close())
 	}
+	if db.numbers != nil {
+		err = errors.Join(err, db.numbers.Close())
+	}
 	return err
 }
 
 // Dialect names the engine: "sqlite" or "postgres".
 func (db *DB) Dialect() string { return db.d.name }
 
+// Retries is the number of write transactions run again since the store was opened, after a
+// serialization failure, a deadlock or a lost race.
+func (db *DB) Retries() int64 { return db.retries.Load() }
+
 // Migrate applies the embedded migrations of the engine that are not applied yet, each in its own
 // transaction. Migrations only go forward.
-func (db *DB) Migrate(ctx context.Context) ([]string, error) {
+func (db *DB) Migrate(ctx context.Context) ([]string, error) { return db.migrate(ctx, "") }
+
+// migrate applies the migrations named before stop ("": all of them).
+func (db *DB) migrate(ctx context.Context, stop string) ([]string, error) {
 	if _, err := db.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
 		return nil, err
 	}
@@ -191,6 +214,9 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 	slices.Sort(names)
 	var applied []string
 	for _, name := range names {
+		if stop != "" && name >= stop {
+			break
+		}
 		var n int
 		if err := db.w.QueryRowContext(ctx, db.d.q(`SELECT count(*) FROM schema_migrations WHERE version = ?`), name).Scan(&n); err != nil {
 			return applied, err
@@ -218,6 +244,9 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 			return applied, err
 		}
 		applied = append(applied, name)
+	}
+	if stop != "" {
+		return applied, nil
 	}
 	if slices.Contains(applied, "065_case_awaits.sql") {
 		if err := db.fillAwaits(ctx); err != nil {
@@ -268,6 +297,8 @@ type Tx struct {
 	db  *DB
 	// afterCommit runs once the transaction committed (cache invalidations).
 	afterCommit []func()
+	// audits are the transaction's audit entries, chained and written just before it commits.
+	audits []audit.Entry
 }
 
 // Write runs fn in a transaction and commits when fn returns nil. A PostgreSQL serialization failure or
@@ -279,6 +310,7 @@ func (db *DB) Write(ctx context.Context, fn func(*Tx) error) error {
 		if err == nil || !(errors.Is(err, errRetry) || db.d.retryable(err)) {
 			return err
 		}
+		db.retries.Add(1)
 		time.Sleep(time.Duration(attempt+1) * 5 * time.Millisecond)
 	}
 	return err
@@ -299,7 +331,11 @@ func (db *DB) writeOnce(ctx context.Context, fn func(*Tx) error) error {
 		return errs.Wrap(err, "begin")
 	}
 	tx := &Tx{tx: sqlTx, d: db.d, ctx: ctx, now: db.Now().UTC().Truncate(time.Microsecond), db: db}
-	if err := fn(tx); err != nil {
+	err = fn(tx)
+	if err == nil {
+		err = tx.appendAudit()
+	}
+	if err != nil {
 		sqlTx.Rollback()
 		return err
 	}
@@ -363,6 +399,9 @@ func (db *DB) commitBatch(batch []*writeReq) {
 		err := r.ctx.Err()
 		if err == nil {
 			err = r.fn(tx)
+		}
+		if err == nil {
+			err = tx.appendAudit()
 		}
 		if err != nil {
 			if _, rerr := sqlTx.Exec(`ROLLBACK TO w`); rerr != nil {

@@ -185,27 +185,27 @@ func TestImportIsAllOrNothing(t *testing.T) {
 
 func TestAuditTrailDetectsTampering(t *testing.T) {
 	testkit.Each(t, func(t *testing.T, db *store.DB) {
-		tree(t, db)
+		t1 := tree(t, db)["t1"].ID // each organisation's creation is the first entry of its chain
 		n, err := db.VerifyAudit(ctx)
 		if err != nil || n != 7 {
 			t.Fatalf("intact trail: %d entries, %v", n, err)
 		}
 		// The database itself refuses edits and deletions of audit rows.
-		if err := db.ExecRaw(ctx, `UPDATE audit_log SET actor_name = 'x' WHERE seq = 3`); err == nil {
+		if err := db.ExecRaw(ctx, `UPDATE audit_log SET actor_name = 'x' WHERE chain = ? AND seq = 1`, t1); err == nil {
 			t.Fatal("audit_log accepted an UPDATE")
 		}
-		if err := db.ExecRaw(ctx, `DELETE FROM audit_log WHERE seq = 3`); err == nil {
+		if err := db.ExecRaw(ctx, `DELETE FROM audit_log WHERE chain = ? AND seq = 1`, t1); err == nil {
 			t.Fatal("audit_log accepted a DELETE")
 		}
 		// Someone with the database's keys removes the guard and edits one row: the chain names that row.
 		unguard(t, db)
-		if err := db.ExecRaw(ctx, `UPDATE audit_log SET after_json = '{"NameZh":"伪造"}' WHERE seq = 4`); err != nil {
+		if err := db.ExecRaw(ctx, `UPDATE audit_log SET after_json = '{"NameZh":"伪造"}' WHERE chain = ? AND seq = 1`, t1); err != nil {
 			t.Fatal(err)
 		}
 		_, err = db.VerifyAudit(ctx)
 		var b *audit.Break
-		if !errors.As(err, &b) || b.Seq != 4 {
-			t.Fatalf("want a break at entry 4, got %v", err)
+		if !errors.As(err, &b) || b.Chain != t1 || b.Seq != 1 {
+			t.Fatalf("want a break at entry 1 of the township's chain, got %v", err)
 		}
 	})
 }
@@ -213,13 +213,14 @@ func TestAuditTrailDetectsTampering(t *testing.T) {
 func TestAuditTrailDetectsLostTail(t *testing.T) {
 	testkit.Each(t, func(t *testing.T, db *store.DB) {
 		tree(t, db)
+		notes(t, db, "org-a", 3)
 		unguard(t, db)
-		if err := db.ExecRaw(ctx, `DELETE FROM audit_log WHERE seq = 7`); err != nil {
+		if err := db.ExecRaw(ctx, `DELETE FROM audit_log WHERE chain = 'org-a' AND seq = 3`); err != nil {
 			t.Fatal(err)
 		}
 		_, err := db.VerifyAudit(ctx)
 		var b *audit.Break
-		if !errors.As(err, &b) || b.Seq != 7 {
+		if !errors.As(err, &b) || b.Chain != "org-a" || b.Seq != 3 {
 			t.Fatalf("want the missing newest entry reported, got %v", err)
 		}
 	})
