@@ -79,3 +79,54 @@ func TestJointSteps(t *testing.T) {
 		t.Errorf("state %s", c.State)
 	}
 }
+
+// Who a case waits for (Awaits, what each desk's queue lists): nobody before the step or outside the back
+// office; at a parallel step each body until it answers, then nobody, or the lead alone when opinions differ
+// (LeadDecides); at a countersign the signers due: the first in sequence, every one not signed together.
+func TestAwaits(t *testing.T) {
+	par := func(rule joint.Rule, ops ...joint.Opinion) *joint.Parallel {
+		p := joint.Parallel{Bodies: []string{"zr", "nm"}, Lead: "nm", Rule: rule}.Start(at("2026-03-02 09:00"))
+		for _, o := range ops {
+			o.Round = p.Round
+			p.Opinions = append(p.Opinions, o)
+		}
+		return &p
+	}
+	cs := func(mode joint.Mode, round int, signed ...int) *joint.Countersign {
+		c := joint.Countersign{Mode: mode, Round: round, Signers: []joint.Signer{{Title: "分管领导", Role: "director", Org: "t"}, {Title: "局长", Role: "director", Org: "nm"}}}
+		for _, i := range signed {
+			c.Signs = append(c.Signs, joint.Sign{Signer: i, Round: round, Agree: true})
+		}
+		return &c
+	}
+	for _, c := range []struct {
+		name  string
+		state State
+		step  Step
+		want  []Await
+	}{
+		{"no joint step", Accepted, Step{Name: "审核"}, nil},
+		{"parallel, nobody answered", Accepted, Step{Parallel: par(joint.DenyOnAny)}, []Await{{Org: "zr"}, {Org: "nm"}}},
+		{"parallel, before acceptance", Received, Step{Parallel: par(joint.DenyOnAny)}, nil},
+		{"parallel, one answered", Accepted, Step{Parallel: par(joint.DenyOnAny, joint.Opinion{Body: "zr", Verdict: joint.Pass})}, []Await{{Org: "nm"}}},
+		{"parallel, all answered", Accepted, Step{Parallel: par(joint.DenyOnAny, joint.Opinion{Body: "zr", Verdict: joint.Pass}, joint.Opinion{Body: "nm", Verdict: joint.Deny})}, nil},
+		{"lead decides differing opinions", Accepted, Step{Parallel: par(joint.LeadDecides, joint.Opinion{Body: "zr", Verdict: joint.Pass}, joint.Opinion{Body: "nm", Verdict: joint.Deny})}, []Await{{Org: "nm"}}},
+		{"countersign not submitted", Accepted, Step{Countersign: cs(joint.InSequence, 0)}, nil},
+		{"in sequence, the first", Accepted, Step{Countersign: cs(joint.InSequence, 1)}, []Await{{Org: "t", Role: "director"}}},
+		{"in sequence, the second", Accepted, Step{Countersign: cs(joint.InSequence, 1, 0)}, []Await{{Org: "nm", Role: "director"}}},
+		{"together, both", Accepted, Step{Countersign: cs(joint.Together, 1)}, []Await{{Org: "t", Role: "director"}, {Org: "nm", Role: "director"}}},
+		{"all signed", Accepted, Step{Countersign: cs(joint.Together, 1, 1, 0)}, nil},
+	} {
+		k := Case{State: c.state, Steps: []Step{c.step, {Name: "审批"}}}
+		got := k.Awaits()
+		if len(got) != len(c.want) {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+			continue
+		}
+		for i := range got {
+			if got[i] != c.want[i] {
+				t.Errorf("%s: %v, want %v", c.name, got, c.want)
+			}
+		}
+	}
+}
