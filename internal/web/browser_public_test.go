@@ -74,7 +74,7 @@ func TestBrowserResidentPlainTimeline(t *testing.T) {
 	}
 	shot(ctx, t, "track-plain")
 
-	// by ID number and the phone's digits: all three of her cases, one refused, one denied
+	// by ID number and the phone's digits: all four of her cases, one refused, one denied, one revoked
 	do(t, ctx,
 		chromedp.Navigate(w.r.URL+"/track"),
 		chromedp.WaitVisible(chromedp.CSS(`#f-id_number`)),
@@ -88,7 +88,7 @@ func TestBrowserResidentPlainTimeline(t *testing.T) {
 	for _, c := range all {
 		byNo[c.No] = c
 	}
-	if len(all) != 3 || byNo[w.b.No].Current != "不予受理" || byNo[w.c.No].Current != "已办结：不予准许" ||
+	if len(all) != 4 || byNo[w.p.No].Current != "已撤销" || byNo[w.b.No].Current != "不予受理" || byNo[w.c.No].Current != "已办结：不予准许" ||
 		!strings.Contains(byNo[w.c.No].Next, "行政复议") || !strings.Contains(byNo[w.b.No].Next, "行政诉讼") {
 		t.Fatalf("by ID number: %+v", all)
 	}
@@ -110,7 +110,7 @@ func TestBrowserResidentPlainTimeline(t *testing.T) {
 	if loc.Path != "/track" || loc.Query().Get("id_number") != "11010519491231002X" || loc.Query().Get("phone4") != "5678" {
 		t.Errorf("after the language switch: %s", loc)
 	}
-	if n := eval[int](t, ctx, `document.querySelectorAll("section.tracked").length`); n != 3 {
+	if n := eval[int](t, ctx, `document.querySelectorAll("section.tracked").length`); n != 4 {
 		t.Errorf("the Mongolian page tracks %d cases", n)
 	}
 	if !eval[bool](t, ctx, `/[\u1800-\u18AF]/.test(document.querySelector("ol.timeline li .stage").textContent)`) {
