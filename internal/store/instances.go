@@ -30,21 +30,9 @@ func (tx *Tx) Changed(cache string) error {
 
 // CacheVersions reads every cache's version in one query: the poll each instance makes.
 func (db *DB) CacheVersions(ctx context.Context) (map[string]int64, error) {
+	// the primary's (db.w), never a replica's: an instance must not take an old version for the new one
 	rows, err := db.w.QueryContext(ctx, `SELECT name, version FROM cache_versions UNION ALL SELECT 'catalog', generation FROM catalog_meta WHERE id = 1`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]int64{}
-	for rows.Next() {
-		var name string
-		var v int64
-		if err := rows.Scan(&name, &v); err != nil {
-			return nil, err
-		}
-		out[name] = v
-	}
-	return out, rows.Err()
+	return keyed[int64](rows, err, "cache versions")
 }
 
 // WatchCaches polls the caches' versions every interval until ctx ends and calls moved with each cache whose

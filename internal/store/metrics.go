@@ -104,20 +104,7 @@ func (db *DB) TableBytes(ctx context.Context) (map[string]int64, error) {
 			WHERE c.relkind IN ('r', 'p') AND c.relnamespace = to_regnamespace(current_schema())::oid`
 	}
 	rows, err := db.r.QueryContext(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]int64{}
-	for rows.Next() {
-		var name string
-		var n int64
-		if err := rows.Scan(&name, &n); err != nil {
-			return nil, err
-		}
-		out[name] = n
-	}
-	return out, rows.Err()
+	return keyed[int64](rows, err, "table bytes")
 }
 
 // Compact rewrites the tables of the store without their dead space (SQLite VACUUM; PostgreSQL VACUUM FULL

@@ -640,14 +640,19 @@ func collect[T any](rows *sql.Rows, err error, scan func(interface{ Scan(...any)
 // countsBy reads a query of (key, count) rows into a map: what names it in errors.
 func (db *DB) countsBy(ctx context.Context, what, q string, args ...any) (map[string]int, error) {
 	rows, err := db.query(ctx, q, args...)
+	return keyed[int](rows, err, what)
+}
+
+// keyed reads (key, number) rows into a map, for a reader other than db.query's (the primary itself, say).
+func keyed[N int | int64](rows *sql.Rows, err error, what string) (map[string]N, error) {
 	if err != nil {
 		return nil, errs.Wrap(err, what)
 	}
 	defer rows.Close()
-	out := map[string]int{}
+	out := map[string]N{}
 	for rows.Next() {
 		var key string
-		var n int
+		var n N
 		if err := rows.Scan(&key, &n); err != nil {
 			return nil, errs.Wrap(err, what)
 		}

@@ -32,7 +32,7 @@ func TestBytesPerLifecycle(t *testing.T) {
 			item, applicant := lifecycleSubjects(t, r)
 			l := newLifecycler(t, r.URL, item, applicant)
 			// a first lifecycle outside the measure: tables met for the first time take their first pages
-			if l.run() == "" {
+			if l.Run() == "" {
 				t.FailNow()
 			}
 			// measured compacted, before and after: what the lifecycles keep, not the dead rows their updates
@@ -50,7 +50,7 @@ func TestBytesPerLifecycle(t *testing.T) {
 			}
 			before := measure()
 			for range n {
-				if l.run() == "" {
+				if l.Run() == "" {
 					t.FailNow()
 				}
 			}

@@ -1,10 +1,6 @@
 package web_test
 
 import (
-	"bytes"
-	"encoding/json"
-	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"slices"
@@ -14,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"bianmin/internal/apiload"
 	"bianmin/internal/demo"
 	"bianmin/internal/service"
 	"bianmin/internal/testkit"
@@ -74,7 +71,7 @@ func lifecycleRun(b *testing.B, r *testkit.Running, item, applicant string, rawR
 	l := newLifecycler(b, r.URL, item, applicant)
 	var mu sync.Mutex
 	var lat []time.Duration
-	l.took = func(d time.Duration) {
+	l.Took = func(_ string, d time.Duration) {
 		mu.Lock()
 		lat = append(lat, d)
 		mu.Unlock()
@@ -85,7 +82,7 @@ func lifecycleRun(b *testing.B, r *testkit.Running, item, applicant string, rawR
 	var done atomic.Int64
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			l.run()
+			l.Run()
 			done.Add(1)
 		}
 	})
@@ -126,89 +123,23 @@ func serviceApplicant(orgID string) service.ApplicantInput {
 	return service.ApplicantInput{Kind: "resident", Name: "基准测试居民", IDNumber: "11010519491231002X", Phone: "13900000000", OrgID: orgID}
 }
 
-// lifecycler runs the six moves of a case (receive, accept, two review passes, decide, issue) through the
-// JSON API, as a clerk, a reviewer and a department would.
-type lifecycler struct {
-	tb                             testing.TB
-	url, item, applicant           string
-	client                         *http.Client
-	tokClerk, tokReviewer, tokDept string
-	runID                          int64
-	seq                            atomic.Int64
-	took                           func(time.Duration) // each successful call's latency; nil: not kept
-}
-
-func newLifecycler(tb testing.TB, url, item, applicant string) *lifecycler {
-	token := func(user string) string {
-		body, _ := json.Marshal(map[string]string{"username": user, "password": demo.Password})
-		resp, err := http.Post(url+"/api/v1/session", "application/json", bytes.NewReader(body))
+// newLifecycler runs the six moves of a case (receive, accept, two review passes, decide, issue) through the
+// JSON API as cmd/deskload does (apiload.Lifecycle), a failed call failing tb.
+func newLifecycler(tb testing.TB, url, item, applicant string) *apiload.Lifecycle {
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	l := &apiload.Lifecycle{URL: url, Client: client, Item: item, Applicant: applicant,
+		Failed: func(move string, status int, body []byte, err error) {
+			tb.Errorf("%s: %d %s %v", move, status, body, err)
+		}}
+	for _, x := range []struct {
+		tok  *string
+		user string
+	}{{&l.Clerk, "tianshan.clerk"}, {&l.Reviewer, "tianshan.reviewer"}, {&l.Dept, "minzheng"}} {
+		tok, err := apiload.Token(client, url, x.user, demo.Password)
 		if err != nil {
 			tb.Fatal(err)
 		}
-		defer resp.Body.Close()
-		var s struct{ Token string }
-		json.NewDecoder(resp.Body).Decode(&s)
-		return s.Token
+		*x.tok = tok
 	}
-	return &lifecycler{tb: tb, url: url, item: item, applicant: applicant,
-		client:   &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}},
-		tokClerk: token("tianshan.clerk"), tokReviewer: token("tianshan.reviewer"), tokDept: token("minzheng"),
-		runID: time.Now().UnixNano(), // keys of an earlier run must not answer for this one
-	}
-}
-
-func (l *lifecycler) call(tok, path string, in any, hdr ...string) map[string]any {
-	body, _ := json.Marshal(in)
-	req, _ := http.NewRequest("POST", l.url+path, bytes.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+tok)
-	req.Header.Set("Content-Type", "application/json")
-	for i := 0; i+1 < len(hdr); i += 2 {
-		req.Header.Set(hdr[i], hdr[i+1])
-	}
-	t0 := time.Now()
-	resp, err := l.client.Do(req)
-	d := time.Since(t0)
-	if err != nil {
-		l.tb.Error(err)
-		return nil
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusCreated {
-		l.tb.Errorf("%s: %d %s", path, resp.StatusCode, raw)
-		return nil
-	}
-	if l.took != nil {
-		l.took(d)
-	}
-	var out map[string]any
-	json.Unmarshal(raw, &out)
-	return out
-}
-
-// run makes one case and moves it to issued; it returns the case's id, or "" after reporting a failure.
-func (l *lifecycler) run() string {
-	key := fmt.Sprintf("bench-%d-%d", l.runID, l.seq.Add(1))
-	c := l.call(l.tokClerk, "/api/v1/cases", map[string]string{"item_id": l.item, "applicant_id": l.applicant}, "Idempotency-Key", key)
-	if c == nil {
-		return ""
-	}
-	id := c["id"].(string)
-	moves := []struct {
-		tok, action string
-		input       map[string]any
-	}{
-		{l.tokClerk, "accept", map[string]any{"materials": []map[string]any{{"name": "最低生活保障申请表", "check": "original"}, {"name": "居民身份证", "check": "original"}, {"name": "居民户口簿", "check": "copy"}, {"name": "家庭收入和财产状况声明", "check": "pledged"},
-			{"name": "本人银行卡或一卡通", "check": "copy"}, {"name": "授权委托书及代办人身份证", "check": "na"}}, "check_by": time.Now().AddDate(0, 0, 10).Format("2006-01-02")}},
-		{l.tokReviewer, "pass", nil},
-		{l.tokReviewer, "pass", nil},
-		{l.tokDept, "decide", map[string]any{"grant": true, "reason": "符合条件"}},
-		{l.tokClerk, "issue", map[string]any{"method": "window"}},
-	}
-	for i, m := range moves {
-		if l.call(m.tok, "/api/v1/cases/"+id+"/moves", map[string]any{"version": i + 1, "action": m.action, "input": m.input}) == nil {
-			return ""
-		}
-	}
-	return id
+	return l
 }
