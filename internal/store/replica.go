@@ -249,7 +249,10 @@ func (db *DB) noteCommit(ctx context.Context) {
 	if !ok {
 		return
 	}
-	lsn, err := readLSN(context.WithoutCancel(ctx), db.w, `SELECT pg_current_wal_lsn()::text`)
+	// the insert position, not pg_current_wal_lsn (the write position): with synchronous_commit off the
+	// commit record may not be written out yet, and a position before it would let the reader see the
+	// replica without their write
+	lsn, err := readLSN(context.WithoutCancel(ctx), db.w, `SELECT pg_current_wal_insert_lsn()::text`)
 	if err != nil {
 		// not knowing the position, the reader's next reads go to the primary: the highest position there is
 		lsn = ^uint64(0)

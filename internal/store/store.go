@@ -5,8 +5,10 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"embed"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -30,6 +32,22 @@ import (
 
 //go:embed migrations
 var migrations embed.FS
+
+// MigrationsDigest is a digest of every migration of both dialects: tests keep one migrated database per
+// digest and copy it rather than migrate a database of their own for each test.
+func MigrationsDigest() string {
+	h := sha256.New()
+	fs.WalkDir(migrations, "migrations", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		body, err := fs.ReadFile(migrations, path)
+		fmt.Fprintf(h, "%s %d\n", path, len(body))
+		h.Write(body)
+		return err
+	})
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}
 
 // DB is an open store.
 type DB struct {

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -34,12 +35,19 @@ type Engine struct {
 }
 
 // Engines returns SQLite always, and PostgreSQL when BIANMIN_TEST_POSTGRES is set. Each call makes fresh,
-// empty databases: a temporary SQLite file and a new PostgreSQL schema, dropped when the test ends.
+// empty databases: a temporary SQLite file and a new PostgreSQL database (a schema where the server does not
+// let the test create databases), dropped when the test ends. Open and Start migrate them by copying a
+// migrated template (template.go).
 func Engines(t testing.TB) []Engine {
 	t.Helper()
-	out := []Engine{{Name: "sqlite", URL: filepath.Join(t.TempDir(), "bianmin.db")}}
+	out := []Engine{SQLite(t)}
 	if base := os.Getenv(PostgresEnv); base != "" {
-		out = append(out, Engine{Name: "postgres", URL: pgSchema(t, base)})
+		u, ok := pgDatabase(t, base)
+		if !ok {
+			u = pgSchema(t, base)
+		}
+		handOut(u)
+		out = append(out, Engine{Name: "postgres", URL: u})
 	}
 	return out
 }
@@ -71,8 +79,11 @@ func pgSchema(t testing.TB, base string) string {
 	return base + sep + "search_path=" + schema
 }
 
-// Each runs fn as a subtest on every engine, with a migrated, empty store.
+// Each runs fn as a subtest on every engine, with a migrated, empty store. The test runs in parallel with the
+// package's other parallel tests (go test -parallel): each has databases of its own, and most of a test's
+// time is spent waiting on its database, not on a processor.
 func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
+	inParallel(t)
 	for _, e := range Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
 			fn(t, Open(t, e))
@@ -80,10 +91,26 @@ func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 	}
 }
 
+// parallel holds the tests made parallel (a test may call Each or Start more than once).
+var parallel sync.Map
+
+// Alone keeps t from running beside other tests (one that sets the environment, which is the process's).
+func Alone(t *testing.T) { parallel.Store(t, true) }
+
+// inParallel lets t run beside the package's other parallel tests, once.
+func inParallel(t testing.TB) {
+	if tt, ok := t.(*testing.T); ok {
+		if _, again := parallel.LoadOrStore(tt, true); !again {
+			tt.Parallel()
+		}
+	}
+}
+
 // Open opens and migrates a store on an engine; it is closed when the test ends.
 func Open(t testing.TB, e Engine) *store.DB {
 	t.Helper()
 	ctx := context.Background()
+	migrated(t, e)
 	db, err := store.Open(ctx, e.URL, "")
 	if err != nil {
 		t.Fatalf("open %s: %v", e.Name, err)
@@ -132,8 +159,14 @@ type Running struct {
 }
 
 // Start runs Bianmin with the demo world on the engine, on 127.0.0.1 with a free port, until the test ends.
+// The test runs in parallel with the package's other parallel tests, except a browser test (TestBrowser...):
+// those share one Chromium and are measured by what a person waits for, so they run one at a time.
 func Start(t testing.TB, e Engine) *Running {
 	t.Helper()
+	if !strings.HasPrefix(t.Name(), "TestBrowser") {
+		inParallel(t)
+	}
+	migrated(t, e)
 	ctx, cancel := context.WithCancel(context.Background())
 	dir := t.TempDir()
 	url := e.URL
@@ -175,7 +208,9 @@ func Start(t testing.TB, e Engine) *Running {
 
 // SQLite returns the SQLite engine only, for tests that are about the web layer and not the database.
 func SQLite(t testing.TB) Engine {
-	return Engine{Name: "sqlite", URL: filepath.Join(t.TempDir(), "bianmin.db")}
+	e := Engine{Name: "sqlite", URL: filepath.Join(t.TempDir(), "bianmin.db")}
+	handOut(e.URL)
+	return e
 }
 
 // SeedCases fills the cases table with n closed cases for benchmarks, in statements of a thousand rows. It

@@ -2,10 +2,12 @@ package web_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -22,39 +24,88 @@ import (
 // without Chromium fails them (scripts/test installs it), unless BIANMIN_SKIP_BROWSER says otherwise.
 func browser(t *testing.T) context.Context {
 	t.Helper()
-	ctx, _ := browserAt(t, t.TempDir())
+	shared.once.Do(func() { shared.ctx, shared.err = startShared() })
+	if shared.err != nil {
+		noBrowser(t, shared.err)
+	}
+	// a browser context of its own: the test's cookies and storage are its own, as in a fresh profile
+	ctx, cancel := chromedp.NewContext(shared.ctx, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("a tab in the shared Chromium: %v", err)
+	}
+	ctx, cancel2 := context.WithTimeout(ctx, 60*time.Second)
+	t.Cleanup(cancel2)
 	return ctx
+}
+
+// shared is one Chromium for all the tests of the package that need no profile of their own: starting it
+// costs a second or two, a new browser context a few milliseconds. It ends with the test binary (chromedp
+// starts it with a parent-death signal).
+var shared struct {
+	once sync.Once
+	ctx  context.Context
+	err  error
+}
+
+func startShared() (context.Context, error) {
+	path, err := chromiumPath()
+	if err != nil {
+		return nil, err
+	}
+	profile, err := os.MkdirTemp("", "bianmin-chromium-")
+	if err != nil {
+		return nil, err
+	}
+	actx, _ := chromedp.NewExecAllocator(context.Background(), chromiumOptions(path, profile)...)
+	ctx, _ := chromedp.NewContext(actx)
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+		return nil, fmt.Errorf("starting Chromium at %s: %v", path, err)
+	}
+	return ctx, nil
+}
+
+// noBrowser fails the test, or skips it where BIANMIN_SKIP_BROWSER says a machine has no Chromium.
+func noBrowser(t *testing.T, err error) {
+	t.Helper()
+	if os.Getenv("BIANMIN_SKIP_BROWSER") != "" {
+		t.Skipf("%v, and BIANMIN_SKIP_BROWSER is set", err)
+	}
+	t.Fatal(err)
+}
+
+func chromiumPath() (string, error) {
+	if path := os.Getenv("BIANMIN_CHROMIUM"); path != "" {
+		return path, nil
+	}
+	for _, p := range []string{"/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"} {
+		if _, err := os.Stat(p); err == nil {
+			return p, nil
+		}
+	}
+	if p, err := exec.LookPath("chromium"); err == nil {
+		return p, nil
+	}
+	return "", errors.New("Chromium not found: run scripts/test, which installs Debian's chromium")
+}
+
+func chromiumOptions(path, profile string) []chromedp.ExecAllocatorOption {
+	return append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.Flag("no-first-run", true),
+		chromedp.UserDataDir(profile), chromedp.WindowSize(1280, 900))
 }
 
 // browserAt starts Chromium on a profile directory of the test's choosing, so that a test can stop the
 // browser (the function returned) and start it again on the same profile: a browser restart.
 func browserAt(t *testing.T, profile string) (context.Context, func()) {
 	t.Helper()
-	path := os.Getenv("BIANMIN_CHROMIUM")
-	if path == "" {
-		for _, p := range []string{"/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"} {
-			if _, err := os.Stat(p); err == nil {
-				path = p
-				break
-			}
-		}
+	path, err := chromiumPath()
+	if err != nil {
+		noBrowser(t, err)
 	}
-	if path == "" {
-		if os.Getenv("BIANMIN_SKIP_BROWSER") != "" {
-			t.Skip("no Chromium and BIANMIN_SKIP_BROWSER is set")
-		}
-		if p, err := exec.LookPath("chromium"); err == nil {
-			path = p
-		} else {
-			t.Fatal("Chromium not found: run scripts/test, which installs Debian's chromium")
-		}
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.Flag("no-first-run", true),
-		chromedp.UserDataDir(profile), chromedp.WindowSize(1280, 900))
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), chromiumOptions(path, profile)...)
 	t.Cleanup(cancel)
 	ctx, cancel2 := chromedp.NewContext(actx)
 	t.Cleanup(cancel2)

@@ -79,6 +79,7 @@ func spooled(t *testing.T, dir string) []string {
 // Nobody fills the disk through a form: a public form takes no files, bodies are capped by route (413, in
 // the reader's language), and the files an upload route spools are removed when the request ends.
 func TestUploadsLeaveNothingBehind(t *testing.T) {
+	testkit.Alone(t) // it sets TMPDIR
 	r := testkit.Start(t, testkit.SQLite(t))
 	spool := t.TempDir()
 	t.Setenv("TMPDIR", spool) // where net/http's multipart reader and excelize put their temporary files

@@ -1,0 +1,264 @@
+package testkit
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"bianmin/internal/ids"
+	"bianmin/internal/store"
+)
+
+// Migrating a database is most of what a test costs: on PostgreSQL every migration is its own transaction and
+// sync, seconds in all. So each test still gets a database of its own, but a copy of one migrated once per
+// set of migrations (store.MigrationsDigest): on SQLite a copied file, on PostgreSQL CREATE DATABASE ...
+// TEMPLATE. Engines hands out fresh, empty databases as before; the copy is made only when the test migrates
+// through Open or Start, so a test that wants an empty or older schema (a restore, a migration test) opens
+// the engine's URL itself and gets what it always got. Where the copy cannot be made (no CREATEDB right),
+// the test migrates as it did before.
+
+// fresh holds the engines handed out and not yet opened: only these may be replaced by a copy.
+var fresh = struct {
+	sync.Mutex
+	urls map[string]bool
+}{urls: map[string]bool{}}
+
+func handOut(url string) {
+	fresh.Lock()
+	fresh.urls[url] = true
+	fresh.Unlock()
+}
+
+// claim reports whether url is a fresh engine, and makes it no longer one.
+func claim(url string) bool {
+	fresh.Lock()
+	defer fresh.Unlock()
+	ok := fresh.urls[url]
+	delete(fresh.urls, url)
+	return ok
+}
+
+// migrated makes a fresh engine's database a copy of the migrated template; any other engine is left alone
+// for store.Migrate to bring up to date.
+func migrated(t testing.TB, e Engine) {
+	t.Helper()
+	if !claim(e.URL) {
+		return
+	}
+	var err error
+	if e.Name == "postgres" {
+		err = pgCopy(e.URL)
+	} else {
+		err = sqliteCopy(e.URL)
+	}
+	if err != nil {
+		t.Logf("%s: no migrated template (%v): this test migrates its own database", e.Name, err)
+	}
+}
+
+var sqliteTemplate struct {
+	once sync.Once
+	path string
+	err  error
+}
+
+// sqliteCopy copies the migrated template file to path, which does not exist yet.
+func sqliteCopy(path string) error {
+	if _, err := os.Stat(path); err == nil {
+		return fmt.Errorf("%s exists", path)
+	}
+	sqliteTemplate.once.Do(func() { sqliteTemplate.path, sqliteTemplate.err = sqliteBuild() })
+	if sqliteTemplate.err != nil {
+		return sqliteTemplate.err
+	}
+	return copyFile(sqliteTemplate.path, path)
+}
+
+// sqliteBuild migrates the template file once for every test process that shares the migrations; it is
+// built under another name and renamed into place, so a process never copies a half-built one.
+func sqliteBuild() (string, error) {
+	path := filepath.Join(os.TempDir(), "bianmin-test-"+store.MigrationsDigest()+".db")
+	if _, err := os.Stat(path); err == nil {
+		return path, nil
+	}
+	dir, err := os.MkdirTemp(os.TempDir(), "bianmin-template-")
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(dir)
+	build := filepath.Join(dir, "bianmin.db")
+	ctx := context.Background()
+	db, err := store.Open(ctx, build, "")
+	if err != nil {
+		return "", err
+	}
+	_, err = db.Migrate(ctx)
+	db.Close() // the last connection closed checkpoints the WAL into the file
+	if err != nil {
+		return "", err
+	}
+	if _, err := os.Stat(build + "-wal"); err == nil {
+		return "", fmt.Errorf("the template's WAL was not checkpointed")
+	}
+	return path, os.Rename(build, path)
+}
+
+func copyFile(from, to string) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+var pgTemplate struct {
+	once sync.Once
+	name string
+	err  error
+}
+
+// pgDatabase creates an empty database of its own for one test, dropped when the test ends, and returns its
+// URL; ok is false when the server refuses (then the caller uses a schema of its own instead).
+func pgDatabase(t testing.TB, base string) (string, bool) {
+	t.Helper()
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		return "", false
+	}
+	defer admin.Close()
+	name := "bianmin_t_" + strings.ReplaceAll(ids.Token(6), "-", "")
+	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
+		return "", false
+	}
+	t.Cleanup(func() {
+		if a, err := sql.Open("pgx", base); err == nil {
+			a.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+			a.Close()
+		}
+	})
+	// A test's commits need not reach the disk before they are acknowledged: the server keeps running, so
+	// nothing committed is lost, and a test of lost writes kills Bianmin, not PostgreSQL. It halves what the
+	// demo world costs to load.
+	u := withDatabase(base, name)
+	if strings.Contains(u, "?") {
+		u += "&synchronous_commit=off"
+	} else {
+		u += "?synchronous_commit=off"
+	}
+	return u, true
+}
+
+// pgCopy makes the empty database of u, nobody connected to it yet, a copy of the migrated template.
+func pgCopy(u string) error {
+	name, err := databaseOf(u)
+	if err != nil || !strings.HasPrefix(name, "bianmin_t_") {
+		return fmt.Errorf("not a test database of its own: %s", u)
+	}
+	pgTemplate.once.Do(func() { pgTemplate.name, pgTemplate.err = pgBuild(u) })
+	if pgTemplate.err != nil {
+		return pgTemplate.err
+	}
+	admin, err := sql.Open("pgx", withDatabase(u, "postgres"))
+	if err != nil {
+		return err
+	}
+	defer admin.Close()
+	if _, err := admin.Exec("DROP DATABASE " + name); err != nil {
+		return err
+	}
+	_, err = admin.Exec("CREATE DATABASE " + name + " TEMPLATE " + pgTemplate.name)
+	return err
+}
+
+// pgBuild migrates the template database once for all test processes that share the migrations, under an
+// advisory lock (the packages' tests run at once), and drops templates of earlier migrations.
+func pgBuild(u string) (string, error) {
+	ctx := context.Background()
+	admin, err := sql.Open("pgx", withDatabase(u, "postgres"))
+	if err != nil {
+		return "", err
+	}
+	defer admin.Close()
+	conn, err := admin.Conn(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(hashtext('bianmin test template'))`); err != nil {
+		return "", err
+	}
+	defer conn.ExecContext(ctx, `SELECT pg_advisory_unlock(hashtext('bianmin test template'))`)
+	name := "bianmin_tmpl_" + store.MigrationsDigest()
+	var n int
+	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM pg_database WHERE datname = $1`, name).Scan(&n); err != nil {
+		return "", err
+	}
+	if n == 1 {
+		return name, nil
+	}
+	rows, err := conn.QueryContext(ctx, `SELECT datname FROM pg_database WHERE datname LIKE 'bianmin\_tmpl\_%'`)
+	if err != nil {
+		return "", err
+	}
+	var stale []string
+	for rows.Next() {
+		var s string
+		if rows.Scan(&s) == nil {
+			stale = append(stale, s)
+		}
+	}
+	rows.Close()
+	for _, s := range stale {
+		conn.ExecContext(ctx, "DROP DATABASE IF EXISTS "+s+" WITH (FORCE)")
+	}
+	build := name + "_build"
+	if _, err := conn.ExecContext(ctx, "CREATE DATABASE "+build); err != nil {
+		return "", err
+	}
+	db, err := store.Open(ctx, withDatabase(u, build), "")
+	if err == nil {
+		_, err = db.Migrate(ctx)
+		db.Close()
+	}
+	if err == nil {
+		_, err = conn.ExecContext(ctx, "ALTER DATABASE "+build+" RENAME TO "+name)
+	}
+	if err != nil {
+		conn.ExecContext(ctx, "DROP DATABASE IF EXISTS "+build+" WITH (FORCE)")
+		return "", err
+	}
+	return name, nil
+}
+
+func withDatabase(base, name string) string {
+	u, err := url.Parse(base)
+	if err != nil {
+		return base
+	}
+	u.Path = "/" + name
+	return u.String()
+}
+
+func databaseOf(base string) (string, error) {
+	u, err := url.Parse(base)
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimPrefix(u.Path, "/"), nil
+}
