@@ -118,8 +118,9 @@ const (
 	ComplaintRead   Action = "complaint.read"
 	ComplaintWrite  Action = "complaint.write"  // record one received at a window or station, typed in from a call, or from a 差评
 	ComplaintAnswer Action = "complaint.answer" // answer, extend with reasons
-	// CaseHandover hands a case the township handles to the competent body (转办, internal/joint) and answers
-	// one handed to it: the front desk and the director of the township on either side.
+	// CaseHandover hands a case to the competent body (转办, internal/joint) and answers one handed to it: the
+	// front desk and the director of a township on either side; a banner department's staff and head, for
+	// the cases whose banner steps it works and those handed to it.
 	CaseHandover Action = "case.handover"
 	// UpstreamManage sets up receivers (the upper platform, local systems' webhooks) for an organisation's
 	// subtree, switches classes of personal data off for them, reads their delivery logs and resends parked
@@ -149,7 +150,7 @@ var grants = map[Role][]Action{
 	Reviewer: {OrgRead, ApplicantRead, OrderAnswer, CaseFileRead, EnquiryRead, RatingRead, DelegationRead, HelpAsk, HelpRead, InspectionRead,
 		RosterRead, LeaveRequest, AttendanceSign, RecusalDeclare},
 	Department: {OrgRead, ApplicantRead, CatalogEdit, OrderAnswer, CaseFileRead, DelegationManage, DelegationRead, HelpAnswer, HelpRead, GuidanceComment,
-		InspectionManage, InspectionRead, RecusalDeclare, ComplaintRead, ComplaintAnswer},
+		InspectionManage, InspectionRead, RecusalDeclare, ComplaintRead, ComplaintAnswer, CaseHandover},
 	Director: {OrgRead, OrgEdit, StaffRead, StaffManage, ApplicantRead, ApplicantReadFull, ApplicantWrite, ApplicantOverride, SupervisionRead,
 		OrderIssue, OrderAnswer, CaseFileRead, CaseFileAttach, StationLists, NeedsRead, NeedsWrite, VisitWrite, HallOperate, HoursEdit,
 		EnquiryRead, EnquiryWrite, RatingRead, RatingEnter, RatingRectify, RatingAppeal,

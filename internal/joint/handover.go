@@ -21,6 +21,11 @@ import (
 //   - The days from the hand-over to its acceptance do not count against the receiving body (its limit runs
 //     from the acceptance: NotCounted gives the interval, kept on the case as a suspension of kind 转办 so
 //     that the timeline shows it).
+//   - The competent body is a township (the case's handling township, 办理地) or, for a case whose steps go up
+//     to the banner, the banner department that works them and decides (实施主体, 行政许可法 第32条(二) "向有关
+//     行政机关申请"). A township hands a case to another township or to a department; a department, to
+//     another department only: the township that handles a case is where the applicant lives, not the
+//     department's to choose (MayGo).
 
 // AnswerDays is the working days a receiving body has to accept or refuse a hand-over before its card turns
 // (issue 19: "a hand-over unanswered in 2 working days turns a card"; Bianmin's choice, no law sets it).
@@ -35,17 +40,43 @@ const (
 	RefusedToTake HandoverState = "refused"
 )
 
+// Body is the kind of body a hand-over goes from or to.
+type Body string
+
+const (
+	// Township: the handling township (苏木乡镇); an accepted hand-over moves the case's handling.
+	Township Body = "township"
+	// Department: a banner department (旗直部门) working the case's banner steps and deciding; an accepted
+	// hand-over moves the case's department and leaves its handling township as it is.
+	Department Body = "department"
+)
+
+// MayGo reports whether a sender of one kind may hand a case to a body of another kind. bannerStep says
+// whether the case has a step at a banner department (not handed down to the township by a delegation): a
+// case with none has no department to hand to.
+func MayGo(from, to Body, bannerStep bool) bool {
+	switch {
+	case to == Department:
+		return bannerStep
+	case to == Township:
+		return from == Township
+	}
+	return false
+}
+
 // Handover is one hand-over of a case to another body.
 type Handover struct {
-	ID         string        `json:"id"`
-	CaseID     string        `json:"case_id"`
-	CaseNo     string        `json:"case_no"`
-	ItemName   string        `json:"item_name"`
-	ItemNameMn string        `json:"item_name_mn,omitempty"`
-	From       string        `json:"from"` // the body handing it over
-	FromName   string        `json:"from_name"`
-	To         string        `json:"to"` // the body asked to take it
-	ToName     string        `json:"to_name"`
+	ID         string `json:"id"`
+	CaseID     string `json:"case_id"`
+	CaseNo     string `json:"case_no"`
+	ItemName   string `json:"item_name"`
+	ItemNameMn string `json:"item_name_mn,omitempty"`
+	From       string `json:"from"` // the body handing it over
+	FromName   string `json:"from_name"`
+	To         string `json:"to"` // the body asked to take it
+	ToName     string `json:"to_name"`
+	// ToBody is the kind of the body asked: "" (before departments could be asked) is a township.
+	ToBody     Body          `json:"to_body,omitempty"`
 	Reasons    string        `json:"reasons"`
 	By         string        `json:"by"`
 	At         time.Time     `json:"at"`
@@ -58,6 +89,9 @@ type Handover struct {
 	AnsweredOn clock.Date    `json:"answered_on,omitzero"`
 	Version    int           `json:"version"`
 }
+
+// ToDepartment reports whether the hand-over asks a banner department to take the case.
+func (h Handover) ToDepartment() bool { return h.ToBody == Department }
 
 // MaxReasons is the longest reasons of a hand-over or its refusal.
 const MaxReasons = 2000

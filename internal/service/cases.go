@@ -302,7 +302,7 @@ func (s *Service) desks(ctx context.Context, actor access.Actor, c cases.Case) (
 	case step.Role == "clerk": // 即办: the window decides its own items, and a station those it concludes
 		out[cases.Back] = (frontDesk(actor, handling) && actor.Role != access.Agent) || (station && c.StationHandles)
 	case step.Level <= 4:
-		out[cases.Back] = actor.Role == access.Department && s.ownsItem(ctx, actor, c.ItemID)
+		out[cases.Back] = actor.Role == access.Department && s.ownsCase(ctx, actor, c)
 	default:
 		out[cases.Back] = (actor.Role == access.Reviewer || actor.Role == access.Director) && inHandling
 	}
@@ -357,6 +357,16 @@ func (s *Service) ownsItem(ctx context.Context, actor access.Actor, itemID strin
 		s.itemDept.Store(itemID, deptID)
 	}
 	dept, err := s.org(ctx, deptID.(string))
+	return err == nil && org.InSubtree(actor.OrgPath, dept.Path)
+}
+
+// ownsCase reports whether the actor works at the banner department that works the case's banner steps and
+// decides it: the case's department, which is the item's unless a 转办 gave the case to another (handovers.go).
+func (s *Service) ownsCase(ctx context.Context, actor access.Actor, c cases.Case) bool {
+	if c.Department == "" {
+		return s.ownsItem(ctx, actor, c.ItemID)
+	}
+	dept, err := s.org(ctx, c.Department)
 	return err == nil && org.InSubtree(actor.OrgPath, dept.Path)
 }
 
@@ -632,8 +642,8 @@ func (s *Service) CaseFor(ctx context.Context, actor access.Actor, id string) (W
 		return Work{}, nil, err
 	}
 	if !actor.Can(access.ApplicantRead, recv.Path) && !actor.Can(access.ApplicantRead, handling.Path) &&
-		!((actor.Role == access.Department || actor.Role == access.Director) && s.ownsItem(ctx, actor, c.ItemID) && !handedDown(c)) &&
-		s.GuidanceSight(ctx, actor, c) == delegation.NoSight && !s.jointReader(ctx, actor, c) {
+		!((actor.Role == access.Department || actor.Role == access.Director) && s.ownsCase(ctx, actor, c) && !handedDown(c)) &&
+		s.GuidanceSight(ctx, actor, c) == delegation.NoSight && !s.jointReader(ctx, actor, c) && !s.handoverReader(ctx, actor, c) {
 		return Work{}, nil, errs.New(errs.Forbidden, "err.forbidden").With("action", "case.read")
 	}
 	clk, err := s.Clock(ctx)

@@ -73,7 +73,7 @@ func (s *Service) sight(ctx context.Context, h Hand, caseID string) (caseSight, 
 	}
 	a := h.Actor
 	if !a.Can(access.CaseFileRead, recv.Path) && !a.Can(access.CaseFileRead, handling.Path) &&
-		!((a.Role == access.Department || a.Role == access.Director) && s.ownsItem(ctx, a, c.ItemID)) && !s.jointReader(ctx, a, c) {
+		!((a.Role == access.Department || a.Role == access.Director) && s.ownsCase(ctx, a, c)) && !s.jointReader(ctx, a, c) && !s.handoverReader(ctx, a, c) {
 		return caseSight{}, errs.New(errs.Forbidden, "err.forbidden").With("action", string(access.CaseFileRead))
 	}
 	out := caseSight{c: c, receiver: recv, full: a.Can(access.ApplicantReadFull, recv.Path)}

@@ -118,14 +118,14 @@ func (db *DB) CountCases(ctx context.Context) (int, error) {
 	return n, err
 }
 
-// CasesIn lists the open cases received or handled in a subtree, and, for a department, those of its items
-// at a banner step; oldest first.
+// CasesIn lists the open cases received or handled in a subtree, and, for a department, those it works (its
+// items', and those a 转办 gave it: cases.department); oldest first.
 func (db *DB) CasesIn(ctx context.Context, rootPath, departmentID string, limit int) ([]cases.Case, error) {
 	lo, hi := subtreeRange(rootPath)
 	return collectCases(db.query(ctx, `SELECT c.doc FROM cases c
-		JOIN orgs h ON h.id = c.handling_org JOIN orgs r ON r.id = c.receiving_org JOIN items i ON i.id = c.item_id
+		JOIN orgs h ON h.id = c.handling_org JOIN orgs r ON r.id = c.receiving_org
 		WHERE c.state NOT IN ('delivered', 'refused', 'terminated')
-		AND ((h.path >= ? AND h.path < ?) OR (r.path >= ? AND r.path < ?) OR i.department_id = ?)
+		AND ((h.path >= ? AND h.path < ?) OR (r.path >= ? AND r.path < ?) OR c.department = ?)
 		ORDER BY c.received_at LIMIT ?`, lo, hi, lo, hi, departmentID, limit))
 }
 

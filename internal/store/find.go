@@ -269,7 +269,7 @@ type CaseQuery struct {
 	// are found walking the newest first, not gathered applicant by applicant and sorted
 	commonName bool
 	All        bool   // the actor's subtree holds every organisation: the scope needs no condition
-	Department string // or, for a department, of one of its items
+	Department string // or, for a department, of the cases it works (cases.department: its items', and those handed to it by a 转办)
 	Key        Key
 	ItemIDs    []string // the items whose names match Key.Text (the catalog's search)
 	State      cases.State
@@ -401,9 +401,10 @@ func (q CaseQuery) where(d dialect, lead bool) (string, []any) {
 	return " WHERE " + strings.Join(w, " AND "), args
 }
 
-// scope is the condition that keeps a query to the actor's subtree (and, for a department, its items), on
-// the columns of the table aliased by t ("c." cases, "k." case_clock: both hold the handling and receiving
-// organisations and the item). Unless lead, the columns are wrapped so that no index on them is chosen.
+// scope is the condition that keeps a query to the actor's subtree (and, for a department, the cases it works:
+// its items' and those a 转办 gave it), on the columns of the table aliased by t ("c." cases, "k." case_clock:
+// both hold the handling and receiving organisations and the department). Unless lead, the columns are
+// wrapped so that no index on them is chosen.
 func (q CaseQuery) scope(d dialect, t string, lead bool) (string, []any) {
 	wrap := func(col string) string { return "(" + t + col + " || '')" }
 	if lead {
@@ -423,7 +424,7 @@ func (q CaseQuery) scope(d dialect, t string, lead bool) (string, []any) {
 		args = append(args, lo, hi, lo, hi)
 	}
 	if q.Department != "" {
-		or = append(or, d.inSelect(wrap("item_id"), `SELECT id FROM items WHERE department_id = ?`))
+		or = append(or, wrap("department")+` = ?`)
 		args = append(args, q.Department)
 	}
 	if len(or) == 0 {
@@ -660,8 +661,8 @@ type queueArm struct {
 }
 
 // queueArms splits the scope into parts no case is in twice, each served by its own open-row index
-// (migration 033): the cases handled in the subtree; those received in it and handled elsewhere; and, for a
-// department, those of its items handled and received elsewhere.
+// (migrations 033, 071): the cases handled in the subtree; those received in it and handled elsewhere; and,
+// for a department, those it works (its items', and those a 转办 gave it) handled and received elsewhere.
 func (q CaseQuery) queueArms(d dialect) []queueArm {
 	var in, notIn func(col string) (string, []any)
 	switch {
@@ -695,7 +696,7 @@ func (q CaseQuery) queueArms(d dialect) []queueArm {
 	}
 	if q.Department != "" {
 		parts := []func() (string, []any){func() (string, []any) {
-			return d.inSelect("k.item_id", `SELECT id FROM items WHERE department_id = ?`), []any{q.Department}
+			return `k.department = ?`, []any{q.Department}
 		}}
 		if notIn != nil {
 			parts = append(parts, func() (string, []any) { return notIn("k.handling_org") }, func() (string, []any) { return notIn("k.receiving_org") })

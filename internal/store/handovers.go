@@ -64,6 +64,18 @@ func (tx *Tx) MoveCase(caseID, handling string) error {
 	return errs.Wrap(err, "move case clock")
 }
 
+// SetCaseDepartment gives a case to another banner department (an accepted 转办 to a department: it works the
+// banner steps and decides), in the case's row and its clock row, which the department's queue and the
+// supervision figures read; the handling township, the distribution key, stays (and pins the rows). The
+// caller saves the case's document and event with SaveCase in the same transaction.
+func (tx *Tx) SetCaseDepartment(caseID, handling, department string) error {
+	if _, err := tx.exec(`UPDATE cases SET department = ? WHERE id = ? AND handling_org = ?`, department, caseID, handling); err != nil {
+		return errs.Wrap(err, "case department")
+	}
+	_, err := tx.exec(`UPDATE case_clock SET department = ? WHERE case_id = ? AND handling_org = ?`, department, caseID, handling)
+	return errs.Wrap(err, "case clock department")
+}
+
 func scanHandover(row interface{ Scan(...any) error }) (joint.Handover, error) {
 	var doc string
 	var h joint.Handover

@@ -72,15 +72,15 @@ func (s *Server) jointOps() []apiOp {
 			func(r *http.Request, c *reqCtx, in ComplaintStepJSON) (complaint.Complaint, error) {
 				return s.svc.AnswerComplaint(r.Context(), c.me.Actor(), r.PathValue("id"), in.Version, in.Answer)
 			}),
-		op(s, "GET", "/api/v1/handovers", "listHandovers", "The 转办 the caller's township received (?way=in, the default) or made (?way=out), newest first, with their cards: ?q= (case number, item, body, applicant) ?state= (pending, accepted, refused) ?cursor=", true,
+		op(s, "GET", "/api/v1/handovers", "listHandovers", "The 转办 the caller's township or department received (?way=in, the default) or made (?way=out), newest first, with their cards: ?q= (case number, item, body, applicant) ?state= (pending, accepted, refused) ?cursor=", true,
 			func(r *http.Request, c *reqCtx, _ empty) (service.HandoverList, error) {
 				return s.svc.FindHandovers(r.Context(), c.me.Actor(), handoversFind(r))
 			}),
-		op(s, "POST", "/api/v1/cases/{id}/competent-body", "handOverCase", "Hand a case to the competent township (转办), with reasons; the applicant is told", true,
+		op(s, "POST", "/api/v1/cases/{id}/competent-body", "handOverCase", "Hand a case to the competent body (转办), with reasons: a township's front desk or director to another township or, for a case with a banner step, to a banner department; a department's staff or head to another department. The applicant is told", true,
 			func(r *http.Request, c *reqCtx, in HandoverJSON) (joint.Handover, error) {
 				return s.svc.HandOverCase(r.Context(), c.me.Actor(), r.PathValue("id"), in.Version, in.To, in.Reasons)
 			}),
-		op(s, "POST", "/api/v1/handovers/{id}", "answerHandover", "The receiving township accepts a 转办 (the case becomes theirs) or refuses it with reasons", true,
+		op(s, "POST", "/api/v1/handovers/{id}", "answerHandover", "The receiving body accepts a 转办 (a township then handles the case, a department works its banner steps and decides it) or refuses it with reasons", true,
 			func(r *http.Request, c *reqCtx, in HandoverJSON) (joint.Handover, error) {
 				return s.svc.AnswerHandover(r.Context(), c.me.Actor(), r.PathValue("id"), in.Version, in.Accept, in.Answer)
 			}),

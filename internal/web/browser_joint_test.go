@@ -15,15 +15,17 @@ import (
 )
 
 // Joint handling and complaints in Chromium (issue 19): a complaint filed online, anonymously but with a
-// phone, about a window of 天山镇 goes to 天山镇; answered after its deadline it keeps a red card, the
-// complainant gets the answer by SMS and rates it through the link, and staff never see who complained. A case
-// that belongs to 绍根镇 is handed over by 天山镇's clerk with reasons, refused once with reasons, handed again
-// and accepted; the applicant was told by SMS and the case is 绍根镇's, its timeline showing the hand-overs. A
-// 宅基地 application's 初审 is countersigned: 天山镇's director refuses it with a comment, then signs, then 农牧局's
-// head; at the parallel step 农牧局 returns it, and when it comes back both departments pass it; 农牧局, which
-// decides, sees both departments' opinions of both rounds. At the window the clerk starts a 联合办理 of three
-// related items issued together: each case lists the others, none is issued before all are decided, then one
-// issue hands out all three.
+// phone, about a window of 天山镇 goes to 天山镇; past its deadline the supervision sweep turns its card red,
+// which the director sees on the dashboard and in the overdue list; answered late it keeps the red card, the
+// complainant gets the answer by SMS and rates it through the link (the rating then shows beside the card),
+// and staff never see who complained. A 乡村建设规划许可 accepted at 天山镇 and waiting at 自然资源局's step is
+// handed by 自然资源局 to 农牧局 with reasons, refused once with reasons, handed again by 天山镇's window and
+// accepted by 农牧局's head: the case is 农牧局's to decide, still handled by 天山镇, and the applicant was told
+// three times by SMS. A 宅基地 application's 初审 is countersigned: 天山镇's director refuses it with a comment,
+// then signs, then 农牧局's head; at the parallel step 农牧局 returns it, and when it comes back both departments
+// pass it; 农牧局, which decides, sees both departments' opinions of both rounds. At the window the clerk starts
+// a 联合办理 of three related items issued together: each case lists the others, none is issued before all are
+// decided, then one issue hands out all three.
 func TestBrowserJoint(t *testing.T) {
 	r := testkit.Start(t, testkit.SQLite(t))
 	ctx := browser(t)
@@ -38,7 +40,6 @@ func TestBrowserJoint(t *testing.T) {
 		return eval[string](t, ctx, `(document.querySelector(`+"`"+sel+"`"+`) || {textContent: ""}).textContent`)
 	}
 	tianshan, _ := r.DB.OrgsByName(t.Context(), org.Township, "天山镇")
-	shaogen, _ := r.DB.OrgsByName(t.Context(), org.Township, "绍根镇")
 	windows, err := r.DB.Subtree(t.Context(), tianshan[0].Path, org.Window)
 	if err != nil || len(windows) == 0 {
 		t.Fatal(windows, err)
@@ -63,23 +64,35 @@ func TestBrowserJoint(t *testing.T) {
 		t.Fatalf("routed to %q, due %q", got, text(`#due`))
 	}
 
-	// 2. nine days later the director answers it: late, the card stays red
+	// 2. nine days later the supervision sweep has turned its card red: the director sees it on the dashboard,
+	// follows it to the overdue list and answers late; the card stays red on the complaint
 	r.DB.Now = func() time.Time { return time.Date(2026, 3, 11, 10, 0, 0, 0, cst) }
+	if sw, err := r.Service.Sweep(t.Context(), false); err != nil || sw.Joint.Complaints != 1 {
+		t.Fatalf("the sweep turned %d complaint cards: %v", sw.Joint.Complaints, err)
+	}
 	signIn(t, ctx, r.URL, "tianshan.director")
-	do(t, ctx, chromedp.Navigate(r.URL+"/complaints?overdue=1"), chromedp.WaitVisible(chromedp.CSS(`#complaints`)))
+	do(t, ctx, chromedp.Navigate(r.URL+"/supervision?month=2026-03"), chromedp.WaitVisible(chromedp.CSS(`#joint-cards`)))
+	if got := text(`#sv-complaint-red`); !strings.Contains(got, "1") {
+		t.Fatalf("the dashboard's red complaint cards: %q", got)
+	}
+	do(t, ctx, chromedp.Click(chromedp.CSS(`#joint-cards a[href="/complaints?overdue=1"]`)), chromedp.WaitVisible(chromedp.CSS(`#complaints`)))
 	audit(ctx, t, "complaints")
+	if n := eval[int](t, ctx, `document.querySelectorAll("#complaints tbody .card-red").length`); n != 1 {
+		t.Fatalf("%d red cards in the overdue list", n)
+	}
 	if got := text(`#complaints tbody`); !strings.Contains(got, "四十分钟") || !strings.Contains(got, "超期") || strings.Contains(got, "13700001111") {
 		t.Fatalf("the overdue list: %q", got)
 	}
 	do(t, ctx, chromedp.Click(chromedp.CSS(`#complaints tbody a`)))
 	waitPage(t, ctx, `#answer`)
 	audit(ctx, t, "complaint")
+	complaintPage := eval[string](t, ctx, `location.pathname`)
 	if strings.Contains(eval[string](t, ctx, `document.body.innerText`), "13700001111") {
 		t.Fatal("staff read the complainant's phone")
 	}
 	do(t, ctx, chromedp.SendKeys(chromedp.CSS(`#f-answer`), "经核实，该窗口人员擅离岗位，已通报批评并调整排班"), chromedp.Click(chromedp.CSS(`#answer button`)))
 	waitPage(t, ctx, `#answer-text`)
-	if text(`#card`) == "" || !strings.Contains(text(`#overdue`), "2") {
+	if eval[int](t, ctx, `document.querySelectorAll("#card.card-red").length`) != 1 || !strings.Contains(text(`#overdue`), "2") {
 		t.Fatalf("answered late: card %q overdue %q", text(`#card`), text(`#overdue`))
 	}
 	do(t, ctx, chromedp.Navigate(r.URL+"/supervision?month=2026-03"), chromedp.WaitVisible(chromedp.CSS(`#complaint-figures`)))
@@ -103,17 +116,43 @@ func TestBrowserJoint(t *testing.T) {
 	audit(ctx, t, "complaint answer")
 	do(t, ctx, chromedp.Click(chromedp.CSS(`input[name=complaint_verdict][value=basic]`)), chromedp.Click(chromedp.CSS(`#rate-answer button`)))
 	waitPage(t, ctx, `#thanks`)
+	signIn(t, ctx, r.URL, "tianshan.director") // the rating is on the complaint beside its red card
+	do(t, ctx, chromedp.Navigate(r.URL+complaintPage), chromedp.WaitVisible(chromedp.CSS(`#verdict`)))
+	if eval[int](t, ctx, `document.querySelectorAll("#card.card-red").length`) != 1 || text(`#verdict`) == "" {
+		t.Fatalf("rated: card %q verdict %q", text(`#card`), text(`#verdict`))
+	}
+	signOut()
 
-	// 4. 转办: 天山镇 accepted a case of 绍根镇
+	// 4. 转办 between departments: a 乡村建设规划许可 accepted at 天山镇 waits at 自然资源局's step; the matter is
+	// 农牧局's (the land is grassland)
 	c, seen := dibaoCase(t, r, "13800002222")
 	c = actAll(t, r, c, caseMove{cases.Accept, cases.Input{Materials: seen}})
-	handOver := func(reasons string) {
+	found, _ := r.Service.Search(t.Context(), "乡村建设规划许可证核发", 1)
+	pit, err := r.DB.ItemVersion(t.Context(), found[0].Card.ID, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all []cases.MaterialCheck
+	for _, m := range pit.Materials {
+		all = append(all, cases.MaterialCheck{Name: m.Name, Check: cases.SeenOriginal})
+	}
+	pc, err := r.Service.Receive(t.Context(), access.System, service.ReceiveInput{ItemID: pit.ID, ApplicantID: c.ApplicantID, ReceivingOrg: tianshan[0].ID}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pc = actAll(t, r, pc, caseMove{cases.Accept, cases.Input{Materials: all}})
+	ziran, _ := r.DB.OrgsByName(t.Context(), org.Department, "自然资源局")
+	nongmu, _ := r.DB.OrgsByName(t.Context(), org.Department, "农牧局")
+	if pc.Department != ziran[0].ID {
+		t.Fatalf("the case waits for %s", pc.Department)
+	}
+	handOver := func(user, reasons string) {
 		t.Helper()
-		signIn(t, ctx, r.URL, "tianshan.clerk")
-		do(t, ctx, chromedp.Navigate(r.URL+"/cases/"+c.ID), chromedp.WaitVisible(chromedp.CSS(`#handover-link`)), chromedp.Click(chromedp.CSS(`#handover-link`)))
+		signIn(t, ctx, r.URL, user)
+		do(t, ctx, chromedp.Navigate(r.URL+"/cases/"+pc.ID), chromedp.WaitVisible(chromedp.CSS(`#handover-link`)), chromedp.Click(chromedp.CSS(`#handover-link`)))
 		waitPage(t, ctx, `#handover`)
 		audit(ctx, t, "handover")
-		do(t, ctx, chromedp.SetValue(chromedp.CSS(`#f-to`), shaogen[0].ID), chromedp.SendKeys(chromedp.CSS(`#f-reasons`), reasons),
+		do(t, ctx, chromedp.SetValue(chromedp.CSS(`#f-to`), nongmu[0].ID), chromedp.SendKeys(chromedp.CSS(`#f-reasons`), reasons),
 			chromedp.Click(chromedp.CSS(`#handover button`)))
 		waitPage(t, ctx, `.flash`) // the list was there before: the flash says the page is the next one
 		signOut()
@@ -130,41 +169,40 @@ func TestBrowserJoint(t *testing.T) {
 		waitPage(t, ctx, `.flash`)
 		signOut()
 	}
-	handOver("申请人户籍在绍根镇")
-	answer("shaogen.clerk", "refuse", "该户已迁出本镇")
-	if got, _ := r.DB.Case(t.Context(), c.ID); got.Handling != tianshan[0].ID {
-		t.Fatalf("a refused hand-over moved the case")
+	handOver("ziran", "申请用地为草原，属农牧局审核")          // 自然资源局's reviewer, to another department
+	answer("nongmu", "refuse", "建设用地规划许可不属本局职权") // 农牧局's reviewer refuses once
+	if got, _ := r.DB.Case(t.Context(), pc.ID); got.Department != ziran[0].ID {
+		t.Fatalf("a refused hand-over moved the case to %s", got.Department)
 	}
-	handOver("经派出所核实户籍仍在绍根镇")
-	answer("shaogen.director", "accept", "")
-	got, _ := r.DB.Case(t.Context(), c.ID)
-	if got.Handling != shaogen[0].ID {
-		t.Fatalf("the case is handled by %s", got.Handling)
+	handOver("tianshan.clerk", "经现场核实，用地性质为草原") // 天山镇's window hands it again
+	answer("nongmu.head", "accept", "")
+	if got, _ := r.DB.Case(t.Context(), pc.ID); got.Department != nongmu[0].ID || got.Handling != tianshan[0].ID {
+		t.Fatalf("after the hand-over: department %s, handled by %s", got.Department, got.Handling)
 	}
 	told := 0
-	msgs, _ = r.DB.Messages(t.Context(), c.ID)
+	msgs, _ = r.DB.Messages(t.Context(), pc.ID) // the applicant's SMS, in the outbox
 	for _, m := range msgs {
-		if strings.Contains(m.Body, "绍根镇") && strings.Contains(m.Body, c.No) {
+		if strings.Contains(m.Body, "农牧局") && strings.Contains(m.Body, pc.No) && m.Phone == "13800002222" {
 			told++
 		}
 	}
 	if told != 3 {
 		t.Fatalf("the applicant was told %d times: %+v", told, msgs)
 	}
-	signIn(t, ctx, r.URL, "shaogen.clerk")
-	do(t, ctx, chromedp.Navigate(r.URL+"/cases/"+c.ID+"/handover"), chromedp.WaitVisible(chromedp.CSS(`#handovers`)))
-	if rows := text(`#handovers tbody`); !strings.Contains(rows, "该户已迁出本镇") || !strings.Contains(rows, "已接收") {
+	signIn(t, ctx, r.URL, "nongmu") // 农牧局 reads the hand-overs of the case it now decides
+	do(t, ctx, chromedp.Navigate(r.URL+"/cases/"+pc.ID+"/handover"), chromedp.WaitVisible(chromedp.CSS(`#handovers`)))
+	if rows := text(`#handovers tbody`); !strings.Contains(rows, "不属本局职权") || !strings.Contains(rows, "已接收") || !strings.Contains(rows, "自然资源局") {
 		t.Fatalf("the hand-overs: %q", rows)
 	}
 	signOut()
 
 	// 5. 会签 and 并联审批 of a 宅基地 application (the reviewer's own passes are made through the service)
-	found, _ := r.Service.Search(t.Context(), "农村村民宅基地审批", 1)
+	found, _ = r.Service.Search(t.Context(), "农村村民宅基地审批", 1)
 	it, err := r.DB.ItemVersion(t.Context(), found[0].Card.ID, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var all []cases.MaterialCheck
+	all = nil
 	for _, m := range it.Materials {
 		all = append(all, cases.MaterialCheck{Name: m.Name, Check: cases.SeenOriginal})
 	}

@@ -9,8 +9,9 @@ import (
 	"bianmin/internal/service"
 )
 
-// 转办 (issue 19, item 3): a case's hand-overs and the form that hands it to the competent township; the
-// township's incoming hand-overs to accept or refuse, and those it made.
+// 转办 (issue 19, item 3): a case's hand-overs and the form that hands it to the competent body (a township,
+// or a banner department for a case with a banner step); the body's incoming hand-overs to accept or refuse,
+// and those it made.
 
 func (s *Server) caseHandover(w http.ResponseWriter, r *http.Request) {
 	s.caseHandoverPage(w, r, http.StatusOK, nil)

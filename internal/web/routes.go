@@ -145,7 +145,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /transfers", s.needLogin(s.transferSend))
 	mux.HandleFunc("GET /transfers/{id}", s.needLogin(s.transferShow))
 	mux.HandleFunc("POST /transfers/{id}/received", s.needLogin(s.transferReceive))
-	// 转办 to the competent township (pages_handover.go): a case's hand-overs, the township's incoming and outgoing
+	// 转办 to the competent township or department (pages_handover.go): a case's hand-overs, the township's incoming and outgoing
 	mux.HandleFunc("GET /cases/{id}/handover", s.needLogin(s.caseHandover))
 	mux.HandleFunc("POST /cases/{id}/handover", s.needLogin(s.caseHandoverAsk))
 	mux.HandleFunc("GET /handovers", s.needLogin(s.handovers))
