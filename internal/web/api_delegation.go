@@ -277,7 +277,7 @@ func (s *Server) delegationOps() []apiOp {
 			func(r *http.Request, c *reqCtx, _ empty) ([]service.FAQ, error) {
 				return s.svc.ItemFAQ(r.Context(), c.me.Actor(), r.PathValue("id"))
 			}),
-		op(s, "GET", "/api/v1/items/{id}/guidance", "itemGuidance", "The guidance periods (四.(一) 移交后3个月内) of a delegated item's townships handed over, with their figures: cases, decided, on time, returns, help requests, answered in time, mean minutes to the first answer", true,
+		op(s, "GET", "/api/v1/items/{id}/guidance", "itemGuidance", "The guidance periods (四.(一) 移交后3个月内) of a delegated item's townships handed over, with their figures: cases, decided, on time, returns, help requests, answered in time, mean working minutes to the first answer (the help clock's opening hours)", true,
 			func(r *http.Request, c *reqCtx, _ empty) ([]GuidanceJSON, error) {
 				list, err := s.svc.ItemGuidance(r.Context(), c.me.Actor(), r.PathValue("id"))
 				return mapAll(list, func(g service.TownGuidance) GuidanceJSON {
