@@ -365,7 +365,9 @@ func TestMeanAnswerInWorkingMinutes(t *testing.T) {
 		}
 		return v
 	}
-	wait := func(h Help) int { return WorkingMinutes(hours.Default(), clock.Default(), loc, h.AskedAt, h.FirstAnswerAt) }
+	wait := func(h Help) int {
+		return WorkingMinutes(hours.Default(), clock.Default(), loc, h.AskedAt, h.FirstAnswerAt)
+	}
 	req := func(asked, answered string) Help {
 		h := Help{AskedAt: at(asked)}
 		h.AnswerDue, h.ResolveDue = DefaultHelpClock.Dues(hours.Default(), clock.Default(), loc, h.AskedAt)

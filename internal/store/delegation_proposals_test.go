@@ -91,7 +91,10 @@ func TestDelegationProposals(t *testing.T) {
 			if err := after.Confirm(fmt.Sprintf("deleg%d", i), head.ID, head.Name, db.Now()); err != nil {
 				t.Fatal(err)
 			}
-			err := db.Write(ctx, func(tx *store.Tx) error { _, err := tx.SaveProposal(head, p, after, "delegation.proposal.confirm"); return err })
+			err := db.Write(ctx, func(tx *store.Tx) error {
+				_, err := tx.SaveProposal(head, p, after, "delegation.proposal.confirm")
+				return err
+			})
 			if errs.CodeOf(err) != want {
 				t.Errorf("save %d: %v, want %q", i, err, want)
 			}
