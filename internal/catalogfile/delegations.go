@@ -107,6 +107,42 @@ func checkAll(dels []Delegation, at func(i int, field string) string) error {
 	return l.Err()
 }
 
+// At names a field of the record by where the record stands in its file, for the refusals only the
+// catalog it is imported into can give (a department, item or township not found): "delegations[2].item_id"
+// in JSON, "赋权!3 事项名称" (the sheet, the row and the column's header) in the template. A record of no file
+// (sent through the API) is named by the field alone.
+func (d Delegation) At(field string) string {
+	sheet, row, ok := strings.Cut(d.Position, "!")
+	switch {
+	case d.Position == "":
+		return field
+	case ok && sheet == SheetDelegations:
+		if col := slices.Index(delegationFields, field); col > 0 {
+			return SheetDelegations + "!" + row + " " + delegationHeaders[col]
+		}
+		return d.Position
+	}
+	return d.Position + "." + field
+}
+
+// CheckDelegations checks records that came without a file's reader (the API's JSON body): each is placed
+// as the JSON file places it ("delegations[i]") and checked as ReadDelegations checks it, all at once.
+func CheckDelegations(dels []Delegation) error {
+	for i := range dels {
+		if dels[i].Position == "" {
+			dels[i].Position = fmt.Sprintf("delegations[%d]", i)
+		}
+	}
+	var l errs.List
+	for _, d := range dels {
+		for _, e := range errs.All(d.Check()) {
+			e.Field = d.At(e.Field)
+			l.Add(e)
+		}
+	}
+	return l.Err()
+}
+
 // ReadDelegations reads the delegation records of a catalog file (the template or a Bianmin JSON catalog;
 // published guides have none), checked.
 func ReadDelegations(name string, body []byte) ([]Delegation, error) {
