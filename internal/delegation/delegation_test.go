@@ -455,3 +455,35 @@ func TestProposalMoves(t *testing.T) {
 		t.Errorf("input %+v", in)
 	}
 }
+
+// A record's fields are named where the record stands in its file, for the refusals the service gives after
+// matching (a department, item or township the catalog does not have); records sent without a file are
+// placed and checked as the JSON file's are.
+func TestRecordAt(t *testing.T) {
+	for _, c := range []struct {
+		pos, field, want string
+	}{
+		{"delegations[2]", "item_id", "delegations[2].item_id"},
+		{"赋权!5", "item_id", "赋权!5 事项名称"},
+		{"赋权!5", "deleg_townships", "赋权!5 承接乡镇（苏木）"},
+		{"赋权!5", "upward_department", "赋权!5 下放部门"},
+		{"赋权!5", "other", "赋权!5"},
+		{"", "item_id", "item_id"},
+	} {
+		if got := (Record{Position: c.pos}).At(c.field); got != c.want {
+			t.Errorf("%q %q: %q, want %q", c.pos, c.field, got, c.want)
+		}
+	}
+	rs := []Record{
+		{Department: "自然资源局", Item: "x", Scope: "item", Townships: []string{"天山镇"}, DocNo: "1", DocDate: "2020-09-01", Start: "2020-10-01"},
+		{Department: "自然资源局", Item: "x", Scope: "all", Townships: []string{"天山镇"}, DocNo: "1", DocDate: " 2020-09-01 ", Start: "2020-08-01"},
+	}
+	err := CheckRecords(rs)
+	var got []string
+	for _, e := range errs.All(err) {
+		got = append(got, e.Field+" "+e.Key)
+	}
+	if len(got) != 2 || got[0] != "delegations[1].deleg_scope err.find.choice" || got[1] != "delegations[1].deleg_start err.deleg.start_before_doc" || rs[0].Position != "delegations[0]" {
+		t.Errorf("checked: %v, %+v", got, rs)
+	}
+}

@@ -9,7 +9,6 @@ import (
 
 	"bianmin/internal/access"
 	"bianmin/internal/catalog"
-	"bianmin/internal/catalogfile"
 	"bianmin/internal/delegation"
 	"bianmin/internal/errs"
 	"bianmin/internal/ids"
@@ -316,7 +315,7 @@ type ImportOptions struct {
 	// Delegations are the file's delegation records (catalogfile.ReadDelegations): each is matched against
 	// the catalog and the file's items and stored as a proposal of its department (delegation_import.go), with
 	// the items, or the whole file is refused. Source names the file in the proposals.
-	Delegations []catalogfile.Delegation
+	Delegations []delegation.Record
 	Source      string
 }
 

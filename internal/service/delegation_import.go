@@ -8,7 +8,6 @@ import (
 	"bianmin/internal/access"
 	"bianmin/internal/cases"
 	"bianmin/internal/catalog"
-	"bianmin/internal/catalogfile"
 	"bianmin/internal/delegation"
 	"bianmin/internal/errs"
 	"bianmin/internal/org"
@@ -44,7 +43,7 @@ type importMatcher struct {
 
 // department finds a record's department by name (as the items' are found) or by its code, within the
 // importer's catalog.
-func (m *importMatcher) department(ctx context.Context, rec catalogfile.Delegation) (org.Org, *errs.Error) {
+func (m *importMatcher) department(ctx context.Context, rec delegation.Record) (org.Org, *errs.Error) {
 	at := rec.At("upward_department")
 	name := strings.TrimSpace(rec.Department)
 	d, err := m.s.department(ctx, m.actor, name)
@@ -70,7 +69,7 @@ func names(it catalog.Item, v string) bool {
 
 // item finds a record's item of dept by name or 实施编码: among the file's own items first (a catalog and its
 // delegations imported together), then among the department's items already in the catalog.
-func (m *importMatcher) item(ctx context.Context, rec catalogfile.Delegation, dept org.Org) (string, string, int, *errs.Error) {
+func (m *importMatcher) item(ctx context.Context, rec delegation.Record, dept org.Org) (string, string, int, *errs.Error) {
 	at, v := rec.At("item_id"), strings.TrimSpace(rec.Item)
 	var in []int
 	for i, it := range m.items {
@@ -115,7 +114,7 @@ func (m *importMatcher) item(ctx context.Context, rec catalogfile.Delegation, de
 
 // townships finds a record's townships by name or division code among the townships of the department's
 // banner (the one a department delegates to).
-func (m *importMatcher) townships(ctx context.Context, rec catalogfile.Delegation, dept org.Org) ([]delegation.ProposalTown, []*errs.Error) {
+func (m *importMatcher) townships(ctx context.Context, rec delegation.Record, dept org.Org) ([]delegation.ProposalTown, []*errs.Error) {
 	at := rec.At("deleg_townships")
 	list, ok := m.towns[dept.ID]
 	if !ok {
@@ -155,7 +154,7 @@ func (m *importMatcher) townships(ctx context.Context, rec catalogfile.Delegatio
 
 // matchDelegations matches the records of a file (source names it) against the catalog and the file's own
 // items; every record that does not match is refused, named by its row and field, all of them at once.
-func (s *Service) matchDelegations(ctx context.Context, actor access.Actor, recs []catalogfile.Delegation, source string, items []catalog.Item, depts []org.Org,
+func (s *Service) matchDelegations(ctx context.Context, actor access.Actor, recs []delegation.Record, source string, items []catalog.Item, depts []org.Org,
 	refused []bool) ([]proposalDraft, errs.List) {
 	var l errs.List
 	if len(recs) == 0 {
@@ -165,7 +164,7 @@ func (s *Service) matchDelegations(ctx context.Context, actor access.Actor, recs
 		source = string([]rune(source)[:200])
 	}
 	recs = slices.Clone(recs)
-	if err := catalogfile.CheckDelegations(recs); err != nil {
+	if err := delegation.CheckRecords(recs); err != nil {
 		return nil, errs.All(err)
 	}
 	m := &importMatcher{s: s, actor: actor, items: items, depts: depts, refused: refused, stored: map[string][]catalog.Item{}, towns: map[string][]org.Org{}}
@@ -291,7 +290,7 @@ func (s *Service) RefuseProposal(ctx context.Context, actor access.Actor, id str
 // CatalogExport is what a catalog export writes: the latest version of the items the actor keeps (Items)
 // and the delegations of their departments still in force or planned (active: a paused or revoked one would
 // come back in as a proposal to delegate), as the catalog files' records, which an import reads back.
-func (s *Service) CatalogExport(ctx context.Context, actor access.Actor) ([]catalog.Item, []catalogfile.Delegation, error) {
+func (s *Service) CatalogExport(ctx context.Context, actor access.Actor) ([]catalog.Item, []delegation.Record, error) {
 	items, err := s.Items(ctx, actor)
 	if err != nil {
 		return nil, nil, err
@@ -304,7 +303,7 @@ func (s *Service) CatalogExport(ctx context.Context, actor access.Actor) ([]cata
 	if err != nil {
 		return nil, nil, err
 	}
-	var out []catalogfile.Delegation
+	var out []delegation.Record
 	for _, d := range slices.Backward(dels) { // oldest first, as they were made
 		if d.State != delegation.Active {
 			continue
@@ -313,7 +312,7 @@ func (s *Service) CatalogExport(ctx context.Context, actor access.Actor) ([]cata
 		if err != nil {
 			return nil, nil, err
 		}
-		rec := catalogfile.Delegation{Department: dept.NameZh, Item: d.ItemName, Scope: string(d.Scope), DocNo: d.DocNo, DocDate: d.DocDate.String(), Start: d.Start().String()}
+		rec := delegation.Record{Department: dept.NameZh, Item: d.ItemName, Scope: string(d.Scope), DocNo: d.DocNo, DocDate: d.DocDate.String(), Start: d.Start().String()}
 		for _, t := range d.Townships {
 			o, err := s.org(ctx, t.OrgID)
 			if err != nil {

@@ -77,7 +77,7 @@ func TestDelegationImportMatching(t *testing.T) {
 		bad[2].Item = "没有这个事项"
 		bad[3].Townships = []string{"天山镇", "不存在镇", "天山镇"}
 		bad[4].Department = "民政局" // another department than the importer's
-		bad[5].Item = "最低生活保障"  // 民政局's item, not 自然资源局's
+		bad[5].Item = "最低生活保障"    // 民政局's item, not 自然资源局's
 		for _, c := range []struct {
 			name string
 			want []string

@@ -6,8 +6,8 @@ import (
 	"net/http"
 
 	"bianmin/internal/catalog"
-	"bianmin/internal/catalogfile"
 	"bianmin/internal/clock"
+	"bianmin/internal/delegation"
 	"bianmin/internal/oversight"
 	"bianmin/internal/service"
 )
@@ -41,9 +41,9 @@ type ItemStatusJSON struct {
 type CatalogImportJSON struct {
 	Items   []catalog.Item `json:"items"`
 	Publish bool           `json:"publish,omitempty"`
-	// Delegations are the file's 赋权清单 (catalogfile.Delegation): each becomes a proposal its department
+	// Delegations are the file's 赋权清单 (delegation.Record): each becomes a proposal its department
 	// confirms (confirmDelegationProposal), or the whole import is refused naming the record's field.
-	Delegations []catalogfile.Delegation `json:"delegations,omitempty"`
+	Delegations []delegation.Record `json:"delegations,omitempty"`
 }
 
 // OrderJSON issues an order of supervision (督办, 催办) on a case, a window or a person.
@@ -100,10 +100,10 @@ func (s *Server) pageOps() []apiOp {
 				return s.svc.ImportItemsWith(r.Context(), c.me.Actor(), in.Items, service.ImportOptions{Publish: in.Publish, Delegations: in.Delegations, Source: "API"})
 			}),
 		op(s, "GET", "/api/v1/catalog/delegations", "listCatalogDelegations", "The delegations in force or planned of the caller's departments as the catalog files' records (赋权清单: department, item, scope, townships by name, document, start): what the catalog export writes beside the items", true,
-			func(r *http.Request, c *reqCtx, _ empty) ([]catalogfile.Delegation, error) {
+			func(r *http.Request, c *reqCtx, _ empty) ([]delegation.Record, error) {
 				_, dels, err := s.svc.CatalogExport(r.Context(), c.me.Actor())
 				if dels == nil {
-					dels = []catalogfile.Delegation{}
+					dels = []delegation.Record{}
 				}
 				return dels, err
 			}),
