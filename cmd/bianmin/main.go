@@ -360,8 +360,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 		if err != nil {
 			return describe(m, err)
 		}
+		dels, err := catalogfile.ReadDelegations(files[0], body)
+		if err != nil {
+			return describe(m, err)
+		}
 		fmt.Fprintf(out, "importing %d items (written in batches that go live together: all or nothing) ...\n", len(items))
-		rep, err := m.Service.ImportItemsWith(ctx, access.System, items, service.ImportOptions{Publish: *publish, PerItem: catalogfile.IsGuides(files[0], body)})
+		rep, err := m.Service.ImportItemsWith(ctx, access.System, items, service.ImportOptions{Publish: *publish, PerItem: catalogfile.IsGuides(files[0], body),
+			Delegations: dels, Source: files[0]})
 		if err != nil {
 			if stoppedBy(ctx, err) {
 				return &stopped{"import stopped: nothing was imported (the batches already written were removed before they went live)"}
@@ -402,7 +407,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 		if len(files) != 1 {
 			return errors.New("export catalog: give the file to write")
 		}
-		items, err := m.DB.AllItems(ctx)
+		items, dels, err := m.Service.CatalogExport(ctx, access.System)
 		if err != nil {
 			return err
 		}
@@ -410,14 +415,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 		if err != nil {
 			return err
 		}
-		err = catalogfile.Write(files[0], f, items)
+		err = catalogfile.WriteWith(files[0], f, items, dels)
 		if cerr := f.Close(); err == nil {
 			err = cerr
 		}
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(out, "exported %d items to %s\n", len(items), files[0])
+		fmt.Fprintf(out, "exported %d items and %d delegations to %s\n", len(items), len(dels), files[0])
 		return nil
 	case "admin create":
 		o, err := m.DB.OrgByCode(ctx, *orgCode)
@@ -449,6 +454,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 // and refused item with its reasons, in Chinese.
 func printImport(out io.Writer, m *app.Main, rep service.ImportReport) {
 	fmt.Fprintf(out, "imported %d of %d items: %d published, %d draft, %d refused\n", rep.Created, len(rep.Items), rep.Published, rep.Drafts, rep.Refused)
+	if rep.Proposals > 0 {
+		fmt.Fprintf(out, "%d delegation records wait for their departments to confirm them (/delegation-proposals)\n", rep.Proposals)
+	}
 	for i, o := range rep.Items {
 		if o.Status == catalog.Published {
 			continue

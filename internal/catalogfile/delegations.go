@@ -11,88 +11,36 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"bianmin/internal/catalog"
-	"bianmin/internal/clock"
 	"bianmin/internal/delegation"
 	"bianmin/internal/errs"
 )
 
-// Delegations in the catalog files (issue 14 point 1: "UI, API and the catalog import formats"): a banner's
-// list of delegated items (赋权清单) travels with its catalog, in the JSON file's "delegations" and in the
-// template's sheet 赋权, one row per delegation. A record names what another catalog can find again, not its
-// ids: the department and the townships by name (or division code), the item by its name (or 实施编码). The
-// file only carries them; the service makes each a proposal its department confirms, as a delegation typed
-// on the page is its department's.
+// Delegations in the catalog files (issue 14 point 1: "UI, API and the catalog import formats"): the
+// records of a banner's 赋权清单 (delegation.Record: what a record holds, its checks, where its fields stand)
+// travel with its catalog, in the JSON file's "delegations" and in the template's sheet 赋权, one row per
+// delegation. The file only carries them; the service makes each a proposal its department confirms.
 
 // SheetDelegations is the template's sheet of delegations; a file without it has none.
-const SheetDelegations = "赋权"
+const SheetDelegations = delegation.RecordSheet
 
 // Delegation is one record of the 赋权清单.
-type Delegation struct {
-	Department string   `json:"department"`         // 下放部门: the banner department that hands it down
-	Item       string   `json:"item"`               // 事项名称, or its 实施编码
-	Scope      string   `json:"scope"`              // item (整项下放) or decision (决定环节下放)
-	Townships  []string `json:"townships"`          // 承接乡镇（苏木）
-	DocNo      string   `json:"doc_no"`             // 赋权文件文号
-	DocDate    string   `json:"doc_date"`           // 赋权文件日期, 2020-09-01
-	Start      string   `json:"start"`              // 起始日期: in force from this day for new cases
-	Note       string   `json:"note,omitempty"`     // 备注
-	Position   string   `json:"position,omitempty"` // where the record stands in its file (set by the readers)
-}
+type Delegation = delegation.Record
 
 // delegationHeaders are the sheet's columns; delegationFields the fields Check names, column by column.
 var (
-	delegationHeaders = []string{"序号", "下放部门", "事项名称", "下放范围", "承接乡镇（苏木）", "赋权文件文号", "赋权文件日期", "起始日期", "备注"}
-	delegationFields  = []string{"", "upward_department", "item_id", "deleg_scope", "deleg_townships", "deleg_doc_no", "deleg_doc_date", "deleg_start", "note"}
-	scopeNames        = map[string]string{string(delegation.WholeItem): "整项下放", string(delegation.DecisionStep): "决定环节下放"}
+	delegationHeaders, delegationFields = recordColumns()
+	scopeNames                          = map[string]string{string(delegation.WholeItem): "整项下放", string(delegation.DecisionStep): "决定环节下放"}
 )
 
+func recordColumns() (headers, fields []string) {
+	for _, c := range delegation.RecordColumns {
+		headers, fields = append(headers, c.Header), append(fields, c.Field)
+	}
+	return headers, fields
+}
+
 // MaxDelegationNote is the longest note a record keeps.
-const MaxDelegationNote = 500
-
-// Check reads a record as far as a file can: each field present, within its length, a scope from the list,
-// real dates, a start not before the document. Every field in error is named (the form's names, so that the
-// page's labels name them); whether the department, item and townships exist, and whether the document's
-// date is past, the service decides against the catalog it imports into.
-func (d Delegation) Check() error {
-	var l errs.List
-	l.Add(delegation.Text("upward_department", d.Department, 100))
-	l.Add(delegation.Text("item_id", d.Item, 200))
-	if !slices.Contains(delegation.Scopes, delegation.Scope(d.Scope)) {
-		l.Add(errs.Field("deleg_scope", "err.find.choice"))
-	}
-	if len(d.Townships) == 0 {
-		l.Add(errs.Field("deleg_townships", "err.required"))
-	}
-	for _, t := range d.Townships {
-		if e := delegation.Text("deleg_townships", t, 100); e != nil {
-			l.Add(e)
-			break
-		}
-	}
-	l.Add(delegation.Text("deleg_doc_no", d.DocNo, delegation.MaxDocNo))
-	doc, docErr := dateField("deleg_doc_date", d.DocDate)
-	l.Add(docErr)
-	start, startErr := dateField("deleg_start", d.Start)
-	if startErr == nil && docErr == nil && start.Before(doc) {
-		startErr = errs.Field("deleg_start", "err.deleg.start_before_doc")
-	}
-	l.Add(startErr)
-	if len([]rune(d.Note)) > MaxDelegationNote {
-		l.Add(errs.Field("note", "err.too_long").With("max", fmt.Sprint(MaxDelegationNote)))
-	}
-	return l.Err()
-}
-
-func dateField(field, v string) (clock.Date, *errs.Error) {
-	if strings.TrimSpace(v) == "" {
-		return clock.Date{}, errs.Field(field, "err.required")
-	}
-	d, err := clock.ParseDate(strings.TrimSpace(v))
-	if err != nil {
-		return d, errs.Field(field, "err.find.date")
-	}
-	return d, nil
-}
+const MaxDelegationNote = delegation.MaxRecordNote
 
 // checkAll checks every record, each error's field prefixed by where the record stands ("delegations[2].
 // deleg_doc_no", or the sheet's cell), all of them at once: a file is imported whole or not at all.

@@ -351,3 +351,139 @@ func TestPeriod(t *testing.T) {
 		t.Error("a rate without a decided case")
 	}
 }
+
+// The mean answer time of the guidance figures and the monthly line is counted in working minutes of the
+// department's opening hours, the clock the request's due time ran on (四.(一) 求助响应; help.go), never in
+// wall-clock minutes: a question asked at Friday's close and answered on Monday morning waited 120 working
+// minutes, not 2,460.
+func TestMeanAnswerInWorkingMinutes(t *testing.T) {
+	loc := time.FixedZone("CST", 8*3600)
+	at := func(s string) time.Time {
+		v, err := time.ParseInLocation("2006-01-02 15:04", s, loc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	wait := func(h Help) int {
+		return WorkingMinutes(hours.Default(), clock.Default(), loc, h.AskedAt, h.FirstAnswerAt)
+	}
+	req := func(asked, answered string) Help {
+		h := Help{AskedAt: at(asked)}
+		h.AnswerDue, h.ResolveDue = DefaultHelpClock.Dues(hours.Default(), clock.Default(), loc, h.AskedAt)
+		if answered != "" {
+			h.FirstAnswerAt = at(answered)
+		}
+		return h
+	}
+	for _, c := range []struct {
+		name     string
+		hs       []Help
+		minutes  int // the mean in working minutes
+		wall     int // what the wall clock would have said
+		answered int
+	}{
+		{"none answered", []Help{req("2026-12-01 09:00", "")}, 0, 0, 0},
+		{"one in the morning", []Help{req("2026-12-01 09:00", "2026-12-01 10:30")}, 90, 90, 1},
+		{"over lunch", []Help{req("2026-12-01 11:30", "2026-12-01 15:00")}, 60, 210, 1},
+		{"Friday's close to Monday", []Help{req("2026-12-04 17:00", "2026-12-07 10:00")}, 120, 3900, 1},
+		{"over New Year", []Help{req("2026-12-31 16:30", "2027-01-04 09:30")}, 120, 5340, 1},
+		{"a mean of two, the unanswered left out", []Help{req("2026-12-01 09:00", "2026-12-01 09:30"), req("2026-12-04 17:00", "2026-12-07 10:00"), req("2026-12-02 09:00", "")}, 75, 1965, 2},
+	} {
+		f := Tally(nil, c.hs, wait)
+		if f.AnswerMinutes != c.minutes || f.Answered != c.answered {
+			t.Errorf("%s: mean %d working minutes of %d answered, want %d of %d", c.name, f.AnswerMinutes, f.Answered, c.minutes, c.answered)
+		}
+		wall := 0
+		for _, h := range c.hs {
+			if h.Answered() {
+				wall += int(h.FirstAnswerAt.Sub(h.AskedAt) / time.Minute)
+			}
+		}
+		if c.answered > 0 && wall/c.answered != c.wall {
+			t.Errorf("%s: the wall clock's mean %d, the table says %d", c.name, wall/c.answered, c.wall)
+		}
+	}
+}
+
+// A proposal (an imported delegation record) is decided once by its department: confirmed with the
+// delegation it made, or refused with reasons; a second decision is refused, so confirming twice makes no
+// second delegation.
+func TestProposalMoves(t *testing.T) {
+	at := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	long := string(make([]rune, MaxReason+1))
+	for _, c := range []struct {
+		name   string
+		from   ProposalState
+		move   string
+		reason string
+		want   ProposalState
+		err    string // the error's key, or its field
+	}{
+		{"confirm", Proposed, "confirm", "", Confirmed, ""},
+		{"refuse with reasons", Proposed, "refuse", "文号有误", Declined, ""},
+		{"refuse without reasons", Proposed, "refuse", " ", Proposed, "reason"},
+		{"refuse with too long reasons", Proposed, "refuse", long + "x", Proposed, "reason"},
+		{"confirm twice", Confirmed, "confirm", "", Confirmed, "err.deleg2.proposal_decided"},
+		{"confirm a refused one", Declined, "confirm", "", Declined, "err.deleg2.proposal_decided"},
+		{"refuse a confirmed one", Confirmed, "refuse", "晚了", Confirmed, "err.deleg2.proposal_decided"},
+	} {
+		p := Proposal{State: c.from}
+		var err error
+		if c.move == "confirm" {
+			err = p.Confirm("d1", "u", "王", at)
+		} else {
+			err = p.Refuse(c.reason, "u", "王", at)
+		}
+		got := ""
+		if l := errs.All(err); len(l) > 0 {
+			e := l[0]
+			got = e.Key
+			if e.Field != "" {
+				got = e.Field
+			}
+		}
+		if got != c.err || p.State != c.want {
+			t.Errorf("%s: state %s, error %q; want %s, %q", c.name, p.State, got, c.want, c.err)
+		}
+		if c.err == "" && c.move == "confirm" && (p.DelegationID != "d1" || !p.DecidedAt.Equal(at)) {
+			t.Errorf("%s: %+v", c.name, p)
+		}
+	}
+	p := Proposal{ItemID: "i", Scope: DecisionStep, DocNo: "1", DocDate: "2026-01-01", Start: "2026-02-01", Townships: []ProposalTown{{"a", "甲"}, {"b", "乙"}}}
+	if in := p.Input(); in.ItemID != "i" || in.Scope != "decision" || len(in.Townships) != 2 || in.Townships[1] != "b" || in.Start != "2026-02-01" {
+		t.Errorf("input %+v", in)
+	}
+}
+
+// A record's fields are named where the record stands in its file, for the refusals the service gives after
+// matching (a department, item or township the catalog does not have); records sent without a file are
+// placed and checked as the JSON file's are.
+func TestRecordAt(t *testing.T) {
+	for _, c := range []struct {
+		pos, field, want string
+	}{
+		{"delegations[2]", "item_id", "delegations[2].item_id"},
+		{"赋权!5", "item_id", "赋权!5 事项名称"},
+		{"赋权!5", "deleg_townships", "赋权!5 承接乡镇（苏木）"},
+		{"赋权!5", "upward_department", "赋权!5 下放部门"},
+		{"赋权!5", "other", "赋权!5"},
+		{"", "item_id", "item_id"},
+	} {
+		if got := (Record{Position: c.pos}).At(c.field); got != c.want {
+			t.Errorf("%q %q: %q, want %q", c.pos, c.field, got, c.want)
+		}
+	}
+	rs := []Record{
+		{Department: "自然资源局", Item: "x", Scope: "item", Townships: []string{"天山镇"}, DocNo: "1", DocDate: "2020-09-01", Start: "2020-10-01"},
+		{Department: "自然资源局", Item: "x", Scope: "all", Townships: []string{"天山镇"}, DocNo: "1", DocDate: " 2020-09-01 ", Start: "2020-08-01"},
+	}
+	err := CheckRecords(rs)
+	var got []string
+	for _, e := range errs.All(err) {
+		got = append(got, e.Field+" "+e.Key)
+	}
+	if len(got) != 2 || got[0] != "delegations[1].deleg_scope err.find.choice" || got[1] != "delegations[1].deleg_start err.deleg.start_before_doc" || rs[0].Position != "delegations[0]" {
+		t.Errorf("checked: %v, %+v", got, rs)
+	}
+}

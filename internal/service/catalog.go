@@ -9,6 +9,7 @@ import (
 
 	"bianmin/internal/access"
 	"bianmin/internal/catalog"
+	"bianmin/internal/delegation"
 	"bianmin/internal/errs"
 	"bianmin/internal/ids"
 	"bianmin/internal/org"
@@ -286,6 +287,8 @@ type ImportReport struct {
 	Items []ImportOutcome `json:"items"`
 	// Gaps lists, per imported item, the elements its source lacked.
 	Gaps map[string][]string `json:"gaps,omitempty"`
+	// Proposals counts the file's delegation records stored as proposals for their departments to confirm.
+	Proposals int `json:"proposals"`
 }
 
 // ImportOutcome is what became of one item of an imported file.
@@ -309,6 +312,11 @@ type ImportOptions struct {
 	// AfterBatch, when set, is called after each staged batch is written (batch counts from 1 to of), before
 	// the import goes live: for progress, and for tests that act between batches. An error abandons the import.
 	AfterBatch func(batch, of int) error
+	// Delegations are the file's delegation records (catalogfile.ReadDelegations): each is matched against
+	// the catalog and the file's items and stored as a proposal of its department (delegation_import.go), with
+	// the items, or the whole file is refused. Source names the file in the proposals.
+	Delegations []delegation.Record
+	Source      string
 }
 
 // ImportItems adds items all or nothing (written in short batches that go live together): each item's errors
@@ -359,6 +367,13 @@ func (s *Service) ImportItemsWith(ctx context.Context, actor access.Actor, items
 			l.Add(&c)
 		}
 	}
+	drafts, bad := s.matchDelegations(ctx, actor, opt.Delegations, opt.Source, items, depts, refused)
+	for _, e := range bad {
+		if e.Code == errs.Internal {
+			return rep, e
+		}
+		l.Add(e)
+	}
 	if err := l.Err(); err != nil {
 		return rep, err
 	}
@@ -379,7 +394,22 @@ func (s *Service) ImportItemsWith(ctx context.Context, actor access.Actor, items
 		at = append(at, i)
 		rep.Items[i].Reasons = why
 	}
-	if err := s.writeImport(ctx, actor, staged, opt.AfterBatch); err != nil {
+	stagedAt := make(map[int]int, len(at)) // items[i] is staged[stagedAt[i]]
+	for k, i := range at {
+		stagedAt[i] = k
+	}
+	proposals := make([]delegation.Proposal, len(drafts))
+	for k, d := range drafts {
+		proposals[k] = d.p
+		if d.fileItem >= 0 {
+			proposals[k].ItemID = staged[stagedAt[d.fileItem]].Item.ID
+		}
+	}
+	var live func(tx *store.Tx) error
+	if len(proposals) > 0 {
+		live = func(tx *store.Tx) error { return tx.CreateProposals(actor, proposals) }
+	}
+	if err := s.writeImport(ctx, actor, staged, opt.AfterBatch, live); err != nil {
 		for i := range rep.Items {
 			rep.Items[i].ID, rep.Items[i].Status = "", ""
 		}
@@ -400,6 +430,7 @@ func (s *Service) ImportItemsWith(ctx context.Context, actor access.Actor, items
 			rep.Drafts++
 		}
 	}
+	rep.Proposals = len(proposals)
 	return rep, nil
 }
 
@@ -408,10 +439,14 @@ func (s *Service) ImportItemsWith(ctx context.Context, actor access.Actor, items
 const staleStaged = 6 * time.Hour
 
 // writeImport writes prepared items staged, in batches, and makes them live together; on any failure, the
-// context's end included, it removes what it staged, so that nothing of the import is seen.
-func (s *Service) writeImport(ctx context.Context, actor access.Actor, staged []store.StagedItem, after func(batch, of int) error) error {
+// context's end included, it removes what it staged, so that nothing of the import is seen. live, when set,
+// writes what goes live with the items in their last transaction (the file's delegation proposals).
+func (s *Service) writeImport(ctx context.Context, actor access.Actor, staged []store.StagedItem, after func(batch, of int) error, live func(tx *store.Tx) error) error {
 	if len(staged) == 0 {
-		return nil
+		if live == nil {
+			return nil
+		}
+		return s.DB.Write(ctx, live)
 	}
 	if _, err := s.DB.DropStaleStaged(ctx, s.DB.Now().Add(-staleStaged)); err != nil {
 		return err
@@ -439,7 +474,12 @@ func (s *Service) writeImport(ctx context.Context, actor access.Actor, staged []
 			return err
 		}
 		defer s.catalogChanged()
-		return s.DB.Write(ctx, func(tx *store.Tx) error { return tx.GoLive(actor, importID, staged) })
+		return s.DB.Write(ctx, func(tx *store.Tx) error {
+			if err := tx.GoLive(actor, importID, staged); err != nil || live == nil {
+				return err
+			}
+			return live(tx)
+		})
 	}()
 	if err != nil && tried > 0 {
 		if derr := s.DB.DropStaged(ctx, actor, importID, staged[:tried], err); derr != nil {

@@ -73,53 +73,8 @@ func (s *Service) helpClock() delegation.HelpClock {
 // CreateDelegation records a department's delegation of one of its items (an administrator's of any item,
 // in the name of its department) to townships. key makes it idempotent.
 func (s *Service) CreateDelegation(ctx context.Context, actor access.Actor, in delegation.Input, key string) (delegation.Delegation, error) {
-	if !actor.Role.Has(access.DelegationManage) && !actor.System {
-		return delegation.Delegation{}, forbidden(access.DelegationManage)
-	}
-	if err := textLimits(limit("item_id", in.ItemID, cases.MaxWord), limit("deleg_scope", in.Scope, cases.MaxWord), limit("deleg_doc_date", in.DocDate, cases.MaxWord),
-		limit("deleg_start", in.Start, cases.MaxWord)); err != nil {
-		return delegation.Delegation{}, err
-	}
-	_, today, err := s.clockToday(ctx)
+	d, paths, err := s.prepareDelegation(ctx, actor, in)
 	if err != nil {
-		return delegation.Delegation{}, err
-	}
-	scope, docDate, start, err := in.Check(today)
-	var l errs.List
-	for _, e := range errs.All(err) {
-		l.Add(e)
-	}
-	d := delegation.Delegation{Scope: scope, DocNo: strings.TrimSpace(in.DocNo), DocDate: docDate, State: delegation.Active, Periods: []delegation.Period{{From: start}}}
-	if in.ItemID != "" {
-		row, err := s.DB.Item(ctx, in.ItemID)
-		if err != nil || row.Published == 0 {
-			l.Add(errs.Field("item_id", "err.not_found").With("what", "item"))
-		} else {
-			it, err := s.DB.ItemVersion(ctx, row.ID, row.Published)
-			if err != nil {
-				return d, err
-			}
-			dept, err := s.DB.Org(ctx, row.DepartmentID)
-			if err != nil {
-				return d, err
-			}
-			if !actor.Can(access.DelegationManage, dept.Path) {
-				return d, forbidden(access.DelegationManage)
-			}
-			d.ItemID, d.ItemName, d.ItemNameMn, d.DeptID, d.DeptPath = it.ID, it.NameZh, it.NameMn, dept.ID, dept.Path
-		}
-	}
-	paths := map[string]string{}
-	for _, id := range in.Townships {
-		t, err := s.DB.Org(ctx, id)
-		if err != nil || t.Kind != org.Township || paths[id] != "" {
-			l.Add(errs.Field("deleg_townships", "err.not_found").With("what", "org"))
-			continue
-		}
-		paths[id] = t.Path
-		d.Townships = append(d.Townships, delegation.Township{OrgID: id})
-	}
-	if err := l.Err(); err != nil {
 		return delegation.Delegation{}, err
 	}
 	var id string
@@ -137,6 +92,62 @@ func (s *Service) CreateDelegation(ctx context.Context, actor access.Actor, in d
 		return delegation.Delegation{}, err
 	}
 	return s.DB.Delegation(ctx, id)
+}
+
+// prepareDelegation checks a delegation as typed (or as a confirmed proposal asks for it) and the actor's
+// permission on the item's department, and makes it with its townships' paths, ready to store: the one
+// validation of a new delegation, whichever way it comes.
+func (s *Service) prepareDelegation(ctx context.Context, actor access.Actor, in delegation.Input) (delegation.Delegation, map[string]string, error) {
+	if !actor.Role.Has(access.DelegationManage) && !actor.System {
+		return delegation.Delegation{}, nil, forbidden(access.DelegationManage)
+	}
+	if err := textLimits(limit("item_id", in.ItemID, cases.MaxWord), limit("deleg_scope", in.Scope, cases.MaxWord), limit("deleg_doc_date", in.DocDate, cases.MaxWord),
+		limit("deleg_start", in.Start, cases.MaxWord)); err != nil {
+		return delegation.Delegation{}, nil, err
+	}
+	_, today, err := s.clockToday(ctx)
+	if err != nil {
+		return delegation.Delegation{}, nil, err
+	}
+	scope, docDate, start, err := in.Check(today)
+	var l errs.List
+	for _, e := range errs.All(err) {
+		l.Add(e)
+	}
+	d := delegation.Delegation{Scope: scope, DocNo: strings.TrimSpace(in.DocNo), DocDate: docDate, State: delegation.Active, Periods: []delegation.Period{{From: start}}}
+	if in.ItemID != "" {
+		row, err := s.DB.Item(ctx, in.ItemID)
+		if err != nil || row.Published == 0 {
+			l.Add(errs.Field("item_id", "err.not_found").With("what", "item"))
+		} else {
+			it, err := s.DB.ItemVersion(ctx, row.ID, row.Published)
+			if err != nil {
+				return d, nil, err
+			}
+			dept, err := s.DB.Org(ctx, row.DepartmentID)
+			if err != nil {
+				return d, nil, err
+			}
+			if !actor.Can(access.DelegationManage, dept.Path) {
+				return d, nil, forbidden(access.DelegationManage)
+			}
+			d.ItemID, d.ItemName, d.ItemNameMn, d.DeptID, d.DeptPath = it.ID, it.NameZh, it.NameMn, dept.ID, dept.Path
+		}
+	}
+	paths := map[string]string{}
+	for _, id := range in.Townships {
+		t, err := s.DB.Org(ctx, id)
+		if err != nil || t.Kind != org.Township || paths[id] != "" {
+			l.Add(errs.Field("deleg_townships", "err.not_found").With("what", "org"))
+			continue
+		}
+		paths[id] = t.Path
+		d.Townships = append(d.Townships, delegation.Township{OrgID: id})
+	}
+	if err := l.Err(); err != nil {
+		return delegation.Delegation{}, nil, err
+	}
+	return d, paths, nil
 }
 
 // Delegation reads one delegation for whoever reads either side of it.

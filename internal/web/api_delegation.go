@@ -165,6 +165,18 @@ type GuidanceJSON struct {
 	Figures    delegation.PeriodFigures `json:"figures"`
 }
 
+// ProposalPageJSON is a page of delegation proposals (the delegation records a catalog import brought).
+type ProposalPageJSON struct {
+	Proposals []delegation.Proposal `json:"proposals"`
+	Next      string                `json:"next,omitempty"`
+}
+
+// ProposalRefuseJSON refuses a proposal with reasons, with the version read.
+type ProposalRefuseJSON struct {
+	Version int    `json:"version"`
+	Reason  string `json:"reason"`
+}
+
 // AssessmentJSON is one department's row of the year's assessment.
 type AssessmentJSON struct {
 	Dept    OrgJSON            `json:"dept"`
@@ -218,6 +230,20 @@ func (s *Server) delegationOps() []apiOp {
 					return DelegFileJSON{}, err
 				}
 				return delegFile(s.svc.AttachDelegationDoc(r.Context(), c.me.Actor(), r.PathValue("id"), in.Name, body))
+			}),
+		op(s, "GET", "/api/v1/delegation-proposals", "listDelegationProposals", "Delegation records a catalog import brought, waiting for (or decided by) the caller's department, newest first: ?state=proposed|confirmed|refused ?q= (item, department, document number, townships, file) ?cursor=", true,
+			func(r *http.Request, c *reqCtx, _ empty) (ProposalPageJSON, error) {
+				q := r.URL.Query()
+				p, err := s.svc.DelegationProposals(r.Context(), c.me.Actor(), q.Get("q"), q.Get("state"), q.Get("cursor"))
+				return ProposalPageJSON{p.List, p.Next}, err
+			}),
+		op(s, "POST", "/api/v1/delegation-proposals/{id}/confirm", "confirmDelegationProposal", "The department confirms an imported delegation record: the delegation is made as createDelegation makes it (the same checks and audit); version must be the one read, and a second confirmation is a conflict that makes nothing", true,
+			func(r *http.Request, c *reqCtx, in VersionJSON) (delegation.Delegation, error) {
+				return s.svc.ConfirmProposal(r.Context(), c.me.Actor(), r.PathValue("id"), in.Version)
+			}),
+		op(s, "POST", "/api/v1/delegation-proposals/{id}/refuse", "refuseDelegationProposal", "The department refuses an imported delegation record, with reasons; version must be the one read", true,
+			func(r *http.Request, c *reqCtx, in ProposalRefuseJSON) (delegation.Proposal, error) {
+				return s.svc.RefuseProposal(r.Context(), c.me.Actor(), r.PathValue("id"), in.Version, in.Reason)
 			}),
 		op(s, "GET", "/api/v1/pairs", "listPairs", "Pairs (结对) of the caller's department or township; ?history=1 adds the closed ones", true,
 			func(r *http.Request, c *reqCtx, _ empty) ([]delegation.Pair, error) {
@@ -277,7 +303,7 @@ func (s *Server) delegationOps() []apiOp {
 			func(r *http.Request, c *reqCtx, _ empty) ([]service.FAQ, error) {
 				return s.svc.ItemFAQ(r.Context(), c.me.Actor(), r.PathValue("id"))
 			}),
-		op(s, "GET", "/api/v1/items/{id}/guidance", "itemGuidance", "The guidance periods (四.(一) 移交后3个月内) of a delegated item's townships handed over, with their figures: cases, decided, on time, returns, help requests, answered in time, mean minutes to the first answer", true,
+		op(s, "GET", "/api/v1/items/{id}/guidance", "itemGuidance", "The guidance periods (四.(一) 移交后3个月内) of a delegated item's townships handed over, with their figures: cases, decided, on time, returns, help requests, answered in time, mean working minutes to the first answer (the help clock's opening hours)", true,
 			func(r *http.Request, c *reqCtx, _ empty) ([]GuidanceJSON, error) {
 				list, err := s.svc.ItemGuidance(r.Context(), c.me.Actor(), r.PathValue("id"))
 				return mapAll(list, func(g service.TownGuidance) GuidanceJSON {

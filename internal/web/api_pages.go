@@ -7,6 +7,7 @@ import (
 
 	"bianmin/internal/catalog"
 	"bianmin/internal/clock"
+	"bianmin/internal/delegation"
 	"bianmin/internal/oversight"
 	"bianmin/internal/service"
 )
@@ -40,6 +41,9 @@ type ItemStatusJSON struct {
 type CatalogImportJSON struct {
 	Items   []catalog.Item `json:"items"`
 	Publish bool           `json:"publish,omitempty"`
+	// Delegations are the file's 赋权清单 (delegation.Record): each becomes a proposal its department
+	// confirms (confirmDelegationProposal), or the whole import is refused naming the record's field.
+	Delegations []delegation.Record `json:"delegations,omitempty"`
 }
 
 // OrderJSON issues an order of supervision (督办, 催办) on a case, a window or a person.
@@ -91,9 +95,17 @@ func (s *Server) pageOps() []apiOp {
 			func(r *http.Request, c *reqCtx, in ItemStatusJSON) (empty, error) {
 				return empty{}, s.svc.SetItemStatus(r.Context(), c.me.Actor(), r.PathValue("id"), in.Version, in.To)
 			}),
-		op(s, "POST", "/api/v1/catalog/import", "importCatalog", "Import items (Bianmin's catalog JSON), all or nothing; with publish, items without gaps are published", true,
+		op(s, "POST", "/api/v1/catalog/import", "importCatalog", "Import items (Bianmin's catalog JSON) and its delegation records (proposals for their departments), all or nothing; with publish, items without gaps are published", true,
 			func(r *http.Request, c *reqCtx, in CatalogImportJSON) (service.ImportReport, error) {
-				return s.svc.ImportItemsWith(r.Context(), c.me.Actor(), in.Items, service.ImportOptions{Publish: in.Publish})
+				return s.svc.ImportItemsWith(r.Context(), c.me.Actor(), in.Items, service.ImportOptions{Publish: in.Publish, Delegations: in.Delegations, Source: "API"})
+			}),
+		op(s, "GET", "/api/v1/catalog/delegations", "listCatalogDelegations", "The delegations in force or planned of the caller's departments as the catalog files' records (赋权清单: department, item, scope, townships by name, document, start): what the catalog export writes beside the items", true,
+			func(r *http.Request, c *reqCtx, _ empty) ([]delegation.Record, error) {
+				_, dels, err := s.svc.CatalogExport(r.Context(), c.me.Actor())
+				if dels == nil {
+					dels = []delegation.Record{}
+				}
+				return dels, err
 			}),
 		op(s, "GET", "/api/v1/supervision/cases", "supervisionCases", "The cases behind a figure of the dashboard: ?dim= ?value= ?what= and the dashboard's period and township", true,
 			func(r *http.Request, c *reqCtx, _ empty) ([]service.Work, error) {

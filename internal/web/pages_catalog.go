@@ -88,7 +88,14 @@ func (s *Server) catalogImport(w http.ResponseWriter, r *http.Request) {
 		fail(err)
 		return
 	}
-	opt := service.ImportOptions{Publish: r.FormValue("publish") == "1", PerItem: catalogfile.IsGuides(hdr.Filename, body)}
+	// the file's delegation records (the JSON file's delegations, the template's sheet 赋权) come in as proposals
+	// of their departments, with the items or not at all
+	dels, err := catalogfile.ReadDelegations(filepath.Base(hdr.Filename), body)
+	if err != nil {
+		fail(err)
+		return
+	}
+	opt := service.ImportOptions{Publish: r.FormValue("publish") == "1", PerItem: catalogfile.IsGuides(hdr.Filename, body), Delegations: dels, Source: filepath.Base(hdr.Filename)}
 	rep, err := s.svc.ImportItemsWith(r.Context(), rc(r).me.Actor(), items, opt)
 	if err != nil {
 		fail(err)
@@ -114,7 +121,7 @@ func (s *Server) catalogExport(w http.ResponseWriter, r *http.Request) {
 	if !s.needCatalog(w, r) {
 		return
 	}
-	items, err := s.svc.Items(r.Context(), rc(r).me.Actor())
+	items, dels, err := s.svc.CatalogExport(r.Context(), rc(r).me.Actor())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -125,7 +132,7 @@ func (s *Server) catalogExport(w http.ResponseWriter, r *http.Request) {
 		name, ctype = "catalog.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 	}
 	var buf bytes.Buffer
-	if err := catalogfile.Write(name, &buf, items); err != nil {
+	if err := catalogfile.WriteWith(name, &buf, items, dels); err != nil { // the items and the 赋权清单, which an import reads back
 		s.fail(w, r, err)
 		return
 	}

@@ -222,6 +222,10 @@ func (s *Server) Handler() http.Handler {
 	// delegated powers, second round (pages_delegation2.go; issue 14): the delegated item's page for staff, with
 	// the guidance periods' figures and the item's internal FAQ (never on the public portal)
 	mux.HandleFunc("GET /delegations/items/{item}", s.needLogin(s.delegationItem))
+	// the delegation records a catalog import brought, for their department to confirm or refuse
+	// (pages_delegation_proposals.go)
+	mux.HandleFunc("GET /delegation-proposals", s.needLogin(s.delegationProposals))
+	mux.HandleFunc("POST /delegation-proposals/{id}", s.needLogin(s.delegationProposalAct))
 	mux.HandleFunc("POST /delegations/{id}/files", s.needLogin(s.delegationDocAttach)) // the legal document's file
 	mux.HandleFunc("GET /delegations/{id}/files/{fid}", s.needLogin(s.delegationDoc))
 	mux.HandleFunc("POST /help/{id}/files", s.needLogin(s.helpFileAttach)) // a help request's attachments
