@@ -20,7 +20,8 @@ import (
 // (receive, accept, two review passes, decide, issue: internal/apiload, the script the benchmark in
 // internal/web/lifecycle_bench_test.go runs too), the clerk and reviewer of 天山镇 and the banner's 民政局
 // signed in once and shared. It prints lifecycles/s and p50/p99 per call; with -pid, the server's CPU time
-// per lifecycle (read from /proc, the server being another process on this machine).
+// per lifecycle (read from /proc, the server being another process on this machine); with -upstream, the
+// push of the moves to a receiver (push.go).
 
 // lifecycler keeps the latencies and failures of an apiload.Lifecycle's calls.
 type lifecycler struct {
@@ -30,7 +31,7 @@ type lifecycler struct {
 	failed atomic.Int64
 }
 
-func lifecycleLoad(base, password string, clients int, dur time.Duration, pids string, pgwait string) {
+func lifecycleLoad(base, password string, clients int, dur time.Duration, pids, pgwait, upstreamURL string) {
 	client := &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 	l := &lifecycler{Lifecycle: apiload.Lifecycle{URL: base, Client: client}, lat: map[string][]time.Duration{}}
 	l.Took = func(move string, d time.Duration) {
@@ -61,6 +62,12 @@ func lifecycleLoad(base, password string, clients int, dur time.Duration, pids s
 	if pgwait != "" {
 		if sampler, err = startWaitSampler(pgwait, 100*time.Millisecond); err != nil {
 			fail("pgwait", err)
+		}
+	}
+	var push *pushWatch
+	if upstreamURL != "" {
+		if push, err = startPush(client, base, password, upstreamURL); err != nil {
+			fail("upstream", err)
 		}
 	}
 	cpu0 := cpuTime(pids)
@@ -103,6 +110,9 @@ func lifecycleLoad(base, password string, clients int, dur time.Duration, pids s
 	fmt.Printf("| all | %d | %.1f ms | %.1f ms |\n", len(all), ms(p50), ms(p99))
 	if sampler != nil {
 		printWaits(waits, samples)
+	}
+	if push != nil {
+		push.report(t0.Add(elapsed), 2*time.Minute)
 	}
 }
 

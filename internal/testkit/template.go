@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"bianmin/internal/ids"
 	"bianmin/internal/store"
@@ -127,10 +128,10 @@ func copyFile(from, to string) error {
 	return out.Close()
 }
 
+// pgTemplate is the name of the migrated template database this process copies ("" until built).
 var pgTemplate struct {
-	once sync.Once
+	sync.Mutex
 	name string
-	err  error
 }
 
 // pgDatabase creates an empty database of its own for one test, dropped when the test ends, and returns its
@@ -164,30 +165,61 @@ func pgDatabase(t testing.TB, base string) (string, bool) {
 	return u, true
 }
 
-// pgCopy makes the empty database of u, nobody connected to it yet, a copy of the migrated template.
+// pgCopy makes the empty database of u, nobody connected to it yet, a copy of the migrated template. The
+// template may be gone (dropped as stale by a process of other migrations): it is built again, once.
 func pgCopy(u string) error {
 	name, err := databaseOf(u)
 	if err != nil || !strings.HasPrefix(name, "bianmin_t_") {
 		return fmt.Errorf("not a test database of its own: %s", u)
-	}
-	pgTemplate.once.Do(func() { pgTemplate.name, pgTemplate.err = pgBuild(u) })
-	if pgTemplate.err != nil {
-		return pgTemplate.err
 	}
 	admin, err := sql.Open("pgx", withDatabase(u, "postgres"))
 	if err != nil {
 		return err
 	}
 	defer admin.Close()
+	for attempt := 0; ; attempt++ {
+		tmpl, err := templateName(u)
+		if err != nil {
+			return err
+		}
+		// the copy under a name of its own first: the empty database stays where the copy fails
+		if _, err = admin.Exec("CREATE DATABASE " + name + "_c TEMPLATE " + tmpl); err == nil {
+			break
+		}
+		pgTemplate.Lock()
+		if pgTemplate.name == tmpl {
+			pgTemplate.name = ""
+		}
+		pgTemplate.Unlock()
+		if attempt == 1 {
+			return err
+		}
+	}
 	if _, err := admin.Exec("DROP DATABASE " + name); err != nil {
+		admin.Exec("DROP DATABASE " + name + "_c")
 		return err
 	}
-	_, err = admin.Exec("CREATE DATABASE " + name + " TEMPLATE " + pgTemplate.name)
+	_, err = admin.Exec("ALTER DATABASE " + name + "_c RENAME TO " + name)
 	return err
 }
 
+// templateName is the migrated template's name, built the first time it is asked for.
+func templateName(u string) (string, error) {
+	pgTemplate.Lock()
+	defer pgTemplate.Unlock()
+	if pgTemplate.name == "" {
+		name, err := pgBuild(u)
+		if err != nil {
+			return "", err
+		}
+		pgTemplate.name = name
+	}
+	return pgTemplate.name, nil
+}
+
 // pgBuild migrates the template database once for all test processes that share the migrations, under an
-// advisory lock (the packages' tests run at once), and drops templates of earlier migrations.
+// advisory lock (the packages' tests run at once), and drops templates of other migrations built more than
+// a day ago.
 func pgBuild(u string) (string, error) {
 	ctx := context.Background()
 	admin, err := sql.Open("pgx", withDatabase(u, "postgres"))
@@ -212,7 +244,11 @@ func pgBuild(u string) (string, error) {
 	if n == 1 {
 		return name, nil
 	}
-	rows, err := conn.QueryContext(ctx, `SELECT datname FROM pg_database WHERE datname LIKE 'bianmin\_tmpl\_%'`)
+	// templates of other migrations built more than a day ago: a process of other migrations (another
+	// checkout's tests) may be copying a newer one right now
+	rows, err := conn.QueryContext(ctx, `SELECT d.datname FROM pg_database d
+		JOIN pg_shdescription s ON s.objoid = d.oid AND s.classoid = 'pg_database'::regclass
+		WHERE d.datname LIKE 'bianmin\_tmpl\_%' AND s.description < $1`, time.Now().Add(-24*time.Hour).UTC().Format(time.RFC3339))
 	if err != nil {
 		return "", err
 	}
@@ -228,6 +264,7 @@ func pgBuild(u string) (string, error) {
 		conn.ExecContext(ctx, "DROP DATABASE IF EXISTS "+s+" WITH (FORCE)")
 	}
 	build := name + "_build"
+	conn.ExecContext(ctx, "DROP DATABASE IF EXISTS "+build+" WITH (FORCE)") // left by a process killed while building
 	if _, err := conn.ExecContext(ctx, "CREATE DATABASE "+build); err != nil {
 		return "", err
 	}
@@ -235,6 +272,9 @@ func pgBuild(u string) (string, error) {
 	if err == nil {
 		_, err = db.Migrate(ctx)
 		db.Close()
+	}
+	if err == nil {
+		_, err = conn.ExecContext(ctx, "COMMENT ON DATABASE "+build+" IS '"+time.Now().UTC().Format(time.RFC3339)+"'")
 	}
 	if err == nil {
 		_, err = conn.ExecContext(ctx, "ALTER DATABASE "+build+" RENAME TO "+name)

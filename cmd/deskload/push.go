@@ -1,0 +1,142 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"time"
+)
+
+// The push under load (-upstream, issue 15): before the lifecycles start, the admin sets up a receiver of
+// channel upstream at its own organisation, addressed to a reference receiver (`bianmin upstream serve`, a
+// process of its own); after they end, the load waits for the outbox to drain and reads the receiver's
+// delivery log through the API, to print how many records went up, how fast, and how long each waited
+// from the move that made it to the receiver's receipt.
+
+// pushWatch is a receiver set up for one run.
+type pushWatch struct {
+	client     *http.Client
+	base       string
+	token      string
+	receiverID string
+}
+
+func startPush(c *http.Client, base, password, receiverURL string) (*pushWatch, error) {
+	s, err := signIn(c, base, "admin", password)
+	if err != nil {
+		return nil, fmt.Errorf("admin: %w", err)
+	}
+	b, code, err := get(c, base+"/api/v1/me", s.token)
+	if err != nil || code != 200 {
+		return nil, fmt.Errorf("me: %d %v", code, err)
+	}
+	var me struct {
+		OrgID string `json:"org_id"`
+	}
+	if err := json.Unmarshal(b, &me); err != nil {
+		return nil, err
+	}
+	body, _ := json.Marshal(map[string]any{"org_id": me.OrgID, "channel": "upstream", "name": "deskload " + time.Now().Format("15:04:05"),
+		"url": receiverURL, "active": true})
+	req, _ := http.NewRequest("POST", base+"/api/v1/receivers", bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+s.token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := c.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	var r struct {
+		ID string `json:"id"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil || resp.StatusCode != 200 && resp.StatusCode != 201 || r.ID == "" {
+		return nil, fmt.Errorf("create receiver: %d %v", resp.StatusCode, err)
+	}
+	return &pushWatch{client: c, base: base, token: s.token, receiverID: r.ID}, nil
+}
+
+type deliveryPage struct {
+	Records []struct {
+		Created time.Time `json:"created"`
+		Sent    time.Time `json:"sent"`
+		Parked  time.Time `json:"parked"`
+	} `json:"records"`
+	Counts struct {
+		Pending int `json:"pending"`
+		Parked  int `json:"parked"`
+		Sent    int `json:"sent"`
+	} `json:"counts"`
+	Next string `json:"next"`
+}
+
+func (p *pushWatch) page(cursor string) (deliveryPage, error) {
+	var d deliveryPage
+	u := p.base + "/api/v1/receivers/" + p.receiverID + "/deliveries"
+	if cursor != "" {
+		u += "?cursor=" + url.QueryEscape(cursor)
+	}
+	b, code, err := get(p.client, u, p.token)
+	if err != nil || code != 200 {
+		return d, fmt.Errorf("deliveries: %d %v %.200s", code, err, b)
+	}
+	return d, json.Unmarshal(b, &d)
+}
+
+// report waits (at most drain) for the records still pending, then reads the whole log and prints the
+// push's figures: records received, their rate from the first move to the last receipt, and the wait from
+// move to receipt (p50, p99, max).
+func (p *pushWatch) report(loadEnd time.Time, drain time.Duration) {
+	deadline := time.Now().Add(drain)
+	var first deliveryPage
+	var err error
+	for {
+		if first, err = p.page(""); err != nil {
+			fmt.Println("push:", err)
+			return
+		}
+		if first.Counts.Pending == 0 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	drained := time.Since(loadEnd)
+	var lags []time.Duration
+	var from, to time.Time
+	parked := 0
+	for pg := first; ; {
+		for _, r := range pg.Records {
+			if !r.Parked.IsZero() {
+				parked++
+			}
+			if r.Sent.IsZero() {
+				continue
+			}
+			lags = append(lags, r.Sent.Sub(r.Created))
+			if from.IsZero() || r.Created.Before(from) {
+				from = r.Created
+			}
+			if r.Sent.After(to) {
+				to = r.Sent
+			}
+		}
+		if pg.Next == "" {
+			break
+		}
+		if pg, err = p.page(pg.Next); err != nil {
+			fmt.Println("push:", err)
+			return
+		}
+	}
+	if len(lags) == 0 {
+		fmt.Println("push: no record received")
+		return
+	}
+	slices.Sort(lags)
+	at := func(q float64) time.Duration { return lags[min(len(lags)-1, int(q*float64(len(lags))))] }
+	fmt.Printf("push: %d records received (%d pending, %d parked), %.1f records/s from the first move to the last receipt; the outbox drained %.1f s after the load\n",
+		len(lags), first.Counts.Pending, parked, float64(len(lags))/to.Sub(from).Seconds(), drained.Seconds())
+	fmt.Printf("push: move to receipt p50 %.0f ms, p99 %.0f ms, max %.0f ms\n", ms(at(0.50)), ms(at(0.99)), ms(lags[len(lags)-1]))
+}
