@@ -159,13 +159,10 @@ type Running struct {
 }
 
 // Start runs Bianmin with the demo world on the engine, on 127.0.0.1 with a free port, until the test ends.
-// The test runs in parallel with the package's other parallel tests, except a browser test (TestBrowser...):
-// those share one Chromium and are measured by what a person waits for, so they run one at a time.
+// The test runs in parallel with the package's other parallel tests.
 func Start(t testing.TB, e Engine) *Running {
 	t.Helper()
-	if !strings.HasPrefix(t.Name(), "TestBrowser") {
-		inParallel(t)
-	}
+	inParallel(t)
 	migrated(t, e)
 	ctx, cancel := context.WithCancel(context.Background())
 	dir := t.TempDir()

@@ -297,7 +297,7 @@ func submit(t *testing.T, ctx context.Context, sel string) {
 		if done, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!window.__before && document.readyState === "complete"`)); err == nil && done {
 			return
 		}
-		if i > 400 {
+		if i > 2400 {
 			t.Fatalf("%s: no page came back", sel)
 		}
 		time.Sleep(25 * time.Millisecond)

@@ -92,7 +92,7 @@ func TestBrowserFullyOnline(t *testing.T) {
 		if eval[bool](t, ctx, `!!document.querySelector("#f-m1_file").dataset.shrunk && !!document.querySelector("#f-m2_file").dataset.shrunk`) {
 			break
 		}
-		if i > 400 {
+		if i > 1200 {
 			t.Fatal("the photos were not shrunk in the browser")
 		}
 		time.Sleep(50 * time.Millisecond)
@@ -213,7 +213,7 @@ func deskSteps(t *testing.T, ctx context.Context, base string) (login func(strin
 			if done, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!window.__before && document.readyState === "complete" && !!document.querySelector("ol.timeline")`)); err == nil && done {
 				break
 			}
-			if i > 200 {
+			if i > 2400 {
 				t.Fatalf("%s: the page did not come back", action)
 			}
 			time.Sleep(25 * time.Millisecond)

@@ -144,7 +144,7 @@ func TestBrowserHallRating(t *testing.T) {
 			if got, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.querySelector("#step") || {textContent: ""}).textContent`)); err == nil && strings.Contains(got, m.step) {
 				break
 			}
-			if i > 400 {
+			if i > 2400 {
 				t.Fatalf("%s: the page shows %q %q", m.move, text(ctx, `#step`), text(ctx, `#errors`))
 			}
 			time.Sleep(25 * time.Millisecond)

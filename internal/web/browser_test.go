@@ -28,13 +28,16 @@ func browser(t *testing.T) context.Context {
 	if shared.err != nil {
 		noBrowser(t, shared.err)
 	}
+	// two tests at a time in the browser: on a machine of two processors a third would only wait for one
+	browsers <- struct{}{}
+	t.Cleanup(func() { <-browsers })
 	// a browser context of its own: the test's cookies and storage are its own, as in a fresh profile
 	ctx, cancel := chromedp.NewContext(shared.ctx, chromedp.WithNewBrowserContext())
 	t.Cleanup(cancel)
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("a tab in the shared Chromium: %v", err)
 	}
-	ctx, cancel2 := context.WithTimeout(ctx, 60*time.Second)
+	ctx, cancel2 := context.WithTimeout(ctx, 3*time.Minute) // a bound on a hung browser, not a measure
 	t.Cleanup(cancel2)
 	return ctx
 }
@@ -42,11 +45,14 @@ func browser(t *testing.T) context.Context {
 // shared is one Chromium for all the tests of the package that need no profile of their own: starting it
 // costs a second or two, a new browser context a few milliseconds. It ends with the test binary (chromedp
 // starts it with a parent-death signal).
-var shared struct {
-	once sync.Once
-	ctx  context.Context
-	err  error
-}
+var (
+	shared struct {
+		once sync.Once
+		ctx  context.Context
+		err  error
+	}
+	browsers = make(chan struct{}, 2)
+)
 
 func startShared() (context.Context, error) {
 	path, err := chromiumPath()
@@ -118,7 +124,7 @@ func browserAt(t *testing.T, profile string) (context.Context, func()) {
 	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
 		t.Fatalf("starting Chromium at %s: %v", path, err)
 	}
-	ctx, cancel3 := context.WithTimeout(ctx, 60*time.Second)
+	ctx, cancel3 := context.WithTimeout(ctx, 3*time.Minute)
 	t.Cleanup(cancel3)
 	return ctx, stop
 }

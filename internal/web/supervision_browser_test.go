@@ -67,7 +67,7 @@ func TestBrowserSupervision(t *testing.T) {
 		if s, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.readyState === "complete" && document.querySelector("#dashboard") ? location.search : ""`)); err == nil && strings.Contains(s, "month=2026-10") {
 			break
 		}
-		if i > 200 {
+		if i > 1200 {
 			t.Fatal("the form did not ask for October")
 		}
 		time.Sleep(50 * time.Millisecond)
