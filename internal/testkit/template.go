@@ -172,6 +172,15 @@ func pgCopy(u string) error {
 	if err != nil || !strings.HasPrefix(name, "bianmin_t_") {
 		return fmt.Errorf("not a test database of its own: %s", u)
 	}
+	// a test may have written through another way first (a command run on the engine's URL): keep that
+	if own, err := sql.Open("pgx", u); err == nil {
+		var tables int
+		err = own.QueryRow(`SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()`).Scan(&tables)
+		own.Close()
+		if err != nil || tables > 0 {
+			return err
+		}
+	}
 	admin, err := sql.Open("pgx", withDatabase(u, "postgres"))
 	if err != nil {
 		return err
