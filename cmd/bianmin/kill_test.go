@@ -70,6 +70,7 @@ func TestKillAnywhere(t *testing.T) {
 					of := (points + 1 - i%2) / 2
 					at := time.Duration((float64(k) + 0.5) / float64(of) * float64(whole[kind]))
 					t.Run(fmt.Sprintf("%s-%s-%s", sig, kind, at.Round(time.Millisecond)), func(t *testing.T) {
+						t.Parallel() // each point on a database of its own; a run mostly waits for its kill
 						e, dir := fresh(t, name)
 						res := launch(t, bin, e, dir, runs[kind], at, sig)
 						t.Logf("exit %d; last words: %s", res.code, lastLine(res.stderr))
