@@ -31,7 +31,7 @@ type lifecycler struct {
 	failed atomic.Int64
 }
 
-func lifecycleLoad(base, password string, clients int, dur time.Duration, pids, pgwait, upstreamURL string) {
+func lifecycleLoad(base, password string, clients, townships int, dur time.Duration, pids, pgwait, upstreamURL string) {
 	client := &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 	l := &lifecycler{Lifecycle: apiload.Lifecycle{URL: base, Client: client}, lat: map[string][]time.Duration{}}
 	l.Took = func(move string, d time.Duration) {
@@ -58,6 +58,10 @@ func lifecycleLoad(base, password string, clients int, dur time.Duration, pids, 
 	if l.Item, l.Applicant, err = l.subjects(); err != nil {
 		fail("lifecycle", err)
 	}
+	lives, err := townshipLifecycles(client, base, password, townships, l)
+	if err != nil {
+		fail("townships", err)
+	}
 	var sampler *waitSampler
 	if pgwait != "" {
 		if sampler, err = startWaitSampler(pgwait, 100*time.Millisecond); err != nil {
@@ -75,12 +79,13 @@ func lifecycleLoad(base, password string, clients int, dur time.Duration, pids, 
 	t0 := time.Now()
 	var done atomic.Int64
 	var wg sync.WaitGroup
-	for range clients {
+	for i := range clients {
 		wg.Add(1)
+		life := lives[i%len(lives)]
 		go func() {
 			defer wg.Done()
 			for time.Now().Before(end) {
-				if l.Run() != "" {
+				if life.Run() != "" {
 					done.Add(1)
 				}
 			}
@@ -95,7 +100,7 @@ func lifecycleLoad(base, password string, clients int, dur time.Duration, pids, 
 		waits, samples = sampler.stop()
 	}
 	n := done.Load()
-	fmt.Printf("%d clients, %s: %d lifecycles, %.1f lifecycles/s, %d calls failed\n", clients, dur, n, float64(n)/elapsed.Seconds(), l.failed.Load())
+	fmt.Printf("%d clients in %d townships, %s: %d lifecycles, %.1f lifecycles/s, %d calls failed\n", clients, len(lives), dur, n, float64(n)/elapsed.Seconds(), l.failed.Load())
 	if pids != "" && n > 0 {
 		fmt.Printf("server CPU (pids %s): %.1f s, %.2f ms per lifecycle\n", pids, cpu.Seconds(), float64(cpu.Microseconds())/1000/float64(n))
 	}
