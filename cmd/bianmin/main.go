@@ -457,6 +457,9 @@ func printImport(out io.Writer, m *app.Main, rep service.ImportReport) {
 	if rep.Proposals > 0 {
 		fmt.Fprintf(out, "%d delegation records wait for their departments to confirm them (/delegation-proposals)\n", rep.Proposals)
 	}
+	for _, a := range rep.Already {
+		fmt.Fprintf(out, "%s %s: already %s, not proposed again\n", a.Position, a.Item, a.Why)
+	}
 	for i, o := range rep.Items {
 		if o.Status == catalog.Published {
 			continue

@@ -487,3 +487,52 @@ func TestRecordAt(t *testing.T) {
 		t.Errorf("checked: %v, %+v", got, rs)
 	}
 }
+
+// A re-imported record proposes nothing new when the same delegation (department, item, scope, townships in
+// any order, document number) waits as a proposal or is active; a decided proposal, a paused or revoked
+// delegation, or any field that differs lets it through.
+func TestProposalAlreadyIn(t *testing.T) {
+	p := Proposal{DeptID: "D", ItemID: "I", Scope: WholeItem, DocNo: "阿政发〔2020〕52号", Townships: []ProposalTown{{"a", "甲"}, {"b", "乙"}}}
+	waiting := func(f func(*Proposal)) []Proposal {
+		q := p
+		q.ID, q.State, q.Townships, q.Start = "p1", Proposed, []ProposalTown{{"b", "乙"}, {"a", "甲"}}, "2030-01-01"
+		if f != nil {
+			f(&q)
+		}
+		return []Proposal{q}
+	}
+	active := func(f func(*Delegation)) []Delegation {
+		d := Delegation{ID: "d1", DeptID: "D", ItemID: "I", Scope: WholeItem, DocNo: " 阿政发〔2020〕52号", State: Active, Townships: []Township{{OrgID: "a"}, {OrgID: "b"}}}
+		if f != nil {
+			f(&d)
+		}
+		return []Delegation{d}
+	}
+	for _, c := range []struct {
+		name    string
+		waiting []Proposal
+		dels    []Delegation
+		want    Already
+		id      string
+	}{
+		{"nothing yet", nil, nil, "", ""},
+		{"waiting, townships in another order", waiting(nil), nil, AlreadyProposed, "p1"},
+		{"waiting but confirmed", waiting(func(q *Proposal) { q.State = Confirmed }), nil, "", ""},
+		{"waiting but refused", waiting(func(q *Proposal) { q.State = Declined }), nil, "", ""},
+		{"waiting, another scope", waiting(func(q *Proposal) { q.Scope = DecisionStep }), nil, "", ""},
+		{"waiting, another document", waiting(func(q *Proposal) { q.DocNo = "阿政发〔2021〕1号" }), nil, "", ""},
+		{"waiting, one township fewer", waiting(func(q *Proposal) { q.Townships = q.Townships[:1] }), nil, "", ""},
+		{"waiting, another item", waiting(func(q *Proposal) { q.ItemID = "J" }), nil, "", ""},
+		{"waiting, another department", waiting(func(q *Proposal) { q.DeptID = "E" }), nil, "", ""},
+		{"active", nil, active(nil), AlreadyDelegated, "d1"},
+		{"active and waiting: delegated first", waiting(nil), active(nil), AlreadyDelegated, "d1"},
+		{"paused", nil, active(func(d *Delegation) { d.State = Paused }), "", ""},
+		{"revoked", nil, active(func(d *Delegation) { d.State = Revoked }), "", ""},
+		{"active, another township", nil, active(func(d *Delegation) { d.Townships[1].OrgID = "c" }), "", ""},
+	} {
+		got, id := p.AlreadyIn(c.waiting, c.dels)
+		if got != c.want || id != c.id {
+			t.Errorf("%s: %q %q, want %q %q", c.name, got, id, c.want, c.id)
+		}
+	}
+}

@@ -1,6 +1,8 @@
 package delegation
 
 import (
+	"slices"
+	"strings"
 	"time"
 
 	"bianmin/internal/errs"
@@ -59,6 +61,9 @@ type Proposal struct {
 	DecidedName  string         `json:"decided_name,omitempty"`
 	DecidedAt    time.Time      `json:"decided_at,omitzero"`
 	Version      int            `json:"version"`
+	// ItemStatus is where the item's latest version stands (draft, review, published, retired), read with the
+	// list and never kept: a proposal of an item not yet published cannot be confirmed until it is.
+	ItemStatus string `json:"item_status,omitempty"`
 }
 
 // Input is the delegation the proposal asks its department to make, as if typed on the form.
@@ -98,4 +103,63 @@ func (p *Proposal) Refuse(reason, by, name string, at time.Time) error {
 	}
 	p.Reason = reason
 	return p.decide(Declined, by, name, at)
+}
+
+// Already says why an imported record proposes nothing: a proposal of the same delegation still waits, or
+// the delegation is already made and active (in force, or planned from its start date).
+type Already string
+
+const (
+	AlreadyProposed  Already = "proposed"
+	AlreadyDelegated Already = "delegated"
+)
+
+// sameTowns reports whether two lists name the same townships, in any order.
+func sameTowns(a, b []string) bool {
+	a, b = slices.Sorted(slices.Values(a)), slices.Sorted(slices.Values(b))
+	return slices.Equal(a, b)
+}
+
+func (p Proposal) townIDs() []string {
+	out := make([]string, len(p.Townships))
+	for i, t := range p.Townships {
+		out[i] = t.OrgID
+	}
+	return out
+}
+
+// Same reports whether two proposals ask for the same delegation: the same department, item, scope,
+// townships (in any order) and document number. The dates and the note do not count: a file sent again with
+// a corrected start is still the same delegation, which the department confirms or refuses once.
+func (p Proposal) Same(q Proposal) bool {
+	return p.DeptID == q.DeptID && p.ItemID == q.ItemID && p.Scope == q.Scope && strings.TrimSpace(p.DocNo) == strings.TrimSpace(q.DocNo) &&
+		sameTowns(p.townIDs(), q.townIDs())
+}
+
+// SameAs reports whether a proposal asks for delegation d, by the same fields as Same.
+func (p Proposal) SameAs(d Delegation) bool {
+	towns := make([]string, len(d.Townships))
+	for i, t := range d.Townships {
+		towns[i] = t.OrgID
+	}
+	return p.DeptID == d.DeptID && p.ItemID == d.ItemID && p.Scope == d.Scope && strings.TrimSpace(p.DocNo) == strings.TrimSpace(d.DocNo) && sameTowns(p.townIDs(), towns)
+}
+
+// AlreadyIn says whether an imported record, matched as p, would propose again what waits or is done: a
+// proposal among waiting that is still proposed and the same, or a delegation among dels that is active and
+// the same (a paused or revoked one may be proposed again: delegating anew is a decision of its own). It
+// returns the reason and the id of the proposal or delegation found; "" when p is new. Re-importing a file
+// must not ask the department twice for one decision (issue 14: a department hands over its items once).
+func (p Proposal) AlreadyIn(waiting []Proposal, dels []Delegation) (Already, string) {
+	for _, d := range dels {
+		if d.State == Active && p.SameAs(d) {
+			return AlreadyDelegated, d.ID
+		}
+	}
+	for _, q := range waiting {
+		if q.State == Proposed && p.Same(q) {
+			return AlreadyProposed, q.ID
+		}
+	}
+	return "", ""
 }

@@ -289,6 +289,9 @@ type ImportReport struct {
 	Gaps map[string][]string `json:"gaps,omitempty"`
 	// Proposals counts the file's delegation records stored as proposals for their departments to confirm.
 	Proposals int `json:"proposals"`
+	// Already lists the file's delegation records that proposed nothing, the same delegation already waiting
+	// or made (a file imported again): not errors.
+	Already []ImportAlready `json:"already,omitempty"`
 }
 
 // ImportOutcome is what became of one item of an imported file.
@@ -367,7 +370,7 @@ func (s *Service) ImportItemsWith(ctx context.Context, actor access.Actor, items
 			l.Add(&c)
 		}
 	}
-	drafts, bad := s.matchDelegations(ctx, actor, opt.Delegations, opt.Source, items, depts, refused)
+	drafts, already, bad := s.matchDelegations(ctx, actor, opt.Delegations, opt.Source, items, depts, refused)
 	for _, e := range bad {
 		if e.Code == errs.Internal {
 			return rep, e
@@ -430,7 +433,7 @@ func (s *Service) ImportItemsWith(ctx context.Context, actor access.Actor, items
 			rep.Drafts++
 		}
 	}
-	rep.Proposals = len(proposals)
+	rep.Proposals, rep.Already = len(proposals), already
 	return rep, nil
 }
 

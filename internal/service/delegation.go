@@ -8,6 +8,7 @@ import (
 
 	"bianmin/internal/access"
 	"bianmin/internal/cases"
+	"bianmin/internal/catalog"
 	"bianmin/internal/clock"
 	"bianmin/internal/delegation"
 	"bianmin/internal/errs"
@@ -117,8 +118,10 @@ func (s *Service) prepareDelegation(ctx context.Context, actor access.Actor, in 
 	d := delegation.Delegation{Scope: scope, DocNo: strings.TrimSpace(in.DocNo), DocDate: docDate, State: delegation.Active, Periods: []delegation.Period{{From: start}}}
 	if in.ItemID != "" {
 		row, err := s.DB.Item(ctx, in.ItemID)
-		if err != nil || row.Published == 0 {
+		if err != nil {
 			l.Add(errs.Field("item_id", "err.not_found").With("what", "item"))
+		} else if row.Published == 0 {
+			l.Add(s.unpublished(ctx, actor, row))
 		} else {
 			it, err := s.DB.ItemVersion(ctx, row.ID, row.Published)
 			if err != nil {
@@ -148,6 +151,26 @@ func (s *Service) prepareDelegation(ctx context.Context, actor access.Actor, in 
 		return delegation.Delegation{}, nil, err
 	}
 	return d, paths, nil
+}
+
+// unpublished says why an item with no published version cannot be delegated: a draft (or one in review)
+// must be published first, a retired one no longer exists for new cases; named, for someone who may delegate
+// for its department (anyone else learns only that there is no such item). A delegation changes who decides
+// the published item's cases (行政许可法 第38条; the seed 四.(一)): there are none of an unpublished one.
+func (s *Service) unpublished(ctx context.Context, actor access.Actor, row store.ItemRow) *errs.Error {
+	notFound := errs.Field("item_id", "err.not_found").With("what", "item")
+	dept, err := s.DB.Org(ctx, row.DepartmentID)
+	if err != nil || (!actor.System && !actor.Can(access.DelegationManage, dept.Path)) {
+		return notFound
+	}
+	it, err := s.DB.ItemVersion(ctx, row.ID, row.Latest)
+	if err != nil {
+		return notFound
+	}
+	if it.Status == catalog.Retired {
+		return errs.Field("item_id", "err.deleg4.item_retired").With("name", it.NameZh)
+	}
+	return errs.Field("item_id", "err.deleg4.item_unpublished").With("name", it.NameZh)
 }
 
 // Delegation reads one delegation for whoever reads either side of it.

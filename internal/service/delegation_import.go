@@ -1,6 +1,7 @@
 package service
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"strings"
@@ -39,6 +40,35 @@ type importMatcher struct {
 	refused []bool         // the file's items refused (published guides: not imported)
 	stored  map[string][]catalog.Item
 	towns   map[string][]org.Org
+	waiting map[string][]delegation.Proposal   // an item's proposals still waiting
+	made    map[string][]delegation.Delegation // an item's delegations
+}
+
+// already says whether a matched record asks again for what waits or is done (delegation.Proposal.AlreadyIn):
+// a proposal still waiting or an active delegation of a catalog item, or an earlier record of the same file.
+func (m *importMatcher) already(ctx context.Context, d proposalDraft, earlier []proposalDraft) (delegation.Already, string, error) {
+	for _, e := range earlier {
+		if e.fileItem == d.fileItem && d.p.Same(e.p) {
+			return delegation.AlreadyProposed, "", nil
+		}
+	}
+	if d.fileItem >= 0 {
+		return "", "", nil // an item the file brings is new: nothing can wait for it yet
+	}
+	id := d.p.ItemID
+	if _, ok := m.waiting[id]; !ok {
+		list, err := m.s.DB.Proposals(ctx, store.ProposalQuery{Dept: d.p.DeptPath, State: delegation.Proposed, Item: id, Limit: 1000})
+		if err != nil {
+			return "", "", err
+		}
+		dels, err := m.s.DB.DelegationsOfItem(ctx, id)
+		if err != nil {
+			return "", "", err
+		}
+		m.waiting[id], m.made[id] = list, dels
+	}
+	why, at := d.p.AlreadyIn(m.waiting[id], m.made[id])
+	return why, at, nil
 }
 
 // department finds a record's department by name (as the items' are found) or by its code, within the
@@ -153,22 +183,26 @@ func (m *importMatcher) townships(ctx context.Context, rec delegation.Record, de
 }
 
 // matchDelegations matches the records of a file (source names it) against the catalog and the file's own
-// items; every record that does not match is refused, named by its row and field, all of them at once.
+// items; every record that does not match is refused, named by its row and field, all of them at once. A
+// record that asks again for a delegation waiting or made is no error: it proposes nothing and is listed
+// among the already.
 func (s *Service) matchDelegations(ctx context.Context, actor access.Actor, recs []delegation.Record, source string, items []catalog.Item, depts []org.Org,
-	refused []bool) ([]proposalDraft, errs.List) {
+	refused []bool) ([]proposalDraft, []ImportAlready, errs.List) {
 	var l errs.List
 	if len(recs) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if len([]rune(source)) > 200 {
 		source = string([]rune(source)[:200])
 	}
 	recs = slices.Clone(recs)
 	if err := delegation.CheckRecords(recs); err != nil {
-		return nil, errs.All(err)
+		return nil, nil, errs.All(err)
 	}
-	m := &importMatcher{s: s, actor: actor, items: items, depts: depts, refused: refused, stored: map[string][]catalog.Item{}, towns: map[string][]org.Org{}}
+	m := &importMatcher{s: s, actor: actor, items: items, depts: depts, refused: refused, stored: map[string][]catalog.Item{}, towns: map[string][]org.Org{},
+		waiting: map[string][]delegation.Proposal{}, made: map[string][]delegation.Delegation{}}
 	var out []proposalDraft
+	var already []ImportAlready
 	for _, rec := range recs {
 		dept, e := m.department(ctx, rec)
 		if e != nil {
@@ -177,24 +211,43 @@ func (s *Service) matchDelegations(ctx context.Context, actor access.Actor, recs
 		}
 		itemID, itemName, fileItem, e := m.item(ctx, rec, dept)
 		if e != nil && e.Code == errs.Internal {
-			return nil, errs.List{e}
+			return nil, nil, errs.List{e}
 		}
 		l.Add(e)
 		towns, bad := m.townships(ctx, rec, dept)
 		for _, b := range bad {
 			if b.Code == errs.Internal {
-				return nil, errs.List{b}
+				return nil, nil, errs.List{b}
 			}
 			l.Add(b)
 		}
 		if e != nil || len(bad) > 0 {
 			continue
 		}
-		out = append(out, proposalDraft{fileItem: fileItem, p: delegation.Proposal{DeptID: dept.ID, DeptPath: dept.Path, DeptName: dept.NameZh, ItemID: itemID,
+		d := proposalDraft{fileItem: fileItem, p: delegation.Proposal{DeptID: dept.ID, DeptPath: dept.Path, DeptName: dept.NameZh, ItemID: itemID,
 			ItemName: itemName, Scope: delegation.Scope(rec.Scope), Townships: towns, DocNo: strings.TrimSpace(rec.DocNo), DocDate: strings.TrimSpace(rec.DocDate),
-			Start: strings.TrimSpace(rec.Start), Note: rec.Note, Source: strings.TrimSpace(source + " " + rec.Position)}})
+			Start: strings.TrimSpace(rec.Start), Note: rec.Note, Source: strings.TrimSpace(source + " " + rec.Position)}}
+		why, id, err := m.already(ctx, d, out)
+		if err != nil {
+			return nil, nil, errs.All(err)
+		}
+		if why != "" {
+			already = append(already, ImportAlready{Position: rec.Position, Item: itemName, Why: why, ID: id})
+			continue
+		}
+		out = append(out, d)
 	}
-	return out, l
+	return out, already, l
+}
+
+// ImportAlready is a record of an imported file that proposed nothing: the same delegation (department,
+// item, scope, townships, document number) already waits as a proposal (Why proposed; ID the proposal, or
+// empty for an earlier record of the same file) or is made and active (Why delegated; ID the delegation).
+type ImportAlready struct {
+	Position string             `json:"position"` // where the record stands in its file: "赋权!3", "delegations[0]"
+	Item     string             `json:"item"`
+	Why      delegation.Already `json:"why"`
+	ID       string             `json:"id,omitempty"`
 }
 
 // DelegationProposals lists the proposals of the actor's departments (a department's own; a banner's
@@ -213,7 +266,23 @@ func (s *Service) DelegationProposals(ctx context.Context, actor access.Actor, t
 	}
 	q := store.ProposalQuery{Dept: actor.OrgPath, All: actor.System, State: delegation.ProposalState(state), Text: strings.TrimSpace(text), After: after, Limit: listPageSize + 1}
 	list, err := s.DB.Proposals(ctx, q)
-	return pageOf(list, err, func(p delegation.Proposal) string { return p.ID })
+	page, err := pageOf(list, err, func(p delegation.Proposal) string { return p.ID })
+	if err != nil || len(page.List) == 0 {
+		return page, err
+	}
+	// where each item stands: a proposal of an item not yet published waits for its publishing
+	ids := make([]string, len(page.List))
+	for i, p := range page.List {
+		ids[i] = p.ItemID
+	}
+	st, err := s.DB.ItemStatuses(ctx, slices.Compact(slices.Sorted(slices.Values(ids))))
+	if err != nil {
+		return none, err
+	}
+	for i := range page.List {
+		page.List[i].ItemStatus = st[page.List[i].ItemID]
+	}
+	return page, nil
 }
 
 // mayDecide reads a proposal for someone who may delegate for its department (the permission of a
@@ -289,7 +358,10 @@ func (s *Service) RefuseProposal(ctx context.Context, actor access.Actor, id str
 
 // CatalogExport is what a catalog export writes: the latest version of the items the actor keeps (Items)
 // and the delegations of their departments still in force or planned (active: a paused or revoked one would
-// come back in as a proposal to delegate), as the catalog files' records, which an import reads back.
+// come back in as a proposal to delegate), as the catalog files' records, which an import reads back. A
+// record names the item by its 实施编码 and the townships by their division codes where they have them (the
+// reader takes a name or a code alike): a department's two items of one name, or two townships of one name,
+// come back as themselves; names only where there is no code.
 func (s *Service) CatalogExport(ctx context.Context, actor access.Actor) ([]catalog.Item, []delegation.Record, error) {
 	items, err := s.Items(ctx, actor)
 	if err != nil {
@@ -303,6 +375,10 @@ func (s *Service) CatalogExport(ctx context.Context, actor access.Actor) ([]cata
 	if err != nil {
 		return nil, nil, err
 	}
+	codes := make(map[string]string, len(items)) // an item's 实施编码
+	for _, it := range items {
+		codes[it.ID] = it.ImplCode
+	}
 	var out []delegation.Record
 	for _, d := range slices.Backward(dels) { // oldest first, as they were made
 		if d.State != delegation.Active {
@@ -312,13 +388,14 @@ func (s *Service) CatalogExport(ctx context.Context, actor access.Actor) ([]cata
 		if err != nil {
 			return nil, nil, err
 		}
-		rec := delegation.Record{Department: dept.NameZh, Item: d.ItemName, Scope: string(d.Scope), DocNo: d.DocNo, DocDate: d.DocDate.String(), Start: d.Start().String()}
+		rec := delegation.Record{Department: dept.NameZh, Item: cmp.Or(codes[d.ItemID], d.ItemName), Scope: string(d.Scope), DocNo: d.DocNo, DocDate: d.DocDate.String(),
+			Start: d.Start().String()}
 		for _, t := range d.Townships {
 			o, err := s.org(ctx, t.OrgID)
 			if err != nil {
 				return nil, nil, err
 			}
-			rec.Townships = append(rec.Townships, o.NameZh)
+			rec.Townships = append(rec.Townships, cmp.Or(o.Code, o.NameZh))
 		}
 		out = append(out, rec)
 	}

@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"bytes"
+	"cmp"
 	"reflect"
 	"slices"
 	"sync"
@@ -248,13 +249,34 @@ func TestDelegationProposalDecisions(t *testing.T) {
 
 // The catalog export writes the delegations beside the items (JSON delegations, the sheet 赋权), and an
 // import of the export reads them back: the same records, and proposals for the same department, item (the
-// file's own, imported with it), townships, scope, document and start.
+// file's own, imported with it), townships, scope, document and start. An item is written by its 实施编码
+// and a township by its division code where they have one, so that of a department's two items of one name
+// the delegated one comes back.
 func TestCatalogExportRoundTrip(t *testing.T) {
 	testkit.Each(t, func(t *testing.T, db *store.DB) {
 		w := demoWorld(t, db)
 		ziran := w.actors["ziran"]
+		t1, t2 := w.targets["T1"], w.targets["T2"]
+		if t1.Code == "" || t2.Code == "" {
+			t.Fatalf("the demo's townships have no division codes: %+v %+v", t1, t2)
+		}
+		// two published items of one name, told apart by their 实施编码
+		all, _ := w.svc.Items(ctx, ziran)
+		twin := all[slices.IndexFunc(all, func(it catalog.Item) bool { return it.NameZh == "乡村建设规划许可证核发" })]
+		twin.NameZh = "同名事项"
+		twins := []catalog.Item{twin, twin}
+		twins[0].ImplCode, twins[1].ImplCode = "11150421MB0000001X001", "11150421MB0000001X002"
+		made, err := w.svc.ImportItemsWith(ctx, w.actors["admin"], twins, service.ImportOptions{Publish: true})
+		if err != nil || made.Published != 2 {
+			t.Fatalf("the twins: %+v %v", made, err)
+		}
 		d, err := w.svc.CreateDelegation(ctx, ziran, delegation.Input{ItemID: licenceItem(t, w), Scope: "decision", DocNo: "阿政发〔2020〕52号", DocDate: "2020-09-01",
-			Start: "2020-10-01", Townships: []string{w.targets["T1"].ID, w.targets["T2"].ID}}, "")
+			Start: "2020-10-01", Townships: []string{t1.ID, t2.ID}}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		d2, err := w.svc.CreateDelegation(ctx, ziran, delegation.Input{ItemID: made.Items[1].ID, Scope: "item", DocNo: "阿政发〔2020〕53号", DocDate: "2020-09-01",
+			Start: "2020-10-01", Townships: []string{t1.ID}}, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -262,8 +284,9 @@ func TestCatalogExportRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := []catalogfile.Delegation{{Department: "自然资源局", Item: "乡村建设规划许可证核发", Scope: "decision", Townships: []string{"天山镇", "绍根镇"},
-			DocNo: "阿政发〔2020〕52号", DocDate: "2020-09-01", Start: "2020-10-01"}}
+		want := []catalogfile.Delegation{{Department: "自然资源局", Item: "乡村建设规划许可证核发", Scope: "decision", Townships: []string{t1.Code, t2.Code},
+			DocNo: "阿政发〔2020〕52号", DocDate: "2020-09-01", Start: "2020-10-01"},
+			{Department: "自然资源局", Item: "11150421MB0000001X002", Scope: "item", Townships: []string{t1.Code}, DocNo: "阿政发〔2020〕53号", DocDate: "2020-09-01", Start: "2020-10-01"}}
 		if !reflect.DeepEqual(recs, want) {
 			t.Fatalf("exported %+v", recs)
 		}
@@ -291,23 +314,32 @@ func TestCatalogExportRoundTrip(t *testing.T) {
 			t.Fatal(err)
 		}
 		page, err := w.svc.DelegationProposals(ctx, ziran, "", "", "")
-		if err != nil || len(page.List) != 1 || rep.Proposals != 1 {
+		if err != nil || len(page.List) != 2 || rep.Proposals != 2 {
 			t.Fatalf("%+v %v", page, err)
 		}
-		p := page.List[0]
-		var fileItem string
-		for _, o := range rep.Items {
-			if o.Name == "乡村建设规划许可证核发" {
-				fileItem = o.ID
+		fileItem := map[string]string{} // the file's items made by the import, by name or 实施编码
+		for i, o := range rep.Items {
+			fileItem[cmp.Or(items[i].ImplCode, o.Name)] = o.ID
+		}
+		for _, c := range []struct {
+			d    delegation.Delegation
+			item string
+		}{{d, fileItem["乡村建设规划许可证核发"]}, {d2, fileItem["11150421MB0000001X002"]}} {
+			i := slices.IndexFunc(page.List, func(p delegation.Proposal) bool { return p.DocNo == c.d.DocNo })
+			if i < 0 {
+				t.Fatalf("no proposal of %s", c.d.DocNo)
+			}
+			p := page.List[i]
+			if p.DeptID != c.d.DeptID || p.ItemID != c.item || c.item == "" || p.Scope != c.d.Scope || p.DocDate != "2020-09-01" || p.Start != "2020-10-01" ||
+				len(p.Townships) != len(c.d.Townships) || p.Townships[0].OrgID != c.d.Townships[0].OrgID || p.Townships[len(p.Townships)-1].OrgID != c.d.Townships[len(p.Townships)-1].OrgID {
+				t.Errorf("the proposal of the round trip: %+v\nthe delegation: %+v", p, c.d)
 			}
 		}
-		if p.DeptID != d.DeptID || p.ItemID != fileItem || fileItem == "" || p.Scope != d.Scope || p.DocNo != d.DocNo || p.DocDate != "2020-09-01" ||
-			p.Start != "2020-10-01" || len(p.Townships) != 2 || p.Townships[0].OrgID != d.Townships[0].OrgID || p.Townships[1].OrgID != d.Townships[1].OrgID {
-			t.Errorf("the proposal of the round trip: %+v\nthe delegation: %+v", p, d)
-		}
 		// a paused delegation is not exported (it would come back as a proposal to delegate)
-		if _, err := w.svc.StopDelegation(ctx, ziran, d.ID, d.Version, "revoked", dayAfterTomorrow(t, w), "收回"); err != nil {
-			t.Fatal(err)
+		for _, x := range []delegation.Delegation{d, d2} {
+			if _, err := w.svc.StopDelegation(ctx, ziran, x.ID, x.Version, "revoked", dayAfterTomorrow(t, w), "收回"); err != nil {
+				t.Fatal(err)
+			}
 		}
 		if _, recs, _ := w.svc.CatalogExport(ctx, ziran); len(recs) != 0 {
 			t.Errorf("a revoked delegation exported: %+v", recs)
@@ -322,4 +354,103 @@ func dayAfterTomorrow(t *testing.T, w *world) string {
 		t.Fatal(err)
 	}
 	return clock.DateOf(w.db.Now().In(clk.Rules.Location)).AddDays(2).String()
+}
+
+// A file imported again proposes nothing twice (issue 14): a record the same as a proposal still waiting
+// (department, item, scope, townships in any order, document number) or as an active delegation is listed
+// in the report as already proposed or already delegated, not refused; a second identical record of one file
+// too; a record that differs, or one whose proposal was refused, is proposed.
+func TestDelegationReimport(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, db *store.DB) {
+		w := demoWorld(t, db)
+		ziran := w.actors["ziran"]
+		again := licenceRecord()
+		again.Townships, again.Start, again.Note = []string{"150421105", "天山镇"}, "2020-11-01", "重发" // the same delegation
+		other := licenceRecord()
+		other.DocNo = "阿政发〔2021〕9号"
+		imp := func(recs ...catalogfile.Delegation) service.ImportReport {
+			t.Helper()
+			rep, err := importFile(t, w, ziran, "c.xlsx", nil, recs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return rep
+		}
+		first := imp(licenceRecord())
+		page, _ := w.svc.DelegationProposals(ctx, ziran, "", "proposed", "")
+		if first.Proposals != 1 || len(first.Already) != 0 || len(page.List) != 1 {
+			t.Fatalf("first import: %+v, %d waiting", first, len(page.List))
+		}
+		p := page.List[0]
+		want := []service.ImportAlready{{Position: "赋权!2", Item: "乡村建设规划许可证核发", Why: delegation.AlreadyProposed, ID: p.ID},
+			{Position: "赋权!4", Item: "乡村建设规划许可证核发", Why: delegation.AlreadyProposed}}
+		if rep := imp(again, other, other); rep.Proposals != 1 || !reflect.DeepEqual(rep.Already, want) {
+			t.Errorf("again while waiting: %d proposals, already %+v", rep.Proposals, rep.Already)
+		}
+		if _, err := w.svc.ConfirmProposal(ctx, ziran, p.ID, p.Version); err != nil {
+			t.Fatal(err)
+		}
+		d, _ := db.DelegationsOfItem(ctx, p.ItemID)
+		want = []service.ImportAlready{{Position: "赋权!2", Item: "乡村建设规划许可证核发", Why: delegation.AlreadyDelegated, ID: d[0].ID},
+			{Position: "赋权!3", Item: "乡村建设规划许可证核发", Why: delegation.AlreadyProposed}}
+		if rep := imp(licenceRecord(), other); rep.Proposals != 0 || !reflect.DeepEqual(rep.Already[:1], want[:1]) || rep.Already[1].ID == "" {
+			t.Errorf("again once delegated: %d proposals, already %+v", rep.Proposals, rep.Already)
+		}
+		// refused: the department may be asked again
+		waiting, _ := w.svc.DelegationProposals(ctx, ziran, "2021", "proposed", "")
+		if len(waiting.List) != 1 {
+			t.Fatalf("%d waiting of 2021", len(waiting.List))
+		}
+		if _, err := w.svc.RefuseProposal(ctx, ziran, waiting.List[0].ID, waiting.List[0].Version, "文号有误"); err != nil {
+			t.Fatal(err)
+		}
+		if rep := imp(other); rep.Proposals != 1 || len(rep.Already) != 0 {
+			t.Errorf("again once refused: %+v", rep)
+		}
+		if n := countProposals(t, db); n != 3 {
+			t.Errorf("%d proposals in all, want 3", n)
+		}
+	})
+}
+
+// A proposal of an item still a draft cannot be confirmed: the refusal names the item and says it must be
+// published first, and the list shows where the item stands; nothing is made.
+func TestDelegationProposalDraftItem(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, db *store.DB) {
+		w := demoWorld(t, db)
+		ziran := w.actors["ziran"]
+		draft := demo.DemoItems()[0]
+		draft.NameZh, draft.Department = "临时用地审批（草稿）", "自然资源局"
+		rec := licenceRecord()
+		rec.Item = draft.NameZh
+		if _, err := importFile(t, w, ziran, "c.json", []catalog.Item{draft}, []catalogfile.Delegation{rec, licenceRecord()}); err != nil {
+			t.Fatal(err)
+		}
+		page, err := w.svc.DelegationProposals(ctx, ziran, "", "", "")
+		if err != nil || len(page.List) != 2 {
+			t.Fatalf("%+v %v", page, err)
+		}
+		states := map[string]string{}
+		var p delegation.Proposal
+		for _, q := range page.List {
+			states[q.ItemName] = q.ItemStatus
+			if q.ItemName == draft.NameZh {
+				p = q
+			}
+		}
+		if states[draft.NameZh] != "draft" || states["乡村建设规划许可证核发"] != "published" {
+			t.Errorf("the items' states: %v", states)
+		}
+		_, err = w.svc.ConfirmProposal(ctx, ziran, p.ID, p.Version)
+		l := errs.All(err)
+		if len(l) != 1 || l[0].Field != "item_id" || l[0].Key != "err.deleg4.item_unpublished" || l[0].Args["name"] != draft.NameZh {
+			t.Errorf("confirming a draft's proposal: %v", err)
+		}
+		if dels, _ := db.DelegationsOfItem(ctx, p.ItemID); len(dels) != 0 {
+			t.Errorf("a draft delegated: %+v", dels)
+		}
+		if _, err := w.svc.ConfirmProposal(ctx, w.actors["minzheng"], p.ID, p.Version); errs.CodeOf(err) != errs.Forbidden {
+			t.Errorf("another department learns of the draft: %v", err)
+		}
+	})
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"bianmin/internal/access"
+	"bianmin/internal/catalog"
 	"bianmin/internal/delegation"
 	"bianmin/internal/errs"
 	"bianmin/internal/ids"
@@ -27,7 +28,7 @@ func proposalSearch(p delegation.Proposal) string {
 func (tx *Tx) CreateProposals(actor access.Actor, ps []delegation.Proposal) error {
 	for i := range ps {
 		p := &ps[i]
-		p.ID, p.State, p.CreatedBy, p.CreatedName, p.CreatedAt, p.Version = ids.New(), delegation.Proposed, actor.ID, actor.Name, tx.now, 1
+		p.ID, p.State, p.CreatedBy, p.CreatedName, p.CreatedAt, p.Version, p.ItemStatus = ids.New(), delegation.Proposed, actor.ID, actor.Name, tx.now, 1, ""
 		doc, _ := json.Marshal(p)
 		if _, err := tx.exec(`INSERT INTO delegation_proposals (id, dept_id, dept_path, item_id, state, created_at, version, search, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			p.ID, p.DeptID, p.DeptPath, p.ItemID, p.State, tx.now, p.Version, proposalSearch(*p), string(doc)); err != nil {
@@ -44,7 +45,7 @@ func (tx *Tx) CreateProposals(actor access.Actor, ps []delegation.Proposal) erro
 // confirmations of one proposal, one changes it and the other gets a conflict (and its transaction, with the
 // delegation it made, rolls back).
 func (tx *Tx) SaveProposal(actor access.Actor, before, after delegation.Proposal, action string) (delegation.Proposal, error) {
-	after.Version = before.Version + 1
+	after.Version, after.ItemStatus = before.Version+1, "" // the item's status is read with a list, never kept
 	doc, _ := json.Marshal(after)
 	if err := updated(tx.exec(`UPDATE delegation_proposals SET state = ?, version = ?, search = ?, doc = ? WHERE id = ? AND version = ?`,
 		after.State, after.Version, proposalSearch(after), string(doc), before.ID, before.Version)); err != nil {
@@ -60,12 +61,13 @@ func (db *DB) Proposal(ctx context.Context, id string) (delegation.Proposal, err
 }
 
 // ProposalQuery is a list of proposals: of the departments within Dept (a path), or all; in one state or
-// any; matching Text (item, department, document number, townships, the file); newest first by keyset
-// (After: the last id of the page before).
+// any; of one item or any; matching Text (item, department, document number, townships, the file); newest
+// first by keyset (After: the last id of the page before).
 type ProposalQuery struct {
 	Dept  string
 	All   bool
 	State delegation.ProposalState
+	Item  string
 	Text  string
 	After string
 	Limit int
@@ -85,6 +87,9 @@ func (db *DB) Proposals(ctx context.Context, q ProposalQuery) ([]delegation.Prop
 	if q.State != "" {
 		where, args = where+` AND state = ?`, append(args, q.State)
 	}
+	if q.Item != "" {
+		where, args = where+` AND item_id = ?`, append(args, q.Item)
+	}
 	if q.Text != "" {
 		where, args = where+` AND search LIKE ? ESCAPE '\'`, append(args, "%"+likeEscape(strings.ToLower(q.Text))+"%")
 	}
@@ -95,4 +100,31 @@ func (db *DB) Proposals(ctx context.Context, q ProposalQuery) ([]delegation.Prop
 		q.Limit = 1000
 	}
 	return readDocs[delegation.Proposal](db.query(ctx, `SELECT doc FROM delegation_proposals`+where+` ORDER BY id DESC LIMIT ?`, append(args, q.Limit)...))
+}
+
+// ItemStatuses reads where each item stands for a delegation: published while it has a published version
+// (a newer draft beside it changes nothing), else its latest version's status (draft, review, retired); one
+// query for a page of proposals.
+func (db *DB) ItemStatuses(ctx context.Context, ids []string) (map[string]string, error) {
+	out := make(map[string]string, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := db.query(ctx, `SELECT i.id, i.published, v.status FROM items i JOIN item_versions v ON v.item_id = i.id AND v.version = i.latest WHERE i.id IN (`+marks(len(ids))+`)`, strs(ids)...)
+	if err != nil {
+		return nil, errs.Wrap(err, "item statuses")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, st string
+		var published int
+		if err := rows.Scan(&id, &published, &st); err != nil {
+			return nil, errs.Wrap(err, "item statuses")
+		}
+		if published > 0 {
+			st = string(catalog.Published)
+		}
+		out[id] = st
+	}
+	return out, errs.Wrap(rows.Err(), "item statuses")
 }

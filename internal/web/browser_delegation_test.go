@@ -11,6 +11,7 @@ import (
 	"bianmin/internal/access"
 	"bianmin/internal/cases"
 	"bianmin/internal/clock"
+	"bianmin/internal/delegation"
 	"bianmin/internal/org"
 	"bianmin/internal/service"
 	"bianmin/internal/testkit"
@@ -152,6 +153,24 @@ func TestBrowserDelegation(t *testing.T) {
 		do(t, ctx, chromedp.Navigate(r.URL+page), chromedp.WaitVisible(chromedp.CSS(`main`)))
 		audit(ctx, t, page)
 	}
+	// two imported proposals: a refusal without reasons on the second row (the browser's own check taken off)
+	// comes back with the summary's link on that row's reason field; the page passes the checks
+	var recs []delegation.Record
+	for _, no := range []string{"阿政发〔2021〕8号", "阿政发〔2021〕9号"} {
+		recs = append(recs, delegation.Record{Department: "自然资源局", Item: "乡村建设规划许可证核发", Scope: "item", Townships: []string{"绍根镇"}, DocNo: no, DocDate: "2021-01-04", Start: "2021-02-01"})
+	}
+	if _, err := r.Service.ImportItemsWith(bg, access.System, nil, service.ImportOptions{Delegations: recs, Source: "d.json"}); err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, chromedp.Navigate(r.URL+"/delegation-proposals"), chromedp.WaitVisible(chromedp.CSS(`#proposal-list`)))
+	second := eval[string](t, ctx, `document.querySelectorAll('#proposal-list tbody tr')[1].id`)
+	eval[bool](t, ctx, `(() => { document.querySelectorAll('input[name=reason]').forEach(i => i.required = false); return true })()`)
+	submit(t, ctx, `#`+second+` button[name=refuse]`)
+	do(t, ctx, chromedp.Click(chromedp.CSS(`#errors a`)))
+	if got := eval[string](t, ctx, `location.hash + " " + document.querySelector(location.hash).closest('tr').id`); got != "#f-reason-"+strings.TrimPrefix(second, "proposal-")+" "+second {
+		t.Errorf("the summary's link goes to %q, not the second row's reason", got)
+	}
+	audit(ctx, t, "/delegation-proposals")
 	// an inspection round by area and date: the visit's finding becomes 天山镇's rectification
 	do(t, ctx, chromedp.Navigate(r.URL+"/inspections"), chromedp.WaitVisible(chromedp.CSS(`#round-new`)))
 	audit(ctx, t, "/inspections")

@@ -22,6 +22,9 @@ type proposalsData struct {
 	MayDecide bool
 	NextURL   string
 	FirstURL  string
+	// ErrRow is the proposal whose form came back with errors: its reason field shows them and keeps what was
+	// typed; the summary's links jump to it (the reason field, or the row for the confirmation's errors).
+	ErrRow string
 }
 
 func (s *Server) proposalsView(r *http.Request) (*Page, string, error) {
@@ -74,5 +77,34 @@ func (s *Server) delegationProposalAct(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/delegation-proposals?ok=saved", http.StatusSeeOther)
 		return
 	}
-	s.formAgain(w, r, err, func() (*Page, string, error) { return s.proposalsView(r) }, "reason")
+	s.proposalAgain(w, r, err, id)
+}
+
+// proposalAgain shows the list again with the errors of proposal id's form: each row has its own forms, so
+// the error summary's links name that row's reason field (f-reason-<id>), or the row itself for what the
+// confirmation found (the item, the document's date: fields of the delegation, not of this page).
+func (s *Server) proposalAgain(w http.ResponseWriter, r *http.Request, err error, id string) {
+	if !onForm(err) {
+		s.fail(w, r, err)
+		return
+	}
+	p, name, perr := s.proposalsView(r)
+	if perr != nil {
+		s.fail(w, r, perr)
+		return
+	}
+	d := p.Data.(proposalsData)
+	d.ErrRow = id
+	p.Data = d
+	p.Form = formValues(r, "reason")
+	p.Errors = s.fieldErrors(p.Lang, err)
+	for i, e := range p.Errors {
+		switch {
+		case e.Field == "reason":
+			p.Errors[i].Anchor = "f-reason-" + id
+		case e.Field != "":
+			p.Errors[i].Anchor = "proposal-" + id
+		}
+	}
+	s.render(w, status(err), name, p)
 }

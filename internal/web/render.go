@@ -71,6 +71,17 @@ type FieldError struct {
 	Field   string
 	Label   string
 	Message string
+	// Anchor is the id the summary's link jumps to when it is not the form's own "f-"+Field: the field of one
+	// row among several forms of one name on a page (the row's form that was sent).
+	Anchor string
+}
+
+// Href is where the error summary's link for e jumps.
+func (e FieldError) Href() string {
+	if e.Anchor != "" {
+		return "#" + e.Anchor
+	}
+	return "#f-" + e.Field
 }
 
 // T translates a catalog key.
