@@ -70,7 +70,7 @@ func lifecycleLoad(base, password string, clients, townships int, dur time.Durat
 	}
 	var push *pushWatch
 	if upstreamURL != "" {
-		if push, err = startPush(client, base, password, upstreamURL); err != nil {
+		if push, err = startPush(client, base, password, upstreamURL, l.Item); err != nil {
 			fail("upstream", err)
 		}
 	}

@@ -24,10 +24,13 @@ type pushWatch struct {
 	receiverID string
 }
 
-func startPush(c *http.Client, base, password, receiverURL string) (*pushWatch, error) {
+func startPush(c *http.Client, base, password, receiverURL, itemID string) (*pushWatch, error) {
 	s, err := signIn(c, base, "admin", password)
 	if err != nil {
 		return nil, fmt.Errorf("admin: %w", err)
+	}
+	if err := ensureTaskCode(c, base, s.token, itemID); err != nil {
+		return nil, err
 	}
 	b, code, err := get(c, base+"/api/v1/me", s.token)
 	if err != nil || code != 200 {
@@ -139,4 +142,45 @@ func (p *pushWatch) report(loadEnd time.Time, drain time.Duration) {
 	fmt.Printf("push: %d records received (%d pending, %d parked), %.1f records/s from the first move to the last receipt; the outbox drained %.1f s after the load\n",
 		len(lags), first.Counts.Pending, parked, float64(len(lags))/to.Sub(from).Seconds(), drained.Seconds())
 	fmt.Printf("push: move to receipt p50 %.0f ms, p99 %.0f ms, max %.0f ms\n", ms(at(0.50)), ms(at(0.99)), ms(lags[len(lags)-1]))
+}
+
+// ensureTaskCode gives the load's item a 实施编码 when it has none: the national exchange refuses a record
+// without one (a real item has it from the upper platform's 实施清单; the demo's have none). The code is the
+// load's own, "BENCH" and the item's 基本编码, published as a new version of the item, as an editor would.
+func ensureTaskCode(c *http.Client, base, token, itemID string) error {
+	b, code, err := get(c, base+"/api/v1/catalog/"+itemID, token)
+	if err != nil || code != 200 {
+		return fmt.Errorf("catalog item: %d %v", code, err)
+	}
+	var ed struct {
+		Item       map[string]any `json:"item"`
+		RowVersion int            `json:"row_version"`
+	}
+	if err := json.Unmarshal(b, &ed); err != nil {
+		return err
+	}
+	if s, _ := ed.Item["impl_code"].(string); s != "" {
+		return nil
+	}
+	baseCode, _ := ed.Item["base_code"].(string)
+	ed.Item["impl_code"] = "BENCH" + baseCode
+	body, _ := json.Marshal(map[string]any{"item": ed.Item, "row_version": ed.RowVersion})
+	req, _ := http.NewRequest("PUT", base+"/api/v1/catalog/"+itemID, bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := c.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	var draft struct {
+		Version int `json:"version"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&draft); err != nil || resp.StatusCode/100 != 2 {
+		return fmt.Errorf("saving the item's 实施编码: %d %v", resp.StatusCode, err)
+	}
+	if code, err := post(c, base+"/api/v1/catalog/"+itemID+"/status", token, map[string]any{"version": draft.Version, "to": "published"}); err != nil || code/100 != 2 {
+		return fmt.Errorf("publishing the item with its 实施编码: %d %v", code, err)
+	}
+	return nil
 }
