@@ -48,7 +48,16 @@ func TestBytesPerLifecycle(t *testing.T) {
 				}
 				return m
 			}
+			relations := func() map[string]map[string]int64 {
+				t.Helper()
+				m, err := r.DB.RelationBytes(t.Context())
+				if err != nil {
+					t.Fatal(err)
+				}
+				return m
+			}
 			before := measure()
+			relBefore := relations()
 			for range n {
 				if l.Run() == "" {
 					t.FailNow()
@@ -63,6 +72,7 @@ func TestBytesPerLifecycle(t *testing.T) {
 				writtenTotal += b - before[name]
 			}
 			after := measure()
+			relAfter := relations()
 			type grew struct {
 				table string
 				bytes int64
@@ -79,6 +89,17 @@ func TestBytesPerLifecycle(t *testing.T) {
 			var sb strings.Builder
 			for _, g := range rows {
 				fmt.Fprintf(&sb, "  %-24s %8.0f B/lifecycle\n", g.table, float64(g.bytes)/float64(n))
+				// each b-tree of the table that grew: its rows (the table's name) and each index
+				var parts []grew
+				for name, b := range relAfter[g.table] {
+					if d := b - relBefore[g.table][name]; d != 0 {
+						parts = append(parts, grew{name, d})
+					}
+				}
+				slices.SortFunc(parts, func(a, b grew) int { return cmp.Compare(b.bytes, a.bytes) })
+				for _, p := range parts {
+					fmt.Fprintf(&sb, "      %-32s %8.0f\n", p.table, float64(p.bytes)/float64(n))
+				}
 			}
 			per := float64(total) / float64(n)
 			t.Logf("%s: %d lifecycles, %.0f bytes stored per lifecycle (%.0f as written, before compaction)\n%s", e.Name, n, per, float64(writtenTotal)/float64(n), sb.String())
