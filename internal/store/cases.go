@@ -49,9 +49,10 @@ func (tx *Tx) CreateCase(actor access.Actor, c *cases.Case, prefix string, year 
 	return tx.Audit(actor, "case.receive", "case", c.ID, c.Handling, nil, json.RawMessage(doc))
 }
 
+// addEvent stores an event; its time without the monotonic clock reading, which SQLite's text of it kept.
 func (tx *Tx) addEvent(caseID string, seq int, ev cases.Event, orgID string) error {
 	_, err := tx.exec(`INSERT INTO case_events (case_id, seq, at, action, from_state, to_state, step, desk, org_id, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		caseID, seq, ev.At, ev.Action, ev.From, ev.To, ev.Step, ev.Desk, orgID, ev.Note)
+		caseID, seq, ev.At.Round(0), ev.Action, ev.From, ev.To, ev.Step, ev.Desk, orgID, ev.Note)
 	return errs.Wrap(err, "case event")
 }
 

@@ -12,11 +12,13 @@ import (
 	"bianmin/internal/testkit"
 )
 
-// bytesPerLifecycleBound is what one six-move lifecycle may store, above the measured figure (BENCHMARKS.md:
-// 20.9 KB on SQLite, 17.4 KB on PostgreSQL, compacted): it fails when whole documents come back into audit
-// entries (+19 KB) or notices (+8 KB), not on noise. Issue 18's target is 8 KB; lower the bound as the case
-// document, the audit entry's own columns and the outbox are cut.
-const bytesPerLifecycleBound = 24 * 1024
+// bytesPerLifecycleBound is what one six-move lifecycle may store, about 15% above the measured figure
+// (BENCHMARKS.md, 300 lifecycles compacted: 19.3 KB on SQLite, 18.4-18.8 KB on PostgreSQL, whose outbox
+// varies by a few hundred bytes with the sender's timing): it fails when whole documents come back into audit
+// entries (+19 KB) or notices (+8 KB), or the item's steps back into every case's row (+2 KB on SQLite), not
+// on noise. Issue 18's target is 8 KB; lower the bound as the case document's copies of its own columns, the
+// audit entry's own columns (hashes as bytes) and the outbox (template and arguments) are cut.
+const bytesPerLifecycleBound = 22 * 1024
 
 // TestBytesPerLifecycle runs lifecycles through the API on each engine and measures what they add to the
 // database, table by table (with indexes), so that what a case costs to keep stays measured. Set
