@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"bianmin/internal/catalog"
 	"bianmin/internal/clock"
 	"bianmin/internal/errs"
 	"bianmin/internal/joint"
@@ -232,6 +233,19 @@ type Step struct {
 	// joint handling, resolved at intake from the item (joint.go): the bodies' opinions, the signatures
 	Parallel    *joint.Parallel    `json:"parallel,omitempty"`
 	Countersign *joint.Countersign `json:"countersign,omitempty"`
+}
+
+// StepsOf is the steps a case received for an item takes from the item's version: its process as the item
+// states it (a delegation or joint handling may then change them on the case, which keeps its own from
+// receipt on). A case's row leaves out steps that are exactly these and reads them back from the version,
+// which never changes once published (issue 18: they were a fifth of what a case kept).
+func StepsOf(item []catalog.Step) []Step {
+	steps := make([]Step, len(item))
+	for i, st := range item {
+		steps[i] = Step{Name: st.Name, Role: st.Role, Level: st.Level, Special: st.Special,
+			Unit: clock.Unit(st.Limit.Unit), Days: st.Limit.Value}
+	}
+	return steps
 }
 
 // Suspension of the clock, with its kind and reason.

@@ -73,10 +73,7 @@ func live(r *rand.Rand, clk clock.Clock, t *township, all []*township, it item, 
 	if channel == cases.AtWindow && by == "" && len(t.clerks) > 0 {
 		by = t.clerks[r.IntN(len(t.clerks))]
 	}
-	steps := make([]cases.Step, len(it.it.Steps))
-	for i, s := range it.it.Steps {
-		steps[i] = cases.Step{Name: s.Name, Role: s.Role, Level: s.Level, Special: s.Special, Unit: clock.Unit(s.Limit.Unit), Days: s.Limit.Value}
-	}
+	steps := cases.StepsOf(it.it.Steps)
 	c := cases.Case{ID: id(r, received), ItemID: it.it.ID, ItemVersion: it.it.Version, ItemName: it.it.NameZh, ItemNameMn: it.it.NameMn, Channel: channel,
 		Receiving: recv, Handling: t.org.ID, ReceivingTownship: recvTownship, ReceivedBy: by, Department: it.dept,
 		ApplicantID: applicantID, State: cases.Received, Steps: steps, Received: received,

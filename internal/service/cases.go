@@ -226,11 +226,7 @@ func (s *Service) receive(ctx context.Context, actor access.Actor, itemIDs []str
 // newCase is a case just received: the item's version, names, steps and limits; where it was received (and
 // by whom) and where it is handled, which place it in the supervision figures; and its standing.
 func newCase(it catalog.Item, deptID string, ch cases.Channel, recv, recvTownship, handling org.Org, applicantID, by string, now time.Time, clk clock.Clock) cases.Case {
-	steps := make([]cases.Step, len(it.Steps))
-	for i, st := range it.Steps {
-		steps[i] = cases.Step{Name: st.Name, Role: st.Role, Level: st.Level, Special: st.Special,
-			Unit: clock.Unit(st.Limit.Unit), Days: st.Limit.Value}
-	}
+	steps := cases.StepsOf(it.Steps)
 	c := cases.Case{ItemID: it.ID, ItemVersion: it.Version, ItemName: it.NameZh, ItemNameMn: it.NameMn, Channel: ch,
 		Receiving: recv.ID, Handling: handling.ID, ReceivingTownship: recvTownship.ID, ReceivedBy: by, Department: deptID,
 		ApplicantID: applicantID, State: cases.Received, Steps: steps, Received: now,

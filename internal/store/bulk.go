@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"slices"
 	"strings"
 
@@ -100,15 +99,21 @@ func (db *DB) WriteGenBatch(ctx context.Context, b GenBatch) error {
 
 // bulkCases stores cases with their standing and their timelines.
 func bulkCases(tx *Tx, list []cases.Case, events [][]CaseEvent) error {
+	docs := make([]string, len(list))
+	for i, c := range list {
+		var err error
+		if docs[i], err = tx.db.caseDoc(tx.queryRow, c); err != nil {
+			return err
+		}
+	}
 	err := bulkInsert(tx, `INSERT INTO cases (id, case_no, handling_org, receiving_org, item_id, item_version, applicant_id, bundle, state, step, version, doc, received_at, updated_at, `+placeCols+`, `+factCols+`, no_digits) VALUES `,
 		29, len(list), func(i int) []any {
-			c := list[i]
-			doc, _ := json.Marshal(c)
+			c, doc := list[i], docs[i]
 			updated := c.Received
 			if evs := events[i]; len(evs) > 0 {
 				updated = evs[len(evs)-1].At
 			}
-			return append(append([]any{c.ID, c.No, c.Handling, c.Receiving, c.ItemID, c.ItemVersion, c.ApplicantID, c.Bundle, c.State, c.Step, c.Version, string(doc), c.Received, updated},
+			return append(append([]any{c.ID, c.No, c.Handling, c.Receiving, c.ItemID, c.ItemVersion, c.ApplicantID, c.Bundle, c.State, c.Step, c.Version, doc, c.Received, updated},
 				placeArgs(c)...), append(factArgs(c), noDigits(c.No))...)
 		})
 	if err != nil {

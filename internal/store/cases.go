@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 
 	"bianmin/internal/access"
@@ -27,10 +26,13 @@ func (tx *Tx) CreateCase(actor access.Actor, c *cases.Case, prefix string, year 
 	}
 	c.No = no
 	c.Version = 1
-	doc, _ := json.Marshal(c)
+	doc, err := tx.db.caseDoc(tx.queryRow, *c)
+	if err != nil {
+		return err
+	}
 	if _, err := tx.exec(`INSERT INTO cases (id, case_no, handling_org, receiving_org, item_id, item_version, applicant_id, bundle, state, step, version, doc, received_at, updated_at, `+placeCols+`, `+factCols+`, no_digits)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		append(append([]any{c.ID, c.No, c.Handling, c.Receiving, c.ItemID, c.ItemVersion, c.ApplicantID, c.Bundle, c.State, c.Step, c.Version, string(doc), c.Received, tx.now},
+		append(append([]any{c.ID, c.No, c.Handling, c.Receiving, c.ItemID, c.ItemVersion, c.ApplicantID, c.Bundle, c.State, c.Step, c.Version, doc, c.Received, tx.now},
 			placeArgs(*c)...), append(factArgs(*c), noDigits(c.No))...)...); err != nil {
 		return errs.Wrap(err, "insert case")
 	}
@@ -43,21 +45,26 @@ func (tx *Tx) CreateCase(actor access.Actor, c *cases.Case, prefix string, year 
 	if err := tx.setAwaits(*c); err != nil {
 		return err
 	}
-	return tx.Audit(actor, "case.receive", "case", c.ID, c.Handling, nil, c)
+	// the entry keeps the case as its row does: steps left to the item version are named by it
+	return tx.Audit(actor, "case.receive", "case", c.ID, c.Handling, nil, json.RawMessage(doc))
 }
 
+// addEvent stores an event; its time without the monotonic clock reading, which SQLite's text of it kept.
 func (tx *Tx) addEvent(caseID string, seq int, ev cases.Event, orgID string) error {
 	_, err := tx.exec(`INSERT INTO case_events (case_id, seq, at, action, from_state, to_state, step, desk, org_id, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		caseID, seq, ev.At, ev.Action, ev.From, ev.To, ev.Step, ev.Desk, orgID, ev.Note)
+		caseID, seq, ev.At.Round(0), ev.Action, ev.From, ev.To, ev.Step, ev.Desk, orgID, ev.Note)
 	return errs.Wrap(err, "case event")
 }
 
 // SaveCase stores a case after a move, if nobody moved it since version was read (optimistic locking), with
 // its event and audit entry.
 func (tx *Tx) SaveCase(actor access.Actor, c cases.Case, version int, before cases.Case, ev cases.Event, orgID string) error {
-	doc, _ := json.Marshal(c)
+	doc, err := tx.db.caseDoc(tx.queryRow, c)
+	if err != nil {
+		return err
+	}
 	res, err := tx.exec(`UPDATE cases SET state = ?, step = ?, version = ?, doc = ?, updated_at = ?, `+factSets+` WHERE id = ? AND version = ?`,
-		append(append([]any{c.State, c.Step, c.Version, string(doc), tx.now}, factArgs(c)...), c.ID, version)...)
+		append(append([]any{c.State, c.Step, c.Version, doc, tx.now}, factArgs(c)...), c.ID, version)...)
 	if err != nil {
 		return errs.Wrap(err, "update case")
 	}
@@ -82,8 +89,7 @@ func (db *DB) Case(ctx context.Context, id string) (cases.Case, error) {
 	if err := db.queryRow(ctx, `SELECT doc FROM cases WHERE id = ?`, id).Scan(&doc); err != nil {
 		return cases.Case{}, notFound(err, "case")
 	}
-	var c cases.Case
-	return c, errs.Wrap(json.Unmarshal([]byte(doc), &c), "case doc")
+	return db.readCase(db.rowsOn(ctx), doc)
 }
 
 // CaseEvent is an event as stored, with the organisation where it happened.
@@ -122,36 +128,16 @@ func (db *DB) CountCases(ctx context.Context) (int, error) {
 // items', and those a 转办 gave it: cases.department); oldest first.
 func (db *DB) CasesIn(ctx context.Context, rootPath, departmentID string, limit int) ([]cases.Case, error) {
 	lo, hi := subtreeRange(rootPath)
-	return collectCases(db.query(ctx, `SELECT c.doc FROM cases c
+	return db.queryCases(ctx, `SELECT c.doc FROM cases c
 		JOIN orgs h ON h.id = c.handling_org JOIN orgs r ON r.id = c.receiving_org
 		WHERE c.state NOT IN ('delivered', 'refused', 'terminated')
 		AND ((h.path >= ? AND h.path < ?) OR (r.path >= ? AND r.path < ?) OR c.department = ?)
-		ORDER BY c.received_at LIMIT ?`, lo, hi, lo, hi, departmentID, limit))
+		ORDER BY c.received_at LIMIT ?`, lo, hi, lo, hi, departmentID, limit)
 }
 
 // CasesOfBundle lists the cases of one bundle intake.
 func (db *DB) CasesOfBundle(ctx context.Context, bundle string) ([]cases.Case, error) {
-	return collectCases(db.query(ctx, `SELECT doc FROM cases WHERE bundle = ? ORDER BY case_no`, bundle))
-}
-
-func collectCases(rows *sql.Rows, err error) ([]cases.Case, error) {
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []cases.Case
-	for rows.Next() {
-		var doc string
-		if err := rows.Scan(&doc); err != nil {
-			return nil, err
-		}
-		var c cases.Case
-		if err := json.Unmarshal([]byte(doc), &c); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return db.queryCases(ctx, `SELECT doc FROM cases WHERE bundle = ? ORDER BY case_no`, bundle)
 }
 
 // CaseByNo finds a case by its number.
@@ -160,6 +146,5 @@ func (db *DB) CaseByNo(ctx context.Context, no string) (cases.Case, error) {
 	if err := db.queryRow(ctx, `SELECT doc FROM cases WHERE case_no = ?`, no).Scan(&doc); err != nil {
 		return cases.Case{}, notFound(err, "case")
 	}
-	var c cases.Case
-	return c, errs.Wrap(json.Unmarshal([]byte(doc), &c), "case doc")
+	return db.readCase(db.rowsOn(ctx), doc)
 }

@@ -414,7 +414,7 @@ func (db *DB) DelegatedCases(ctx context.Context, year int, loc *time.Location) 
 
 // DelegatedCasesIn reads the cases received in [from, to) whose steps a delegation handed down.
 func (db *DB) DelegatedCasesIn(ctx context.Context, from, to time.Time) ([]cases.Case, error) {
-	list, err := collectCases(db.query(ctx, `SELECT doc FROM cases WHERE received_at >= ? AND received_at < ? AND doc LIKE ?`, from, to, `%"delegation":"%`))
+	list, err := db.queryCases(ctx, `SELECT doc FROM cases WHERE received_at >= ? AND received_at < ? AND doc LIKE ?`, from, to, `%"delegation":"%`)
 	out := list[:0]
 	for _, c := range list {
 		if c.Delegation != "" {
@@ -460,7 +460,9 @@ func (db *DB) GuidedCases(ctx context.Context, delegationID, itemID, township st
 		if err := r.Scan(&doc, &g.Returns); err != nil {
 			return g, err
 		}
-		return g, json.Unmarshal([]byte(doc), &g.Case)
+		var err error
+		g.Case, err = db.readCase(db.rowsOn(ctx), doc)
+		return g, err
 	})
 	out := list[:0]
 	for _, g := range list {

@@ -529,9 +529,9 @@ func (db *DB) SearchCases(ctx context.Context, q CaseQuery) (CasePage, error) {
 			page.Next = last.String()
 			break
 		}
-		var c cases.Case
-		if err := json.Unmarshal([]byte(doc), &c); err != nil {
-			return page, errs.Wrap(err, "case doc")
+		c, err := db.readCase(db.rowsOn(ctx), doc)
+		if err != nil {
+			return page, err
 		}
 		page.Cases = append(page.Cases, c)
 		page.Names[c.ID] = name.String
@@ -608,9 +608,9 @@ func (db *DB) queuePage(ctx context.Context, q CaseQuery, page *CasePage) error 
 		if err := rows.Scan(&doc, &name); err != nil {
 			return err
 		}
-		var c cases.Case
-		if err := json.Unmarshal([]byte(doc), &c); err != nil {
-			return errs.Wrap(err, "case doc")
+		c, err := db.readCase(db.rowsOn(ctx), doc)
+		if err != nil {
+			return err
 		}
 		byID[c.ID] = c
 		page.Names[c.ID] = name.String

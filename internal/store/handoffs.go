@@ -59,14 +59,14 @@ const pendingOriginals = `SELECT c.doc FROM cases c JOIN orgs r ON r.id = c.rece
 // handling township or (to "") to any.
 func (db *DB) PendingOriginals(ctx context.Context, fromPath, fromID, to string) ([]cases.Case, error) {
 	lo, hi := subtreeRange(fromPath)
-	return collectCases(db.query(ctx, pendingOriginals, lo, hi, fromID, to, to))
+	return db.queryCases(ctx, pendingOriginals, lo, hi, fromID, to, to)
 }
 
 // PendingOriginals is the same list read inside a transaction, so that what is sent is what is still
 // pending.
 func (tx *Tx) PendingOriginals(fromPath, fromID, to string) ([]cases.Case, error) {
 	lo, hi := subtreeRange(fromPath)
-	return collectCases(tx.query(pendingOriginals, lo, hi, fromID, to, to))
+	return tx.queryCases(pendingOriginals, lo, hi, fromID, to, to)
 }
 
 // CreateHandoff numbers a list (the sending township's prefix, 移交, the year, a serial), stores it with its

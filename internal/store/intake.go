@@ -21,8 +21,8 @@ func (db *DB) ApplicantOfIDNumber(ctx context.Context, idNumber string) (people.
 
 // OpenCasesOf lists an applicant's cases that are not closed, newest first.
 func (db *DB) OpenCasesOf(ctx context.Context, applicantID string, limit int) ([]cases.Case, error) {
-	return collectCases(db.query(ctx, `SELECT doc FROM cases WHERE applicant_id = ?
-		AND state NOT IN ('delivered', 'refused', 'terminated', 'revoked') ORDER BY received_at DESC LIMIT ?`, applicantID, limit))
+	return db.queryCases(ctx, `SELECT doc FROM cases WHERE applicant_id = ?
+		AND state NOT IN ('delivered', 'refused', 'terminated', 'revoked') ORDER BY received_at DESC LIMIT ?`, applicantID, limit)
 }
 
 // TopItems lists the ids of the items most often received among an organisation's latest `recent` cases,

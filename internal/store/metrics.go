@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"bianmin/internal/errs"
 )
 
 // What an operator's metrics read from the store. The store keeps no metrics of its own (no registry in the
@@ -105,6 +107,39 @@ func (db *DB) TableBytes(ctx context.Context) (map[string]int64, error) {
 	}
 	rows, err := db.r.QueryContext(ctx, q)
 	return keyed[int64](rows, err, "table bytes")
+}
+
+// RelationBytes returns the bytes of each b-tree of the store by table and name: a table's own rows (its
+// name; on PostgreSQL with its TOAST) and each of its indexes (the index's name), so that what an index costs
+// is measured beside what it serves.
+func (db *DB) RelationBytes(ctx context.Context) (map[string]map[string]int64, error) {
+	q := `SELECT m.tbl_name, s.name, SUM(s.pgsize) FROM dbstat s JOIN sqlite_master m ON m.name = s.name GROUP BY m.tbl_name, s.name`
+	if db.d.dollar {
+		q = `SELECT c.relname, c.relname, pg_table_size(c.oid) FROM pg_class c
+			WHERE c.relkind IN ('r', 'p') AND c.relnamespace = to_regnamespace(current_schema())::oid
+			UNION ALL
+			SELECT c.relname, i.relname, pg_relation_size(i.oid) FROM pg_class c
+			JOIN pg_index x ON x.indrelid = c.oid JOIN pg_class i ON i.oid = x.indexrelid
+			WHERE c.relkind IN ('r', 'p') AND c.relnamespace = to_regnamespace(current_schema())::oid`
+	}
+	rows, err := db.r.QueryContext(ctx, q)
+	if err != nil {
+		return nil, errs.Wrap(err, "relation bytes")
+	}
+	defer rows.Close()
+	out := map[string]map[string]int64{}
+	for rows.Next() {
+		var table, name string
+		var n int64
+		if err := rows.Scan(&table, &name, &n); err != nil {
+			return nil, errs.Wrap(err, "relation bytes")
+		}
+		if out[table] == nil {
+			out[table] = map[string]int64{}
+		}
+		out[table][name] = n
+	}
+	return out, errs.Wrap(rows.Err(), "relation bytes")
 }
 
 // Compact rewrites the tables of the store without their dead space (SQLite VACUUM; PostgreSQL VACUUM FULL

@@ -147,8 +147,8 @@ func (tx *Tx) LinkResidentCase(residentID, caseID string) error {
 
 // ResidentCases lists the cases a resident handed in online, newest first.
 func (db *DB) ResidentCases(ctx context.Context, residentID string, limit int) ([]cases.Case, error) {
-	return collectCases(db.query(ctx, `SELECT c.doc FROM resident_cases x JOIN cases c ON c.id = x.case_id
-		WHERE x.resident_id = ? ORDER BY c.received_at DESC, c.case_no DESC LIMIT ?`, residentID, limit))
+	return db.queryCases(ctx, `SELECT c.doc FROM resident_cases x JOIN cases c ON c.id = x.case_id
+		WHERE x.resident_id = ? ORDER BY c.received_at DESC, c.case_no DESC LIMIT ?`, residentID, limit)
 }
 
 // ResidentHasCase reports whether a resident handed a case in.

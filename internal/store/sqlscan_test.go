@@ -42,7 +42,7 @@ type sqlSink struct {
 
 // baseSinks are the calls that run SQL.
 var baseSinks = map[string]sqlSink{
-	"exec": {CtxFirst: true}, "query": {CtxFirst: true}, "queryRow": {CtxFirst: true},
+	"exec": {CtxFirst: true}, "query": {CtxFirst: true}, "queryRow": {CtxFirst: true}, "queryCases": {CtxFirst: true},
 	"ExecContext": {Arg: 1}, "QueryContext": {Arg: 1}, "QueryRowContext": {Arg: 1},
 	"Exec": {}, "Query": {}, "QueryRow": {}, "Prepare": {}, "PrepareContext": {Arg: 1},
 }
@@ -307,7 +307,7 @@ func (s *scanner) eachCall(visit func(fn *scope, call *ast.CallExpr, sk sqlSink,
 var seam = map[string]bool{
 	"Tx.exec": true, "Tx.query": true, "Tx.queryRow": true, "Tx.wstmt": true, "DB.query": true, "DB.queryRow": true,
 	"DB.rstmt": true, "stmtCache.get": true, "stmtCache.preparePending": true, "DB.ExecRaw": true, "DB.QueryRaw": true,
-	"DB.QueryRowRaw": true,
+	"DB.QueryRowRaw": true, "DB.queryCases": true, "Tx.queryCases": true,
 }
 
 func calleeName(call *ast.CallExpr) string {

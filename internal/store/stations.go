@@ -122,8 +122,8 @@ func (db *DB) Standings(ctx context.Context, stationID, applicantID string, befo
 // CasesUnderStanding lists the cases received under a standing authorisation, newest first: the applicant's
 // cases whose document links to it.
 func (db *DB) CasesUnderStanding(ctx context.Context, a stations.Authorisation, limit int) ([]cases.Case, error) {
-	list, err := collectCases(db.query(ctx, `SELECT doc FROM cases WHERE applicant_id = ? AND receiving_org = ? ORDER BY received_at DESC LIMIT ?`,
-		a.ApplicantID, a.Station, limit))
+	list, err := db.queryCases(ctx, `SELECT doc FROM cases WHERE applicant_id = ? AND receiving_org = ? ORDER BY received_at DESC LIMIT ?`,
+		a.ApplicantID, a.Station, limit)
 	var out []cases.Case
 	for _, c := range list {
 		if c.StandingID == a.ID {
@@ -305,17 +305,17 @@ const pendingStationResults = `SELECT c.doc FROM cases c JOIN orgs r ON r.id = c
 // concludes itself keep their papers; results go back only when issued via the station).
 func (db *DB) PendingStation(ctx context.Context, kind stations.ListKind, orgID string) ([]cases.Case, error) {
 	if kind == stations.Results {
-		return collectCases(db.query(ctx, pendingStationResults, orgID))
+		return db.queryCases(ctx, pendingStationResults, orgID)
 	}
-	return collectCases(db.query(ctx, pendingStationOriginals, orgID))
+	return db.queryCases(ctx, pendingStationOriginals, orgID)
 }
 
 // PendingStation is the same list inside a transaction, so that what is sent is what is still pending.
 func (tx *Tx) PendingStation(kind stations.ListKind, orgID string) ([]cases.Case, error) {
 	if kind == stations.Results {
-		return collectCases(tx.query(pendingStationResults, orgID))
+		return tx.queryCases(pendingStationResults, orgID)
 	}
-	return collectCases(tx.query(pendingStationOriginals, orgID))
+	return tx.queryCases(pendingStationOriginals, orgID)
 }
 
 // CreateStationList numbers and stores a list with its cases and its audit entry; a case already on a list
@@ -458,8 +458,8 @@ func (db *DB) HandoverOf(ctx context.Context, caseID string) (*stations.Handover
 // oldest first: they come first at the desk.
 func (db *DB) AssistedOpen(ctx context.Context, rootPath string, limit int) ([]cases.Case, error) {
 	lo, hi := subtreeRange(rootPath)
-	return collectCases(db.query(ctx, `SELECT c.doc FROM cases c JOIN orgs r ON r.id = c.receiving_org
+	return db.queryCases(ctx, `SELECT c.doc FROM cases c JOIN orgs r ON r.id = c.receiving_org
 		WHERE c.applicant_id IN (SELECT applicant_id FROM applicant_needs WHERE active = 1)
 		AND c.state NOT IN ('delivered', 'refused', 'terminated', 'revoked') AND r.path >= ? AND r.path < ?
-		AND c.doc LIKE '%"helped":true%' ORDER BY c.received_at LIMIT ?`, lo, hi, limit))
+		AND c.doc LIKE '%"helped":true%' ORDER BY c.received_at LIMIT ?`, lo, hi, limit)
 }

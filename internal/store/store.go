@@ -75,6 +75,8 @@ type DB struct {
 	// orgs caches organisations read by id: every request asks for a few, and they change rarely (a change in
 	// this process drops its entry at commit; another instance's change shows within orgTTL).
 	orgs sync.Map // id -> cachedOrg
+	// fixedSteps keeps the case steps of published item versions, which never change (casedoc.go).
+	fixedSteps sync.Map // versionKey -> []cases.Step
 	// stmts holds SQLite's prepared statements, for the writer and for the readers: its driver would parse
 	// every statement afresh, which was a fifth of a busy hall's CPU. (PostgreSQL's driver caches its own.)
 	wStmts, rStmts stmtCache

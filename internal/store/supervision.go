@@ -146,13 +146,13 @@ func (db *DB) SweepRunning(ctx context.Context, today clock.Date) (SweepResult, 
 // (their due day moves each day they stand). Storing a standing (SetStanding) takes a case off the list, so
 // callers repeat until it is empty. (No order: a sort would read every waiting document for each batch.)
 func (db *DB) CasesToRestand(ctx context.Context, before, limit int) ([]cases.Case, error) {
-	list, err := collectCases(db.query(ctx, `SELECT c.doc FROM case_clock k JOIN cases c ON c.id = k.case_id WHERE k.standing_of = 0 LIMIT ?`, limit))
+	list, err := db.queryCases(ctx, `SELECT c.doc FROM case_clock k JOIN cases c ON c.id = k.case_id WHERE k.standing_of = 0 LIMIT ?`, limit)
 	if err != nil || len(list) > 0 {
 		return list, err
 	}
 	// SQLite uses a partial index only when the query repeats its condition word for word
-	return collectCases(db.query(ctx, `SELECT c.doc FROM case_clock k JOIN cases c ON c.id = k.case_id
-		WHERE k.running > 0 AND k.running = 2 AND k.standing_of > 0 AND k.standing_of < ? LIMIT ?`, before, limit))
+	return db.queryCases(ctx, `SELECT c.doc FROM case_clock k JOIN cases c ON c.id = k.case_id
+		WHERE k.running > 0 AND k.running = 2 AND k.standing_of > 0 AND k.standing_of < ? LIMIT ?`, before, limit)
 }
 
 // ResetStanding marks every open case's standing as never computed, for the next sweep to compute again
@@ -511,7 +511,7 @@ func (db *DB) DrillCases(ctx context.Context, f Drill) ([]cases.Case, error) {
 		doc = "c.doc"
 	}
 	order := strings.TrimSuffix(doc, "doc") + "received_at DESC"
-	return collectCases(db.query(ctx, `SELECT `+doc+` FROM `+from+` WHERE `+strings.Join(where, " AND ")+` ORDER BY `+order+` LIMIT ?`, args...))
+	return db.queryCases(ctx, `SELECT `+doc+` FROM `+from+` WHERE `+strings.Join(where, " AND ")+` ORDER BY `+order+` LIMIT ?`, args...)
 }
 
 // Report is a stored monthly report.

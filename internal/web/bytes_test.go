@@ -12,11 +12,13 @@ import (
 	"bianmin/internal/testkit"
 )
 
-// bytesPerLifecycleBound is what one six-move lifecycle may store, above the measured figure (BENCHMARKS.md:
-// 20.9 KB on SQLite, 17.4 KB on PostgreSQL, compacted): it fails when whole documents come back into audit
-// entries (+19 KB) or notices (+8 KB), not on noise. Issue 18's target is 8 KB; lower the bound as the case
-// document, the audit entry's own columns and the outbox are cut.
-const bytesPerLifecycleBound = 24 * 1024
+// bytesPerLifecycleBound is what one six-move lifecycle may store, about 15% above the measured figure
+// (BENCHMARKS.md, 300 lifecycles compacted: 19.3 KB on SQLite, 18.4-18.8 KB on PostgreSQL, whose outbox
+// varies by a few hundred bytes with the sender's timing): it fails when whole documents come back into audit
+// entries (+19 KB) or notices (+8 KB), or the item's steps back into every case's row (+2 KB on SQLite), not
+// on noise. Issue 18's target is 8 KB; lower the bound as the case document's copies of its own columns, the
+// audit entry's own columns (hashes as bytes) and the outbox (template and arguments) are cut.
+const bytesPerLifecycleBound = 22 * 1024
 
 // TestBytesPerLifecycle runs lifecycles through the API on each engine and measures what they add to the
 // database, table by table (with indexes), so that what a case costs to keep stays measured. Set
@@ -48,7 +50,16 @@ func TestBytesPerLifecycle(t *testing.T) {
 				}
 				return m
 			}
+			relations := func() map[string]map[string]int64 {
+				t.Helper()
+				m, err := r.DB.RelationBytes(t.Context())
+				if err != nil {
+					t.Fatal(err)
+				}
+				return m
+			}
 			before := measure()
+			relBefore := relations()
 			for range n {
 				if l.Run() == "" {
 					t.FailNow()
@@ -63,6 +74,7 @@ func TestBytesPerLifecycle(t *testing.T) {
 				writtenTotal += b - before[name]
 			}
 			after := measure()
+			relAfter := relations()
 			type grew struct {
 				table string
 				bytes int64
@@ -79,6 +91,17 @@ func TestBytesPerLifecycle(t *testing.T) {
 			var sb strings.Builder
 			for _, g := range rows {
 				fmt.Fprintf(&sb, "  %-24s %8.0f B/lifecycle\n", g.table, float64(g.bytes)/float64(n))
+				// each b-tree of the table that grew: its rows (the table's name) and each index
+				var parts []grew
+				for name, b := range relAfter[g.table] {
+					if d := b - relBefore[g.table][name]; d != 0 {
+						parts = append(parts, grew{name, d})
+					}
+				}
+				slices.SortFunc(parts, func(a, b grew) int { return cmp.Compare(b.bytes, a.bytes) })
+				for _, p := range parts {
+					fmt.Fprintf(&sb, "      %-32s %8.0f\n", p.table, float64(p.bytes)/float64(n))
+				}
 			}
 			per := float64(total) / float64(n)
 			t.Logf("%s: %d lifecycles, %.0f bytes stored per lifecycle (%.0f as written, before compaction)\n%s", e.Name, n, per, float64(writtenTotal)/float64(n), sb.String())
