@@ -31,7 +31,7 @@ type lifecycler struct {
 	failed atomic.Int64
 }
 
-func lifecycleLoad(base, password string, clients, townships int, dur time.Duration, pids, pgwait, upstreamURL string) {
+func lifecycleLoad(base, password string, clients, townships, from int, dur time.Duration, pids, pgwait, upstreamURL string) {
 	client := &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 	l := &lifecycler{Lifecycle: apiload.Lifecycle{URL: base, Client: client}, lat: map[string][]time.Duration{}}
 	l.Took = func(move string, d time.Duration) {
@@ -81,7 +81,7 @@ func lifecycleLoad(base, password string, clients, townships int, dur time.Durat
 	var wg sync.WaitGroup
 	for i := range clients {
 		wg.Add(1)
-		life := lives[i%len(lives)]
+		life := lives[(from+i)%len(lives)]
 		go func() {
 			defer wg.Done()
 			for time.Now().Before(end) {
@@ -117,7 +117,7 @@ func lifecycleLoad(base, password string, clients, townships int, dur time.Durat
 		printWaits(waits, samples)
 	}
 	if push != nil {
-		push.report(t0.Add(elapsed), 2*time.Minute)
+		push.report(t0, t0.Add(elapsed), 2*time.Minute)
 	}
 }
 

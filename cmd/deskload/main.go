@@ -55,11 +55,12 @@ func main() {
 	mode := flag.String("mode", "desk", "desk: staff reading pages; lifecycle: clients running case lifecycles through the JSON API")
 	pgwait := flag.String("pgwait", "", "PostgreSQL URL of Bianmin's database: sample pg_stat_activity's wait events every 100 ms during the load (lifecycle mode)")
 	townships := flag.Int("townships", 1, "lifecycle mode: deal the clients to this many townships (天山镇 with the demo's accounts; a clerk and a reviewer made in each other one)")
+	from := flag.Int("from", 0, "lifecycle mode: deal the clients from this township of the -townships on (two loads on two instances take townships of their own)")
 	upstreamURL := flag.String("upstream", "", "a reference receiver's records address (bianmin upstream serve: http://ADDR/records): set up a receiver there as admin and measure the push of the moves (lifecycle mode)")
 	pids := flag.String("pid", "", "the server's process ids, comma-separated: print its CPU time per lifecycle (lifecycle mode)")
 	flag.Parse()
 	if *mode == "lifecycle" {
-		lifecycleLoad(*base, *password, *n, *townships, *dur, *pids, *pgwait, *upstreamURL)
+		lifecycleLoad(*base, *password, *n, *townships, *from, *dur, *pids, *pgwait, *upstreamURL)
 		return
 	}
 	client := &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}}

@@ -42,6 +42,20 @@ func startPush(c *http.Client, base, password, receiverURL, itemID string) (*pus
 	if err := json.Unmarshal(b, &me); err != nil {
 		return nil, err
 	}
+	// a receiver of an earlier run at that address is used again: two would double every record
+	if b, code, err := get(c, base+"/api/v1/receivers", s.token); err == nil && code == 200 {
+		var list []struct {
+			ID     string `json:"id"`
+			URL    string `json:"url"`
+			Active bool   `json:"active"`
+		}
+		json.Unmarshal(b, &list)
+		for _, r := range list {
+			if r.URL == receiverURL && r.Active {
+				return &pushWatch{client: c, base: base, token: s.token, receiverID: r.ID}, nil
+			}
+		}
+	}
 	body, _ := json.Marshal(map[string]any{"org_id": me.OrgID, "channel": "upstream", "name": "deskload " + time.Now().Format("15:04:05"),
 		"url": receiverURL, "active": true})
 	req, _ := http.NewRequest("POST", base+"/api/v1/receivers", bytes.NewReader(body))
@@ -91,7 +105,7 @@ func (p *pushWatch) page(cursor string) (deliveryPage, error) {
 // report waits (at most drain) for the records still pending, then reads the whole log and prints the
 // push's figures: records received, their rate from the first move to the last receipt, and the wait from
 // move to receipt (p50, p99, max).
-func (p *pushWatch) report(loadEnd time.Time, drain time.Duration) {
+func (p *pushWatch) report(loadStart, loadEnd time.Time, drain time.Duration) {
 	deadline := time.Now().Add(drain)
 	var first deliveryPage
 	var err error
@@ -110,7 +124,12 @@ func (p *pushWatch) report(loadEnd time.Time, drain time.Duration) {
 	var from, to time.Time
 	parked := 0
 	for pg := first; ; {
+		older := false
 		for _, r := range pg.Records {
+			if r.Created.Before(loadStart) {
+				older = true // an earlier run's: the log is newest first, so the rest are too
+				break
+			}
 			if !r.Parked.IsZero() {
 				parked++
 			}
@@ -125,7 +144,7 @@ func (p *pushWatch) report(loadEnd time.Time, drain time.Duration) {
 				to = r.Sent
 			}
 		}
-		if pg.Next == "" {
+		if pg.Next == "" || older {
 			break
 		}
 		if pg, err = p.page(pg.Next); err != nil {
