@@ -168,6 +168,7 @@ func (s *Service) RunOutbox(ctx context.Context, sender Sender, interval time.Du
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		case <-s.DB.Woken(ChannelSMS):
 		}
 	}
 }

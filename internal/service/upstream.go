@@ -272,7 +272,8 @@ func (s *Service) RunOutboxes(ctx context.Context, sender Sender, client *http.C
 }
 
 // RunChannel sends the records of one channel (upstream or webhook) until ctx ends: what is due, then again
-// at once while there was some, else after interval. Several instances may run it on one database.
+// at once while there was some, else after interval or as soon as this instance writes one. Several
+// instances may run it on one database.
 func (s *Service) RunChannel(ctx context.Context, ch string, client *http.Client, interval time.Duration, log *slog.Logger) {
 	for {
 		n, err := s.SendRecords(ctx, ch, client)
@@ -286,6 +287,7 @@ func (s *Service) RunChannel(ctx context.Context, ch string, client *http.Client
 		case <-ctx.Done():
 			return
 		case <-time.After(interval):
+		case <-s.DB.Woken(ch): // a record written here: at once
 		}
 	}
 }

@@ -23,7 +23,37 @@ type Message struct {
 func (tx *Tx) Enqueue(m Message) error {
 	_, err := tx.exec(`INSERT INTO outbox (id, case_id, phone, lang, template, body, attempts, next_at, created_at, channel) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, 'sms')`,
 		ids.New(), nullIfEmpty(m.CaseID), m.Phone, m.Lang, m.Template, m.Body, tx.now, tx.now)
+	tx.wake("sms")
 	return errs.Wrap(err, "enqueue")
+}
+
+// The outbox's senders poll every interval for what another instance wrote, but what this instance writes
+// wakes its own sender as the transaction commits: a move's record leaves in milliseconds, not at the next
+// poll (issue 15: the push's lag from move to receipt).
+
+// wake has the channel's sender woken once the transaction commits.
+func (tx *Tx) wake(channel string) {
+	if tx.woken == nil {
+		tx.woken = map[string]bool{}
+	}
+	if tx.woken[channel] {
+		return
+	}
+	tx.woken[channel] = true
+	tx.afterCommit = append(tx.afterCommit, func() {
+		select {
+		case tx.db.wakes(channel) <- struct{}{}:
+		default: // a wake is pending already: the sender will see this record too
+		}
+	})
+}
+
+// Woken is signalled when a transaction of this instance committed a record of the channel.
+func (db *DB) Woken(channel string) <-chan struct{} { return db.wakes(channel) }
+
+func (db *DB) wakes(channel string) chan struct{} {
+	c, _ := db.wake.LoadOrStore(channel, make(chan struct{}, 1))
+	return c.(chan struct{})
 }
 
 const messageCols = `id, COALESCE(case_id, ''), phone, lang, template, body, attempts`

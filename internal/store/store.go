@@ -75,6 +75,7 @@ type DB struct {
 	// orgs caches organisations read by id: every request asks for a few, and they change rarely (a change in
 	// this process drops its entry at commit; another instance's change shows within orgTTL).
 	orgs sync.Map // id -> cachedOrg
+	wake sync.Map // outbox channel -> chan struct{} (outbox.go)
 	// fixedSteps keeps the case steps of published item versions, which never change (casedoc.go).
 	fixedSteps sync.Map // versionKey -> []cases.Step
 	// stmts holds SQLite's prepared statements, for the writer and for the readers: its driver would parse
@@ -315,8 +316,9 @@ type Tx struct {
 	ctx context.Context
 	now time.Time
 	db  *DB
-	// afterCommit runs once the transaction committed (cache invalidations).
+	// afterCommit runs once the transaction committed (cache invalidations, the outbox's wakes).
 	afterCommit []func()
+	woken       map[string]bool // the outbox channels this transaction wakes (outbox.go)
 	// audits are the transaction's audit entries, chained and written just before it commits.
 	audits []audit.Entry
 }
