@@ -28,9 +28,13 @@ func browser(t *testing.T) context.Context {
 	if shared.err != nil {
 		noBrowser(t, shared.err)
 	}
-	// two tests at a time in the browser: on a machine of two processors a third would only wait for one
-	browsers <- struct{}{}
-	t.Cleanup(func() { <-browsers })
+	// two tests at a time in the browser: on a machine of two processors a third would only wait for one. A
+	// test holds one place however many browsers it opens (the hall's morning opens four at once).
+	root, _, _ := strings.Cut(t.Name(), "/") // a subtest's browser counts with its test's
+	if _, again := holding.LoadOrStore(root, true); !again {
+		browsers <- struct{}{}
+		t.Cleanup(func() { holding.Delete(root); <-browsers })
+	}
 	// a browser context of its own: the test's cookies and storage are its own, as in a fresh profile
 	ctx, cancel := chromedp.NewContext(shared.ctx, chromedp.WithNewBrowserContext())
 	t.Cleanup(cancel)
@@ -52,6 +56,7 @@ var (
 		err  error
 	}
 	browsers = make(chan struct{}, 2)
+	holding  sync.Map // the tests holding a place in browsers
 )
 
 func startShared() (context.Context, error) {

@@ -76,14 +76,6 @@ type FieldError struct {
 	Anchor string
 }
 
-// Href is where the error summary's link for e jumps.
-func (e FieldError) Href() string {
-	if e.Anchor != "" {
-		return "#" + e.Anchor
-	}
-	return "#f-" + e.Field
-}
-
 // T translates a catalog key.
 func (p *Page) T(key string, args ...string) string { return p.cat.T(p.Lang, key, args...) }
 

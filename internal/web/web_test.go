@@ -437,7 +437,7 @@ func TestCalendarYears(t *testing.T) {
 	c.get("/admin/calendar")
 	code, body := upload(`{"year": 2027, "notice": "x", "holidays": [], "workdays": ["2027-02-03"]}`)
 	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "调休上班日应是周六或周日") || !strings.Contains(body, "调休上班日第1项") || strings.Contains(body, "workdays[0]") {
-		t.Fatalf("a make-up day on a Wednesday: %d", code)
+		t.Fatalf("a make-up day on a Wednesday: %d\n%s", code, body)
 	}
 	code, _ = upload(`{"year": 2027, "notice": "国务院办公厅关于2027年部分节假日安排的通知", "holidays": [{"name": "元旦", "from": "2027-01-01", "to": "2027-01-03"}], "workdays": []}`)
 	if code != http.StatusSeeOther {
