@@ -161,12 +161,13 @@ func TestBrowserHallRating(t *testing.T) {
 		t.Fatalf("no 回访 link: %s", body)
 	}
 	link := strings.Fields(body[i:])[0]
-	do(t, tablet, chromedp.Navigate(r.URL+link), chromedp.WaitVisible(chromedp.CSS(`#revisit`)))
+	goTo(t, tablet, r.URL+link, `#revisit`)
 	audit(tablet, t, "revisit")
 	do(t, tablet, chromedp.Click(chromedp.CSS(`input[name=verdict][value=satisfied]`)), chromedp.Click(chromedp.CSS(`#revisit button`)))
 	waitPage(t, tablet, `#thanks`)
 	// and the same resident rates the case online from the tracking page (一事一评, another channel)
-	do(t, tablet, chromedp.Navigate(r.URL+"/track?no="+c.No+"&phone4=1234"), chromedp.WaitVisible(chromedp.CSS(`a.rate-link`)), chromedp.Click(chromedp.CSS(`a.rate-link`)))
+	goTo(t, tablet, r.URL+"/track?no="+c.No+"&phone4=1234", `a.rate-link`)
+	do(t, tablet, chromedp.Click(chromedp.CSS(`a.rate-link`)))
 	waitPage(t, tablet, `#rate-form`)
 	do(t, tablet, chromedp.Click(chromedp.CSS(`input[name=level][value="1"]`)), chromedp.Click(chromedp.CSS(`#rate-form button[type=submit]`)))
 	waitPage(t, tablet, `#thanks`)

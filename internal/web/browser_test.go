@@ -134,6 +134,21 @@ func browserAt(t *testing.T, profile string) (context.Context, func()) {
 	return ctx, stop
 }
 
+// goTo opens url in a tab whose page may be navigating itself (the rating tablet's screens refresh every few
+// seconds): a navigation that page aborts is made again.
+func goTo(t *testing.T, ctx context.Context, url, sel string) {
+	t.Helper()
+	for i := 0; ; i++ {
+		err := chromedp.Do(ctx, chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS(sel)))
+		if err == nil {
+			return
+		}
+		if i == 4 || !strings.Contains(err.Error(), "ERR_ABORTED") {
+			t.Fatal(err)
+		}
+	}
+}
+
 func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
 	if err := chromedp.Do(ctx, steps...); err != nil {
