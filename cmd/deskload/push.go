@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -56,21 +55,13 @@ func startPush(c *http.Client, base, password, receiverURL, itemID string) (*pus
 			}
 		}
 	}
-	body, _ := json.Marshal(map[string]any{"org_id": me.OrgID, "channel": "upstream", "name": "deskload " + time.Now().Format("15:04:05"),
-		"url": receiverURL, "active": true})
-	req, _ := http.NewRequest("POST", base+"/api/v1/receivers", bytes.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+s.token)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := c.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
 	var r struct {
 		ID string `json:"id"`
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil || resp.StatusCode != 200 && resp.StatusCode != 201 || r.ID == "" {
-		return nil, fmt.Errorf("create receiver: %d %v", resp.StatusCode, err)
+	code, err = send(c, "POST", base+"/api/v1/receivers", s.token, map[string]any{"org_id": me.OrgID, "channel": "upstream",
+		"name": "deskload " + time.Now().Format("15:04:05"), "url": receiverURL, "active": true}, &r)
+	if err != nil || code/100 != 2 || r.ID == "" {
+		return nil, fmt.Errorf("create receiver: %d %v", code, err)
 	}
 	return &pushWatch{client: c, base: base, token: s.token, receiverID: r.ID}, nil
 }
@@ -183,20 +174,11 @@ func ensureTaskCode(c *http.Client, base, token, itemID string) error {
 	}
 	baseCode, _ := ed.Item["base_code"].(string)
 	ed.Item["impl_code"] = "BENCH" + baseCode
-	body, _ := json.Marshal(map[string]any{"item": ed.Item, "row_version": ed.RowVersion})
-	req, _ := http.NewRequest("PUT", base+"/api/v1/catalog/"+itemID, bytes.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := c.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
 	var draft struct {
 		Version int `json:"version"`
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&draft); err != nil || resp.StatusCode/100 != 2 {
-		return fmt.Errorf("saving the item's 实施编码: %d %v", resp.StatusCode, err)
+	if code, err := send(c, "PUT", base+"/api/v1/catalog/"+itemID, token, map[string]any{"item": ed.Item, "row_version": ed.RowVersion}, &draft); err != nil || code/100 != 2 {
+		return fmt.Errorf("saving the item's 实施编码: %d %v", code, err)
 	}
 	if code, err := post(c, base+"/api/v1/catalog/"+itemID+"/status", token, map[string]any{"version": draft.Version, "to": "published"}); err != nil || code/100 != 2 {
 		return fmt.Errorf("publishing the item with its 实施编码: %d %v", code, err)

@@ -22,6 +22,13 @@ const (
 	benchPassword      = "Bench-load-2026-x"
 )
 
+// township is what the load reads of an organisation (the API's OrgJSON).
+type township struct {
+	ID     string `json:"id"`
+	Code   string `json:"code"`
+	NameZh string `json:"name_zh"`
+}
+
 func townshipLifecycles(c *http.Client, base, password string, n int, first *lifecycler) ([]*apiload.Lifecycle, error) {
 	out := []*apiload.Lifecycle{&first.Lifecycle}
 	if n <= 1 {
@@ -35,21 +42,11 @@ func townshipLifecycles(c *http.Client, base, password string, n int, first *lif
 	if err != nil || code != 200 {
 		return nil, fmt.Errorf("townships: %d %v", code, err)
 	}
-	var towns []struct {
-		ID     string `json:"id"`
-		Code   string `json:"code"`
-		NameZh string `json:"name_zh"`
-	}
+	var towns []township
 	if err := json.Unmarshal(b, &towns); err != nil {
 		return nil, err
 	}
-	slices.SortFunc(towns, func(a, b struct {
-		ID     string `json:"id"`
-		Code   string `json:"code"`
-		NameZh string `json:"name_zh"`
-	}) int {
-		return strings.Compare(a.Code, b.Code)
-	})
+	slices.SortFunc(towns, func(a, b township) int { return strings.Compare(a.Code, b.Code) })
 	for _, t := range towns {
 		if len(out) == n {
 			break
@@ -102,14 +99,22 @@ func benchAccount(c *http.Client, base, admin, orgID, user, role string) (string
 }
 
 func post(c *http.Client, u, token string, in any) (int, error) {
+	return send(c, "POST", u, token, in, nil)
+}
+
+// send makes one JSON call as token and decodes the answer into out (nil: read nothing).
+func send(c *http.Client, method, u, token string, in, out any) (int, error) {
 	body, _ := json.Marshal(in)
-	req, _ := http.NewRequest("POST", u, bytes.NewReader(body))
+	req, _ := http.NewRequest(method, u, bytes.NewReader(body))
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := c.Do(req)
 	if err != nil {
 		return 0, err
 	}
-	resp.Body.Close()
-	return resp.StatusCode, nil
+	defer resp.Body.Close()
+	if out != nil && resp.StatusCode/100 == 2 {
+		err = json.NewDecoder(resp.Body).Decode(out)
+	}
+	return resp.StatusCode, err
 }
