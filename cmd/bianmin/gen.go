@@ -34,17 +34,36 @@ func generate(ctx context.Context, m *app.Main, out io.Writer, n int, seed uint6
 	to := m.DB.Now()
 	from := to.AddDate(0, 0, -days)
 	start := time.Now()
+	// A big load into PostgreSQL writes its rows without the secondary indexes and builds them once at the
+	// end, by a sort: row by row, their upkeep is most of a load's time once the tables hold millions.
+	if n >= bigLoad {
+		k, err := m.DB.SetAsideIndexes(ctx)
+		if err != nil {
+			return err
+		}
+		if k > 0 {
+			fmt.Fprintf(out, "%d secondary indexes set aside for the load; they are built again at its end (or at the next start, if it is stopped)\n", k)
+		}
+	}
 	p := newProgress(out, "gen", "cases")
 	st, err := gen.Run(ctx, m.Service, gen.Config{N: n, Seed: seed, From: from, To: to, Open: open, Batch: batch, Progress: p.report})
+	took := time.Since(start)
+	if err == nil {
+		t := time.Now()
+		var k int
+		if k, err = m.DB.MakeIndexes(ctx, newProgress(out, "indexes", "built").report); err == nil && k > 0 {
+			fmt.Fprintf(out, "%d indexes built in %s\n", k, time.Since(t).Round(time.Millisecond))
+		}
+	}
 	if err != nil {
 		if stoppedBy(ctx, err) {
 			return &stopped{fmt.Sprintf("gen stopped after %d of %d cases, in whole batches: each written batch holds its cases with their applicants, "+
-				"timelines and audit entries, and the number counters stand past its numbers (bianmin check shows it). Run bianmin gen again to add cases; "+
+				"timelines and audit entries, and the number counters stand past its numbers (bianmin check shows it); indexes set aside for the load are built "+
+				"again at the next start. Run bianmin gen again to add cases; "+
 				"the daily figures of these cases are made by the next run or the supervision sweep", st.Cases, n)}
 		}
 		return err
 	}
-	took := time.Since(start)
 	fmt.Fprintf(out, "generated %d cases, %d events, %d applicants in %s: %.0f cases/s (%s, %d cores)\n",
 		st.Cases, st.Events, st.Applicants, took.Round(time.Millisecond), float64(st.Cases)/took.Seconds(), m.DB.Dialect(), runtime.NumCPU())
 	states := make([]string, 0, len(st.States))
@@ -70,6 +89,9 @@ func generate(ctx context.Context, m *app.Main, out io.Writer, n int, seed uint6
 	fmt.Fprintf(out, "planner statistics made in %s\n", time.Since(start).Round(time.Millisecond))
 	return nil
 }
+
+// bigLoad is the number of cases from which gen sets the secondary indexes aside while it writes (PostgreSQL).
+const bigLoad = 200_000
 
 // ensureWorld loads the demo world into an empty database, or finishes a load of it that was stopped.
 func ensureWorld(ctx context.Context, m *app.Main, out io.Writer) error {

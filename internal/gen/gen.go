@@ -91,8 +91,50 @@ func Run(ctx context.Context, svc *service.Service, cfg Config) (Stats, error) {
 	}
 	tw, iw := weights(ts), itemWeights(items)
 	span := cfg.To.Sub(cfg.From)
+	// The cases are made here while the batch before is written (a writer of its own): the generator's
+	// processor and the database's work side by side. Only this goroutine draws from r, so the same seed
+	// still gives the same cases.
 	var b store.GenBatch
 	batchNo := 0
+	pending := make(chan store.GenBatch, 1)
+	written := make(chan error, 1)
+	go func() {
+		for b := range pending {
+			// A batch begun is finished even when the run is being stopped: it is one transaction, and
+			// stopping between batches leaves nothing half-made to roll back. One made but not begun when
+			// the stop came is not written.
+			if ctx.Err() != nil {
+				continue
+			}
+			if err := svc.DB.WriteGenBatch(context.WithoutCancel(ctx), b); err != nil {
+				written <- err
+				for range pending {
+				}
+				return
+			}
+			st.Cases += len(b.Cases)
+			st.Applicants += len(b.Applicants)
+			for i, c := range b.Cases {
+				st.States[c.State]++
+				st.Events += len(b.Events[i])
+			}
+			if cfg.Progress != nil {
+				cfg.Progress(st.Cases, cfg.N)
+			}
+		}
+		written <- nil
+	}()
+	// wait ends the writer and says how it ended; st is the writer's until then.
+	waited := false
+	wait := func() error {
+		if waited {
+			return nil
+		}
+		waited = true
+		close(pending)
+		return <-written
+	}
+	defer wait()
 	flush := func() error {
 		if len(b.Cases) == 0 {
 			return nil
@@ -100,21 +142,13 @@ func Run(ctx context.Context, svc *service.Service, cfg Config) (Stats, error) {
 		batchNo++
 		b.Note = map[string]any{"seed": cfg.Seed, "batch": batchNo}
 		b.Summary = map[string]any{"seed": cfg.Seed, "batch": batchNo, "cases": len(b.Cases), "applicants": len(b.Applicants)}
-		// A batch begun is finished even when the run is being stopped: it is one transaction, and stopping
-		// between batches leaves nothing half-made to roll back.
-		if err := svc.DB.WriteGenBatch(context.WithoutCancel(ctx), b); err != nil {
+		select {
+		case pending <- b:
+		case err := <-written:
+			waited = true
 			return err
 		}
-		st.Cases += len(b.Cases)
-		st.Applicants += len(b.Applicants)
-		for i, c := range b.Cases {
-			st.States[c.State]++
-			st.Events += len(b.Events[i])
-		}
 		b = store.GenBatch{}
-		if cfg.Progress != nil {
-			cfg.Progress(st.Cases, cfg.N)
-		}
 		return nil
 	}
 	// Receipt times in order, so that numbers rise with time as they would.
@@ -126,6 +160,9 @@ func Run(ctx context.Context, svc *service.Service, cfg Config) (Stats, error) {
 	made := 0 // applicants made in this run
 	for i := 0; i < cfg.N; i++ {
 		if len(b.Cases) == 0 && ctx.Err() != nil {
+			if err := wait(); err != nil {
+				return st, err
+			}
 			return st, fmt.Errorf("gen stopped after %d of %d cases (whole batches): %w", st.Cases, cfg.N, ctx.Err())
 		}
 		t := ts[pick(r, tw)]
@@ -165,6 +202,9 @@ func Run(ctx context.Context, svc *service.Service, cfg Config) (Stats, error) {
 		}
 	}
 	if err := flush(); err != nil {
+		return st, err
+	}
+	if err := wait(); err != nil {
 		return st, err
 	}
 	err = svc.DB.Write(context.WithoutCancel(ctx), func(tx *store.Tx) error {

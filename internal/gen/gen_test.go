@@ -3,6 +3,7 @@ package gen_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -110,6 +111,71 @@ func TestGenWholeBatches(t *testing.T) {
 		}
 		if again := count(t, db, `SELECT count(*) FROM audit_log WHERE action = 'counter.heal'`); again != heals {
 			t.Fatalf("healed again: %d entries, were %d", again, heals)
+		}
+	})
+}
+
+// A big load on PostgreSQL sets the secondary indexes aside, writes by COPY and builds them again; stopped
+// before it builds them, the next start (Migrate) does. The indexes afterwards are the ones before, to the
+// letter, and the data is whole. SQLite keeps its indexes through a load.
+func TestGenSetsIndexesAside(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		svc := testkit.Demo(t, db)
+		indexes := func() []string {
+			q := `SELECT name || ' ' || sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name`
+			if db.Dialect() == "postgres" {
+				q = `SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() ORDER BY indexname`
+			}
+			var out []string
+			rows, err := db.QueryRaw(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var s string
+				if err := rows.Scan(&s); err != nil {
+					t.Fatal(err)
+				}
+				out = append(out, s)
+			}
+			return out
+		}
+		before := indexes()
+		for _, stop := range []bool{false, true} {
+			k, err := db.SetAsideIndexes(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			aside := count(t, db, `SELECT count(*) FROM bulk_indexes`)
+			switch {
+			case db.Dialect() == "sqlite" && (k != 0 || aside != 0):
+				t.Fatalf("sqlite set %d indexes aside", k)
+			case db.Dialect() == "postgres" && (k < 10 || aside != k || len(indexes()) != len(before)-k):
+				t.Fatalf("postgres set %d aside, %d recorded, %d of %d left", k, aside, len(indexes()), len(before))
+			}
+			to := time.Now()
+			if _, err := gen.Run(ctx, svc, gen.Config{N: 300, Seed: 11, From: to.AddDate(0, 0, -20), To: to, Batch: 100}); err != nil {
+				t.Fatal(err)
+			}
+			if stop { // as if the load were stopped here: the next start builds them
+				_, err = db.Migrate(ctx)
+			} else {
+				_, err = db.MakeIndexes(ctx, nil)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if after := indexes(); !slices.Equal(after, before) {
+				t.Fatalf("indexes after the load (stopped %v):\n%v\nbefore:\n%v", stop, after, before)
+			}
+			if n := count(t, db, `SELECT count(*) FROM bulk_indexes`); n != 0 {
+				t.Fatalf("%d indexes still set aside", n)
+			}
+		}
+		if rep := consistent(t, db, "after two loads"); rep.Cases != 600 {
+			t.Fatalf("%d cases, want 600", rep.Cases)
 		}
 	})
 }

@@ -2,8 +2,13 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 
 	"bianmin/internal/access"
 	"bianmin/internal/audit"
@@ -33,7 +38,7 @@ type GenBatch struct {
 // WriteGenBatch numbers the batch's cases from their counters (in order: numbers rise with the cases), and
 // stores everything with the audit entries.
 func (db *DB) WriteGenBatch(ctx context.Context, b GenBatch) error {
-	return db.Write(ctx, func(tx *Tx) error {
+	return db.writeBulk(ctx, func(tx *Tx) error {
 		// numbers: one block per series, taken from its counter in this transaction
 		count := map[string]int{}
 		bySeries := map[string]Series{}
@@ -151,8 +156,42 @@ func bulkCases(tx *Tx, list []cases.Case, events [][]CaseEvent) error {
 	return nil
 }
 
-// bulkInsert writes n rows of cols columns, as many per statement as PostgreSQL's 65,535 parameters allow.
+// writeBulk is Write for a bulk load. On PostgreSQL the transaction runs on a connection of its own, so that
+// bulkInsert can COPY its rows on that connection inside the transaction: the server then neither parses nor
+// plans a statement per thousand rows, and the rows go over in binary.
+func (db *DB) writeBulk(ctx context.Context, fn func(*Tx) error) error {
+	if !db.d.dollar {
+		return db.Write(ctx, fn)
+	}
+	var err error
+	for attempt := 0; attempt < 8; attempt++ {
+		err = func() error {
+			conn, err := db.w.Conn(ctx)
+			if err != nil {
+				return errs.Wrap(err, "connection")
+			}
+			defer conn.Close()
+			sqlTx, err := conn.BeginTx(ctx, nil)
+			if err != nil {
+				return errs.Wrap(err, "begin")
+			}
+			return db.finish(ctx, &Tx{tx: sqlTx, d: db.d, ctx: ctx, now: db.Now().UTC().Truncate(time.Microsecond), db: db, conn: conn}, fn)
+		}()
+		if err == nil || !db.d.retryable(err) {
+			return err
+		}
+		db.retries.Add(1)
+		time.Sleep(time.Duration(attempt+1) * 5 * time.Millisecond)
+	}
+	return err
+}
+
+// bulkInsert writes n rows of cols columns: by COPY in a bulk load's transaction on PostgreSQL (writeBulk),
+// otherwise as many rows per statement as PostgreSQL's 65,535 parameters allow.
 func bulkInsert(tx *Tx, head string, cols, n int, row func(i int) []any) error {
+	if tx.conn != nil {
+		return tx.copyRows(head, n, row)
+	}
 	per := min(60000/cols, 1000)
 	mark := "(" + strings.TrimSuffix(strings.Repeat("?, ", cols), ", ") + ")"
 	for lo := 0; lo < n; lo += per {
@@ -202,4 +241,149 @@ func (db *DB) AfterBulkLoad(ctx context.Context) error {
 	}
 	_, err := db.w.ExecContext(ctx, `VACUUM ANALYZE`)
 	return errs.Wrap(err, "vacuum analyze")
+}
+
+// copyRows COPYs n rows into the table and columns an INSERT head names ("INSERT INTO t (a, b) VALUES "), on
+// the bulk load's own connection, inside its transaction.
+func (tx *Tx) copyRows(head string, n int, row func(i int) []any) error {
+	if n == 0 {
+		return nil
+	}
+	table, cols, err := insertTarget(head)
+	if err != nil {
+		return err
+	}
+	return errs.Wrap(tx.conn.Raw(func(dc any) error {
+		c, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("copy: the connection is a %T, not pgx's", dc)
+		}
+		_, err := c.Conn().CopyFrom(tx.ctx, pgx.Identifier{table}, cols, &copySource{n: n, row: row, i: -1})
+		return err
+	}), "copy into "+table)
+}
+
+// insertTarget reads the table and the columns out of an INSERT head.
+func insertTarget(head string) (string, []string, error) {
+	rest, ok := strings.CutPrefix(strings.TrimSpace(head), "INSERT INTO ")
+	table, list, ok2 := strings.Cut(rest, "(")
+	list, _, ok3 := strings.Cut(list, ")")
+	if !ok || !ok2 || !ok3 {
+		return "", nil, fmt.Errorf("copy: %q is not an INSERT head", head)
+	}
+	var cols []string
+	for c := range strings.SplitSeq(list, ",") {
+		cols = append(cols, strings.TrimSpace(c))
+	}
+	return strings.TrimSpace(table), cols, nil
+}
+
+// copySource hands pgx the rows one by one as row(i) makes them.
+type copySource struct {
+	n, i int
+	row  func(i int) []any
+	cur  []any
+}
+
+func (s *copySource) Next() bool {
+	s.i++
+	if s.i >= s.n {
+		return false
+	}
+	s.cur = s.row(s.i)
+	return true
+}
+
+func (s *copySource) Values() ([]any, error) { return s.cur, nil }
+func (s *copySource) Err() error             { return nil }
+
+// SetAsideIndexes drops the secondary indexes of the tables a bulk load fills (PostgreSQL), recording each one's
+// definition first in the same transaction: a load into a database of millions of rows then writes its rows
+// alone, and the indexes are built once at the end (MakeIndexes), by a sort rather than row by row. Constraint
+// indexes (primary keys, unique) stay: they keep the load honest. A load stopped before it made them again has
+// them made at the next start (Migrate). On SQLite it does nothing: its loads keep their indexes.
+func (db *DB) SetAsideIndexes(ctx context.Context) (int, error) {
+	if !db.d.dollar {
+		return 0, nil
+	}
+	n := 0
+	err := db.Write(ctx, func(tx *Tx) error {
+		rows, err := tx.query(`SELECT i.indexname, i.indexdef FROM pg_indexes i
+			WHERE i.schemaname = current_schema() AND i.tablename IN ('cases', 'case_clock', 'case_events', 'audit_log', 'applicants', 'applicant_terms')
+			AND i.indexdef NOT LIKE 'CREATE UNIQUE %'
+			AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname AND c.connamespace = current_schema()::regnamespace)
+			ORDER BY i.indexname`)
+		if err != nil {
+			return err
+		}
+		var names, defs []string
+		for rows.Next() {
+			var name, def string
+			if err := rows.Scan(&name, &def); err != nil {
+				rows.Close()
+				return err
+			}
+			names, defs = append(names, name), append(defs, def)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for i, name := range names {
+			if _, err := tx.exec(`INSERT INTO bulk_indexes (name, def) VALUES (?, ?)`, name, defs[i]); err != nil {
+				return errs.Wrap(err, "bulk index")
+			}
+			if _, err := tx.exec(`DROP INDEX ` + pgx.Identifier{name}.Sanitize()); err != nil {
+				return errs.Wrap(err, "drop index "+name)
+			}
+		}
+		n = len(names)
+		return nil
+	})
+	return n, err
+}
+
+// MakeIndexes builds again the indexes SetAsideIndexes dropped, one at a time, each in its own transaction
+// with its record, so that a build stopped part way leaves the others to the next start. progress, when not
+// nil, hears of each index built.
+func (db *DB) MakeIndexes(ctx context.Context, progress func(done, total int)) (int, error) {
+	var names, defs []string
+	rows, err := db.w.QueryContext(ctx, `SELECT name, def FROM bulk_indexes ORDER BY name`)
+	if err != nil {
+		return 0, err
+	}
+	for rows.Next() {
+		var name, def string
+		if err := rows.Scan(&name, &def); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		names, defs = append(names, name), append(defs, def)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	for i, name := range names {
+		err := db.Write(ctx, func(tx *Tx) error {
+			// an index build sorts in memory up to maintenance_work_mem, then on disk: give it room
+			if tx.d.dollar {
+				if _, err := tx.exec(`SET LOCAL maintenance_work_mem = '512MB'`); err != nil {
+					return err
+				}
+			}
+			if _, err := tx.exec(`CREATE INDEX IF NOT EXISTS ` + strings.TrimPrefix(defs[i], "CREATE INDEX ")); err != nil {
+				return errs.Wrap(err, "make index "+name)
+			}
+			_, err := tx.exec(`DELETE FROM bulk_indexes WHERE name = ?`, name)
+			return err
+		})
+		if err != nil {
+			return i, err
+		}
+		if progress != nil {
+			progress(i+1, len(names))
+		}
+	}
+	return len(names), nil
 }

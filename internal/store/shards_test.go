@@ -76,7 +76,7 @@ var coordinator = []string{
 	"counters", "audit_head", "stat_days", "stat_months", "stat_runs", "stat_now", "reports", "rating_tally",
 	"rating_devices", "rating_prompts", "handoffs", "station_lists", "help_requests", "inspection_rounds",
 	"deleg_files", "blobs", "staff_photos", "roster", "leaves", "attendance", "coverage_alerts", "recusals",
-	"mn_history", "mn_imports", "job_runs", "case_awaits", "delegation_proposals",
+	"mn_history", "mn_imports", "job_runs", "case_awaits", "delegation_proposals", "bulk_indexes",
 }
 
 // Why a statement may cross shards. A reason says which of the plan's answers keeps it rare.
@@ -264,7 +264,7 @@ var notAlias = map[string]bool{"where": true, "join": true, "on": true, "set": t
 	"for": true, "as": true, "offset": true, "window": true, "except": true, "intersect": true, "lateral": true}
 
 var notTable = map[string]bool{"dbstat": true, "set": true, "select": true, "pg_tables": true, "pg_constraint": true, "json_populate_recordset": true,
-	"insert": true, "only": true, "pg_namespace": true, "pg_class": true, "pg_index": true, "information_schema": true, "sqlite_master": true}
+	"insert": true, "only": true, "pg_namespace": true, "pg_class": true, "pg_index": true, "pg_indexes": true, "information_schema": true, "sqlite_master": true}
 
 type ref struct{ table, alias string }
 

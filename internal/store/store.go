@@ -213,8 +213,18 @@ func (db *DB) Dialect() string { return db.d.name }
 func (db *DB) Retries() int64 { return db.retries.Load() }
 
 // Migrate applies the embedded migrations of the engine that are not applied yet, each in its own
-// transaction. Migrations only go forward.
-func (db *DB) Migrate(ctx context.Context) ([]string, error) { return db.migrate(ctx, "") }
+// transaction, and makes again the indexes a stopped bulk load left set aside. Migrations only go forward.
+func (db *DB) Migrate(ctx context.Context) ([]string, error) {
+	applied, err := db.migrate(ctx, "")
+	if err != nil {
+		return applied, err
+	}
+	// indexes a bulk load set aside and was stopped before it made them again (bulk.go)
+	if _, err := db.MakeIndexes(ctx, nil); err != nil {
+		return applied, err
+	}
+	return applied, nil
+}
 
 // migrate applies the migrations named before stop ("": all of them).
 func (db *DB) migrate(ctx context.Context, stop string) ([]string, error) {
@@ -321,6 +331,8 @@ type Tx struct {
 	woken       map[string]bool // the outbox channels this transaction wakes (outbox.go)
 	// audits are the transaction's audit entries, chained and written just before it commits.
 	audits []audit.Entry
+	// conn is the PostgreSQL connection a bulk load's transaction runs on, for COPY (bulk.go); nil otherwise.
+	conn *sql.Conn
 }
 
 // Write runs fn in a transaction and commits when fn returns nil. A PostgreSQL serialization failure or
@@ -352,8 +364,13 @@ func (db *DB) writeOnce(ctx context.Context, fn func(*Tx) error) error {
 	if err != nil {
 		return errs.Wrap(err, "begin")
 	}
-	tx := &Tx{tx: sqlTx, d: db.d, ctx: ctx, now: db.Now().UTC().Truncate(time.Microsecond), db: db}
-	err = fn(tx)
+	return db.finish(ctx, &Tx{tx: sqlTx, d: db.d, ctx: ctx, now: db.Now().UTC().Truncate(time.Microsecond), db: db}, fn)
+}
+
+// finish runs fn in tx, chains its audit entries and commits.
+func (db *DB) finish(ctx context.Context, tx *Tx, fn func(*Tx) error) error {
+	sqlTx := tx.tx
+	err := fn(tx)
 	if err == nil {
 		err = tx.appendAudit()
 	}
