@@ -28,6 +28,14 @@ func (s *Service) WatchCaches(ctx context.Context, every time.Duration, log *slo
 			if err := s.LoadTranslations(ctx); err != nil && ctx.Err() == nil {
 				log.Warn("translations changed by another instance, not read again", "err", err)
 			}
+		case store.CacheMn:
+			// a reviewer's change on another instance: the content pages read and the glossary
+			if err := s.loadMnContent(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("Mongolian strings changed by another instance, not read again", "err", err)
+			}
+			if _, err := s.loadGlossary(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("glossary changed by another instance, not read again", "err", err)
+			}
 		case store.CacheCatalog:
 			// built now rather than at the next search, so that the first search after a publish finds it
 			s.catalogChanged()

@@ -18,6 +18,9 @@ const (
 	CacheCalendar     = "calendar"
 	CacheTranslations = "translations"
 	CacheCatalog      = "catalog"
+	// CacheMn is the Mongolian of catalog texts and organisations' names that pages read, and the glossary
+	// (mn_strings, migration 080).
+	CacheMn = "mn"
 )
 
 // Changed raises the version of a cache in the transaction that changes what it holds, so that every other

@@ -277,6 +277,9 @@ func (tx *Tx) ChangeMnString(actor access.Actor, before, after translation.Strin
 		if err := tx.mirrorMn(actor, after); err != nil {
 			return err
 		}
+		if err := tx.Changed(CacheMn); err != nil {
+			return err
+		}
 	}
 	if _, err := tx.exec(`INSERT INTO mn_history (seq, key, action, before_mn, after_mn, before_status, after_status, comment, actor_id, actor_name, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		ids.New(), before.Key, c.Action, before.Mn, after.Mn, before.Status, after.Status, strings.TrimSpace(c.Comment), actor.ID, actor.Name, tx.now); err != nil {

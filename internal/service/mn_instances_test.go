@@ -1,0 +1,55 @@
+package service_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"bianmin/internal/service"
+	"bianmin/internal/store"
+	"bianmin/internal/testkit"
+	"bianmin/internal/translation"
+)
+
+// Two instances on one database (issue 18): a reviewer's correction of a catalog text's Mongolian on one
+// shows on the pages of the other within its caches' poll, as interface translations and organisations'
+// names already did. Without the version (migration 080) the other instance kept the old Mongolian until
+// it restarted.
+func TestMnAcrossInstances(t *testing.T) {
+	for _, e := range testkit.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			a := testkit.Open(t, e)
+			w := demoWorld(t, a)
+			b, err := store.Open(ctx, e.URL, t.TempDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer b.Close()
+			other := testkit.Service(t, b)
+			fanyi := w.actors["fanyi"]
+			note := findMn(t, w.svc, fanyi, service.MnQuery{Kind: translation.Content, Q: "户口簿"}, func(s translation.String) bool { return s.Zh == "户口簿" })
+			before := other.MnText(note.Zh) // the other instance has read its copy
+			wctx, stop := context.WithCancel(ctx)
+			defer stop()
+			go other.WatchCaches(wctx, 20*time.Millisecond, slog.New(slog.NewTextHandler(io.Discard, nil)))
+			time.Sleep(100 * time.Millisecond) // the first poll only takes note
+			const mn = "ᠡᠷᠦᠬᠡ ᠶᠢᠨ ᠳᠡᠪᠲᠡᠷ"
+			if _, err := w.svc.ChangeMn(ctx, fanyi, translation.Change{Key: note.Key, Action: translation.Correct, Mn: mn, Version: note.Version}); err != nil {
+				t.Fatal(err)
+			}
+			want := w.svc.MnText(note.Zh)
+			if want == before || want == "" {
+				t.Fatalf("the writing instance reads %q (was %q)", want, before)
+			}
+			deadline := time.Now().Add(10 * time.Second) // a bound on the wait, not a measurement
+			for other.MnText(note.Zh) != want {
+				if time.Now().After(deadline) {
+					t.Fatalf("the other instance still reads %q, want %q", other.MnText(note.Zh), want)
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+		})
+	}
+}
