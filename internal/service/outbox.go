@@ -12,7 +12,6 @@ import (
 	"bianmin/internal/access"
 	"bianmin/internal/cases"
 	"bianmin/internal/clock"
-	"bianmin/internal/i18n"
 	"bianmin/internal/org"
 	"bianmin/internal/store"
 )
@@ -113,6 +112,9 @@ func (s *Service) issueNotice(tx *store.Tx, actor access.Actor, c cases.Case, ev
 	if !actor.System {
 		p.By = actor.Name
 	}
+	// the 告知承诺书 keeps what the 受理通知书 beside it keeps (the checked materials, the pledge): it refers
+	// to that notice's paper instead of keeping it again (issue 18), when the two say the same byte for byte
+	var prev store.Notice
 	for _, k := range append([]string{kind}, pledgeNotice(c, ev)...) {
 		if k == "" {
 			continue
@@ -121,7 +123,11 @@ func (s *Service) issueNotice(tx *store.Tx, actor access.Actor, c cases.Case, ev
 		if err != nil {
 			return err
 		}
-		if _, err = tx.IssueNotice(c.ID, k, prefix, localYear(tx.Now()), string(doc)); err != nil {
+		same := store.Notice{}
+		if prev.Doc == string(doc) {
+			same = prev
+		}
+		if prev, err = tx.IssueNotice(c.ID, k, prefix, localYear(tx.Now()), string(doc), same); err != nil {
 			return err
 		}
 	}
@@ -146,13 +152,11 @@ func (s *Service) tell(tx *store.Tx, c cases.Case, ev cases.Event, phone string,
 	if tpl == "" || phone == "" {
 		return nil
 	}
-	args := append([]string{"no", c.No}, extra...)
+	x := say("msg."+tpl).by("item", c.ItemNameIn("mn"), c.ItemName).with("no", c.No).with(extra...)
 	if c.Delivery != nil {
-		args = append(args, "tracking", c.Delivery.Tracking)
+		x = x.with("tracking", c.Delivery.Tracking)
 	}
-	mn := "【" + from.Name("mn") + "】" + s.Catalog.T(i18n.Mn, "msg."+tpl, append([]string{"item", c.ItemNameIn("mn")}, args...)...)
-	zh := "【" + from.NameZh + "】" + s.Catalog.T(i18n.Zh, "msg."+tpl, append([]string{"item", c.ItemName}, args...)...)
-	return tx.Enqueue(store.Message{CaseID: c.ID, Phone: phone, Lang: "mn+zh", Template: tpl, Body: mn + " / " + zh})
+	return tx.Enqueue(x.signed(from).message(c.ID, phone, bilingual, tpl))
 }
 
 // RunOutbox sends due messages every interval until ctx ends; a failed message is tried again later, waiting
@@ -182,11 +186,16 @@ func (s *Service) SendDue(ctx context.Context, sender Sender) error {
 	}
 	out := make([]store.Outcome, 0, len(msgs))
 	for _, m := range msgs {
-		if err := sender.Send(ctx, m.Phone, m.Body); err != nil {
+		text, err := s.smsText(m.Lang, m.Args, m.Body)
+		if err != nil { // what it says cannot be read: no retry will read it, an operator must look
+			out = append(out, store.Outcome{ID: m.ID, Park: "unreadable: " + err.Error()})
+			continue
+		}
+		if err := sender.Send(ctx, m.Phone, text); err != nil {
 			out = append(out, store.Outcome{ID: m.ID, Failed: err.Error(), Wait: min(time.Duration(1<<min(m.Attempts, 10))*time.Second, 10*time.Minute)})
 			continue
 		}
-		out = append(out, store.Outcome{ID: m.ID, Receipt: "sent"})
+		out = append(out, store.Outcome{ID: m.ID, Receipt: sentReceipt(text)})
 	}
 	if len(out) == 0 {
 		return nil
