@@ -179,7 +179,7 @@ func (s *Service) tellDueMoved(ctx context.Context, tx *store.Tx, m DueMove, yea
 	if err != nil {
 		return false, err
 	}
-	x := say("msg.due_moved").by("item", c.ItemNameIn("mn"), c.ItemName).with("no", c.No, "year", strconv.Itoa(year), "from", m.From.String(), "to", m.To.String())
+	x := ofCase("msg.due_moved", "year", strconv.Itoa(year), "from", m.From.String(), "to", m.To.String())
 	return true, tx.Enqueue(x.signed(from).message(c.ID, a.Phone, bilingual, "due_moved"))
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -152,7 +153,7 @@ func (s *Service) tell(tx *store.Tx, c cases.Case, ev cases.Event, phone string,
 	if tpl == "" || phone == "" {
 		return nil
 	}
-	x := say("msg."+tpl).by("item", c.ItemNameIn("mn"), c.ItemName).with("no", c.No).with(extra...)
+	x := ofCase("msg."+tpl, extra...)
 	if c.Delivery != nil {
 		x = x.with("tracking", c.Delivery.Tracking)
 	}
@@ -185,13 +186,17 @@ func (s *Service) SendDue(ctx context.Context, sender Sender) error {
 		return err
 	}
 	out := make([]store.Outcome, 0, len(msgs))
+	r := s.texts()
 	for _, m := range msgs {
-		text, err := s.smsText(m.Lang, m.Args, m.Body)
-		if err != nil { // what it says cannot be read: no retry will read it, an operator must look
+		text, err := r.text(ctx, m.Lang, m.CaseID, m.Args, m.Body)
+		if err == nil {
+			err = sender.Send(ctx, m.Phone, text)
+		}
+		if errors.As(err, new(unreadable)) { // no retry will read it: an operator must look
 			out = append(out, store.Outcome{ID: m.ID, Park: "unreadable: " + err.Error()})
 			continue
 		}
-		if err := sender.Send(ctx, m.Phone, text); err != nil {
+		if err != nil {
 			out = append(out, store.Outcome{ID: m.ID, Failed: err.Error(), Wait: min(time.Duration(1<<min(m.Attempts, 10))*time.Second, 10*time.Minute)})
 			continue
 		}
