@@ -18,12 +18,12 @@ import (
 // An SMS keeps what it says, not its text (issue 18: the rendered bilingual text was most of an outbox row, and
 // a lifecycle sends three): the catalog key and its arguments. What the text names and Bianmin keeps anyway
 // is named by reference: the township that signs it by its id, the item and the number by the row's case
-// (both fixed at intake). The sender renders the text when it sends it, and the service when it shows it. The
-// catalog's texts change (administrators correct them at run time, releases edit them) and a township may be
-// renamed, so a text rendered later is not proof of what went out: the sender records in the receipt the
-// SHA-256 (its first 64 bits) and the length in characters of the text it handed the gateway (SentText checks
-// a text against it; the length gives the segments billed, 70 characters to a single message and 67 to each
-// part of a longer one).
+// (read once per batch). The sender renders the text when it sends it, and the service when it shows it. The
+// catalog's texts change (administrators correct them at run time, releases edit them), a township may be
+// renamed and an item's Mongolian name corrected, so a text rendered later is not proof of what went out: the
+// sender records in the receipt the SHA-256 (its first 64 bits) and the length in characters of the text it
+// handed the gateway (SentText checks a text against it; the length gives the segments billed, 70 characters
+// to a single message and 67 to each part of a longer one).
 
 // bilingual is the languages of a message to an applicant: Mongolian first, then Chinese.
 const bilingual = "mn+zh"
