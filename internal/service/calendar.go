@@ -12,7 +12,6 @@ import (
 	"bianmin/internal/cases"
 	"bianmin/internal/clock"
 	"bianmin/internal/errs"
-	"bianmin/internal/i18n"
 	"bianmin/internal/store"
 )
 
@@ -180,10 +179,8 @@ func (s *Service) tellDueMoved(ctx context.Context, tx *store.Tx, m DueMove, yea
 	if err != nil {
 		return false, err
 	}
-	args := []string{"no", c.No, "year", strconv.Itoa(year), "from", m.From.String(), "to", m.To.String()}
-	mn := "【" + from.Name("mn") + "】" + s.Catalog.T(i18n.Mn, "msg.due_moved", append([]string{"item", c.ItemNameIn("mn")}, args...)...)
-	zh := "【" + from.NameZh + "】" + s.Catalog.T(i18n.Zh, "msg.due_moved", append([]string{"item", c.ItemName}, args...)...)
-	return true, tx.Enqueue(store.Message{CaseID: c.ID, Phone: a.Phone, Lang: "mn+zh", Template: "due_moved", Body: mn + " / " + zh})
+	x := ofCase("msg.due_moved", "year", strconv.Itoa(year), "from", m.From.String(), "to", m.To.String())
+	return true, tx.Enqueue(x.signed(from).message(c.ID, a.Phone, bilingual, "due_moved"))
 }
 
 // MissingNextYear reports the year whose official schedule is missing when it matters: the next year, from

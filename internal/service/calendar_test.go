@@ -81,7 +81,7 @@ func TestLoadingTheScheduleTellsWhoseDueDayMoved(t *testing.T) {
 			t.Fatalf("moved: %+v", l.Moved)
 		}
 		told := func(c cases.Case) []store.Message {
-			msgs, err := db.Messages(ctx, c.ID)
+			msgs, err := w.svc.Messages(ctx, c.ID)
 			if err != nil {
 				t.Fatal(err)
 			}

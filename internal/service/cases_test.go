@@ -117,7 +117,7 @@ func TestCaseWholePath(t *testing.T) {
 			t.Fatalf("%d events for version %d: %v", len(events), c.Version, err)
 		}
 		// messages in both languages, Mongolian first, one per move that tells the applicant something
-		msgs, _ := db.Messages(ctx, c.ID)
+		msgs, _ := w.svc.Messages(ctx, c.ID)
 		var tpls []string
 		for _, m := range msgs {
 			tpls = append(tpls, m.Template)
@@ -408,7 +408,7 @@ func TestElectronicResult(t *testing.T) {
 			t.Fatalf("%s: %v", s.a, err)
 		}
 	}
-	msgs, _ := db.Messages(ctx, c.ID)
+	msgs, _ := w.svc.Messages(ctx, c.ID)
 	last := msgs[len(msgs)-1]
 	code := regexp.MustCompile(`验证码(\d{6})`).FindStringSubmatch(last.Body)
 	if last.Template != "electronic" || code == nil {

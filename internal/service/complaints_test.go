@@ -54,7 +54,7 @@ func TestComplaintRegister(t *testing.T) {
 		if c.Responsible != w.targets["T1"].ID || c.Days != 5 || c.DueOn.String() != "2026-03-13" || c.Anonymous {
 			t.Fatalf("routed %+v", c)
 		}
-		if msgs, _ := db.AccountMessages(ctx, "13900009999"); len(msgs) != 1 || !strings.Contains(msgs[0].Body, "2026-03-13") {
+		if msgs, _ := w.svc.AccountMessages(ctx, "13900009999"); len(msgs) != 1 || !strings.Contains(msgs[0].Body, "2026-03-13") {
 			t.Fatalf("the complainant was not told the deadline: %+v", msgs)
 		}
 		anon, err := w.svc.FileComplaintOnline(ctx, nil, service.ComplaintInput{About: complaint.AboutItem, ItemID: dibaoItem(t, w), Body: "材料要求太多"}, "")
@@ -117,7 +117,7 @@ func TestComplaintRegister(t *testing.T) {
 		if err != nil || !c.Late() {
 			t.Fatalf("answered: %+v %v", c, err)
 		}
-		msgs, _ := db.AccountMessages(ctx, "13900009999")
+		msgs, _ := w.svc.AccountMessages(ctx, "13900009999")
 		last := msgs[len(msgs)-1].Body
 		i := strings.Index(last, "/complaint-answer/")
 		if i < 0 {

@@ -108,7 +108,7 @@ func TestExtensionRequestApproveReject(t *testing.T) {
 			t.Fatalf("over the cap: %v", err)
 		}
 		// the applicant is told of the approved extension, with a numbered notice; the timeline has every move
-		msgs, _ := db.Messages(ctx, c.ID)
+		msgs, _ := w.svc.Messages(ctx, c.ID)
 		if tpls := templates(msgs); !slices.Equal(tpls, []string{"accepted", "extended"}) {
 			t.Fatalf("messages: %v", tpls)
 		}

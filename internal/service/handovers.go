@@ -9,7 +9,6 @@ import (
 	"bianmin/internal/cases"
 	"bianmin/internal/clock"
 	"bianmin/internal/errs"
-	"bianmin/internal/i18n"
 	"bianmin/internal/ids"
 	"bianmin/internal/joint"
 	"bianmin/internal/org"
@@ -208,14 +207,17 @@ func (s *Service) applicantPhone(ctx context.Context, applicantID string) string
 }
 
 // text queues a message in both languages, Mongolian first, each signed with the organisation's name in its
-// language; mnArgs fill the Mongolian text, zhArgs the Chinese. Nothing is sent to no phone.
+// language; mnArgs fill the Mongolian text, zhArgs the Chinese (the same names in the same order). Nothing is
+// sent to no phone.
 func (s *Service) text(tx *store.Tx, caseID, phone string, from org.Org, key string, mnArgs, zhArgs []string) error {
 	if phone == "" {
 		return nil
 	}
-	mn := "【" + from.Name("mn") + "】" + s.Catalog.T(i18n.Mn, key, mnArgs...)
-	zh := "【" + from.NameZh + "】" + s.Catalog.T(i18n.Zh, key, zhArgs...)
-	return tx.Enqueue(store.Message{CaseID: caseID, Phone: phone, Lang: "mn+zh", Template: key, Body: mn + " / " + zh})
+	x := say(key)
+	for i := 0; i+1 < len(mnArgs) && i+1 < len(zhArgs); i += 2 {
+		x = x.by(mnArgs[i], mnArgs[i+1], zhArgs[i+1])
+	}
+	return tx.Enqueue(x.signed(from).message(caseID, phone, bilingual, key))
 }
 
 // tellHandover tells the applicant where their case went, naming the township in each language.

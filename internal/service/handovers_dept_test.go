@@ -154,7 +154,7 @@ func TestCaseHandoverToDepartment(t *testing.T) {
 		if c, err = w.svc.Act(ctx, w.actors["nongmu"], c.ID, c.Version, cases.Decide, cases.Input{Grant: true, Reason: "符合草原保护规定"}); err != nil || c.State != cases.Decided {
 			t.Fatalf("农牧局 cannot decide it: %v", err)
 		}
-		msgs, _ := db.Messages(ctx, c.ID)
+		msgs, _ := w.svc.Messages(ctx, c.ID)
 		told := 0
 		for _, m := range msgs {
 			if strings.Contains(m.Body, "农牧局") && strings.Contains(m.Body, c.No) {

@@ -107,7 +107,7 @@ func TestCaseHandover(t *testing.T) {
 		if due, _ := c.Due(clock.New(clock.Default(), clock.DefaultRules()), clock.MustDate("2026-03-05")); !due.After(due0) {
 			t.Errorf("the days of the hand-over counted: due %s, was %s", due, due0)
 		}
-		msgs, _ := db.Messages(ctx, c.ID)
+		msgs, _ := w.svc.Messages(ctx, c.ID)
 		told := 0
 		for _, m := range msgs {
 			if strings.Contains(m.Body, "绍根镇") && strings.HasPrefix(m.Template, "joint.msg.handover") {

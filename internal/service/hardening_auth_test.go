@@ -39,12 +39,12 @@ func issueElectronic(t *testing.T, w *world) (cases.Case, string) {
 			t.Fatalf("%s: %v", s.a, err)
 		}
 	}
-	return c, lastCode(t, w.db, c.ID)
+	return c, lastCode(t, w.svc, c.ID)
 }
 
-func lastCode(t *testing.T, db *store.DB, caseID string) string {
+func lastCode(t *testing.T, svc *service.Service, caseID string) string {
 	t.Helper()
-	msgs, _ := db.Messages(ctx, caseID)
+	msgs, _ := svc.Messages(ctx, caseID)
 	code := regexp.MustCompile(`验证码(\d{6})`).FindStringSubmatch(msgs[len(msgs)-1].Body)
 	if code == nil {
 		t.Fatalf("no code in %+v", msgs[len(msgs)-1])
@@ -112,7 +112,7 @@ func TestResultCodeHiddenAndLimited(t *testing.T) {
 		if _, err := w.svc.ResendResultCode(ctx, w.actors["tianshan.clerk"], c.ID); err != nil {
 			t.Fatal(err)
 		}
-		fresh := lastCode(t, db, c.ID)
+		fresh := lastCode(t, w.svc, c.ID)
 		if fresh != code {
 			if _, err := w.svc.DownloadResult(ctx, c.No, code, "1.2.3.4"); errs.CodeOf(err) != errs.NotFound {
 				t.Fatalf("the former code still works: %v", err)

@@ -11,7 +11,6 @@ import (
 
 	"bianmin/internal/access"
 	"bianmin/internal/errs"
-	"bianmin/internal/i18n"
 	"bianmin/internal/people"
 	"bianmin/internal/store"
 )
@@ -69,9 +68,8 @@ func (s *Service) bindToPhoneOnRecord(ctx context.Context, r people.ResidentAcco
 			Doc: string(doc), Expires: tx.Now().Add(registrationTTL)}); err != nil {
 			return err
 		}
-		args := []string{"code", code, "minutes", fmt.Sprint(int(registrationTTL / time.Minute))}
-		body := s.Catalog.T(i18n.Mn, "msg.register_code", args...) + " / " + s.Catalog.T(i18n.Zh, "msg.register_code", args...)
-		if err := tx.Enqueue(store.Message{Phone: a.Phone, Lang: "mn+zh", Template: "register_code", Body: body}); err != nil {
+		x := say("msg.register_code", "code", code, "minutes", fmt.Sprint(int(registrationTTL/time.Minute)))
+		if err := tx.Enqueue(x.message("", a.Phone, bilingual, "register_code")); err != nil {
 			return err
 		}
 		pending = &RegistrationPending{Phone: people.MaskPhone(a.Phone)}

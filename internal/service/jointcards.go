@@ -5,7 +5,6 @@ import (
 
 	"bianmin/internal/access"
 	"bianmin/internal/clock"
-	"bianmin/internal/i18n"
 	"bianmin/internal/people"
 	"bianmin/internal/store"
 )
@@ -109,8 +108,7 @@ func (s *Service) cardMessages(ctx context.Context, path, caseID, card, key, wha
 	}
 	var out []store.Message
 	for _, st := range to {
-		out = append(out, store.Message{CaseID: caseID, Phone: st.Phone, Lang: st.Lang, Template: key,
-			Body: s.Catalog.T(i18n.Lang(st.Lang), key, "what", what, "due", due.String())})
+		out = append(out, say(key, "what", what, "due", due.String()).message(caseID, st.Phone, st.Lang, key))
 	}
 	return out, nil
 }

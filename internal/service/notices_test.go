@@ -178,7 +178,7 @@ func TestNoticeEveryKind(t *testing.T) {
 		}
 		// the message: Mongolian first, signed with the township's Mongolian name and naming the item in
 		// Mongolian; then the Chinese
-		msgs, _ := db.Messages(ctx, b.ID)
+		msgs, _ := w.svc.Messages(ctx, b.ID)
 		if len(msgs) != 1 || !strings.HasPrefix(msgs[0].Body, "【"+w.targets["T1"].NameMn+"】"+a.ItemNameMn) || !strings.Contains(msgs[0].Body, " / 【天山镇】您申请的最低生活保障") {
 			t.Errorf("refusal message: %+v", msgs)
 		}

@@ -231,7 +231,7 @@ func TestBundleItemWaits(t *testing.T) {
 			if got.State != cases.Terminated || !strings.Contains(got.Refusal, "残疾人证申领") || !strings.Contains(got.Refusal, "未获准予") {
 				t.Fatalf("%s: %s %q", got.ItemName, got.State, got.Refusal)
 			}
-			msgs, _ := db.Messages(ctx, x.ID)
+			msgs, _ := w.svc.Messages(ctx, x.ID)
 			if tpls := templates(msgs); !slices.Equal(tpls, []string{"terminated"}) {
 				t.Fatalf("%s: messages %v", got.ItemName, tpls)
 			}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -12,7 +13,6 @@ import (
 	"bianmin/internal/access"
 	"bianmin/internal/cases"
 	"bianmin/internal/clock"
-	"bianmin/internal/i18n"
 	"bianmin/internal/org"
 	"bianmin/internal/store"
 )
@@ -113,6 +113,9 @@ func (s *Service) issueNotice(tx *store.Tx, actor access.Actor, c cases.Case, ev
 	if !actor.System {
 		p.By = actor.Name
 	}
+	// the 告知承诺书 keeps what the 受理通知书 beside it keeps (the checked materials, the pledge): it refers
+	// to that notice's paper instead of keeping it again (issue 18), when the two say the same byte for byte
+	var prev store.Notice
 	for _, k := range append([]string{kind}, pledgeNotice(c, ev)...) {
 		if k == "" {
 			continue
@@ -121,7 +124,11 @@ func (s *Service) issueNotice(tx *store.Tx, actor access.Actor, c cases.Case, ev
 		if err != nil {
 			return err
 		}
-		if _, err = tx.IssueNotice(c.ID, k, prefix, localYear(tx.Now()), string(doc)); err != nil {
+		same := store.Notice{}
+		if prev.Doc == string(doc) {
+			same = prev
+		}
+		if prev, err = tx.IssueNotice(c.ID, k, prefix, localYear(tx.Now()), string(doc), same); err != nil {
 			return err
 		}
 	}
@@ -146,13 +153,11 @@ func (s *Service) tell(tx *store.Tx, c cases.Case, ev cases.Event, phone string,
 	if tpl == "" || phone == "" {
 		return nil
 	}
-	args := append([]string{"no", c.No}, extra...)
+	x := ofCase("msg."+tpl, extra...)
 	if c.Delivery != nil {
-		args = append(args, "tracking", c.Delivery.Tracking)
+		x = x.with("tracking", c.Delivery.Tracking)
 	}
-	mn := "【" + from.Name("mn") + "】" + s.Catalog.T(i18n.Mn, "msg."+tpl, append([]string{"item", c.ItemNameIn("mn")}, args...)...)
-	zh := "【" + from.NameZh + "】" + s.Catalog.T(i18n.Zh, "msg."+tpl, append([]string{"item", c.ItemName}, args...)...)
-	return tx.Enqueue(store.Message{CaseID: c.ID, Phone: phone, Lang: "mn+zh", Template: tpl, Body: mn + " / " + zh})
+	return tx.Enqueue(x.signed(from).message(c.ID, phone, bilingual, tpl))
 }
 
 // RunOutbox sends due messages every interval until ctx ends; a failed message is tried again later, waiting
@@ -181,12 +186,21 @@ func (s *Service) SendDue(ctx context.Context, sender Sender) error {
 		return err
 	}
 	out := make([]store.Outcome, 0, len(msgs))
+	r := s.texts()
 	for _, m := range msgs {
-		if err := sender.Send(ctx, m.Phone, m.Body); err != nil {
+		text, err := r.text(ctx, m.Lang, m.CaseID, m.Args, m.Body)
+		if err == nil {
+			err = sender.Send(ctx, m.Phone, text)
+		}
+		if errors.As(err, new(unreadable)) { // no retry will read it: an operator must look
+			out = append(out, store.Outcome{ID: m.ID, Park: "unreadable: " + err.Error()})
+			continue
+		}
+		if err != nil {
 			out = append(out, store.Outcome{ID: m.ID, Failed: err.Error(), Wait: min(time.Duration(1<<min(m.Attempts, 10))*time.Second, 10*time.Minute)})
 			continue
 		}
-		out = append(out, store.Outcome{ID: m.ID, Receipt: "sent"})
+		out = append(out, store.Outcome{ID: m.ID, Receipt: sentReceipt(text)})
 	}
 	if len(out) == 0 {
 		return nil

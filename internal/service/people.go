@@ -14,7 +14,6 @@ import (
 	"bianmin/internal/errs"
 	"bianmin/internal/files"
 	"bianmin/internal/hours"
-	"bianmin/internal/i18n"
 	"bianmin/internal/org"
 	"bianmin/internal/oversight"
 	"bianmin/internal/people"
@@ -1456,13 +1455,11 @@ func (s *Service) AlertOrders(ctx context.Context) (int, error) {
 			if st.Phone == "" || !st.Active {
 				continue
 			}
-			lang := i18n.Lang(st.Lang)
 			what := o.CaseNo
 			if what == "" {
 				what = o.OrgNameIn(st.Lang)
 			}
-			body := s.Catalog.T(lang, "people.order_alert."+string(card), "what", what, "due", o.Due.String())
-			msgs = append(msgs, store.Message{CaseID: o.CaseID, Phone: st.Phone, Lang: st.Lang, Template: "order." + string(card), Body: body})
+			msgs = append(msgs, say("people.order_alert."+string(card), "what", what, "due", o.Due.String()).message(o.CaseID, st.Phone, st.Lang, "order."+string(card)))
 		}
 		if err := s.DB.Write(ctx, func(tx *store.Tx) error { return tx.TellOrder(o.ID, string(card), msgs) }); err != nil {
 			return n, err

@@ -396,7 +396,7 @@ func TestOrderCardsToldToStaff(t *testing.T) {
 		}
 		told := func() int {
 			t.Helper()
-			list, err := db.AccountMessages(ctx, "13904760001")
+			list, err := w.svc.AccountMessages(ctx, "13904760001")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -414,7 +414,7 @@ func TestOrderCardsToldToStaff(t *testing.T) {
 				t.Errorf("%s: %d messages, want %d", c.at, got, c.want)
 			}
 		}
-		list, _ := db.AccountMessages(ctx, "13904760001")
+		list, _ := w.svc.AccountMessages(ctx, "13904760001")
 		if len(list) == 2 && (!strings.Contains(list[0].Body+list[1].Body, "黄牌") || !strings.Contains(list[0].Body+list[1].Body, "红牌")) {
 			t.Errorf("messages: %q / %q", list[0].Body, list[1].Body)
 		}

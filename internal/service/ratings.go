@@ -15,7 +15,6 @@ import (
 	"bianmin/internal/cases"
 	"bianmin/internal/clock"
 	"bianmin/internal/errs"
-	"bianmin/internal/i18n"
 	"bianmin/internal/ids"
 	"bianmin/internal/org"
 	"bianmin/internal/people"
@@ -127,9 +126,7 @@ func (s *Service) inviteRating(tx *store.Tx, c cases.Case, ev cases.Event, phone
 		return nil
 	}
 	link := strings.TrimSuffix(s.PublicURL, "/") + "/rate/" + s.sign("sms", c.ID, tx.Now().Add(RateLinkTTL))
-	mn := "【" + from.Name("mn") + "】" + s.Catalog.T(i18n.Mn, "msg.rate", "no", c.No, "link", link)
-	zh := "【" + from.NameZh + "】" + s.Catalog.T(i18n.Zh, "msg.rate", "no", c.No, "link", link)
-	return tx.Enqueue(store.Message{CaseID: c.ID, Phone: phone, Lang: "mn+zh", Template: "rate", Body: mn + " / " + zh})
+	return tx.Enqueue(say("msg.rate", "no", c.No, "link", link).signed(from).message(c.ID, phone, bilingual, "rate"))
 }
 
 // --- what a rating is of
@@ -685,9 +682,7 @@ func (s *Service) Rectify(ctx context.Context, actor access.Actor, id string, ve
 
 // tellRater queues a message to the rater in both languages; staff never see where it goes.
 func (s *Service) tellRater(tx *store.Tx, r rating.Rating, who rating.Rater, from org.Org, tpl string, args ...string) error {
-	mn := "【" + from.Name("mn") + "】" + s.Catalog.T(i18n.Mn, "msg."+tpl, args...)
-	zh := "【" + from.NameZh + "】" + s.Catalog.T(i18n.Zh, "msg."+tpl, args...)
-	return tx.Enqueue(store.Message{CaseID: r.CaseID, Phone: who.Phone, Lang: "mn+zh", Template: tpl, Body: mn + " / " + zh})
+	return tx.Enqueue(say("msg."+tpl, args...).signed(from).message(r.CaseID, who.Phone, bilingual, tpl))
 }
 
 // RevisitView is what the 回访 page shows: the rating's subject, what was done, and whether it was answered.

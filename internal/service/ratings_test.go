@@ -58,7 +58,7 @@ func TestRatingWholePath(t *testing.T) {
 		w := demoWorld(t, db)
 		clerk, other := w.actors["tianshan.clerk"], w.actors["shaogen.clerk"]
 		c := deliveredCase(t, w)
-		msgs, _ := db.Messages(ctx, c.ID)
+		msgs, _ := w.svc.Messages(ctx, c.ID)
 		if !strings.Contains(msgs[len(msgs)-1].Body, "/rate/") {
 			t.Fatalf("delivery sent no rating link: %+v", msgs[len(msgs)-1])
 		}
@@ -190,7 +190,7 @@ func TestRatingWholePath(t *testing.T) {
 		if _, err := w.svc.Rectify(ctx, clerk, x.ID, x.Version, rating.NoReach, rating.Input{}, false); err == nil {
 			t.Fatal("a named rater's rectification closed without 回访")
 		}
-		before, _ := db.Messages(ctx, c.ID)
+		before, _ := w.svc.Messages(ctx, c.ID)
 		for _, step := range []struct {
 			m    rating.Move
 			note string
@@ -199,7 +199,7 @@ func TestRatingWholePath(t *testing.T) {
 				t.Fatalf("%s: %v", step.m, err)
 			}
 		}
-		after, _ := db.Messages(ctx, c.ID)
+		after, _ := w.svc.Messages(ctx, c.ID)
 		if len(after) != len(before)+2 || !strings.Contains(after[len(after)-1].Body, "/revisit/") {
 			t.Fatalf("messages to the rater: %+v", after[len(before):])
 		}

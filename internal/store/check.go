@@ -190,6 +190,8 @@ func (db *DB) Check(ctx context.Context) (CheckReport, error) {
 		{"case without its first event", `SELECT c.case_no FROM cases c WHERE NOT EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.seq = 1)`},
 		{"case without its clock row", `SELECT c.case_no FROM cases c WHERE NOT EXISTS (SELECT 1 FROM case_clock k WHERE k.case_id = c.id)`},
 		{"notice without its case", `SELECT n.notice_no FROM notices n WHERE NOT EXISTS (SELECT 1 FROM cases c WHERE c.id = n.case_id)`},
+		{"notice whose paper is gone (it refers to another notice's, migration 075)", `SELECT n.notice_no FROM notices n WHERE n.paper_of IS NOT NULL
+			AND NOT EXISTS (SELECT 1 FROM notices p WHERE p.id = n.paper_of AND p.case_id = n.case_id AND p.paper_of IS NULL)`},
 		{"applicant with neither a case nor an audit entry (left by an interrupted load)", `SELECT p.id FROM applicants p WHERE NOT EXISTS (SELECT 1 FROM cases c WHERE c.applicant_id = p.id)
 			AND NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.entity = 'applicant' AND a.entity_id = p.id)`},
 	} {

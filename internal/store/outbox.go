@@ -2,27 +2,32 @@ package store
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"bianmin/internal/errs"
 	"bianmin/internal/ids"
 )
 
-// Message is one message in the outbox.
+// Message is one message in the outbox. A message queued since migration 074 keeps what it says (Args, the
+// service's JSON of a catalog key and its arguments) and no Body; the service renders the text in Lang when
+// it sends or shows it. One queued before keeps its rendered Body and no Args.
 type Message struct {
 	ID       string
 	CaseID   string
 	Phone    string
 	Lang     string
 	Template string
+	Args     string
 	Body     string
 	Attempts int
+	Receipt  string // what the sender recorded when it went out ("" until then)
 }
 
 // Enqueue adds a message to an applicant (channel sms) in the transaction of the move that causes it.
 func (tx *Tx) Enqueue(m Message) error {
-	_, err := tx.exec(`INSERT INTO outbox (id, case_id, phone, lang, template, body, attempts, next_at, created_at, channel) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, 'sms')`,
-		ids.New(), nullIfEmpty(m.CaseID), m.Phone, m.Lang, m.Template, m.Body, tx.now, tx.now)
+	_, err := tx.exec(`INSERT INTO outbox (id, case_id, phone, lang, template, args, body, attempts, next_at, created_at, channel) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, 'sms')`,
+		ids.New(), nullIfEmpty(m.CaseID), m.Phone, m.Lang, m.Template, nullIfEmpty(m.Args), m.Body, tx.now, tx.now)
 	tx.wake("sms")
 	return errs.Wrap(err, "enqueue")
 }
@@ -56,18 +61,18 @@ func (db *DB) wakes(channel string) chan struct{} {
 	return c.(chan struct{})
 }
 
-const messageCols = `id, COALESCE(case_id, ''), phone, lang, template, body, attempts`
+const messageCols = `id, COALESCE(case_id, ''), phone, lang, template, COALESCE(args, ''), body, attempts, receipt`
 
 func (db *DB) messages(ctx context.Context, q string, args ...any) ([]Message, error) {
 	rows, err := db.query(ctx, q, args...)
 	return collect(rows, err, func(row interface{ Scan(...any) error }) (Message, error) {
 		var m Message
-		err := row.Scan(&m.ID, &m.CaseID, &m.Phone, &m.Lang, &m.Template, &m.Body, &m.Attempts)
+		err := row.Scan(&m.ID, &m.CaseID, &m.Phone, &m.Lang, &m.Template, &m.Args, &m.Body, &m.Attempts, &m.Receipt)
 		return m, err
 	})
 }
 
-// Messages lists a case's messages to its applicant (tests and the case page).
+// Messages lists a case's messages, as kept: the service renders their text (Service.Messages).
 func (db *DB) Messages(ctx context.Context, caseID string) ([]Message, error) {
 	return db.messages(ctx, `SELECT `+messageCols+` FROM outbox WHERE case_id = ? AND channel = 'sms' ORDER BY created_at, id`, caseID)
 }
@@ -89,14 +94,24 @@ type Notice struct {
 
 // IssueNotice numbers a notice (the township's prefix, the kind, 〔year〕 and a serial), gives it a
 // verification code and keeps what it says. The counter is kept per printed prefix and kind, so numbers
-// never repeat.
-func (tx *Tx) IssueNotice(caseID, kind, prefix string, year int, doc string) (Notice, error) {
+// never repeat. A notice that says word for word what another notice of the case says (same names it, the
+// 告知承诺书 beside its 受理通知书) keeps no doc of its own but refers to that one's (migration 075): it is
+// read with that doc, and a notice once issued never changes.
+func (tx *Tx) IssueNotice(caseID, kind, prefix string, year int, doc string, same Notice) (Notice, error) {
 	_, no, err := tx.Take(NoticeSeries(prefix, kind, year))
 	if err != nil {
 		return Notice{}, err
 	}
 	nt := Notice{ID: ids.New(), CaseID: caseID, Kind: kind, No: no, Code: ids.Token(10), Issued: tx.now, Doc: doc}
-	_, err = tx.exec(`INSERT INTO notices (id, case_id, kind, notice_no, verify_code, issued_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?)`, nt.ID, nt.CaseID, nt.Kind, nt.No, nt.Code, nt.Issued, nt.Doc)
+	own, paperOf := doc, any(nil)
+	if same.ID != "" {
+		if same.CaseID != caseID || same.Doc != doc {
+			return Notice{}, errs.Wrap(errors.New("a notice refers to a paper it does not say"), "notice")
+		}
+		own, paperOf = "", same.ID
+	}
+	_, err = tx.exec(`INSERT INTO notices (id, case_id, kind, notice_no, verify_code, issued_at, doc, paper_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		nt.ID, nt.CaseID, nt.Kind, nt.No, nt.Code, nt.Issued, own, paperOf)
 	return nt, errs.Wrap(err, "notice")
 }
 
@@ -104,7 +119,8 @@ func (tx *Tx) IssueNotice(caseID, kind, prefix string, year int, doc string) (No
 var kindShort = map[string]string{"correction": "补正", "accept": "受理", "accept_owed": "容缺", "refuse": "不予受理", "grant": "准予", "deny": "不予", "delivery": "送达", "extension": "延期",
 	"pledge": "承诺", "revoke": "撤销"}
 
-const noticeCols = `id, case_id, kind, notice_no, verify_code, issued_at, doc`
+// noticeCols read a notice with its doc, the doc of the notice it refers to when it keeps none (paper_of).
+const noticeCols = `n.id, n.case_id, n.kind, n.notice_no, n.verify_code, n.issued_at, COALESCE(p.doc, n.doc) FROM notices n LEFT JOIN notices p ON p.id = n.paper_of`
 
 func scanNotice(row interface{ Scan(...any) error }) (Notice, error) {
 	var n Notice
@@ -114,19 +130,19 @@ func scanNotice(row interface{ Scan(...any) error }) (Notice, error) {
 
 // NoticeByCode finds a notice by its verification code.
 func (db *DB) NoticeByCode(ctx context.Context, code string) (Notice, error) {
-	n, err := scanNotice(db.queryRow(ctx, `SELECT `+noticeCols+` FROM notices WHERE verify_code = ?`, code))
+	n, err := scanNotice(db.queryRow(ctx, `SELECT `+noticeCols+` WHERE n.verify_code = ?`, code))
 	return n, notFoundOrNil(err, "notice")
 }
 
 // NoticeByID reads one notice.
 func (db *DB) NoticeByID(ctx context.Context, id string) (Notice, error) {
-	n, err := scanNotice(db.queryRow(ctx, `SELECT `+noticeCols+` FROM notices WHERE id = ?`, id))
+	n, err := scanNotice(db.queryRow(ctx, `SELECT `+noticeCols+` WHERE n.id = ?`, id))
 	return n, notFoundOrNil(err, "notice")
 }
 
 // NoticesOf lists a case's notices, oldest first.
 func (db *DB) NoticesOf(ctx context.Context, caseID string) ([]Notice, error) {
-	rows, err := db.query(ctx, `SELECT `+noticeCols+` FROM notices WHERE case_id = ? ORDER BY issued_at, notice_no`, caseID)
+	rows, err := db.query(ctx, `SELECT `+noticeCols+` WHERE n.case_id = ? ORDER BY n.issued_at, n.notice_no`, caseID)
 	return collect(rows, err, scanNotice)
 }
 

@@ -24,6 +24,8 @@ type Outgoing struct {
 	CaseID     string    `json:"case_id,omitempty"`
 	Kind       string    `json:"kind"` // SMS: the template; upstream: the exchange table; webhook: the event kind
 	Phone      string    `json:"-"`
+	Lang       string    `json:"-"` // SMS: the languages its text is rendered in
+	Args       string    `json:"-"` // SMS: what it says (Message.Args); "" when Body is its text
 	Body       string    `json:"body"`
 	Attempts   int       `json:"attempts"`
 	Created    time.Time `json:"created"`
@@ -35,12 +37,12 @@ type Outgoing struct {
 	LastError  string    `json:"last_error,omitempty"`
 }
 
-const outgoingCols = `id, channel, receiver_id, order_key, seq, org_id, COALESCE(case_id, ''), template, phone, body, attempts, created_at, next_at, sent_at, parked_at, park_reason, receipt, last_error`
+const outgoingCols = `id, channel, receiver_id, order_key, seq, org_id, COALESCE(case_id, ''), template, phone, lang, COALESCE(args, ''), body, attempts, created_at, next_at, sent_at, parked_at, park_reason, receipt, last_error`
 
 func scanOutgoing(row interface{ Scan(...any) error }) (Outgoing, error) {
 	var o Outgoing
 	var sent, parked sql.NullTime
-	err := row.Scan(&o.ID, &o.Channel, &o.ReceiverID, &o.Key, &o.Seq, &o.OrgID, &o.CaseID, &o.Kind, &o.Phone, &o.Body, &o.Attempts, &o.Created, &o.Next,
+	err := row.Scan(&o.ID, &o.Channel, &o.ReceiverID, &o.Key, &o.Seq, &o.OrgID, &o.CaseID, &o.Kind, &o.Phone, &o.Lang, &o.Args, &o.Body, &o.Attempts, &o.Created, &o.Next,
 		&sent, &parked, &o.ParkReason, &o.Receipt, &o.LastError)
 	o.Sent, o.Parked = sent.Time, parked.Time
 	return o, err

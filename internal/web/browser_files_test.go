@@ -157,8 +157,17 @@ func TestBrowserFullyOnline(t *testing.T) {
 	move("issue")
 	logout()
 	var body string
-	if err := r.DB.QueryRowRaw(t.Context(), `SELECT body FROM outbox WHERE case_id = ? AND template = 'electronic'`, caseID).Scan(&body); err != nil {
-		t.Fatalf("no SMS with the result's code: %v", err)
+	msgs, err := r.Service.Messages(t.Context(), caseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range msgs {
+		if m.Template == "electronic" {
+			body = m.Body
+		}
+	}
+	if body == "" {
+		t.Fatalf("no SMS with the result's code: %+v", msgs)
 	}
 	code := regexp.MustCompile(`验证码(\d{6})`).FindStringSubmatch(body)
 	if code == nil {

@@ -151,7 +151,7 @@ func TestBrowserHallRating(t *testing.T) {
 		}
 	}
 	// the rater's 回访 through the link Bianmin sent (the test reads the outbox as the SMS gateway would)
-	msgs, err := r.DB.Messages(t.Context(), c.ID)
+	msgs, err := r.Service.Messages(t.Context(), c.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

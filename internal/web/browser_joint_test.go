@@ -102,7 +102,7 @@ func TestBrowserJoint(t *testing.T) {
 	signOut()
 
 	// 3. the complainant opens the SMS's link and rates the answer
-	msgs, _ := r.DB.AccountMessages(t.Context(), "13700001111")
+	msgs, _ := r.Service.AccountMessages(t.Context(), "13700001111")
 	if len(msgs) != 2 {
 		t.Fatalf("messages to the complainant: %+v", msgs)
 	}
@@ -180,7 +180,7 @@ func TestBrowserJoint(t *testing.T) {
 		t.Fatalf("after the hand-over: department %s, handled by %s", got.Department, got.Handling)
 	}
 	told := 0
-	msgs, _ = r.DB.Messages(t.Context(), pc.ID) // the applicant's SMS, in the outbox
+	msgs, _ = r.Service.Messages(t.Context(), pc.ID) // the applicant's SMS, in the outbox
 	for _, m := range msgs {
 		if strings.Contains(m.Body, "农牧局") && strings.Contains(m.Body, pc.No) && m.Phone == "13800002222" {
 			told++

@@ -169,14 +169,14 @@ func newClientLoggedIn(t *testing.T, base, user string) *client {
 func TestResendCodeFromTheCasePage(t *testing.T) {
 	r := testkit.Start(t, testkit.SQLite(t))
 	c := electronicCase(t, r)
-	before, _ := r.DB.Messages(t.Context(), c.ID)
+	before, _ := r.Service.Messages(t.Context(), c.ID)
 	cl := newClientLoggedIn(t, r.URL, "tianshan.clerk")
 	cl.get("/cases/" + c.ID)
 	code, _, loc := cl.post("/cases/"+c.ID+"/result-code", url.Values{})
 	if code != http.StatusSeeOther || !strings.Contains(loc, "ok=code_sent") {
 		t.Fatalf("resend: %d %s", code, loc)
 	}
-	after, _ := r.DB.Messages(t.Context(), c.ID)
+	after, _ := r.Service.Messages(t.Context(), c.ID)
 	if len(after) != len(before)+1 || !regexp.MustCompile(`验证码\d{6}`).MatchString(after[len(after)-1].Body) {
 		t.Fatalf("no new code sent: %+v", after)
 	}

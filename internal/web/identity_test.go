@@ -54,7 +54,7 @@ func TestIdentityAndSecondFactorThroughTheAPI(t *testing.T) {
 			if msgs["zh"] == msgs["mn"] {
 				t.Error("the refusal is not in Mongolian")
 			}
-			sent, err := r.DB.AccountMessages(ctx, known.Phone)
+			sent, err := r.Service.AccountMessages(ctx, known.Phone)
 			if err != nil || len(sent) != 2 {
 				t.Fatalf("messages to the phone on record: %d %v", len(sent), err)
 			}
@@ -109,7 +109,7 @@ func TestRegisterPageAsksForTheSMSCode(t *testing.T) {
 	if code != http.StatusUnprocessableEntity || !strings.Contains(page, `name="sms_code"`) {
 		t.Fatalf("a wrong code: %d\n%s", code, page)
 	}
-	sent, _ := r.DB.AccountMessages(ctx, known.Phone)
+	sent, _ := r.Service.AccountMessages(ctx, known.Phone)
 	sms := regexp.MustCompile(`验证码为(\d{6})`).FindStringSubmatch(sent[len(sent)-1].Body)[1]
 	code, _, loc := res.post("/resident/register", url.Values{"id_number": {known.IDNumber}, "sms_code": {sms}})
 	if code != http.StatusSeeOther || !strings.HasPrefix(loc, "/my") {

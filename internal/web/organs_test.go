@@ -25,7 +25,7 @@ func TestElectronicDenialShowsTheRemedies(t *testing.T) {
 	c, seen := dibaoCase(t, r, "13912345678")
 	c = actAll(t, r, c, caseMove{cases.Accept, cases.Input{Materials: seen}}, caseMove{cases.Pass, cases.Input{}}, caseMove{cases.Pass, cases.Input{}},
 		caseMove{cases.Decide, cases.Input{Grant: false, Reason: "家庭人均收入高于当地低保标准"}}, caseMove{cases.Issue, cases.Input{Method: "electronic"}})
-	msgs, _ := r.DB.Messages(ctx, c.ID)
+	msgs, _ := r.Service.Messages(ctx, c.ID)
 	code := regexp.MustCompile(`验证码(\d{6})`).FindStringSubmatch(msgs[len(msgs)-1].Body)
 	if code == nil {
 		t.Fatalf("no code in %+v", msgs[len(msgs)-1])
