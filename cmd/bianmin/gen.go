@@ -64,8 +64,8 @@ func generate(ctx context.Context, m *app.Main, out io.Writer, n int, seed uint6
 		}
 		return err
 	}
-	fmt.Fprintf(out, "generated %d cases, %d events, %d applicants in %s: %.0f cases/s (%s, %d cores)\n",
-		st.Cases, st.Events, st.Applicants, took.Round(time.Millisecond), float64(st.Cases)/took.Seconds(), m.DB.Dialect(), runtime.NumCPU())
+	fmt.Fprintf(out, "generated %d cases, %d events, %d notices, %d applicants in %s: %.0f cases/s (%s, %d cores)\n",
+		st.Cases, st.Events, st.Notices, st.Applicants, took.Round(time.Millisecond), float64(st.Cases)/took.Seconds(), m.DB.Dialect(), runtime.NumCPU())
 	states := make([]string, 0, len(st.States))
 	for s, k := range st.States {
 		states = append(states, fmt.Sprintf("%s %d", s, k))

@@ -39,8 +39,8 @@ type Config struct {
 
 // Stats counts what was made.
 type Stats struct {
-	Cases, Events, Applicants int
-	States                    map[cases.State]int
+	Cases, Events, Applicants, Notices int
+	States                             map[cases.State]int
 }
 
 type township struct {
@@ -85,7 +85,7 @@ func Run(ctx context.Context, svc *service.Service, cfg Config) (Stats, error) {
 		return st, err
 	}
 	loc := clk.Rules.Location
-	ts, items, err := world(ctx, svc, r)
+	ts, items, pl, err := world(ctx, svc, r)
 	if err != nil {
 		return st, err
 	}
@@ -117,6 +117,7 @@ func Run(ctx context.Context, svc *service.Service, cfg Config) (Stats, error) {
 			for i, c := range b.Cases {
 				st.States[c.State]++
 				st.Events += len(b.Events[i])
+				st.Notices += len(b.Notices[i])
 			}
 			if cfg.Progress != nil {
 				cfg.Progress(st.Cases, cfg.N)
@@ -190,10 +191,11 @@ func Run(ctx context.Context, svc *service.Service, cfg Config) (Stats, error) {
 		} else {
 			who = t.people[r.IntN(len(t.people))]
 		}
-		c, e := live(r, clk, t, ts, it, received, who, cfg)
+		c, e, ns := live(r, clk, t, ts, it, received, who, cfg, pl)
 		c.Standing = c.StandingOn(clk, cfg.To)
 		b.Cases = append(b.Cases, c)
 		b.Events = append(b.Events, e)
+		b.Notices = append(b.Notices, ns)
 		b.Series = append(b.Series, store.CaseSeries(t.prefix, received.In(loc).Year()))
 		if len(b.Cases) == cfg.Batch {
 			if err := flush(); err != nil {
@@ -214,28 +216,45 @@ func Run(ctx context.Context, svc *service.Service, cfg Config) (Stats, error) {
 	return st, err
 }
 
+// places gives what a notice prints of an organisation and a person: the number prefix of each organisation
+// (by id) and the name of each member of staff (by id).
+type places struct {
+	prefix, name map[string]string
+}
+
 // world reads the townships with their villages, window staff and agents, and the published items.
 // Townships get a weight (some are busier), items a weight falling with their rank (a few items make most
 // cases, as in every hall).
-func world(ctx context.Context, svc *service.Service, r *rand.Rand) ([]*township, []item, error) {
+func world(ctx context.Context, svc *service.Service, r *rand.Rand) ([]*township, []item, *places, error) {
 	// Everything is put in an order of names and codes, not of ids, so that the same seed over the same
 	// world (loaded again, with other ids) gives the same cases.
 	byName := func(a, b org.Org) int { return strings.Compare(a.Code+a.NameZh, b.Code+b.NameZh) }
 	orgs, err := svc.DB.Subtree(ctx, "", org.Township)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	slices.SortFunc(orgs, byName)
 	staff, err := svc.DB.StaffIn(ctx, "")
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	slices.SortFunc(staff, func(a, b people.Staff) int { return strings.Compare(a.Username, b.Username) })
+	pl := &places{prefix: map[string]string{}, name: map[string]string{}}
+	for _, s := range staff {
+		pl.name[s.ID] = s.Name
+	}
+	every, err := svc.DB.Subtree(ctx, "")
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	for _, o := range every {
+		pl.prefix[o.ID] = service.NumberPrefix(o)
+	}
 	var ts []*township
 	for _, o := range orgs {
 		t := &township{org: o, weight: 0.3 + r.Float64(), agents: map[string]string{}, prefix: service.NumberPrefix(o)}
 		if t.villages, err = svc.DB.Subtree(ctx, o.Path, org.Village); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		slices.SortFunc(t.villages, byName)
 		for _, s := range staff {
@@ -253,11 +272,11 @@ func world(ctx context.Context, svc *service.Service, r *rand.Rand) ([]*township
 		ts = append(ts, t)
 	}
 	if len(ts) == 0 {
-		return nil, nil, fmt.Errorf("gen: no townships; load a world first (bianmin demo)")
+		return nil, nil, nil, fmt.Errorf("gen: no townships; load a world first (bianmin demo)")
 	}
 	published, err := svc.DB.PublishedItems(ctx, store.ItemFilter{})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	slices.SortFunc(published, func(a, b catalog.Item) int { return strings.Compare(a.NameZh, b.NameZh) })
 	var items []item
@@ -267,18 +286,18 @@ func world(ctx context.Context, svc *service.Service, r *rand.Rand) ([]*township
 		}
 		row, err := svc.DB.Item(ctx, p.ID)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		full, err := svc.DB.ItemVersion(ctx, p.ID, row.Published)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		items = append(items, item{it: full, dept: row.DepartmentID, weight: 1 / float64(len(items)+2), atVillage: full.Village != catalog.VillageNone})
 	}
 	if len(items) == 0 {
-		return nil, nil, fmt.Errorf("gen: no published items with materials and steps")
+		return nil, nil, nil, fmt.Errorf("gen: no published items with materials and steps")
 	}
-	return ts, items, nil
+	return ts, items, pl, nil
 }
 
 func weights(ts []*township) []float64 {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -54,6 +55,30 @@ func TestGenWholeBatches(t *testing.T) {
 		}
 		if n := count(t, db, `SELECT count(*) FROM audit_log WHERE action = 'gen.batch'`); n != 6 {
 			t.Fatalf("%d batch entries, want 6", n)
+		}
+		// the notices a real case has: one for each acceptance, refusal and correction, numbered; a 告知承诺书
+		// refers to its acceptance notice's paper, which reads back whole
+		for _, k := range []string{"accept", "accept_owed", "ask_correction:correction", "refuse"} {
+			action, kind, _ := strings.Cut(k, ":")
+			if kind == "" {
+				kind = action
+			}
+			moves := count(t, db, `SELECT count(*) FROM case_events WHERE action = '`+action+`'`)
+			notices := count(t, db, `SELECT count(*) FROM notices WHERE kind = '`+kind+`'`)
+			if (action == "accept" && moves == 0) || notices != moves {
+				t.Errorf("%d %s moves, %d %s notices", moves, action, notices, kind)
+			}
+		}
+		if n := count(t, db, `SELECT count(*) FROM notices n JOIN notices p ON p.id = n.paper_of WHERE n.kind = 'pledge' AND n.doc = '' AND p.case_id = n.case_id`); n != count(t, db, `SELECT count(*) FROM notices WHERE kind = 'pledge'`) {
+			t.Errorf("%d of the pledge notices refer to their acceptance's paper", n)
+		}
+		var caseID string
+		if err := db.QueryRowRaw(context.Background(), `SELECT case_id FROM notices WHERE kind = 'accept' ORDER BY notice_no LIMIT 1`).Scan(&caseID); err != nil {
+			t.Fatal(err)
+		}
+		ns, err := db.NoticesOf(context.Background(), caseID)
+		if err != nil || len(ns) == 0 || ns[0].Doc == "" || !strings.Contains(ns[0].No, "受理〔") {
+			t.Fatalf("a generated case's notices: %+v %v", ns, err)
 		}
 		// stopped after the second batch: the run ends between batches, with whole batches written
 		ctx, cancel := context.WithCancel(context.Background())

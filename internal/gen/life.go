@@ -8,6 +8,7 @@ import (
 	"bianmin/internal/cases"
 	"bianmin/internal/catalog"
 	"bianmin/internal/clock"
+	"bianmin/internal/service"
 	"bianmin/internal/store"
 )
 
@@ -21,6 +22,10 @@ type life struct {
 	now    time.Time
 	org    string // where the moves happen (the handling township)
 	done   bool
+	// the notices the moves issued, kept as a move through the service keeps them (service.NoticesFor)
+	notices []store.GenNotice
+	places  *places
+	by      string // who made the moves, as a notice names them (经办人)
 }
 
 // move makes a move at t (if t is not after now), recording its event; a refused move ends the life (it
@@ -40,6 +45,17 @@ func (l *life) move(a cases.Action, d cases.Desk, in cases.Input, t time.Time) b
 	}
 	l.t = t
 	l.events = append(l.events, store.CaseEvent{Event: ev, Seq: l.c.Version, OrgID: l.org})
+	loc := l.clk.Rules.Location
+	for _, k := range service.NoticesFor(l.c, ev) {
+		issuer := l.c.NoticeOrgan(k)
+		due := l.c.DueDay(l.clk, clock.DateOf(t.In(loc)))
+		doc, err := cases.Paper{Case: l.c, Reason: ev.Note, Due: due.Day, DueProvisional: due.Provisional, Issuer: issuer, By: l.by}.Keep(k)
+		if err != nil {
+			l.done = true
+			return false
+		}
+		l.notices = append(l.notices, store.GenNotice{Kind: k, Prefix: l.places.prefix[issuer], Year: t.In(loc).Year(), Issued: t, Doc: string(doc)})
+	}
 	return true
 }
 
@@ -53,7 +69,7 @@ func (l *life) later(days int) time.Time {
 	return at(d, 8*60+30+l.r.IntN(9*60), loc)
 }
 
-func live(r *rand.Rand, clk clock.Clock, t *township, all []*township, it item, received time.Time, applicantID string, cfg Config) (cases.Case, []store.CaseEvent) {
+func live(r *rand.Rand, clk clock.Clock, t *township, all []*township, it item, received time.Time, applicantID string, cfg Config, pl *places) (cases.Case, []store.CaseEvent, []store.GenNotice) {
 	// the channel: a village station for items a station may take, online, or the window; now and then the
 	// window of another township (通办)
 	channel, recv, by, recvTownship := cases.AtWindow, t.org.ID, "", t.org.ID
@@ -82,7 +98,7 @@ func live(r *rand.Rand, clk clock.Clock, t *township, all []*township, it item, 
 	if channel == cases.ByStation {
 		c.AgentID, c.Authorised = by, "委托书"
 	}
-	l := &life{r: r, clk: clk, c: c, t: received, now: cfg.To, org: t.org.ID,
+	l := &life{r: r, clk: clk, c: c, t: received, now: cfg.To, org: t.org.ID, places: pl, by: pl.name[by],
 		events: []store.CaseEvent{{Event: cases.Event{Action: "receive", To: cases.Received, At: received, Desk: cases.Front}, Seq: 1, OrgID: recv}}}
 	materials := make([]cases.MaterialCheck, len(it.it.Materials))
 	for i, m := range it.it.Materials {
@@ -96,19 +112,19 @@ func live(r *rand.Rand, clk clock.Clock, t *township, all []*township, it item, 
 		lacking := append([]cases.MaterialCheck(nil), materials...)
 		lacking[0].Check = cases.Missing
 		if !l.move(cases.AskCorrection, cases.Front, cases.Input{Materials: lacking}, l.later(0)) {
-			return l.c, l.events
+			return l.c, l.events, l.notices
 		}
 		if r.IntN(10) == 0 {
-			return l.c, l.events
+			return l.c, l.events, l.notices
 		}
 		if !l.move(cases.Resubmit, cases.Front, cases.Input{}, l.later(1+r.IntN(5))) {
-			return l.c, l.events
+			return l.c, l.events, l.notices
 		}
 	}
 	// 3%: not for this office
 	if r.IntN(100) < 3 {
 		l.move(cases.Refuse, cases.Front, cases.Input{Reason: "不属于本机关职权范围"}, l.later(0))
-		return l.c, l.events
+		return l.c, l.events, l.notices
 	}
 	// (and not after a correction notice: what the first visit saw stays as it was, 行政许可法 第32条)
 	if r.IntN(100) < 5 && deferrable >= 0 && !l.c.Corrected {
@@ -116,13 +132,13 @@ func live(r *rand.Rand, clk clock.Clock, t *township, all []*township, it item, 
 		owed[deferrable].Check = cases.Owed
 		by := clock.DateOf(l.t.In(clk.Rules.Location)).AddDays(10)
 		if !l.move(cases.AcceptOwed, cases.Front, cases.Input{Materials: owed, OwedBy: by}, l.later(0)) {
-			return l.c, l.events
+			return l.c, l.events, l.notices
 		}
 	} else if !l.move(cases.Accept, cases.Front, cases.Input{Materials: materials}, l.later(0)) {
-		return l.c, l.events
+		return l.c, l.events, l.notices
 	}
 	if cfg.Open {
-		return l.c, l.events
+		return l.c, l.events, l.notices
 	}
 	// the back office: each step takes a share of the limit; one case in twelve runs late
 	limit := max(l.c.LimitDays, 1)
@@ -145,24 +161,24 @@ func live(r *rand.Rand, clk clock.Clock, t *township, all []*township, it item, 
 				kind := cases.SuspendKinds[1+r.IntN(len(cases.SuspendKinds)-1)]
 				if !l.move(cases.Suspend, cases.Back, cases.Input{Kind: kind, Reason: kind + "程序"}, l.later(0)) ||
 					!l.move(cases.Resume, cases.Back, cases.Input{}, l.later(2+r.IntN(8))) {
-					return l.c, l.events
+					return l.c, l.events, l.notices
 				}
 			}
 			if r.IntN(100) < 3 && l.c.LimitUnit == clock.WorkingDays {
 				if !l.move(cases.RequestExtension, cases.Back, cases.Input{Days: 5 + r.IntN(6), Reason: "情况复杂，需延长办理期限"}, l.later(0)) ||
 					!l.move(cases.ApproveExtension, cases.Head, cases.Input{Reason: "同意延长"}, l.later(r.IntN(2))) {
-					return l.c, l.events
+					return l.c, l.events, l.notices
 				}
 			}
 		}
 		if s < back {
 			if !l.move(cases.Pass, cases.Back, cases.Input{}, t) {
-				return l.c, l.events
+				return l.c, l.events, l.notices
 			}
 			continue
 		}
 		if !l.move(cases.Decide, cases.Back, cases.Input{Grant: r.IntN(20) != 0, Reason: "经审核，符合条件"}, t) {
-			return l.c, l.events
+			return l.c, l.events, l.notices
 		}
 	}
 	method := "window"
@@ -170,8 +186,8 @@ func live(r *rand.Rand, clk clock.Clock, t *township, all []*township, it item, 
 		method = "post"
 	}
 	if !l.move(cases.Issue, cases.Front, cases.Input{Method: method, Tracking: "EMS1234567890"}, l.later(r.IntN(2))) {
-		return l.c, l.events
+		return l.c, l.events, l.notices
 	}
 	l.move(cases.Deliver, cases.Front, cases.Input{}, l.later(r.IntN(3)))
-	return l.c, l.events
+	return l.c, l.events, l.notices
 }

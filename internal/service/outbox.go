@@ -100,6 +100,16 @@ func messageFor(c cases.Case, ev cases.Event) (template, notice string) {
 	return "", ""
 }
 
+// NoticesFor lists the kinds of notice a move issues, in the order they are issued: the move's own, then the
+// 告知承诺书 beside an acceptance under a pledge. The dataset generator issues the same.
+func NoticesFor(c cases.Case, ev cases.Event) []string {
+	_, kind := messageFor(c, ev)
+	if kind == "" {
+		return nil
+	}
+	return append([]string{kind}, pledgeNotice(c, ev)...)
+}
+
 // issueNotice numbers, in the move's transaction, the notice the move issues, keeping what it says: what
 // the move made of the case (cases.Paper.Keep), the move's reason, the deadline and who made the move.
 func (s *Service) issueNotice(tx *store.Tx, actor access.Actor, c cases.Case, ev cases.Event, issuer org.Org, due clock.DueDay) error {
@@ -116,10 +126,7 @@ func (s *Service) issueNotice(tx *store.Tx, actor access.Actor, c cases.Case, ev
 	// the 告知承诺书 keeps what the 受理通知书 beside it keeps (the checked materials, the pledge): it refers
 	// to that notice's paper instead of keeping it again (issue 18), when the two say the same byte for byte
 	var prev store.Notice
-	for _, k := range append([]string{kind}, pledgeNotice(c, ev)...) {
-		if k == "" {
-			continue
-		}
+	for _, k := range NoticesFor(c, ev) {
 		doc, err := p.Keep(k)
 		if err != nil {
 			return err

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -31,8 +32,18 @@ type GenBatch struct {
 	Cases      []cases.Case
 	Events     [][]CaseEvent
 	Series     []Series // the number series of each case, in the order of the cases
+	// Notices are the notices each case's moves issued, in the order of the cases, each in its own order.
+	Notices [][]GenNotice
 	// Note goes into every case's audit entry (the load's seed and batch), and Summary into the batch's own.
 	Note, Summary map[string]any
+}
+
+// GenNotice is a notice a generated case's move issued: numbered in its series when the batch is written.
+type GenNotice struct {
+	Kind, Prefix string // its kind, and the number prefix of the organisation it is issued in the name of
+	Year         int    // the year of its number
+	Issued       time.Time
+	Doc          string // what it keeps (cases.Paper.Keep)
 }
 
 // WriteGenBatch numbers the batch's cases from their counters (in order: numbers rise with the cases), and
@@ -86,6 +97,9 @@ func (db *DB) WriteGenBatch(ctx context.Context, b GenBatch) error {
 		if err := bulkCases(tx, list, b.Events); err != nil {
 			return err
 		}
+		if err := bulkNotices(tx, list, b.Notices); err != nil {
+			return err
+		}
 		entries := make([]audit.Entry, 0, len(list)+1)
 		for _, c := range list {
 			note := map[string]any{"case_no": c.No, "state": c.State}
@@ -99,6 +113,56 @@ func (db *DB) WriteGenBatch(ctx context.Context, b GenBatch) error {
 		// the numbers now in the documents are the ones stored
 		copy(b.Cases, list)
 		return nil
+	})
+}
+
+// bulkNotices numbers and stores the batch's notices. Numbers are reserved a block per series, in the order of
+// the series' names (as the cases' are), and given in the order of the cases. A notice that says what the one
+// before it of the same move says (the 告知承诺书 beside its 受理通知书) refers to that one's paper, as a move
+// through the service keeps them (IssueNotice).
+func bulkNotices(tx *Tx, list []cases.Case, notices [][]GenNotice) error {
+	count := map[string]int{}
+	series := map[string]Series{}
+	for _, ns := range notices {
+		for _, n := range ns {
+			s := NoticeSeries(n.Prefix, n.Kind, n.Year)
+			count[s.Scope]++
+			series[s.Scope] = s
+		}
+	}
+	if len(count) == 0 {
+		return nil
+	}
+	scopes := slices.Sorted(maps.Keys(count))
+	next := map[string]int64{}
+	for _, sc := range scopes {
+		first, err := tx.Reserve(series[sc], count[sc])
+		if err != nil {
+			return err
+		}
+		next[sc] = first
+	}
+	type row struct {
+		caseID, id, no, code, doc string
+		kind                      string
+		issued                    time.Time
+		paperOf                   any
+	}
+	var rows []row
+	for i, ns := range notices {
+		for j, n := range ns {
+			s := NoticeSeries(n.Prefix, n.Kind, n.Year)
+			r := row{caseID: list[i].ID, id: ids.New(), no: s.Format(next[s.Scope]), code: ids.Token(10), doc: n.Doc, kind: n.Kind, issued: n.Issued}
+			next[s.Scope]++
+			if j > 0 && ns[j-1].Doc == n.Doc && ns[j-1].Issued.Equal(n.Issued) {
+				r.doc, r.paperOf = "", rows[len(rows)-1].id
+			}
+			rows = append(rows, r)
+		}
+	}
+	return bulkInsert(tx, `INSERT INTO notices (id, case_id, kind, notice_no, verify_code, issued_at, doc, paper_of) VALUES `, 8, len(rows), func(i int) []any {
+		r := rows[i]
+		return []any{r.id, r.caseID, r.kind, r.no, r.code, r.issued, r.doc, r.paperOf}
 	})
 }
 
@@ -309,7 +373,7 @@ func (db *DB) SetAsideIndexes(ctx context.Context) (int, error) {
 	n := 0
 	err := db.Write(ctx, func(tx *Tx) error {
 		rows, err := tx.query(`SELECT i.indexname, i.indexdef FROM pg_indexes i
-			WHERE i.schemaname = current_schema() AND i.tablename IN ('cases', 'case_clock', 'case_events', 'audit_log', 'applicants', 'applicant_terms')
+			WHERE i.schemaname = current_schema() AND i.tablename IN ('cases', 'case_clock', 'case_events', 'audit_log', 'applicants', 'applicant_terms', 'notices')
 			AND i.indexdef NOT LIKE 'CREATE UNIQUE %'
 			AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname AND c.connamespace = current_schema()::regnamespace)
 			ORDER BY i.indexname`)
