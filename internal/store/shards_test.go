@@ -264,7 +264,7 @@ var notAlias = map[string]bool{"where": true, "join": true, "on": true, "set": t
 	"for": true, "as": true, "offset": true, "window": true, "except": true, "intersect": true, "lateral": true}
 
 var notTable = map[string]bool{"dbstat": true, "set": true, "select": true, "pg_tables": true, "pg_constraint": true, "json_populate_recordset": true,
-	"insert": true, "only": true, "pg_namespace": true, "pg_class": true, "pg_index": true, "pg_indexes": true, "information_schema": true, "sqlite_master": true}
+	"insert": true, "only": true, "pg_namespace": true, "pg_class": true, "pg_index": true, "pg_indexes": true, "pg_stat_activity": true, "information_schema": true, "sqlite_master": true}
 
 type ref struct{ table, alias string }
 
