@@ -46,22 +46,27 @@ func claim(url string) bool {
 	return ok
 }
 
-// migrated makes a fresh engine's database a copy of the migrated template; any other engine is left alone
-// for store.Migrate to bring up to date.
-func migrated(t testing.TB, e Engine) {
+// migrated makes a fresh engine's database a copy of the migrated template and reports whether it did; any
+// other engine is left alone for store.Migrate to bring up to date.
+func migrated(t testing.TB, e Engine) bool {
 	t.Helper()
-	if !claim(e.URL) {
-		return
-	}
+	return claim(e.URL) && copyMigrated(t, e)
+}
+
+// copyMigrated makes the claimed engine's database a copy of the migrated template.
+func copyMigrated(t testing.TB, e Engine) bool {
+	t.Helper()
 	var err error
+	copied := true
 	if e.Name == "postgres" {
-		err = pgCopy(e.URL)
+		copied, _, err = pgCopy(e.URL, migratedSource{})
 	} else {
 		err = sqliteCopy(e.URL)
 	}
 	if err != nil {
 		t.Logf("%s: no migrated template (%v): this test migrates its own database", e.Name, err)
 	}
+	return copied && err == nil
 }
 
 var sqliteTemplate struct {
@@ -165,51 +170,75 @@ func pgDatabase(t testing.TB, base string) (string, bool) {
 	return u, true
 }
 
-// pgCopy makes the empty database of u, nobody connected to it yet, a copy of the migrated template. The
-// template may be gone (dropped as stale by a process of other migrations): it is built again, once.
-func pgCopy(u string) error {
-	name, err := databaseOf(u)
-	if err != nil || !strings.HasPrefix(name, "bianmin_t_") {
-		return fmt.Errorf("not a test database of its own: %s", u)
+// pgSource is a template database that pgCopy copies: name builds it when it is not there yet, forget
+// is told that a copy of it failed (it may have been dropped by another process), so that the next name
+// builds it again.
+type pgSource interface {
+	name(u string) (string, error)
+	forget(name string)
+}
+
+// migratedSource is the migrated template.
+type migratedSource struct{}
+
+func (migratedSource) name(u string) (string, error) { return templateName(u) }
+
+func (migratedSource) forget(name string) {
+	pgTemplate.Lock()
+	if pgTemplate.name == name {
+		pgTemplate.name = ""
 	}
+	pgTemplate.Unlock()
+}
+
+// pgCopy makes the empty database of u, nobody connected to it yet, a copy of the template src, and returns
+// the template's name; copied is false (and err nil) when the database is not empty.
+func pgCopy(u string, src pgSource) (copied bool, tmpl string, err error) {
 	// a test may have written through another way first (a command run on the engine's URL): keep that
 	if own, err := sql.Open("pgx", u); err == nil {
 		var tables int
 		err = own.QueryRow(`SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()`).Scan(&tables)
 		own.Close()
 		if err != nil || tables > 0 {
-			return err
+			return false, "", err
 		}
+	}
+	tmpl, err = pgReplace(u, src)
+	return err == nil, tmpl, err
+}
+
+// pgReplace puts a copy of the template src in the place of the database of u, which nobody may be
+// connected to: the copy is made under a name of its own first, so that the database stays where it fails.
+// The template may be gone (dropped as stale by a process of other sources): it is built again, once.
+func pgReplace(u string, src pgSource) (string, error) {
+	name, err := databaseOf(u)
+	if err != nil || !strings.HasPrefix(name, "bianmin_t_") {
+		return "", fmt.Errorf("not a test database of its own: %s", u)
 	}
 	admin, err := sql.Open("pgx", withDatabase(u, "postgres"))
 	if err != nil {
-		return err
+		return "", err
 	}
 	defer admin.Close()
+	var tmpl string
 	for attempt := 0; ; attempt++ {
-		tmpl, err := templateName(u)
-		if err != nil {
-			return err
+		if tmpl, err = src.name(u); err != nil {
+			return "", err
 		}
-		// the copy under a name of its own first: the empty database stays where the copy fails
 		if _, err = admin.Exec("CREATE DATABASE " + name + "_c TEMPLATE " + tmpl); err == nil {
 			break
 		}
-		pgTemplate.Lock()
-		if pgTemplate.name == tmpl {
-			pgTemplate.name = ""
-		}
-		pgTemplate.Unlock()
+		src.forget(tmpl)
 		if attempt == 1 {
-			return err
+			return "", err
 		}
 	}
 	if _, err := admin.Exec("DROP DATABASE " + name); err != nil {
 		admin.Exec("DROP DATABASE " + name + "_c")
-		return err
+		return "", err
 	}
 	_, err = admin.Exec("ALTER DATABASE " + name + "_c RENAME TO " + name)
-	return err
+	return tmpl, err
 }
 
 // templateName is the migrated template's name, built the first time it is asked for.
