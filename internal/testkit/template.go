@@ -139,8 +139,9 @@ var pgTemplate struct {
 	name string
 }
 
-// pgDatabase creates an empty database of its own for one test, dropped when the test ends, and returns its
-// URL; ok is false when the server refuses (then the caller uses a schema of its own instead).
+// pgDatabase creates an empty database of its own for one test (or takes one from the pool), dropped in the
+// background when the test ends, and returns its URL; ok is false when the server refuses (then the caller
+// uses a schema of its own instead).
 func pgDatabase(t testing.TB, base string) (string, bool) {
 	t.Helper()
 	admin, err := sql.Open("pgx", base)
@@ -148,16 +149,15 @@ func pgDatabase(t testing.TB, base string) (string, bool) {
 		return "", false
 	}
 	defer admin.Close()
-	name := "bianmin_t_" + strings.ReplaceAll(ids.Token(6), "-", "")
-	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
-		return "", false
-	}
-	t.Cleanup(func() {
-		if a, err := sql.Open("pgx", base); err == nil {
-			a.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
-			a.Close()
+	sweep.Do(func() { go sweepDatabases(base) })
+	// the name says when it was made, for sweepDatabases
+	name := fmt.Sprintf("bianmin_t_%d_%s", time.Now().Unix(), ids.Token(6))
+	if !reuse(admin, poolEmpty, name) {
+		if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
+			return "", false
 		}
-	})
+	}
+	t.Cleanup(func() { dropLater(base, name) })
 	// A test's commits need not reach the disk before they are acknowledged: the server keeps running, so
 	// nothing committed is lost, and a test of lost writes kills Bianmin, not PostgreSQL. It halves what the
 	// demo world costs to load.
@@ -195,22 +195,29 @@ func (migratedSource) forget(name string) {
 // the template's name; copied is false (and err nil) when the database is not empty.
 func pgCopy(u string, src pgSource) (copied bool, tmpl string, err error) {
 	// a test may have written through another way first (a command run on the engine's URL): keep that
+	replaced := poolEmpty
 	if own, err := sql.Open("pgx", u); err == nil {
-		var tables int
-		err = own.QueryRow(`SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()`).Scan(&tables)
+		var tables, schemas int
+		err = own.QueryRow(`SELECT (SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()),
+			(SELECT count(*) FROM pg_namespace WHERE nspname NOT IN ('public', 'information_schema') AND nspname NOT LIKE 'pg\_%')`).Scan(&tables, &schemas)
 		own.Close()
 		if err != nil || tables > 0 {
 			return false, "", err
 		}
+		if schemas > 0 {
+			replaced = "" // not empty enough to be used again
+		}
 	}
-	tmpl, err = pgReplace(u, src)
+	tmpl, err = pgReplace(u, src, replaced)
 	return err == nil, tmpl, err
 }
 
 // pgReplace puts a copy of the template src in the place of the database of u, which nobody may be
 // connected to: the copy is made under a name of its own first, so that the database stays where it fails.
-// The template may be gone (dropped as stale by a process of other sources): it is built again, once.
-func pgReplace(u string, src pgSource) (string, error) {
+// The template may be gone (dropped as stale by a process of other sources): it is built again, once. The
+// database replaced goes to the pool of its kind, replaced (a copy of a template, or poolEmpty), or with
+// none (""), is dropped.
+func pgReplace(u string, src pgSource, replaced string) (string, error) {
 	name, err := databaseOf(u)
 	if err != nil || !strings.HasPrefix(name, "bianmin_t_") {
 		return "", fmt.Errorf("not a test database of its own: %s", u)
@@ -225,6 +232,9 @@ func pgReplace(u string, src pgSource) (string, error) {
 		if tmpl, err = src.name(u); err != nil {
 			return "", err
 		}
+		if reuse(admin, tmpl, name+"_c") {
+			break
+		}
 		if _, err = admin.Exec("CREATE DATABASE " + name + "_c TEMPLATE " + tmpl); err == nil {
 			break
 		}
@@ -233,12 +243,116 @@ func pgReplace(u string, src pgSource) (string, error) {
 			return "", err
 		}
 	}
-	if _, err := admin.Exec("DROP DATABASE " + name); err != nil {
+	old := name + "_x" + ids.Token(2)
+	if _, err := admin.Exec("ALTER DATABASE " + name + " RENAME TO " + old); err != nil {
 		admin.Exec("DROP DATABASE " + name + "_c")
 		return "", err
 	}
-	_, err = admin.Exec("ALTER DATABASE " + name + "_c RENAME TO " + name)
-	return tmpl, err
+	if _, err := admin.Exec("ALTER DATABASE " + name + "_c RENAME TO " + name); err != nil {
+		admin.Exec("ALTER DATABASE " + old + " RENAME TO " + name)
+		return "", err
+	}
+	keep(u, replaced, old)
+	return tmpl, nil
+}
+
+// DROP DATABASE waits for a checkpoint, a second or more on a busy server, and CREATE DATABASE copies a
+// template: so a database a test has not written to is used again by the next test of the process rather
+// than dropped, renamed into place. The pool holds, by kind, empty databases (poolEmpty) that a copy took
+// the place of, and fresh copies of the migrated template (by its name) that the demo world's copy took the
+// place of. What is in it when the process ends, sweepDatabases drops later.
+var pool = struct {
+	sync.Mutex
+	dbs map[string][]string
+}{dbs: map[string][]string{}}
+
+const (
+	poolEmpty = "empty"
+	poolMax   = 2 // of each kind
+)
+
+// keep puts the database name, unused since it was made, in the pool of its kind, or drops it.
+func keep(u, kind, name string) {
+	if kind != "" {
+		pool.Lock()
+		if len(pool.dbs[kind]) < poolMax {
+			pool.dbs[kind] = append(pool.dbs[kind], name)
+			pool.Unlock()
+			return
+		}
+		pool.Unlock()
+	}
+	dropLater(u, name)
+}
+
+// reuse renames a database of the pool's kind to name, and reports whether it did.
+func reuse(admin *sql.DB, kind, name string) bool {
+	for {
+		pool.Lock()
+		dbs := pool.dbs[kind]
+		if len(dbs) == 0 {
+			pool.Unlock()
+			return false
+		}
+		from := dbs[len(dbs)-1]
+		pool.dbs[kind] = dbs[:len(dbs)-1]
+		pool.Unlock()
+		// it may be gone, swept by another process
+		if _, err := admin.Exec("ALTER DATABASE " + from + " RENAME TO " + name); err == nil {
+			return true
+		}
+	}
+}
+
+// drops lets a few databases be dropped at once in the background (drops waiting at once share a
+// checkpoint).
+var drops = make(chan struct{}, 4)
+
+// dropLater drops a test's database in the background, past the test's time: DROP DATABASE waits for a
+// checkpoint. A drop the process does not live to finish is left to sweepDatabases.
+func dropLater(u, name string) {
+	drops <- struct{}{} // a test waits here while four drops are under way: few are cut short
+	go func() {
+		defer func() { <-drops }()
+		if a, err := sql.Open("pgx", withDatabase(u, "postgres")); err == nil {
+			a.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+			a.Close()
+		}
+	}()
+}
+
+var sweep sync.Once
+
+// leftOver is the age past which a test's database is taken for one its process left behind: no test runs
+// that long (scripts/test calls a package hung after 25 minutes).
+const leftOver = 2 * time.Hour
+
+// sweepDatabases drops the test databases that processes left behind (their drops cut short when they
+// ended), by the time in their names; one somebody is connected to stays.
+func sweepDatabases(u string) {
+	admin, err := sql.Open("pgx", withDatabase(u, "postgres"))
+	if err != nil {
+		return
+	}
+	defer admin.Close()
+	rows, err := admin.Query(`SELECT datname FROM pg_database WHERE datname ~ '^bianmin_t_[0-9]{10}_'`)
+	if err != nil {
+		return
+	}
+	var old []string
+	for rows.Next() {
+		var name string
+		var at int64
+		if rows.Scan(&name) == nil {
+			if _, err := fmt.Sscanf(name, "bianmin_t_%d_", &at); err == nil && time.Since(time.Unix(at, 0)) > leftOver {
+				old = append(old, name)
+			}
+		}
+	}
+	rows.Close()
+	for _, name := range old {
+		admin.Exec("DROP DATABASE IF EXISTS " + name)
+	}
 }
 
 // templateName is the migrated template's name, built the first time it is asked for.
