@@ -324,8 +324,13 @@ func dropLater(u, name string) {
 var sweep sync.Once
 
 // leftOver is the age past which a test's database is taken for one its process left behind: no test runs
-// that long (scripts/test calls a package hung after 25 minutes).
-const leftOver = 2 * time.Hour
+// that long (scripts/test calls a package hung after 25 minutes). A database renamed out of the way (_x) is
+// in a pool or waiting to be dropped, and no test uses it: it goes sooner (a process whose pooled database is
+// gone makes a new one).
+const (
+	leftOver     = 2 * time.Hour
+	leftOverPool = 15 * time.Minute
+)
 
 // sweepDatabases drops the test databases that processes left behind (their drops cut short when they
 // ended), by the time in their names; one somebody is connected to stays.
@@ -344,7 +349,11 @@ func sweepDatabases(u string) {
 		var name string
 		var at int64
 		if rows.Scan(&name) == nil {
-			if _, err := fmt.Sscanf(name, "bianmin_t_%d_", &at); err == nil && time.Since(time.Unix(at, 0)) > leftOver {
+			age := leftOver
+			if strings.Contains(name, "_x") {
+				age = leftOverPool
+			}
+			if _, err := fmt.Sscanf(name, "bianmin_t_%d_", &at); err == nil && time.Since(time.Unix(at, 0)) > age {
 				old = append(old, name)
 			}
 		}
