@@ -382,36 +382,68 @@ func templateName(u string) (string, error) {
 // advisory lock (the packages' tests run at once), and drops templates of other migrations built more than
 // a day ago.
 func pgBuild(u string) (string, error) {
+	name := "bianmin_tmpl_" + store.MigrationsDigest()
+	err := pgLocked(u, "bianmin test template", func(ctx context.Context, conn *sql.Conn) error {
+		if there, err := pgExists(ctx, conn, name); err != nil || there {
+			return err
+		}
+		// templates of other migrations built more than a day ago: a process of other migrations (another
+		// checkout's tests) may be copying a newer one right now
+		if err := dropListed(ctx, conn, `SELECT d.datname FROM pg_database d
+			JOIN pg_shdescription s ON s.objoid = d.oid AND s.classoid = 'pg_database'::regclass
+			WHERE d.datname LIKE 'bianmin\_tmpl\_%' AND s.description < $1`, time.Now().Add(-24*time.Hour).UTC().Format(time.RFC3339)); err != nil {
+			return err
+		}
+		build := name + "_build"
+		conn.ExecContext(ctx, "DROP DATABASE IF EXISTS "+build+" WITH (FORCE)") // left by a process killed while building
+		if _, err := conn.ExecContext(ctx, "CREATE DATABASE "+build); err != nil {
+			return err
+		}
+		db, err := store.Open(ctx, withDatabase(u, build), "")
+		if err == nil {
+			_, err = db.Migrate(ctx)
+			db.Close()
+		}
+		return pgPublish(ctx, conn, build, name, err)
+	})
+	if err != nil {
+		return "", err
+	}
+	return name, nil
+}
+
+// pgLocked runs fn on a connection to the server's maintenance database that holds the advisory lock named
+// lock: test processes take it to build a template once between them.
+func pgLocked(u, lock string, fn func(ctx context.Context, conn *sql.Conn) error) error {
 	ctx := context.Background()
 	admin, err := sql.Open("pgx", withDatabase(u, "postgres"))
 	if err != nil {
-		return "", err
+		return err
 	}
 	defer admin.Close()
 	conn, err := admin.Conn(ctx)
 	if err != nil {
-		return "", err
+		return err
 	}
 	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(hashtext('bianmin test template'))`); err != nil {
-		return "", err
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(hashtext($1))`, lock); err != nil {
+		return err
 	}
-	defer conn.ExecContext(ctx, `SELECT pg_advisory_unlock(hashtext('bianmin test template'))`)
-	name := "bianmin_tmpl_" + store.MigrationsDigest()
+	defer conn.ExecContext(ctx, `SELECT pg_advisory_unlock(hashtext($1))`, lock)
+	return fn(ctx, conn)
+}
+
+func pgExists(ctx context.Context, conn *sql.Conn, name string) (bool, error) {
 	var n int
-	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM pg_database WHERE datname = $1`, name).Scan(&n); err != nil {
-		return "", err
-	}
-	if n == 1 {
-		return name, nil
-	}
-	// templates of other migrations built more than a day ago: a process of other migrations (another
-	// checkout's tests) may be copying a newer one right now
-	rows, err := conn.QueryContext(ctx, `SELECT d.datname FROM pg_database d
-		JOIN pg_shdescription s ON s.objoid = d.oid AND s.classoid = 'pg_database'::regclass
-		WHERE d.datname LIKE 'bianmin\_tmpl\_%' AND s.description < $1`, time.Now().Add(-24*time.Hour).UTC().Format(time.RFC3339))
+	err := conn.QueryRowContext(ctx, `SELECT count(*) FROM pg_database WHERE datname = $1`, name).Scan(&n)
+	return n == 1, err
+}
+
+// dropListed drops the databases a query lists (stale templates).
+func dropListed(ctx context.Context, conn *sql.Conn, query string, args ...any) error {
+	rows, err := conn.QueryContext(ctx, query, args...)
 	if err != nil {
-		return "", err
+		return err
 	}
 	var stale []string
 	for rows.Next() {
@@ -424,16 +456,12 @@ func pgBuild(u string) (string, error) {
 	for _, s := range stale {
 		conn.ExecContext(ctx, "DROP DATABASE IF EXISTS "+s+" WITH (FORCE)")
 	}
-	build := name + "_build"
-	conn.ExecContext(ctx, "DROP DATABASE IF EXISTS "+build+" WITH (FORCE)") // left by a process killed while building
-	if _, err := conn.ExecContext(ctx, "CREATE DATABASE "+build); err != nil {
-		return "", err
-	}
-	db, err := store.Open(ctx, withDatabase(u, build), "")
-	if err == nil {
-		_, err = db.Migrate(ctx)
-		db.Close()
-	}
+	return nil
+}
+
+// pgPublish stamps the template built with the time (for the next builders' staleness) and renames it into
+// place; when building failed (err), it drops what was built.
+func pgPublish(ctx context.Context, conn *sql.Conn, build, name string, err error) error {
 	if err == nil {
 		_, err = conn.ExecContext(ctx, "COMMENT ON DATABASE "+build+" IS '"+time.Now().UTC().Format(time.RFC3339)+"'")
 	}
@@ -442,9 +470,8 @@ func pgBuild(u string) (string, error) {
 	}
 	if err != nil {
 		conn.ExecContext(ctx, "DROP DATABASE IF EXISTS "+build+" WITH (FORCE)")
-		return "", err
 	}
-	return name, nil
+	return err
 }
 
 func withDatabase(base, name string) string {

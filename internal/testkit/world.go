@@ -299,61 +299,22 @@ func pgBuildWorld(u, name, kind string) error {
 	if err != nil {
 		return err
 	}
-	ctx := context.Background()
-	admin, err := sql.Open("pgx", withDatabase(u, "postgres"))
-	if err != nil {
-		return err
-	}
-	defer admin.Close()
-	conn, err := admin.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(hashtext('bianmin test world'))`); err != nil {
-		return err
-	}
-	defer conn.ExecContext(ctx, `SELECT pg_advisory_unlock(hashtext('bianmin test world'))`)
-	var n int
-	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM pg_database WHERE datname = $1`, name).Scan(&n); err != nil {
-		return err
-	}
-	if n == 1 {
-		return nil
-	}
-	rows, err := conn.QueryContext(ctx, `SELECT d.datname FROM pg_database d
-		LEFT JOIN pg_shdescription s ON s.objoid = d.oid AND s.classoid = 'pg_database'::regclass
-		WHERE d.datname LIKE 'bianmin\_demo\_%' AND (s.description IS NULL OR s.description < $1)`,
-		time.Now().Add(-staleWorld).UTC().Format(time.RFC3339))
-	if err != nil {
-		return err
-	}
-	var stale []string
-	for rows.Next() {
-		var s string
-		if rows.Scan(&s) == nil {
-			stale = append(stale, s)
+	return pgLocked(u, "bianmin test world", func(ctx context.Context, conn *sql.Conn) error {
+		if there, err := pgExists(ctx, conn, name); err != nil || there {
+			return err
 		}
-	}
-	rows.Close()
-	for _, s := range stale {
-		conn.ExecContext(ctx, "DROP DATABASE IF EXISTS "+s+" WITH (FORCE)")
-	}
-	build := name + "_build"
-	if _, err := conn.ExecContext(ctx, "CREATE DATABASE "+build+" TEMPLATE "+migrated); err != nil {
-		return err
-	}
-	err = loadWorld(ctx, withDatabase(u, build), kind, name)
-	if err == nil {
-		_, err = conn.ExecContext(ctx, "COMMENT ON DATABASE "+build+" IS '"+time.Now().UTC().Format(time.RFC3339)+"'")
-	}
-	if err == nil {
-		_, err = conn.ExecContext(ctx, "ALTER DATABASE "+build+" RENAME TO "+name)
-	}
-	if err != nil {
-		conn.ExecContext(ctx, "DROP DATABASE IF EXISTS "+build+" WITH (FORCE)")
-	}
-	return err
+		if err := dropListed(ctx, conn, `SELECT d.datname FROM pg_database d
+			LEFT JOIN pg_shdescription s ON s.objoid = d.oid AND s.classoid = 'pg_database'::regclass
+			WHERE d.datname LIKE 'bianmin\_demo\_%' AND (s.description IS NULL OR s.description < $1)`,
+			time.Now().Add(-staleWorld).UTC().Format(time.RFC3339)); err != nil {
+			return err
+		}
+		build := name + "_build"
+		if _, err := conn.ExecContext(ctx, "CREATE DATABASE "+build+" TEMPLATE "+migrated); err != nil {
+			return err
+		}
+		return pgPublish(ctx, conn, build, name, loadWorld(ctx, withDatabase(u, build), kind, name))
+	})
 }
 
 // copies holds the stores Open made from a fresh copy of the migrated template (the engine of each): Demo
