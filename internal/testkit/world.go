@@ -340,6 +340,7 @@ func opened(t testing.TB, db *store.DB, e Engine) {
 		pristine.rows[e.Name] = n
 	}
 	copies.Store(db, e)
+	t.Cleanup(func() { copies.Delete(db) })
 }
 
 // demoCopy puts a copy of Demo's world in place of db's database when that gives the world Demo would load:
