@@ -93,6 +93,8 @@ type DB struct {
 	leading atomic.Bool
 	// replica is the streaming replica some reads may go to (replica.go); nil: none.
 	replica *replica
+	// dsn and dataDir are what Open was given, for Reopen.
+	dsn, dataDir string
 }
 
 // writeReq is one transaction's work waiting for the SQLite writer.
@@ -112,11 +114,41 @@ type cachedOrg struct {
 // Open connects to the database at dsn: a postgres:// URL, or else an SQLite file path ("" means
 // bianmin.db in dataDir). It does not migrate; call Migrate.
 func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
-	db := &DB{Now: time.Now}
+	db := &DB{Now: time.Now, dsn: dsn, dataDir: dataDir}
+	if err := db.connect(ctx); err != nil {
+		return nil, err
+	}
+	return db, nil
+}
+
+// Reopen closes the store's connections, runs between, and connects again to the same place: the same *DB,
+// with its clock, audit key, checkpoint file, logger and file store, its caches emptied. between may put
+// another database there (the test kit copies a template over a test's fresh database); nothing may use the
+// store meanwhile. A store that reads from a replica is not reopened.
+func (db *DB) Reopen(ctx context.Context, between func() error) error {
+	if db.replica != nil {
+		return errors.New("store: a store with a read replica is not reopened")
+	}
+	closed := db.Close()
+	err := between()
+	db.orgs.Clear()
+	db.fixedSteps.Clear()
+	db.wStmts.reset()
+	db.rStmts.reset()
+	db.w, db.r, db.numbers, db.writes, db.stop = nil, nil, nil, nil, nil
+	if cerr := db.connect(ctx); cerr != nil {
+		return errors.Join(err, closed, cerr)
+	}
+	return errors.Join(err, closed)
+}
+
+// connect opens the pools (and SQLite's writer) for db.dsn.
+func (db *DB) connect(ctx context.Context) error {
+	dsn, dataDir := db.dsn, db.dataDir
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		p, err := sql.Open("pgx", dsn)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		p.SetMaxOpenConns(32)
 		p.SetMaxIdleConns(32)
@@ -124,7 +156,7 @@ func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
 		db.d, db.w, db.r = postgres, p, p
 		if db.numbers, err = sql.Open("pgx", dsn); err != nil {
 			p.Close()
-			return nil, err
+			return err
 		}
 		db.numbers.SetMaxOpenConns(4)
 		db.numbers.SetMaxIdleConns(4)
@@ -136,7 +168,7 @@ func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
 				dataDir = "."
 			}
 			if err := os.MkdirAll(dataDir, 0o750); err != nil {
-				return nil, err
+				return err
 			}
 			path = filepath.Join(dataDir, "bianmin.db")
 		}
@@ -159,7 +191,7 @@ func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
 		q.Add("_pragma", "cache_size(-32768)")
 		w, err := sql.Open("sqlite", "file:"+path+"?"+wq.Encode())
 		if err != nil {
-			return nil, err
+			return err
 		}
 		w.SetMaxOpenConns(1)
 		w.SetConnMaxIdleTime(0)
@@ -168,7 +200,7 @@ func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
 		r, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 		if err != nil {
 			w.Close()
-			return nil, err
+			return err
 		}
 		r.SetMaxOpenConns(8)
 		db.d, db.w, db.r, db.path = sqlite, w, r, path
@@ -178,9 +210,9 @@ func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
 	}
 	if err := db.w.PingContext(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("store: cannot reach the database: %w", err)
+		return fmt.Errorf("store: cannot reach the database: %w", err)
 	}
-	return db, nil
+	return nil
 }
 
 // Close closes the pools.
@@ -188,6 +220,7 @@ func (db *DB) Close() error {
 	if db.stop != nil {
 		close(db.stop)
 		db.wg.Wait()
+		db.stop = nil
 	}
 	db.wStmts.close()
 	db.rStmts.close()
@@ -553,6 +586,13 @@ func (c *stmtCache) preparePending(ctx context.Context, pool *sql.DB) {
 		}
 		delete(c.pending, q)
 	}
+}
+
+// reset forgets the statements (closed already) and those noted to prepare: for a store reopened.
+func (c *stmtCache) reset() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.m, c.pending = nil, nil
 }
 
 func (c *stmtCache) close() {

@@ -6,7 +6,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -110,7 +109,7 @@ func inParallel(t testing.TB) {
 func Open(t testing.TB, e Engine) *store.DB {
 	t.Helper()
 	ctx := context.Background()
-	migrated(t, e)
+	copied := migrated(t, e)
 	db, err := store.Open(ctx, e.URL, "")
 	if err != nil {
 		t.Fatalf("open %s: %v", e.Name, err)
@@ -118,6 +117,9 @@ func Open(t testing.TB, e Engine) *store.DB {
 	t.Cleanup(func() { db.Close() })
 	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatalf("migrate %s: %v", e.Name, err)
+	}
+	if copied {
+		opened(t, db, e)
 	}
 	return db
 }
@@ -142,11 +144,20 @@ func Service(t testing.TB, db *store.DB) *service.Service {
 	return svc
 }
 
-// Demo loads the demo world into db and returns the service over it.
+// Demo loads the demo world into db and returns the service over it. A store fresh from Open, on the real
+// clock, gets a copy of the world loaded once (world.go).
 func Demo(t testing.TB, db *store.DB) *service.Service {
 	t.Helper()
+	ctx := context.Background()
+	copied := demoCopy(t, db)
 	svc := Service(t, db)
-	if _, err := demo.Load(context.Background(), svc); err != nil {
+	if copied {
+		// as demo.Load leaves it: the catalog's search index built
+		if err := svc.RebuildSearchIndex(ctx); err != nil {
+			t.Fatalf("demo: %v", err)
+		}
+	}
+	if _, err := demo.Load(ctx, svc); err != nil {
 		t.Fatalf("demo: %v", err)
 	}
 	return svc
@@ -163,15 +174,14 @@ type Running struct {
 func Start(t testing.TB, e Engine) *Running {
 	t.Helper()
 	inParallel(t)
-	migrated(t, e)
-	ctx, cancel := context.WithCancel(context.Background())
 	dir := t.TempDir()
-	url := e.URL
-	m, err := app.Open(ctx, app.Config{Addr: "127.0.0.1:0", DataDir: dir, DB: url, Service: FastConfig(),
-		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+	withWorld(t, e, dir)
+	ctx, cancel := context.WithCancel(context.Background())
+	m, err := app.Open(ctx, appConfig(dir, e.URL))
 	if err != nil {
 		t.Fatalf("start: %v", err)
 	}
+	// finds the world there when it was copied
 	if _, err := demo.Load(ctx, m.Service); err != nil {
 		t.Fatalf("demo: %v", err)
 	}
@@ -201,6 +211,24 @@ func Start(t testing.TB, e Engine) *Running {
 	}
 	t.Fatalf("server at %s never became healthy", r.URL)
 	return nil
+}
+
+// withWorld makes a fresh engine's database a copy of Start's world, its keys in dir; where it cannot, a
+// copy of the migrated template, into which Start loads the world.
+func withWorld(t testing.TB, e Engine, dir string) {
+	t.Helper()
+	if !claim(e.URL) {
+		return
+	}
+	name, err := copyWorld(e, worldApp)
+	if err == nil {
+		if err := writeWorldKeys(dir, name); err != nil {
+			t.Fatalf("start: %v", err)
+		}
+		return
+	}
+	t.Logf("%s: the demo world is loaded, not copied (%v)", e.Name, err)
+	copyMigrated(t, e)
 }
 
 // SQLite returns the SQLite engine only, for tests that are about the web layer and not the database.

@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"bianmin/internal/errs"
@@ -65,27 +66,50 @@ func DefaultPublicURL(listen string) string {
 
 // New parses the templates once; a template error stops the program at start-up, not at first use.
 func New(svc *service.Service, log *slog.Logger) (*Server, error) {
-	s := &Server{svc: svc, cat: svc.Catalog, log: log, pages: map[string]*template.Template{}, metrics: newMetrics(svc)}
-	base, err := template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html")
+	pages, err := parsePages()
 	if err != nil {
 		return nil, err
 	}
-	files, err := fs.Glob(assets, "templates/*.html")
-	if err != nil {
-		return nil, err
-	}
-	for _, f := range files {
-		name := strings.TrimSuffix(strings.TrimPrefix(f, "templates/"), ".html")
-		if name == "layout" {
-			continue
-		}
-		t, err := template.Must(base.Clone()).ParseFS(assets, f)
+	return &Server{svc: svc, cat: svc.Catalog, log: log, pages: pages, metrics: newMetrics(svc)}, nil
+}
+
+// parsed holds the pages, parsed once: they depend only on the embedded files and funcs, and a parse takes a
+// tenth of a second (the tests start a server some two hundred times). Servers only execute them, which
+// html/template allows at once.
+var parsed struct {
+	once  sync.Once
+	pages map[string]*template.Template
+	err   error
+}
+
+func parsePages() (map[string]*template.Template, error) {
+	parsed.once.Do(func() {
+		pages := map[string]*template.Template{}
+		base, err := template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html")
 		if err != nil {
-			return nil, err
+			parsed.err = err
+			return
 		}
-		s.pages[name] = t
-	}
-	return s, nil
+		files, err := fs.Glob(assets, "templates/*.html")
+		if err != nil {
+			parsed.err = err
+			return
+		}
+		for _, f := range files {
+			name := strings.TrimSuffix(strings.TrimPrefix(f, "templates/"), ".html")
+			if name == "layout" {
+				continue
+			}
+			t, err := template.Must(base.Clone()).ParseFS(assets, f)
+			if err != nil {
+				parsed.err = err
+				return
+			}
+			pages[name] = t
+		}
+		parsed.pages = pages
+	})
+	return parsed.pages, parsed.err
 }
 
 // PageNames lists the parsed pages, for the test that renders every page.
