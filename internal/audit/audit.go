@@ -43,7 +43,7 @@ type Entry struct {
 	EntityID  string
 	Before    string // JSON, "" when created
 	After     string // JSON, "" when removed
-	PrevHash  string
+	PrevHash  string // the hash of the entry before it in its chain; the store keeps none (Verifier.Next)
 	Hash      string
 }
 
@@ -57,6 +57,15 @@ func ChainOf(orgID string) string {
 		return MainChain
 	}
 	return orgID
+}
+
+// OrgOfChain is the organisation whose chain is chain ("" for MainChain): the OrgID of every entry written
+// since the trail was chained per organisation, so that the store need not keep it twice.
+func OrgOfChain(chain string) string {
+	if chain == MainChain {
+		return ""
+	}
+	return chain
 }
 
 // Genesis is the PrevHash of the first entry.
@@ -187,6 +196,14 @@ func (v *Verifier) Next(e Entry) error {
 	wantSeq, wantPrev := int64(1), Genesis
 	if v.prev != nil {
 		wantSeq, wantPrev = v.prev.Seq+1, v.prev.Hash
+	}
+	if e.PrevHash == "" {
+		// The store keeps no PrevHash: it is by construction the hash of the entry before this one, which the
+		// verifier holds. Taking it from there loses nothing: the entry's hash covers it, so an entry deleted
+		// (and the rest renumbered), moved or put out of order no longer matches its hash, unless rewritten
+		// with the key (or, before the key, with the whole chain after it and its head, which the signed
+		// checkpoints catch), exactly as a stored PrevHash would have needed.
+		e.PrevHash = wantPrev
 	}
 	chain := ChainOf(e.Chain)
 	switch {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/hmac"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
@@ -78,10 +79,10 @@ func (tx *Tx) appendAudit() error {
 			return errs.Wrap(err, "audit head update")
 		}
 	}
-	if err := bulkInsert(tx, `INSERT INTO audit_log (chain, seq, id, at, actor_id, actor_name, org_id, action, entity, entity_id, before_json, after_json, prev_hash, hash) VALUES `,
-		14, len(es), func(i int) []any {
+	if err := bulkInsert(tx, `INSERT INTO audit_log (chain, seq, id, at, actor_id, actor_name, org_id, action, entity, entity_id, before_json, after_json, hash) VALUES `,
+		13, len(es), func(i int) []any {
 			e := es[i]
-			return []any{e.Chain, e.Seq, e.ID, e.At, e.ActorID, e.ActorName, e.OrgID, e.Action, e.Entity, e.EntityID, e.Before, e.After, e.PrevHash, e.Hash}
+			return []any{e.Chain, e.Seq, e.ID, e.At, e.ActorID, e.ActorName, storedOrg(e), e.Action, e.Entity, e.EntityID, e.Before, e.After, hashBytes(e.Hash)}
 		}); err != nil {
 		return errs.Wrap(err, "audit insert")
 	}
@@ -141,13 +142,59 @@ func (db *DB) KeyChains(ctx context.Context) (int64, error) {
 	return n, err
 }
 
-const auditCols = `seq, chain, id, at, actor_id, actor_name, org_id, action, entity, entity_id, before_json, after_json, prev_hash, hash`
+// auditCols is an entry as stored (migration 076): its hash as 32 bytes, no PrevHash (the hash of the entry
+// before it, which the verifier holds: audit.Verifier.Next), and org_id only where it is not the chain's own
+// organisation (entries written on 'main' before the trail was chained per organisation).
+const auditCols = `seq, chain, id, at, actor_id, actor_name, org_id, action, entity, entity_id, before_json, after_json, hash`
 
-func scanAudit(rows interface{ Scan(...any) error }) (audit.Entry, error) {
+// auditColsPrev is auditCols of audit_log a, with the hash of the entry before it (p, joined by
+// joinPrev) for an entry checked on its own.
+const (
+	auditColsPrev = `a.seq, a.chain, a.id, a.at, a.actor_id, a.actor_name, a.org_id, a.action, a.entity, a.entity_id, a.before_json, a.after_json, a.hash, p.hash`
+	joinPrev      = ` LEFT JOIN audit_log p ON p.chain = a.chain AND p.seq = a.seq - 1`
+)
+
+func scanAudit(rows interface{ Scan(...any) error }, withPrev ...bool) (audit.Entry, error) {
 	var e audit.Entry
-	err := rows.Scan(&e.Seq, &e.Chain, &e.ID, &e.At, &e.ActorID, &e.ActorName, &e.OrgID, &e.Action, &e.Entity, &e.EntityID, &e.Before, &e.After, &e.PrevHash, &e.Hash)
+	var hash, prev []byte
+	dest := []any{&e.Seq, &e.Chain, &e.ID, &e.At, &e.ActorID, &e.ActorName, &e.OrgID, &e.Action, &e.Entity, &e.EntityID, &e.Before, &e.After, &hash}
+	if len(withPrev) > 0 && withPrev[0] {
+		dest = append(dest, &prev)
+	}
+	err := rows.Scan(dest...)
 	e.At = audit.Time(e.At)
+	e.Hash = hex.EncodeToString(hash)
+	if e.OrgID == "" {
+		e.OrgID = audit.OrgOfChain(e.Chain)
+	}
+	if len(withPrev) > 0 && withPrev[0] {
+		switch {
+		case e.Seq == 1:
+			e.PrevHash = audit.Genesis
+		case prev == nil:
+			e.PrevHash = "" // the entry before it was removed: the entry's hash cannot match
+		default:
+			e.PrevHash = hex.EncodeToString(prev)
+		}
+	}
 	return e, err
+}
+
+// storedOrg is what the entry keeps of its organisation: nothing when it is its chain's (auditCols).
+func storedOrg(e audit.Entry) string {
+	if e.OrgID != "" && e.Chain == audit.ChainOf(e.OrgID) && audit.OrgOfChain(e.Chain) == e.OrgID {
+		return ""
+	}
+	return e.OrgID
+}
+
+// hashBytes is a hash as stored: its 32 bytes.
+func hashBytes(h string) []byte {
+	b, err := hex.DecodeString(h)
+	if err != nil {
+		return []byte(h) // not made by audit: kept as it is, and it fails verification
+	}
+	return b
 }
 
 // AuditHead is a chain's head as the database records it.
@@ -332,9 +379,14 @@ func (db *DB) verifyChain(ctx context.Context, chain string, head *AuditHead, cp
 	}
 	var after int64
 	var atCheckpoint string
+	var cpPrev string // the hash the checkpoint's own entry links to
 	if cp != nil && fromCheckpoint && cp.Seq > 0 {
 		after = cp.Seq - 1
 		res.From = cp.Seq
+		var err error
+		if cpPrev, err = db.hashAt(ctx, chain, cp.Seq-1); err != nil {
+			return res, err
+		}
 	}
 	upTo := head.Seq
 	if cp != nil {
@@ -358,6 +410,7 @@ func (db *DB) verifyChain(ctx context.Context, chain string, head *AuditHead, cp
 			if cp != nil && fromCheckpoint && e.Seq == cp.Seq && v.Count == 0 {
 				// the checkpoint's own entry: it must be the one signed, unchanged since, and the chain goes on
 				// from it
+				e.PrevHash = cpPrev
 				if e.Hash != e.Want(db.AuditKey, head.KeyedFrom) {
 					rows.Close()
 					res.Count = v.Count
@@ -405,6 +458,20 @@ func (db *DB) verifyChain(ctx context.Context, chain string, head *AuditHead, cp
 	return res, nil
 }
 
+// hashAt is the hash of a chain's entry seq (Genesis for 0, before the first; "" when there is no such
+// entry, which no entry after it can link to).
+func (db *DB) hashAt(ctx context.Context, chain string, seq int64) (string, error) {
+	if seq == 0 {
+		return audit.Genesis, nil
+	}
+	var h []byte
+	err := db.queryRow(ctx, `SELECT hash FROM audit_log WHERE chain = ? AND seq = ?`, chain, seq).Scan(&h)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return hex.EncodeToString(h), errs.Wrap(err, "audit entry")
+}
+
 // verifySince checks every chain from its newest signed checkpoint on: a chain whose head has not moved
 // since is taken as verified (its head is compared with the checkpoint's); a chain that moved is walked from
 // the checkpoint's own entry on. A chain the checkpoints name and the database no longer has is a break.
@@ -426,13 +493,12 @@ func (db *DB) verifySince(ctx context.Context, signed audit.Signed) ([]ChainChec
 	// The newest entry of every chain, in one read: a chain that has not moved since its checkpoint is
 	// checked by its head entry alone (still there, unchanged, the one signed).
 	atHead := map[string]audit.Entry{}
-	rows, err := db.query(ctx, `SELECT a.seq, a.chain, a.id, a.at, a.actor_id, a.actor_name, a.org_id, a.action, a.entity, a.entity_id, a.before_json, a.after_json, a.prev_hash, a.hash
-		FROM audit_heads h JOIN audit_log a ON a.chain = h.chain AND a.seq = h.seq`)
+	rows, err := db.query(ctx, `SELECT `+auditColsPrev+` FROM audit_heads h JOIN audit_log a ON a.chain = h.chain AND a.seq = h.seq`+joinPrev)
 	if err != nil {
 		return nil, nil, err
 	}
 	for rows.Next() {
-		e, err := scanAudit(rows)
+		e, err := scanAudit(rows, true)
 		if err != nil {
 			rows.Close()
 			return nil, nil, err

@@ -1,6 +1,10 @@
 package store
 
-import "context"
+import (
+	"context"
+
+	"bianmin/internal/audit"
+)
 
 // SetQueueArmsMax lets a test send every queue through the banner-wide walk (0) or back.
 func SetQueueArmsMax(n int) (restore func()) {
@@ -20,4 +24,22 @@ func SetWideName(n int) (restore func()) {
 // migrates the rest.
 func (db *DB) MigrateBefore(ctx context.Context, stop string) ([]string, error) {
 	return db.migrate(ctx, stop)
+}
+
+// AuditChain reads a chain's entries in order as the verifier does, each with the hash it links to.
+func (db *DB) AuditChain(ctx context.Context, chain string) ([]audit.Entry, error) {
+	rows, err := db.query(ctx, `SELECT `+auditColsPrev+` FROM audit_log a`+joinPrev+` WHERE a.chain = ? ORDER BY a.seq`, chain)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []audit.Entry
+	for rows.Next() {
+		e, err := scanAudit(rows, true)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
 }

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"path/filepath"
 	"strings"
@@ -42,7 +43,7 @@ func TestTamperSuite(t *testing.T) {
 			es := entries(t, db, "main")
 			e := es[9] // seq 10
 			e.After = `{"NameZh":"伪造"}`
-			exec(t, db, `UPDATE audit_log SET after_json = ?, hash = ? WHERE chain = 'main' AND seq = 10`, e.After, e.ComputeHash())
+			exec(t, db, `UPDATE audit_log SET after_json = ?, hash = ? WHERE chain = 'main' AND seq = 10`, e.After, unhex(e.ComputeHash()))
 		}, "main"},
 		{"5 the tail deleted and the head rolled back (was missed)", func(t *testing.T, db *store.DB) {
 			es := entries(t, db, "main")
@@ -64,8 +65,8 @@ func TestTamperSuite(t *testing.T) {
 			es := entries(t, db, "main")
 			f := audit.Entry{ID: ids.New(), At: es[13].At, ActorID: "x", ActorName: "伪造者", Action: "org.delete", Entity: "org", EntityID: "x"}
 			f.Seal(&es[13])
-			exec(t, db, `INSERT INTO audit_log (chain, seq, id, at, actor_id, actor_name, org_id, action, entity, entity_id, before_json, after_json, prev_hash, hash)
-				VALUES ('main', ?, ?, ?, ?, ?, '', ?, ?, ?, '', '', ?, ?)`, f.Seq, f.ID, f.At, f.ActorID, f.ActorName, f.Action, f.Entity, f.EntityID, f.PrevHash, f.Hash)
+			exec(t, db, `INSERT INTO audit_log (chain, seq, id, at, actor_id, actor_name, org_id, action, entity, entity_id, before_json, after_json, hash)
+				VALUES ('main', ?, ?, ?, ?, ?, '', ?, ?, ?, '', '', ?)`, f.Seq, f.ID, f.At, f.ActorID, f.ActorName, f.Action, f.Entity, f.EntityID, unhex(f.Hash))
 			exec(t, db, `UPDATE audit_heads SET seq = ?, hash = ? WHERE chain = 'main'`, f.Seq, f.Hash)
 		}, "main"},
 		{"8 everything wiped and the heads reset (was missed: \"intact: 0 entries\")", func(t *testing.T, db *store.DB) {
@@ -93,9 +94,9 @@ func TestTamperSuite(t *testing.T) {
 			exec(t, db, `UPDATE audit_heads SET seq = ?, hash = ? WHERE chain = 'org-a'`, es[3].Seq, es[3].Hash)
 		}, "org-a"},
 		{"13 an organisation's newest entry moved to the end of another chain, both heads made to agree", func(t *testing.T, db *store.DB) {
-			a, m := entries(t, db, "org-a"), entries(t, db, "main")
+			a := entries(t, db, "org-a")
 			e := a[6]
-			exec(t, db, `UPDATE audit_log SET chain = 'main', seq = 15, prev_hash = ? WHERE chain = 'org-a' AND seq = 7`, m[13].Hash)
+			exec(t, db, `UPDATE audit_log SET chain = 'main', seq = 15, org_id = 'org-a' WHERE chain = 'org-a' AND seq = 7`)
 			exec(t, db, `UPDATE audit_heads SET seq = 15, hash = ? WHERE chain = 'main'`, e.Hash)
 			exec(t, db, `UPDATE audit_heads SET seq = 6, hash = ? WHERE chain = 'org-a'`, a[5].Hash)
 		}, "main"},
@@ -266,20 +267,20 @@ func unguardAll(t *testing.T, db *store.DB) {
 
 func entries(t *testing.T, db *store.DB, chain string) []audit.Entry {
 	t.Helper()
-	rows, err := db.QueryRaw(ctx, `SELECT seq, chain, id, at, actor_id, actor_name, org_id, action, entity, entity_id, before_json, after_json, prev_hash, hash FROM audit_log WHERE chain = ? ORDER BY seq`, chain)
+	out, err := db.AuditChain(ctx, chain)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer rows.Close()
-	var out []audit.Entry
-	for rows.Next() {
-		var e audit.Entry
-		if err := rows.Scan(&e.Seq, &e.Chain, &e.ID, &e.At, &e.ActorID, &e.ActorName, &e.OrgID, &e.Action, &e.Entity, &e.EntityID, &e.Before, &e.After, &e.PrevHash, &e.Hash); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, e)
-	}
 	return out
+}
+
+// unhex is a hash as audit_log stores it (migration 076): its bytes.
+func unhex(h string) []byte {
+	b, err := hex.DecodeString(h)
+	if err != nil {
+		panic(err)
+	}
+	return b
 }
 
 // rechain edits entries of a chain from seq `from` on and recomputes their plain SHA-256 chain and the head,
@@ -293,7 +294,7 @@ func rechain(t *testing.T, db *store.DB, chain string, from int64, edit func(*au
 		}
 		edit(&es[i])
 		es[i].Seal(&es[i-1])
-		exec(t, db, `UPDATE audit_log SET after_json = ?, prev_hash = ?, hash = ? WHERE chain = ? AND seq = ?`, es[i].After, es[i].PrevHash, es[i].Hash, chain, es[i].Seq)
+		exec(t, db, `UPDATE audit_log SET after_json = ?, hash = ? WHERE chain = ? AND seq = ?`, es[i].After, unhex(es[i].Hash), chain, es[i].Seq)
 	}
 	last := es[len(es)-1]
 	exec(t, db, `UPDATE audit_heads SET seq = ?, hash = ? WHERE chain = ?`, last.Seq, last.Hash, chain)
