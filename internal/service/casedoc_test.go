@@ -110,3 +110,89 @@ func TestCaseStepsFromItemVersion(t *testing.T) {
 		}
 	})
 }
+
+// A case's row leaves out of its document the row's own columns (issue 18) and reads them from the row: the
+// case reads back as received, its receive entry in the trail still names them all, a document stored
+// before (with them) still reads, its own values first (a row of before migration 006 had empty place
+// columns), and a document of the new kind reads a column the row changed (a hand-over's handling_org).
+func TestCaseDocLeavesRowColumns(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, db *store.DB) {
+		w := demoWorld(t, db)
+		clerk := w.actors["tianshan.clerk"]
+		c, err := w.svc.Receive(ctx, clerk, service.ReceiveInput{ItemID: dibaoItem(t, w), ApplicantID: w.seeded["T1"]}, "cols-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc string
+		if err := db.QueryRowRaw(ctx, `SELECT doc FROM cases WHERE id = ?`, c.ID).Scan(&doc); err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal([]byte(doc), &m); err != nil {
+			t.Fatal(err)
+		}
+		cols := []string{"id", "no", "item_id", "item_version", "applicant_id", "receiving", "handling", "state", "step", "version", "channel", "department", "received_by", "receiving_township"}
+		for _, k := range cols {
+			if _, ok := m[k]; ok {
+				t.Errorf("the document repeats its row's %s", k)
+			}
+		}
+		same := func(label string, got cases.Case, want cases.Case) {
+			t.Helper()
+			g := []any{got.ID, got.No, got.ItemID, got.ItemVersion, got.ApplicantID, got.Receiving, got.Handling, got.Bundle, got.State, got.Step, got.Version, got.Channel, got.Department, got.ReceivedBy, got.ReceivingTownship, got.ItemName, len(got.Materials)}
+			x := []any{want.ID, want.No, want.ItemID, want.ItemVersion, want.ApplicantID, want.Receiving, want.Handling, want.Bundle, want.State, want.Step, want.Version, want.Channel, want.Department, want.ReceivedBy, want.ReceivingTownship, want.ItemName, len(want.Materials)}
+			if !reflect.DeepEqual(g, x) {
+				t.Fatalf("%s: read %v, want %v", label, g, x)
+			}
+		}
+		got, err := db.Case(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Department == "" || c.ReceivedBy == "" || c.ReceivingTownship == "" {
+			t.Fatalf("received without its place: %+v", c)
+		}
+		same("read back", got, c)
+		entries, err := db.AuditOf(ctx, "case", c.ID, 10)
+		if err != nil || len(entries) != 1 {
+			t.Fatal(entries, err)
+		}
+		var entry map[string]json.RawMessage
+		json.Unmarshal([]byte(entries[0].After), &entry)
+		for _, k := range cols {
+			if _, ok := entry[k]; !ok {
+				t.Errorf("the receive entry lacks %s", k)
+			}
+		}
+
+		// a document as stored before: the receive entry's, every column in it; the row's place columns empty
+		if err := db.ExecRaw(ctx, `UPDATE cases SET doc = ?, department = '', received_by = '', receiving_township = '' WHERE id = ?`, entries[0].After, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		got, err = db.Case(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		same("a document of before", got, c)
+		if list, err := db.CasesOfApplicant(ctx, c.ApplicantID, 10); err != nil || len(list) == 0 {
+			t.Fatal(list, err)
+		} else {
+			same("a document of before, in a list", list[0], c)
+		}
+
+		// the row's handling_org changed under a document of the new kind: the row's is read
+		moved := got
+		moved.Version++
+		if err := db.Write(ctx, func(tx *store.Tx) error {
+			if err := tx.MoveCase(c.ID, w.targets["T2"].ID); err != nil {
+				return err
+			}
+			return tx.SaveCase(access.System, moved, got.Version, got, cases.Event{Action: "note", From: got.State, To: got.State, At: got.Received}, "")
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if got, err = db.Case(ctx, c.ID); err != nil || got.Handling != w.targets["T2"].ID || got.Department != c.Department {
+			t.Fatalf("after a move: %+v %v", got, err)
+		}
+	})
+}

@@ -64,6 +64,6 @@ func (tx *Tx) SaveCalendarYear(actor access.Actor, y clock.Year) error {
 // move. Batches follow the case id (after: the last of the batch before, "" first), so that the tens of
 // thousands of open cases of a busy year are never held at once.
 func (db *DB) OpenCasesDueFrom(ctx context.Context, from int, after string, limit int) ([]cases.Case, error) {
-	return db.queryCases(ctx, `SELECT c.doc FROM case_clock k JOIN cases c ON c.id = k.case_id
+	return db.queryCases(ctx, `SELECT `+caseCols+` FROM case_clock k JOIN cases c ON c.id = k.case_id
 		WHERE k.running > 0 AND (k.due_on >= ? OR k.due_on = 0) AND k.case_id > ? ORDER BY k.case_id LIMIT ?`, from, after, limit)
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"bianmin/internal/cases"
 	"bianmin/internal/catalog"
@@ -20,10 +21,62 @@ import (
 // the version's and stay in the document, as do those of a version that could still change (a draft or one
 // in review). The steps were a fifth of a case's bytes (issue 18).
 
-// storedCase is a case as its row's document keeps it: Steps, absent, are the item version's.
+//
+// Nor does the document repeat its row's own columns (id, number, item and version, applicant, organisations,
+// place, state, step, version: about 550 bytes of a case's 1.6 KB, issue 18): the fields below, at the top
+// level, hide the case's own of the same names from encoding/json, and are left empty when a case is stored,
+// so that its document leaves them out; on reading, a field the document has none of is the row's
+// (caseCols). A document stored before migration 078 still has them, and they are read as before.
+
+// storedCase is a case as its row's document keeps it: Steps, absent, are the item version's; the row's
+// columns are absent (caseRow).
 type storedCase struct {
 	cases.Case
 	Steps json.RawMessage `json:"steps,omitempty"`
+
+	ID                string        `json:"id,omitempty"`
+	No                string        `json:"no,omitempty"`
+	ItemID            string        `json:"item_id,omitempty"`
+	ItemVersion       int           `json:"item_version,omitempty"`
+	ApplicantID       string        `json:"applicant_id,omitempty"`
+	Receiving         string        `json:"receiving,omitempty"`
+	Handling          string        `json:"handling,omitempty"`
+	Bundle            string        `json:"bundle,omitempty"`
+	State             cases.State   `json:"state,omitempty"`
+	Step              int           `json:"step,omitempty"`
+	Version           int           `json:"version,omitempty"`
+	Channel           cases.Channel `json:"channel,omitempty"`
+	Department        string        `json:"department,omitempty"`
+	ReceivedBy        string        `json:"received_by,omitempty"`
+	ReceivingTownship string        `json:"receiving_township,omitempty"`
+}
+
+// caseCols is what a case is read from, of its row aliased c: the document, then the columns it leaves out
+// (caseRow.dest).
+const caseCols = `c.doc, c.id, c.case_no, c.item_id, c.item_version, c.applicant_id, c.receiving_org, c.handling_org, c.bundle, c.state, c.step, c.version, c.channel, c.department, c.received_by, c.receiving_township`
+
+// caseColsOf is caseCols of cases aliased t.
+func caseColsOf(t string) string { return strings.ReplaceAll(caseCols, "c.", t+".") }
+
+// caseRow is a case's row as read by caseCols.
+type caseRow struct {
+	doc string
+	row cases.Case
+}
+
+func (r *caseRow) dest() []any {
+	c := &r.row
+	return []any{&r.doc, &c.ID, &c.No, &c.ItemID, &c.ItemVersion, &c.ApplicantID, &c.Receiving, &c.Handling, &c.Bundle, &c.State, &c.Step, &c.Version,
+		&c.Channel, &c.Department, &c.ReceivedBy, &c.ReceivingTownship}
+}
+
+// orRow is the document's value when it has one (stored before migration 078), else the row's.
+func orRow[T comparable](doc, row T) T {
+	var zero T
+	if doc != zero {
+		return doc
+	}
+	return row
 }
 
 // rowFunc runs a one-row query in a transaction or on a reader.
@@ -67,31 +120,58 @@ func (db *DB) versionSteps(row rowFunc, itemID string, version int) ([]cases.Ste
 	return steps, false, nil
 }
 
-// caseDoc is the document a case's row keeps: without its steps when they are its fixed item version's.
+// caseDoc is the document a case's row keeps: without its steps when they are its fixed item version's, and
+// without the row's own columns.
 func (db *DB) caseDoc(row rowFunc, c cases.Case) (string, error) {
+	sc, err := db.stored(row, c)
+	if err != nil {
+		return "", err
+	}
+	doc, err := json.Marshal(sc)
+	return string(doc), errs.Wrap(err, "case doc")
+}
+
+// receivedDoc is what a case's first audit entry keeps of it: its document with the row's columns, so that
+// the trail alone says what was received (the row's columns may change later: a hand-over, a department).
+func (db *DB) receivedDoc(row rowFunc, c cases.Case) (string, error) {
+	sc, err := db.stored(row, c)
+	if err != nil {
+		return "", err
+	}
+	doc, err := json.Marshal(struct {
+		cases.Case
+		Steps json.RawMessage `json:"steps,omitempty"`
+	}{sc.Case, sc.Steps})
+	return string(doc), errs.Wrap(err, "case doc")
+}
+
+func (db *DB) stored(row rowFunc, c cases.Case) (storedCase, error) {
 	own, _ := json.Marshal(c.Steps)
 	sc := storedCase{Case: c, Steps: own}
 	if c.ItemID != "" {
 		steps, fixed, err := db.versionSteps(row, c.ItemID, c.ItemVersion)
 		if err != nil {
-			return "", err
+			return sc, err
 		}
 		if theirs, _ := json.Marshal(steps); fixed && string(theirs) == string(own) {
 			sc.Steps = nil
 		}
 	}
 	sc.Case.Steps = nil
-	doc, err := json.Marshal(sc)
-	return string(doc), errs.Wrap(err, "case doc")
+	return sc, nil
 }
 
-// readCase reads a case's row document, with the steps of its item version when the row left them out.
-func (db *DB) readCase(row rowFunc, doc string) (cases.Case, error) {
+// readCase reads a case's row, with the steps of its item version when the row left them out.
+func (db *DB) readCase(row rowFunc, r caseRow) (cases.Case, error) {
 	var sc storedCase
-	if err := json.Unmarshal([]byte(doc), &sc); err != nil {
+	if err := json.Unmarshal([]byte(r.doc), &sc); err != nil {
 		return cases.Case{}, errs.Wrap(err, "case doc")
 	}
-	c := sc.Case
+	c, w := sc.Case, r.row
+	c.ID, c.No, c.ItemID, c.ItemVersion = orRow(sc.ID, w.ID), orRow(sc.No, w.No), orRow(sc.ItemID, w.ItemID), orRow(sc.ItemVersion, w.ItemVersion)
+	c.ApplicantID, c.Receiving, c.Handling, c.Bundle = orRow(sc.ApplicantID, w.ApplicantID), orRow(sc.Receiving, w.Receiving), orRow(sc.Handling, w.Handling), orRow(sc.Bundle, w.Bundle)
+	c.State, c.Step, c.Version = orRow(sc.State, w.State), orRow(sc.Step, w.Step), orRow(sc.Version, w.Version)
+	c.Channel, c.Department, c.ReceivedBy, c.ReceivingTownship = orRow(sc.Channel, w.Channel), orRow(sc.Department, w.Department), orRow(sc.ReceivedBy, w.ReceivedBy), orRow(sc.ReceivingTownship, w.ReceivingTownship)
 	if len(sc.Steps) > 0 {
 		return c, errs.Wrap(json.Unmarshal(sc.Steps, &c.Steps), "case steps")
 	}
@@ -106,7 +186,7 @@ func (db *DB) readCase(row rowFunc, doc string) (cases.Case, error) {
 	return c, nil
 }
 
-// queryCases reads the cases a query's one column of documents holds, in its order.
+// queryCases reads the cases a query of caseCols finds, in its order.
 func (db *DB) queryCases(ctx context.Context, q string, args ...any) ([]cases.Case, error) {
 	rows, err := db.query(ctx, q, args...)
 	return db.collectCases(db.rowsOn(ctx), rows, err)
@@ -123,21 +203,21 @@ func (db *DB) collectCases(row rowFunc, rows *sql.Rows, err error) ([]cases.Case
 		return nil, err
 	}
 	defer rows.Close()
-	var docs []string
+	var docs []caseRow
 	for rows.Next() {
-		var doc string
-		if err := rows.Scan(&doc); err != nil {
+		var r caseRow
+		if err := rows.Scan(r.dest()...); err != nil {
 			return nil, err
 		}
-		docs = append(docs, doc)
+		docs = append(docs, r)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	rows.Close() // before reading item versions: on SQLite's writer the transaction has one connection
 	out := make([]cases.Case, 0, len(docs))
-	for _, doc := range docs {
-		c, err := db.readCase(row, doc)
+	for _, r := range docs {
+		c, err := db.readCase(row, r)
 		if err != nil {
 			return nil, err
 		}

@@ -45,8 +45,13 @@ func (tx *Tx) CreateCase(actor access.Actor, c *cases.Case, prefix string, year 
 	if err := tx.setAwaits(*c); err != nil {
 		return err
 	}
-	// the entry keeps the case as its row does: steps left to the item version are named by it
-	return tx.Audit(actor, "case.receive", "case", c.ID, c.Handling, nil, json.RawMessage(doc))
+	// the entry keeps the case as its row does (steps left to the item version are named by it), with the
+	// row's own columns
+	full, err := tx.db.receivedDoc(tx.queryRow, *c)
+	if err != nil {
+		return err
+	}
+	return tx.Audit(actor, "case.receive", "case", c.ID, c.Handling, nil, json.RawMessage(full))
 }
 
 // addEvent stores an event; its time without the monotonic clock reading, which SQLite's text of it kept.
@@ -63,8 +68,9 @@ func (tx *Tx) SaveCase(actor access.Actor, c cases.Case, version int, before cas
 	if err != nil {
 		return err
 	}
-	res, err := tx.exec(`UPDATE cases SET state = ?, step = ?, version = ?, doc = ?, updated_at = ?, `+factSets+` WHERE id = ? AND version = ?`,
-		append(append([]any{c.State, c.Step, c.Version, doc, tx.now}, factArgs(c)...), c.ID, version)...)
+	// the place columns too: the document leaves them to the row (casedoc.go)
+	res, err := tx.exec(`UPDATE cases SET state = ?, step = ?, version = ?, doc = ?, updated_at = ?, `+placeSets+`, `+factSets+` WHERE id = ? AND version = ?`,
+		append(append(append([]any{c.State, c.Step, c.Version, doc, tx.now}, placeArgs(c)...), factArgs(c)...), c.ID, version)...)
 	if err != nil {
 		return errs.Wrap(err, "update case")
 	}
@@ -85,11 +91,11 @@ func (tx *Tx) SaveCase(actor access.Actor, c cases.Case, version int, before cas
 
 // Case reads one case.
 func (db *DB) Case(ctx context.Context, id string) (cases.Case, error) {
-	var doc string
-	if err := db.queryRow(ctx, `SELECT doc FROM cases WHERE id = ?`, id).Scan(&doc); err != nil {
+	var r caseRow
+	if err := db.queryRow(ctx, `SELECT `+caseCols+` FROM cases c WHERE id = ?`, id).Scan(r.dest()...); err != nil {
 		return cases.Case{}, notFound(err, "case")
 	}
-	return db.readCase(db.rowsOn(ctx), doc)
+	return db.readCase(db.rowsOn(ctx), r)
 }
 
 // CaseEvent is an event as stored, with the organisation where it happened.
@@ -128,7 +134,7 @@ func (db *DB) CountCases(ctx context.Context) (int, error) {
 // items', and those a 转办 gave it: cases.department); oldest first.
 func (db *DB) CasesIn(ctx context.Context, rootPath, departmentID string, limit int) ([]cases.Case, error) {
 	lo, hi := subtreeRange(rootPath)
-	return db.queryCases(ctx, `SELECT c.doc FROM cases c
+	return db.queryCases(ctx, `SELECT `+caseCols+` FROM cases c
 		JOIN orgs h ON h.id = c.handling_org JOIN orgs r ON r.id = c.receiving_org
 		WHERE c.state NOT IN ('delivered', 'refused', 'terminated')
 		AND ((h.path >= ? AND h.path < ?) OR (r.path >= ? AND r.path < ?) OR c.department = ?)
@@ -137,14 +143,14 @@ func (db *DB) CasesIn(ctx context.Context, rootPath, departmentID string, limit 
 
 // CasesOfBundle lists the cases of one bundle intake.
 func (db *DB) CasesOfBundle(ctx context.Context, bundle string) ([]cases.Case, error) {
-	return db.queryCases(ctx, `SELECT doc FROM cases WHERE bundle = ? ORDER BY case_no`, bundle)
+	return db.queryCases(ctx, `SELECT `+caseCols+` FROM cases c WHERE bundle = ? ORDER BY case_no`, bundle)
 }
 
 // CaseByNo finds a case by its number.
 func (db *DB) CaseByNo(ctx context.Context, no string) (cases.Case, error) {
-	var doc string
-	if err := db.queryRow(ctx, `SELECT doc FROM cases WHERE case_no = ?`, no).Scan(&doc); err != nil {
+	var r caseRow
+	if err := db.queryRow(ctx, `SELECT `+caseCols+` FROM cases c WHERE case_no = ?`, no).Scan(r.dest()...); err != nil {
 		return cases.Case{}, notFound(err, "case")
 	}
-	return db.readCase(db.rowsOn(ctx), doc)
+	return db.readCase(db.rowsOn(ctx), r)
 }

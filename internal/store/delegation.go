@@ -414,7 +414,7 @@ func (db *DB) DelegatedCases(ctx context.Context, year int, loc *time.Location) 
 
 // DelegatedCasesIn reads the cases received in [from, to) whose steps a delegation handed down.
 func (db *DB) DelegatedCasesIn(ctx context.Context, from, to time.Time) ([]cases.Case, error) {
-	list, err := db.queryCases(ctx, `SELECT doc FROM cases WHERE received_at >= ? AND received_at < ? AND doc LIKE ?`, from, to, `%"delegation":"%`)
+	list, err := db.queryCases(ctx, `SELECT `+caseCols+` FROM cases c WHERE received_at >= ? AND received_at < ? AND doc LIKE ?`, from, to, `%"delegation":"%`)
 	out := list[:0]
 	for _, c := range list {
 		if c.Delegation != "" {
@@ -452,16 +452,16 @@ type GuidedCase struct {
 // GuidedCases reads the cases of an item handled by a township and received in [from, until) under the
 // delegation, each with its count of return moves: the guidance period's figures.
 func (db *DB) GuidedCases(ctx context.Context, delegationID, itemID, township string, from, until time.Time) ([]GuidedCase, error) {
-	rows, err := db.query(ctx, `SELECT c.doc, (SELECT count(*) FROM case_events e WHERE e.case_id = c.id AND e.action = 'return') FROM cases c
+	rows, err := db.query(ctx, `SELECT (SELECT count(*) FROM case_events e WHERE e.case_id = c.id AND e.action = 'return'), `+caseCols+` FROM cases c
 		WHERE c.item_id = ? AND c.handling_org = ? AND c.received_at >= ? AND c.received_at < ?`, itemID, township, from, until)
 	list, err := collect(rows, err, func(r interface{ Scan(...any) error }) (GuidedCase, error) {
 		var g GuidedCase
-		var doc string
-		if err := r.Scan(&doc, &g.Returns); err != nil {
+		var row caseRow
+		if err := r.Scan(append([]any{&g.Returns}, row.dest()...)...); err != nil {
 			return g, err
 		}
 		var err error
-		g.Case, err = db.readCase(db.rowsOn(ctx), doc)
+		g.Case, err = db.readCase(db.rowsOn(ctx), row)
 		return g, err
 	})
 	out := list[:0]

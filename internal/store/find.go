@@ -509,7 +509,7 @@ func (db *DB) SearchCases(ctx context.Context, q CaseQuery) (CasePage, error) {
 	}
 	// the page's ids first, in order, without their documents (a sort that carried every matching case's
 	// document would read them all); then the documents of those alone
-	rows, err := db.query(ctx, `SELECT t.k, t.id, c.doc, (SELECT a.name FROM applicants a WHERE a.id = c.applicant_id)
+	rows, err := db.query(ctx, `SELECT t.k, t.id, (SELECT a.name FROM applicants a WHERE a.id = c.applicant_id), `+caseCols+`
 		FROM (SELECT `+sortKey+` AS k, c.id AS id`+from+conds+order+` LIMIT ?) t JOIN cases c ON c.id = t.id
 		ORDER BY t.k DESC, t.id DESC`, append(cargs, q.Limit+1)...)
 	if err != nil {
@@ -520,16 +520,17 @@ func (db *DB) SearchCases(ctx context.Context, q CaseQuery) (CasePage, error) {
 	page.Names = map[string]string{}
 	for rows.Next() {
 		var key int64
-		var id, doc string
+		var id string
 		var name sql.NullString
-		if err := rows.Scan(&key, &id, &doc, &name); err != nil {
+		var r caseRow
+		if err := rows.Scan(append([]any{&key, &id, &name}, r.dest()...)...); err != nil {
 			return page, err
 		}
 		if len(page.Cases) == q.Limit {
 			page.Next = last.String()
 			break
 		}
-		c, err := db.readCase(db.rowsOn(ctx), doc)
+		c, err := db.readCase(db.rowsOn(ctx), r)
 		if err != nil {
 			return page, err
 		}
@@ -596,19 +597,19 @@ func (db *DB) queuePage(ctx context.Context, q CaseQuery, page *CasePage) error 
 	if len(ids) == 0 {
 		return nil
 	}
-	rows, err := db.query(ctx, `SELECT c.doc, (SELECT a.name FROM applicants a WHERE a.id = c.applicant_id) FROM cases c WHERE c.id IN (`+marks(len(ids))+`)`, ids...)
+	rows, err := db.query(ctx, `SELECT (SELECT a.name FROM applicants a WHERE a.id = c.applicant_id), `+caseCols+` FROM cases c WHERE c.id IN (`+marks(len(ids))+`)`, ids...)
 	if err != nil {
 		return errs.Wrap(err, "queue")
 	}
 	defer rows.Close()
 	byID := map[string]cases.Case{}
 	for rows.Next() {
-		var doc string
 		var name sql.NullString
-		if err := rows.Scan(&doc, &name); err != nil {
+		var r caseRow
+		if err := rows.Scan(append([]any{&name}, r.dest()...)...); err != nil {
 			return err
 		}
-		c, err := db.readCase(db.rowsOn(ctx), doc)
+		c, err := db.readCase(db.rowsOn(ctx), r)
 		if err != nil {
 			return err
 		}

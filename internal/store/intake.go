@@ -21,7 +21,7 @@ func (db *DB) ApplicantOfIDNumber(ctx context.Context, idNumber string) (people.
 
 // OpenCasesOf lists an applicant's cases that are not closed, newest first.
 func (db *DB) OpenCasesOf(ctx context.Context, applicantID string, limit int) ([]cases.Case, error) {
-	return db.queryCases(ctx, `SELECT doc FROM cases WHERE applicant_id = ?
+	return db.queryCases(ctx, `SELECT `+caseCols+` FROM cases c WHERE applicant_id = ?
 		AND state NOT IN ('delivered', 'refused', 'terminated', 'revoked') ORDER BY received_at DESC LIMIT ?`, applicantID, limit)
 }
 

@@ -126,13 +126,13 @@ func (tx *Tx) setAwaits(c cases.Case) error {
 // countersigner, whether or not the item is its department's.
 func (db *DB) AwaitingCases(ctx context.Context, path, role string, limit int) ([]cases.Case, error) {
 	lo, hi := subtreeRange(path)
-	return db.queryCases(ctx, `SELECT c.doc FROM cases c WHERE c.id IN (SELECT a.case_id FROM case_awaits a WHERE a.org_path >= ? AND a.org_path < ? AND (a.role = '' OR a.role = ?))
+	return db.queryCases(ctx, `SELECT `+caseCols+` FROM cases c WHERE c.id IN (SELECT a.case_id FROM case_awaits a WHERE a.org_path >= ? AND a.org_path < ? AND (a.role = '' OR a.role = ?))
 		ORDER BY c.received_at, c.id LIMIT ?`, lo, hi, role, limit)
 }
 
 // fillAwaits writes the awaits of the cases accepted before migration 065 (run once, when it is applied).
 func (db *DB) fillAwaits(ctx context.Context) error {
-	list, err := db.queryCases(ctx, `SELECT doc FROM cases WHERE state = 'accepted'`)
+	list, err := db.queryCases(ctx, `SELECT `+caseCols+` FROM cases c WHERE state = 'accepted'`)
 	if err != nil {
 		return err
 	}

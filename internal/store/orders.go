@@ -129,5 +129,5 @@ func (db *DB) AskingCases(ctx context.Context, q CaseQuery, limit int) ([]cases.
 		where += " AND " + scope
 		args = append(args, sargs...)
 	}
-	return db.queryCases(ctx, `SELECT c.doc FROM case_clock k JOIN cases c ON c.id = k.case_id`+where+` ORDER BY k.case_id LIMIT ?`, append(args, limit)...)
+	return db.queryCases(ctx, `SELECT `+caseCols+` FROM case_clock k JOIN cases c ON c.id = k.case_id`+where+` ORDER BY k.case_id LIMIT ?`, append(args, limit)...)
 }

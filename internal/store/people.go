@@ -115,7 +115,7 @@ func (db *DB) StaffPhoto(ctx context.Context, staffID string) ([]byte, string, e
 
 // ClaimedCases are the open cases a member of staff has taken (承办) and not released: their open work.
 func (db *DB) ClaimedCases(ctx context.Context, staffID string) ([]cases.Case, error) {
-	return db.queryCases(ctx, `SELECT c.doc FROM case_clock k JOIN cases c ON c.id = k.case_id WHERE k.queue_due > 0 AND c.doc LIKE ? ORDER BY c.id`,
+	return db.queryCases(ctx, `SELECT `+caseCols+` FROM case_clock k JOIN cases c ON c.id = k.case_id WHERE k.queue_due > 0 AND c.doc LIKE ? ORDER BY c.id`,
 		`%"assignee":"`+staffID+`"%`)
 }
 

@@ -147,7 +147,7 @@ func (tx *Tx) LinkResidentCase(residentID, caseID string) error {
 
 // ResidentCases lists the cases a resident handed in online, newest first.
 func (db *DB) ResidentCases(ctx context.Context, residentID string, limit int) ([]cases.Case, error) {
-	return db.queryCases(ctx, `SELECT c.doc FROM resident_cases x JOIN cases c ON c.id = x.case_id
+	return db.queryCases(ctx, `SELECT `+caseCols+` FROM resident_cases x JOIN cases c ON c.id = x.case_id
 		WHERE x.resident_id = ? ORDER BY c.received_at DESC, c.case_no DESC LIMIT ?`, residentID, limit)
 }
 

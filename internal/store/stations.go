@@ -122,7 +122,7 @@ func (db *DB) Standings(ctx context.Context, stationID, applicantID string, befo
 // CasesUnderStanding lists the cases received under a standing authorisation, newest first: the applicant's
 // cases whose document links to it.
 func (db *DB) CasesUnderStanding(ctx context.Context, a stations.Authorisation, limit int) ([]cases.Case, error) {
-	list, err := db.queryCases(ctx, `SELECT doc FROM cases WHERE applicant_id = ? AND receiving_org = ? ORDER BY received_at DESC LIMIT ?`,
+	list, err := db.queryCases(ctx, `SELECT `+caseCols+` FROM cases c WHERE applicant_id = ? AND receiving_org = ? ORDER BY received_at DESC LIMIT ?`,
 		a.ApplicantID, a.Station, limit)
 	var out []cases.Case
 	for _, c := range list {
@@ -292,11 +292,11 @@ func (l StationList) Papers() int {
 
 // pendingStation selects the cases on no list of a kind: a station's own cases (originals: received there,
 // still open) or the results issued by a township to its stations.
-const pendingStationOriginals = `SELECT c.doc FROM cases c WHERE c.receiving_org = ?
+const pendingStationOriginals = `SELECT `+caseCols+` FROM cases c WHERE c.receiving_org = ?
 	AND c.state NOT IN ('refused', 'terminated', 'revoked', 'delivered')
 	AND NOT EXISTS (SELECT 1 FROM station_list_cases l WHERE l.case_id = c.id AND l.kind = 'originals') ORDER BY c.case_no`
 
-const pendingStationResults = `SELECT c.doc FROM cases c JOIN orgs r ON r.id = c.receiving_org
+const pendingStationResults = `SELECT `+caseCols+` FROM cases c JOIN orgs r ON r.id = c.receiving_org
 	WHERE c.handling_org = ? AND r.kind = 'village' AND c.state = 'issued'
 	AND NOT EXISTS (SELECT 1 FROM station_list_cases l WHERE l.case_id = c.id AND l.kind = 'results') ORDER BY c.receiving_org, c.case_no`
 
@@ -458,7 +458,7 @@ func (db *DB) HandoverOf(ctx context.Context, caseID string) (*stations.Handover
 // oldest first: they come first at the desk.
 func (db *DB) AssistedOpen(ctx context.Context, rootPath string, limit int) ([]cases.Case, error) {
 	lo, hi := subtreeRange(rootPath)
-	return db.queryCases(ctx, `SELECT c.doc FROM cases c JOIN orgs r ON r.id = c.receiving_org
+	return db.queryCases(ctx, `SELECT `+caseCols+` FROM cases c JOIN orgs r ON r.id = c.receiving_org
 		WHERE c.applicant_id IN (SELECT applicant_id FROM applicant_needs WHERE active = 1)
 		AND c.state NOT IN ('delivered', 'refused', 'terminated', 'revoked') AND r.path >= ? AND r.path < ?
 		AND c.doc LIKE '%"helped":true%' ORDER BY c.received_at LIMIT ?`, lo, hi, limit)

@@ -17,6 +17,7 @@ import (
 const (
 	placeCols = `channel, department, received_by, receiving_township, instant`
 	factCols  = `corrected, received_on, accepted_on, decided_on, days_used, on_time, late_intake_on, late_issue_on, recorrections`
+	placeSets = `channel = ?, department = ?, received_by = ?, receiving_township = ?, instant = ?`
 	factSets  = `corrected = ?, received_on = ?, accepted_on = ?, decided_on = ?, days_used = ?, on_time = ?, late_intake_on = ?, late_issue_on = ?, recorrections = ?`
 	clockCols = `case_id, running, handling_org, receiving_township, receiving_org, received_by, department, item_id, channel,
 		phase, due_on, yellow_on, red_on, card, turn_on, step_due_on, step_yellow_on, step_red_on, step_card, step_turn_on, standing_of, state, queue_due, asks`
@@ -146,12 +147,12 @@ func (db *DB) SweepRunning(ctx context.Context, today clock.Date) (SweepResult, 
 // (their due day moves each day they stand). Storing a standing (SetStanding) takes a case off the list, so
 // callers repeat until it is empty. (No order: a sort would read every waiting document for each batch.)
 func (db *DB) CasesToRestand(ctx context.Context, before, limit int) ([]cases.Case, error) {
-	list, err := db.queryCases(ctx, `SELECT c.doc FROM case_clock k JOIN cases c ON c.id = k.case_id WHERE k.standing_of = 0 LIMIT ?`, limit)
+	list, err := db.queryCases(ctx, `SELECT `+caseCols+` FROM case_clock k JOIN cases c ON c.id = k.case_id WHERE k.standing_of = 0 LIMIT ?`, limit)
 	if err != nil || len(list) > 0 {
 		return list, err
 	}
 	// SQLite uses a partial index only when the query repeats its condition word for word
-	return db.queryCases(ctx, `SELECT c.doc FROM case_clock k JOIN cases c ON c.id = k.case_id
+	return db.queryCases(ctx, `SELECT `+caseCols+` FROM case_clock k JOIN cases c ON c.id = k.case_id
 		WHERE k.running > 0 AND k.running = 2 AND k.standing_of > 0 AND k.standing_of < ? LIMIT ?`, before, limit)
 }
 
@@ -506,12 +507,11 @@ func (db *DB) DrillCases(ctx context.Context, f Drill) ([]cases.Case, error) {
 	}
 	where = append(where, t+c[0]+` IN (`+strings.Join(marks, ", ")+`)`)
 	args = append(args, max(f.Limit, 1))
-	doc := "t.doc"
+	alias := "t"
 	if strings.HasPrefix(from, "case_clock") {
-		doc = "c.doc"
+		alias = "c"
 	}
-	order := strings.TrimSuffix(doc, "doc") + "received_at DESC"
-	return db.queryCases(ctx, `SELECT `+doc+` FROM `+from+` WHERE `+strings.Join(where, " AND ")+` ORDER BY `+order+` LIMIT ?`, args...)
+	return db.queryCases(ctx, `SELECT `+caseColsOf(alias)+` FROM `+from+` WHERE `+strings.Join(where, " AND ")+` ORDER BY `+alias+`.received_at DESC LIMIT ?`, args...)
 }
 
 // Report is a stored monthly report.

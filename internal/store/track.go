@@ -17,12 +17,12 @@ func (db *DB) CasesByNos(ctx context.Context, nos []string) ([]cases.Case, error
 	for i, n := range nos {
 		args[i] = n
 	}
-	return db.queryCases(ctx, `SELECT doc FROM cases WHERE case_no IN (`+strings.TrimSuffix(strings.Repeat("?,", len(nos)), ",")+`) ORDER BY received_at DESC, case_no`, args...)
+	return db.queryCases(ctx, `SELECT `+caseCols+` FROM cases c WHERE case_no IN (`+strings.TrimSuffix(strings.Repeat("?,", len(nos)), ",")+`) ORDER BY received_at DESC, case_no`, args...)
 }
 
 // CasesOfApplicant lists an applicant's cases, newest first.
 func (db *DB) CasesOfApplicant(ctx context.Context, applicantID string, limit int) ([]cases.Case, error) {
-	return db.queryCases(ctx, `SELECT doc FROM cases WHERE applicant_id = ? ORDER BY received_at DESC, case_no DESC LIMIT ?`, applicantID, limit)
+	return db.queryCases(ctx, `SELECT `+caseCols+` FROM cases c WHERE applicant_id = ? ORDER BY received_at DESC, case_no DESC LIMIT ?`, applicantID, limit)
 }
 
 // ApplicantByIDNumber finds an applicant by their ID number (unmasked: callers mask).
