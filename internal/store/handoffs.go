@@ -49,7 +49,7 @@ func (h Handoff) Originals() int {
 
 // pendingOriginals selects the cases received in a subtree (the receiving township and its villages) and
 // handled by another township, past acceptance, on no list yet. The caller keeps those with originals.
-const pendingOriginals = `SELECT `+caseCols+` FROM cases c JOIN orgs r ON r.id = c.receiving_org
+const pendingOriginals = `SELECT ` + caseCols + ` FROM cases c JOIN orgs r ON r.id = c.receiving_org
 	WHERE r.path >= ? AND r.path < ? AND c.handling_org <> ? AND (? = '' OR c.handling_org = ?)
 	AND c.state IN ('accepted', 'suspended', 'decided', 'issued', 'delivered')
 	AND NOT EXISTS (SELECT 1 FROM handoff_cases h WHERE h.case_id = c.id)

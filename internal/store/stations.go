@@ -292,11 +292,11 @@ func (l StationList) Papers() int {
 
 // pendingStation selects the cases on no list of a kind: a station's own cases (originals: received there,
 // still open) or the results issued by a township to its stations.
-const pendingStationOriginals = `SELECT `+caseCols+` FROM cases c WHERE c.receiving_org = ?
+const pendingStationOriginals = `SELECT ` + caseCols + ` FROM cases c WHERE c.receiving_org = ?
 	AND c.state NOT IN ('refused', 'terminated', 'revoked', 'delivered')
 	AND NOT EXISTS (SELECT 1 FROM station_list_cases l WHERE l.case_id = c.id AND l.kind = 'originals') ORDER BY c.case_no`
 
-const pendingStationResults = `SELECT `+caseCols+` FROM cases c JOIN orgs r ON r.id = c.receiving_org
+const pendingStationResults = `SELECT ` + caseCols + ` FROM cases c JOIN orgs r ON r.id = c.receiving_org
 	WHERE c.handling_org = ? AND r.kind = 'village' AND c.state = 'issued'
 	AND NOT EXISTS (SELECT 1 FROM station_list_cases l WHERE l.case_id = c.id AND l.kind = 'results') ORDER BY c.receiving_org, c.case_no`
 
