@@ -131,7 +131,7 @@ func TestCaseDocLeavesRowColumns(t *testing.T) {
 		if err := json.Unmarshal([]byte(doc), &m); err != nil {
 			t.Fatal(err)
 		}
-		cols := []string{"id", "no", "item_id", "item_version", "applicant_id", "receiving", "handling", "state", "step", "version", "channel", "department", "received_by", "receiving_township"}
+		cols := []string{"id", "no", "item_id", "item_version", "applicant_id", "receiving", "handling", "state", "step", "version", "channel", "department", "received_by", "receiving_township", "item_name", "item_name_mn"}
 		for _, k := range cols {
 			if _, ok := m[k]; ok {
 				t.Errorf("the document repeats its row's %s", k)

@@ -19,7 +19,8 @@ import (
 // version: a published version never changes (an edit makes a new version), so the case still has the steps
 // in force on the day it was received. Steps a delegation handed down or joint handling resolved differ from
 // the version's and stay in the document, as do those of a version that could still change (a draft or one
-// in review). The steps were a fifth of a case's bytes (issue 18).
+// in review). The steps were a fifth of a case's bytes (issue 18). The item's names (Chinese and Mongolian)
+// are left to a fixed version the same way.
 
 //
 // Nor does the document repeat its row's own columns (id, number, item and version, applicant, organisations,
@@ -49,6 +50,9 @@ type storedCase struct {
 	Department        string        `json:"department,omitempty"`
 	ReceivedBy        string        `json:"received_by,omitempty"`
 	ReceivingTownship string        `json:"receiving_township,omitempty"`
+	// the item's names, left to a fixed item version as the steps are
+	ItemName   string `json:"item_name,omitempty"`
+	ItemNameMn string `json:"item_name_mn,omitempty"`
 }
 
 // caseCols is what a case is read from, of its row aliased c: the document, then the columns it leaves out
@@ -92,32 +96,38 @@ type versionKey struct {
 	version int
 }
 
-// versionSteps returns the steps a case takes from an item version (cases.StepsOf), and whether the version
-// can no longer change (published, superseded or retired): only then may a case's row leave them out. The
-// steps of a fixed version are kept in memory: they never change, so every instance may keep them.
-func (db *DB) versionSteps(row rowFunc, itemID string, version int) ([]cases.Step, bool, error) {
+// fromVersion is what a case takes from its item version: its steps (cases.StepsOf) and the item's names.
+type fromVersion struct {
+	steps          []cases.Step
+	nameZh, nameMn string
+}
+
+// versionSteps returns what a case takes from an item version, and whether the version can no longer
+// change (published, superseded or retired): only then may a case's row leave it out. What a fixed version
+// gives is kept in memory: it never changes, so every instance may keep it.
+func (db *DB) versionSteps(row rowFunc, itemID string, version int) (fromVersion, bool, error) {
 	k := versionKey{itemID, version}
 	if s, ok := db.fixedSteps.Load(k); ok {
-		return s.([]cases.Step), true, nil
+		return s.(fromVersion), true, nil
 	}
 	var doc, status string
 	switch err := row(`SELECT doc, status FROM item_versions WHERE item_id = ? AND version = ?`, itemID, version).Scan(&doc, &status); {
 	case errors.Is(err, sql.ErrNoRows):
-		return nil, false, nil
+		return fromVersion{}, false, nil
 	case err != nil:
-		return nil, false, errs.Wrap(err, "item version steps")
+		return fromVersion{}, false, errs.Wrap(err, "item version steps")
 	}
 	var it catalog.Item
 	if err := json.Unmarshal([]byte(doc), &it); err != nil {
-		return nil, false, errs.Wrap(err, "item version steps")
+		return fromVersion{}, false, errs.Wrap(err, "item version steps")
 	}
-	steps := cases.StepsOf(it.Steps)
+	v := fromVersion{steps: cases.StepsOf(it.Steps), nameZh: it.NameZh, nameMn: it.NameMn}
 	switch catalog.Status(status) {
 	case catalog.Published, catalog.Superseded, catalog.Retired:
-		db.fixedSteps.Store(k, steps)
-		return steps, true, nil
+		db.fixedSteps.Store(k, v)
+		return v, true, nil
 	}
-	return steps, false, nil
+	return v, false, nil
 }
 
 // caseDoc is the document a case's row keeps: without its steps when they are its fixed item version's, and
@@ -148,13 +158,17 @@ func (db *DB) receivedDoc(row rowFunc, c cases.Case) (string, error) {
 func (db *DB) stored(row rowFunc, c cases.Case) (storedCase, error) {
 	own, _ := json.Marshal(c.Steps)
 	sc := storedCase{Case: c, Steps: own}
+	sc.ItemName, sc.ItemNameMn = c.ItemName, c.ItemNameMn
 	if c.ItemID != "" {
-		steps, fixed, err := db.versionSteps(row, c.ItemID, c.ItemVersion)
+		v, fixed, err := db.versionSteps(row, c.ItemID, c.ItemVersion)
 		if err != nil {
 			return sc, err
 		}
-		if theirs, _ := json.Marshal(steps); fixed && string(theirs) == string(own) {
+		if theirs, _ := json.Marshal(v.steps); fixed && string(theirs) == string(own) {
 			sc.Steps = nil
+		}
+		if fixed && v.nameZh == c.ItemName && v.nameMn == c.ItemNameMn {
+			sc.ItemName, sc.ItemNameMn = "", ""
 		}
 	}
 	sc.Case.Steps = nil
@@ -172,17 +186,28 @@ func (db *DB) readCase(row rowFunc, r caseRow) (cases.Case, error) {
 	c.ApplicantID, c.Receiving, c.Handling, c.Bundle = orRow(sc.ApplicantID, w.ApplicantID), orRow(sc.Receiving, w.Receiving), orRow(sc.Handling, w.Handling), orRow(sc.Bundle, w.Bundle)
 	c.State, c.Step, c.Version = orRow(sc.State, w.State), orRow(sc.Step, w.Step), orRow(sc.Version, w.Version)
 	c.Channel, c.Department, c.ReceivedBy, c.ReceivingTownship = orRow(sc.Channel, w.Channel), orRow(sc.Department, w.Department), orRow(sc.ReceivedBy, w.ReceivedBy), orRow(sc.ReceivingTownship, w.ReceivingTownship)
+	c.ItemName, c.ItemNameMn = sc.ItemName, sc.ItemNameMn
 	if len(sc.Steps) > 0 {
-		return c, errs.Wrap(json.Unmarshal(sc.Steps, &c.Steps), "case steps")
+		if err := json.Unmarshal(sc.Steps, &c.Steps); err != nil {
+			return c, errs.Wrap(err, "case steps")
+		}
+		if c.ItemName != "" {
+			return c, nil
+		}
 	}
-	steps, fixed, err := db.versionSteps(row, c.ItemID, c.ItemVersion)
+	v, fixed, err := db.versionSteps(row, c.ItemID, c.ItemVersion)
 	if err != nil {
 		return c, err
 	}
 	if !fixed {
-		return c, fmt.Errorf("case %s leaves its steps to item version %s/%d, which is not published", c.ID, c.ItemID, c.ItemVersion)
+		return c, fmt.Errorf("case %s leaves its steps or name to item version %s/%d, which is not published", c.ID, c.ItemID, c.ItemVersion)
 	}
-	c.Steps = slices.Clone(steps) // the case's own: a move may change them
+	if len(sc.Steps) == 0 {
+		c.Steps = slices.Clone(v.steps) // the case's own: a move may change them
+	}
+	if c.ItemName == "" {
+		c.ItemName, c.ItemNameMn = v.nameZh, v.nameMn
+	}
 	return c, nil
 }
 

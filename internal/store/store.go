@@ -76,8 +76,8 @@ type DB struct {
 	// this process drops its entry at commit; another instance's change shows within orgTTL).
 	orgs sync.Map // id -> cachedOrg
 	wake sync.Map // outbox channel -> chan struct{} (outbox.go)
-	// fixedSteps keeps the case steps of published item versions, which never change (casedoc.go).
-	fixedSteps sync.Map // versionKey -> []cases.Step
+	// fixedSteps keeps what cases take from published item versions (steps, names), which never change (casedoc.go).
+	fixedSteps sync.Map // versionKey -> fromVersion
 	// stmts holds SQLite's prepared statements, for the writer and for the readers: its driver would parse
 	// every statement afresh, which was a fifth of a busy hall's CPU. (PostgreSQL's driver caches its own.)
 	wStmts, rStmts stmtCache
