@@ -8,8 +8,15 @@
 -- (received_on, id) now; the others by receiving_org alone read cases_receiving as well. Strict prefixes of
 -- another index: applicants_org (org_id) of applicants_org_recent (org_id, id), and inspection_rounds_dept
 -- and _township (path, planned_on) of their _key indexes (path, planned_on, id).
-DROP INDEX cases_applicant;
-DROP INDEX cases_receiving_received;
-DROP INDEX applicants_org;
-DROP INDEX inspection_rounds_dept;
-DROP INDEX inspection_rounds_township;
+-- IF EXISTS, and forgotten by bulk_indexes (migration 079): a bulk load stopped part way may have set them
+-- aside, to be made again at the next start.
+DO $$ BEGIN
+  IF to_regclass('bulk_indexes') IS NOT NULL THEN
+    DELETE FROM bulk_indexes WHERE name IN ('cases_applicant', 'cases_receiving_received', 'applicants_org');
+  END IF;
+END $$;
+DROP INDEX IF EXISTS cases_applicant;
+DROP INDEX IF EXISTS cases_receiving_received;
+DROP INDEX IF EXISTS applicants_org;
+DROP INDEX IF EXISTS inspection_rounds_dept;
+DROP INDEX IF EXISTS inspection_rounds_township;

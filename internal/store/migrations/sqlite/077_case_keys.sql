@@ -31,8 +31,9 @@ ALTER TABLE case_events_keyed RENAME TO case_events;
 -- (received_on, id) now; the others by receiving_org alone read cases_receiving as well. Strict prefixes of
 -- another index: applicants_org (org_id) of applicants_org_recent (org_id, id), and inspection_rounds_dept
 -- and _township (path, planned_on) of their _key indexes (path, planned_on, id).
-DROP INDEX cases_applicant;
-DROP INDEX cases_receiving_received;
-DROP INDEX applicants_org;
-DROP INDEX inspection_rounds_dept;
-DROP INDEX inspection_rounds_township;
+-- IF EXISTS as on PostgreSQL, where a bulk load stopped part way may have set them aside.
+DROP INDEX IF EXISTS cases_applicant;
+DROP INDEX IF EXISTS cases_receiving_received;
+DROP INDEX IF EXISTS applicants_org;
+DROP INDEX IF EXISTS inspection_rounds_dept;
+DROP INDEX IF EXISTS inspection_rounds_township;
