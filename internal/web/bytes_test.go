@@ -13,7 +13,7 @@ import (
 )
 
 // bytesPerLifecycleBound is what one six-move lifecycle may store, about 15% above the measured figure
-// (BENCHMARKS.md, 300 lifecycles compacted: 15.4 KB on SQLite, 14.7 KB on PostgreSQL; compaction waits for the
+// (BENCHMARKS.md, 300 lifecycles compacted: 15.2 KB on SQLite, 14.6 KB on PostgreSQL; compaction waits for the
 // jobs' snapshots, which had left PostgreSQL's figure up to 2 KB higher on a loaded machine): it fails when
 // whole documents come back into audit entries (+19 KB) or notices (+8 KB), the item's steps or the row's own
 // columns back into every case's document (+2 KB), or the pledge notice's own paper (+0.9 KB), not on noise.
