@@ -62,6 +62,11 @@ func openAudit(ctx context.Context, db *store.DB, cfg *Config) error {
 	}
 	// the entries before the key are checked once, and the switch is published with them
 	if _, err := db.WriteCheckpoint(ctx); err != nil {
+		if ctx.Err() != nil {
+			// stopped while checking (Ctrl-C at start): the chains stay keyed, and the next checkpoint,
+			// which records where the keyed chain begins, publishes the switch
+			return ctx.Err()
+		}
 		cfg.Log.Error("audit chains keyed, but the entries before the key do not verify: no checkpoint signed", "chains", turned, "err", err)
 	}
 	return nil
