@@ -147,6 +147,7 @@ func Run(ctx context.Context, svc *service.Service, cfg Config) (Stats, error) {
 		case pending <- b:
 		case err := <-written:
 			waited = true
+			close(pending) // the writer, draining, ends
 			return err
 		}
 		b = store.GenBatch{}
