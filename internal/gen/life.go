@@ -46,10 +46,10 @@ func (l *life) move(a cases.Action, d cases.Desk, in cases.Input, t time.Time) b
 	l.t = t
 	l.events = append(l.events, store.CaseEvent{Event: ev, Seq: l.c.Version, OrgID: l.org})
 	loc := l.clk.Rules.Location
+	due := l.c.DueDay(l.clk, clock.DateOf(t.In(loc)))
 	for _, k := range service.NoticesFor(l.c, ev) {
 		issuer := l.c.NoticeOrgan(k)
-		due := l.c.DueDay(l.clk, clock.DateOf(t.In(loc)))
-		doc, err := cases.Paper{Case: l.c, Reason: ev.Note, Due: due.Day, DueProvisional: due.Provisional, Issuer: issuer, By: l.by}.Keep(k)
+		doc, err := service.NoticePaper(l.c, ev, issuer, due, l.by).Keep(k)
 		if err != nil {
 			l.done = true
 			return false

@@ -110,6 +110,13 @@ func NoticesFor(c cases.Case, ev cases.Event) []string {
 	return append([]string{kind}, pledgeNotice(c, ev)...)
 }
 
+// NoticePaper is what a move's notices say: what the move made of the case, the move's reason, the deadline,
+// the organisation the notice is issued in the name of and who made the move ("" for Bianmin's own moves).
+// The dataset generator's notices are made by it too.
+func NoticePaper(c cases.Case, ev cases.Event, issuer string, due clock.DueDay, by string) cases.Paper {
+	return cases.Paper{Case: c, Reason: ev.Note, Due: due.Day, DueProvisional: due.Provisional, Issuer: issuer, By: by}
+}
+
 // issueNotice numbers, in the move's transaction, the notice the move issues, keeping what it says: what
 // the move made of the case (cases.Paper.Keep), the move's reason, the deadline and who made the move.
 func (s *Service) issueNotice(tx *store.Tx, actor access.Actor, c cases.Case, ev cases.Event, issuer org.Org, due clock.DueDay) error {
@@ -119,10 +126,11 @@ func (s *Service) issueNotice(tx *store.Tx, actor access.Actor, c cases.Case, ev
 	}
 	// numbered and printed in the name of the organ that issues it (cases.NoticeOrgan)
 	prefix := numberPrefix(issuer)
-	p := cases.Paper{Case: c, Reason: ev.Note, Due: due.Day, DueProvisional: due.Provisional, Issuer: issuer.ID}
-	if !actor.System {
-		p.By = actor.Name
+	by := actor.Name
+	if actor.System {
+		by = ""
 	}
+	p := NoticePaper(c, ev, issuer.ID, due, by)
 	// the 告知承诺书 keeps what the 受理通知书 beside it keeps (the checked materials, the pledge): it refers
 	// to that notice's paper instead of keeping it again (issue 18), when the two say the same byte for byte
 	var prev store.Notice

@@ -154,12 +154,32 @@ const (
 	joinPrev      = ` LEFT JOIN audit_log p ON p.chain = a.chain AND p.seq = a.seq - 1`
 )
 
-func scanAudit(rows interface{ Scan(...any) error }, withPrev ...bool) (audit.Entry, error) {
+func scanAudit(rows interface{ Scan(...any) error }) (audit.Entry, error) {
+	return scanAuditRow(rows, nil)
+}
+
+// scanAuditPrev reads an entry of auditColsPrev: with the hash of the entry before it.
+func scanAuditPrev(rows interface{ Scan(...any) error }) (audit.Entry, error) {
+	var prev []byte
+	e, err := scanAuditRow(rows, &prev)
+	switch {
+	case e.Seq == 1:
+		e.PrevHash = audit.Genesis
+	case prev == nil:
+		e.PrevHash = "" // the entry before it was removed: the entry's hash cannot match
+	default:
+		e.PrevHash = hex.EncodeToString(prev)
+	}
+	return e, err
+}
+
+// scanAuditRow reads auditCols, and the previous entry's hash into prev when it is not nil.
+func scanAuditRow(rows interface{ Scan(...any) error }, prev *[]byte) (audit.Entry, error) {
 	var e audit.Entry
-	var hash, prev []byte
+	var hash []byte
 	dest := []any{&e.Seq, &e.Chain, &e.ID, &e.At, &e.ActorID, &e.ActorName, &e.OrgID, &e.Action, &e.Entity, &e.EntityID, &e.Before, &e.After, &hash}
-	if len(withPrev) > 0 && withPrev[0] {
-		dest = append(dest, &prev)
+	if prev != nil {
+		dest = append(dest, prev)
 	}
 	err := rows.Scan(dest...)
 	e.At = audit.Time(e.At)
@@ -167,22 +187,12 @@ func scanAudit(rows interface{ Scan(...any) error }, withPrev ...bool) (audit.En
 	if e.OrgID == "" {
 		e.OrgID = audit.OrgOfChain(e.Chain)
 	}
-	if len(withPrev) > 0 && withPrev[0] {
-		switch {
-		case e.Seq == 1:
-			e.PrevHash = audit.Genesis
-		case prev == nil:
-			e.PrevHash = "" // the entry before it was removed: the entry's hash cannot match
-		default:
-			e.PrevHash = hex.EncodeToString(prev)
-		}
-	}
 	return e, err
 }
 
 // storedOrg is what the entry keeps of its organisation: nothing when it is its chain's (auditCols).
 func storedOrg(e audit.Entry) string {
-	if e.OrgID != "" && e.Chain == audit.ChainOf(e.OrgID) && audit.OrgOfChain(e.Chain) == e.OrgID {
+	if audit.OrgOfChain(e.Chain) == e.OrgID { // read back from the chain (scanAuditRow)
 		return ""
 	}
 	return e.OrgID
@@ -498,7 +508,7 @@ func (db *DB) verifySince(ctx context.Context, signed audit.Signed) ([]ChainChec
 		return nil, nil, err
 	}
 	for rows.Next() {
-		e, err := scanAudit(rows, true)
+		e, err := scanAuditPrev(rows)
 		if err != nil {
 			rows.Close()
 			return nil, nil, err

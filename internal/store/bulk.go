@@ -50,25 +50,9 @@ type GenNotice struct {
 // stores everything with the audit entries.
 func (db *DB) WriteGenBatch(ctx context.Context, b GenBatch) error {
 	return db.writeBulk(ctx, func(tx *Tx) error {
-		// numbers: one block per series, taken from its counter in this transaction
-		count := map[string]int{}
-		bySeries := map[string]Series{}
-		for _, s := range b.Series {
-			count[s.Scope]++
-			bySeries[s.Scope] = s
-		}
-		next := map[string]int64{}
-		scopes := make([]string, 0, len(count))
-		for sc := range count {
-			scopes = append(scopes, sc)
-		}
-		slices.Sort(scopes) // the same order of counter locks in every writer
-		for _, sc := range scopes {
-			first, err := tx.Reserve(bySeries[sc], count[sc])
-			if err != nil {
-				return err
-			}
-			next[sc] = first
+		next, err := tx.reserveBlocks(b.Series)
+		if err != nil {
+			return err
 		}
 		list := slices.Clone(b.Cases)
 		for i := range list {
@@ -116,31 +100,44 @@ func (db *DB) WriteGenBatch(ctx context.Context, b GenBatch) error {
 	})
 }
 
-// bulkNotices numbers and stores the batch's notices. Numbers are reserved a block per series, in the order of
-// the series' names (as the cases' are), and given in the order of the cases. A notice that says what the one
+// reserveBlocks takes, in the transaction, one block of numbers per series for a bulk load, as many as the
+// list names it, and returns the first serial of each block by the series' scope. The counters are taken in
+// the order of their names: the same order of counter locks in every writer.
+func (tx *Tx) reserveBlocks(list []Series) (map[string]int64, error) {
+	count := map[string]int{}
+	byScope := map[string]Series{}
+	for _, s := range list {
+		count[s.Scope]++
+		byScope[s.Scope] = s
+	}
+	next := map[string]int64{}
+	for _, sc := range slices.Sorted(maps.Keys(count)) {
+		first, err := tx.Reserve(byScope[sc], count[sc])
+		if err != nil {
+			return nil, err
+		}
+		next[sc] = first
+	}
+	return next, nil
+}
+
+// bulkNotices numbers and stores the batch's notices: a block of numbers per series (reserveBlocks, as the
+// cases'), given in the order of the cases. A notice that says what the one
 // before it of the same move says (the 告知承诺书 beside its 受理通知书) refers to that one's paper, as a move
 // through the service keeps them (IssueNotice).
 func bulkNotices(tx *Tx, list []cases.Case, notices [][]GenNotice) error {
-	count := map[string]int{}
-	series := map[string]Series{}
+	var all []Series
 	for _, ns := range notices {
 		for _, n := range ns {
-			s := NoticeSeries(n.Prefix, n.Kind, n.Year)
-			count[s.Scope]++
-			series[s.Scope] = s
+			all = append(all, NoticeSeries(n.Prefix, n.Kind, n.Year))
 		}
 	}
-	if len(count) == 0 {
+	if len(all) == 0 {
 		return nil
 	}
-	scopes := slices.Sorted(maps.Keys(count))
-	next := map[string]int64{}
-	for _, sc := range scopes {
-		first, err := tx.Reserve(series[sc], count[sc])
-		if err != nil {
-			return err
-		}
-		next[sc] = first
+	next, err := tx.reserveBlocks(all)
+	if err != nil {
+		return err
 	}
 	type row struct {
 		caseID, id, no, code, doc string

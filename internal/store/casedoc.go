@@ -21,13 +21,12 @@ import (
 // the version's and stay in the document, as do those of a version that could still change (a draft or one
 // in review). The steps were a fifth of a case's bytes (issue 18). The item's names (Chinese and Mongolian)
 // are left to a fixed version the same way.
-
 //
 // Nor does the document repeat its row's own columns (id, number, item and version, applicant, organisations,
 // place, state, step, version: about 550 bytes of a case's 1.6 KB, issue 18): the fields below, at the top
 // level, hide the case's own of the same names from encoding/json, and are left empty when a case is stored,
 // so that its document leaves them out; on reading, a field the document has none of is the row's
-// (caseCols). A document stored before migration 078 still has them, and they are read as before.
+// (caseCols). A document stored by an earlier Bianmin still has them, and they are read as before.
 
 // storedCase is a case as its row's document keeps it: Steps, absent, are the item version's; the row's
 // columns are absent (caseRow).
@@ -74,7 +73,7 @@ func (r *caseRow) dest() []any {
 		&c.Channel, &c.Department, &c.ReceivedBy, &c.ReceivingTownship}
 }
 
-// orRow is the document's value when it has one (stored before migration 078), else the row's.
+// orRow is the document's value when it has one (stored by an earlier Bianmin), else the row's.
 func orRow[T comparable](doc, row T) T {
 	var zero T
 	if doc != zero {

@@ -35,7 +35,7 @@ func (db *DB) AuditChain(ctx context.Context, chain string) ([]audit.Entry, erro
 	defer rows.Close()
 	var out []audit.Entry
 	for rows.Next() {
-		e, err := scanAudit(rows, true)
+		e, err := scanAuditPrev(rows)
 		if err != nil {
 			return nil, err
 		}
