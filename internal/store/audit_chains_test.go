@@ -12,20 +12,28 @@ import (
 	"bianmin/internal/testkit"
 )
 
+// migratedBefore opens the engine's database migrated up to (not including) the migration named, as an
+// older Bianmin left it.
+func migratedBefore(t *testing.T, e testkit.Engine, migration string) *store.DB {
+	t.Helper()
+	db, err := store.Open(ctx, e.URL, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.MigrateBefore(ctx, migration); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
 // A trail written before issue 18 (one chain, one head row) stays on the main chain after migration 057 and
 // keeps verifying, keyed part included; the main chain goes on from its head, and organisations' chains
 // begin beside it.
 func TestAuditChainsMigration(t *testing.T) {
 	for _, e := range testkit.Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
-			db, err := store.Open(ctx, e.URL, "")
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			if _, err := db.MigrateBefore(ctx, "057"); err != nil {
-				t.Fatal(err)
-			}
+			db := migratedBefore(t, e, "057")
 			key := []byte("0123456789abcdef0123456789abcdef")
 			var prev *audit.Entry
 			for i := 1; i <= 4; i++ {

@@ -8,7 +8,6 @@ import (
 
 	"bianmin/internal/audit"
 	"bianmin/internal/ids"
-	"bianmin/internal/store"
 	"bianmin/internal/testkit"
 )
 
@@ -18,14 +17,7 @@ import (
 func TestAuditCompactMigration(t *testing.T) {
 	for _, e := range testkit.Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
-			db, err := store.Open(ctx, e.URL, "")
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			if _, err := db.MigrateBefore(ctx, "076"); err != nil {
-				t.Fatal(err)
-			}
+			db := migratedBefore(t, e, "076")
 			key := []byte("0123456789abcdef0123456789abcdef")
 			written := map[string][]audit.Entry{}
 			// main: 5 entries keyed from 3, two of them of an organisation (as before the chains per
