@@ -141,7 +141,6 @@ func Run(ctx context.Context, svc *service.Service, cfg Config) (Stats, error) {
 			return nil
 		}
 		batchNo++
-		b.Note = map[string]any{"seed": cfg.Seed, "batch": batchNo}
 		b.Summary = map[string]any{"seed": cfg.Seed, "batch": batchNo, "cases": len(b.Cases), "applicants": len(b.Applicants)}
 		select {
 		case pending <- b:
@@ -192,11 +191,12 @@ func Run(ctx context.Context, svc *service.Service, cfg Config) (Stats, error) {
 		} else {
 			who = t.people[r.IntN(len(t.people))]
 		}
-		c, e, ns := live(r, clk, t, ts, it, received, who, cfg, pl)
+		c, e, ns, ms := live(r, clk, t, ts, it, received, who, cfg, pl)
 		c.Standing = c.StandingOn(clk, cfg.To)
 		b.Cases = append(b.Cases, c)
 		b.Events = append(b.Events, e)
 		b.Notices = append(b.Notices, ns)
+		b.Moves = append(b.Moves, ms)
 		b.Series = append(b.Series, store.CaseSeries(t.prefix, received.In(loc).Year()))
 		if len(b.Cases) == cfg.Batch {
 			if err := flush(); err != nil {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"bianmin/internal/access"
+	"bianmin/internal/audit"
 	"bianmin/internal/gen"
 	"bianmin/internal/store"
 	"bianmin/internal/testkit"
@@ -55,6 +56,27 @@ func TestGenWholeBatches(t *testing.T) {
 		}
 		if n := count(t, db, `SELECT count(*) FROM audit_log WHERE action = 'gen.batch'`); n != 6 {
 			t.Fatalf("%d batch entries, want 6", n)
+		}
+		// the audit entries a real case has: its receipt and each move, by who made it, on its township's chain
+		if n := count(t, db, `SELECT count(*) FROM case_events e WHERE NOT EXISTS (SELECT 1 FROM audit_log a
+			WHERE a.entity = 'case' AND a.entity_id = e.case_id AND a.action = 'case.' || e.action)`); n != 0 {
+			t.Errorf("%d moves of generated cases have no audit entry", n)
+		}
+		if a, e := count(t, db, `SELECT count(*) FROM audit_log WHERE entity = 'case'`), count(t, db, `SELECT count(*) FROM case_events`); a != e {
+			t.Errorf("%d audit entries of cases for %d moves", a, e)
+		}
+		// an acceptance's entry keeps the checks, its materials left to the item version (casedoc.go)
+		var accepted string
+		if err := db.QueryRowRaw(context.Background(), `SELECT case_id FROM case_events WHERE action = 'accept' ORDER BY case_id LIMIT 1`).Scan(&accepted); err != nil {
+			t.Fatal(err)
+		}
+		trail, err := db.AuditOf(context.Background(), "case", accepted, 20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i := slices.IndexFunc(trail, func(e audit.Entry) bool { return e.Action == "case.accept" }); i < 0 ||
+			!strings.Contains(trail[i].After, `"checks":[`) || strings.Contains(trail[i].After, `"materials"`) {
+			t.Errorf("the acceptance's audit entry does not keep its materials' checks alone: %+v", trail)
 		}
 		// the notices a real case has: one for each acceptance, refusal and correction, numbered; a 告知承诺书
 		// refers to its acceptance notice's paper, which reads back whole

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"bianmin/internal/cases"
-	"bianmin/internal/catalog"
 	"bianmin/internal/clock"
 	"bianmin/internal/service"
 	"bianmin/internal/store"
@@ -26,6 +25,9 @@ type life struct {
 	notices []store.GenNotice
 	places  *places
 	by      string // who made the moves, as a notice names them (经办人)
+	byID    string // and their account, as the audit trail names them
+	// the moves with the case before and after each, for their audit entries
+	moves []store.GenMove
 }
 
 // move makes a move at t (if t is not after now), recording its event; a refused move ends the life (it
@@ -38,11 +40,13 @@ func (l *life) move(a cases.Action, d cases.Desk, in cases.Input, t time.Time) b
 	if t.Before(l.t) {
 		t = l.t.Add(time.Minute)
 	}
+	before := l.c // a move changes a copy of the case (cases.Case.Apply): before stays as it was
 	ev, err := l.c.Apply(a, d, in, t, l.clk)
 	if err != nil {
 		l.done = true
 		return false
 	}
+	l.moves = append(l.moves, store.GenMove{Action: "case." + string(a), At: t, Before: before, After: l.c, ActorID: l.byID, ActorName: l.by})
 	l.t = t
 	l.events = append(l.events, store.CaseEvent{Event: ev, Seq: l.c.Version, OrgID: l.org})
 	loc := l.clk.Rules.Location
@@ -69,7 +73,7 @@ func (l *life) later(days int) time.Time {
 	return at(d, 8*60+30+l.r.IntN(9*60), loc)
 }
 
-func live(r *rand.Rand, clk clock.Clock, t *township, all []*township, it item, received time.Time, applicantID string, cfg Config, pl *places) (cases.Case, []store.CaseEvent, []store.GenNotice) {
+func live(r *rand.Rand, clk clock.Clock, t *township, all []*township, it item, received time.Time, applicantID string, cfg Config, pl *places) (cases.Case, []store.CaseEvent, []store.GenNotice, []store.GenMove) {
 	// the channel: a village station for items a station may take, online, or the window; now and then the
 	// window of another township (通办)
 	channel, recv, by, recvTownship := cases.AtWindow, t.org.ID, "", t.org.ID
@@ -98,12 +102,12 @@ func live(r *rand.Rand, clk clock.Clock, t *township, all []*township, it item, 
 	if channel == cases.ByStation {
 		c.AgentID, c.Authorised = by, "委托书"
 	}
-	l := &life{r: r, clk: clk, c: c, t: received, now: cfg.To, org: t.org.ID, places: pl, by: pl.name[by],
+	l := &life{r: r, clk: clk, c: c, t: received, now: cfg.To, org: t.org.ID, places: pl, by: pl.name[by], byID: by,
 		events: []store.CaseEvent{{Event: cases.Event{Action: "receive", To: cases.Received, At: received, Desk: cases.Front}, Seq: 1, OrgID: recv}}}
-	materials := make([]cases.MaterialCheck, len(it.it.Materials))
-	for i, m := range it.it.Materials {
-		materials[i] = cases.MaterialCheck{Name: m.Name, Required: m.Necessity == catalog.Required, Check: cases.SeenOriginal,
-			Deferrable: m.Necessity == catalog.Deferrable}
+	// what the item asks of each material, as the window's check is reconciled with it (cases.Reconcile)
+	materials := cases.Asked(it.it)
+	for i := range materials {
+		materials[i].Check = cases.SeenOriginal
 	}
 	// 容缺 only of a material the item marks deferrable (FACTS.md §5.4)
 	deferrable := slices.IndexFunc(materials, func(m cases.MaterialCheck) bool { return m.Deferrable })
@@ -112,19 +116,19 @@ func live(r *rand.Rand, clk clock.Clock, t *township, all []*township, it item, 
 		lacking := append([]cases.MaterialCheck(nil), materials...)
 		lacking[0].Check = cases.Missing
 		if !l.move(cases.AskCorrection, cases.Front, cases.Input{Materials: lacking}, l.later(0)) {
-			return l.c, l.events, l.notices
+			return l.c, l.events, l.notices, l.moves
 		}
 		if r.IntN(10) == 0 {
-			return l.c, l.events, l.notices
+			return l.c, l.events, l.notices, l.moves
 		}
 		if !l.move(cases.Resubmit, cases.Front, cases.Input{}, l.later(1+r.IntN(5))) {
-			return l.c, l.events, l.notices
+			return l.c, l.events, l.notices, l.moves
 		}
 	}
 	// 3%: not for this office
 	if r.IntN(100) < 3 {
 		l.move(cases.Refuse, cases.Front, cases.Input{Reason: "不属于本机关职权范围"}, l.later(0))
-		return l.c, l.events, l.notices
+		return l.c, l.events, l.notices, l.moves
 	}
 	// (and not after a correction notice: what the first visit saw stays as it was, 行政许可法 第32条)
 	if r.IntN(100) < 5 && deferrable >= 0 && !l.c.Corrected {
@@ -132,13 +136,13 @@ func live(r *rand.Rand, clk clock.Clock, t *township, all []*township, it item, 
 		owed[deferrable].Check = cases.Owed
 		by := clock.DateOf(l.t.In(clk.Rules.Location)).AddDays(10)
 		if !l.move(cases.AcceptOwed, cases.Front, cases.Input{Materials: owed, OwedBy: by}, l.later(0)) {
-			return l.c, l.events, l.notices
+			return l.c, l.events, l.notices, l.moves
 		}
 	} else if !l.move(cases.Accept, cases.Front, cases.Input{Materials: materials}, l.later(0)) {
-		return l.c, l.events, l.notices
+		return l.c, l.events, l.notices, l.moves
 	}
 	if cfg.Open {
-		return l.c, l.events, l.notices
+		return l.c, l.events, l.notices, l.moves
 	}
 	// the back office: each step takes a share of the limit; one case in twelve runs late
 	limit := max(l.c.LimitDays, 1)
@@ -161,24 +165,24 @@ func live(r *rand.Rand, clk clock.Clock, t *township, all []*township, it item, 
 				kind := cases.SuspendKinds[1+r.IntN(len(cases.SuspendKinds)-1)]
 				if !l.move(cases.Suspend, cases.Back, cases.Input{Kind: kind, Reason: kind + "程序"}, l.later(0)) ||
 					!l.move(cases.Resume, cases.Back, cases.Input{}, l.later(2+r.IntN(8))) {
-					return l.c, l.events, l.notices
+					return l.c, l.events, l.notices, l.moves
 				}
 			}
 			if r.IntN(100) < 3 && l.c.LimitUnit == clock.WorkingDays {
 				if !l.move(cases.RequestExtension, cases.Back, cases.Input{Days: 5 + r.IntN(6), Reason: "情况复杂，需延长办理期限"}, l.later(0)) ||
 					!l.move(cases.ApproveExtension, cases.Head, cases.Input{Reason: "同意延长"}, l.later(r.IntN(2))) {
-					return l.c, l.events, l.notices
+					return l.c, l.events, l.notices, l.moves
 				}
 			}
 		}
 		if s < back {
 			if !l.move(cases.Pass, cases.Back, cases.Input{}, t) {
-				return l.c, l.events, l.notices
+				return l.c, l.events, l.notices, l.moves
 			}
 			continue
 		}
 		if !l.move(cases.Decide, cases.Back, cases.Input{Grant: r.IntN(20) != 0, Reason: "经审核，符合条件"}, t) {
-			return l.c, l.events, l.notices
+			return l.c, l.events, l.notices, l.moves
 		}
 	}
 	method := "window"
@@ -186,8 +190,8 @@ func live(r *rand.Rand, clk clock.Clock, t *township, all []*township, it item, 
 		method = "post"
 	}
 	if !l.move(cases.Issue, cases.Front, cases.Input{Method: method, Tracking: "EMS1234567890"}, l.later(r.IntN(2))) {
-		return l.c, l.events, l.notices
+		return l.c, l.events, l.notices, l.moves
 	}
 	l.move(cases.Deliver, cases.Front, cases.Input{}, l.later(r.IntN(3)))
-	return l.c, l.events, l.notices
+	return l.c, l.events, l.notices, l.moves
 }

@@ -112,9 +112,10 @@ func TestCaseStepsFromItemVersion(t *testing.T) {
 }
 
 // A case's row leaves out of its document the row's own columns (issue 18) and reads them from the row: the
-// case reads back as received, its receive entry in the trail still names them all, a document stored
-// before (with them) still reads, its own values first (a row of before migration 006 had empty place
-// columns), and a document of the new kind reads a column the row changed (a hand-over's handling_org).
+// case reads back as received, its receive entry in the trail still names them all (the item by id and
+// version alone), a document stored before (with them) still reads, its own values first (a row of before
+// migration 006 had empty place columns), and a document of the new kind reads a column the row changed (a
+// hand-over's handling_org).
 func TestCaseDocLeavesRowColumns(t *testing.T) {
 	testkit.Each(t, func(t *testing.T, db *store.DB) {
 		w := demoWorld(t, db)
@@ -159,10 +160,14 @@ func TestCaseDocLeavesRowColumns(t *testing.T) {
 		}
 		var entry map[string]json.RawMessage
 		json.Unmarshal([]byte(entries[0].After), &entry)
-		for _, k := range cols {
+		// it names the item by its id and version, as the row does, not by the version's names again
+		for _, k := range cols[:14] {
 			if _, ok := entry[k]; !ok {
 				t.Errorf("the receive entry lacks %s", k)
 			}
+		}
+		if _, ok := entry["item_name_mn"]; ok || string(entry["item_name"]) != `""` {
+			t.Errorf("the receive entry repeats the item version's names: %s", entries[0].After)
 		}
 
 		// a document as stored before: the receive entry's, every column in it; the row's place columns empty
@@ -193,6 +198,132 @@ func TestCaseDocLeavesRowColumns(t *testing.T) {
 		}
 		if got, err = db.Case(ctx, c.ID); err != nil || got.Handling != w.targets["T2"].ID || got.Department != c.Department {
 			t.Fatalf("after a move: %+v %v", got, err)
+		}
+	})
+}
+
+// A case's material list, when it is exactly its fixed item version's, is kept as its checks alone (issue 18)
+// in its row, its acceptance's audit entry and its 受理通知书, and reads back whole from the version: the
+// notice prints the same names and checks after a new version of the item. A list the version does not
+// give (an earlier Bianmin's document, or one that differs) is kept and read as it stands.
+func TestCaseMaterialsFromItemVersion(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, db *store.DB) {
+		w := demoWorld(t, db)
+		clerk := w.actors["tianshan.clerk"]
+		id := dibaoItem(t, w)
+		c, err := w.svc.Receive(ctx, clerk, service.ReceiveInput{ItemID: id, ApplicantID: w.seeded["T1"]}, "mats-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := mats(false)
+		in[2].Note = "复印件加盖村委会章"
+		if c, err = w.svc.Act(ctx, clerk, c.ID, c.Version, cases.Accept, cases.Input{Materials: in}); err != nil {
+			t.Fatal(err)
+		}
+		if len(c.Materials) != 6 || c.Materials[0].Name != "最低生活保障申请表" || !c.Materials[0].Required || c.Materials[2].Note == "" {
+			t.Fatalf("accepted with %+v", c.Materials)
+		}
+		keys := func(q string, args ...any) map[string]json.RawMessage {
+			t.Helper()
+			var doc string
+			if err := db.QueryRowRaw(ctx, q, args...).Scan(&doc); err != nil {
+				t.Fatal(err)
+			}
+			var m map[string]json.RawMessage
+			if err := json.Unmarshal([]byte(doc), &m); err != nil {
+				t.Fatal(err, doc)
+			}
+			if inner, ok := m["case"]; ok { // a notice's doc: its case
+				m = nil
+				json.Unmarshal(inner, &m)
+			}
+			return m
+		}
+		leftOut := func(label string, m map[string]json.RawMessage) {
+			t.Helper()
+			if _, ok := m["materials"]; ok {
+				t.Errorf("%s keeps the version's materials", label)
+			}
+			if string(m["checks"]) != `["original","original",{"check":"copy","note":"复印件加盖村委会章"},"original","copy","na"]` {
+				t.Errorf("%s keeps checks %s", label, m["checks"])
+			}
+		}
+		leftOut("the row", keys(`SELECT doc FROM cases WHERE id = ?`, c.ID))
+		got, err := db.Case(ctx, c.ID)
+		if err != nil || !reflect.DeepEqual(got.Materials, c.Materials) {
+			t.Fatalf("read back %+v (%v), want %+v", got.Materials, err, c.Materials)
+		}
+		entries, err := db.AuditOf(ctx, "case", c.ID, 10)
+		if err != nil || len(entries) != 2 {
+			t.Fatal(entries, err)
+		}
+		var after map[string]json.RawMessage
+		json.Unmarshal([]byte(entries[0].After), &after) // newest first
+		leftOut("the acceptance's audit entry", after)
+		ns, err := db.NoticesOf(ctx, c.ID)
+		if err != nil || len(ns) == 0 || ns[0].Kind != cases.NoticeAccept {
+			t.Fatal(ns, err)
+		}
+		leftOut("the 受理通知书", keys(`SELECT doc FROM notices WHERE id = ?`, ns[0].ID))
+
+		// a new version renames a material: the notice and the case still print what was checked
+		row, err := db.Item(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v2, err := db.ItemVersion(ctx, id, row.Published)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v2.Materials = append([]catalog.Material(nil), v2.Materials...)
+		v2.Materials[0].Name = "最低生活保障申请审批表"
+		saved, err := w.svc.SaveItem(ctx, access.System, v2, row.RowVersion)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.svc.SetItemStatus(ctx, access.System, id, saved.Version, catalog.Published); err != nil {
+			t.Fatal(err)
+		}
+		v, err := w.svc.Notice(ctx, clerk, c.ID, ns[0].ID)
+		if err != nil || !reflect.DeepEqual(v.Paper.Case.Materials, c.Materials) {
+			t.Fatalf("the notice prints %+v (%v), want %+v", v.Paper.Case.Materials, err, c.Materials)
+		}
+		if got, err = db.Case(ctx, c.ID); err != nil || !reflect.DeepEqual(got.Materials, c.Materials) {
+			t.Fatalf("after a new version the case reads %+v (%v)", got.Materials, err)
+		}
+
+		// a list that is not the version's (a material renamed in the case) is kept whole and reads as kept
+		own := got
+		own.Materials = append([]cases.MaterialCheck(nil), got.Materials...)
+		own.Materials[5].Name = "代办人身份证"
+		own.Version = got.Version + 1
+		if err := db.Write(ctx, func(tx *store.Tx) error {
+			return tx.SaveCase(access.System, own, got.Version, got, cases.Event{Action: "note", From: got.State, To: got.State, At: db.Now()}, own.Handling)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if m := keys(`SELECT doc FROM cases WHERE id = ?`, c.ID); m["materials"] == nil || m["checks"] != nil {
+			t.Fatalf("a list of the case's own: %v", m)
+		}
+		if back, err := db.Case(ctx, c.ID); err != nil || !reflect.DeepEqual(back.Materials, own.Materials) {
+			t.Fatalf("a list of the case's own reads %+v (%v)", back.Materials, err)
+		}
+
+		// a document of an earlier Bianmin, with the whole list, reads as it stands
+		var doc string
+		if err := db.QueryRowRaw(ctx, `SELECT doc FROM cases WHERE id = ?`, c.ID).Scan(&doc); err != nil {
+			t.Fatal(err)
+		}
+		whole, err := db.NoticeByID(ctx, ns[0].ID)
+		if err != nil || !strings.Contains(whole.Doc, `"materials":[{"name":"最低生活保障申请表"`) {
+			t.Fatalf("the notice reads %v (%v)", whole.Doc, err)
+		}
+		old := strings.Replace(whole.Doc, "最低生活保障申请表", "旧名", 1)
+		if err := db.ExecRaw(ctx, `UPDATE notices SET doc = ? WHERE id = ?`, old, ns[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		if v, err := w.svc.Notice(ctx, clerk, c.ID, ns[0].ID); err != nil || len(v.Paper.Case.Materials) != 6 || v.Paper.Case.Materials[0].Name != "旧名" {
+			t.Fatalf("a notice of before prints %+v (%v)", v.Paper.Case.Materials, err)
 		}
 	})
 }

@@ -417,7 +417,7 @@ func (s *Service) Act(ctx context.Context, actor access.Actor, caseID string, ve
 		if err != nil {
 			return c, err
 		}
-		if in.Materials, err = cases.Reconcile(Asked(it), in.Materials); err != nil {
+		if in.Materials, err = cases.Reconcile(cases.Asked(it), in.Materials); err != nil {
 			return c, err
 		}
 		if err := s.filesStand(ctx, c.ID, in.Materials); err != nil { // files.go

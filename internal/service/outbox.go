@@ -143,7 +143,7 @@ func (s *Service) issueNotice(tx *store.Tx, actor access.Actor, c cases.Case, ev
 		if prev.Doc == string(doc) {
 			same = prev
 		}
-		if prev, err = tx.IssueNotice(c.ID, k, prefix, localYear(tx.Now()), string(doc), same); err != nil {
+		if prev, err = tx.IssueNotice(c, k, prefix, localYear(tx.Now()), string(doc), same); err != nil {
 			return err
 		}
 	}

@@ -34,10 +34,17 @@ func (tx *Tx) Audit(actor access.Actor, action, entity, entityID, orgID string, 
 	return nil
 }
 
-// auditMany records entries already built (a bulk load's), each on its organisation's chain, as Audit does.
+// auditMany records entries already built (a bulk load's), each on its organisation's chain, as Audit does;
+// an entry with no time or actor of its own is the transaction's, by actor.
 func (tx *Tx) auditMany(actor access.Actor, entries []audit.Entry) {
 	for _, e := range entries {
-		e.ID, e.At, e.ActorID, e.ActorName, e.Chain = ids.New(), tx.now, actor.ID, actor.Name, audit.ChainOf(e.OrgID)
+		e.ID, e.Chain = ids.New(), audit.ChainOf(e.OrgID)
+		if e.At.IsZero() {
+			e.At = tx.now
+		}
+		if e.ActorID == "" {
+			e.ActorID, e.ActorName = actor.ID, actor.Name
+		}
 		tx.audits = append(tx.audits, e)
 	}
 }

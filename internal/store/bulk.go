@@ -34,8 +34,57 @@ type GenBatch struct {
 	Series     []Series // the number series of each case, in the order of the cases
 	// Notices are the notices each case's moves issued, in the order of the cases, each in its own order.
 	Notices [][]GenNotice
-	// Note goes into every case's audit entry (the load's seed and batch), and Summary into the batch's own.
-	Note, Summary map[string]any
+	// Moves are each case's moves after its receipt, for their audit entries, in the order of the cases.
+	Moves [][]GenMove
+	// Summary goes into the batch's own audit entry (the load's seed and batch).
+	Summary map[string]any
+}
+
+// GenMove is a move of a generated case, with the case before and after it (cases.Case.Apply changes a
+// copy, so the two share nothing a later move changes) and who made it.
+type GenMove struct {
+	Action             string // as the service's audit entry names it ("case.accept")
+	At                 time.Time
+	Before, After      cases.Case
+	ActorID, ActorName string // "" for Bianmin itself
+}
+
+// genAudit makes the audit entries a generated case would have made through the service: its receipt with
+// the case as it was received, then each move with what it changed (SaveCase), at the moments they were
+// made and by who made them, on the handling organisation's chain.
+func (tx *Tx) genAudit(list []cases.Case, moves [][]GenMove) ([]audit.Entry, error) {
+	entries := make([]audit.Entry, 0, len(list)*6+1)
+	for i, c := range list {
+		var ms []GenMove
+		if i < len(moves) {
+			ms = moves[i]
+		}
+		received, by, byName := c, access.System.ID, access.System.Name
+		if len(ms) > 0 {
+			received, by, byName = ms[0].Before, ms[0].ActorID, ms[0].ActorName
+		}
+		received.No = c.No // numbered when the batch is written
+		full, err := tx.db.auditDoc(tx.queryRow, received)
+		if err != nil {
+			return nil, err
+		}
+		entries = append(entries, audit.Entry{At: c.Received, ActorID: by, ActorName: byName, Action: "case.receive", Entity: "case", EntityID: c.ID,
+			OrgID: received.Handling, After: string(full)})
+		for _, m := range ms {
+			b, err := tx.db.auditDoc(tx.queryRow, m.Before)
+			if err != nil {
+				return nil, err
+			}
+			a, err := tx.db.auditDoc(tx.queryRow, m.After)
+			if err != nil {
+				return nil, err
+			}
+			e := audit.Entry{At: m.At, ActorID: m.ActorID, ActorName: m.ActorName, Action: m.Action, Entity: "case", EntityID: c.ID, OrgID: m.After.Handling}
+			e.Before, e.After = audit.Changes(b, a)
+			entries = append(entries, e)
+		}
+	}
+	return entries, nil
 }
 
 // GenNotice is a notice a generated case's move issued: numbered in its series when the batch is written.
@@ -84,13 +133,9 @@ func (db *DB) WriteGenBatch(ctx context.Context, b GenBatch) error {
 		if err := bulkNotices(tx, list, b.Notices); err != nil {
 			return err
 		}
-		entries := make([]audit.Entry, 0, len(list)+1)
-		for _, c := range list {
-			note := map[string]any{"case_no": c.No, "state": c.State}
-			for k, v := range b.Note {
-				note[k] = v
-			}
-			entries = append(entries, audit.Entry{Action: "case.generate", Entity: "case", EntityID: c.ID, OrgID: c.Handling, After: audit.Snapshot(note)})
+		entries, err := tx.genAudit(list, b.Moves)
+		if err != nil {
+			return err
 		}
 		entries = append(entries, audit.Entry{Action: "gen.batch", Entity: "dataset", EntityID: ids.New(), After: audit.Snapshot(b.Summary)})
 		tx.auditMany(access.System, entries)
@@ -153,6 +198,8 @@ func bulkNotices(tx *Tx, list []cases.Case, notices [][]GenNotice) error {
 			next[s.Scope]++
 			if j > 0 && ns[j-1].Doc == n.Doc && ns[j-1].Issued.Equal(n.Issued) {
 				r.doc, r.paperOf = "", rows[len(rows)-1].id
+			} else if r.doc, err = tx.db.leavePaper(tx.queryRow, list[i], n.Doc); err != nil {
+				return err
 			}
 			rows = append(rows, r)
 		}

@@ -27,12 +27,20 @@ import (
 // level, hide the case's own of the same names from encoding/json, and are left empty when a case is stored,
 // so that its document leaves them out; on reading, a field the document has none of is the row's
 // (caseCols). A document stored by an earlier Bianmin still has them, and they are read as before.
+//
+// Its material list, when it is exactly its fixed version's (cases.LeaveMaterials), keeps only the case's
+// own part of each material (the check, a note, files) under "checks"; the names and what is asked of each
+// are read from the version. The acceptance's audit entry (caseAudit) and the notices that list the
+// materials (keptPaper) keep it the same way.
 
 // storedCase is a case as its row's document keeps it: Steps, absent, are the item version's; the row's
 // columns are absent (caseRow).
 type storedCase struct {
 	cases.Case
 	Steps json.RawMessage `json:"steps,omitempty"`
+	// the material list, or (left to the version) its checks; both absent while the case has none
+	Materials json.RawMessage `json:"materials,omitempty"`
+	Checks    json.RawMessage `json:"checks,omitempty"`
 
 	ID                string        `json:"id,omitempty"`
 	No                string        `json:"no,omitempty"`
@@ -95,10 +103,12 @@ type versionKey struct {
 	version int
 }
 
-// fromVersion is what a case takes from its item version: its steps (cases.StepsOf) and the item's names.
+// fromVersion is what a case takes from its item version: its steps (cases.StepsOf), the item's names and
+// what it asks of each material (cases.Asked).
 type fromVersion struct {
 	steps          []cases.Step
 	nameZh, nameMn string
+	asked          []cases.MaterialCheck
 }
 
 // versionSteps returns what a case takes from an item version, and whether the version can no longer
@@ -120,7 +130,7 @@ func (db *DB) versionSteps(row rowFunc, itemID string, version int) (fromVersion
 	if err := json.Unmarshal([]byte(doc), &it); err != nil {
 		return fromVersion{}, false, errs.Wrap(err, "item version steps")
 	}
-	v := fromVersion{steps: cases.StepsOf(it.Steps), nameZh: it.NameZh, nameMn: it.NameMn}
+	v := fromVersion{steps: cases.StepsOf(it.Steps), nameZh: it.NameZh, nameMn: it.NameMn, asked: cases.Asked(it)}
 	switch catalog.Status(status) {
 	case catalog.Published, catalog.Superseded, catalog.Retired:
 		db.fixedSteps.Store(k, v)
@@ -140,24 +150,31 @@ func (db *DB) caseDoc(row rowFunc, c cases.Case) (string, error) {
 	return string(doc), errs.Wrap(err, "case doc")
 }
 
-// receivedDoc is what a case's first audit entry keeps of it: its document with the row's columns, so that
-// the trail alone says what was received (the row's columns may change later: a hand-over, a department).
-func (db *DB) receivedDoc(row rowFunc, c cases.Case) (string, error) {
+// auditDoc is the case as its audit entries keep it: its document with the row's columns, so that the trail
+// with the item version it names says what was received (the row's columns may change later: a hand-over, a department), and what
+// each move changed of them (audit.Changes of two of these).
+func (db *DB) auditDoc(row rowFunc, c cases.Case) (json.RawMessage, error) {
 	sc, err := db.stored(row, c)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
+	sc.Case.ItemName, sc.Case.ItemNameMn = sc.ItemName, sc.ItemNameMn // left to a fixed version, as the row leaves them
 	doc, err := json.Marshal(struct {
 		cases.Case
-		Steps json.RawMessage `json:"steps,omitempty"`
-	}{sc.Case, sc.Steps})
-	return string(doc), errs.Wrap(err, "case doc")
+		Steps     json.RawMessage `json:"steps,omitempty"`
+		Materials json.RawMessage `json:"materials,omitempty"`
+		Checks    json.RawMessage `json:"checks,omitempty"`
+	}{sc.Case, sc.Steps, sc.Materials, sc.Checks})
+	return doc, errs.Wrap(err, "case doc")
 }
 
 func (db *DB) stored(row rowFunc, c cases.Case) (storedCase, error) {
 	own, _ := json.Marshal(c.Steps)
 	sc := storedCase{Case: c, Steps: own}
 	sc.ItemName, sc.ItemNameMn = c.ItemName, c.ItemNameMn
+	if c.Materials != nil {
+		sc.Materials, _ = json.Marshal(c.Materials)
+	}
 	if c.ItemID != "" {
 		v, fixed, err := db.versionSteps(row, c.ItemID, c.ItemVersion)
 		if err != nil {
@@ -169,12 +186,25 @@ func (db *DB) stored(row rowFunc, c cases.Case) (storedCase, error) {
 		if fixed && v.nameZh == c.ItemName && v.nameMn == c.ItemNameMn {
 			sc.ItemName, sc.ItemNameMn = "", ""
 		}
+		if kept, ok := cases.LeaveMaterials(v.asked, c.Materials); fixed && ok {
+			sc.Materials, sc.Checks = nil, mustJSON(kept)
+		}
 	}
-	sc.Case.Steps = nil
+	sc.Case.Steps, sc.Case.Materials = nil, nil
 	return sc, nil
 }
 
-// readCase reads a case's row, with the steps of its item version when the row left them out.
+// mustJSON marshals what cannot fail to (no channels, funcs or failing marshalers in it).
+func mustJSON(v any) json.RawMessage {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// readCase reads a case's row, with what its item version gives when the row left it out: the steps, the
+// item's names, the materials' names and what is asked of each.
 func (db *DB) readCase(row rowFunc, r caseRow) (cases.Case, error) {
 	var sc storedCase
 	if err := json.Unmarshal([]byte(r.doc), &sc); err != nil {
@@ -190,22 +220,36 @@ func (db *DB) readCase(row rowFunc, r caseRow) (cases.Case, error) {
 		if err := json.Unmarshal(sc.Steps, &c.Steps); err != nil {
 			return c, errs.Wrap(err, "case steps")
 		}
-		if c.ItemName != "" {
-			return c, nil
+	}
+	if len(sc.Materials) > 0 {
+		if err := json.Unmarshal(sc.Materials, &c.Materials); err != nil {
+			return c, errs.Wrap(err, "case materials")
 		}
+	}
+	if len(sc.Steps) > 0 && c.ItemName != "" && len(sc.Checks) == 0 {
+		return c, nil
 	}
 	v, fixed, err := db.versionSteps(row, c.ItemID, c.ItemVersion)
 	if err != nil {
 		return c, err
 	}
 	if !fixed {
-		return c, fmt.Errorf("case %s leaves its steps or name to item version %s/%d, which is not published", c.ID, c.ItemID, c.ItemVersion)
+		return c, fmt.Errorf("case %s leaves its steps, name or materials to item version %s/%d, which is not published", c.ID, c.ItemID, c.ItemVersion)
 	}
 	if len(sc.Steps) == 0 {
 		c.Steps = slices.Clone(v.steps) // the case's own: a move may change them
 	}
 	if c.ItemName == "" {
 		c.ItemName, c.ItemNameMn = v.nameZh, v.nameMn
+	}
+	if len(sc.Checks) > 0 {
+		var kept []cases.KeptCheck
+		if err := json.Unmarshal(sc.Checks, &kept); err != nil {
+			return c, errs.Wrap(err, "case materials")
+		}
+		if c.Materials, err = cases.FillMaterials(v.asked, kept); err != nil {
+			return c, errs.Wrap(err, "case "+c.ID)
+		}
 	}
 	return c, nil
 }

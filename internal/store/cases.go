@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 
 	"bianmin/internal/access"
 	"bianmin/internal/cases"
@@ -47,11 +46,11 @@ func (tx *Tx) CreateCase(actor access.Actor, c *cases.Case, prefix string, year 
 	}
 	// the entry keeps the case as its row does (steps left to the item version are named by it), with the
 	// row's own columns
-	full, err := tx.db.receivedDoc(tx.queryRow, *c)
+	full, err := tx.db.auditDoc(tx.queryRow, *c)
 	if err != nil {
 		return err
 	}
-	return tx.Audit(actor, "case.receive", "case", c.ID, c.Handling, nil, json.RawMessage(full))
+	return tx.Audit(actor, "case.receive", "case", c.ID, c.Handling, nil, full)
 }
 
 // addEvent stores an event; its time without the monotonic clock reading, which SQLite's text of it kept.
@@ -86,7 +85,17 @@ func (tx *Tx) SaveCase(actor access.Actor, c cases.Case, version int, before cas
 	if err := tx.setAwaits(c); err != nil {
 		return err
 	}
-	return tx.Audit(actor, "case."+string(ev.Action), "case", c.ID, c.Handling, before, c)
+	// what the move changed of the case as its entries keep it (auditDoc: a material list left to its item
+	// version changes by its checks)
+	b, err := tx.db.auditDoc(tx.queryRow, before)
+	if err != nil {
+		return err
+	}
+	a, err := tx.db.auditDoc(tx.queryRow, c)
+	if err != nil {
+		return err
+	}
+	return tx.Audit(actor, "case."+string(ev.Action), "case", c.ID, c.Handling, b, a)
 }
 
 // Case reads one case.

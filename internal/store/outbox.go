@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"bianmin/internal/cases"
 	"bianmin/internal/errs"
 	"bianmin/internal/ids"
 )
@@ -97,18 +98,20 @@ type Notice struct {
 // never repeat. A notice that says word for word what another notice of the case says (same names it, the
 // 告知承诺书 beside its 受理通知书) keeps no doc of its own but refers to that one's (migration 075): it is
 // read with that doc, and a notice once issued never changes.
-func (tx *Tx) IssueNotice(caseID, kind, prefix string, year int, doc string, same Notice) (Notice, error) {
+func (tx *Tx) IssueNotice(c cases.Case, kind, prefix string, year int, doc string, same Notice) (Notice, error) {
 	_, no, err := tx.Take(NoticeSeries(prefix, kind, year))
 	if err != nil {
 		return Notice{}, err
 	}
-	nt := Notice{ID: ids.New(), CaseID: caseID, Kind: kind, No: no, Code: ids.Token(10), Issued: tx.now, Doc: doc}
+	nt := Notice{ID: ids.New(), CaseID: c.ID, Kind: kind, No: no, Code: ids.Token(10), Issued: tx.now, Doc: doc}
 	own, paperOf := doc, any(nil)
 	if same.ID != "" {
-		if same.CaseID != caseID || same.Doc != doc {
+		if same.CaseID != c.ID || same.Doc != doc {
 			return Notice{}, errs.Wrap(errors.New("a notice refers to a paper it does not say"), "notice")
 		}
 		own, paperOf = "", same.ID
+	} else if own, err = tx.db.leavePaper(tx.queryRow, c, doc); err != nil {
+		return Notice{}, err
 	}
 	_, err = tx.exec(`INSERT INTO notices (id, case_id, kind, notice_no, verify_code, issued_at, doc, paper_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		nt.ID, nt.CaseID, nt.Kind, nt.No, nt.Code, nt.Issued, own, paperOf)
@@ -128,22 +131,37 @@ func scanNotice(row interface{ Scan(...any) error }) (Notice, error) {
 	return n, err
 }
 
+// whole is the notice with what it says read whole (fillPaper: its materials from its case's item version).
+func (db *DB) whole(ctx context.Context, n Notice, err error) (Notice, error) {
+	if err != nil {
+		return Notice{}, notFoundOrNil(err, "notice")
+	}
+	n.Doc, err = db.fillPaper(db.rowsOn(ctx), n.CaseID, n.Doc)
+	return n, err
+}
+
 // NoticeByCode finds a notice by its verification code.
 func (db *DB) NoticeByCode(ctx context.Context, code string) (Notice, error) {
 	n, err := scanNotice(db.queryRow(ctx, `SELECT `+noticeCols+` WHERE n.verify_code = ?`, code))
-	return n, notFoundOrNil(err, "notice")
+	return db.whole(ctx, n, err)
 }
 
 // NoticeByID reads one notice.
 func (db *DB) NoticeByID(ctx context.Context, id string) (Notice, error) {
 	n, err := scanNotice(db.queryRow(ctx, `SELECT `+noticeCols+` WHERE n.id = ?`, id))
-	return n, notFoundOrNil(err, "notice")
+	return db.whole(ctx, n, err)
 }
 
 // NoticesOf lists a case's notices, oldest first.
 func (db *DB) NoticesOf(ctx context.Context, caseID string) ([]Notice, error) {
 	rows, err := db.query(ctx, `SELECT `+noticeCols+` WHERE n.case_id = ? ORDER BY n.issued_at, n.notice_no`, caseID)
-	return collect(rows, err, scanNotice)
+	list, err := collect(rows, err, scanNotice)
+	for i := range list {
+		if list[i], err = db.whole(ctx, list[i], nil); err != nil {
+			return nil, err
+		}
+	}
+	return list, err
 }
 
 // nullIfEmpty stores "" as NULL: a message about an account (a registration code) belongs to no case.

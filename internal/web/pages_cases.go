@@ -249,7 +249,7 @@ func (s *Server) caseView(r *http.Request, id string) (caseView, error) {
 		if err != nil {
 			return v, err
 		}
-		v.Materials = service.Asked(it) // nothing pre-selected: each row is chosen
+		v.Materials = cases.Asked(it) // nothing pre-selected: each row is chosen
 	}
 	v.Settled = settledChecks(work.Case)
 	if v.Orders, err = s.svc.CaseOrders(r.Context(), actor, id); err != nil {
