@@ -112,8 +112,14 @@ func applyWithFiles(t *testing.T, w *world, db *store.DB) {
 			t.Fatalf("the front desk's files: %+v", list)
 		}
 		// the audit entry carries the hash
-		var n int
-		if err := db.QueryRowRaw(ctx, `SELECT count(*) FROM audit_log WHERE action = 'case.file' AND entity_id = ? AND after_json LIKE ?`, c.ID, "%"+list[1].SHA256+"%").Scan(&n); err != nil || n != 1 {
+		trail, err := db.AuditOf(ctx, "case", c.ID, 100)
+		n := 0
+		for _, e := range trail {
+			if e.Action == "case.file" && strings.Contains(e.After, list[1].SHA256) {
+				n++
+			}
+		}
+		if err != nil || n != 1 {
 			t.Fatalf("audit entries with the hash: %d %v", n, err)
 		}
 		// the back office: the files, not the names they were sent under

@@ -206,7 +206,7 @@ func bulkNotices(tx *Tx, list []cases.Case, notices [][]GenNotice) error {
 	}
 	return bulkInsert(tx, `INSERT INTO notices (id, case_id, kind, notice_no, verify_code, issued_at, doc, paper_of) VALUES `, 8, len(rows), func(i int) []any {
 		r := rows[i]
-		return []any{r.id, r.caseID, r.kind, r.no, r.code, r.issued, r.doc, r.paperOf}
+		return []any{r.id, r.caseID, r.kind, r.no, r.code, r.issued, tx.d.packJSON(r.doc), r.paperOf}
 	})
 }
 

@@ -25,11 +25,15 @@ type dialect struct {
 	// case's transaction made every window of a township wait for the others; SQLite has one writer anyway,
 	// and takes the number inside the transaction (a transaction that fails gives its number back).
 	numbersApart bool
+	// noBytes is the empty value of a packed column (packJSON): SQLite keeps the '' its text column held
+	// (and SQL compares with ''); PostgreSQL's bytea takes no text through COPY, and a nil slice is NULL.
+	noBytes any
 }
 
 var (
-	sqlite   = dialect{name: "sqlite"}
-	postgres = dialect{name: "postgres", dollar: true, forUpdate: " FOR UPDATE", skipLocked: " FOR UPDATE SKIP LOCKED", byCode: ` COLLATE "C"`, numbersApart: true}
+	sqlite   = dialect{name: "sqlite", noBytes: ""}
+	postgres = dialect{name: "postgres", dollar: true, forUpdate: " FOR UPDATE", skipLocked: " FOR UPDATE SKIP LOCKED", byCode: ` COLLATE "C"`, numbersApart: true,
+		noBytes: []byte{}}
 )
 
 // q rewrites ? placeholders to $n for PostgreSQL, leaving quoted text alone.

@@ -114,7 +114,7 @@ func (tx *Tx) IssueNotice(c cases.Case, kind, prefix string, year int, doc strin
 		return Notice{}, err
 	}
 	_, err = tx.exec(`INSERT INTO notices (id, case_id, kind, notice_no, verify_code, issued_at, doc, paper_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		nt.ID, nt.CaseID, nt.Kind, nt.No, nt.Code, nt.Issued, own, paperOf)
+		nt.ID, nt.CaseID, nt.Kind, nt.No, nt.Code, nt.Issued, tx.d.packJSON(own), paperOf)
 	return nt, errs.Wrap(err, "notice")
 }
 
@@ -127,7 +127,7 @@ const noticeCols = `n.id, n.case_id, n.kind, n.notice_no, n.verify_code, n.issue
 
 func scanNotice(row interface{ Scan(...any) error }) (Notice, error) {
 	var n Notice
-	err := row.Scan(&n.ID, &n.CaseID, &n.Kind, &n.No, &n.Code, &n.Issued, &n.Doc)
+	err := row.Scan(&n.ID, &n.CaseID, &n.Kind, &n.No, &n.Code, &n.Issued, unpacked{&n.Doc})
 	return n, err
 }
 
