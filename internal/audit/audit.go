@@ -33,7 +33,9 @@ import (
 type Entry struct {
 	Seq       int64  // 1, 2, 3 ... without gaps, within its chain
 	Chain     string // the chain the entry belongs to (ChainOf(OrgID)); "" is MainChain
-	ID        string
+	// ID is an entry's own id, kept by entries written before issue 18; an entry is named by its chain and
+	// Seq, and newer entries have none (a UUID as text was 36 bytes of each entry that nothing looked up)
+	ID string
 	At        time.Time // UTC, microsecond precision (what both databases keep)
 	ActorID   string
 	ActorName string
@@ -160,10 +162,14 @@ type Break struct {
 }
 
 func (b *Break) Error() string {
-	if b.Chain == "" || b.Chain == MainChain {
-		return fmt.Sprintf("audit chain broken at entry %d (%s): %s", b.Seq, b.ID, b.Reason)
+	at := strconv.FormatInt(b.Seq, 10)
+	if b.ID != "" {
+		at += " (" + b.ID + ")"
 	}
-	return fmt.Sprintf("audit chain %s broken at entry %d (%s): %s", b.Chain, b.Seq, b.ID, b.Reason)
+	if b.Chain == "" || b.Chain == MainChain {
+		return fmt.Sprintf("audit chain broken at entry %s: %s", at, b.Reason)
+	}
+	return fmt.Sprintf("audit chain %s broken at entry %s: %s", b.Chain, at, b.Reason)
 }
 
 // Verifier checks the entries of one chain fed to it in Seq order, keeping only the previous entry in memory

@@ -225,8 +225,12 @@ func TestCaseMaterialsFromItemVersion(t *testing.T) {
 		}
 		keys := func(q string, args ...any) map[string]json.RawMessage {
 			t.Helper()
-			var doc string
-			if err := db.QueryRowRaw(ctx, q, args...).Scan(&doc); err != nil {
+			var raw []byte
+			if err := db.QueryRowRaw(ctx, q, args...).Scan(&raw); err != nil {
+				t.Fatal(err)
+			}
+			doc, err := store.UnpackJSON(raw) // a notice's doc is stored packed
+			if err != nil {
 				t.Fatal(err)
 			}
 			var m map[string]json.RawMessage
@@ -319,7 +323,7 @@ func TestCaseMaterialsFromItemVersion(t *testing.T) {
 			t.Fatalf("the notice reads %v (%v)", whole.Doc, err)
 		}
 		old := strings.Replace(whole.Doc, "最低生活保障申请表", "旧名", 1)
-		if err := db.ExecRaw(ctx, `UPDATE notices SET doc = ? WHERE id = ?`, old, ns[0].ID); err != nil {
+		if err := db.ExecRaw(ctx, `UPDATE notices SET doc = ? WHERE id = ?`, []byte(old), ns[0].ID); err != nil {
 			t.Fatal(err)
 		}
 		if v, err := w.svc.Notice(ctx, clerk, c.ID, ns[0].ID); err != nil || len(v.Paper.Case.Materials) != 6 || v.Paper.Case.Materials[0].Name != "旧名" {

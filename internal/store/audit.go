@@ -13,7 +13,6 @@ import (
 	"bianmin/internal/access"
 	"bianmin/internal/audit"
 	"bianmin/internal/errs"
-	"bianmin/internal/ids"
 )
 
 // Audit records one entry of the trail in the transaction that makes the change, so that a change and its
@@ -27,7 +26,7 @@ import (
 func (tx *Tx) Audit(actor access.Actor, action, entity, entityID, orgID string, before, after any) error {
 	b, a := audit.Changes(before, after)
 	tx.audits = append(tx.audits, audit.Entry{
-		ID: ids.New(), At: tx.now, ActorID: actor.ID, ActorName: actor.Name, OrgID: orgID, Chain: audit.ChainOf(orgID),
+		At: tx.now, ActorID: actor.ID, ActorName: actor.Name, OrgID: orgID, Chain: audit.ChainOf(orgID),
 		Action: action, Entity: entity, EntityID: entityID,
 		Before: b, After: a,
 	})
@@ -38,7 +37,7 @@ func (tx *Tx) Audit(actor access.Actor, action, entity, entityID, orgID string, 
 // an entry with no time or actor of its own is the transaction's, by actor.
 func (tx *Tx) auditMany(actor access.Actor, entries []audit.Entry) {
 	for _, e := range entries {
-		e.ID, e.Chain = ids.New(), audit.ChainOf(e.OrgID)
+		e.Chain = audit.ChainOf(e.OrgID)
 		if e.At.IsZero() {
 			e.At = tx.now
 		}

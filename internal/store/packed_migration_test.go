@@ -8,6 +8,7 @@ import (
 
 	"bianmin/internal/access"
 	"bianmin/internal/audit"
+	"bianmin/internal/cases"
 	"bianmin/internal/ids"
 	"bianmin/internal/store"
 	"bianmin/internal/testkit"
@@ -79,10 +80,10 @@ func TestPackedJSONMigration(t *testing.T) {
 			noCaseKey(t, db, func() {
 				if err := db.Write(ctx, func(tx *store.Tx) error {
 					var err error
-					if accept, err = tx.IssueNotice("c-old", "accept", "新", 2026, paper, store.Notice{}); err != nil {
+					if accept, err = tx.IssueNotice(cases.Case{ID: "c-old"}, "accept", "新", 2026, paper, store.Notice{}); err != nil {
 						return err
 					}
-					pledge, err = tx.IssueNotice("c-old", "pledge", "新", 2026, paper, accept)
+					pledge, err = tx.IssueNotice(cases.Case{ID: "c-old"}, "pledge", "新", 2026, paper, accept)
 					return err
 				}); err != nil {
 					t.Fatal(err)
