@@ -31,11 +31,11 @@ import (
 
 // Entry is one line of the trail.
 type Entry struct {
-	Seq       int64  // 1, 2, 3 ... without gaps, within its chain
-	Chain     string // the chain the entry belongs to (ChainOf(OrgID)); "" is MainChain
+	Seq   int64  // 1, 2, 3 ... without gaps, within its chain
+	Chain string // the chain the entry belongs to (ChainOf(OrgID)); "" is MainChain
 	// ID is an entry's own id, kept by entries written before issue 18; an entry is named by its chain and
 	// Seq, and newer entries have none (a UUID as text was 36 bytes of each entry that nothing looked up)
-	ID string
+	ID        string
 	At        time.Time // UTC, microsecond precision (what both databases keep)
 	ActorID   string
 	ActorName string

@@ -30,8 +30,8 @@ import (
 //
 // Its material list, when it is exactly its fixed version's (cases.LeaveMaterials), keeps only the case's
 // own part of each material (the check, a note, files) under "checks"; the names and what is asked of each
-// are read from the version. The acceptance's audit entry (caseAudit) and the notices that list the
-// materials (keptPaper) keep it the same way.
+// are read from the version. The acceptance's audit entry (auditDoc) and the notices that list the
+// materials (noticedoc.go) keep it the same way.
 
 // storedCase is a case as its row's document keeps it: Steps, absent, are the item version's; the row's
 // columns are absent (caseRow).
@@ -150,9 +150,9 @@ func (db *DB) caseDoc(row rowFunc, c cases.Case) (string, error) {
 	return string(doc), errs.Wrap(err, "case doc")
 }
 
-// auditDoc is the case as its audit entries keep it: its document with the row's columns, so that the trail
-// with the item version it names says what was received (the row's columns may change later: a hand-over, a department), and what
-// each move changed of them (audit.Changes of two of these).
+// auditDoc is the case as its audit entries keep it: its document with the row's columns, so that the trail,
+// with the item version it names, says what was received (the row's columns may change later: a hand-over, a
+// department), and what each move changed of them (audit.Changes of two of these).
 func (db *DB) auditDoc(row rowFunc, c cases.Case) (json.RawMessage, error) {
 	sc, err := db.stored(row, c)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -181,7 +182,7 @@ func TestOperatorsView(t *testing.T) {
 				case "http":
 					sawHTTP = l["path"] == "/api/v1/applicants"
 				case "audit":
-					sawAudit = l["entry"] == trail[0].ID && l["action"] == "applicant.create"
+					sawAudit = l["chain"] == trail[0].Chain && fmt.Sprint(l["seq"]) == fmt.Sprint(trail[0].Seq) && trail[0].Chain != "" && l["action"] == "applicant.create"
 				}
 			}
 			if !sawHTTP || !sawAudit {
