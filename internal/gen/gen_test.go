@@ -65,6 +65,10 @@ func TestGenWholeBatches(t *testing.T) {
 		if a, e := count(t, db, `SELECT count(*) FROM audit_log WHERE entity = 'case'`), count(t, db, `SELECT count(*) FROM case_events`); a != e {
 			t.Errorf("%d audit entries of cases for %d moves", a, e)
 		}
+		// the entries, dated when their moves were made, chain and verify as any others
+		if n, err := db.VerifyAudit(context.Background()); err != nil || n < 600*2 {
+			t.Fatalf("audit verify after gen: %d entries, %v", n, err)
+		}
 		// an acceptance's entry keeps the checks, its materials left to the item version (casedoc.go)
 		var accepted string
 		if err := db.QueryRowRaw(context.Background(), `SELECT case_id FROM case_events WHERE action = 'accept' ORDER BY case_id LIMIT 1`).Scan(&accepted); err != nil {
