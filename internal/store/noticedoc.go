@@ -35,13 +35,25 @@ func (db *DB) leavePaper(row rowFunc, c cases.Case, doc string) (string, error) 
 	})
 }
 
-// fillPaper is what a notice of the case says, with its materials read whole again from the case's item
-// version.
-func (db *DB) fillPaper(row rowFunc, caseID string, doc string) (string, error) {
-	item := func() (id string, version int, err error) {
-		err = row(`SELECT item_id, item_version FROM cases WHERE id = ?`, caseID).Scan(&id, &version)
-		return id, version, errs.Wrap(err, "notice's case")
+// caseItem returns a function that reads, once, the item version of the case a notice belongs to: only a
+// notice whose materials were left to it needs it, and a case's notices share it.
+func caseItem(row rowFunc, caseID string) func() (string, int, error) {
+	var id string
+	var version int
+	var err error
+	read := false
+	return func() (string, int, error) {
+		if !read {
+			read = true
+			err = errs.Wrap(row(`SELECT item_id, item_version FROM cases WHERE id = ?`, caseID).Scan(&id, &version), "notice's case")
+		}
+		return id, version, err
 	}
+}
+
+// fillPaper is what a notice says, with its materials read whole again from its case's item version (item,
+// caseItem).
+func (db *DB) fillPaper(row rowFunc, item func() (string, int, error), doc string) (string, error) {
 	return db.paperMaterials(row, item, doc, func(asked []cases.MaterialCheck, p map[string]json.RawMessage) (bool, error) {
 		raw, ok := p["checks"]
 		if !ok {

@@ -136,7 +136,8 @@ func (db *DB) whole(ctx context.Context, n Notice, err error) (Notice, error) {
 	if err != nil {
 		return Notice{}, notFoundOrNil(err, "notice")
 	}
-	n.Doc, err = db.fillPaper(db.rowsOn(ctx), n.CaseID, n.Doc)
+	row := db.rowsOn(ctx)
+	n.Doc, err = db.fillPaper(row, caseItem(row, n.CaseID), n.Doc)
 	return n, err
 }
 
@@ -156,12 +157,17 @@ func (db *DB) NoticeByID(ctx context.Context, id string) (Notice, error) {
 func (db *DB) NoticesOf(ctx context.Context, caseID string) ([]Notice, error) {
 	rows, err := db.query(ctx, `SELECT `+noticeCols+` WHERE n.case_id = ? ORDER BY n.issued_at, n.notice_no`, caseID)
 	list, err := collect(rows, err, scanNotice)
+	if err != nil {
+		return nil, err
+	}
+	row := db.rowsOn(ctx)
+	item := caseItem(row, caseID) // one case: its item version read once, and only if a notice needs it
 	for i := range list {
-		if list[i], err = db.whole(ctx, list[i], nil); err != nil {
+		if list[i].Doc, err = db.fillPaper(row, item, list[i].Doc); err != nil {
 			return nil, err
 		}
 	}
-	return list, err
+	return list, nil
 }
 
 // nullIfEmpty stores "" as NULL: a message about an account (a registration code) belongs to no case.
