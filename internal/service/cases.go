@@ -833,13 +833,12 @@ func (s *Service) DownloadResult(ctx context.Context, no, code, client string) (
 			return Result{}, err
 		}
 	}
-	notices, err := s.DB.NoticesOf(ctx, c.ID)
+	notices, err := s.DB.NoticeList(ctx, c.ID)
 	if err != nil {
 		return Result{}, err
 	}
 	for _, n := range notices {
 		if n.Kind == cases.NoticeGrant || n.Kind == cases.NoticeDeny {
-			n.Doc = ""
 			res.Notice = n
 		}
 	}

@@ -30,11 +30,7 @@ func (s *Service) Notices(ctx context.Context, actor access.Actor, caseID string
 	if _, _, err := s.CaseFor(ctx, actor, caseID); err != nil {
 		return nil, err
 	}
-	list, err := s.DB.NoticesOf(ctx, caseID)
-	for i := range list {
-		list[i].Doc = "" // the list says which notices exist; each one is read on its own
-	}
-	return list, err
+	return s.DB.NoticeList(ctx, caseID) // which notices exist; each one is read on its own
 }
 
 // Notice reads one notice of a case for printing, for someone who may read the case.

@@ -153,7 +153,19 @@ func (db *DB) NoticeByID(ctx context.Context, id string) (Notice, error) {
 	return db.whole(ctx, n, err)
 }
 
-// NoticesOf lists a case's notices, oldest first.
+// NoticeList lists a case's notices, oldest first, without what they say (Doc empty): what a case's page and
+// the API list, each notice being read on its own (NoticeByID). It neither unpacks nor fills the papers.
+func (db *DB) NoticeList(ctx context.Context, caseID string) ([]Notice, error) {
+	rows, err := db.query(ctx, `SELECT id, case_id, kind, notice_no, verify_code, issued_at FROM notices WHERE case_id = ? ORDER BY issued_at, notice_no`, caseID)
+	return collect(rows, err, func(row interface{ Scan(...any) error }) (Notice, error) {
+		var n Notice
+		err := row.Scan(&n.ID, &n.CaseID, &n.Kind, &n.No, &n.Code, &n.Issued)
+		return n, err
+	})
+}
+
+// NoticesOf lists a case's notices, oldest first, each with what it says read whole (for tools and tests;
+// the pages list NoticeList and read each notice on its own).
 func (db *DB) NoticesOf(ctx context.Context, caseID string) ([]Notice, error) {
 	rows, err := db.query(ctx, `SELECT `+noticeCols+` WHERE n.case_id = ? ORDER BY n.issued_at, n.notice_no`, caseID)
 	list, err := collect(rows, err, scanNotice)

@@ -218,7 +218,7 @@ func (s *Server) caseView(r *http.Request, id string) (caseView, error) {
 	}
 	v := caseView{Work: work, Events: events, Materials: work.Case.Materials, Kinds: cases.SuspendKinds,
 		Checks: cases.Checks, Owed: work.Case.OwedMaterials()}
-	if v.Notices, err = s.svc.DB.NoticesOf(r.Context(), id); err != nil { // CaseFor checked the reader
+	if v.Notices, err = s.svc.DB.NoticeList(r.Context(), id); err != nil { // CaseFor checked the reader
 		return v, err
 	}
 	if v.Handoff, err = s.svc.DB.HandoffOfCase(r.Context(), id); err != nil {
