@@ -107,6 +107,7 @@ type versionKey struct {
 // what it asks of each material (cases.Asked).
 type fromVersion struct {
 	steps          []cases.Step
+	stepsJSON      string // the steps as a case's document would keep them, to compare a case's own with
 	nameZh, nameMn string
 	asked          []cases.MaterialCheck
 }
@@ -131,6 +132,7 @@ func (db *DB) versionSteps(row rowFunc, itemID string, version int) (fromVersion
 		return fromVersion{}, false, errs.Wrap(err, "item version steps")
 	}
 	v := fromVersion{steps: cases.StepsOf(it.Steps), nameZh: it.NameZh, nameMn: it.NameMn, asked: cases.Asked(it)}
+	v.stepsJSON = string(mustJSON(v.steps))
 	switch catalog.Status(status) {
 	case catalog.Published, catalog.Superseded, catalog.Retired:
 		db.fixedSteps.Store(k, v)
@@ -180,7 +182,7 @@ func (db *DB) stored(row rowFunc, c cases.Case) (storedCase, error) {
 		if err != nil {
 			return sc, err
 		}
-		if theirs, _ := json.Marshal(v.steps); fixed && string(theirs) == string(own) {
+		if fixed && v.stepsJSON == string(own) {
 			sc.Steps = nil
 		}
 		if fixed && v.nameZh == c.ItemName && v.nameMn == c.ItemNameMn {
