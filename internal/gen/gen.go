@@ -17,6 +17,7 @@ import (
 	"bianmin/internal/cases"
 	"bianmin/internal/catalog"
 	"bianmin/internal/clock"
+	"bianmin/internal/ids"
 	"bianmin/internal/org"
 	"bianmin/internal/people"
 	"bianmin/internal/service"
@@ -333,11 +334,9 @@ func pick(r *rand.Rand, w []float64) int {
 	return len(w) - 1
 }
 
-// id makes a UUIDv7-shaped id from the rng and a moment, so that the same seed gives the same ids.
+// id makes an id of the moment from the rng, so that the same seed gives the same ids.
 func id(r *rand.Rand, at time.Time) string {
-	ms := uint64(at.UnixMilli())
-	a, b := r.Uint64(), r.Uint64()
-	return fmt.Sprintf("%08x-%04x-7%03x-%04x-%012x", ms>>16, ms&0xffff, a&0xfff, 0x8000|(a>>12)&0x3fff, b&0xffffffffffff)
+	return ids.Of(at, r.Uint64())
 }
 
 var surnames = []rune("王李张刘陈杨赵黄周吴包白宝乌其那")

@@ -859,7 +859,9 @@ func ParseRouteNote(note string) (from, to string, ok bool) {
 }
 
 // numberPrefix is what a township's case and notice numbers start with: its abbreviation, else its division
-// code, else its id (an uncoded unit).
+// code, else its id (an uncoded unit): the random tail of an id of today's form (its head is the time it was
+// made, alike for units made together), the head of a UUID kept from before, so that its numbers stay as
+// they were.
 func numberPrefix(o org.Org) string {
 	switch {
 	case o.Abbr != "":
@@ -867,7 +869,10 @@ func numberPrefix(o org.Org) string {
 	case o.Code != "":
 		return o.Code
 	}
-	return o.ID[:8]
+	if len(o.ID) == 36 {
+		return o.ID[:8]
+	}
+	return o.ID[len(o.ID)-8:]
 }
 
 // localYear is the year on the hall's calendar (China time), not the server's.

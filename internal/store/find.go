@@ -866,7 +866,7 @@ func (q ApplicantQuery) where(d dialect) (string, []any) {
 	return " WHERE " + strings.Join(w, " AND "), args
 }
 
-// SearchApplicants finds one page of applicants, newest first (ids are UUIDv7: they sort by creation),
+// SearchApplicants finds one page of applicants, newest first (ids sort by when they were made: internal/ids),
 // and counts them all.
 func (db *DB) SearchApplicants(ctx context.Context, q ApplicantQuery) (ApplicantPage, error) {
 	var page ApplicantPage

@@ -173,7 +173,7 @@ func (db *DB) Handoffs(ctx context.Context, orgID string, incoming bool, after s
 	if incoming {
 		col = "to_org"
 	}
-	// newest first by keyset: ids are UUIDv7, in the order the lists were made; after "" is the first page
+	// newest first by keyset: ids sort in the order the lists were made; after "" is the first page
 	// ("~" sorts after every id)
 	if after == "" {
 		after = "~"

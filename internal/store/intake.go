@@ -27,7 +27,7 @@ func (db *DB) OpenCasesOf(ctx context.Context, applicantID string, limit int) ([
 
 // TopItems lists the ids of the items most often received among an organisation's latest `recent` cases,
 // most first: what the window takes in now, whatever the season. Latest by (received_on, id), the order of
-// cases_receiving_recent (ids are UUIDv7: in the order made), so that the window's latest cases are read in
+// cases_receiving_recent (ids sort in the order made: internal/ids), so that the window's latest cases are read in
 // order rather than all of them sorted.
 func (db *DB) TopItems(ctx context.Context, orgID string, recent, limit int) ([]string, error) {
 	return db.queryStrings(ctx, `SELECT item_id FROM (SELECT item_id FROM cases WHERE receiving_org = ?

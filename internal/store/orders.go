@@ -82,7 +82,7 @@ type OrderQuery struct {
 	Limit    int
 }
 
-// Orders lists orders, newest first (ids are UUIDv7) by keyset, or one page of the nearest due first.
+// Orders lists orders, newest first (ids sort by when they were made: internal/ids) by keyset, or one page of the nearest due first.
 func (db *DB) Orders(ctx context.Context, q OrderQuery) ([]oversight.Order, error) {
 	where, args := ` WHERE 1 = 1`, []any{}
 	switch {

@@ -244,7 +244,7 @@ type LeaveQuery struct {
 	Limit int
 }
 
-// Leaves lists leaves newest first (ids are UUIDv7).
+// Leaves lists leaves newest first (ids sort by when they were made: internal/ids).
 func (db *DB) Leaves(ctx context.Context, q LeaveQuery) ([]roster.Leave, error) {
 	where, args := ` WHERE l.staff_id = ?`, []any{q.Staff}
 	if q.Staff == "" {

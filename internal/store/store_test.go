@@ -319,6 +319,70 @@ func TestIdempotentSubmission(t *testing.T) {
 	})
 }
 
+// A key remembers what its request asked (the fingerprint's first 32 characters; whole before): the same
+// request again replays, another is refused, and a key kept before fingerprints matches any.
+func TestIdempotentFingerprint(t *testing.T) {
+	whole := strings.Repeat("ab", 32)
+	other := strings.Repeat("cd", 32)
+	testkit.Each(t, func(t *testing.T, db *store.DB) {
+		for i, c := range []struct {
+			name, kept, again string // kept: as stored ("" none); again: the second request's fingerprint
+			refused           bool
+		}{
+			{"the same request", "now", whole, false},
+			{"another request", "now", other, true},
+			{"another that shares the kept half", "now", whole[:32] + other[32:], false},
+			{"kept whole before, the same again", whole, whole, false},
+			{"kept whole before, another", whole, other, true},
+			{"kept before fingerprints", "", other, false},
+			{"sent again without one", "now", "", false},
+		} {
+			t.Run(c.name, func(t *testing.T) {
+				key := fmt.Sprintf("fp-%d", i)
+				first := whole
+				if c.kept != "now" {
+					first = "" // stored as an older Bianmin stored it, below
+				}
+				err := db.Write(ctx, func(tx *store.Tx) error {
+					_, _, err := tx.IdempotentFor(key, "test", "agent-1", first, func() (string, error) { return "result-" + key, nil })
+					return err
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var stored string
+				if err := db.QueryRowRaw(ctx, `SELECT fingerprint FROM idempotency WHERE key = ?`, key).Scan(&stored); err != nil {
+					t.Fatal(err)
+				}
+				if c.kept == "now" && stored != whole[:32] {
+					t.Fatalf("kept %q", stored)
+				}
+				if c.kept != "now" {
+					if err := db.ExecRaw(ctx, `UPDATE idempotency SET fingerprint = ? WHERE key = ?`, c.kept, key); err != nil {
+						t.Fatal(err)
+					}
+				}
+				var id string
+				var replay bool
+				err = db.Write(ctx, func(tx *store.Tx) error {
+					var err error
+					id, replay, err = tx.IdempotentFor(key, "test", "agent-1", c.again, func() (string, error) { return "made again", nil })
+					return err
+				})
+				if c.refused {
+					if e := errs.All(err); len(e) != 1 || e[0].Key != "err.idempotency.reused" {
+						t.Fatalf("not refused: %v", err)
+					}
+					return
+				}
+				if err != nil || !replay || id != "result-"+key {
+					t.Fatalf("%q %v %v", id, replay, err)
+				}
+			})
+		}
+	})
+}
+
 // Writes that arrive together commit together on SQLite (group commit): one that fails leaves nothing,
 // the others all land, and the audit chain holds.
 func TestConcurrentWritesSomeFail(t *testing.T) {

@@ -38,7 +38,7 @@ func TestDelegationProposalPages(t *testing.T) {
 		t.Fatalf("import: %d %s", code, body)
 	}
 	code, body = ziran.get("/delegation-proposals")
-	m := regexp.MustCompile(`action="/delegation-proposals/([0-9a-f-]{36})".*?name="version" value="(\d+)"`).FindStringSubmatch(body)
+	m := regexp.MustCompile(`action="/delegation-proposals/([0-9a-z-]{20,36})".*?name="version" value="(\d+)"`).FindStringSubmatch(body)
 	if code != http.StatusOK || m == nil || !strings.Contains(body, "乡村建设规划许可证核发") || !strings.Contains(body, "天山镇、绍根镇") || !strings.Contains(body, "c.xlsx 赋权!2") {
 		t.Fatalf("the proposals page: %d %s", code, body)
 	}
@@ -104,7 +104,7 @@ func proposalRows(t *testing.T, ziran *client) {
 	}
 	_, body := ziran.get("/delegation-proposals")
 	rows := map[string]string{} // item → proposal
-	for _, m := range regexp.MustCompile(`<tr id="proposal-([0-9a-f-]{36})"><td>([^<]*)`).FindAllStringSubmatch(body, -1) {
+	for _, m := range regexp.MustCompile(`<tr id="proposal-([0-9a-z-]{20,36})"><td>([^<]*)`).FindAllStringSubmatch(body, -1) {
 		rows[m[2]] = m[1]
 	}
 	drafted, lic := rows[draft.NameZh], rows["乡村建设规划许可证核发"]

@@ -97,9 +97,9 @@ func TestCaseFilesRefusals(t *testing.T) {
 				t.Fatalf("apply: %d %s", code, body)
 			}
 			_, my := resident.get("/my")
-			caseID := regexp.MustCompile(`href="/my/cases/([0-9a-f-]{36})"`).FindStringSubmatch(my)[1]
+			caseID := regexp.MustCompile(`href="/my/cases/([0-9a-z-]{20,36})"`).FindStringSubmatch(my)[1]
 			_, mine := resident.get("/my/cases/" + caseID)
-			fid := regexp.MustCompile(`/my/cases/` + caseID + `/files/([0-9a-f-]{36})`).FindStringSubmatch(mine)[1]
+			fid := regexp.MustCompile(`/my/cases/` + caseID + `/files/([0-9a-z-]{20,36})`).FindStringSubmatch(mine)[1]
 			pagePath, apiPath := "/cases/"+caseID+"/files/"+fid, "/api/v1/cases/"+caseID+"/files/"+fid
 			if code, _ := resident.get("/my/cases/" + caseID + "/files/" + fid); code != http.StatusOK {
 				t.Errorf("the resident's own file: %d", code)

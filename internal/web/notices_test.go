@@ -134,7 +134,7 @@ func (w *noticeWorld) finish(t *testing.T) {
 	}
 }
 
-var noticeLink = regexp.MustCompile(`href="(/cases/[0-9a-f-]{36}/notices/[0-9a-f-]{36})"`)
+var noticeLink = regexp.MustCompile(`href="(/cases/[0-9a-z-]{20,36}/notices/[0-9a-z-]{20,36})"`)
 
 // Every notice prints in both languages, with its number, a QR code to its verification, the item and
 // townships named in the reader's language; refusals and denials name the remedies and where to seek them.

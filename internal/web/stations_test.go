@@ -13,7 +13,7 @@ import (
 	"bianmin/internal/testkit"
 )
 
-var locID = regexp.MustCompile(`^/[a-z]+/([0-9a-f-]{36})`)
+var locID = regexp.MustCompile(`^/[a-z]+/([0-9a-z-]{20,36})`)
 
 // A home visit from request to record through the pages (issue 13, item 7): 杨树林村's agent marks a resident
 // as needing help (with consent), asks for a visit from the resident's page, schedules it, records it with

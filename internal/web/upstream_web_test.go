@@ -199,7 +199,7 @@ func TestUpstreamPages(t *testing.T) {
 	if code != http.StatusOK || secret == nil {
 		t.Fatalf("created: %d %s", code, body)
 	}
-	id := regexp.MustCompile(`action="/upstream/([0-9a-f-]{36})/test"`).FindStringSubmatch(body)[1]
+	id := regexp.MustCompile(`action="/upstream/([0-9a-z-]{20,36})/test"`).FindStringSubmatch(body)[1]
 	if code, _, loc := admin.post("/upstream/"+id+"/test", url.Values{}); code != http.StatusSeeOther || !strings.Contains(loc, "ok=test") {
 		t.Fatalf("test: %d %s", code, loc)
 	}

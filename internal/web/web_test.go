@@ -101,7 +101,7 @@ func (c *client) rendersIn(lang string, pages []string) {
 }
 
 var unknownKey = regexp.MustCompile(`\[[a-z]+\.[a-z0-9_.]+\]`)
-var hrefID = regexp.MustCompile(`href="/(orgs|applicants)/([0-9a-f-]{36})"`)
+var hrefID = regexp.MustCompile(`href="/(orgs|applicants)/([0-9a-z-]{20,36})"`)
 
 // Every page renders in both languages, for the people who use it, without a missing translation.
 func TestEveryPageRenders(t *testing.T) {
@@ -112,7 +112,7 @@ func TestEveryPageRenders(t *testing.T) {
 	clerk := newClient(t, r.URL)
 	clerk.login("tianshan.clerk")
 	_, form := clerk.get("/applicants/new")
-	org := regexp.MustCompile(`<option value="([0-9a-f-]{36})"`).FindStringSubmatch(form)[1]
+	org := regexp.MustCompile(`<option value="([0-9a-z-]{20,36})"`).FindStringSubmatch(form)[1]
 	idem := regexp.MustCompile(`name="idem" value="([0-9a-f]+)"`).FindStringSubmatch(form)[1]
 	code, body, loc := clerk.post("/applicants", url.Values{"kind": {"resident"}, "name": {"乌力吉"}, "id_number": {"11010519491231002X"}, "phone": {"13912345678"}, "org": {org}, "idem": {idem}})
 	if code != http.StatusSeeOther {
@@ -124,7 +124,7 @@ func TestEveryPageRenders(t *testing.T) {
 		"/applicants/new", strings.Split(loc, "?")[0], "/account/password", "/admin/translations", "/admin/import", "/admin/audit", "/admin/calendar"}
 	// the public portal and the catalog pages
 	_, portal := admin.get("/portal")
-	for _, re := range []string{`href="(/portal/township/[0-9a-f-]{36})"><span class="bi"><span class="mn" lang="mn-Mong">[^<]*</span><span class="zh" lang="zh-Hans">天山镇<`, `href="(/portal/topic/[^"]+)"`, `href="(/portal/department/[0-9a-f-]{36})"`, `href="(/portal/bundle/[0-9a-f-]{36})"`} {
+	for _, re := range []string{`href="(/portal/township/[0-9a-z-]{20,36})"><span class="bi"><span class="mn" lang="mn-Mong">[^<]*</span><span class="zh" lang="zh-Hans">天山镇<`, `href="(/portal/topic/[^"]+)"`, `href="(/portal/department/[0-9a-z-]{20,36})"`, `href="(/portal/bundle/[0-9a-z-]{20,36})"`} {
 		m := regexp.MustCompile(re).FindStringSubmatch(portal)
 		if m == nil {
 			t.Fatalf("the portal has no link like %s", re)
@@ -132,13 +132,13 @@ func TestEveryPageRenders(t *testing.T) {
 		pages = append(pages, m[1])
 	}
 	_, township := admin.get(pages[len(pages)-4])
-	village := regexp.MustCompile(`href="(/portal/township/[0-9a-f-]{36}\?village=[0-9a-f-]{36})"`).FindStringSubmatch(township)
-	guide := regexp.MustCompile(`href="(/portal/guide/[0-9a-f-]{36})\?at=([0-9a-f-]{36})"`).FindStringSubmatch(township)
+	village := regexp.MustCompile(`href="(/portal/township/[0-9a-z-]{20,36}\?village=[0-9a-z-]{20,36})"`).FindStringSubmatch(township)
+	guide := regexp.MustCompile(`href="(/portal/guide/[0-9a-z-]{20,36})\?at=([0-9a-z-]{20,36})"`).FindStringSubmatch(township)
 	if village == nil || guide == nil {
 		t.Fatalf("the township page %s lists no village column or no guide:\n%s", pages[len(pages)-4], township)
 	}
 	_, catalogPage := admin.get("/catalog")
-	item := regexp.MustCompile(`href="(/catalog/[0-9a-f-]{36})"`).FindStringSubmatch(catalogPage)
+	item := regexp.MustCompile(`href="(/catalog/[0-9a-z-]{20,36})"`).FindStringSubmatch(catalogPage)
 	townshipID := strings.TrimPrefix(pages[len(pages)-4], "/portal/township/")
 	dibao, _ := r.Service.Search(t.Context(), "最低生活保障", 1)
 	applicantID := strings.TrimPrefix(strings.Split(loc, "?")[0], "/applicants/")
@@ -174,7 +174,7 @@ func TestFormErrorsInTheUsersLanguage(t *testing.T) {
 	c := newClient(t, r.URL)
 	c.login("yangshulin.agent")
 	_, form := c.get("/applicants/new")
-	org := regexp.MustCompile(`<option value="([0-9a-f-]{36})"`).FindStringSubmatch(form)[1]
+	org := regexp.MustCompile(`<option value="([0-9a-z-]{20,36})"`).FindStringSubmatch(form)[1]
 	cat := r.Service.Catalog
 	for _, lang := range []string{"zh", "mn"} {
 		c.lang(lang)
@@ -365,7 +365,7 @@ func TestMustChangePassword(t *testing.T) {
 	dir := newClient(t, r.URL)
 	dir.login("tianshan.director")
 	_, form := dir.get("/staff/new")
-	org := regexp.MustCompile(`<option value="([0-9a-f-]{36})"[^>]*>天山镇`).FindStringSubmatch(form)
+	org := regexp.MustCompile(`<option value="([0-9a-z-]{20,36})"[^>]*>天山镇`).FindStringSubmatch(form)
 	if org == nil {
 		t.Fatal("no 天山镇 in the form")
 	}
