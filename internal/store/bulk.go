@@ -219,14 +219,21 @@ func bulkCases(tx *Tx, list []cases.Case, events [][]CaseEvent) error {
 			return err
 		}
 	}
-	err := bulkInsert(tx, `INSERT INTO cases (id, case_no, handling_org, receiving_org, item_id, item_version, applicant_id, bundle, state, step, version, doc, received_at, updated_at, `+placeCols+`, `+factCols+`, no_digits) VALUES `,
-		29, len(list), func(i int) []any {
+	timelines := make([]any, len(list))
+	for i := range list {
+		var err error
+		if timelines[i], err = tx.d.packTimeline(events[i]); err != nil {
+			return err
+		}
+	}
+	err := bulkInsert(tx, `INSERT INTO cases (id, case_no, handling_org, receiving_org, item_id, item_version, applicant_id, bundle, state, step, version, doc, events, received_at, updated_at, `+placeCols+`, `+factCols+`, no_digits) VALUES `,
+		30, len(list), func(i int) []any {
 			c, doc := list[i], docs[i]
 			updated := c.Received
 			if evs := events[i]; len(evs) > 0 {
 				updated = evs[len(evs)-1].At
 			}
-			return append(append([]any{c.ID, c.No, c.Handling, c.Receiving, c.ItemID, c.ItemVersion, c.ApplicantID, c.Bundle, c.State, c.Step, c.Version, doc, c.Received, updated},
+			return append(append([]any{c.ID, c.No, c.Handling, c.Receiving, c.ItemID, c.ItemVersion, c.ApplicantID, c.Bundle, c.State, c.Step, c.Version, doc, timelines[i], c.Received, updated},
 				placeArgs(c)...), append(factArgs(c), noDigits(c.No))...)
 		})
 	if err != nil {
@@ -237,23 +244,6 @@ func bulkCases(tx *Tx, list []cases.Case, events [][]CaseEvent) error {
 		return clockRow(c, max(c.Standing.ReceivedOn, 1))
 	})
 	if err != nil {
-		return err
-	}
-	type ev struct {
-		caseID string
-		e      CaseEvent
-	}
-	var all []ev
-	for i, evs := range events {
-		for _, e := range evs {
-			all = append(all, ev{list[i].ID, e})
-		}
-	}
-	if err := bulkInsert(tx, `INSERT INTO case_events (case_id, seq, at, action, from_state, to_state, step, desk, org_id, note) VALUES `,
-		10, len(all), func(i int) []any {
-			e := all[i]
-			return []any{e.caseID, e.e.Seq, e.e.At, e.e.Action, e.e.From, e.e.To, e.e.Step, e.e.Desk, e.e.OrgID, e.e.Note}
-		}); err != nil {
 		return err
 	}
 	for _, c := range list { // a case left at a joint step waits for its bodies (only such cases write a row)
@@ -417,7 +407,7 @@ func (db *DB) SetAsideIndexes(ctx context.Context) (int, error) {
 	n := 0
 	err := db.Write(ctx, func(tx *Tx) error {
 		rows, err := tx.query(`SELECT i.indexname, i.indexdef FROM pg_indexes i
-			WHERE i.schemaname = current_schema() AND i.tablename IN ('cases', 'case_clock', 'case_events', 'audit_log', 'applicants', 'applicant_terms', 'notices')
+			WHERE i.schemaname = current_schema() AND i.tablename IN ('cases', 'case_clock', 'audit_log', 'applicants', 'applicant_terms', 'notices')
 			AND i.indexdef NOT LIKE 'CREATE UNIQUE %'
 			AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname AND c.connamespace = current_schema()::regnamespace)
 			ORDER BY i.indexname`)

@@ -29,17 +29,18 @@ func (tx *Tx) CreateCase(actor access.Actor, c *cases.Case, prefix string, year 
 	if err != nil {
 		return err
 	}
-	if _, err := tx.exec(`INSERT INTO cases (id, case_no, handling_org, receiving_org, item_id, item_version, applicant_id, bundle, state, step, version, doc, received_at, updated_at, `+placeCols+`, `+factCols+`, no_digits)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		append(append([]any{c.ID, c.No, c.Handling, c.Receiving, c.ItemID, c.ItemVersion, c.ApplicantID, c.Bundle, c.State, c.Step, c.Version, doc, c.Received, tx.now},
+	events, err := tx.d.packTimeline([]CaseEvent{{Event: ev, Seq: 1, OrgID: orgID}})
+	if err != nil {
+		return err
+	}
+	if _, err := tx.exec(`INSERT INTO cases (id, case_no, handling_org, receiving_org, item_id, item_version, applicant_id, bundle, state, step, version, doc, events, received_at, updated_at, `+placeCols+`, `+factCols+`, no_digits)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		append(append([]any{c.ID, c.No, c.Handling, c.Receiving, c.ItemID, c.ItemVersion, c.ApplicantID, c.Bundle, c.State, c.Step, c.Version, doc, events, c.Received, tx.now},
 			placeArgs(*c)...), append(factArgs(*c), noDigits(c.No))...)...); err != nil {
 		return errs.Wrap(err, "insert case")
 	}
 	if _, err := tx.exec(`INSERT INTO case_clock (`+clockCols+`) VALUES (`+clockMarks+`)`, clockRow(*c, standingDay(tx.now))...); err != nil {
 		return errs.Wrap(err, "insert case clock")
-	}
-	if err := tx.addEvent(c.ID, 1, ev, orgID); err != nil {
-		return err
 	}
 	if err := tx.setAwaits(*c); err != nil {
 		return err
@@ -53,13 +54,6 @@ func (tx *Tx) CreateCase(actor access.Actor, c *cases.Case, prefix string, year 
 	return tx.Audit(actor, "case.receive", "case", c.ID, c.Handling, nil, full)
 }
 
-// addEvent stores an event; its time without the monotonic clock reading, which SQLite's text of it kept.
-func (tx *Tx) addEvent(caseID string, seq int, ev cases.Event, orgID string) error {
-	_, err := tx.exec(`INSERT INTO case_events (case_id, seq, at, action, from_state, to_state, step, desk, org_id, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		caseID, seq, ev.At.Round(0), ev.Action, ev.From, ev.To, ev.Step, ev.Desk, orgID, ev.Note)
-	return errs.Wrap(err, "case event")
-}
-
 // SaveCase stores a case after a move, if nobody moved it since version was read (optimistic locking), with
 // its event and audit entry.
 func (tx *Tx) SaveCase(actor access.Actor, c cases.Case, version int, before cases.Case, ev cases.Event, orgID string) error {
@@ -67,9 +61,19 @@ func (tx *Tx) SaveCase(actor access.Actor, c cases.Case, version int, before cas
 	if err != nil {
 		return err
 	}
+	// the move's event joins the timeline in the row (timeline.go); read here, it is the version the UPDATE
+	// below finds or refuses
+	timeline, err := tx.timeline(c.ID)
+	if err != nil {
+		return err
+	}
+	events, err := tx.d.packTimeline(append(timeline, CaseEvent{Event: ev, Seq: c.Version, OrgID: orgID}))
+	if err != nil {
+		return err
+	}
 	// the place columns too: the document leaves them to the row (casedoc.go)
-	res, err := tx.exec(`UPDATE cases SET state = ?, step = ?, version = ?, doc = ?, updated_at = ?, `+placeSets+`, `+factSets+` WHERE id = ? AND version = ?`,
-		append(append(append([]any{c.State, c.Step, c.Version, doc, tx.now}, placeArgs(c)...), factArgs(c)...), c.ID, version)...)
+	res, err := tx.exec(`UPDATE cases SET state = ?, step = ?, version = ?, doc = ?, events = ?, updated_at = ?, `+placeSets+`, `+factSets+` WHERE id = ? AND version = ?`,
+		append(append(append([]any{c.State, c.Step, c.Version, doc, events, tx.now}, placeArgs(c)...), factArgs(c)...), c.ID, version)...)
 	if err != nil {
 		return errs.Wrap(err, "update case")
 	}
@@ -78,9 +82,6 @@ func (tx *Tx) SaveCase(actor access.Actor, c cases.Case, version int, before cas
 	}
 	if _, err := tx.exec(`UPDATE case_clock SET `+clockSets+` WHERE case_id = ?`, append(clockArgs(c, standingDay(tx.now)), c.ID)...); err != nil {
 		return errs.Wrap(err, "update case clock")
-	}
-	if err := tx.addEvent(c.ID, c.Version, ev, orgID); err != nil {
-		return err
 	}
 	if err := tx.setAwaits(c); err != nil {
 		return err
@@ -112,24 +113,6 @@ type CaseEvent struct {
 	cases.Event
 	Seq   int
 	OrgID string
-}
-
-// CaseEvents lists a case's timeline, oldest first.
-func (db *DB) CaseEvents(ctx context.Context, id string) ([]CaseEvent, error) {
-	rows, err := db.query(ctx, `SELECT seq, at, action, from_state, to_state, step, desk, org_id, note FROM case_events WHERE case_id = ? ORDER BY seq`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []CaseEvent
-	for rows.Next() {
-		var e CaseEvent
-		if err := rows.Scan(&e.Seq, &e.At, &e.Action, &e.From, &e.To, &e.Step, &e.Desk, &e.OrgID, &e.Note); err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
 }
 
 // CountCases counts cases.

@@ -187,7 +187,7 @@ func (db *DB) Check(ctx context.Context) (CheckReport, error) {
 	}
 	for _, q := range []struct{ what, sql string }{
 		{"case without its audit entry", `SELECT c.case_no FROM cases c WHERE NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.entity = 'case' AND a.entity_id = c.id)`},
-		{"case without its first event", `SELECT c.case_no FROM cases c WHERE NOT EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.seq = 1)`},
+		{"case without its timeline", `SELECT c.case_no FROM cases c WHERE c.events IS NULL`},
 		{"case without its clock row", `SELECT c.case_no FROM cases c WHERE NOT EXISTS (SELECT 1 FROM case_clock k WHERE k.case_id = c.id)`},
 		{"notice without its case", `SELECT n.notice_no FROM notices n WHERE NOT EXISTS (SELECT 1 FROM cases c WHERE c.id = n.case_id)`},
 		{"notice whose paper is gone (it refers to another notice's, migration 075)", `SELECT n.notice_no FROM notices n WHERE n.paper_of IS NOT NULL

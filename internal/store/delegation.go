@@ -452,15 +452,24 @@ type GuidedCase struct {
 // GuidedCases reads the cases of an item handled by a township and received in [from, until) under the
 // delegation, each with its count of return moves: the guidance period's figures.
 func (db *DB) GuidedCases(ctx context.Context, delegationID, itemID, township string, from, until time.Time) ([]GuidedCase, error) {
-	rows, err := db.query(ctx, `SELECT (SELECT count(*) FROM case_events e WHERE e.case_id = c.id AND e.action = 'return'), `+caseCols+` FROM cases c
+	rows, err := db.query(ctx, `SELECT c.events, `+caseCols+` FROM cases c
 		WHERE c.item_id = ? AND c.handling_org = ? AND c.received_at >= ? AND c.received_at < ?`, itemID, township, from, until)
 	list, err := collect(rows, err, func(r interface{ Scan(...any) error }) (GuidedCase, error) {
 		var g GuidedCase
 		var row caseRow
-		if err := r.Scan(append([]any{&g.Returns}, row.dest()...)...); err != nil {
+		var timeline []byte
+		if err := r.Scan(append([]any{&timeline}, row.dest()...)...); err != nil {
 			return g, err
 		}
-		var err error
+		events, err := readTimeline(timeline)
+		if err != nil {
+			return g, err
+		}
+		for _, e := range events {
+			if e.Action == cases.Return {
+				g.Returns++
+			}
+		}
 		g.Case, err = db.readCase(db.rowsOn(ctx), row)
 		return g, err
 	})

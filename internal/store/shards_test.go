@@ -29,7 +29,6 @@ type shard struct {
 var distributed = map[string]shard{
 	"cases":              {Key: "handling_org", Group: "case"},
 	"case_clock":         {Key: "handling_org", Group: "case"},
-	"case_events":        {Key: "handling_org", Add: true, Group: "case"},
 	"notices":            {Key: "handling_org", Add: true, Group: "case"},
 	"case_files":         {Key: "handling_org", Add: true, Group: "case"},
 	"case_comments":      {Key: "handling_org", Add: true, Group: "case"},
@@ -155,6 +154,8 @@ var crossShard = map[[2]string]string{
 	{"DB.AssistedOpen", "cases"}:       subtree,
 	{"DB.CardsToPush", "cases"}:        sender,
 	{"DB.Case", "cases"}:               byID,
+	{"DB.CaseEvents", "cases"}:         byID,
+	{"Tx.timeline", "cases"}:           byID,
 	{"DB.CaseByNo", "cases"}:           public,
 	{"DB.CasesByNos", "cases"}:         public,
 	{"DB.CasesIn", "cases"}:            subtree,
