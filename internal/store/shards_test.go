@@ -265,7 +265,8 @@ var notAlias = map[string]bool{"where": true, "join": true, "on": true, "set": t
 	"for": true, "as": true, "offset": true, "window": true, "except": true, "intersect": true, "lateral": true}
 
 var notTable = map[string]bool{"dbstat": true, "set": true, "select": true, "pg_tables": true, "pg_constraint": true, "json_populate_recordset": true,
-	"insert": true, "only": true, "pg_namespace": true, "pg_class": true, "pg_index": true, "pg_indexes": true, "pg_stat_activity": true, "information_schema": true, "sqlite_master": true}
+	"insert": true, "only": true, "pg_namespace": true, "pg_class": true, "pg_index": true, "pg_indexes": true, "pg_stat_activity": true, "information_schema": true, "sqlite_master": true,
+	"pragma_table_info": true}
 
 type ref struct{ table, alias string }
 
@@ -437,7 +438,9 @@ func TestShardKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, u := range sc.Unread {
-		if !strings.Contains(u, "DB.Migrate:") && !strings.Contains(u, "DB.migrate:") { // the migration files: the plan's DDL section rewrites them
+		// the migration files: the plan's DDL section rewrites them; integerTimes rewrites SQLite's times in
+		// its migration, table by table, on SQLite only
+		if !strings.Contains(u, "DB.Migrate:") && !strings.Contains(u, "DB.migrate:") && !strings.Contains(u, " integerTimes:") {
 			t.Errorf("a statement the scanner cannot read (make it a constant, or teach sqlscan_test.go): %s", u)
 		}
 	}

@@ -23,7 +23,6 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
-	_ "modernc.org/sqlite"             // SQLite driver "sqlite", pure Go
 
 	"bianmin/internal/audit"
 	"bianmin/internal/errs"
@@ -182,6 +181,9 @@ func (db *DB) connect(ctx context.Context) error {
 			q.Add("_pragma", p)
 		}
 		q.Set("_txlock", "immediate")
+		for k, v := range sqliteTimeParams {
+			q.Set(k, v)
+		}
 		wq := url.Values{}
 		for k, v := range q {
 			wq[k] = append([]string(nil), v...)
@@ -299,6 +301,12 @@ func (db *DB) migrate(ctx context.Context, stop string) ([]string, error) {
 		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 			tx.Rollback()
 			return applied, fmt.Errorf("migration %s: %w", name, err)
+		}
+		if db.d.name == "sqlite" && name == "085_integer_times.sql" {
+			if err := integerTimes(ctx, tx); err != nil {
+				tx.Rollback()
+				return applied, fmt.Errorf("migration %s: %w", name, err)
+			}
 		}
 		if _, err := tx.ExecContext(ctx, db.d.q(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`), name, time.Now().UTC().Format(time.RFC3339)); err != nil {
 			tx.Rollback()

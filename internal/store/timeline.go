@@ -24,7 +24,7 @@ import (
 // migration 084 keep the time as the engine wrote it (eventTimeLayouts).
 type keptEvent struct {
 	Seq    int          `json:"seq"`
-	At     string       `json:"at"`
+	At     eventAt      `json:"at"`
 	Action cases.Action `json:"action"`
 	From   cases.State  `json:"from"`
 	To     cases.State  `json:"to"`
@@ -32,6 +32,22 @@ type keptEvent struct {
 	Desk   cases.Desk   `json:"desk"`
 	Org    string       `json:"org"`
 	Note   string       `json:"note,omitempty"`
+}
+
+// eventAt is an event's time as its timeline keeps it: RFC 3339 text, or a number of microseconds (SQLite's
+// integer times, store/sqlitetimes.go, moved from case_events as they were).
+type eventAt string
+
+func (a *eventAt) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] != '"' {
+		var micros int64
+		if err := json.Unmarshal(b, &micros); err != nil {
+			return err
+		}
+		*a = eventAt(time.UnixMicro(micros).UTC().Format(time.RFC3339Nano))
+		return nil
+	}
+	return json.Unmarshal(b, (*string)(a))
 }
 
 // eventTimeLayouts read an event's time: RFC 3339 as Bianmin writes it and PostgreSQL's JSON gives it, and
@@ -52,7 +68,7 @@ func readTimeline(raw []byte) ([]CaseEvent, error) {
 	for _, k := range kept {
 		e := CaseEvent{Event: cases.Event{Action: k.Action, From: k.From, To: k.To, Step: k.Step, Desk: k.Desk, Note: k.Note}, Seq: k.Seq, OrgID: k.Org}
 		for _, l := range eventTimeLayouts {
-			if e.At, err = time.Parse(l, k.At); err == nil {
+			if e.At, err = time.Parse(l, string(k.At)); err == nil {
 				break
 			}
 		}
@@ -69,7 +85,7 @@ func readTimeline(raw []byte) ([]CaseEvent, error) {
 func (d dialect) packTimeline(evs []CaseEvent) (any, error) {
 	kept := make([]keptEvent, len(evs))
 	for i, e := range evs {
-		kept[i] = keptEvent{Seq: e.Seq, At: e.At.UTC().Format(time.RFC3339Nano), Action: e.Action, From: e.From, To: e.To, Step: e.Step, Desk: e.Desk, Org: e.OrgID, Note: e.Note}
+		kept[i] = keptEvent{Seq: e.Seq, At: eventAt(e.At.UTC().Format(time.RFC3339Nano)), Action: e.Action, From: e.From, To: e.To, Step: e.Step, Desk: e.Desk, Org: e.OrgID, Note: e.Note}
 	}
 	b, err := json.Marshal(kept)
 	if err != nil {

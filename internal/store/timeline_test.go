@@ -1,9 +1,11 @@
 package store_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
+	"bianmin/internal/audit"
 	"bianmin/internal/cases"
 	"bianmin/internal/testkit"
 )
@@ -68,5 +70,65 @@ func TestCaseTimelineMigration(t *testing.T) {
 				t.Fatalf("no case: %+v %v", got, err)
 			}
 		})
+	}
+}
+
+// Times an older Bianmin kept as text on SQLite become integers with migration 085, in every TIMESTAMP
+// column: the audit trail's too, whose entries read back as they were (to the microsecond its hash covers)
+// and still verify, its guard against UPDATE made again; a message's times compare with new ones.
+func TestIntegerTimesMigration(t *testing.T) {
+	e := testkit.SQLite(t)
+	db := migratedBefore(t, e, "085")
+	at := time.Date(2026, 3, 2, 8, 1, 2, 123456789, time.UTC)
+	cst := time.FixedZone("CST", 8*3600)
+	var prev *audit.Entry
+	var old []audit.Entry
+	for i := range 3 {
+		en := audit.Entry{At: at.Add(time.Duration(i) * time.Hour), Chain: "org-a", OrgID: "org-a", ActorID: "x", ActorName: "旧版", Action: "note.add", Entity: "note", EntityID: fmt.Sprint(i), After: `{"n":1}`}
+		en.Seal(prev)
+		// as the driver wrote it: Go's text of the time, in the zone it had
+		exec(t, db, `INSERT INTO audit_log (chain, seq, id, at, actor_id, actor_name, org_id, action, entity, entity_id, before_json, after_json, hash)
+			VALUES (?, ?, '', ?, ?, ?, '', ?, ?, ?, '', ?, ?)`, en.Chain, en.Seq, en.At.In(cst).String(), en.ActorID, en.ActorName, en.Action, en.Entity, en.EntityID, en.After, unhex(en.Hash))
+		old = append(old, en)
+		prev = &en
+	}
+	exec(t, db, `INSERT INTO audit_heads (chain, seq, hash, keyed_from) VALUES ('org-a', ?, ?, 0)`, prev.Seq, prev.Hash)
+	// an SMS due an hour ago, kept as text: after the migration it is due, before a new one due in an hour
+	exec(t, db, `INSERT INTO outbox (id, phone, lang, template, body, next_at, created_at) VALUES ('m-old', '13800000000', 'zh', 't', 'b', ?, ?)`,
+		time.Now().Add(-time.Hour).UTC().String(), time.Now().Add(-2*time.Hour).UTC().String())
+	exec(t, db, `INSERT INTO outbox (id, phone, lang, template, body, next_at, created_at) VALUES ('m-new', '13800000000', 'zh', 't', 'b', ?, ?)`,
+		time.Now().Add(time.Hour).UTC().String(), time.Now().UTC().String())
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var texts int
+	if err := db.QueryRowRaw(ctx, `SELECT (SELECT count(*) FROM audit_log WHERE typeof(at) <> 'integer') + (SELECT count(*) FROM outbox WHERE typeof(next_at) <> 'integer' OR typeof(created_at) <> 'integer')`).Scan(&texts); err != nil || texts != 0 {
+		t.Fatalf("%d times left as text, %v", texts, err)
+	}
+	got := entries(t, db, "org-a")
+	for i, w := range old {
+		if !got[i].At.Equal(audit.Time(w.At)) {
+			t.Errorf("entry %d at %v, kept at %v", w.Seq, got[i].At, w.At)
+		}
+	}
+	if n, err := db.VerifyAudit(ctx); err != nil || n != 3 {
+		t.Fatalf("the trail after the migration: %d %v", n, err)
+	}
+	if err := db.ExecRaw(ctx, `UPDATE audit_log SET actor_name = 'x' WHERE chain = 'org-a'`); err == nil {
+		t.Fatal("the audit trail's guard against UPDATE is gone")
+	}
+	var due []string
+	rows, err := db.QueryRaw(ctx, `SELECT id FROM outbox WHERE next_at <= ? ORDER BY next_at`, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var id string
+		rows.Scan(&id)
+		due = append(due, id)
+	}
+	rows.Close()
+	if len(due) != 1 || due[0] != "m-old" {
+		t.Fatalf("due after the migration: %v", due)
 	}
 }
