@@ -32,8 +32,7 @@ func (tx *Tx) Idempotent(key, scope, actorID string, create func() (string, erro
 // same key with another fingerprint is refused (a client reusing a key for a different request would
 // otherwise silently get the first request's result). A key stored before fingerprints were kept, or used
 // without one, matches any. The key keeps the fingerprint's first 32 characters (128 bits tell one actor's
-// requests apart; the other 32 were 1.5% of what a case costs to keep), and one kept whole before matches
-// as it did.
+// requests apart as well as 256 do, in half the room), and one kept whole before matches as it did.
 func (tx *Tx) IdempotentFor(key, scope, actorID, fingerprint string, create func() (string, error)) (id string, replay bool, err error) {
 	if key == "" {
 		id, err = create()
