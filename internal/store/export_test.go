@@ -20,6 +20,13 @@ func SetWideName(n int) (restore func()) {
 	return func() { wideName = was }
 }
 
+// SetWideApplicants lets a test have every name searched among applicants walked as a common one (0) or back.
+func SetWideApplicants(n int) (restore func()) {
+	was := wideApplicants
+	wideApplicants = n
+	return func() { wideApplicants = was }
+}
+
 // MigrateBefore applies the migrations named before stop: a test writes what an older Bianmin wrote, then
 // migrates the rest.
 func (db *DB) MigrateBefore(ctx context.Context, stop string) ([]string, error) {

@@ -289,11 +289,47 @@ func TestSearchApplicants(t *testing.T) {
 				t.Errorf("%q does not find %s %s", key, a.Name, a.IDNumber)
 			}
 		}
+		// a name held by many is found walking the applicants newest first, not gathered by its terms and
+		// sorted: the same applicants, in the same order, page by page, and the same count
+		name := []rune(a.Name)
+		for _, key := range []string{string(name[len(name)-2:]), string(name[:1]), pinyinOf(a.Name)} {
+			q := store.ApplicantQuery{Root: root, Key: store.ParseKey(key), Limit: 3}
+			gathered, total := applicantIDs(t, db, q)
+			restore := store.SetWideApplicants(0)
+			walked, walkedTotal := applicantIDs(t, db, q)
+			restore()
+			if len(gathered) == 0 || !slices.Equal(gathered, walked) || total != walkedTotal {
+				t.Fatalf("%s: %d applicants gathered (count %d), %d walked (count %d), or in another order", key, len(gathered), total, len(walked), walkedTotal)
+			}
+		}
 		// outside the scope, nothing
 		if p, err := db.SearchApplicants(ctx, store.ApplicantQuery{Root: "/none/", Key: store.ParseKey(a.IDNumber), Limit: 10}); err != nil || len(p.List) != 0 || p.Total != 0 {
 			t.Fatalf("outside the scope: %+v %v", p, err)
 		}
 	})
+}
+
+// applicantIDs pages through a search of applicants and lists their ids in order, with the first page's count.
+func applicantIDs(t *testing.T, db *store.DB, q store.ApplicantQuery) ([]string, int) {
+	t.Helper()
+	var ids []string
+	total := -1
+	for {
+		p, err := db.SearchApplicants(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if total < 0 {
+			total = p.Total
+		}
+		for _, a := range p.List {
+			ids = append(ids, a.ID)
+		}
+		if p.Next == "" {
+			return ids, total
+		}
+		q.After = p.Next
+	}
 }
 
 func pinyinOf(s string) string {
