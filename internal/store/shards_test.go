@@ -95,8 +95,9 @@ const (
 // crossShard lists the known cross-shard statements by the function holding them and the table.
 var crossShard = map[[2]string]string{
 	// applicant_terms
-	{"DB.SearchCases", "applicant_terms"}: subtree,
-	{"Tx.writeTerms", "applicant_terms"}:  byID,
+	{"DB.SearchApplicants", "applicant_terms"}: subtree,
+	{"DB.SearchCases", "applicant_terms"}:      subtree,
+	{"Tx.writeTerms", "applicant_terms"}:       byID,
 	// applicants
 	{"DB.Applicant", "applicants"}:           byID,
 	{"DB.ApplicantByIDNumber", "applicants"}: public,
