@@ -119,10 +119,10 @@ func TestGenWholeBatches(t *testing.T) {
 			if kind == "" {
 				kind = action
 			}
-			moves := moves[cases.Action(action)]
+			made := moves[cases.Action(action)]
 			notices := count(t, db, `SELECT count(*) FROM notices WHERE kind = '`+kind+`'`)
-			if (action == "accept" && moves == 0) || notices != moves {
-				t.Errorf("%d %s moves, %d %s notices", moves, action, notices, kind)
+			if (action == "accept" && made == 0) || notices != made {
+				t.Errorf("%d %s moves, %d %s notices", made, action, notices, kind)
 			}
 		}
 		if n := count(t, db, `SELECT count(*) FROM notices n JOIN notices p ON p.id = n.paper_of WHERE n.kind = 'pledge' AND n.doc = '' AND p.case_id = n.case_id`); n != count(t, db, `SELECT count(*) FROM notices WHERE kind = 'pledge'`) {
