@@ -356,7 +356,7 @@ func (tx *Tx) copyRows(head string, n int, row func(i int) []any) error {
 		if !ok {
 			return fmt.Errorf("copy: the connection is a %T, not pgx's", dc)
 		}
-		_, err := c.Conn().CopyFrom(tx.ctx, pgx.Identifier{table}, cols, &copySource{n: n, row: row, i: -1})
+		_, err := c.Conn().CopyFrom(tx.ctx, pgx.Identifier{table}, cols, &copySource{n: n, rowAt: row, i: -1})
 		return err
 	}), "copy into "+table)
 }
@@ -376,11 +376,11 @@ func insertTarget(head string) (string, []string, error) {
 	return strings.TrimSpace(table), cols, nil
 }
 
-// copySource hands pgx the rows one by one as row(i) makes them.
+// copySource hands pgx the rows one by one as rowAt(i) makes them.
 type copySource struct {
-	n, i int
-	row  func(i int) []any
-	cur  []any
+	n, i  int
+	rowAt func(i int) []any
+	cur   []any
 }
 
 func (s *copySource) Next() bool {
@@ -388,7 +388,7 @@ func (s *copySource) Next() bool {
 	if s.i >= s.n {
 		return false
 	}
-	s.cur = s.row(s.i)
+	s.cur = s.rowAt(s.i)
 	return true
 }
 

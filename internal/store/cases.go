@@ -63,7 +63,7 @@ func (tx *Tx) SaveCase(actor access.Actor, c cases.Case, version int, before cas
 	}
 	// the move's event joins the timeline in the row (timeline.go); read here, it is the version the UPDATE
 	// below finds or refuses
-	timeline, err := tx.timeline(c.ID)
+	timeline, err := timelineOf(tx.queryRow, c.ID)
 	if err != nil {
 		return err
 	}

@@ -239,6 +239,25 @@ func termCond(d dialect, col, text, orgs string, orgArgs ...any) (string, []any)
 	return d.inSelect(col, `SELECT applicant_id FROM applicant_terms WHERE `+cond), args
 }
 
+// heldByMore reports whether more than many applicants (of the organisations orgs selects, "" for all) hold
+// a name: whether a search for it walks newest first rather than gathering the holders (wideName,
+// wideApplicants).
+func (db *DB) heldByMore(ctx context.Context, text, orgs string, orgArgs []any, many int) (bool, error) {
+	cond, args := termWhere(text)
+	if cond == "" {
+		return false, nil
+	}
+	if orgs != "" {
+		cond += ` AND ` + orgs
+		args = append(args, orgArgs...)
+	}
+	var n int
+	if err := db.queryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM applicant_terms WHERE `+cond+` LIMIT ?) t`, append(args, many+1)...).Scan(&n); err != nil {
+		return false, errs.Wrap(err, "count names")
+	}
+	return n > many, nil
+}
+
 // termWhere is the condition on applicant_terms that finds a text's term; empty for an empty text.
 func termWhere(text string) (string, []any) {
 	t := strings.ToLower(strings.Join(strings.Fields(text), ""))
@@ -476,12 +495,9 @@ func (db *DB) SearchCases(ctx context.Context, q CaseQuery) (CasePage, error) {
 		return page, db.queuePage(ctx, q, &page)
 	}
 	if q.Key.Kind == KeyText {
-		if cond, args := termWhere(q.Key.Text); cond != "" {
-			var n int
-			if err := db.queryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM applicant_terms WHERE `+cond+` LIMIT ?) t`, append(args, wideName+1)...).Scan(&n); err != nil {
-				return page, errs.Wrap(err, "count names")
-			}
-			q.commonName = n > wideName
+		var err error
+		if q.commonName, err = db.heldByMore(ctx, q.Key.Text, "", nil, wideName); err != nil {
+			return page, err
 		}
 	}
 	where, args := q.where(db.d, true)
@@ -829,6 +845,15 @@ type ApplicantPage struct {
 	Next   string
 }
 
+// termOrgs is the scope's condition on applicant_terms (its org_id), "" for every organisation.
+func (q ApplicantQuery) termOrgs(d dialect) (string, []any) {
+	if q.All || q.Root == "" {
+		return "", nil
+	}
+	lo, hi := subtreeRange(q.Root)
+	return d.inSelect("org_id", `SELECT id FROM orgs WHERE path >= ? AND path < ?`), []any{lo, hi}
+}
+
 func (q ApplicantQuery) where(d dialect) (string, []any) {
 	var w []string
 	var args []any
@@ -859,12 +884,7 @@ func (q ApplicantQuery) where(d dialect) (string, []any) {
 			w = append(w, `a.credit_code = ?`)
 			args = append(args, cc)
 		} else {
-			var orgs string
-			var orgArgs []any
-			if !q.All && q.Root != "" {
-				lo, hi := subtreeRange(q.Root)
-				orgs, orgArgs = d.inSelect("org_id", `SELECT id FROM orgs WHERE path >= ? AND path < ?`), []any{lo, hi}
-			}
+			orgs, orgArgs := q.termOrgs(d)
 			// the terms narrow the applicants to those whose name may hold the text; the LIKE decides
 			if !q.commonName {
 				cond, cargs := termCond(d, "a.id", t, orgs, orgArgs...)
@@ -887,17 +907,10 @@ func (db *DB) SearchApplicants(ctx context.Context, q ApplicantQuery) (Applicant
 	var page ApplicantPage
 	from := ` FROM applicants a JOIN orgs o ON o.id = a.org_id`
 	if q.Key.Kind == KeyText {
-		if cond, args := termWhere(q.Key.Text); cond != "" {
-			if !q.All && q.Root != "" {
-				lo, hi := subtreeRange(q.Root)
-				cond += ` AND ` + db.d.inSelect("org_id", `SELECT id FROM orgs WHERE path >= ? AND path < ?`)
-				args = append(args, lo, hi)
-			}
-			var n int
-			if err := db.queryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM applicant_terms WHERE `+cond+` LIMIT ?) t`, append(args, wideApplicants+1)...).Scan(&n); err != nil {
-				return page, errs.Wrap(err, "count names")
-			}
-			q.commonName = n > wideApplicants
+		orgs, orgArgs := q.termOrgs(db.d)
+		var err error
+		if q.commonName, err = db.heldByMore(ctx, q.Key.Text, orgs, orgArgs, wideApplicants); err != nil {
+			return page, err
 		}
 	}
 	where, args := q.where(db.d)

@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"fmt"
+	"sync"
 
 	"bianmin/internal/cases"
 	"bianmin/internal/errs"
@@ -38,16 +39,14 @@ func (db *DB) leavePaper(row rowFunc, c cases.Case, doc string) (string, error) 
 // caseItem returns a function that reads, once, the item version of the case a notice belongs to: only a
 // notice whose materials were left to it needs it, and a case's notices share it.
 func caseItem(row rowFunc, caseID string) func() (string, int, error) {
-	var id string
-	var version int
-	var err error
-	read := false
+	read := sync.OnceValues(func() (versionKey, error) {
+		var k versionKey
+		err := row(`SELECT item_id, item_version FROM cases WHERE id = ?`, caseID).Scan(&k.item, &k.version)
+		return k, errs.Wrap(err, "notice's case")
+	})
 	return func() (string, int, error) {
-		if !read {
-			read = true
-			err = errs.Wrap(row(`SELECT item_id, item_version FROM cases WHERE id = ?`, caseID).Scan(&id, &version), "notice's case")
-		}
-		return id, version, err
+		k, err := read()
+		return k.item, k.version, err
 	}
 }
 

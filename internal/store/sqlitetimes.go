@@ -23,11 +23,23 @@ import (
 // in columns declared TIMESTAMP read back as times.
 var sqliteTimeParams = map[string]string{"_time_integer_format": "unix_micro", "_inttotime": "1"}
 
-// sqliteTimeLayouts are the texts of a time the driver wrote or reads (modernc.org/sqlite's parseTimeFormats
-// and time.Time.String, which it wrote by default), and RFC 3339.
-var sqliteTimeLayouts = []string{"2006-01-02 15:04:05.999999999 -0700 MST", time.RFC3339Nano, "2006-01-02 15:04:05.999999999-07:00",
+// timeLayouts are the texts of a time Bianmin's engines wrote: time.Time.String (the SQLite driver's default
+// before 085), RFC 3339 (Bianmin's JSON, PostgreSQL's JSON of a timestamptz), and the rest of
+// modernc.org/sqlite's parseTimeFormats.
+var timeLayouts = []string{"2006-01-02 15:04:05.999999999 -0700 MST", time.RFC3339Nano, "2006-01-02 15:04:05.999999999-07:00",
 	"2006-01-02T15:04:05.999999999-07:00", "2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05.999999999",
 	"2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02"}
+
+// parseTimeText reads a time kept as text (timeLayouts).
+func parseTimeText(s string) (time.Time, error) {
+	s, _, _ = strings.Cut(s, " m=") // a time with its monotonic clock reading, as time.String gives it
+	for _, l := range timeLayouts {
+		if t, err := time.Parse(l, s); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("a time kept as %q is in none of the forms Bianmin's engines wrote", s)
+}
 
 func init() {
 	msqlite.MustRegisterFunction("bianmin_micros", &msqlite.FunctionImpl{NArgs: 1, Deterministic: true, Scalar: textMicros})
@@ -40,13 +52,11 @@ func textMicros(_ *msqlite.FunctionContext, args []driver.Value) (driver.Value, 
 	if !ok {
 		return args[0], nil
 	}
-	s, _, _ = strings.Cut(s, " m=") // a time with its monotonic clock reading, as time.String gives it
-	for _, l := range sqliteTimeLayouts {
-		if t, err := time.Parse(l, s); err == nil {
-			return t.UnixMicro(), nil
-		}
+	t, err := parseTimeText(s)
+	if err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("a time kept as %q is in none of the forms the SQLite driver wrote", s)
+	return t.UnixMicro(), nil
 }
 
 // integerTimes turns every time kept as text in a TIMESTAMP column into its integer, inside the migration's
@@ -70,31 +80,24 @@ func integerTimes(ctx context.Context, tx *sql.Tx) error {
 			sets[i] = fmt.Sprintf("%q = bianmin_micros(%q)", c, c)
 			texts[i] = fmt.Sprintf("typeof(%q) = 'text'", c)
 		}
-		var n int
-		if err := tx.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(*) FROM %q WHERE %s`, t, strings.Join(texts, " OR "))).Scan(&n); err != nil {
-			return err
-		}
-		if n == 0 {
-			continue
-		}
-		triggers, err := sqliteStrings(ctx, tx, `SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? ORDER BY name`, t)
+		rows, err := tx.QueryContext(ctx, `SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? ORDER BY name`, t)
+		triggers, err := collect(rows, err, func(r interface{ Scan(...any) error }) ([2]string, error) {
+			var nameDef [2]string
+			return nameDef, r.Scan(&nameDef[0], &nameDef[1])
+		})
 		if err != nil {
 			return err
 		}
-		names, err := sqliteStrings(ctx, tx, `SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? ORDER BY name`, t)
-		if err != nil {
-			return err
-		}
-		for _, name := range names {
-			if _, err := tx.ExecContext(ctx, fmt.Sprintf(`DROP TRIGGER %q`, name)); err != nil {
+		for _, tr := range triggers {
+			if _, err := tx.ExecContext(ctx, fmt.Sprintf(`DROP TRIGGER %q`, tr[0])); err != nil {
 				return err
 			}
 		}
 		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`UPDATE %q SET %s WHERE %s`, t, strings.Join(sets, ", "), strings.Join(texts, " OR "))); err != nil {
 			return fmt.Errorf("%s: %w", t, err)
 		}
-		for _, def := range triggers {
-			if _, err := tx.ExecContext(ctx, def); err != nil {
+		for _, tr := range triggers {
+			if _, err := tx.ExecContext(ctx, tr[1]); err != nil {
 				return err
 			}
 		}

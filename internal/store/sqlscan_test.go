@@ -44,6 +44,7 @@ type sqlSink struct {
 var baseSinks = map[string]sqlSink{
 	"exec": {CtxFirst: true}, "query": {CtxFirst: true}, "queryRow": {CtxFirst: true}, "queryCases": {CtxFirst: true},
 	"ExecContext": {Arg: 1}, "QueryContext": {Arg: 1}, "QueryRowContext": {Arg: 1},
+	"row":  {}, // a rowFunc (casedoc.go): a statement read in a transaction or not
 	"Exec": {}, "Query": {}, "QueryRow": {}, "Prepare": {}, "PrepareContext": {Arg: 1},
 }
 

@@ -261,6 +261,11 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 	return applied, nil
 }
 
+// migrationSteps are the parts of a migration SQL cannot say, run after its file in its transaction.
+var migrationSteps = map[string]func(context.Context, *sql.Tx) error{
+	"migrations/sqlite/085_integer_times.sql": integerTimes, // every table's TIMESTAMP columns (sqlitetimes.go)
+}
+
 // migrate applies the migrations named before stop ("": all of them).
 func (db *DB) migrate(ctx context.Context, stop string) ([]string, error) {
 	if _, err := db.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
@@ -302,8 +307,8 @@ func (db *DB) migrate(ctx context.Context, stop string) ([]string, error) {
 			tx.Rollback()
 			return applied, fmt.Errorf("migration %s: %w", name, err)
 		}
-		if db.d.name == "sqlite" && name == "085_integer_times.sql" {
-			if err := integerTimes(ctx, tx); err != nil {
+		if step := migrationSteps[dir+"/"+name]; step != nil {
+			if err := step(ctx, tx); err != nil {
 				tx.Rollback()
 				return applied, fmt.Errorf("migration %s: %w", name, err)
 			}

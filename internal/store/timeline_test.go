@@ -42,8 +42,12 @@ func TestCaseTimelineMigration(t *testing.T) {
 			}
 			for _, i := range []int{2, 0, 1} { // stored out of order
 				w := want[i]
+				var at any = w.at
+				if db.Dialect() == "sqlite" {
+					at = w.at.String() // as the driver wrote it before migration 085 (sqlitetimes.go)
+				}
 				exec(t, db, `INSERT INTO case_events (case_id, seq, at, action, from_state, to_state, step, desk, org_id, note) VALUES ('c-old', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-					w.seq, w.at, w.action, w.from, w.to, w.step, w.desk, w.org, w.note)
+					w.seq, at, w.action, w.from, w.to, w.step, w.desk, w.org, w.note)
 			}
 			if db.Dialect() == "sqlite" {
 				exec(t, db, `PRAGMA foreign_keys = ON`)

@@ -13,7 +13,7 @@ import (
 )
 
 // bytesPerLifecycleBound is what one six-move lifecycle may store, about 2 KB above the measured figure
-// (BENCHMARKS.md, 300 lifecycles compacted: 7.0 KB on SQLite, 7.4 KB on PostgreSQL; 60 lifecycles read
+// (BENCHMARKS.md, 300 lifecycles compacted: 6.7 KB on SQLite, 7.4 KB on PostgreSQL; 60 lifecycles read
 // PostgreSQL's 8 KB pages with about 1 KB of granularity either way, and compaction waits for the jobs'
 // snapshots, which had left its figure up to 2 KB higher on a loaded machine): it fails when audit entries
 // and notices are stored unpacked (+3.6 KB), whole documents come back into audit entries (+19 KB) or
