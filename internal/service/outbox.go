@@ -178,17 +178,12 @@ func (s *Service) tell(tx *store.Tx, c cases.Case, ev cases.Event, phone string,
 // RunOutbox sends due messages every interval until ctx ends; a failed message is tried again later, waiting
 // twice as long each time, up to ten minutes.
 func (s *Service) RunOutbox(ctx context.Context, sender Sender, interval time.Duration, log *slog.Logger) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
 	for {
 		if err := s.SendDue(ctx, sender); err != nil && ctx.Err() == nil {
 			log.Warn("outbox", "err", err)
 		}
-		select {
-		case <-ctx.Done():
+		if s.woken(ctx, ChannelSMS, interval); ctx.Err() != nil {
 			return
-		case <-t.C:
-		case <-s.DB.Woken(ChannelSMS):
 		}
 	}
 }
