@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -287,7 +288,16 @@ func (db *DB) writeBulk(ctx context.Context, fn func(*Tx) error) error {
 // bulkInsert writes n rows of cols columns: by COPY in a bulk load's transaction on PostgreSQL (writeBulk),
 // otherwise as many rows per statement as PostgreSQL's 65,535 parameters allow.
 func bulkInsert(tx *Tx, head string, cols, n int, row func(i int) []any) error {
+	return bulkInsertAfter(tx, "", nil, head, cols, n, row)
+}
+
+// bulkInsertAfter is bulkInsert with a WITH clause (with, its arguments withArgs) heading its first
+// statement (dialect.writesInWith); not with COPY.
+func bulkInsertAfter(tx *Tx, with string, withArgs []any, head string, cols, n int, row func(i int) []any) error {
 	if tx.conn != nil {
+		if with != "" {
+			return errs.Wrap(errors.New("a WITH clause before COPY"), "bulk insert")
+		}
 		return tx.copyRows(head, n, row)
 	}
 	per := min(60000/cols, 1000)
@@ -295,8 +305,12 @@ func bulkInsert(tx *Tx, head string, cols, n int, row func(i int) []any) error {
 	for lo := 0; lo < n; lo += per {
 		hi := min(lo+per, n)
 		var b strings.Builder
+		args := make([]any, 0, (hi-lo)*cols+len(withArgs))
+		if lo == 0 {
+			b.WriteString(with)
+			args = append(args, withArgs...)
+		}
 		b.WriteString(head)
-		args := make([]any, 0, (hi-lo)*cols)
 		for i := lo; i < hi; i++ {
 			if i > lo {
 				b.WriteString(", ")

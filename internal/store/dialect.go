@@ -28,12 +28,15 @@ type dialect struct {
 	// noBytes is the empty value of a packed column (packJSON): SQLite keeps the '' its text column held
 	// (and SQL compares with ''); PostgreSQL's bytea takes no text through COPY, and a nil slice is NULL.
 	noBytes any
+	// writesInWith: a WITH clause may hold UPDATEs run with the statement that follows it (PostgreSQL), so
+	// that two writes whose results nobody waits for cost one round trip; SQLite's WITH holds only SELECTs.
+	writesInWith bool
 }
 
 var (
 	sqlite   = dialect{name: "sqlite", noBytes: ""}
 	postgres = dialect{name: "postgres", dollar: true, forUpdate: " FOR UPDATE", skipLocked: " FOR UPDATE SKIP LOCKED", byCode: ` COLLATE "C"`, numbersApart: true,
-		noBytes: []byte{}}
+		noBytes: []byte{}, writesInWith: true}
 )
 
 // q rewrites ? placeholders to $n for PostgreSQL, leaving quoted text alone.

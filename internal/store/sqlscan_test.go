@@ -52,6 +52,8 @@ var baseSinks = map[string]sqlSink{
 // filled in a loop): the statement is the parameter's text, and the sink call inside is not reported.
 var builderSinks = map[string]int{
 	"bulkInsert": 1, // head + "(?, ?), (?, ?)...": the values are placeholders only
+	// a WITH clause (made of statements the scanner reads where they are run alone) + the same
+	"bulkInsertAfter": 3,
 }
 
 type scanner struct {
