@@ -19,7 +19,8 @@ func (tx *Tx) CreateCase(actor access.Actor, c *cases.Case, prefix string, year 
 	if c.ID == "" {
 		c.ID = ids.New()
 	}
-	_, no, err := tx.Take(CaseSeries(prefix, year))
+	series := CaseSeries(prefix, year)
+	_, no, err := tx.Take(series)
 	if err != nil {
 		return err
 	}
@@ -37,7 +38,7 @@ func (tx *Tx) CreateCase(actor access.Actor, c *cases.Case, prefix string, year 
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		append(append([]any{c.ID, c.No, c.Handling, c.Receiving, c.ItemID, c.ItemVersion, c.ApplicantID, c.Bundle, c.State, c.Step, c.Version, doc, events, c.Received, tx.now},
 			placeArgs(*c)...), append(factArgs(*c), noDigits(c.No))...)...); err != nil {
-		return errs.Wrap(err, "insert case")
+		return errs.Wrap(tx.refusedNumber(series, err), "insert case")
 	}
 	if _, err := tx.exec(`INSERT INTO case_clock (`+clockCols+`) VALUES (`+clockMarks+`)`, clockRow(*c, standingDay(tx.now))...); err != nil {
 		return errs.Wrap(err, "insert case clock")

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"testing"
 
+	"bianmin/internal/cases"
 	"bianmin/internal/store"
 	"bianmin/internal/testkit"
 )
@@ -80,6 +81,54 @@ func TestNumberGapPolicy(t *testing.T) {
 				}
 				if wantMissing := c.wantCount[db.Dialect()]; missing != wantMissing {
 					t.Fatalf("gaps listed %d, want %d (%d of them from failed transactions)", missing, wantMissing, c.wantGaps[db.Dialect()])
+				}
+			})
+		})
+	}
+}
+
+// A case or notice number is not looked up before it is given (Series.refused): a number written behind the
+// counter's back is refused by its column's unique index at the insert, which marks the series and runs the
+// transaction again; the run again looks, moves the counter past the highest number in use and audits that
+// once. Notice numbers here (case numbers: TestTakenCaseNumberHeals in internal/web).
+func TestRefusedNumberHeals(t *testing.T) {
+	table := []struct {
+		name   string
+		behind []int64        // serials written past the counter before the first notice
+		want   []int64        // the serials of the next three notices
+		heals  map[string]int // by engine: on PostgreSQL the refused number stays passed (numbersApart), so
+		// that when it was the only one taken, the run again finds the next free and has nothing to heal
+	}{
+		{"none taken", nil, []int64{1, 2, 3}, map[string]int{"sqlite": 0, "postgres": 0}},
+		{"the next taken", []int64{1}, []int64{2, 3, 4}, map[string]int{"sqlite": 1, "postgres": 0}},
+		{"three taken, with a hole", []int64{1, 2, 5}, []int64{6, 7, 8}, map[string]int{"sqlite": 1, "postgres": 1}},
+	}
+	for _, c := range table {
+		t.Run(c.name, func(t *testing.T) {
+			testkit.Each(t, func(t *testing.T, db *store.DB) {
+				s := store.NoticeSeries("天山", "accept", 2026)
+				noCaseKey(t, db, func() {
+					for _, n := range c.behind {
+						exec(t, db, `INSERT INTO notices (id, case_id, kind, notice_no, verify_code, issued_at, doc) VALUES (?, 'c-1', 'accept', ?, ?, ?, '')`,
+							"behind-"+s.Format(n), s.Format(n), "code-"+s.Format(n), db.Now())
+					}
+					for i, w := range c.want {
+						var got store.Notice
+						if err := db.Write(ctx, func(tx *store.Tx) error {
+							var err error
+							got, err = tx.IssueNotice(cases.Case{ID: "c-1"}, "accept", "天山", 2026, `{"n":1}`, store.Notice{})
+							return err
+						}); err != nil {
+							t.Fatalf("notice %d: %v", i+1, err)
+						}
+						if got.No != s.Format(w) {
+							t.Fatalf("notice %d: %s, want %s", i+1, got.No, s.Format(w))
+						}
+					}
+				})
+				var heals int
+				if err := db.QueryRowRaw(ctx, `SELECT count(*) FROM audit_log WHERE action = 'counter.heal'`).Scan(&heals); err != nil || heals != c.heals[db.Dialect()] {
+					t.Fatalf("%d heal entries, want %d (%v)", heals, c.heals[db.Dialect()], err)
 				}
 			})
 		})

@@ -99,7 +99,8 @@ type Notice struct {
 // 告知承诺书 beside its 受理通知书) keeps no doc of its own but refers to that one's (migration 075): it is
 // read with that doc, and a notice once issued never changes.
 func (tx *Tx) IssueNotice(c cases.Case, kind, prefix string, year int, doc string, same Notice) (Notice, error) {
-	_, no, err := tx.Take(NoticeSeries(prefix, kind, year))
+	series := NoticeSeries(prefix, kind, year)
+	_, no, err := tx.Take(series)
 	if err != nil {
 		return Notice{}, err
 	}
@@ -115,7 +116,7 @@ func (tx *Tx) IssueNotice(c cases.Case, kind, prefix string, year int, doc strin
 	}
 	_, err = tx.exec(`INSERT INTO notices (id, case_id, kind, notice_no, verify_code, issued_at, doc, paper_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		nt.ID, nt.CaseID, nt.Kind, nt.No, nt.Code, nt.Issued, tx.d.packJSON(own), paperOf)
-	return nt, errs.Wrap(err, "notice")
+	return nt, errs.Wrap(tx.refusedNumber(series, err), "notice")
 }
 
 // kindShort is the part of a notice number that names its kind (机关简称 + 文书性质 + 〔年份〕 + 顺序号).

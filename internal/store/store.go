@@ -22,7 +22,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
 
 	"bianmin/internal/audit"
 	"bianmin/internal/errs"
@@ -59,6 +60,9 @@ type DB struct {
 	// numbers takes numbers apart from the transactions that use them (dialect.numbersApart): a pool of its
 	// own, so that transactions holding every connection of w never wait for one to take a number.
 	numbers *sql.DB
+	// numbersBehind holds the series whose counter an insert found behind the numbers in use
+	// (Series.refused): their next Take looks.
+	numbersBehind sync.Map
 	// Now is the clock; tests may replace it.
 	Now func() time.Time
 	// AuditKey keys the audit chains' hashes (HMAC-SHA256) from the entry recorded in each chain's
@@ -153,10 +157,16 @@ func (db *DB) connect(ctx context.Context) error {
 		p.SetMaxIdleConns(32)
 		p.SetConnMaxIdleTime(5 * time.Minute)
 		db.d, db.w, db.r = postgres, p, p
-		if db.numbers, err = sql.Open("pgx", dsn); err != nil {
+		// A number's own commit need not wait for the disk: the transaction that uses the number commits
+		// after it, and waiting for its own commit to reach the disk writes the log up to there, the
+		// number's commit included. A crash can only give back numbers nobody used (no gap, even).
+		cfg, err := pgx.ParseConfig(dsn)
+		if err != nil {
 			p.Close()
 			return err
 		}
+		cfg.RuntimeParams["synchronous_commit"] = "off"
+		db.numbers = stdlib.OpenDB(*cfg)
 		db.numbers.SetMaxOpenConns(4)
 		db.numbers.SetMaxIdleConns(4)
 		db.numbers.SetConnMaxIdleTime(5 * time.Minute)
