@@ -62,9 +62,9 @@ func (tx *Tx) SaveCase(actor access.Actor, c cases.Case, version int, before cas
 	if err != nil {
 		return err
 	}
-	// the move's event joins the timeline in the row (timeline.go); read here, it is the version the UPDATE
-	// below finds or refuses
-	timeline, err := timelineOf(tx.queryRow, c.ID)
+	// the move's event joins the timeline in the row (timeline.go): kept by the case's read, or read here, it
+	// is of the version the UPDATE below finds or refuses
+	timeline, err := tx.movingTimeline(c.ID, version)
 	if err != nil {
 		return err
 	}
@@ -103,9 +103,11 @@ func (tx *Tx) SaveCase(actor access.Actor, c cases.Case, version int, before cas
 // Case reads one case.
 func (db *DB) Case(ctx context.Context, id string) (cases.Case, error) {
 	var r caseRow
-	if err := db.queryRow(ctx, `SELECT `+caseCols+` FROM cases c WHERE id = ?`, id).Scan(r.dest()...); err != nil {
+	var events []byte
+	if err := db.queryRow(ctx, `SELECT `+caseCols+`, c.events FROM cases c WHERE id = ?`, id).Scan(append(r.dest(), &events)...); err != nil {
 		return cases.Case{}, notFound(err, "case")
 	}
+	db.timelines.put(id, r.row.Version, events) // for a move that may follow (timelineMemo)
 	return db.readCase(db.rowsOn(ctx), r)
 }
 

@@ -78,7 +78,9 @@ type DB struct {
 	// orgs caches organisations read by id: every request asks for a few, and they change rarely (a change in
 	// this process drops its entry at commit; another instance's change shows within orgTTL).
 	orgs sync.Map // id -> cachedOrg
-	wake sync.Map // outbox channel -> chan struct{} (outbox.go)
+	// timelines keeps the timelines of the cases just read, for their moves (timelineMemo)
+	timelines timelineMemo
+	wake      sync.Map // outbox channel -> chan struct{} (outbox.go)
 	// fixedSteps keeps what cases take from published item versions (steps, names), which never change (casedoc.go).
 	fixedSteps sync.Map // versionKey -> fromVersion
 	// stmts holds SQLite's prepared statements, for the writer and for the readers: its driver would parse

@@ -6,7 +6,9 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"hash/maphash"
 	"slices"
+	"sync"
 	"time"
 
 	"bianmin/internal/cases"
@@ -44,6 +46,56 @@ func timelineOf(row rowFunc, caseID string) ([]CaseEvent, error) {
 		return nil, errs.Wrap(err, "case timeline")
 	}
 	return readTimeline(raw)
+}
+
+// timelineMemo keeps the timeline that a read of a case by its id found, with the version it was read at, for
+// the move that follows the read (SaveCase): the move's UPDATE refuses any other version, and only a move
+// writes a timeline, with a new version, so the timeline kept is the row's whenever the UPDATE succeeds. A
+// move then reads nothing more of its case (a round trip of its transaction). Few slots, each case in one
+// of them: a slot another case took meanwhile costs the read, as before.
+type timelineMemo struct {
+	slots [256]memoSlot
+}
+
+type memoSlot struct {
+	mu      sync.Mutex
+	id      string
+	version int
+	raw     []byte
+}
+
+var memoSeed = maphash.MakeSeed()
+
+func (m *timelineMemo) slot(id string) *memoSlot {
+	return &m.slots[maphash.String(memoSeed, id)%uint64(len(m.slots))]
+}
+
+func (m *timelineMemo) put(id string, version int, raw []byte) {
+	s := m.slot(id)
+	s.mu.Lock()
+	s.id, s.version, s.raw = id, version, raw
+	s.mu.Unlock()
+}
+
+// take returns and forgets the timeline kept for the case at version.
+func (m *timelineMemo) take(id string, version int) ([]byte, bool) {
+	s := m.slot(id)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.id != id || s.version != version {
+		return nil, false
+	}
+	raw := s.raw
+	s.id, s.raw = "", nil
+	return raw, true
+}
+
+// movingTimeline is the timeline of a case about to move from version: the one its read kept, or read now.
+func (tx *Tx) movingTimeline(caseID string, version int) ([]CaseEvent, error) {
+	if raw, ok := tx.db.timelines.take(caseID, version); ok {
+		return readTimeline(raw)
+	}
+	return timelineOf(tx.queryRow, caseID)
 }
 
 // CaseEvents lists a case's timeline, oldest first.
