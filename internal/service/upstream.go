@@ -274,6 +274,11 @@ func (s *Service) woken(ctx context.Context, ch string, interval time.Duration) 
 		case <-ctx.Done():
 		case <-time.After(wakeGather):
 		}
+		// the writes that woke it meanwhile committed before the claim that follows: it takes them
+		select {
+		case <-s.DB.Woken(ch):
+		default:
+		}
 	}
 }
 
