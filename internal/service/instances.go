@@ -17,6 +17,9 @@ func (s *Service) WatchCaches(ctx context.Context, every time.Duration, log *slo
 		switch cache {
 		case store.CacheOrgs:
 			s.DB.ForgetOrgs()
+			s.DB.ForgetReceivers() // kept with their organisations' paths
+		case store.CacheReceivers:
+			s.DB.ForgetReceivers()
 		case store.CacheSessions:
 			s.sessions.Clear()
 		case store.CacheCalendar:

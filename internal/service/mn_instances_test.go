@@ -2,7 +2,6 @@ package service_test
 
 import (
 	"context"
-	"io"
 	"log/slog"
 	"testing"
 	"time"
@@ -20,21 +19,14 @@ import (
 func TestMnAcrossInstances(t *testing.T) {
 	for _, e := range testkit.Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
-			a := testkit.Open(t, e)
-			w := demoWorld(t, a)
-			b, err := store.Open(ctx, e.URL, t.TempDir())
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer b.Close()
-			other := testkit.Service(t, b)
+			w := demoWorld(t, testkit.Open(t, e))
+			other := secondInstance(t, e).svc
 			fanyi := w.actors["fanyi"]
 			note := findMn(t, w.svc, fanyi, service.MnQuery{Kind: translation.Content, Q: "户口簿"}, func(s translation.String) bool { return s.Zh == "户口簿" })
 			before := other.MnText(note.Zh) // the other instance has read its copy
 			wctx, stop := context.WithCancel(ctx)
 			defer stop()
-			go other.WatchCaches(wctx, 20*time.Millisecond, slog.New(slog.NewTextHandler(io.Discard, nil)))
-			time.Sleep(100 * time.Millisecond) // the first poll only takes note
+			watch(wctx, other)
 			const mn = "ᠡᠷᠦᠬᠡ ᠶᠢᠨ ᠳᠡᠪᠲᠡᠷ"
 			if _, err := w.svc.ChangeMn(ctx, fanyi, translation.Change{Key: note.Key, Action: translation.Correct, Mn: mn, Version: note.Version}); err != nil {
 				t.Fatal(err)
@@ -52,4 +44,21 @@ func TestMnAcrossInstances(t *testing.T) {
 			}
 		})
 	}
+}
+
+// secondInstance is another Bianmin on e's database: its own pool and service, the demo world's accounts.
+func secondInstance(t *testing.T, e testkit.Engine) *world {
+	t.Helper()
+	db, err := store.Open(ctx, e.URL, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return &world{svc: testkit.Service(t, db), db: db}
+}
+
+// watch polls the caches' versions for s every 20 ms until ctx ends, from its first poll on.
+func watch(ctx context.Context, s *service.Service) {
+	go s.WatchCaches(ctx, 20*time.Millisecond, slog.New(slog.DiscardHandler))
+	time.Sleep(100 * time.Millisecond) // the first poll only takes note
 }

@@ -21,12 +21,18 @@ const (
 	// CacheMn is the Mongolian of catalog texts and organisations' names that pages read, and the glossary
 	// (mn_strings, migration 080).
 	CacheMn = "mn"
+	// CacheReceivers is the active receivers of the outbox (upstream.go's receiverCache; migration 086).
+	CacheReceivers = "receivers"
 )
 
 // Changed raises the version of a cache in the transaction that changes what it holds, so that every other
 // instance drops its copy at its next poll after the commit (and not before: a poll in between still sees
 // the old version and the old data together).
 func (tx *Tx) Changed(cache string) error {
+	if cache == CacheReceivers || cache == CacheOrgs { // receivers are cached with their organisations' paths
+		tx.receiversChanged = true
+		tx.afterCommit = append(tx.afterCommit, tx.db.ForgetReceivers)
+	}
 	_, err := tx.exec(`UPDATE cache_versions SET version = version + 1 WHERE name = ?`, cache)
 	return err
 }

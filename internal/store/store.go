@@ -80,7 +80,8 @@ type DB struct {
 	orgs sync.Map // id -> cachedOrg
 	// timelines keeps the timelines of the cases just read, for their moves (timelineMemo)
 	timelines timelineMemo
-	wake      sync.Map // outbox channel -> chan struct{} (outbox.go)
+	receivers receiverCache // the outbox's active receivers (upstream.go)
+	wake      sync.Map      // outbox channel -> chan struct{} (outbox.go)
 	// fixedSteps keeps what cases take from published item versions (steps, names), which never change (casedoc.go).
 	fixedSteps sync.Map // versionKey -> fromVersion
 	// stmts holds SQLite's prepared statements, for the writer and for the readers: its driver would parse
@@ -386,7 +387,9 @@ type Tx struct {
 	db  *DB
 	// afterCommit runs once the transaction committed (cache invalidations, the outbox's wakes).
 	afterCommit []func()
-	woken       map[string]bool // the outbox channels this transaction wakes (outbox.go)
+	// receiversChanged: this transaction changed receivers or organisations, so it reads receivers itself
+	receiversChanged bool
+	woken            map[string]bool // the outbox channels this transaction wakes (outbox.go)
 	// audits are the transaction's audit entries, chained and written just before it commits.
 	audits []audit.Entry
 	// conn is the PostgreSQL connection a bulk load's transaction runs on, for COPY (bulk.go); nil otherwise.

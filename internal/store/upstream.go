@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"strings"
+	"sync"
 	"time"
 
 	"bianmin/internal/access"
@@ -260,6 +261,9 @@ func (tx *Tx) CreateReceiver(actor access.Actor, r Receiver) error {
 	if err != nil {
 		return errs.Wrap(err, "receiver")
 	}
+	if err := tx.Changed(CacheReceivers); err != nil {
+		return errs.Wrap(err, "receiver")
+	}
 	r.Secret = ""
 	return tx.Audit(actor, "receiver.create", "receiver", r.ID, r.OrgID, nil, r)
 }
@@ -274,6 +278,9 @@ func (tx *Tx) UpdateReceiver(actor access.Actor, before, r Receiver, version int
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return errs.New(errs.Conflict, "err.conflict")
+	}
+	if err := tx.Changed(CacheReceivers); err != nil {
+		return errs.Wrap(err, "receiver")
 	}
 	before.Secret, r.Secret = "", ""
 	return tx.Audit(actor, "receiver.update", "receiver", r.ID, r.OrgID, before, r)
@@ -292,11 +299,47 @@ func (db *DB) Receivers(ctx context.Context, rootPath string) ([]Receiver, error
 	return collect(rows, err, scanReceiver)
 }
 
-// ActiveReceivers lists, in the transaction of a move, the active receivers: few, read each time (a change
-// shows at the next move on every instance).
+// receiverCache keeps the active receivers, which every move asks for and an administrator seldom changes:
+// a cache as the organisations are (CacheReceivers; their paths too, so an organisation's change drops it). A
+// change made here drops it at its commit, one made on another instance at the next poll. gen counts the
+// drops, so that a read begun before a drop does not fill the cache with what the drop replaced.
+type receiverCache struct {
+	mu   sync.Mutex
+	gen  uint64
+	list []Receiver
+	ok   bool
+}
+
+// ForgetReceivers drops the cached active receivers.
+func (db *DB) ForgetReceivers() {
+	c := &db.receivers
+	c.mu.Lock()
+	c.gen++
+	c.list, c.ok = nil, false
+	c.mu.Unlock()
+}
+
+// ActiveReceivers lists, in the transaction of a move, the active receivers: from the cache, or read (in the
+// transaction) and kept; a transaction that changed receivers reads them.
 func (tx *Tx) ActiveReceivers() ([]Receiver, error) {
+	c := &tx.db.receivers
+	c.mu.Lock()
+	list, ok, gen := c.list, c.ok && !tx.receiversChanged, c.gen
+	c.mu.Unlock()
+	if ok {
+		return list, nil
+	}
 	rows, err := tx.query(`SELECT ` + receiverCols + ` FROM receivers r JOIN orgs g ON g.id = r.org_id WHERE r.active = 1 ORDER BY r.id`)
-	return collect(rows, err, scanReceiver)
+	list, err = collect(rows, err, scanReceiver)
+	if err != nil || tx.receiversChanged {
+		return list, err
+	}
+	c.mu.Lock()
+	if c.gen == gen {
+		c.list, c.ok = list, true
+	}
+	c.mu.Unlock()
+	return list, nil
 }
 
 // CardRow is a running case whose card or step card stands yellow or red.

@@ -1,0 +1,74 @@
+package service_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"bianmin/internal/service"
+	"bianmin/internal/testkit"
+)
+
+// Every instance keeps the outbox's active receivers in memory (store.receiverCache, issue 18): a receiver made
+// on one instance is given the records of that instance's next move at once, and those of another instance's
+// moves from that instance's next poll of the caches' versions.
+func TestReceiversAcrossInstances(t *testing.T) {
+	for _, e := range testkit.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			db1 := testkit.Open(t, e)
+			w := demoWorld(t, db1)
+			other := *w // the demo's accounts and applicants, on the second instance
+			second := secondInstance(t, e)
+			other.svc, other.db = second.svc, second.db
+			item := dibaoItem(t, w)
+			withCodes(t, w.svc, db1, item)
+			// both instances move a case with no receiver: each has cached that there is none
+			for _, x := range []*world{w, &other} {
+				if err := lifecycle(x, item); err != nil {
+					t.Fatal(err)
+				}
+			}
+			wctx, stop := context.WithCancel(ctx)
+			defer stop()
+			watch(wctx, other.svc)
+
+			banner, _ := db1.OrgByCode(ctx, "150421")
+			r, _, err := w.svc.CreateReceiver(ctx, w.actors["admin"], service.ReceiverInput{OrgID: banner.ID, Channel: service.ChannelUpstream, Name: "平台",
+				URL: "http://127.0.0.1:9/records", Active: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			pending := func() int {
+				t.Helper()
+				c, err := db1.CountOutbox(ctx, r.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return c.Pending
+			}
+			if err := lifecycle(w, item); err != nil {
+				t.Fatal(err)
+			}
+			own := pending()
+			if own == 0 {
+				t.Fatal("the instance that made the receiver gave its next move's records to none")
+			}
+			deadline := time.Now().Add(10 * time.Second) // a bound on the wait, not a measurement
+			for {
+				if err := lifecycle(&other, item); err != nil {
+					t.Fatal(err)
+				}
+				if n := pending(); n > own {
+					if n != 2*own {
+						t.Fatalf("the other instance's lifecycle gave %d records, the first %d", n-own, own)
+					}
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatal("the other instance still gives its moves' records to no receiver")
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+		})
+	}
+}
