@@ -228,6 +228,7 @@ var crossShard = map[[2]string]string{
 	{"DB.OldestUnsent", "outbox"}:    sender,
 	{"DB.OutgoingByID", "outbox"}:    byID,
 	{"DB.Settle", "outbox"}:          byID,
+	{"Tx.settleSent", "outbox"}:      byID,
 	{"DB.UnsentCount", "outbox"}:     sender,
 	{"Tx.Enqueue", "outbox"}:         sender,
 	{"Tx.Push", "outbox"}:            sender,

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -129,7 +130,7 @@ type Outcome struct {
 func (db *DB) Settle(ctx context.Context, receiverID, orgID string, list []Outcome) error {
 	return db.Write(ctx, func(tx *Tx) error {
 		var done, parked []string
-		var receipts []any // id, receipt of each done
+		var sent []Outcome
 		for _, o := range list {
 			var err error
 			switch {
@@ -139,27 +140,41 @@ func (db *DB) Settle(ctx context.Context, receiverID, orgID string, list []Outco
 			case o.Failed != "":
 				_, err = tx.exec(`UPDATE outbox SET attempts = attempts + 1, next_at = ?, last_error = ? WHERE id = ? AND sent_at IS NULL`, tx.now.Add(o.Wait), o.Failed, o.ID)
 			default:
+				sent = append(sent, o)
 				done = append(done, o.ID)
-				receipts = append(receipts, o.ID, o.Receipt)
 			}
 			if err != nil {
 				return errs.Wrap(err, "settle")
 			}
 		}
-		// the sent ones in one statement, each with its receipt: a sender's round settles in one round trip
-		for lo := 0; lo < len(done); lo += 400 {
-			hi := min(lo+400, len(done))
-			args := append(append([]any{tx.now}, receipts[2*lo:2*hi]...), strs(done[lo:hi])...)
-			if _, err := tx.exec(`UPDATE outbox SET attempts = attempts + 1, sent_at = ?, receipt = CASE id`+strings.Repeat(" WHEN ? THEN ?", hi-lo)+` END, last_error = ''
-				WHERE id IN (`+strings.TrimSuffix(strings.Repeat("?,", hi-lo), ",")+`) AND sent_at IS NULL`, args...); err != nil {
-				return errs.Wrap(err, "settle")
-			}
+		if err := tx.settleSent(sent); err != nil {
+			return err
 		}
 		if receiverID == "" || len(done)+len(parked) == 0 {
 			return nil
 		}
 		return tx.Audit(access.System, "outbox.push", "receiver", receiverID, orgID, nil, map[string]any{"received": done, "refused": parked})
 	})
+}
+
+// settleSent marks sent records done, each with its receipt, in one statement (per 400): a sender's round
+// settles in one round trip.
+func (tx *Tx) settleSent(sent []Outcome) error {
+	for part := range slices.Chunk(sent, 400) {
+		args := make([]any, 0, 1+3*len(part))
+		args = append(args, tx.now)
+		for _, o := range part {
+			args = append(args, o.ID, o.Receipt)
+		}
+		for _, o := range part {
+			args = append(args, o.ID)
+		}
+		if _, err := tx.exec(`UPDATE outbox SET attempts = attempts + 1, sent_at = ?, receipt = CASE id`+strings.Repeat(" WHEN ? THEN ?", len(part))+` END, last_error = ''
+			WHERE id IN (`+strings.TrimSuffix(strings.Repeat("?,", len(part)), ",")+`) AND sent_at IS NULL`, args...); err != nil {
+			return errs.Wrap(err, "settle")
+		}
+	}
+	return nil
 }
 
 // Resend puts a parked record back in line, with its body corrected when body is not "" (the operator's
