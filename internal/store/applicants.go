@@ -65,7 +65,8 @@ func (tx *Tx) IdempotentFor(key, scope, actorID, fingerprint string, create func
 	if id, err = create(); err != nil {
 		return "", false, err
 	}
-	_, err = tx.exec(`UPDATE idempotency SET result_id = ? WHERE scope = ? AND actor_id = ? AND key = ?`, id, scope, actorID, key)
+	// the key's row was written by a statement before: its update can ride with a later one (later.go)
+	err = tx.execLater(nil, `UPDATE idempotency SET result_id = ? WHERE scope = ? AND actor_id = ? AND key = ?`, id, scope, actorID, key)
 	return id, false, errs.Wrap(err, "idempotency result")
 }
 

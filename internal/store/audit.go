@@ -100,6 +100,18 @@ func (tx *Tx) appendAudit() error {
 		fmt.Fprintf(&with, "h%d AS (%s RETURNING 1)", n, auditHeadUpdate)
 		withArgs = append(withArgs, prev.Seq, prev.Hash, keyedFrom, c)
 	}
+	// the writes nobody waited for (a move's notices and messages: later.go) ride in the same WITH
+	var kept []laterWrite
+	if len(tx.later) > 0 {
+		if with.Len() == 0 {
+			with.WriteString("WITH ")
+		} else {
+			with.WriteString(", ")
+		}
+		lw, la, k := tx.laterWith()
+		with.WriteString(lw)
+		withArgs, kept = append(withArgs, la...), k
+	}
 	if with.Len() > 0 {
 		with.WriteString(" ")
 	}
@@ -108,7 +120,7 @@ func (tx *Tx) appendAudit() error {
 			e := es[i]
 			return []any{e.Chain, e.Seq, e.ID, e.At, e.ActorID, e.ActorName, storedOrg(e), e.Action, e.Entity, e.EntityID, tx.d.packJSON(e.Before), tx.d.packJSON(e.After), hashBytes(e.Hash)}
 		}); err != nil {
-		return errs.Wrap(err, "audit insert")
+		return errs.Wrap(laterRefused(kept, err), "audit insert")
 	}
 	for _, e := range es {
 		tx.linkRequest(e)
@@ -126,8 +138,9 @@ func (tx *Tx) auditHead(chain string, next int64) (audit.Entry, int64, error) {
 	head := audit.Entry{Chain: chain}
 	var keyedFrom int64
 	// Locking the head row serialises appends to this chain on PostgreSQL, which keeps it a single line.
+	// It reads audit_heads alone: the writes kept for later (later.go) wait for the audit insert.
 	lock := `SELECT seq, hash, keyed_from FROM audit_heads WHERE chain = ?` + tx.d.forUpdate
-	err := tx.queryRow(lock, chain).Scan(&head.Seq, &head.Hash, &keyedFrom)
+	err := tx.queryRowKeeping(lock, chain).Scan(&head.Seq, &head.Hash, &keyedFrom)
 	if errors.Is(err, sql.ErrNoRows) {
 		var from int64
 		if len(tx.db.AuditKey) > 0 {

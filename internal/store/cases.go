@@ -35,13 +35,17 @@ func (tx *Tx) CreateCase(actor access.Actor, c *cases.Case, prefix string, year 
 	if err != nil {
 		return err
 	}
-	if _, err := tx.exec(`INSERT INTO cases (id, case_no, handling_org, receiving_org, item_id, item_version, applicant_id, bundle, state, step, version, doc, events, received_at, updated_at, `+placeCols+`, `+factCols+`, no_digits)
+	// the case and its clock are written with the transaction's next statement (later.go): on PostgreSQL
+	// both in the audit insert's WITH, where the clock's reference to its case is checked at the statement's
+	// end; a number in use comes back from there
+	if err := tx.execLater(func(err error) error { return tx.refusedNumber(series, err) },
+		`INSERT INTO cases (id, case_no, handling_org, receiving_org, item_id, item_version, applicant_id, bundle, state, step, version, doc, events, received_at, updated_at, `+placeCols+`, `+factCols+`, no_digits)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		append(append([]any{c.ID, c.No, c.Handling, c.Receiving, c.ItemID, c.ItemVersion, c.ApplicantID, c.Bundle, c.State, c.Step, c.Version, doc, events, c.Received, tx.now},
 			placeArgs(*c)...), append(factArgs(*c), noDigits(c.No))...)...); err != nil {
-		return errs.Wrap(tx.refusedNumber(series, err), "insert case")
+		return errs.Wrap(err, "insert case")
 	}
-	if _, err := tx.exec(`INSERT INTO case_clock (`+clockCols+`) VALUES (`+clockMarks+`)`, clockRow(*c, standingDay(tx.now))...); err != nil {
+	if err := tx.execLater(nil, `INSERT INTO case_clock (`+clockCols+`) VALUES (`+clockMarks+`)`, clockRow(*c, standingDay(tx.now))...); err != nil {
 		return errs.Wrap(err, "insert case clock")
 	}
 	if err := tx.setAwaits(*c); err != nil {

@@ -27,7 +27,7 @@ type Message struct {
 
 // Enqueue adds a message to an applicant (channel sms) in the transaction of the move that causes it.
 func (tx *Tx) Enqueue(m Message) error {
-	_, err := tx.exec(`INSERT INTO outbox (id, case_id, phone, lang, template, args, body, attempts, next_at, created_at, channel) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, 'sms')`,
+	err := tx.execLater(nil, `INSERT INTO outbox (id, case_id, phone, lang, template, args, body, attempts, next_at, created_at, channel) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, 'sms')`,
 		ids.New(), nullIfEmpty(m.CaseID), m.Phone, m.Lang, m.Template, nullIfEmpty(m.Args), m.Body, tx.now, tx.now)
 	tx.wake("sms")
 	return errs.Wrap(err, "enqueue")
@@ -114,9 +114,11 @@ func (tx *Tx) IssueNotice(c cases.Case, kind, prefix string, year int, doc strin
 	} else if own, err = tx.db.leavePaper(tx.queryRow, c, doc); err != nil {
 		return Notice{}, err
 	}
-	_, err = tx.exec(`INSERT INTO notices (id, case_id, kind, notice_no, verify_code, issued_at, doc, paper_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+	// written with the transaction's next statement (later.go): a number in use comes back from there
+	err = tx.execLater(func(err error) error { return tx.refusedNumber(series, err) },
+		`INSERT INTO notices (id, case_id, kind, notice_no, verify_code, issued_at, doc, paper_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		nt.ID, nt.CaseID, nt.Kind, nt.No, nt.Code, nt.Issued, tx.d.packJSON(own), paperOf)
-	return nt, errs.Wrap(tx.refusedNumber(series, err), "notice")
+	return nt, errs.Wrap(err, "notice")
 }
 
 // kindShort is the part of a notice number that names its kind (机关简称 + 文书性质 + 〔年份〕 + 顺序号).

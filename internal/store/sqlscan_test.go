@@ -44,7 +44,8 @@ type sqlSink struct {
 var baseSinks = map[string]sqlSink{
 	"exec": {CtxFirst: true}, "query": {CtxFirst: true}, "queryRow": {CtxFirst: true}, "queryCases": {CtxFirst: true},
 	"ExecContext": {Arg: 1}, "QueryContext": {Arg: 1}, "QueryRowContext": {Arg: 1},
-	"row":  {}, // a rowFunc (casedoc.go): a statement read in a transaction or not
+	"row":       {},                              // a rowFunc (casedoc.go): a statement read in a transaction or not
+	"execLater": {Arg: 1}, "queryRowKeeping": {}, // later.go: a write kept for the next statement, a read that lets it wait
 	"Exec": {}, "Query": {}, "QueryRow": {}, "Prepare": {}, "PrepareContext": {Arg: 1},
 }
 
@@ -55,6 +56,10 @@ var builderSinks = map[string]int{
 	// a WITH clause (made of statements the scanner reads where they are run alone) + the same
 	"bulkInsertAfter": 3,
 }
+
+// assembled are functions whose statements are made only of statements the scanner reads where they are
+// given: the kept writes of later.go, read at their execLater.
+var assembled = map[string]bool{"Tx.flushLater": true}
 
 type scanner struct {
 	fset   *token.FileSet
@@ -119,7 +124,7 @@ func scanSQL(dir string, src map[string]string) ([]sqlStmt, *scanner, error) {
 	for changed := true; changed; {
 		changed = false
 		s.eachCall(func(fn *scope, call *ast.CallExpr, sk sqlSink, arg ast.Expr) {
-			if _, ok := builderSinks[fn.name()]; ok {
+			if _, ok := builderSinks[fn.name()]; ok || assembled[fn.name()] {
 				return
 			}
 			texts := s.texts(fn, arg)
@@ -158,7 +163,7 @@ func scanSQL(dir string, src map[string]string) ([]sqlStmt, *scanner, error) {
 	}
 	var out []sqlStmt
 	s.eachCall(func(fn *scope, call *ast.CallExpr, sk sqlSink, arg ast.Expr) {
-		if _, ok := builderSinks[fn.name()]; ok {
+		if _, ok := builderSinks[fn.name()]; ok || assembled[fn.name()] {
 			return
 		}
 		name := calleeName(call)

@@ -394,6 +394,10 @@ type Tx struct {
 	audits []audit.Entry
 	// conn is the PostgreSQL connection a bulk load's transaction runs on, for COPY (bulk.go); nil otherwise.
 	conn *sql.Conn
+	// later are the writes kept to ride with the transaction's next statement (later.go), laterErr the
+	// refusal of such a write that a query could not return
+	later    []laterWrite
+	laterErr error
 }
 
 // Write runs fn in a transaction and commits when fn returns nil. A PostgreSQL serialization failure or
@@ -434,6 +438,12 @@ func (db *DB) finish(ctx context.Context, tx *Tx, fn func(*Tx) error) error {
 	err := fn(tx)
 	if err == nil {
 		err = tx.appendAudit()
+	}
+	if err == nil {
+		err = tx.flushLater()
+	}
+	if tx.laterErr != nil {
+		err = tx.laterErr // what fn met after it was an aborted transaction's error
 	}
 	if err != nil {
 		sqlTx.Rollback()
@@ -644,6 +654,9 @@ func (tx *Tx) wstmt(q string) *sql.Stmt {
 }
 
 func (tx *Tx) exec(q string, args ...any) (sql.Result, error) {
+	if err := tx.flushLater(); err != nil {
+		return nil, err
+	}
 	q = tx.d.q(q)
 	if st := tx.wstmt(q); st != nil {
 		return st.ExecContext(tx.ctx, args...)
@@ -652,6 +665,9 @@ func (tx *Tx) exec(q string, args ...any) (sql.Result, error) {
 }
 
 func (tx *Tx) query(q string, args ...any) (*sql.Rows, error) {
+	if err := tx.flushLater(); err != nil {
+		return nil, err
+	}
 	q = tx.d.q(q)
 	if st := tx.wstmt(q); st != nil {
 		return st.QueryContext(tx.ctx, args...)
@@ -660,6 +676,13 @@ func (tx *Tx) query(q string, args ...any) (*sql.Rows, error) {
 }
 
 func (tx *Tx) queryRow(q string, args ...any) *sql.Row {
+	tx.flushLater() // its refusal cannot ride on the *sql.Row: the transaction ends with it (laterErr)
+	return tx.queryRowKeeping(q, args...)
+}
+
+// queryRowKeeping is queryRow for a statement that reads no table a kept write goes to (later.go): the kept
+// writes wait for the statement after it.
+func (tx *Tx) queryRowKeeping(q string, args ...any) *sql.Row {
 	q = tx.d.q(q)
 	if st := tx.wstmt(q); st != nil {
 		return st.QueryRowContext(tx.ctx, args...)

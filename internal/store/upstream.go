@@ -70,7 +70,7 @@ func (tx *Tx) Push(o Outgoing, body func(Outgoing) string) (Outgoing, error) {
 	}
 	o.Created, o.Next = tx.now, tx.now
 	o.Body = body(o)
-	_, err := tx.exec(`INSERT INTO outbox (id, channel, receiver_id, order_key, seq, org_id, case_id, template, phone, lang, body, attempts, next_at, created_at)
+	err := tx.execLater(nil, `INSERT INTO outbox (id, channel, receiver_id, order_key, seq, org_id, case_id, template, phone, lang, body, attempts, next_at, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', '', ?, 0, ?, ?)`,
 		o.ID, o.Channel, o.ReceiverID, o.Key, o.Seq, o.OrgID, nullIfEmpty(o.CaseID), o.Kind, o.Body, tx.now, tx.now)
 	tx.wake(o.Channel)
