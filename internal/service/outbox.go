@@ -197,6 +197,13 @@ func (s *Service) SendDue(ctx context.Context, sender Sender) error {
 	}
 	out := make([]store.Outcome, 0, len(msgs))
 	r := s.texts()
+	ids := make([]string, 0, len(msgs))
+	for _, m := range msgs {
+		if m.Args != "" {
+			ids = append(ids, m.CaseID)
+		}
+	}
+	r.read(ctx, ids)
 	for _, m := range msgs {
 		text, err := r.text(ctx, m.Lang, m.CaseID, m.Args, m.Body)
 		if err == nil {

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strconv"
 	"unicode/utf8"
 
@@ -111,6 +112,28 @@ type texts struct {
 }
 
 func (s *Service) texts() *texts { return &texts{s: s, cases: map[string]cases.Case{}} }
+
+// read reads at once the cases the messages name that it has not read yet: a sender's round of many
+// messages makes one statement for their cases, not one each. A case it cannot read is read again, alone,
+// by text (and its error told there).
+func (r *texts) read(ctx context.Context, caseIDs []string) {
+	var want []string
+	for _, id := range caseIDs {
+		if _, ok := r.cases[id]; !ok && id != "" && !slices.Contains(want, id) {
+			want = append(want, id)
+		}
+	}
+	if len(want) < 2 {
+		return
+	}
+	list, err := r.s.DB.CasesByIDs(ctx, want)
+	if err != nil {
+		return
+	}
+	for _, c := range list {
+		r.cases[c.ID] = r.s.withItemMn(ctx, c)
+	}
+}
 
 // unreadable is an error no second attempt mends: what the message says cannot be read.
 type unreadable struct{ error }

@@ -181,3 +181,38 @@ func TestPledgeNoticeSharesItsPaper(t *testing.T) {
 		}
 	})
 }
+
+// A sender's round reads the cases its messages name in one statement (texts.read): each message still names
+// its own case, in both languages, as it would read alone.
+func TestSMSRoundNamesEachCase(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, db *store.DB) {
+		w := demoWorld(t, db)
+		from, cat := w.targets["T1"], w.svc.Catalog
+		var want []string
+		var phone string
+		for range 3 {
+			c, err := w.svc.Receive(ctx, w.actors["yangshulin.agent"], service.ReceiveInput{ItemID: dibaoItem(t, w), ApplicantID: w.seeded["V1"], Authorisation: "书面委托书（本人签字）"}, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c, err = w.svc.Act(ctx, w.actors["tianshan.clerk"], c.ID, c.Version, cases.Accept, cases.Input{Materials: mats(false)}); err != nil {
+				t.Fatal(err)
+			}
+			want = append(want, "【"+from.Name("mn")+"】"+cat.T(i18n.Mn, "msg.accepted", "item", c.ItemNameIn("mn"), "no", c.No)+
+				" / "+"【"+from.NameZh+"】"+cat.T(i18n.Zh, "msg.accepted", "item", c.ItemName, "no", c.No))
+			if err := db.QueryRowRaw(ctx, `SELECT phone FROM outbox WHERE case_id = ?`, c.ID).Scan(&phone); err != nil {
+				t.Fatal(err)
+			}
+		}
+		gw := &recorder{sent: map[string][]string{}}
+		if err := w.svc.SendDue(ctx, gw); err != nil {
+			t.Fatal(err)
+		}
+		got := slices.Clone(gw.sent[phone])
+		slices.Sort(got)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Fatalf("one round sent\n%q\nwant\n%q", got, want)
+		}
+	})
+}

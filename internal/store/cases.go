@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"strings"
 
 	"bianmin/internal/access"
 	"bianmin/internal/cases"
@@ -129,6 +130,19 @@ func (db *DB) Case(ctx context.Context, id string) (cases.Case, error) {
 	}
 	db.timelines.put(id, r.row.Version, events) // for a move that may follow (timelineMemo)
 	return db.readCase(db.rowsOn(ctx), r)
+}
+
+// CasesByIDs reads the cases of ids (in no order; an id of no case is left out): the outbox's sender names
+// a round's cases with one statement instead of one each.
+func (db *DB) CasesByIDs(ctx context.Context, ids []string) ([]cases.Case, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	return db.queryCases(ctx, `SELECT `+caseCols+` FROM cases c WHERE c.id IN (`+strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")+`)`, args...)
 }
 
 // CaseEvent is an event as stored, with the organisation where it happened.

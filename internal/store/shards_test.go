@@ -159,6 +159,7 @@ var crossShard = map[[2]string]string{
 	{"timelineOf", "cases"}:            byID,
 	{"DB.CaseByNo", "cases"}:           public,
 	{"DB.CasesByNos", "cases"}:         public,
+	{"DB.CasesByIDs", "cases"}:         sender,
 	{"DB.CasesIn", "cases"}:            subtree,
 	{"DB.CasesOfApplicant", "cases"}:   byID,
 	{"DB.CasesOfBundle", "cases"}:      byID,
