@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"strings"
 
 	"bianmin/internal/access"
 	"bianmin/internal/cases"
@@ -138,11 +137,7 @@ func (db *DB) CasesByIDs(ctx context.Context, ids []string) ([]cases.Case, error
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	return db.queryCases(ctx, `SELECT `+caseCols+` FROM cases c WHERE c.id IN (`+strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")+`)`, args...)
+	return db.queryCases(ctx, `SELECT `+caseCols+` FROM cases c WHERE c.id IN (`+marks(len(ids))+`)`, strs(ids)...)
 }
 
 // CaseEvent is an event as stored, with the organisation where it happened.

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"strings"
 
 	"bianmin/internal/cases"
 	"bianmin/internal/people"
@@ -13,11 +12,7 @@ func (db *DB) CasesByNos(ctx context.Context, nos []string) ([]cases.Case, error
 	if len(nos) == 0 {
 		return nil, nil
 	}
-	args := make([]any, len(nos))
-	for i, n := range nos {
-		args[i] = n
-	}
-	return db.queryCases(ctx, `SELECT `+caseCols+` FROM cases c WHERE case_no IN (`+strings.TrimSuffix(strings.Repeat("?,", len(nos)), ",")+`) ORDER BY received_at DESC, case_no`, args...)
+	return db.queryCases(ctx, `SELECT `+caseCols+` FROM cases c WHERE case_no IN (`+marks(len(nos))+`) ORDER BY received_at DESC, case_no`, strs(nos)...)
 }
 
 // CasesOfApplicant lists an applicant's cases, newest first.

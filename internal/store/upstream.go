@@ -170,7 +170,7 @@ func (tx *Tx) settleSent(sent []Outcome) error {
 			args = append(args, o.ID)
 		}
 		if _, err := tx.exec(`UPDATE outbox SET attempts = attempts + 1, sent_at = ?, receipt = CASE id`+strings.Repeat(" WHEN ? THEN ?", len(part))+` END, last_error = ''
-			WHERE id IN (`+strings.TrimSuffix(strings.Repeat("?,", len(part)), ",")+`) AND sent_at IS NULL`, args...); err != nil {
+			WHERE id IN (`+marks(len(part))+`) AND sent_at IS NULL`, args...); err != nil {
 			return errs.Wrap(err, "settle")
 		}
 	}
