@@ -33,6 +33,9 @@ var packDicts = [...]string{1: packDict1}
 // errPacked is the class of a value that does not unpack.
 var errPacked = errors.New("packed JSON")
 
+// packLZ is the dictionary new values are packed with, hashed once for deflateFixed.
+var packLZ = newLZDict(packDicts[packVersion])
+
 type packer struct {
 	buf bytes.Buffer
 	w   *flate.Writer
@@ -62,6 +65,12 @@ var unpackers [len(packDicts)]sync.Pool
 func (d dialect) packJSON(s string) any {
 	if s == "" {
 		return d.noBytes
+	}
+	if len(s) <= packSmall {
+		if b := deflateFixed(packLZ, packVersion, s); len(b) < len(s) {
+			return b
+		}
+		return []byte(s)
 	}
 	p := packers.Get().(*packer)
 	defer packers.Put(p)
