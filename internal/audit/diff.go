@@ -2,7 +2,8 @@ package audit
 
 import (
 	"bytes"
-	"encoding/json"
+
+	"bianmin/internal/jsonobj"
 )
 
 // Changes renders what a change did as the JSON kept in Before and After: only the fields that differ, each
@@ -26,35 +27,36 @@ func Changes(before, after any) (string, string) {
 	return string(ob), string(oa)
 }
 
-// diffObjects returns the changed fields of two JSON objects, or ok false when either is not an object.
+// diffObjects returns the changed fields of two JSON objects, or ok false when either is not an object. It
+// is given what json.Marshal made (Snapshot: valid, compact, escaped as Marshal escapes) and reads it with a
+// scanner of its own rather than decoding both sides into maps (every move's audit entry is made here, and
+// decoding took most of its time); values are kept as written, so they stay compact.
 func diffObjects(b, a []byte) (ob, oa []byte, ok bool) {
-	var mb, ma map[string]json.RawMessage
-	if json.Unmarshal(b, &mb) != nil || json.Unmarshal(a, &ma) != nil || mb == nil || ma == nil {
+	fb, okb := jsonobj.Fields(b)
+	fa, oka := jsonobj.Fields(a)
+	if !okb || !oka {
 		return nil, nil, false
 	}
-	db, da := map[string]json.RawMessage{}, map[string]json.RawMessage{}
-	null := json.RawMessage("null")
-	for k, vb := range mb {
-		va, in := ma[k]
+	var db, da []jsonobj.Field
+	null := []byte("null")
+	for _, f := range fb {
+		va, in := jsonobj.Lookup(fa, f.Key)
 		switch {
 		case !in:
-			db[k], da[k] = vb, null
-		case bytes.Equal(vb, va):
+			db, da = append(db, f), append(da, jsonobj.Field{Key: f.Key, Val: null})
+		case bytes.Equal(f.Val, va):
 		default:
-			if nb, na, ok := diffObjects(vb, va); ok {
-				db[k], da[k] = nb, na
+			if nb, na, ok := diffObjects(f.Val, va); ok {
+				db, da = append(db, jsonobj.Field{Key: f.Key, Val: nb}), append(da, jsonobj.Field{Key: f.Key, Val: na})
 			} else {
-				db[k], da[k] = vb, va
+				db, da = append(db, f), append(da, jsonobj.Field{Key: f.Key, Val: va})
 			}
 		}
 	}
-	for k, va := range ma {
-		if _, in := mb[k]; !in {
-			db[k], da[k] = null, va
+	for _, f := range fa {
+		if _, in := jsonobj.Lookup(fb, f.Key); !in {
+			db, da = append(db, jsonobj.Field{Key: f.Key, Val: null}), append(da, f)
 		}
 	}
-	// a map of raw messages marshals with sorted keys and cannot fail
-	ob, _ = json.Marshal(db)
-	oa, _ = json.Marshal(da)
-	return ob, oa, true
+	return jsonobj.Write(db), jsonobj.Write(da), true
 }

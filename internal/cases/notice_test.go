@@ -1,6 +1,7 @@
 package cases
 
 import (
+	"encoding/json"
 	"slices"
 	"testing"
 )
@@ -39,5 +40,47 @@ func TestNoticeHelpers(t *testing.T) {
 	}
 	if c.ItemNameMn = ""; c.ItemNameIn("mn") != "最低生活保障" {
 		t.Error("no Mongolian name: the Chinese one")
+	}
+}
+
+// keepByMaps is how Paper.Keep was first written, decoding into maps: Keep must write what it wrote.
+func keepByMaps(p Paper, kind string) []byte {
+	full, _ := json.Marshal(p.Case)
+	var all map[string]json.RawMessage
+	json.Unmarshal(full, &all)
+	kept := map[string]json.RawMessage{}
+	for _, f := range PaperFields(kind) {
+		if v, ok := all[f]; ok {
+			kept[f] = v
+		}
+	}
+	doc, _ := json.Marshal(p)
+	var out map[string]json.RawMessage
+	json.Unmarshal(doc, &out)
+	out["case"], _ = json.Marshal(kept)
+	b, _ := json.Marshal(out)
+	return b
+}
+
+// Every kind's paper over a case at several points of its life, with names that need escapes.
+func TestKeepAsMaps(t *testing.T) {
+	c := dibao()
+	c.Materials = materials(true)
+	c.ItemName = `最低生活保障 <"特困">`
+	papers := []Paper{{Case: c}, {Case: c, Reason: "材料不全 & 需补正", By: "综合受理员", Issuer: "org-1"}}
+	acc := c
+	acc.State, acc.Step, acc.Version = Accepted, 1, 2
+	acc.Decision = &Decision{Grant: true, Reasons: "符合条件"}
+	papers = append(papers, Paper{Case: acc, DueProvisional: true, By: "审核人"})
+	for _, p := range papers {
+		for _, k := range NoticeKinds {
+			got, err := p.Keep(k)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := keepByMaps(p, k); string(got) != string(want) {
+				t.Errorf("%s:\n got %s\nwant %s", k, got, want)
+			}
+		}
 	}
 }

@@ -2,7 +2,10 @@ package cases
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
+
+	"bianmin/internal/jsonobj"
 )
 
 // What a notice keeps. A notice says what it said when it was issued (Paper), but most of the case it
@@ -37,28 +40,33 @@ func (p Paper) Keep(kind string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	var all map[string]json.RawMessage
-	if err := json.Unmarshal(full, &all); err != nil {
-		return nil, err
+	all, ok := jsonobj.Fields(full)
+	if !ok {
+		return nil, fmt.Errorf("a case's document is not an object: %.40s", full)
 	}
-	kept := map[string]json.RawMessage{}
+	var kept []jsonobj.Field
 	for _, f := range PaperFields(kind) {
-		if v, ok := all[f]; ok {
-			kept[f] = v
+		if v, ok := jsonobj.Lookup(all, f); ok {
+			kept = append(kept, jsonobj.Field{Key: f, Val: v})
 		}
 	}
-	doc, err := json.Marshal(p)
+	rest := p
+	rest.Case = Case{} // its place in the paper, filled with what is kept
+	doc, err := json.Marshal(rest)
 	if err != nil {
 		return nil, err
 	}
-	var out map[string]json.RawMessage
-	if err := json.Unmarshal(doc, &out); err != nil {
-		return nil, err
+	out, ok := jsonobj.Fields(doc)
+	if !ok {
+		return nil, fmt.Errorf("a paper is not an object: %.40s", doc)
 	}
-	if out["case"], err = json.Marshal(kept); err != nil {
-		return nil, err
+	whole := jsonobj.Write(kept)
+	for i := range out {
+		if out[i].Key == "case" {
+			out[i].Val = whole
+		}
 	}
-	return json.Marshal(out)
+	return jsonobj.Write(out), nil
 }
 
 // ReadPaper reads what a notice of the kind keeps (Keep), completing its case from the case as it now

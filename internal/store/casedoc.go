@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"bianmin/internal/audit"
 	"bianmin/internal/cases"
 	"bianmin/internal/catalog"
 	"bianmin/internal/errs"
@@ -155,7 +156,7 @@ func (db *DB) caseDoc(row rowFunc, c cases.Case) (string, error) {
 // auditDoc is the case as its audit entries keep it: its document with the row's columns, so that the trail,
 // with the item version it names, says what was received (the row's columns may change later: a hand-over, a
 // department), and what each move changed of them (audit.Changes of two of these).
-func (db *DB) auditDoc(row rowFunc, c cases.Case) (json.RawMessage, error) {
+func (db *DB) auditDoc(row rowFunc, c cases.Case) (audit.Marshalled, error) {
 	sc, err := db.stored(row, c)
 	if err != nil {
 		return nil, err
