@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -92,27 +93,52 @@ func Run(ctx context.Context, svc *service.Service, cfg Config) (Stats, error) {
 	}
 	tw, iw := weights(ts), itemWeights(items)
 	span := cfg.To.Sub(cfg.From)
-	// The cases are made here while the batch before is written (a writer of its own): the generator's
-	// processor and the database's work side by side. Only this goroutine draws from r, so the same seed
-	// still gives the same cases.
+	// Three stages side by side, so that the processors and the database work together: the cases are made
+	// here; batches made are prepared (their documents, timelines, notices' papers and the audit entries
+	// of their moves: store.PrepareGenBatch) by a preparer per processor; and written in the order they
+	// were made by one writer. Only this goroutine draws from r, so the same seed still gives the same
+	// cases, and the writer's order keeps numbers rising with time.
 	var b store.GenBatch
 	batchNo := 0
-	pending := make(chan store.GenBatch, 1)
+	type job struct {
+		b    store.GenBatch
+		done chan error // the preparer's word
+	}
+	jobs := make(chan *job, 2)  // to the preparers
+	order := make(chan *job, 3) // to the writer, in the order made
 	written := make(chan error, 1)
+	for range runtime.GOMAXPROCS(0) {
+		go func() {
+			for j := range jobs {
+				// one made when the stop came is neither prepared nor written
+				if ctx.Err() != nil {
+					j.done <- nil
+					continue
+				}
+				j.done <- svc.DB.PrepareGenBatch(context.WithoutCancel(ctx), &j.b)
+			}
+		}()
+	}
 	go func() {
-		for b := range pending {
+		for j := range order {
+			err := <-j.done
 			// A batch begun is finished even when the run is being stopped: it is one transaction, and
-			// stopping between batches leaves nothing half-made to roll back. One made but not begun when
-			// the stop came is not written.
-			if ctx.Err() != nil {
+			// stopping between batches leaves nothing half-made to roll back. One prepared but not begun
+			// when the stop came is not written.
+			if err == nil && ctx.Err() != nil {
 				continue
 			}
-			if err := svc.DB.WriteGenBatch(context.WithoutCancel(ctx), b); err != nil {
+			if err == nil {
+				err = svc.DB.WriteGenBatch(context.WithoutCancel(ctx), j.b)
+			}
+			if err != nil {
 				written <- err
-				for range pending {
+				for j := range order {
+					<-j.done
 				}
 				return
 			}
+			b := j.b
 			st.Cases += len(b.Cases)
 			st.Applicants += len(b.Applicants)
 			for i, c := range b.Cases {
@@ -133,7 +159,8 @@ func Run(ctx context.Context, svc *service.Service, cfg Config) (Stats, error) {
 			return nil
 		}
 		waited = true
-		close(pending)
+		close(order)
+		close(jobs)
 		return <-written
 	}
 	defer wait()
@@ -143,11 +170,14 @@ func Run(ctx context.Context, svc *service.Service, cfg Config) (Stats, error) {
 		}
 		batchNo++
 		b.Summary = map[string]any{"seed": cfg.Seed, "batch": batchNo, "cases": len(b.Cases), "applicants": len(b.Applicants)}
+		j := &job{b: b, done: make(chan error, 1)}
 		select {
-		case pending <- b:
+		case order <- j:
+			jobs <- j // the preparers take every job until jobs is closed
 		case err := <-written:
 			waited = true
-			close(pending) // the writer, draining, ends
+			close(order)
+			close(jobs) // the preparers end, and the writer has
 			return err
 		}
 		b = store.GenBatch{}
@@ -210,6 +240,10 @@ func Run(ctx context.Context, svc *service.Service, cfg Config) (Stats, error) {
 	}
 	if err := wait(); err != nil {
 		return st, err
+	}
+	// every case made, but a stop came before the last batches were begun: those are not written
+	if st.Cases < cfg.N && ctx.Err() != nil {
+		return st, fmt.Errorf("gen stopped after %d of %d cases (whole batches): %w", st.Cases, cfg.N, ctx.Err())
 	}
 	err = svc.DB.Write(context.WithoutCancel(ctx), func(tx *store.Tx) error {
 		return tx.Audit(access.System, "gen.load", "dataset", fmt.Sprint(cfg.Seed), "", nil,

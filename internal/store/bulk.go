@@ -39,6 +39,68 @@ type GenBatch struct {
 	Moves [][]GenMove
 	// Summary goes into the batch's own audit entry (the load's seed and batch).
 	Summary map[string]any
+
+	prep *genPrepared // PrepareGenBatch's, or made by WriteGenBatch
+}
+
+// genPrepared is what a batch's rows are made of that does not depend on its numbers, which are taken in its
+// transaction: the cases' documents and packed timelines, the audit entries of their moves after receipt
+// (what each changed: most of a batch's processor time), and the notices' docs as stored. A load prepares
+// a batch while the one before it is written (PrepareGenBatch), on the other processor.
+type genPrepared struct {
+	docs      []string
+	timelines []any
+	moves     [][]audit.Entry
+	papers    [][]any // each notice's doc as stored, packed; nil when it refers to the paper before it
+}
+
+// PrepareGenBatch makes what WriteGenBatch would make first of the batch, outside its transaction, reading
+// item versions as they stand (a generated case's version is published, and a published version never
+// changes).
+func (db *DB) PrepareGenBatch(ctx context.Context, b *GenBatch) error {
+	row := db.rowsOn(ctx)
+	p := &genPrepared{docs: make([]string, len(b.Cases)), timelines: make([]any, len(b.Cases)),
+		moves: make([][]audit.Entry, len(b.Cases)), papers: make([][]any, len(b.Cases))}
+	for i, c := range b.Cases {
+		var err error
+		if p.docs[i], err = db.caseDoc(row, c); err != nil {
+			return err
+		}
+		var evs []CaseEvent
+		if i < len(b.Events) {
+			evs = b.Events[i]
+		}
+		if p.timelines[i], err = db.d.packTimeline(evs); err != nil {
+			return err
+		}
+		if i < len(b.Moves) {
+			if p.moves[i], err = db.moveEntries(row, c.ID, b.Moves[i]); err != nil {
+				return err
+			}
+		}
+		if i < len(b.Notices) {
+			ns := b.Notices[i]
+			p.papers[i] = make([]any, len(ns))
+			for j, n := range ns {
+				if refersBack(ns, j) {
+					continue
+				}
+				doc, err := db.leavePaper(row, c, n.Doc)
+				if err != nil {
+					return err
+				}
+				p.papers[i][j] = db.d.packJSON(doc)
+			}
+		}
+	}
+	b.prep = p
+	return nil
+}
+
+// refersBack tells a notice that says what the one before it of the same move says (the 告知承诺书 beside its
+// 受理通知书): it refers to that one's paper, as a move through the service keeps them (IssueNotice).
+func refersBack(ns []GenNotice, j int) bool {
+	return j > 0 && ns[j-1].Doc == ns[j].Doc && ns[j-1].Issued.Equal(ns[j].Issued)
 }
 
 // GenMove is a move of a generated case, with the case before and after it (cases.Case.Apply changes a
@@ -51,9 +113,10 @@ type GenMove struct {
 }
 
 // genAudit makes the audit entries a generated case would have made through the service: its receipt with
-// the case as it was received, then each move with what it changed (SaveCase), at the moments they were
-// made and by who made them, on the handling organisation's chain.
-func (tx *Tx) genAudit(list []cases.Case, moves [][]GenMove) ([]audit.Entry, error) {
+// the case as it was received (numbered: so in the transaction that numbers it), then each move with what it
+// changed (moveEntries, prepared), at the moments they were made and by who made them, on the handling
+// organisation's chain.
+func (tx *Tx) genAudit(list []cases.Case, moves [][]GenMove, made [][]audit.Entry) ([]audit.Entry, error) {
 	entries := make([]audit.Entry, 0, len(list)*6+1)
 	for i, c := range list {
 		var ms []GenMove
@@ -71,19 +134,31 @@ func (tx *Tx) genAudit(list []cases.Case, moves [][]GenMove) ([]audit.Entry, err
 		}
 		entries = append(entries, audit.Entry{At: c.Received, ActorID: by, ActorName: byName, Action: "case.receive", Entity: "case", EntityID: c.ID,
 			OrgID: received.Handling, After: string(full)})
-		for _, m := range ms {
-			b, err := tx.db.auditDoc(tx.queryRow, m.Before)
-			if err != nil {
+		entries = append(entries, made[i]...)
+	}
+	return entries, nil
+}
+
+// moveEntries are the audit entries of a generated case's moves after its receipt: what each changed.
+func (db *DB) moveEntries(row rowFunc, caseID string, ms []GenMove) ([]audit.Entry, error) {
+	entries := make([]audit.Entry, 0, len(ms))
+	var last audit.Marshalled // the case after the move before: a move's case before it (life.move)
+	for k, m := range ms {
+		b := last
+		if k == 0 {
+			var err error
+			if b, err = db.auditDoc(row, m.Before); err != nil {
 				return nil, err
 			}
-			a, err := tx.db.auditDoc(tx.queryRow, m.After)
-			if err != nil {
-				return nil, err
-			}
-			e := audit.Entry{At: m.At, ActorID: m.ActorID, ActorName: m.ActorName, Action: m.Action, Entity: "case", EntityID: c.ID, OrgID: m.After.Handling}
-			e.Before, e.After = audit.Changes(b, a)
-			entries = append(entries, e)
 		}
+		a, err := db.auditDoc(row, m.After)
+		if err != nil {
+			return nil, err
+		}
+		e := audit.Entry{At: m.At, ActorID: m.ActorID, ActorName: m.ActorName, Action: m.Action, Entity: "case", EntityID: caseID, OrgID: m.After.Handling}
+		e.Before, e.After = audit.Changes(b, a)
+		entries = append(entries, e)
+		last = a
 	}
 	return entries, nil
 }
@@ -99,6 +174,11 @@ type GenNotice struct {
 // WriteGenBatch numbers the batch's cases from their counters (in order: numbers rise with the cases), and
 // stores everything with the audit entries.
 func (db *DB) WriteGenBatch(ctx context.Context, b GenBatch) error {
+	if b.prep == nil {
+		if err := db.PrepareGenBatch(ctx, &b); err != nil {
+			return err
+		}
+	}
 	return db.writeBulk(ctx, func(tx *Tx) error {
 		next, err := tx.reserveBlocks(b.Series)
 		if err != nil {
@@ -128,13 +208,13 @@ func (db *DB) WriteGenBatch(ctx context.Context, b GenBatch) error {
 		}); err != nil {
 			return err
 		}
-		if err := bulkCases(tx, list, b.Events); err != nil {
+		if err := bulkCases(tx, list, b.Events, b.prep); err != nil {
 			return err
 		}
-		if err := bulkNotices(tx, list, b.Notices); err != nil {
+		if err := bulkNotices(tx, list, b.Notices, b.prep); err != nil {
 			return err
 		}
-		entries, err := tx.genAudit(list, b.Moves)
+		entries, err := tx.genAudit(list, b.Moves, b.prep.moves)
 		if err != nil {
 			return err
 		}
@@ -167,11 +247,10 @@ func (tx *Tx) reserveBlocks(list []Series) (map[string]int64, error) {
 	return next, nil
 }
 
-// bulkNotices numbers and stores the batch's notices: a block of numbers per series (reserveBlocks, as the
-// cases'), given in the order of the cases. A notice that says what the one
-// before it of the same move says (the 告知承诺书 beside its 受理通知书) refers to that one's paper, as a move
-// through the service keeps them (IssueNotice).
-func bulkNotices(tx *Tx, list []cases.Case, notices [][]GenNotice) error {
+// bulkNotices numbers and stores the batch's notices with their prepared docs: a block of numbers per series
+// (reserveBlocks, as the cases'), given in the order of the cases. A notice that refers back (refersBack)
+// keeps no doc of its own and names the paper before it.
+func bulkNotices(tx *Tx, list []cases.Case, notices [][]GenNotice, prep *genPrepared) error {
 	var all []Series
 	for _, ns := range notices {
 		for _, n := range ns {
@@ -186,47 +265,31 @@ func bulkNotices(tx *Tx, list []cases.Case, notices [][]GenNotice) error {
 		return err
 	}
 	type row struct {
-		caseID, id, no, code, doc string
-		kind                      string
-		issued                    time.Time
-		paperOf                   any
+		caseID, id, no, code, kind string
+		issued                     time.Time
+		doc, paperOf               any
 	}
 	var rows []row
 	for i, ns := range notices {
 		for j, n := range ns {
 			s := NoticeSeries(n.Prefix, n.Kind, n.Year)
-			r := row{caseID: list[i].ID, id: ids.New(), no: s.Format(next[s.Scope]), code: ids.Token(10), doc: n.Doc, kind: n.Kind, issued: n.Issued}
+			r := row{caseID: list[i].ID, id: ids.New(), no: s.Format(next[s.Scope]), code: ids.Token(10), doc: prep.papers[i][j], kind: n.Kind, issued: n.Issued}
 			next[s.Scope]++
-			if j > 0 && ns[j-1].Doc == n.Doc && ns[j-1].Issued.Equal(n.Issued) {
-				r.doc, r.paperOf = "", rows[len(rows)-1].id
-			} else if r.doc, err = tx.db.leavePaper(tx.queryRow, list[i], n.Doc); err != nil {
-				return err
+			if refersBack(ns, j) {
+				r.doc, r.paperOf = tx.d.packJSON(""), rows[len(rows)-1].id
 			}
 			rows = append(rows, r)
 		}
 	}
 	return bulkInsert(tx, `INSERT INTO notices (id, case_id, kind, notice_no, verify_code, issued_at, doc, paper_of) VALUES `, 8, len(rows), func(i int) []any {
 		r := rows[i]
-		return []any{r.id, r.caseID, r.kind, r.no, r.code, r.issued, tx.d.packJSON(r.doc), r.paperOf}
+		return []any{r.id, r.caseID, r.kind, r.no, r.code, r.issued, r.doc, r.paperOf}
 	})
 }
 
-// bulkCases stores cases with their standing and their timelines.
-func bulkCases(tx *Tx, list []cases.Case, events [][]CaseEvent) error {
-	docs := make([]string, len(list))
-	for i, c := range list {
-		var err error
-		if docs[i], err = tx.db.caseDoc(tx.queryRow, c); err != nil {
-			return err
-		}
-	}
-	timelines := make([]any, len(list))
-	for i := range list {
-		var err error
-		if timelines[i], err = tx.d.packTimeline(events[i]); err != nil {
-			return err
-		}
-	}
+// bulkCases stores cases with their standing, prepared documents and timelines.
+func bulkCases(tx *Tx, list []cases.Case, events [][]CaseEvent, prep *genPrepared) error {
+	docs, timelines := prep.docs, prep.timelines
 	err := bulkInsert(tx, `INSERT INTO cases (id, case_no, handling_org, receiving_org, item_id, item_version, applicant_id, bundle, state, step, version, doc, events, received_at, updated_at, `+placeCols+`, `+factCols+`, no_digits) VALUES `,
 		30, len(list), func(i int) []any {
 			c, doc := list[i], docs[i]
