@@ -46,7 +46,7 @@ type GenBatch struct {
 // genPrepared is what a batch's rows are made of that does not depend on its numbers, which are taken in its
 // transaction: the cases' documents and packed timelines, the audit entries of their moves after receipt
 // (what each changed: most of a batch's processor time), and the notices' docs as stored. A load prepares
-// a batch while the one before it is written (PrepareGenBatch), on the other processor.
+// batches (PrepareGenBatch) on every processor while the one before them is written.
 type genPrepared struct {
 	docs      []string
 	timelines []any
