@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/binary"
 	"math/bits"
+	"slices"
 	"sync"
 )
 
@@ -69,8 +70,10 @@ func deflateFixed(z *lzDict, ver byte, s string) []byte {
 	st := lzStates.Get().(*lzState)
 	defer lzStates.Put(st)
 	st.win = append(append(st.win[:0], z.b...), s...)
-	st.prev = append(st.prev[:0], z.prev...)
-	st.prev = append(st.prev, make([]int32, len(s))...)
+	n := len(z.prev) + len(s)
+	st.prev = slices.Grow(st.prev[:0], n)[:n]
+	copy(st.prev, z.prev)
+	clear(st.prev[len(z.prev):])
 	st.head = z.head
 	// the dictionary's last positions had no four bytes of their own to hash; with the value they do
 	for j := max(len(z.b)-lzMinMatch+1, 0); j < len(z.b); j++ {
