@@ -84,12 +84,12 @@ func deflateFixed(z *lzDict, ver byte, s string) []byte {
 
 	st.bits(1, 1) // BFINAL
 	st.bits(1, 2) // BTYPE 01: fixed codes
-	w, start := st.win, len(z.b)
-	i := start
+	w := st.win
+	i := len(z.b)
 	// one step of lazy matching: a match is held back a byte when the next position's is longer
 	pendLen, pendDist := 0, 0
 	for i < len(w) {
-		l, d := st.match(i, start)
+		l, d := st.match(i)
 		if pendLen > 0 {
 			if l > pendLen {
 				st.literal(w[i-1])
@@ -138,7 +138,7 @@ func (st *lzState) insert(i int) {
 }
 
 // match finds the longest earlier match of position i (length 0 when none of lzMinMatch bytes).
-func (st *lzState) match(i, start int) (length, dist int) {
+func (st *lzState) match(i int) (length, dist int) {
 	w := st.win
 	if i+lzMinMatch > len(w) {
 		return 0, 0
