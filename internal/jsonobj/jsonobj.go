@@ -126,14 +126,16 @@ func skipValue(b []byte, i int) int {
 		}
 		return -1
 	}
-	j := i
-	for j < len(b) && !strings.ContainsRune(",}] \t\n\r", rune(b[j])) {
-		j++
+	for j := i; j < len(b); j++ {
+		switch b[j] {
+		case ',', '}', ']', ' ', '\t', '\n', '\r':
+			if j == i {
+				return -1
+			}
+			return j
+		}
 	}
-	if j == i {
-		return -1
-	}
-	return j
+	return len(b)
 }
 
 // Write writes members sorted by name, as json.Marshal writes a map of json.RawMessage (names escaped as

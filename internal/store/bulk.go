@@ -294,8 +294,8 @@ func bulkCases(tx *Tx, list []cases.Case, events [][]CaseEvent, prep *genPrepare
 		30, len(list), func(i int) []any {
 			c, doc := list[i], docs[i]
 			updated := c.Received
-			if evs := events[i]; len(evs) > 0 {
-				updated = evs[len(evs)-1].At
+			if i < len(events) && len(events[i]) > 0 { // as PrepareGenBatch: a case may come without a timeline
+				updated = events[i][len(events[i])-1].At
 			}
 			return append(append([]any{c.ID, c.No, c.Handling, c.Receiving, c.ItemID, c.ItemVersion, c.ApplicantID, c.Bundle, c.State, c.Step, c.Version, doc, timelines[i], c.Received, updated},
 				placeArgs(c)...), append(factArgs(c), noDigits(c.No))...)
