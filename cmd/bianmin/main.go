@@ -91,6 +91,7 @@ usage:
                              measure the banner-month dashboard (p50/p99 over R runs) and the card sweep
                              (as if D days had passed, so that cards turn)
   bianmin upstream serve [-addr ADDR] [-dir DIR] [-refuse FIELD=VALUE]
+                             (ADDR $BIANMIN_UPSTREAM_ADDR, default 127.0.0.1:8090; DIR $BIANMIN_UPSTREAM_DIR, default upstream-data)
                              the reference receiver of the upper platform's protocol (OpenAPI at /openapi.json):
                              validates the national fields and code sets, keeps receipts in DIR, idempotent on
                              record id; -refuse also refuses records whose FIELD is VALUE (to rehearse a refusal)
@@ -98,14 +99,23 @@ usage:
 
 flags (also from the environment):
   -addr  listen address   ($BIANMIN_ADDR, default 127.0.0.1:8080)
-  -data  data directory   ($BIANMIN_DATA, default ./data)
+  -data  data directory   ($BIANMIN_DATA, default data)
   -db    database URL     ($BIANMIN_DB; default: SQLite file in the data directory; postgres://... for PostgreSQL)
   -sms   SMS gateway URL  ($BIANMIN_SMS_URL; POSTs {"phone","body"}; default: messages go to the log)
   -audit-key FILE         ($BIANMIN_AUDIT_KEY; default audit.key in the data directory, made when missing)
   -audit-checkpoints FILE ($BIANMIN_AUDIT_CHECKPOINTS; default audit-checkpoints.log in the data directory)
   -checkpoint-every D     sign an audit checkpoint this often while serving (default 10m)
   -backup-every D, -backup-keep N, -backup-dir DIR
-                          a scheduled backup while serving (default none; keep 7; DIR data/backups)
+                          a scheduled backup while serving (default none; keep 7; DIR backups in the data
+                          directory, $BIANMIN_BACKUP_DIR)
+  -code-key FILE          ($BIANMIN_CODE_KEY; default result-code.key in the data directory, made when missing) the key of
+                          the electronic result codes' hash: the same file for every instance
+  -public-url URL         ($BIANMIN_PUBLIC_URL, default the listen address) the address printed in QR codes
+  -tls-cert FILE, -tls-key FILE
+                          ($BIANMIN_TLS_CERT, $BIANMIN_TLS_KEY) serve HTTPS directly
+  -trusted-proxy ADDR     ($BIANMIN_TRUSTED_PROXY) the reverse proxy whose X-Forwarded-For is believed
+  -require-2fa            ($BIANMIN_REQUIRE_2FA) administrators, supervisors and directors must enrol a second factor
+  -idle D                 ($BIANMIN_IDLE, default 30m) end a session unused this long
   -page-kb N              ($BIANMIN_PAGE_KB, default 300) what a stored page of an electronic material may weigh; photos are recompressed to it
   -db-read URL            ($BIANMIN_DB_READ) a streaming replica of the -db primary: dashboards, reports, the portal and
                           search read there; a person who just wrote reads the primary until the replica has their write
