@@ -91,10 +91,11 @@ usage:
                              measure the banner-month dashboard (p50/p99 over R runs) and the card sweep
                              (as if D days had passed, so that cards turn)
   bianmin upstream serve [-addr ADDR] [-dir DIR] [-refuse FIELD=VALUE]
-                             (ADDR $BIANMIN_UPSTREAM_ADDR, default 127.0.0.1:8090; DIR $BIANMIN_UPSTREAM_DIR, default upstream-data)
                              the reference receiver of the upper platform's protocol (OpenAPI at /openapi.json):
                              validates the national fields and code sets, keeps receipts in DIR, idempotent on
-                             record id; -refuse also refuses records whose FIELD is VALUE (to rehearse a refusal)
+                             record id; -refuse also refuses records whose FIELD is VALUE (to rehearse a refusal).
+                             ADDR: $BIANMIN_UPSTREAM_ADDR, default 127.0.0.1:8090; DIR: $BIANMIN_UPSTREAM_DIR,
+                             default upstream-data
   bianmin version
 
 flags (also from the environment):
@@ -108,8 +109,8 @@ flags (also from the environment):
   -backup-every D, -backup-keep N, -backup-dir DIR
                           a scheduled backup while serving (default none; keep 7; DIR backups in the data
                           directory, $BIANMIN_BACKUP_DIR)
-  -code-key FILE          ($BIANMIN_CODE_KEY; default result-code.key in the data directory, made when missing) the key of
-                          the electronic result codes' hash: the same file for every instance
+  -code-key FILE          ($BIANMIN_CODE_KEY; default result-code.key in the data directory, made when missing)
+                          the key of the electronic result codes' hash: the same file for every instance
   -public-url URL         ($BIANMIN_PUBLIC_URL, default the listen address) the address printed in QR codes
   -tls-cert FILE, -tls-key FILE
                           ($BIANMIN_TLS_CERT, $BIANMIN_TLS_KEY) serve HTTPS directly
