@@ -146,6 +146,7 @@ var crossShard = map[[2]string]string{
 	{"DB.queueArms", "case_clock"}:        subtree,
 	{"DB.queueArmsCount", "case_clock"}:   subtree,
 	{"DB.queuePage", "case_clock"}:        subtree,
+	{"DB.queueProbes", "case_clock"}:      subtree,
 	{"DB.queueWalk", "case_clock"}:        subtree,
 	{"Tx.MoveCase", "case_clock"}:         byID,
 	{"Tx.SaveCase", "case_clock"}:         byID,
@@ -269,14 +270,14 @@ var notAlias = map[string]bool{"where": true, "join": true, "on": true, "set": t
 
 var notTable = map[string]bool{"dbstat": true, "set": true, "select": true, "pg_tables": true, "pg_constraint": true, "json_populate_recordset": true,
 	"insert": true, "only": true, "pg_namespace": true, "pg_class": true, "pg_index": true, "pg_indexes": true, "pg_stat_activity": true, "information_schema": true, "sqlite_master": true,
-	"pragma_table_info": true}
+	"pragma_table_info": true, "unnest": true, "lateral": true}
 
 type ref struct{ table, alias string }
 
 // refs lists the tables a statement names, with their aliases; CTE names are left out.
 func refs(sql string) []ref {
 	ctes := map[string]bool{}
-	for _, m := range regexp.MustCompile(`(?i)(?:\bwith|,)\s+([a-z_][a-z0-9_]*)\s+as\s*\(`).FindAllStringSubmatch(sql, -1) {
+	for _, m := range regexp.MustCompile(`(?i)(?:\bwith|,)\s+([a-z_][a-z0-9_]*)\s+as\s*(?:not\s+)?(?:materialized\s*)?\(`).FindAllStringSubmatch(sql, -1) {
 		ctes[strings.ToLower(m[1])] = true
 	}
 	var out []ref
