@@ -1043,17 +1043,30 @@ func creditCode(k Key) (string, bool) {
 
 // SearchApplicants finds one page of applicants, newest first (ids sort by when they were made: internal/ids),
 // and counts them all.
+//
+// A name is found by its term (nameTerms), in one of three ways chosen by how many hold it. Held by few
+// (wideApplicants), its holders are gathered and sorted. Held by many and by more than a page's cap, it is
+// walked: the scope's applicants newest first, keeping those whose name holds it, a page in the first few
+// hundred. Its term held by many but the text by few (周秀英 among the 5,380 holders of 周秀 at ten million),
+// the count has read every holder, and the page is gathered among them (a walk would read the scope's
+// applicants to their end to find the few).
 func (db *DB) SearchApplicants(ctx context.Context, q ApplicantQuery) (ApplicantPage, error) {
 	var page ApplicantPage
-	from := ` FROM applicants a JOIN orgs o ON o.id = a.org_id`
 	if !q.All && q.Root == "" {
 		return page, nil // nobody's scope is empty by accident: an empty one finds nothing
 	}
 	_, byCode := creditCode(q.Key)
 	byTerms := q.Key.Kind == KeyText && !byCode
-	counted := false
+	counted, amongHolders := false, false
+	var holders string // the condition on applicant_terms of the text's holders in the scope
+	var holderArgs []any
 	if byTerms {
 		orgs, orgArgs := q.termOrgs(db.d)
+		holders, holderArgs = termWhere(q.Key.Text)
+		if orgs != "" {
+			holders += ` AND ` + orgs
+			holderArgs = append(holderArgs, orgArgs...)
+		}
 		// counted to whichever is more, the walk's threshold or the count's cap
 		n, err := db.termHolders(ctx, q.Key.Text, orgs, orgArgs, max(wideApplicants, CountCap))
 		if err != nil {
@@ -1065,44 +1078,49 @@ func (db *DB) SearchApplicants(ctx context.Context, q ApplicantQuery) (Applicant
 			page.Total, counted = n, true
 		}
 	}
+	likeArgs := []any{"%" + q.Key.Text + "%", "%" + strings.ToLower(q.Key.Text) + "%"}
 	where, args := q.where(db.d)
 	switch {
 	case counted:
-	case byTerms && q.commonName:
-		// more than wideApplicants hold the term, fewer may hold the text (周秀英 among the holders of 周秀):
-		// counted among the holders, which stops at the cap, where walking the scope's applicants newest
-		// first reads them all when few hold the text (239,437 for a cap not reached, at ten million)
-		cond, cargs := termWhere(q.Key.Text)
-		if orgs, orgArgs := q.termOrgs(db.d); orgs != "" {
-			cond += ` AND ` + orgs
-			cargs = append(cargs, orgArgs...)
-		}
-		if err := db.queryRow(ctx, `WITH h AS MATERIALIZED (SELECT DISTINCT applicant_id FROM applicant_terms WHERE `+cond+`)
+	case byTerms && q.commonName && holders != "":
+		// counted among the term's holders, which stops at the cap
+		if err := db.queryRow(ctx, `WITH h AS MATERIALIZED (SELECT DISTINCT applicant_id FROM applicant_terms WHERE `+holders+`)
 			SELECT count(*) FROM (SELECT 1 FROM h JOIN applicants a ON a.id = h.applicant_id WHERE (a.name LIKE ? OR a.name_key LIKE ?) LIMIT ?) t`,
-			append(cargs, "%"+q.Key.Text+"%", "%"+strings.ToLower(q.Key.Text)+"%", CountCap+1)...).Scan(&page.Total); err != nil {
+			append(append(slices.Clone(holderArgs), likeArgs...), CountCap+1)...).Scan(&page.Total); err != nil {
 			return page, errs.Wrap(err, "count applicants")
 		}
+		amongHolders = page.Total <= CountCap
 	default:
-		if err := db.queryRow(ctx, `SELECT count(*) FROM (SELECT 1`+from+where+` LIMIT ?) t`, append(args, CountCap+1)...).Scan(&page.Total); err != nil {
+		if err := db.queryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM applicants a JOIN orgs o ON o.id = a.org_id`+where+` LIMIT ?) t`, append(args, CountCap+1)...).Scan(&page.Total); err != nil {
 			return page, errs.Wrap(err, "count applicants")
 		}
 	}
 	if page.Total > CountCap {
 		page.Total, page.Capped = CountCap, true
 	}
+	after, afterArgs := "", []any(nil)
 	if q.After != "" {
 		cur, err := parseCursor(q.After, false)
 		if err != nil {
 			return page, err
 		}
-		if where == "" {
-			where = " WHERE a.id < ?"
-		} else {
-			where += " AND a.id < ?"
-		}
-		args = append(args, cur.ID)
+		after, afterArgs = ` AND a.id < ?`, []any{cur.ID}
 	}
-	rows, err := db.query(ctx, `SELECT `+applicantCols+from+where+` ORDER BY a.id DESC LIMIT ?`, append(args, q.Limit+1)...)
+	var rows *sql.Rows
+	var err error
+	if amongHolders {
+		rows, err = db.query(ctx, `WITH h AS MATERIALIZED (SELECT DISTINCT applicant_id FROM applicant_terms WHERE `+holders+`)
+			SELECT `+applicantCols+` FROM h JOIN applicants a ON a.id = h.applicant_id JOIN orgs o ON o.id = a.org_id
+			WHERE (a.name LIKE ? OR a.name_key LIKE ?)`+after+` ORDER BY a.id DESC LIMIT ?`,
+			append(append(append(slices.Clone(holderArgs), likeArgs...), afterArgs...), q.Limit+1)...)
+	} else {
+		conds := where + after
+		if where == "" && after != "" {
+			conds = " WHERE" + strings.TrimPrefix(after, " AND")
+		}
+		rows, err = db.query(ctx, `SELECT `+applicantCols+` FROM applicants a JOIN orgs o ON o.id = a.org_id`+conds+` ORDER BY a.id DESC LIMIT ?`,
+			append(append(args, afterArgs...), q.Limit+1)...)
+	}
 	if err != nil {
 		return page, errs.Wrap(err, "search applicants")
 	}
