@@ -116,7 +116,7 @@ func (tx *Tx) UpdateApplicant(actor access.Actor, a people.Applicant, version in
 	if before.Version != version {
 		return errs.New(errs.Conflict, "err.conflict")
 	}
-	keys := findKeys(people.Applicant{Name: a.Name, IDNumber: before.IDNumber, Phone: a.Phone})
+	keys := findKeys(people.Applicant{Name: a.Name, IDNumber: before.IDNumber, CreditCode: before.CreditCode, Phone: a.Phone})
 	res, err := tx.exec(`UPDATE applicants SET name = ?, phone = ?, address = ?, version = version + 1, updated_at = ?, name_key = ?, id_tail = ?, phone_tail = ? WHERE id = ? AND version = ?`,
 		a.Name, a.Phone, a.Address, tx.now, keys[0], keys[1], keys[2], a.ID, version)
 	if err != nil {

@@ -105,11 +105,16 @@ func noDigits(no string) string {
 }
 
 // findKeys are an applicant's search columns, in the order name_key, id_tail, phone_tail: the pinyin of
-// the name (full and initials, between spaces, lower case) and the last four of the ID number and phone.
+// the name (full and initials, between spaces, lower case) and the last four of the ID number (of the credit
+// code, for an organisation: migration 089) and phone, so that a search by last digits reads an index.
 func findKeys(a people.Applicant) []any {
 	full, ini := catalog.Pinyin(a.Name)
 	key := " " + strings.ToLower(full) + " " + strings.ToLower(ini) + " "
-	return []any{key, last4(a.IDNumber), last4(a.Phone)}
+	tail := last4(a.IDNumber)
+	if a.IDNumber == "" {
+		tail = last4(a.CreditCode)
+	}
+	return []any{key, tail, last4(a.Phone)}
 }
 
 func last4(s string) string {
@@ -124,14 +129,14 @@ func last4(s string) string {
 // index on terms_of = 0 finds them, so that a start with nothing to fill reads nothing.
 func (db *DB) fillFindKeys(ctx context.Context) error {
 	for {
-		rows, err := db.w.QueryContext(ctx, db.d.q(`SELECT id, name, id_number, phone, org_id FROM applicants WHERE terms_of = 0 LIMIT 1000`))
+		rows, err := db.w.QueryContext(ctx, db.d.q(`SELECT id, name, id_number, credit_code, phone, org_id FROM applicants WHERE terms_of = 0 LIMIT 1000`))
 		if err != nil {
 			return err
 		}
 		var list []people.Applicant
 		for rows.Next() {
 			var a people.Applicant
-			if err := rows.Scan(&a.ID, &a.Name, &a.IDNumber, &a.Phone, &a.OrgID); err != nil {
+			if err := rows.Scan(&a.ID, &a.Name, &a.IDNumber, &a.CreditCode, &a.Phone, &a.OrgID); err != nil {
 				rows.Close()
 				return err
 			}
@@ -998,8 +1003,9 @@ func (q ApplicantQuery) where(d dialect) (string, []any) {
 		w = append(w, `a.id_number = ?`)
 		args = append(args, k.Digits)
 	case KeyDigits:
-		w = append(w, `((a.id_tail = ? AND a.id_number LIKE ?) OR (a.phone_tail = ? AND a.phone LIKE ?) OR a.credit_code LIKE ?)`)
-		args = append(args, last4(k.Digits), "%"+k.Digits, last4(k.Digits), "%"+k.Digits, "%"+k.Digits)
+		// a credit code's last four are in id_tail too (findKeys): a LIKE on the code alone read every applicant
+		w = append(w, `((a.id_tail = ? AND (a.id_number LIKE ? OR a.credit_code LIKE ?)) OR (a.phone_tail = ? AND a.phone LIKE ?))`)
+		args = append(args, last4(k.Digits), "%"+k.Digits, "%"+k.Digits, last4(k.Digits), "%"+k.Digits)
 	case KeyCaseNo, KeyText:
 		t := k.Text
 		if k.Kind == KeyCaseNo {
