@@ -239,37 +239,38 @@ func (tx *Tx) writeTerms(id, orgID, name string) error {
 	return errs.Wrap(err, "applicant terms")
 }
 
-// termCond is the condition that finds the applicants whose name holds a text, by its term (nameTerms): a
-// character, a pair of characters, or a prefix of a pinyin or of its initials. The text's own LIKE is kept
-// beside it by the caller, so that a longer text must still appear whole. orgs, when not empty, keeps the
-// terms to applicants of some organisations (a condition on org_id with its arguments), read from the same
-// index (migration 034).
-func termCond(d dialect, col, text, orgs string, orgArgs ...any) (string, []any) {
+// holdersWhere is the condition on applicant_terms of the applicants whose name holds a text's term
+// (termWhere), kept to the organisations orgs selects (a condition on org_id with its arguments, read from the
+// same index, migration 034; "" for all); empty for an empty text.
+func holdersWhere(text, orgs string, orgArgs ...any) (string, []any) {
 	cond, args := termWhere(text)
-	if cond == "" {
-		return "1 = 0", nil
-	}
-	if orgs != "" {
+	if cond != "" && orgs != "" {
 		cond += ` AND ` + orgs
 		args = append(args, orgArgs...)
+	}
+	return cond, args
+}
+
+// termCond is the condition that finds the applicants whose name holds a text, by its term (nameTerms): a
+// character, a pair of characters, or a prefix of a pinyin or of its initials. The text's own LIKE is kept
+// beside it by the caller, so that a longer text must still appear whole.
+func termCond(d dialect, col, text, orgs string, orgArgs ...any) (string, []any) {
+	cond, args := holdersWhere(text, orgs, orgArgs...)
+	if cond == "" {
+		return "1 = 0", nil
 	}
 	return d.inSelect(col, `SELECT applicant_id FROM applicant_terms WHERE `+cond), args
 }
 
-// termHolders counts the applicants (of the organisations orgs selects, "" for all) whose name holds a
-// text's term, up to many+1: whether a search for it walks newest first rather than gathering the holders
-// (wideName, wideApplicants), and, for a text whose term is exact (termExact), the count itself.
-func (db *DB) termHolders(ctx context.Context, text, orgs string, orgArgs []any, many int) (int, error) {
-	cond, args := termWhere(text)
+// termHolders counts the applicants whose terms meet a holdersWhere condition, up to many+1: whether a search
+// walks newest first rather than gathering the holders (wideName, wideApplicants), and, for a text whose term
+// is exact (termExact), the count itself.
+func (db *DB) termHolders(ctx context.Context, cond string, args []any, many int) (int, error) {
 	if cond == "" {
 		return 0, nil
 	}
-	if orgs != "" {
-		cond += ` AND ` + orgs
-		args = append(args, orgArgs...)
-	}
 	var n int
-	if err := db.queryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM applicant_terms WHERE `+cond+` LIMIT ?) t`, append(args, many+1)...).Scan(&n); err != nil {
+	if err := db.queryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM applicant_terms WHERE `+cond+` LIMIT ?) t`, append(slices.Clone(args), many+1)...).Scan(&n); err != nil {
 		return 0, errs.Wrap(err, "count names")
 	}
 	return n, nil
@@ -530,7 +531,8 @@ func (db *DB) SearchCases(ctx context.Context, q CaseQuery) (CasePage, error) {
 		return page, db.queuePage(ctx, q, &page)
 	}
 	if q.Key.Kind == KeyText {
-		n, err := db.termHolders(ctx, q.Key.Text, "", nil, wideName)
+		cond, args := holdersWhere(q.Key.Text, "")
+		n, err := db.termHolders(ctx, cond, args, wideName)
 		if err != nil {
 			return page, err
 		}
@@ -1068,13 +1070,9 @@ func (db *DB) SearchApplicants(ctx context.Context, q ApplicantQuery) (Applicant
 	var holderArgs []any
 	if byTerms {
 		orgs, orgArgs := q.termOrgs(db.d)
-		holders, holderArgs = termWhere(q.Key.Text)
-		if orgs != "" {
-			holders += ` AND ` + orgs
-			holderArgs = append(holderArgs, orgArgs...)
-		}
+		holders, holderArgs = holdersWhere(q.Key.Text, orgs, orgArgs...)
 		// counted to whichever is more, the walk's threshold or the count's cap
-		n, err := db.termHolders(ctx, q.Key.Text, orgs, orgArgs, max(wideApplicants, CountCap))
+		n, err := db.termHolders(ctx, holders, holderArgs, max(wideApplicants, CountCap))
 		if err != nil {
 			return page, err
 		}
