@@ -105,6 +105,8 @@ flags (also from the environment):
   -sms   SMS gateway URL  ($BIANMIN_SMS_URL; POSTs {"phone","body"}; default: messages go to the log)
   -audit-key FILE         ($BIANMIN_AUDIT_KEY; default audit.key in the data directory, made when missing)
   -audit-checkpoints FILE ($BIANMIN_AUDIT_CHECKPOINTS; default audit-checkpoints.log in the data directory)
+  -audit-lanes N          ($BIANMIN_AUDIT_LANES; chains an organisation's audit trail runs in; default 8 on
+                          PostgreSQL, 1 on SQLite)
   -checkpoint-every D     sign an audit checkpoint this often while serving (default 10m)
   -backup-every D, -backup-keep N, -backup-dir DIR
                           a scheduled backup while serving (default none; keep 7; DIR backups in the data
@@ -197,6 +199,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 	fs.StringVar(&cfg.TrustedProxy, "trusted-proxy", env("BIANMIN_TRUSTED_PROXY", ""), "address of the reverse proxy whose X-Forwarded-For names the client")
 	fs.StringVar(&cfg.AuditKeyFile, "audit-key", env("BIANMIN_AUDIT_KEY", ""), "file of the audit chain's key (default: audit.key in the data directory, made when missing)")
 	fs.StringVar(&cfg.CheckpointFile, "audit-checkpoints", env("BIANMIN_AUDIT_CHECKPOINTS", ""), "append-only log of signed audit checkpoints (default: audit-checkpoints.log in the data directory)")
+	fs.IntVar(&cfg.AuditLanes, "audit-lanes", int(envInt64("BIANMIN_AUDIT_LANES", 0)), "chains an organisation's audit trail runs in, so that one township's writes do not all wait for one head (0: 8 on PostgreSQL, 1 on SQLite)")
 	fs.DurationVar(&cfg.CheckpointEvery, "checkpoint-every", 10*time.Minute, "sign an audit checkpoint this often while serving")
 	fs.DurationVar(&cfg.BackupEvery, "backup-every", 0, "take a scheduled backup this often while serving (0: none)")
 	fs.IntVar(&cfg.BackupKeep, "backup-keep", 7, "scheduled backups kept")

@@ -35,6 +35,9 @@ type Config struct {
 	AuditKeyFile string
 	// CheckpointFile is the append-only log of signed audit checkpoints ("": audit.CheckpointFile in DataDir).
 	CheckpointFile string
+	// AuditLanes is how many chains an organisation's audit trail runs in (store.DB.AuditLanes; 0: the
+	// engine's default, store.DefaultAuditLanes).
+	AuditLanes int
 	// CheckpointEvery is how often the running server signs a checkpoint of the audit chain's head (0: 10 min).
 	CheckpointEvery time.Duration
 	// BackupEvery, BackupKeep and BackupDir: a scheduled backup every BackupEvery (0: none) into BackupDir

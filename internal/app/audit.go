@@ -18,6 +18,10 @@ import (
 // of the database alone does not carry it, and without it a keyed trail cannot be verified or continued.
 const AuditKeyFile = "audit.key"
 
+// MaxAuditLanes bounds Config.AuditLanes: every lane is a chain the checkpoints sign and verify walks, and
+// past the connections that write at once more lanes take no more waits away.
+const MaxAuditLanes = 64
+
 // OpenAudit gives a store opened outside Open (a command's own) its audit key and checkpoints log, as Open
 // does: a command that writes audited rows needs the key of a keyed chain.
 func OpenAudit(ctx context.Context, db *store.DB, cfg Config) error {
@@ -53,6 +57,12 @@ func openAudit(ctx context.Context, db *store.DB, cfg *Config) error {
 		return fmt.Errorf("audit key: %w", err)
 	}
 	db.AuditKey, db.CheckpointFile = key, cpPath
+	switch {
+	case cfg.AuditLanes < 0 || cfg.AuditLanes > MaxAuditLanes:
+		return fmt.Errorf("audit lanes: %d is not between 1 and %d (0: the engine's default)", cfg.AuditLanes, MaxAuditLanes)
+	case cfg.AuditLanes > 0:
+		db.AuditLanes = cfg.AuditLanes
+	}
 	turned, err := db.KeyChains(ctx)
 	if err != nil {
 		return fmt.Errorf("audit key: %w", err)

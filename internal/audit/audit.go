@@ -26,6 +26,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -64,10 +65,55 @@ func ChainOf(orgID string) string {
 // OrgOfChain is the organisation whose chain is chain ("" for MainChain): the OrgID of every entry written
 // since the trail was chained per organisation, so that the store need not keep it twice.
 func OrgOfChain(chain string) string {
-	if chain == MainChain {
+	org, _ := SplitLane(chain)
+	if org == MainChain {
 		return ""
 	}
-	return chain
+	return org
+}
+
+// An organisation's trail may run in several lanes, each a chain of its own with its own head, so that
+// the writes of one busy township do not all wait for one head row: every transaction that appends to a
+// chain holds its head from the append to its commit. Lane 0 is the organisation's chain as it always was
+// (named by the organisation alone); lane k > 0 is named "org/k", and the keyed hash covers that name, so an
+// entry moved between lanes does not verify. An entity's entries take one lane (LaneOf), so that a case's
+// history stays in order on one chain; the number of lanes is a setting and may change at any time (a
+// later entry of the entity may then take another lane, and AuditOf still orders them by time).
+const laneSep = "/"
+
+// LaneChain names lane lane of the organisation orgID's trail.
+func LaneChain(orgID string, lane int) string {
+	if lane <= 0 || orgID == "" {
+		return ChainOf(orgID)
+	}
+	return orgID + laneSep + strconv.Itoa(lane)
+}
+
+// SplitLane is LaneChain reversed: the organisation's chain (or MainChain) and the lane.
+func SplitLane(chain string) (string, int) {
+	i := strings.LastIndex(chain, laneSep)
+	if i < 0 {
+		return chain, 0
+	}
+	lane, err := strconv.Atoi(chain[i+1:])
+	if err != nil || lane <= 0 || strconv.Itoa(lane) != chain[i+1:] {
+		return chain, 0 // not a lane's name: taken whole, as before lanes
+	}
+	return chain[:i], lane
+}
+
+// LaneOf is the lane of entityID's entries among lanes (FNV-1a of the id: the same on every instance and
+// after a restart). Entries of no organisation stay on MainChain's only lane.
+func LaneOf(orgID, entityID string, lanes int) int {
+	if lanes <= 1 || orgID == "" {
+		return 0
+	}
+	h := uint32(2166136261)
+	for i := 0; i < len(entityID); i++ {
+		h ^= uint32(entityID[i])
+		h *= 16777619
+	}
+	return int(h % uint32(lanes))
 }
 
 // Genesis is the PrevHash of the first entry.

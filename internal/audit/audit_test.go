@@ -94,3 +94,61 @@ func TestStartAfterChecksWhatWasAdded(t *testing.T) {
 		t.Fatal("an entry out of place after the checkpoint was not noticed")
 	}
 }
+
+// Lanes' names: lane 0 is the organisation's chain as it always was, others "org/k"; a name that only looks
+// like a lane's is taken whole; an entity keeps one lane; entries of no organisation have no lanes.
+func TestLanes(t *testing.T) {
+	for _, c := range []struct {
+		org   string
+		lane  int
+		chain string
+	}{
+		{"org-a", 0, "org-a"},
+		{"org-a", 3, "org-a/3"},
+		{"org-a", -1, "org-a"},
+		{"", 5, MainChain},
+		{"20d26pq6skvtr8dqq3gx", 63, "20d26pq6skvtr8dqq3gx/63"},
+	} {
+		if got := LaneChain(c.org, c.lane); got != c.chain {
+			t.Errorf("LaneChain(%q, %d) = %q, want %q", c.org, c.lane, got, c.chain)
+		}
+	}
+	for _, c := range []struct {
+		chain, org string
+		lane       int
+	}{
+		{"org-a", "org-a", 0},
+		{"org-a/3", "org-a", 3},
+		{"main", "main", 0},
+		{"a/b", "a/b", 0},
+		{"org-a/0", "org-a/0", 0},
+		{"org-a/03", "org-a/03", 0},
+		{"org-a/-2", "org-a/-2", 0},
+		{"org-a/", "org-a/", 0},
+	} {
+		if org, lane := SplitLane(c.chain); org != c.org || lane != c.lane {
+			t.Errorf("SplitLane(%q) = %q, %d; want %q, %d", c.chain, org, lane, c.org, c.lane)
+		}
+		if got := OrgOfChain(LaneChain(c.org, c.lane)); c.org != MainChain && got != c.org {
+			t.Errorf("OrgOfChain(LaneChain(%q, %d)) = %q", c.org, c.lane, got)
+		}
+	}
+	if OrgOfChain("org-a/3") != "org-a" || OrgOfChain(MainChain) != "" {
+		t.Error("OrgOfChain of a lane")
+	}
+	used := map[int]bool{}
+	for i := range 64 {
+		id := fmt.Sprintf("case-%d", i)
+		l := LaneOf("org-a", id, 8)
+		if l < 0 || l >= 8 || l != LaneOf("org-a", id, 8) {
+			t.Fatalf("LaneOf(%s) = %d", id, l)
+		}
+		used[l] = true
+		if LaneOf("org-a", id, 1) != 0 || LaneOf("org-a", id, 0) != 0 || LaneOf("", id, 8) != 0 {
+			t.Fatalf("one lane, or no organisation: %s", id)
+		}
+	}
+	if len(used) < 6 {
+		t.Errorf("64 cases over 8 lanes took only %d of them", len(used))
+	}
+}

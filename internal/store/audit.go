@@ -27,18 +27,24 @@ import (
 func (tx *Tx) Audit(actor access.Actor, action, entity, entityID, orgID string, before, after any) error {
 	b, a := audit.Changes(before, after)
 	tx.audits = append(tx.audits, audit.Entry{
-		At: tx.now, ActorID: actor.ID, ActorName: actor.Name, OrgID: orgID, Chain: audit.ChainOf(orgID),
+		At: tx.now, ActorID: actor.ID, ActorName: actor.Name, OrgID: orgID, Chain: tx.db.chainOf(orgID, entityID),
 		Action: action, Entity: entity, EntityID: entityID,
 		Before: b, After: a,
 	})
 	return nil
 }
 
+// chainOf is the chain an entry of orgID about entityID goes on: its organisation's lane for the entity
+// (audit.LaneOf) among AuditLanes.
+func (db *DB) chainOf(orgID, entityID string) string {
+	return audit.LaneChain(orgID, audit.LaneOf(orgID, entityID, db.AuditLanes))
+}
+
 // auditMany records entries already built (a bulk load's), each on its organisation's chain, as Audit does;
 // an entry with no time or actor of its own is the transaction's, by actor.
 func (tx *Tx) auditMany(actor access.Actor, entries []audit.Entry) {
 	for _, e := range entries {
-		e.Chain = audit.ChainOf(e.OrgID)
+		e.Chain = tx.db.chainOf(e.OrgID, e.EntityID)
 		if e.At.IsZero() {
 			e.At = tx.now
 		}
@@ -86,8 +92,9 @@ func (tx *Tx) appendAudit() error {
 			es[i].SealKeyed(prev, tx.db.AuditKey, keyedFrom)
 			prev = &es[i]
 		}
+		org, lane := audit.SplitLane(c)
 		if !tx.d.writesInWith || tx.conn != nil {
-			if _, err := tx.exec(auditHeadUpdate, prev.Seq, prev.Hash, keyedFrom, c); err != nil {
+			if _, err := tx.exec(auditHeadUpdate, prev.Seq, prev.Hash, keyedFrom, org, lane); err != nil {
 				return errs.Wrap(err, "audit head update")
 			}
 			continue
@@ -98,7 +105,7 @@ func (tx *Tx) appendAudit() error {
 			with.WriteString(", ")
 		}
 		fmt.Fprintf(&with, "h%d AS (%s RETURNING 1)", n, auditHeadUpdate)
-		withArgs = append(withArgs, prev.Seq, prev.Hash, keyedFrom, c)
+		withArgs = append(withArgs, prev.Seq, prev.Hash, keyedFrom, org, lane)
 	}
 	// the writes nobody waited for (a move's notices and messages: later.go) ride in the same WITH
 	var kept []laterWrite
@@ -115,10 +122,11 @@ func (tx *Tx) appendAudit() error {
 	if with.Len() > 0 {
 		with.WriteString(" ")
 	}
-	if err := bulkInsertAfter(tx, with.String(), withArgs, `INSERT INTO audit_log (chain, seq, id, at, actor_id, actor_name, org_id, action, entity, entity_id, before_json, after_json, hash) VALUES `,
-		13, len(es), func(i int) []any {
+	if err := bulkInsertAfter(tx, with.String(), withArgs, `INSERT INTO audit_log (chain, lane, seq, id, at, actor_id, actor_name, org_id, action, entity, entity_id, before_json, after_json, hash) VALUES `,
+		14, len(es), func(i int) []any {
 			e := es[i]
-			return []any{e.Chain, e.Seq, e.ID, e.At, e.ActorID, e.ActorName, storedOrg(e), e.Action, e.Entity, e.EntityID, tx.d.packJSON(e.Before), tx.d.packJSON(e.After), hashBytes(e.Hash)}
+			org, lane := audit.SplitLane(e.Chain)
+			return []any{org, lane, e.Seq, e.ID, e.At, e.ActorID, e.ActorName, storedOrg(e), e.Action, e.Entity, e.EntityID, tx.d.packJSON(e.Before), tx.d.packJSON(e.After), hashBytes(e.Hash)}
 		}); err != nil {
 		return errs.Wrap(laterRefused(kept, err), "audit insert")
 	}
@@ -128,7 +136,7 @@ func (tx *Tx) appendAudit() error {
 	return nil
 }
 
-const auditHeadUpdate = `UPDATE audit_heads SET seq = ?, hash = ?, keyed_from = ? WHERE chain = ?`
+const auditHeadUpdate = `UPDATE audit_heads SET seq = ?, hash = ?, keyed_from = ? WHERE chain = ? AND lane = ?`
 
 // auditHead locks and reads a chain's head (making it when the chain has no entry yet), and says from which
 // entry the chain is keyed. With a key and a chain not keyed yet, the chain turns keyed at the next entry
@@ -139,17 +147,18 @@ func (tx *Tx) auditHead(chain string, next int64) (audit.Entry, int64, error) {
 	var keyedFrom int64
 	// Locking the head row serialises appends to this chain on PostgreSQL, which keeps it a single line.
 	// It reads audit_heads alone: the writes kept for later (later.go) wait for the audit insert.
-	lock := `SELECT seq, hash, keyed_from FROM audit_heads WHERE chain = ?` + tx.d.forUpdate
-	err := tx.queryRowKeeping(lock, chain).Scan(&head.Seq, &head.Hash, &keyedFrom)
+	org, lane := audit.SplitLane(chain)
+	lock := `SELECT seq, hash, keyed_from FROM audit_heads WHERE chain = ? AND lane = ?` + tx.d.forUpdate
+	err := tx.queryRowKeeping(lock, org, lane).Scan(&head.Seq, &head.Hash, &keyedFrom)
 	if errors.Is(err, sql.ErrNoRows) {
 		var from int64
 		if len(tx.db.AuditKey) > 0 {
 			from = 1
 		}
-		if _, err = tx.exec(`INSERT INTO audit_heads (chain, seq, hash, keyed_from) VALUES (?, 0, ?, ?) ON CONFLICT (chain) DO NOTHING`, chain, audit.Genesis, from); err != nil {
+		if _, err = tx.exec(`INSERT INTO audit_heads (chain, lane, seq, hash, keyed_from) VALUES (?, ?, 0, ?, ?) ON CONFLICT (chain, lane) DO NOTHING`, org, lane, audit.Genesis, from); err != nil {
 			return head, 0, errs.Wrap(err, "audit head")
 		}
-		err = tx.queryRow(lock, chain).Scan(&head.Seq, &head.Hash, &keyedFrom)
+		err = tx.queryRow(lock, org, lane).Scan(&head.Seq, &head.Hash, &keyedFrom)
 	}
 	if err != nil {
 		return head, 0, errs.Wrap(err, "audit head")
@@ -184,13 +193,16 @@ func (db *DB) KeyChains(ctx context.Context) (int64, error) {
 // auditCols is an entry as stored (migration 076): its hash as 32 bytes, no PrevHash (the hash of the entry
 // before it, which the verifier holds: audit.Verifier.Next), and org_id only where it is not the chain's own
 // organisation (entries written on 'main' before the trail was chained per organisation).
-const auditCols = `seq, chain, id, at, actor_id, actor_name, org_id, action, entity, entity_id, before_json, after_json, hash`
+const auditCols = `seq, CASE WHEN lane = 0 THEN chain ELSE chain || '/' || CAST(lane AS TEXT) END, id, at, actor_id, actor_name, org_id, action, entity, entity_id, before_json, after_json, hash`
 
 // auditColsPrev is auditCols of audit_log a, with the hash of the entry before it (p, joined by
 // joinPrev) for an entry checked on its own.
 const (
-	auditColsPrev = `a.seq, a.chain, a.id, a.at, a.actor_id, a.actor_name, a.org_id, a.action, a.entity, a.entity_id, a.before_json, a.after_json, a.hash, p.hash`
-	joinPrev      = ` LEFT JOIN audit_log p ON p.chain = a.chain AND p.seq = a.seq - 1`
+	auditColsPrev = `a.seq, ` + laneNameA + `, a.id, a.at, a.actor_id, a.actor_name, a.org_id, a.action, a.entity, a.entity_id, a.before_json, a.after_json, a.hash, p.hash`
+	joinPrev      = ` LEFT JOIN audit_log p ON p.chain = a.chain AND p.lane = a.lane AND p.seq = a.seq - 1`
+	// laneNameA is the chain's name as audit knows it (audit.LaneChain) from the two columns that store it,
+	// of audit_log a; auditCols says the same of audit_log itself
+	laneNameA = `CASE WHEN a.lane = 0 THEN a.chain ELSE a.chain || '/' || CAST(a.lane AS TEXT) END`
 )
 
 func scanAudit(rows interface{ Scan(...any) error }) (audit.Entry, error) {
@@ -254,10 +266,13 @@ type AuditHead struct {
 	KeyedFrom int64
 }
 
-// AuditHeads reads the heads of every chain (chain ""), or of one.
+// AuditHeads reads the heads of every chain (chain ""), or of one: an organisation's chain names all its
+// lanes, a lane's name (audit.LaneChain) that lane alone.
 func (db *DB) AuditHeads(ctx context.Context, chain string) (map[string]AuditHead, error) {
-	q, args := `SELECT chain, seq, hash, keyed_from FROM audit_heads`, []any{}
-	if chain != "" {
+	q, args := `SELECT CASE WHEN lane = 0 THEN chain ELSE chain || '/' || CAST(lane AS TEXT) END, seq, hash, keyed_from FROM audit_heads`, []any{}
+	if org, lane := audit.SplitLane(chain); lane > 0 {
+		q, args = q+` WHERE chain = ? AND lane = ?`, append(args, org, lane)
+	} else if chain != "" {
 		q, args = q+` WHERE chain = ?`, append(args, chain)
 	}
 	rows, err := db.query(ctx, q, args...)
@@ -346,13 +361,33 @@ func (db *DB) VerifyChains(ctx context.Context, chain string) ([]ChainCheck, err
 	for c := range heads {
 		names[c] = true
 	}
-	if chain != "" {
-		names[chain] = true
+	if org, lane := audit.SplitLane(chain); chain != "" {
+		// an organisation's chain is all its lanes: those with a head, those with entries (a head removed)
+		// and those a signed checkpoint names (a lane removed whole)
+		q, args := `SELECT DISTINCT CASE WHEN lane = 0 THEN chain ELSE chain || '/' || CAST(lane AS TEXT) END FROM audit_log WHERE chain = ?`, []any{org}
+		if lane > 0 {
+			q, args = q+` AND lane = ?`, append(args, lane)
+		}
+		logged, err := db.queryStrings(ctx, q, args...)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range logged {
+			names[c] = true
+		}
+		for c := range signed.Heads {
+			if o, l := audit.SplitLane(c); o == org && (lane == 0 || l == lane) {
+				names[c] = true
+			}
+		}
+		if len(names) == 0 {
+			names[chain] = true // nothing of it anywhere: reported as the chain named
+		}
 	} else {
 		for c := range signed.Heads {
 			names[c] = true
 		}
-		logged, err := db.queryStrings(ctx, `SELECT DISTINCT chain FROM audit_log`)
+		logged, err := db.queryStrings(ctx, `SELECT DISTINCT CASE WHEN lane = 0 THEN chain ELSE chain || '/' || CAST(lane AS TEXT) END FROM audit_log`)
 		if err != nil {
 			return nil, err
 		}
@@ -408,6 +443,7 @@ func (db *DB) signedHeads() (audit.Signed, error) {
 // checked to carry the checkpoint's hash), which is what a new checkpoint needs.
 func (db *DB) verifyChain(ctx context.Context, chain string, head *AuditHead, cp *audit.Head, cpAt time.Time, fromCheckpoint bool) (ChainCheck, error) {
 	res := ChainCheck{Chain: chain}
+	org, lane := audit.SplitLane(chain)
 	brk := func(seq int64, id, reason string) (ChainCheck, error) {
 		res.Break = &audit.Break{Chain: chain, Seq: seq, ID: id, Reason: reason}
 		return res, nil
@@ -445,7 +481,7 @@ func (db *DB) verifyChain(ctx context.Context, chain string, head *AuditHead, cp
 	for {
 		// Pages by seq keep memory flat however long the chain is. Entries appended after the head was read
 		// are left for the next check (the head is read first: what it records was committed with it).
-		rows, err := db.query(ctx, `SELECT `+auditCols+` FROM audit_log WHERE chain = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT 5000`, chain, after, upTo)
+		rows, err := db.query(ctx, `SELECT `+auditCols+` FROM audit_log WHERE chain = ? AND lane = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT 5000`, org, lane, after, upTo)
 		if err != nil {
 			return res, err
 		}
@@ -521,7 +557,8 @@ func (db *DB) hashAt(ctx context.Context, chain string, seq int64) (string, erro
 		return audit.Genesis, nil
 	}
 	var h []byte
-	err := db.queryRow(ctx, `SELECT hash FROM audit_log WHERE chain = ? AND seq = ?`, chain, seq).Scan(&h)
+	org, lane := audit.SplitLane(chain)
+	err := db.queryRow(ctx, `SELECT hash FROM audit_log WHERE chain = ? AND lane = ? AND seq = ?`, org, lane, seq).Scan(&h)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
@@ -549,7 +586,7 @@ func (db *DB) verifySince(ctx context.Context, signed audit.Signed) ([]ChainChec
 	// The newest entry of every chain, in one read: a chain that has not moved since its checkpoint is
 	// checked by its head entry alone (still there, unchanged, the one signed).
 	atHead := map[string]audit.Entry{}
-	rows, err := db.query(ctx, `SELECT `+auditColsPrev+` FROM audit_heads h JOIN audit_log a ON a.chain = h.chain AND a.seq = h.seq`+joinPrev)
+	rows, err := db.query(ctx, `SELECT `+auditColsPrev+` FROM audit_heads h JOIN audit_log a ON a.chain = h.chain AND a.lane = h.lane AND a.seq = h.seq`+joinPrev)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -625,7 +662,7 @@ func (db *DB) WriteCheckpoint(ctx context.Context) (audit.Checkpoint, error) {
 // AuditOf lists the trail of one entity, newest first. An entity's entries may lie on several chains (a
 // case handed to another township): they are ordered by time, and within a chain by number.
 func (db *DB) AuditOf(ctx context.Context, entity, entityID string, limit int) ([]audit.Entry, error) {
-	rows, err := db.query(ctx, `SELECT `+auditCols+` FROM audit_log WHERE entity = ? AND entity_id = ? ORDER BY at DESC, chain, seq DESC LIMIT ?`, entity, entityID, limit)
+	rows, err := db.query(ctx, `SELECT `+auditCols+` FROM audit_log WHERE entity = ? AND entity_id = ? ORDER BY at DESC, chain, lane, seq DESC LIMIT ?`, entity, entityID, limit)
 	if err != nil {
 		return nil, err
 	}

@@ -34,6 +34,7 @@ func TestAuditChainsMigration(t *testing.T) {
 	for _, e := range testkit.Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
 			db := migratedBefore(t, e, "057")
+			db.AuditLanes = 1 // one chain an organisation: the cases below name it (lanes: audit_lanes_test.go)
 			key := []byte("0123456789abcdef0123456789abcdef")
 			var prev *audit.Entry
 			for i := 1; i <= 4; i++ {
@@ -74,37 +75,20 @@ func TestAuditChainsMigration(t *testing.T) {
 // (on PostgreSQL a deadlock would show as a retried transaction).
 func TestAuditChainsConcurrent(t *testing.T) {
 	testkit.Each(t, func(t *testing.T, db *store.DB) {
+		db.AuditLanes = 1 // one chain an organisation: the cases below name it (lanes: audit_lanes_test.go)
 		const workers, each = 8, 10
-		var wg sync.WaitGroup
-		errc := make(chan error, workers)
-		for w := 0; w < workers; w++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				first, second := "org-a", "org-b"
-				if w%2 == 1 {
-					first, second = second, first
+		writers(t, db, workers, each, func(tx *store.Tx, w, i int) error {
+			first, second := "org-a", "org-b"
+			if w%2 == 1 {
+				first, second = second, first
+			}
+			for k, o := range []string{first, second, first} {
+				if err := tx.Audit(access.System, "note.add", "note", fmt.Sprintf("%d-%d-%d", w, i, k), o, nil, nil); err != nil {
+					return err
 				}
-				for i := 0; i < each; i++ {
-					if err := db.Write(ctx, func(tx *store.Tx) error {
-						for k, o := range []string{first, second, first} {
-							if err := tx.Audit(access.System, "note.add", "note", fmt.Sprintf("%d-%d-%d", w, i, k), o, nil, nil); err != nil {
-								return err
-							}
-						}
-						return nil
-					}); err != nil {
-						errc <- err
-						return
-					}
-				}
-			}()
-		}
-		wg.Wait()
-		close(errc)
-		for err := range errc {
-			t.Fatal(err)
-		}
+			}
+			return nil
+		})
 		if n := db.Retries(); n != 0 {
 			t.Fatalf("%d transactions were retried (deadlocked on the audit heads)", n)
 		}
@@ -125,4 +109,27 @@ func TestAuditChainsConcurrent(t *testing.T) {
 			}
 		}
 	})
+}
+
+// writers runs workers goroutines at once, each writing each transactions of write (worker w, its i-th), and
+// fails t on the first error.
+func writers(t *testing.T, db *store.DB, workers, each int, write func(tx *store.Tx, w, i int) error) {
+	t.Helper()
+	var wg sync.WaitGroup
+	errc := make(chan error, workers)
+	for w := range workers {
+		wg.Go(func() {
+			for i := range each {
+				if err := db.Write(ctx, func(tx *store.Tx) error { return write(tx, w, i) }); err != nil {
+					errc <- err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errc)
+	for err := range errc {
+		t.Fatal(err)
+	}
 }

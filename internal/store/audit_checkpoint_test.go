@@ -17,6 +17,7 @@ import (
 // full walk (bianmin audit verify), which still finds it.
 func TestAuditCheckpoint(t *testing.T) {
 	testkit.Each(t, func(t *testing.T, db *store.DB) {
+		db.AuditLanes = 1 // one chain an organisation: the cases below name it (lanes: audit_lanes_test.go)
 		withKey(t, db)
 		tree(t, db)              // 7 chains of 1 entry
 		notes(t, db, "org-a", 3) // and one of 3
@@ -62,6 +63,7 @@ func TestAuditCheckpoint(t *testing.T) {
 // by its head entry alone) as on one that has.
 func TestAuditCheckpointLostTail(t *testing.T) {
 	testkit.Each(t, func(t *testing.T, db *store.DB) {
+		db.AuditLanes = 1 // one chain an organisation: the cases below name it (lanes: audit_lanes_test.go)
 		withKey(t, db)
 		tree(t, db)
 		notes(t, db, "org-a", 2)

@@ -18,6 +18,7 @@ func TestAuditCompactMigration(t *testing.T) {
 	for _, e := range testkit.Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
 			db := migratedBefore(t, e, "076")
+			db.AuditLanes = 1 // one chain an organisation: the cases below name it (lanes: audit_lanes_test.go)
 			key := []byte("0123456789abcdef0123456789abcdef")
 			written := map[string][]audit.Entry{}
 			// main: 5 entries keyed from 3, two of them of an organisation (as before the chains per

@@ -35,7 +35,8 @@ func (db *DB) MigrateBefore(ctx context.Context, stop string) ([]string, error) 
 
 // AuditChain reads a chain's entries in order as the verifier does, each with the hash it links to.
 func (db *DB) AuditChain(ctx context.Context, chain string) ([]audit.Entry, error) {
-	rows, err := db.query(ctx, `SELECT `+auditColsPrev+` FROM audit_log a`+joinPrev+` WHERE a.chain = ? ORDER BY a.seq`, chain)
+	org, lane := audit.SplitLane(chain)
+	rows, err := db.query(ctx, `SELECT `+auditColsPrev+` FROM audit_log a`+joinPrev+` WHERE a.chain = ? AND a.lane = ? ORDER BY a.seq`, org, lane)
 	if err != nil {
 		return nil, err
 	}

@@ -71,6 +71,12 @@ type DB struct {
 	AuditKey []byte
 	// CheckpointFile is the log of signed audit checkpoints, outside the database ("": none kept).
 	CheckpointFile string
+	// AuditLanes is how many chains (lanes) an organisation's trail runs in (audit.LaneOf): on PostgreSQL
+	// every audited transaction of an organisation holds its lane's head from the append through the commit,
+	// and with one lane a busy township's transactions queue there (16 clerks of one township: 54 lifecycles/s
+	// with one lane, 94 with eight; BENCHMARKS.md). SQLite commits one transaction at a time whatever the lanes,
+	// so it keeps one. Set before the first write; 0 at Open takes the engine's (DefaultAuditLanes).
+	AuditLanes int
 	// path is the SQLite file ("" on PostgreSQL), for backups.
 	path string
 	// Log takes what the store mends by itself (a number counter moved past numbers in use); nil: slog's default.
@@ -124,7 +130,18 @@ func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
 	if err := db.connect(ctx); err != nil {
 		return nil, err
 	}
+	db.AuditLanes = DefaultAuditLanes(db.Dialect())
 	return db, nil
+}
+
+// DefaultAuditLanes is the lanes of an organisation's audit trail on the engine (DB.AuditLanes): eight on
+// PostgreSQL, where each is a head row concurrent transactions wait for, one on SQLite, whose single writer
+// never has two transactions at a head.
+func DefaultAuditLanes(dialect string) int {
+	if dialect == "postgres" {
+		return 8
+	}
+	return 1
 }
 
 // Reopen closes the store's connections, runs between, and connects again to the same place: the same *DB,

@@ -185,6 +185,7 @@ func TestImportIsAllOrNothing(t *testing.T) {
 
 func TestAuditTrailDetectsTampering(t *testing.T) {
 	testkit.Each(t, func(t *testing.T, db *store.DB) {
+		db.AuditLanes = 1          // one chain an organisation: the cases below name it (lanes: audit_lanes_test.go)
 		t1 := tree(t, db)["t1"].ID // each organisation's creation is the first entry of its chain
 		n, err := db.VerifyAudit(ctx)
 		if err != nil || n != 7 {
@@ -212,6 +213,7 @@ func TestAuditTrailDetectsTampering(t *testing.T) {
 
 func TestAuditTrailDetectsLostTail(t *testing.T) {
 	testkit.Each(t, func(t *testing.T, db *store.DB) {
+		db.AuditLanes = 1 // one chain an organisation: the cases below name it (lanes: audit_lanes_test.go)
 		tree(t, db)
 		notes(t, db, "org-a", 3)
 		unguard(t, db)

@@ -212,7 +212,8 @@ func TestAuditKeyKeptApart(t *testing.T) {
 func keyedTrail(t *testing.T, e testkit.Engine) *store.DB {
 	t.Helper()
 	db := testkit.Open(t, e)
-	tree(t, db) // seven organisations' chains, before the key
+	db.AuditLanes = 1 // one chain an organisation: the cases below name it (lanes: audit_lanes_test.go)
+	tree(t, db)       // seven organisations' chains, before the key
 	notes(t, db, "", 7)
 	notes(t, db, "org-a", 3)
 	key := make([]byte, 32)

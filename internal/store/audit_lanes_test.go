@@ -1,0 +1,158 @@
+package store_test
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+
+	"bianmin/internal/access"
+	"bianmin/internal/audit"
+	"bianmin/internal/store"
+	"bianmin/internal/testkit"
+)
+
+// An organisation's trail in four lanes: each entity's entries keep to one lane, in order; the lanes are
+// chains of their own that verify, are listed as the organisation's, and are signed by checkpoints; many
+// writers of one organisation at once neither deadlock nor lose an entry; an entry moved from one lane to
+// another, both heads made to agree, is a break; and the number of lanes can change between writes.
+func TestAuditLanes(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, db *store.DB) {
+		withKey(t, db)
+		db.AuditLanes = 4
+		const workers, each = 8, 6
+		// one case a worker, a move a transaction, as clerks of one township work
+		writers(t, db, workers, each, func(tx *store.Tx, w, i int) error {
+			return tx.Audit(access.System, "case.move", "case", fmt.Sprintf("case-%d", w), "org-a", nil, map[string]int{"move": i})
+		})
+		if n := db.Retries(); n != 0 {
+			t.Fatalf("%d transactions were retried (deadlocked on the heads)", n)
+		}
+		heads, err := db.AuditHeads(ctx, "org-a")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sum int64
+		for name, h := range heads {
+			if org, lane := audit.SplitLane(name); org != "org-a" || lane >= 4 {
+				t.Fatalf("head %s is not one of org-a's four lanes", name)
+			}
+			sum += h.Seq
+		}
+		if len(heads) < 2 || sum != workers*each {
+			t.Fatalf("heads of org-a: %+v (want the %d entries over more than one lane)", heads, workers*each)
+		}
+		// each case's moves are on its one lane, in the order they were made
+		for w := range workers {
+			lane := audit.LaneChain("org-a", audit.LaneOf("org-a", fmt.Sprintf("case-%d", w), 4))
+			var moves []string
+			for _, e := range entries(t, db, lane) {
+				if e.EntityID == fmt.Sprintf("case-%d", w) {
+					moves = append(moves, e.After)
+				}
+			}
+			if len(moves) != each || moves[0] != `{"move":0}` || moves[each-1] != fmt.Sprintf(`{"move":%d}`, each-1) {
+				t.Fatalf("case-%d on %s: %v", w, lane, moves)
+			}
+			trail, err := db.AuditOf(ctx, "case", fmt.Sprintf("case-%d", w), 100)
+			if err != nil || len(trail) != each || trail[0].OrgID != "org-a" {
+				t.Fatalf("case-%d's trail: %d entries, %v", w, len(trail), err)
+			}
+		}
+		if n, err := db.VerifyAudit(ctx); err != nil || n != workers*each {
+			t.Fatalf("verify: %d %v", n, err)
+		}
+		checks, err := db.VerifyChains(ctx, "org-a")
+		if err != nil || len(checks) != len(heads) || store.Broken(checks) != nil {
+			t.Fatalf("verify org-a's chains: %+v %v", checks, err)
+		}
+		cp, err := db.WriteCheckpoint(ctx)
+		if err != nil || len(cp.Heads) != len(heads) {
+			t.Fatalf("checkpoint: %+v %v", cp, err)
+		}
+
+		// one lane from now on: new entries go on the organisation's first chain; the lanes stay as they are
+		db.AuditLanes = 1
+		notes(t, db, "org-a", 2)
+		if h, _ := db.AuditHeads(ctx, "org-a"); h["org-a"].Seq != heads["org-a"].Seq+2 {
+			t.Fatalf("after going to one lane: %+v", h)
+		}
+		if n, err := db.VerifyAudit(ctx); err != nil || n != workers*each+2 {
+			t.Fatalf("verify after going to one lane: %d %v", n, err)
+		}
+
+		// the newest entry of one lane moved to the end of another, both heads made to agree
+		var from, to string
+		for name := range heads {
+			if name != "org-a" && from == "" {
+				from = name
+			}
+		}
+		for name := range heads {
+			if name != from {
+				to = name
+			}
+		}
+		unguardAll(t, db)
+		fromOrg, fromLane := audit.SplitLane(from)
+		_, toLane := audit.SplitLane(to)
+		moved := entries(t, db, from)
+		last := moved[len(moved)-1]
+		toHead, _ := db.AuditHeads(ctx, to)
+		exec(t, db, `UPDATE audit_log SET lane = ?, seq = ? WHERE chain = ? AND lane = ? AND seq = ?`, toLane, toHead[to].Seq+1, fromOrg, fromLane, last.Seq)
+		exec(t, db, `UPDATE audit_heads SET seq = ?, hash = ? WHERE chain = ? AND lane = ?`, toHead[to].Seq+1, last.Hash, fromOrg, toLane)
+		if len(moved) > 1 {
+			exec(t, db, `UPDATE audit_heads SET seq = ?, hash = ? WHERE chain = ? AND lane = ?`, last.Seq-1, moved[len(moved)-2].Hash, fromOrg, fromLane)
+		} else {
+			exec(t, db, `DELETE FROM audit_heads WHERE chain = ? AND lane = ?`, fromOrg, fromLane)
+		}
+		_, err = db.VerifyAudit(ctx)
+		var b *audit.Break
+		if !errors.As(err, &b) || (b.Chain != to && b.Chain != from) {
+			t.Fatalf("an entry moved from %s to %s: want a break on one of them, got %v", from, to, err)
+		}
+	})
+}
+
+// A trail written before lanes (migration 090) is lane 0 of each chain, named and verified as before, and
+// new entries of the same organisation go on its lanes beside it.
+func TestAuditLanesMigration(t *testing.T) {
+	for _, e := range testkit.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			db := migratedBefore(t, e, "090")
+			withKey(t, db)
+			// org-a's chain as Bianmin wrote it before lanes: no lane column, keyed from its first entry
+			var prev *audit.Entry
+			for i := range 3 {
+				en := audit.Entry{At: db.Now(), Chain: "org-a", OrgID: "org-a", ActorID: "x", ActorName: "旧版", Action: "note.add", Entity: "note", EntityID: fmt.Sprint(i)}
+				en.SealKeyed(prev, db.AuditKey, 1)
+				exec(t, db, `INSERT INTO audit_log (chain, seq, id, at, actor_id, actor_name, org_id, action, entity, entity_id, before_json, after_json, hash)
+					VALUES (?, ?, '', ?, ?, ?, '', ?, ?, ?, '', '', ?)`, en.Chain, en.Seq, en.At, en.ActorID, en.ActorName, en.Action, en.Entity, en.EntityID, unhex(en.Hash))
+				prev = &en
+			}
+			exec(t, db, `INSERT INTO audit_heads (chain, seq, hash, keyed_from) VALUES ('org-a', 3, ?, 1)`, prev.Hash)
+			if _, err := db.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			heads, err := db.AuditHeads(ctx, "")
+			if err != nil || heads["org-a"].Seq != 3 || heads["org-a"].KeyedFrom != 1 {
+				t.Fatalf("heads after the migration: %+v %v", heads, err)
+			}
+			if n, err := db.VerifyAudit(ctx); err != nil || n != 3 {
+				t.Fatalf("the old chain after the migration: %d %v", n, err)
+			}
+			db.AuditLanes = 8
+			notes(t, db, "org-a", 16)
+			heads, _ = db.AuditHeads(ctx, "org-a")
+			var sum int64
+			for _, h := range heads {
+				sum += h.Seq
+			}
+			if len(heads) < 3 || sum != 19 {
+				t.Fatalf("org-a's lanes: %+v", heads)
+			}
+			if _, err := db.VerifyAudit(ctx); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
