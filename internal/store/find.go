@@ -320,6 +320,10 @@ func termWhere(text string) (string, []any) {
 type CaseQuery struct {
 	Root    string   // the scope: handled or received in this subtree (the actor's organisation's path)
 	rootIDs []string // PostgreSQL: the subtree's organisations, listed (see SearchCases)
+	// townships: every organisation of the subtree that lies in a township has its township in the subtree too
+	// (the root is a township or above it): a case received in the scope and handled by its receiver's
+	// township is handled in the scope (queueProbes)
+	townships bool
 	// commonName: the name searched for is held by more than wideName applicants (乌云, 巴特尔): their cases
 	// are found walking the newest first, not gathered applicant by applicant and sorted
 	commonName bool
@@ -521,11 +525,12 @@ func (db *DB) SearchCases(ctx context.Context, q CaseQuery) (CasePage, error) {
 	if db.d.dollar && !q.All && q.Root != "" {
 		// PostgreSQL plans a list of ids well (it estimates an array from a subquery blindly, and at 100,000
 		// cases chose to hash the whole clock table); SQLite runs the path range as a subquery once
-		ids, err := db.orgIDsUnder(ctx, q.Root)
+		ids, kind, err := db.orgsUnder(ctx, q.Root)
 		if err != nil {
 			return page, err
 		}
 		q.rootIDs = append(ids, "") // never empty: an empty subtree finds nothing
+		q.townships = slices.Contains([]org.Kind{org.Region, org.City, org.Banner, org.Township}, kind)
 	}
 	if q.Queue {
 		return page, db.queuePage(ctx, q, &page)
@@ -873,7 +878,13 @@ func (db *DB) queueProbes(ctx context.Context, q CaseQuery, cur cursor) ([]queue
 		}
 		// the three arms of queueArms, each probed per organisation (none for an empty list) and state: the
 		// cases handled in the subtree; those received in it and handled elsewhere; a department's, handled and
-		// received elsewhere (no state to probe without a department)
+		// received elsewhere (no state to probe without a department). A scope that holds its receivers'
+		// townships handles whatever a receiver's township handles: its receiving arm reads only the cases
+		// handled by neither (migration 091's index)
+		away := ``
+		if q.townships {
+			away = ` AND k.handling_org <> k.receiving_township`
+		}
 		rows, err := db.query(ctx, `SELECT x.queue_due, x.case_id FROM (
 			SELECT p.queue_due, p.case_id FROM unnest(?::text[]) o(id) CROSS JOIN unnest(?::text[]) s(st) CROSS JOIN LATERAL (
 				SELECT k.queue_due, k.case_id FROM case_clock k WHERE k.handling_org = o.id AND k.state = s.st AND k.queue_due > 0
@@ -881,7 +892,7 @@ func (db *DB) queueProbes(ctx context.Context, q CaseQuery, cur cursor) ([]queue
 			UNION ALL
 			SELECT p.queue_due, p.case_id FROM unnest(?::text[]) o(id) CROSS JOIN unnest(?::text[]) s(st) CROSS JOIN LATERAL (
 				SELECT k.queue_due, k.case_id FROM case_clock k WHERE k.receiving_org = o.id AND k.state = s.st AND k.queue_due > 0
-					AND k.handling_org <> k.receiving_org AND k.handling_org <> ALL (?::text[])
+					AND k.handling_org <> k.receiving_org`+away+` AND k.handling_org <> ALL (?::text[])
 					AND (k.queue_due, k.case_id) > (?, ?) ORDER BY k.queue_due, k.case_id LIMIT ?) p
 			UNION ALL
 			SELECT p.queue_due, p.case_id FROM unnest(?::text[]) s(st) CROSS JOIN LATERAL (
@@ -1150,6 +1161,29 @@ func (db *DB) WholeWorld(ctx context.Context, rootPath string) (bool, error) {
 	var in, total int
 	err := db.queryRow(ctx, `SELECT (SELECT count(*) FROM orgs WHERE path >= ? AND path < ?), (SELECT count(*) FROM orgs)`, lo, hi).Scan(&in, &total)
 	return err == nil && in == total, err
+}
+
+// orgsUnder is orgIDsUnder with the kind of the subtree's root ("" when the root is not an organisation's).
+func (db *DB) orgsUnder(ctx context.Context, rootPath string) ([]string, org.Kind, error) {
+	lo, hi := subtreeRange(rootPath)
+	rows, err := db.query(ctx, `SELECT id, kind, path FROM orgs WHERE path >= ? AND path < ?`, lo, hi)
+	if err != nil {
+		return nil, "", err
+	}
+	defer rows.Close()
+	var ids []string
+	var root org.Kind
+	for rows.Next() {
+		var id, kind, path string
+		if err := rows.Scan(&id, &kind, &path); err != nil {
+			return nil, "", err
+		}
+		ids = append(ids, id)
+		if path == rootPath {
+			root = org.Kind(kind)
+		}
+	}
+	return ids, root, rows.Err()
 }
 
 func (db *DB) orgIDsUnder(ctx context.Context, rootPath string) ([]string, error) {

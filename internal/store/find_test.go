@@ -129,14 +129,15 @@ func TestSearchCasesKeysetPages(t *testing.T) {
 		// a queue read whole from its scope's own indexes, and the same queue as a scope of more than
 		// store.CountCap open cases reads it (PostgreSQL: an ordered probe per organisation and state; SQLite:
 		// the banner's due-order index walked in order), are one list, page by page: the banner's, a
-		// township's (cases it handles), a village's (cases its station received and the township handles)
-		// and a department's (its items' cases, handled and received in the townships)
+		// township's (cases it handles), a village's (cases its station received and the township handles), a
+		// department's (its items' cases, handled and received in the townships) and the township of a case
+		// received there and handled by neither its receiver nor that township (the receiving arm's own index)
 		open, err := db.SearchCases(ctx, store.CaseQuery{Root: root, Open: "open", Limit: store.CountCap})
 		if err != nil {
 			t.Fatal(err)
 		}
 		scopes := []store.CaseQuery{{Root: root}}
-		var village, township, department bool
+		var village, township, department, away bool
 		for _, c := range open.Cases {
 			rec, err := db.Org(ctx, c.Receiving)
 			if err != nil {
@@ -146,7 +147,16 @@ func TestSearchCasesKeysetPages(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			recTownship := rec
+			for recTownship.Kind != org.Township && recTownship.ParentID != "" {
+				if recTownship, err = db.Org(ctx, recTownship.ParentID); err != nil {
+					t.Fatal(err)
+				}
+			}
 			switch {
+			case c.Handling != c.Receiving && recTownship.Kind == org.Township && c.Handling != recTownship.ID && !away:
+				away = true
+				scopes = append(scopes, store.CaseQuery{Root: recTownship.Path})
 			case (rec.Kind == org.Village || rec.Kind == org.Station) && !village:
 				village = true
 				scopes = append(scopes, store.CaseQuery{Root: rec.Path})
@@ -162,8 +172,8 @@ func TestSearchCasesKeysetPages(t *testing.T) {
 				scopes = append(scopes, store.CaseQuery{Root: dep.Path, Department: dep.ID})
 			}
 		}
-		if !village || !township || !department {
-			t.Fatalf("the generated cases have no station's (%v), township's (%v) or department's (%v) open case", village, township, department)
+		if !village || !township || !department || !away {
+			t.Fatalf("the generated cases have no station's (%v), township's (%v), department's (%v) or elsewhere handled (%v) open case", village, township, department, away)
 		}
 		for _, scope := range scopes {
 			for _, acts := range [][]cases.State{{cases.Received, cases.Decided}, {cases.Accepted}, nil} {
