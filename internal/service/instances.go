@@ -20,6 +20,8 @@ func (s *Service) WatchCaches(ctx context.Context, every time.Duration, log *slo
 			s.DB.ForgetReceivers() // kept with their organisations' paths
 		case store.CacheReceivers:
 			s.DB.ForgetReceivers()
+		case store.CacheRecusals:
+			s.DB.ForgetDeclaring()
 		case store.CacheSessions:
 			s.sessions.Clear()
 		case store.CacheCalendar:

@@ -1057,6 +1057,9 @@ func (s *Service) Declarations(ctx context.Context, actor access.Actor) ([]roste
 
 // conflictOf is the declaration of staffID that concerns the case's applicant (false when none).
 func (s *Service) conflictOf(ctx context.Context, staffID string, c cases.Case) (roster.Declaration, bool, error) {
+	if has, err := s.DB.Declares(ctx, staffID); err != nil || !has {
+		return roster.Declaration{}, false, err
+	}
 	decls, err := s.DB.Declarations(ctx, staffID)
 	if err != nil || len(decls) == 0 {
 		return roster.Declaration{}, false, err

@@ -23,6 +23,8 @@ const (
 	CacheMn = "mn"
 	// CacheReceivers is the active receivers of the outbox (upstream.go's receiverCache; migration 086).
 	CacheReceivers = "receivers"
+	// CacheRecusals is who has standing 回避 declarations (people.go's declaringCache; migration 092).
+	CacheRecusals = "recusals"
 )
 
 // Changed raises the version of a cache in the transaction that changes what it holds, so that every other

@@ -86,8 +86,9 @@ type DB struct {
 	orgs sync.Map // id -> cachedOrg
 	// timelines keeps the timelines of the cases just read, for their moves (timelineMemo)
 	timelines timelineMemo
-	receivers receiverCache // the outbox's active receivers (upstream.go)
-	wake      sync.Map      // outbox channel -> chan struct{} (outbox.go)
+	receivers receiverCache  // the outbox's active receivers (upstream.go)
+	declaring declaringCache // the staff with standing 回避 declarations (people.go)
+	wake      sync.Map       // outbox channel -> chan struct{} (outbox.go)
 	// fixedSteps keeps what cases take from published item versions (steps, names), which never change (casedoc.go).
 	fixedSteps sync.Map // versionKey -> fromVersion
 	// stmts holds SQLite's prepared statements, for the writer and for the readers: its driver would parse

@@ -1,0 +1,67 @@
+package service_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"bianmin/internal/cases"
+	"bianmin/internal/errs"
+	"bianmin/internal/roster"
+	"bianmin/internal/testkit"
+)
+
+// Who has declared a relation (回避) is kept in memory, which every move asks; a declaration made on one
+// instance refuses the declarer's moves there at once and on another instance within its poll of the
+// caches' versions, and the refusal is the same on both.
+func TestRecusalsAcrossInstances(t *testing.T) {
+	for _, e := range testkit.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			db1 := testkit.Open(t, e)
+			w := demoWorld(t, db1)
+			other := *w // the demo's accounts and applicants, on the second instance
+			second := secondInstance(t, e)
+			other.svc, other.db = second.svc, second.db
+			item := dibaoItem(t, w)
+			// both instances move cases with the reviewer: each has read that nobody has declared anything
+			for _, x := range []*world{w, &other} {
+				if err := lifecycle(x, item); err != nil {
+					t.Fatal(err)
+				}
+			}
+			wctx, stop := context.WithCancel(ctx)
+			defer stop()
+			watch(wctx, other.svc)
+
+			rev := w.actors["tianshan.reviewer"]
+			a, err := db1.Applicant(ctx, w.seeded["T1"])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := w.svc.Declare(ctx, rev, roster.DeclarationInput{Relation: "family", Number: a.IDNumber, Name: a.Name}); err != nil {
+				t.Fatal(err)
+			}
+			c := acceptedDibao(t, w)
+			if _, err := w.svc.Act(ctx, rev, c.ID, c.Version, cases.Pass, cases.Input{}); errs.CodeOf(err) != errs.Forbidden {
+				t.Fatalf("the instance that took the declaration let the declarer move the case: %v", err)
+			}
+			deadline := time.Now().Add(10 * time.Second) // a bound on the wait, not a measurement
+			for {
+				has, err := other.db.Declares(ctx, rev.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if has {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatal("the other instance still holds that the reviewer has declared nothing")
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+			if _, err := other.svc.Act(ctx, rev, c.ID, c.Version, cases.Pass, cases.Input{}); errs.CodeOf(err) != errs.Forbidden {
+				t.Fatalf("the other instance let the declarer move the case: %v", err)
+			}
+		})
+	}
+}
