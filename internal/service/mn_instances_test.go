@@ -46,6 +46,18 @@ func TestMnAcrossInstances(t *testing.T) {
 	}
 }
 
+// twoInstances is the demo world on e's database, the same world seen through a second instance, and the
+// item (低保) whose lifecycles the tests run on both.
+func twoInstances(t *testing.T, e testkit.Engine) (w, other *world, item string) {
+	t.Helper()
+	w = demoWorld(t, testkit.Open(t, e))
+	o := *w // the demo's accounts and applicants, on the second instance
+	second := secondInstance(t, e)
+	o.svc, o.db = second.svc, second.db
+	item = dibaoItem(t, w)
+	return w, &o, item
+}
+
 // secondInstance is another Bianmin on e's database: its own pool and service, the demo world's accounts.
 func secondInstance(t *testing.T, e testkit.Engine) *world {
 	t.Helper()

@@ -15,15 +15,11 @@ import (
 func TestReceiversAcrossInstances(t *testing.T) {
 	for _, e := range testkit.Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
-			db1 := testkit.Open(t, e)
-			w := demoWorld(t, db1)
-			other := *w // the demo's accounts and applicants, on the second instance
-			second := secondInstance(t, e)
-			other.svc, other.db = second.svc, second.db
-			item := dibaoItem(t, w)
+			w, other, item := twoInstances(t, e)
+			db1 := w.db
 			withCodes(t, w.svc, db1, item)
 			// both instances move a case with no receiver: each has cached that there is none
-			for _, x := range []*world{w, &other} {
+			for _, x := range []*world{w, other} {
 				if err := lifecycle(x, item); err != nil {
 					t.Fatal(err)
 				}
@@ -55,7 +51,7 @@ func TestReceiversAcrossInstances(t *testing.T) {
 			}
 			deadline := time.Now().Add(10 * time.Second) // a bound on the wait, not a measurement
 			for {
-				if err := lifecycle(&other, item); err != nil {
+				if err := lifecycle(other, item); err != nil {
 					t.Fatal(err)
 				}
 				if n := pending(); n > own {

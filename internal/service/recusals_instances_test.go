@@ -17,14 +17,10 @@ import (
 func TestRecusalsAcrossInstances(t *testing.T) {
 	for _, e := range testkit.Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
-			db1 := testkit.Open(t, e)
-			w := demoWorld(t, db1)
-			other := *w // the demo's accounts and applicants, on the second instance
-			second := secondInstance(t, e)
-			other.svc, other.db = second.svc, second.db
-			item := dibaoItem(t, w)
+			w, other, item := twoInstances(t, e)
+			db1 := w.db
 			// both instances move cases with the reviewer: each has read that nobody has declared anything
-			for _, x := range []*world{w, &other} {
+			for _, x := range []*world{w, other} {
 				if err := lifecycle(x, item); err != nil {
 					t.Fatal(err)
 				}
