@@ -193,15 +193,16 @@ func (db *DB) KeyChains(ctx context.Context) (int64, error) {
 // auditCols is an entry as stored (migration 076): its hash as 32 bytes, no PrevHash (the hash of the entry
 // before it, which the verifier holds: audit.Verifier.Next), and org_id only where it is not the chain's own
 // organisation (entries written on 'main' before the trail was chained per organisation).
-const auditCols = `seq, CASE WHEN lane = 0 THEN chain ELSE chain || '/' || CAST(lane AS TEXT) END, id, at, actor_id, actor_name, org_id, action, entity, entity_id, before_json, after_json, hash`
+const auditCols = `seq, ` + laneName + `, id, at, actor_id, actor_name, org_id, action, entity, entity_id, before_json, after_json, hash`
 
 // auditColsPrev is auditCols of audit_log a, with the hash of the entry before it (p, joined by
 // joinPrev) for an entry checked on its own.
 const (
 	auditColsPrev = `a.seq, ` + laneNameA + `, a.id, a.at, a.actor_id, a.actor_name, a.org_id, a.action, a.entity, a.entity_id, a.before_json, a.after_json, a.hash, p.hash`
 	joinPrev      = ` LEFT JOIN audit_log p ON p.chain = a.chain AND p.lane = a.lane AND p.seq = a.seq - 1`
-	// laneNameA is the chain's name as audit knows it (audit.LaneChain) from the two columns that store it,
-	// of audit_log a; auditCols says the same of audit_log itself
+	// laneName is the chain's name as audit knows it (audit.LaneChain) from the two columns that store it
+	// (migration 090), of audit_log or audit_heads; laneNameA of audit_log a
+	laneName  = `CASE WHEN lane = 0 THEN chain ELSE chain || '/' || CAST(lane AS TEXT) END`
 	laneNameA = `CASE WHEN a.lane = 0 THEN a.chain ELSE a.chain || '/' || CAST(a.lane AS TEXT) END`
 )
 
@@ -269,7 +270,7 @@ type AuditHead struct {
 // AuditHeads reads the heads of every chain (chain ""), or of one: an organisation's chain names all its
 // lanes, a lane's name (audit.LaneChain) that lane alone.
 func (db *DB) AuditHeads(ctx context.Context, chain string) (map[string]AuditHead, error) {
-	q, args := `SELECT CASE WHEN lane = 0 THEN chain ELSE chain || '/' || CAST(lane AS TEXT) END, seq, hash, keyed_from FROM audit_heads`, []any{}
+	q, args := `SELECT `+laneName+`, seq, hash, keyed_from FROM audit_heads`, []any{}
 	if org, lane := audit.SplitLane(chain); lane > 0 {
 		q, args = q+` WHERE chain = ? AND lane = ?`, append(args, org, lane)
 	} else if chain != "" {
@@ -364,7 +365,7 @@ func (db *DB) VerifyChains(ctx context.Context, chain string) ([]ChainCheck, err
 	if org, lane := audit.SplitLane(chain); chain != "" {
 		// an organisation's chain is all its lanes: those with a head, those with entries (a head removed)
 		// and those a signed checkpoint names (a lane removed whole)
-		q, args := `SELECT DISTINCT CASE WHEN lane = 0 THEN chain ELSE chain || '/' || CAST(lane AS TEXT) END FROM audit_log WHERE chain = ?`, []any{org}
+		q, args := `SELECT DISTINCT `+laneName+` FROM audit_log WHERE chain = ?`, []any{org}
 		if lane > 0 {
 			q, args = q+` AND lane = ?`, append(args, lane)
 		}
@@ -387,7 +388,7 @@ func (db *DB) VerifyChains(ctx context.Context, chain string) ([]ChainCheck, err
 		for c := range signed.Heads {
 			names[c] = true
 		}
-		logged, err := db.queryStrings(ctx, `SELECT DISTINCT CASE WHEN lane = 0 THEN chain ELSE chain || '/' || CAST(lane AS TEXT) END FROM audit_log`)
+		logged, err := db.queryStrings(ctx, `SELECT DISTINCT `+laneName+` FROM audit_log`)
 		if err != nil {
 			return nil, err
 		}
