@@ -413,17 +413,17 @@ func (s *Service) Act(ctx context.Context, actor access.Actor, caseID string, ve
 	}
 	if a == cases.AskCorrection || a == cases.Accept || a == cases.AcceptOwed {
 		// what the item asks for decides, not what the form sends
-		it, err := s.DB.ItemVersion(ctx, c.ItemID, c.ItemVersion)
+		asked, pledge, err := s.DB.VersionMaterials(ctx, c.ItemID, c.ItemVersion)
 		if err != nil {
 			return c, err
 		}
-		if in.Materials, err = cases.Reconcile(cases.Asked(it), in.Materials); err != nil {
+		if in.Materials, err = cases.Reconcile(asked, in.Materials); err != nil {
 			return c, err
 		}
 		if err := s.filesStand(ctx, c.ID, in.Materials); err != nil { // files.go
 			return c, err
 		}
-		c.PledgeAllowed = it.PledgeAllowed // the pinned version's, for cases taken in before cases kept it
+		c.PledgeAllowed = pledge // the pinned version's, for cases taken in before cases kept it
 	}
 	if (a == cases.Accept || a == cases.AcceptOwed) && c.WaitsFor != "" {
 		on, err := s.DB.Case(ctx, c.WaitsFor)

@@ -104,13 +104,25 @@ type versionKey struct {
 	version int
 }
 
-// fromVersion is what a case takes from its item version: its steps (cases.StepsOf), the item's names and
-// what it asks of each material (cases.Asked).
+// fromVersion is what a case takes from its item version: its steps (cases.StepsOf), the item's names,
+// what it asks of each material (cases.Asked) and whether it allows a pledge.
 type fromVersion struct {
 	steps          []cases.Step
 	stepsJSON      string // the steps as a case's document would keep them, to compare a case's own with
 	nameZh, nameMn string
 	asked          []cases.MaterialCheck
+	pledgeAllowed  bool
+}
+
+// VersionMaterials is what an item version asks of each material (cases.Asked) and whether it allows a
+// pledge (告知承诺), read from memory once the version is fixed: every acceptance reconciles the window's
+// checks with them, and a published version never changes.
+func (db *DB) VersionMaterials(ctx context.Context, itemID string, version int) ([]cases.MaterialCheck, bool, error) {
+	v, _, err := db.versionSteps(func(q string, args ...any) *sql.Row { return db.queryRow(ctx, q, args...) }, itemID, version)
+	if err == nil && v.stepsJSON == "" {
+		err = errs.New(errs.NotFound, "err.not_found").With("what", "item")
+	}
+	return v.asked, v.pledgeAllowed, err
 }
 
 // versionSteps returns what a case takes from an item version, and whether the version can no longer
@@ -132,7 +144,7 @@ func (db *DB) versionSteps(row rowFunc, itemID string, version int) (fromVersion
 	if err := json.Unmarshal([]byte(doc), &it); err != nil {
 		return fromVersion{}, false, errs.Wrap(err, "item version steps")
 	}
-	v := fromVersion{steps: cases.StepsOf(it.Steps), nameZh: it.NameZh, nameMn: it.NameMn, asked: cases.Asked(it)}
+	v := fromVersion{steps: cases.StepsOf(it.Steps), nameZh: it.NameZh, nameMn: it.NameMn, asked: cases.Asked(it), pledgeAllowed: it.PledgeAllowed}
 	v.stepsJSON = string(mustJSON(v.steps))
 	switch catalog.Status(status) {
 	case catalog.Published, catalog.Superseded, catalog.Retired:
