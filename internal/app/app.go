@@ -36,7 +36,7 @@ type Config struct {
 	// CheckpointFile is the append-only log of signed audit checkpoints ("": audit.CheckpointFile in DataDir).
 	CheckpointFile string
 	// AuditLanes is how many chains an organisation's audit trail runs in (store.DB.AuditLanes; 0: the
-	// engine's default, store.DefaultAuditLanes).
+	// engine's default: 8 on PostgreSQL, 1 on SQLite).
 	AuditLanes int
 	// CheckpointEvery is how often the running server signs a checkpoint of the audit chain's head (0: 10 min).
 	CheckpointEvery time.Duration

@@ -50,6 +50,11 @@ func (k Kind) Level() int {
 // Administrative reports whether the kind is one of the five levels.
 func (k Kind) Administrative() bool { return k.Level() > 0 }
 
+// HoldsTownships reports whether a subtree rooted at an organisation of the kind holds the township of every
+// organisation in it that lies in a township: a township's, or one above it. A village's, a station's or a
+// department's subtree does not.
+func (k Kind) HoldsTownships() bool { return k.Administrative() && k.Level() <= Township.Level() }
+
 // Valid reports whether k is a known kind.
 func (k Kind) Valid() bool {
 	for _, x := range Kinds {

@@ -105,3 +105,12 @@ func TestCanHangAndSubtree(t *testing.T) {
 		t.Error("subtree by path")
 	}
 }
+
+func TestHoldsTownships(t *testing.T) {
+	want := map[Kind]bool{Region: true, City: true, Banner: true, Township: true}
+	for _, k := range Kinds {
+		if got := k.HoldsTownships(); got != want[k] {
+			t.Errorf("%s: HoldsTownships %v", k, got)
+		}
+	}
+}

@@ -58,6 +58,18 @@ func twoInstances(t *testing.T, e testkit.Engine) (w, other *world, item string)
 	return w, &o, item
 }
 
+// bothMoved runs a lifecycle of item on each instance, so that each has read and kept what a move asks for
+// (receivers, declarations), then has other watch the caches' versions until the test ends.
+func bothMoved(t *testing.T, w, other *world, item string) {
+	t.Helper()
+	for _, x := range []*world{w, other} {
+		if err := lifecycle(x, item); err != nil {
+			t.Fatal(err)
+		}
+	}
+	watch(t.Context(), other.svc)
+}
+
 // secondInstance is another Bianmin on e's database: its own pool and service, the demo world's accounts.
 func secondInstance(t *testing.T, e testkit.Engine) *world {
 	t.Helper()

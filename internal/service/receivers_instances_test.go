@@ -1,7 +1,6 @@
 package service_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -19,14 +18,7 @@ func TestReceiversAcrossInstances(t *testing.T) {
 			db1 := w.db
 			withCodes(t, w.svc, db1, item)
 			// both instances move a case with no receiver: each has cached that there is none
-			for _, x := range []*world{w, other} {
-				if err := lifecycle(x, item); err != nil {
-					t.Fatal(err)
-				}
-			}
-			wctx, stop := context.WithCancel(ctx)
-			defer stop()
-			watch(wctx, other.svc)
+			bothMoved(t, w, other, item)
 
 			banner, _ := db1.OrgByCode(ctx, "150421")
 			r, _, err := w.svc.CreateReceiver(ctx, w.actors["admin"], service.ReceiverInput{OrgID: banner.ID, Channel: service.ChannelUpstream, Name: "平台",

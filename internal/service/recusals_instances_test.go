@@ -1,7 +1,6 @@
 package service_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -20,14 +19,7 @@ func TestRecusalsAcrossInstances(t *testing.T) {
 			w, other, item := twoInstances(t, e)
 			db1 := w.db
 			// both instances move cases with the reviewer: each has read that nobody has declared anything
-			for _, x := range []*world{w, other} {
-				if err := lifecycle(x, item); err != nil {
-					t.Fatal(err)
-				}
-			}
-			wctx, stop := context.WithCancel(ctx)
-			defer stop()
-			watch(wctx, other.svc)
+			bothMoved(t, w, other, item)
 
 			rev := w.actors["tianshan.reviewer"]
 			a, err := db1.Applicant(ctx, w.seeded["T1"])

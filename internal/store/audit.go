@@ -193,17 +193,13 @@ func (db *DB) KeyChains(ctx context.Context) (int64, error) {
 // auditCols is an entry as stored (migration 076): its hash as 32 bytes, no PrevHash (the hash of the entry
 // before it, which the verifier holds: audit.Verifier.Next), and org_id only where it is not the chain's own
 // organisation (entries written on 'main' before the trail was chained per organisation).
-const auditCols = `seq, ` + laneName + `, id, at, actor_id, actor_name, org_id, action, entity, entity_id, before_json, after_json, hash`
+const auditCols = `seq, chain, lane, id, at, actor_id, actor_name, org_id, action, entity, entity_id, before_json, after_json, hash`
 
 // auditColsPrev is auditCols of audit_log a, with the hash of the entry before it (p, joined by
 // joinPrev) for an entry checked on its own.
 const (
-	auditColsPrev = `a.seq, ` + laneNameA + `, a.id, a.at, a.actor_id, a.actor_name, a.org_id, a.action, a.entity, a.entity_id, a.before_json, a.after_json, a.hash, p.hash`
+	auditColsPrev = `a.seq, a.chain, a.lane, a.id, a.at, a.actor_id, a.actor_name, a.org_id, a.action, a.entity, a.entity_id, a.before_json, a.after_json, a.hash, p.hash`
 	joinPrev      = ` LEFT JOIN audit_log p ON p.chain = a.chain AND p.lane = a.lane AND p.seq = a.seq - 1`
-	// laneName is the chain's name as audit knows it (audit.LaneChain) from the two columns that store it
-	// (migration 090), of audit_log or audit_heads; laneNameA of audit_log a
-	laneName  = `CASE WHEN lane = 0 THEN chain ELSE chain || '/' || CAST(lane AS TEXT) END`
-	laneNameA = `CASE WHEN a.lane = 0 THEN a.chain ELSE a.chain || '/' || CAST(a.lane AS TEXT) END`
 )
 
 func scanAudit(rows interface{ Scan(...any) error }) (audit.Entry, error) {
@@ -225,15 +221,18 @@ func scanAuditPrev(rows interface{ Scan(...any) error }) (audit.Entry, error) {
 	return e, err
 }
 
-// scanAuditRow reads auditCols, and the previous entry's hash into prev when it is not nil.
+// scanAuditRow reads auditCols, and the previous entry's hash into prev when it is not nil. The chain's
+// name is audit's (audit.LaneChain) of the two columns that store it (migration 090).
 func scanAuditRow(rows interface{ Scan(...any) error }, prev *[]byte) (audit.Entry, error) {
 	var e audit.Entry
 	var hash []byte
-	dest := []any{&e.Seq, &e.Chain, &e.ID, &e.At, &e.ActorID, &e.ActorName, &e.OrgID, &e.Action, &e.Entity, &e.EntityID, unpacked{&e.Before}, unpacked{&e.After}, &hash}
+	var lane int
+	dest := []any{&e.Seq, &e.Chain, &lane, &e.ID, &e.At, &e.ActorID, &e.ActorName, &e.OrgID, &e.Action, &e.Entity, &e.EntityID, unpacked{&e.Before}, unpacked{&e.After}, &hash}
 	if prev != nil {
 		dest = append(dest, prev)
 	}
 	err := rows.Scan(dest...)
+	e.Chain = audit.LaneChain(e.Chain, lane)
 	e.At = audit.Time(e.At)
 	e.Hash = hex.EncodeToString(hash)
 	if e.OrgID == "" {
@@ -270,7 +269,7 @@ type AuditHead struct {
 // AuditHeads reads the heads of every chain (chain ""), or of one: an organisation's chain names all its
 // lanes, a lane's name (audit.LaneChain) that lane alone.
 func (db *DB) AuditHeads(ctx context.Context, chain string) (map[string]AuditHead, error) {
-	q, args := `SELECT `+laneName+`, seq, hash, keyed_from FROM audit_heads`, []any{}
+	q, args := `SELECT chain, lane, seq, hash, keyed_from FROM audit_heads`, []any{}
 	if org, lane := audit.SplitLane(chain); lane > 0 {
 		q, args = q+` WHERE chain = ? AND lane = ?`, append(args, org, lane)
 	} else if chain != "" {
@@ -284,9 +283,11 @@ func (db *DB) AuditHeads(ctx context.Context, chain string) (map[string]AuditHea
 	out := map[string]AuditHead{}
 	for rows.Next() {
 		var h AuditHead
-		if err := rows.Scan(&h.Chain, &h.Seq, &h.Hash, &h.KeyedFrom); err != nil {
+		var lane int
+		if err := rows.Scan(&h.Chain, &lane, &h.Seq, &h.Hash, &h.KeyedFrom); err != nil {
 			return nil, err
 		}
+		h.Chain = audit.LaneChain(h.Chain, lane)
 		out[h.Chain] = h
 	}
 	return out, rows.Err()
@@ -365,11 +366,11 @@ func (db *DB) VerifyChains(ctx context.Context, chain string) ([]ChainCheck, err
 	if org, lane := audit.SplitLane(chain); chain != "" {
 		// an organisation's chain is all its lanes: those with a head, those with entries (a head removed)
 		// and those a signed checkpoint names (a lane removed whole)
-		q, args := `SELECT DISTINCT `+laneName+` FROM audit_log WHERE chain = ?`, []any{org}
+		q, args := `SELECT DISTINCT chain, lane FROM audit_log WHERE chain = ?`, []any{org}
 		if lane > 0 {
 			q, args = q+` AND lane = ?`, append(args, lane)
 		}
-		logged, err := db.queryStrings(ctx, q, args...)
+		logged, err := db.chainsLogged(ctx, q, args...)
 		if err != nil {
 			return nil, err
 		}
@@ -388,7 +389,7 @@ func (db *DB) VerifyChains(ctx context.Context, chain string) ([]ChainCheck, err
 		for c := range signed.Heads {
 			names[c] = true
 		}
-		logged, err := db.queryStrings(ctx, `SELECT DISTINCT `+laneName+` FROM audit_log`)
+		logged, err := db.chainsLogged(ctx, `SELECT DISTINCT chain, lane FROM audit_log`)
 		if err != nil {
 			return nil, err
 		}
@@ -414,6 +415,17 @@ func (db *DB) VerifyChains(ctx context.Context, chain string) ([]ChainCheck, err
 		out = append(out, res)
 	}
 	return out, nil
+}
+
+// chainsLogged names the chains (audit.LaneChain) of the (chain, lane) pairs a query lists.
+func (db *DB) chainsLogged(ctx context.Context, q string, args ...any) ([]string, error) {
+	rows, err := db.query(ctx, q, args...)
+	return collect(rows, err, func(r interface{ Scan(...any) error }) (string, error) {
+		var chain string
+		var lane int
+		err := r.Scan(&chain, &lane)
+		return audit.LaneChain(chain, lane), err
+	})
 }
 
 // chainAt is a chain's head in the database and its newest signed head (nil where there is none).

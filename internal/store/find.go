@@ -530,7 +530,7 @@ func (db *DB) SearchCases(ctx context.Context, q CaseQuery) (CasePage, error) {
 			return page, err
 		}
 		q.rootIDs = append(ids, "") // never empty: an empty subtree finds nothing
-		q.townships = slices.Contains([]org.Kind{org.Region, org.City, org.Banner, org.Township}, kind)
+		q.townships = kind.HoldsTownships()
 	}
 	if q.Queue {
 		return page, db.queuePage(ctx, q, &page)
@@ -1187,8 +1187,8 @@ func (db *DB) orgsUnder(ctx context.Context, rootPath string) ([]string, org.Kin
 }
 
 func (db *DB) orgIDsUnder(ctx context.Context, rootPath string) ([]string, error) {
-	lo, hi := subtreeRange(rootPath)
-	return db.queryStrings(ctx, `SELECT id FROM orgs WHERE path >= ? AND path < ?`, lo, hi)
+	ids, _, err := db.orgsUnder(ctx, rootPath)
+	return ids, err
 }
 
 // like is a LIKE pattern for text typed into a search box (its wildcards taken literally out).

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"log/slog"
+	"sync"
 	"time"
 )
 
@@ -26,6 +27,45 @@ const (
 	// CacheRecusals is who has standing 回避 declarations (people.go's declaringCache; migration 092).
 	CacheRecusals = "recusals"
 )
+
+// kept is a value read from the database and kept in memory until dropped: by a change made here at its
+// commit, by one made on another instance at the next poll of the caches' versions. gen counts the drops, so
+// that a read begun before a drop does not keep what the drop replaced.
+type kept[T any] struct {
+	mu  sync.Mutex
+	gen uint64
+	v   T
+	ok  bool
+}
+
+// forget drops the kept value.
+func (k *kept[T]) forget() {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	var none T
+	k.gen++
+	k.v, k.ok = none, false
+}
+
+// get returns the kept value, or reads it and keeps it unless it was dropped meanwhile.
+func (k *kept[T]) get(read func() (T, error)) (T, error) {
+	k.mu.Lock()
+	v, ok, gen := k.v, k.ok, k.gen
+	k.mu.Unlock()
+	if ok {
+		return v, nil
+	}
+	v, err := read()
+	if err != nil {
+		return v, err
+	}
+	k.mu.Lock()
+	if k.gen == gen {
+		k.v, k.ok = v, true
+	}
+	k.mu.Unlock()
+	return v, nil
+}
 
 // Changed raises the version of a cache in the transaction that changes what it holds, so that every other
 // instance drops its copy at its next poll after the commit (and not before: a poll in between still sees

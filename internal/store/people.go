@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"strings"
-	"sync"
 	"time"
 
 	"bianmin/internal/access"
@@ -377,49 +376,25 @@ func (tx *Tx) Declare(actor access.Actor, d *roster.Declaration) error {
 	return tx.Audit(actor, "recusal.declare", "staff", d.Staff, actor.OrgID, nil, map[string]string{"id": d.ID, "relation": string(d.Relation), "name": d.Name, "number": people.MaskIDNumber(d.Number)})
 }
 
-// declaringCache keeps who has standing declarations: every move asks whether its actor has (回避), and few
-// people ever declare. A declaration made here drops it at its commit, one made on another instance at the
-// next poll of the caches' versions (CacheRecusals): a declaration refuses moves on every instance within
-// -cache-poll of its commit. gen counts the drops, so that a read begun before a drop does not fill the
-// cache with what the drop replaced.
-type declaringCache struct {
-	mu  sync.Mutex
-	gen uint64
-	ids map[string]bool // nil: not read
-}
+// Who has standing declarations (DB.declaring) is kept in memory: every move asks whether its actor has
+// (回避), and few people ever declare. A declaration made here drops it at its commit, one made on another
+// instance at the next poll of the caches' versions (CacheRecusals): a declaration refuses moves on every
+// instance within -cache-poll of its commit.
 
-// ForgetDeclaring drops the cached set of staff with declarations.
-func (db *DB) ForgetDeclaring() {
-	c := &db.declaring
-	c.mu.Lock()
-	c.gen++
-	c.ids = nil
-	c.mu.Unlock()
-}
+// ForgetDeclaring drops the kept set of staff with declarations.
+func (db *DB) ForgetDeclaring() { db.declaring.forget() }
 
-// Declares reports whether a member of staff has standing declarations, from the cache or read and kept.
+// Declares reports whether a member of staff has standing declarations.
 func (db *DB) Declares(ctx context.Context, staffID string) (bool, error) {
-	c := &db.declaring
-	c.mu.Lock()
-	ids, gen := c.ids, c.gen
-	c.mu.Unlock()
-	if ids != nil {
-		return ids[staffID], nil
-	}
-	list, err := db.queryStrings(ctx, `SELECT DISTINCT staff_id FROM recusals WHERE withdrawn_at IS NULL`)
-	if err != nil {
-		return false, errs.Wrap(err, "declarations")
-	}
-	ids = make(map[string]bool, len(list))
-	for _, id := range list {
-		ids[id] = true
-	}
-	c.mu.Lock()
-	if c.gen == gen {
-		c.ids = ids
-	}
-	c.mu.Unlock()
-	return ids[staffID], nil
+	ids, err := db.declaring.get(func() (map[string]bool, error) {
+		list, err := db.queryStrings(ctx, `SELECT DISTINCT staff_id FROM recusals WHERE withdrawn_at IS NULL`)
+		ids := make(map[string]bool, len(list))
+		for _, id := range list {
+			ids[id] = true
+		}
+		return ids, errs.Wrap(err, "declarations")
+	})
+	return ids[staffID], err
 }
 
 // Declarations are a person's standing declarations, oldest first.

@@ -75,7 +75,7 @@ type DB struct {
 	// every audited transaction of an organisation holds its lane's head from the append through the commit,
 	// and with one lane a busy township's transactions queue there (16 clerks of one township: 54 lifecycles/s
 	// with one lane, 94 with eight; BENCHMARKS.md). SQLite commits one transaction at a time whatever the lanes,
-	// so it keeps one. Set before the first write; 0 at Open takes the engine's (DefaultAuditLanes).
+	// so it keeps one. Set before the first write; Open sets the engine's (dialect.auditLanes).
 	AuditLanes int
 	// path is the SQLite file ("" on PostgreSQL), for backups.
 	path string
@@ -86,9 +86,9 @@ type DB struct {
 	orgs sync.Map // id -> cachedOrg
 	// timelines keeps the timelines of the cases just read, for their moves (timelineMemo)
 	timelines timelineMemo
-	receivers receiverCache  // the outbox's active receivers (upstream.go)
-	declaring declaringCache // the staff with standing 回避 declarations (people.go)
-	wake      sync.Map       // outbox channel -> chan struct{} (outbox.go)
+	receivers kept[[]Receiver]      // the outbox's active receivers (upstream.go)
+	declaring kept[map[string]bool] // the staff with standing 回避 declarations (people.go)
+	wake      sync.Map              // outbox channel -> chan struct{} (outbox.go)
 	// fixedSteps keeps what cases take from published item versions (steps, names), which never change (casedoc.go).
 	fixedSteps sync.Map // versionKey -> fromVersion
 	// stmts holds SQLite's prepared statements, for the writer and for the readers: its driver would parse
@@ -131,18 +131,8 @@ func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
 	if err := db.connect(ctx); err != nil {
 		return nil, err
 	}
-	db.AuditLanes = DefaultAuditLanes(db.Dialect())
+	db.AuditLanes = db.d.auditLanes
 	return db, nil
-}
-
-// DefaultAuditLanes is the lanes of an organisation's audit trail on the engine (DB.AuditLanes): eight on
-// PostgreSQL, where each is a head row concurrent transactions wait for, one on SQLite, whose single writer
-// never has two transactions at a head.
-func DefaultAuditLanes(dialect string) int {
-	if dialect == "postgres" {
-		return 8
-	}
-	return 1
 }
 
 // Reopen closes the store's connections, runs between, and connects again to the same place: the same *DB,

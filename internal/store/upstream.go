@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"bianmin/internal/access"
@@ -324,47 +323,23 @@ func (db *DB) Receivers(ctx context.Context, rootPath string) ([]Receiver, error
 	return collect(rows, err, scanReceiver)
 }
 
-// receiverCache keeps the active receivers, which every move asks for and an administrator seldom changes:
-// a cache as the organisations are (CacheReceivers; their paths too, so an organisation's change drops it). A
-// change made here drops it at its commit, one made on another instance at the next poll. gen counts the
-// drops, so that a read begun before a drop does not fill the cache with what the drop replaced.
-type receiverCache struct {
-	mu   sync.Mutex
-	gen  uint64
-	list []Receiver
-	ok   bool
-}
+// The active receivers (DB.receivers) are read by every move and seldom changed by an administrator: they
+// are kept as the organisations are (CacheReceivers; their paths too, so an organisation's change drops them).
 
-// ForgetReceivers drops the cached active receivers.
-func (db *DB) ForgetReceivers() {
-	c := &db.receivers
-	c.mu.Lock()
-	c.gen++
-	c.list, c.ok = nil, false
-	c.mu.Unlock()
-}
+// ForgetReceivers drops the kept active receivers.
+func (db *DB) ForgetReceivers() { db.receivers.forget() }
 
-// ActiveReceivers lists, in the transaction of a move, the active receivers: from the cache, or read (in the
-// transaction) and kept; a transaction that changed receivers reads them.
+// ActiveReceivers lists, in the transaction of a move, the active receivers: kept, or read (in the
+// transaction) and kept; a transaction that changed receivers reads them and keeps nothing.
 func (tx *Tx) ActiveReceivers() ([]Receiver, error) {
-	c := &tx.db.receivers
-	c.mu.Lock()
-	list, ok, gen := c.list, c.ok && !tx.receiversChanged, c.gen
-	c.mu.Unlock()
-	if ok {
-		return list, nil
+	read := func() ([]Receiver, error) {
+		rows, err := tx.query(`SELECT ` + receiverCols + ` FROM receivers r JOIN orgs g ON g.id = r.org_id WHERE r.active = 1 ORDER BY r.id`)
+		return collect(rows, err, scanReceiver)
 	}
-	rows, err := tx.query(`SELECT ` + receiverCols + ` FROM receivers r JOIN orgs g ON g.id = r.org_id WHERE r.active = 1 ORDER BY r.id`)
-	list, err = collect(rows, err, scanReceiver)
-	if err != nil || tx.receiversChanged {
-		return list, err
+	if tx.receiversChanged {
+		return read()
 	}
-	c.mu.Lock()
-	if c.gen == gen {
-		c.list, c.ok = list, true
-	}
-	c.mu.Unlock()
-	return list, nil
+	return tx.db.receivers.get(read)
 }
 
 // CardRow is a running case whose card or step card stands yellow or red.
