@@ -8,7 +8,7 @@ import (
 	"bianmin/internal/testkit"
 )
 
-// Every instance keeps the outbox's active receivers in memory (store.receiverCache, issue 18): a receiver made
+// Every instance keeps the outbox's active receivers in memory (store.DB.receivers, issue 18): a receiver made
 // on one instance is given the records of that instance's next move at once, and those of another instance's
 // moves from that instance's next poll of the caches' versions.
 func TestReceiversAcrossInstances(t *testing.T) {

@@ -22,9 +22,9 @@ const (
 	// CacheMn is the Mongolian of catalog texts and organisations' names that pages read, and the glossary
 	// (mn_strings, migration 080).
 	CacheMn = "mn"
-	// CacheReceivers is the active receivers of the outbox (upstream.go's receiverCache; migration 086).
+	// CacheReceivers is the active receivers of the outbox (DB.receivers, kept in memory: upstream.go; migration 086).
 	CacheReceivers = "receivers"
-	// CacheRecusals is who has standing 回避 declarations (people.go's declaringCache; migration 092).
+	// CacheRecusals is who has standing 回避 declarations (DB.declaring, kept in memory: people.go; migration 092).
 	CacheRecusals = "recusals"
 )
 
