@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"bianmin/internal/access"
+	"bianmin/internal/audit"
 	"bianmin/internal/catalog"
 	"bianmin/internal/demo"
 	"bianmin/internal/org"
@@ -65,8 +66,10 @@ func seeCatalog(t *testing.T, db *store.DB) catalogSeen {
 
 // A large import is written in batches with case intake going on between them: an intake waits for one
 // batch, not for the import. Interleaving is shown by the audit trail's order (no timing): an intake taken in
-// while the import runs has its entry between the import's first item and its last. Meanwhile nothing of
-// the import is seen; at the end all of it is, at once.
+// while the import runs began after the import's first item had its entry and ended before its last had.
+// The items and the cases are on different chains (and lanes), whose seqs do not compare, so each intake
+// notes the chains' heads before and after it. Meanwhile nothing of the import is seen; at the end all of it
+// is, at once.
 func TestImportInterleavesWithIntake(t *testing.T) {
 	testkit.Each(t, func(t *testing.T, db *store.DB) {
 		w := demoWorld(t, db)
@@ -74,24 +77,28 @@ func TestImportInterleavesWithIntake(t *testing.T) {
 		before := seeCatalog(t, db)
 		const n = 5000
 		started := make(chan struct{})
-		taken := make(chan int64, 1000) // the audit seq of each intake's case entry
+		taken := make(chan heldBy, 1000) // the chains' heads around each intake
 		stop := make(chan struct{})
 		intakeErr := make(chan error, 1)
 		go func() {
 			defer close(taken)
 			<-started
 			for {
-				c, err := w.svc.Receive(ctx, access.System, service.ReceiveInput{ItemID: item, ApplicantID: w.seeded["T1"], ReceivingOrg: w.targets["T1"].ID}, "")
-				if err != nil {
+				var h heldBy
+				var err error
+				if h.before, err = db.AuditHeads(ctx, ""); err != nil {
 					intakeErr <- err
 					return
 				}
-				es, err := db.AuditOf(ctx, "case", c.ID, 1)
-				if err != nil || len(es) == 0 {
-					intakeErr <- fmt.Errorf("the intake's audit entry: %v", err)
+				if _, err = w.svc.Receive(ctx, access.System, service.ReceiveInput{ItemID: item, ApplicantID: w.seeded["T1"], ReceivingOrg: w.targets["T1"].ID}, ""); err != nil {
+					intakeErr <- err
 					return
 				}
-				taken <- es[0].Seq
+				if h.after, err = db.AuditHeads(ctx, ""); err != nil {
+					intakeErr <- err
+					return
+				}
+				taken <- h
 				select {
 				case <-stop:
 					return
@@ -99,7 +106,7 @@ func TestImportInterleavesWithIntake(t *testing.T) {
 				}
 			}
 		}()
-		var first int64 = -1
+		var first heldBy
 		batches := 0
 		opt := service.ImportOptions{Publish: true, AfterBatch: func(b, of int) error {
 			batches = of
@@ -113,11 +120,11 @@ func TestImportInterleavesWithIntake(t *testing.T) {
 			// writer is free between batches is then shown whatever the scheduler does.
 			close(started)
 			select {
-			case seq, ok := <-taken:
+			case h, ok := <-taken:
 				if !ok {
 					return <-intakeErr
 				}
-				first = seq
+				first = h
 			case <-time.After(time.Minute): // a guard against a hang, not a measurement
 				return errors.New("no intake committed between the import's batches")
 			}
@@ -125,9 +132,9 @@ func TestImportInterleavesWithIntake(t *testing.T) {
 		}}
 		rep, err := w.svc.ImportItemsWith(ctx, access.System, manyItems(n), opt)
 		close(stop)
-		var seqs []int64
-		for s := range taken {
-			seqs = append(seqs, s)
+		var held []heldBy
+		for h := range taken {
+			held = append(held, h)
 		}
 		select {
 		case err := <-intakeErr:
@@ -140,22 +147,26 @@ func TestImportInterleavesWithIntake(t *testing.T) {
 		if rep.Created != n || rep.Published != n || batches < 10 {
 			t.Fatalf("report: created %d published %d in %d batches", rep.Created, rep.Published, batches)
 		}
-		entry := func(id string) int64 {
+		entry := func(id string) audit.Entry {
 			es, err := db.AuditOf(ctx, "item", id, 10)
 			if err != nil || len(es) == 0 {
 				t.Fatalf("item %s: no audit entry: %v", id, err)
 			}
-			return es[len(es)-1].Seq // its creation
+			return es[len(es)-1] // its creation
 		}
 		lo, hi := entry(rep.Items[0].ID), entry(rep.Items[n-1].ID)
+		inside := func(h heldBy) bool {
+			return h.before[lo.Chain].Seq >= lo.Seq && h.after[hi.Chain].Seq < hi.Seq
+		}
 		between := 0
-		for _, s := range append(seqs, first) {
-			if s > lo && s < hi {
+		for _, h := range held {
+			if inside(h) {
 				between++
 			}
 		}
-		if first <= lo || first >= hi || between == 0 {
-			t.Fatalf("no intake between the import's first item (seq %d) and its last (seq %d): intakes at %d and %v", lo, hi, first, seqs)
+		if !inside(first) {
+			t.Fatalf("the intake let in after the first batch was not between the import's first item (%s #%d) and its last (%s #%d): heads before it %d, after it %d",
+				lo.Chain, lo.Seq, hi.Chain, hi.Seq, first.before[lo.Chain].Seq, first.after[hi.Chain].Seq)
 		}
 		after := seeCatalog(t, db)
 		if after.items != before.items+n || after.published != before.published+n || after.gen != before.gen+1 || after.topics <= before.topics {
@@ -164,6 +175,9 @@ func TestImportInterleavesWithIntake(t *testing.T) {
 		t.Logf("%d intakes between the import's first and last item, %d batches", between, batches)
 	})
 }
+
+// heldBy is the audit chains' heads just before an intake began and just after it committed.
+type heldBy struct{ before, after map[string]store.AuditHead }
 
 // An import that fails in a late batch, or is cancelled there (Ctrl-C), leaves nothing seen and no staged
 // rows behind.
