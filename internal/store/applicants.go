@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"strings"
 
 	"bianmin/internal/access"
@@ -41,26 +40,27 @@ func (tx *Tx) IdempotentFor(key, scope, actorID, fingerprint string, create func
 	if len(key) > 100 {
 		return "", false, errs.Field("idempotency_key", "err.too_long").With("max", "100")
 	}
-	var was string
-	err = tx.queryRow(`SELECT result_id, fingerprint FROM idempotency WHERE scope = ? AND actor_id = ? AND key = ?`, scope, actorID, key).Scan(&id, &was)
-	if err == nil {
+	kept := fingerprint
+	if len(kept) > fingerprintKept {
+		kept = kept[:fingerprintKept]
+	}
+	// The claim comes first and looks only when it finds the key taken: a new key, nearly every request,
+	// costs one statement (on PostgreSQL the one its transaction's BEGIN rides with, pgtx.go). A key held
+	// by a transaction still running makes the claim wait for it; committed, the key is taken, and the look
+	// after the claim (a new snapshot on PostgreSQL: READ COMMITTED) sees the first request's result.
+	res, err := tx.exec(`INSERT INTO idempotency (scope, actor_id, key, result_id, created_at, fingerprint) VALUES (?, ?, ?, '', ?, ?) ON CONFLICT DO NOTHING`, scope, actorID, key, tx.now, kept)
+	if err != nil {
+		return "", false, errs.Wrap(err, "idempotency claim")
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		var was string
+		if err := tx.queryRow(`SELECT result_id, fingerprint FROM idempotency WHERE scope = ? AND actor_id = ? AND key = ?`, scope, actorID, key).Scan(&id, &was); err != nil {
+			return "", false, errs.Wrap(err, "idempotency")
+		}
 		if was != "" && fingerprint != "" && !strings.HasPrefix(fingerprint, was) {
 			return "", false, errs.Field("idempotency_key", "err.idempotency.reused")
 		}
 		return id, true, nil
-	}
-	if err != sql.ErrNoRows {
-		return "", false, errs.Wrap(err, "idempotency")
-	}
-	if len(fingerprint) > fingerprintKept {
-		fingerprint = fingerprint[:fingerprintKept]
-	}
-	_, err = tx.exec(`INSERT INTO idempotency (scope, actor_id, key, result_id, created_at, fingerprint) VALUES (?, ?, ?, '', ?, ?)`, scope, actorID, key, tx.now, fingerprint)
-	if tx.d.isUnique(err) {
-		return "", false, errRetry
-	}
-	if err != nil {
-		return "", false, errs.Wrap(err, "idempotency claim")
 	}
 	if id, err = create(); err != nil {
 		return "", false, err

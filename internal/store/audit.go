@@ -122,19 +122,27 @@ func (tx *Tx) appendAudit() error {
 	if with.Len() > 0 {
 		with.WriteString(" ")
 	}
-	if err := bulkInsertAfter(tx, with.String(), withArgs, `INSERT INTO audit_log (chain, lane, seq, id, at, actor_id, actor_name, org_id, action, entity, entity_id, before_json, after_json, hash) VALUES `,
-		14, len(es), func(i int) []any {
-			e := es[i]
-			org, lane := audit.SplitLane(e.Chain)
-			return []any{org, lane, e.Seq, e.ID, e.At, e.ActorID, e.ActorName, storedOrg(e), e.Action, e.Entity, e.EntityID, tx.d.packJSON(e.Before), tx.d.packJSON(e.After), hashBytes(e.Hash)}
-		}); err != nil {
-		return errs.Wrap(laterRefused(kept, err), "audit insert")
+	const cols = 14
+	row := func(i int) []any {
+		e := es[i]
+		org, lane := audit.SplitLane(e.Chain)
+		return []any{org, lane, e.Seq, e.ID, e.At, e.ActorID, e.ActorName, storedOrg(e), e.Action, e.Entity, e.EntityID, tx.d.packJSON(e.Before), tx.d.packJSON(e.After), hashBytes(e.Hash)}
+	}
+	refused := func(err error) error { return errs.Wrap(laterRefused(kept, err), "audit insert") }
+	if tx.pg != nil && len(es) <= rowsPerInsert(cols) {
+		// the transaction's last write: it goes with the COMMIT (pgtx.go), and its refusal comes back from there
+		q, args := insertRows(with.String(), withArgs, auditInsert, cols, 0, len(es), row)
+		tx.pg.final = &laterWrite{q: tx.d.q(q), args: args, refused: refused}
+	} else if err := bulkInsertAfter(tx, with.String(), withArgs, auditInsert, cols, len(es), row); err != nil {
+		return refused(err)
 	}
 	for _, e := range es {
 		tx.linkRequest(e)
 	}
 	return nil
 }
+
+const auditInsert = `INSERT INTO audit_log (chain, lane, seq, id, at, actor_id, actor_name, org_id, action, entity, entity_id, before_json, after_json, hash) VALUES `
 
 const auditHeadUpdate = `UPDATE audit_heads SET seq = ?, hash = ?, keyed_from = ? WHERE chain = ? AND lane = ?`
 

@@ -363,29 +363,41 @@ func bulkInsertAfter(tx *Tx, with string, withArgs []any, head string, cols, n i
 		}
 		return tx.copyRows(head, n, row)
 	}
-	per := min(60000/cols, 1000)
-	mark := "(" + strings.TrimSuffix(strings.Repeat("?, ", cols), ", ") + ")"
+	per := rowsPerInsert(cols)
 	for lo := 0; lo < n; lo += per {
 		hi := min(lo+per, n)
-		var b strings.Builder
-		args := make([]any, 0, (hi-lo)*cols+len(withArgs))
-		if lo == 0 {
-			b.WriteString(with)
-			args = append(args, withArgs...)
+		if lo > 0 {
+			with, withArgs = "", nil
 		}
-		b.WriteString(head)
-		for i := lo; i < hi; i++ {
-			if i > lo {
-				b.WriteString(", ")
-			}
-			b.WriteString(mark)
-			args = append(args, row(i)...)
-		}
-		if _, err := tx.exec(b.String(), args...); err != nil {
+		q, args := insertRows(with, withArgs, head, cols, lo, hi, row)
+		if _, err := tx.exec(q, args...); err != nil {
 			return errs.Wrap(err, "bulk insert")
 		}
 	}
 	return nil
+}
+
+// rowsPerInsert is how many rows of cols columns one INSERT takes (PostgreSQL takes 65,535 parameters).
+func rowsPerInsert(cols int) int {
+	return min(60000/cols, 1000)
+}
+
+// insertRows is one multi-row INSERT of rows lo to hi, after a WITH clause and its arguments.
+func insertRows(with string, withArgs []any, head string, cols, lo, hi int, row func(i int) []any) (string, []any) {
+	mark := "(" + strings.TrimSuffix(strings.Repeat("?, ", cols), ", ") + ")"
+	var b strings.Builder
+	args := make([]any, 0, (hi-lo)*cols+len(withArgs))
+	b.WriteString(with)
+	args = append(args, withArgs...)
+	b.WriteString(head)
+	for i := lo; i < hi; i++ {
+		if i > lo {
+			b.WriteString(", ")
+		}
+		b.WriteString(mark)
+		args = append(args, row(i)...)
+	}
+	return b.String(), args
 }
 
 // Counter reads a named counter (0 when it was never counted).

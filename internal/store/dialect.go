@@ -31,6 +31,9 @@ type dialect struct {
 	// writesInWith: a WITH clause may hold UPDATEs run with the statement that follows it (PostgreSQL), so
 	// that two writes whose results nobody waits for cost one round trip; SQLite's WITH holds only SELECTs.
 	writesInWith bool
+	// pipelines: a write transaction sends its BEGIN with its first write and its COMMIT with its last
+	// (pgtx.go); SQLite's statements are calls inside the process, with nothing to pipeline.
+	pipelines bool
 	// auditLanes is DB.AuditLanes at Open: on PostgreSQL each lane's head is a row concurrent transactions of
 	// an organisation wait for, so it takes eight; SQLite's one writer never has two transactions at a head.
 	auditLanes int
@@ -39,7 +42,7 @@ type dialect struct {
 var (
 	sqlite   = dialect{name: "sqlite", noBytes: "", auditLanes: 1}
 	postgres = dialect{name: "postgres", dollar: true, forUpdate: " FOR UPDATE", skipLocked: " FOR UPDATE SKIP LOCKED", byCode: ` COLLATE "C"`, numbersApart: true,
-		noBytes: []byte{}, writesInWith: true, auditLanes: 8}
+		noBytes: []byte{}, writesInWith: true, pipelines: true, auditLanes: 8}
 )
 
 // q rewrites ? placeholders to $n for PostgreSQL, leaving quoted text alone.

@@ -51,3 +51,11 @@ func (db *DB) AuditChain(ctx context.Context, chain string) ([]audit.Entry, erro
 	}
 	return out, rows.Err()
 }
+
+// HoldWriters holds the writers' pool to n connections, so that a test sees the next transaction take the
+// connection the last one gave back; restore gives the pool back its size.
+func (db *DB) HoldWriters(n int) (restore func()) {
+	was := db.w.Stats().MaxOpenConnections
+	db.w.SetMaxOpenConns(n)
+	return func() { db.w.SetMaxOpenConns(was) }
+}

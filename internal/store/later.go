@@ -72,7 +72,7 @@ func (tx *Tx) flushLater() error {
 	if with != "" {
 		q = "WITH " + with + " " + q
 	}
-	_, err := tx.tx.ExecContext(tx.ctx, tx.d.q(q), append(args, last.args...)...)
+	_, err := tx.execNow(tx.d.q(q), append(args, last.args...))
 	if err != nil {
 		err = errs.Wrap(laterRefused(append(kept, last), err), "write")
 		if tx.laterErr == nil {

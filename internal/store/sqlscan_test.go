@@ -55,6 +55,7 @@ var builderSinks = map[string]int{
 	"bulkInsert": 1, // head + "(?, ?), (?, ?)...": the values are placeholders only
 	// a WITH clause (made of statements the scanner reads where they are run alone) + the same
 	"bulkInsertAfter": 3,
+	"insertRows":      2, // the statement bulkInsertAfter runs, made for a pipeline (pgtx.go)
 }
 
 // assembled are functions whose statements are made only of statements the scanner reads where they are

@@ -390,7 +390,8 @@ var errRetry = errors.New("store: transaction lost a race; retry")
 
 // Tx is a write transaction. Every state change happens inside one, together with its audit entry.
 type Tx struct {
-	tx  *sql.Tx
+	tx  *sql.Tx // SQLite's, and a bulk load's; nil on PostgreSQL, which has pg
+	pg  *pgTx
 	d   dialect
 	ctx context.Context
 	now time.Time
@@ -435,16 +436,21 @@ func (db *DB) writeOnce(ctx context.Context, fn func(*Tx) error) error {
 		}
 		return <-req.done
 	}
-	sqlTx, err := db.w.BeginTx(ctx, nil)
+	tx := &Tx{d: db.d, ctx: ctx, now: db.Now().UTC().Truncate(time.Microsecond), db: db}
+	var err error
+	if db.d.pipelines {
+		tx.pg, err = db.beginPG(ctx)
+	} else {
+		tx.tx, err = db.w.BeginTx(ctx, nil)
+	}
 	if err != nil {
 		return errs.Wrap(err, "begin")
 	}
-	return db.finish(ctx, &Tx{tx: sqlTx, d: db.d, ctx: ctx, now: db.Now().UTC().Truncate(time.Microsecond), db: db}, fn)
+	return db.finish(ctx, tx, fn)
 }
 
 // finish runs fn in tx, chains its audit entries and commits.
 func (db *DB) finish(ctx context.Context, tx *Tx, fn func(*Tx) error) error {
-	sqlTx := tx.tx
 	err := fn(tx)
 	if err == nil {
 		err = tx.appendAudit()
@@ -456,11 +462,20 @@ func (db *DB) finish(ctx context.Context, tx *Tx, fn func(*Tx) error) error {
 		err = tx.laterErr // what fn met after it was an aborted transaction's error
 	}
 	if err != nil {
-		sqlTx.Rollback()
+		if tx.pg != nil {
+			tx.pg.rollback(ctx)
+		} else {
+			tx.tx.Rollback()
+		}
 		return err
 	}
-	if err := sqlTx.Commit(); err != nil {
-		return errs.Wrap(err, "commit")
+	if tx.pg != nil {
+		err = tx.pg.commit(ctx)
+	} else if err = tx.tx.Commit(); err != nil {
+		err = errs.Wrap(err, "commit")
+	}
+	if err != nil {
+		return err
 	}
 	db.noteCommit(ctx)
 	for _, f := range tx.afterCommit {
@@ -667,7 +682,15 @@ func (tx *Tx) exec(q string, args ...any) (sql.Result, error) {
 	if err := tx.flushLater(); err != nil {
 		return nil, err
 	}
-	q = tx.d.q(q)
+	return tx.execNow(tx.d.q(q), args)
+}
+
+// execNow runs a write now (q in the dialect's marks already): on PostgreSQL with BEGIN when it is the
+// transaction's first statement (pgtx.go).
+func (tx *Tx) execNow(q string, args []any) (sql.Result, error) {
+	if tx.pg != nil {
+		return tx.pg.exec(tx.ctx, q, args)
+	}
 	if st := tx.wstmt(q); st != nil {
 		return st.ExecContext(tx.ctx, args...)
 	}
@@ -679,6 +702,12 @@ func (tx *Tx) query(q string, args ...any) (*sql.Rows, error) {
 		return nil, err
 	}
 	q = tx.d.q(q)
+	if tx.pg != nil {
+		if err := tx.pg.begin(tx.ctx); err != nil {
+			return nil, err
+		}
+		return tx.pg.conn.QueryContext(tx.ctx, q, args...)
+	}
 	if st := tx.wstmt(q); st != nil {
 		return st.QueryContext(tx.ctx, args...)
 	}
@@ -694,6 +723,12 @@ func (tx *Tx) queryRow(q string, args ...any) *sql.Row {
 // writes wait for the statement after it.
 func (tx *Tx) queryRowKeeping(q string, args ...any) *sql.Row {
 	q = tx.d.q(q)
+	if tx.pg != nil {
+		if err := tx.pg.begin(tx.ctx); err != nil && tx.laterErr == nil {
+			tx.laterErr = err // the row cannot carry it: the transaction ends with it
+		}
+		return tx.pg.conn.QueryRowContext(tx.ctx, q, args...)
+	}
 	if st := tx.wstmt(q); st != nil {
 		return st.QueryRowContext(tx.ctx, args...)
 	}
