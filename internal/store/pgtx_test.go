@@ -19,6 +19,12 @@ func TestTransactionEnds(t *testing.T) {
 	push := func(tx *store.Tx, receiver, id string) (store.Outgoing, error) {
 		return tx.Push(store.Outgoing{ID: id, Channel: "webhook", ReceiverID: receiver, Kind: "case.accept"}, func(store.Outgoing) string { return "{}" })
 	}
+	// first pushes a new record and notes it among the transaction's
+	first := func(tx *store.Tx, receiver string, pushed *[]string) (store.Outgoing, error) {
+		o, err := push(tx, receiver, "")
+		*pushed = append(*pushed, o.ID)
+		return o, err
+	}
 	ends := []struct {
 		name string
 		// run is the transaction: it pushes records (their ids into pushed) and may end the context
@@ -26,16 +32,14 @@ func TestTransactionEnds(t *testing.T) {
 		wantErr bool
 	}{
 		{name: "committed with its last write", run: func(tx *store.Tx, r string, pushed *[]string, _ func()) error {
-			o, err := push(tx, r, "")
-			*pushed = append(*pushed, o.ID)
+			o, err := first(tx, r, pushed)
 			if err != nil {
 				return err
 			}
 			return tx.Audit(actor, "ends.test", "outbox", o.ID, "", nil, map[string]string{"n": "1"})
 		}},
 		{name: "its last write refused at the commit", wantErr: true, run: func(tx *store.Tx, r string, pushed *[]string, _ func()) error {
-			o, err := push(tx, r, "")
-			*pushed = append(*pushed, o.ID)
+			o, err := first(tx, r, pushed)
 			if err != nil {
 				return err
 			}
@@ -45,8 +49,7 @@ func TestTransactionEnds(t *testing.T) {
 			return tx.Audit(actor, "ends.test", "outbox", o.ID, "", nil, map[string]string{"n": "1"})
 		}},
 		{name: "its first write refused with the begin", wantErr: true, run: func(tx *store.Tx, r string, pushed *[]string, _ func()) error {
-			o, err := push(tx, r, "")
-			*pushed = append(*pushed, o.ID)
+			o, err := first(tx, r, pushed)
 			if err != nil {
 				return err
 			}
@@ -57,8 +60,7 @@ func TestTransactionEnds(t *testing.T) {
 			return err
 		}},
 		{name: "its context ended after a write", wantErr: true, run: func(tx *store.Tx, r string, pushed *[]string, cancel func()) error {
-			o, err := push(tx, r, "")
-			*pushed = append(*pushed, o.ID)
+			o, err := first(tx, r, pushed)
 			if err != nil {
 				return err
 			}
@@ -69,9 +71,7 @@ func TestTransactionEnds(t *testing.T) {
 			return tx.Audit(actor, "ends.test", "outbox", o.ID, "", nil, map[string]string{"n": "1"})
 		}},
 		{name: "an error of its own after a write", wantErr: true, run: func(tx *store.Tx, r string, pushed *[]string, _ func()) error {
-			o, err := push(tx, r, "")
-			*pushed = append(*pushed, o.ID)
-			if err != nil {
+			if _, err := first(tx, r, pushed); err != nil {
 				return err
 			}
 			if _, err := tx.Pushed(r, "k"); err != nil {
