@@ -22,6 +22,8 @@ func (s *Service) WatchCaches(ctx context.Context, every time.Duration, log *slo
 			s.DB.ForgetReceivers()
 		case store.CacheRecusals:
 			s.DB.ForgetDeclaring()
+		case store.CacheSplits:
+			s.DB.ForgetSplits()
 		case store.CacheSessions:
 			s.sessions.Clear()
 		case store.CacheCalendar:

@@ -57,8 +57,7 @@ func (s *Service) splitOf(ctx context.Context, o org.Org) (bool, error) {
 	if err != nil {
 		return false, nil // a department's step: the township's setting does not reach it
 	}
-	split, _, err := s.DB.BackOfficeSplit(ctx, t.ID)
-	return split, err
+	return s.DB.SplitsBackOffice(ctx, t.ID)
 }
 
 // domainRefusal refuses a back-office move (or an assignment) on a case to a reviewer outside the item's

@@ -26,6 +26,9 @@ const (
 	CacheReceivers = "receivers"
 	// CacheRecusals is who has standing 回避 declarations (DB.declaring, kept in memory: people.go; migration 092).
 	CacheRecusals = "recusals"
+	// CacheSplits is which townships split their back office by domain (DB.splits, kept in memory:
+	// people_split.go; migration 093).
+	CacheSplits = "splits"
 )
 
 // kept is a value read from the database and kept in memory until dropped: by a change made here at its

@@ -88,6 +88,7 @@ type DB struct {
 	timelines timelineMemo
 	receivers kept[[]Receiver]      // the outbox's active receivers (upstream.go)
 	declaring kept[map[string]bool] // the staff with standing 回避 declarations (people.go)
+	splits    kept[map[string]bool] // the townships that split their back office by domain (people_split.go)
 	wake      sync.Map              // outbox channel -> chan struct{} (outbox.go)
 	// fixedSteps keeps what cases take from published item versions (steps, names), which never change (casedoc.go).
 	fixedSteps sync.Map // versionKey -> fromVersion
@@ -149,6 +150,7 @@ func (db *DB) Reopen(ctx context.Context, between func() error) error {
 	db.fixedSteps.Clear()
 	db.ForgetReceivers()
 	db.ForgetDeclaring()
+	db.ForgetSplits()
 	db.wStmts.reset()
 	db.rStmts.reset()
 	db.w, db.r, db.numbers, db.writes, db.stop = nil, nil, nil, nil, nil
