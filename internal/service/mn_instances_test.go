@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"testing"
 	"time"
@@ -35,13 +36,10 @@ func TestMnAcrossInstances(t *testing.T) {
 			if want == before || want == "" {
 				t.Fatalf("the writing instance reads %q (was %q)", want, before)
 			}
-			deadline := time.Now().Add(10 * time.Second) // a bound on the wait, not a measurement
-			for other.MnText(note.Zh) != want {
-				if time.Now().After(deadline) {
-					t.Fatalf("the other instance still reads %q, want %q", other.MnText(note.Zh), want)
-				}
-				time.Sleep(20 * time.Millisecond)
-			}
+			untilSeen(t, func() (bool, string, error) {
+				got := other.MnText(note.Zh)
+				return got == want, fmt.Sprintf("reads %q, want %q", got, want), nil
+			})
 		})
 	}
 }
@@ -79,6 +77,26 @@ func secondInstance(t *testing.T, e testkit.Engine) *world {
 	}
 	t.Cleanup(func() { db.Close() })
 	return &world{svc: testkit.Service(t, db), db: db}
+}
+
+// untilSeen asks seen every 20 ms until it says yes, failing with what it still sees after 10 s (a bound on
+// the wait, not a measurement): a change made on one instance, awaited on another.
+func untilSeen(t *testing.T, seen func() (bool, string, error)) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		ok, still, err := seen()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the other instance still %s", still)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // watch polls the caches' versions for s every 20 ms until ctx ends, from its first poll on.

@@ -2,7 +2,6 @@ package service_test
 
 import (
 	"testing"
-	"time"
 
 	"bianmin/internal/cases"
 	"bianmin/internal/errs"
@@ -33,20 +32,10 @@ func TestRecusalsAcrossInstances(t *testing.T) {
 			if _, err := w.svc.Act(ctx, rev, c.ID, c.Version, cases.Pass, cases.Input{}); errs.CodeOf(err) != errs.Forbidden {
 				t.Fatalf("the instance that took the declaration let the declarer move the case: %v", err)
 			}
-			deadline := time.Now().Add(10 * time.Second) // a bound on the wait, not a measurement
-			for {
+			untilSeen(t, func() (bool, string, error) {
 				has, err := other.db.Declares(ctx, rev.ID)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if has {
-					break
-				}
-				if time.Now().After(deadline) {
-					t.Fatal("the other instance still holds that the reviewer has declared nothing")
-				}
-				time.Sleep(20 * time.Millisecond)
-			}
+				return has, "holds that the reviewer has declared nothing", err
+			})
 			if _, err := other.svc.Act(ctx, rev, c.ID, c.Version, cases.Pass, cases.Input{}); errs.CodeOf(err) != errs.Forbidden {
 				t.Fatalf("the other instance let the declarer move the case: %v", err)
 			}

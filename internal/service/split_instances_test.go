@@ -1,8 +1,8 @@
 package service_test
 
 import (
+	"fmt"
 	"testing"
-	"time"
 
 	"bianmin/internal/testkit"
 )
@@ -27,20 +27,10 @@ func TestSplitAcrossInstances(t *testing.T) {
 				if got, err := w.db.SplitsBackOffice(ctx, township); err != nil || got != split {
 					t.Fatalf("the instance that set %v holds %v (%v)", split, got, err)
 				}
-				deadline := time.Now().Add(10 * time.Second) // a bound on the wait, not a measurement
-				for {
+				untilSeen(t, func() (bool, string, error) {
 					got, err := other.db.SplitsBackOffice(ctx, township)
-					if err != nil {
-						t.Fatal(err)
-					}
-					if got == split {
-						break
-					}
-					if time.Now().After(deadline) {
-						t.Fatalf("the other instance still holds %v", got)
-					}
-					time.Sleep(20 * time.Millisecond)
-				}
+					return got == split, fmt.Sprintf("holds %v", got), err
+				})
 			}
 		})
 	}
