@@ -450,8 +450,8 @@ func (s *Service) Act(ctx context.Context, actor access.Actor, caseID string, ve
 	}
 	phone := ""
 	if tpl, _ := messageFor(c, ev); tpl != "" || a == cases.Deliver { // moves that tell the applicant (delivery: the link to rate) need the phone
-		if a, err := s.DB.Applicant(ctx, c.ApplicantID); err == nil {
-			phone = a.Phone
+		if p, err := s.DB.ApplicantPhone(ctx, c.ID, version, c.ApplicantID); err == nil {
+			phone = p
 		}
 	}
 	handling, err := s.DB.Org(ctx, c.Handling)

@@ -124,11 +124,23 @@ const (
 func (db *DB) Case(ctx context.Context, id string) (cases.Case, error) {
 	var r caseRow
 	var events []byte
-	if err := db.queryRow(ctx, `SELECT `+caseCols+`, c.events FROM cases c WHERE id = ?`, id).Scan(append(r.dest(), &events)...); err != nil {
+	var phone sql.NullString
+	if err := db.queryRow(ctx, `SELECT `+caseCols+`, c.events, (SELECT a.phone FROM applicants a WHERE a.id = c.applicant_id) FROM cases c WHERE id = ?`, id).
+		Scan(append(r.dest(), &events, &phone)...); err != nil {
 		return cases.Case{}, notFound(err, "case")
 	}
-	db.timelines.put(id, r.row.Version, events) // for a move that may follow (timelineMemo)
+	db.timelines.put(id, r.row.Version, events, phone.String) // for a move that may follow (timelineMemo)
 	return db.readCase(db.rowsOn(ctx), r)
+}
+
+// ApplicantPhone is the phone of a case's applicant, for a move's message: the one read with the case at
+// version (Case), or read now.
+func (db *DB) ApplicantPhone(ctx context.Context, caseID string, version int, applicantID string) (string, error) {
+	if p, ok := db.timelines.phone(caseID, version); ok {
+		return p, nil
+	}
+	a, err := db.Applicant(ctx, applicantID)
+	return a.Phone, err
 }
 
 // CasesByIDs reads the cases of ids (in no order; an id of no case is left out): the outbox's sender names

@@ -51,8 +51,9 @@ func timelineOf(row rowFunc, caseID string) ([]CaseEvent, error) {
 // timelineMemo keeps the timeline that a read of a case by its id found, with the version it was read at, for
 // the move that follows the read (SaveCase): the move's UPDATE refuses any other version, and only a move
 // writes a timeline, with a new version, so the timeline kept is the row's whenever the UPDATE succeeds. A
-// move then reads nothing more of its case (a round trip of its transaction). Few slots, each case in one
-// of them: a slot another case took meanwhile costs the read, as before.
+// move then reads nothing more of its case (a round trip of its transaction). The applicant's phone, which a
+// move that tells the applicant needs, is read with the case and kept beside it (ApplicantPhone). Few slots,
+// each case in one of them: a slot another case took meanwhile costs the read, as before.
 type timelineMemo struct {
 	slots [256]memoSlot
 }
@@ -62,6 +63,7 @@ type memoSlot struct {
 	id      string
 	version int
 	raw     []byte
+	phone   string // the applicant's phone, read with the case (ApplicantPhone)
 }
 
 var memoSeed = maphash.MakeSeed()
@@ -70,11 +72,22 @@ func (m *timelineMemo) slot(id string) *memoSlot {
 	return &m.slots[maphash.String(memoSeed, id)%uint64(len(m.slots))]
 }
 
-func (m *timelineMemo) put(id string, version int, raw []byte) {
+func (m *timelineMemo) put(id string, version int, raw []byte, phone string) {
 	s := m.slot(id)
 	s.mu.Lock()
-	s.id, s.version, s.raw = id, version, raw
+	s.id, s.version, s.raw, s.phone = id, version, raw, phone
 	s.mu.Unlock()
+}
+
+// phone returns the applicant's phone kept with the case's read at version, leaving the slot as it is.
+func (m *timelineMemo) phone(id string, version int) (string, bool) {
+	s := m.slot(id)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.id != id || s.version != version {
+		return "", false
+	}
+	return s.phone, true
 }
 
 // take returns and forgets the timeline kept for the case at version.
@@ -86,7 +99,7 @@ func (m *timelineMemo) take(id string, version int) ([]byte, bool) {
 		return nil, false
 	}
 	raw := s.raw
-	s.id, s.raw = "", nil
+	s.id, s.raw, s.phone = "", nil, ""
 	return raw, true
 }
 

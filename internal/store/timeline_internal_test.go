@@ -7,6 +7,7 @@ import (
 
 // A timeline kept by a case's read is given once, to a move from the version it was read at, and to no other:
 // a move from another version (the case moved since) reads the row, and the UPDATE's version check decides.
+// The applicant's phone read with it is there exactly while the timeline is.
 func TestTimelineMemo(t *testing.T) {
 	var m timelineMemo
 	steps := []struct {
@@ -31,8 +32,11 @@ func TestTimelineMemo(t *testing.T) {
 	}
 	for _, s := range steps {
 		if s.put {
-			m.put(s.id, s.version, []byte(s.raw))
+			m.put(s.id, s.version, []byte(s.raw), "tel-"+s.raw)
 			continue
+		}
+		if p, ok := m.phone(s.id, s.version); ok != s.hit || ok && p != "tel-"+s.want {
+			t.Fatalf("%s: phone(%s, %d) = %q %v", s.name, s.id, s.version, p, ok)
 		}
 		raw, hit := m.take(s.id, s.version)
 		if hit != s.hit || string(raw) != s.want {
@@ -47,8 +51,8 @@ func TestTimelineMemo(t *testing.T) {
 			break
 		}
 	}
-	m.put(a, 1, []byte("a"))
-	m.put(b, 1, []byte("b"))
+	m.put(a, 1, []byte("a"), "")
+	m.put(b, 1, []byte("b"), "")
 	if _, hit := m.take(a, 1); hit {
 		t.Fatal("a case whose slot another took was given a timeline")
 	}
