@@ -112,6 +112,12 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
 	cfg.defaults()
+	if off, err := db.Unvacuumed(ctx); err != nil {
+		cfg.Log.Warn("could not ask PostgreSQL whether it vacuums by itself", "err", err)
+	} else if len(off) > 0 {
+		cfg.Log.Warn("PostgreSQL does not vacuum by itself what every move rewrites: dead rows pile up and moves slow down day by day; turn autovacuum on (README, Several instances)",
+			"off", strings.Join(off, ", "))
+	}
 	if cfg.DBRead != "" {
 		if err := db.UseReplica(ctx, cfg.DBRead, cfg.ReplicaLag, min(cfg.ReplicaLag/4, time.Second), cfg.Log); err != nil {
 			db.Close()
