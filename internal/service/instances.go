@@ -14,16 +14,10 @@ import (
 // within one interval and a rebuild.
 func (s *Service) WatchCaches(ctx context.Context, every time.Duration, log *slog.Logger) {
 	s.DB.WatchCaches(ctx, every, func(cache string) {
+		s.DB.ForgetKept(cache) // the store's kept values (receivers, declarations, splits)
 		switch cache {
 		case store.CacheOrgs:
 			s.DB.ForgetOrgs()
-			s.DB.ForgetReceivers() // kept with their organisations' paths
-		case store.CacheReceivers:
-			s.DB.ForgetReceivers()
-		case store.CacheRecusals:
-			s.DB.ForgetDeclaring()
-		case store.CacheSplits:
-			s.DB.ForgetSplits()
 		case store.CacheSessions:
 			s.sessions.Clear()
 		case store.CacheCalendar:

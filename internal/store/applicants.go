@@ -40,15 +40,15 @@ func (tx *Tx) IdempotentFor(key, scope, actorID, fingerprint string, create func
 	if len(key) > 100 {
 		return "", false, errs.Field("idempotency_key", "err.too_long").With("max", "100")
 	}
-	kept := fingerprint
-	if len(kept) > fingerprintKept {
-		kept = kept[:fingerprintKept]
+	short := fingerprint // as the key keeps it
+	if len(short) > fingerprintKept {
+		short = short[:fingerprintKept]
 	}
 	// The claim comes first and looks only when it finds the key taken: a new key, nearly every request,
 	// costs one statement (on PostgreSQL the one its transaction's BEGIN rides with, pgtx.go). A key held
 	// by a transaction still running makes the claim wait for it; committed, the key is taken, and the look
 	// after the claim (a new snapshot on PostgreSQL: READ COMMITTED) sees the first request's result.
-	res, err := tx.exec(`INSERT INTO idempotency (scope, actor_id, key, result_id, created_at, fingerprint) VALUES (?, ?, ?, '', ?, ?) ON CONFLICT DO NOTHING`, scope, actorID, key, tx.now, kept)
+	res, err := tx.exec(`INSERT INTO idempotency (scope, actor_id, key, result_id, created_at, fingerprint) VALUES (?, ?, ?, '', ?, ?) ON CONFLICT DO NOTHING`, scope, actorID, key, tx.now, short)
 	if err != nil {
 		return "", false, errs.Wrap(err, "idempotency claim")
 	}

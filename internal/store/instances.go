@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"sync"
 	"time"
+
+	"bianmin/internal/errs"
 )
 
 // Several instances of Bianmin on one PostgreSQL (issue 18): the background jobs run on one of them, the
@@ -73,13 +75,42 @@ func (k *kept[T]) get(read func() (T, error)) (T, error) {
 // Changed raises the version of a cache in the transaction that changes what it holds, so that every other
 // instance drops its copy at its next poll after the commit (and not before: a poll in between still sees
 // the old version and the old data together).
+// What this instance keeps of the cache is dropped at the commit (ForgetKept).
 func (tx *Tx) Changed(cache string) error {
 	if cache == CacheReceivers || cache == CacheOrgs { // receivers are cached with their organisations' paths
 		tx.receiversChanged = true
-		tx.afterCommit = append(tx.afterCommit, tx.db.ForgetReceivers)
 	}
+	tx.afterCommit = append(tx.afterCommit, func() { tx.db.ForgetKept(cache) })
 	_, err := tx.exec(`UPDATE cache_versions SET version = version + 1 WHERE name = ?`, cache)
 	return err
+}
+
+// ForgetKept drops the values the store keeps in memory (kept) of a cache whose version moved: at the
+// commit of a change made on this instance (Changed), at the poll that saw one made on another (the
+// service's WatchCaches). Caches the store keeps nothing of are left to their owners.
+func (db *DB) ForgetKept(cache string) {
+	switch cache {
+	case CacheOrgs, CacheReceivers: // receivers are kept with their organisations' paths
+		db.receivers.forget()
+	case CacheRecusals:
+		db.declaring.forget()
+	case CacheSplits:
+		db.splits.forget()
+	}
+}
+
+// inKeptSet reports whether id is in a set of ids kept in k, read from db by q (one column of ids) when not
+// kept.
+func inKeptSet(ctx context.Context, db *DB, k *kept[map[string]bool], id, q, what string) (bool, error) {
+	ids, err := k.get(func() (map[string]bool, error) {
+		list, err := db.queryStrings(ctx, q)
+		ids := make(map[string]bool, len(list))
+		for _, x := range list {
+			ids[x] = true
+		}
+		return ids, errs.Wrap(err, what)
+	})
+	return ids[id], err
 }
 
 // CacheVersions reads every cache's version in one query: the poll each instance makes.

@@ -371,7 +371,6 @@ func (tx *Tx) Declare(actor access.Actor, d *roster.Declaration) error {
 	if err := tx.Changed(CacheRecusals); err != nil {
 		return errs.Wrap(err, "declare")
 	}
-	tx.afterCommit = append(tx.afterCommit, tx.db.ForgetDeclaring)
 	// the trail keeps the relation and name, and the number masked: it is a third person's
 	return tx.Audit(actor, "recusal.declare", "staff", d.Staff, actor.OrgID, nil, map[string]string{"id": d.ID, "relation": string(d.Relation), "name": d.Name, "number": people.MaskIDNumber(d.Number)})
 }
@@ -381,20 +380,9 @@ func (tx *Tx) Declare(actor access.Actor, d *roster.Declaration) error {
 // instance at the next poll of the caches' versions (CacheRecusals): a declaration refuses moves on every
 // instance within -cache-poll of its commit.
 
-// ForgetDeclaring drops the kept set of staff with declarations.
-func (db *DB) ForgetDeclaring() { db.declaring.forget() }
-
 // Declares reports whether a member of staff has standing declarations.
 func (db *DB) Declares(ctx context.Context, staffID string) (bool, error) {
-	ids, err := db.declaring.get(func() (map[string]bool, error) {
-		list, err := db.queryStrings(ctx, `SELECT DISTINCT staff_id FROM recusals WHERE withdrawn_at IS NULL`)
-		ids := make(map[string]bool, len(list))
-		for _, id := range list {
-			ids[id] = true
-		}
-		return ids, errs.Wrap(err, "declarations")
-	})
-	return ids[staffID], err
+	return inKeptSet(ctx, db, &db.declaring, staffID, `SELECT DISTINCT staff_id FROM recusals WHERE withdrawn_at IS NULL`, "declarations")
 }
 
 // Declarations are a person's standing declarations, oldest first.

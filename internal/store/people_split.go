@@ -26,20 +26,9 @@ func (db *DB) BackOfficeSplit(ctx context.Context, townshipID string) (bool, int
 // instance at the next poll of the caches' versions (CacheSplits): within -cache-poll of its commit on every
 // instance.
 
-// ForgetSplits drops the kept set of townships that split their back office.
-func (db *DB) ForgetSplits() { db.splits.forget() }
-
 // SplitsBackOffice reports whether a township splits its back office by domain, from memory.
 func (db *DB) SplitsBackOffice(ctx context.Context, townshipID string) (bool, error) {
-	ids, err := db.splits.get(func() (map[string]bool, error) {
-		list, err := db.queryStrings(ctx, `SELECT township_id FROM back_office_split WHERE split <> 0`)
-		ids := make(map[string]bool, len(list))
-		for _, id := range list {
-			ids[id] = true
-		}
-		return ids, errs.Wrap(err, "back office split")
-	})
-	return ids[townshipID], err
+	return inKeptSet(ctx, db, &db.splits, townshipID, `SELECT township_id FROM back_office_split WHERE split <> 0`, "back office split")
 }
 
 // SetBackOfficeSplit writes a township's setting if it is still at version (0: never set).
@@ -68,7 +57,6 @@ func (tx *Tx) SetBackOfficeSplit(actor access.Actor, townshipID string, version 
 	if err := tx.Changed(CacheSplits); err != nil {
 		return err
 	}
-	tx.afterCommit = append(tx.afterCommit, tx.db.ForgetSplits)
 	return tx.Audit(actor, "township.back_office_split", "org", townshipID, townshipID, nil, map[string]bool{"split": split})
 }
 

@@ -56,6 +56,7 @@ var builderSinks = map[string]int{
 	// a WITH clause (made of statements the scanner reads where they are run alone) + the same
 	"bulkInsertAfter": 3,
 	"insertRows":      2, // the statement bulkInsertAfter runs, made for a pipeline (pgtx.go)
+	"inKeptSet":       4, // instances.go: the set of ids read by the statement when not kept
 }
 
 // assembled are functions whose statements are made only of statements the scanner reads where they are

@@ -148,9 +148,9 @@ func (db *DB) Reopen(ctx context.Context, between func() error) error {
 	err := between()
 	db.orgs.Clear()
 	db.fixedSteps.Clear()
-	db.ForgetReceivers()
-	db.ForgetDeclaring()
-	db.ForgetSplits()
+	for _, c := range []string{CacheReceivers, CacheRecusals, CacheSplits} {
+		db.ForgetKept(c)
+	}
 	db.wStmts.reset()
 	db.rStmts.reset()
 	db.w, db.r, db.numbers, db.writes, db.stop = nil, nil, nil, nil, nil

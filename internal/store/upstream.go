@@ -326,9 +326,6 @@ func (db *DB) Receivers(ctx context.Context, rootPath string) ([]Receiver, error
 // The active receivers (DB.receivers) are read by every move and seldom changed by an administrator: they
 // are kept as the organisations are (CacheReceivers; their paths too, so an organisation's change drops them).
 
-// ForgetReceivers drops the kept active receivers.
-func (db *DB) ForgetReceivers() { db.receivers.forget() }
-
 // ActiveReceivers lists, in the transaction of a move, the active receivers: kept, or read (in the
 // transaction) and kept; a transaction that changed receivers reads them and keeps nothing.
 func (tx *Tx) ActiveReceivers() ([]Receiver, error) {
