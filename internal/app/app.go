@@ -91,6 +91,7 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
+	tuneRuntime()
 	// Lines logged while serving a request name its id (X-Request-Id), the store's among them.
 	cfg.Log = slog.New(logs.WithRequestID(cfg.Log.Handler()))
 	if cfg.Service.Hash == nil {

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/jackc/pgx/v5/pgconn"
 )
@@ -45,12 +47,18 @@ var (
 		noBytes: []byte{}, writesInWith: true, pipelines: true, auditLanes: 8}
 )
 
-// q rewrites ? placeholders to $n for PostgreSQL, leaving quoted text alone.
+// q rewrites ? placeholders to $n for PostgreSQL, leaving quoted text alone. A statement's text is one of
+// the store's literals or built from a few of them (an IN list of so many), so each is rewritten once and
+// kept: every statement of every move passes here (measured: 2.6% of the server's processor before).
 func (d dialect) q(s string) string {
 	if !d.dollar || !strings.Contains(s, "?") {
 		return s
 	}
+	if v, ok := rewritten.Load(s); ok {
+		return v.(string)
+	}
 	var b strings.Builder
+	b.Grow(len(s) + 16)
 	n, quoted := 0, false
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -66,8 +74,22 @@ func (d dialect) q(s string) string {
 			b.WriteByte(c)
 		}
 	}
-	return b.String()
+	out := b.String()
+	// bounded, so that texts made of values (none should be) could not grow it without end
+	if rewrittenN.Load() < maxRewritten {
+		if _, loaded := rewritten.LoadOrStore(s, out); !loaded {
+			rewrittenN.Add(1)
+		}
+	}
+	return out
 }
+
+// rewritten keeps q's results by statement text, at most maxRewritten of them.
+var (
+	rewritten    sync.Map
+	rewrittenN   atomic.Int64
+	maxRewritten = int64(8192)
+)
 
 // isUnique reports a unique-constraint violation.
 func (d dialect) isUnique(err error) bool {
