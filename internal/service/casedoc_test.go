@@ -331,3 +331,48 @@ func TestCaseMaterialsFromItemVersion(t *testing.T) {
 		}
 	})
 }
+
+// An intake reads its item's published version from memory once read (store.FixedItemVersion): a version in
+// draft is read afresh each time (its text may still change), a published one is kept, and when the item
+// publishes a new version intakes take the new one at once, the old one still reading as it was.
+func TestFixedItemVersion(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, db *store.DB) {
+		w := demoWorld(t, db)
+		id := dibaoItem(t, w)
+		row, err := db.Item(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v1, err := db.FixedItemVersion(ctx, id, row.Published)
+		if err != nil || v1.Version != row.Published || v1.Status != catalog.Published || len(v1.Steps) == 0 {
+			t.Fatalf("the published version: %+v %v", v1, err)
+		}
+		draft := v1
+		draft.NameZh = v1.NameZh + "（草稿）"
+		saved, err := w.svc.SaveItem(ctx, access.System, draft, row.RowVersion)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := db.FixedItemVersion(ctx, id, saved.Version); err != nil || got.NameZh != draft.NameZh || got.Status != catalog.Draft {
+			t.Fatalf("the draft reads %q %s (%v)", got.NameZh, got.Status, err)
+		}
+		draft.NameZh = v1.NameZh + "（改）"
+		row, _ = db.Item(ctx, id)
+		if saved, err = w.svc.SaveItem(ctx, access.System, draft, row.RowVersion); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := db.FixedItemVersion(ctx, id, saved.Version); got.NameZh != draft.NameZh {
+			t.Fatalf("the draft edited again reads %q, want %q: a draft must not be kept", got.NameZh, draft.NameZh)
+		}
+		if err := w.svc.SetItemStatus(ctx, access.System, id, saved.Version, catalog.Published); err != nil {
+			t.Fatal(err)
+		}
+		c, err := w.svc.Receive(ctx, w.actors["tianshan.clerk"], service.ReceiveInput{ItemID: id, ApplicantID: w.seeded["T1"]}, "fixed-1")
+		if err != nil || c.ItemVersion != saved.Version || c.ItemName != draft.NameZh {
+			t.Fatalf("an intake after the new version: version %d %q (%v), want %d %q", c.ItemVersion, c.ItemName, err, saved.Version, draft.NameZh)
+		}
+		if old, err := db.FixedItemVersion(ctx, id, v1.Version); err != nil || old.NameZh != v1.NameZh {
+			t.Fatalf("the old version reads %q (%v), want %q", old.NameZh, err, v1.NameZh)
+		}
+	})
+}

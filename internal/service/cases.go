@@ -132,7 +132,7 @@ func (s *Service) receive(ctx context.Context, actor access.Actor, itemIDs []str
 		row, err := s.DB.Item(ctx, id)
 		var it catalog.Item
 		if err == nil && row.Published > 0 {
-			it, err = s.DB.ItemVersion(ctx, row.ID, row.Published)
+			it, err = s.DB.FixedItemVersion(ctx, row.ID, row.Published)
 			depts[row.ID] = row.DepartmentID
 		}
 		if err != nil || row.Published == 0 {

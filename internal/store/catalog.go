@@ -239,6 +239,23 @@ func (db *DB) ItemVersion(ctx context.Context, id string, v int) (catalog.Item, 
 	return decodeItem(doc, st, eff)
 }
 
+// FixedItemVersion is ItemVersion for the version an item publishes (or published): a version once published,
+// superseded or retired keeps its text (Save rewrites only drafts and versions in review) and its effective
+// date, so it is read and decoded once and kept, as versionSteps keeps what a case takes from it. Every intake
+// asks for its item's published version. The status is the one it had when first read; who needs the current
+// one asks ItemVersion.
+func (db *DB) FixedItemVersion(ctx context.Context, id string, v int) (catalog.Item, error) {
+	k := versionKey{id, v}
+	if it, ok := db.fixedItems.Load(k); ok {
+		return it.(catalog.Item), nil
+	}
+	it, err := db.ItemVersion(ctx, id, v)
+	if err == nil && (it.Status == catalog.Published || it.Status == catalog.Superseded || it.Status == catalog.Retired) {
+		db.fixedItems.Store(k, it)
+	}
+	return it, err
+}
+
 func decodeItem(doc, st string, eff sql.NullTime) (catalog.Item, error) {
 	var it catalog.Item
 	if err := json.Unmarshal([]byte(doc), &it); err != nil {
