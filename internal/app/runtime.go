@@ -10,7 +10,7 @@ import (
 // heap is small (the caches and the connections' buffers: tens of MB) while every request allocates, so at
 // Go's default (100) a busy server collects every few hundred requests. At 400 the heap may grow to five
 // times the live one, a few hundred MB at most, and a case's lifecycle costs the server about a tenth less
-// processor (BENCHMARKS.md, "The collector's target and the placeholders", 2026-12-02).
+// processor (BENCHMARKS.md, "The collector's target, the placeholders and the item version kept").
 const GCPercent = 400
 
 var tuneOnce sync.Once

@@ -347,7 +347,10 @@ func TestFixedItemVersion(t *testing.T) {
 		if err != nil || v1.Version != row.Published || v1.Status != catalog.Published || len(v1.Steps) == 0 {
 			t.Fatalf("the published version: %+v %v", v1, err)
 		}
-		draft := v1
+		draft, err := db.ItemVersion(ctx, id, row.Published) // a copy of its own to edit: the kept one is shared
+		if err != nil {
+			t.Fatal(err)
+		}
 		draft.NameZh = v1.NameZh + "（草稿）"
 		saved, err := w.svc.SaveItem(ctx, access.System, draft, row.RowVersion)
 		if err != nil {

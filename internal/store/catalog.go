@@ -243,7 +243,8 @@ func (db *DB) ItemVersion(ctx context.Context, id string, v int) (catalog.Item, 
 // superseded or retired keeps its text (Save rewrites only drafts and versions in review) and its effective
 // date, so it is read and decoded once and kept, as versionSteps keeps what a case takes from it. Every intake
 // asks for its item's published version. The status is the one it had when first read; who needs the current
-// one asks ItemVersion.
+// one asks ItemVersion. The item returned is shared by every caller: read it, never change it (its slices are
+// the kept ones).
 func (db *DB) FixedItemVersion(ctx context.Context, id string, v int) (catalog.Item, error) {
 	k := versionKey{id, v}
 	if it, ok := db.fixedItems.Load(k); ok {

@@ -86,10 +86,11 @@ func (d dialect) q(s string) string {
 
 // rewritten keeps q's results by statement text, at most maxRewritten of them.
 var (
-	rewritten    sync.Map
-	rewrittenN   atomic.Int64
-	maxRewritten = int64(8192)
+	rewritten  sync.Map
+	rewrittenN atomic.Int64
 )
+
+const maxRewritten = 8192
 
 // isUnique reports a unique-constraint violation.
 func (d dialect) isUnique(err error) bool {
