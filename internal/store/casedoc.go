@@ -118,7 +118,7 @@ type fromVersion struct {
 // pledge (告知承诺), read from memory once the version is fixed: every acceptance reconciles the window's
 // checks with them, and a published version never changes.
 func (db *DB) VersionMaterials(ctx context.Context, itemID string, version int) ([]cases.MaterialCheck, bool, error) {
-	v, _, err := db.versionSteps(func(q string, args ...any) *sql.Row { return db.queryRow(ctx, q, args...) }, itemID, version)
+	v, _, err := db.versionSteps(db.rowsOn(ctx), itemID, version)
 	if err == nil && v.stepsJSON == "" {
 		err = errs.New(errs.NotFound, "err.not_found").With("what", "item")
 	}
@@ -133,25 +133,41 @@ func (db *DB) versionSteps(row rowFunc, itemID string, version int) (fromVersion
 	if s, ok := db.fixedSteps.Load(k); ok {
 		return s.(fromVersion), true, nil
 	}
-	var doc, status string
-	switch err := row(`SELECT doc, status FROM item_versions WHERE item_id = ? AND version = ?`, itemID, version).Scan(&doc, &status); {
+	it, err := db.fixedItem(row, itemID, version)
+	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return fromVersion{}, false, nil
 	case err != nil:
 		return fromVersion{}, false, errs.Wrap(err, "item version steps")
 	}
-	var it catalog.Item
-	if err := json.Unmarshal([]byte(doc), &it); err != nil {
-		return fromVersion{}, false, errs.Wrap(err, "item version steps")
-	}
 	v := fromVersion{steps: cases.StepsOf(it.Steps), nameZh: it.NameZh, nameMn: it.NameMn, asked: cases.Asked(it), pledgeAllowed: it.PledgeAllowed}
 	v.stepsJSON = string(mustJSON(v.steps))
-	switch catalog.Status(status) {
-	case catalog.Published, catalog.Superseded, catalog.Retired:
+	if it.Status.Public() {
 		db.fixedSteps.Store(k, v)
 		return v, true, nil
 	}
 	return v, false, nil
+}
+
+// fixedItem reads an item version, from memory once it is fixed: a version once published, superseded or
+// retired (catalog.Status.Public) keeps its text and effective date (SaveItem rewrites only drafts and
+// versions in review), so it is decoded once and kept; a draft is read afresh. The item is shared by every
+// caller: read it, never change it. sql.ErrNoRows when there is no such version.
+func (db *DB) fixedItem(row rowFunc, itemID string, version int) (catalog.Item, error) {
+	k := versionKey{itemID, version}
+	if it, ok := db.fixedItems.Load(k); ok {
+		return it.(catalog.Item), nil
+	}
+	var doc, st string
+	var eff sql.NullTime
+	if err := row(`SELECT doc, status, effective_from FROM item_versions WHERE item_id = ? AND version = ?`, itemID, version).Scan(&doc, &st, &eff); err != nil {
+		return catalog.Item{}, err
+	}
+	it, err := decodeItem(doc, st, eff)
+	if err == nil && it.Status.Public() {
+		db.fixedItems.Store(k, it)
+	}
+	return it, err
 }
 
 // caseDoc is the document a case's row keeps: without its steps when they are its fixed item version's, and

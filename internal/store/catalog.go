@@ -239,22 +239,12 @@ func (db *DB) ItemVersion(ctx context.Context, id string, v int) (catalog.Item, 
 	return decodeItem(doc, st, eff)
 }
 
-// FixedItemVersion is ItemVersion for the version an item publishes (or published): a version once published,
-// superseded or retired keeps its text (Save rewrites only drafts and versions in review) and its effective
-// date, so it is read and decoded once and kept, as versionSteps keeps what a case takes from it. Every intake
-// asks for its item's published version. The status is the one it had when first read; who needs the current
-// one asks ItemVersion. The item returned is shared by every caller: read it, never change it (its slices are
-// the kept ones).
+// FixedItemVersion is ItemVersion from memory once the version is fixed (fixedItem): every intake asks for
+// its item's published version. The status is the one it had when first read; who needs the current one asks
+// ItemVersion. The item returned is shared by every caller: read it, never change it.
 func (db *DB) FixedItemVersion(ctx context.Context, id string, v int) (catalog.Item, error) {
-	k := versionKey{id, v}
-	if it, ok := db.fixedItems.Load(k); ok {
-		return it.(catalog.Item), nil
-	}
-	it, err := db.ItemVersion(ctx, id, v)
-	if err == nil && (it.Status == catalog.Published || it.Status == catalog.Superseded || it.Status == catalog.Retired) {
-		db.fixedItems.Store(k, it)
-	}
-	return it, err
+	it, err := db.fixedItem(db.rowsOn(ctx), id, v)
+	return it, notFoundOrNil(err, "item")
 }
 
 func decodeItem(doc, st string, eff sql.NullTime) (catalog.Item, error) {

@@ -92,7 +92,7 @@ type DB struct {
 	wake      sync.Map              // outbox channel -> chan struct{} (outbox.go)
 	// fixedSteps keeps what cases take from published item versions (steps, names), which never change (casedoc.go).
 	fixedSteps sync.Map // versionKey -> fromVersion
-	// fixedItems keeps fixed item versions decoded (FixedItemVersion), for the same reason.
+	// fixedItems keeps fixed item versions decoded (fixedItem), for the same reason; fixedSteps is made from them.
 	fixedItems sync.Map // versionKey -> catalog.Item
 	// stmts holds SQLite's prepared statements, for the writer and for the readers: its driver would parse
 	// every statement afresh, which was a fifth of a busy hall's CPU. (PostgreSQL's driver caches its own.)
