@@ -187,12 +187,17 @@ func (s *Service) receive(ctx context.Context, actor access.Actor, itemIDs []str
 	if bundle != "" {
 		scope = "bundle"
 	}
+	firstID := ids.New() // named before the transaction, whose first write locks its audit chain's head
 	err = s.DB.Write(ctx, func(tx *store.Tx) error {
 		made = nil
+		tx.AuditFirst(handling.ID, firstID)
 		_, replay, err := tx.IdempotentFor(key, scope, actor.ID, fingerprint(itemIDs, in), func() (string, error) {
 			byItem := map[string]string{} // item id → its case, for the items that wait for another
-			for _, it := range items {
+			for i, it := range items {
 				c := newCase(it, depts[it.ID], channel, recv, recvTownship, handling, a.ID, actor.ID, now, clk)
+				if i == 0 {
+					c.ID = firstID
+				}
 				joints[it.ID].apply(&c)
 				c.Linked, c.IssueApart = in.linked, in.issueApart
 				if err := handDown(tx, &c, clk); err != nil {

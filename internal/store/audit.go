@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"bianmin/internal/access"
 	"bianmin/internal/audit"
 	"bianmin/internal/errs"
@@ -32,6 +34,41 @@ func (tx *Tx) Audit(actor access.Actor, action, entity, entityID, orgID string, 
 		Before: b, After: a,
 	})
 	return nil
+}
+
+// AuditFirst says that the transaction will record an entry of orgID about entityID (Audit), before its
+// first write. On PostgreSQL the head of that entry's chain is then locked and read in the batch of the
+// first write (pgtx.go) instead of in a round trip of its own just before the commit: a move's transaction
+// is a handful of round trips, and each costs both processes a wake-up. The head is held from the first
+// write rather than from the append: longer by what the transaction does between them, which for a move is
+// making its entry, no statement. Elsewhere, or after the first write, it does nothing. A transaction that
+// writes to several chains may lock this one out of their order (appendAudit); a deadlock that makes is
+// PostgreSQL's to find and Write's to run again.
+func (tx *Tx) AuditFirst(orgID, entityID string) {
+	if tx.pg == nil || tx.pg.begun || tx.conn != nil {
+		return
+	}
+	chain := tx.db.chainOf(orgID, entityID)
+	org, lane := audit.SplitLane(chain)
+	tx.pg.early = &earlyRead{
+		q:    tx.d.q(`SELECT seq, hash, keyed_from FROM audit_heads WHERE chain = ? AND lane = ?` + tx.d.forUpdate),
+		args: []any{org, lane},
+		scan: func(r pgx.Row) error {
+			var h AuditHead
+			err := r.Scan(&h.Seq, &h.Hash, &h.KeyedFrom)
+			if errors.Is(err, pgx.ErrNoRows) {
+				return nil // a chain without a head yet: appendAudit makes it
+			}
+			if err != nil {
+				return errs.Wrap(err, "audit head")
+			}
+			if tx.heads == nil {
+				tx.heads = map[string]AuditHead{}
+			}
+			tx.heads[chain] = h
+			return nil
+		},
+	}
 }
 
 // chainOf is the chain an entry of orgID about entityID goes on: its organisation's lane for the entity
@@ -157,7 +194,13 @@ func (tx *Tx) auditHead(chain string, next int64) (audit.Entry, int64, error) {
 	// It reads audit_heads alone: the writes kept for later (later.go) wait for the audit insert.
 	org, lane := audit.SplitLane(chain)
 	lock := `SELECT seq, hash, keyed_from FROM audit_heads WHERE chain = ? AND lane = ?` + tx.d.forUpdate
-	err := tx.queryRowKeeping(lock, org, lane).Scan(&head.Seq, &head.Hash, &keyedFrom)
+	var err error
+	if h, ok := tx.heads[chain]; ok {
+		head.Seq, head.Hash, keyedFrom = h.Seq, h.Hash, h.KeyedFrom // locked with the first write (AuditFirst)
+		tx.db.headsEarly.Add(1)
+	} else {
+		err = tx.queryRowKeeping(lock, org, lane).Scan(&head.Seq, &head.Hash, &keyedFrom)
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		var from int64
 		if len(tx.db.AuditKey) > 0 {

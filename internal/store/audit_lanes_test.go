@@ -7,6 +7,7 @@ import (
 
 	"bianmin/internal/access"
 	"bianmin/internal/audit"
+	"bianmin/internal/errs"
 	"bianmin/internal/store"
 	"bianmin/internal/testkit"
 )
@@ -155,4 +156,66 @@ func TestAuditLanesMigration(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A move's transaction names its entry's chain before its first write (AuditFirst), and on PostgreSQL the
+// chain's head is then locked and read with that write. Many writers on one lane at once still make one
+// unbroken keyed chain with every entry; a chain that has no head yet, a transaction whose first statement is
+// a read, and one that names a chain and writes none keep to the usual way.
+func TestAuditFirst(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, db *store.DB) {
+		withKey(t, db)
+		db.AuditLanes = 1
+		const workers, each = 8, 6
+		writers(t, db, workers, each, func(tx *store.Tx, w, i int) error {
+			id := fmt.Sprintf("case-%d", w)
+			tx.AuditFirst("org-a", id)
+			if err := tx.MarkStep(fmt.Sprintf("first-%d-%d", w, i)); err != nil {
+				return err
+			}
+			return tx.Audit(access.System, "case.move", "case", id, "org-a", nil, map[string]int{"move": i})
+		})
+		early := db.HeadsReadEarly()
+		if db.Dialect() == "postgres" {
+			// the very first transactions found no head to read: they made it as before
+			if early < workers*each-workers || early > workers*each {
+				t.Fatalf("%d of %d heads read with the first write", early, workers*each)
+			}
+		} else if early != 0 {
+			t.Fatalf("SQLite read %d heads early: its transactions are calls in the process, with nothing to save", early)
+		}
+		// a read first: the head is read by the append, as it was
+		if err := db.Write(ctx, func(tx *store.Tx) error {
+			tx.AuditFirst("org-a", "case-0")
+			if _, err := tx.Org("no-such-org"); errs.CodeOf(err) != errs.NotFound {
+				return fmt.Errorf("a read first: %v", err)
+			}
+			if err := tx.MarkStep("after-a-read"); err != nil {
+				return err
+			}
+			return tx.Audit(access.System, "case.move", "case", "case-0", "org-a", nil, map[string]int{"move": each})
+		}); err != nil {
+			t.Fatal(err)
+		}
+		// a chain named and not written to: its head is only held until the commit
+		if err := db.Write(ctx, func(tx *store.Tx) error {
+			tx.AuditFirst("org-b", "case-9")
+			if err := tx.MarkStep("named-only"); err != nil {
+				return err
+			}
+			return tx.Audit(access.System, "case.move", "case", "case-9", "org-a", nil, nil)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if db.HeadsReadEarly() != early {
+			t.Fatalf("heads read early: %d, then %d", early, db.HeadsReadEarly())
+		}
+		if n, err := db.VerifyAudit(ctx); err != nil || n != workers*each+2 {
+			t.Fatalf("verify: %d %v", n, err)
+		}
+		checks, err := db.VerifyChains(ctx, "org-a")
+		if err != nil || len(checks) != 1 || store.Broken(checks) != nil || checks[0].Count != workers*each+2 {
+			t.Fatalf("org-a's chain: %+v %v", checks, err)
+		}
+	})
 }

@@ -63,6 +63,7 @@ func (tx *Tx) CreateCase(actor access.Actor, c *cases.Case, prefix string, year 
 // SaveCase stores a case after a move, if nobody moved it since version was read (optimistic locking), with
 // its event and audit entry.
 func (tx *Tx) SaveCase(actor access.Actor, c cases.Case, version int, before cases.Case, ev cases.Event, orgID string) error {
+	tx.AuditFirst(c.Handling, c.ID)
 	doc, err := tx.db.caseDoc(tx.queryRow, c)
 	if err != nil {
 		return err

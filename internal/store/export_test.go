@@ -27,6 +27,9 @@ func SetWideApplicants(n int) (restore func()) {
 	return func() { wideApplicants = was }
 }
 
+// HeadsReadEarly is how many audit heads transactions have read with their first write (AuditFirst).
+func (db *DB) HeadsReadEarly() int64 { return db.headsEarly.Load() }
+
 // MigrateBefore applies the migrations named before stop: a test writes what an older Bianmin wrote, then
 // migrates the rest.
 func (db *DB) MigrateBefore(ctx context.Context, stop string) ([]string, error) {

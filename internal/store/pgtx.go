@@ -29,6 +29,16 @@ type pgTx struct {
 	// final is the transaction's last write (the audit insert, with the writes kept for it), sent with the
 	// COMMIT; refused says what its error means
 	final *laterWrite
+	// early is a row read sent with the transaction's first write, after it (an audit chain's head: audit.go)
+	early *earlyRead
+}
+
+// earlyRead is a one-row read that rides in the batch of the transaction's first write rather than costing a
+// round trip of its own. scan is given the row (pgx.ErrNoRows when there is none).
+type earlyRead struct {
+	q    string
+	args []any
+	scan func(pgx.Row) error
 }
 
 // beginPG takes a connection for a transaction; BEGIN waits for its first statement.
@@ -50,6 +60,11 @@ func (r result) RowsAffected() (int64, error) { return int64(r), nil }
 
 // pipeline sends stmts in one batch and returns the rows each changed; the first error ends it.
 func (p *pgTx) pipeline(ctx context.Context, stmts ...laterWrite) ([]int64, error) {
+	return p.pipelineRead(ctx, nil, stmts...)
+}
+
+// pipelineRead is pipeline with a read after the writes (nil: none), in the same batch.
+func (p *pgTx) pipelineRead(ctx context.Context, read *earlyRead, stmts ...laterWrite) ([]int64, error) {
 	var counts []int64
 	var err error
 	rawErr := p.conn.Raw(func(dc any) error {
@@ -62,6 +77,9 @@ func (p *pgTx) pipeline(ctx context.Context, stmts ...laterWrite) ([]int64, erro
 		for _, s := range stmts {
 			b.Queue(s.q, s.args...)
 		}
+		if read != nil {
+			b.Queue(read.q, read.args...)
+		}
 		br := sc.Conn().SendBatch(ctx, b)
 		for range stmts {
 			tag, e := br.Exec()
@@ -70,6 +88,9 @@ func (p *pgTx) pipeline(ctx context.Context, stmts ...laterWrite) ([]int64, erro
 				break
 			}
 			counts = append(counts, tag.RowsAffected())
+		}
+		if err == nil && read != nil {
+			err = read.scan(br.QueryRow())
 		}
 		if e := br.Close(); err == nil {
 			err = e
@@ -88,7 +109,9 @@ func (p *pgTx) exec(ctx context.Context, q string, args []any) (sql.Result, erro
 		return p.conn.ExecContext(ctx, q, args...)
 	}
 	p.begun = true
-	n, err := p.pipeline(ctx, laterWrite{q: "begin"}, laterWrite{q: q, args: args})
+	read := p.early
+	p.early = nil
+	n, err := p.pipelineRead(ctx, read, laterWrite{q: "begin"}, laterWrite{q: q, args: args})
 	if err != nil {
 		return nil, err
 	}
@@ -96,12 +119,13 @@ func (p *pgTx) exec(ctx context.Context, q string, args []any) (sql.Result, erro
 }
 
 // begin sends BEGIN on its own, before a read (whose rows database/sql must hand back: it cannot ride in a
-// batch).
+// batch). A read asked to ride with the first write is not sent: its asker reads for itself.
 func (p *pgTx) begin(ctx context.Context) error {
 	if p.begun {
 		return nil
 	}
 	p.begun = true
+	p.early = nil
 	_, err := p.conn.ExecContext(ctx, "begin")
 	return errs.Wrap(err, "begin")
 }

@@ -97,6 +97,8 @@ type DB struct {
 	// stmts holds SQLite's prepared statements, for the writer and for the readers: its driver would parse
 	// every statement afresh, which was a fifth of a busy hall's CPU. (PostgreSQL's driver caches its own.)
 	wStmts, rStmts stmtCache
+	// headsEarly counts the audit heads read with a transaction's first write (AuditFirst), for its test
+	headsEarly atomic.Int64
 	// writes feeds SQLite's one writer (group commit); nil on PostgreSQL.
 	writes chan *writeReq
 	stop   chan struct{}
@@ -408,6 +410,8 @@ type Tx struct {
 	woken            map[string]bool // the outbox channels this transaction wakes (outbox.go)
 	// audits are the transaction's audit entries, chained and written just before it commits.
 	audits []audit.Entry
+	// heads are the chains' heads locked and read with the first write (AuditFirst), by chain
+	heads map[string]AuditHead
 	// conn is the PostgreSQL connection a bulk load's transaction runs on, for COPY (bulk.go); nil otherwise.
 	conn *sql.Conn
 	// later are the writes kept to ride with the transaction's next statement (later.go), laterErr the
