@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -48,6 +49,9 @@ func (tx *Tx) CreateDelegation(actor access.Actor, d *delegation.Delegation, tow
 		d.ID, d.DeptID, d.DeptPath, d.ItemID, d.Start().Int(), tx.now, d.Version, search, string(doc)); err != nil {
 		return errs.Wrap(err, "insert delegation")
 	}
+	if err := tx.Changed(CacheDelegations); err != nil {
+		return err
+	}
 	for _, t := range d.Townships {
 		if _, err := tx.exec(`INSERT INTO delegation_towns (delegation_id, township_id, township_path) VALUES (?, ?, ?)`, d.ID, t.OrgID, townPaths[t.OrgID]); err != nil {
 			return errs.Wrap(err, "insert delegation township")
@@ -67,6 +71,9 @@ func (tx *Tx) SaveDelegation(actor access.Actor, before, after delegation.Delega
 	if err := updated(tx.exec(`UPDATE delegations SET version = ?, search = ?, doc = ? WHERE id = ? AND version = ?`, after.Version, search, string(doc), before.ID, before.Version)); err != nil {
 		return before, err
 	}
+	if err := tx.Changed(CacheDelegations); err != nil {
+		return before, err
+	}
 	return after, tx.Audit(actor, action, "delegation", before.ID, orgID, before, after)
 }
 
@@ -76,9 +83,16 @@ func (db *DB) Delegation(ctx context.Context, id string) (delegation.Delegation,
 	return d, readDoc(db.queryRow(ctx, `SELECT doc FROM delegations WHERE id = ?`, id), "delegation", &d)
 }
 
-// DelegationsOfItem lists every delegation of an item (a handful: intake reads them to find the one in force).
+// DelegationsOfItem lists every delegation of an item (a handful: intake reads them to find the one in force),
+// kept in memory: every intake asks, and delegations change a few times a year. A change made here is seen
+// at its commit, one made on another instance within the caches' poll (CacheDelegations). What is kept is
+// read as committed, never through the transaction: a change of its own that the transaction then rolls back
+// is not kept.
 func (tx *Tx) DelegationsOfItem(itemID string) ([]delegation.Delegation, error) {
-	return readDocs[delegation.Delegation](tx.query(`SELECT doc FROM delegations WHERE item_id = ? ORDER BY id`, itemID))
+	list, err := tx.db.delegations.get(itemID, func() ([]delegation.Delegation, error) {
+		return tx.db.DelegationsOfItem(tx.ctx, itemID)
+	})
+	return slices.Clone(list), err
 }
 
 // DelegationsOfItem lists every delegation of an item.

@@ -31,6 +31,9 @@ const (
 	// CacheSplits is which townships split their back office by domain (DB.splits, kept in memory:
 	// people_split.go; migration 093).
 	CacheSplits = "splits"
+	// CacheDelegations is each item's delegations, which every intake asks for (DB.delegations, kept in
+	// memory: delegation.go; migration 094).
+	CacheDelegations = "delegations"
 )
 
 // kept is a value read from the database and kept in memory until dropped: by a change made here at its
@@ -72,6 +75,49 @@ func (k *kept[T]) get(read func() (T, error)) (T, error) {
 	return v, nil
 }
 
+// keptBy is kept for values read by key: each key's value read once and kept until all are dropped together.
+// It holds at most keptByMax keys: past that it starts again (a bound on memory, not a cache policy: the
+// keys are a region's catalog items, a few thousand).
+type keptBy[V any] struct {
+	mu  sync.Mutex
+	gen uint64
+	m   map[string]V
+}
+
+const keptByMax = 20000
+
+// forget drops every kept value.
+func (k *keptBy[V]) forget() {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.gen++
+	k.m = nil
+}
+
+// get returns the value kept for key, or reads it and keeps it unless the values were dropped meanwhile.
+func (k *keptBy[V]) get(key string, read func() (V, error)) (V, error) {
+	k.mu.Lock()
+	v, ok := k.m[key]
+	gen := k.gen
+	k.mu.Unlock()
+	if ok {
+		return v, nil
+	}
+	v, err := read()
+	if err != nil {
+		return v, err
+	}
+	k.mu.Lock()
+	if k.gen == gen {
+		if k.m == nil || len(k.m) >= keptByMax {
+			k.m = map[string]V{}
+		}
+		k.m[key] = v
+	}
+	k.mu.Unlock()
+	return v, nil
+}
+
 // Changed raises the version of a cache in the transaction that changes what it holds, so that every other
 // instance drops its copy at its next poll after the commit (and not before: a poll in between still sees
 // the old version and the old data together).
@@ -96,6 +142,8 @@ func (db *DB) ForgetKept(cache string) {
 		db.declaring.forget()
 	case CacheSplits:
 		db.splits.forget()
+	case CacheDelegations:
+		db.delegations.forget()
 	}
 }
 

@@ -26,6 +26,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
 
 	"bianmin/internal/audit"
+	"bianmin/internal/delegation"
 	"bianmin/internal/errs"
 	"bianmin/internal/org"
 )
@@ -89,7 +90,9 @@ type DB struct {
 	receivers kept[[]Receiver]      // the outbox's active receivers (upstream.go)
 	declaring kept[map[string]bool] // the staff with standing 回避 declarations (people.go)
 	splits    kept[map[string]bool] // the townships that split their back office by domain (people_split.go)
-	wake      sync.Map              // outbox channel -> chan struct{} (outbox.go)
+	// delegations keeps each item's delegations, by item id (delegation.go)
+	delegations keptBy[[]delegation.Delegation]
+	wake        sync.Map // outbox channel -> chan struct{} (outbox.go)
 	// fixedSteps keeps what cases take from published item versions (steps, names), which never change (casedoc.go).
 	fixedSteps sync.Map // versionKey -> fromVersion
 	// fixedItems keeps fixed item versions decoded (fixedItem), for the same reason; fixedSteps is made from them.
