@@ -118,9 +118,11 @@ func (s *Service) receive(ctx context.Context, actor access.Actor, itemIDs []str
 	}
 	var l errs.List
 	// The applicant stands at the window with their papers: any registered applicant may be received for.
-	a, err := s.DB.Applicant(ctx, in.ApplicantID)
-	if err != nil {
+	a, needs, err := s.DB.ApplicantAtIntake(ctx, in.ApplicantID)
+	if errs.CodeOf(err) == errs.NotFound {
 		l.Add(errs.Field("applicant_id", "err.not_found").With("what", "applicant"))
+	} else if err != nil {
+		return nil, err
 	}
 	channel := cases.AtWindow
 	if recv.Kind == org.Village {
@@ -145,7 +147,7 @@ func (s *Service) receive(ctx context.Context, actor access.Actor, itemIDs []str
 		items = append(items, it)
 	}
 	joints := map[string]jointSet{} // the items' joint steps resolved for the handling township (joint.go)
-	help, err := s.intakeHelp(ctx, actor, channel, recv, a.ID, itemIDs, in)
+	help, err := s.intakeHelp(ctx, actor, channel, recv, a.ID, needs, itemIDs, in)
 	if errs.CodeOf(err) != errs.Invalid && err != nil {
 		return nil, err
 	}

@@ -43,15 +43,10 @@ func (h intakeHelp) apply(c *cases.Case, actor access.Actor) {
 	}
 }
 
-func (s *Service) intakeHelp(ctx context.Context, actor access.Actor, channel cases.Channel, recv org.Org, applicantID string, itemIDs []string, in ReceiveInput) (intakeHelp, error) {
-	h := intakeHelp{station: channel == cases.ByStation}
-	if applicantID != "" {
-		m, ok, err := s.DB.Needs(ctx, applicantID)
-		if err != nil {
-			return h, err
-		}
-		h.helped = ok && m.Active()
-	}
+// intakeHelp is what an intake takes of the help its applicant is given: the applicant's 帮办 mark (needs,
+// read with the applicant) and, at a station, how the agent applies for them.
+func (s *Service) intakeHelp(ctx context.Context, actor access.Actor, channel cases.Channel, recv org.Org, applicantID string, needs *stations.Mark, itemIDs []string, in ReceiveInput) (intakeHelp, error) {
+	h := intakeHelp{station: channel == cases.ByStation, helped: needs != nil && needs.Active()}
 	if !h.station {
 		return h, nil
 	}

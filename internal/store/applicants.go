@@ -2,19 +2,27 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"encoding/json"
 	"strings"
 
 	"bianmin/internal/access"
 	"bianmin/internal/errs"
 	"bianmin/internal/ids"
 	"bianmin/internal/people"
+	"bianmin/internal/stations"
 )
 
 const applicantCols = `a.id, a.kind, a.name, a.id_number, a.credit_code, a.credit_override, a.phone, a.address, a.org_id, o.path, a.version, a.created_at`
 
 func scanApplicant(r interface{ Scan(...any) error }) (people.Applicant, error) {
+	return scanApplicantWith(r)
+}
+
+// scanApplicantWith scans applicantCols and then the columns after them into more.
+func scanApplicantWith(r interface{ Scan(...any) error }, more ...any) (people.Applicant, error) {
 	var a people.Applicant
-	err := r.Scan(&a.ID, &a.Kind, &a.Name, &a.IDNumber, &a.CreditCode, &a.CreditOverride, &a.Phone, &a.Address, &a.OrgID, &a.OrgPath, &a.Version, &a.Created)
+	err := r.Scan(append([]any{&a.ID, &a.Kind, &a.Name, &a.IDNumber, &a.CreditCode, &a.CreditOverride, &a.Phone, &a.Address, &a.OrgID, &a.OrgPath, &a.Version, &a.Created}, more...)...)
 	return a, err
 }
 
@@ -142,6 +150,21 @@ func (db *DB) Applicant(ctx context.Context, id string) (people.Applicant, error
 		return a, notFound(err, "applicant")
 	}
 	return a, nil
+}
+
+// ApplicantAtIntake reads an applicant with their 帮办 mark (nil when they have none) in one statement: every
+// intake asks for both.
+func (db *DB) ApplicantAtIntake(ctx context.Context, id string) (people.Applicant, *stations.Mark, error) {
+	var doc sql.NullString
+	a, err := scanApplicantWith(db.queryRow(ctx, `SELECT `+applicantCols+`, (SELECT n.doc FROM applicant_needs n WHERE n.applicant_id = a.id) FROM applicants a JOIN orgs o ON o.id = a.org_id WHERE a.id = ?`, id), &doc)
+	if err != nil {
+		return a, nil, notFound(err, "applicant")
+	}
+	if !doc.Valid {
+		return a, nil, nil
+	}
+	var m stations.Mark
+	return a, &m, errs.Wrap(json.Unmarshal([]byte(doc.String), &m), "needs doc")
 }
 
 // ApplicantsIn lists the applicants of a subtree, newest first.
