@@ -131,7 +131,7 @@ func (s *Service) receive(ctx context.Context, actor access.Actor, itemIDs []str
 	var items []catalog.Item
 	depts := map[string]string{} // item id -> owning department id
 	for _, id := range itemIDs {
-		row, err := s.DB.Item(ctx, id)
+		row, err := s.DB.PublishedItem(ctx, id)
 		var it catalog.Item
 		if err == nil && row.Published > 0 {
 			it, err = s.DB.FixedItemVersion(ctx, row.ID, row.Published)

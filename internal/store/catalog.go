@@ -185,8 +185,17 @@ func (tx *Tx) indexItem(it catalog.Item) error {
 }
 
 func (tx *Tx) bumpGeneration() error {
+	tx.afterCommit = append(tx.afterCommit, func() { tx.db.ForgetKept(CacheCatalog) })
 	_, err := tx.exec(`UPDATE catalog_meta SET generation = generation + 1 WHERE id = 1`)
 	return errs.Wrap(err, "catalog generation")
+}
+
+// PublishedItem is Item as an intake asks for it (which version is published, and the owning department),
+// kept in memory: every intake asks, and what it reads changes only with the published catalog, whose
+// generation every publish and retirement raises (bumpGeneration). Seen here at the commit, on another
+// instance within the caches' poll. Read as committed, never through a transaction.
+func (db *DB) PublishedItem(ctx context.Context, id string) (ItemRow, error) {
+	return db.publishedItems.get(id, func() (ItemRow, error) { return db.Item(ctx, id) })
 }
 
 // CatalogGeneration is the count of changes to the published catalog.

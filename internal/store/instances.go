@@ -144,6 +144,8 @@ func (db *DB) ForgetKept(cache string) {
 		db.splits.forget()
 	case CacheDelegations:
 		db.delegations.forget()
+	case CacheCatalog:
+		db.publishedItems.forget()
 	}
 }
 

@@ -92,7 +92,9 @@ type DB struct {
 	splits    kept[map[string]bool] // the townships that split their back office by domain (people_split.go)
 	// delegations keeps each item's delegations, by item id (delegation.go)
 	delegations keptBy[[]delegation.Delegation]
-	wake        sync.Map // outbox channel -> chan struct{} (outbox.go)
+	// publishedItems keeps the items' rows as intake reads them, by item id (catalog.go)
+	publishedItems keptBy[ItemRow]
+	wake           sync.Map // outbox channel -> chan struct{} (outbox.go)
 	// fixedSteps keeps what cases take from published item versions (steps, names), which never change (casedoc.go).
 	fixedSteps sync.Map // versionKey -> fromVersion
 	// fixedItems keeps fixed item versions decoded (fixedItem), for the same reason; fixedSteps is made from them.

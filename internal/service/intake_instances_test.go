@@ -5,8 +5,12 @@ import (
 	"testing"
 	"time"
 
+	"bianmin/internal/access"
+	"bianmin/internal/catalog"
 	"bianmin/internal/clock"
 	"bianmin/internal/delegation"
+	"bianmin/internal/errs"
+	"bianmin/internal/service"
 	"bianmin/internal/store"
 	"bianmin/internal/testkit"
 )
@@ -59,6 +63,38 @@ func TestDelegationsAcrossInstances(t *testing.T) {
 				}
 				return got[0].Version == stopped.Version, fmt.Sprintf("holds the delegation at version %d", got[0].Version), nil
 			})
+		})
+	}
+}
+
+// Which version of an item is published is kept in memory, which every intake asks; an item retired on one
+// instance is refused at intake there at once and on another instance within its poll of the caches' versions.
+func TestPublishedItemAcrossInstances(t *testing.T) {
+	for _, e := range testkit.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			w, other, item := twoInstances(t, e)
+			bothMoved(t, w, other, item) // each has received for the item, and keeps its row
+			row, err := w.db.Item(ctx, item)
+			if err != nil || row.Published == 0 {
+				t.Fatalf("the item: %+v %v", row, err)
+			}
+			if err := w.svc.SetItemStatus(ctx, access.System, item, row.Published, catalog.Retired); err != nil {
+				t.Fatal(err)
+			}
+			receive := func(x *world) error {
+				_, err := x.svc.Receive(ctx, x.actors["tianshan.clerk"], service.ReceiveInput{ItemID: item, ApplicantID: x.seeded["T1"]}, "")
+				return err
+			}
+			if err := receive(w); errs.CodeOf(err) != errs.Invalid {
+				t.Fatalf("an intake of the retired item on the instance that retired it: %v", err)
+			}
+			untilSeen(t, func() (bool, string, error) {
+				got, err := other.db.PublishedItem(ctx, item)
+				return got.Published == 0, fmt.Sprintf("holds version %d published", got.Published), err
+			})
+			if err := receive(other); errs.CodeOf(err) != errs.Invalid {
+				t.Fatalf("an intake of the retired item on the other instance: %v", err)
+			}
 		})
 	}
 }
