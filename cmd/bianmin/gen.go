@@ -93,6 +93,20 @@ func generate(ctx context.Context, m *app.Main, out io.Writer, n int, seed uint6
 		return err
 	}
 	fmt.Fprintf(out, "rolled up in %s\n", time.Since(start).Round(time.Millisecond))
+	// the trail written is checked and signed here, once: left to the server, its first checkpoint walks it
+	// all (55 s for a million generated cases on two cores), and the one at a shutdown, which has 30 s, fails
+	// at every stop until a periodic one has had the time
+	start = time.Now()
+	fmt.Fprintln(out, "checking the audit trail written and signing a checkpoint ...")
+	cp, err := m.DB.WriteCheckpoint(ctx)
+	if err != nil {
+		if stoppedBy(ctx, err) {
+			return &stopped{fmt.Sprintf("stopped while checking the audit trail: all %d cases are written and rolled up; "+
+				"the server's next checkpoint, or bianmin audit checkpoint, signs what was written", st.Cases)}
+		}
+		return err
+	}
+	fmt.Fprintf(out, "audit checkpoint signed in %s: the heads of %d chains\n", time.Since(start).Round(time.Millisecond), len(cp.Heads))
 	return nil
 }
 

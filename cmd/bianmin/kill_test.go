@@ -62,6 +62,13 @@ func TestKillAnywhere(t *testing.T) {
 				}
 				whole[kind] = res.took
 				t.Logf("%s: a whole run takes %s", kind, res.took.Round(time.Millisecond))
+				if kind == "gen" {
+					// gen signed the trail it wrote: a checkpoint now finds no head moved since
+					out, err := exec.Command(bin, "audit", "checkpoint", "-db", e.URL, "-data", dir).CombinedOutput()
+					if err != nil || !strings.Contains(string(out), "the heads of 0 moved since the last") {
+						t.Fatalf("a checkpoint after gen: %v\n%s", err, out)
+					}
+				}
 			}
 			for _, sig := range []syscall.Signal{syscall.SIGKILL, syscall.SIGINT} {
 				for i := range points {
