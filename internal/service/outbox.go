@@ -133,8 +133,16 @@ func (s *Service) issueNotice(tx *store.Tx, actor access.Actor, c cases.Case, ev
 	p := NoticePaper(c, ev, issuer.ID, due, by)
 	// the 告知承诺书 keeps what the 受理通知书 beside it keeps (the checked materials, the pledge): it refers
 	// to that notice's paper instead of keeping it again (issue 18), when the two say the same byte for byte
+	kinds := NoticesFor(c, ev)
+	series := make([]store.Series, len(kinds))
+	for i, k := range kinds {
+		series[i] = store.NoticeSeries(prefix, k, localYear(tx.Now()))
+	}
+	if err := tx.TakeAhead(series...); err != nil { // two notices' numbers in one round trip
+		return err
+	}
 	var prev store.Notice
-	for _, k := range NoticesFor(c, ev) {
+	for _, k := range kinds {
 		doc, err := p.Keep(k)
 		if err != nil {
 			return err

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"errors"
+	"slices"
 	"testing"
 
 	"bianmin/internal/cases"
@@ -133,4 +134,62 @@ func TestRefusedNumberHeals(t *testing.T) {
 			})
 		})
 	}
+}
+
+// Two series' next numbers taken in one statement (TakeAhead, on PostgreSQL) are the numbers the
+// transaction's Takes give, one each, in order with the takes before and after; a number taken ahead and not
+// used is a gap like a failed transaction's; a series asked twice, or alone, is taken by its Take.
+func TestTakeAhead(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, db *store.DB) {
+		a, b := store.NoticeSeries("天山", "accept", 2026), store.NoticeSeries("天山", "pledge", 2026)
+		take := func(ahead []store.Series, takes ...store.Series) []int64 {
+			t.Helper()
+			var got []int64
+			if err := db.Write(ctx, func(tx *store.Tx) error {
+				got = nil
+				if err := tx.TakeAhead(ahead...); err != nil {
+					return err
+				}
+				for _, s := range takes {
+					n, _, err := tx.Take(s)
+					if err != nil {
+						return err
+					}
+					got = append(got, n)
+				}
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			return got
+		}
+		for _, c := range []struct {
+			name         string
+			ahead        []store.Series
+			takes        []store.Series
+			want         []int64
+			wantA, wantB int64 // the counters after
+		}{
+			{"both ahead, both taken", []store.Series{b, a}, []store.Series{a, b}, []int64{1, 1}, 1, 1},
+			{"none ahead", nil, []store.Series{a, b}, []int64{2, 2}, 2, 2},
+			{"one asked twice", []store.Series{a, a}, []store.Series{a, a}, []int64{3, 4}, 4, 2},
+			{"both ahead, a taken twice", []store.Series{a, b}, []store.Series{a, a, b}, []int64{5, 6, 3}, 6, 3},
+		} {
+			if got := take(c.ahead, c.takes...); !slices.Equal(got, c.want) {
+				t.Fatalf("%s: numbers %v, want %v", c.name, got, c.want)
+			}
+			va, _ := db.Counter(ctx, a.Scope)
+			vb, _ := db.Counter(ctx, b.Scope)
+			if va != c.wantA || vb != c.wantB {
+				t.Fatalf("%s: counters %d and %d, want %d and %d", c.name, va, vb, c.wantA, c.wantB)
+			}
+		}
+		// taken ahead, b not used: on PostgreSQL its number is a gap; SQLite took nothing ahead
+		got := take([]store.Series{a, b}, a)
+		vb, _ := db.Counter(ctx, b.Scope)
+		want := map[string]int64{"postgres": 4, "sqlite": 3}[db.Dialect()]
+		if !slices.Equal(got, []int64{7}) || vb != want {
+			t.Fatalf("b taken ahead and not used: numbers %v, its counter %d, want [7] and %d", got, vb, want)
+		}
+	})
 }

@@ -417,6 +417,8 @@ type Tx struct {
 	audits []audit.Entry
 	// heads are the chains' heads locked and read with the first write (AuditFirst), by chain
 	heads map[string]AuditHead
+	// ahead are numbers taken for the transaction's Takes to come (TakeAhead), by counter
+	ahead map[string]int64
 	// conn is the PostgreSQL connection a bulk load's transaction runs on, for COPY (bulk.go); nil otherwise.
 	conn *sql.Conn
 	// later are the writes kept to ride with the transaction's next statement (later.go), laterErr the
