@@ -92,7 +92,7 @@ func (tx *Tx) Take(s Series) (int64, string, error) {
 // numbers are taken apart from the transaction (PostgreSQL): each take was a round trip of its own. The
 // numbers wait in the transaction for its Takes; one it does not use is a gap, as the number of a failed
 // transaction is (the gap policy above). The counters are moved in their names' order, so that two such
-// statements never wait for each other's rows. Elsewhere it does nothing: SQLite's takes are calls inside
+// statements never deadlock on each other's rows. Elsewhere it does nothing: SQLite's takes are calls inside
 // the process.
 func (tx *Tx) TakeAhead(ss ...Series) error {
 	if !tx.d.numbersApart {
