@@ -100,6 +100,7 @@ var crossShard = map[[2]string]string{
 	{"Tx.writeTerms", "applicant_terms"}:       byID,
 	// applicants
 	{"DB.Applicant", "applicants"}:           byID,
+	{"DB.ApplicantAtIntake", "applicants"}:   byID,
 	{"DB.Case", "applicants"}:                byID, // the applicant's phone, read with the case for its move
 	{"DB.ApplicantByIDNumber", "applicants"}: public,
 	{"DB.ApplicantOfIDNumber", "applicants"}: public,
