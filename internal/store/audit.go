@@ -51,7 +51,7 @@ func (tx *Tx) AuditFirst(orgID, entityID string) {
 	chain := tx.db.chainOf(orgID, entityID)
 	org, lane := audit.SplitLane(chain)
 	tx.pg.early = &earlyRead{
-		q:    tx.d.q(`SELECT seq, hash, keyed_from FROM audit_heads WHERE chain = ? AND lane = ?` + tx.d.forUpdate),
+		q:    tx.d.q(auditHeadLock + tx.d.forUpdate),
 		args: []any{org, lane},
 		scan: func(r pgx.Row) error {
 			var h AuditHead
@@ -181,6 +181,10 @@ func (tx *Tx) appendAudit() error {
 
 const auditInsert = `INSERT INTO audit_log (chain, lane, seq, id, at, actor_id, actor_name, org_id, action, entity, entity_id, before_json, after_json, hash) VALUES `
 
+// auditHeadLock reads a chain's head; with the dialect's row lock it is the lock appends take (auditHead,
+// AuditFirst).
+const auditHeadLock = `SELECT seq, hash, keyed_from FROM audit_heads WHERE chain = ? AND lane = ?`
+
 const auditHeadUpdate = `UPDATE audit_heads SET seq = ?, hash = ?, keyed_from = ? WHERE chain = ? AND lane = ?`
 
 // auditHead locks and reads a chain's head (making it when the chain has no entry yet), and says from which
@@ -193,7 +197,7 @@ func (tx *Tx) auditHead(chain string, next int64) (audit.Entry, int64, error) {
 	// Locking the head row serialises appends to this chain on PostgreSQL, which keeps it a single line.
 	// It reads audit_heads alone: the writes kept for later (later.go) wait for the audit insert.
 	org, lane := audit.SplitLane(chain)
-	lock := `SELECT seq, hash, keyed_from FROM audit_heads WHERE chain = ? AND lane = ?` + tx.d.forUpdate
+	lock := auditHeadLock + tx.d.forUpdate
 	var err error
 	if h, ok := tx.heads[chain]; ok {
 		head.Seq, head.Hash, keyedFrom = h.Seq, h.Hash, h.KeyedFrom // locked with the first write (AuditFirst)

@@ -37,47 +37,19 @@ const (
 )
 
 // kept is a value read from the database and kept in memory until dropped: by a change made here at its
-// commit, by one made on another instance at the next poll of the caches' versions. gen counts the drops, so
-// that a read begun before a drop does not keep what the drop replaced.
-type kept[T any] struct {
-	mu  sync.Mutex
-	gen uint64
-	v   T
-	ok  bool
-}
+// commit, by one made on another instance at the next poll of the caches' versions. It is keptBy with one key.
+type kept[T any] struct{ by keptBy[T] }
 
 // forget drops the kept value.
-func (k *kept[T]) forget() {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	var none T
-	k.gen++
-	k.v, k.ok = none, false
-}
+func (k *kept[T]) forget() { k.by.forget() }
 
 // get returns the kept value, or reads it and keeps it unless it was dropped meanwhile.
-func (k *kept[T]) get(read func() (T, error)) (T, error) {
-	k.mu.Lock()
-	v, ok, gen := k.v, k.ok, k.gen
-	k.mu.Unlock()
-	if ok {
-		return v, nil
-	}
-	v, err := read()
-	if err != nil {
-		return v, err
-	}
-	k.mu.Lock()
-	if k.gen == gen {
-		k.v, k.ok = v, true
-	}
-	k.mu.Unlock()
-	return v, nil
-}
+func (k *kept[T]) get(read func() (T, error)) (T, error) { return k.by.get("", read) }
 
-// keptBy is kept for values read by key: each key's value read once and kept until all are dropped together.
-// It holds at most keptByMax keys: past that it starts again (a bound on memory, not a cache policy: the
-// keys are a region's catalog items, a few thousand).
+// keptBy is values read by key, each read once and kept until all are dropped together. gen counts the
+// drops, so that a read begun before a drop does not keep what the drop replaced. It holds at most keptByMax
+// keys: past that it starts again (a bound on memory, not a cache policy: the keys are a region's catalog
+// items, a few thousand).
 type keptBy[V any] struct {
 	mu  sync.Mutex
 	gen uint64
