@@ -251,7 +251,7 @@ func (s *Service) ApplyOnlineWith(ctx context.Context, r people.ResidentAccount,
 	}
 	now := s.DB.Now()
 	actor := r.Actor()
-	var made []string
+	var made []cases.Case
 	err = s.DB.Write(ctx, func(tx *store.Tx) error {
 		made = nil
 		_, replay, err := tx.IdempotentFor(key, "online", r.ID, fingerprint(itemID), func() (string, error) {
@@ -273,7 +273,7 @@ func (s *Service) ApplyOnlineWith(ctx context.Context, r people.ResidentAccount,
 					return "", err
 				}
 			}
-			made = append(made, c.ID)
+			made = append(made, c)
 			return c.ID, tx.LinkResidentCase(r.ID, c.ID)
 		})
 		if replay {
