@@ -47,6 +47,7 @@ var baseSinks = map[string]sqlSink{
 	"row":       {},                              // a rowFunc (casedoc.go): a statement read in a transaction or not
 	"execLater": {Arg: 1}, "queryRowKeeping": {}, // later.go: a write kept for the next statement, a read that lets it wait
 	"Exec": {}, "Query": {}, "QueryRow": {}, "Prepare": {}, "PrepareContext": {Arg: 1},
+	"Queue": {}, // a pgx batch's statement (pgtx.go, moving.go)
 }
 
 // builderSinks build a statement from a parameter in a way the scanner does not follow (a strings.Builder
@@ -60,8 +61,9 @@ var builderSinks = map[string]int{
 }
 
 // assembled are functions whose statements are made only of statements the scanner reads where they are
-// given: the kept writes of later.go, read at their execLater.
-var assembled = map[string]bool{"Tx.flushLater": true}
+// given: the kept writes of later.go, read at their execLater; a pipeline's writes, read at their exec, and
+// its read (an audit head's lock, read where auditHead runs it alone).
+var assembled = map[string]bool{"Tx.flushLater": true, "pgTx.pipelineRead": true}
 
 type scanner struct {
 	fset   *token.FileSet
