@@ -105,16 +105,7 @@ func SplitLane(chain string) (string, int) {
 // LaneOf is the lane of entityID's entries among lanes (FNV-1a of the id: the same on every instance and
 // after a restart). Entries of no organisation stay on MainChain's only lane.
 func LaneOf(orgID, entityID string, lanes int) int {
-	if orgID == "" {
-		return 0
-	}
-	return EntityLane(entityID, lanes)
-}
-
-// EntityLane is LaneOf for an entry of some organisation, before it is known which (a move's read of its case
-// locks the head of its chain with the read: store.CaseToMove).
-func EntityLane(entityID string, lanes int) int {
-	if lanes <= 1 {
+	if lanes <= 1 || orgID == "" {
 		return 0
 	}
 	h := uint32(2166136261)

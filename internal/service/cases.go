@@ -377,13 +377,10 @@ func (s *Service) Act(ctx context.Context, actor access.Actor, caseID string, ve
 	if err := in.CheckLengths(); err != nil {
 		return cases.Case{}, err
 	}
-	// the read begins the move's transaction on PostgreSQL, holding the case and its audit chain's head
-	// (store/moving.go): nothing below writes before WriteMoving but what closes it first
-	c, mv, err := s.DB.CaseToMove(ctx, caseID)
+	c, err := s.DB.Case(ctx, caseID)
 	if err != nil {
 		return c, err
 	}
-	defer mv.Close(ctx)
 	if !slices.Contains(cases.Actions, a) {
 		return c, errs.Field("action", "err.item.code_set")
 	}
@@ -394,7 +391,7 @@ func (s *Service) Act(ctx context.Context, actor access.Actor, caseID string, ve
 	if c.HeldBy(actor.ID, a, desk) {
 		return c, errs.New(errs.Forbidden, "err.case.claimed")
 	}
-	if err := s.recuse(ctx, actor, c, a, in, mv); err != nil { // 回避 (people.go)
+	if err := s.recuse(ctx, actor, c, a, in); err != nil { // 回避 (people.go)
 		return c, err
 	}
 	if err := s.domainRefusal(ctx, actor, c, a, desk, in); err != nil { // 一人负责一块 (people_domains.go)
@@ -443,7 +440,6 @@ func (s *Service) Act(ctx context.Context, actor access.Actor, caseID string, ve
 		}
 	}
 	if a == cases.Issue && c.Bundle != "" && !c.IssueApart {
-		mv.Close(ctx) // the bundle's transaction writes this case with its siblings
 		return s.issueBundle(ctx, actor, c, version, desk, in, clk)
 	}
 	before := c
@@ -481,7 +477,7 @@ func (s *Service) Act(ctx context.Context, actor access.Actor, caseID string, ve
 		extra = []string{"code", code}
 	}
 	due := c.DueDay(clk, clock.DateOf(s.DB.Now().In(clk.Rules.Location)))
-	err = s.DB.WriteMoving(ctx, mv, func(tx *store.Tx) error {
+	err = s.DB.Write(ctx, func(tx *store.Tx) error {
 		if err := tx.SaveCase(actor, c, version, before, ev, orgID); err != nil {
 			return err
 		}

@@ -1074,7 +1074,7 @@ func (s *Service) conflictOf(ctx context.Context, staffID string, c cases.Case) 
 
 // recuse refuses a move on a case whose applicant the actor (or the person a case is given to) has declared
 // a relation with (回避); the refusal is audited.
-func (s *Service) recuse(ctx context.Context, actor access.Actor, c cases.Case, a cases.Action, in cases.Input, mv *store.Moving) error {
+func (s *Service) recuse(ctx context.Context, actor access.Actor, c cases.Case, a cases.Action, in cases.Input) error {
 	if actor.System {
 		return nil
 	}
@@ -1083,7 +1083,6 @@ func (s *Service) recuse(ctx context.Context, actor access.Actor, c cases.Case, 
 		return err
 	}
 	if ok {
-		mv.Close(ctx) // the move's transaction holds the head this record's chain may be (store/moving.go)
 		if err := s.DB.Write(ctx, func(tx *store.Tx) error { return tx.Recused(actor, c, d, string(a)) }); err != nil {
 			return err
 		}

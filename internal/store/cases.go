@@ -81,17 +81,6 @@ func (tx *Tx) SaveCase(actor access.Actor, c cases.Case, version int, before cas
 	// the place columns too: the document leaves them to the row (casedoc.go)
 	caseArgs := append(append(append([]any{c.State, c.Step, c.Version, doc, events, tx.now}, placeArgs(c)...), factArgs(c)...), c.ID, version)
 	clock := append(clockArgs(c, standingDay(tx.now)), c.ID)
-	if tx.held == (heldCase{c.ID, version}) && tx.d.writesInWith {
-		// the row is held at the version the move was decided on (CaseToMove): the update cannot miss it, and
-		// rides with the audit insert and the COMMIT, the clock's with it
-		if err := tx.execLater(nil, clockUpdate, clock...); err != nil {
-			return errs.Wrap(err, "update case clock")
-		}
-		if err := tx.execLater(nil, caseUpdate, caseArgs...); err != nil {
-			return errs.Wrap(err, "update case")
-		}
-		return tx.savedCase(actor, c, before, ev)
-	}
 	var res sql.Result
 	if tx.d.writesInWith {
 		// the clock's update rides with the case's (a round trip fewer); when the version check refuses the
@@ -111,11 +100,6 @@ func (tx *Tx) SaveCase(actor access.Actor, c cases.Case, version int, before cas
 			return errs.Wrap(err, "update case clock")
 		}
 	}
-	return tx.savedCase(actor, c, before, ev)
-}
-
-// savedCase is the rest of SaveCase once the case is written: its joint cards' awaits and its audit entry.
-func (tx *Tx) savedCase(actor access.Actor, c, before cases.Case, ev cases.Event) error {
 	if err := tx.setAwaits(c); err != nil {
 		return err
 	}
@@ -142,7 +126,7 @@ func (db *DB) Case(ctx context.Context, id string) (cases.Case, error) {
 	var r caseRow
 	var events []byte
 	var phone sql.NullString
-	if err := db.queryRow(ctx, caseRead, id).
+	if err := db.queryRow(ctx, `SELECT `+caseCols+`, c.events, (SELECT a.phone FROM applicants a WHERE a.id = c.applicant_id) FROM cases c WHERE id = ?`, id).
 		Scan(append(r.dest(), &events, &phone)...); err != nil {
 		return cases.Case{}, notFound(err, "case")
 	}

@@ -102,7 +102,6 @@ var crossShard = map[[2]string]string{
 	{"DB.Applicant", "applicants"}:           byID,
 	{"DB.ApplicantAtIntake", "applicants"}:   byID,
 	{"DB.Case", "applicants"}:                byID, // the applicant's phone, read with the case for its move
-	{"DB.CaseToMove", "applicants"}:          byID, // the same, in the move's transaction
 	{"DB.ApplicantByIDNumber", "applicants"}: public,
 	{"DB.ApplicantOfIDNumber", "applicants"}: public,
 	{"DB.ApplicantsIn", "applicants"}:        subtree,
@@ -126,7 +125,6 @@ var crossShard = map[[2]string]string{
 	{"DB.AuditMoved", "audit_heads"}:        check,
 	{"DB.AnyChainKeyed", "audit_heads"}:     check,
 	{"DB.Empty", "audit_heads"}:             backup,
-	{"DB.CaseToMove", "audit_heads"}:        byID, // the chain named by the case's row, read with it
 	{"DB.fillHandoverSearch", "cases"}:      migration,
 	{"DB.fillHandoverSearch", "applicants"}: migration,
 	{"DB.fillAwaits", "cases"}:              migration,
@@ -160,7 +158,6 @@ var crossShard = map[[2]string]string{
 	{"DB.AssistedOpen", "cases"}:       subtree,
 	{"DB.CardsToPush", "cases"}:        sender,
 	{"DB.Case", "cases"}:               byID,
-	{"DB.CaseToMove", "cases"}:         byID, // DB.Case's read, in the move's transaction
 	{"caseItem", "cases"}:              byID,
 	{"timelineOf", "cases"}:            byID,
 	{"DB.CaseByNo", "cases"}:           public,

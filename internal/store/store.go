@@ -53,9 +53,6 @@ func MigrationsDigest() string {
 // DB is an open store.
 type DB struct {
 	d dialect
-	// moving holds a token for each move that holds a transaction from its case's read on (moving.go);
-	// nil where none does (SQLite)
-	moving chan struct{}
 	// retries counts transactions run again after a serialization failure or a deadlock.
 	retries atomic.Int64
 	// w takes every write. On SQLite it holds one connection: SQLite has one writer, and queueing writers in
@@ -185,7 +182,6 @@ func (db *DB) connect(ctx context.Context) error {
 		p.SetMaxIdleConns(32)
 		p.SetConnMaxIdleTime(5 * time.Minute)
 		db.d, db.w, db.r = postgres, p, p
-		db.moving = make(chan struct{}, movingHeld) // half of the 32
 		// A number's own commit need not wait for the disk: the transaction that uses the number commits
 		// after it, and waiting for its own commit to reach the disk writes the log up to there, the
 		// number's commit included. A crash can only give back numbers nobody used (no gap, even).
@@ -423,8 +419,6 @@ type Tx struct {
 	heads map[string]AuditHead
 	// ahead are numbers taken for the transaction's Takes to come (TakeAhead), by counter
 	ahead map[string]int64
-	// held is the case whose row the transaction holds from its read (CaseToMove); zero: none
-	held heldCase
 	// conn is the PostgreSQL connection a bulk load's transaction runs on, for COPY (bulk.go); nil otherwise.
 	conn *sql.Conn
 	// later are the writes kept to ride with the transaction's next statement (later.go), laterErr the
