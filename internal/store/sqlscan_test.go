@@ -47,7 +47,7 @@ var baseSinks = map[string]sqlSink{
 	"row":       {},                              // a rowFunc (casedoc.go): a statement read in a transaction or not
 	"execLater": {Arg: 1}, "queryRowKeeping": {}, // later.go: a write kept for the next statement, a read that lets it wait
 	"Exec": {}, "Query": {}, "QueryRow": {}, "Prepare": {}, "PrepareContext": {Arg: 1},
-	"Queue": {}, // a pgx batch's statement (pgtx.go, moving.go)
+	"Queue": {}, // a pgx batch's statement (pgtx.go)
 }
 
 // builderSinks build a statement from a parameter in a way the scanner does not follow (a strings.Builder
