@@ -353,7 +353,9 @@ func (db *DB) migrate(ctx context.Context, stop string) ([]string, error) {
 			return applied, err
 		}
 		if err := tx.Commit(); err != nil {
-			return applied, err
+			// a context ended just before the commit has rolled the migration back (ErrTxDone): say so, so
+			// that a Ctrl-C reads as a stop, not as a failed migration
+			return applied, errors.Join(ctx.Err(), err)
 		}
 		applied = append(applied, name)
 	}
