@@ -76,9 +76,11 @@ func OrgOfChain(chain string) string {
 // the writes of one busy township do not all wait for one head row: every transaction that appends to a
 // chain holds its head from the append to its commit. Lane 0 is the organisation's chain as it always was
 // (named by the organisation alone); lane k > 0 is named "org/k", and the keyed hash covers that name, so an
-// entry moved between lanes does not verify. An entity's entries take one lane (LaneOf), so that a case's
-// history stays in order on one chain; the number of lanes is a setting and may change at any time (a
-// later entry of the entity may then take another lane, and AuditOf still orders them by time).
+// entry moved between lanes does not verify. An entity's entries take its lane (LaneOf) when that lane is
+// free; on PostgreSQL a move that finds it held by another transaction takes a lane nobody holds instead
+// (the store's Tx.AuditFirst), so a case's history may run over several lanes of its organisation, each
+// entry's time (which its hash covers) putting them in order, as AuditOf reads them. The number of lanes is
+// a setting and may change at any time.
 const laneSep = "/"
 
 // LaneChain names lane lane of the organisation orgID's trail.

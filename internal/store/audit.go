@@ -37,27 +37,44 @@ func (tx *Tx) Audit(actor access.Actor, action, entity, entityID, orgID string, 
 }
 
 // AuditFirst says that the transaction will record an entry of orgID about entityID (Audit), before its
-// first write. On PostgreSQL the head of that entry's chain is then locked and read in the batch of the
+// first write. On PostgreSQL the head of a chain of orgID is then locked and read in the batch of the
 // first write (pgtx.go) instead of in a round trip of its own just before the commit: a move's transaction
 // is a handful of round trips, and each costs both processes a wake-up. The head is held from the first
 // write rather than from the append: longer by what the transaction does between them, which for a move is
 // making its entry, no statement. Elsewhere, or after the first write, it does nothing. A transaction that
 // writes to several chains may lock this one out of their order (appendAudit); a deadlock that makes is
 // PostgreSQL's to find and Write's to run again.
+//
+// With lanes, the head locked is the entity's lane's (audit.LaneOf) when no other transaction holds it, and
+// else the next lane of the organisation that nobody holds (SKIP LOCKED): a township's clerks then wait for
+// a head only when every lane is held at once, where by the entity's lane alone two moves of sixteen met on
+// one of eight lanes most of the time (issue 18: 4.6–5.2 backends waiting on heads). The transaction's
+// entries of orgID all go on the lane it holds (appendAudit). When every lane is held the read finds none,
+// and the append waits for the entity's lane as before.
 func (tx *Tx) AuditFirst(orgID, entityID string) {
 	if tx.pg == nil || tx.pg.begun || tx.conn != nil {
 		return
 	}
+	lanes := tx.db.AuditLanes
 	chain := tx.db.chainOf(orgID, entityID)
 	org, lane := audit.SplitLane(chain)
+	q, args := tx.d.q(auditHeadLock+tx.d.forUpdate), []any{org, lane}
+	if lanes > 1 && orgID != "" {
+		q, args = tx.d.q(auditLaneTake+tx.d.skipLocked), []any{org, lanes, lanes, lane, lanes}
+	}
 	tx.pg.early = &earlyRead{
-		q:    tx.d.q(auditHeadLock + tx.d.forUpdate),
-		args: []any{org, lane},
+		q:    q,
+		args: args,
 		scan: func(r pgx.Row) error {
 			var h AuditHead
-			err := r.Scan(&h.Seq, &h.Hash, &h.KeyedFrom)
+			var err error
+			if lanes > 1 && orgID != "" {
+				err = r.Scan(&lane, &h.Seq, &h.Hash, &h.KeyedFrom)
+			} else {
+				err = r.Scan(&h.Seq, &h.Hash, &h.KeyedFrom)
+			}
 			if errors.Is(err, pgx.ErrNoRows) {
-				return nil // a chain without a head yet: appendAudit makes it
+				return nil // a chain without a head yet, or every lane held: appendAudit makes or waits for it
 			}
 			if err != nil {
 				return errs.Wrap(err, "audit head")
@@ -65,11 +82,20 @@ func (tx *Tx) AuditFirst(orgID, entityID string) {
 			if tx.heads == nil {
 				tx.heads = map[string]AuditHead{}
 			}
-			tx.heads[chain] = h
+			if tx.held == nil {
+				tx.held = map[string]string{}
+			}
+			held := audit.LaneChain(org, lane)
+			tx.heads[held], tx.held[org] = h, held
 			return nil
 		},
 	}
 }
+
+// auditLaneTake locks and reads the head of one of an organisation's lanes (chain = ?, lane < ?), the
+// entity's lane (?) first and then those after it, round: with SKIP LOCKED the first that no other
+// transaction holds (AuditFirst).
+const auditLaneTake = `SELECT lane, seq, hash, keyed_from FROM audit_heads WHERE chain = ? AND lane < ? ORDER BY (lane + ? - ?) % ? LIMIT 1`
 
 // chainOf is the chain an entry of orgID about entityID goes on: its organisation's lane for the entity
 // (audit.LaneOf) among AuditLanes.
@@ -102,6 +128,12 @@ func (tx *Tx) appendAudit() error {
 		return nil
 	}
 	tx.audits = nil
+	for i := range es {
+		// an organisation's entries go on the lane the transaction holds (AuditFirst)
+		if c, ok := tx.held[audit.ChainOf(es[i].OrgID)]; ok {
+			es[i].Chain = c
+		}
+	}
 	byChain := map[string][]int{}
 	for i := range es {
 		byChain[es[i].Chain] = append(byChain[es[i].Chain], i)

@@ -1,9 +1,12 @@
 package store_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"testing"
+	"time"
 
 	"bianmin/internal/access"
 	"bianmin/internal/audit"
@@ -216,6 +219,134 @@ func TestAuditFirst(t *testing.T) {
 		checks, err := db.VerifyChains(ctx, "org-a")
 		if err != nil || len(checks) != 1 || store.Broken(checks) != nil || checks[0].Count != workers*each+2 {
 			t.Fatalf("org-a's chain: %+v %v", checks, err)
+		}
+	})
+}
+
+// A move whose entity's lane another transaction holds takes a lane of the organisation that nobody holds,
+// instead of waiting (PostgreSQL; SQLite has one writer, and its entries keep to the entity's lane); with
+// every lane held it waits for the entity's lane, and gets it when it is let go. The lanes stay chains that
+// verify with every entry.
+func TestAuditLaneTaken(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, db *store.DB) {
+		withKey(t, db)
+		const lanes = 4
+		db.AuditLanes = lanes
+		// a head on each of org-a's lanes
+		made := map[int]bool{}
+		for i := 0; len(made) < lanes; i++ {
+			id := fmt.Sprintf("note-%d", i)
+			if l := audit.LaneOf("org-a", id, lanes); !made[l] {
+				made[l] = true
+				if err := db.Write(ctx, func(tx *store.Tx) error {
+					return tx.Audit(access.System, "note.add", "note", id, "org-a", nil, nil)
+				}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		laneOf := func(id string) string {
+			t.Helper()
+			trail, err := db.AuditOf(ctx, "case", id, 10)
+			if err != nil || len(trail) != 1 {
+				t.Fatalf("%s's trail: %+v %v", id, trail, err)
+			}
+			return trail[0].Chain
+		}
+		move := func(ctx context.Context, id string, hold <-chan struct{}, held chan<- struct{}) error {
+			return db.Write(ctx, func(tx *store.Tx) error {
+				tx.AuditFirst("org-a", id)
+				if err := tx.MarkStep("move-" + id); err != nil {
+					return err
+				}
+				if held != nil {
+					held <- struct{}{}
+					<-hold
+				}
+				return tx.Audit(access.System, "case.move", "case", id, "org-a", nil, map[string]string{"case": id})
+			})
+		}
+		own := audit.LaneChain("org-a", audit.LaneOf("org-a", "case-x", lanes))
+		if db.Dialect() == "sqlite" {
+			if err := move(ctx, "case-x", nil, nil); err != nil {
+				t.Fatal(err)
+			}
+			if got := laneOf("case-x"); got != own {
+				t.Fatalf("case-x on %s, its lane %s", got, own)
+			}
+			return
+		}
+
+		// an entity of each lane
+		on := func(lane, n int) string {
+			for i := 0; ; i++ {
+				if id := fmt.Sprintf("case-%d-%d", lane, i); audit.LaneOf("org-a", id, lanes) == lane {
+					if n == 0 {
+						return id
+					}
+					n--
+				}
+			}
+		}
+		// moves kept open on every lane but the last, each on its entity's own lane
+		release := make(chan struct{})
+		held := make(chan struct{})
+		errc := make(chan error, lanes+1)
+		var wg sync.WaitGroup
+		holders := []string{}
+		for l := range lanes - 1 {
+			id := on(l, 0)
+			holders = append(holders, id)
+			wg.Go(func() { errc <- move(ctx, id, release, held) })
+			<-held
+		}
+		// a move whose lane is held does not wait for it while the last lane is free: it commits meanwhile
+		short, cancel := context.WithTimeout(ctx, 30*time.Second)
+		err := move(short, on(0, 1), nil, nil)
+		cancel()
+		if err != nil {
+			t.Fatalf("a move with a lane free: %v (it waited for its held lane)", err)
+		}
+		if got := laneOf(on(0, 1)); got != audit.LaneChain("org-a", lanes-1) {
+			t.Fatalf("the move whose lane was held went on %s, not the free lane", got)
+		}
+		// another whose lane is held takes the last lane, and holds it open too
+		holders = append(holders, on(0, 2))
+		wg.Go(func() { errc <- move(ctx, on(0, 2), release, held) })
+		<-held
+		// every lane held: a move now waits for its entity's lane
+		wg.Go(func() { errc <- move(ctx, "case-x", nil, nil) })
+		for {
+			n, err := db.LockWaiters(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n > 0 {
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		close(release)
+		wg.Wait()
+		close(errc)
+		for err := range errc {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		// every holder on a lane of its own, the waiting move on its entity's lane
+		seen := map[string]string{}
+		for _, id := range holders {
+			seen[laneOf(id)] = id
+		}
+		if len(seen) != lanes {
+			t.Fatalf("the %d holders took lanes %v: want each its own", lanes, seen)
+		}
+		if got := laneOf("case-x"); got != own {
+			t.Fatalf("case-x waited on %s, its lane %s", got, own)
+		}
+		if n, err := db.VerifyAudit(ctx); err != nil || n != lanes+lanes+2 {
+			t.Fatalf("verify: %d %v", n, err)
 		}
 	})
 }

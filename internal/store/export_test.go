@@ -62,3 +62,10 @@ func (db *DB) HoldWriters(n int) (restore func()) {
 	db.w.SetMaxOpenConns(n)
 	return func() { db.w.SetMaxOpenConns(was) }
 }
+
+// LockWaiters is how many of this database's PostgreSQL backends wait on a lock held by another transaction.
+func (db *DB) LockWaiters(ctx context.Context) (int, error) {
+	var n int
+	err := db.queryRow(ctx, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`).Scan(&n)
+	return n, err
+}

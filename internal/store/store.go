@@ -419,6 +419,9 @@ type Tx struct {
 	audits []audit.Entry
 	// heads are the chains' heads locked and read with the first write (AuditFirst), by chain
 	heads map[string]AuditHead
+	// held is the lane each organisation's entries go on, by the organisation's chain: the one whose head
+	// the first write locked (AuditFirst)
+	held map[string]string
 	// ahead are numbers taken for the transaction's Takes to come (TakeAhead), by counter
 	ahead map[string]int64
 	// conn is the PostgreSQL connection a bulk load's transaction runs on, for COPY (bulk.go); nil otherwise.
