@@ -38,6 +38,9 @@ type Config struct {
 	// AuditLanes is how many chains an organisation's audit trail runs in (store.DB.AuditLanes; 0: the
 	// engine's default: 8 on PostgreSQL, 1 on SQLite).
 	AuditLanes int
+	// WriteSlots is how many PostgreSQL write transactions run at once (store.DB.SetWriteSlots; 0: the
+	// default, store.DefaultWriteSlots).
+	WriteSlots int
 	// CheckpointEvery is how often the running server signs a checkpoint of the audit chain's head (0: 10 min).
 	CheckpointEvery time.Duration
 	// BackupEvery, BackupKeep and BackupDir: a scheduled backup every BackupEvery (0: none) into BackupDir
@@ -102,6 +105,13 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 		return nil, err
 	}
 	db.Log = cfg.Log
+	switch {
+	case cfg.WriteSlots < 0 || cfg.WriteSlots > store.MaxWriteSlots:
+		db.Close()
+		return nil, fmt.Errorf("write slots: %d is not between 1 and %d (0: the default)", cfg.WriteSlots, store.MaxWriteSlots)
+	case cfg.WriteSlots > 0:
+		db.SetWriteSlots(cfg.WriteSlots)
+	}
 	if cfg.FilesDir != "" {
 		if err := db.UseBlobDir(cfg.FilesDir); err != nil {
 			db.Close()

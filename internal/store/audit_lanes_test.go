@@ -288,6 +288,7 @@ func TestAuditLaneTaken(t *testing.T) {
 				}
 			}
 		}
+		db.SetWriteSlots(0) // five transactions at once below, four of them kept open
 		// moves kept open on every lane but the last, each on its entity's own lane
 		release := make(chan struct{})
 		held := make(chan struct{})
@@ -326,14 +327,7 @@ func TestAuditLaneTaken(t *testing.T) {
 			}
 			time.Sleep(10 * time.Millisecond)
 		}
-		close(release)
-		wg.Wait()
-		close(errc)
-		for err := range errc {
-			if err != nil {
-				t.Fatal(err)
-			}
-		}
+		letGo(t, release, &wg, errc)
 		// every holder on a lane of its own, the waiting move on its entity's lane
 		seen := map[string]string{}
 		for _, id := range holders {

@@ -14,17 +14,22 @@ import (
 // What an operator's metrics read from the store. The store keeps no metrics of its own (no registry in the
 // storage package): it answers these questions, and the web layer's collector asks them at each scrape.
 
-// WriterQueue is the number of transactions waiting for SQLite's one writer (0 on PostgreSQL, which has no
-// queue of its own in Bianmin).
+// WriterQueue is the number of write transactions waiting for their turn: for SQLite's one writer, or on
+// PostgreSQL for a write slot (SetWriteSlots).
 func (db *DB) WriterQueue() int {
 	if db.writes == nil {
-		return 0
+		return int(db.slotWaits.Load())
 	}
 	return len(db.writes)
 }
 
-// WriterQueueCap is the writer queue's capacity (0 on PostgreSQL).
-func (db *DB) WriterQueueCap() int { return cap(db.writes) }
+// WriterQueueCap is the writer queue's capacity on SQLite; on PostgreSQL the write slots (0: no bound).
+func (db *DB) WriterQueueCap() int {
+	if db.writes == nil {
+		return cap(db.slots)
+	}
+	return cap(db.writes)
+}
 
 // PoolStats returns the statistics of the writing and the reading pool (the same pool on PostgreSQL: read
 // is then false).

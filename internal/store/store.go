@@ -106,8 +106,12 @@ type DB struct {
 	headsEarly atomic.Int64
 	// writes feeds SQLite's one writer (group commit); nil on PostgreSQL.
 	writes chan *writeReq
-	stop   chan struct{}
-	wg     sync.WaitGroup
+	// slots are the PostgreSQL write transactions that may run at once (SetWriteSlots); nil: no bound.
+	// slotWaits counts the transactions waiting for one.
+	slots     chan struct{}
+	slotWaits atomic.Int64
+	stop      chan struct{}
+	wg        sync.WaitGroup
 	// blobs keeps the bytes of electronic materials (files.go); nil: in the database.
 	blobs Blobs
 	// groups counts the writer's group commits by size, for the operator's metrics (metrics.go).
@@ -195,6 +199,7 @@ func (db *DB) connect(ctx context.Context) error {
 		db.numbers.SetMaxOpenConns(4)
 		db.numbers.SetMaxIdleConns(4)
 		db.numbers.SetConnMaxIdleTime(5 * time.Minute)
+		db.SetWriteSlots(DefaultWriteSlots())
 	} else {
 		path := strings.TrimPrefix(dsn, "sqlite://")
 		if path == "" {
@@ -456,6 +461,17 @@ func (db *DB) writeOnce(ctx context.Context, fn func(*Tx) error) error {
 			return ctx.Err()
 		}
 		return <-req.done
+	}
+	if slots := db.slots; slots != nil {
+		db.slotWaits.Add(1)
+		select {
+		case slots <- struct{}{}:
+			db.slotWaits.Add(-1)
+		case <-ctx.Done():
+			db.slotWaits.Add(-1)
+			return ctx.Err()
+		}
+		defer func() { <-slots }()
 	}
 	tx := &Tx{d: db.d, ctx: ctx, now: db.Now().UTC().Truncate(time.Microsecond), db: db}
 	var err error

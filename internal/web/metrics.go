@@ -107,9 +107,9 @@ type storeCollector struct{ svc *service.Service }
 
 var (
 	descQueue = prometheus.NewDesc("bianmin_store_writer_queue_depth",
-		"Transactions waiting for SQLite's one writer (always 0 on PostgreSQL).", nil, nil)
+		"Write transactions waiting for their turn: for SQLite's one writer, or for a write slot on PostgreSQL (-write-slots).", nil, nil)
 	descQueueCap = prometheus.NewDesc("bianmin_store_writer_queue_capacity",
-		"Capacity of SQLite's writer queue (0 on PostgreSQL).", nil, nil)
+		"Capacity of SQLite's writer queue; on PostgreSQL the write slots (0: no bound).", nil, nil)
 	descGroup = prometheus.NewDesc("bianmin_store_group_commit_size",
 		"Transactions committed together by SQLite's writer in one sync to disk (group commit).", nil, nil)
 	descSweep = prometheus.NewDesc("bianmin_supervision_job_duration_seconds",

@@ -16,6 +16,7 @@ import (
 	"bianmin/internal/app"
 	"bianmin/internal/demo"
 	"bianmin/internal/logs"
+	"bianmin/internal/store"
 	"bianmin/internal/testkit"
 )
 
@@ -160,6 +161,9 @@ func TestOperatorsView(t *testing.T) {
 				if !strings.Contains(metrics, want) {
 					t.Errorf("/metrics lacks %q", want)
 				}
+			}
+			if slots := fmt.Sprintf("bianmin_store_writer_queue_capacity %d\n", store.DefaultWriteSlots()); m.DB.Dialect() == "postgres" && !strings.Contains(metrics, slots) {
+				t.Errorf("/metrics lacks %q: the write slots", slots)
 			}
 			if m.DB.Dialect() == "sqlite" {
 				// the demo's load and the requests went through the writer: its group commits are counted
