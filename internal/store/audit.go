@@ -56,10 +56,10 @@ func (tx *Tx) AuditFirst(orgID, entityID string) {
 		return
 	}
 	lanes := tx.db.AuditLanes
-	chain := tx.db.chainOf(orgID, entityID)
-	org, lane := audit.SplitLane(chain)
+	org, lane := audit.SplitLane(tx.db.chainOf(orgID, entityID))
+	anyLane := lanes > 1 && orgID != ""
 	q, args := tx.d.q(auditHeadLock+tx.d.forUpdate), []any{org, lane}
-	if lanes > 1 && orgID != "" {
+	if anyLane {
 		q, args = tx.d.q(auditLaneTake+tx.d.skipLocked), []any{org, lanes, lanes, lane, lanes}
 	}
 	tx.pg.early = &earlyRead{
@@ -68,7 +68,7 @@ func (tx *Tx) AuditFirst(orgID, entityID string) {
 		scan: func(r pgx.Row) error {
 			var h AuditHead
 			var err error
-			if lanes > 1 && orgID != "" {
+			if anyLane {
 				err = r.Scan(&lane, &h.Seq, &h.Hash, &h.KeyedFrom)
 			} else {
 				err = r.Scan(&h.Seq, &h.Hash, &h.KeyedFrom)
@@ -79,14 +79,8 @@ func (tx *Tx) AuditFirst(orgID, entityID string) {
 			if err != nil {
 				return errs.Wrap(err, "audit head")
 			}
-			if tx.heads == nil {
-				tx.heads = map[string]AuditHead{}
-			}
-			if tx.held == nil {
-				tx.held = map[string]string{}
-			}
-			held := audit.LaneChain(org, lane)
-			tx.heads[held], tx.held[org] = h, held
+			h.Chain = audit.LaneChain(org, lane)
+			tx.held = &h
 			return nil
 		},
 	}
@@ -128,10 +122,13 @@ func (tx *Tx) appendAudit() error {
 		return nil
 	}
 	tx.audits = nil
-	for i := range es {
-		// an organisation's entries go on the lane the transaction holds (AuditFirst)
-		if c, ok := tx.held[audit.ChainOf(es[i].OrgID)]; ok {
-			es[i].Chain = c
+	if tx.held != nil {
+		// the held lane's organisation's entries go on it (AuditFirst)
+		org, _ := audit.SplitLane(tx.held.Chain)
+		for i := range es {
+			if audit.ChainOf(es[i].OrgID) == org {
+				es[i].Chain = tx.held.Chain
+			}
 		}
 	}
 	byChain := map[string][]int{}
@@ -231,7 +228,7 @@ func (tx *Tx) auditHead(chain string, next int64) (audit.Entry, int64, error) {
 	org, lane := audit.SplitLane(chain)
 	lock := auditHeadLock + tx.d.forUpdate
 	var err error
-	if h, ok := tx.heads[chain]; ok {
+	if h := tx.held; h != nil && h.Chain == chain {
 		head.Seq, head.Hash, keyedFrom = h.Seq, h.Hash, h.KeyedFrom // locked with the first write (AuditFirst)
 		tx.db.headsEarly.Add(1)
 	} else {

@@ -1,6 +1,9 @@
 package store
 
-import "runtime"
+import (
+	"context"
+	"runtime"
+)
 
 // Write slots: on PostgreSQL at most so many write transactions run at once, and the others wait their turn
 // in the server (a channel) before they take a connection. Without a bound, sixteen clerks' moves all begin
@@ -10,8 +13,11 @@ import "runtime"
 // transactions that run finish before the next begins, nobody waits on a lock, and p99 per call was 34–41
 // ms at the same rate (BENCHMARKS.md, nineteenth session). SQLite has its own queue of one writer (writes).
 
-// MaxWriteSlots bounds SetWriteSlots: the pool holds 32 connections, and past them a slot waits for one.
-const MaxWriteSlots = 32
+// pgPool is how many connections the PostgreSQL pool holds.
+const pgPool = 32
+
+// MaxWriteSlots bounds SetWriteSlots: past the pool's connections a slot would only wait for one.
+const MaxWriteSlots = pgPool
 
 // DefaultWriteSlots is twice the processors the server may use, at least four: PostgreSQL's own rule of
 // thumb for connections that work at once (core count times two, wiki.postgresql.org, "Number Of Database
@@ -31,4 +37,21 @@ func (db *DB) SetWriteSlots(n int) {
 		return
 	}
 	db.slots = make(chan struct{}, min(n, MaxWriteSlots))
+}
+
+// takeSlot waits for a write slot (none to wait for on SQLite or without a bound) and returns what gives it
+// back; a context that ends first is the error, and nothing is taken.
+func (db *DB) takeSlot(ctx context.Context) (release func(), err error) {
+	slots := db.slots
+	if slots == nil {
+		return func() {}, nil
+	}
+	db.slotWaits.Add(1)
+	defer db.slotWaits.Add(-1)
+	select {
+	case slots <- struct{}{}:
+		return func() { <-slots }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }

@@ -182,8 +182,8 @@ func (db *DB) connect(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		p.SetMaxOpenConns(32)
-		p.SetMaxIdleConns(32)
+		p.SetMaxOpenConns(pgPool)
+		p.SetMaxIdleConns(pgPool)
 		p.SetConnMaxIdleTime(5 * time.Minute)
 		db.d, db.w, db.r = postgres, p, p
 		// A number's own commit need not wait for the disk: the transaction that uses the number commits
@@ -422,11 +422,9 @@ type Tx struct {
 	woken            map[string]bool // the outbox channels this transaction wakes (outbox.go)
 	// audits are the transaction's audit entries, chained and written just before it commits.
 	audits []audit.Entry
-	// heads are the chains' heads locked and read with the first write (AuditFirst), by chain
-	heads map[string]AuditHead
-	// held is the lane each organisation's entries go on, by the organisation's chain: the one whose head
-	// the first write locked (AuditFirst)
-	held map[string]string
+	// held is the chain head locked and read with the first write (AuditFirst; nil: none): its
+	// organisation's entries go on that lane
+	held *AuditHead
 	// ahead are numbers taken for the transaction's Takes to come (TakeAhead), by counter
 	ahead map[string]int64
 	// conn is the PostgreSQL connection a bulk load's transaction runs on, for COPY (bulk.go); nil otherwise.
@@ -462,19 +460,12 @@ func (db *DB) writeOnce(ctx context.Context, fn func(*Tx) error) error {
 		}
 		return <-req.done
 	}
-	if slots := db.slots; slots != nil {
-		db.slotWaits.Add(1)
-		select {
-		case slots <- struct{}{}:
-			db.slotWaits.Add(-1)
-		case <-ctx.Done():
-			db.slotWaits.Add(-1)
-			return ctx.Err()
-		}
-		defer func() { <-slots }()
+	release, err := db.takeSlot(ctx)
+	if err != nil {
+		return err
 	}
+	defer release()
 	tx := &Tx{d: db.d, ctx: ctx, now: db.Now().UTC().Truncate(time.Microsecond), db: db}
-	var err error
 	if db.d.pipelines {
 		tx.pg, err = db.beginPG(ctx)
 	} else {
