@@ -156,12 +156,18 @@ func (db *DB) Compact(ctx context.Context) error {
 		_, err := db.w.ExecContext(ctx, `VACUUM`)
 		return err
 	}
+	// the first transaction id not yet begun when Compact is called: row versions that transactions before
+	// it left dead are what is to be compacted away (as xid, modulo 2^32 as PostgreSQL's xid is)
+	var since string
+	if err := db.w.QueryRowContext(ctx, `SELECT (pg_snapshot_xmax(pg_current_snapshot())::text::numeric % 4294967296)::text`).Scan(&since); err != nil {
+		return err
+	}
 	sizes, err := db.TableBytes(ctx)
 	if err != nil {
 		return err
 	}
 	for name := range sizes {
-		db.quiet(ctx)
+		db.quiet(ctx, since)
 		if _, err := db.w.ExecContext(ctx, `VACUUM FULL `+pgIdent(name)); err != nil {
 			return err
 		}
@@ -169,15 +175,18 @@ func (db *DB) Compact(ctx context.Context) error {
 	return nil
 }
 
-// quiet waits, up to five seconds, until no other session of this database holds a snapshot or a
-// transaction: VACUUM FULL keeps every row version an open snapshot may still see, and the background jobs'
-// transactions (a sweep, a roll-up) would otherwise be measured as what the cases keep. PostgreSQL sets the
-// horizon of a database's own tables by that database's sessions alone.
-func (db *DB) quiet(ctx context.Context) {
-	for range 100 {
+// quiet waits, up to thirty seconds, until no other session of this database holds a snapshot or a
+// transaction that began before the transaction id since: VACUUM FULL keeps every row version such a
+// snapshot may still see, and the background jobs' transactions (a sweep, a roll-up) would otherwise be
+// measured as what the cases keep. Sessions that began after since do not hold those rows, so a job that
+// runs again and again does not keep it waiting (on a loaded machine it once measured cases at four times
+// their size when any snapshot at all made it wait, and five seconds ran out). PostgreSQL sets the horizon
+// of a database's own tables by that database's sessions alone.
+func (db *DB) quiet(ctx context.Context, since string) {
+	for range 600 {
 		var busy int
 		err := db.w.QueryRowContext(ctx, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
-			AND (backend_xmin IS NOT NULL OR backend_xid IS NOT NULL)`).Scan(&busy)
+			AND (age(backend_xmin) > age($1::xid) OR age(backend_xid) > age($1::xid))`, since).Scan(&busy)
 		if err != nil || busy == 0 {
 			return
 		}
