@@ -178,9 +178,9 @@ func (db *DB) Compact(ctx context.Context) error {
 // quiet waits, up to thirty seconds, until no other session of this database holds a snapshot or a
 // transaction that began before the transaction id since: VACUUM FULL keeps every row version such a
 // snapshot may still see, and the background jobs' transactions (a sweep, a roll-up) would otherwise be
-// measured as what the cases keep. Sessions that began after since do not hold those rows, so a job that
-// runs again and again does not keep it waiting (on a loaded machine it once measured cases at four times
-// their size when any snapshot at all made it wait, and five seconds ran out). PostgreSQL sets the horizon
+// measured as what the cases keep (a loaded clean-clone run once measured cases at four times their size
+// after a wait for any snapshot at all, of at most five seconds). Sessions that began after since do not
+// hold those rows, so a job that runs again and again does not keep it waiting. PostgreSQL sets the horizon
 // of a database's own tables by that database's sessions alone.
 func (db *DB) quiet(ctx context.Context, since string) {
 	for range 600 {
