@@ -167,7 +167,9 @@ func (db *DB) Compact(ctx context.Context) error {
 		return err
 	}
 	for name := range sizes {
-		db.quiet(ctx, since)
+		if err := db.quiet(ctx, since); err != nil {
+			return err
+		}
 		if _, err := db.w.ExecContext(ctx, `VACUUM FULL `+pgIdent(name)); err != nil {
 			return err
 		}
@@ -182,20 +184,21 @@ func (db *DB) Compact(ctx context.Context) error {
 // after a wait for any snapshot at all, of at most five seconds). Sessions that began after since do not
 // hold those rows, so a job that runs again and again does not keep it waiting. PostgreSQL sets the horizon
 // of a database's own tables by that database's sessions alone.
-func (db *DB) quiet(ctx context.Context, since string) {
+func (db *DB) quiet(ctx context.Context, since string) error {
 	for range 600 {
 		var busy int
 		err := db.w.QueryRowContext(ctx, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
 			AND (age(backend_xmin) > age($1::xid) OR age(backend_xid) > age($1::xid))`, since).Scan(&busy)
 		if err != nil || busy == 0 {
-			return
+			return err // a measure compacted without the wait would be wrong without saying so
 		}
 		select {
 		case <-ctx.Done():
-			return
+			return ctx.Err()
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+	return nil
 }
 
 // pgIdent quotes a PostgreSQL identifier.
