@@ -200,7 +200,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 	fs.StringVar(&cfg.AuditKeyFile, "audit-key", env("BIANMIN_AUDIT_KEY", ""), "file of the audit chain's key (default: audit.key in the data directory, made when missing)")
 	fs.StringVar(&cfg.CheckpointFile, "audit-checkpoints", env("BIANMIN_AUDIT_CHECKPOINTS", ""), "append-only log of signed audit checkpoints (default: audit-checkpoints.log in the data directory)")
 	fs.IntVar(&cfg.AuditLanes, "audit-lanes", int(envInt64("BIANMIN_AUDIT_LANES", 0)), "chains an organisation's audit trail runs in, so that one township's writes do not all wait for one head (0: 8 on PostgreSQL, 1 on SQLite)")
-	fs.IntVar(&cfg.WriteSlots, "write-slots", int(envInt64("BIANMIN_WRITE_SLOTS", 0)), "PostgreSQL write transactions run at once, the others waiting their turn in the server (0: twice the processors, at least 4)")
+	fs.IntVar(&cfg.WriteSlots, "write-slots", int(envInt64("BIANMIN_WRITE_SLOTS", 0)), "PostgreSQL write transactions run at once, the others waiting their turn in the server (0: twice the Go processors, at least 4)")
 	fs.DurationVar(&cfg.CheckpointEvery, "checkpoint-every", 10*time.Minute, "sign an audit checkpoint this often while serving")
 	fs.DurationVar(&cfg.BackupEvery, "backup-every", 0, "take a scheduled backup this often while serving (0: none)")
 	fs.IntVar(&cfg.BackupKeep, "backup-keep", 7, "scheduled backups kept")
@@ -504,6 +504,7 @@ func describe(m *app.Main, err error) error {
 }
 
 func serve(ctx context.Context, cfg app.Config, withDemo bool, demoCases, demoDays int, out io.Writer) error {
+	app.TuneProcs(cfg.DB)
 	m, err := app.Open(ctx, cfg)
 	if err != nil {
 		if stoppedBy(ctx, err) {

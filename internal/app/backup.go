@@ -34,7 +34,7 @@ func Restore(ctx context.Context, cfg Config, file string, progress func(string)
 	if err != nil {
 		return res, err
 	}
-	pg := strings.HasPrefix(cfg.DB, "postgres://") || strings.HasPrefix(cfg.DB, "postgresql://")
+	pg := store.EngineOf(cfg.DB) == "postgres"
 	if isSQLite {
 		if pg {
 			return res, errors.New("restore: an SQLite backup restores into SQLite (leave -db empty, or give an SQLite file)")

@@ -47,6 +47,15 @@ var (
 		noBytes: []byte{}, writesInWith: true, pipelines: true, auditLanes: 8}
 )
 
+// EngineOf names the engine a database address is for, as DB.Dialect does once it is open: "postgres" for
+// a postgres:// or postgresql:// URL, "sqlite" for anything else (a file, or the data directory's).
+func EngineOf(dsn string) string {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		return postgres.name
+	}
+	return sqlite.name
+}
+
 // q rewrites ? placeholders to $n for PostgreSQL, leaving quoted text alone. A statement's text is one of
 // the store's literals or built from a few of them (an IN list of so many), so each is rewritten once and
 // kept: every statement of every move passes here (measured: 2.6% of the server's processor before).

@@ -19,11 +19,13 @@ const pgPool = 32
 // MaxWriteSlots bounds SetWriteSlots: past the pool's connections a slot would only wait for one.
 const MaxWriteSlots = pgPool
 
-// DefaultWriteSlots is twice the processors the server may use, at least four: PostgreSQL's own rule of
+// DefaultWriteSlots is twice the Go processors the server may use, at least four: PostgreSQL's own rule of
 // thumb for connections that work at once (core count times two, wiki.postgresql.org, "Number Of Database
 // Connections"), with the server's processors standing for the database's, as they are in the two-command
 // setup and on a machine of the same size; a database on a larger machine is given its own with
-// -write-slots.
+// -write-slots. Serving on PostgreSQL the Go processors are twice the CPUs (app.TuneProcs), so the slots are
+// four a CPU: on two CPUs eight ran about a tenth more lifecycles than four with no lock waits
+// (BENCHMARKS.md, twenty-first session).
 func DefaultWriteSlots() int { return max(4, 2*runtime.GOMAXPROCS(0)) }
 
 // SetWriteSlots bounds the PostgreSQL write transactions that run at once to n (0: no bound). Transactions

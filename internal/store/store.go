@@ -177,7 +177,7 @@ func (db *DB) Reopen(ctx context.Context, between func() error) error {
 // connect opens the pools (and SQLite's writer) for db.dsn.
 func (db *DB) connect(ctx context.Context) error {
 	dsn, dataDir := db.dsn, db.dataDir
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+	if EngineOf(dsn) == postgres.name {
 		p, err := sql.Open("pgx", dsn)
 		if err != nil {
 			return err
