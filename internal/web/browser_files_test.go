@@ -19,6 +19,20 @@ import (
 	"bianmin/internal/testkit"
 )
 
+// loadedImages is how many of the images sel finds have loaded, waiting up to ten seconds for want of them:
+// the page's images load lazily (loading="lazy"), after the page is visible, and a check made the moment it
+// shows found none loaded on a busy machine.
+func loadedImages(t *testing.T, ctx context.Context, sel string, want int) int {
+	t.Helper()
+	expr := `[...document.querySelectorAll(` + "`" + sel + "`" + `)].filter(i => i.complete && i.naturalWidth > 0).length`
+	n := 0
+	for end := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		if n = eval[int](t, ctx, expr); n >= want || time.Now().After(end) {
+			return n
+		}
+	}
+}
+
 // phonePhoto writes a JPEG like a phone's photo of a paper: w×h with fine detail at high quality.
 func phonePhoto(t testing.TB, path string, w, h, q int) int {
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
@@ -110,7 +124,7 @@ func TestBrowserFullyOnline(t *testing.T) {
 	do(t, ctx, chromedp.Click(chromedp.CSS(`table.my-cases a.open-case`)), chromedp.WaitVisible(chromedp.CSS(`#files`)))
 	caseID := strings.TrimPrefix(eval[string](t, ctx, `location.pathname`), "/my/cases/")
 	no := eval[string](t, ctx, `document.querySelector("dl.facts dd.code").textContent`)
-	if n := eval[int](t, ctx, `[...document.querySelectorAll(".materials-files img")].filter(i => i.complete && i.naturalWidth > 0).length`); n != 2 {
+	if n := loadedImages(t, ctx, ".materials-files img", 2); n != 2 {
 		t.Fatalf("the resident sees %d of their two photos", n)
 	}
 	audit(ctx, t, "the resident's case page")
@@ -138,7 +152,7 @@ func TestBrowserFullyOnline(t *testing.T) {
 	// the back office: the files, not the applicant
 	login("tianshan.reviewer")
 	do(t, ctx, chromedp.Navigate(r.URL+"/cases/"+caseID), chromedp.WaitVisible(chromedp.CSS(`#files-masked`)))
-	if n := eval[int](t, ctx, `[...document.querySelectorAll(".materials-files img")].filter(i => i.complete && i.naturalWidth > 0).length`); n != 2 {
+	if n := loadedImages(t, ctx, ".materials-files img", 2); n != 2 {
 		t.Fatalf("the back office sees %d of the two photos", n)
 	}
 	page := eval[string](t, ctx, `document.querySelector("main").textContent`)
