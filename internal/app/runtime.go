@@ -47,13 +47,10 @@ func tuneRuntime() {
 // longer follows a change of the container's CPU limit while Bianmin runs (Go's default does): a restart
 // takes the new limit.
 func TuneProcs(dsn string) {
-	engine := store.EngineOf(dsn)
-	if engine != "postgres" {
-		return
-	}
 	procsOnce.Do(func() {
 		_, set := os.LookupEnv("GOMAXPROCS")
-		if n := procsFor(engine, set, runtime.GOMAXPROCS(0)); n != runtime.GOMAXPROCS(0) {
+		now := runtime.GOMAXPROCS(0)
+		if n := procsFor(store.EngineOf(dsn), set, now); n != now {
 			runtime.GOMAXPROCS(n)
 		}
 	})

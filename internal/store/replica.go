@@ -44,7 +44,7 @@ type lsnAt struct {
 // every interval; reads marked ReadReplica go to it while it lags at most maxLag. A replica down at start is
 // no error (the primary takes its reads until it answers); a server that answers but is no replica is.
 func (db *DB) UseReplica(ctx context.Context, dsn string, maxLag, every time.Duration, log *slog.Logger) error {
-	if db.d.name != "postgres" || !(strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")) {
+	if db.d.name != postgres.name || EngineOf(dsn) != postgres.name {
 		return errors.New("-db-read: a read replica needs PostgreSQL (-db and -db-read both postgres:// URLs)")
 	}
 	p, err := sql.Open("pgx", dsn)

@@ -24,8 +24,8 @@ const MaxWriteSlots = pgPool
 // Connections"), with the server's processors standing for the database's, as they are in the two-command
 // setup and on a machine of the same size; a database on a larger machine is given its own with
 // -write-slots. Serving on PostgreSQL the Go processors are twice the CPUs (app.TuneProcs), so the slots are
-// four a CPU: on two CPUs eight ran about a tenth more lifecycles than four with no lock waits
-// (BENCHMARKS.md, twenty-first session).
+// four a CPU: on two CPUs eight alone ran 172–176 lifecycles/s against 158–165 with four, no backend
+// waiting on a lock (BENCHMARKS.md, twenty-first session).
 func DefaultWriteSlots() int { return max(4, 2*runtime.GOMAXPROCS(0)) }
 
 // SetWriteSlots bounds the PostgreSQL write transactions that run at once to n (0: no bound). Transactions

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -19,18 +20,15 @@ import (
 	"bianmin/internal/testkit"
 )
 
-// loadedImages is how many of the images sel finds have loaded, waiting up to ten seconds for want of them:
-// the page's images load lazily (loading="lazy"), after the page is visible, and a check made the moment it
-// shows found none loaded on a busy machine.
+// loadedImages is how many of the images sel finds have loaded, once want of them have or ten seconds have
+// passed: the page's images load lazily (loading="lazy"), after the page is visible, and a check made the
+// moment it shows found none loaded on a busy machine.
 func loadedImages(t *testing.T, ctx context.Context, sel string, want int) int {
 	t.Helper()
-	expr := `[...document.querySelectorAll(` + "`" + sel + "`" + `)].filter(i => i.complete && i.naturalWidth > 0).length`
-	n := 0
-	for end := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
-		if n = eval[int](t, ctx, expr); n >= want || time.Now().After(end) {
-			return n
-		}
-	}
+	count := `[...document.querySelectorAll(` + strconv.Quote(sel) + `)].filter(i => i.complete && i.naturalWidth > 0).length`
+	// a timeout is no failure here: the count that follows says what loaded
+	chromedp.Run(ctx, chromedp.Poll[bool](count+` >= `+strconv.Itoa(want), chromedp.WithPollingTimeout(10*time.Second)))
+	return eval[int](t, ctx, count)
 }
 
 // phonePhoto writes a JPEG like a phone's photo of a paper: w×h with fine detail at high quality.
