@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"bianmin/internal/access"
 	"bianmin/internal/audit"
@@ -45,12 +46,15 @@ func (tx *Tx) Audit(actor access.Actor, action, entity, entityID, orgID string, 
 // writes to several chains may lock this one out of their order (appendAudit); a deadlock that makes is
 // PostgreSQL's to find and Write's to run again.
 //
-// With lanes, the head locked is the entity's lane's (audit.LaneOf) when no other transaction holds it, and
-// else the next lane of the organisation that nobody holds (SKIP LOCKED): a township's clerks then wait for
-// a head only when every lane is held at once, where by the entity's lane alone two moves of sixteen met on
-// one of eight lanes most of the time (issue 18: 4.6–5.2 backends waiting on heads). The transaction's
-// entries of orgID all go on the lane it holds (appendAudit). When every lane is held the read finds none,
-// and the append waits for the entity's lane as before.
+// With lanes, the transaction first takes a lane of orgID that no other transaction of the process holds
+// (lanes.go): when the process knows its head, nothing is read at all, and the audit insert's statement
+// guards that head; else that lane's head is locked and read as above. When the process holds every lane,
+// it waits for one. Without one (its context ended), the head locked is the entity's lane's (audit.LaneOf)
+// when no other transaction holds it, and else the next lane of the organisation that nobody holds (SKIP
+// LOCKED): by the entity's lane alone two moves of sixteen met on one of eight lanes most of the time
+// (issue 18: 4.6–5.2 backends waiting on heads). The transaction's entries of orgID all go on the lane it
+// holds (appendAudit). When every lane is held the read finds none, and the append waits for the entity's
+// lane.
 func (tx *Tx) AuditFirst(orgID, entityID string) {
 	if tx.pg == nil || tx.pg.begun || tx.conn != nil {
 		return
@@ -58,6 +62,18 @@ func (tx *Tx) AuditFirst(orgID, entityID string) {
 	lanes := tx.db.AuditLanes
 	org, lane := audit.SplitLane(tx.db.chainOf(orgID, entityID))
 	anyLane := lanes > 1 && orgID != ""
+	if anyLane && tx.lease == nil {
+		// a lane of the process's own (lanes.go): its head as the process knows it, else locked and read
+		if l := tx.db.lanes.take(tx.ctx, org, lanes); l != nil {
+			tx.lease = l
+			if l.head.Chain != "" && !tx.plain {
+				h := l.head
+				tx.held, tx.unread = &h, true
+				return
+			}
+			lane, anyLane = l.lane, false
+		}
+	}
 	q, args := tx.d.q(auditHeadLock+tx.d.forUpdate), []any{org, lane}
 	if anyLane {
 		q, args = tx.d.q(auditLaneTake+tx.d.skipLocked), []any{org, lanes, lanes, lane, lanes}
@@ -122,12 +138,31 @@ func (tx *Tx) appendAudit() error {
 		return nil
 	}
 	tx.audits = nil
-	if tx.held != nil {
-		// the held lane's organisation's entries go on it (AuditFirst)
-		org, _ := audit.SplitLane(tx.held.Chain)
+	const cols = 14
+	if tx.pg != nil && len(tx.later) > 0 && (tx.pg.early != nil || len(es) > rowsPerInsert(cols) && tx.keepsGuarded()) {
+		// a head to lock and read, and writes kept: they go first and the read with them, as with a first
+		// write sent at once (a kept guarded write: execGuarded). Or entries for several statements, which a
+		// guard cannot hold together.
+		if err := tx.flushLater(); err != nil {
+			return err
+		}
+	}
+	// the head the process knows goes unread only into one statement with the insert, which it guards; else
+	// auditHead locks and reads the lane, which stays this transaction's
+	unread := tx.unread && tx.pg != nil && tx.conn == nil && len(es) <= rowsPerInsert(cols)
+	// the organisation's entries go on the lane the transaction holds (AuditFirst): the process's own, read
+	// or not, or the one locked in the database
+	held := ""
+	if tx.lease != nil {
+		held = audit.LaneChain(tx.lease.org, tx.lease.lane)
+	} else if tx.held != nil {
+		held = tx.held.Chain
+	}
+	if held != "" {
+		org, _ := audit.SplitLane(held)
 		for i := range es {
 			if audit.ChainOf(es[i].OrgID) == org {
-				es[i].Chain = tx.held.Chain
+				es[i].Chain = held
 			}
 		}
 	}
@@ -144,9 +179,20 @@ func (tx *Tx) appendAudit() error {
 	// fewer for every audited write); else each on its own, before it
 	var with strings.Builder
 	var withArgs []any
+	var guards []string // what the insert's statement must have found for it to write (guardedSeq)
 	for n, c := range chains {
 		at := byChain[c]
-		head, keyedFrom, err := tx.auditHead(c, int64(len(at)))
+		var head audit.Entry
+		var keyedFrom int64
+		var err error
+		known := tx.held != nil && tx.held.Chain == c && unread
+		if known {
+			tx.db.headsUnread.Add(1)
+			head = audit.Entry{Chain: c, Seq: tx.held.Seq, Hash: tx.held.Hash}
+			keyedFrom, err = tx.keyedFrom(head.Seq, tx.held.KeyedFrom, int64(len(at)))
+		} else {
+			head, keyedFrom, err = tx.auditHead(c, int64(len(at)))
+		}
 		if err != nil {
 			return err
 		}
@@ -159,6 +205,9 @@ func (tx *Tx) appendAudit() error {
 			prev = &es[i]
 		}
 		org, lane := audit.SplitLane(c)
+		if tx.lease != nil && tx.lease.org == org && tx.lease.lane == lane {
+			tx.leftHead = AuditHead{Chain: c, Seq: prev.Seq, Hash: prev.Hash, KeyedFrom: keyedFrom} // given back with the lane
+		}
 		if !tx.d.writesInWith || tx.conn != nil {
 			if _, err := tx.exec(auditHeadUpdate, prev.Seq, prev.Hash, keyedFrom, org, lane); err != nil {
 				return errs.Wrap(err, "audit head update")
@@ -170,8 +219,14 @@ func (tx *Tx) appendAudit() error {
 		} else {
 			with.WriteString(", ")
 		}
-		fmt.Fprintf(&with, "h%d AS (%s RETURNING 1)", n, auditHeadUpdate)
-		withArgs = append(withArgs, prev.Seq, prev.Hash, keyedFrom, org, lane)
+		upd, uargs := auditHeadUpdate, []any{prev.Seq, prev.Hash, keyedFrom, org, lane}
+		if known {
+			// the head moves only from the one the process knows; finding another, the insert refuses
+			upd, uargs = upd+auditHeadWas, append(uargs, head.Seq, head.Hash, tx.held.KeyedFrom)
+			guards = append(guards, fmt.Sprintf("EXISTS (SELECT 1 FROM h%d)", n))
+		}
+		fmt.Fprintf(&with, "h%d AS (%s RETURNING 1)", n, upd)
+		withArgs = append(withArgs, uargs...)
 	}
 	// the writes nobody waited for (a move's notices and messages: later.go) ride in the same WITH
 	var kept []laterWrite
@@ -181,23 +236,30 @@ func (tx *Tx) appendAudit() error {
 		} else {
 			with.WriteString(", ")
 		}
-		lw, la, k := tx.laterWith()
+		lw, la, k, g := tx.laterWith()
 		with.WriteString(lw)
-		withArgs, kept = append(withArgs, la...), k
+		withArgs, kept, guards = append(withArgs, la...), k, append(guards, g...)
 	}
 	if with.Len() > 0 {
 		with.WriteString(" ")
 	}
-	const cols = 14
 	row := func(i int) []any {
 		e := es[i]
 		org, lane := audit.SplitLane(e.Chain)
 		return []any{org, lane, e.Seq, e.ID, e.At, e.ActorID, e.ActorName, storedOrg(e), e.Action, e.Entity, e.EntityID, tx.d.packJSON(e.Before), tx.d.packJSON(e.After), hashBytes(e.Hash)}
 	}
-	refused := func(err error) error { return errs.Wrap(laterRefused(kept, err), "audit insert") }
+	refused := func(err error) error {
+		if len(guards) > 0 && guardRefused(err) {
+			return errors.Join(errRetry, errGuard, err)
+		}
+		return errs.Wrap(laterRefused(kept, err), "audit insert")
+	}
 	if tx.pg != nil && len(es) <= rowsPerInsert(cols) {
 		// the transaction's last write: it goes with the COMMIT (pgtx.go), and its refusal comes back from there
 		q, args := insertRows(with.String(), withArgs, auditInsert, cols, 0, len(es), row)
+		if len(guards) > 0 {
+			q = guardedSeq(q, with.Len()+len(auditInsert), guards)
+		}
 		tx.pg.final = &laterWrite{q: tx.d.q(q), args: args, refused: refused}
 	} else if err := bulkInsertAfter(tx, with.String(), withArgs, auditInsert, cols, len(es), row); err != nil {
 		return refused(err)
@@ -216,6 +278,39 @@ const auditHeadLock = `SELECT seq, hash, keyed_from FROM audit_heads WHERE chain
 
 const auditHeadUpdate = `UPDATE audit_heads SET seq = ?, hash = ?, keyed_from = ? WHERE chain = ? AND lane = ?`
 
+// auditHeadWas narrows auditHeadUpdate to the head the process knows (lanes.go).
+const auditHeadWas = ` AND seq = ? AND hash = ? AND keyed_from = ?`
+
+// guardedSeq makes the first row of an audit insert (q; its rows begin at rows) write its seq only when
+// every guard holds, and NULL otherwise, which the column refuses (guardRefused): the whole statement, and
+// the transaction with it, is rolled back. A data-modifying WITH clause cannot stop its statement by itself;
+// this is how the clauses' findings (the head the process knew, a case's version: lanes.go) stop it.
+func guardedSeq(q string, rows int, guards []string) string {
+	const first = "(?, ?, ?"
+	if !strings.HasPrefix(q[rows:], first) {
+		panic("store: guardedSeq on a statement that is no audit insert")
+	}
+	return q[:rows] + "(?, ?, (SELECT ?::bigint WHERE " + strings.Join(guards, " AND ") + ")" + q[rows+len(first):]
+}
+
+// guardRefused reports a guarded audit insert's refusal: its seq NULL (guardedSeq).
+func guardRefused(err error) bool {
+	var pg *pgconn.PgError
+	return errors.As(err, &pg) && pg.Code == "23502" && pg.TableName == "audit_log" && pg.ColumnName == "seq"
+}
+
+// keyedFrom is from which entry a chain whose head is at seq, keyed from was (0: not keyed), is keyed when
+// next entries are appended (auditHead).
+func (tx *Tx) keyedFrom(seq, was, next int64) (int64, error) {
+	switch {
+	case len(tx.db.AuditKey) > 0 && was == 0:
+		return seq + next, nil
+	case len(tx.db.AuditKey) == 0 && was > 0:
+		return 0, errs.Wrap(audit.ErrNoKey, "audit append")
+	}
+	return was, nil
+}
+
 // auditHead locks and reads a chain's head (making it when the chain has no entry yet), and says from which
 // entry the chain is keyed. With a key and a chain not keyed yet, the chain turns keyed at the next entry
 // (next: the number of entries about to be appended is at least one); a chain begun with a key is keyed
@@ -228,7 +323,7 @@ func (tx *Tx) auditHead(chain string, next int64) (audit.Entry, int64, error) {
 	org, lane := audit.SplitLane(chain)
 	lock := auditHeadLock + tx.d.forUpdate
 	var err error
-	if h := tx.held; h != nil && h.Chain == chain {
+	if h := tx.held; h != nil && h.Chain == chain && !tx.unread {
 		head.Seq, head.Hash, keyedFrom = h.Seq, h.Hash, h.KeyedFrom // locked with the first write (AuditFirst)
 		tx.db.headsEarly.Add(1)
 	} else {
@@ -247,13 +342,8 @@ func (tx *Tx) auditHead(chain string, next int64) (audit.Entry, int64, error) {
 	if err != nil {
 		return head, 0, errs.Wrap(err, "audit head")
 	}
-	switch {
-	case len(tx.db.AuditKey) > 0 && keyedFrom == 0:
-		keyedFrom = head.Seq + next
-	case len(tx.db.AuditKey) == 0 && keyedFrom > 0:
-		return head, 0, errs.Wrap(audit.ErrNoKey, "audit append")
-	}
-	return head, keyedFrom, nil
+	keyedFrom, err = tx.keyedFrom(head.Seq, keyedFrom, next)
+	return head, keyedFrom, err
 }
 
 // KeyChains turns every chain not keyed yet keyed from its next entry on (when a key is set) and returns

@@ -81,24 +81,15 @@ func (tx *Tx) SaveCase(actor access.Actor, c cases.Case, version int, before cas
 	// the place columns too: the document leaves them to the row (casedoc.go)
 	caseArgs := append(append(append([]any{c.State, c.Step, c.Version, doc, events, tx.now}, placeArgs(c)...), factArgs(c)...), c.ID, version)
 	clock := append(clockArgs(c, standingDay(tx.now)), c.ID)
-	var res sql.Result
-	if tx.d.writesInWith {
-		// the clock's update rides with the case's (a round trip fewer); when the version check refuses the
-		// case's, the clock's is rolled back with the transaction
-		res, err = tx.exec(`WITH k AS (`+clockUpdate+`) `+caseUpdate, append(clock, caseArgs...)...)
-	} else {
-		res, err = tx.exec(caseUpdate, caseArgs...)
+	// On PostgreSQL both updates are kept for the transaction's next statement (later.go), which is mostly
+	// its audit insert: the move is then one statement (lanes.go). The case's is guarded (execGuarded): when
+	// the version check refuses it, the transaction ends as a conflict, the clock's update rolled back with it.
+	conflict := errs.New(errs.Conflict, "err.case.conflict")
+	if err := tx.execLater(nil, clockUpdate, clock...); err != nil {
+		return errs.Wrap(err, "update case clock")
 	}
-	if err != nil {
+	if err := tx.execGuarded(conflict, 1, caseUpdate, caseArgs...); err != nil {
 		return errs.Wrap(err, "update case")
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return errs.New(errs.Conflict, "err.case.conflict")
-	}
-	if !tx.d.writesInWith {
-		if _, err := tx.exec(clockUpdate, clock...); err != nil {
-			return errs.Wrap(err, "update case clock")
-		}
 	}
 	if err := tx.setAwaits(c); err != nil {
 		return err

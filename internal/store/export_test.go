@@ -69,3 +69,24 @@ func (db *DB) LockWaiters(ctx context.Context) (int, error) {
 	err := db.queryRow(ctx, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`).Scan(&n)
 	return n, err
 }
+
+// LaneWaiters is how many transactions wait for a lane of the process (lanes.go).
+func (db *DB) LaneWaiters() int64 { return db.lanes.waiting.Load() }
+
+// HeadsUnread is how many audit heads transactions have chained after as the process knew them (lanes.go).
+func (db *DB) HeadsUnread() int64 { return db.headsUnread.Load() }
+
+// Twin opens another store on the same database with the same audit key and lanes: a second instance.
+func (db *DB) Twin(ctx context.Context) (*DB, error) {
+	t, err := Open(ctx, db.dsn, db.dataDir)
+	if err != nil {
+		return nil, err
+	}
+	t.AuditKey, t.AuditLanes = db.AuditKey, db.AuditLanes
+	return t, nil
+}
+
+// ExecGuarded is execGuarded for tests.
+func (tx *Tx) ExecGuarded(mismatch error, want int64, q string, args ...any) error {
+	return tx.execGuarded(mismatch, want, q, args...)
+}

@@ -15,9 +15,10 @@ import (
 
 // A PostgreSQL write transaction pipelines its BEGIN with its first write and its COMMIT with its last: each
 // pair goes in one network write and comes back in one wait, where database/sql's transaction makes a round
-// trip of BEGIN and of COMMIT. A move's transaction is otherwise three or four statements, so these were a
+// trip of BEGIN and of COMMIT. A move's transaction was otherwise three or four statements, so these were a
 // third of its round trips, and a round trip is what a move spends (issue 18: Bianmin and PostgreSQL share
-// the processors, and every statement costs both a wake-up). The pipeline is one extended-protocol batch
+// the processors, and every statement costs both a wake-up). A transaction whose one statement is its final
+// write sends neither (commit; a move, lanes.go). The pipeline is one extended-protocol batch
 // ending in one Sync: when its first statement fails, PostgreSQL skips the rest (the COMMIT too) and the
 // transaction is rolled back. SQLite's transactions stay database/sql's: its statements are calls inside
 // the process.
@@ -131,23 +132,26 @@ func (p *pgTx) begin(ctx context.Context) error {
 }
 
 // commit sends the final write, if any, with the COMMIT, and gives the connection back. A transaction that
-// sent nothing has nothing to commit.
+// sent nothing has nothing to commit; one whose final write is all it sends sends it alone, without BEGIN
+// and COMMIT: a batch's statements up to its Sync are one transaction (an implicit one), committed at the
+// Sync when none failed and rolled back whole when one did. A move is such a transaction (lanes.go): two
+// statements fewer for PostgreSQL to run.
 func (p *pgTx) commit(ctx context.Context) error {
-	stmts := []laterWrite{{q: "commit"}}
-	if p.final != nil {
-		stmts = append([]laterWrite{*p.final}, stmts...)
-	}
-	if !p.begun {
-		if p.final == nil {
-			return p.conn.Close()
-		}
-		stmts = append([]laterWrite{{q: "begin"}}, stmts...)
-		p.begun = true
+	var stmts []laterWrite
+	switch {
+	case p.final == nil && !p.begun:
+		return p.conn.Close()
+	case p.final == nil:
+		stmts = []laterWrite{{q: "commit"}}
+	case !p.begun:
+		stmts = []laterWrite{*p.final}
+	default:
+		stmts = []laterWrite{*p.final, {q: "commit"}}
 	}
 	n, err := p.pipeline(ctx, stmts...)
 	if err != nil {
-		// the statements before the COMMIT answered: it was the COMMIT that failed
-		if p.final != nil && len(n) < len(stmts)-1 && p.final.refused != nil {
+		// the final write did not answer: it failed; else it was the COMMIT
+		if p.final != nil && len(n) == 0 && p.final.refused != nil {
 			err = p.final.refused(err)
 		} else {
 			err = errs.Wrap(err, "commit")

@@ -102,8 +102,12 @@ type DB struct {
 	// stmts holds SQLite's prepared statements, for the writer and for the readers: its driver would parse
 	// every statement afresh, which was a fifth of a busy hall's CPU. (PostgreSQL's driver caches its own.)
 	wStmts, rStmts stmtCache
+	// lanes are the audit lanes this process's transactions hold, and the heads it knows there (lanes.go)
+	lanes lanePool
 	// headsEarly counts the audit heads read with a transaction's first write (AuditFirst), for its test
 	headsEarly atomic.Int64
+	// headsUnread counts the heads chained after unread, as the process knew them (lanes.go), for its test
+	headsUnread atomic.Int64
 	// writes feeds SQLite's one writer (group commit); nil on PostgreSQL.
 	writes chan *writeReq
 	// slots are the PostgreSQL write transactions that may run at once (SetWriteSlots); nil: no bound.
@@ -160,6 +164,7 @@ func (db *DB) Reopen(ctx context.Context, between func() error) error {
 	closed := db.Close()
 	err := between()
 	db.orgs.Clear()
+	db.lanes.forget()
 	db.fixedSteps.Clear()
 	db.fixedItems.Clear()
 	for _, c := range []string{CacheReceivers, CacheRecusals, CacheSplits} {
@@ -407,6 +412,9 @@ func (db *DB) Pending(ctx context.Context) ([]string, error) {
 // errRetry asks Write to run the transaction again: it lost a race that a fresh run resolves.
 var errRetry = errors.New("store: transaction lost a race; retry")
 
+// errGuard is a statement refused by its guards (lanes.go): Write runs the transaction again, plain.
+var errGuard = errors.New("store: a guarded statement found what it expected changed")
+
 // Tx is a write transaction. Every state change happens inside one, together with its audit entry.
 type Tx struct {
 	tx  *sql.Tx // SQLite's, and a bulk load's; nil on PostgreSQL, which has pg
@@ -425,6 +433,16 @@ type Tx struct {
 	// held is the chain head locked and read with the first write (AuditFirst; nil: none): its
 	// organisation's entries go on that lane
 	held *AuditHead
+	// lease is the lane of held's organisation this transaction holds in the process (lanes.go; nil: none);
+	// unread says that held is the head the process knows there, neither locked nor read: the audit insert
+	// refuses to write unless it is still the head (guardedSeq)
+	lease  *laneLease
+	unread bool
+	// leftHead is the head the transaction leaves on its lane when it commits (appendAudit); committed: it did
+	leftHead  AuditHead
+	committed bool
+	// plain: a run after a guard refused the last one (lanes.go): no head taken unread, no guarded write kept
+	plain bool
 	// ahead are numbers taken for the transaction's Takes to come (TakeAhead), by counter
 	ahead map[string]int64
 	// conn is the PostgreSQL connection a bulk load's transaction runs on, for COPY (bulk.go); nil otherwise.
@@ -439,18 +457,23 @@ type Tx struct {
 // deadlock is retried a few times; fn must therefore not have effects outside the transaction.
 func (db *DB) Write(ctx context.Context, fn func(*Tx) error) error {
 	var err error
+	plain := false
 	for attempt := 0; attempt < 8; attempt++ {
-		err = db.writeOnce(ctx, fn)
+		err = db.writeOnce(ctx, fn, plain)
 		if err == nil || !(errors.Is(err, errRetry) || db.d.retryable(err)) {
 			return err
 		}
 		db.retries.Add(1)
+		if errors.Is(err, errGuard) {
+			plain = true // the next run tells why (lanes.go); nobody to wait for
+			continue
+		}
 		time.Sleep(time.Duration(attempt+1) * 5 * time.Millisecond)
 	}
 	return err
 }
 
-func (db *DB) writeOnce(ctx context.Context, fn func(*Tx) error) error {
+func (db *DB) writeOnce(ctx context.Context, fn func(*Tx) error, plain bool) (err error) {
 	if db.writes != nil {
 		req := &writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
 		select {
@@ -465,7 +488,8 @@ func (db *DB) writeOnce(ctx context.Context, fn func(*Tx) error) error {
 		return err
 	}
 	defer release()
-	tx := &Tx{d: db.d, ctx: ctx, now: db.Now().UTC().Truncate(time.Microsecond), db: db}
+	tx := &Tx{d: db.d, ctx: ctx, now: db.Now().UTC().Truncate(time.Microsecond), db: db, plain: plain}
+	defer func() { tx.giveLane(err) }() // a panic too gives its lane back
 	if db.d.pipelines {
 		tx.pg, err = db.beginPG(ctx)
 	} else {
@@ -505,6 +529,7 @@ func (db *DB) finish(ctx context.Context, tx *Tx, fn func(*Tx) error) error {
 	if err != nil {
 		return err
 	}
+	tx.committed = true
 	db.noteCommit(ctx)
 	for _, f := range tx.afterCommit {
 		f()
