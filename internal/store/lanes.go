@@ -26,8 +26,8 @@ import (
 // no BEGIN and COMMIT of its own (pgTx.commit).
 //
 // The process walks an organisation's lanes from a lane it drew for it, so that two instances serving the
-// same township mostly write on lanes of their own; when a guard finds that another wrote on its lane, it
-// draws again. When every lane of the organisation is taken in the process, the transaction waits for one
+// same township mostly write on lanes of their own; after a statement its guards refused (another instance's
+// head, or a case's version moved), it draws again. When every lane of the organisation is taken in the process, the transaction waits for one
 // to be given back: a lane taken with its head unread is not locked in the database, so a transaction that
 // went there instead would make the one that holds it run again.
 
