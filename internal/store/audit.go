@@ -49,48 +49,34 @@ func (tx *Tx) Audit(actor access.Actor, action, entity, entityID, orgID string, 
 // With lanes, the transaction first takes a lane of orgID that no other transaction of the process holds
 // (lanes.go): when the process knows its head, nothing is read at all, and the audit insert's statement
 // guards that head; else that lane's head is locked and read as above. When the process holds every lane,
-// it waits for one. Without one (its context ended), the head locked is the entity's lane's (audit.LaneOf)
-// when no other transaction holds it, and else the next lane of the organisation that nobody holds (SKIP
-// LOCKED): by the entity's lane alone two moves of sixteen met on one of eight lanes most of the time
-// (issue 18: 4.6–5.2 backends waiting on heads). The transaction's entries of orgID all go on the lane it
-// holds (appendAudit). When every lane is held the read finds none, and the append waits for the entity's
-// lane.
+// it waits for one (a lane taken unread is not locked in the database, so going to another would make its
+// holder run again); a transaction whose context ends meanwhile reads nothing early, and fails with its
+// context. The transaction's entries of orgID all go on the lane it holds (appendAudit).
 func (tx *Tx) AuditFirst(orgID, entityID string) {
 	if tx.pg == nil || tx.pg.begun || tx.conn != nil {
 		return
 	}
-	lanes := tx.db.AuditLanes
 	org, lane := audit.SplitLane(tx.db.chainOf(orgID, entityID))
-	anyLane := lanes > 1 && orgID != ""
-	if anyLane && tx.lease == nil {
-		// a lane of the process's own (lanes.go): its head as the process knows it, else locked and read
-		if l := tx.db.lanes.take(tx.ctx, org, lanes); l != nil {
-			tx.lease = l
-			if l.head.Chain != "" && !tx.plain {
-				h := l.head
-				tx.held, tx.unread = &h, true
-				return
-			}
-			lane, anyLane = l.lane, false
+	if lanes := tx.db.AuditLanes; lanes > 1 && orgID != "" && tx.lease == nil {
+		l := tx.db.lanes.take(tx.ctx, org, lanes)
+		if l == nil {
+			return // its context ended
+		}
+		tx.lease, lane = l, l.lane
+		if l.head.Chain != "" && !tx.plain {
+			h := l.head
+			tx.held, tx.unread = &h, true
+			return
 		}
 	}
-	q, args := tx.d.q(auditHeadLock+tx.d.forUpdate), []any{org, lane}
-	if anyLane {
-		q, args = tx.d.q(auditLaneTake+tx.d.skipLocked), []any{org, lanes, lanes, lane, lanes}
-	}
 	tx.pg.early = &earlyRead{
-		q:    q,
-		args: args,
+		q:    tx.d.q(auditHeadLock + tx.d.forUpdate),
+		args: []any{org, lane},
 		scan: func(r pgx.Row) error {
 			var h AuditHead
-			var err error
-			if anyLane {
-				err = r.Scan(&lane, &h.Seq, &h.Hash, &h.KeyedFrom)
-			} else {
-				err = r.Scan(&h.Seq, &h.Hash, &h.KeyedFrom)
-			}
+			err := r.Scan(&h.Seq, &h.Hash, &h.KeyedFrom)
 			if errors.Is(err, pgx.ErrNoRows) {
-				return nil // a chain without a head yet, or every lane held: appendAudit makes or waits for it
+				return nil // a chain without a head yet: appendAudit makes it
 			}
 			if err != nil {
 				return errs.Wrap(err, "audit head")
@@ -101,11 +87,6 @@ func (tx *Tx) AuditFirst(orgID, entityID string) {
 		},
 	}
 }
-
-// auditLaneTake locks and reads the head of one of an organisation's lanes (chain = ?, lane < ?), the
-// entity's lane (?) first and then those after it, round: with SKIP LOCKED the first that no other
-// transaction holds (AuditFirst).
-const auditLaneTake = `SELECT lane, seq, hash, keyed_from FROM audit_heads WHERE chain = ? AND lane < ? ORDER BY (lane + ? - ?) % ? LIMIT 1`
 
 // chainOf is the chain an entry of orgID about entityID goes on: its organisation's lane for the entity
 // (audit.LaneOf) among AuditLanes.
