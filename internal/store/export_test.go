@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 
 	"bianmin/internal/audit"
 )
@@ -89,4 +90,51 @@ func (db *DB) Twin(ctx context.Context) (*DB, error) {
 // ExecGuarded is execGuarded for tests.
 func (tx *Tx) ExecGuarded(mismatch error, want int64, q string, args ...any) error {
 	return tx.execGuarded(mismatch, want, q, args...)
+}
+
+// Queries whose plans TestClockIndexesServeTheirQueries checks, as the store runs them.
+const (
+	SuspendedToRestand = suspendedToRestand
+	AskingCasesAll     = askingCases + ` ORDER BY k.case_id LIMIT ?`
+	OpenCount          = openCount
+)
+
+// Plan is the engine's plan of q (PostgreSQL's EXPLAIN, SQLite's EXPLAIN QUERY PLAN), a line a node, with
+// PostgreSQL's sequential scans turned off for its transaction: on a test's few rows a scan costs less than
+// any index, and what a test asks is whether an index serves the query at all.
+func (db *DB) Plan(ctx context.Context, q string, args ...any) (string, error) {
+	var lines []string
+	err := db.Write(ctx, func(tx *Tx) error {
+		lines = nil
+		explain := `EXPLAIN QUERY PLAN `
+		if tx.d.dollar {
+			if _, err := tx.exec(`SET LOCAL enable_seqscan = off`); err != nil {
+				return err
+			}
+			explain = `EXPLAIN `
+		}
+		rows, err := tx.query(explain+q, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		cols, err := rows.Columns()
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			dest := make([]any, len(cols))
+			var detail string
+			for i := range dest {
+				dest[i] = new(any)
+			}
+			dest[len(dest)-1] = &detail // the node's text is the last column on both engines
+			if err := rows.Scan(dest...); err != nil {
+				return err
+			}
+			lines = append(lines, detail)
+		}
+		return rows.Err()
+	})
+	return strings.Join(lines, "\n"), err
 }

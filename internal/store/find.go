@@ -616,6 +616,10 @@ var wideName = 300
 // day), then the other open cases (queueSegment + the due day); a queue day is at most cases.NoDueDay.
 const queueSegment = cases.NoDueDay + 1
 
+// openCount counts the region's open cases, up to a cap, on an index that holds only open ones (the queue's,
+// migration 095; TestClockIndexesServeTheirQueries).
+const openCount = `SELECT count(*) FROM (SELECT 1 FROM case_clock k WHERE k.queue_due > 0 LIMIT ?) t`
+
 // queuePage reads a page of the queue in its order: first the open cases in a state the actor acts on, then
 // the other open ones, each by the nearest due day. A scope of up to CountCap open cases (a township, a
 // station, most departments) is read whole from its own open-row indexes and put in order here; a larger one
@@ -632,7 +636,7 @@ func (db *DB) queuePage(ctx context.Context, q CaseQuery, page *CasePage) error 
 	var got []queueEntry
 	var err error
 	if q.All {
-		err = db.queueCount(ctx, `SELECT count(*) FROM (SELECT 1 FROM case_clock k WHERE k.queue_due > 0 LIMIT ?) t`, nil, &page.Total)
+		err = db.queueCount(ctx, openCount, nil, &page.Total)
 	} else {
 		err = db.queueArmsCount(ctx, q, &page.Total)
 	}

@@ -116,7 +116,8 @@ func (db *DB) Orders(ctx context.Context, q OrderQuery) ([]oversight.Order, erro
 // waits for a head's approval, oldest first, at most limit: the director's queue lists them whatever page
 // of the queue is shown.
 func (db *DB) AskingCases(ctx context.Context, q CaseQuery, limit int) ([]cases.Case, error) {
-	where, args := ` WHERE k.asks = 'extension'`, []any{}
+	var where string
+	var args []any
 	if !q.All {
 		if db.d.dollar && q.Root != "" {
 			ids, err := db.orgIDsUnder(ctx, q.Root)
@@ -129,5 +130,9 @@ func (db *DB) AskingCases(ctx context.Context, q CaseQuery, limit int) ([]cases.
 		where += " AND " + scope
 		args = append(args, sargs...)
 	}
-	return db.queryCases(ctx, `SELECT `+caseCols+` FROM case_clock k JOIN cases c ON c.id = k.case_id`+where+` ORDER BY k.case_id LIMIT ?`, append(args, limit)...)
+	return db.queryCases(ctx, askingCases+where+` ORDER BY k.case_id LIMIT ?`, append(args, limit)...)
 }
+
+// askingCases reads the cases asking for more days on case_clock_asks, which holds only those (migration 095;
+// TestClockIndexesServeTheirQueries).
+const askingCases = `SELECT ` + caseCols + ` FROM case_clock k JOIN cases c ON c.id = k.case_id WHERE k.asks = 'extension'`

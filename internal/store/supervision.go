@@ -151,11 +151,14 @@ func (db *DB) CasesToRestand(ctx context.Context, before, limit int) ([]cases.Ca
 	if err != nil || len(list) > 0 {
 		return list, err
 	}
-	// SQLite uses a partial index only when the query repeats its condition word for word (case_clock_suspended,
-	// migration 095)
-	return db.queryCases(ctx, `SELECT `+caseCols+` FROM case_clock k JOIN cases c ON c.id = k.case_id
-		WHERE k.running = 2 AND k.standing_of > 0 AND k.standing_of < ? LIMIT ?`, before, limit)
+	return db.queryCases(ctx, suspendedToRestand, before, limit)
 }
+
+// suspendedToRestand reads the suspended cases whose standing was computed before a day, on
+// case_clock_suspended (migration 095). SQLite uses a partial index only when the query repeats its condition
+// word for word (TestClockIndexesServeTheirQueries).
+const suspendedToRestand = `SELECT ` + caseCols + ` FROM case_clock k JOIN cases c ON c.id = k.case_id
+	WHERE k.running = 2 AND k.standing_of > 0 AND k.standing_of < ? LIMIT ?`
 
 // ResetStanding marks every open case's standing as never computed, for the next sweep to compute again
 // (after a change of the calendar).
