@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -17,11 +18,13 @@ func TestClockIndexesServeTheirQueries(t *testing.T) {
 	cases := []struct {
 		name, q string
 		args    []any
-		index   string // the index the plan must name; "" any index of case_clock that holds open cases only
+		indexes []string // the plan must name one of them
 	}{
-		{"restanding the suspended cases", store.SuspendedToRestand, []any{20261203, 1000}, "case_clock_suspended"},
-		{"the cases asking for more days", store.AskingCasesAll, []any{50}, "case_clock_asks"},
-		{"counting the region's open cases", store.OpenCount, []any{10001}, ""},
+		{"restanding the suspended cases", store.SuspendedToRestand, []any{20261203, 1000}, []string{"case_clock_suspended"}},
+		{"the cases asking for more days", store.AskingCasesAll, []any{50}, []string{"case_clock_asks"}},
+		// any index holding the open cases only will do
+		{"counting the region's open cases", store.OpenCount, []any{10001},
+			[]string{"case_clock_queue", "case_clock_open_handling", "case_clock_open_department"}},
 	}
 	testkit.Each(t, func(t *testing.T, db *store.DB) {
 		for _, c := range cases {
@@ -30,8 +33,8 @@ func TestClockIndexesServeTheirQueries(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if c.index != "" && !strings.Contains(plan, c.index) {
-					t.Fatalf("the plan does not use %s:\n%s", c.index, plan)
+				if !slices.ContainsFunc(c.indexes, func(ix string) bool { return strings.Contains(plan, ix) }) {
+					t.Fatalf("the plan uses none of %v:\n%s", c.indexes, plan)
 				}
 				// no node reads the clock table whole: PostgreSQL's "Seq Scan on case_clock", SQLite's "SCAN k"
 				// without an index
@@ -41,9 +44,6 @@ func TestClockIndexesServeTheirQueries(t *testing.T) {
 					if whole {
 						t.Fatalf("the plan reads the clock table whole:\n%s", plan)
 					}
-				}
-				if c.index == "" && !strings.Contains(plan, "case_clock_") {
-					t.Fatalf("the plan uses no index of the clock:\n%s", plan)
 				}
 			})
 		}
