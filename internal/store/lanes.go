@@ -27,9 +27,9 @@ import (
 //
 // The process walks an organisation's lanes from a lane it drew for it, so that two instances serving the
 // same township mostly write on lanes of their own; after a statement its guards refused (another instance's
-// head, or a case's version moved), it draws again. When every lane of the organisation is taken in the process, the transaction waits for one
-// to be given back: a lane taken with its head unread is not locked in the database, so a transaction that
-// went there instead would make the one that holds it run again.
+// head, or a case's version moved), it draws again. When every lane of the organisation is taken in the
+// process, the transaction waits for one to be given back: a lane taken with its head unread is not locked
+// in the database, so a transaction that went there instead would make the one that holds it run again.
 
 // laneSet is one organisation's lanes in this process.
 type laneSet struct {
@@ -149,14 +149,4 @@ func (tx *Tx) giveLane(err error) {
 	}
 	tx.db.lanes.give(tx.lease, h, errors.Is(err, errGuard))
 	tx.lease = nil
-}
-
-// keepsGuarded reports whether a guarded write is kept (execGuarded).
-func (tx *Tx) keepsGuarded() bool {
-	for _, l := range tx.later {
-		if l.want > 0 {
-			return true
-		}
-	}
-	return false
 }

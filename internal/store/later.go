@@ -71,6 +71,11 @@ func (tx *Tx) execGuarded(mismatch error, want int64, q string, args ...any) err
 	return nil
 }
 
+// keepsGuarded reports whether a guarded write is kept (execGuarded).
+func (tx *Tx) keepsGuarded() bool {
+	return slices.ContainsFunc(tx.later, func(l laterWrite) bool { return l.want > 0 })
+}
+
 // laterWith takes the kept writes as WITH clauses ("l0 AS (...), l1 AS (...)") and their arguments, in
 // order; the writes are no longer kept. PostgreSQL runs every data-modifying WITH clause exactly once, read
 // or not, on the statement's snapshot: the kept writes are new rows of their own (or rows no other clause of

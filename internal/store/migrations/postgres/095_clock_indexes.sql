@@ -1,7 +1,7 @@
 -- Every move rewrites its case's clock row, and none of those updates is HOT: the queue day, state and cards
 -- it indexes change at each. So each move writes an entry in every index of case_clock whose condition the
--- new row meets (issue 18: the B-tree inserts of the write-ahead log). Three indexes find rare rows and no
--- longer take the others:
+-- new row meets (issue 18: the B-tree inserts of the write-ahead log). Three indexes are read for some rows
+-- only, and now hold only those:
 -- the director's queue finds the cases asking for more days, a few of the open ones;
 DROP INDEX case_clock_asks;
 CREATE INDEX case_clock_asks ON case_clock(case_id) WHERE asks = 'extension';
