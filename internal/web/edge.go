@@ -225,14 +225,17 @@ func decodeJSON(r *http.Request, v any) error {
 	if !utf8.Valid(body) {
 		return badText("body")
 	}
+	// the whole body must be one JSON value: the decoder below stops after the first, and what followed it
+	// (FuzzMoveJSON: `{"action":"\u0000"}0`) would have skipped the NUL check
 	var raw any
-	if err := json.Unmarshal(body, &raw); err == nil {
-		if path, bad := nulPath(raw, ""); bad {
-			if path == "" {
-				path = "body"
-			}
-			return badText(path)
+	if err := json.Unmarshal(body, &raw); err != nil {
+		return errs.Field("body", "err.json").With("detail", err.Error())
+	}
+	if path, bad := nulPath(raw, ""); bad {
+		if path == "" {
+			path = "body"
 		}
+		return badText(path)
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
