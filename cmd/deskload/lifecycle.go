@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -20,8 +21,10 @@ import (
 // (receive, accept, two review passes, decide, issue: internal/apiload, the script the benchmark in
 // internal/web/lifecycle_bench_test.go runs too), the clerk and reviewer of 天山镇 and the banner's 民政局
 // signed in once and shared. It prints lifecycles/s and p50/p99 per call; with -pid, the server's CPU time
-// per lifecycle (read from /proc, the server being another process on this machine); with -upstream, the
-// push of the moves to a receiver (push.go).
+// per lifecycle (read from /proc, the server being another process on this machine), and where /proc is,
+// the whole machine's processor time per lifecycle split into this load's, the server's and the rest (on a
+// machine that runs nothing else, the database's and the kernel's work for it); with -upstream, the push of
+// the moves to a receiver (push.go).
 
 // lifecycler keeps the latencies and failures of an apiload.Lifecycle's calls.
 type lifecycler struct {
@@ -74,7 +77,7 @@ func lifecycleLoad(base, password string, clients, townships, from int, dur time
 			fail("upstream", err)
 		}
 	}
-	cpu0 := cpuTime(pids)
+	cpu0, self0, busy0 := cpuTime(pids), cpuTime("self"), machineBusy()
 	end := time.Now().Add(dur)
 	t0 := time.Now()
 	var done atomic.Int64
@@ -93,7 +96,7 @@ func lifecycleLoad(base, password string, clients, townships, from int, dur time
 	}
 	wg.Wait()
 	elapsed := time.Since(t0)
-	cpu := cpuTime(pids) - cpu0
+	cpu, self, busy := cpuTime(pids)-cpu0, cpuTime("self")-self0, machineBusy()-busy0
 	var waits []waitRow
 	var samples int
 	if sampler != nil {
@@ -103,6 +106,11 @@ func lifecycleLoad(base, password string, clients, townships, from int, dur time
 	fmt.Printf("%d clients in %d townships, %s: %d lifecycles, %.1f lifecycles/s, %d calls failed\n", clients, len(lives), dur, n, float64(n)/elapsed.Seconds(), l.failed.Load())
 	if pids != "" && n > 0 {
 		fmt.Printf("server CPU (pids %s): %.1f s, %.2f ms per lifecycle\n", pids, cpu.Seconds(), float64(cpu.Microseconds())/1000/float64(n))
+	}
+	if busy > 0 && n > 0 {
+		per := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 / float64(n) }
+		fmt.Printf("machine CPU: %.2f ms per lifecycle (%.0f%% of %d processors busy): this load %.2f, the server %.2f, the rest %.2f (the database, and all else the machine ran)\n",
+			per(busy), 100*busy.Seconds()/elapsed.Seconds()/float64(runtime.NumCPU()), runtime.NumCPU(), per(self), per(cpu), per(busy-self-cpu))
 	}
 	fmt.Printf("| call | calls | p50 | p99 |\n|---|---|---|---|\n")
 	var all []time.Duration
@@ -147,8 +155,8 @@ func (l *lifecycler) subjects() (string, string, error) {
 	return items[0].ID, page.Applicants[0].ID, nil
 }
 
-// cpuTime sums the user and system CPU time of the processes named (a comma-separated list of pids; ""
-// none), from /proc/PID/stat, in clock ticks of 10 ms (Linux's USER_HZ).
+// cpuTime sums the user and system CPU time of the processes named (a comma-separated list of pids, or
+// "self"; "" none), from /proc/PID/stat, in clock ticks of 10 ms (Linux's USER_HZ).
 func cpuTime(pids string) time.Duration {
 	var total time.Duration
 	for _, p := range strings.Split(pids, ",") {
@@ -169,4 +177,27 @@ func cpuTime(pids string) time.Duration {
 		total += time.Duration(u+s) * 10 * time.Millisecond
 	}
 	return total
+}
+
+// machineBusy is the processor time the whole machine has spent on anything but idling and waiting for its
+// disks since it started (/proc/stat's first line, in ticks of 10 ms); 0 where there is no /proc.
+func machineBusy() time.Duration {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0
+	}
+	line, _, _ := bytes.Cut(b, []byte("\n"))
+	f := strings.Fields(string(line))
+	if len(f) < 9 || f[0] != "cpu" {
+		return 0
+	}
+	var busy int64
+	for i, v := range f[1:9] { // user nice system idle iowait irq softirq steal
+		if i == 3 || i == 4 {
+			continue
+		}
+		t, _ := strconv.ParseInt(v, 10, 64)
+		busy += t
+	}
+	return time.Duration(busy) * 10 * time.Millisecond
 }
