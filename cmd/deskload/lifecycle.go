@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -77,7 +76,8 @@ func lifecycleLoad(base, password string, clients, townships, from int, dur time
 			fail("upstream", err)
 		}
 	}
-	cpu0, self0, busy0 := cpuTime(pids), cpuTime("self"), machineBusy()
+	busy0, cpus := machineBusy()
+	cpu0, self0 := cpuTime(pids), cpuTime("self")
 	end := time.Now().Add(dur)
 	t0 := time.Now()
 	var done atomic.Int64
@@ -96,7 +96,9 @@ func lifecycleLoad(base, password string, clients, townships, from int, dur time
 	}
 	wg.Wait()
 	elapsed := time.Since(t0)
-	cpu, self, busy := cpuTime(pids)-cpu0, cpuTime("self")-self0, machineBusy()-busy0
+	cpu, self := cpuTime(pids)-cpu0, cpuTime("self")-self0
+	busy, _ := machineBusy()
+	busy -= busy0
 	var waits []waitRow
 	var samples int
 	if sampler != nil {
@@ -107,10 +109,10 @@ func lifecycleLoad(base, password string, clients, townships, from int, dur time
 	if pids != "" && n > 0 {
 		fmt.Printf("server CPU (pids %s): %.1f s, %.2f ms per lifecycle\n", pids, cpu.Seconds(), float64(cpu.Microseconds())/1000/float64(n))
 	}
-	if busy > 0 && n > 0 {
+	if busy > 0 && cpus > 0 && n > 0 {
 		per := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 / float64(n) }
 		fmt.Printf("machine CPU: %.2f ms per lifecycle (%.0f%% of %d processors busy): this load %.2f, the server %.2f, the rest %.2f (the database, and all else the machine ran)\n",
-			per(busy), 100*busy.Seconds()/elapsed.Seconds()/float64(runtime.NumCPU()), runtime.NumCPU(), per(self), per(cpu), per(busy-self-cpu))
+			per(busy), 100*busy.Seconds()/elapsed.Seconds()/float64(cpus), cpus, per(self), per(cpu), per(busy-self-cpu))
 	}
 	fmt.Printf("| call | calls | p50 | p99 |\n|---|---|---|---|\n")
 	var all []time.Duration
@@ -180,16 +182,17 @@ func cpuTime(pids string) time.Duration {
 }
 
 // machineBusy is the processor time the whole machine has spent on anything but idling and waiting for its
-// disks since it started (/proc/stat's first line, in ticks of 10 ms); 0 where there is no /proc.
-func machineBusy() time.Duration {
+// disks since it started, and its processors (/proc/stat: the first line, in ticks of 10 ms, and a line for
+// each processor, which a container sees as the machine has them); 0, 0 where there is no /proc.
+func machineBusy() (time.Duration, int) {
 	b, err := os.ReadFile("/proc/stat")
 	if err != nil {
-		return 0
+		return 0, 0
 	}
-	line, _, _ := bytes.Cut(b, []byte("\n"))
-	f := strings.Fields(string(line))
+	lines := strings.Split(string(b), "\n")
+	f := strings.Fields(lines[0])
 	if len(f) < 9 || f[0] != "cpu" {
-		return 0
+		return 0, 0
 	}
 	var busy int64
 	for i, v := range f[1:9] { // user nice system idle iowait irq softirq steal
@@ -199,5 +202,11 @@ func machineBusy() time.Duration {
 		t, _ := strconv.ParseInt(v, 10, 64)
 		busy += t
 	}
-	return time.Duration(busy) * 10 * time.Millisecond
+	cpus := 0
+	for _, l := range lines[1:] {
+		if strings.HasPrefix(l, "cpu") {
+			cpus++
+		}
+	}
+	return time.Duration(busy) * 10 * time.Millisecond, cpus
 }

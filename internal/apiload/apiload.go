@@ -57,7 +57,11 @@ func (l *Lifecycle) Run() string {
 	key := fmt.Sprintf("load-%d-%d", runID, seq.Add(1))
 	raw := l.call(Moves[0], l.Clerk, "/api/v1/cases", map[string]string{"item_id": l.Item, "applicant_id": l.Applicant}, "Idempotency-Key", key)
 	var c struct{ ID string }
-	if raw == nil || json.Unmarshal(raw, &c) != nil || c.ID == "" {
+	if raw == nil {
+		return ""
+	}
+	if err := json.Unmarshal(raw, &c); err != nil || c.ID == "" {
+		l.fail(Moves[0], http.StatusCreated, raw, fmt.Errorf("no case id in the answer (%v)", err))
 		return ""
 	}
 	id := c.ID
