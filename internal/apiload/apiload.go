@@ -6,6 +6,7 @@ package apiload
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -61,7 +62,10 @@ func (l *Lifecycle) Run() string {
 		return ""
 	}
 	if err := json.Unmarshal(raw, &c); err != nil || c.ID == "" {
-		l.fail(Moves[0], http.StatusCreated, raw, fmt.Errorf("no case id in the answer (%v)", err))
+		if err == nil {
+			err = errors.New("no case id in the answer")
+		}
+		l.fail(Moves[0], http.StatusCreated, raw, err)
 		return ""
 	}
 	id := c.ID

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -92,4 +93,36 @@ func FuzzMoveJSON(f *testing.F) {
 			t.Fatalf("decode again %s: %v", b, err)
 		}
 	})
+}
+
+// decodeJSON's refusals, each named: a body must be one JSON value with no NUL in any string, whether or
+// not it holds the escape that makes one.
+func TestDecodeJSONRefusals(t *testing.T) {
+	for _, c := range []struct {
+		body, field string
+		code        errs.Code // "" : decoded
+	}{
+		{`{"version":1,"action":"accept"}`, "", ""},
+		{"{\"version\":1,\"action\":\"accept\"} \n", "", ""},
+		{`{"version":1,"action":"accept"}0`, "body", errs.Invalid},
+		{`{"version":1} {"version":2}`, "body", errs.Invalid},
+		{`{"version":1,"action":"accept"}}`, "body", errs.Invalid},
+		{`{"version":1,"action":"\u0000"}0`, "body", errs.Invalid},
+		{`{"version":2,"input":{"reason":"不\u0000"}}`, "input.reason", errs.BadRequest},
+		{`{"version":2,"action":"a\\u0000"}`, "", ""}, // an escaped backslash, then text: no NUL
+		{`{"version":1,"extra":1}`, "body", errs.Invalid},
+	} {
+		var in MoveInput
+		err := decodeJSON(httptest.NewRequest(http.MethodPost, "/api/v1/cases/x/moves", strings.NewReader(c.body)), &in)
+		if c.code == "" {
+			if err != nil {
+				t.Errorf("%s: refused: %v", c.body, err)
+			}
+			continue
+		}
+		var e *errs.Error
+		if !errors.As(err, &e) || e.Code != c.code || e.Field != c.field {
+			t.Errorf("%s: want %s on %q, got %v", c.body, c.code, c.field, err)
+		}
+	}
 }
