@@ -242,13 +242,29 @@ func decodeJSON(r *http.Request, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return errs.Field("body", "err.json").With("detail", err.Error())
+		return jsonRefusal(err)
 	}
 	// the decoder stops after the first value: what follows it (FuzzMoveJSON: `{"action":"\u0000"}0`) is refused
 	if _, err := dec.Token(); err != io.EOF {
 		return errs.Field("body", "err.json").With("detail", "more than one JSON value")
 	}
 	return nil
+}
+
+// jsonRefusal says what a decoded body got wrong in the caller's words rather than the decoder's (whose
+// message names Bianmin's Go types): a value of the wrong type is its field's, named by its path in the body
+// ("input.grant"); a name the body should not hold, and bad syntax, are the body's.
+func jsonRefusal(err error) error {
+	if te := new(json.UnmarshalTypeError); errors.As(err, &te) && te.Field != "" {
+		return errs.Field(te.Field, "err.json.type")
+	}
+	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		if n, e := strconv.Unquote(name); e == nil {
+			name = n
+		}
+		return errs.Field("body", "err.json.unknown").With("name", name)
+	}
+	return errs.Field("body", "err.json").With("detail", err.Error())
 }
 
 // nulPath finds a string (or object key) holding NUL in a decoded JSON value, and its path.

@@ -111,6 +111,7 @@ func TestDecodeJSONRefusals(t *testing.T) {
 		{`{"version":2,"input":{"reason":"不\u0000"}}`, "input.reason", errs.BadRequest},
 		{`{"version":2,"action":"a\\u0000"}`, "", ""}, // an escaped backslash, then text: no NUL
 		{`{"version":1,"extra":1}`, "body", errs.Invalid},
+		{`{"version":"1","action":"accept"}`, "version", errs.Invalid}, // the field's, not the body's
 	} {
 		var in MoveInput
 		err := decodeJSON(httptest.NewRequest(http.MethodPost, "/api/v1/cases/x/moves", strings.NewReader(c.body)), &in)
