@@ -18,3 +18,25 @@ const (
 func MayFileOnline(identity string, filed int) bool {
 	return identity == IdentityPhone || identity == IdentityWindow || filed == 0
 }
+
+// Messages nobody at a desk asked for: the code of a registration and the receipt of a complaint filed on the
+// portal go to a phone that anyone may name in a public form. So that those forms cannot be turned on a
+// stranger's phone, a phone is sent at most UnaskedPerHour such messages in an hour and UnaskedPerDay in a
+// day, whoever asks and from wherever (a registration's codes are bounded this way too: each new code is a
+// new message, so tries at codes stay few). Not a rule of law: 《通信短信息服务管理规定》(工业和信息化部令第31号)
+// 第十八条 bars only commercial messages a user has not agreed to or asked for; Bianmin keeps the same courtesy
+// for its own.
+const (
+	UnaskedPerHour = 3
+	UnaskedPerDay  = 10
+)
+
+// MayText tells whether one more unasked message may go to a phone that had lastHour of them in the past hour
+// and lastDay in the past day (lastDay includes lastHour).
+func MayText(lastHour, lastDay int) bool {
+	return lastHour < UnaskedPerHour && lastDay < UnaskedPerDay
+}
+
+// OnlineComplaintsPerHour bounds the complaints filed on the portal from one address in an hour: the form
+// needs no account (a complaint may be anonymous), so the address is what is counted.
+const OnlineComplaintsPerHour = 5

@@ -85,3 +85,23 @@ func TestPasswordPolicy(t *testing.T) {
 		t.Error(e)
 	}
 }
+
+// people.MayText: the hour's and the day's share, each on its own and together.
+func TestMayText(t *testing.T) {
+	for _, c := range []struct {
+		hour, day int
+		want      bool
+	}{
+		{0, 0, true},
+		{UnaskedPerHour - 1, UnaskedPerHour - 1, true},
+		{UnaskedPerHour, UnaskedPerHour, false},
+		{0, UnaskedPerDay - 1, true},
+		{0, UnaskedPerDay, false},
+		{UnaskedPerHour - 1, UnaskedPerDay, false},
+		{UnaskedPerHour + 1, UnaskedPerHour + 1, false},
+	} {
+		if got := MayText(c.hour, c.day); got != c.want {
+			t.Errorf("MayText(%d, %d) = %v, want %v", c.hour, c.day, got, c.want)
+		}
+	}
+}

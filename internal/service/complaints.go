@@ -167,6 +167,13 @@ func (s *Service) fileComplaint(ctx context.Context, actor access.Actor, c compl
 			if err := tx.CreateComplaint(actor, c, who, resp.Path, received.Path, clock.DateOf(c.At.In(clk.Rules.Location)).Int()); err != nil {
 				return "", err
 			}
+			if c.Channel == complaint.Online && who.Phone != "" {
+				// a phone typed into the public form is told at most its share of unasked messages; the
+				// complaint stands either way, and its number is on the page that filed it
+				if ok, err := spendUnasked(tx, who.Phone, "joint.msg.complaint_received"); err != nil || !ok {
+					return c.ID, err
+				}
+			}
 			return c.ID, s.tellComplainant(tx, c, who, resp, "joint.msg.complaint_received", "due", c.DueOn.String())
 		})
 		return err
@@ -217,8 +224,11 @@ func (s *Service) FileComplaint(ctx context.Context, actor access.Actor, in Comp
 
 // FileComplaintOnline records a complaint made on the portal: by a signed-in resident (acct, kept as the
 // complainant, never shown to staff) or by anyone, anonymously or with a phone for the answer.
-func (s *Service) FileComplaintOnline(ctx context.Context, acct *people.ResidentAccount, in ComplaintInput, key string) (complaint.Complaint, error) {
+func (s *Service) FileComplaintOnline(ctx context.Context, acct *people.ResidentAccount, in ComplaintInput, key, client string) (complaint.Complaint, error) {
 	c := complaint.Complaint{ID: ids.New(), Channel: complaint.Online, About: in.About, Body: in.Body, At: s.DB.Now()}
+	if !s.forms.allow("complaint:"+client, c.At) {
+		return c, errs.New(errs.Locked, "err.complaint.throttled")
+	}
 	if in.About == complaint.AboutStaff {
 		return c, errs.Field("complaint_about", "err.joint.complaint.online_staff") // a person is named at a desk, where staff find them
 	}
@@ -231,7 +241,9 @@ func (s *Service) FileComplaintOnline(ctx context.Context, acct *people.Resident
 		}
 	}
 	if key == "" {
-		filer = "" // no key, no replay
+		// a form sent twice without its key (a script, a browser without it) is still one complaint: the
+		// same words from the same address within the replay window come back as the first
+		key, filer = "same:"+fingerprint(in), filer+"@"+client
 	}
 	return s.fileComplaint(ctx, store.ComplainantActor(complaint.Online), c, in, who, org.Org{}, org.Org{}, key, filer)
 }

@@ -2,6 +2,8 @@ package service_test
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +12,7 @@ import (
 	"bianmin/internal/complaint"
 	"bianmin/internal/errs"
 	"bianmin/internal/org"
+	"bianmin/internal/people"
 	"bianmin/internal/rating"
 	"bianmin/internal/service"
 	"bianmin/internal/store"
@@ -57,11 +60,11 @@ func TestComplaintRegister(t *testing.T) {
 		if msgs, _ := w.svc.AccountMessages(ctx, "13900009999"); len(msgs) != 1 || !strings.Contains(msgs[0].Body, "2026-03-13") {
 			t.Fatalf("the complainant was not told the deadline: %+v", msgs)
 		}
-		anon, err := w.svc.FileComplaintOnline(ctx, nil, service.ComplaintInput{About: complaint.AboutItem, ItemID: dibaoItem(t, w), Body: "材料要求太多"}, "")
+		anon, err := w.svc.FileComplaintOnline(ctx, nil, service.ComplaintInput{About: complaint.AboutItem, ItemID: dibaoItem(t, w), Body: "材料要求太多"}, "", "10.0.0.1")
 		if err != nil || !anon.Anonymous || anon.ResponsibleName != "民政局" {
 			t.Fatalf("anonymous online: %+v %v", anon, err)
 		}
-		if _, err := w.svc.FileComplaintOnline(ctx, nil, service.ComplaintInput{About: complaint.AboutStaff, StaffID: clerk.ID, Body: "x"}, ""); !hasFields(err, "complaint_about") {
+		if _, err := w.svc.FileComplaintOnline(ctx, nil, service.ComplaintInput{About: complaint.AboutStaff, StaffID: clerk.ID, Body: "x"}, "", "10.0.0.1"); !hasFields(err, "complaint_about") {
 			t.Fatalf("online about a person: %v", err)
 		}
 
@@ -213,4 +216,58 @@ func hasFields(err error, fields ...string) bool {
 		}
 	}
 	return true
+}
+
+// The complaint form on the portal needs no account, so it is bounded by what it can cost others: a few
+// complaints an hour from one address (people.OnlineComplaintsPerHour), a few receipts an hour to one phone
+// (people.UnaskedPerHour: the complaints stand, their receipts stop), and a form sent twice without its key
+// is still one complaint.
+func TestOnlineComplaintsAreBounded(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, db *store.DB) {
+		w := demoWorld(t, db)
+		item := dibaoItem(t, w)
+		file := func(body, phone, key, client string) (complaint.Complaint, error) {
+			return w.svc.FileComplaintOnline(ctx, nil, service.ComplaintInput{About: complaint.AboutItem, ItemID: item, Body: body, Name: "某人", Phone: phone}, key, client)
+		}
+		const victim = "13900001111"
+		var ids []string
+		for i := range people.OnlineComplaintsPerHour {
+			c, err := file(fmt.Sprintf("第%d次：材料要求太多", i), victim, "", fmt.Sprintf("10.0.3.%d", i))
+			if err != nil {
+				t.Fatalf("complaint %d: %v", i, err)
+			}
+			ids = append(ids, c.ID)
+		}
+		if msgs, _ := w.svc.AccountMessages(ctx, victim); len(msgs) != people.UnaskedPerHour {
+			t.Fatalf("receipts to one phone: %d, want %d", len(msgs), people.UnaskedPerHour)
+		}
+		for _, id := range ids {
+			if _, err := db.Complaint(ctx, id); err != nil {
+				t.Fatalf("a complaint without its receipt was lost: %v", err)
+			}
+		}
+
+		// one address: the same words again without a key are the first complaint; the limit then refuses
+		first, err := file("窗口中午无人", "", "", "10.0.4.1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again, err := file("窗口中午无人", "", "", "10.0.4.1"); err != nil || again.ID != first.ID {
+			t.Fatalf("the same form again without a key: %v %s %s", err, again.ID, first.ID)
+		}
+		for i := 2; i < people.OnlineComplaintsPerHour; i++ {
+			if _, err := file(fmt.Sprintf("第%d件事", i), "", "", "10.0.4.1"); err != nil {
+				t.Fatalf("complaint %d from one address: %v", i, err)
+			}
+		}
+		before, _ := db.CountAudit(ctx)
+		_, err = file("再投诉一次", "", "", "10.0.4.1")
+		var e *errs.Error
+		if !errors.As(err, &e) || e.Code != errs.Locked || e.Key != "err.complaint.throttled" {
+			t.Fatalf("one complaint too many from an address: %v", err)
+		}
+		if after, _ := db.CountAudit(ctx); after != before {
+			t.Fatal("the refused complaint wrote something")
+		}
+	})
 }

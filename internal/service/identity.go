@@ -11,6 +11,7 @@ import (
 
 	"bianmin/internal/access"
 	"bianmin/internal/errs"
+	"bianmin/internal/ids"
 	"bianmin/internal/people"
 	"bianmin/internal/store"
 )
@@ -19,15 +20,19 @@ import (
 // an unverified account's first case verified at a window before it files another, and an owner reclaiming
 // their ID number at a window.
 
-const (
-	registrationTTL   = 15 * time.Minute
-	registrationTries = 5
-)
+// RegistrationTTL is how long a registration waits for its SMS code.
+const RegistrationTTL = 15 * time.Minute
+
+const registrationTries = 5
 
 // RegistrationPending is RegisterResident's answer when the ID number belongs to a person with a phone on
 // record: a code went to that phone, and the registration waits for it (RegisterInput.SMSCode).
 type RegistrationPending struct {
 	Phone string // the phone on record, masked (138****5678)
+	// Ticket is the client's proof that it started this registration: the code confirms it only with the
+	// ticket (RegisterInput.Ticket), so a registration of the same number started elsewhere, even just before
+	// the owner types the code sent to them, takes nothing of the owner's.
+	Ticket string
 }
 
 func (e *RegistrationPending) Error() string {
@@ -62,35 +67,46 @@ func (s *Service) bindToPhoneOnRecord(ctx context.Context, r people.ResidentAcco
 		} else if errs.CodeOf(err) != errs.NotFound {
 			return err
 		}
-		code := resultCode() // six digits, as the result codes
+		// each code is an unasked message to the phone on record: a few an hour, which also keeps the tries
+		// at codes few (each code allows registrationTries)
+		if ok, err := spendUnasked(tx, a.Phone, "register_code"); err != nil {
+			return err
+		} else if !ok {
+			return errs.New(errs.Locked, "err.sms.too_many")
+		}
+		code, ticket := resultCode(), ids.Token(16) // six digits, as the result codes
 		doc, _ := json.Marshal(pendingDoc{r.Name, r.Phone, r.OrgID, r.Lang, hash})
-		if err := tx.SetPendingRegistration(store.PendingRegistration{IDNumber: r.IDNumber, CodeHash: s.registrationHash(r.IDNumber, code),
-			Doc: string(doc), Expires: tx.Now().Add(registrationTTL)}); err != nil {
+		if err := tx.SetPendingRegistration(store.PendingRegistration{IDNumber: r.IDNumber, TicketHash: tokenHash(ticket),
+			CodeHash: s.registrationHash(r.IDNumber, code), Doc: string(doc), Expires: tx.Now().Add(RegistrationTTL)}); err != nil {
 			return err
 		}
-		x := say("msg.register_code", "code", code, "minutes", fmt.Sprint(int(registrationTTL/time.Minute)))
+		x := say("msg.register_code", "code", code, "minutes", fmt.Sprint(int(RegistrationTTL/time.Minute)))
 		if err := tx.Enqueue(x.message("", a.Phone, bilingual, "register_code")); err != nil {
 			return err
 		}
-		pending = &RegistrationPending{Phone: people.MaskPhone(a.Phone)}
+		pending = &RegistrationPending{Phone: people.MaskPhone(a.Phone), Ticket: ticket}
 		return nil
 	})
 	return pending, err
 }
 
-// confirmRegistration makes the account of a pending registration when the code is right: its identity is
-// bound to the phone on record. Wrong codes count; after registrationTries the registration starts over.
-func (s *Service) confirmRegistration(ctx context.Context, idNumber, code string) (people.ResidentAccount, store.Session, error) {
+// confirmRegistration makes the account of the pending registration the ticket's client started when the code
+// is right: its identity is bound to the phone on record. Wrong codes count; after registrationTries the
+// registration starts over.
+func (s *Service) confirmRegistration(ctx context.Context, idNumber, ticket, code string) (people.ResidentAccount, store.Session, error) {
 	var none store.Session
 	idNumber = people.NormalizeIDNumber(idNumber)
-	p, err := s.DB.PendingRegistration(ctx, idNumber)
+	if ticket == "" || len(ticket) > 64 {
+		return people.ResidentAccount{}, none, errs.Field("sms_code", "err.resident.sms_code")
+	}
+	p, err := s.DB.PendingRegistration(ctx, idNumber, tokenHash(ticket))
 	if errs.CodeOf(err) == errs.NotFound {
 		return people.ResidentAccount{}, none, errs.Field("sms_code", "err.resident.sms_code")
 	} else if err != nil {
 		return people.ResidentAccount{}, none, err
 	}
 	if !hmac.Equal([]byte(p.CodeHash), []byte(s.registrationHash(idNumber, code))) {
-		if err := s.DB.Write(ctx, func(tx *store.Tx) error { return tx.PendingRegistrationFailed(idNumber, registrationTries) }); err != nil {
+		if err := s.DB.Write(ctx, func(tx *store.Tx) error { return tx.PendingRegistrationFailed(p, registrationTries) }); err != nil {
 			return people.ResidentAccount{}, none, err
 		}
 		return people.ResidentAccount{}, none, errs.Field("sms_code", "err.resident.sms_code")

@@ -2,8 +2,11 @@ package service_test
 
 import (
 	"errors"
+	"fmt"
 	"regexp"
+	"strings"
 	"testing"
+	"time"
 
 	"bianmin/internal/errs"
 	"bianmin/internal/i18n"
@@ -37,7 +40,7 @@ func registerKnown(t *testing.T, w *world, name, idNumber, orgKey, phoneOnRecord
 	if !errors.As(err, &pending) || pending.Phone != people.MaskPhone(phoneOnRecord) {
 		t.Fatalf("register %s: %v, want a code sent to %s", name, err, people.MaskPhone(phoneOnRecord))
 	}
-	r, sess, err := w.svc.RegisterResident(ctx, service.RegisterInput{IDNumber: idNumber, SMSCode: smsCode(t, w.svc, phoneOnRecord)}, "10.0.0.1")
+	r, sess, err := w.svc.RegisterResident(ctx, service.RegisterInput{IDNumber: idNumber, SMSCode: smsCode(t, w.svc, phoneOnRecord), Ticket: pending.Ticket}, "10.0.0.1")
 	if err != nil || sess.Token == "" {
 		t.Fatalf("confirm %s: %v", name, err)
 	}
@@ -68,12 +71,12 @@ func TestResidentIdentity(t *testing.T) {
 		code := smsCode(t, w.svc, known.Phone)
 		// wrong codes are refused naming the field; five end the registration, and then even the right code fails
 		for i := range 5 {
-			_, _, err := w.svc.RegisterResident(ctx, service.RegisterInput{IDNumber: known.IDNumber, SMSCode: otherCode(code, i)}, "10.0.0.9")
+			_, _, err := w.svc.RegisterResident(ctx, service.RegisterInput{IDNumber: known.IDNumber, SMSCode: otherCode(code, i), Ticket: pending.Ticket}, "10.0.0.9")
 			if fieldKeys(err)["sms_code"] != "err.resident.sms_code" {
 				t.Fatalf("wrong code %d: %v", i, err)
 			}
 		}
-		if _, _, err := w.svc.RegisterResident(ctx, service.RegisterInput{IDNumber: known.IDNumber, SMSCode: code}, "10.0.0.9"); fieldKeys(err)["sms_code"] != "err.resident.sms_code" {
+		if _, _, err := w.svc.RegisterResident(ctx, service.RegisterInput{IDNumber: known.IDNumber, SMSCode: code, Ticket: pending.Ticket}, "10.0.0.9"); fieldKeys(err)["sms_code"] != "err.resident.sms_code" {
 			t.Fatalf("the right code after five wrong ones: %v", err)
 		}
 		// the owner, with the phone on record, registers
@@ -154,6 +157,100 @@ func TestResidentIdentity(t *testing.T) {
 		}
 		if trail, _ := db.AuditOf(ctx, "resident", thief.ID, 10); trail[0].Action != "resident.reclaim" {
 			t.Errorf("the reclaim is not audited: %s", trail[0].Action)
+		}
+	})
+}
+
+// A registration is finished only by the client that started it (its ticket), whatever others start with the
+// same number meanwhile: someone who starts one just before the owner types the code makes nothing of the
+// owner's account, and no code works without its ticket.
+func TestRegistrationTakesTheTicket(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, db *store.DB) {
+		w := demoWorld(t, db)
+		known, _ := db.Applicant(ctx, w.seeded["V2"])
+		start := func(name, password, client string) *service.RegistrationPending {
+			t.Helper()
+			in := service.RegisterInput{Name: name, IDNumber: known.IDNumber, Phone: "13700000002", OrgID: w.targets["V2"].ID, Password: password, Confirm: password}
+			_, _, err := w.svc.RegisterResident(ctx, in, client)
+			var pending *service.RegistrationPending
+			if !errors.As(err, &pending) || pending.Ticket == "" {
+				t.Fatalf("%s's registration: %v", name, err)
+			}
+			return pending
+		}
+		owner := start(known.Name, residentPassword, "10.0.1.1")
+		ownerCode := smsCode(t, w.svc, known.Phone)
+		thief := start("冒名者", "Thief-pass-2026", "10.0.1.2")
+		thiefCode := smsCode(t, w.svc, known.Phone) // the owner's phone has it; suppose the owner typed this one
+		if thief.Ticket == owner.Ticket || thiefCode == "" {
+			t.Fatal("two registrations share a ticket")
+		}
+		for _, c := range []struct {
+			name, ticket, code string
+		}{
+			{"no ticket", "", ownerCode},
+			{"the owner's code with the other ticket", thief.Ticket, ownerCode},
+			{"the other's code with the owner's ticket", owner.Ticket, thiefCode},
+			{"a ticket made up", strings.Repeat("a", 32), ownerCode},
+			{"a ticket too long", strings.Repeat("a", 65), ownerCode},
+		} {
+			if ownerCode == thiefCode && (c.ticket == owner.Ticket || c.ticket == thief.Ticket) {
+				continue // the two six-digit codes happen to be equal (one time in a million): the case proves nothing
+			}
+			_, sess, err := w.svc.RegisterResident(ctx, service.RegisterInput{IDNumber: known.IDNumber, SMSCode: c.code, Ticket: c.ticket}, "10.0.1.3")
+			if fieldKeys(err)["sms_code"] != "err.resident.sms_code" || sess.Token != "" {
+				t.Fatalf("%s: %v", c.name, err)
+			}
+		}
+		r, sess, err := w.svc.RegisterResident(ctx, service.RegisterInput{IDNumber: known.IDNumber, SMSCode: ownerCode, Ticket: owner.Ticket}, "10.0.1.1")
+		if err != nil || sess.Token == "" || r.Name != known.Name {
+			t.Fatalf("the owner's code with the owner's ticket: %v %+v", err, r)
+		}
+		if _, _, err := w.svc.ResidentLogin(ctx, known.IDNumber, "Thief-pass-2026", "10.0.1.2"); err == nil {
+			t.Fatal("the other password signs in")
+		}
+		if _, _, err := w.svc.ResidentLogin(ctx, known.IDNumber, residentPassword, "10.0.1.1"); err != nil {
+			t.Fatalf("the owner's password: %v", err)
+		}
+		// the number has its account: the other pending registration is gone with its code
+		if _, _, err := w.svc.RegisterResident(ctx, service.RegisterInput{IDNumber: known.IDNumber, SMSCode: thiefCode, Ticket: thief.Ticket}, "10.0.1.2"); err == nil {
+			t.Fatal("the other registration was confirmed after the owner's")
+		}
+	})
+}
+
+// A phone on record is sent at most people.UnaskedPerHour registration codes in an hour, whoever asks from
+// wherever; the refusal says so, changes nothing, and an hour later codes go again.
+func TestRegistrationCodesPerPhone(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, db *store.DB) {
+		w := demoWorld(t, db)
+		known, _ := db.Applicant(ctx, w.seeded["V2"])
+		now := db.Now()
+		db.Now = func() time.Time { return now }
+		try := func(client string) error {
+			in := service.RegisterInput{Name: "某人", IDNumber: known.IDNumber, Phone: "13700000003", OrgID: w.targets["V2"].ID, Password: residentPassword, Confirm: residentPassword}
+			_, _, err := w.svc.RegisterResident(ctx, in, client)
+			return err
+		}
+		for i := range people.UnaskedPerHour {
+			var pending *service.RegistrationPending
+			if err := try(fmt.Sprintf("10.0.2.%d", i)); !errors.As(err, &pending) {
+				t.Fatalf("code %d: %v", i, err)
+			}
+		}
+		before, _ := w.svc.AccountMessages(ctx, known.Phone)
+		err := try("10.0.2.99")
+		var e *errs.Error
+		if !errors.As(err, &e) || e.Code != errs.Locked || e.Key != "err.sms.too_many" {
+			t.Fatalf("one code too many: %v", err)
+		}
+		if after, _ := w.svc.AccountMessages(ctx, known.Phone); len(after) != len(before) {
+			t.Fatalf("the refused code was queued: %d messages, were %d", len(after), len(before))
+		}
+		db.Now = func() time.Time { return now.Add(61 * time.Minute) }
+		var pending *service.RegistrationPending
+		if err := try("10.0.2.100"); !errors.As(err, &pending) {
+			t.Fatalf("an hour later: %v", err)
 		}
 	})
 }

@@ -41,6 +41,8 @@ type RegisterInput struct {
 	// SMSCode confirms a registration whose code went to the phone on record (the rest of the input is then
 	// what the first request gave).
 	SMSCode string `json:"sms_code,omitempty"`
+	// Ticket comes back with the code: the registration's answer gave it to the client that started it.
+	Ticket string `json:"registration_ticket,omitempty"`
 }
 
 // RegisterResident makes a resident account and signs it in. The account is linked to the applicant record
@@ -52,7 +54,7 @@ func (s *Service) RegisterResident(ctx context.Context, in RegisterInput, client
 		return people.ResidentAccount{}, none, errs.New(errs.Locked, "err.login.throttled")
 	}
 	if in.SMSCode != "" {
-		return s.confirmRegistration(ctx, in.IDNumber, in.SMSCode)
+		return s.confirmRegistration(ctx, in.IDNumber, in.Ticket, in.SMSCode)
 	}
 	if err := textLimits(limit("id_number", in.IDNumber, people.MaxUsername), limit("phone", in.Phone, cases.MaxWord),
 		limit("org", in.OrgID, cases.MaxWord), limit("confirm_password", in.Confirm, people.MaxPassword), limit("lang", in.Lang, cases.MaxWord)); err != nil {

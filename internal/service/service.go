@@ -86,6 +86,8 @@ type Service struct {
 	limiter *limiter // per address and minute: a ceiling against abuse
 	// pairs limits public lookups per (case number, address) and hour
 	pairs *limiter
+	// forms limits public forms that need no account per address and hour (people.OnlineComplaintsPerHour)
+	forms *limiter
 	// index is the search index of the published catalog; indexMu serialises its rebuilds.
 	index      atomic.Pointer[searchIndex]
 	indexMu    sync.Mutex
@@ -128,7 +130,7 @@ func New(db *store.DB, cat *i18n.Catalog, cfg Config) (*Service, error) {
 		}
 	}
 	return &Service{DB: db, Catalog: cat, cfg: cfg, limiter: newLimiter(cfg.LoginsPerMinute, time.Minute),
-		pairs: newLimiter(people.TrackPerCasePerHour, time.Hour), dummyHash: h}, nil
+		pairs: newLimiter(people.TrackPerCasePerHour, time.Hour), forms: newLimiter(people.OnlineComplaintsPerHour, time.Hour), dummyHash: h}, nil
 }
 
 // LoadTranslations applies the administrators' stored corrections to the catalog.

@@ -8,11 +8,13 @@ import (
 	"errors"
 	"slices"
 	"strconv"
+	"time"
 	"unicode/utf8"
 
 	"bianmin/internal/cases"
 	"bianmin/internal/i18n"
 	"bianmin/internal/org"
+	"bianmin/internal/people"
 	"bianmin/internal/store"
 )
 
@@ -223,4 +225,15 @@ func (s *Service) withText(ctx context.Context, list []store.Message) ([]store.M
 		list[i].Body = t
 	}
 	return list, nil
+}
+
+// spendUnasked takes one of a phone's unasked messages (people.MayText) for a message about to be queued in tx;
+// false when the phone has had its share.
+func spendUnasked(tx *store.Tx, phone, template string) (bool, error) {
+	now := tx.Now()
+	hour, day, err := tx.UnaskedMessages(phone, now.Add(-time.Hour), now.Add(-24*time.Hour))
+	if err != nil || !people.MayText(hour, day) {
+		return false, err
+	}
+	return true, tx.CountUnasked(phone, template)
 }

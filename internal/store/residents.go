@@ -158,28 +158,34 @@ func (db *DB) ResidentHasCase(ctx context.Context, residentID, caseID string) (b
 	return n > 0, err
 }
 
-// PendingRegistration is a registration waiting for the SMS code sent to the phone on record.
+// PendingRegistration is a registration waiting for the SMS code sent to the phone on record, in the client
+// holding its ticket (only the ticket's hash is kept).
 type PendingRegistration struct {
-	IDNumber string
-	CodeHash string
-	Doc      string // JSON: what was typed, the password only as its hash
-	Failures int
-	Expires  time.Time
+	IDNumber   string
+	TicketHash string
+	CodeHash   string
+	Doc        string // JSON: what was typed, the password only as its hash
+	Failures   int
+	Expires    time.Time
 }
 
-// SetPendingRegistration stores (or replaces: a new code for the same ID number) a pending registration.
+// SetPendingRegistration stores a pending registration beside any other of the same ID number: each client's
+// attempt waits for its own code, and none replaces another's.
 func (tx *Tx) SetPendingRegistration(p PendingRegistration) error {
-	if _, err := tx.exec(`DELETE FROM registration_codes WHERE id_number = ? OR expires_at < ?`, p.IDNumber, tx.now); err != nil {
+	if _, err := tx.exec(`DELETE FROM registration_codes WHERE expires_at < ?`, tx.now); err != nil {
 		return errs.Wrap(err, "registration code")
 	}
-	_, err := tx.exec(`INSERT INTO registration_codes (id_number, code_hash, doc, failures, expires_at) VALUES (?, ?, ?, 0, ?)`, p.IDNumber, p.CodeHash, p.Doc, p.Expires)
+	_, err := tx.exec(`INSERT INTO registration_codes (id_number, ticket_hash, code_hash, doc, failures, expires_at) VALUES (?, ?, ?, ?, 0, ?)`,
+		p.IDNumber, p.TicketHash, p.CodeHash, p.Doc, p.Expires)
 	return errs.Wrap(err, "registration code")
 }
 
-// PendingRegistration reads the pending registration of an ID number; NotFound when none or expired.
-func (db *DB) PendingRegistration(ctx context.Context, idNumber string) (PendingRegistration, error) {
-	p := PendingRegistration{IDNumber: idNumber}
-	err := db.queryRow(ctx, `SELECT code_hash, doc, failures, expires_at FROM registration_codes WHERE id_number = ?`, idNumber).Scan(&p.CodeHash, &p.Doc, &p.Failures, &p.Expires)
+// PendingRegistration reads the pending registration of an ID number started by the client holding the
+// ticket; NotFound when none or expired.
+func (db *DB) PendingRegistration(ctx context.Context, idNumber, ticketHash string) (PendingRegistration, error) {
+	p := PendingRegistration{IDNumber: idNumber, TicketHash: ticketHash}
+	err := db.queryRow(ctx, `SELECT code_hash, doc, failures, expires_at FROM registration_codes WHERE id_number = ? AND ticket_hash = ?`,
+		idNumber, ticketHash).Scan(&p.CodeHash, &p.Doc, &p.Failures, &p.Expires)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && db.Now().After(p.Expires)) {
 		return p, errs.New(errs.NotFound, "err.not_found").With("what", "registration")
 	}
@@ -187,18 +193,35 @@ func (db *DB) PendingRegistration(ctx context.Context, idNumber string) (Pending
 }
 
 // PendingRegistrationFailed counts a wrong code; at max the pending registration ends.
-func (tx *Tx) PendingRegistrationFailed(idNumber string, max int) error {
-	if _, err := tx.exec(`UPDATE registration_codes SET failures = failures + 1 WHERE id_number = ?`, idNumber); err != nil {
+func (tx *Tx) PendingRegistrationFailed(p PendingRegistration, max int) error {
+	if _, err := tx.exec(`UPDATE registration_codes SET failures = failures + 1 WHERE id_number = ? AND ticket_hash = ?`, p.IDNumber, p.TicketHash); err != nil {
 		return errs.Wrap(err, "registration code")
 	}
-	_, err := tx.exec(`DELETE FROM registration_codes WHERE id_number = ? AND failures >= ?`, idNumber, max)
+	_, err := tx.exec(`DELETE FROM registration_codes WHERE id_number = ? AND ticket_hash = ? AND failures >= ?`, p.IDNumber, p.TicketHash, max)
 	return errs.Wrap(err, "registration code")
 }
 
-// EndPendingRegistration deletes a pending registration once it has been confirmed.
+// EndPendingRegistration deletes the pending registrations of an ID number once one is confirmed: the number
+// has its account, and the others' codes mean nothing now.
 func (tx *Tx) EndPendingRegistration(idNumber string) error {
 	_, err := tx.exec(`DELETE FROM registration_codes WHERE id_number = ?`, idNumber)
 	return errs.Wrap(err, "registration code")
+}
+
+// UnaskedMessages counts the unasked messages sent to a phone since each of two instants (people.MayText),
+// forgetting those older than the earlier.
+func (tx *Tx) UnaskedMessages(phone string, hour, day time.Time) (lastHour, lastDay int, err error) {
+	if _, err := tx.exec(`DELETE FROM unasked_messages WHERE phone = ? AND sent_at < ?`, phone, day); err != nil {
+		return 0, 0, errs.Wrap(err, "unasked messages")
+	}
+	err = tx.queryRow(`SELECT COUNT(*), COALESCE(SUM(CASE WHEN sent_at >= ? THEN 1 ELSE 0 END), 0) FROM unasked_messages WHERE phone = ?`, hour, phone).Scan(&lastDay, &lastHour)
+	return lastHour, lastDay, errs.Wrap(err, "unasked messages")
+}
+
+// CountUnasked records an unasked message to a phone.
+func (tx *Tx) CountUnasked(phone, template string) error {
+	_, err := tx.exec(`INSERT INTO unasked_messages (phone, template, sent_at) VALUES (?, ?, ?)`, phone, template, tx.now)
+	return errs.Wrap(err, "unasked messages")
 }
 
 // SetResidentIdentity records how an account's owner was shown to hold its ID number. Audited.

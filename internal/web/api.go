@@ -71,6 +71,9 @@ func op[In, Out any](s *Server, method, path, id, summary string, auth bool, fn 
 		if method == http.MethodPost {
 			code = http.StatusCreated
 		}
+		if st, ok := any(out).(interface{ status() int }); ok && st.status() != 0 {
+			code = st.status() // an answer that is not what the method usually makes (a registration waiting for its code)
+		}
 		writeJSON(w, code, out)
 	}
 	return o
@@ -476,6 +479,18 @@ type ResidentSessionJSON struct {
 	Token    string       `json:"token"`
 	Expires  time.Time    `json:"expires"`
 	Resident ResidentJSON `json:"resident"`
+	// A registration of a number on record with a phone waits for the code sent there (202 Accepted, no
+	// token): send the code as sms_code with this ticket as registration_ticket, from the same client.
+	CodeSentTo         string `json:"code_sent_to,omitempty"`
+	RegistrationTicket string `json:"registration_ticket,omitempty"`
+	Message            string `json:"message,omitempty"`
+}
+
+func (j ResidentSessionJSON) status() int {
+	if j.RegistrationTicket != "" {
+		return http.StatusAccepted
+	}
+	return 0
 }
 
 type ResidentLoginInput struct {
@@ -544,9 +559,10 @@ func (s *Server) residentOps() []apiOp {
 				res, sess, err := s.svc.RegisterResident(r.Context(), in, s.clientAddr(r))
 				var pending *service.RegistrationPending
 				if errors.As(err, &pending) { // the person is on record with a phone: the code went there
-					err = errs.Field("sms_code", "err.resident.sms_sent").With("phone", pending.Phone)
+					return ResidentSessionJSON{CodeSentTo: pending.Phone, RegistrationTicket: pending.Ticket,
+						Message: s.cat.T(rc(r).lang, "resident.sms_sent", "phone", pending.Phone)}, nil
 				}
-				return ResidentSessionJSON{sess.Token, sess.Expires, residentJSON(res)}, err
+				return ResidentSessionJSON{Token: sess.Token, Expires: sess.Expires, Resident: residentJSON(res)}, err
 			}),
 		op(s, "POST", "/api/v1/cases/{id}/verify-identity", "verifyResidentIdentity", "The window saw the identity card of the applicant of a case handed in online: the account that filed it may file further cases online", true,
 			func(r *http.Request, c *reqCtx, _ empty) (ResidentJSON, error) {
@@ -560,7 +576,7 @@ func (s *Server) residentOps() []apiOp {
 		op(s, "POST", "/api/v1/resident/session", "residentLogin", "A resident signs in with ID number and password; throttled and locked like staff logins", false,
 			func(r *http.Request, c *reqCtx, in ResidentLoginInput) (ResidentSessionJSON, error) {
 				res, sess, err := s.svc.ResidentLogin(r.Context(), in.IDNumber, in.Password, s.clientAddr(r))
-				return ResidentSessionJSON{sess.Token, sess.Expires, residentJSON(res)}, err
+				return ResidentSessionJSON{Token: sess.Token, Expires: sess.Expires, Resident: residentJSON(res)}, err
 			}),
 		residentOp(s, "DELETE", "/api/v1/resident/session", "residentLogout", "A resident signs out",
 			func(r *http.Request, c *reqCtx, _ empty) (OK, error) {

@@ -78,7 +78,7 @@ func (s *Server) fileOps() []apiOp {
 		}
 		offset, perr := strconv.ParseInt(r.Header.Get("Upload-Offset"), 10, 64)
 		if perr != nil {
-			s.apiError(w, r, errs.Field("offset", "err.upload.offset").With("offset", "?"))
+			s.apiError(w, r, errs.Field("offset", "err.upload.offset_header"))
 			return
 		}
 		body, rerr := io.ReadAll(io.LimitReader(r.Body, files.ChunkBytes+1))

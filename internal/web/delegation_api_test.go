@@ -366,6 +366,11 @@ func TestDelegationUploadResumed(t *testing.T) {
 		return code, out
 	}
 	half := len(pdf) / 2
+	// a chunk without a readable offset is refused naming the header, never with a blank for the bytes held
+	if code, b := rawCall(t, r.URL, "PATCH", up, ziran, pdf[:half], "Upload-Offset", "abc"); code != http.StatusUnprocessableEntity ||
+		!strings.Contains(string(b), "Upload-Offset") || strings.Contains(string(b), "?") {
+		t.Errorf("an unreadable offset: %d %s", code, b)
+	}
 	if code, st := patch(0, pdf[:half]); code != http.StatusOK || st["offset"] != float64(half) {
 		t.Fatalf("the first half: %d %v", code, st)
 	}

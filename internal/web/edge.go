@@ -49,6 +49,18 @@ var uploadLimits = map[string]int64{
 	"POST /help/{id}/files":        materialUploadLimit + 64<<10,
 }
 
+// residentUploads are the routes of uploadLimits that a signed-in resident uses; the others serve staff.
+var residentUploads = map[string]bool{"POST /portal/guide/{id}/apply": true, "POST /my/cases/{id}/files": true}
+
+// uploaderSignedIn tells whether the caller has a session of the kind an upload route serves (the handler
+// still checks who may do what, and the form's token).
+func uploaderSignedIn(c *reqCtx, pattern string) bool {
+	if residentUploads[pattern] {
+		return c.resident != nil
+	}
+	return c.me != nil
+}
+
 // bodyLimits are routes whose body is larger than their kind's default.
 var bodyLimits = map[string]int64{
 	"POST /catalog/{id}":     4 << 20,             // an item edited as its whole JSON document
@@ -93,6 +105,17 @@ func (s *Server) edge(mux *http.ServeMux) http.Handler {
 		}
 		if r.Body != nil && r.Body != http.NoBody {
 			r.Body = http.MaxBytesReader(w, r.Body, limit)
+		}
+		if files && !uploaderSignedIn(rc(r), pattern) {
+			// Every route that takes files serves someone signed in, and its handler would only send the
+			// caller to sign in: the body is refused unread, not spooled to disk first (a stranger could
+			// otherwise fill the temporary directory with uploads nobody will look at).
+			back := "/login?back="
+			if residentUploads[pattern] {
+				back = "/resident/login?back="
+			}
+			http.Redirect(w, r, back+url.QueryEscape(safeBack(r.URL.RequestURI())), http.StatusSeeOther)
+			return
 		}
 		if hasBody(r.Method) && !strings.HasPrefix(r.URL.Path, "/api/") {
 			if err := parseForm(r, files, limit); err != nil {

@@ -5,11 +5,13 @@ import (
 	"bytes"
 	"compress/flate"
 	"encoding/json"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -128,6 +130,60 @@ func TestUploadsLeaveNothingBehind(t *testing.T) {
 	admin.get("/desk") // the same connection: the upload's request has ended
 	if left := spooled(t, spool); len(left) > 0 {
 		t.Errorf("uploads left %v in the temporary directory", left)
+	}
+}
+
+// A route that takes files reads nothing of a caller who is not signed in as the route's kind of user: it
+// sends them to sign in before the body is parsed, so no stranger's upload reaches the temporary directory.
+// TMPDIR points at a directory that does not exist, where any spooling fails: the signed-in control shows
+// that the route would have parsed (and failed), the strangers that it did not try.
+func TestUploadsNeedASessionFirst(t *testing.T) {
+	testkit.Alone(t) // it sets TMPDIR
+	r := testkit.Start(t, testkit.SQLite(t))
+	t.Setenv("TMPDIR", filepath.Join(t.TempDir(), "missing"))
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	body, ctype := multipartBody(map[string]string{"csrf": "x"}, "photo.jpg", 1<<20+16<<10) // over what is kept in memory, under every route's cap
+	resident := map[string]bool{"/portal/guide/x/apply": true, "/my/cases/x/files": true}
+	for _, path := range []string{"/portal/guide/x/apply", "/my/cases/x/files", "/cases/x/files", "/help/x/files", "/delegations/x/files",
+		"/staff/x/photo", "/catalog/import", "/catalog/sync", "/admin/import", "/admin/calendar", "/translate/import"} {
+		code, _, hdr := send(t, noFollow, "POST", r.URL+path, ctype, body)
+		want := "/login?back="
+		if resident[path] {
+			want = "/resident/login?back="
+		}
+		if code != http.StatusSeeOther || !strings.HasPrefix(hdr.Get("Location"), want) {
+			t.Errorf("%s without a session: %d %s", path, code, hdr.Get("Location"))
+		}
+	}
+	// a member of staff on a resident's route is no resident either
+	clerk := newClient(t, r.URL)
+	clerk.login("tianshan.clerk")
+	clerk.http.CheckRedirect = noFollow.CheckRedirect
+	if code, _, hdr := send(t, clerk.http, "POST", r.URL+"/my/cases/x/files", ctype, body); code != http.StatusSeeOther || !strings.HasPrefix(hdr.Get("Location"), "/resident/login") {
+		t.Errorf("staff on a resident's upload: %d %s", code, hdr.Get("Location"))
+	}
+	// the control: signed in, the body is parsed, and spooling into the missing directory fails
+	if code, _, _ := send(t, clerk.http, "POST", r.URL+"/cases/x/files", ctype, body); code != http.StatusBadRequest {
+		t.Errorf("signed in, the upload was not parsed: %d", code)
+	}
+}
+
+// Small things an outside probe found: the static folder lists nothing (its files still load); a report that
+// is not there is said in words, in both languages, never as a message key.
+func TestNothingSaidAsAKey(t *testing.T) {
+	r := testkit.Start(t, testkit.SQLite(t))
+	for path, want := range map[string]int{"/static/": http.StatusNotFound, "/static/app.css": http.StatusOK} {
+		if code, _, _ := send(t, nil, "GET", r.URL+path, "", nil); code != want {
+			t.Errorf("%s: %d, want %d", path, code, want)
+		}
+	}
+	for _, lang := range []string{"zh", "mn"} {
+		code, out, _ := apiCall(t, r.URL, "GET", "/api/v1/reports/x/2026-01", "", nil, "Accept-Language", lang)
+		e, _ := out["error"].(map[string]any)
+		msg := fmt.Sprint(e["message"])
+		if code != http.StatusNotFound || strings.Contains(msg, "[") || strings.Contains(msg, "what.") || mongolian(msg) != (lang == "mn") {
+			t.Errorf("a missing report (%s): %d %s", lang, code, msg)
+		}
 	}
 }
 

@@ -28,7 +28,8 @@ func fieldOf(body map[string]any) (field, message string) {
 }
 
 // Finding 9 and the second factor through the API, on both databases: registering a known person's ID number
-// is refused naming sms_code, in Chinese and Mongolian, until the code sent to the phone on record comes back;
+// is accepted (202) with a ticket and a message in Chinese and Mongolian naming the phone on record the code
+// went to, and finished by that code with that ticket alone;
 // an account with a second factor is refused naming totp without its code.
 func TestIdentityAndSecondFactorThroughTheAPI(t *testing.T) {
 	for _, e := range testkit.Engines(t) {
@@ -42,14 +43,15 @@ func TestIdentityAndSecondFactorThroughTheAPI(t *testing.T) {
 			}
 			body := map[string]string{"name": "冒名者", "id_number": known.IDNumber, "phone": "13700000001", "org_id": t1[0].ID,
 				"password": "Caoyuan-2026-lv", "confirm_password": "Caoyuan-2026-lv"}
-			msgs := map[string]string{}
+			msgs, tickets := map[string]string{}, map[string]string{}
 			for _, lang := range []string{"zh", "mn"} {
 				code, res, _ := apiCall(t, r.URL, "POST", "/api/v1/residents", "", body, "Accept-Language", lang)
-				field, msg := fieldOf(res)
-				if code != http.StatusUnprocessableEntity || field != "sms_code" || !strings.Contains(msg, "139****5678") {
+				msg, _ := res["message"].(string)
+				ticket, _ := res["registration_ticket"].(string)
+				if code != http.StatusAccepted || res["code_sent_to"] != "139****5678" || !strings.Contains(msg, "139****5678") || ticket == "" || res["token"] != "" {
 					t.Fatalf("%s: %d %v", lang, code, res)
 				}
-				msgs[lang] = msg
+				msgs[lang], tickets[lang] = msg, ticket
 			}
 			if msgs["zh"] == msgs["mn"] {
 				t.Error("the refusal is not in Mongolian")
@@ -59,7 +61,12 @@ func TestIdentityAndSecondFactorThroughTheAPI(t *testing.T) {
 				t.Fatalf("messages to the phone on record: %d %v", len(sent), err)
 			}
 			smsCode := regexp.MustCompile(`验证码为(\d{6})`).FindStringSubmatch(sent[1].Body)[1]
-			code, res, _ := apiCall(t, r.URL, "POST", "/api/v1/residents", "", map[string]string{"id_number": known.IDNumber, "sms_code": smsCode})
+			// the code of the second registration finishes it only with the second's ticket
+			code, res, _ := apiCall(t, r.URL, "POST", "/api/v1/residents", "", map[string]string{"id_number": known.IDNumber, "sms_code": smsCode, "registration_ticket": tickets["zh"]})
+			if field, _ := fieldOf(res); code != http.StatusUnprocessableEntity || field != "sms_code" {
+				t.Fatalf("the code with another registration's ticket: %d %v", code, res)
+			}
+			code, res, _ = apiCall(t, r.URL, "POST", "/api/v1/residents", "", map[string]string{"id_number": known.IDNumber, "sms_code": smsCode, "registration_ticket": tickets["mn"]})
 			if code != http.StatusCreated || res["token"] == "" {
 				t.Fatalf("confirm: %d %v", code, res)
 			}
@@ -111,6 +118,11 @@ func TestRegisterPageAsksForTheSMSCode(t *testing.T) {
 	}
 	sent, _ := r.Service.AccountMessages(ctx, known.Phone)
 	sms := regexp.MustCompile(`验证码为(\d{6})`).FindStringSubmatch(sent[len(sent)-1].Body)[1]
+	// another browser with the right code: the registration is this browser's (its ticket cookie)
+	code, page, _ = newClient(t, r.URL).post("/resident/register", url.Values{"id_number": {known.IDNumber}, "sms_code": {sms}})
+	if code != http.StatusUnprocessableEntity || !strings.Contains(page, `name="sms_code"`) {
+		t.Fatalf("the code from another browser: %d\n%s", code, page)
+	}
 	code, _, loc := res.post("/resident/register", url.Values{"id_number": {known.IDNumber}, "sms_code": {sms}})
 	if code != http.StatusSeeOther || !strings.HasPrefix(loc, "/my") {
 		t.Fatalf("the right code: %d %s", code, loc)

@@ -32,7 +32,7 @@ func TestSupervisionExportComplaints(t *testing.T) {
 				t    org.Org
 				body string
 			}{{tianshan[0], "大厅午间无人"}, {tianshan[0], "排队太久"}, {shaogen[0], "窗口态度差"}} {
-				if _, err := r.Service.FileComplaintOnline(t.Context(), nil, service.ComplaintInput{About: complaint.AboutService, Township: c.t.ID, Body: c.body}, ""); err != nil {
+				if _, err := r.Service.FileComplaintOnline(t.Context(), nil, service.ComplaintInput{About: complaint.AboutService, Township: c.t.ID, Body: c.body}, "", "10.0.0.1"); err != nil {
 					t.Fatal(err)
 				}
 			}

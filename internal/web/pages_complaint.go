@@ -293,7 +293,7 @@ func (s *Server) complain(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.Method == http.MethodPost {
-		c, err := s.svc.FileComplaintOnline(r.Context(), rc(r).resident, complaintInput(r), r.FormValue("idem"))
+		c, err := s.svc.FileComplaintOnline(r.Context(), rc(r).resident, complaintInput(r), r.FormValue("idem"), s.clientAddr(r))
 		if err != nil {
 			if !onForm(err) {
 				s.fail(w, r, err)

@@ -33,19 +33,29 @@ func (s *Server) registerForm(w http.ResponseWriter, r *http.Request) {
 	s.registerPage(w, r, http.StatusOK, p)
 }
 
+// registrationCookie holds the ticket of a registration waiting for its SMS code (service.RegistrationPending):
+// only the browser that started it can finish it.
+const registrationCookie = "bm_registration"
+
 func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 	in := service.RegisterInput{Name: r.FormValue("name"), IDNumber: r.FormValue("id_number"), Phone: r.FormValue("phone"), OrgID: r.FormValue("org"),
 		Password: r.FormValue("password"), Confirm: r.FormValue("confirm_password"), Lang: string(rc(r).lang)}
 	in.SMSCode = r.FormValue("sms_code")
+	if c, err := r.Cookie(registrationCookie); err == nil && in.SMSCode != "" {
+		in.Ticket = c.Value
+	}
 	_, sess, err := s.svc.RegisterResident(r.Context(), in, s.clientAddr(r))
 	var pending *service.RegistrationPending
 	if errors.As(err, &pending) || (err != nil && in.SMSCode != "") {
-		// the code went to the phone on record (identity.go): the page asks for it
+		// the code went to the phone on record (identity.go): the page asks for it, and this browser keeps
+		// the ticket that alone lets the code finish this registration
 		p := s.page(r, "title.register_code")
 		p.Form = formValues(r, "id_number", "back")
 		code := http.StatusOK
 		if pending != nil {
 			p.Data = pending.Phone
+			http.SetCookie(w, &http.Cookie{Name: registrationCookie, Value: pending.Ticket, Path: "/resident/register",
+				MaxAge: int(service.RegistrationTTL.Seconds()), HttpOnly: true, Secure: s.overHTTPS(r), SameSite: http.SameSiteStrictMode})
 		} else {
 			p.Errors = s.fieldErrors(p.Lang, err)
 			code = status(err)
@@ -59,6 +69,9 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 		p.Errors = s.fieldErrors(p.Lang, err)
 		s.registerPage(w, r, status(err), p)
 		return
+	}
+	if in.Ticket != "" {
+		http.SetCookie(w, &http.Cookie{Name: registrationCookie, Path: "/resident/register", MaxAge: -1, HttpOnly: true, Secure: s.overHTTPS(r)})
 	}
 	s.setCookie(w, r, residentCookie, sess.Token, int(s.svc.SessionTTL().Seconds()))
 	http.Redirect(w, r, residentBack(r.FormValue("back"), "registered"), http.StatusSeeOther)

@@ -279,7 +279,12 @@ func (s *Server) fieldErrors(lang i18n.Lang, err error) []FieldError {
 		args := make([]string, 0, 2*len(e.Args))
 		for k, v := range e.Args {
 			switch k {
-			case "what", "kind":
+			case "what":
+				if !s.cat.Has("what." + v) {
+					v = "record" // a kind of record no message names yet: said plainly, never as its key
+				}
+				v = s.cat.T(lang, "what."+v)
+			case "kind":
 				v = s.cat.T(lang, k+"."+v)
 			case "action":
 				v = s.cat.T(lang, "act."+v)

@@ -3,6 +3,7 @@ package web
 import (
 	"io/fs"
 	"net/http"
+	"strings"
 )
 
 // Handler returns the whole site. Every route is in this table.
@@ -292,6 +293,10 @@ func (s *Server) Handler() http.Handler {
 func staticFiles(fsys fs.FS) http.Handler {
 	h := http.FileServer(http.FS(fsys))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "" || strings.HasSuffix(r.URL.Path, "/") {
+			http.NotFound(w, r) // files are named by the pages that use them; a folder's list is nobody's business
+			return
+		}
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		h.ServeHTTP(w, r)
 	})
