@@ -9,6 +9,15 @@ import (
 	"bianmin/internal/testkit"
 )
 
+// year2027 is a schedule for 2027 as a notice could make it (none is published as this is written): every
+// day 第二条 gives off (元旦 1/1, 除夕-初三 2/5-2/8, 清明 4/5, 劳动节 5/1-5/2, 端午 6/9, 中秋 9/15, 国庆 10/1-10/3)
+// in a period, arranged by the 调休 principles of FACTS.md §6.
+const year2027 = `{"year": 2027, "notice": "test", "holidays": [{"name": "元旦", "from": "2027-01-01", "to": "2027-01-03"},
+	{"name": "春节", "from": "2027-02-05", "to": "2027-02-13"}, {"name": "清明节", "from": "2027-04-03", "to": "2027-04-05"},
+	{"name": "劳动节", "from": "2027-05-01", "to": "2027-05-05"}, {"name": "端午节", "from": "2027-06-09", "to": "2027-06-09"},
+	{"name": "中秋节", "from": "2027-09-15", "to": "2027-09-15"}, {"name": "国庆节", "from": "2027-10-01", "to": "2027-10-07"}],
+	"workdays": ["2027-02-20"]}`
+
 // bianmin calendar due: the due day on the calendars in the database, and whether it is provisional; loading
 // the year's official schedule makes it final (FACTS.md §6.4).
 func TestCalendarDue(t *testing.T) {
@@ -38,8 +47,7 @@ func TestCalendarDue(t *testing.T) {
 	}
 	// the 2027 notice loaded into the database: final, and its own days count (元旦 1-3 January, 春节 2/5-2/13)
 	f := filepath.Join(t.TempDir(), "2027.json")
-	os.WriteFile(f, []byte(`{"year": 2027, "notice": "test", "holidays": [{"name": "元旦", "from": "2027-01-01", "to": "2027-01-03"},
-		{"name": "春节", "from": "2027-02-05", "to": "2027-02-13"}], "workdays": ["2027-02-20"]}`), 0o600)
+	os.WriteFile(f, []byte(year2027), 0o600)
 	if out, err := cli(t, e, "import", "calendar", f); err != nil || !strings.Contains(out, "calendar 2027 loaded") {
 		t.Fatalf("%q %v", out, err)
 	}

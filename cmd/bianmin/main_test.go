@@ -14,6 +14,7 @@ import (
 	"bianmin/internal/access"
 	"bianmin/internal/app"
 	"bianmin/internal/audit"
+	"bianmin/internal/clock"
 	"bianmin/internal/service"
 	"bianmin/internal/store"
 	"bianmin/internal/testkit"
@@ -119,9 +120,15 @@ func TestCommands(t *testing.T) {
 func TestImportCalendar(t *testing.T) {
 	e := testkit.SQLite(t)
 	f := filepath.Join(t.TempDir(), "2027.json")
-	os.WriteFile(f, []byte(`{"year": 2027, "notice": "x", "holidays": [{"name": "元旦", "from": "2027-01-01", "to": "2027-01-01"}], "workdays": []}`), 0o600)
+	os.WriteFile(f, []byte(year2027), 0o600)
 	if out, err := cli(t, e, "import", "calendar", f); err != nil || !strings.Contains(out, "calendar 2027 loaded") {
 		t.Fatalf("%q %v", out, err)
+	}
+	// a file past the limit is refused before it is read whole (one was 53 MB, and took 672 MB to load)
+	big := filepath.Join(t.TempDir(), "big.json")
+	os.WriteFile(big, append([]byte(year2027[:len(year2027)-1]+`, "x": "`), bytes.Repeat([]byte("a"), clock.MaxYearBytes)...), 0o600)
+	if out, err := cli(t, e, "import", "calendar", big); err == nil || !strings.Contains(out+err.Error(), "KiB") {
+		t.Fatalf("a file over the limit: %q %v", out, err)
 	}
 }
 

@@ -5,14 +5,18 @@
 package clock
 
 import (
+	"bytes"
 	"embed"
 	"encoding/json"
 	"fmt"
 	"io"
 	"io/fs"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"bianmin/internal/errs"
 )
@@ -99,37 +103,173 @@ type Period struct {
 	To   Date   `json:"to"`
 }
 
-// Check validates a year's schedule: days inside the year, periods in order, make-up days on weekends.
+// Limits of a schedule's file: a year's notice is a few kilobytes.
+const (
+	MaxYearBytes   = 1 << 20
+	MaxNotice      = 500 // characters: the notice's title and number
+	MaxHolidayName = 20  // characters: 春节, 国庆节、中秋节
+)
+
+// Check validates a year's schedule against what the law fixes and what a notice can say:
+//   - every day off and every make-up working day is given, and holiday periods have names;
+//   - a period of days off touches the year, runs forward and lasts at most 15 days (the longest arranged is
+//     春节's 9 of 2026; FACTS.md §6.2), and no two periods share a day;
+//   - a make-up working day (调休上班) is a Saturday or Sunday (a weekday is worked anyway), in the year or in
+//     the month either side of it (a notice arranges the days around its new year: 2019's notice made
+//     2018-12-29 a working day), given once, and never also a day off;
+//   - every day 《全国年节及纪念日放假办法》 第二条 gives all citizens off falls in a period of days off: the yearly
+//     notice adds 调休 but cannot take a statutory holiday away (FACTS.md §6.4). Checked from 2014, the first
+//     year of the 2013 text Statutory knows.
+//
+// A day of the month either side is checked against that year's own schedule when it is loaded
+// (CheckAgainst).
 func (y Year) Check() error {
 	var l errs.List
 	if y.Year < 2000 || y.Year > 2100 {
 		l.Add(errs.Field("year", "err.calendar.year"))
 	}
+	if utf8.RuneCountInString(y.Notice) > MaxNotice {
+		l.Add(errs.Field("notice", "err.too_long").With("max", strconv.Itoa(MaxNotice)))
+	}
+	off := map[Date]int{} // a day off -> its period
 	for i, p := range y.Holidays {
-		f := fmt.Sprintf("holidays[%d]", i)
-		if p.From.Y != y.Year && p.To.Y != y.Year {
-			l.Add(errs.Field(f, "err.calendar.outside"))
+		row := func(key string) *errs.Error {
+			e := errs.Field(fmt.Sprintf("holidays[%d]", i), key)
+			if p.Name != "" && utf8.RuneCountInString(p.Name) <= MaxHolidayName {
+				e = e.With("name", p.Name)
+			}
+			return e
 		}
-		if p.To.Before(p.From) {
-			l.Add(errs.Field(f+".to", "err.calendar.order"))
+		switch {
+		case strings.TrimSpace(p.Name) == "":
+			l.Add(row("err.calendar.name"))
+		case utf8.RuneCountInString(p.Name) > MaxHolidayName:
+			l.Add(row("err.calendar.name_long").With("max", strconv.Itoa(MaxHolidayName)))
 		}
-		if p.To.t().Sub(p.From.t()) > 14*24*time.Hour {
-			l.Add(errs.Field(f+".to", "err.calendar.too_long"))
+		if p.From.IsZero() || p.To.IsZero() {
+			l.Add(row(map[bool]string{true: "err.calendar.from_missing", false: "err.calendar.to_missing"}[p.From.IsZero()]))
+			continue
+		}
+		switch {
+		case p.From.Y != y.Year && p.To.Y != y.Year:
+			l.Add(row("err.calendar.outside"))
+			continue
+		case p.To.Before(p.From):
+			l.Add(row("err.calendar.order"))
+			continue
+		case p.To.Sub(p.From) > 14:
+			l.Add(row("err.calendar.too_long"))
+			continue
+		}
+		for d := p.From; !d.After(p.To); d = d.AddDays(1) {
+			if j, ok := off[d]; ok {
+				l.Add(row("err.calendar.overlap").With("day", d.String()).With("n", strconv.Itoa(j+1)))
+				break
+			}
+			off[d] = i
 		}
 	}
+	on := map[Date]int{}
 	for i, w := range y.Workdays {
-		if wd := w.Weekday(); wd != time.Saturday && wd != time.Sunday {
-			l.Add(errs.Field(fmt.Sprintf("workdays[%d]", i), "err.calendar.workday_weekday"))
+		f := fmt.Sprintf("workdays[%d]", i)
+		if w.IsZero() {
+			l.Add(errs.Field(f, "err.calendar.date_missing"))
+			continue
+		}
+		edge := (w.Y == y.Year-1 && w.M == time.December) || (w.Y == y.Year+1 && w.M == time.January)
+		switch wd := w.Weekday(); {
+		case w.Y != y.Year && !edge:
+			l.Add(errs.Field(f, "err.calendar.workday_outside").With("day", w.String()))
+		case wd != time.Saturday && wd != time.Sunday:
+			l.Add(errs.Field(f, "err.calendar.workday_weekday").With("day", w.String()))
+		}
+		if j, ok := on[w]; ok {
+			l.Add(errs.Field(f, "err.calendar.duplicate").With("day", w.String()).With("n", strconv.Itoa(j+1)))
+		} else if _, ok := off[w]; ok {
+			l.Add(errs.Field(f, "err.calendar.both").With("day", w.String()))
+		}
+		on[w] = i
+	}
+	if y.Year >= 2014 && y.Year <= 2100 {
+		for _, p := range Statutory(y.Year).Holidays {
+			if p.Name == makeUpName {
+				continue // 第六条's make-up days: the notice may place them otherwise (调休)
+			}
+			for d := p.From; !d.After(p.To); d = d.AddDays(1) {
+				if _, ok := off[d]; !ok && d.Y == y.Year {
+					l.Add(errs.Field("holidays", "err.calendar.statutory").With("name", p.Name).With("day", d.String()))
+					break
+				}
+			}
 		}
 	}
 	return l.Err()
 }
 
-// ReadYear reads and checks a year's schedule in the JSON form of calendars/*.json.
+// CheckAgainst refuses a schedule that contradicts another year's loaded schedule on a day that other year
+// holds: a notice arranges its own year and the days at its edges, and where both notices name a day they
+// must agree (a day off in one is not a working day in the other). A schedule of the same year is the one
+// being replaced and is not compared.
+func CheckAgainst(y Year, loaded []Year) error {
+	var l errs.List
+	for _, o := range loaded {
+		if o.Year == y.Year {
+			continue
+		}
+		oOff, oOn := o.days()
+		for i, p := range y.Holidays {
+			for d := p.From; !d.After(p.To) && !p.From.IsZero(); d = d.AddDays(1) {
+				if oOn[d] {
+					l.Add(errs.Field(fmt.Sprintf("holidays[%d]", i), "err.calendar.conflict").With("day", d.String()).With("year", strconv.Itoa(o.Year)).With("name", p.Name))
+					break
+				}
+			}
+		}
+		for i, w := range y.Workdays {
+			if oOff[w] {
+				l.Add(errs.Field(fmt.Sprintf("workdays[%d]", i), "err.calendar.conflict").With("day", w.String()).With("year", strconv.Itoa(o.Year)))
+			}
+		}
+	}
+	return l.Err()
+}
+
+// days are a schedule's days off and make-up working days.
+func (y Year) days() (off, on map[Date]bool) {
+	off, on = map[Date]bool{}, map[Date]bool{}
+	for _, p := range y.Holidays {
+		for d := p.From; !d.After(p.To) && !p.From.IsZero(); d = d.AddDays(1) {
+			off[d] = true
+		}
+	}
+	for _, w := range y.Workdays {
+		on[w] = true
+	}
+	return off, on
+}
+
+// ReadYear reads and checks a year's schedule in the JSON form of calendars/*.json: one object, no more than
+// MaxYearBytes, every name one the form has (a misspelt "workday" would otherwise load a year without its
+// make-up days, silently).
 func ReadYear(r io.Reader) (Year, error) {
 	var y Year
-	if err := json.NewDecoder(r).Decode(&y); err != nil {
+	b, err := io.ReadAll(io.LimitReader(r, MaxYearBytes+1))
+	if err != nil {
+		return y, errs.Wrap(err, "calendar file")
+	}
+	if len(b) > MaxYearBytes {
+		return y, errs.Field("file", "err.calendar.too_large").With("kib", strconv.Itoa(MaxYearBytes>>10))
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&y); err != nil {
+		if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+			return y, errs.Field("file", "err.calendar.unknown").With("name", strings.Trim(name, `"`))
+		}
 		return y, errs.Field("file", "err.import.json").With("detail", err.Error())
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return y, errs.Field("file", "err.calendar.trailing")
 	}
 	return y, y.Check()
 }

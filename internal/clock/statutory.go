@@ -51,6 +51,9 @@ func Statutory(year int) Year {
 	return y
 }
 
+// makeUpName names the days of 第六条 in Statutory.
+const makeUpName = "补假"
+
 // makeUpDays applies 第六条: each holiday on a Saturday or Sunday is made up on the first Monday-to-Friday
 // after its run of days off that is neither a holiday nor already a make-up day. Holidays that coincide
 // (中秋 on 1 October) are one day off and owe nothing more.
@@ -85,7 +88,7 @@ func makeUpDays(holidays []Period) []Period {
 			d = d.AddDays(1)
 			if !weekend(d) && !off[d] && !taken[d] {
 				taken[d] = true
-				out = append(out, Period{"补假", d, d})
+				out = append(out, Period{makeUpName, d, d})
 				owed--
 			}
 		}

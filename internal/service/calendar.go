@@ -51,11 +51,8 @@ type cachedCalendar struct {
 	at  time.Time
 }
 
-// Calendar is the working-day calendar: shipped years and the ones administrators loaded.
-func (s *Service) Calendar(ctx context.Context) (*clock.Calendar, error) {
-	if c := s.calendar.Load(); c != nil && time.Since(c.at) < calendarTTL {
-		return c.cal, nil
-	}
+// loadedYears are the schedules the database holds.
+func (s *Service) loadedYears(ctx context.Context) ([]clock.Year, error) {
 	years, err := s.CalendarYears(ctx)
 	if err != nil {
 		return nil, err
@@ -63,6 +60,18 @@ func (s *Service) Calendar(ctx context.Context) (*clock.Calendar, error) {
 	ys := make([]clock.Year, len(years))
 	for i, y := range years {
 		ys[i] = y.Year
+	}
+	return ys, nil
+}
+
+// Calendar is the working-day calendar: shipped years and the ones administrators loaded.
+func (s *Service) Calendar(ctx context.Context) (*clock.Calendar, error) {
+	if c := s.calendar.Load(); c != nil && time.Since(c.at) < calendarTTL {
+		return c.cal, nil
+	}
+	ys, err := s.loadedYears(ctx)
+	if err != nil {
+		return nil, err
 	}
 	cal := clock.NewCalendar(ys...)
 	s.calendar.Store(&cachedCalendar{cal: cal, at: time.Now()})
@@ -99,6 +108,13 @@ func (s *Service) LoadCalendar(ctx context.Context, actor access.Actor, r io.Rea
 	y, err := clock.ReadYear(r)
 	l := CalendarLoad{Year: y}
 	if err != nil {
+		return l, err
+	}
+	others, err := s.loadedYears(ctx)
+	if err != nil {
+		return l, err
+	}
+	if err := clock.CheckAgainst(y, others); err != nil {
 		return l, err
 	}
 	if l.Moved, err = s.dueMoves(ctx, y); err != nil {

@@ -1,6 +1,9 @@
 package service_test
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -13,10 +16,34 @@ import (
 	"bianmin/internal/testkit"
 )
 
-// A plausible 2027 notice, longer than the law alone: 春节 2/5-2/13 with Saturday 2/20 worked.
+// A plausible 2027 notice, longer than the law alone: 春节 2/5-2/13 with Saturday 2/20 worked, and every day
+// 第二条 gives off in its period (Year.Check).
 const schedule2027 = `{"year": 2027, "notice": "国务院办公厅关于2027年部分节假日安排的通知（测试）",
- "holidays": [{"name": "元旦", "from": "2027-01-01", "to": "2027-01-03"}, {"name": "春节", "from": "2027-02-05", "to": "2027-02-13"}],
+ "holidays": [{"name": "元旦", "from": "2027-01-01", "to": "2027-01-03"}, {"name": "春节", "from": "2027-02-05", "to": "2027-02-13"},
+  {"name": "清明节", "from": "2027-04-03", "to": "2027-04-05"}, {"name": "劳动节", "from": "2027-05-01", "to": "2027-05-05"},
+  {"name": "端午节", "from": "2027-06-09", "to": "2027-06-09"}, {"name": "中秋节", "from": "2027-09-15", "to": "2027-09-15"},
+  {"name": "国庆节", "from": "2027-10-01", "to": "2027-10-07"}],
  "workdays": ["2027-02-20"]}`
+
+// A schedule that contradicts a loaded year where both name a day is refused, naming the entry, and nothing
+// is stored: a corrected 2025 that works 2026-01-03, a day 2026's notice gives off.
+func TestScheduleContradictingAnotherYearIsRefused(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, db *store.DB) {
+		w := demoWorld(t, db)
+		y := clock.Shipped()[0]
+		y.Workdays = append(y.Workdays, clock.MustDate("2026-01-03"))
+		b, _ := json.Marshal(y)
+		before, _ := w.svc.CalendarYears(ctx)
+		_, err := w.svc.LoadCalendar(ctx, access.System, bytes.NewReader(b))
+		if fieldKeys(err)[fmt.Sprintf("workdays[%d]", len(y.Workdays)-1)] != "err.calendar.conflict" {
+			t.Fatalf("a 2025 contradicting 2026: %v", err)
+		}
+		after, _ := w.svc.CalendarYears(ctx)
+		if len(after) != len(before) || len(after[0].Year.Workdays) != len(y.Workdays)-1 {
+			t.Fatal("the refused schedule was stored")
+		}
+	})
+}
 
 // Loading next year's official schedule makes provisional due days final, and the applicants whose due day it
 // moved are told, in both languages, through the outbox; those whose day stays, or whose count never reached

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"bianmin/internal/clock"
 	"bianmin/internal/errs"
 )
 
@@ -74,7 +75,7 @@ var bodyLimits = map[string]int64{
 const (
 	catalogUploadLimit  = 20 << 20
 	divisionUploadLimit = 10 << 20
-	calendarUploadLimit = 1 << 20
+	calendarUploadLimit = clock.MaxYearBytes
 	materialUploadLimit = 20 << 20 // files.DefaultLimits.MaxUpload: a phone's photo as taken
 )
 

@@ -439,7 +439,17 @@ func TestCalendarYears(t *testing.T) {
 	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "调休上班日应是周六或周日") || !strings.Contains(body, "调休上班日第1项") || strings.Contains(body, "workdays[0]") {
 		t.Fatalf("a make-up day on a Wednesday: %d\n%s", code, body)
 	}
-	code, _ = upload(`{"year": 2027, "notice": "国务院办公厅关于2027年部分节假日安排的通知", "holidays": [{"name": "元旦", "from": "2027-01-01", "to": "2027-01-03"}], "workdays": []}`)
+	full := `{"year": 2027, "notice": "国务院办公厅关于2027年部分节假日安排的通知", "holidays": [{"name": "元旦", "from": "2027-01-01", "to": "2027-01-03"},
+		{"name": "春节", "from": "2027-02-05", "to": "2027-02-13"}, {"name": "清明节", "from": "2027-04-03", "to": "2027-04-05"},
+		{"name": "劳动节", "from": "2027-05-01", "to": "2027-05-05"}, {"name": "端午节", "from": "2027-06-09", "to": "2027-06-09"},
+		{"name": "中秋节", "from": "2027-09-15", "to": "2027-09-15"}, {"name": "国庆节", "from": "2027-10-01", "to": "2027-10-07"}], "workdays": []}`
+	// a period without its start is named by the holiday, never by another form's "to"; a statutory day left out is named
+	code, body = upload(strings.Replace(strings.Replace(full, `"from": "2027-02-05", `, "", 1), `"to": "2027-10-07"`, `"to": "2027-10-02"`, 1))
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "放假安排「春节」") || !strings.Contains(body, "缺少放假的开始日期") ||
+		strings.Contains(body, "接收单位") || !strings.Contains(body, "缺少法定节假日国庆节（2027-10-03）") {
+		t.Fatalf("a period without its start, 10/3 left out: %d\n%s", code, body)
+	}
+	code, _ = upload(full)
 	if code != http.StatusSeeOther {
 		t.Fatalf("load 2027: %d", code)
 	}
