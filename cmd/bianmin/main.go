@@ -469,6 +469,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 // and refused item with its reasons, in Chinese.
 func printImport(out io.Writer, m *app.Main, rep service.ImportReport) {
 	fmt.Fprintf(out, "imported %d of %d items: %d published, %d draft, %d refused\n", rep.Created, len(rep.Items), rep.Published, rep.Drafts, rep.Refused)
+	if rep.Unchanged+rep.Updated > 0 {
+		fmt.Fprintf(out, "already in the catalog: %d unchanged, %d saved as their next draft version\n", rep.Unchanged, rep.Updated)
+	}
 	if rep.Proposals > 0 {
 		fmt.Fprintf(out, "%d delegation records wait for their departments to confirm them (/delegation-proposals)\n", rep.Proposals)
 	}

@@ -435,3 +435,22 @@ func (it Item) Card() Card {
 func (c Card) Item() Item {
 	return Item{ID: c.ID, NameZh: c.NameZh, NameMn: c.NameMn, Department: c.Department, PromisedLimit: c.PromisedLimit, Village: c.Village, Topics: c.Topics}
 }
+
+// FoldPhones writes the item's phones in ASCII: published guides often type them in full-width forms
+// (０４７７－１２３４５６７), which neither a phone nor a reader's search takes for the same number. Only the
+// full-width forms of ASCII and the ideographic space change; words beside a number (（工作日）) stay.
+func (it *Item) FoldPhones() {
+	it.ConsultPhone, it.ComplaintPhone = foldWidth(it.ConsultPhone), foldWidth(it.ComplaintPhone)
+}
+
+func foldWidth(s string) string {
+	return strings.TrimSpace(strings.Map(func(r rune) rune {
+		switch {
+		case r >= 0xFF01 && r <= 0xFF5E && r != '（' && r != '）':
+			return r - 0xFEE0
+		case r == '\u3000':
+			return ' '
+		}
+		return r
+	}, s))
+}

@@ -74,6 +74,7 @@ type GuideMaterial struct {
 // service-guides-sample.json): incomplete and inconsistent, as real guides are.
 type Guide struct {
 	Name                 text            `json:"name"`
+	NameMn               text            `json:"name_mn"` // the item's name in Mongolian, where a bilingual region's guide gives it
 	ItemType             text            `json:"item_type"`
 	Codes                json.RawMessage `json:"codes"`
 	ImplementingBody     text            `json:"implementing_body"`
@@ -130,7 +131,9 @@ func (t text) s() string { return strings.TrimSpace(string(t)) }
 
 // ReadGuides maps published guides onto items. The mapping, field by field:
 //
-//	name → name_zh; implementing_body → implementer; legal_basis → legal_basis;
+//	name → name_zh; name_mn → name_mn (a bilingual region's guide; elsewhere translators add it, and until then
+//	  it is the one gap between a complete guide and publishing); implementing_body → implementer;
+//	legal_basis → legal_basis;
 //	item_type → type_code when it is a GB/T 39046 type name (行政给付 → 05, 公共服务 → 20 ...);
 //	level → level 5 when it names the township level (乡镇级, 苏木乡镇级, 乡级, 镇(街) ...);
 //	legal/promised_time_limit → limits (readLimit: "N个工作日", "20个工作日。", "…内办结", "即时办结"; "N天/N日"
@@ -141,7 +144,8 @@ func (t text) s() string { return strings.TrimSpace(string(t)) }
 //	materials → materials (name; 必要/非必要/容缺后补 → necessity; 纸质/电子 → form; counts read by readCounts,
 //	  unknown where not stated; source; notes, with the form and count text as the guide gave them);
 //	process_steps → steps (names only: no guide gives step limits); fees → free when it says none (readFree);
-//	location → place; office_hours → hours; consult/complaint_phone → phones; visits_required → visits and a
+//	location → place; office_hours → hours; consult/complaint_phone → phones (full-width digits folded to ASCII,
+//	  catalog.Item.FoldPhones); visits_required → visits and a
 //	  stated reason (readVisits); handling_form (窗口、网上、掌上、邮寄) → handling_forms; scope → scope when it is
 //	  one of GB/T 39046's values; result_name/result_type → result; subject_category → topics; source_* and
 //	  publish_date → source.
@@ -222,7 +226,7 @@ func rawText(v json.RawMessage) string {
 
 // MapGuide maps one guide; see ReadGuides.
 func MapGuide(g Guide, department string) catalog.Item {
-	it := catalog.Item{NameZh: g.Name.s(), Department: department, Implementer: g.ImplementingBody.s(),
+	it := catalog.Item{NameZh: g.Name.s(), NameMn: g.NameMn.s(), Department: department, Implementer: g.ImplementingBody.s(),
 		LegalBasis: g.LegalBasis, Conditions: g.AcceptanceConditions.s(), Place: g.Location.s(), Hours: g.OfficeHours.s(),
 		ConsultPhone: g.ConsultPhone.s(), ComplaintPhone: g.ComplaintPhone.s(), ResultName: g.ResultName.s(), ResultType: g.ResultType.s(),
 		Visits: -1,

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strconv"
 	"strings"
@@ -45,6 +46,7 @@ func (s *Service) department(ctx context.Context, actor access.Actor, name strin
 // CreateItem adds an item as a draft of its department. Drafts may have gaps; what is present must be
 // valid.
 func (s *Service) CreateItem(ctx context.Context, actor access.Actor, it catalog.Item) (catalog.Item, error) {
+	it.FoldPhones()
 	if err := it.CheckDraft(); err != nil {
 		return it, err
 	}
@@ -73,6 +75,7 @@ func (s *Service) SaveItem(ctx context.Context, actor access.Actor, it catalog.I
 	if err := actor.Check(access.CatalogEdit, dept.Path); err != nil {
 		return it, err
 	}
+	it.FoldPhones()
 	if err := it.CheckDraft(); err != nil {
 		return it, err
 	}
@@ -280,6 +283,8 @@ func (s *Service) ItemChoices(ctx context.Context) ([]catalog.Item, error) {
 // for each draft and refused one.
 type ImportReport struct {
 	Created   int `json:"created"`
+	Unchanged int `json:"unchanged"` // items the catalog has already, with the same content
+	Updated   int `json:"updated"`   // items the catalog has, saved with the file's content as their next draft version
 	Published int `json:"published"`
 	Drafts    int `json:"drafts"`
 	Refused   int `json:"refused"`
@@ -339,7 +344,9 @@ func (s *Service) ImportItemsWith(ctx context.Context, actor access.Actor, items
 	var l errs.List
 	depts := make([]org.Org, len(items))
 	refused := make([]bool, len(items))
-	for i, it := range items {
+	for i := range items {
+		items[i].FoldPhones()
+		it := items[i]
 		rep.Items[i].Name = it.NameZh
 		prefix := "items[" + strconv.Itoa(i) + "]."
 		var own []*errs.Error // what makes this item invalid in itself
@@ -383,6 +390,15 @@ func (s *Service) ImportItemsWith(ctx context.Context, actor access.Actor, items
 	// Everything is prepared before the writer is asked for anything: ids, gaps, what stands between each
 	// item and publishing, its document and topics. Then the items are written staged, ImportBatch at a time,
 	// so that case intake goes on between the batches, and go live together in one short last transaction.
+	// An item the catalog has already (the same department, name and village: a file imported again, a guide
+	// published anew) is not made a second time: the same content is reported unchanged, other content is
+	// saved as that item's next draft version, to be reviewed and published as any edit is.
+	have, err := s.itemsOf(ctx, depts, refused)
+	if err != nil {
+		return rep, err
+	}
+	var updates []store.ItemUpdate
+	updated := map[int]int{} // items[i] is updates[updated[i]]
 	staged := make([]store.StagedItem, 0, len(items))
 	at := make([]int, 0, len(items)) // staged[k] is items[at[k]]
 	for i := range items {
@@ -393,6 +409,21 @@ func (s *Service) ImportItemsWith(ctx context.Context, actor access.Actor, items
 		it.Missing = catalog.Gaps(it)
 		// Whatever stands between the item and publishing: its gaps, its contradictions, the online promise.
 		why := errs.All(it.CheckPublish())
+		if old, ok := have[importKey(depts[i].ID, it)]; ok {
+			if it.NameMn == "" {
+				it.NameMn, it.MnReview = old.item.NameMn, old.item.MnReview // a translator's Mongolian outlives a file without it
+			}
+			rep.Items[i].ID, rep.Items[i].Reasons = old.item.ID, why
+			if sameItem(old.item, it) {
+				rep.Items[i].Status = old.item.Status
+				rep.Unchanged++
+				continue
+			}
+			it.ID, it.Department = old.item.ID, depts[i].NameZh
+			updated[i] = len(updates)
+			updates = append(updates, store.ItemUpdate{Item: it, RowVersion: old.rowVersion})
+			continue
+		}
 		staged = append(staged, store.PrepareItem(it, depts[i].ID, opt.Publish && len(why) == 0))
 		at = append(at, i)
 		rep.Items[i].Reasons = why
@@ -405,12 +436,26 @@ func (s *Service) ImportItemsWith(ctx context.Context, actor access.Actor, items
 	for k, d := range drafts {
 		proposals[k] = d.p
 		if d.fileItem >= 0 {
-			proposals[k].ItemID = staged[stagedAt[d.fileItem]].Item.ID
+			if sk, ok := stagedAt[d.fileItem]; ok {
+				proposals[k].ItemID = staged[sk].Item.ID
+			} else {
+				proposals[k].ItemID = rep.Items[d.fileItem].ID // an item the catalog had already
+			}
 		}
 	}
 	var live func(tx *store.Tx) error
-	if len(proposals) > 0 {
-		live = func(tx *store.Tx) error { return tx.CreateProposals(actor, proposals) }
+	if len(proposals) > 0 || len(updates) > 0 {
+		live = func(tx *store.Tx) error {
+			for k := range updates { // with the new items, or not at all
+				if err := tx.SaveItem(actor, &updates[k].Item, updates[k].RowVersion); err != nil {
+					return err
+				}
+			}
+			if len(proposals) == 0 {
+				return nil
+			}
+			return tx.CreateProposals(actor, proposals)
+		}
 	}
 	if err := s.writeImport(ctx, actor, staged, opt.AfterBatch, live); err != nil {
 		for i := range rep.Items {
@@ -433,8 +478,55 @@ func (s *Service) ImportItemsWith(ctx context.Context, actor access.Actor, items
 			rep.Drafts++
 		}
 	}
+	for i, k := range updated {
+		rep.Items[i].Status = updates[k].Item.Status
+		rep.Updated++
+	}
 	rep.Proposals, rep.Already = len(proposals), already
 	return rep, nil
+}
+
+// importKey is what makes an imported item the same as one the catalog has: its department, its name and
+// its village (a village's own item of the same name is another item).
+func importKey(departmentID string, it catalog.Item) string {
+	return departmentID + "\x00" + strings.TrimSpace(it.NameZh) + "\x00" + it.Village
+}
+
+// heldItem is an item the catalog has, as an import compares with it.
+type heldItem struct {
+	item       catalog.Item
+	rowVersion int
+}
+
+// itemsOf reads the latest version of the items of the departments an import writes to, by importKey.
+func (s *Service) itemsOf(ctx context.Context, depts []org.Org, refused []bool) (map[string]heldItem, error) {
+	out := map[string]heldItem{}
+	seen := map[string]bool{}
+	for i, d := range depts {
+		if refused[i] || d.ID == "" || seen[d.ID] {
+			continue
+		}
+		seen[d.ID] = true
+		list, err := s.DB.ItemsOfDepartment(ctx, d.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range list {
+			out[importKey(d.ID, h.Item)] = heldItem{h.Item, h.RowVersion}
+		}
+	}
+	return out, nil
+}
+
+// sameItem tells whether an import says nothing new of an item: the same content, whatever its id,
+// version, status, department's spelling and computed gaps.
+func sameItem(held, in catalog.Item) bool {
+	norm := func(it catalog.Item) string {
+		it.ID, it.Version, it.Status, it.EffectiveFrom, it.Missing, it.Department = "", 0, "", time.Time{}, nil, ""
+		b, _ := json.Marshal(it)
+		return string(b)
+	}
+	return norm(held) == norm(in)
 }
 
 // staleStaged is how old staged rows must be before an import takes them for the leftovers of an import

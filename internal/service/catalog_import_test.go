@@ -152,3 +152,61 @@ func TestPublishRefusesAnOnlinePromiseNotKept(t *testing.T) {
 		}
 	})
 }
+
+// The same guides imported again make nothing new: unchanged items are reported so; a guide whose text
+// changed is saved as its item's next draft version, keeping the Mongolian a translator gave it; a guide's
+// own name_mn is taken, and full-width digits in its phones are folded (０４７７ → 0477).
+func TestImportGuidesAgain(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, db *store.DB) {
+		svc := testkit.Demo(t, db)
+		b, _ := os.ReadFile("../catalogfile/testdata/guides-with-gaps.json")
+		read := func() []catalog.Item {
+			items, err := catalogfile.ReadGuides(bytes.NewReader(b), "民政局")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return items
+		}
+		opt := service.ImportOptions{PerItem: true}
+		first, err := svc.ImportItemsWith(ctx, access.System, read(), opt)
+		if err != nil || first.Created != 3 {
+			t.Fatalf("first: %+v %v", first, err)
+		}
+		before, _ := db.CountItems(ctx)
+		again, err := svc.ImportItemsWith(ctx, access.System, read(), opt)
+		if err != nil || again.Created != 0 || again.Unchanged != 3 || again.Updated != 0 || again.Items[0].ID != first.Items[0].ID {
+			t.Fatalf("again: %+v %v", again, err)
+		}
+		if n, _ := db.CountItems(ctx); n != before {
+			t.Fatalf("the same file made %d items more", n-before)
+		}
+
+		// a translator names the first item in Mongolian; the guide then changes its consult phone (full-width)
+		it, row, _, err := svc.ItemForEdit(ctx, access.System, first.Items[0].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		it.NameMn = "ᠠᠮᠢᠳᠤᠷᠠᠯ ᠤᠨ ᠪᠠᠲᠤᠯᠠᠭᠠᠵᠢ"
+		if _, err := svc.SaveItem(ctx, access.System, it, row.RowVersion); err != nil {
+			t.Fatal(err)
+		}
+		items := read()
+		items[0].ConsultPhone = "０４７７－８８８８８８８（工作日）"
+		items[1].NameMn = "ᠲᠤᠰᠬᠠᠢ ᠪᠢᠴᠢᠭ"
+		third, err := svc.ImportItemsWith(ctx, access.System, items, opt)
+		if err != nil || third.Created != 0 || third.Updated != 2 || third.Unchanged != 1 {
+			t.Fatalf("changed: %+v %v", third, err)
+		}
+		if n, _ := db.CountItems(ctx); n != before {
+			t.Fatalf("a changed guide made %d items more", n-before)
+		}
+		got, _, _, _ := svc.ItemForEdit(ctx, access.System, first.Items[0].ID)
+		if got.ConsultPhone != "0477-8888888（工作日）" || got.NameMn != it.NameMn {
+			t.Fatalf("the changed item: phone %q, Mongolian %q", got.ConsultPhone, got.NameMn)
+		}
+		second, _, _, _ := svc.ItemForEdit(ctx, access.System, first.Items[1].ID)
+		if second.NameMn != "ᠲᠤᠰᠬᠠᠢ ᠪᠢᠴᠢᠭ" {
+			t.Fatalf("the guide's own Mongolian: %q", second.NameMn)
+		}
+	})
+}

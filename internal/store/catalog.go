@@ -295,6 +295,42 @@ func collectItems(rows *sql.Rows, err error) ([]catalog.Item, error) {
 	return out, rows.Err()
 }
 
+// HeldItem is the latest version of an item with its row's version, for an import that may save it again.
+type HeldItem struct {
+	Item       catalog.Item
+	RowVersion int
+}
+
+// ItemUpdate is an item an import saves as its next version (Tx.SaveItem), under the row version it read.
+type ItemUpdate struct {
+	Item       catalog.Item
+	RowVersion int
+}
+
+// ItemsOfDepartment reads the latest version of every item of one department (not staged ones).
+func (db *DB) ItemsOfDepartment(ctx context.Context, departmentID string) ([]HeldItem, error) {
+	rows, err := db.query(ctx, `SELECT v.doc, v.status, v.effective_from, i.row_version FROM items i
+		JOIN item_versions v ON v.item_id = i.id AND v.version = i.latest WHERE i.department_id = ? AND i.latest > 0`, departmentID)
+	if err != nil {
+		return nil, errs.Wrap(err, "items of department")
+	}
+	defer rows.Close()
+	var out []HeldItem
+	for rows.Next() {
+		var doc, st string
+		var eff sql.NullTime
+		var h HeldItem
+		if err := rows.Scan(&doc, &st, &eff, &h.RowVersion); err != nil {
+			return nil, errs.Wrap(err, "items of department")
+		}
+		if h.Item, err = decodeItem(doc, st, eff); err != nil {
+			return nil, err
+		}
+		out = append(out, h)
+	}
+	return out, errs.Wrap(rows.Err(), "items of department")
+}
+
 // ItemFilter selects published items.
 type ItemFilter struct {
 	Topic        string
