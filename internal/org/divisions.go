@@ -59,11 +59,21 @@ type Plan struct {
 
 // ParseDivisions reads and validates a division file. Any problem refuses the whole file: the error lists
 // every fault with its place in the file.
+//
+// The file is one object of DivisionFile's fields: a misspelt name ("code_12") would otherwise drop what it
+// carries without a word.
 func ParseDivisions(r io.Reader) (*Plan, error) {
 	var f DivisionFile
 	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
 	if err := dec.Decode(&f); err != nil {
+		if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+			return nil, errs.Field("file", "err.import.unknown_field").With("name", strings.Trim(name, `"`))
+		}
 		return nil, errs.Field("file", "err.import.json").With("detail", err.Error())
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errs.Field("file", "err.import.trailing")
 	}
 	return f.Plan()
 }
@@ -110,9 +120,13 @@ func (f *DivisionFile) Plan() (*Plan, error) {
 		if t.Code12 != "" && t.Code9 != "" && t.Code12 != t.Code9+"000" {
 			l.Add(fault(where+".code12", "err.import.code12", "code9", t.Code9))
 		}
+		// a township is kept and compared by its 9 digits: the 12-digit form is the same code with "000"
 		code := t.Code9
 		if code == "" {
 			code = t.Code12
+			if len(code) == 12 && strings.HasSuffix(code, "000") {
+				code = code[:9]
+			}
 		}
 		o := Org{Kind: Township, Code: code, Subtype: t.Type, NameZh: strings.TrimSpace(t.Name), NameMn: strings.TrimSpace(t.NameMn), MnReview: t.NameMn != ""}
 		check(where, o, bi)
@@ -164,16 +178,15 @@ func (f *DivisionFile) Plan() (*Plan, error) {
 				o.Note = "code12 not in source"
 			}
 			check(vw, o, ti)
-			if o.Code != "" {
-				if len(o.Code) == 12 {
-					if prev, dup := seenCode[o.Code]; dup {
-						l.Add(fault(vw+".code12", "err.import.duplicate", "other", prev))
-					}
-					seenCode[o.Code] = vw
-					if n, _ := strconv.Atoi(o.Code[9:]); n < 1 || n > 399 {
-						l.Add(fault(vw+".code12", "err.code.village_range"))
-					}
+			if o.Code != "" && p.Orgs[ti].Code == "" && !strings.HasPrefix(o.Code, p.Orgs[bi].Code) {
+				// under a township the code list does not carry, a village's code is still its banner's
+				l.Add(fault(vw+".code", "err.code.prefix", "parent", p.Orgs[bi].Code))
+			}
+			if len(o.Code) == 12 {
+				if prev, dup := seenCode[o.Code]; dup {
+					l.Add(fault(vw+".code12", "err.import.duplicate", "other", prev))
 				}
+				seenCode[o.Code] = vw
 			}
 			if seenVillage[o.NameZh] {
 				l.Add(fault(vw+".name", "err.import.duplicate", "other", o.NameZh))

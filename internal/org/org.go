@@ -4,7 +4,9 @@
 package org
 
 import (
+	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -169,7 +171,11 @@ func (o Org) Validate(parent *Org) error {
 		l.Add(errs.Field("name_mn", "err.name_mn.script"))
 	}
 	if o.Kind.Administrative() {
-		l.Add(CheckCode(o.Kind, o.Code, parent, o.Note != ""))
+		if e := CheckCode(o.Kind, o.Code, parent, o.Note != ""); e != nil {
+			l.Add(e)
+		} else {
+			l.Add(CheckCodeRange(o.Kind, o.Code, o.Subtype, o.NameZh))
+		}
 	}
 	if o.Kind == Window && o.Desk != FrontDesk && o.Desk != BackOffice {
 		l.Add(errs.Field("desk", "err.org.desk"))
@@ -242,6 +248,71 @@ func CheckCode(k Kind, code string, parent *Org, noted bool) *errs.Error {
 		p := Prefix(parent.Kind, parent.Code)
 		if !strings.HasPrefix(code, p) {
 			return errs.Field("code", "err.code.prefix").With("parent", parent.Code)
+		}
+	}
+	return nil
+}
+
+// CheckCodeRange checks what a code's digits say of its level and kind (FACTS.md §7):
+//   - GB/T 2260: a region is XX0000, a city XXYY00 (YY not 00), a banner or county XXYYZZ (ZZ not 00);
+//   - 统计用区划代码, a township's three digits after its banner: 001–099 街道, 100–199 镇, 200–399 乡 (苏木 among
+//     them), 400–599 政企合一 and 类似乡级单位 (where some 街道 are coded, 罕乌拉街道 150421403); 000 and 600 up are
+//     no township's;
+//   - a village's three digits after its township: 001–199 居民委员会 (社区), 200–399 村民委员会 (嘎查, 村).
+//
+// The kind of a township is its subtype, or read from its name; a unit of unknown kind is held to the ranges
+// alone.
+func CheckCodeRange(k Kind, code, subtype, name string) *errs.Error {
+	if code == "" || !allDigits(code) {
+		return nil
+	}
+	switch k {
+	case Region:
+		if len(code) == 6 && (code[:2] == "00" || code[2:] != "0000") {
+			return errs.Field("code", "err.code.region_form")
+		}
+	case City:
+		if len(code) == 6 && (code[2:4] == "00" || code[4:] != "00") {
+			return errs.Field("code", "err.code.city_form")
+		}
+	case Banner:
+		if len(code) == 6 && code[4:] == "00" {
+			return errs.Field("code", "err.code.banner_form")
+		}
+	case Township:
+		if len(code) < 9 {
+			return nil
+		}
+		n, _ := strconv.Atoi(code[6:9])
+		if subtype == "" {
+			subtype = subtypeOfTownship(name)
+		}
+		if n < 1 || n > 599 {
+			return errs.Field("code", "err.code.township_range")
+		}
+		if n >= 400 {
+			return nil // 政企合一 and 类似乡级单位: any kind
+		}
+		want := map[string][2]int{"街道": {1, 99}, "镇": {100, 199}, "乡": {200, 399}, "苏木": {200, 399}}
+		if r, ok := want[subtype]; ok && (n < r[0] || n > r[1]) {
+			return errs.Field("code", "err.code.township_kind").With("type", subtype).With("from", fmt.Sprintf("%03d", r[0])).With("to", fmt.Sprintf("%03d", r[1]))
+		}
+	case Village:
+		if len(code) != 12 {
+			return nil
+		}
+		n, _ := strconv.Atoi(code[9:])
+		if n < 1 || n > 399 {
+			return errs.Field("code", "err.code.village_range")
+		}
+		if subtype == "" {
+			subtype = VillageSubtype(name)
+		}
+		switch {
+		case subtype == "社区" && n > 199:
+			return errs.Field("code", "err.code.village_kind").With("type", subtype).With("from", "001").With("to", "199")
+		case (subtype == "村" || subtype == "嘎查") && n < 200:
+			return errs.Field("code", "err.code.village_kind").With("type", subtype).With("from", "200").With("to", "399")
 		}
 	}
 	return nil

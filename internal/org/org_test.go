@@ -73,8 +73,22 @@ func TestParseDivisionsRefusesBadFilesWhole(t *testing.T) {
 		"village elsewhere": {`{"code9":"150421100","name":"甲镇"}`, `"甲镇":{"list":[{"name":"一村","code12":"150421101200"}]}`,
 			"villages.甲镇.list[0].code", "err.code.prefix"},
 		"village range": {`{"code9":"150421100","name":"甲镇"}`, `"甲镇":{"list":[{"name":"一村","code12":"150421100500"}]}`,
-			"villages.甲镇.list[0].code12", "err.code.village_range"},
-		"no townships": {``, ``, "townships", "err.required"},
+			"villages.甲镇.list[0].code", "err.code.village_range"},
+		// FACTS.md §7: the 12-digit form is the 9-digit code, and the three digits say the kind
+		"duplicate as 12 digits": {`{"code9":"150421100","name":"甲镇"},{"code12":"150421100000","name":"乙镇"}`, ``, "townships[1].code9", "err.import.duplicate"},
+		"镇 in the 乡 range":       {`{"code9":"150421200","name":"甲镇","type":"镇"}`, ``, "townships[0].code", "err.code.township_kind"},
+		"街道 in the 镇 range":      {`{"code9":"150421100","name":"甲街道"}`, ``, "townships[0].code", "err.code.township_kind"},
+		"苏木 in the 街道 range":     {`{"code9":"150421010","name":"甲苏木","type":"苏木"}`, ``, "townships[0].code", "err.code.township_kind"},
+		"township 000":           {`{"code9":"150421000","name":"甲镇"}`, ``, "townships[0].code", "err.code.township_range"},
+		"township 700":           {`{"code9":"150421700","name":"甲镇"}`, ``, "townships[0].code", "err.code.township_range"},
+		"社区 in the 村 range": {`{"code9":"150421100","name":"甲镇"}`, `"甲镇":{"list":[{"name":"一社区","code12":"150421100200"}]}`,
+			"villages.甲镇.list[0].code", "err.code.village_kind"},
+		"嘎查 in the 社区 range": {`{"code9":"150421100","name":"甲镇"}`, `"甲镇":{"list":[{"name":"一嘎查","code12":"150421100005"}]}`,
+			"villages.甲镇.list[0].code", "err.code.village_kind"},
+		"village of another banner under an uncoded township": {`{"code9":"150421100","name":"甲镇"}`, `"丙镇":{"note":"2019年撤并","list":[{"name":"一村","code12":"150422100200"}]}`,
+			"villages.丙镇.list[0].code", "err.code.prefix"},
+		"a misspelt field": {`{"code9":"150421100","name":"甲镇","code_12":"150421100000"}`, ``, "file", "err.import.unknown_field"},
+		"no townships":     {``, ``, "townships", "err.required"},
 	}
 	for name, c := range cases {
 		doc := strings.Replace(strings.Replace(good, "%s", c.townships, 1), "%s", c.villages, 1)
@@ -94,6 +108,30 @@ func TestParseDivisionsRefusesBadFilesWhole(t *testing.T) {
 	}
 	if _, err := ParseDivisions(strings.NewReader(`{"region": [`)); errs.CodeOf(err) != errs.Invalid {
 		t.Errorf("malformed JSON: %v", err)
+	}
+	// GB/T 2260's forms of the upper codes, and one file holding one object
+	ok := strings.Replace(strings.Replace(good, "%s", `{"code9":"150421100","name":"甲镇"}`, 1), "%s", "", 1)
+	for name, c := range map[string]struct{ from, to, field, key string }{
+		"region not XX0000": {`"150000"`, `"150100"`, "region.code", "err.code.region_form"},
+		"city not XXYY00":   {`"150400"`, `"150401"`, "city.code", "err.code.city_form"},
+		"banner XXYY00":     {`"code":"150421"`, `"code":"150400"`, "banner.code", "err.code.banner_form"},
+		"two objects":       {`}}`, `}}{}`, "file", "err.import.trailing"},
+	} {
+		doc := strings.Replace(ok, c.from, c.to, 1)
+		if doc == ok {
+			t.Fatalf("%s: the change did not apply", name)
+		}
+		_, err := ParseDivisions(strings.NewReader(doc))
+		found := false
+		for _, e := range errs.All(err) {
+			found = found || (e.Field == c.field && e.Key == c.key)
+		}
+		if !found {
+			t.Errorf("%s: want %s %s, got %v", name, c.field, c.key, err)
+		}
+	}
+	if _, err := ParseDivisions(strings.NewReader(ok)); err != nil {
+		t.Errorf("the good file: %v", err)
 	}
 }
 
