@@ -125,9 +125,15 @@ func (s *Service) route(ctx context.Context, c *complaint.Complaint, in Complain
 // fileComplaint checks, routes, starts the clock and stores a complaint with its complainant, in one
 // transaction with its audit entry (idempotent on key for the filer).
 func (s *Service) fileComplaint(ctx context.Context, actor access.Actor, c complaint.Complaint, in ComplaintInput, who store.Complainant, home, received org.Org, key, filer string) (complaint.Complaint, error) {
+	filed, _, err := s.fileComplaintReplay(ctx, actor, c, in, who, home, received, key, filer)
+	return filed, err
+}
+
+// fileComplaintReplay is fileComplaint, telling also whether the key gave back a complaint filed before.
+func (s *Service) fileComplaintReplay(ctx context.Context, actor access.Actor, c complaint.Complaint, in ComplaintInput, who store.Complainant, home, received org.Org, key, filer string) (complaint.Complaint, bool, error) {
 	if err := textLimits(limit("complaint_case", in.CaseNo, 64), limit("complaint_staff", in.StaffID, 64), limit("window", in.WindowID, 64), limit("item", in.ItemID, 64),
 		limit("township", in.Township, 64), limit("rating_id", in.RatingID, 64)); err != nil {
-		return c, err
+		return c, false, err
 	}
 	// what was typed names the subject; routing reads it and fills in its names
 	c.CaseNo, c.StaffID, c.WindowID, c.ItemID = strings.TrimSpace(in.CaseNo), in.StaffID, in.WindowID, in.ItemID
@@ -143,7 +149,7 @@ func (s *Service) fileComplaint(ctx context.Context, actor access.Actor, c compl
 		var err error
 		if resp, err = s.route(ctx, &c, in, home); err != nil {
 			if errs.CodeOf(err) != errs.Invalid {
-				return c, err
+				return c, false, err
 			}
 			for _, e := range errs.All(err) {
 				l.Add(e)
@@ -151,19 +157,20 @@ func (s *Service) fileComplaint(ctx context.Context, actor access.Actor, c compl
 		}
 	}
 	if err := l.Err(); err != nil {
-		return c, err
+		return c, false, err
 	}
 	clk, err := s.Clock(ctx)
 	if err != nil {
-		return c, err
+		return c, false, err
 	}
 	c.Responsible, c.ResponsibleName, c.ResponsibleMn = resp.ID, resp.NameZh, resp.NameMn
 	c.Anonymous = who.Phone == "" && who.Account == ""
 	c = c.Start(clk, s.complaintDays())
 	var id string
+	var replay bool
 	err = s.DB.Write(ctx, func(tx *store.Tx) error {
 		var err error
-		id, _, err = tx.IdempotentFor(key, "complaint", filer, fingerprint(in), func() (string, error) {
+		id, replay, err = tx.IdempotentFor(key, "complaint", filer, fingerprint(in), func() (string, error) {
 			if err := tx.CreateComplaint(actor, c, who, resp.Path, received.Path, clock.DateOf(c.At.In(clk.Rules.Location)).Int()); err != nil {
 				return "", err
 			}
@@ -179,9 +186,10 @@ func (s *Service) fileComplaint(ctx context.Context, actor access.Actor, c compl
 		return err
 	})
 	if err != nil {
-		return c, err
+		return c, false, err
 	}
-	return s.DB.Complaint(ctx, id)
+	filed, err := s.DB.Complaint(ctx, id)
+	return filed, replay, err
 }
 
 // FileComplaint records a complaint received at the actor's window or station, typed in from a telephone call,
@@ -226,7 +234,8 @@ func (s *Service) FileComplaint(ctx context.Context, actor access.Actor, in Comp
 // complainant, never shown to staff) or by anyone, anonymously or with a phone for the answer.
 func (s *Service) FileComplaintOnline(ctx context.Context, acct *people.ResidentAccount, in ComplaintInput, key, client string) (complaint.Complaint, error) {
 	c := complaint.Complaint{ID: ids.New(), Channel: complaint.Online, About: in.About, Body: in.Body, At: s.DB.Now()}
-	if !s.forms.allow("complaint:"+client, c.At) {
+	// only complaints filed count: a form sent back for a missing field, or sent again, costs nothing
+	if s.forms.full("complaint:"+client, c.At) {
 		return c, errs.New(errs.Locked, "err.complaint.throttled")
 	}
 	if in.About == complaint.AboutStaff {
@@ -245,7 +254,11 @@ func (s *Service) FileComplaintOnline(ctx context.Context, acct *people.Resident
 		// same words from the same address within the replay window come back as the first
 		key, filer = "same:"+fingerprint(in), filer+"@"+client
 	}
-	return s.fileComplaint(ctx, store.ComplainantActor(complaint.Online), c, in, who, org.Org{}, org.Org{}, key, filer)
+	filed, replay, err := s.fileComplaintReplay(ctx, store.ComplainantActor(complaint.Online), c, in, who, org.Org{}, org.Org{}, key, filer)
+	if err == nil && !replay {
+		s.forms.allow("complaint:"+client, c.At)
+	}
+	return filed, err
 }
 
 // complaintFor reads a complaint the actor may act on: answering on the responsible body's subtree, reading

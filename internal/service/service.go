@@ -180,5 +180,14 @@ func (l *limiter) allow(key string, now time.Time) bool {
 	return b.n <= l.max
 }
 
+// full tells, without counting, whether a key has used its attempts of the current window: for limits that
+// count only what succeeded (allow then counts it).
+func (l *limiter) full(key string, now time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.seen[key]
+	return b != nil && now.Sub(b.start) <= l.window && b.n >= l.max
+}
+
 // SessionTTL is how long a login lasts.
 func (s *Service) SessionTTL() time.Duration { return s.cfg.SessionTTL }

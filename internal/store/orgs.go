@@ -211,8 +211,13 @@ func (tx *Tx) ImportPlan(actor access.Actor, p *org.Plan) (created int, err erro
 			o.ParentID = idx[pi]
 		}
 		if o.Code != "" {
+			// a township may have been stored by its 12-digit form (9 digits and 000) before imports kept the 9
+			long := o.Code
+			if o.Kind == org.Township && len(o.Code) == 9 {
+				long = o.Code + "000"
+			}
 			var id, kind string
-			err := tx.queryRow(`SELECT id, kind FROM orgs WHERE code = ?`, o.Code).Scan(&id, &kind)
+			err := tx.queryRow(`SELECT id, kind FROM orgs WHERE code IN (?, ?) ORDER BY length(code) LIMIT 1`, o.Code, long).Scan(&id, &kind)
 			if err == nil {
 				if kind != string(o.Kind) {
 					return created, errs.Field("code", "err.code.taken").With("code", o.Code)

@@ -183,6 +183,33 @@ func TestImportIsAllOrNothing(t *testing.T) {
 	})
 }
 
+// A township stored by its 12-digit code (before imports kept the 9 digits) is the same township when a file
+// names it by its 9: the import adds nothing.
+func TestImportFindsATownshipByEitherForm(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, db *store.DB) {
+		file := `{"region":{"code":"150000","name":"内蒙古自治区"},"city":{"code":"150400","name":"赤峰市"},
+			"banner":{"code":"150422","name":"巴林左旗"},"townships":[{"code9":"150422100","name":"林东镇"}]}`
+		plan, err := org.ParseDivisions(strings.NewReader(file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Write(ctx, func(tx *store.Tx) error { _, err := tx.ImportPlan(access.System, plan); return err }); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.ExecRaw(ctx, `UPDATE orgs SET code = '150422100000' WHERE code = '150422100'`); err != nil {
+			t.Fatal(err)
+		}
+		before, _ := db.CountOrgs(ctx)
+		var created int
+		if err := db.Write(ctx, func(tx *store.Tx) error { created, err = tx.ImportPlan(access.System, plan); return err }); err != nil || created != 0 {
+			t.Fatalf("again: %d created, %v", created, err)
+		}
+		if after, _ := db.CountOrgs(ctx); after != before {
+			t.Fatalf("%d organisations more", after-before)
+		}
+	})
+}
+
 func TestAuditTrailDetectsTampering(t *testing.T) {
 	testkit.Each(t, func(t *testing.T, db *store.DB) {
 		db.AuditLanes = 1          // one chain an organisation: the cases below name it (lanes: audit_lanes_test.go)
