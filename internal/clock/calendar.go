@@ -107,13 +107,14 @@ type Period struct {
 const (
 	MaxYearBytes   = 1 << 20
 	MaxNotice      = 500 // characters: the notice's title and number
-	MaxHolidayName = 20  // characters: 春节, 国庆节、中秋节
+	MaxHolidayName = 50  // characters: 春节, 国庆节、中秋节, 2015's 中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日 (26)
 )
 
 // Check validates a year's schedule against what the law fixes and what a notice can say:
 //   - every day off and every make-up working day is given, and holiday periods have names;
-//   - a period of days off touches the year, runs forward and lasts at most 15 days (the longest arranged is
-//     春节's 9 of 2026; FACTS.md §6.2), and no two periods share a day;
+//   - a period of days off touches the year, runs forward and lasts at most 15 days (the longest so far is
+//     2020's 春节, extended to 10 days in the epidemic; 2026's is 9, FACTS.md §6.2), and no two periods share
+//     a day;
 //   - a make-up working day (调休上班) is a Saturday or Sunday (a weekday is worked anyway), in the year or in
 //     the month either side of it (a notice arranges the days around its new year: 2019's notice made
 //     2018-12-29 a working day), given once, and never also a day off;

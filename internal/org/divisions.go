@@ -100,7 +100,7 @@ func (f *DivisionFile) Plan() (*Plan, error) {
 		if parent >= 0 {
 			po = &p.Orgs[parent]
 		}
-		for _, e := range errs.All(o.Validate(po)) {
+		for _, e := range errs.All(o.ValidateNew(po)) {
 			l.Add(fault(where+"."+e.Field, e.Key, flatten(e.Args)...))
 		}
 	}

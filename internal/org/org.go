@@ -171,11 +171,7 @@ func (o Org) Validate(parent *Org) error {
 		l.Add(errs.Field("name_mn", "err.name_mn.script"))
 	}
 	if o.Kind.Administrative() {
-		if e := CheckCode(o.Kind, o.Code, parent, o.Note != ""); e != nil {
-			l.Add(e)
-		} else {
-			l.Add(CheckCodeRange(o.Kind, o.Code, o.Subtype, o.NameZh))
-		}
+		l.Add(CheckCode(o.Kind, o.Code, parent, o.Note != ""))
 	}
 	if o.Kind == Window && o.Desk != FrontDesk && o.Desk != BackOffice {
 		l.Add(errs.Field("desk", "err.org.desk"))
@@ -184,6 +180,19 @@ func (o Org) Validate(parent *Org) error {
 		l.Add(errs.Field("abbr", "err.too_long").With("max", "20"))
 	}
 	return l.Err()
+}
+
+// ValidateNew is Validate for an organisation being made, whose code is given now: its digits must also say
+// its level and kind (CheckCodeRange). A unit already made keeps its code through a rename (a 村 becoming a
+// 社区 before the code list follows), so Validate alone checks an edit.
+func (o Org) ValidateNew(parent *Org) error {
+	if err := o.Validate(parent); err != nil || !o.Kind.Administrative() {
+		return err
+	}
+	if e := CheckCodeRange(o.Kind, o.Code, o.Subtype, o.NameZh); e != nil {
+		return e
+	}
+	return nil
 }
 
 // CheckName validates one name field.
@@ -258,7 +267,8 @@ func CheckCode(k Kind, code string, parent *Org, noted bool) *errs.Error {
 //   - 统计用区划代码, a township's three digits after its banner: 001–099 街道, 100–199 镇, 200–399 乡 (苏木 among
 //     them), 400–599 政企合一 and 类似乡级单位 (where some 街道 are coded, 罕乌拉街道 150421403); 000 and 600 up are
 //     no township's;
-//   - a village's three digits after its township: 001–199 居民委员会 (社区), 200–399 村民委员会 (嘎查, 村).
+//   - a village's three digits after its township: 001–199 居民委员会 (社区), 200–399 村民委员会 (嘎查, 村), and
+//     under a 农牧场 or 林场 coded 4xx–5xx, 400–499 类似居委会 and 500–599 类似村委会.
 //
 // The kind of a township is its subtype, or read from its name; a unit of unknown kind is held to the ranges
 // alone.
@@ -302,16 +312,17 @@ func CheckCodeRange(k Kind, code, subtype, name string) *errs.Error {
 			return nil
 		}
 		n, _ := strconv.Atoi(code[9:])
-		if n < 1 || n > 399 {
+		if n < 1 || n > 599 {
 			return errs.Field("code", "err.code.village_range")
 		}
 		if subtype == "" {
 			subtype = VillageSubtype(name)
 		}
+		community := n <= 199 || (n >= 400 && n <= 499)
 		switch {
-		case subtype == "社区" && n > 199:
+		case subtype == "社区" && !community:
 			return errs.Field("code", "err.code.village_kind").With("type", subtype).With("from", "001").With("to", "199")
-		case (subtype == "村" || subtype == "嘎查") && n < 200:
+		case (subtype == "村" || subtype == "嘎查") && community:
 			return errs.Field("code", "err.code.village_kind").With("type", subtype).With("from", "200").With("to", "399")
 		}
 	}

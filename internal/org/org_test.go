@@ -72,7 +72,7 @@ func TestParseDivisionsRefusesBadFilesWhole(t *testing.T) {
 		"unknown township": {`{"code9":"150421100","name":"甲镇"}`, `"丙镇":{"list":[{"name":"一村"}]}`, "villages.丙镇", "err.import.unknown_township"},
 		"village elsewhere": {`{"code9":"150421100","name":"甲镇"}`, `"甲镇":{"list":[{"name":"一村","code12":"150421101200"}]}`,
 			"villages.甲镇.list[0].code", "err.code.prefix"},
-		"village range": {`{"code9":"150421100","name":"甲镇"}`, `"甲镇":{"list":[{"name":"一村","code12":"150421100500"}]}`,
+		"village range": {`{"code9":"150421100","name":"甲镇"}`, `"甲镇":{"list":[{"name":"一村","code12":"150421100000"}]}`,
 			"villages.甲镇.list[0].code", "err.code.village_range"},
 		// FACTS.md §7: the 12-digit form is the 9-digit code, and the three digits say the kind
 		"duplicate as 12 digits": {`{"code9":"150421100","name":"甲镇"},{"code12":"150421100000","name":"乙镇"}`, ``, "townships[1].code9", "err.import.duplicate"},
@@ -87,6 +87,10 @@ func TestParseDivisionsRefusesBadFilesWhole(t *testing.T) {
 			"villages.甲镇.list[0].code", "err.code.village_kind"},
 		"village of another banner under an uncoded township": {`{"code9":"150421100","name":"甲镇"}`, `"丙镇":{"note":"2019年撤并","list":[{"name":"一村","code12":"150422100200"}]}`,
 			"villages.丙镇.list[0].code", "err.code.prefix"},
+		"农牧场's 类似居委会 as a 村": {`{"code9":"150421400","name":"甲农场"}`, `"甲农场":{"list":[{"name":"一村","code12":"150421400401"}]}`,
+			"villages.甲农场.list[0].code", "err.code.village_kind"},
+		"village 600": {`{"code9":"150421100","name":"甲镇"}`, `"甲镇":{"list":[{"name":"一村","code12":"150421100600"}]}`,
+			"villages.甲镇.list[0].code", "err.code.village_range"},
 		"a misspelt field": {`{"code9":"150421100","name":"甲镇","code_12":"150421100000"}`, ``, "file", "err.import.unknown_field"},
 		"no townships":     {``, ``, "townships", "err.required"},
 	}
@@ -132,6 +136,21 @@ func TestParseDivisionsRefusesBadFilesWhole(t *testing.T) {
 	}
 	if _, err := ParseDivisions(strings.NewReader(ok)); err != nil {
 		t.Errorf("the good file: %v", err)
+	}
+	// a 农牧场 coded 4xx with its 类似居委会 (4xx) and 类似村委会 (5xx), as the code list has them (654203511400)
+	farm := strings.Replace(strings.Replace(good, "%s", `{"code9":"150421400","name":"甲农场"}`, 1), "%s",
+		`"甲农场":{"list":[{"name":"场部社区","code12":"150421400400"},{"name":"一分场","code12":"150421400501"}]}`, 1)
+	if _, err := ParseDivisions(strings.NewReader(farm)); err != nil {
+		t.Errorf("a farm's units: %v", err)
+	}
+	// a rename keeps the code: a 村 made a 社区 before the code list follows is still valid as it stands
+	v := Org{Kind: Village, Code: "150421100200", NameZh: "杨树林社区", Subtype: "社区"}
+	parent := &Org{Kind: Township, Code: "150421100"}
+	if err := v.Validate(parent); err != nil {
+		t.Errorf("a renamed village: %v", err)
+	}
+	if err := v.ValidateNew(parent); err == nil {
+		t.Error("a new 社区 in the 村 range was taken")
 	}
 }
 

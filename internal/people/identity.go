@@ -1,5 +1,7 @@
 package people
 
+import "strings"
+
 // A resident account's identity (finding 9 of issue 16: an account could give another person's ID number and
 // file cases in their name). 网络安全法 第24条 (网络运营者为用户办理网络接入... 应当要求用户提供真实身份信息) and
 // 行政许可法 第31条 (申请人应当如实提交有关材料，对其申请材料实质内容的真实性负责) call for knowing who applies. Without a
@@ -30,6 +32,28 @@ const (
 	UnaskedPerHour = 3
 	UnaskedPerDay  = 10
 )
+
+// PhoneKey is the form a phone is counted by: its digits alone (full-width ones folded), without a country
+// code of 86, so that 139 0000 1111, +86-13900001111 and １３９００００１１１１ are one phone.
+func PhoneKey(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= '０' && r <= '９' {
+			r -= '０' - '0'
+		}
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	d := b.String()
+	switch {
+	case strings.HasPrefix(d, "0086") && len(d) > 13:
+		d = d[4:]
+	case strings.HasPrefix(d, "86") && len(d) == 13:
+		d = d[2:]
+	}
+	return d
+}
 
 // MayText tells whether one more unasked message may go to a phone that had lastHour of them in the past hour
 // and lastDay in the past day (lastDay includes lastHour).

@@ -105,3 +105,15 @@ func TestMayText(t *testing.T) {
 		}
 	}
 }
+
+// PhoneKey: one phone however it is typed.
+func TestPhoneKey(t *testing.T) {
+	for in, want := range map[string]string{
+		"13900001111": "13900001111", "139 0000 1111": "13900001111", "+86 139-0000-1111": "13900001111",
+		"008613900001111": "13900001111", "１３９００００１１１１": "13900001111", "0476-1234567": "04761234567", "861390000111": "861390000111",
+	} {
+		if got := PhoneKey(in); got != want {
+			t.Errorf("PhoneKey(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -122,6 +122,13 @@ func (s *Service) LoadCalendar(ctx context.Context, actor access.Actor, r io.Rea
 	}
 	defer s.calendar.Store(nil)
 	err = s.DB.Write(ctx, func(tx *store.Tx) error {
+		others, err := tx.CalendarYearsToSave()
+		if err != nil {
+			return err
+		}
+		if err := clock.CheckAgainst(y, others); err != nil {
+			return err // another year was saved since the check above
+		}
 		if err := tx.SaveCalendarYear(actor, y); err != nil {
 			return err
 		}

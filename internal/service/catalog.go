@@ -344,6 +344,7 @@ func (s *Service) ImportItemsWith(ctx context.Context, actor access.Actor, items
 	var l errs.List
 	depts := make([]org.Org, len(items))
 	refused := make([]bool, len(items))
+	inFile := map[string]int{}
 	for i := range items {
 		items[i].FoldPhones()
 		it := items[i]
@@ -363,6 +364,14 @@ func (s *Service) ImportItemsWith(ctx context.Context, actor access.Actor, items
 			return rep, errs.New(errs.Forbidden, "err.forbidden").With("action", string(access.CatalogEdit))
 		}
 		depts[i] = d
+		if opt.PerItem && d.ID != "" && it.NameZh != "" {
+			// one item once in a file: a second row of the same department, name and village is refused
+			if first, dup := inFile[importKey(d.ID, it)]; dup {
+				own = append(own, errs.Field("name_zh", "err.import.duplicate").With("other", items[first].NameZh))
+			} else {
+				inFile[importKey(d.ID, it)] = i
+			}
+		}
 		if len(own) == 0 {
 			continue
 		}
@@ -390,12 +399,17 @@ func (s *Service) ImportItemsWith(ctx context.Context, actor access.Actor, items
 	// Everything is prepared before the writer is asked for anything: ids, gaps, what stands between each
 	// item and publishing, its document and topics. Then the items are written staged, ImportBatch at a time,
 	// so that case intake goes on between the batches, and go live together in one short last transaction.
-	// An item the catalog has already (the same department, name and village: a file imported again, a guide
-	// published anew) is not made a second time: the same content is reported unchanged, other content is
-	// saved as that item's next draft version, to be reviewed and published as any edit is.
-	have, err := s.itemsOf(ctx, depts, refused)
-	if err != nil {
-		return rep, err
+	// A published guide the catalog has already (the same department and 实施编码, or name and village: a
+	// file imported again, a guide published anew) is not made a second time: the same content is reported
+	// unchanged, other content is saved as that item's next draft version, to be reviewed and published as
+	// any edit is. (A Bianmin catalog file makes its items as it always did: its own round trip, with the
+	// delegations it carries, is another matter.)
+	have := map[string]heldItem{}
+	if opt.PerItem {
+		var err error
+		if have, err = s.itemsOf(ctx, depts, refused); err != nil {
+			return rep, err
+		}
 	}
 	var updates []store.ItemUpdate
 	updated := map[int]int{} // items[i] is updates[updated[i]]
@@ -406,24 +420,30 @@ func (s *Service) ImportItemsWith(ctx context.Context, actor access.Actor, items
 			continue
 		}
 		it := items[i]
+		if old, ok := have[importKey(depts[i].ID, it)]; ok {
+			// what the file gives over what the catalog holds: a field the file leaves empty keeps its value
+			// (a translator's Mongolian, a result sample, a case kind a guide never states)
+			it = mergeImported(old.item, it)
+			it.Missing = catalog.Gaps(it)
+			rep.Items[i].ID, rep.Items[i].Reasons = old.item.ID, errs.All(it.CheckPublish())
+			switch {
+			case sameItem(old.item, it):
+				rep.Items[i].Status = old.item.Status
+				rep.Unchanged++
+			case old.item.Status == catalog.Review:
+				// a version under review is the reviewer's to decide, not a file's to change
+				rep.Items[i].Status, rep.Items[i].Reasons = old.item.Status, []*errs.Error{errs.Field("status", "err.import.in_review")}
+				rep.Unchanged++
+			default:
+				it.Department = depts[i].NameZh
+				updated[i] = len(updates)
+				updates = append(updates, store.ItemUpdate{Item: it, RowVersion: old.rowVersion})
+			}
+			continue
+		}
 		it.Missing = catalog.Gaps(it)
 		// Whatever stands between the item and publishing: its gaps, its contradictions, the online promise.
 		why := errs.All(it.CheckPublish())
-		if old, ok := have[importKey(depts[i].ID, it)]; ok {
-			if it.NameMn == "" {
-				it.NameMn, it.MnReview = old.item.NameMn, old.item.MnReview // a translator's Mongolian outlives a file without it
-			}
-			rep.Items[i].ID, rep.Items[i].Reasons = old.item.ID, why
-			if sameItem(old.item, it) {
-				rep.Items[i].Status = old.item.Status
-				rep.Unchanged++
-				continue
-			}
-			it.ID, it.Department = old.item.ID, depts[i].NameZh
-			updated[i] = len(updates)
-			updates = append(updates, store.ItemUpdate{Item: it, RowVersion: old.rowVersion})
-			continue
-		}
 		staged = append(staged, store.PrepareItem(it, depts[i].ID, opt.Publish && len(why) == 0))
 		at = append(at, i)
 		rep.Items[i].Reasons = why
@@ -486,9 +506,12 @@ func (s *Service) ImportItemsWith(ctx context.Context, actor access.Actor, items
 	return rep, nil
 }
 
-// importKey is what makes an imported item the same as one the catalog has: its department, its name and
-// its village (a village's own item of the same name is another item).
+// importKey is what makes an imported item the same as one the catalog has: its department and its 实施编码
+// where it has one, else its name and village (a village's own item of the same name is another item).
 func importKey(departmentID string, it catalog.Item) string {
+	if c := strings.TrimSpace(it.ImplCode); c != "" {
+		return departmentID + "\x00code\x00" + c
+	}
 	return departmentID + "\x00" + strings.TrimSpace(it.NameZh) + "\x00" + it.Village
 }
 
@@ -516,6 +539,36 @@ func (s *Service) itemsOf(ctx context.Context, depts []org.Org, refused []bool) 
 		}
 	}
 	return out, nil
+}
+
+// mergeImported lays what a file gives of an item over the item the catalog holds: each element the file
+// states replaces the catalog's (a list, such as the materials, whole), and an element it leaves empty, or a
+// number of visits it does not know (-1), keeps the catalog's.
+func mergeImported(held, in catalog.Item) catalog.Item {
+	var h, f map[string]json.RawMessage
+	hb, _ := json.Marshal(held)
+	fb, _ := json.Marshal(in)
+	if json.Unmarshal(hb, &h) != nil || json.Unmarshal(fb, &f) != nil {
+		return in
+	}
+	for k, v := range f {
+		switch string(v) {
+		case `""`, "null", "0", "false", "[]", "{}":
+			continue
+		case "-1":
+			if k == "visits" {
+				continue
+			}
+		}
+		h[k] = v
+	}
+	b, _ := json.Marshal(h)
+	var out catalog.Item
+	if json.Unmarshal(b, &out) != nil {
+		return in
+	}
+	out.ID, out.Version, out.Status = held.ID, held.Version, held.Status
+	return out
 }
 
 // sameItem tells whether an import says nothing new of an item: the same content, whatever its id,

@@ -153,9 +153,11 @@ func TestPublishRefusesAnOnlinePromiseNotKept(t *testing.T) {
 	})
 }
 
-// The same guides imported again make nothing new: unchanged items are reported so; a guide whose text
-// changed is saved as its item's next draft version, keeping the Mongolian a translator gave it; a guide's
-// own name_mn is taken, and full-width digits in its phones are folded (０４７７ → 0477).
+// The same guides imported again make nothing new: unchanged items are reported so, whatever staff added
+// that the guides do not say; a guide whose text changed is laid over its item as the next draft version,
+// keeping the Mongolian a translator gave it; a version under review is left alone; one item twice in a
+// file is refused the second time; a guide's own name_mn is taken, and full-width digits in its phones are
+// folded (０４７７ → 0477).
 func TestImportGuidesAgain(t *testing.T) {
 	testkit.Each(t, func(t *testing.T, db *store.DB) {
 		svc := testkit.Demo(t, db)
@@ -187,22 +189,47 @@ func TestImportGuidesAgain(t *testing.T) {
 			t.Fatal(err)
 		}
 		it.NameMn = "ᠠᠮᠢᠳᠤᠷᠠᠯ ᠤᠨ ᠪᠠᠲᠤᠯᠠᠭᠠᠵᠢ"
+		it.VisitReason = "需核验户口簿原件" // staff complete what the guide does not say
 		if _, err := svc.SaveItem(ctx, access.System, it, row.RowVersion); err != nil {
 			t.Fatal(err)
 		}
+		// the same file again: what staff added stays, and nothing is new
+		if same, err := svc.ImportItemsWith(ctx, access.System, read(), opt); err != nil || same.Unchanged != 3 || same.Updated != 0 {
+			t.Fatalf("the same file over staff's work: %+v %v", same, err)
+		}
+		// the third item goes to review: a file does not change it
+		third3, _, _, _ := svc.ItemForEdit(ctx, access.System, first.Items[2].ID)
+		if err := svc.SetItemStatus(ctx, access.System, third3.ID, third3.Version, catalog.Review); err != nil {
+			t.Fatal(err)
+		}
 		items := read()
+		items[2].Conditions = "改过的受理条件"
 		items[0].ConsultPhone = "０４７７－８８８８８８８（工作日）"
 		items[1].NameMn = "ᠲᠤᠰᠬᠠᠢ ᠪᠢᠴᠢᠭ"
 		third, err := svc.ImportItemsWith(ctx, access.System, items, opt)
-		if err != nil || third.Created != 0 || third.Updated != 2 || third.Unchanged != 1 {
+		if err != nil || third.Created != 0 || third.Updated != 2 || third.Unchanged != 1 { // the one under review is left
 			t.Fatalf("changed: %+v %v", third, err)
 		}
 		if n, _ := db.CountItems(ctx); n != before {
 			t.Fatalf("a changed guide made %d items more", n-before)
 		}
 		got, _, _, _ := svc.ItemForEdit(ctx, access.System, first.Items[0].ID)
-		if got.ConsultPhone != "0477-8888888（工作日）" || got.NameMn != it.NameMn {
-			t.Fatalf("the changed item: phone %q, Mongolian %q", got.ConsultPhone, got.NameMn)
+		if got.ConsultPhone != "0477-8888888（工作日）" || got.NameMn != it.NameMn || got.VisitReason != it.VisitReason || slices.Contains(got.Missing, "name_mn") {
+			t.Fatalf("the changed item: phone %q, Mongolian %q, visit reason %q, missing %v", got.ConsultPhone, got.NameMn, got.VisitReason, got.Missing)
+		}
+		if r := third.Items[2].Reasons; len(r) != 1 || r[0].Key != "err.import.in_review" {
+			t.Fatalf("the item under review: %+v", third.Items[2])
+		}
+		if inReview, _, _, _ := svc.ItemForEdit(ctx, access.System, first.Items[2].ID); inReview.Conditions == "改过的受理条件" {
+			t.Fatal("a file changed a version under review")
+		}
+		// one item twice in a file: the second row is refused, the first imported
+		twice := read()[:1]
+		twice = append(twice, twice[0])
+		twice[0].NameZh, twice[1].NameZh = "新事项甲", "新事项甲"
+		rep, err := svc.ImportItemsWith(ctx, access.System, twice, opt)
+		if err != nil || rep.Created != 1 || rep.Refused != 1 || rep.Items[1].Reasons[0].Key != "err.import.duplicate" {
+			t.Fatalf("one item twice: %+v %v", rep, err)
 		}
 		second, _, _, _ := svc.ItemForEdit(ctx, access.System, first.Items[1].ID)
 		if second.NameMn != "ᠲᠤᠰᠬᠠᠢ ᠪᠢᠴᠢᠭ" {

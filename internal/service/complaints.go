@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -230,6 +231,9 @@ func (s *Service) FileComplaint(ctx context.Context, actor access.Actor, in Comp
 	return s.fileComplaint(ctx, actor, c, in, who, t, at, key, actor.ID)
 }
 
+// sameComplaintWindow is how long the same words from the same address, sent without a key, are one complaint.
+const sameComplaintWindow = 10 * time.Minute
+
 // FileComplaintOnline records a complaint made on the portal: by a signed-in resident (acct, kept as the
 // complainant, never shown to staff) or by anyone, anonymously or with a phone for the answer.
 func (s *Service) FileComplaintOnline(ctx context.Context, acct *people.ResidentAccount, in ComplaintInput, key, client string) (complaint.Complaint, error) {
@@ -250,9 +254,11 @@ func (s *Service) FileComplaintOnline(ctx context.Context, acct *people.Resident
 		}
 	}
 	if key == "" {
-		// a form sent twice without its key (a script, a browser without it) is still one complaint: the
-		// same words from the same address within the replay window come back as the first
-		key, filer = "same:"+fingerprint(in), filer+"@"+client
+		// a form sent twice without its key (a script, a browser without it) is still one complaint: the same
+		// words from the same address within the same ten minutes come back as the first (later, the same
+		// words are a complaint of their own: a station's address is many people's)
+		bucket := c.At.Unix() / int64(sameComplaintWindow/time.Second)
+		key, filer = fmt.Sprintf("same:%d:%s", bucket, fingerprint(in)), filer+"@"+client
 	}
 	filed, replay, err := s.fileComplaintReplay(ctx, store.ComplainantActor(complaint.Online), c, in, who, org.Org{}, org.Org{}, key, filer)
 	if err == nil && !replay {

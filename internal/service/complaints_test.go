@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -231,15 +232,21 @@ func TestOnlineComplaintsAreBounded(t *testing.T) {
 		}
 		const victim = "13900001111"
 		var ids []string
+		typed := []string{victim, "139 0000 1111", "+86 139-0000-1111", "13900001111", "139-0000-1111"} // one phone, typed five ways
 		for i := range people.OnlineComplaintsPerHour {
-			c, err := file(fmt.Sprintf("第%d次：材料要求太多", i), victim, "", fmt.Sprintf("10.0.3.%d", i))
+			c, err := file(fmt.Sprintf("第%d次：材料要求太多", i), typed[i%len(typed)], "", fmt.Sprintf("10.0.3.%d", i))
 			if err != nil {
 				t.Fatalf("complaint %d: %v", i, err)
 			}
 			ids = append(ids, c.ID)
 		}
-		if msgs, _ := w.svc.AccountMessages(ctx, victim); len(msgs) != people.UnaskedPerHour {
-			t.Fatalf("receipts to one phone: %d, want %d", len(msgs), people.UnaskedPerHour)
+		sent := 0
+		for _, p := range slices.Compact(slices.Sorted(slices.Values(typed))) {
+			msgs, _ := w.svc.AccountMessages(ctx, p)
+			sent += len(msgs)
+		}
+		if sent != people.UnaskedPerHour {
+			t.Fatalf("receipts to one phone: %d, want %d", sent, people.UnaskedPerHour)
 		}
 		for _, id := range ids {
 			if _, err := db.Complaint(ctx, id); err != nil {
@@ -256,6 +263,16 @@ func TestOnlineComplaintsAreBounded(t *testing.T) {
 		if again, err := file("窗口中午无人", "", "", "10.0.4.1"); err != nil || again.ID != first.ID {
 			t.Fatalf("the same form again without a key: %v %s %s", err, again.ID, first.ID)
 		}
+		// the same words from the same address a day later are a complaint of their own
+		now := db.Now()
+		db.Now = func() time.Time { return now.Add(24 * time.Hour) }
+		if later, err := file("窗口中午无人", "", "", "10.0.4.2"); err != nil || later.ID == first.ID {
+			t.Fatalf("the same words a day later: %v", err)
+		}
+		if later, err := file("窗口中午无人", "", "", "10.0.4.1"); err != nil || later.ID == first.ID {
+			t.Fatalf("the same words from the same address a day later: %v", err)
+		}
+		db.Now = func() time.Time { return now }
 		// a form sent back for a missing field is no complaint and does not count
 		if _, err := file("", "", "", "10.0.4.1"); !hasFields(err, "complaint") {
 			t.Fatalf("an empty complaint: %v", err)

@@ -230,10 +230,11 @@ func (s *Service) withText(ctx context.Context, list []store.Message) ([]store.M
 // spendUnasked takes one of a phone's unasked messages (people.MayText) for a message about to be queued in tx;
 // false when the phone has had its share.
 func spendUnasked(tx *store.Tx, phone, template string) (bool, error) {
+	key := people.PhoneKey(phone) // one phone however it is typed
 	now := tx.Now()
-	hour, day, err := tx.UnaskedMessages(phone, now.Add(-time.Hour), now.Add(-24*time.Hour))
+	hour, day, err := tx.UnaskedMessages(key, now.Add(-time.Hour), now.Add(-24*time.Hour))
 	if err != nil || !people.MayText(hour, day) {
 		return false, err
 	}
-	return true, tx.CountUnasked(phone, template)
+	return true, tx.CountUnasked(key, template)
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"strconv"
 
@@ -14,6 +15,23 @@ import (
 // CalendarYears reads the schedules administrators loaded.
 func (db *DB) CalendarYears(ctx context.Context) ([]clock.Year, error) {
 	rows, err := db.query(ctx, `SELECT doc FROM calendar_years ORDER BY year`)
+	return readYears(rows, err)
+}
+
+// CalendarYearsToSave reads the loaded schedules in a transaction that will save one, holding the table
+// against another such transaction (PostgreSQL; SQLite's one writer holds it already): a schedule is checked
+// against the others as they stand when it is saved (clock.CheckAgainst), not as they stood a moment before.
+func (tx *Tx) CalendarYearsToSave() ([]clock.Year, error) {
+	if tx.d.name == "postgres" {
+		if _, err := tx.exec(`LOCK TABLE calendar_years IN SHARE ROW EXCLUSIVE MODE`); err != nil {
+			return nil, errs.Wrap(err, "calendar")
+		}
+	}
+	rows, err := tx.query(`SELECT doc FROM calendar_years ORDER BY year`)
+	return readYears(rows, err)
+}
+
+func readYears(rows *sql.Rows, err error) ([]clock.Year, error) {
 	if err != nil {
 		return nil, err
 	}

@@ -40,7 +40,7 @@ func (tx *Tx) CreateOrg(actor access.Actor, o *org.Org) error {
 		}
 		parent = &p
 	}
-	if err := o.Validate(parent); err != nil {
+	if err := o.ValidateNew(parent); err != nil {
 		return err
 	}
 	if o.ID == "" {

@@ -209,9 +209,16 @@ func (tx *Tx) EndPendingRegistration(idNumber string) error {
 }
 
 // UnaskedMessages counts the unasked messages sent to a phone since each of two instants (people.MayText),
-// forgetting those older than the earlier.
+// forgetting every phone's older than the earlier (the table holds a day of such messages, no more). On
+// PostgreSQL the phone is locked to the end of the transaction first, so that requests arriving together
+// from many addresses count one after the other (SQLite's one writer does so already).
 func (tx *Tx) UnaskedMessages(phone string, hour, day time.Time) (lastHour, lastDay int, err error) {
-	if _, err := tx.exec(`DELETE FROM unasked_messages WHERE phone = ? AND sent_at < ?`, phone, day); err != nil {
+	if tx.d.name == "postgres" {
+		if _, err := tx.exec(`SELECT pg_advisory_xact_lock(hashtext('bianmin.unasked'), hashtext(?))`, phone); err != nil {
+			return 0, 0, errs.Wrap(err, "unasked messages")
+		}
+	}
+	if _, err := tx.exec(`DELETE FROM unasked_messages WHERE sent_at < ?`, day); err != nil {
 		return 0, 0, errs.Wrap(err, "unasked messages")
 	}
 	err = tx.queryRow(`SELECT COUNT(*), COALESCE(SUM(CASE WHEN sent_at >= ? THEN 1 ELSE 0 END), 0) FROM unasked_messages WHERE phone = ?`, hour, phone).Scan(&lastDay, &lastHour)

@@ -336,7 +336,9 @@ func TestBrowserResidentFindsGuide(t *testing.T) {
 	if n := eval[int](t, ctx, `document.querySelectorAll("article.guide tbody tr").length`); n < 4 {
 		t.Errorf("the guide lists %d materials", n)
 	}
-	if ok := eval[bool](t, ctx, `(() => { const i = document.querySelector("img.qr"); return i.complete && i.naturalWidth > 100; })()`); !ok {
+	// (the image may still be on its way on a busy machine: polled, not read once)
+	if ok, err := chromedp.Run(ctx, chromedp.Poll[bool](`(() => { const i = document.querySelector("img.qr"); return i.complete && i.naturalWidth > 100; })()`,
+		chromedp.WithPollingTimeout(10*time.Second))); err != nil || !ok {
 		t.Error("the QR code did not load")
 	}
 	do(t, ctx,
@@ -418,7 +420,9 @@ func TestBrowserCaseWholePath(t *testing.T) {
 	}
 	shot(ctx, t, "correction-notice")
 	// the QR code on the paper opens a page that confirms the notice, without the applicant's data
-	if ok := eval[bool](t, ctx, `(() => { const i = document.querySelector("img.qr"); return i.complete && i.naturalWidth > 100; })()`); !ok {
+	// (the image may still be on its way on a busy machine: polled, not read once)
+	if ok, err := chromedp.Run(ctx, chromedp.Poll[bool](`(() => { const i = document.querySelector("img.qr"); return i.complete && i.naturalWidth > 100; })()`,
+		chromedp.WithPollingTimeout(10*time.Second))); err != nil || !ok {
 		t.Error("the notice's QR code did not load")
 	}
 	verify := strings.TrimSuffix(eval[string](t, ctx, `new URL(document.querySelector("img.qr").src).pathname`), "/qr.png")

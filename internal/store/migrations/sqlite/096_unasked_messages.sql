@@ -15,7 +15,8 @@ CREATE TABLE registration_codes (
 );
 
 -- Messages nobody at a desk asked for (registration codes, receipts of complaints filed on the portal), by
--- phone: people.MayText bounds them per hour and day. Rows older than a day go as new ones come.
+-- phone (people.PhoneKey): people.MayText bounds them per hour and day. Rows older than a day go whenever one
+-- is counted.
 CREATE TABLE unasked_messages (
   phone TEXT NOT NULL,
   template TEXT NOT NULL,
