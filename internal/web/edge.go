@@ -2,6 +2,7 @@ package web
 
 import (
 	"bianmin/internal/translation"
+	"sync/atomic"
 
 	"bytes"
 	"encoding/json"
@@ -48,6 +49,29 @@ var uploadLimits = map[string]int64{
 	// delegated powers: the legal document's file, a help request's attachment (pages_delegation2.go)
 	"POST /delegations/{id}/files": materialUploadLimit + 64<<10,
 	"POST /help/{id}/files":        materialUploadLimit + 64<<10,
+}
+
+// uploadsPerSession is how many uploads one session may send at once: a station's agent sends one file after
+// another, and a form takes its files in one request.
+const uploadsPerSession = 2
+
+// startUpload counts an upload of the caller's session in flight; false when the session has its share.
+func (s *Server) startUpload(c *reqCtx) (done func(), ok bool) {
+	key := c.rtoken
+	if c.me != nil {
+		key = c.token
+	}
+	v, _ := s.uploading.LoadOrStore(key, new(atomic.Int32))
+	n := v.(*atomic.Int32)
+	if n.Add(1) > uploadsPerSession {
+		n.Add(-1)
+		return nil, false
+	}
+	return func() {
+		if n.Add(-1) == 0 {
+			s.uploading.CompareAndDelete(key, n)
+		}
+	}, true
 }
 
 // residentUploads are the routes of uploadLimits that a signed-in resident uses; the others serve staff.
@@ -117,6 +141,16 @@ func (s *Server) edge(mux *http.ServeMux) http.Handler {
 			}
 			http.Redirect(w, r, back+url.QueryEscape(safeBack(r.URL.RequestURI())), http.StatusSeeOther)
 			return
+		}
+		if files {
+			// An account is cheap to make (a resident registers in a minute): what one session may have
+			// spooled at once is bounded too, before its form token can be read from the body.
+			done, ok := s.startUpload(rc(r))
+			if !ok {
+				s.edgeFail(w, r, errs.New(errs.Locked, "err.edge.uploads_busy").With("n", strconv.Itoa(uploadsPerSession)))
+				return
+			}
+			defer done()
 		}
 		if hasBody(r.Method) && !strings.HasPrefix(r.URL.Path, "/api/") {
 			if err := parseForm(r, files, limit); err != nil {

@@ -39,6 +39,8 @@ type Server struct {
 	// PublicURL is the address people reach Bianmin at, without a trailing slash: QR codes print it.
 	PublicURL string
 	metrics   *metrics // the operator's view (metrics.go)
+	// uploading counts the uploads each session has in flight (edge.go: uploadsPerSession)
+	uploading sync.Map
 }
 
 // CheckPublicURL checks a configured public address: http or https, a host, no query; it returns it without
