@@ -534,8 +534,18 @@ func (s *Service) itemsOf(ctx context.Context, depts []org.Org, refused []bool) 
 		if err != nil {
 			return nil, err
 		}
+		// a guide states no 实施编码 staff may have added since: it finds its item by name too, where that is
+		// the department's only item of the name and village
+		nameKey := func(it catalog.Item) string { it.ImplCode = ""; return importKey(d.ID, it) }
+		named := map[string]int{}
 		for _, h := range list {
 			out[importKey(d.ID, h.Item)] = heldItem{h.Item, h.RowVersion}
+			named[nameKey(h.Item)]++
+		}
+		for _, h := range list {
+			if k := nameKey(h.Item); h.Item.ImplCode != "" && named[k] == 1 {
+				out[k] = heldItem{h.Item, h.RowVersion}
+			}
 		}
 	}
 	return out, nil

@@ -189,7 +189,8 @@ func TestImportGuidesAgain(t *testing.T) {
 			t.Fatal(err)
 		}
 		it.NameMn = "ᠠᠮᠢᠳᠤᠷᠠᠯ ᠤᠨ ᠪᠠᠲᠤᠯᠠᠭᠠᠵᠢ"
-		it.VisitReason = "需核验户口簿原件" // staff complete what the guide does not say
+		it.VisitReason = "需核验户口簿原件" // staff complete what the guide does not say, its 实施编码 among it
+		it.ImplCode = "11150421MB0000001X009"
 		if _, err := svc.SaveItem(ctx, access.System, it, row.RowVersion); err != nil {
 			t.Fatal(err)
 		}
