@@ -115,14 +115,15 @@ const (
 //   - a period of days off touches the year, runs forward and lasts at most 15 days (the longest so far is
 //     2020's 春节, extended to 10 days in the epidemic; 2026's is 9, FACTS.md §6.2), and no two periods share
 //     a day;
-//   - a make-up working day (调休上班) is a Saturday or Sunday (a weekday is worked anyway), in the year or in
-//     the month either side of it (a notice arranges the days around its new year: 2019's notice made
-//     2018-12-29 a working day), given once, and never also a day off;
+//   - a period, and a make-up working day, lies in the year or within a week of it (a notice arranges the days
+//     around its new year: 2019's made 2018-12-29 a working day and 12-30 a day off);
+//   - a make-up working day (调休上班) is a Saturday or Sunday (a weekday is worked anyway), given once, and
+//     never also a day off;
 //   - every day 《全国年节及纪念日放假办法》 第二条 gives all citizens off falls in a period of days off: the yearly
 //     notice adds 调休 but cannot take a statutory holiday away (FACTS.md §6.4). Checked from 2014, the first
 //     year of the 2013 text Statutory knows.
 //
-// A day of the month either side is checked against that year's own schedule when it is loaded
+// A day of the week either side is checked against that year's own schedule when it is loaded
 // (CheckAgainst).
 func (y Year) Check() error {
 	var l errs.List
@@ -152,7 +153,7 @@ func (y Year) Check() error {
 			continue
 		}
 		switch {
-		case p.From.Y != y.Year && p.To.Y != y.Year:
+		case p.From.Y != y.Year && p.To.Y != y.Year, !y.nearYear(p.From), !y.nearYear(p.To):
 			l.Add(row("err.calendar.outside"))
 			continue
 		case p.To.Before(p.From):
@@ -177,9 +178,8 @@ func (y Year) Check() error {
 			l.Add(errs.Field(f, "err.calendar.date_missing"))
 			continue
 		}
-		edge := (w.Y == y.Year-1 && w.M == time.December) || (w.Y == y.Year+1 && w.M == time.January)
 		switch wd := w.Weekday(); {
-		case w.Y != y.Year && !edge:
+		case !y.nearYear(w):
 			l.Add(errs.Field(f, "err.calendar.workday_outside").With("day", w.String()))
 		case wd != time.Saturday && wd != time.Sunday:
 			l.Add(errs.Field(f, "err.calendar.workday_weekday").With("day", w.String()))
@@ -205,6 +205,16 @@ func (y Year) Check() error {
 		}
 	}
 	return l.Err()
+}
+
+// edgeDays is how far outside its year a notice reaches: the days around its new year (2019's notice worked
+// 2018-12-29 and gave 12-30 off; 2023's gave 2022-12-31 off), never more than a week.
+const edgeDays = 7
+
+// nearYear tells whether a day is in the schedule's year or within edgeDays of it.
+func (y Year) nearYear(d Date) bool {
+	first, last := Date{y.Year, time.January, 1}, Date{y.Year, time.December, 31}
+	return !d.Before(first.AddDays(-edgeDays)) && !d.After(last.AddDays(edgeDays))
 }
 
 // CheckAgainst refuses a schedule that contradicts another year's loaded schedule on a day that other year
@@ -261,13 +271,14 @@ func ReadYear(r io.Reader) (Year, error) {
 	if len(b) > MaxYearBytes {
 		return y, errs.Field("file", "err.calendar.too_large").With("kib", strconv.Itoa(MaxYearBytes>>10))
 	}
-	dec := json.NewDecoder(bytes.NewReader(b))
+	dec := json.NewDecoder(bytes.NewReader(errs.TrimBOM(b)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&y); err != nil {
-		if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-			return y, errs.Field("file", "err.calendar.unknown").With("name", strings.Trim(name, `"`))
+		e := errs.FromJSON(err, "file")
+		if e.Key == "err.import.unknown_field" {
+			e.Key = "err.calendar.unknown" // which names the fields the form has
 		}
-		return y, errs.Field("file", "err.import.json").With("detail", err.Error())
+		return y, e
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return y, errs.Field("file", "err.calendar.trailing")

@@ -50,6 +50,8 @@ func TestYearCheckRules(t *testing.T) {
 		{"a name too long", func(y *Year) { y.Holidays[2].Name = strings.Repeat("节", MaxHolidayName+1) }, "holidays[2]", "err.calendar.name_long"},
 		{"a period backwards", func(y *Year) { y.Holidays[1].From, y.Holidays[1].To = y.Holidays[1].To, y.Holidays[1].From }, "holidays[1]", "err.calendar.order"},
 		{"a period of 16 days", func(y *Year) { y.Holidays[1].To = MustDate("2027-02-20") }, "holidays[1]", "err.calendar.too_long"},
+		{"元旦 reaching two weeks into the year before", func(y *Year) { y.Holidays[0].From = MustDate("2026-12-19") }, "holidays[0]", "err.calendar.outside"},
+		{"a make-up day two weeks before the year", func(y *Year) { y.Workdays = append(y.Workdays, MustDate("2026-12-19")) }, "workdays[1]", "err.calendar.workday_outside"},
 		{"a period in another year", func(y *Year) {
 			y.Holidays = append(y.Holidays, Period{"端午节", MustDate("2026-06-19"), MustDate("2026-06-21")})
 		}, "holidays[7]", "err.calendar.outside"},
@@ -124,7 +126,12 @@ func TestReadYearStrict(t *testing.T) {
 		{"a misspelt workdays", strings.Replace(string(good), `"workdays"`, `"workday"`, 1), "err.calendar.unknown"},
 		{"a misspelt field of a period", strings.Replace(string(good), `"from"`, `"form"`, 1), "err.calendar.unknown"},
 		{"two objects", string(good) + string(good), "err.calendar.trailing"},
-		{"not JSON", "year: 2027", "err.import.json"},
+		{"not JSON", "year: 2027", "err.import.json_at"},
+		{"a byte-order mark before it", "\ufeff" + string(good), ""},
+		{"a date written with slashes", strings.Replace(string(good), `"2027-02-05"`, `"2027/02/05"`, 1), "err.import.date"},
+		{"nothing", "", "err.import.json_short"},
+		{"cut short", string(good[:40]), "err.import.json_short"},
+		{"a list, not an object", "[" + string(good) + "]", "err.import.json_shape"},
 		{"too large", string(good[:len(good)-1]) + `,"notice":"` + strings.Repeat("a", MaxYearBytes) + `"}`, "err.calendar.too_large"},
 	} {
 		_, err := ReadYear(strings.NewReader(c.body))

@@ -1,6 +1,8 @@
 package org
 
 import (
+	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -64,13 +66,14 @@ type Plan struct {
 // carries without a word.
 func ParseDivisions(r io.Reader) (*Plan, error) {
 	var f DivisionFile
-	dec := json.NewDecoder(r)
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, errs.Wrap(err, "division file")
+	}
+	dec := json.NewDecoder(bytes.NewReader(errs.TrimBOM(b)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&f); err != nil {
-		if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-			return nil, errs.Field("file", "err.import.unknown_field").With("name", strings.Trim(name, `"`))
-		}
-		return nil, errs.Field("file", "err.import.json").With("detail", err.Error())
+		return nil, errs.FromJSON(err, "file")
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, errs.Field("file", "err.import.trailing")
@@ -120,13 +123,16 @@ func (f *DivisionFile) Plan() (*Plan, error) {
 		if t.Code12 != "" && t.Code9 != "" && t.Code12 != t.Code9+"000" {
 			l.Add(fault(where+".code12", "err.import.code12", "code9", t.Code9))
 		}
-		// a township is kept and compared by its 9 digits: the 12-digit form is the same code with "000"
-		code := t.Code9
-		if code == "" {
-			code = t.Code12
-			if len(code) == 12 && strings.HasSuffix(code, "000") {
-				code = code[:9]
-			}
+		// a township is kept and compared by its 9 digits: the 12-digit form (in either field) is the same
+		// code with "000"
+		code := cmp.Or(t.Code9, t.Code12)
+		if len(code) == 12 && strings.HasSuffix(code, "000") {
+			code = code[:9]
+		}
+		switch t.Type {
+		case "", "街道", "镇", "乡", "苏木", "民族乡", "类似乡级单位":
+		default:
+			l.Add(fault(where+".type", "err.import.township_type", "type", t.Type))
 		}
 		o := Org{Kind: Township, Code: code, Subtype: t.Type, NameZh: strings.TrimSpace(t.Name), NameMn: strings.TrimSpace(t.NameMn), MnReview: t.NameMn != ""}
 		check(where, o, bi)

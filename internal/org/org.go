@@ -303,9 +303,9 @@ func CheckCodeRange(k Kind, code, subtype, name string) *errs.Error {
 		if n >= 400 {
 			return nil // 政企合一 and 类似乡级单位: any kind
 		}
-		want := map[string][2]int{"街道": {1, 99}, "镇": {100, 199}, "乡": {200, 399}, "苏木": {200, 399}}
+		want := map[string][2]int{"街道": {1, 99}, "镇": {100, 199}, "乡": {200, 399}, "民族乡": {200, 399}, "苏木": {200, 399}}
 		if r, ok := want[subtype]; ok && (n < r[0] || n > r[1]) {
-			return errs.Field("code", "err.code.township_kind").With("type", subtype).With("from", fmt.Sprintf("%03d", r[0])).With("to", fmt.Sprintf("%03d", r[1]))
+			return errs.Field("code", "err.code.township_kind").With("type", subtype).With("low", fmt.Sprintf("%03d", r[0])).With("high", fmt.Sprintf("%03d", r[1]))
 		}
 	case Village:
 		if len(code) != 12 {
@@ -318,12 +318,15 @@ func CheckCodeRange(k Kind, code, subtype, name string) *errs.Error {
 		if subtype == "" {
 			subtype = VillageSubtype(name)
 		}
+		if t, _ := strconv.Atoi(code[6:9]); n >= 400 && t < 400 {
+			return errs.Field("code", "err.code.village_range") // 400-599 are the units of a farm or forest station (4xx-5xx)
+		}
 		community := n <= 199 || (n >= 400 && n <= 499)
 		switch {
 		case subtype == "社区" && !community:
-			return errs.Field("code", "err.code.village_kind").With("type", subtype).With("from", "001").With("to", "199")
+			return errs.Field("code", "err.code.village_kind").With("type", subtype).With("low", "001").With("high", "199")
 		case (subtype == "村" || subtype == "嘎查") && community:
-			return errs.Field("code", "err.code.village_kind").With("type", subtype).With("from", "200").With("to", "399")
+			return errs.Field("code", "err.code.village_kind").With("type", subtype).With("low", "200").With("high", "399")
 		}
 	}
 	return nil

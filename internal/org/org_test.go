@@ -91,8 +91,13 @@ func TestParseDivisionsRefusesBadFilesWhole(t *testing.T) {
 			"villages.甲农场.list[0].code", "err.code.village_kind"},
 		"village 600": {`{"code9":"150421100","name":"甲镇"}`, `"甲镇":{"list":[{"name":"一村","code12":"150421100600"}]}`,
 			"villages.甲镇.list[0].code", "err.code.village_range"},
-		"a misspelt field": {`{"code9":"150421100","name":"甲镇","code_12":"150421100000"}`, ``, "file", "err.import.unknown_field"},
-		"no townships":     {``, ``, "townships", "err.required"},
+		"a 12-digit code in code9 beside its 9": {`{"code9":"150421100","name":"甲镇"},{"code9":"150421100000","name":"乙镇"}`, ``, "townships[1].code9", "err.import.duplicate"},
+		"a type no code list has":               {`{"code9":"150421150","name":"甲镇","type":"town"}`, ``, "townships[0].type", "err.import.township_type"},
+		"a farm's unit under a 镇": {`{"code9":"150421100","name":"甲镇"}`, `"甲镇":{"list":[{"name":"一分场","code12":"150421100550"}]}`,
+			"villages.甲镇.list[0].code", "err.code.village_range"},
+		"a number for a code": {`{"code9":150421100,"name":"甲镇"}`, ``, "townships.code9", "err.json.type"},
+		"a misspelt field":    {`{"code9":"150421100","name":"甲镇","code_12":"150421100000"}`, ``, "file", "err.import.unknown_field"},
+		"no townships":        {``, ``, "townships", "err.required"},
 	}
 	for name, c := range cases {
 		doc := strings.Replace(strings.Replace(good, "%s", c.townships, 1), "%s", c.villages, 1)

@@ -238,8 +238,9 @@ const sameComplaintWindow = 10 * time.Minute
 // complainant, never shown to staff) or by anyone, anonymously or with a phone for the answer.
 func (s *Service) FileComplaintOnline(ctx context.Context, acct *people.ResidentAccount, in ComplaintInput, key, client string) (complaint.Complaint, error) {
 	c := complaint.Complaint{ID: ids.New(), Channel: complaint.Online, About: in.About, Body: in.Body, At: s.DB.Now()}
-	// only complaints filed count: a form sent back for a missing field, or sent again, costs nothing
-	if s.forms.full("complaint:"+client, c.At) {
+	// only complaints filed count: a form sent back for a missing field, or sent again, gives its place back
+	if !s.forms.allow("complaint:"+client, c.At) {
+		s.forms.giveBack("complaint:" + client)
 		return c, errs.New(errs.Locked, "err.complaint.throttled")
 	}
 	if in.About == complaint.AboutStaff {
@@ -261,8 +262,8 @@ func (s *Service) FileComplaintOnline(ctx context.Context, acct *people.Resident
 		key, filer = fmt.Sprintf("same:%d:%s", bucket, fingerprint(in)), filer+"@"+client
 	}
 	filed, replay, err := s.fileComplaintReplay(ctx, store.ComplainantActor(complaint.Online), c, in, who, org.Org{}, org.Org{}, key, filer)
-	if err == nil && !replay {
-		s.forms.allow("complaint:"+client, c.At)
+	if err != nil || replay {
+		s.forms.giveBack("complaint:" + client)
 	}
 	return filed, err
 }

@@ -99,30 +99,30 @@ func (s *Service) confirmRegistration(ctx context.Context, idNumber, ticket, cod
 	if ticket == "" || len(ticket) > 64 {
 		return people.ResidentAccount{}, none, errs.Field("sms_code", "err.resident.sms_code")
 	}
-	p, err := s.DB.PendingRegistration(ctx, idNumber, tokenHash(ticket))
-	if errs.CodeOf(err) == errs.NotFound {
-		return people.ResidentAccount{}, none, errs.Field("sms_code", "err.resident.sms_code")
-	} else if err != nil {
-		return people.ResidentAccount{}, none, err
-	}
-	if !hmac.Equal([]byte(p.CodeHash), []byte(s.registrationHash(idNumber, code))) {
-		if err := s.DB.Write(ctx, func(tx *store.Tx) error { return tx.PendingRegistrationFailed(p, registrationTries) }); err != nil {
-			return people.ResidentAccount{}, none, err
-		}
-		return people.ResidentAccount{}, none, errs.Field("sms_code", "err.resident.sms_code")
-	}
-	var d pendingDoc
-	if err := json.Unmarshal([]byte(p.Doc), &d); err != nil {
-		return people.ResidentAccount{}, none, errs.Wrap(err, "pending registration")
-	}
-	r := people.ResidentAccount{Name: d.Name, IDNumber: idNumber, Phone: d.Phone, OrgID: d.OrgID, Lang: d.Lang, Identity: people.IdentityPhone}
+	// The pending row is read and its tries counted in the transaction that would make the account, the row
+	// held to its end: guesses sent together are tried one after another, registrationTries at most.
+	var r people.ResidentAccount
 	var sess store.Session
-	err = s.DB.Write(ctx, func(tx *store.Tx) error {
+	wrong := false
+	err := s.DB.Write(ctx, func(tx *store.Tx) error {
+		wrong = false
+		p, err := tx.PendingRegistrationToTry(idNumber, tokenHash(ticket), registrationTries)
+		if err != nil {
+			return err
+		}
+		if !hmac.Equal([]byte(p.CodeHash), []byte(s.registrationHash(idNumber, code))) {
+			wrong = true // the failure is counted: the transaction commits
+			return tx.PendingRegistrationFailed(p, registrationTries)
+		}
+		var d pendingDoc
+		if err := json.Unmarshal([]byte(p.Doc), &d); err != nil {
+			return errs.Wrap(err, "pending registration")
+		}
 		a, err := tx.ApplicantByIDNumber(idNumber)
 		if err != nil {
 			return err
 		}
-		r.ID, r.ApplicantID = "", a.ID
+		r = people.ResidentAccount{Name: d.Name, IDNumber: idNumber, Phone: d.Phone, OrgID: d.OrgID, Lang: d.Lang, Identity: people.IdentityPhone, ApplicantID: a.ID}
 		if err := tx.EndPendingRegistration(idNumber); err != nil {
 			return err
 		}
@@ -132,7 +132,13 @@ func (s *Service) confirmRegistration(ctx context.Context, idNumber, ticket, cod
 		sess, err = tx.StartResidentSession(r, s.cfg.SessionTTL)
 		return err
 	})
-	return r, sess, err
+	if wrong || errs.CodeOf(err) == errs.NotFound {
+		return people.ResidentAccount{}, none, errs.Field("sms_code", "err.resident.sms_code")
+	}
+	if err != nil {
+		return people.ResidentAccount{}, none, err
+	}
+	return r, sess, nil
 }
 
 // mayFileOnline refuses an unverified account's second online case until its first has been verified at a

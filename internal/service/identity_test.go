@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -252,6 +253,32 @@ func TestRegistrationCodesPerPhone(t *testing.T) {
 		var pending *service.RegistrationPending
 		if err := try("10.0.2.100"); !errors.As(err, &pending) {
 			t.Fatalf("an hour later: %v", err)
+		}
+	})
+}
+
+// Wrong codes sent together are tried one after another: after five, even the right code fails, however many
+// were in flight at once.
+func TestRegistrationTriesTogether(t *testing.T) {
+	testkit.Each(t, func(t *testing.T, db *store.DB) {
+		w := demoWorld(t, db)
+		known, _ := db.Applicant(ctx, w.seeded["V2"])
+		in := service.RegisterInput{Name: known.Name, IDNumber: known.IDNumber, Phone: "13700000004", OrgID: w.targets["V2"].ID, Password: residentPassword, Confirm: residentPassword}
+		_, _, err := w.svc.RegisterResident(ctx, in, "10.0.5.1")
+		var pending *service.RegistrationPending
+		if !errors.As(err, &pending) {
+			t.Fatal(err)
+		}
+		code := smsCode(t, w.svc, known.Phone)
+		var wg sync.WaitGroup
+		for i := range 20 {
+			wg.Go(func() {
+				w.svc.RegisterResident(ctx, service.RegisterInput{IDNumber: known.IDNumber, SMSCode: otherCode(code, i), Ticket: pending.Ticket}, fmt.Sprintf("10.0.6.%d", i))
+			})
+		}
+		wg.Wait()
+		if _, sess, err := w.svc.RegisterResident(ctx, service.RegisterInput{IDNumber: known.IDNumber, SMSCode: code, Ticket: pending.Ticket}, "10.0.5.1"); err == nil || sess.Token != "" {
+			t.Fatal("the right code after twenty wrong ones sent together")
 		}
 	})
 }

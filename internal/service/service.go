@@ -180,13 +180,14 @@ func (l *limiter) allow(key string, now time.Time) bool {
 	return b.n <= l.max
 }
 
-// full tells, without counting, whether a key has used its attempts of the current window: for limits that
-// count only what succeeded (allow then counts it).
-func (l *limiter) full(key string, now time.Time) bool {
+// giveBack returns an attempt allow counted, for limits that count only what succeeded: the place is taken
+// before the work (requests sent together each take their own), and given back when the work came to nothing.
+func (l *limiter) giveBack(key string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	b := l.seen[key]
-	return b != nil && now.Sub(b.start) <= l.window && b.n >= l.max
+	if b := l.seen[key]; b != nil && b.n > 0 {
+		b.n--
+	}
 }
 
 // SessionTTL is how long a login lasts.

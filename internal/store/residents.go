@@ -180,13 +180,14 @@ func (tx *Tx) SetPendingRegistration(p PendingRegistration) error {
 	return errs.Wrap(err, "registration code")
 }
 
-// PendingRegistration reads the pending registration of an ID number started by the client holding the
-// ticket; NotFound when none or expired.
-func (db *DB) PendingRegistration(ctx context.Context, idNumber, ticketHash string) (PendingRegistration, error) {
+// PendingRegistrationToTry reads, in the transaction that tries its code, the pending registration of an ID
+// number started by the client holding the ticket, the row held to the transaction's end (PostgreSQL; SQLite's
+// one writer holds it already); NotFound when none, expired, or out of tries.
+func (tx *Tx) PendingRegistrationToTry(idNumber, ticketHash string, max int) (PendingRegistration, error) {
 	p := PendingRegistration{IDNumber: idNumber, TicketHash: ticketHash}
-	err := db.queryRow(ctx, `SELECT code_hash, doc, failures, expires_at FROM registration_codes WHERE id_number = ? AND ticket_hash = ?`,
+	err := tx.queryRow(`SELECT code_hash, doc, failures, expires_at FROM registration_codes WHERE id_number = ? AND ticket_hash = ?`+tx.d.forUpdate,
 		idNumber, ticketHash).Scan(&p.CodeHash, &p.Doc, &p.Failures, &p.Expires)
-	if errors.Is(err, sql.ErrNoRows) || (err == nil && db.Now().After(p.Expires)) {
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && (tx.now.After(p.Expires) || p.Failures >= max)) {
 		return p, errs.New(errs.NotFound, "err.not_found").With("what", "registration")
 	}
 	return p, errs.Wrap(err, "registration code")

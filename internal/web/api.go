@@ -476,9 +476,9 @@ func residentJSON(r people.ResidentAccount) ResidentJSON {
 }
 
 type ResidentSessionJSON struct {
-	Token    string       `json:"token"`
-	Expires  time.Time    `json:"expires"`
-	Resident ResidentJSON `json:"resident"`
+	Token    string       `json:"token,omitempty"`
+	Expires  time.Time    `json:"expires,omitzero"`
+	Resident ResidentJSON `json:"resident,omitzero"`
 	// A registration of a number on record with a phone waits for the code sent there (202 Accepted, no
 	// token): send the code as sms_code with this ticket as registration_ticket, from the same client.
 	CodeSentTo         string `json:"code_sent_to,omitempty"`

@@ -51,19 +51,23 @@ var uploadLimits = map[string]int64{
 	"POST /help/{id}/files":        materialUploadLimit + 64<<10,
 }
 
-// uploadsPerSession is how many uploads one session may send at once: a station's agent sends one file after
+// uploadsPerAccount is how many uploads one account may send at once: a station's agent sends one file after
 // another, and a form takes its files in one request.
-const uploadsPerSession = 2
+const uploadsPerAccount = 2
 
-// startUpload counts an upload of the caller's session in flight; false when the session has its share.
+// startUpload counts an upload of the caller's account in flight; false when the account has its share.
 func (s *Server) startUpload(c *reqCtx) (done func(), ok bool) {
-	key := c.rtoken
-	if c.me != nil {
-		key = c.token
+	// by account, not session: one account signed in many times has the same share
+	key := ""
+	switch {
+	case c.me != nil:
+		key = "staff:" + c.me.ID
+	case c.resident != nil:
+		key = "resident:" + c.resident.ID
 	}
 	v, _ := s.uploading.LoadOrStore(key, new(atomic.Int32))
 	n := v.(*atomic.Int32)
-	if n.Add(1) > uploadsPerSession {
+	if n.Add(1) > uploadsPerAccount {
 		n.Add(-1)
 		return nil, false
 	}
@@ -147,7 +151,7 @@ func (s *Server) edge(mux *http.ServeMux) http.Handler {
 			// spooled at once is bounded too, before its form token can be read from the body.
 			done, ok := s.startUpload(rc(r))
 			if !ok {
-				s.edgeFail(w, r, errs.New(errs.Locked, "err.edge.uploads_busy").With("n", strconv.Itoa(uploadsPerSession)))
+				s.edgeFail(w, r, errs.New(errs.Locked, "err.edge.uploads_busy").With("n", strconv.Itoa(uploadsPerAccount)))
 				return
 			}
 			defer done()
