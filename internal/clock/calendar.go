@@ -283,6 +283,9 @@ func ReadYear(r io.Reader) (Year, error) {
 	if _, err := dec.Token(); err != io.EOF {
 		return y, errs.Field("file", "err.calendar.trailing")
 	}
+	if path, twice := errs.RepeatedKey(errs.TrimBOM(b)); twice {
+		return y, errs.Field("file", "err.import.repeated_key").With("name", path)
+	}
 	return y, y.Check()
 }
 

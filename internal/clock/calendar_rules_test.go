@@ -126,6 +126,7 @@ func TestReadYearStrict(t *testing.T) {
 		{"a misspelt workdays", strings.Replace(string(good), `"workdays"`, `"workday"`, 1), "err.calendar.unknown"},
 		{"a misspelt field of a period", strings.Replace(string(good), `"from"`, `"form"`, 1), "err.calendar.unknown"},
 		{"two objects", string(good) + string(good), "err.calendar.trailing"},
+		{"workdays given twice, the last empty", string(good[:len(good)-1]) + `,"workdays":[]}`, "err.import.repeated_key"},
 		{"not JSON", "year: 2027", "err.import.json_at"},
 		{"a byte-order mark before it", "\ufeff" + string(good), ""},
 		{"a date written with slashes", strings.Replace(string(good), `"2027-02-05"`, `"2027/02/05"`, 1), "err.import.date"},

@@ -1,6 +1,7 @@
 package errs
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -41,4 +42,81 @@ func FromJSON(err error, field string) *Error {
 // TrimBOM drops the byte-order mark some editors put before a UTF-8 file: it is no part of the JSON.
 func TrimBOM(b []byte) []byte {
 	return []byte(strings.TrimPrefix(string(b), "\ufeff"))
+}
+
+// RepeatedKey finds the first object member named twice in a JSON text, by its path ("workdays",
+// "villages.天山镇"): Go's decoder keeps the last of them without a word, and a file that gives its make-up
+// days three times, the last empty, would lose them silently. The text is one that decoded.
+func RepeatedKey(b []byte) (string, bool) {
+	type frame struct {
+		keys map[string]bool // nil for an array
+		path string
+		key  bool // an object waits for a member's name
+		n    int  // an array's values so far
+	}
+	var stack []*frame
+	child := func() string { // the path of the value about to start
+		if len(stack) == 0 {
+			return ""
+		}
+		f := stack[len(stack)-1]
+		if f.keys == nil {
+			return f.path + "[" + strconv.Itoa(f.n) + "]"
+		}
+		return f.path
+	}
+	done := func() { // a value ended in the frame on top
+		if len(stack) == 0 {
+			return
+		}
+		if f := stack[len(stack)-1]; f.keys != nil {
+			f.key = true
+		} else {
+			f.n++
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	for {
+		t, err := dec.Token()
+		if err != nil {
+			return "", false
+		}
+		if len(stack) > 0 {
+			if f := stack[len(stack)-1]; f.keys != nil && f.key {
+				if d, ok := t.(json.Delim); ok && d == '}' {
+					stack = stack[:len(stack)-1]
+					done()
+					continue
+				}
+				name, _ := t.(string)
+				path := strings.TrimPrefix(f.path+"."+name, ".")
+				if f.keys[name] {
+					return path, true
+				}
+				f.keys[name], f.key = true, false
+				stack = append(stack, &frame{path: path, n: -1}) // stands for the member's value until it starts
+				continue
+			}
+		}
+		// a value: a placeholder frame (a member's value) gives its path and goes
+		path := child()
+		if len(stack) > 0 && stack[len(stack)-1].n == -1 && stack[len(stack)-1].keys == nil {
+			path = stack[len(stack)-1].path
+			stack = stack[:len(stack)-1]
+		}
+		switch d, _ := t.(json.Delim); d {
+		case '{':
+			stack = append(stack, &frame{keys: map[string]bool{}, path: path, key: true})
+		case '[':
+			stack = append(stack, &frame{path: path})
+		case ']':
+			stack = stack[:len(stack)-1]
+			done()
+		default:
+			done()
+		}
+		if len(stack) == 0 && !dec.More() {
+			return "", false
+		}
+	}
 }

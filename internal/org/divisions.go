@@ -78,6 +78,9 @@ func ParseDivisions(r io.Reader) (*Plan, error) {
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, errs.Field("file", "err.import.trailing")
 	}
+	if path, twice := errs.RepeatedKey(errs.TrimBOM(b)); twice {
+		return nil, errs.Field("file", "err.import.repeated_key").With("name", path)
+	}
 	return f.Plan()
 }
 

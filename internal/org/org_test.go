@@ -121,10 +121,11 @@ func TestParseDivisionsRefusesBadFilesWhole(t *testing.T) {
 	// GB/T 2260's forms of the upper codes, and one file holding one object
 	ok := strings.Replace(strings.Replace(good, "%s", `{"code9":"150421100","name":"甲镇"}`, 1), "%s", "", 1)
 	for name, c := range map[string]struct{ from, to, field, key string }{
-		"region not XX0000": {`"150000"`, `"150100"`, "region.code", "err.code.region_form"},
-		"city not XXYY00":   {`"150400"`, `"150401"`, "city.code", "err.code.city_form"},
-		"banner XXYY00":     {`"code":"150421"`, `"code":"150400"`, "banner.code", "err.code.banner_form"},
-		"two objects":       {`}}`, `}}{}`, "file", "err.import.trailing"},
+		"region not XX0000":           {`"150000"`, `"150100"`, "region.code", "err.code.region_form"},
+		"city not XXYY00":             {`"150400"`, `"150401"`, "city.code", "err.code.city_form"},
+		"banner XXYY00":               {`"code":"150421"`, `"code":"150400"`, "banner.code", "err.code.banner_form"},
+		"two objects":                 {`}}`, `}}{}`, "file", "err.import.trailing"},
+		"a township's villages twice": {`"villages":{}`, `"villages":{"甲镇":{"list":[{"name":"一村"}]},"甲镇":{"list":[]}}`, "file", "err.import.repeated_key"},
 	} {
 		doc := strings.Replace(ok, c.from, c.to, 1)
 		if doc == ok {
