@@ -404,14 +404,14 @@ func (s *Service) ImportItemsWith(ctx context.Context, actor access.Actor, items
 	// unchanged, other content is saved as that item's next draft version, to be reviewed and published as
 	// any edit is. (A Bianmin catalog file makes its items as it always did: its own round trip, with the
 	// delegations it carries, is another matter.)
-	have := map[string]heldItem{}
+	have := map[string]store.HeldItem{}
 	if opt.PerItem {
 		var err error
 		if have, err = s.itemsOf(ctx, depts, refused); err != nil {
 			return rep, err
 		}
 	}
-	var updates []store.ItemUpdate
+	var updates []store.HeldItem
 	updated := map[int]int{} // items[i] is updates[updated[i]]
 	staged := make([]store.StagedItem, 0, len(items))
 	at := make([]int, 0, len(items)) // staged[k] is items[at[k]]
@@ -423,21 +423,21 @@ func (s *Service) ImportItemsWith(ctx context.Context, actor access.Actor, items
 		if old, ok := have[importKey(depts[i].ID, it)]; ok {
 			// what the file gives over what the catalog holds: a field the file leaves empty keeps its value
 			// (a translator's Mongolian, a result sample, a case kind a guide never states)
-			it = mergeImported(old.item, it)
+			it = mergeImported(old.Item, it)
 			it.Missing = catalog.Gaps(it)
-			rep.Items[i].ID, rep.Items[i].Reasons = old.item.ID, errs.All(it.CheckPublish())
+			rep.Items[i].ID, rep.Items[i].Reasons = old.Item.ID, errs.All(it.CheckPublish())
 			switch {
-			case sameItem(old.item, it):
-				rep.Items[i].Status = old.item.Status
+			case sameItem(old.Item, it):
+				rep.Items[i].Status = old.Item.Status
 				rep.Unchanged++
-			case old.item.Status == catalog.Review:
+			case old.Item.Status == catalog.Review:
 				// a version under review is the reviewer's to decide, not a file's to change
-				rep.Items[i].Status, rep.Items[i].Reasons = old.item.Status, []*errs.Error{errs.Field("status", "err.import.in_review")}
+				rep.Items[i].Status, rep.Items[i].Reasons = old.Item.Status, []*errs.Error{errs.Field("status", "err.import.in_review")}
 				rep.Unchanged++
 			default:
 				it.Department = depts[i].NameZh
 				updated[i] = len(updates)
-				updates = append(updates, store.ItemUpdate{Item: it, RowVersion: old.rowVersion})
+				updates = append(updates, store.HeldItem{Item: it, RowVersion: old.RowVersion})
 			}
 			continue
 		}
@@ -515,15 +515,9 @@ func importKey(departmentID string, it catalog.Item) string {
 	return departmentID + "\x00" + strings.TrimSpace(it.NameZh) + "\x00" + it.Village
 }
 
-// heldItem is an item the catalog has, as an import compares with it.
-type heldItem struct {
-	item       catalog.Item
-	rowVersion int
-}
-
 // itemsOf reads the latest version of the items of the departments an import writes to, by importKey.
-func (s *Service) itemsOf(ctx context.Context, depts []org.Org, refused []bool) (map[string]heldItem, error) {
-	out := map[string]heldItem{}
+func (s *Service) itemsOf(ctx context.Context, depts []org.Org, refused []bool) (map[string]store.HeldItem, error) {
+	out := map[string]store.HeldItem{}
 	seen := map[string]bool{}
 	for i, d := range depts {
 		if refused[i] || d.ID == "" || seen[d.ID] {
@@ -539,12 +533,12 @@ func (s *Service) itemsOf(ctx context.Context, depts []org.Org, refused []bool) 
 		nameKey := func(it catalog.Item) string { it.ImplCode = ""; return importKey(d.ID, it) }
 		named := map[string]int{}
 		for _, h := range list {
-			out[importKey(d.ID, h.Item)] = heldItem{h.Item, h.RowVersion}
+			out[importKey(d.ID, h.Item)] = h
 			named[nameKey(h.Item)]++
 		}
 		for _, h := range list {
 			if k := nameKey(h.Item); h.Item.ImplCode != "" && named[k] == 1 {
-				out[k] = heldItem{h.Item, h.RowVersion}
+				out[k] = h
 			}
 		}
 	}

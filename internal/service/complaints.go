@@ -124,14 +124,9 @@ func (s *Service) route(ctx context.Context, c *complaint.Complaint, in Complain
 }
 
 // fileComplaint checks, routes, starts the clock and stores a complaint with its complainant, in one
-// transaction with its audit entry (idempotent on key for the filer).
-func (s *Service) fileComplaint(ctx context.Context, actor access.Actor, c complaint.Complaint, in ComplaintInput, who store.Complainant, home, received org.Org, key, filer string) (complaint.Complaint, error) {
-	filed, _, err := s.fileComplaintReplay(ctx, actor, c, in, who, home, received, key, filer)
-	return filed, err
-}
-
-// fileComplaintReplay is fileComplaint, telling also whether the key gave back a complaint filed before.
-func (s *Service) fileComplaintReplay(ctx context.Context, actor access.Actor, c complaint.Complaint, in ComplaintInput, who store.Complainant, home, received org.Org, key, filer string) (complaint.Complaint, bool, error) {
+// transaction with its audit entry (idempotent on key for the filer), and tells whether the key gave back a
+// complaint filed before.
+func (s *Service) fileComplaint(ctx context.Context, actor access.Actor, c complaint.Complaint, in ComplaintInput, who store.Complainant, home, received org.Org, key, filer string) (complaint.Complaint, bool, error) {
 	if err := textLimits(limit("complaint_case", in.CaseNo, 64), limit("complaint_staff", in.StaffID, 64), limit("window", in.WindowID, 64), limit("item", in.ItemID, 64),
 		limit("township", in.Township, 64), limit("rating_id", in.RatingID, 64)); err != nil {
 		return c, false, err
@@ -228,7 +223,8 @@ func (s *Service) FileComplaint(ctx context.Context, actor access.Actor, in Comp
 		}
 		who = store.Complainant{Name: rater.Name, Phone: rater.Phone, Account: rater.Account}
 	}
-	return s.fileComplaint(ctx, actor, c, in, who, t, at, key, actor.ID)
+	filed, _, err := s.fileComplaint(ctx, actor, c, in, who, t, at, key, actor.ID)
+	return filed, err
 }
 
 // sameComplaintWindow is how long the same words from the same address, sent without a key, are one complaint.
@@ -261,7 +257,7 @@ func (s *Service) FileComplaintOnline(ctx context.Context, acct *people.Resident
 		bucket := c.At.Unix() / int64(sameComplaintWindow/time.Second)
 		key, filer = fmt.Sprintf("same:%d:%s", bucket, fingerprint(in)), filer+"@"+client
 	}
-	filed, replay, err := s.fileComplaintReplay(ctx, store.ComplainantActor(complaint.Online), c, in, who, org.Org{}, org.Org{}, key, filer)
+	filed, replay, err := s.fileComplaint(ctx, store.ComplainantActor(complaint.Online), c, in, who, org.Org{}, org.Org{}, key, filer)
 	if err != nil || replay {
 		s.forms.giveBack("complaint:" + client)
 	}

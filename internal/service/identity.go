@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"time"
 
 	"bianmin/internal/access"
@@ -72,7 +73,7 @@ func (s *Service) bindToPhoneOnRecord(ctx context.Context, r people.ResidentAcco
 		if ok, err := spendUnasked(tx, a.Phone, "register_code"); err != nil {
 			return err
 		} else if !ok {
-			return errs.New(errs.Locked, "err.sms.too_many")
+			return errs.New(errs.Locked, "err.sms.too_many").With("hour", strconv.Itoa(people.UnaskedPerHour)).With("day", strconv.Itoa(people.UnaskedPerDay))
 		}
 		code, ticket := resultCode(), ids.Token(16) // six digits, as the result codes
 		doc, _ := json.Marshal(pendingDoc{r.Name, r.Phone, r.OrgID, r.Lang, hash})

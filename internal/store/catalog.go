@@ -295,14 +295,9 @@ func collectItems(rows *sql.Rows, err error) ([]catalog.Item, error) {
 	return out, rows.Err()
 }
 
-// HeldItem is the latest version of an item with its row's version, for an import that may save it again.
+// HeldItem is the latest version of an item with its row's version: what an import reads, and what it saves
+// again under that row version (Tx.SaveItem).
 type HeldItem struct {
-	Item       catalog.Item
-	RowVersion int
-}
-
-// ItemUpdate is an item an import saves as its next version (Tx.SaveItem), under the row version it read.
-type ItemUpdate struct {
 	Item       catalog.Item
 	RowVersion int
 }
