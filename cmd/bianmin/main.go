@@ -201,6 +201,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 	fs.StringVar(&cfg.CheckpointFile, "audit-checkpoints", env("BIANMIN_AUDIT_CHECKPOINTS", ""), "append-only log of signed audit checkpoints (default: audit-checkpoints.log in the data directory)")
 	fs.IntVar(&cfg.AuditLanes, "audit-lanes", int(envInt64("BIANMIN_AUDIT_LANES", 0)), "chains an organisation's audit trail runs in, so that one township's writes do not all wait for one head (0: 8 on PostgreSQL, 1 on SQLite)")
 	fs.IntVar(&cfg.WriteSlots, "write-slots", int(envInt64("BIANMIN_WRITE_SLOTS", 0)), "PostgreSQL write transactions run at once, the others waiting their turn in the server (0: twice the Go processors, at least 4)")
+	fs.IntVar(&cfg.NumberBlocks, "number-blocks", int(envInt64("BIANMIN_NUMBER_BLOCKS", 0)), "on PostgreSQL under load, take up to this many case or notice numbers of a series at once, given within 2 s or left as a gap (0: each number by itself)")
 	fs.DurationVar(&cfg.CheckpointEvery, "checkpoint-every", 10*time.Minute, "sign an audit checkpoint this often while serving")
 	fs.DurationVar(&cfg.BackupEvery, "backup-every", 0, "take a scheduled backup this often while serving (0: none)")
 	fs.IntVar(&cfg.BackupKeep, "backup-keep", 7, "scheduled backups kept")

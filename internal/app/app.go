@@ -41,6 +41,9 @@ type Config struct {
 	// WriteSlots is how many PostgreSQL write transactions run at once (store.DB.SetWriteSlots; 0: the
 	// default, store.DefaultWriteSlots).
 	WriteSlots int
+	// NumberBlocks is the largest block of a case or notice series' numbers an instance takes at once on
+	// PostgreSQL under load (store.DB.SetNumberBlocks; 0 or 1: each number by itself).
+	NumberBlocks int
 	// CheckpointEvery is how often the running server signs a checkpoint of the audit chain's head (0: 10 min).
 	CheckpointEvery time.Duration
 	// BackupEvery, BackupKeep and BackupDir: a scheduled backup every BackupEvery (0: none) into BackupDir
@@ -112,6 +115,11 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 	case cfg.WriteSlots > 0:
 		db.SetWriteSlots(cfg.WriteSlots)
 	}
+	if cfg.NumberBlocks < 0 || cfg.NumberBlocks > store.MaxNumberBlock {
+		db.Close()
+		return nil, fmt.Errorf("number blocks: %d is not between 0 and %d", cfg.NumberBlocks, store.MaxNumberBlock)
+	}
+	db.SetNumberBlocks(cfg.NumberBlocks)
 	if cfg.FilesDir != "" {
 		if err := db.UseBlobDir(cfg.FilesDir); err != nil {
 			db.Close()

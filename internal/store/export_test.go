@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"strings"
+	"time"
 
 	"bianmin/internal/audit"
 )
@@ -138,3 +139,9 @@ func (db *DB) Plan(ctx context.Context, q string, args ...any) (string, error) {
 	})
 	return strings.Join(lines, "\n"), err
 }
+
+// SetNumberBlockClock sets the wall clock the number blocks keep and grow by.
+func (db *DB) SetNumberBlockClock(now func() time.Time) { db.blocks.clock = now }
+
+// CounterStatements is how many statements have moved counters apart from transactions (numbersApart).
+func (db *DB) CounterStatements() int64 { return db.counterStatements.Load() }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -25,7 +26,8 @@ import (
 // transaction that takes a number and then fails leaves that number unused, and it is not given again: the
 // series has a gap. Nothing in the rules Bianmin follows asks for gapless numbers (README, "The law in
 // Bianmin": 受理编号 and 文书编号 must be unique and traceable); a gap is explained by the failed request's
-// log and audit, and `bianmin check` lists the gaps of every series beside its findings, not as one.
+// log and audit, and `bianmin check` lists the gaps of every series beside its findings, not as one. Numbers
+// taken in blocks (numberblocks.go, a setting) add the gaps of blocks not used up in time.
 
 // Series is one run of numbers kept by one counter.
 type Series struct {
@@ -104,18 +106,17 @@ func (tx *Tx) TakeAhead(ss ...Series) error {
 			scopes = append(scopes, s.Scope)
 		}
 	}
-	if len(scopes) < 2 {
+	if len(scopes) < 2 && !tx.db.blocks.on() {
 		return nil // one is taken by its Take in as many round trips
 	}
 	slices.Sort(scopes)
-	args := make([]any, 0, len(scopes))
-	for _, sc := range scopes {
-		args = append(args, sc)
+	var taken map[string]int64
+	var err error
+	if tx.db.blocks.on() {
+		taken, err = tx.db.blocks.take(tx.ctx, tx.db.blocks.now(), scopes, tx.db.moveCounters)
+	} else {
+		taken, err = tx.db.moveCounters(tx.ctx, scopes, nil)
 	}
-	rows, err := tx.db.numbers.QueryContext(tx.ctx, tx.d.q(`INSERT INTO counters (scope, value) VALUES `+
-		strings.TrimSuffix(strings.Repeat("(?, 1), ", len(scopes)), ", ")+
-		` ON CONFLICT (scope) DO UPDATE SET value = counters.value + excluded.value RETURNING scope, value`), args...)
-	taken, err := keyed[int64](rows, err, "serials")
 	if err != nil {
 		return err
 	}
@@ -128,18 +129,50 @@ func (tx *Tx) TakeAhead(ss ...Series) error {
 	return nil
 }
 
+// moveCounters moves the counters of scopes (sorted, so that two such statements never deadlock on each
+// other's rows) on by counts (nil: one each), apart from any transaction, in one statement, and returns
+// each counter's new value.
+func (db *DB) moveCounters(ctx context.Context, scopes []string, counts []int64) (map[string]int64, error) {
+	db.counterStatements.Add(1)
+	args := make([]any, 0, 2*len(scopes))
+	for i, sc := range scopes {
+		k := int64(1)
+		if counts != nil {
+			k = counts[i]
+		}
+		args = append(args, sc, k)
+	}
+	rows, err := db.numbers.QueryContext(ctx, db.d.q(`INSERT INTO counters (scope, value) VALUES `+
+		strings.TrimSuffix(strings.Repeat("(?, ?), ", len(scopes)), ", ")+
+		` ON CONFLICT (scope) DO UPDATE SET value = counters.value + excluded.value RETURNING scope, value`), args...)
+	return keyed[int64](rows, err, "serials")
+}
+
 // Reserve moves the counter of a series on by k and returns the first of the k serials it passed, all of
 // them free. A bulk load (bianmin gen) reserves a batch's numbers in the batch's own transaction.
 func (tx *Tx) Reserve(s Series, k int) (int64, error) {
+	_, behind := tx.db.numbersBehind.LoadAndDelete(s.Scope)
 	v, ahead := tx.ahead[s.Scope]
 	var err error
-	if ahead && k == 1 {
+	switch {
+	case ahead && k == 1:
 		delete(tx.ahead, s.Scope) // taken by TakeAhead
-	} else if v, err = tx.counterAdd(s.Scope, int64(k)); err != nil {
-		return 0, err
+	case k == 1 && s.refused && !behind && tx.d.numbersApart && tx.db.blocks.on():
+		var got map[string]int64
+		if got, err = tx.db.blocks.take(tx.ctx, tx.db.blocks.now(), []string{s.Scope}, tx.db.moveCounters); err != nil {
+			return 0, errs.Wrap(err, "serial")
+		}
+		v = got[s.Scope]
+	default:
+		if behind {
+			tx.db.blocks.drop(s.Scope)
+		}
+		if v, err = tx.counterAdd(s.Scope, int64(k)); err != nil {
+			return 0, err
+		}
 	}
 	first := v - int64(k) + 1
-	if _, behind := tx.db.numbersBehind.LoadAndDelete(s.Scope); k == 1 && s.refused && !behind {
+	if k == 1 && s.refused && !behind {
 		return first, nil
 	}
 	taken, err := tx.anyTaken(s, first, v)
@@ -188,6 +221,7 @@ func (tx *Tx) counterStep(q string, args ...any) (int64, error) {
 		err := tx.queryRow(q, args...).Scan(&v)
 		return v, err
 	}
+	tx.db.counterStatements.Add(1)
 	err := tx.db.numbers.QueryRowContext(tx.ctx, tx.d.q(q), args...).Scan(&v)
 	return v, err
 }

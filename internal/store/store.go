@@ -64,6 +64,10 @@ type DB struct {
 	// numbersBehind holds the series whose counter an insert found behind the numbers in use
 	// (Series.refused): their next Take looks.
 	numbersBehind sync.Map
+	// blocks are the numbers taken ahead of their use (numberblocks.go; -number-blocks)
+	blocks numberBlocks
+	// counterStatements counts the statements that moved counters apart from transactions, for its test
+	counterStatements atomic.Int64
 	// Now is the clock; tests may replace it.
 	Now func() time.Time
 	// AuditKey keys the audit chains' hashes (HMAC-SHA256) from the entry recorded in each chain's
