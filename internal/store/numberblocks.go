@@ -10,7 +10,7 @@ import (
 // Number blocks (PostgreSQL, -number-blocks): under load, an instance takes a case or notice series' numbers
 // from its counter several at a time and gives them out from memory, so that most intakes and notices take
 // their numbers without a round trip (each take was its own statement and commit, four of a lifecycle's
-// seventeen). What a block costs, and why it is bounded so:
+// sixteen transactions). What a block costs, and why it is bounded so:
 //
 //   - Order. Numbers of one instance come in order; two instances' blocks interleave, so a number may be
 //     given a little after a higher one of the other instance. A number found out of time order reads as
@@ -107,7 +107,8 @@ func (b *numberBlocks) take(ctx context.Context, now time.Time, scopes []string,
 			nb.next++
 			continue
 		}
-		// a block used up within blockGrow of its refill doubles; one that lasted longer halves
+		// a block used up within blockGrow of its refill doubles; one that lasted longer halves; one left past
+		// blockKeep (its rest a gap) starts again at one
 		size := int64(1)
 		if !nb.filled.IsZero() && now.Sub(nb.filled) < blockGrow {
 			size = min(nb.size*2, b.size)

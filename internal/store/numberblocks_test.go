@@ -72,10 +72,7 @@ func TestNumberBlocksTogether(t *testing.T) {
 		defer other.Close()
 		a, b := store.NoticeSeries("天山", "accept", 2026), store.NoticeSeries("天山", "pledge", 2026)
 		const workers, each = 8, 25
-		type given struct {
-			instance int
-			n        [2]int64
-		}
+		type given struct{ n [2]int64 }
 		var mu sync.Mutex
 		var all []given
 		var wg sync.WaitGroup
@@ -103,7 +100,6 @@ func TestNumberBlocksTogether(t *testing.T) {
 							errc <- err
 							return
 						}
-						g.instance = inst
 						mine = append(mine, g)
 					}
 					// one worker's numbers come in the order it took them
