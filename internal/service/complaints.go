@@ -126,7 +126,9 @@ func (s *Service) route(ctx context.Context, c *complaint.Complaint, in Complain
 // fileComplaint checks, routes, starts the clock and stores a complaint with its complainant, in one
 // transaction with its audit entry (idempotent on key for the filer), and tells whether the key gave back a
 // complaint filed before.
-func (s *Service) fileComplaint(ctx context.Context, actor access.Actor, c complaint.Complaint, in ComplaintInput, who store.Complainant, home, received org.Org, key, filer string) (complaint.Complaint, bool, error) {
+// address is where a public form came from ("" at a desk): its complaints are counted there, in the transaction
+// that files them, so that a form refused or sent again does not count.
+func (s *Service) fileComplaint(ctx context.Context, actor access.Actor, c complaint.Complaint, in ComplaintInput, who store.Complainant, home, received org.Org, key, filer, address string) (complaint.Complaint, bool, error) {
 	if err := textLimits(limit("complaint_case", in.CaseNo, 64), limit("complaint_staff", in.StaffID, 64), limit("window", in.WindowID, 64), limit("item", in.ItemID, 64),
 		limit("township", in.Township, 64), limit("rating_id", in.RatingID, 64)); err != nil {
 		return c, false, err
@@ -167,6 +169,18 @@ func (s *Service) fileComplaint(ctx context.Context, actor access.Actor, c compl
 	err = s.DB.Write(ctx, func(tx *store.Tx) error {
 		var err error
 		id, replay, err = tx.IdempotentFor(key, "complaint", filer, fingerprint(in), func() (string, error) {
+			if address != "" {
+				n, err := tx.PublicFormsFiled(address, "complaint", tx.Now().Add(-time.Hour))
+				if err != nil {
+					return "", err
+				}
+				if n >= people.OnlineComplaintsPerHour {
+					return "", errs.New(errs.Locked, "err.complaint.throttled")
+				}
+				if err := tx.CountPublicForm(address, "complaint"); err != nil {
+					return "", err
+				}
+			}
 			if err := tx.CreateComplaint(actor, c, who, resp.Path, received.Path, clock.DateOf(c.At.In(clk.Rules.Location)).Int()); err != nil {
 				return "", err
 			}
@@ -223,7 +237,7 @@ func (s *Service) FileComplaint(ctx context.Context, actor access.Actor, in Comp
 		}
 		who = store.Complainant{Name: rater.Name, Phone: rater.Phone, Account: rater.Account}
 	}
-	filed, _, err := s.fileComplaint(ctx, actor, c, in, who, t, at, key, actor.ID)
+	filed, _, err := s.fileComplaint(ctx, actor, c, in, who, t, at, key, actor.ID, "")
 	return filed, err
 }
 
@@ -234,11 +248,6 @@ const sameComplaintWindow = 10 * time.Minute
 // complainant, never shown to staff) or by anyone, anonymously or with a phone for the answer.
 func (s *Service) FileComplaintOnline(ctx context.Context, acct *people.ResidentAccount, in ComplaintInput, key, client string) (complaint.Complaint, error) {
 	c := complaint.Complaint{ID: ids.New(), Channel: complaint.Online, About: in.About, Body: in.Body, At: s.DB.Now()}
-	// only complaints filed count: a form sent back for a missing field, or sent again, gives its place back
-	if !s.forms.allow("complaint:"+client, c.At) {
-		s.forms.giveBack("complaint:" + client)
-		return c, errs.New(errs.Locked, "err.complaint.throttled")
-	}
 	if in.About == complaint.AboutStaff {
 		return c, errs.Field("complaint_about", "err.joint.complaint.online_staff") // a person is named at a desk, where staff find them
 	}
@@ -257,10 +266,8 @@ func (s *Service) FileComplaintOnline(ctx context.Context, acct *people.Resident
 		bucket := c.At.Unix() / int64(sameComplaintWindow/time.Second)
 		key, filer = fmt.Sprintf("same:%d:%s", bucket, fingerprint(in)), filer+"@"+client
 	}
-	filed, replay, err := s.fileComplaint(ctx, store.ComplainantActor(complaint.Online), c, in, who, org.Org{}, org.Org{}, key, filer)
-	if err != nil || replay {
-		s.forms.giveBack("complaint:" + client)
-	}
+	// people.OnlineComplaintsPerHour from one address, counted with the complaints filed (fileComplaint)
+	filed, _, err := s.fileComplaint(ctx, store.ComplainantActor(complaint.Online), c, in, who, org.Org{}, org.Org{}, key, filer, client)
 	return filed, err
 }
 

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -263,7 +265,31 @@ func TestOnlineComplaintsAreBounded(t *testing.T) {
 		if again, err := file("窗口中午无人", "", "", "10.0.4.1"); err != nil || again.ID != first.ID {
 			t.Fatalf("the same form again without a key: %v %s %s", err, again.ID, first.ID)
 		}
-		// the same words from the same address a day later are a complaint of their own
+		// a form sent back for a missing field is no complaint and does not count
+		if _, err := file("", "", "", "10.0.4.1"); !hasFields(err, "complaint") {
+			t.Fatalf("an empty complaint: %v", err)
+		}
+		// the address is counted in the database, not in an instance: complaints sent to two instances (two
+		// services on one database) count together
+		other := testkit.Service(t, db)
+		fileTo := func(svc *service.Service, body string) (complaint.Complaint, error) {
+			return svc.FileComplaintOnline(ctx, nil, service.ComplaintInput{About: complaint.AboutItem, ItemID: item, Body: body, Name: "某人"}, "", "10.0.4.1")
+		}
+		for i := 1; i < people.OnlineComplaintsPerHour; i++ {
+			if _, err := fileTo([]*service.Service{w.svc, other}[i%2], fmt.Sprintf("第%d件事", i)); err != nil {
+				t.Fatalf("complaint %d from one address: %v", i, err)
+			}
+		}
+		before, _ := db.CountAudit(ctx)
+		_, err = fileTo(other, "再投诉一次")
+		var e *errs.Error
+		if !errors.As(err, &e) || e.Code != errs.Locked || e.Key != "err.complaint.throttled" {
+			t.Fatalf("one complaint too many from an address: %v", err)
+		}
+		if after, _ := db.CountAudit(ctx); after != before {
+			t.Fatal("the refused complaint wrote something")
+		}
+		// the same words from the same address a day later are a complaint of their own, past the hour
 		now := db.Now()
 		db.Now = func() time.Time { return now.Add(24 * time.Hour) }
 		if later, err := file("窗口中午无人", "", "", "10.0.4.2"); err != nil || later.ID == first.ID {
@@ -273,23 +299,23 @@ func TestOnlineComplaintsAreBounded(t *testing.T) {
 			t.Fatalf("the same words from the same address a day later: %v", err)
 		}
 		db.Now = func() time.Time { return now }
-		// a form sent back for a missing field is no complaint and does not count
-		if _, err := file("", "", "", "10.0.4.1"); !hasFields(err, "complaint") {
-			t.Fatalf("an empty complaint: %v", err)
+
+		// sent together to two instances, twelve complaints from one address file the limit's five
+		var filed atomic.Int64
+		var wg sync.WaitGroup
+		for i := range 12 {
+			wg.Go(func() {
+				svc := []*service.Service{w.svc, other}[i%2]
+				if _, err := svc.FileComplaintOnline(ctx, nil, service.ComplaintInput{About: complaint.AboutItem, ItemID: item, Body: fmt.Sprintf("一起第%d件", i), Name: "某人"}, "", "10.0.5.1"); err == nil {
+					filed.Add(1)
+				} else if errs.CodeOf(err) != errs.Locked {
+					t.Errorf("complaint %d sent together: %v", i, err)
+				}
+			})
 		}
-		for i := 1; i < people.OnlineComplaintsPerHour; i++ {
-			if _, err := file(fmt.Sprintf("第%d件事", i), "", "", "10.0.4.1"); err != nil {
-				t.Fatalf("complaint %d from one address: %v", i, err)
-			}
-		}
-		before, _ := db.CountAudit(ctx)
-		_, err = file("再投诉一次", "", "", "10.0.4.1")
-		var e *errs.Error
-		if !errors.As(err, &e) || e.Code != errs.Locked || e.Key != "err.complaint.throttled" {
-			t.Fatalf("one complaint too many from an address: %v", err)
-		}
-		if after, _ := db.CountAudit(ctx); after != before {
-			t.Fatal("the refused complaint wrote something")
+		wg.Wait()
+		if filed.Load() != people.OnlineComplaintsPerHour {
+			t.Fatalf("sent together from one address: %d filed, want %d", filed.Load(), people.OnlineComplaintsPerHour)
 		}
 	})
 }

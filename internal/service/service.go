@@ -86,8 +86,6 @@ type Service struct {
 	limiter *limiter // per address and minute: a ceiling against abuse
 	// pairs limits public lookups per (case number, address) and hour
 	pairs *limiter
-	// forms limits public forms that need no account per address and hour (people.OnlineComplaintsPerHour)
-	forms *limiter
 	// index is the search index of the published catalog; indexMu serialises its rebuilds.
 	index      atomic.Pointer[searchIndex]
 	indexMu    sync.Mutex
@@ -130,7 +128,7 @@ func New(db *store.DB, cat *i18n.Catalog, cfg Config) (*Service, error) {
 		}
 	}
 	return &Service{DB: db, Catalog: cat, cfg: cfg, limiter: newLimiter(cfg.LoginsPerMinute, time.Minute),
-		pairs: newLimiter(people.TrackPerCasePerHour, time.Hour), forms: newLimiter(people.OnlineComplaintsPerHour, time.Hour), dummyHash: h}, nil
+		pairs: newLimiter(people.TrackPerCasePerHour, time.Hour), dummyHash: h}, nil
 }
 
 // LoadTranslations applies the administrators' stored corrections to the catalog.
@@ -178,16 +176,6 @@ func (l *limiter) allow(key string, now time.Time) bool {
 	}
 	b.n++
 	return b.n <= l.max
-}
-
-// giveBack returns an attempt allow counted, for limits that count only what succeeded: the place is taken
-// before the work (requests sent together each take their own), and given back when the work came to nothing.
-func (l *limiter) giveBack(key string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if b := l.seen[key]; b != nil && b.n > 0 {
-		b.n--
-	}
 }
 
 // SessionTTL is how long a login lasts.

@@ -76,6 +76,7 @@ var coordinator = []string{
 	"rating_devices", "rating_prompts", "handoffs", "station_lists", "help_requests", "inspection_rounds",
 	"deleg_files", "blobs", "staff_photos", "roster", "leaves", "attendance", "coverage_alerts", "recusals",
 	"mn_history", "mn_imports", "job_runs", "case_awaits", "delegation_proposals", "bulk_indexes", "unasked_messages",
+	"public_forms",
 }
 
 // Why a statement may cross shards. A reason says which of the plan's answers keeps it rare.
