@@ -124,14 +124,13 @@ func (s *Service) route(ctx context.Context, c *complaint.Complaint, in Complain
 }
 
 // fileComplaint checks, routes, starts the clock and stores a complaint with its complainant, in one
-// transaction with its audit entry (idempotent on key for the filer), and tells whether the key gave back a
-// complaint filed before.
-// address is where a public form came from ("" at a desk): its complaints are counted there, in the transaction
-// that files them, so that a form refused or sent again does not count.
-func (s *Service) fileComplaint(ctx context.Context, actor access.Actor, c complaint.Complaint, in ComplaintInput, who store.Complainant, home, received org.Org, key, filer, address string) (complaint.Complaint, bool, error) {
+// transaction with its audit entry (idempotent on key for the filer). address is where a public form came from
+// ("" at a desk): its complaints are counted there, in the transaction that files them, so that a form refused
+// or sent again does not count.
+func (s *Service) fileComplaint(ctx context.Context, actor access.Actor, c complaint.Complaint, in ComplaintInput, who store.Complainant, home, received org.Org, key, filer, address string) (complaint.Complaint, error) {
 	if err := textLimits(limit("complaint_case", in.CaseNo, 64), limit("complaint_staff", in.StaffID, 64), limit("window", in.WindowID, 64), limit("item", in.ItemID, 64),
 		limit("township", in.Township, 64), limit("rating_id", in.RatingID, 64)); err != nil {
-		return c, false, err
+		return c, err
 	}
 	// what was typed names the subject; routing reads it and fills in its names
 	c.CaseNo, c.StaffID, c.WindowID, c.ItemID = strings.TrimSpace(in.CaseNo), in.StaffID, in.WindowID, in.ItemID
@@ -147,7 +146,7 @@ func (s *Service) fileComplaint(ctx context.Context, actor access.Actor, c compl
 		var err error
 		if resp, err = s.route(ctx, &c, in, home); err != nil {
 			if errs.CodeOf(err) != errs.Invalid {
-				return c, false, err
+				return c, err
 			}
 			for _, e := range errs.All(err) {
 				l.Add(e)
@@ -155,20 +154,19 @@ func (s *Service) fileComplaint(ctx context.Context, actor access.Actor, c compl
 		}
 	}
 	if err := l.Err(); err != nil {
-		return c, false, err
+		return c, err
 	}
 	clk, err := s.Clock(ctx)
 	if err != nil {
-		return c, false, err
+		return c, err
 	}
 	c.Responsible, c.ResponsibleName, c.ResponsibleMn = resp.ID, resp.NameZh, resp.NameMn
 	c.Anonymous = who.Phone == "" && who.Account == ""
 	c = c.Start(clk, s.complaintDays())
 	var id string
-	var replay bool
 	err = s.DB.Write(ctx, func(tx *store.Tx) error {
 		var err error
-		id, replay, err = tx.IdempotentFor(key, "complaint", filer, fingerprint(in), func() (string, error) {
+		id, _, err = tx.IdempotentFor(key, "complaint", filer, fingerprint(in), func() (string, error) {
 			if address != "" {
 				n, err := tx.PublicFormsFiled(address, "complaint", tx.Now().Add(-time.Hour))
 				if err != nil {
@@ -196,10 +194,9 @@ func (s *Service) fileComplaint(ctx context.Context, actor access.Actor, c compl
 		return err
 	})
 	if err != nil {
-		return c, false, err
+		return c, err
 	}
-	filed, err := s.DB.Complaint(ctx, id)
-	return filed, replay, err
+	return s.DB.Complaint(ctx, id)
 }
 
 // FileComplaint records a complaint received at the actor's window or station, typed in from a telephone call,
@@ -237,8 +234,7 @@ func (s *Service) FileComplaint(ctx context.Context, actor access.Actor, in Comp
 		}
 		who = store.Complainant{Name: rater.Name, Phone: rater.Phone, Account: rater.Account}
 	}
-	filed, _, err := s.fileComplaint(ctx, actor, c, in, who, t, at, key, actor.ID, "")
-	return filed, err
+	return s.fileComplaint(ctx, actor, c, in, who, t, at, key, actor.ID, "")
 }
 
 // sameComplaintWindow is how long the same words from the same address, sent without a key, are one complaint.
@@ -267,8 +263,7 @@ func (s *Service) FileComplaintOnline(ctx context.Context, acct *people.Resident
 		key, filer = fmt.Sprintf("same:%d:%s", bucket, fingerprint(in)), filer+"@"+client
 	}
 	// people.OnlineComplaintsPerHour from one address, counted with the complaints filed (fileComplaint)
-	filed, _, err := s.fileComplaint(ctx, store.ComplainantActor(complaint.Online), c, in, who, org.Org{}, org.Org{}, key, filer, client)
-	return filed, err
+	return s.fileComplaint(ctx, store.ComplainantActor(complaint.Online), c, in, who, org.Org{}, org.Org{}, key, filer, client)
 }
 
 // complaintFor reads a complaint the actor may act on: answering on the responsible body's subtree, reading
