@@ -64,3 +64,7 @@ func MayText(lastHour, lastDay int) bool {
 // OnlineComplaintsPerHour bounds the complaints filed on the portal from one address in an hour: the form
 // needs no account (a complaint may be anonymous), so the address is what is counted.
 const OnlineComplaintsPerHour = 5
+
+// MayComplainOnline tells whether one more complaint may be filed on the portal from an address that filed
+// lastHour of them in the past hour.
+func MayComplainOnline(lastHour int) bool { return lastHour < OnlineComplaintsPerHour }

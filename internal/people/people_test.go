@@ -106,6 +106,18 @@ func TestMayText(t *testing.T) {
 	}
 }
 
+// people.MayComplainOnline: the hour's share from one address.
+func TestMayComplainOnline(t *testing.T) {
+	for _, c := range []struct {
+		hour int
+		want bool
+	}{{0, true}, {OnlineComplaintsPerHour - 1, true}, {OnlineComplaintsPerHour, false}, {OnlineComplaintsPerHour + 1, false}} {
+		if got := MayComplainOnline(c.hour); got != c.want {
+			t.Errorf("MayComplainOnline(%d) = %v, want %v", c.hour, got, c.want)
+		}
+	}
+}
+
 // PhoneKey: one phone however it is typed.
 func TestPhoneKey(t *testing.T) {
 	for in, want := range map[string]string{

@@ -172,7 +172,7 @@ func (s *Service) fileComplaint(ctx context.Context, actor access.Actor, c compl
 				if err != nil {
 					return "", err
 				}
-				if n >= people.OnlineComplaintsPerHour {
+				if !people.MayComplainOnline(n) {
 					return "", errs.New(errs.Locked, "err.complaint.throttled")
 				}
 				if err := tx.CountPublicForm(address, "complaint"); err != nil {

@@ -50,9 +50,12 @@ type numberBlock struct {
 }
 
 // SetNumberBlocks sets the largest block of numbers an instance takes of a series at once (README,
-// "Configuration"); 0 or 1: every number by its own statement.
+// "Configuration"); 0 or 1: every number by its own statement. Where numbers are taken inside their
+// transactions (SQLite) it changes nothing.
 func (db *DB) SetNumberBlocks(n int) {
-	db.blocks.size = int64(min(max(n, 1), MaxNumberBlock))
+	if db.d.numbersApart {
+		db.blocks.size = int64(min(max(n, 1), MaxNumberBlock))
+	}
 }
 
 func (b *numberBlocks) on() bool { return b.size > 1 }
@@ -90,8 +93,9 @@ func (b *numberBlocks) drop(scope string) {
 // still in time, refilling the others by one call of refill with the counts to take of each (in the
 // scopes' order; it returns each counter's new value). The blocks are locked in the scopes' order, so that
 // two takes never wait for each other's blocks.
-func (b *numberBlocks) take(ctx context.Context, now time.Time, scopes []string,
+func (b *numberBlocks) take(ctx context.Context, scopes []string,
 	refill func(ctx context.Context, scopes []string, counts []int64) (map[string]int64, error)) (map[string]int64, error) {
+	now := b.now()
 	blocks := make([]*numberBlock, len(scopes))
 	for i, sc := range scopes {
 		blocks[i] = b.of(sc)

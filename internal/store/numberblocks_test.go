@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"bianmin/internal/cases"
 	"bianmin/internal/store"
 	"bianmin/internal/testkit"
 )
@@ -157,25 +156,11 @@ func TestNumberBlockBehind(t *testing.T) {
 		s := store.NoticeSeries("天山", "accept", 2026)
 		var got []string
 		noCaseKey(t, db, func() {
-			issue := func() {
-				t.Helper()
-				var nt store.Notice
-				if err := db.Write(ctx, func(tx *store.Tx) error {
-					var err error
-					nt, err = tx.IssueNotice(cases.Case{ID: "c-1"}, "accept", "天山", 2026, `{"n":1}`, store.Notice{})
-					return err
-				}); err != nil {
-					t.Fatal(err)
-				}
-				got = append(got, nt.No)
-			}
+			issue := func() { got = append(got, issueAccept(t, db)) }
 			issue()
 			issue()
 			issue() // PostgreSQL: 1 by itself, then a block of two
-			for _, n := range []int64{4, 5, 9} {
-				exec(t, db, `INSERT INTO notices (id, case_id, kind, notice_no, verify_code, issued_at, doc) VALUES (?, 'c-1', 'accept', ?, ?, ?, '')`,
-					"behind-"+s.Format(n), s.Format(n), "code-"+s.Format(n), db.Now())
-			}
+			noticesBehind(t, db, s, 4, 5, 9)
 			issue() // PostgreSQL: a block of four (4-7), 4 refused, again without it: 8
 			issue() // PostgreSQL: 9 refused, healed: 10
 		})

@@ -113,7 +113,7 @@ func (tx *Tx) TakeAhead(ss ...Series) error {
 	var taken map[string]int64
 	var err error
 	if tx.db.blocks.on() {
-		taken, err = tx.db.blocks.take(tx.ctx, tx.db.blocks.now(), scopes, tx.db.moveCounters)
+		taken, err = tx.db.blocks.take(tx.ctx, scopes, tx.db.moveCounters)
 	} else {
 		taken, err = tx.db.moveCounters(tx.ctx, scopes, nil)
 	}
@@ -143,10 +143,13 @@ func (db *DB) moveCounters(ctx context.Context, scopes []string, counts []int64)
 		args = append(args, sc, k)
 	}
 	rows, err := db.numbers.QueryContext(ctx, db.d.q(`INSERT INTO counters (scope, value) VALUES `+
-		strings.TrimSuffix(strings.Repeat("(?, ?), ", len(scopes)), ", ")+
-		` ON CONFLICT (scope) DO UPDATE SET value = counters.value + excluded.value RETURNING scope, value`), args...)
+		strings.TrimSuffix(strings.Repeat("(?, ?), ", len(scopes)), ", ")+counterMoved), args...)
 	return keyed[int64](rows, err, "serials")
 }
+
+// counterMoved ends the statements that move counters on, each by its count (making those not there yet at
+// their count), and return each counter's scope and new value.
+const counterMoved = ` ON CONFLICT (scope) DO UPDATE SET value = counters.value + excluded.value RETURNING scope, value`
 
 // Reserve moves the counter of a series on by k and returns the first of the k serials it passed, all of
 // them free. A bulk load (bianmin gen) reserves a batch's numbers in the batch's own transaction.
@@ -157,9 +160,9 @@ func (tx *Tx) Reserve(s Series, k int) (int64, error) {
 	switch {
 	case ahead && k == 1:
 		delete(tx.ahead, s.Scope) // taken by TakeAhead
-	case k == 1 && s.refused && !behind && tx.d.numbersApart && tx.db.blocks.on():
+	case k == 1 && s.refused && !behind && tx.db.blocks.on():
 		var got map[string]int64
-		if got, err = tx.db.blocks.take(tx.ctx, tx.db.blocks.now(), []string{s.Scope}, tx.db.moveCounters); err != nil {
+		if got, err = tx.db.blocks.take(tx.ctx, []string{s.Scope}, tx.db.moveCounters); err != nil {
 			return 0, errs.Wrap(err, "serial")
 		}
 		v = got[s.Scope]
@@ -207,9 +210,15 @@ func (tx *Tx) refusedNumber(s Series, err error) error {
 
 // counterAdd moves a counter on by k (making it at k) and returns its new value.
 func (tx *Tx) counterAdd(scope string, k int64) (int64, error) {
-	v, err := tx.counterStep(`INSERT INTO counters (scope, value) VALUES (?, ?)
-		ON CONFLICT (scope) DO UPDATE SET value = counters.value + excluded.value RETURNING value`, scope, k)
-	return v, errs.Wrap(err, "serial")
+	var v map[string]int64
+	var err error
+	if tx.d.numbersApart {
+		v, err = tx.db.moveCounters(tx.ctx, []string{scope}, []int64{k})
+	} else {
+		rows, qerr := tx.query(`INSERT INTO counters (scope, value) VALUES (?, ?)`+counterMoved, scope, k)
+		v, err = keyed[int64](rows, qerr, "serial")
+	}
+	return v[scope], err
 }
 
 // counterStep runs a statement that moves a counter and returns its value: where the dialect takes numbers

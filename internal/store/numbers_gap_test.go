@@ -109,21 +109,10 @@ func TestRefusedNumberHeals(t *testing.T) {
 			testkit.Each(t, func(t *testing.T, db *store.DB) {
 				s := store.NoticeSeries("天山", "accept", 2026)
 				noCaseKey(t, db, func() {
-					for _, n := range c.behind {
-						exec(t, db, `INSERT INTO notices (id, case_id, kind, notice_no, verify_code, issued_at, doc) VALUES (?, 'c-1', 'accept', ?, ?, ?, '')`,
-							"behind-"+s.Format(n), s.Format(n), "code-"+s.Format(n), db.Now())
-					}
+					noticesBehind(t, db, s, c.behind...)
 					for i, w := range c.want {
-						var got store.Notice
-						if err := db.Write(ctx, func(tx *store.Tx) error {
-							var err error
-							got, err = tx.IssueNotice(cases.Case{ID: "c-1"}, "accept", "天山", 2026, `{"n":1}`, store.Notice{})
-							return err
-						}); err != nil {
-							t.Fatalf("notice %d: %v", i+1, err)
-						}
-						if got.No != s.Format(w) {
-							t.Fatalf("notice %d: %s, want %s", i+1, got.No, s.Format(w))
+						if got := issueAccept(t, db); got != s.Format(w) {
+							t.Fatalf("notice %d: %s, want %s", i+1, got, s.Format(w))
 						}
 					}
 				})
@@ -192,4 +181,27 @@ func TestTakeAhead(t *testing.T) {
 			t.Fatalf("b taken ahead and not used: numbers %v, its counter %d, want [7] and %d", got, vb, want)
 		}
 	})
+}
+
+// noticesBehind writes accept notices of case c-1 numbered ns of s, behind the counter's back.
+func noticesBehind(t *testing.T, db *store.DB, s store.Series, ns ...int64) {
+	t.Helper()
+	for _, n := range ns {
+		exec(t, db, `INSERT INTO notices (id, case_id, kind, notice_no, verify_code, issued_at, doc) VALUES (?, 'c-1', 'accept', ?, ?, ?, '')`,
+			"behind-"+s.Format(n), s.Format(n), "code-"+s.Format(n), db.Now())
+	}
+}
+
+// issueAccept issues an accept notice of case c-1 (天山, 2026) and returns its number.
+func issueAccept(t *testing.T, db *store.DB) string {
+	t.Helper()
+	var got store.Notice
+	if err := db.Write(ctx, func(tx *store.Tx) error {
+		var err error
+		got, err = tx.IssueNotice(cases.Case{ID: "c-1"}, "accept", "天山", 2026, `{"n":1}`, store.Notice{})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return got.No
 }

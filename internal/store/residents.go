@@ -210,14 +210,12 @@ func (tx *Tx) EndPendingRegistration(idNumber string) error {
 }
 
 // UnaskedMessages counts the unasked messages sent to a phone since each of two instants (people.MayText),
-// forgetting every phone's older than the earlier (the table holds a day of such messages, no more). On
-// PostgreSQL the phone is locked to the end of the transaction first, so that requests arriving together
-// from many addresses count one after the other (SQLite's one writer does so already).
+// forgetting every phone's older than the earlier (the table holds a day of such messages, no more). The
+// phone is held to the end of the transaction first (holdKey), so that requests arriving together from many
+// addresses count one after the other.
 func (tx *Tx) UnaskedMessages(phone string, hour, day time.Time) (lastHour, lastDay int, err error) {
-	if tx.d.name == "postgres" {
-		if _, err := tx.exec(`SELECT pg_advisory_xact_lock(hashtext('bianmin.unasked'), hashtext(?))`, phone); err != nil {
-			return 0, 0, errs.Wrap(err, "unasked messages")
-		}
+	if err := tx.holdKey("bianmin.unasked", phone); err != nil {
+		return 0, 0, errs.Wrap(err, "unasked messages")
 	}
 	if _, err := tx.exec(`DELETE FROM unasked_messages WHERE sent_at < ?`, day); err != nil {
 		return 0, 0, errs.Wrap(err, "unasked messages")
